@@ -1,0 +1,1 @@
+"""Built-in form specs (TOML), shipped inside the wheel as package data."""

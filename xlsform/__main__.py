@@ -1,0 +1,3 @@
+from xlsform.cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""The command line: a thin click layer over the library (one module per command family).
+
+Library errors become click errors in exactly one place (`XlsformGroup.invoke`), so commands stay short.
+Exit codes: 0 success, 1 the data has errors (check), 2 the command itself could not run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from xlsform import __version__
+from xlsform.errors import XlsformError
+from xlsform.spec import SpecError
+
+# Command modules register themselves on `main`; add a module here to add its commands.
+COMMAND_MODULES = ("generate", "read", "check", "merge")
+
+
+class XlsformGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (XlsformError, SpecError) as e:
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=XlsformGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xlsform")
+def main() -> None:
+    """xlsform: 绩效自评表的生成、校验与汇总 (generate, check and merge self-evaluation workbooks)."""
+
+
+for _name in COMMAND_MODULES:
+    try:
+        importlib.import_module(f"xlsform.cli.{_name}")
+    except ModuleNotFoundError as _e:  # a command family not built yet
+        if _e.name != f"xlsform.cli.{_name}":
+            raise

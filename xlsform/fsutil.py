@@ -1,0 +1,54 @@
+"""Files: atomic writes that never overwrite without being told to, and safe file names."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from xlsform.errors import XlsformError
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def safe_filename(text: str, limit: int = 80) -> str:
+    """A file name part that is valid on Windows, macOS and Linux; Chinese characters are kept."""
+    name = _UNSAFE.sub("_", text).strip(" .")
+    return name[:limit] or "_"
+
+
+def check_writable(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise XlsformError(f"{path} 已存在；如需覆盖请加 --force（{path} exists; use --force to overwrite）")
+
+
+@contextmanager
+def atomic_output(path: str | Path, force: bool = False, mode: str = "wb") -> Iterator[IO[bytes]]:
+    """Write to a temporary file beside `path` and move it into place only when the block succeeds.
+
+    A crash or an error leaves any existing file untouched and no half-written file behind.
+    """
+    path = Path(path)
+    check_writable(path, force)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        if not force and path.exists():  # someone else created it meanwhile
+            raise XlsformError(f"{path} 已存在；如需覆盖请加 --force（{path} exists; use --force to overwrite）")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: str | Path, writer: Callable[[IO[bytes]], None], force: bool = False) -> None:
+    with atomic_output(path, force) as fh:
+        writer(fh)

@@ -1,0 +1,224 @@
+"""Spec -> cells: where every field and label of a form sits, its defined name, and its formula.
+
+The writer and the reader both use this module, so a field is found where it was written by construction.
+Rows and columns are 0-based internally (as xlsxwriter counts); `ref` gives A1 notation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from xlsform.scoring import RULES
+from xlsform.spec import Field, Spec
+
+LISTS_SHEET = "_xf_lists"
+META_SHEET = "_xf_meta"
+_IND_KEY = re.compile(r"^ind\.(\d+)\.([a-z0-9_]+)$")
+
+
+def col_letter(col: int) -> str:
+    s = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def a1(row: int, col: int, absolute: bool = False) -> str:
+    d = "$" if absolute else ""
+    return f"{d}{col_letter(col)}{d}{row + 1}"
+
+
+def defined_name(key: str) -> str:
+    """The workbook-scoped defined name of a field: xf_ + key, dots as underscores, indicator no. 2 digits."""
+    m = _IND_KEY.match(key)
+    if m:
+        return f"xf_ind_{int(m.group(1)):02d}_{m.group(2)}"
+    return "xf_" + key.replace(".", "_")
+
+
+def indicator_key(index: int, column: str) -> str:
+    return f"ind.{index}.{column}"
+
+
+def split_indicator_key(key: str) -> tuple[int, str] | None:
+    m = _IND_KEY.match(key)
+    return (int(m.group(1)), m.group(2)) if m else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one field sits: its anchor cell and, for merged fields, the whole range."""
+
+    key: str
+    field: Field
+    row: int
+    col: int
+    last_row: int
+    last_col: int
+    index: int | None = None         # indicator number (1-based) for indicator-row fields
+
+    @property
+    def name(self) -> str:
+        return defined_name(self.key)
+
+    @property
+    def ref(self) -> str:
+        return a1(self.row, self.col)
+
+    @property
+    def merged(self) -> bool:
+        return (self.row, self.col) != (self.last_row, self.last_col)
+
+    @property
+    def range_ref(self) -> str:
+        return f"{self.ref}:{a1(self.last_row, self.last_col)}" if self.merged else self.ref
+
+
+@dataclass(frozen=True)
+class LabelPlace:
+    text: str
+    style: str
+    row: int
+    col: int
+    last_row: int
+    last_col: int
+
+
+class Layout:
+    """A spec laid out on the sheet for a given number of indicator rows."""
+
+    def __init__(self, spec: Spec, indicator_rows: int | None = None) -> None:
+        self.spec = spec
+        self.n = indicator_rows or spec.indicator_rows
+        self.places: dict[str, Place] = {}
+        self.labels: list[LabelPlace] = []
+        self.row_heights: dict[int, float] = {}
+        self.block_rows: dict[str, tuple[int, int]] = {}
+        row = 0
+        for block in spec.blocks:
+            height = block.height + (self.n if block.repeated else 0)
+            self.block_rows[block.name] = (row, row + height - 1)
+            self._place_block(block, row, height)
+            row += height
+        self.last_row = row - 1
+        self.last_col = max(p.last_col for p in [*self.places.values(), *self.labels])  # type: ignore[attr-defined]
+        first = self.block_rows[spec.indicator_block.name][0]
+        self.ind_header_rows = (first, first + spec.indicator_block.height - 1)
+        self.ind_first_row = first + spec.indicator_block.height
+
+    def _place_block(self, block: Any, top: int, height: int) -> None:
+        for lab in block.labels:
+            r0, c0, r1, c1 = _resolve(lab.at, top, height)
+            self.labels.append(LabelPlace(lab.text, lab.style, r0, c0, r1, c1))
+        for f in block.fields:
+            r0, c0, r1, c1 = _resolve(f.at, top, height)
+            self.places[f.key] = Place(f.key, f, r0, c0, r1, c1)
+        for i, h in enumerate(block.heights):
+            self.row_heights[top + i] = h
+        if block.repeated:
+            for i in range(1, self.n + 1):
+                r = top + block.height + i - 1
+                if block.row_height:
+                    self.row_heights[r] = block.row_height
+                for f in block.row:
+                    c = col_index(f.at)
+                    key = indicator_key(i, f.key)
+                    self.places[key] = Place(key, f, r, c, r, c, index=i)
+
+    # ------------------------------------------------------------------------------- lookups
+
+    def place(self, key: str) -> Place:
+        return self.places[key]
+
+    def ref(self, key: str) -> str:
+        return self.places[key].ref
+
+    def column_range(self, column: str) -> str:
+        """The indicator column as a range, e.g. "I11:I40"."""
+        first, last = self.places[indicator_key(1, column)], self.places[indicator_key(self.n, column)]
+        return f"{first.ref}:{last.ref}"
+
+    def indicator_columns(self) -> list[str]:
+        return [f.key for f in self.spec.indicator_block.row]
+
+    def computed(self) -> list[Place]:
+        return [p for p in self.places.values() if p.field.role == "computed"]
+
+    @cached_property
+    def by_cell(self) -> dict[tuple[int, int], Place]:
+        return {(p.row, p.col): p for p in self.places.values()}
+
+    # ----------------------------------------------------------------------------- formulas
+
+    def formula(self, key: str) -> str:
+        """The Excel formula of a computed field, with a leading '='."""
+        f = self.places[key].field
+        refs = {name: self._arg_refs(ref) for name, ref in f.args.items()}
+        return "=" + RULES[f.rule or ""].excel(refs, self.spec.rules)
+
+    def _arg_refs(self, ref: Any) -> Any:
+        if isinstance(ref, list):
+            return [self.ref(r) for r in ref]
+        if ref.startswith("ind.*."):
+            return self.column_range(ref[6:])
+        return self.ref(ref)
+
+    def recompute(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Every computed field from the input values (keyed by field key), in dependency order."""
+        out: dict[str, Any] = {}
+
+        def value(key: str) -> Any:
+            if key in out:
+                return out[key]
+            place = self.places.get(key)
+            if place is None or place.field.role != "computed":
+                return values.get(key)
+            f = place.field
+            args = {name: self._arg_values(ref, value) for name, ref in f.args.items()}
+            out[key] = RULES[f.rule or ""].compute(args, self.spec.rules)
+            return out[key]
+
+        for p in self.computed():
+            value(p.key)
+        return out
+
+    def _arg_values(self, ref: Any, value: Any) -> Any:
+        if isinstance(ref, list):
+            return [value(r) for r in ref]
+        if ref.startswith("ind.*."):
+            return [value(indicator_key(i, ref[6:])) for i in range(1, self.n + 1)]
+        return value(ref)
+
+    # ------------------------------------------------------------------------------- lists
+
+    def lists(self) -> dict[str, list[str]]:
+        """Dropdown sources, by defined name: 一级 list, one 二级 list per 一级 (xf_l2_<n>), 指标性质."""
+        tree = self.spec.tree
+        out = {"xf_list_level1": list(tree), "xf_list_nature": ["≥", "≤", "=", "定性"]}
+        for i, children in enumerate(tree.values(), start=1):
+            out[f"xf_l2_{i}"] = list(children)
+        return out
+
+
+def _resolve(at: str, top: int, height: int) -> tuple[int, int, int, int]:
+    """A block-relative range ("B1:E1", "A1:A*") as absolute (row, col, last_row, last_col)."""
+    cells = []
+    for part in at.split(":"):
+        m = re.match(r"^([A-Z]{1,2})(\d+|\*)$", part)
+        assert m, part  # the spec loader has checked every range
+        r = height - 1 if m.group(2) == "*" else int(m.group(2)) - 1
+        cells.append((top + r, col_index(m.group(1))))
+    (r0, c0), (r1, c1) = cells[0], cells[-1]
+    return r0, c0, r1, c1

@@ -1,0 +1,188 @@
+"""Records: one typed, layout-independent record per returned workbook, and its JSON form.
+
+The ground truth of a record is `values`: every field's normalised value keyed by the spec's layout-independent
+field key ("fund.total.budget", "ind.3.weight", ...). The typed views (`funds`, `indicators`, ...) and the
+nested JSON form are built from it, so the same record type serves every spec. Computed fields hold the
+recomputed value; what the file itself had cached for them is kept apart in `cached`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from xlsform.layout import indicator_key, split_indicator_key
+from xlsform.spec import FUND_COLUMNS, INDICATOR_COLUMNS
+
+RECORD_FORMAT = "xlsform.record/1"
+IDENTITY_KEYS = ("year", "code", "name", "department", "implementer", "sub_units")
+GOAL_KEYS = ("overview", "target", "achieved")
+TOTAL_KEYS = ("weight", "score", "grade")
+FOOTER_KEYS = ("preparer", "phone", "date", "head")
+
+
+@dataclass
+class FundRow:
+    key: str
+    label: str
+    initial_budget: float | None = None
+    budget: float | None = None
+    spent: float | None = None
+    transfer: float | None = None
+    weight: float | None = None
+    rate: float | None = None
+    score: float | None = None
+
+
+@dataclass
+class Indicator:
+    index: int                       # the row number within the form's indicator table, 1-based
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+    content: str | None = None
+    nature: str | None = None
+    target: str | None = None
+    measure: str | None = None
+    actual: str | None = None
+    weight: float | None = None
+    score: float | None = None
+    reason: str | None = None
+    improvement: str | None = None
+
+
+@dataclass
+class Record:
+    spec_id: str
+    spec_version: str
+    values: dict[str, Any] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)     # field key -> "Sheet!C6"
+    cached: dict[str, Any] = field(default_factory=dict)    # computed field key -> value the file had cached
+    fund_labels: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+    sha256: str | None = None
+
+    # ---------------------------------------------------------------------------------- views
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+    @property
+    def code(self) -> str | None:
+        v = self.values.get("code")
+        return None if v is None else str(v)
+
+    @property
+    def name(self) -> str | None:
+        v = self.values.get("name")
+        return None if v is None else str(v)
+
+    @property
+    def year(self) -> int | None:
+        v = self.values.get("year")
+        return int(v) if isinstance(v, int | float | Decimal) else None
+
+    @property
+    def funds(self) -> list[FundRow]:
+        rows: list[str] = []
+        for key in self.values:
+            if key.startswith("fund."):
+                row = key.split(".")[1]
+                if row not in rows:
+                    rows.append(row)
+        for row in self.fund_labels:
+            if row not in rows:
+                rows.append(row)
+        return [FundRow(row, self.fund_labels.get(row, row),
+                        **{c: _num(self.values.get(f"fund.{row}.{c}")) for c in FUND_COLUMNS})
+                for row in rows]
+
+    def fund(self, row: str) -> FundRow | None:
+        return next((f for f in self.funds if f.key == row), None)
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        """Indicator rows that hold anything, in form order."""
+        by_index: dict[int, dict[str, Any]] = {}
+        for key, value in self.values.items():
+            parts = split_indicator_key(key)
+            if parts and value not in (None, ""):
+                by_index.setdefault(parts[0], {})[parts[1]] = value
+        out = []
+        for i in sorted(by_index):
+            v = by_index[i]
+            fields: dict[str, Any] = {c: (_num(v.get(c)) if c in ("weight", "score") else _text(v.get(c)))
+                                      for c in INDICATOR_COLUMNS}
+            out.append(Indicator(i, **fields))
+        return out
+
+    # ---------------------------------------------------------------------------------- JSON
+
+    def to_json(self) -> dict[str, Any]:
+        v = self.values
+        return {
+            "format": RECORD_FORMAT,
+            "spec": {"id": self.spec_id, "version": self.spec_version},
+            "source": {"file": self.source, "sha256": self.sha256},
+            "identity": {k: _plain(v.get(k)) for k in IDENTITY_KEYS},
+            "funds": [{k: _plain(x) for k, x in vars(f).items()} for f in self.funds],
+            "goals": {k: _plain(v.get(f"goal.{k}")) for k in GOAL_KEYS},
+            "indicators": [{k: _plain(x) for k, x in vars(i).items()} for i in self.indicators],
+            "totals": {k: _plain(v.get(f"total.{k}")) for k in TOTAL_KEYS},
+            "footer": {k: _plain(v.get(f"footer.{k}")) for k in FOOTER_KEYS},
+            "cached": {k: _plain(x) for k, x in self.cached.items()},
+            "cells": dict(self.cells),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        values: dict[str, Any] = {}
+        for k in IDENTITY_KEYS:
+            _put(values, k, data.get("identity", {}).get(k))
+        for f in data.get("funds", []):
+            for c in FUND_COLUMNS:
+                _put(values, f"fund.{f['key']}.{c}", f.get(c))
+        for k in GOAL_KEYS:
+            _put(values, f"goal.{k}", data.get("goals", {}).get(k))
+        for ind in data.get("indicators", []):
+            for c in INDICATOR_COLUMNS:
+                _put(values, indicator_key(int(ind["index"]), c), ind.get(c))
+        for k in TOTAL_KEYS:
+            _put(values, f"total.{k}", data.get("totals", {}).get(k))
+        for k in FOOTER_KEYS:
+            _put(values, f"footer.{k}", data.get("footer", {}).get(k))
+        return cls(
+            spec_id=data["spec"]["id"], spec_version=data["spec"]["version"], values=values,
+            cells=dict(data.get("cells", {})), cached=dict(data.get("cached", {})),
+            fund_labels={f["key"]: f.get("label", f["key"]) for f in data.get("funds", [])},
+            source=data.get("source", {}).get("file"), sha256=data.get("source", {}).get("sha256"),
+        )
+
+
+def _put(values: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        values[key] = value
+
+
+def _num(x: Any) -> float | None:
+    if isinstance(x, bool) or x is None:
+        return None
+    if isinstance(x, int | float | Decimal):
+        return float(x)
+    return None
+
+
+def _text(x: Any) -> str | None:
+    if x is None:
+        return None
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _plain(x: Any) -> Any:
+    """JSON-ready: Decimal -> int or float, everything else as is."""
+    if isinstance(x, Decimal):
+        return int(x) if x == x.to_integral_value() and abs(x) < 2**53 else float(x)
+    return x

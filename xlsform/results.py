@@ -1,0 +1,44 @@
+"""The result of reading and checking one file: what `check`, `status` and `merge` all pass around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlsform.codes import Finding
+from xlsform.records import Record
+
+STATUSES = ("ok", "warnings", "errors", "unreadable")
+
+
+@dataclass
+class FileResult:
+    file: str
+    sha256: str | None = None
+    mtime: float | None = None
+    record: Record | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def status(self) -> str:
+        if self.record is None:
+            return "unreadable"
+        if self.errors:
+            return "errors"
+        return "warnings" if self.warnings else "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "sha256": self.sha256, "status": self.status,
+            "errors": self.errors, "warnings": self.warnings,
+            "record": self.record.to_json() if self.record else None,
+            "findings": [f.to_json() for f in self.findings],
+        }

@@ -1,0 +1,217 @@
+"""The scoring rules: the one implementation, and the Excel formula that mirrors each rule.
+
+Every rule here has a Python function and an Excel formula builder side by side, so a change to one is seen
+next to the other; the LibreOffice tests prove the two compute the same numbers.
+
+Edge cases, defined once for both sides:
+- budget A empty, zero or negative: no execution rate (None in Python, "" in Excel), no fund score;
+- spent B or transfer C empty: counted as 0;
+- B < C: the rate is negative and the fund score is 0 (score = weight × clamp(rate, 0, 1));
+- rate above 100%: the fund score is capped at the weight.
+
+Rounding follows Excel and LibreOffice: a value is first taken to 15 significant digits (what the engines
+display and round from), then rounded half away from zero. Totals add the rounded scores, as real forms do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xlsform.spec import Rules
+
+Number = int | float | Decimal
+ZERO = Decimal(0)
+ONE = Decimal(1)
+CENT = Decimal("0.01")
+
+
+def to_decimal(x: Any) -> Decimal | None:
+    """A number as Decimal through its shortest repr (0.1 -> Decimal('0.1')); None for anything else."""
+    if x is None or isinstance(x, bool):
+        return None
+    if isinstance(x, Decimal):
+        return x if x.is_finite() else None
+    if isinstance(x, int | float):
+        try:
+            d = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+        except InvalidOperation:
+            return None
+        return d if d.is_finite() else None
+    return None
+
+
+def _significant15(x: Decimal) -> Decimal:
+    if x.is_zero():
+        return x
+    exp = x.adjusted() - 14
+    return x.quantize(Decimal(1).scaleb(exp), rounding=ROUND_HALF_UP)
+
+
+def round2(x: Number) -> Decimal:
+    """Excel's ROUND(x, 2): half away from zero, on the value as the engine sees it (15 significant digits)."""
+    d = to_decimal(x)
+    if d is None:
+        raise TypeError(f"round2 needs a number, got {x!r}")
+    return _significant15(d).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _n(x: Any) -> Decimal:
+    """Excel's N(): a number stays, anything else is 0."""
+    d = to_decimal(x)
+    return ZERO if d is None else d
+
+
+# ------------------------------------------------------------------------------------------ the rules
+
+def execution_rate(budget: Any, spent: Any, transfer: Any = None) -> Decimal | None:
+    """B / A, or (B − C) / A where the layout has a transfer column C. None when A is empty or not positive."""
+    a = to_decimal(budget)
+    if a is None or a <= 0:
+        return None
+    return (_n(spent) - _n(transfer)) / a
+
+
+def fund_score(weight: Any, rate: Decimal | None) -> Decimal | None:
+    """weight × rate, with the rate clamped to [0, 1], from the unrounded rate, rounded to 2 decimals."""
+    if rate is None:
+        return None
+    return round2(_n(weight) * max(ZERO, min(rate, ONE)))
+
+
+def weight_total(fund: Any, items: Iterable[Any]) -> Decimal:
+    return round2(_n(fund) + sum((_n(w) for w in items), ZERO))
+
+
+def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
+                caps: Sequence[tuple[float, float]] = ()) -> Decimal:
+    """Fund score plus the indicator scores, each rounded to 2 decimals first; capped by rate bands if any."""
+    total = round2(round2(_n(fund)) + sum((round2(_n(s)) for s in items), ZERO))
+    cap = rate_cap(rate, caps)
+    return total if cap is None else min(total, cap)
+
+
+def rate_cap(rate: Decimal | None, caps: Sequence[tuple[float, float]]) -> Decimal | None:
+    """The regional cap on the total for this execution rate: the first band whose `below` exceeds the rate."""
+    if rate is None:
+        return None
+    for below, cap in caps:
+        if rate < Decimal(repr(below)):
+            return Decimal(repr(cap))
+    return None
+
+
+def grade(total: Any, bands: Sequence[tuple[float, str]]) -> str:
+    t = _n(total)
+    for low, name in bands:
+        if t >= Decimal(repr(low)):
+            return name
+    return bands[-1][1]
+
+
+def amount_sum(items: Iterable[Any]) -> Decimal:
+    """合计 rows: the sum of the source rows, to 6 decimals (万元 to the cent of a yuan, and float-stable)."""
+    return sum((_n(x) for x in items), ZERO).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def supported_score(nature: str | None, target: Decimal | None, actual: Decimal | None,
+                    weight: Decimal) -> Decimal | None:
+    """The score the numbers support for a quantitative indicator; None when they cannot say.
+
+    ≥: weight × min(actual / target, 1); ≤: weight × min(target / actual, 1); =: full marks when equal, else 0.
+    """
+    if target is None or actual is None or nature not in ("≥", "≤", "="):
+        return None
+    if nature == "=":
+        return weight if actual == target else ZERO
+    num, den = (actual, target) if nature == "≥" else (target, actual)
+    if den <= 0:
+        return weight if num >= 0 else None
+    return round2(weight * max(ZERO, min(num / den, ONE)))
+
+
+# ------------------------------------------------------------------------------- the Excel mirrors
+
+def _xl_rate(budget: str, spent: str, transfer: str | None = None) -> str:
+    net = f"N({spent})-N({transfer})" if transfer else f"N({spent})"
+    return f'IF(N({budget})<=0,"",({net})/{budget})'
+
+
+def _xl_fund_score(weight: str, rate: str) -> str:
+    return f'IF({rate}="","",ROUND(N({weight})*MAX(0,MIN({rate},1)),2))'
+
+
+def _xl_weight_total(fund: str, items: str) -> str:
+    return f"ROUND(N({fund})+SUM({items}),2)"
+
+
+def _xl_score_total(fund: str, items: str, rate: str | None, caps: Sequence[tuple[float, float]]) -> str:
+    total = f"ROUND(ROUND(N({fund}),2)+SUMPRODUCT(ROUND({items},2)),2)"
+    if not caps or rate is None:
+        return total
+    cap = "100000"
+    for below, c in reversed(caps):
+        cap = f"IF({rate}<{_xl_num(below)},{_xl_num(c)},{cap})"
+    return f'IF({rate}="",{total},MIN({total},{cap}))'
+
+
+def _xl_grade(total: str, bands: Sequence[tuple[float, str]]) -> str:
+    expr = f'"{bands[-1][1]}"'
+    for low, name in reversed(bands[:-1]):
+        expr = f'IF(N({total})>={_xl_num(low)},"{name}",{expr})'
+    return expr
+
+
+def _xl_sum(items: Sequence[str]) -> str:
+    return f"ROUND(SUM({','.join(items)}),6)"
+
+
+def _xl_num(x: float) -> str:
+    return repr(int(x)) if float(x).is_integer() else repr(x)
+
+
+# -------------------------------------------------------------------------------------- registry
+
+@dataclass(frozen=True)
+class Rule:
+    """A computed field's rule: `compute(values, rules)` in Python, `excel(refs, rules)` as a formula.
+
+    `values` maps each argument name to its value (a list for "ind.*" and list arguments); `refs` maps it
+    to a cell reference or range in the same shape.
+    """
+
+    name: str
+    compute: Callable[[dict[str, Any], Rules], Any]
+    excel: Callable[[dict[str, Any], Rules], str]
+    doc: str
+
+
+RULES: dict[str, Rule] = {r.name: r for r in (
+    Rule("execution_rate",
+         lambda v, _: execution_rate(v["budget"], v["spent"], v.get("transfer")),
+         lambda r, _: _xl_rate(r["budget"], r["spent"], r.get("transfer")),
+         "执行率 = B/A，或 (B−C)/A；A 为空或不大于 0 时不计算"),
+    Rule("fund_score",
+         lambda v, _: fund_score(v["weight"], v["rate"]),
+         lambda r, _: _xl_fund_score(r["weight"], r["rate"]),
+         "预算执行率得分 = 分值 × 执行率（限 0–100%），保留两位小数"),
+    Rule("weight_total",
+         lambda v, _: weight_total(v["fund"], v["items"]),
+         lambda r, _: _xl_weight_total(r["fund"], r["items"]),
+         "分值合计 = 预算执行率分值 + 各指标分值"),
+    Rule("score_total",
+         lambda v, rules: score_total(v["fund"], v["items"], v.get("rate"), rules.rate_caps),
+         lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"), rules.rate_caps),
+         "总分 = 预算执行率得分 + 各指标得分（各项先保留两位小数）"),
+    Rule("grade",
+         lambda v, rules: grade(v["total"], rules.grades),
+         lambda r, rules: _xl_grade(r["total"], rules.grades),
+         "等级按总分分档：优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60（以规格为准）"),
+    Rule("sum",
+         lambda v, _: amount_sum(v["items"]),
+         lambda r, _: _xl_sum(r["items"]),
+         "合计 = 各资金来源之和"),
+)}

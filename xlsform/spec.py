@@ -1,0 +1,427 @@
+"""Form specs: the TOML files that name every field of a layout once.
+
+A spec is loaded into frozen dataclasses and checked as a whole; any problem raises `SpecError` naming the
+file, the key and what is wrong, so a region adapting a spec gets a clear message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+ROLES = ("prefill", "input", "computed")
+TYPES = ("text", "longtext", "integer", "number", "amount", "percent", "score", "choice")
+NUMERIC_TYPES = ("integer", "number", "amount", "percent", "score")
+STYLES = ("title", "subtitle", "header", "label", "center", "note")
+EXCEL_TEXT_LIMIT = 32767
+
+# The fixed vocabulary of field keys: records are layout-independent because every spec maps onto it.
+SCALAR_KEYS = (
+    "year", "code", "name", "department", "implementer", "sub_units",
+    "goal.overview", "goal.target", "goal.achieved",
+    "total.weight", "total.score", "total.grade",
+    "footer.preparer", "footer.phone", "footer.date", "footer.head",
+)
+FUND_COLUMNS = ("initial_budget", "budget", "spent", "transfer", "weight", "rate", "score")
+INDICATOR_COLUMNS = (
+    "level1", "level2", "level3", "content", "nature", "target", "measure",
+    "actual", "weight", "score", "reason", "improvement",
+)
+NATURES = ("≥", "≤", "=", "定性")
+
+_CELL = re.compile(r"^([A-Z]{1,2})(\d+|\*)$")
+_FUND_KEY = re.compile(r"^fund\.([a-z][a-z0-9_]*)\.([a-z_]+)$")
+
+
+class SpecError(ValueError):
+    """A spec file that cannot be used; the message names the file, the key and the problem."""
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    at: str                     # relative A1 range inside the block; a column letter for indicator rows
+    role: str
+    type: str
+    required: bool = False
+    min: float | None = None
+    max: float | str | None = None   # a number, or the key of a field in the same indicator row
+    maxlen: int | None = None
+    choices: str | None = None       # "level1", "level2" or "nature": lists built from the spec
+    format: str | None = None
+    default: Any = None
+    rule: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    style: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+
+@dataclass(frozen=True)
+class Label:
+    at: str
+    text: str
+    style: str = "label"
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    height: int                      # rows, for fixed blocks; header rows for the indicator block
+    labels: tuple[Label, ...]
+    fields: tuple[Field, ...]
+    row: tuple[Field, ...] = ()      # the repeated indicator row, when this is the indicator block
+    heights: tuple[float, ...] = ()
+    row_height: float | None = None
+
+    @property
+    def repeated(self) -> bool:
+        return bool(self.row)
+
+
+@dataclass(frozen=True)
+class Rules:
+    grades: tuple[tuple[float, str], ...]        # (min, grade), highest first
+    reason_below_rate: float = 0.90
+    split: dict[str, float] = field(default_factory=dict)
+    self_score_tolerance: float = 0.20
+    rate_caps: tuple[tuple[float, float], ...] = ()   # (below, cap), ascending
+
+    def grade_for(self, total: float) -> str:
+        for low, name in self.grades:
+            if total >= low:
+                return name
+        return self.grades[-1][1]
+
+
+@dataclass(frozen=True)
+class Spec:
+    id: str
+    version: str
+    accept_versions: tuple[str, ...]
+    name: str
+    kind: str
+    sheet: str
+    indicator_rows: int
+    landscape: bool
+    columns: dict[str, float]
+    rules: Rules
+    tree: dict[str, tuple[str, ...]]
+    blocks: tuple[Block, ...]
+    source: str
+
+    @property
+    def indicator_block(self) -> Block:
+        return next(b for b in self.blocks if b.repeated)
+
+    def scalar_fields(self) -> list[Field]:
+        return [f for b in self.blocks for f in b.fields]
+
+    def row_field(self, column: str) -> Field | None:
+        return next((f for f in self.indicator_block.row if f.key == column), None)
+
+    def fund_rows(self) -> list[str]:
+        """Fund row keys in form order ("fiscal", "total", ...)."""
+        rows: list[str] = []
+        for f in self.scalar_fields():
+            m = _FUND_KEY.match(f.key)
+            if m and m.group(1) not in rows:
+                rows.append(m.group(1))
+        return rows
+
+    @property
+    def scored_fund_row(self) -> str:
+        """The fund row whose execution rate is scored (the one with a score field)."""
+        for f in self.scalar_fields():
+            m = _FUND_KEY.match(f.key)
+            if m and m.group(2) == "score":
+                return m.group(1)
+        raise SpecError(f"{self.source}: no fund row has a score field")
+
+    def fund_row_label(self, row: str) -> str:
+        for b in self.blocks:
+            for f in b.fields:
+                if f.key.startswith(f"fund.{row}."):
+                    return f.label.split("·")[0]
+        return row
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+def builtin_names() -> list[str]:
+    root = resources.files("xlsform.templates")
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+def load_spec(name_or_path: str | Path) -> Spec:
+    """Load a built-in spec by name ("wangcheng") or a user's spec file by path."""
+    text, source = _read_source(str(name_or_path))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"{source}: not valid TOML: {e}") from None
+    return _build(data, source)
+
+
+def _read_source(name: str) -> tuple[str, str]:
+    path = Path(name)
+    if path.suffix == ".toml" or path.exists():
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except OSError as e:
+            raise SpecError(f"{name}: cannot read spec file: {e.strerror}") from None
+    res = resources.files("xlsform.templates").joinpath(f"{name}.toml")
+    if not res.is_file():
+        raise SpecError(f"unknown spec '{name}': built-in specs are {', '.join(builtin_names())}, "
+                        "or give the path of a .toml spec file")
+    return res.read_text(encoding="utf-8"), name
+
+
+class _Ctx:
+    """Where we are in the file, so every error names the key."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, problem: str) -> SpecError:
+        return SpecError(f"{self.source}: {where}: {problem}")
+
+    def need(self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+        if key not in table:
+            raise self.fail(f"{where}.{key}", "is required but missing")
+        return self.check_type(table[key], kind, f"{where}.{key}")
+
+    def opt(self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+            default: Any = None) -> Any:
+        if key not in table:
+            return default
+        return self.check_type(table[key], kind, f"{where}.{key}")
+
+    def check_type(self, value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise self.fail(where, f"expected {_kind_name(kind)}, got a boolean")
+        if not isinstance(value, kind):
+            raise self.fail(where, f"expected {_kind_name(kind)}, got {type(value).__name__} {value!r}")
+        return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true/false", list: "a list",
+             dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _build(data: dict[str, Any], source: str) -> Spec:
+    ctx = _Ctx(source)
+    form = ctx.need(data, "form", dict, "spec")
+    unknown = set(data) - {"form", "rules", "tree", "block"}
+    if unknown:
+        raise ctx.fail("spec", f"unknown table(s) {sorted(unknown)}")
+    rules = _build_rules(ctx, ctx.opt(data, "rules", dict, "spec", {}))
+    tree = _build_tree(ctx, ctx.need(data, "tree", dict, "spec"))
+    raw_blocks = ctx.need(data, "block", list, "spec")
+    blocks = tuple(_build_block(ctx, b, i) for i, b in enumerate(raw_blocks))
+    version = ctx.need(form, "version", str, "form")
+    spec = Spec(
+        id=_ident(ctx, ctx.need(form, "id", str, "form"), "form.id"),
+        version=version,
+        accept_versions=tuple(ctx.opt(form, "accept_versions", list, "form", [version])),
+        name=ctx.need(form, "name", str, "form"),
+        kind=ctx.opt(form, "kind", str, "form", "department"),
+        sheet=_sheet_name(ctx, ctx.need(form, "sheet", str, "form")),
+        indicator_rows=ctx.opt(form, "indicator_rows", int, "form", 30),
+        landscape=ctx.opt(form, "landscape", bool, "form", True),
+        columns={k: float(v) for k, v in ctx.opt(form, "columns", dict, "form", {}).items()},
+        rules=rules, tree=tree, blocks=blocks, source=source,
+    )
+    _check_spec(ctx, spec)
+    return spec
+
+
+def _ident(ctx: _Ctx, value: str, where: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_-]*", value):
+        raise ctx.fail(where, f"'{value}' must be lowercase letters, digits, '-' or '_'")
+    return value
+
+
+def _sheet_name(ctx: _Ctx, value: str) -> str:
+    if not 0 < len(value) <= 31 or any(c in value for c in "[]:*?/\\"):
+        raise ctx.fail("form.sheet", f"'{value}' is not a valid Excel sheet name (1–31 characters, no []:*?/\\)")
+    return value
+
+
+def _build_rules(ctx: _Ctx, raw: dict[str, Any]) -> Rules:
+    grades_raw = ctx.opt(raw, "grades", list, "rules",
+                         [{"min": 90, "grade": "优"}, {"min": 80, "grade": "良"},
+                          {"min": 60, "grade": "中"}, {"min": 0, "grade": "差"}])
+    grades = tuple(sorted(((float(ctx.need(g, "min", (int, float), f"rules.grades[{i}]")),
+                            ctx.need(g, "grade", str, f"rules.grades[{i}]")) for i, g in enumerate(grades_raw)),
+                          reverse=True))
+    if not grades:
+        raise ctx.fail("rules.grades", "needs at least one band")
+    caps_raw = ctx.opt(raw, "rate_caps", list, "rules", [])
+    caps = tuple(sorted((float(ctx.need(c, "below", (int, float), f"rules.rate_caps[{i}]")),
+                         float(ctx.need(c, "cap", (int, float), f"rules.rate_caps[{i}]")))
+                        for i, c in enumerate(caps_raw)))
+    split = {k: float(ctx.check_type(v, (int, float), f"rules.split.{k}"))
+             for k, v in ctx.opt(raw, "split", dict, "rules", {}).items()}
+    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps"}
+    if set(raw) - known:
+        raise ctx.fail("rules", f"unknown key(s) {sorted(set(raw) - known)}")
+    return Rules(
+        grades=grades,
+        reason_below_rate=float(ctx.opt(raw, "reason_below_rate", (int, float), "rules", 0.9)),
+        split=split,
+        self_score_tolerance=float(ctx.opt(raw, "self_score_tolerance", (int, float), "rules", 0.2)),
+        rate_caps=caps,
+    )
+
+
+def _build_tree(ctx: _Ctx, raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    tree: dict[str, tuple[str, ...]] = {}
+    for level1, children in raw.items():
+        ctx.check_type(children, list, f"tree.{level1}")
+        tree[level1] = tuple(ctx.check_type(c, str, f"tree.{level1}[]") for c in children)
+    if not tree:
+        raise ctx.fail("tree", "needs at least one 一级指标")
+    return tree
+
+
+def _build_block(ctx: _Ctx, raw: dict[str, Any], i: int) -> Block:
+    where = f"block[{i}]"
+    name = ctx.need(raw, "name", str, where)
+    where = f"block '{name}'"
+    labels = tuple(
+        Label(at=ctx.need(lab, "at", str, f"{where}.labels[{j}]"),
+              text=ctx.need(lab, "text", str, f"{where}.labels[{j}]"),
+              style=ctx.opt(lab, "style", str, f"{where}.labels[{j}]", "label"))
+        for j, lab in enumerate(ctx.opt(raw, "labels", list, where, [])))
+    raw_fields = ctx.opt(raw, "field", list, where, [])
+    raw_row = ctx.opt(raw, "row", list, where, [])
+    fields = tuple(_build_field(ctx, f, f"{where}.field[{j}]") for j, f in enumerate(raw_fields))
+    row = tuple(_build_field(ctx, f, f"{where}.row[{j}]") for j, f in enumerate(raw_row))
+    height = ctx.opt(raw, "header", int, where, 1) if row else ctx.need(raw, "height", int, where)
+    if height < (0 if row else 1):
+        raise ctx.fail(f"{where}.height", "must be at least 1")
+    known = {"name", "height", "header", "heights", "row_height", "labels", "field", "row"}
+    if set(raw) - known:
+        raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - known)}")
+    return Block(name=name, height=height, labels=labels, fields=fields, row=row,
+                 heights=tuple(float(h) for h in ctx.opt(raw, "heights", list, where, [])),
+                 row_height=ctx.opt(raw, "row_height", (int, float), where))
+
+
+_FIELD_KEYS = {"key", "label", "at", "role", "type", "required", "min", "max", "maxlen", "choices",
+               "format", "default", "rule", "args", "style"}
+
+
+def _build_field(ctx: _Ctx, raw: dict[str, Any], where: str) -> Field:
+    key = ctx.need(raw, "key", str, where)
+    where = f"{where} ({key})"
+    if set(raw) - _FIELD_KEYS:
+        raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - _FIELD_KEYS)}")
+    role = ctx.need(raw, "role", str, where)
+    if role not in ROLES:
+        raise ctx.fail(f"{where}.role", f"'{role}' is not one of {', '.join(ROLES)}")
+    ftype = ctx.need(raw, "type", str, where)
+    if ftype not in TYPES:
+        raise ctx.fail(f"{where}.type", f"'{ftype}' is not one of {', '.join(TYPES)}")
+    maxlen = ctx.opt(raw, "maxlen", int, where)
+    if maxlen is not None and not 0 < maxlen <= EXCEL_TEXT_LIMIT:
+        raise ctx.fail(f"{where}.maxlen", f"must be between 1 and {EXCEL_TEXT_LIMIT} (Excel's cell limit)")
+    return Field(
+        key=key, label=ctx.need(raw, "label", str, where), at=ctx.need(raw, "at", str, where),
+        role=role, type=ftype, required=ctx.opt(raw, "required", bool, where, False),
+        min=ctx.opt(raw, "min", (int, float), where), max=ctx.opt(raw, "max", (int, float, str), where),
+        maxlen=maxlen, choices=ctx.opt(raw, "choices", str, where),
+        format=ctx.opt(raw, "format", str, where), default=raw.get("default"),
+        rule=ctx.opt(raw, "rule", str, where), args=ctx.opt(raw, "args", dict, where, {}),
+        style=ctx.opt(raw, "style", str, where),
+    )
+
+
+def _check_spec(ctx: _Ctx, spec: Spec) -> None:
+    from xlsform.scoring import RULES  # scoring depends on nothing here; the import is only for names
+
+    repeated = [b for b in spec.blocks if b.repeated]
+    if len(repeated) != 1:
+        raise ctx.fail("block", f"exactly one block must have indicator rows ([[block.row]]), found {len(repeated)}")
+    if not 1 <= spec.indicator_rows <= 200:
+        raise ctx.fail("form.indicator_rows", "must be between 1 and 200")
+    keys: set[str] = set()
+    for b in spec.blocks:
+        for lab in b.labels:
+            where = f"block '{b.name}' label '{lab.text[:10]}'"
+            _check_range(ctx, lab.at, b, where)
+            if lab.style not in STYLES:
+                raise ctx.fail(f"{where}.style", f"'{lab.style}' is not one of {STYLES}")
+        for f in b.fields:
+            _check_scalar_key(ctx, f.key, b.name)
+            if f.key in keys:
+                raise ctx.fail(f"block '{b.name}' field {f.key}", "key is used twice")
+            keys.add(f.key)
+            _check_range(ctx, f.at, b, f"block '{b.name}' field {f.key}.at")
+        for f in b.row:
+            if f.key not in INDICATOR_COLUMNS:
+                raise ctx.fail(f"block '{b.name}' row {f.key}",
+                               f"unknown indicator column; use one of {INDICATOR_COLUMNS}")
+            if not re.fullmatch(r"[A-Z]{1,2}", f.at):
+                raise ctx.fail(f"block '{b.name}' row {f.key}.at", f"'{f.at}' must be a column letter")
+    for f in spec.scalar_fields() + list(spec.indicator_block.row):
+        _check_field_semantics(ctx, spec, f, keys, RULES)
+    for col in ("level1", "level2", "weight", "score"):
+        if spec.row_field(col) is None:
+            raise ctx.fail(f"indicator row {col}", "is required in every spec")
+    for key in ("code", "name", "year", "total.weight", "total.score"):
+        if key not in keys:
+            raise ctx.fail(f"field {key}", "is required in every spec")
+    spec.scored_fund_row  # noqa: B018 - raises SpecError when no fund row is scored
+
+
+def _check_scalar_key(ctx: _Ctx, key: str, block: str) -> None:
+    if key in SCALAR_KEYS:
+        return
+    m = _FUND_KEY.match(key)
+    if m and m.group(2) in FUND_COLUMNS:
+        return
+    raise ctx.fail(f"block '{block}' field {key}",
+                   f"unknown key; use one of {', '.join(SCALAR_KEYS)} or fund.<row>.<{'|'.join(FUND_COLUMNS)}>")
+
+
+def _check_range(ctx: _Ctx, at: str, block: Block, where: str) -> None:
+    parts = at.split(":")
+    if len(parts) > 2 or not all(_CELL.match(p) for p in parts):
+        raise ctx.fail(where, f"'{at}' is not a cell or range like B1 or B1:E1")
+    for p in parts:
+        row = _CELL.match(p).group(2)  # type: ignore[union-attr]
+        if row != "*" and not block.repeated and int(row) > block.height:
+            raise ctx.fail(where, f"'{at}' is below the block, which has {block.height} row(s)")
+
+
+def _check_field_semantics(ctx: _Ctx, spec: Spec, f: Field, keys: set[str], rules: dict[str, Any]) -> None:
+    where = f"field {f.key}"
+    if f.role == "computed":
+        if f.rule not in rules:
+            raise ctx.fail(f"{where}.rule", f"'{f.rule}' is not a known rule; known: {', '.join(sorted(rules))}")
+        for name, ref in f.args.items():
+            for r in ref if isinstance(ref, list) else [ref]:
+                if not isinstance(r, str):
+                    raise ctx.fail(f"{where}.args.{name}", "must name a field key")
+                if not (r in keys or (r.startswith("ind.*.") and spec.row_field(r[6:]) is not None)):
+                    raise ctx.fail(f"{where}.args.{name}", f"'{r}' names no field of this spec")
+    elif f.rule:
+        raise ctx.fail(f"{where}.rule", "only computed fields have a rule")
+    if f.choices is not None and f.choices not in ("level1", "level2", "nature"):
+        raise ctx.fail(f"{where}.choices", "must be level1, level2 or nature")
+    if isinstance(f.max, str) and spec.row_field(f.max) is None:
+        raise ctx.fail(f"{where}.max", f"'{f.max}' names no field of the indicator row")
+    if f.style is not None and f.style not in STYLES:
+        raise ctx.fail(f"{where}.style", f"'{f.style}' is not one of {STYLES}")

@@ -1,0 +1,1 @@
+"""Writing workbooks: the only package that imports xlsxwriter."""
