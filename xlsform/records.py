@@ -127,6 +127,7 @@ class Record:
             "source": {"file": self.source, "sha256": self.sha256},
             "identity": {k: _plain(v.get(k)) for k in IDENTITY_KEYS},
             "funds": [{k: _plain(x) for k, x in vars(f).items()} for f in self.funds],
+            "execution": {"reason": v.get("execution.reason")},
             "goals": {k: _plain(v.get(f"goal.{k}")) for k in GOAL_KEYS},
             "indicators": [{k: _plain(x) for k, x in vars(i).items()} for i in self.indicators],
             "totals": {k: _plain(v.get(f"total.{k}")) for k in TOTAL_KEYS},
@@ -143,6 +144,7 @@ class Record:
         for f in data.get("funds", []):
             for c in FUND_COLUMNS:
                 _put(values, f"fund.{f['key']}.{c}", f.get(c))
+        _put(values, "execution.reason", data.get("execution", {}).get("reason"))
         for k in GOAL_KEYS:
             _put(values, f"goal.{k}", data.get("goals", {}).get(k))
         for ind in data.get("indicators", []):

@@ -22,7 +22,7 @@ EXCEL_TEXT_LIMIT = 32767
 # The fixed vocabulary of field keys: records are layout-independent because every spec maps onto it.
 SCALAR_KEYS = (
     "year", "code", "name", "department", "implementer", "sub_units",
-    "goal.overview", "goal.target", "goal.achieved",
+    "goal.overview", "goal.target", "goal.achieved", "execution.reason",
     "total.weight", "total.score", "total.grade",
     "footer.preparer", "footer.phone", "footer.date", "footer.head",
 )
