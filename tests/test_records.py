@@ -1,0 +1,46 @@
+"""Records: the JSON form round-trips and the typed views agree with the flat values."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import SEEDS, load_seed
+from xlsform.records import RECORD_FORMAT, Record
+
+
+def test_every_seed_round_trips_through_json() -> None:
+    for path in SEEDS:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        record = Record.from_json(data)
+        again = Record.from_json(json.loads(json.dumps(record.to_json(), ensure_ascii=False)))
+        assert again.values == record.values
+        assert again.to_json() == record.to_json()
+
+
+def test_views_follow_the_values() -> None:
+    record = load_seed("004")
+    assert record.code == "430112004"
+    assert record.year == 2020
+    total = record.fund("total")
+    assert total is not None and (total.budget, total.spent, total.weight) == (1763, 1689.4, 10)
+    # empty 二级 slots (weight 0, no text) still count as rows: the Wangcheng form prints them
+    assert [i.index for i in record.indicators] == list(range(1, 11))
+    assert sum(i.weight or 0 for i in record.indicators) == 60
+
+
+def test_json_form_has_the_documented_sections() -> None:
+    data = load_seed("000").to_json()
+    assert data["format"] == RECORD_FORMAT
+    assert set(data) == {"format", "spec", "source", "identity", "funds", "execution", "goals", "indicators",
+                         "totals", "footer", "cached", "cells"}
+
+
+@given(st.dictionaries(st.sampled_from(["ind.1.weight", "ind.2.score", "fund.total.budget", "fund.x.spent"]),
+                       st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1))
+def test_numbers_survive_the_json_form(values: dict[str, float]) -> None:
+    record = Record(spec_id="wangcheng", spec_version="2020.1", values=dict(values))
+    again = Record.from_json(json.loads(json.dumps(record.to_json())))
+    assert {k: float(v) for k, v in again.values.items()} == values
