@@ -1,0 +1,403 @@
+"""Summary rows from checked returns: pure functions, no I/O (writer/summary.py writes them).
+
+The published rule for a summary: absolute values add up, rates are weighted by funds. So the 合计 row sums
+全年预算数 A, 全年执行数 B and 转移支付 C exactly (Decimal), takes the execution rate as (ΣB − ΣC) / ΣA — the
+same formula every layout uses per unit, with C = 0 where a layout has no transfer column — and never as the
+mean of the units' rates; scores are averaged.
+
+A unit whose return has errors is listed with its state but left out of totals, ranks and statistics unless
+`include_invalid` is set; a file that cannot be read never counts (there is nothing to count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from xlsform.layout import Layout
+from xlsform.records import Indicator, Record
+from xlsform.results import FileResult
+from xlsform.scoring import ZERO, execution_rate, grade, round2, to_decimal
+from xlsform.spec import Spec, SpecError, load_spec
+from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
+
+LEVELS = {"产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction"}
+SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+CSV_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
+RATE_BANDS = (("60%以下", Decimal("0.6")), ("60%–80%", Decimal("0.8")), ("80%–90%", Decimal("0.9")),
+              ("90%–100%", None), ("100%以上", None))
+SCORE_BANDS = (("60分以下", 60), ("60–70分", 70), ("70–80分", 80), ("80–90分", 90), ("90分及以上", None))
+DEFAULT_GRADES = ("优", "良", "中", "差")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    attr: str
+    kind: str          # text, amount (万元), percent, score, int
+    width: float = 12
+
+
+@dataclass
+class UnitRow:
+    code: str
+    name: str
+    state: str
+    counted: bool = False
+    budget: Decimal | None = None
+    spent: Decimal | None = None
+    transfer: Decimal | None = None
+    rate: Decimal | None = None
+    fund_score: Decimal | None = None
+    output: Decimal | None = None
+    benefit: Decimal | None = None
+    satisfaction: Decimal | None = None
+    total: Decimal | None = None
+    grade: str | None = None
+    rank: int | None = None
+    errors: int | None = None
+    warnings: int | None = None
+    file: str | None = None
+
+    @property
+    def counted_text(self) -> str:
+        return "是" if self.counted else "否"
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    state: str
+    counted_text: str
+    index: int
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    content: str | None
+    nature: str | None
+    target: str | None
+    measure: str | None
+    actual: str | None
+    weight: Decimal | None
+    score: Decimal | None
+    reason: str | None
+    improvement: str | None
+    file: str | None
+
+
+@dataclass
+class IssueRow:
+    code: str
+    name: str
+    file: str
+    severity: str
+    finding: str
+    sheet: str | None
+    cell: str | None
+    field: str | None
+    message: str
+
+
+@dataclass
+class MissingRow:
+    code: str
+    name: str
+    state: str
+    file: str | None
+    errors: int | None
+    note: str
+
+
+@dataclass
+class Totals:
+    units: int
+    budget: Decimal
+    spent: Decimal
+    transfer: Decimal
+    rate: Decimal | None
+    fund_score: Decimal | None
+    output: Decimal | None
+    benefit: Decimal | None
+    satisfaction: Decimal | None
+    total: Decimal | None
+
+
+@dataclass
+class Summary:
+    rows: list[UnitRow]
+    totals: Totals
+    indicators: list[IndicatorRow]
+    issues: list[IssueRow]
+    missing: list[MissingRow]
+    stats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    include_invalid: bool = False
+
+
+SUMMARY_COLUMNS = (
+    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
+    Column("全年预算数(万元)", "budget", "amount", 14), Column("全年执行数(万元)", "spent", "amount", 14),
+    Column("上级财政转移支付(万元)", "transfer", "amount", 14), Column("执行率", "rate", "percent", 10),
+    Column("预算执行率得分", "fund_score", "score", 10), Column("产出指标得分", "output", "score", 10),
+    Column("效益指标得分", "benefit", "score", 10), Column("满意度指标得分", "satisfaction", "score", 10),
+    Column("总分", "total", "score", 9), Column("等级", "grade", "text", 6), Column("排名", "rank", "int", 6),
+    Column("状态", "state", "text", 10), Column("计入合计", "counted_text", "text", 8),
+    Column("错误数", "errors", "int", 7), Column("警告数", "warnings", "int", 7),
+    Column("来源文件", "file", "text", 40),
+)
+INDICATOR_COLUMNS = (
+    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 26),
+    Column("状态", "state", "text", 10), Column("计入合计", "counted_text", "text", 8),
+    Column("序号", "index", "int", 6), Column("一级指标", "level1", "text", 12),
+    Column("二级指标", "level2", "text", 14), Column("三级指标", "level3", "text", 20),
+    Column("目标内容", "content", "text", 30), Column("指标性质", "nature", "text", 8),
+    Column("目标值", "target", "text", 16), Column("度量单位", "measure", "text", 8),
+    Column("完成值", "actual", "text", 16), Column("分值", "weight", "score", 8),
+    Column("得分", "score", "score", 8), Column("未完成原因", "reason", "text", 30),
+    Column("改进措施", "improvement", "text", 30), Column("来源文件", "file", "text", 40),
+)
+ISSUE_COLUMNS = (
+    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 26),
+    Column("文件", "file", "text", 40), Column("严重程度", "severity", "text", 8),
+    Column("代码", "finding", "text", 8), Column("工作表", "sheet", "text", 14),
+    Column("单元格", "cell", "text", 8), Column("字段", "field", "text", 20),
+    Column("说明", "message", "text", 70),
+)
+MISSING_COLUMNS = (
+    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
+    Column("状态", "state", "text", 10), Column("文件", "file", "text", 40),
+    Column("错误数", "errors", "int", 7), Column("说明", "note", "text", 50),
+)
+
+
+# ------------------------------------------------------------------------------------ building
+
+def build_summary(assignment: Assignment, *, include_invalid: bool = False) -> Summary:
+    rows = [unit_row(u, include_invalid) for u in assignment.units]
+    rank_rows(rows)
+    counted = [r for r in rows if r.counted]
+    return Summary(
+        rows=rows, totals=totals(counted),
+        indicators=[i for u, r in zip(assignment.units, rows, strict=True) for i in indicator_rows(u, r)],
+        issues=issue_rows(assignment), missing=missing_rows(assignment, rows),
+        stats=statistics(counted), include_invalid=include_invalid,
+    )
+
+
+def unit_row(u: UnitStatus, include_invalid: bool = False) -> UnitRow:
+    r = u.result
+    row = UnitRow(u.unit.code, u.unit.name, u.state)
+    if r is None:
+        return row
+    row.errors, row.warnings, row.file = r.errors, r.warnings, r.file
+    if r.record is None:
+        return row
+    row.name = u.unit.name or r.record.name or ""
+    row.counted = u.state in (RETURNED, WARNINGS) or (include_invalid and u.state == ERRORS)
+    fill_figures(row, r.record)
+    return row
+
+
+def fill_figures(row: UnitRow, record: Record) -> None:
+    spec = spec_of(record)
+    values = computed_values(record, spec)
+    fund = f"fund.{spec.scored_fund_row if spec else 'total'}"
+    row.budget, row.spent = _dec(values.get(f"{fund}.budget")), _dec(values.get(f"{fund}.spent"))
+    row.transfer = _dec(values.get(f"{fund}.transfer"))
+    row.rate = _dec(values.get(f"{fund}.rate"))
+    if row.rate is None:
+        row.rate = execution_rate(row.budget, row.spent, row.transfer)
+    row.fund_score = _dec(values.get(f"{fund}.score"))
+    for level1, attr in LEVELS.items():
+        setattr(row, attr, level_score(record.indicators, level1))
+    row.total = _dec(values.get("total.score"))
+    g = values.get("total.grade")
+    row.grade = str(g) if g else (grade(row.total, spec.rules.grades) if spec and row.total is not None else None)
+
+
+def level_score(indicators: Sequence[Indicator], level1: str) -> Decimal | None:
+    """Σ scores of one 一级指标, each rounded to 2 decimals first as the forms add them; None if it has none."""
+    scores = [round2(i.score) for i in indicators if (i.level1 or "").strip() == level1 and i.score is not None]
+    return round2(sum(scores, ZERO)) if scores else None
+
+
+def rank_rows(rows: Sequence[UnitRow]) -> None:
+    """Rank counted units by total descending; equal totals share a rank (1, 1, 3)."""
+    ranked = sorted((r for r in rows if r.counted and r.total is not None), key=lambda r: -(r.total or ZERO))
+    for i, r in enumerate(ranked):
+        prev = ranked[i - 1] if i else None
+        r.rank = prev.rank if prev is not None and prev.total == r.total else i + 1
+
+
+def totals(counted: Sequence[UnitRow]) -> Totals:
+    a = sum((r.budget or ZERO for r in counted), ZERO)
+    b = sum((r.spent or ZERO for r in counted), ZERO)
+    c = sum((r.transfer or ZERO for r in counted), ZERO)
+    return Totals(
+        units=len(counted), budget=a, spent=b, transfer=c, rate=execution_rate(a, b, c),
+        **{attr: mean([getattr(r, attr) for r in counted])
+           for attr in ("fund_score", "output", "benefit", "satisfaction", "total")},
+    )
+
+
+def mean(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return round2(sum(present, ZERO) / len(present)) if present else None
+
+
+# ---------------------------------------------------------------------------------- the details
+
+def indicator_rows(u: UnitStatus, row: UnitRow) -> list[IndicatorRow]:
+    record = u.result.record if u.result else None
+    if record is None:
+        return []
+    return [IndicatorRow(row.code, row.name, row.state, row.counted_text, i.index, i.level1, i.level2, i.level3,
+                         i.content, i.nature, i.target, i.measure, i.actual, _dec(i.weight), _dec(i.score),
+                         i.reason, i.improvement, row.file)
+            for i in record.indicators if _is_indicator(i)]
+
+
+def _is_indicator(i: Indicator) -> bool:
+    """Wangcheng prints every 二级 slot even when unused (weight 0, nothing else): those are not indicators."""
+    return bool(i.level3 or i.content or i.target or i.actual or i.weight or i.score)
+
+
+def issue_rows(a: Assignment) -> list[IssueRow]:
+    out: list[IssueRow] = []
+    for u in a.units:
+        for r in ([u.result] if u.result else []):
+            out += _findings(u.unit.code, u.unit.name, r)
+        for r in u.others:
+            out.append(_note(u.unit.code, u.unit.name, r,
+                             f"该单位另有更新的报送文件 {u.result.file if u.result else ''}，本文件未采用；"
+                             "如应以本文件为准，请删除或移走较新的文件后重新汇总"))
+            out += _findings(u.unit.code, u.unit.name, r)
+    for r in a.unmatched:
+        code = r.record.code if r.record and r.record.code else ""
+        out.append(_note(code, r.record.name or "" if r.record else "", r,
+                         f"文件不属于名单中的任何单位（单位编码：{code or '无法识别'}），未计入汇总；"
+                         "请核对单位编码或名单"))
+        out += _findings(code, r.record.name or "" if r.record else "", r)
+    return out
+
+
+def _findings(code: str, name: str, r: FileResult) -> list[IssueRow]:
+    return [IssueRow(code, name, r.file, SEVERITY_TEXT.get(f.severity, f.severity), f.code, f.sheet, f.cell,
+                     f.field, f.message) for f in r.findings]
+
+
+def _note(code: str, name: str, r: FileResult, message: str) -> IssueRow:
+    return IssueRow(code, name, r.file, SEVERITY_TEXT["warning"], "—", None, None, None, message)
+
+
+def missing_rows(a: Assignment, rows: Sequence[UnitRow]) -> list[MissingRow]:
+    """Roster units with no valid return: none at all, or one that still has errors or cannot be read."""
+    out = []
+    for u, row in zip(a.units, rows, strict=True):
+        if u.state == MISSING:
+            out.append(MissingRow(row.code, row.name, u.state, None, None, "未收到报送表，请催报"))
+        elif u.state == ERRORS and u.result is not None:
+            note = ("文件无法读取，请联系单位重新报送" if u.result.record is None
+                    else f"报送表有 {u.result.errors} 处错误，请退回修改后重新报送")
+            out.append(MissingRow(row.code, row.name, u.state, u.result.file, u.result.errors, note))
+    return out
+
+
+def statistics(counted: Sequence[UnitRow]) -> dict[str, list[tuple[str, int]]]:
+    return {"等级分布": grade_counts(counted), "执行率分布": rate_counts(counted),
+            "总分分布": score_counts(counted)}
+
+
+def grade_counts(rows: Sequence[UnitRow]) -> list[tuple[str, int]]:
+    names = list(DEFAULT_GRADES) + sorted({r.grade for r in rows if r.grade} - set(DEFAULT_GRADES))
+    return [(g, sum(r.grade == g for r in rows)) for g in names]
+
+
+def rate_band(rate: Decimal | None) -> str:
+    if rate is None:
+        return "无法计算"
+    for label, below in RATE_BANDS[:3]:
+        if below is not None and rate < below:
+            return label
+    return RATE_BANDS[3][0] if rate <= 1 else RATE_BANDS[4][0]
+
+
+def rate_counts(rows: Sequence[UnitRow]) -> list[tuple[str, int]]:
+    labels = [label for label, _ in RATE_BANDS] + ["无法计算"]
+    bands = [rate_band(r.rate) for r in rows]
+    return [(label, bands.count(label)) for label in labels]
+
+
+def score_counts(rows: Sequence[UnitRow]) -> list[tuple[str, int]]:
+    out = []
+    low: int | None = None
+    for label, high in SCORE_BANDS:
+        out.append((label, sum(r.total is not None and (low is None or r.total >= low)
+                               and (high is None or r.total < high) for r in rows)))
+        low = high
+    return out
+
+
+# ------------------------------------------------------------------------------------ tables
+
+def table(rows: Iterable[Any], columns: Sequence[Column]) -> list[list[Any]]:
+    return [[getattr(r, c.attr) for c in columns] for r in rows]
+
+
+def totals_cells(t: Totals) -> dict[str, Any]:
+    """The 合计 row by column attribute: sums of amounts, the funding-weighted rate, averages of scores."""
+    return {"code": "合计", "name": f"{t.units} 个单位（得分为平均分）", "budget": t.budget, "spent": t.spent,
+            "transfer": t.transfer, "rate": t.rate, "fund_score": t.fund_score, "output": t.output,
+            "benefit": t.benefit, "satisfaction": t.satisfaction, "total": t.total}
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(CSV_UNSAFE):
+        return "'" + value
+    return value
+
+
+def plain(value: Any, kind: str) -> Any:
+    """A cell for CSV / JSON: rates to 6 decimals, amounts and scores as exact decimals."""
+    if isinstance(value, Decimal):
+        if kind == "percent":
+            value = value.quantize(Decimal("0.000001"))
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+# -------------------------------------------------------------------------------- spec lookups
+
+def spec_of(record: Record) -> Spec | None:
+    return _spec(record.spec_id)
+
+
+@lru_cache(maxsize=32)
+def _spec(spec_id: str) -> Spec | None:
+    try:
+        return load_spec(spec_id)
+    except SpecError:
+        return None
+
+
+@lru_cache(maxsize=32)
+def _layout(spec_id: str) -> Layout | None:
+    spec = _spec(spec_id)
+    return Layout(spec) if spec else None
+
+
+def computed_values(record: Record, spec: Spec | None) -> dict[str, Any]:
+    """The reader stores recomputed values; a record built elsewhere (JSON, tests) gets them computed here."""
+    layout = _layout(spec.id) if spec else None
+    if "total.score" in record.values or layout is None:
+        return record.values
+    return {**record.values, **layout.recompute(record.values)}
+
+
+def _dec(x: Any) -> Decimal | None:
+    return to_decimal(x)
+

@@ -1,0 +1,225 @@
+"""Who has returned: assign checked files to the units of the roster.
+
+Each roster unit ends in one state: 已报送 (accepted), 仅有警告 (accepted, look at the warnings), 有错误 (returned
+but not acceptable yet, including files that cannot be read) or 未报送. Nothing is silently dropped: a file
+that matches no unit is listed as unmatched, and when a unit returned several files the newest counts and the
+others are listed with it.
+
+"Newest" is decided by the workbook's own content first, then by the file: the `dcterms:modified` time that
+Excel and WPS write into docProps/core.xml on every save (it survives copying, mailing and unzipping, which
+reset the file time), then the file's mtime, then the file name so the choice is deterministic.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree
+
+from xlsform.results import FileResult
+
+RETURNED = "已报送"
+WARNINGS = "仅有警告"
+ERRORS = "有错误"
+MISSING = "未报送"
+STATES = (RETURNED, WARNINGS, ERRORS, MISSING)
+
+_CORE = "docProps/core.xml"
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
+_CORE_LIMIT = 1 << 16   # core.xml is a few hundred bytes; a larger one is not worth parsing
+
+ModifiedFn = Callable[[FileResult], datetime | None]
+
+
+@dataclass(frozen=True)
+class RosterUnit:
+    code: str
+    name: str
+    file: str | None = None       # the file name the unit was sent, when a manifest says so
+
+
+@dataclass
+class UnitStatus:
+    unit: RosterUnit
+    result: FileResult | None = None                          # the return that counts
+    others: list[FileResult] = field(default_factory=list)    # older returns of the same unit
+
+    @property
+    def state(self) -> str:
+        return state_of(self.result)
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "code": self.unit.code, "name": self.unit.name, "state": self.state,
+            "file": r.file if r else None, "arrived": iso_time(r.mtime) if r else None,
+            "errors": r.errors if r else None, "warnings": r.warnings if r else None,
+            "others": [o.file for o in self.others],
+        }
+
+
+@dataclass
+class Assignment:
+    units: list[UnitStatus]
+    unmatched: list[FileResult] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATES, 0)
+        for u in self.units:
+            counts[u.state] += 1
+        return counts
+
+    @property
+    def several(self) -> list[UnitStatus]:
+        return [u for u in self.units if u.others]
+
+    def unit_of(self) -> dict[str, str]:
+        """file -> unit code, for every file that was assigned (the ledger records it)."""
+        out: dict[str, str] = {}
+        for u in self.units:
+            for r in ([u.result] if u.result else []) + u.others:
+                out[r.file] = u.unit.code
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "units": [u.to_json() for u in self.units],
+            "counts": self.counts(),
+            "unmatched": [{"file": r.file, "code": _code(r), "state": state_of(r)} for r in self.unmatched],
+            "several": [{"code": u.unit.code, "counted": u.result.file if u.result else None,
+                         "others": [o.file for o in u.others]} for u in self.several],
+        }
+
+
+def state_of(result: FileResult | None) -> str:
+    if result is None:
+        return MISSING
+    if result.status in ("errors", "unreadable"):
+        return ERRORS
+    return WARNINGS if result.status == "warnings" else RETURNED
+
+
+# ----------------------------------------------------------------------------------- assigning
+
+def assign(results: Iterable[FileResult], units: Sequence[RosterUnit] | None = None, *,
+           modified: ModifiedFn | None = None) -> Assignment:
+    """Each result to its roster unit; without a roster, the units are the codes found in the returns."""
+    results = list(results)
+    if units is None:
+        units = units_from_results(results)
+    modified = modified or workbook_modified
+    matcher = _Matcher(units)
+    found: dict[str, list[FileResult]] = {u.code: [] for u in units}
+    unmatched: list[FileResult] = []
+    for r in results:
+        code = matcher.match(r)
+        (found[code] if code is not None else unmatched).append(r)
+    statuses = [_pick(u, found[u.code], modified) for u in units]
+    return Assignment(statuses, sorted(unmatched, key=lambda r: r.file))
+
+
+def units_from_results(results: Iterable[FileResult]) -> list[RosterUnit]:
+    """Without a roster every code found in a readable return is a unit, in code order."""
+    names: dict[str, str] = {}
+    for r in results:
+        code = _code(r)
+        if code is not None and r.record is not None:
+            names.setdefault(code, r.record.name or "")
+    return [RosterUnit(code, names[code]) for code in sorted(names)]
+
+
+class _Matcher:
+    """A file belongs to a unit by the code in the workbook, else by its name, else by the file name sent."""
+
+    def __init__(self, units: Sequence[RosterUnit]) -> None:
+        self.codes = {u.code for u in units}
+        self.names = {u.name: u.code for u in units if u.name}
+        self.files = {Path(u.file).name: u.code for u in units if u.file}
+
+    def match(self, r: FileResult) -> str | None:
+        code = _code(r)
+        if code in self.codes:
+            return code
+        if code is None and r.record is not None and r.record.name in self.names:
+            return self.names[r.record.name]
+        if code is None:
+            return self.files.get(Path(r.file).name)
+        return None   # a code the roster does not know is not guessed from the file name
+
+
+def _pick(unit: RosterUnit, results: list[FileResult], modified: ModifiedFn) -> UnitStatus:
+    if not results:
+        return UnitStatus(unit)
+    ordered = sorted(results, key=lambda r: _newness(r, modified), reverse=True)
+    return UnitStatus(unit, ordered[0], ordered[1:])
+
+
+def _newness(r: FileResult, modified: ModifiedFn) -> tuple[float, float, str]:
+    mtime = r.mtime or 0.0
+    content = modified(r)
+    return (content.timestamp() if content else mtime, mtime, r.file)
+
+
+def _code(r: FileResult) -> str | None:
+    code = r.record.code if r.record is not None else None
+    return code.strip() if code and code.strip() else None
+
+
+# ------------------------------------------------------------------------------ file metadata
+
+def workbook_modified(result: FileResult) -> datetime | None:
+    """The last-saved time Excel/WPS recorded in docProps/core.xml; None when absent or unreadable."""
+    try:
+        with zipfile.ZipFile(result.file) as z:
+            info = z.getinfo(_CORE)
+            if info.file_size > _CORE_LIMIT:
+                return None
+            root = ElementTree.fromstring(z.read(info))
+    except Exception:  # a file we cannot open or parse simply has no content time
+        return None
+    node = root.find(_MODIFIED)
+    return parse_time(node.text) if node is not None and node.text else None
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        t = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def iso_time(ts: float | None) -> str | None:
+    """A file time as local ISO time to the second (what the clerk's clock showed)."""
+    return None if ts is None else datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+# ------------------------------------------------------------------------------------ text
+
+def render(a: Assignment) -> list[str]:
+    """The terminal listing: one line per unit, the counts, unmatched files, units with several returns."""
+    lines = [_unit_line(u) for u in a.units]
+    lines.append("合计：" + "，".join(f"{s} {n}" for s, n in a.counts().items()))
+    if a.unmatched:
+        lines.append(f"不属于名单中任何单位的文件（{len(a.unmatched)} 个）：")
+        lines += [f"  {r.file}（单位编码 {_code(r) or '无法识别'}）" for r in a.unmatched]
+    if a.several:
+        lines.append(f"多次报送的单位（{len(a.several)} 个，以最新一份为准）：")
+        for u in a.several:
+            lines.append(f"  {u.unit.code} {u.unit.name}：采用 {u.result.file if u.result else '—'}；"
+                         f"未采用 {'、'.join(o.file for o in u.others)}")
+    return lines
+
+
+def _unit_line(u: UnitStatus) -> str:
+    head = f"{u.unit.code}\t{u.unit.name}\t{u.state}"
+    r = u.result
+    if r is None:
+        return head
+    arrived = (iso_time(r.mtime) or "—")[:16].replace("T", " ")
+    return f"{head}\t{r.file}\t{arrived}\t错误 {r.errors}\t警告 {r.warnings}"

@@ -1,0 +1,244 @@
+"""The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 统计) and its CSV / JSON Lines twins.
+
+Every sheet is one table with a frozen, filtered header row and A4-landscape print setup repeating that row,
+so a clerk can sort, filter, pivot and print it without touching the layout. Text that came from a return is
+written with `write_string` only: a 完成值 of `=HYPERLINK(...)` stays text and never becomes a live formula.
+The workbook is written in constant-memory mode (rows stream to disk), which keeps 1,000 units and their
+10,000 indicator rows well under a second and a few MB of memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+import xlsxwriter
+
+from xlsform.merge import (
+    INDICATOR_COLUMNS,
+    ISSUE_COLUMNS,
+    MISSING_COLUMNS,
+    SUMMARY_COLUMNS,
+    Column,
+    Summary,
+    csv_safe,
+    plain,
+    table,
+    totals_cells,
+)
+from xlsform.status import STATES
+
+FONT = "宋体"
+NUM_FORMAT = {"amount": "#,##0.00", "percent": "0.00%", "score": "0.00", "int": "0", "text": "@"}
+BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
+VARIANTS: dict[str, dict[str, Any]] = {
+    "": {},
+    "excluded": {"font_color": "#808080", "italic": True},     # listed but not counted in the totals
+    "total": {"bold": True, "bg_color": "#FFF2CC", "top": 6},  # 合计: double top rule
+}
+HEADER: dict[str, Any] = {**BASE, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"}
+WIDTH_SAMPLE = 300    # rows measured to size a column; enough to see typical content, cheap at 10,000 rows
+MAX_WIDTH = 60
+STATS_SHEET = "统计"
+RULE_NOTE = ("说明：金额为计入合计的单位之和；执行率按资金加权 =（Σ全年执行数 − Σ上级财政转移支付）÷ Σ全年预算数，"
+             "不是各单位执行率的平均数；各项得分为平均分。{excluded}")
+
+
+class _Formats:
+    """One xlsxwriter format per (kind, variant), built once per workbook."""
+
+    def __init__(self, wb: Any) -> None:
+        self._wb = wb
+        self._cache: dict[tuple[str, str], Any] = {}
+        self.header = wb.add_format(HEADER)
+        self.note = wb.add_format({"font_name": FONT, "font_size": 9, "italic": True})
+
+    def get(self, kind: str, variant: str = "") -> Any:
+        key = (kind, variant)
+        if key not in self._cache:
+            props = {**BASE, "num_format": NUM_FORMAT[kind], **VARIANTS[variant]}
+            if kind == "text":
+                props["align"] = "left"
+            self._cache[key] = self._wb.add_format(props)
+        return self._cache[key]
+
+
+def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: datetime | None = None) -> None:
+    """Write the summary workbook to a path or a binary file object (the CLI passes an atomic temp file)."""
+    wb = xlsxwriter.Workbook(target, {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+    wb.set_properties({"title": "绩效自评汇总表", "comments": "xlsform merge", "created": created or datetime.now()})
+    fmts = _Formats(wb)
+    _summary_sheet(wb, fmts, summary)
+    _plain_sheet(wb, fmts, "指标明细", INDICATOR_COLUMNS, table(summary.indicators, INDICATOR_COLUMNS),
+                 frozen_cols=2, excluded=[r.counted_text == "否" for r in summary.indicators])
+    _plain_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, table(summary.issues, ISSUE_COLUMNS), frozen_cols=2)
+    _plain_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), frozen_cols=2)
+    _stats_sheet(wb, fmts, summary)
+    wb.close()
+
+
+# ------------------------------------------------------------------------------------- sheets
+
+def _summary_sheet(wb: Any, fmts: _Formats, s: Summary) -> None:
+    rows = table(s.rows, SUMMARY_COLUMNS)
+    ws = _start_sheet(wb, fmts, "汇总表", SUMMARY_COLUMNS, rows, frozen_cols=2)
+    _write_rows(ws, fmts, SUMMARY_COLUMNS, rows, excluded=[not r.counted for r in s.rows])
+    last = len(rows) + 1
+    cells = totals_cells(s.totals)
+    _write_row(ws, fmts, SUMMARY_COLUMNS, last, [cells.get(c.attr) for c in SUMMARY_COLUMNS], "total")
+    excluded = ("有错误的单位也已计入合计（--include-invalid）。" if s.include_invalid
+                else "有错误的单位已列出但未计入合计。")
+    ws.write_string(last + 1, 0, RULE_NOTE.format(excluded=excluded), fmts.note)
+
+
+def _plain_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: list[list[Any]], *,
+                 frozen_cols: int = 0, excluded: Sequence[bool] = ()) -> None:
+    ws = _start_sheet(wb, fmts, name, columns, rows, frozen_cols=frozen_cols)
+    _write_rows(ws, fmts, columns, rows, excluded=excluded)
+
+
+def _start_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: list[list[Any]], *,
+                 frozen_cols: int = 0) -> Any:
+    """Header row, widths, freeze, filter and print setup; the data rows follow in order (constant memory)."""
+    ws = wb.add_worksheet(name)
+    for c, col in enumerate(columns):
+        ws.set_column(c, c, _width(col, (r[c] for r in rows[:WIDTH_SAMPLE])))
+    ws.set_row(0, 30)
+    for c, col in enumerate(columns):
+        ws.write_string(0, c, col.header, fmts.header)
+    ws.freeze_panes(1, frozen_cols)
+    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    _print_setup(ws, name)
+    return ws
+
+
+def _print_setup(ws: Any, name: str) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)                 # A4
+    ws.fit_to_pages(1, 0)           # one page wide, as many tall as needed
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&C&\"{FONT},Bold\"{name}")
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _write_rows(ws: Any, fmts: _Formats, columns: Sequence[Column], rows: list[list[Any]], *,
+                excluded: Sequence[bool] = ()) -> None:
+    for i, values in enumerate(rows):
+        variant = "excluded" if i < len(excluded) and excluded[i] else ""
+        _write_row(ws, fmts, columns, i + 1, values, variant)
+
+
+def _write_row(ws: Any, fmts: _Formats, columns: Sequence[Column], r: int, values: Sequence[Any],
+               variant: str) -> None:
+    for c, (col, value) in enumerate(zip(columns, values, strict=True)):
+        fmt = fmts.get(col.kind, variant)
+        if value is None or value == "":
+            ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool) and col.kind != "text":
+            ws.write_number(r, c, float(value), fmt)
+        else:
+            ws.write_string(r, c, str(value), fmts.get("text", variant))
+
+
+def _width(col: Column, sample: Iterable[Any]) -> float:
+    """Wide enough for the header and typical content; CJK characters take two columns."""
+    seen = max((_display_width(v) for v in sample if isinstance(v, str)), default=0)
+    header = _display_width(col.header) / 2 + 2      # the header wraps onto two lines
+    return min(max(col.width, header, seen * 1.1 + 1 if col.kind == "text" else 0), MAX_WIDTH)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# --------------------------------------------------------------------------------- statistics
+
+STATS_COLUMNS = (Column("分类", "group", "text", 12), Column("区间", "label", "text", 14),
+                 Column("单位数", "count", "int", 8), Column("占比", "share", "percent", 8))
+
+
+def stats_table(s: Summary) -> list[list[Any]]:
+    """One long table: 报送情况 over all roster units, then the distributions over the counted units."""
+    states = Counter(r.state for r in s.rows)
+    groups: dict[str, list[tuple[str, int]]] = {"报送情况": [(st, states[st]) for st in STATES], **s.stats}
+    rows: list[list[Any]] = []
+    for group, counts in groups.items():
+        n = sum(c for _, c in counts)
+        rows += [[group, label, count, (Decimal(count) / n) if n else None] for label, count in counts]
+    return rows
+
+
+def _stats_sheet(wb: Any, fmts: _Formats, s: Summary) -> None:
+    rows = stats_table(s)
+    ws = _start_sheet(wb, fmts, STATS_SHEET, STATS_COLUMNS, rows)
+    _write_rows(ws, fmts, STATS_COLUMNS, rows)
+    top = 1
+    for group, (kind, title) in _CHARTS.items():
+        first = 1 + next(i for i, r in enumerate(rows) if r[0] == group)
+        n = sum(1 for r in rows if r[0] == group)
+        ws.insert_chart(top, len(STATS_COLUMNS) + 1, _chart(wb, kind, title, first, first + n - 1))
+        top += 16
+
+
+_CHARTS = {"等级分布": ("column", "等级分布（单位数）"), "执行率分布": ("bar", "预算执行率分布（单位数）"),
+           "总分分布": ("column", "总分分布（单位数）")}
+
+
+def _chart(wb: Any, kind: str, title: str, first: int, last: int) -> Any:
+    chart = wb.add_chart({"type": kind})
+    chart.add_series({
+        "name": title, "categories": [STATS_SHEET, first, 1, last, 1], "values": [STATS_SHEET, first, 2, last, 2],
+        "data_labels": {"value": True},
+    })
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12}})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 560, "height": 300})
+    return chart
+
+
+# ------------------------------------------------------------------------- CSV and JSON Lines
+
+def write_csv(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
+    """UTF-8 with BOM so Excel shows Chinese; text a spreadsheet would run as a formula gets a leading '."""
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+    out = csv.writer(text)
+    out.writerow([c.header for c in columns])
+    for row in rows:
+        out.writerow([_csv_cell(v, c.kind) for c, v in zip(columns, row, strict=True)])
+    text.flush()
+    text.detach()
+
+
+def _csv_cell(value: Any, kind: str) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.quantize(Decimal("0.000001")), "f") if kind == "percent" else format(value, "f")
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def write_jsonl(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
+    """One JSON object per row, keyed by the column's field name (stable for scripts), numbers as numbers."""
+    for row in rows:
+        obj = {c.attr: plain(v, c.kind) for c, v in zip(columns, row, strict=True)}
+        fh.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def summary_tables(s: Summary) -> Mapping[str, tuple[Sequence[Column], list[list[Any]]]]:
+    """The tables written as CSV / JSON Lines beside the workbook, by file-name suffix."""
+    return {"汇总表": (SUMMARY_COLUMNS, table(s.rows, SUMMARY_COLUMNS)),
+            "指标明细": (INDICATOR_COLUMNS, table(s.indicators, INDICATOR_COLUMNS))}
+
+
+__all__ = ["summary_tables", "write_csv", "write_jsonl", "write_summary"]
