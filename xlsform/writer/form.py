@@ -1,0 +1,478 @@
+"""One form workbook: a locked prefilled template, a filled return, or an annotated copy.
+
+Everything about the layout comes from `Layout` (the spec); this module decides only how a cell looks,
+whether it is locked, and what validation it carries. A cell is unlocked exactly when the unit must fill it
+(`plan_form`). xlsxwriter reports bad arguments with a warning and a negative return code only, so every
+call that can fail goes through `_ok`, which raises instead.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, TypeGuard
+
+import xlsxwriter
+from xlsxwriter.utility import xl_cell_to_rowcol
+
+from xlsform import __version__
+from xlsform.codes import Finding
+from xlsform.errors import XlsformError
+from xlsform.fsutil import atomic_output
+from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, Place, a1, col_letter
+from xlsform.spec import EXCEL_TEXT_LIMIT, NUMERIC_TYPES, Field
+from xlsform.writer import styles
+from xlsform.writer.styles import Formats
+
+FINDINGS_SHEET = "校验结果"
+# Text stays text: a value such as "=HYPERLINK(...)" or "00123" must never become a formula or a number.
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+# Strict protection: the unit may select cells and type into unlocked ones, nothing else.
+PROTECT_OPTIONS = {"select_locked_cells": True, "select_unlocked_cells": True}
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+
+
+class WriterError(XlsformError):
+    """xlsxwriter refused an argument (it only warns); raised so a broken workbook is never delivered."""
+
+
+# ---------------------------------------------------------------------------------------------- plan
+
+@dataclass(frozen=True)
+class FormPlan:
+    """Which fields the unit fills (unlocked) and which indicator rows are hidden."""
+
+    unlocked: frozenset[str]
+    locked_prefill: frozenset[str]
+    prefilled_rows: int              # indicator rows prefilled by the finance office; 0 = the unit adds them
+    hidden_rows: frozenset[int]      # 0-based sheet rows
+
+
+def present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def plan_form(layout: Layout, values: Mapping[str, Any], locked: Collection[str] | None = None) -> FormPlan:
+    """Computed cells and prefilled fields are locked; input fields and empty prefill fields are the unit's.
+
+    When any indicator row is prefilled, the rows beyond the prefilled ones are locked and hidden: the
+    indicator set was approved with the budget and is not the unit's to extend.
+    """
+    if locked is None:
+        locked = [k for k, v in values.items() if present(v)]
+    lock = frozenset(k for k in locked if k in layout.places and layout.places[k].field.role == "prefill")
+    rows = max((layout.places[k].index or 0 for k in lock), default=0)
+    unlocked = frozenset(
+        k for k, p in layout.places.items()
+        if p.field.role != "computed" and k not in lock and not (rows and (p.index or 0) > rows))
+    hidden = frozenset(layout.ind_first_row + i - 1 for i in range(rows + 1, layout.n + 1)) if rows else frozenset()
+    return FormPlan(unlocked, lock, rows, hidden)
+
+
+# --------------------------------------------------------------------------------------------- entry
+
+def write_form(target: str | Path | IO[bytes], layout: Layout, values: Mapping[str, Any], *,
+               password: str | None = None, locked: Collection[str] | None = None,
+               meta: Mapping[str, str] | None = None, findings: Sequence[Finding] = ()) -> None:
+    """Write one form workbook to a path (atomically, replacing any file there) or a binary stream."""
+    data = form_bytes(layout, values, password=password, locked=locked, meta=meta, findings=findings)
+    if isinstance(target, str | Path):
+        with atomic_output(target, force=True) as fh:
+            fh.write(data)
+    else:
+        target.write(data)
+
+
+def form_bytes(layout: Layout, values: Mapping[str, Any], *, password: str | None = None,
+               locked: Collection[str] | None = None, meta: Mapping[str, str] | None = None,
+               findings: Sequence[Finding] = ()) -> bytes:
+    """The workbook as bytes; see `write_form`."""
+    buf = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
+    try:
+        _FormWriter(workbook, layout, values, plan_form(layout, values, locked), findings).write(
+            password if password is not None else secrets.token_urlsafe(12), dict(meta or {}))
+    finally:
+        workbook.close()
+    return buf.getvalue()
+
+
+def _ok(rc: Any, what: str) -> None:
+    if isinstance(rc, int) and rc < 0:
+        raise WriterError(f"写出工作簿失败：{what}（xlsxwriter 返回 {rc}）")
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+# --------------------------------------------------------------------------------------------- writer
+
+class _FormWriter:
+    def __init__(self, workbook: Any, layout: Layout, values: Mapping[str, Any], plan: FormPlan,
+                 findings: Sequence[Finding]) -> None:
+        self.wb = workbook
+        self.layout = layout
+        self.spec = layout.spec
+        self.values = values
+        self.plan = plan
+        self.findings = list(findings)
+        self.fmt = Formats(workbook)
+        self.sheet_ref = quote_sheet(self.spec.sheet)
+        self.marks = _marks(self.findings, self.spec.sheet)
+
+    def write(self, password: str, meta: dict[str, str]) -> None:
+        ws = self.wb.add_worksheet(self.spec.sheet)
+        self._cells(ws)
+        self._validations(ws)
+        self._conditional_formats(ws)
+        self._page(ws)
+        self._names()
+        if self.findings:
+            self._comments(ws)
+            _findings_sheet(self.wb, self.fmt, self.findings, self.spec.sheet)
+        ws.protect(password, PROTECT_OPTIONS)
+        self._lists_sheet(password)
+        self._meta(password, meta)
+
+    # ------------------------------------------------------------------------------------ cells
+
+    def _cells(self, ws: Any) -> None:
+        borderless = self._borderless_rows()
+        covered: set[tuple[int, int]] = set()
+        for lab in self.layout.labels:
+            fmt = self.fmt.cell(lab.style, mark=self.marks.get((lab.row, lab.col)))
+            self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt, covered)
+            _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), f"label {lab.text[:10]}")
+        for place in self.layout.places.values():
+            fmt = self._place_format(place)
+            self._span(ws, place.row, place.col, place.last_row, place.last_col, fmt, covered)
+            self._value(ws, place, fmt)
+        for r in range(self.layout.last_row + 1):
+            style = "note" if r in borderless else None
+            for c in range(self.layout.last_col + 1):
+                if (r, c) not in covered:
+                    ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
+        for c in range(self.layout.last_col + 1):
+            ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10))
+        for r in range(self.layout.last_row + 1):
+            hidden = r in self.plan.hidden_rows
+            ws.set_row(r, self.layout.row_heights.get(r), None, {"hidden": True} if hidden else None)
+
+    def _borderless_rows(self) -> set[int]:
+        rows: set[int] = set()
+        for lab in self.layout.labels:
+            if lab.style in styles.BORDERLESS:
+                rows.update(range(lab.row, lab.last_row + 1))
+        for p in self.layout.places.values():
+            if p.field.style in styles.BORDERLESS:
+                rows.update(range(p.row, p.last_row + 1))
+        return rows
+
+    def _span(self, ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Any, covered: set[tuple[int, int]]) -> None:
+        if (r0, c0) != (r1, c1):
+            _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), f"merge {a1(r0, c0)}:{a1(r1, c1)}")
+        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+
+    def _place_format(self, place: Place) -> Any:
+        f = place.field
+        align = None if f.style else ("left" if f.type in ("text", "longtext") else "center")
+        if f.role == "computed" and f.type == "text" and not f.format:
+            num_format = "General"   # a formula in a Text cell would show as text when re-entered
+        else:
+            num_format = f.format or styles.NUMBER_FORMAT[f.type]
+        return self.fmt.cell(f.style, num_format=num_format, unlocked=place.key in self.plan.unlocked,
+                             align=align, mark=self.marks.get((place.row, place.col)))
+
+    def _value(self, ws: Any, place: Place, fmt: Any) -> None:
+        r, c, key = place.row, place.col, place.key
+        if place.field.role == "computed":
+            cached = _cached(self._recomputed.get(key))
+            _ok(ws.write_formula(r, c, self.layout.formula(key), fmt, cached), f"formula {key}")
+            return
+        value = self.values.get(key)
+        if not present(value):
+            ws.write_blank(r, c, None, fmt)
+        elif place.field.type in NUMERIC_TYPES and _is_number(value):
+            _ok(ws.write_number(r, c, float(value), fmt), f"number {key}")
+        else:
+            text = _as_text(value)
+            if len(text) > EXCEL_TEXT_LIMIT:
+                raise WriterError(f"「{place.field.label}」的文字超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字")
+            _ok(ws.write_string(r, c, text, fmt), f"text {key}")
+
+    @property
+    def _recomputed(self) -> dict[str, Any]:
+        cache = self.__dict__.get("_recomputed_cache")
+        if cache is None:
+            cache = self.__dict__["_recomputed_cache"] = self.layout.recompute(dict(self.values))
+        return cache
+
+    # ------------------------------------------------------------------------------ validation
+
+    def _validations(self, ws: Any) -> None:
+        for first, last in self._input_runs():
+            f = first.field
+            options = _validation(f, self._row_ref(first, f.max) if isinstance(f.max, str) else None,
+                                  self._row_ref(first, "level1") if f.choices == "level2" else None)
+            rc = ws.data_validation(first.row, first.col, last.last_row, last.last_col, options)
+            _ok(rc, f"data validation {first.key}")
+
+    def _input_runs(self) -> Iterator[tuple[Place, Place]]:
+        """Unlocked places as ranges: scalars alone, indicator columns in runs of consecutive rows."""
+        run: list[Place] = []
+        for place in self._places_by_column():
+            if place.key not in self.plan.unlocked:
+                continue
+            if run and place.index and run[-1].index == place.index - 1 and run[-1].col == place.col:
+                run.append(place)
+                continue
+            if run:
+                yield run[0], run[-1]
+            run = [place]
+        if run:
+            yield run[0], run[-1]
+
+    def _places_by_column(self) -> Iterator[Place]:
+        yield from (p for p in self.layout.places.values() if p.index is None)
+        for column in self.layout.indicator_columns():
+            yield from (self.layout.place(f"ind.{i}.{column}") for i in range(1, self.layout.n + 1))
+
+    def _row_ref(self, place: Place, column: str) -> str:
+        """A column-absolute, row-relative reference to another field of the same indicator row."""
+        other = self.layout.place(f"ind.{place.index}.{column}")
+        return f"${col_letter(other.col)}{other.row + 1}"
+
+    # ------------------------------------------------------------------------ conditional formats
+
+    def _conditional_formats(self, ws: Any) -> None:
+        red, yellow = self.fmt.get(styles.CF_ERROR), self.fmt.get(styles.CF_WARNING)
+        layout, rules = self.layout, self.spec.rules
+        s, w = layout.ref("ind.1.score"), layout.ref("ind.1.weight")
+        self._cf(ws, layout.column_range("score"), f"=AND(ISNUMBER({s}),{s}>N({w}))", red)
+        tw = a1(layout.place("total.weight").row, layout.place("total.weight").col, absolute=True)
+        self._cf(ws, layout.place("total.weight").range_ref, f"=ROUND(N({tw}),2)<>100", red)
+        if "ind.1.reason" in layout.places:
+            r = layout.ref("ind.1.reason")
+            self._cf(ws, layout.column_range("reason"), f"=AND(ISNUMBER({s}),{s}<N({w}),LEN(TRIM({r}))=0)",
+                     yellow)
+        rate_key = f"fund.{self.spec.scored_fund_row}.rate"
+        if "execution.reason" in layout.places and rate_key in layout.places:
+            reason, rate = layout.place("execution.reason"), layout.place(rate_key)
+            ra, rr = a1(rate.row, rate.col, True), a1(reason.row, reason.col, True)
+            rule = f"=AND(ISNUMBER({ra}),{ra}<{rules.reason_below_rate!r},LEN(TRIM({rr}))=0)"
+            self._cf(ws, reason.range_ref, rule, yellow)
+
+    @staticmethod
+    def _cf(ws: Any, ref: str, formula: str, fmt: Any) -> None:
+        _ok(ws.conditional_format(ref, {"type": "formula", "criteria": formula, "format": fmt}),
+            f"conditional format {ref}")
+
+    # ------------------------------------------------------------------------------ page setup
+
+    def _page(self, ws: Any) -> None:
+        ws.hide_gridlines(2)
+        ws.set_paper(9)  # A4
+        if self.spec.landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+        ws.repeat_rows(*self.layout.ind_header_rows)
+        ws.print_area(0, 0, self.layout.last_row, self.layout.last_col)
+        ws.set_footer(PAGE_FOOTER)
+
+    # ------------------------------------------------------------------------------ names, sheets
+
+    def _names(self) -> None:
+        for place in self.layout.places.values():
+            ref = f"={self.sheet_ref}!{a1(place.row, place.col, absolute=True)}"
+            _ok(self.wb.define_name(place.name, ref), f"defined name {place.name}")
+
+    def _lists_sheet(self, password: str) -> None:
+        ws = self.wb.add_worksheet(LISTS_SHEET)
+        for col, (name, items) in enumerate(self.layout.lists().items()):
+            for row, item in enumerate(items):
+                _ok(ws.write_string(row, col, item), f"list {name}")
+            last = max(len(items), 1)
+            ref = f"={quote_sheet(LISTS_SHEET)}!${col_letter(col)}$1:${col_letter(col)}${last}"
+            _ok(self.wb.define_name(name, ref), f"defined name {name}")
+        ws.hide()
+        ws.protect(password, PROTECT_OPTIONS)
+
+    def _meta(self, password: str, extra: dict[str, str]) -> None:
+        created = extra.get("generated_at")
+        rows = metadata(self.layout, self.values) | extra
+        ws = self.wb.add_worksheet(META_SHEET)
+        for r, (key, value) in enumerate(rows.items()):
+            _ok(ws.write_string(r, 0, key), f"meta {key}")
+            _ok(ws.write_string(r, 1, value), f"meta {key}")
+        ws.very_hidden()
+        ws.protect(password, PROTECT_OPTIONS)
+        for key in ("spec_id", "spec_version", "code", "year"):
+            if rows.get(key):
+                _ok(self.wb.set_custom_property(f"xf_{key}", rows[key]), f"property xf_{key}")
+        props: dict[str, Any] = {"title": self.spec.name, "author": "xlsform", "comments": rows["generator"]}
+        props["created"] = _parse_time(created) if created else datetime.now(UTC).replace(tzinfo=None)
+        self.wb.set_properties(props)
+
+    # ------------------------------------------------------------------------------ annotations
+
+    def _comments(self, ws: Any) -> None:
+        by_cell: dict[tuple[int, int], list[str]] = {}
+        for f in self.findings:
+            rc = _finding_cell(f, self.spec.sheet)
+            if rc is not None:
+                by_cell.setdefault(rc, []).append(f"[{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.message}")
+        for (r, c), messages in by_cell.items():
+            text = "\n".join(messages)[:EXCEL_TEXT_LIMIT]
+            _ok(ws.write_comment(r, c, text, {"author": "xlsform", "x_scale": 2.5, "y_scale": 2}),
+                f"comment {a1(r, c)}")
+
+
+def metadata(layout: Layout, values: Mapping[str, Any]) -> dict[str, str]:
+    """The `_xf_meta` rows (and `xf_` document properties) that identify a workbook."""
+    return {
+        "spec_id": layout.spec.id,
+        "spec_version": layout.spec.version,
+        "code": _as_text(values.get("code")) if present(values.get("code")) else "",
+        "year": _as_text(values.get("year")) if present(values.get("year")) else "",
+        "indicator_rows": str(layout.n),
+        "generator": f"xlsform {__version__}",
+    }
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+def _validation(f: Field, max_ref: str | None, level1_ref: str | None) -> dict[str, Any]:
+    if f.choices == "level1":
+        opts: dict[str, Any] = {"validate": "list", "source": "=xf_list_level1"}
+        message = f"请从下拉列表中选择{f.label}。"
+    elif f.choices == "level2":
+        opts = {"validate": "list", "source": f'=INDIRECT("xf_l2_"&MATCH({level1_ref},xf_list_level1,0))'}
+        message = "请先选择本行的一级指标，再从下拉列表中选择对应的二级指标。"
+    elif f.choices == "nature":
+        opts = {"validate": "list", "source": "=xf_list_nature"}
+        message = "请从下拉列表中选择：≥（不低于）、≤（不高于）、=（等于）或 定性。"
+    elif f.numeric:
+        opts, message = _number_validation(f, max_ref)
+    else:
+        limit = f.maxlen or EXCEL_TEXT_LIMIT
+        opts = {"validate": "length", "criteria": "<=", "value": limit}
+        message = f"请填写文字，不超过 {limit} 个字。"
+    opts.update(input_title=f.label[:32], input_message=message[:255],
+                error_title="输入有误", error_message=message[:255])
+    return opts
+
+
+def _number_validation(f: Field, max_ref: str | None) -> tuple[dict[str, Any], str]:
+    kind = "integer" if f.type == "integer" else "decimal"
+    low = f.min if f.min is not None else -1e12
+    high: Any = f"={max_ref}" if max_ref else (f.max if f.max is not None else 1e12)
+    opts = {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
+    what = "整数" if kind == "integer" else "数字"
+    if f.type == "amount":
+        message = "请填写金额（万元），只填数字，不小于 0，不要带“万元”等单位。"
+    elif f.type == "score":
+        message = "请填写得分：0 到本行分值之间的数字，最多两位小数。"
+    elif f.min is not None and f.max is not None and not max_ref:
+        message = f"请填写 {_num(f.min)} 到 {_num(f.max)} 之间的{what}。"
+    else:
+        message = f"请填写{what}。"
+    return opts, message
+
+
+def _num(x: float | str) -> str:
+    return str(int(x)) if isinstance(x, float | int) and float(x).is_integer() else str(x)
+
+
+def _is_number(x: Any) -> TypeGuard[int | float | Decimal]:
+    return isinstance(x, int | float | Decimal) and not isinstance(x, bool)
+
+
+def _as_text(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    if isinstance(x, Decimal):
+        return format(x, "f")
+    if isinstance(x, datetime | date):
+        return x.isoformat()
+    return str(x)
+
+
+def _cached(x: Any) -> float | str:
+    """The cached result written beside a formula: numbers as float, text as is, no result as ""."""
+    if x is None:
+        return ""
+    if _is_number(x):
+        return float(x)
+    return str(x)
+
+
+def _parse_time(text: str) -> datetime:
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt
+
+
+def _finding_cell(f: Finding, sheet: str) -> tuple[int, int] | None:
+    if not f.cell or (f.sheet and f.sheet != sheet):
+        return None
+    try:
+        r, c = xl_cell_to_rowcol(f.cell.split(":")[0].replace("$", ""))
+    except (AttributeError, ValueError):
+        return None
+    return (r, c) if r >= 0 and c >= 0 else None
+
+
+def _marks(findings: Sequence[Finding], sheet: str) -> dict[tuple[int, int], str]:
+    """The worst severity per cell, for highlighting."""
+    marks: dict[tuple[int, int], str] = {}
+    for f in findings:
+        rc = _finding_cell(f, sheet)
+        if rc is not None and SEVERITY_ORDER.get(f.severity, 0) >= SEVERITY_ORDER.get(marks.get(rc, ""), -1):
+            marks[rc] = f.severity if f.severity in styles.MARK else "info"
+    return marks
+
+
+FINDINGS_HEADER = ("序号", "级别", "代码", "单元格", "字段", "填报值", "应为", "说明")
+FINDINGS_WIDTHS = (6, 8, 9, 10, 24, 24, 18, 80)
+
+
+def _findings_sheet(wb: Any, fmt: Formats, findings: Sequence[Finding], sheet: str) -> None:
+    """A visible sheet listing every finding, each cell a link to the cell it is about."""
+    ws = wb.add_worksheet(FINDINGS_SHEET)
+    header = fmt.cell("header")
+    body = fmt.cell(None, align="left", num_format="@")
+    link = fmt.get(styles.BASE, styles.BORDER, {"font_color": "blue", "underline": 1, "align": "center"})
+    for c, (title, width) in enumerate(zip(FINDINGS_HEADER, FINDINGS_WIDTHS, strict=True)):
+        ws.set_column(c, c, width)
+        _ok(ws.write_string(0, c, title, header), "findings header")
+    for r, f in enumerate(findings, start=1):
+        cells = [str(r), SEVERITY_LABEL.get(f.severity, f.severity), f.code, "", f.field or "",
+                 "" if f.value is None else _as_text(f.value), "" if f.expected is None else _as_text(f.expected),
+                 f.message]
+        for c, text in enumerate(cells):
+            _ok(ws.write_string(r, c, text[:EXCEL_TEXT_LIMIT], body), "findings row")
+        where = _finding_cell(f, sheet)
+        if where is not None:
+            target = f"internal:{quote_sheet(sheet)}!{a1(*where)}"
+            _ok(ws.write_url(r, 3, target, link, a1(*where)), "findings link")
+        elif f.cell:
+            _ok(ws.write_string(r, 3, f.cell, body), "findings cell")
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(findings), len(FINDINGS_HEADER) - 1)
+    ws.activate()
