@@ -188,13 +188,13 @@ class _FormWriter:
 
     def _place_format(self, place: Place) -> Any:
         f = place.field
-        align = None if f.style else ("left" if f.type in ("text", "longtext") else "center")
+        align = None if f.style else ("left" if f.type in ("text", "longtext") and f.role != "computed" else "center")
         if f.role == "computed" and f.type == "text" and not f.format:
             num_format = "General"   # a formula in a Text cell would show as text when re-entered
         else:
             num_format = f.format or styles.NUMBER_FORMAT[f.type]
         return self.fmt.cell(f.style, num_format=num_format, unlocked=place.key in self.plan.unlocked,
-                             align=align, mark=self.marks.get((place.row, place.col)))
+                             align=align, top=f.type == "longtext", mark=self.marks.get((place.row, place.col)))
 
     def _value(self, ws: Any, place: Place, fmt: Any) -> None:
         r, c, key = place.row, place.col, place.key

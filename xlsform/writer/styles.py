@@ -70,13 +70,13 @@ class Formats:
         return fmt
 
     def cell(self, style: str | None, *, num_format: str | None = None, unlocked: bool = False,
-             align: str | None = None, mark: str | None = None) -> Any:
+             align: str | None = None, top: bool = False, mark: str | None = None) -> Any:
         """The format of one form cell: base font, style, border inside the table, input fill, mark."""
         layers: list[Mapping[str, Any]] = [BASE]
         if style is None or style not in BORDERLESS:
             layers.append(BORDER)
         if align:
-            layers.append({"align": align, "valign": "top" if align == "left" else "vcenter"})
+            layers.append({"align": align, "valign": "top" if top else "vcenter"})
         if style:
             layers.append(STYLE[style])
         if num_format:
