@@ -1,0 +1,247 @@
+"""Summary rows: the figures equal the sums of the records, the rate is funding-weighted, invalid units stay out."""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.conftest import load_seed
+from xlsform.codes import Finding
+from xlsform.merge import (
+    SUMMARY_COLUMNS,
+    Summary,
+    build_summary,
+    csv_safe,
+    rate_band,
+    totals_cells,
+)
+from xlsform.records import Record
+from xlsform.results import FileResult
+from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, RosterUnit, assign
+from xlsform.writer.summary import write_summary
+
+LEVELS = ("产出指标", "效益指标", "满意度指标")
+
+
+def make_record(code: str, budget: str, spent: str, transfer: str, scores: list[tuple[str, int, str]],
+                spec: str = "wangcheng", name: str | None = None) -> Record:
+    """A return as the reader would give it, minus the computed values (merge recomputes what is missing)."""
+    # Wangcheng's scored row is typed in; Zhuzhou's 合计 row is computed from its 当年财政拨款 row and others
+    row = "total" if spec == "wangcheng" else "fiscal"
+    values: dict[str, Any] = {"code": code, "name": name or f"单位{code}", "year": 2024,
+                              f"fund.{row}.budget": float(budget), f"fund.{row}.spent": float(spent),
+                              "fund.total.weight": 10}
+    if spec == "wangcheng":
+        values["fund.total.transfer"] = float(transfer)
+    for i, (level1, weight, score) in enumerate(scores, start=1):
+        values.update({f"ind.{i}.level1": level1, f"ind.{i}.level2": "数量指标", f"ind.{i}.level3": f"指标{i}",
+                       f"ind.{i}.weight": weight, f"ind.{i}.score": float(score)})
+    return Record(spec_id=spec, spec_version="2020.1", values=values)
+
+
+def result(record: Record | None, file: str, errors: int = 0, warnings: int = 0, mtime: float = 1e9) -> FileResult:
+    findings = [Finding("XF401", "error", f"错误{i}", file=file) for i in range(errors)]
+    findings += [Finding("XF501", "warning", f"警告{i}", file=file) for i in range(warnings)]
+    return FileResult(file=file, sha256=file, mtime=mtime, record=record, findings=findings)
+
+
+def summarize(results: list[FileResult], units: list[RosterUnit] | None = None,
+              include_invalid: bool = False) -> Summary:
+    return build_summary(assign(results, units, modified=lambda r: None), include_invalid=include_invalid)
+
+
+def q2(x: Decimal) -> Decimal:
+    return x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def random_batch(n: int, seed: int = 7) -> list[tuple[str, str, str, str, list[tuple[str, int, str]]]]:
+    """Known values: amounts with 2 decimals, scores with 2 decimals below their weights."""
+    rnd = random.Random(seed)
+    batch = []
+    for k in range(n):
+        a = Decimal(rnd.randint(1000, 500000)) / 100
+        b = q2(a * Decimal(rnd.randint(40, 115)) / 100)
+        c = q2(b * Decimal(rnd.randint(0, 20)) / 100)
+        scores = [(LEVELS[i % 3], w, str(Decimal(rnd.randint(0, w * 100)) / 100))
+                  for i, w in enumerate((20, 15, 15, 10, 10, 10, 10))]
+        batch.append((f"43{k:05d}", str(a), str(b), str(c), scores))
+    return batch
+
+
+# --------------------------------------------------------------------------------- the figures
+
+def test_seed_rows_carry_the_golden_figures() -> None:
+    s = summarize([result(load_seed(n), f"{n}.xlsx") for n in ("000", "001", "002", "004")])
+    by_file = {r.file: r for r in s.rows}
+    assert [by_file[f"{n}.xlsx"].fund_score for n in ("000", "001", "002", "004")] == \
+        [Decimal("2.71"), Decimal("10.00"), Decimal("9.44"), Decimal("9.58")]
+    assert [by_file[f"{n}.xlsx"].total for n in ("000", "001", "002", "004")] == \
+        [Decimal("92.71"), Decimal("100.00"), Decimal("99.44"), Decimal("69.58")]
+    assert by_file["001.xlsx"].grade == "优" and by_file["004.xlsx"].grade == "中"
+
+
+def test_generated_batch_totals_equal_the_sums_of_the_records() -> None:
+    batch = random_batch(60)
+    s = summarize([result(make_record(*b), f"{b[0]}.xlsx") for b in batch])
+    a = sum(Decimal(b[1]) for b in batch)
+    spent = sum(Decimal(b[2]) for b in batch)
+    c = sum(Decimal(b[3]) for b in batch)
+    t = s.totals
+    assert (t.units, t.budget, t.spent, t.transfer) == (60, a, spent, c)
+    assert t.rate == (spent - c) / a
+    totals = [sum(Decimal(sc) for _, _, sc in b[4]) + q2(10 * min((Decimal(b[2]) - Decimal(b[3])) / Decimal(b[1]),
+                                                                    Decimal(1))) for b in batch]
+    assert [r.total for r in s.rows] == totals
+    assert t.total == q2(sum(totals) / 60)
+    outputs = [sum(Decimal(sc) for lv, _, sc in b[4] if lv == "产出指标") for b in batch]
+    assert [r.output for r in s.rows] == outputs
+    assert t.output == q2(sum(outputs) / 60)
+
+
+def test_execution_rate_is_weighted_by_funds_not_the_mean_of_rates() -> None:
+    s = summarize([result(make_record("1", "100", "100", "0", []), "1.xlsx"),
+                   result(make_record("2", "900", "450", "0", []), "2.xlsx")])
+    assert s.totals.rate == Decimal("0.55")          # 550 / 1000; the mean of 100% and 50% would be 75%
+    assert [r.rate for r in s.rows] == [Decimal(1), Decimal("0.5")]
+
+
+def test_transfer_is_netted_out_of_the_weighted_rate() -> None:
+    s = summarize([result(make_record("1", "200", "180", "20", []), "1.xlsx"),
+                   result(make_record("2", "100", "60", "0", [], spec="zhuzhou"), "2.xlsx")])
+    assert s.totals.transfer == 20
+    assert s.totals.rate == (Decimal(180) + 60 - 20) / 300
+
+
+# ------------------------------------------------------------------------------- invalid units
+
+def batch_with_one_invalid() -> list[FileResult]:
+    return [result(make_record("1", "100", "90", "0", [("产出指标", 50, "40")]), "1.xlsx"),
+            result(make_record("2", "300", "300", "0", [("产出指标", 50, "50")]), "2.xlsx", warnings=2),
+            result(make_record("3", "600", "150", "0", [("产出指标", 50, "10")]), "3.xlsx", errors=1)]
+
+
+def test_units_with_errors_are_listed_but_left_out_of_totals_ranks_and_stats() -> None:
+    s = summarize(batch_with_one_invalid())
+    assert [(r.code, r.state, r.counted) for r in s.rows] == \
+        [("1", RETURNED, True), ("2", WARNINGS, True), ("3", ERRORS, False)]
+    assert (s.totals.units, s.totals.budget, s.totals.spent) == (2, 400, 390)
+    assert s.rows[2].rank is None and s.rows[2].total is not None
+    assert sum(n for _, n in s.stats["等级分布"]) == 2
+    assert [(m.code, m.state, m.errors) for m in s.missing] == [("3", ERRORS, 1)]
+
+
+def test_include_invalid_counts_them() -> None:
+    s = summarize(batch_with_one_invalid(), include_invalid=True)
+    assert all(r.counted for r in s.rows)
+    assert (s.totals.units, s.totals.budget, s.totals.spent) == (3, 1000, 540)
+    assert s.rows[2].rank == 3
+
+
+def test_unreadable_file_never_counts_and_missing_units_are_listed() -> None:
+    units = [RosterUnit("1", "甲"), RosterUnit("2", "乙", file="乙.xlsx"), RosterUnit("3", "丙")]
+    s = summarize([result(make_record("1", "100", "90", "0", []), "1.xlsx"), result(None, "in/乙.xlsx", errors=1)],
+                  units, include_invalid=True)
+    assert [(r.code, r.state, r.counted) for r in s.rows] == [("1", RETURNED, True), ("2", ERRORS, False),
+                                                              ("3", MISSING, False)]
+    assert [(m.code, m.state) for m in s.missing] == [("2", ERRORS), ("3", MISSING)]
+    assert "无法读取" in s.missing[0].note and "催报" in s.missing[1].note
+
+
+def test_equal_totals_share_a_rank() -> None:
+    s = summarize([result(make_record(str(i), "100", "100", "0", [("产出指标", 90, sc)]), f"{i}.xlsx")
+                   for i, sc in enumerate(("80", "85", "80", "70"))])
+    assert [r.rank for r in s.rows] == [2, 1, 2, 4]
+
+
+# ----------------------------------------------------------------------------- the other sheets
+
+def test_indicator_rows_skip_unused_wangcheng_slots() -> None:
+    s = summarize([result(load_seed("000"), "000.xlsx")])
+    record = load_seed("000")
+    used = [i for i in record.indicators if i.level3 or i.weight]
+    assert len(s.indicators) == len(used) < len(record.indicators)
+    assert {i.level1 for i in s.indicators} <= set(LEVELS)
+
+
+def test_issue_list_has_every_finding_plus_superseded_and_unmatched_files() -> None:
+    units = [RosterUnit("1", "甲")]
+    old = result(make_record("1", "100", "90", "0", []), "old.xlsx", errors=2, mtime=1.0)
+    new = result(make_record("1", "100", "95", "0", []), "new.xlsx", warnings=1, mtime=2.0)
+    stray = result(make_record("9", "1", "1", "0", []), "stray.xlsx")
+    s = summarize([old, new, stray], units)
+    files = [(i.file, i.finding) for i in s.issues]
+    assert files.count(("new.xlsx", "XF501")) == 1 and files.count(("old.xlsx", "XF401")) == 2
+    assert ("old.xlsx", "—") in files and ("stray.xlsx", "—") in files
+    assert any("new.xlsx" in i.message for i in s.issues if i.file == "old.xlsx")
+
+
+@pytest.mark.parametrize(("rate", "band"), [
+    ("0.5999", "60%以下"), ("0.6", "60%–80%"), ("0.8999", "80%–90%"), ("0.9", "90%–100%"), ("1", "90%–100%"),
+    ("1.0001", "100%以上")])
+def test_rate_bands(rate: str, band: str) -> None:
+    assert rate_band(Decimal(rate)) == band
+
+
+def test_score_distribution_counts_each_counted_unit_once() -> None:
+    s = summarize([result(make_record(str(i), "100", "100", "0", [("产出指标", 90, sc)]), f"{i}.xlsx")
+                   for i, sc in enumerate(("40", "50", "60", "70", "80", "89.99"))])
+    assert dict(s.stats["总分分布"]) == {"60分以下": 1, "60–70分": 1, "70–80分": 1, "80–90分": 1, "90分及以上": 2}
+
+
+@pytest.mark.parametrize(("text", "safe"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("正常文字", "正常文字"), ("a=b", "a=b")])
+def test_csv_safe(text: str, safe: str) -> None:
+    assert csv_safe(text) == safe
+
+
+# --------------------------------------------------------------------------------- the workbook
+
+def test_workbook_figures_and_text_cells(tmp_path: Path) -> None:
+    batch = random_batch(25, seed=3)
+    records = [make_record(*b) for b in batch]
+    records[0].values["ind.1.actual"] = '=HYPERLINK("http://evil.example","点我")'
+    records[1].values["name"] = "=1+1"
+    s = summarize([result(r, f"{r.code}.xlsx", errors=int(i == 2)) for i, r in enumerate(records)])
+    path = tmp_path / "汇总.xlsx"
+    write_summary(path, s)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["汇总表", "指标明细", "问题清单", "未报送", "统计"]
+    ws = wb["汇总表"]
+    headers = [c.value for c in ws[1]]
+    col = {c.attr: headers.index(c.header) + 1 for c in SUMMARY_COLUMNS}
+    total_row = len(s.rows) + 2
+    assert ws.cell(total_row, 1).value == "合计"
+    cells = totals_cells(s.totals)
+    for attr in ("budget", "spent", "transfer", "total"):
+        assert Decimal(repr(ws.cell(total_row, col[attr]).value)) == cells[attr]
+    # the unit with errors (the third) is listed but not in the sums
+    assert Decimal(repr(ws.cell(total_row, col["budget"]).value)) == sum(Decimal(b[1]) for b in batch[:2] + batch[3:])
+    assert ws.cell(4, col["state"]).value == ERRORS and ws.cell(4, col["rank"]).value is None
+    assert ws.cell(total_row, col["rate"]).number_format == "0.00%"
+    assert ws.cell(2, col["budget"]).number_format == "#,##0.00"
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:R{len(s.rows) + 1}"
+    name_cell = ws.cell(3, col["name"])
+    assert name_cell.value == "=1+1" and name_cell.data_type == "s"
+    detail = wb["指标明细"]
+    actual = [c for row in detail.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert len(actual) == 1 and actual[0].data_type == "s"
+
+
+def test_workbook_sheets_have_print_setup_and_charts(tmp_path: Path) -> None:
+    s = summarize(batch_with_one_invalid())
+    path = tmp_path / "s.xlsx"
+    write_summary(path, s)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        assert ws.freeze_panes is not None and ws.auto_filter.ref, ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9"), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+    with zipfile.ZipFile(path) as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
