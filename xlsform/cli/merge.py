@@ -1,0 +1,167 @@
+"""`xlsform status` and `xlsform merge`: who has returned, and the summary workbook of the round."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xlsform import ledger
+from xlsform.check import check_paths, expand_paths
+from xlsform.cli import main
+from xlsform.errors import XlsformError
+from xlsform.fsutil import atomic_output, check_writable
+from xlsform.merge import build_summary
+from xlsform.results import FileResult
+from xlsform.status import Assignment, RosterUnit, assign, render
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def unit_options(required: bool) -> Decorator:
+    """--manifest / --roster / --spec, shared by both commands: where the list of units comes from."""
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--spec", "spec_name", default="wangcheng", show_default=True,
+                         help="与 --roster 一起使用：表样规格（内置名称或 .toml 文件）。")(f)
+        f = click.option("--roster", "roster_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                         help="单位名册（CSV 或 XLSX），没有 manifest.json 时代替它。")(f)
+        return click.option("--manifest", "manifest_path",
+                            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                            help="下发时生成的 manifest.json：应报送的单位名单" + ("。" if not required else
+                                 "（或用 --roster 给出名册）。"))(f)
+    return wrap
+
+
+def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+                        help="并行进程数。")(f)
+
+
+class Round:
+    """The round's unit list and where its ledger lives, from a manifest or a roster (or neither)."""
+
+    def __init__(self, manifest_path: Path | None, roster_path: Path | None, spec_name: str) -> None:
+        if manifest_path and roster_path:
+            raise XlsformError("--manifest 与 --roster 只能给出一个（give either --manifest or --roster）")
+        self.manifest: Any = None
+        self.units: list[RosterUnit] | None = None
+        self.source = manifest_path or roster_path
+        if manifest_path:
+            from xlsform.manifest import Manifest
+
+            self.manifest = Manifest.load(manifest_path)
+            self.units = [RosterUnit(str(u.code), str(u.name), getattr(u, "file", None))
+                          for u in self.manifest.units]
+        elif roster_path:
+            from xlsform.roster import load_roster
+            from xlsform.spec import load_spec
+
+            self.units = [RosterUnit(u.code, u.name) for u in load_roster(roster_path, load_spec(spec_name))]
+
+    def check(self, paths: Sequence[Path], jobs: int, skip: Sequence[Path] = ()) -> list[FileResult]:
+        skipped = {p.resolve() for p in skip}
+        files = [f for f in expand_paths(paths) if f.resolve() not in skipped]
+        return list(check_paths(files, manifest=self.manifest, jobs=jobs, progress=True))
+
+    def record(self, results: Sequence[FileResult], a: Assignment) -> int:
+        """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
+        if self.source is None:
+            return 0
+        return ledger.append(ledger.ledger_path(self.source), results, a.unit_of())
+
+
+# ------------------------------------------------------------------------------------------ status
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@unit_options(required=True)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序使用。")
+@jobs_option
+def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Path | None, spec_name: str,
+           as_json: bool, jobs: int) -> None:
+    """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
+
+    状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
+
+    同一单位有多份报送时，以内容最新的一份为准（工作簿自身记录的最后保存时间，其次是文件时间），其余列出。
+
+    看到的每个文件都记入 manifest（或名册）旁的 ledger.jsonl；重复运行不会重复记录。
+
+    Example:
+
+    \b
+        xlsform status returns/ --manifest out/manifest.json
+        xlsform status returns/ --roster 名册.csv --spec zhuzhou --json
+    """
+    if manifest_path is None and roster_path is None:
+        raise click.UsageError("请用 --manifest 给出 manifest.json，或用 --roster 给出单位名册")
+    rnd = Round(manifest_path, roster_path, spec_name)
+    results = rnd.check(paths, jobs)
+    a = assign(results, rnd.units)
+    added = rnd.record(results, a)
+    if as_json:
+        click.echo(json.dumps({**a.to_json(), "ledger_added": added}, ensure_ascii=False, indent=1))
+        return
+    click.echo("\n".join(render(a)))
+    click.echo(f"登记簿新增 {added} 条记录。", err=True)
+
+
+# ------------------------------------------------------------------------------------------- merge
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="汇总工作簿（.xlsx）。")
+@unit_options(required=False)
+@click.option("--include-invalid", is_flag=True, help="有错误的单位也计入合计、排名与统计（默认只列出不计入）。")
+@click.option("--format", "formats", type=click.Choice(["csv", "jsonl"]), multiple=True,
+              help="另外把汇总表和指标明细写成 <名>_汇总表.csv 等文件（可重复给出）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+@jobs_option
+def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int) -> None:
+    """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、统计）。
+
+    合计行中金额相加，执行率按资金加权 =（Σ执行数 − Σ转移支付）÷ Σ预算数，得分取平均。
+
+    有错误的单位列出但不计入合计，除非给出 --include-invalid。
+
+    不给 --manifest / --roster 时，以报送表中出现的单位为准。输出文件已存在时不会覆盖，除非给出 --force。
+
+    Example:
+
+    \b
+        xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
+    """
+    from xlsform.writer.summary import summary_tables, write_csv, write_jsonl, write_summary
+
+    extra = {fmt: _twin_paths(output, fmt) for fmt in formats}
+    for target in [output, *[p for twins in extra.values() for p in twins.values()]]:
+        check_writable(target, force)      # fail before checking hundreds of files, not after
+    rnd = Round(manifest_path, roster_path, spec_name)
+    results = rnd.check(paths, jobs, skip=[output])
+    a = assign(results, rnd.units)
+    summary = build_summary(a, include_invalid=include_invalid)
+    with atomic_output(output, force) as fh:
+        write_summary(fh, summary, created=datetime.now())
+    tables = summary_tables(summary)
+    for fmt, targets in extra.items():
+        write = write_csv if fmt == "csv" else write_jsonl
+        for name, target in targets.items():
+            columns, rows = tables[name]
+            with atomic_output(target, force) as fh:
+                write(fh, columns, rows)
+    added = rnd.record(results, a)
+    counts = a.counts()
+    click.echo(f"已写入 {output}：{len(summary.rows)} 个单位，计入合计 {summary.totals.units} 个；"
+               + "，".join(f"{s} {n}" for s, n in counts.items())
+               + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
+               + (f"；登记簿新增 {added} 条" if rnd.source else "") + "。")
+
+
+def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:
+    return {name: output.with_name(f"{output.stem}_{name}.{fmt}") for name in ("汇总表", "指标明细")}
