@@ -132,10 +132,11 @@ def _read(cell: Any) -> Any:
     kind = cell.getType().value
     if kind == "EMPTY":
         return None
-    if kind == "TEXT":
-        return cell.getString()
-    if kind == "FORMULA" and cell.getPropertyValue("FormulaResultType2") == _FORMULA_RESULT_STRING:
-        return cell.getString()
+    if kind == "TEXT" or (kind == "FORMULA"
+                          and cell.getPropertyValue("FormulaResultType2") == _FORMULA_RESULT_STRING):
+        # getString() gives the text as displayed (number format '"等级："@' adds a prefix); the data array
+        # gives the cell's own string
+        return str(cell.getDataArray()[0][0])
     return cell.getValue()
 
 
