@@ -1,0 +1,49 @@
+"""Completeness checks on records: required fields, half-filled rows, placeholder text."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers_checks import codes, findings, seed_with
+from xlsform.checks import completeness
+from xlsform.checks.completeness import is_placeholder
+
+
+def test_the_seeds_are_complete(seed: object) -> None:
+    assert findings(seed, completeness.check) == []  # type: ignore[arg-type]
+
+
+def test_required_fields_empty() -> None:
+    fs = findings(seed_with("002", footer__preparer=None, goal__achieved="  "), completeness.check)
+    assert codes(fs) == [("XF301", "G10"), ("XF301", "B43")]
+    assert fs[0].message.startswith("部门整体自评表!G10「目标完成情况」未填写")
+
+
+def test_weight_without_score_or_actual() -> None:
+    fs = findings(seed_with("004", ind__2__score=None, ind__3__actual=None), completeness.check)
+    assert codes(fs) == [("XF302", "I13"), ("XF302", "G14")]
+    assert "「分值」" in fs[0].message and "「完成值」" in fs[0].message
+
+
+def test_score_without_weight() -> None:
+    fs = findings(seed_with("004", ind__1__weight=None), completeness.check)
+    assert codes(fs) == [("XF302", "H12")]
+
+
+def test_unused_zero_weight_slots_are_not_half_filled() -> None:
+    # seed 000 prints every 二级 slot; 时效指标 has weight 0, score 0 and nothing else
+    assert findings(seed_with("000"), completeness.check) == []
+
+
+@pytest.mark.parametrize("text", ["指标2:", "指标 3：", "……", "...", "XXX", "XX单位XXX", "请填写完成情况",
+                                  "（此处填写改进措施）", "某某单位"])
+def test_placeholders(text: str) -> None:
+    assert is_placeholder(text)
+    fs = findings(seed_with("004", ind__1__level3=text), completeness.check)
+    assert codes(fs) == [("XF303", "D12")]
+    assert fs[0].value == text
+
+
+@pytest.mark.parametrize("text", ["已完成2个节目", "指标2个", "95%及以上", "1本书 1次会议", "公务接待"])
+def test_real_text_is_not_a_placeholder(text: str) -> None:
+    assert not is_placeholder(text)

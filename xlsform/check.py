@@ -1,0 +1,138 @@
+"""Check returns: reader + rule families -> one FileResult per file, for one file or a whole batch.
+
+Returns are untrusted and a batch holds hundreds of them: nothing a single file does may stop the batch, so
+every file gets a result, and a failure inside the checker itself becomes a finding (XF901) on that file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from xlsform.checks import run_all
+from xlsform.checks.context import CheckContext, layout_for, spec_by_id
+from xlsform.codes import make
+from xlsform.errors import XlsformError
+from xlsform.results import FileResult
+
+# What a directory walk picks up: everything a unit might send back as "the workbook", so that a .xls or a
+# WPS .et gets a finding with advice instead of being silently skipped.
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett")
+ANNOTATED_SUFFIX = "_校验.xlsx"     # our own annotated copies, never checked as returns
+PROGRESS_MIN = 50
+
+
+def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path | None = None,
+               force: bool = False) -> FileResult:
+    """Read and check one file; never raises for a bad file. With `annotate`, also write the marked-up copy."""
+    try:
+        result, read = _check(Path(path), manifest)
+    except Exception as e:  # a checker bug must cost one file, not the batch
+        return FileResult(file=str(path), findings=[make("XF901", file=str(path), value=f"{type(e).__name__}: {e}")])
+    if annotate is not None and result.record is not None and read.layout is not None:
+        from xlsform.annotate import annotate_result
+
+        annotate_result(result, read.layout, Path(annotate), entry=_entry(manifest, result), force=force)
+    return result
+
+
+def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
+    from xlsform.reader import read_file  # imported late: the reader pulls in the XML stack
+
+    read = read_file(path)
+    result = FileResult(file=str(read.file), sha256=read.sha256, mtime=read.mtime, record=read.record,
+                        findings=list(read.findings))
+    if read.record is None:
+        return result, read
+    spec = read.layout.spec if read.layout is not None else spec_by_id(read.record.spec_id)
+    if spec is None:
+        result.findings.append(make("XF150", file=result.file, value=read.record.spec_id))
+        return result, read
+    ctx = CheckContext(record=read.record, spec=spec, layout=read.layout or layout_for(spec), file=result.file,
+                       workbook=read.workbook, manifest=manifest, entry=None, prior=result.findings)
+    ctx.entry = _entry(manifest, result)
+    result.findings.extend(run_all(ctx))
+    return result, read
+
+
+def _entry(manifest: Any, result: FileResult) -> Any:
+    code = result.record.code if result.record else None
+    if manifest is None or code is None:
+        return None
+    try:
+        return manifest.unit(code)
+    except (KeyError, LookupError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------ batches
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, directories walked (sorted, so runs are repeatable); a missing path cannot run."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and _is_return(f)))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise XlsformError(f"找不到文件或目录：{p}（no such file or directory）")
+    return out
+
+
+def _is_return(f: Path) -> bool:
+    # "~$name.xlsx" is the lock file Excel and WPS leave beside an open workbook, not a return
+    name = f.name
+    return (f.suffix.lower() in RETURN_SUFFIXES and not name.startswith(("~$", "."))
+            and not name.endswith(ANNOTATED_SUFFIX))
+
+
+def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
+                annotate: str | Path | None = None, force: bool = False) -> Iterator[FileResult]:
+    """One result per file, in input order; `jobs` > 1 checks in that many processes."""
+    files = expand_paths(paths)
+    if annotate is not None:
+        from xlsform.annotate import plan
+
+        plan(files, Path(annotate), force)
+    one = partial(check_file, manifest=manifest, annotate=annotate, force=force)
+    results = _run(one, files, jobs)
+    if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
+        results = _with_progress(results, len(files))
+    yield from _mark_duplicates(results)
+
+
+def _run(one: Any, files: Sequence[Path], jobs: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(files) < 2:
+        yield from map(one, files)
+        return
+    jobs = min(jobs, len(files), os.cpu_count() or 1)
+    # Chunks amortise the pickling of arguments and results; order is kept by map().
+    chunk = max(1, min(64, len(files) // (jobs * 4)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(one, files, chunksize=chunk)
+
+
+def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+    import click
+
+    with click.progressbar(length=total, label="检查中", file=sys.stderr) as bar:
+        for r in results:
+            bar.update(1)
+            yield r
+
+
+def _mark_duplicates(results: Iterable[FileResult]) -> Iterator[FileResult]:
+    """The same bytes sent twice (re-sent by mail, copied to two folders) are reported on the later copy."""
+    seen: dict[str, str] = {}
+    for r in results:
+        if r.sha256 and r.sha256 in seen:
+            r.findings.append(make("XF902", file=r.file, value=seen[r.sha256]))
+        elif r.sha256:
+            seen[r.sha256] = r.file
+        yield r

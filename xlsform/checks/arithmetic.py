@@ -1,0 +1,135 @@
+"""Arithmetic: execution rate, scores, weights and every cached figure, recomputed from the inputs.
+
+The rules and thresholds are the spec's (`spec.rules`); the figures come from `scoring` through
+`Layout.recompute`, the same code the writer uses for the cached values of a fresh template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from xlsform.checks.context import CheckContext, percent, plain
+from xlsform.codes import Finding
+from xlsform.layout import indicator_key
+from xlsform.scoring import to_decimal
+
+ONE = Decimal(1)
+FUND_SPLIT_KEY = "预算执行率"      # the name of the fund share in `rules.split`
+DEFAULT_TOTAL = Decimal(100)
+# How far a cached figure may sit from the recomputation before we say so: half of the last printed digit
+# (rates print as 0.00%, scores and weights to 2 decimals, amounts in 万元 to 6).
+_TOLERANCE = {"percent": Decimal("0.00005"), "amount": Decimal("0.0000005")}
+_DEFAULT_TOLERANCE = Decimal("0.005")
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _execution(ctx)
+    yield from _negatives(ctx)
+    yield from _scores_within_weights(ctx)
+    yield from _weight_total(ctx)
+    yield from _split(ctx)
+    yield from _cached(ctx)
+
+
+def _execution(ctx: CheckContext) -> Iterator[Finding]:
+    row = ctx.spec.scored_fund_row
+    budget, rate_key = f"fund.{row}.budget", f"fund.{row}.rate"
+    for r in ctx.spec.fund_rows():
+        yield from _spent_below_transfer(ctx, r)
+    rate = ctx.num(rate_key)
+    if rate is None:
+        yield ctx.finding("XF408", budget, value=ctx.values.get(budget))
+        return
+    if rate > ONE:
+        yield ctx.finding("XF401", rate_key, value=percent(rate))
+    floor = Decimal(repr(ctx.spec.rules.reason_below_rate))
+    if rate < floor and ctx.has("execution.reason") and ctx.text("execution.reason") is None:
+        yield ctx.finding("XF402", "execution.reason", value=percent(rate), expected=f"{plain(floor * 100)}%")
+
+
+def _spent_below_transfer(ctx: CheckContext, row: str) -> Iterator[Finding]:
+    spent, transfer = ctx.num(f"fund.{row}.spent"), ctx.num(f"fund.{row}.transfer")
+    if spent is not None and transfer is not None and spent < transfer:
+        yield ctx.finding("XF409", f"fund.{row}.spent", value=spent, expected=transfer)
+
+
+def _negatives(ctx: CheckContext) -> Iterator[Finding]:
+    for key, value in ctx.record.values.items():
+        place = ctx.layout.places.get(key)
+        if place is None or place.field.role == "computed" or not place.field.numeric:
+            continue
+        d = to_decimal(value)
+        if d is not None and d < 0:
+            yield ctx.finding("XF404", key, value=d)
+
+
+def _scores_within_weights(ctx: CheckContext) -> Iterator[Finding]:
+    for ind in ctx.indicators:
+        if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
+            yield ctx.finding("XF403", indicator_key(ind.index, "score"), value=ind.score, expected=ind.weight)
+
+
+def expected_total(ctx: CheckContext) -> Decimal:
+    """All weights sum to this: the spec's split when it has one, else 100."""
+    split = ctx.spec.rules.split
+    return Decimal(repr(sum(split.values()))) if split else DEFAULT_TOTAL
+
+
+def _weight_total(ctx: CheckContext) -> Iterator[Finding]:
+    total = ctx.num("total.weight")
+    want = expected_total(ctx)
+    if total is not None and total != want:
+        yield ctx.finding("XF405", "total.weight", value=total, expected=want)
+
+
+def level1_weights(ctx: CheckContext) -> dict[str, Decimal]:
+    """Weight per 一级指标 in the spec's order, with the fund share first."""
+    out = {FUND_SPLIT_KEY: ctx.num(f"fund.{ctx.spec.scored_fund_row}.weight") or Decimal(0)}
+    out.update({name: Decimal(0) for name in ctx.spec.tree})
+    for ind in ctx.indicators:
+        if ind.level1 and ind.weight:
+            out[ind.level1] = out.get(ind.level1, Decimal(0)) + Decimal(repr(ind.weight))
+    return out
+
+
+def _split(ctx: CheckContext) -> Iterator[Finding]:
+    split = ctx.spec.rules.split
+    if not split:
+        return
+    seen = level1_weights(ctx)
+    if all(seen.get(k, Decimal(0)) == Decimal(repr(v)) for k, v in split.items()):
+        return
+    yield ctx.finding("XF406", value=_show_split(seen), expected=_show_split(split))
+
+
+def _show_split(split: dict[str, Decimal] | dict[str, float]) -> str:
+    return "、".join(f"{name} {plain(to_decimal(w))}" for name, w in split.items())
+
+
+def _cached(ctx: CheckContext) -> Iterator[Finding]:
+    """A cached formula result the file shows, against the recomputation (files from scripts have none)."""
+    for key, shown in ctx.record.cached.items():
+        place = ctx.layout.places.get(key)
+        if place is None or shown in (None, ""):
+            continue
+        want = ctx.values.get(key)
+        if not _same(shown, want, place.field.type):
+            yield ctx.finding("XF407", key, value=_display(shown, place.field.type),
+                              expected=_display(want, place.field.type))
+
+
+def _same(shown: object, want: object, ftype: str) -> bool:
+    a, b = to_decimal(shown), to_decimal(want)
+    if a is None or b is None:
+        return str(shown).strip() == ("" if want is None else str(want).strip())
+    return abs(a - b) < _TOLERANCE.get(ftype, _DEFAULT_TOLERANCE)
+
+
+def _display(x: object, ftype: str) -> object:
+    d = to_decimal(x)
+    if d is None:
+        return x
+    return percent(d) if ftype == "percent" else plain(d.quantize(Decimal("0.01")).normalize()
+                                                        if ftype != "amount" else d)
+

@@ -1,0 +1,71 @@
+"""Completeness: required fields left empty, indicator rows filled halfway, placeholder text left in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xlsform.checks.context import CheckContext
+from xlsform.codes import Finding
+from xlsform.layout import indicator_key
+from xlsform.records import Indicator
+
+# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
+# copied from the notes ("请填写…"). Compiled once: a batch runs these on every text cell of every return.
+_PLACEHOLDERS = (
+    re.compile(r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$"),
+    re.compile(r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$"),
+    re.compile(r"[xX×]{3,}|某某|○○"),
+    re.compile(r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|如[:：]?\s*$"),
+)
+_TEXT_TYPES = ("text", "longtext", "choice")
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _required(ctx)
+    for ind in ctx.indicators:
+        yield from _half_filled(ctx, ind)
+    yield from _placeholders(ctx)
+
+
+def is_placeholder(text: str) -> bool:
+    return any(p.search(text) for p in _PLACEHOLDERS)
+
+
+def _required(ctx: CheckContext) -> Iterator[Finding]:
+    for f in ctx.spec.scalar_fields():
+        if f.required and f.role != "computed" and ctx.text(f.key) is None:
+            yield ctx.finding("XF301", f.key)
+
+
+def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+    """A row in use (it has a weight, or text describing it) must have weight, actual and score together."""
+    i = ind.index
+    described = any((ind.level3, ind.content, ind.target, ind.actual)) or bool(ind.score)
+    if ind.weight is None and described:
+        yield ctx.finding("XF302", indicator_key(i, "weight"), filled=_filled(ctx, ind, "weight"))
+    if not ind.weight:
+        return
+    for column in ("actual", "score"):
+        key = indicator_key(i, column)
+        if ctx.has(key) and getattr(ind, column) is None:
+            yield ctx.finding("XF302", key, filled=_filled(ctx, ind, column))
+
+
+def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
+    """The labels of what the row does have, e.g. "「分值」「三级指标」"."""
+    names = []
+    for column in ("weight", "level3", "target", "actual", "score"):
+        f = ctx.spec.row_field(column)
+        if column != missing and f is not None and getattr(ind, column) not in (None, ""):
+            names.append(f"「{f.label}」")
+    return "".join(names) or "其他内容"
+
+
+def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
+    for key, value in ctx.record.values.items():
+        place = ctx.layout.places.get(key)
+        if place is None or place.field.type not in _TEXT_TYPES or not isinstance(value, str):
+            continue
+        if is_placeholder(value):
+            yield ctx.finding("XF303", key, value=value)

@@ -1,0 +1,125 @@
+"""What every rule family sees: one return's record, its spec and layout, the raw workbook and the manifest.
+
+Rule families are pure functions `check(ctx) -> Iterator[Finding]`; everything they need to locate a field
+(sheet, cell, printed label) and to read a value as a number or as text goes through this object, so the
+families never touch cells, files or the catalogue's formatting themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
+from typing import Any
+
+from xlsform.codes import Finding, make
+from xlsform.layout import Layout, split_indicator_key
+from xlsform.records import Indicator, Record
+from xlsform.scoring import to_decimal
+from xlsform.spec import Spec, load_spec
+
+
+@lru_cache(maxsize=32)
+def spec_by_id(spec_id: str) -> Spec | None:
+    """A built-in spec by id, loaded once per process (a batch must not parse TOML per file)."""
+    try:
+        return load_spec(spec_id)
+    except Exception:  # an unknown id is a finding (XF150), not a crash
+        return None
+
+
+_LAYOUTS: dict[tuple[int, int | None], tuple[Spec, Layout]] = {}
+
+
+def layout_for(spec: Spec, rows: int | None = None) -> Layout:
+    """A layout built once per spec object and row count (specs hold dicts, so they cannot be cache keys)."""
+    hit = _LAYOUTS.get((id(spec), rows))
+    if hit is None or hit[0] is not spec:
+        hit = _LAYOUTS[(id(spec), rows)] = (spec, Layout(spec, rows))
+    return hit[1]
+
+
+@dataclass
+class CheckContext:
+    record: Record
+    spec: Spec
+    layout: Layout
+    file: str | None = None
+    workbook: Any = None          # xlsx.RawWorkbook, when the checks run on a real file
+    manifest: Any = None          # manifest.Manifest, when given
+    entry: Any = None             # the manifest's entry for this unit, when found
+    prior: list[Finding] = field(default_factory=list)   # what the reader already reported
+
+    @classmethod
+    def for_record(cls, record: Record, **kw: Any) -> CheckContext:
+        """A context for a record alone (tests, records from JSON): spec and layout found from its spec id."""
+        spec = kw.pop("spec", None) or spec_by_id(record.spec_id)
+        if spec is None:
+            raise ValueError(f"unknown spec {record.spec_id!r}")
+        return cls(record=record, spec=spec, layout=kw.pop("layout", None) or layout_for(spec), **kw)
+
+    # ------------------------------------------------------------------------------ values
+
+    @cached_property
+    def values(self) -> dict[str, Any]:
+        """The record's values with every computed field recomputed from the inputs (never trust a cache)."""
+        return {**self.record.values, **self.layout.recompute(self.record.values)}
+
+    def num(self, key: str) -> Decimal | None:
+        return to_decimal(self.values.get(key))
+
+    def text(self, key: str) -> str | None:
+        v = self.values.get(key)
+        if v is None:
+            return None
+        s = (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
+        return s or None
+
+    def has(self, key: str) -> bool:
+        """Whether the spec lays this field out at all (indicator keys: the column exists)."""
+        return key in self.layout.places
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        return self.record.indicators
+
+    # ------------------------------------------------------------------------------ places
+
+    def where(self, key: str) -> tuple[str | None, str | None]:
+        """(sheet, cell) of a field: as the reader found it, else where the layout puts it."""
+        at = self.record.cells.get(key)
+        if at and "!" in at:
+            sheet, cell = at.rsplit("!", 1)
+            return sheet.strip("'"), cell
+        if key in self.layout.places:
+            return self.spec.sheet, self.layout.ref(key)
+        return self.spec.sheet, None
+
+    def label(self, key: str) -> str:
+        place = self.layout.places.get(key)
+        if place is None:
+            return key
+        parts = split_indicator_key(key)
+        if parts:
+            return f"第 {parts[0]} 行指标·{place.field.label}"
+        return place.field.label
+
+    def finding(self, code: str, key: str | None = None, *, value: Any = None, expected: Any = None,
+                **extra: Any) -> Finding:
+        """A finding located at a field (or at the file, without a key)."""
+        sheet, cell = self.where(key) if key else (None, None)
+        return make(code, file=self.file, sheet=sheet, cell=cell, field=self.label(key) if key else None,
+                    key=key, value=plain(value), expected=plain(expected), **extra)
+
+
+def plain(x: Any) -> Any:
+    """Decimals as the plain numbers a clerk reads: 70 not 70.00, 69.58 not Decimal('69.58')."""
+    if isinstance(x, Decimal):
+        return int(x) if x == x.to_integral_value() else float(x.normalize())
+    return x
+
+
+def percent(x: Decimal | float) -> str:
+    """A rate as printed on the forms: 0.27078 -> "27.08%"."""
+    pct = (Decimal(str(x)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # as Excel shows 0.00%
+    return f"{pct}%"

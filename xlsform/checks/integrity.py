@@ -1,0 +1,136 @@
+"""Integrity: is this the workbook we sent, with its locked cells, formulas and sheets as they were?
+
+Sheet protection is a convenience for honest users, not security (DESIGN §4): a unit can unprotect, edit a
+target and protect again. So every prefilled value is compared with the manifest and every formula with the
+spec, cell by cell. What the file is (not xlsx, encrypted, a zip bomb, ...) the reader has already reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from xlsform.checks.context import CheckContext
+from xlsform.codes import Finding
+from xlsform.layout import LISTS_SHEET, META_SHEET
+from xlsform.scoring import to_decimal
+
+_FORMULA_NOISE = re.compile(r"[\s$]")
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _version(ctx)
+    yield from _against_manifest(ctx)
+    if ctx.workbook is not None:
+        yield from _formulas(ctx)
+        yield from _sheets(ctx)
+        yield from _external(ctx)
+
+
+def _version(ctx: CheckContext) -> Iterator[Finding]:
+    accepted = ctx.spec.accept_versions
+    if ctx.record.spec_version not in accepted:
+        yield ctx.finding("XF151", value=ctx.record.spec_version, expected="、".join(accepted))
+
+
+# ----------------------------------------------------------------------------------- the manifest
+
+def _against_manifest(ctx: CheckContext) -> Iterator[Finding]:
+    m = ctx.manifest
+    if m is None:
+        return
+    if (m.spec_id, str(m.spec_version)) != (ctx.record.spec_id, ctx.record.spec_version):
+        yield ctx.finding("XF155", value=f"{ctx.record.spec_id} {ctx.record.spec_version}",
+                          expected=f"{m.spec_id} {m.spec_version}")
+    if getattr(m, "year", None) and ctx.record.year is not None and int(m.year) != ctx.record.year:
+        yield ctx.finding("XF160", "year", value=ctx.record.year, expected=int(m.year))
+    if ctx.entry is None:
+        yield ctx.finding("XF154", "code", value=ctx.record.code)
+        return
+    for key, sent in ctx.entry.prefilled.items():
+        now = ctx.record.values.get(key)
+        if key in ctx.layout.places and not same_value(now, sent):
+            yield ctx.finding("XF152", key, value=now, expected=sent)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as a clerk would read them: 20 == 20.0 == "20", surrounding spaces ignored."""
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    da, db = to_decimal(a), to_decimal(b)
+    if da is None and isinstance(a, str):
+        da = _decimal_text(a)
+    if db is None and isinstance(b, str):
+        db = _decimal_text(b)
+    if da is not None and db is not None:
+        return da == db
+    return str(a).strip() == str(b).strip()
+
+
+def _decimal_text(s: str) -> Any:
+    try:
+        return to_decimal(float(s))
+    except ValueError:
+        return None
+
+
+# -------------------------------------------------------------------------------- the raw workbook
+# The few facts taken from the raw workbook (xlsx.RawWorkbook) go through these accessors only.
+
+def _formula_of(wb: Any, sheet: str, ref: str) -> tuple[str | None, Any]:
+    """(formula text without '=', cached or constant value) of a cell."""
+    cell = wb.cell(sheet, ref)
+    if cell is None:
+        return None, None
+    formula = getattr(cell, "formula", None)
+    return (formula.lstrip("=") if formula else None), getattr(cell, "value", None)
+
+
+def _sheet_names(wb: Any) -> list[str]:
+    return [s.name for s in wb.sheets]
+
+
+def _protected(wb: Any, sheet: str) -> bool | None:
+    s = next((s for s in wb.sheets if s.name == sheet), None)
+    return None if s is None else bool(getattr(s, "protected", False))
+
+
+def _links(wb: Any) -> Iterable[str]:
+    return [str(x) for x in (getattr(wb, "external_links", None) or ())]
+
+
+# ------------------------------------------------------------------------------------ the checks
+
+def _formulas(ctx: CheckContext) -> Iterator[Finding]:
+    for place in ctx.layout.computed():
+        sheet, cell = ctx.where(place.key)
+        if cell is None:
+            continue
+        found, shown = _formula_of(ctx.workbook, sheet or ctx.spec.sheet, cell)
+        want = ctx.layout.formula(place.key).lstrip("=")
+        if found is None or _canon(found) != _canon(want):
+            now = f"={found}" if found else (shown if shown not in (None, "") else "（空）")
+            yield ctx.finding("XF153", place.key, value=now, expected=f"={want}")
+
+
+def _canon(formula: str) -> str:
+    """Formula text as compared: spaces and $ are cosmetic; Excel upper-cases names when it saves."""
+    return _FORMULA_NOISE.sub("", formula).upper().replace("_XLFN.", "")
+
+
+def _sheets(ctx: CheckContext) -> Iterator[Finding]:
+    names = _sheet_names(ctx.workbook)
+    ours = {ctx.spec.sheet, META_SHEET, LISTS_SHEET}
+    for missing in (n for n in (ctx.spec.sheet, LISTS_SHEET) if n not in names):
+        yield ctx.finding("XF156", value=missing)
+    for extra in (n for n in names if n not in ours):
+        yield ctx.finding("XF157", value=extra)
+    if _protected(ctx.workbook, ctx.spec.sheet) is False:
+        yield ctx.finding("XF158", value=ctx.spec.sheet)
+
+
+def _external(ctx: CheckContext) -> Iterator[Finding]:
+    links = list(_links(ctx.workbook))
+    if links:
+        yield ctx.finding("XF159", value="、".join(links[:5]))

@@ -1,0 +1,62 @@
+"""Generate docs/findings.md from the finding catalogue: `python -m xlsform.docs [OUT]`.
+
+The page is generated, never edited by hand; tests/test_findings_doc.py fails when it drifts from the code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from xlsform.codes import CATALOGUE, Code
+
+DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "findings.md"
+SECTIONS = (
+    ("XF1", "文件与一致性 (the file: format, safety, integrity against the spec and the manifest)"),
+    ("XF2", "数值 (values: normalisation and values that cannot be read as their type)"),
+    ("XF3", "填写完整性 (completeness)"),
+    ("XF4", "计算 (arithmetic)"),
+    ("XF5", "合理性 (plausibility)"),
+    ("XF9", "批量 (the batch)"),
+)
+SEVERITY = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
+HEADER = """# Findings
+
+<!-- Generated from xlsform/codes.py by `python -m xlsform.docs`; do not edit by hand. -->
+
+Every problem `xlsform read` and `xlsform check` report has a stable code, a severity and a Chinese message
+that says where (sheet!cell and the field), what is wrong and how to fix it. Codes are never reused for
+another meaning. In the message templates, `{cell}` is the sheet and cell, `{field}` the printed label of
+the field, `{value}` what the file holds and `{expected}` what it should hold.
+
+Severity: **error** — must be fixed before the return is accepted (`xlsform check` exits 1);
+**warning** — look at it; **info** — xlsform normalised something and says so.
+"""
+
+
+def _row(c: Code) -> str:
+    cells = (f"`{c.code}`", SEVERITY[c.severity], c.title, c.message, c.fix)
+    return "| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in cells) + " |"
+
+
+def render() -> str:
+    parts = [HEADER]
+    for prefix, title in SECTIONS:
+        codes = [c for k, c in sorted(CATALOGUE.items()) if k.startswith(prefix)]
+        if not codes:
+            continue
+        parts.append(f"\n## {title}\n\n| 代码 | 级别 | 问题 | 信息模板 | 修改方法 |\n|---|---|---|---|---|")
+        parts.extend(_row(c) for c in codes)
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else DOC_PATH
+    out.write_text(render(), encoding="utf-8")
+    print(f"wrote {out} ({len(CATALOGUE)} codes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""Check results as a clerk reads them (terminal text grouped by file) and as machines read them (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from xlsform.codes import Finding
+from xlsform.results import FileResult
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_LABEL = {"ok": "通过", "warnings": "通过（有警告）", "errors": "有错误", "unreadable": "无法读取"}
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_STATUS_ORDER = {"unreadable": 0, "errors": 1, "warnings": 2, "ok": 3}
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then info; within a severity, the order the checks found them."""
+    return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+
+
+def format_file(result: FileResult, *, info: bool = True) -> str:
+    head = f"{result.file}：{STATUS_LABEL[result.status]}"
+    if result.errors or result.warnings:
+        head += f"（错误 {result.errors} 条，警告 {result.warnings} 条）"
+    lines = [head]
+    for f in sort_findings(result.findings):
+        if info or f.severity != "info":
+            lines.append(f"  [{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.code} {f.message}")
+    return "\n".join(lines)
+
+
+def summary(results: Sequence[FileResult]) -> str:
+    """The one-line total, e.g. "共 4 个文件：1 个通过，2 个有错误，1 个无法读取；错误 5 条，警告 3 条"."""
+    by_status = {s: sum(r.status == s for r in results) for s in _STATUS_ORDER}
+    passed = by_status["ok"] + by_status["warnings"]
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    return (f"共 {len(results)} 个文件：{passed} 个通过，{by_status['errors']} 个有错误，"
+            f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
+
+
+def format_text(results: Sequence[FileResult], *, info: bool = True) -> str:
+    """The whole report: files with problems first (unreadable, errors, warnings, ok), then the total."""
+    ordered = sorted(results, key=lambda r: _STATUS_ORDER[r.status])
+    blocks = [format_file(r, info=info) for r in ordered]
+    return "\n\n".join([*blocks, summary(results)])
+
+
+def to_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:
+    return [r.to_json() for r in results]
+
+
+def format_json(results: Iterable[FileResult]) -> str:
+    return json.dumps(to_json(results), ensure_ascii=False, indent=2, default=str)
+
+
+def exit_code(results: Iterable[FileResult]) -> int:
+    """0 when no file has errors; 1 when any file has errors or cannot be read."""
+    return 1 if any(r.status in ("errors", "unreadable") for r in results) else 0
