@@ -24,7 +24,9 @@ class XlsformGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (XlsformError, SpecError) as e:
-            raise click.ClickException(str(e)) from None
+            error = click.ClickException(str(e))
+            error.exit_code = 2  # as documented above: 2 = the command itself could not run
+            raise error from None
 
 
 @click.group(cls=XlsformGroup, context_settings={"help_option_names": ["-h", "--help"]})
