@@ -1,0 +1,127 @@
+"""Commands `specs`, `describe` and `generate`: what the forms look like, and the workbooks to send out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xlsform.cli import main
+from xlsform.generate import generate_units, write_blank
+from xlsform.layout import Layout, Place
+from xlsform.roster import load_roster
+from xlsform.spec import Spec, builtin_names, load_spec
+
+DEFAULT_SPEC = "wangcheng"
+PROGRESS_ABOVE = 50
+ROLE_LABEL = {"prefill": "预填", "input": "填报", "computed": "公式"}
+
+
+@main.command()
+def specs() -> None:
+    """List the built-in form specs (名称、版本、表名).
+
+    \b
+    Example:
+        xlsform specs
+    """
+    for name in builtin_names():
+        spec = load_spec(name)
+        default = "  (默认)" if name == DEFAULT_SPEC else ""
+        click.echo(f"{name:<12} {spec.version:<8} {spec.name}{default}")
+
+
+def field_info(place: Place, spec: Spec) -> dict[str, Any]:
+    """One field as `describe --json` lists it (other tools fill or read a workbook by `name`)."""
+    f = place.field
+    return {
+        "name": place.name, "key": place.key, "label": f.label, "sheet": spec.sheet, "cell": place.ref,
+        "range": place.range_ref, "role": f.role, "type": f.type, "required": f.required,
+        "min": f.min, "max": f.max, "choices": f.choices,
+    }
+
+
+@main.command()
+@click.argument("spec")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of fields instead of a table.")
+def describe(spec: str, as_json: bool) -> None:
+    """Print every field of SPEC (a built-in name or a .toml file): defined name, label, sheet, cell, role, type.
+
+    \b
+    Example:
+        xlsform describe wangcheng
+        xlsform describe project --json > fields.json
+    """
+    s = load_spec(spec)
+    layout = Layout(s)
+    if as_json:
+        fields = [field_info(p, s) for p in layout.places.values()]
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{s.name}  ({s.id} {s.version}; 工作表「{s.sheet}」; 指标 {layout.n} 行)")
+    for p in layout.places.values():
+        if p.index is None:
+            click.echo(_row(p.name, p.range_ref, p.field.role, p.field.type, p.field.label))
+    click.echo(f"指标行（第 1–{layout.n} 行，名称中的 NN 为 01–{layout.n:02d}）：")
+    for column in layout.indicator_columns():
+        first = layout.place(f"ind.1.{column}")
+        cells = layout.column_range(column)
+        click.echo(_row(first.name.replace("_01_", "_NN_"), cells, first.field.role, first.field.type,
+                        first.field.label))
+
+
+def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
+    return f"  {name:<34} {cell:<10} {ROLE_LABEL.get(role, role)}/{role:<9} {ftype:<9} {label}"
+
+
+@main.command()
+@click.argument("roster", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Output directory (a file with --blank).")
+@click.option("--spec", "spec_name", default=DEFAULT_SPEC, show_default=True, help="Built-in spec or .toml file.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Year for every unit (overrides the roster).")
+@click.option("--indicators", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV/XLSX with one row per unit per indicator.")
+@click.option("--password", help="Sheet protection password (default: a random one, kept in manifest.json).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: all CPU cores).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--blank", is_flag=True, help="Write one blank template to the file given by -o.")
+def generate(roster: Path | None, output: Path, spec_name: str, year: int | None, indicators: Path | None,
+             password: str | None, jobs: int | None, force: bool, blank: bool) -> None:
+    """Write one locked, prefilled workbook per unit of ROSTER (CSV or XLSX) and a manifest.json into -o.
+
+    The roster is checked first; if anything is wrong, every problem is listed by row and column and
+    nothing is written. Existing files are never overwritten without --force.
+
+    \b
+    Example:
+        xlsform generate examples/roster.csv --indicators examples/indicators.csv -o out/
+        xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
+    """
+    spec = load_spec(spec_name)
+    if blank:
+        if roster is not None:
+            raise click.UsageError("--blank 不需要名册 ROSTER")
+        used = write_blank(output, spec, year=year, password=password, force=force)
+        click.echo(f"已生成空白模板 {output}")
+        if password is None:
+            click.echo(f"工作表保护密码（随机生成，请妥善保存）：{used}", err=True)
+        return
+    if roster is None:
+        raise click.UsageError("缺少名册 ROSTER（或使用 --blank 生成空白模板）")
+    units = load_roster(roster, spec, indicators=indicators, year=year)
+    with _progress(len(units)) as bar:
+        manifest = generate_units(units, spec, output, password=password, jobs=jobs, force=force,
+                                  progress=bar.update if bar is not None else None)
+    click.echo(f"已生成 {len(manifest.units)} 个工作簿 → {output}（清单：{output / 'manifest.json'}）")
+
+
+def _progress(total: int) -> AbstractContextManager[Any]:
+    """A progress bar on stderr for an interactive or a large run; nothing for a small scripted one."""
+    if sys.stderr.isatty() or total > PROGRESS_ABOVE:
+        return click.progressbar(length=total, label="生成工作簿", file=sys.stderr)
+    return nullcontext(None)

@@ -1,0 +1,153 @@
+"""Roster -> one locked, prefilled workbook per unit, plus manifest.json (the record of what was sent).
+
+Everything that can be refused is refused before the first file is written: a bad roster (RosterError),
+an existing output file without `force`, two units that would get the same file name. Files are written
+atomically, in parallel over chunks of units (xlsxwriter is pure Python, so processes, not threads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from xlsform import __version__
+from xlsform.errors import XlsformError
+from xlsform.fsutil import atomic_output, safe_filename
+from xlsform.layout import Layout
+from xlsform.manifest import MANIFEST_NAME, Manifest, ManifestUnit
+from xlsform.roster import Unit, load_roster, roster_fields
+from xlsform.spec import Spec
+from xlsform.writer import form_bytes
+
+Progress = Callable[[int], None]
+SERIAL_BELOW = 8          # a process pool costs more than it saves for a handful of files
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What every worker needs to write its share of the files."""
+
+    spec: Spec
+    out_dir: Path
+    password: str
+    generated_at: str
+    force: bool
+
+
+def unit_filename(unit: Unit) -> str:
+    """`<year>_<code>_<name>.xlsx`, each part made safe for every file system."""
+    year = unit.values.get("year")
+    parts = [str(year)] if year is not None else []
+    parts += [safe_filename(unit.code, 40), safe_filename(unit.name, 60)]
+    return "_".join(parts) + ".xlsx"
+
+
+def generate(roster: str | Path, out_dir: str | Path, *, spec: Spec, year: int | None = None,
+             indicators: str | Path | None = None, password: str | None = None, jobs: int | None = None,
+             force: bool = False, progress: Progress | None = None) -> Manifest:
+    """Read and check the roster, then write one workbook per unit and the manifest into `out_dir`."""
+    units = load_roster(roster, spec, indicators=indicators, year=year)
+    return generate_units(units, spec, out_dir, password=password, jobs=jobs, force=force, progress=progress)
+
+
+def generate_units(units: Sequence[Unit], spec: Spec, out_dir: str | Path, *, password: str | None = None,
+                   jobs: int | None = None, force: bool = False, progress: Progress | None = None) -> Manifest:
+    out = Path(out_dir)
+    names = [unit_filename(u) for u in units]
+    _refuse_conflicts(out, names, force)
+    batch = Batch(spec, out, password or secrets.token_urlsafe(12), _now(), force)
+    digests = _write_all(batch, list(zip(units, names, strict=True)), jobs or os.cpu_count() or 1, progress)
+    manifest = Manifest(
+        spec_id=spec.id, spec_version=spec.version, year=_batch_year(units),
+        indicator_rows=spec.indicator_rows, password=batch.password, generated_at=batch.generated_at,
+        generator=f"xlsform {__version__}",
+        units=[ManifestUnit(u.code, u.name, n, digests[n], dict(u.values)) for u, n in zip(units, names, strict=True)],
+    )
+    manifest.save(out / MANIFEST_NAME, force=force)
+    return manifest
+
+
+def _refuse_conflicts(out: Path, names: Sequence[str], force: bool) -> None:
+    # Windows and macOS file systems ignore case, so "A1" and "a1" would overwrite each other there.
+    counts = Counter(n.lower() for n in names)
+    clashes = [n for n in names if counts[n.lower()] > 1]
+    if clashes:
+        raise XlsformError(f"以下单位的文件名相同（编码或名称只差特殊字符），请修改名册：{', '.join(clashes[:10])}")
+    if force:
+        return
+    existing = [n for n in [*names, MANIFEST_NAME] if (out / n).exists()]
+    if existing:
+        more = f" 等 {len(existing)} 个文件" if len(existing) > 5 else ""
+        raise XlsformError(f"{out} 中已有 {', '.join(existing[:5])}{more}；未写入任何文件。如需覆盖请加 --force")
+
+
+def _write_all(batch: Batch, work: list[tuple[Unit, str]], jobs: int,
+               progress: Progress | None) -> dict[str, str]:
+    batch.out_dir.mkdir(parents=True, exist_ok=True)
+    digests: dict[str, str] = {}
+    if jobs <= 1 or len(work) < SERIAL_BELOW:
+        for item in work:
+            digests.update(_write_chunk(batch, [item]))
+            if progress:
+                progress(1)
+        return digests
+    size = max(1, min(50, len(work) // (jobs * 4)))
+    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for result in pool.map(_write_chunk, [batch] * len(chunks), chunks):
+            digests.update(result)
+            if progress:
+                progress(len(result))
+    return digests
+
+
+def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, str]:
+    """Write some units' workbooks; returns file name -> SHA-256. Runs in a worker process."""
+    layout = Layout(batch.spec)
+    meta = {"generated_at": batch.generated_at}
+    digests: dict[str, str] = {}
+    for unit, name in chunk:
+        data = form_bytes(layout, unit.values, password=batch.password, meta=meta)
+        with atomic_output(batch.out_dir / name, force=batch.force) as fh:
+            fh.write(data)
+        digests[name] = hashlib.sha256(data).hexdigest()
+    return digests
+
+
+def _batch_year(units: Sequence[Unit]) -> int | None:
+    years = {u.values.get("year") for u in units}
+    year = years.pop() if len(years) == 1 else None
+    return int(year) if year is not None else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# ------------------------------------------------------------------------------------------- blank
+
+def blank_values(spec: Spec, year: int | None = None) -> dict[str, Any]:
+    """A blank template's prefill: only the spec's defaults (e.g. 预算执行率 分值) and the year if given."""
+    prefill, _ = roster_fields(spec)
+    values: dict[str, Any] = {k: f.default for k, f in prefill.items() if f.default is not None}
+    if year is not None:
+        values["year"] = year
+    return values
+
+
+def write_blank(path: str | Path, spec: Spec, *, year: int | None = None, password: str | None = None,
+                force: bool = False) -> str:
+    """Write one blank template; returns the sheet protection password used (random unless given)."""
+    password = password or secrets.token_urlsafe(12)
+    data = form_bytes(Layout(spec), blank_values(spec, year), password=password, meta={"generated_at": _now()})
+    with atomic_output(path, force=force) as fh:
+        fh.write(data)
+    return password

@@ -1,0 +1,91 @@
+"""manifest.json: the record of what was sent to whom, which the checker compares every return against.
+
+Format `xlsform.manifest/1`:
+{"format": "xlsform.manifest/1", "spec_id", "spec_version", "year", "indicator_rows", "password",
+ "generated_at", "generator", "units": [{"code", "name", "file", "sha256", "prefilled": {key: value}}]}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xlsform.errors import XlsformError
+from xlsform.fsutil import atomic_output
+
+MANIFEST_FORMAT = "xlsform.manifest/1"
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass
+class ManifestUnit:
+    code: str
+    name: str
+    file: str
+    sha256: str
+    prefilled: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Manifest:
+    spec_id: str
+    spec_version: str
+    year: int | None
+    indicator_rows: int
+    password: str
+    units: list[ManifestUnit] = field(default_factory=list)
+    generated_at: str | None = None
+    generator: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    def unit(self, code: str) -> ManifestUnit | None:
+        return next((u for u in self.units if u.code == code), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"format": MANIFEST_FORMAT, **asdict(self)}
+        data.pop("path")
+        for u in data["units"]:
+            u["prefilled"] = {k: _plain(v) for k, v in u["prefilled"].items()}
+        return data
+
+    def save(self, path: str | Path, force: bool = False) -> None:
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        with atomic_output(path, force) as fh:
+            fh.write(text.encode("utf-8"))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], path: Path | None = None) -> Manifest:
+        if data.get("format") != MANIFEST_FORMAT:
+            raise XlsformError(f"{path or 'manifest'}：不是 xlsform 清单（format 应为 {MANIFEST_FORMAT}）")
+        try:
+            units = [ManifestUnit(u["code"], u["name"], u["file"], u["sha256"], dict(u.get("prefilled", {})))
+                     for u in data["units"]]
+            return cls(spec_id=data["spec_id"], spec_version=data["spec_version"], year=data.get("year"),
+                       indicator_rows=int(data["indicator_rows"]), password=data.get("password", ""),
+                       units=units, generated_at=data.get("generated_at"), generator=data.get("generator"),
+                       path=path)
+        except (KeyError, TypeError, ValueError) as e:
+            raise XlsformError(f"{path or 'manifest'}：清单内容不完整（{e}）") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Manifest:
+        """Load a manifest file, or `manifest.json` inside a directory."""
+        p = Path(path)
+        if p.is_dir():
+            p = p / MANIFEST_NAME
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except OSError as e:
+            raise XlsformError(f"{p}：无法读取清单（{e.strerror}）") from None
+        except json.JSONDecodeError as e:
+            raise XlsformError(f"{p}：清单不是有效的 JSON（{e}）") from None
+        return cls.from_json(data, p)
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, Decimal):
+        return int(x) if x == x.to_integral_value() else float(x)
+    return x

@@ -1,0 +1,325 @@
+"""The roster (one row per unit) and the indicators file (one row per unit per indicator) -> units to prefill.
+
+Both are CSV (UTF-8 with or without BOM, or GBK as Excel on a Chinese Windows saves it) or XLSX. Columns are
+named by field key (`fund.total.budget`), its underscore form (`fund_total_budget`), its defined name
+(`xf_fund_total_budget`) or its printed label (`单位编码`). Every problem in either file is collected, then
+one `RosterError` lists them all by file, row and column, so the clerk fixes the roster in one pass and
+nothing is written from a bad one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xlsform.errors import XlsformError
+from xlsform.scoring import round2
+from xlsform.spec import EXCEL_TEXT_LIMIT, NATURES, Field, Spec
+
+REQUIRED = ("code", "name")
+INDICATOR_CODE = "code"
+# Plain decimal numbers, optionally with thousands separators; anything else ("4753.66万元", "-3") is refused.
+_NUMBER = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+MAX_PROBLEMS = 200
+
+
+class RosterError(XlsformError):
+    """A roster or indicators file that cannot be used; `problems` lists every problem found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        shown = self.problems[:MAX_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        tail = f"\n……另有 {more} 处问题未列出" if more > 0 else ""
+        super().__init__(f"名册有 {len(self.problems)} 处问题，未生成任何文件：\n" + "\n".join(shown) + tail)
+
+
+@dataclass
+class Unit:
+    code: str
+    name: str
+    values: dict[str, Any] = field(default_factory=dict)   # prefilled field values by field key
+
+
+@dataclass
+class Table:
+    """A file's header and data rows; each row keeps its row number in the file (header = row 1)."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+def read_table(path: str | Path) -> Table:
+    path = Path(path)
+    if not path.is_file():
+        raise RosterError([f"{path}：文件不存在"])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _decode(data: bytes, name: str) -> str:
+    # Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the ANSI code page, which is GBK on Chinese Windows.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RosterError([f"{name}：无法识别文件编码，请另存为“CSV UTF-8”格式"])
+
+
+def _read_csv(path: Path) -> Table:
+    text = _decode(path.read_bytes(), path.name)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise RosterError([f"{path.name}：文件是空的，第 1 行应为列名"])
+    body = [(i, list(r)) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
+    return Table(path.name, [h.strip() for h in rows[0]], body)
+
+
+def _read_xlsx(path: Path) -> Table:
+    import openpyxl  # only XLSX rosters need it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # any unreadable workbook is the same problem for the clerk
+        raise RosterError([f"{path.name}：无法读取该 Excel 文件（{e}）"]) from None
+    try:
+        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    if not rows:
+        raise RosterError([f"{path.name}：工作表是空的，第 1 行应为列名"])
+    header = ["" if h is None else str(h).strip() for h in rows[0]]
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(_cell_text(c) for c in r)]
+    return Table(path.name, header, body)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ------------------------------------------------------------------------------------------- columns
+
+def _norm(header: str) -> str:
+    return header.strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
+
+
+def aliases(f: Field, key: str) -> list[str]:
+    """Every header that names this field: key, key_with_underscores, xf_key, printed label."""
+    under = key.replace(".", "_")
+    return [_norm(a) for a in (key, under, f"xf_{under}", f.label)]
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, table: str, row: int | None, column: str | None, text: str) -> None:
+        where = f"第 {row} 行" if row else ""
+        col = f"「{column}」列" if column else ""
+        self.items.append(f"{table} {where}{col}：{text}".replace(" ：", "："))
+
+
+def _map_columns(table: Table, fields: dict[str, Field], other: dict[str, Field], what: str,
+                 problems: _Problems) -> dict[int, str]:
+    """Header position -> field key; unknown, duplicate and not-prefillable columns are problems."""
+    by_alias = {a: k for k, f in fields.items() for a in aliases(f, k)}
+    not_prefill = {a: k for k, f in other.items() for a in aliases(f, k)}
+    mapping: dict[int, str] = {}
+    for i, header in enumerate(table.header):
+        if not header:
+            if any(i < len(r) and _cell_text(r[i]) for _, r in table.rows):
+                problems.add(table.name, 1, f"第 {i + 1} 列", "有数据但没有列名")
+            continue
+        key = by_alias.get(_norm(header))
+        if key is None:
+            if _norm(header) in not_prefill:
+                problems.add(table.name, 1, header, f"这是{what}由填报单位填写或自动计算的字段，不能预填；请删除该列")
+            else:
+                problems.add(table.name, 1, header, f"不认识的列名；可用的列：{', '.join(fields)}")
+        elif key in mapping.values():
+            problems.add(table.name, 1, header, f"与另一列重复（都对应 {key}）")
+        else:
+            mapping[i] = key
+    return mapping
+
+
+# -------------------------------------------------------------------------------------------- values
+
+def parse_value(raw: Any, f: Field) -> tuple[Any, str | None]:
+    """A roster cell as the field's value; (None, None) when empty, (None, problem) when unusable."""
+    text = _cell_text(raw)
+    if text == "":
+        return None, None
+    if f.numeric:
+        return _parse_number(raw, text, f)
+    if len(text) > EXCEL_TEXT_LIMIT:
+        return None, f"文字有 {len(text)} 个字，超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字"
+    if f.maxlen and len(text) > f.maxlen:
+        return None, f"文字有 {len(text)} 个字，超过本栏上限 {f.maxlen} 字"
+    return text, None
+
+
+def _parse_number(raw: Any, text: str, f: Field) -> tuple[Any, str | None]:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        number = Decimal(repr(raw))
+    elif _NUMBER.match(text):
+        number = Decimal(text.replace(",", ""))
+    elif text.startswith("-") and _NUMBER.match(text[1:]):
+        return None, f"“{text}”是负数，金额和分值不能为负"
+    else:
+        return None, f"“{_short(text)}”不是数字（只填数字，不要带单位、空格或文字）"
+    if f.type == "integer" and number != number.to_integral_value():
+        return None, f"“{text}”应为整数"
+    if f.min is not None and number < Decimal(repr(f.min)):
+        return None, f"“{text}”小于下限 {_fmt(f.min)}"
+    if isinstance(f.max, int | float) and number > Decimal(repr(f.max)):
+        return None, f"“{text}”大于上限 {_fmt(f.max)}"
+    return (int(number) if f.type == "integer" else float(number)), None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+# -------------------------------------------------------------------------------------------- roster
+
+def roster_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
+    """Scalar fields a roster may prefill (prefill role), and the others (input/computed) it may not."""
+    fields = {f.key: f for f in spec.scalar_fields()}
+    prefill = {k: f for k, f in fields.items() if f.role == "prefill"}
+    return prefill, {k: f for k, f in fields.items() if f.role != "prefill"}
+
+
+def indicator_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
+    row = {f.key: f for f in spec.indicator_block.row}
+    prefill = {k: f for k, f in row.items() if f.role == "prefill"}
+    return prefill, {k: f for k, f in row.items() if f.role != "prefill"}
+
+
+def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = None,
+                year: int | None = None) -> list[Unit]:
+    """Units with their prefilled values; every problem of both files raises one RosterError."""
+    problems = _Problems()
+    table = read_table(path)
+    units = _units(table, spec, year, problems)
+    if indicators is not None:
+        _add_indicators(read_table(indicators), spec, units, problems)
+    if problems.items:
+        raise RosterError(problems.items)
+    if not units:
+        raise RosterError([f"{table.name}：没有任何单位（第 2 行起每行一个单位）"])
+    return units
+
+
+def _units(table: Table, spec: Spec, year: int | None, problems: _Problems) -> list[Unit]:
+    fields, other = roster_fields(spec)
+    mapping = _map_columns(table, fields, other, "", problems)
+    for key in REQUIRED:
+        if key not in mapping.values():
+            problems.add(table.name, 1, None, f"缺少必需的列「{key}」（{fields[key].label}）")
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    for row_no, row in table.rows:
+        values = _row_values(table.name, row_no, row, mapping, fields, problems)
+        _apply_defaults(values, fields, year)
+        code, name = values.get("code"), values.get("name")
+        for key in REQUIRED:
+            if key in mapping.values() and values.get(key) is None:
+                problems.add(table.name, row_no, key, f"{fields[key].label}不能为空")
+        if code is not None and code in seen:
+            problems.add(table.name, row_no, "code", f"单位编码“{code}”与第 {seen[code]} 行重复")
+        elif code is not None:
+            seen[code] = row_no
+        units.append(Unit(str(code or ""), str(name or ""), values))
+    return units
+
+
+def _row_values(table: str, row_no: int, row: Sequence[Any], mapping: dict[int, str],
+                fields: dict[str, Field], problems: _Problems) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for i, key in mapping.items():
+        value, problem = parse_value(row[i] if i < len(row) else None, fields[key])
+        if problem:
+            problems.add(table, row_no, key, problem)
+        elif value is not None:
+            values[key] = value
+    return values
+
+
+def _apply_defaults(values: dict[str, Any], fields: dict[str, Field], year: int | None) -> None:
+    """Spec defaults fill what the roster leaves empty (e.g. 预算执行率 分值 10); --year overrides the roster."""
+    for key, f in fields.items():
+        if f.default is not None and key not in values:
+            values[key] = f.default
+    if year is not None and "year" in fields:
+        values["year"] = year
+
+
+# ------------------------------------------------------------------------------------------ indicators
+
+def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Problems) -> None:
+    fields, other = indicator_fields(spec)
+    code_field = Field(key="code", label="单位编码", at="A", role="prefill", type="text")
+    mapping = _map_columns(table, {INDICATOR_CODE: code_field, **fields}, other, "指标表中", problems)
+    if INDICATOR_CODE not in mapping.values():
+        problems.add(table.name, 1, None, "缺少必需的列「code」（单位编码）")
+        return
+    by_code = {u.code: u for u in units if u.code}
+    counts: dict[str, int] = {}
+    for row_no, row in table.rows:
+        values = _row_values(table.name, row_no, row, mapping, {INDICATOR_CODE: code_field, **fields}, problems)
+        code = values.pop(INDICATOR_CODE, None)
+        unit = by_code.get(str(code)) if code is not None else None
+        if unit is None:
+            problems.add(table.name, row_no, "code", "单位编码为空" if code is None else f"单位编码“{code}”不在名册中")
+            continue
+        _check_tree(table.name, row_no, values, spec, problems)
+        counts[unit.code] = index = counts.get(unit.code, 0) + 1
+        if index > spec.indicator_rows:
+            problems.add(table.name, row_no, None, f"单位“{unit.code}”的指标超过表格容量 {spec.indicator_rows} 行")
+            continue
+        unit.values.update({f"ind.{index}.{k}": v for k, v in values.items()})
+    for unit in units:
+        if counts.get(unit.code):
+            _check_weights(table.name, unit, spec, problems)
+
+
+def _check_tree(table: str, row_no: int, values: dict[str, Any], spec: Spec, problems: _Problems) -> None:
+    level1, level2, nature = values.get("level1"), values.get("level2"), values.get("nature")
+    if level1 is not None and level1 not in spec.tree:
+        problems.add(table, row_no, "level1", f"“{level1}”不是一级指标；应为 {'、'.join(spec.tree)}")
+    elif level2 is not None and level1 is not None and level2 not in spec.tree[level1]:
+        allowed = "、".join(spec.tree[level1])
+        problems.add(table, row_no, "level2", f"“{level2}”不属于一级指标“{level1}”；应为 {allowed}")
+    if nature is not None and nature not in NATURES:
+        problems.add(table, row_no, "nature", f"“{nature}”不是指标性质；应为 {'、'.join(NATURES)}")
+
+
+def _check_weights(table: str, unit: Unit, spec: Spec, problems: _Problems) -> None:
+    """With prefilled indicators the unit cannot change any weight, so they must already sum to 100."""
+    fund = unit.values.get(f"fund.{spec.scored_fund_row}.weight") or 0
+    items = [v for k, v in unit.values.items() if k.startswith("ind.") and k.endswith(".weight")]
+    total = round2(Decimal(repr(float(fund))) + sum((Decimal(repr(float(w))) for w in items), Decimal(0)))
+    if total != 100:
+        shown = f"{total.normalize():f}"
+        problems.add(table, None, "weight",
+                     f"单位“{unit.code}”的分值合计为 {shown}（预算执行率 {_fmt(float(fund))} + 各指标），应为 100")
