@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import load_seed
@@ -30,3 +33,27 @@ def findings(record: Record, family: Any = None, **kw: Any) -> list[Finding]:
 def codes(fs: list[Finding]) -> list[tuple[str, str | None]]:
     """(code, cell) pairs: what a test asserts on."""
     return [(f.code, f.cell) for f in fs]
+
+
+def patch_xlsx(src: Path, dst: Path, edits: dict[str, Callable[[str], str]],
+               extra: dict[str, str] | None = None) -> Path:
+    """A copy of a workbook with some zip members' text edited (as a unit's editor would leave them)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in edits:
+                data = edits[info.filename](data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info.filename, data)
+        for name, text in (extra or {}).items():
+            zout.writestr(name, text)
+    return dst
+
+
+def raw_workbook(path: Path, sheet: str) -> Any:
+    """The raw workbook facts the integrity checks use, read with the safe low-level reader."""
+    from xlsform.xlsx import Reader
+
+    reader = Reader(path.read_bytes())
+    wb = reader.workbook()
+    wb.form = reader.sheet(sheet)
+    return wb

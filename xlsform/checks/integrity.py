@@ -78,13 +78,18 @@ def _decimal_text(s: str) -> Any:
 # -------------------------------------------------------------------------------- the raw workbook
 # The few facts taken from the raw workbook (xlsx.RawWorkbook) go through these accessors only.
 
+def _form_sheet(wb: Any, sheet: str) -> Any:
+    form = getattr(wb, "form", None)
+    return form if form is not None and form.name == sheet else None
+
+
 def _formula_of(wb: Any, sheet: str, ref: str) -> tuple[str | None, Any]:
-    """(formula text without '=', cached or constant value) of a cell."""
-    cell = wb.cell(sheet, ref)
+    """(formula text without '=', cached or constant value) of a cell of the form sheet."""
+    form = _form_sheet(wb, sheet)
+    cell = form.at(ref) if form is not None else None
     if cell is None:
         return None, None
-    formula = getattr(cell, "formula", None)
-    return (formula.lstrip("=") if formula else None), getattr(cell, "value", None)
+    return (cell.formula.lstrip("=") if cell.formula else None), cell.value
 
 
 def _sheet_names(wb: Any) -> list[str]:
@@ -92,8 +97,8 @@ def _sheet_names(wb: Any) -> list[str]:
 
 
 def _protected(wb: Any, sheet: str) -> bool | None:
-    s = next((s for s in wb.sheets if s.name == sheet), None)
-    return None if s is None else bool(getattr(s, "protected", False))
+    form = _form_sheet(wb, sheet)
+    return None if form is None else bool(form.protected)
 
 
 def _links(wb: Any) -> Iterable[str]:
@@ -107,6 +112,8 @@ def _formulas(ctx: CheckContext) -> Iterator[Finding]:
         sheet, cell = ctx.where(place.key)
         if cell is None:
             continue
+        if _form_sheet(ctx.workbook, sheet or ctx.spec.sheet) is None:
+            return  # no form sheet to compare with: the reader has said why
         found, shown = _formula_of(ctx.workbook, sheet or ctx.spec.sheet, cell)
         want = ctx.layout.formula(place.key).lstrip("=")
         if found is None or _canon(found) != _canon(want):
