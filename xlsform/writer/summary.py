@@ -182,6 +182,7 @@ def stats_table(s: Summary) -> list[list[Any]]:
 def _stats_sheet(wb: Any, fmts: _Formats, s: Summary) -> None:
     rows = stats_table(s)
     ws = _start_sheet(wb, fmts, STATS_SHEET, STATS_COLUMNS, rows)
+    ws.fit_to_pages(1, 1)           # the tables and three charts make one page
     _write_rows(ws, fmts, STATS_COLUMNS, rows)
     top = 1
     for group, (kind, title) in _CHARTS.items():
@@ -203,6 +204,8 @@ def _chart(wb: Any, kind: str, title: str, first: int, last: int) -> Any:
     })
     chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12}})
     chart.set_legend({"none": True})
+    if kind == "bar":   # bars are drawn bottom-up; reverse the categories so the lowest band is on top
+        chart.set_y_axis({"reverse": True})
     chart.set_size({"width": 560, "height": 300})
     return chart
 
