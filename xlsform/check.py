@@ -18,11 +18,9 @@ from xlsform.checks import run_all
 from xlsform.checks.context import CheckContext, layout_for, spec_by_id
 from xlsform.codes import make
 from xlsform.errors import XlsformError
+from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
 
-# What a directory walk picks up: everything a unit might send back as "the workbook", so that a .xls or a
-# WPS .et gets a finding with advice instead of being silently skipped.
-RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett")
 ANNOTATED_SUFFIX = "_校验.xlsx"     # our own annotated copies, never checked as returns
 PROGRESS_MIN = 50
 
@@ -42,8 +40,6 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
 
 
 def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
-    from xlsform.reader import read_file  # imported late: the reader pulls in the XML stack
-
     read = read_file(path)
     result = FileResult(file=str(read.file), sha256=read.sha256, mtime=read.mtime, record=read.record,
                         findings=list(read.findings))
@@ -73,23 +69,12 @@ def _entry(manifest: Any, result: FileResult) -> Any:
 # ------------------------------------------------------------------------------------------ batches
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, directories walked (sorted, so runs are repeatable); a missing path cannot run."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and _is_return(f)))
-        elif p.exists():
-            out.append(p)
-        else:
+    """Files as given, directories walked as the reader walks them; a missing path means we cannot run."""
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.exists():
             raise XlsformError(f"找不到文件或目录：{p}（no such file or directory）")
-    return out
-
-
-def _is_return(f: Path) -> bool:
-    # "~$name.xlsx" is the lock file Excel and WPS leave beside an open workbook, not a return
-    name = f.name
-    return (f.suffix.lower() in RETURN_SUFFIXES and not name.startswith(("~$", "."))
-            and not name.endswith(ANNOTATED_SUFFIX))
+    return [f for f in walk_returns(paths) if not f.name.endswith(ANNOTATED_SUFFIX)]
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,

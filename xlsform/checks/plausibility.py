@@ -69,9 +69,13 @@ def _unit(u: str) -> str:
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _tree(ctx)
     yield from _duplicates(ctx)
-    yield from _shifted(ctx)
+    shifted = list(_shifted(ctx))
+    yield from shifted
+    # A shifted actual is judged against the wrong target; the shift is the one thing to report for it.
+    moved = {f.key for f in shifted}
     for ind in ctx.indicators:
-        yield from _against_target(ctx, ind)
+        if indicator_key(ind.index, "actual") not in moved:
+            yield from _against_target(ctx, ind)
         yield from _reason(ctx, ind)
 
 
