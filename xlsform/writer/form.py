@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import weakref
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -150,41 +151,27 @@ class _FormWriter:
     # ------------------------------------------------------------------------------------ cells
 
     def _cells(self, ws: Any) -> None:
-        borderless = self._borderless_rows()
-        covered: set[tuple[int, int]] = set()
+        static = _static(self.layout)
         for lab in self.layout.labels:
             fmt = self.fmt.cell(lab.style, mark=self.marks.get((lab.row, lab.col)))
-            self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt, covered)
+            self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt)
             _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), f"label {lab.text[:10]}")
         for place in self.layout.places.values():
             fmt = self._place_format(place)
-            self._span(ws, place.row, place.col, place.last_row, place.last_col, fmt, covered)
+            self._span(ws, place.row, place.col, place.last_row, place.last_col, fmt)
             self._value(ws, place, fmt)
-        for r in range(self.layout.last_row + 1):
-            style = "note" if r in borderless else None
-            for c in range(self.layout.last_col + 1):
-                if (r, c) not in covered:
-                    ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
+        for r, c, style in static.blanks:
+            ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
         for c in range(self.layout.last_col + 1):
             ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10))
         for r in range(self.layout.last_row + 1):
             hidden = r in self.plan.hidden_rows
             ws.set_row(r, self.layout.row_heights.get(r), None, {"hidden": True} if hidden else None)
 
-    def _borderless_rows(self) -> set[int]:
-        rows: set[int] = set()
-        for lab in self.layout.labels:
-            if lab.style in styles.BORDERLESS:
-                rows.update(range(lab.row, lab.last_row + 1))
-        for p in self.layout.places.values():
-            if p.field.style in styles.BORDERLESS:
-                rows.update(range(p.row, p.last_row + 1))
-        return rows
-
-    def _span(self, ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Any, covered: set[tuple[int, int]]) -> None:
+    @staticmethod
+    def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Any) -> None:
         if (r0, c0) != (r1, c1):
             _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), f"merge {a1(r0, c0)}:{a1(r1, c1)}")
-        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
 
     def _place_format(self, place: Place) -> Any:
         f = place.field
@@ -200,7 +187,7 @@ class _FormWriter:
         r, c, key = place.row, place.col, place.key
         if place.field.role == "computed":
             cached = _cached(self._recomputed.get(key))
-            _ok(ws.write_formula(r, c, self.layout.formula(key), fmt, cached), f"formula {key}")
+            _ok(ws.write_formula(r, c, _static(self.layout).formulas[key], fmt, cached), f"formula {key}")
             return
         value = self.values.get(key)
         if not present(value):
@@ -233,7 +220,7 @@ class _FormWriter:
     def _input_runs(self) -> Iterator[tuple[Place, Place]]:
         """Unlocked places as ranges: scalars alone, indicator columns in runs of consecutive rows."""
         run: list[Place] = []
-        for place in self._places_by_column():
+        for place in _static(self.layout).by_column:
             if place.key not in self.plan.unlocked:
                 continue
             if run and place.index and run[-1].index == place.index - 1 and run[-1].col == place.col:
@@ -244,11 +231,6 @@ class _FormWriter:
             run = [place]
         if run:
             yield run[0], run[-1]
-
-    def _places_by_column(self) -> Iterator[Place]:
-        yield from (p for p in self.layout.places.values() if p.index is None)
-        for column in self.layout.indicator_columns():
-            yield from (self.layout.place(f"ind.{i}.{column}") for i in range(1, self.layout.n + 1))
 
     def _row_ref(self, place: Place, column: str) -> str:
         """A column-absolute, row-relative reference to another field of the same indicator row."""
@@ -299,9 +281,7 @@ class _FormWriter:
     # ------------------------------------------------------------------------------ names, sheets
 
     def _names(self) -> None:
-        for place in self.layout.places.values():
-            ref = f"={self.sheet_ref}!{a1(place.row, place.col, absolute=True)}"
-            _ok(self.wb.define_name(place.name, ref), f"defined name {place.name}")
+        _define_names(self.wb, _static(self.layout).names)
 
     def _lists_sheet(self, password: str) -> None:
         ws = self.wb.add_worksheet(LISTS_SHEET)
@@ -354,6 +334,60 @@ def metadata(layout: Layout, values: Mapping[str, Any]) -> dict[str, str]:
         "indicator_rows": str(layout.n),
         "generator": f"xlsform {__version__}",
     }
+
+
+# --------------------------------------------------------------------------------- per-layout cache
+
+@dataclass(frozen=True)
+class _Static:
+    """What depends on the layout only, computed once per Layout: a batch writes hundreds of forms from one."""
+
+    blanks: tuple[tuple[int, int, str | None], ...]   # cells inside the form that no label or field covers
+    formulas: dict[str, str]
+    names: tuple[tuple[str, str], ...]
+    by_column: tuple[Place, ...]                      # scalars, then indicator places column by column
+
+
+_STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
+
+
+def _static(layout: Layout) -> _Static:
+    static = _STATIC.get(layout)
+    if static is None:
+        static = _STATIC[layout] = _build_static(layout)
+    return static
+
+
+def _build_static(layout: Layout) -> _Static:
+    spans = [(p.row, p.col, p.last_row, p.last_col) for p in layout.places.values()]
+    spans += [(lab.row, lab.col, lab.last_row, lab.last_col) for lab in layout.labels]
+    covered = {(r, c) for r0, c0, r1, c1 in spans for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    borderless = {r for lab in layout.labels if lab.style in styles.BORDERLESS
+                  for r in range(lab.row, lab.last_row + 1)}
+    borderless |= {r for p in layout.places.values() if p.field.style in styles.BORDERLESS
+                   for r in range(p.row, p.last_row + 1)}
+    blanks = tuple((r, c, "note" if r in borderless else None)
+                   for r in range(layout.last_row + 1) for c in range(layout.last_col + 1) if (r, c) not in covered)
+    sheet = quote_sheet(layout.spec.sheet)
+    names = tuple((p.name, f"{sheet}!{a1(p.row, p.col, absolute=True)}") for p in layout.places.values())
+    scalars = [p for p in layout.places.values() if p.index is None]
+    rows = [layout.place(f"ind.{i}.{col}") for col in layout.indicator_columns() for i in range(1, layout.n + 1)]
+    return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows))
+
+
+_CHECKED_NAMES: set[tuple[tuple[str, str], ...]] = set()
+
+
+def _define_names(workbook: Any, names: tuple[tuple[str, str], ...]) -> None:
+    """Workbook-scoped names. The ~330 names of a form are checked by xlsxwriter's define_name once per
+    process; later workbooks append the same checked entries directly (define_name's regex checks were a
+    third of a form's writing time in the batch)."""
+    if names in _CHECKED_NAMES and isinstance(getattr(workbook, "defined_names", None), list):
+        workbook.defined_names.extend([name, -1, ref, False] for name, ref in names)
+        return
+    for name, ref in names:
+        _ok(workbook.define_name(name, "=" + ref), f"defined name {name}")
+    _CHECKED_NAMES.add(names)
 
 
 # ---------------------------------------------------------------------------------------- helpers

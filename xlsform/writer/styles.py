@@ -58,6 +58,7 @@ class Formats:
     def __init__(self, workbook: Any) -> None:
         self._workbook = workbook
         self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self._cells: dict[tuple[Any, ...], Any] = {}
 
     def get(self, *layers: Mapping[str, Any]) -> Any:
         props: dict[str, Any] = {}
@@ -72,6 +73,14 @@ class Formats:
     def cell(self, style: str | None, *, num_format: str | None = None, unlocked: bool = False,
              align: str | None = None, top: bool = False, mark: str | None = None) -> Any:
         """The format of one form cell: base font, style, border inside the table, input fill, mark."""
+        args = (style, num_format, unlocked, align, top, mark)
+        fmt = self._cells.get(args)
+        if fmt is None:
+            fmt = self._cells[args] = self._build_cell(*args)
+        return fmt
+
+    def _build_cell(self, style: str | None, num_format: str | None, unlocked: bool, align: str | None,
+                    top: bool, mark: str | None) -> Any:
         layers: list[Mapping[str, Any]] = [BASE]
         if style is None or style not in BORDERLESS:
             layers.append(BORDER)
