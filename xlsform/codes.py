@@ -77,6 +77,71 @@ def _show(x: Any) -> str:
 #   XF2xx  values: normalisation (info) and values that cannot be read as their type (error)
 #   XF3xx  completeness       XF4xx  arithmetic       XF5xx  plausibility       XF9xx  the batch
 # ---- reading (reader.py, xlsx.py): XF100–XF149, XF2xx ----
+# The file cannot be read (record is None): each says what the file is and what to send instead.
+register(
+    Code("XF101", "error", "不是 Excel 工作簿",
+         "文件不是 .xlsx 工作簿（{value}）",
+         "请用 Excel 或 WPS 打开下发的表格填写，并另存为 .xlsx（Excel 工作簿）后重新报送。"),
+    Code("XF102", "error", "旧版 .xls / .et 格式",
+         "文件是旧版 .xls 或 WPS .et 格式",
+         "请用 Excel/WPS 另存为 .xlsx（Excel 工作簿）后重新报送。"),
+    Code("XF103", "error", "文件已加密",
+         "文件设置了打开密码，无法读取",
+         "文件已加密，请取消密码后重新报送（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码）。"),
+    Code("XF104", "error", "含宏的工作簿",
+         "文件含有宏（{value}），为安全起见不予打开",
+         "请另存为不含宏的 .xlsx（Excel 工作簿）后重新报送。"),
+    Code("XF105", "error", "文件已损坏",
+         "文件已损坏或不完整，无法读取（{value}）",
+         "请用 Excel/WPS 打开确认能正常显示，另存为 .xlsx 后重新报送；如无法打开，请重新填报下发的表格。"),
+    Code("XF106", "error", "压缩内容异常",
+         "文件解压后的内容异常庞大或结构异常（{value}），为安全起见不予读取",
+         "请用下发的表格重新填报，不要嵌入大量图片或对象。"),
+    Code("XF107", "error", "文件过大",
+         "文件大小为 {value}，超过上限 {expected}",
+         "请删除表格中粘贴的图片、附件等内容后重新报送；附件材料请另行报送。"),
+    Code("XF108", "error", "含不安全的 XML 内容",
+         "文件内部含有文档类型定义或实体声明（{value}），为安全起见不予读取",
+         "请用下发的表格重新填报。"),
+    Code("XF109", "error", "无法打开文件",
+         "无法打开文件（{value}）",
+         "请确认文件存在且未被其他程序占用，再重新处理。"),
+    Code("XF110", "error", "文件为空",
+         "文件大小为 0 字节",
+         "请重新保存并报送填好的表格。"),
+    Code("XF111", "error", "找不到自评表工作表",
+         "工作簿中找不到自评表工作表「{expected}」",
+         "请使用下发的原表格填报，不要删除或替换自评表工作表。"),
+    Code("XF112", "warning", "字段位置与模板不同",
+         "{value} 个字段不在模板中的原位置（例如「{field}」应在 {expected}，现在 {cell}），可能插入或删除了行、列",
+         "已按字段名称读取；请恢复为下发的表格格式，不要插入或删除行、列。"),
+    Code("XF113", "warning", "字段名称失效",
+         "{value} 个字段的名称已失效（例如「{field}」），已按模板位置 {cell} 读取",
+         "请不要删除或剪切粘贴表格中的单元格；如数据位置有误，请在下发的表格中重新填写。"),
+    Code("XF114", "error", "读取时发生内部错误",
+         "读取本文件时发生内部错误（{value}）",
+         "请将此文件发给系统维护人员；其他文件不受影响。"),
+)
+# Values: each normalisation is reported (info), a value that cannot be its type is an error quoting it.
+_READ_AS = "{cell}「{field}」填写的“{value}”已按 {expected} 读取（{detail}）"
+register(
+    Code("XF201", "info", "数字带有单位", _READ_AS, "请只填数字，单位以表头为准。"),
+    Code("XF202", "info", "全角数字或符号", _READ_AS, "请用半角（英文输入法）填写数字。"),
+    Code("XF203", "info", "数字含空格或分隔符", _READ_AS, "请只填数字，不加空格和千分位逗号。"),
+    Code("XF204", "info", "百分数写法", _READ_AS, "百分比请按表格格式填写。"),
+    Code("XF205", "info", "占位符按空白读取", _READ_AS, "没有数据请留空，不要填“——”“无”等符号。"),
+    Code("XF206", "info", "文本格式的数字", _READ_AS, "请在数字单元格中直接填写数字。"),
+    Code("XF207", "info", "括号表示的负数", _READ_AS, "负数请用负号表示，并核对是否确为负数。"),
+    Code("XF208", "warning", "金额单位为元", _READ_AS, "本表金额单位为万元，请换算为万元后重新填写。"),
+    Code("XF209", "info", "文字含不可见字符", "{cell}「{field}」中的不可见字符（零宽空格等）已去除",
+         "从网页或聊天软件复制的文字常带有此类字符，可忽略。"),
+    Code("XF210", "info", "指标性质写法", _READ_AS, "请从下拉列表中选择。"),
+    Code("XF211", "info", "日期按日期读取", _READ_AS, "请按“2021-03-15”的格式以文字填写日期。"),
+    Code("XF220", "error", "不是数字",
+         "{cell}「{field}」填写的“{value}”不能作为数字读取（{detail}）",
+         "请改为只含数字的值，如 4753.66；没有数据请留空。"),
+)
+
 
 # ---- checks (checks/): XF150–XF199, XF3xx, XF4xx, XF5xx, XF9xx ----
 # Integrity (checks/integrity.py): the file against its spec and against what the manifest says was sent.

@@ -1,0 +1,247 @@
+"""Typed-value normalisation: what clerks really type into number cells, read as the number they meant.
+
+Pure functions, no I/O. Each accepted deviation from a plain number comes back as a `Note` carrying a
+catalogue code and a Chinese phrase saying what was done, so the reader can report it as an info finding;
+text that cannot be the number the field needs comes back as an error note quoting nothing but the facts
+(the reader quotes the text). Issue #3 lists the cases: full-width digits and punctuation, thousands
+separators, surrounding and zero-width spaces, "4753.66万元", "95%" vs "0.95" vs "95" in a percent field,
+"——" / "--" / "/" / "无" as empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Catalogue codes (xlsform/codes.py, reading section).
+UNIT = "XF201"            # 万元 / 万 / 分 after the number
+FULL_WIDTH = "XF202"      # full-width digits and punctuation
+SEPARATORS = "XF203"      # thousands separators, spaces, zero-width characters
+PERCENT = "XF204"         # 95% -> 0.95, or 95 read as 95% in a percent field
+PLACEHOLDER = "XF205"     # —— / -- / 无 read as empty
+TEXT_NUMBER = "XF206"     # a number stored as text
+NEGATIVE = "XF207"        # (12.5) -> -12.5
+YUAN = "XF208"            # an amount in 元 where the form wants 万元: warned, never divided
+ZERO_WIDTH = "XF209"      # invisible characters removed from text
+NATURE = "XF210"          # ">=" -> "≥"
+NOT_A_NUMBER = "XF220"    # error
+
+# Zero-width and byte-order characters that survive copy-paste from web pages and WeChat.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Full-width ASCII (U+FF01–FF5E) and the ideographic space, as IMEs in full-width mode type them.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "\\", "无", "空",
+                           "n/a", "N/A", "NA", "暂无"})
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Note:
+    code: str
+    detail: str           # what was done, in Chinese ("去掉了单位“万元”")
+
+    @property
+    def error(self) -> bool:
+        return self.code == NOT_A_NUMBER
+
+
+Number = float | int
+
+
+# ------------------------------------------------------------------------------------------ numbers
+
+def parse_number(text: str, ftype: str = "number") -> tuple[Number | None, list[Note]]:
+    """Text typed into a numeric field -> (value, notes). `ftype` is the spec's field type.
+
+    Empty and placeholder text give None. Text that is no number gives None and one error note.
+    A percent field gives a fraction (95% -> 0.95); an integer field gives an int.
+    """
+    notes: list[Note] = []
+    s = _clean(text, notes)
+    if s in _PLACEHOLDERS or not s:
+        if s:
+            notes.append(Note(PLACEHOLDER, f"“{s}”按未填写读取"))
+        return None, notes
+    bare, scale = _strip_units(s, ftype, notes)
+    if bare is None:
+        return None, [*notes, _not_a_number(ftype)]
+    value = _plain_number(bare, notes)
+    if value is None:
+        return None, [*notes, _not_a_number(ftype)]
+    if scale != 1:
+        value /= scale
+    elif ftype == "percent":
+        value = percent_value(value, notes)
+    if not notes:
+        notes.append(Note(TEXT_NUMBER, "文本格式的数字已按数值读取"))
+    return _typed(value, ftype, notes)
+
+
+def percent_value(value: float, notes: list[Note]) -> float:
+    """A bare number in a percent field: above 1 it was meant as a percentage (95 -> 0.95)."""
+    if 1 < abs(value) <= 1000:
+        notes.append(Note(PERCENT, f"{_show(value)} 视为 {_show(value)}%"))
+        return value / 100
+    return value
+
+
+def _typed(value: float, ftype: str, notes: list[Note]) -> tuple[Number | None, list[Note]]:
+    if ftype != "integer":
+        return value, notes
+    if not value.is_integer():
+        return None, [*notes, Note(NOT_A_NUMBER, "需要整数")]
+    return int(value), notes
+
+
+def _clean(text: str, notes: list[Note]) -> str:
+    s = text.translate(_INVISIBLE)
+    if s != text:
+        notes.append(Note(SEPARATORS, "去掉了不可见字符"))
+    wide = s.translate(_FULL_WIDTH)
+    if wide != s:
+        notes.append(Note(FULL_WIDTH, "全角字符已转为半角"))
+    s = wide.replace("\u00a0", " ")
+    stripped = _SPACES.sub("", s)
+    if stripped != s.strip() or (s != s.strip() and stripped):
+        notes.append(Note(SEPARATORS, "去掉了空格"))
+    return stripped
+
+
+def _strip_units(s: str, ftype: str, notes: list[Note]) -> tuple[str | None, float]:
+    """Remove the units the field's own unit allows; (None, 1) for a unit that cannot be right."""
+    if s.endswith("%"):
+        if ftype != "percent":
+            return None, 1
+        notes.append(Note(PERCENT, "百分数已换算为小数"))
+        return s[:-1], 100
+    for unit in ("万元", "万"):
+        if s.endswith(unit) and ftype == "amount":
+            notes.append(Note(UNIT, f"去掉了单位“{unit}”"))
+            return s[: -len(unit)], 1
+    if s.endswith("元") and ftype == "amount" and not s.endswith(("亿元", "千元")):
+        # The form is in 万元; dividing by 10,000 silently could hide a real mistake, so say so instead.
+        notes.append(Note(YUAN, "单位为“元”，已按所填数字读取，未换算为万元"))
+        return s[:-1], 1
+    if s.endswith("分") and ftype in ("score", "number", "integer"):
+        notes.append(Note(UNIT, "去掉了“分”"))
+        return s[:-1], 1
+    return s, 1
+
+
+def _plain_number(s: str, notes: list[Note]) -> float | None:
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1]
+        notes.append(Note(NEGATIVE, "括号表示的负数已按负数读取"))
+    if "," in s:
+        if not _GROUPED.match(s):
+            return None
+        s = s.replace(",", "")
+        notes.append(Note(SEPARATORS, "去掉了千分位分隔符"))
+    if not _NUMBER.match(s):
+        return None
+    value = float(s)
+    return -value if negative else value
+
+
+def _not_a_number(ftype: str) -> Note:
+    return Note(NOT_A_NUMBER, "需要整数" if ftype == "integer" else
+                ("需要百分数" if ftype == "percent" else "需要数字"))
+
+
+def _show(x: float) -> str:
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
+# --------------------------------------------------------------------------------------------- text
+
+def normalize_text(text: str) -> tuple[str | None, list[Note]]:
+    """Free text: surrounding spaces dropped, invisible characters removed (reported), the rest as typed."""
+    cleaned = text.translate(_INVISIBLE)
+    notes = [Note(ZERO_WIDTH, "去掉了不可见字符")] if cleaned != text and cleaned.strip() else []
+    cleaned = cleaned.strip()
+    return (cleaned or None), notes
+
+
+_NATURE_ALIASES = {
+    "≥": "≥", ">=": "≥", "≧": "≥", "＞＝": "≥", ">": "≥", "大于等于": "≥", "不低于": "≥",
+    "≤": "≤", "<=": "≤", "≦": "≤", "＜＝": "≤", "<": "≤", "小于等于": "≤", "不高于": "≤",
+    "=": "=", "＝": "=", "==": "=", "等于": "=",
+    "定性": "定性",
+}
+
+
+def normalize_nature(text: str) -> tuple[str | None, list[Note]]:
+    """指标性质: the four values of the dropdown, accepting what people type when the dropdown is bypassed."""
+    value, notes = normalize_text(text)
+    if value is None:
+        return None, notes
+    canonical = _NATURE_ALIASES.get(value.replace(" ", ""))
+    if canonical is None or canonical == value:
+        return value, notes
+    return canonical, [*notes, Note(NATURE, f"“{value}”按“{canonical}”读取")]
+
+
+# ------------------------------------------------------------------------------------------ measures
+
+@dataclass(frozen=True)
+class Measure:
+    """A target or actual read as a measurement: "≥95%" -> Measure("≥", 95.0, "%")."""
+
+    op: str | None        # "≥", "≤", "=" or None when the text states no comparison
+    value: float
+    unit: str             # as typed after the number: "%", "元", "次", "批次", ... or ""
+
+
+_MEASURE_NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
+_OPS_BEFORE = sorted(
+    [(w, "≥") for w in ("≥", ">=", "≧", "大于等于", "不低于", "不少于", "不小于", "至少", "达到", "超过", "高于",
+                        "大于", ">")]
+    + [(w, "≤") for w in ("≤", "<=", "≦", "小于等于", "不高于", "不超过", "不多于", "不大于", "控制在", "低于",
+                          "少于", "小于", "<")]
+    + [(w, "=") for w in ("=", "等于")],
+    key=lambda p: -len(p[0]))   # longest first: "不高于" must win over "高于"
+_OPS_AFTER = (("及以上", "≥"), ("或以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("或以下", "≤"), ("以下", "≤"),
+              ("以内", "≤"))
+_UNIT_STOPS = ("及", "或", "以", "左右", "内", "按", "的", "为", "和", "至")
+
+
+def parse_measure(text: str | None) -> Measure | None:
+    """The first number of a target/actual text with its comparison and unit; None when there is no number.
+
+    "≥95%", "95%及以上", "不低于95%" -> ("≥", 95, "%"); "≤ 300元", "人均不超过300元" -> ("≤", 300, "元");
+    "400 次" -> (None, 400, "次"); "100%按时完成" -> (None, 100, "%"). Percentages stay on their printed
+    scale (95, not 0.95) so a target and an actual compare like for like.
+    """
+    if not text:
+        return None
+    s = text.translate(_INVISIBLE).translate(_FULL_WIDTH).replace("\u00a0", " ")
+    m = _MEASURE_NUMBER.search(s)
+    if m is None:
+        return None
+    value = float(m.group().replace(",", ""))
+    unit, rest = _unit(s[m.end():])
+    return Measure(_op(s[: m.start()], rest), value, unit)
+
+
+def _unit(after: str) -> tuple[str, str]:
+    """The unit right after a number ("%", "元", "批次"), and what follows it."""
+    s = after.lstrip()
+    if s[:1] in ("%", "‰"):
+        return s[:1], s[1:]
+    s = s.lstrip("余多")    # "1100余人"
+    n = 0
+    while n < len(s) and n < 3 and s[n].isalpha() and not s[n:].startswith(_UNIT_STOPS):
+        n += 1
+    return s[:n], s[n:]
+
+
+def _op(before: str, after: str) -> str | None:
+    tail = before.rstrip()[-6:]
+    for word, op in _OPS_BEFORE:
+        if word in tail:
+            return op
+    head = after.lstrip().lstrip("余左右")[:4]
+    return next((op for word, op in _OPS_AFTER if head.startswith(word)), None)

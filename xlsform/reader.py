@@ -1,0 +1,344 @@
+"""One returned workbook -> a Record plus the findings met while reading it. Never raises for a bad file.
+
+The spec comes from the file's `_xf_meta` sheet (or is passed). Every field is found through its defined name
+(`xf_...`), which Excel and WPS move along when rows are inserted, and falls back to the spec's position when
+the name is missing; labels are never searched for. Values are normalised (normalize.py) and each
+normalisation is an info finding; computed fields are recomputed from the inputs, and what the file cached for
+them is kept apart in `record.cached` for the checks to compare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from xlsform import normalize
+from xlsform.codes import Finding, make
+from xlsform.layout import META_SHEET, Layout, Place, a1
+from xlsform.records import Record
+from xlsform.results import FileResult
+from xlsform.spec import Spec, SpecError, builtin_names, load_spec
+from xlsform.xlsx import (
+    MAX_FILE_BYTES,
+    Cell,
+    RawWorkbook,
+    Reader,
+    Sheet,
+    XlsxError,
+    as_text,
+    iter_text_rows,
+    name_target,
+)
+
+XLSX_SUFFIXES = (".xlsx",)
+# Files a unit may send instead of an .xlsx; walked so that each gets a finding with advice.
+OTHER_SUFFIXES = (".xls", ".et", ".xlsm", ".xlsb", ".ett", ".xltx", ".xltm", ".ods", ".csv", ".wps")
+
+_UNREADABLE = {"unopenable": "XF109", "empty": "XF110", "not_xlsx": "XF101", "legacy": "XF102",
+               "encrypted": "XF103", "macro": "XF104", "corrupt": "XF105", "bomb": "XF106",
+               "too_large": "XF107", "unsafe_xml": "XF108"}
+_SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容"}
+
+
+@dataclass
+class ReadResult:
+    file: str
+    sha256: str | None = None
+    mtime: float | None = None
+    record: Record | None = None
+    findings: list[Finding] = field(default_factory=list)
+    workbook: RawWorkbook | None = None
+    layout: Layout | None = None
+
+    def to_file_result(self) -> FileResult:
+        return FileResult(self.file, self.sha256, self.mtime, self.record, list(self.findings))
+
+
+def read_file(path: str | Path, *, spec: Spec | None = None) -> ReadResult:
+    """Read one return. A file that cannot be read gives `record=None` and one finding saying why."""
+    result = ReadResult(str(path))
+    try:
+        data = _load(Path(path), result)
+        _read(data, spec, result)
+    except XlsxError as e:
+        result.findings.append(_unreadable(e, result.file))
+        result.record = None
+    except Exception as e:  # one bad file must never stop a batch; the finding names the error
+        result.findings.append(make("XF114", file=result.file, value=f"{type(e).__name__}: {e}"[:200]))
+        result.record = None
+    return result
+
+
+def _load(path: Path, result: ReadResult) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            result.mtime = st.st_mtime
+            if st.st_size > MAX_FILE_BYTES:
+                raise XlsxError("too_large", str(st.st_size))
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise XlsxError("unopenable", e.strerror or type(e).__name__) from None
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    return data
+
+
+def _unreadable(e: XlsxError, file: str) -> Finding:
+    code = _UNREADABLE[e.kind]
+    if e.kind == "too_large":
+        return make(code, file=file, value=_size(int(e.detail or 0)), expected=_size(MAX_FILE_BYTES))
+    value = _SNIFFED.get(e.detail, e.detail) if e.kind == "not_xlsx" else e.detail
+    return make(code, file=file, value=value or None)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+# -------------------------------------------------------------------------------------------- reading
+
+def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
+    rdr = Reader(data)
+    raw = rdr.workbook()
+    result.workbook = raw
+    if rdr.has_sheet(META_SHEET):
+        raw.meta = dict(iter_text_rows(rdr.sheet(META_SHEET)))
+    layout = _identify(raw, spec, result)
+    if layout is None:
+        return
+    sheet_name = _form_sheet_name(raw, layout.spec, rdr)
+    if sheet_name is None:
+        result.findings.append(make("XF111", file=result.file, expected=layout.spec.sheet))
+        return
+    raw.form = rdr.sheet(sheet_name)
+    raw.unlocked_styles = rdr.unlocked_styles()
+    result.layout = layout
+    result.record = _record(raw, raw.form, layout, result)
+
+
+def _identify(raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> Layout | None:
+    """The file's spec and indicator row count, from `_xf_meta` (custom properties as a fallback)."""
+    meta = _meta(raw)
+    spec_id, version = meta.get("spec_id", ""), meta.get("spec_version", "")
+    if spec is None:
+        spec = _builtin(spec_id)
+    if spec is None or spec_id != spec.id:
+        result.findings.append(make("XF150", file=result.file, value=spec_id or None))
+        return None
+    if version not in spec.accept_versions:
+        result.findings.append(make("XF151", file=result.file, value=version or None,
+                                    expected="、".join(spec.accept_versions)))
+        return None
+    return _layout(spec, _indicator_rows(meta.get("indicator_rows"), spec))
+
+
+def _meta(raw: RawWorkbook) -> dict[str, str]:
+    if raw.meta.get("spec_id"):
+        return raw.meta
+    # `_xf_meta` lost (a copy-paste into a new workbook keeps no hidden sheets): the properties may survive.
+    props = {k[3:]: v for k, v in raw.properties.items() if k.startswith("xf_")}
+    return props if props.get("spec_id") else raw.meta
+
+
+@lru_cache(maxsize=32)
+def _builtin(spec_id: str) -> Spec | None:
+    if spec_id not in builtin_names():
+        return None
+    try:
+        return load_spec(spec_id)
+    except SpecError:
+        return None
+
+
+_LAYOUTS: dict[tuple[int, int], tuple[Spec, Layout]] = {}
+
+
+def _layout(spec: Spec, n: int) -> Layout:
+    """Layouts are pure functions of (spec, n); a batch reuses them instead of laying out 400 cells per file."""
+    key = (id(spec), n)
+    hit = _LAYOUTS.get(key)
+    if hit is None or hit[0] is not spec:
+        hit = _LAYOUTS[key] = (spec, Layout(spec, n))
+    return hit[1]
+
+
+def _indicator_rows(text: str | None, spec: Spec) -> int:
+    try:
+        n = int(float(text or ""))
+    except ValueError:
+        return spec.indicator_rows
+    return n if 1 <= n <= 200 else spec.indicator_rows
+
+
+def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: Reader) -> str | None:
+    """The spec's sheet; if renamed, the sheet the unit code's defined name points at (Excel follows renames)."""
+    if rdr.has_sheet(spec.sheet):
+        return spec.sheet
+    target = name_target(raw.names.get("xf_code", ""))
+    if target and rdr.has_sheet(target[0]):
+        return target[0]
+    return None
+
+
+# -------------------------------------------------------------------------------------------- record
+
+@dataclass
+class _Locations:
+    moved: list[tuple[Place, tuple[int, int]]] = field(default_factory=list)
+    broken: list[Place] = field(default_factory=list)
+
+
+def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) -> Record:
+    spec = layout.spec
+    rec = Record(spec_id=spec.id, spec_version=_meta(raw).get("spec_version", spec.version),
+                 fund_labels={row: spec.fund_row_label(row) for row in spec.fund_rows()},
+                 source=result.file, sha256=result.sha256)
+    locs = _Locations()
+    for key, place in layout.places.items():
+        row, col = _locate(raw, sheet.name, place, locs)
+        cell = sheet.cell(row, col)
+        ref = a1(row, col)
+        if place.field.role == "computed":
+            rec.cached[key] = _cached(cell, place)
+            rec.cells[key] = f"{sheet.name}!{ref}"
+            continue
+        value = _field_value(cell, place, ref, sheet.name, result)
+        if value is not None:
+            rec.values[key] = value
+            rec.cells[key] = f"{sheet.name}!{ref}"
+    rec.values.update(_recomputed(layout, rec.values))
+    result.findings.extend(_location_findings(locs, sheet.name, result.file))
+    return rec
+
+
+def _locate(raw: RawWorkbook, sheet: str, place: Place, locs: _Locations) -> tuple[int, int]:
+    """The defined name's cell when it points into the form sheet, else the spec's position."""
+    text = raw.names.get(place.name)
+    if text is None:
+        return place.row, place.col
+    target = name_target(text)
+    if target is None or target[0] != sheet:
+        locs.broken.append(place)
+        return place.row, place.col
+    if (target[1], target[2]) != (place.row, place.col):
+        locs.moved.append((place, (target[1], target[2])))
+    return target[1], target[2]
+
+
+def _location_findings(locs: _Locations, sheet: str, file: str) -> Iterator[Finding]:
+    if locs.moved:
+        place, (row, col) = locs.moved[0]
+        yield make("XF112", file=file, sheet=sheet, cell=a1(row, col), field=place.field.label, key=place.key,
+                   value=len(locs.moved), expected=place.ref)
+    if locs.broken:
+        place = locs.broken[0]
+        yield make("XF113", file=file, sheet=sheet, cell=place.ref, field=place.field.label, key=place.key,
+                   value=len(locs.broken))
+
+
+def _recomputed(layout: Layout, values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in layout.recompute(values).items():
+        if value is None or value == "":
+            continue
+        out[key] = float(value) if isinstance(value, Decimal) else value
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+def _field_value(cell: Cell | None, place: Place, ref: str, sheet: str, result: ReadResult) -> Any:
+    """A field's normalised value; normalisations and unreadable values become findings."""
+    if cell is None or cell.value is None:
+        return None
+    value, notes, shown = _normalise(cell, place)
+    if notes:
+        result.findings.append(_note_finding(notes, value, shown, place, ref, sheet, result.file))
+    return value
+
+
+def _normalise(cell: Cell, place: Place) -> tuple[Any, list[normalize.Note], str]:
+    f = place.field
+    shown = as_text(cell.value)
+    if cell.type == "e" or isinstance(cell.value, bool):
+        if f.numeric:
+            return None, [normalize.Note(normalize.NOT_A_NUMBER, "单元格是错误值或逻辑值")], shown
+        return shown, [], shown
+    if f.numeric:
+        if isinstance(cell.value, float):
+            return _number(cell.value, f.type), _number_notes(cell.value, f.type), shown
+        number, notes = normalize.parse_number(shown, f.type)
+        return number, notes, shown
+    if isinstance(cell.value, float) and place.key == "footer.date" and 1 <= cell.value < 2958466:
+        day = _excel_date(cell.value)
+        return day, [normalize.Note("XF211", "日期序号已转为日期")], shown
+    if f.choices == "nature":
+        nature, notes = normalize.normalize_nature(shown)
+        return nature, notes, shown
+    text, notes = normalize.normalize_text(shown)
+    return text, notes, shown
+
+
+def _number(value: float, ftype: str) -> float | int:
+    if ftype == "percent" and 1 < abs(value) <= 1000:
+        return value / 100
+    if ftype == "integer" and value.is_integer():
+        return int(value)
+    return value
+
+
+def _number_notes(value: float, ftype: str) -> list[normalize.Note]:
+    notes: list[normalize.Note] = []
+    if ftype == "percent":
+        normalize.percent_value(value, notes)
+    return notes
+
+
+def _excel_date(serial: float) -> str:
+    # Excel's day 1 is 1900-01-01 and it counts a 29 Feb 1900 that never was, hence 1899-12-30 for serials > 60.
+    return (date(1899, 12, 30) + timedelta(days=int(serial))).isoformat()
+
+
+def _note_finding(notes: list[normalize.Note], value: Any, shown: str, place: Place, ref: str, sheet: str,
+                  file: str) -> Finding:
+    """One finding per cell: the error if any, else the most significant normalisation, all details joined."""
+    errors = [n for n in notes if n.error]
+    lead = errors[0] if errors else next((n for n in notes if n.code == normalize.YUAN), notes[0])
+    detail = lead.detail if errors else "；".join(n.detail for n in notes)
+    return make(lead.code, file=file, sheet=sheet, cell=ref, field=place.field.label, key=place.key,
+                value=shown, expected=None if errors else value, detail=detail)
+
+
+def _cached(cell: Cell | None, place: Place) -> Any:
+    """What the file shows for a computed field, normalised like an input; None when nothing is cached."""
+    if cell is None or cell.value is None or cell.value == "":
+        return None
+    if cell.type == "e":
+        return cell.value
+    value, _, _ = _normalise(cell, place)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- batches
+
+def walk_returns(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files to read: the given files, and in directories every workbook-like file, sorted, recursively.
+
+    Excel's lock files ("~$name.xlsx") and hidden files are skipped; .xls/.et/.xlsm and friends are kept so
+    that each gets its finding and advice instead of silently missing from the batch.
+    """
+    for p in map(Path, paths):
+        if not p.is_dir():
+            yield p
+            continue
+        for f in sorted(p.rglob("*")):
+            if f.is_file() and not f.name.startswith(("~$", ".")) and \
+                    f.suffix.lower() in XLSX_SUFFIXES + OTHER_SUFFIXES:
+                yield f

@@ -1,0 +1,562 @@
+"""Safe low-level reading of returned .xlsx files: zip + XML, nothing evaluated, nothing followed.
+
+Returns come from outside the office, so every file is treated as hostile: the size of the file, the number
+and declared sizes of its zip members and their compression ratio are checked before anything is inflated;
+members are read with a hard limit; XML with a DTD or entities is refused (defusedxml); macros, external links
+and formulas are only reported, never opened, followed or evaluated.
+
+Only the parts the reader needs are parsed (workbook.xml, its rels, sharedStrings, styles' protection flags,
+the form sheet, the `_xf_meta` sheet and the custom properties): this keeps a read near 1 ms, which is what
+lets a batch of a thousand returns be checked in about the time a plain calamine read takes (issue #3).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
+
+MAX_FILE_BYTES = 20 * 1024 * 1024        # a real return is 15–60 KB; 20 MB leaves room for pasted pictures
+MAX_TOTAL_BYTES = 50 * 1024 * 1024       # declared uncompressed size of all members together
+MAX_MEMBERS = 2000
+MAX_RATIO = 200                          # uncompressed/compressed, checked for members above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024                # small members may compress very well (runs of empty cells)
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# An encrypted .xlsx is an OLE container holding the streams "EncryptionInfo" and "EncryptedPackage".
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_REL_OFFICE_DOC = "/officeDocument"
+_REL_CUSTOM = "/custom-properties"
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_XML_DECL_ENCODING = re.compile(rb'^<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
+
+
+class XlsxError(Exception):
+    """The file cannot be read; `kind` says why (the reader turns it into a finding), `detail` adds facts."""
+
+    KINDS = ("unopenable", "empty", "not_xlsx", "legacy", "encrypted", "macro", "corrupt", "bomb",
+             "too_large", "unsafe_xml")
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        assert kind in self.KINDS, kind
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+        self.detail = detail
+
+
+# ---------------------------------------------------------------------------------------------- model
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One stored cell. `value` is a str for strings and errors, float for numbers, bool for booleans."""
+
+    value: str | float | bool | None
+    type: str                    # the OOXML cell type: n, s, str, inlineStr, b, e, d
+    formula: str | None = None   # formula text without '=', shared formulas expanded
+
+    @property
+    def is_text(self) -> bool:
+        return self.type in ("s", "str", "inlineStr", "d")
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    state: str                   # visible / hidden / veryHidden
+    path: str | None             # zip member, None when the relationship is broken
+
+
+@dataclass
+class Sheet:
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)     # (row, col), 0-based
+    styles: dict[tuple[int, int], int] = field(default_factory=dict)     # cellXfs index of every styled cell
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    protection: dict[str, str] | None = None     # <sheetProtection> attributes; None when absent
+    validations: int = 0                         # data validations, including Excel's extension block
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        return self.cells.get((row, col))
+
+    def at(self, ref: str) -> Cell | None:
+        rc = parse_ref(ref)
+        return self.cells.get(rc) if rc else None
+
+    @property
+    def protected(self) -> bool:
+        return self.protection is not None and self.protection.get("sheet", "0") in ("1", "true")
+
+
+@dataclass
+class RawWorkbook:
+    """What the checks need beyond the record: structure, names, protection, formulas, raw cells."""
+
+    sheets: list[SheetInfo]
+    names: dict[str, str]                        # workbook-scoped defined names -> their formula text
+    protection: dict[str, str] | None            # <workbookProtection> attributes
+    meta: dict[str, str]                         # the `_xf_meta` sheet's key/value rows
+    properties: dict[str, str]                   # custom document properties
+    external_links: list[str]                    # targets of external links (never followed)
+    unlocked_styles: frozenset[int] = frozenset()
+    macros: bool = False                         # always False here: macro files are refused
+    form: Sheet | None = None
+
+    def sheet(self, name: str) -> SheetInfo | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+    def locked(self, row: int, col: int) -> bool:
+        """Whether a cell of the form sheet is locked (Excel's default for every style is locked)."""
+        if self.form is None:
+            return True
+        return self.form.styles.get((row, col), 0) not in self.unlocked_styles
+
+
+# ---------------------------------------------------------------------------------------------- refs
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """"C6" or "$C$6" -> (5, 2); None for anything else."""
+    m = _REF.match(ref)
+    return (int(m.group(2)) - 1, col_index(m.group(1))) if m else None
+
+
+def name_target(text: str) -> tuple[str, int, int] | None:
+    """A defined name's formula "'Sheet'!$C$6:$K$6" -> (sheet, row, col) of its first cell; None if not a range."""
+    if "!" not in text:
+        return None
+    sheet, _, ref = text.lstrip("=").rpartition("!")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    rc = parse_ref(ref.split(":")[0])
+    if rc is None or not sheet or "[" in sheet:   # "[1]Sheet" is an external workbook
+        return None
+    return sheet, rc[0], rc[1]
+
+
+# ------------------------------------------------------------------------------------------ safe XML
+
+def parse_xml(data: bytes) -> ET.Element:
+    """Parse one XML part, refusing DTDs and entities.
+
+    Plain UTF-8 XML without the bytes "<!DOCTYPE" cannot declare entities, so it goes through the C parser
+    (3x faster); anything else - a DTD, another encoding - goes through defusedxml, which refuses DTDs.
+    """
+    try:
+        if _plainly_safe(data):
+            return ET.fromstring(data)
+        root: ET.Element = DET.fromstring(data, forbid_dtd=True)
+        return root
+    except DefusedXmlException as e:
+        raise XlsxError("unsafe_xml", type(e).__name__) from None
+    except ET.ParseError as e:
+        raise XlsxError("corrupt", f"XML: {e}") from None
+
+
+def _plainly_safe(data: bytes) -> bool:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return False
+    head = data[:200]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if not head.startswith(b"<"):        # UTF-16/32 or garbage: let defusedxml decide
+        return False
+    m = _XML_DECL_ENCODING.match(head)
+    return m is None or m.group(1).lower() in (b"utf-8", b"utf8")
+
+
+def _unescape(text: str) -> str:
+    """OOXML stores characters XML cannot hold as _xHHHH_ (and a literal "_x" as _x005F_x)."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _ns(root: ET.Element) -> str:
+    """The namespace prefix "{...}" of a root element: transitional or Strict OOXML alike."""
+    return root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
+def _rid(el: ET.Element) -> str | None:
+    return next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+
+
+# ---------------------------------------------------------------------------------------------- package
+
+class Package:
+    """A checked zip: opening it validates size, members and macros; members are read with a limit."""
+
+    def __init__(self, data: bytes) -> None:
+        _check_magic(data)
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+            raise XlsxError("corrupt", f"zip: {e}") from None
+        self.members = {i.filename.lstrip("/").lower(): i for i in infos}
+        _check_members(infos)
+        self._check_macros()
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.members
+
+    def read(self, name: str) -> bytes:
+        info = self.members.get(name.lower())
+        if info is None:
+            raise XlsxError("corrupt", f"missing part {name}")
+        try:
+            with self.zip.open(info) as fh:
+                data = fh.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError,
+                OSError) as e:
+            raise XlsxError("corrupt", f"{name}: {e}") from None
+        if len(data) > info.file_size:   # more data than the header declared: a forged size
+            raise XlsxError("bomb", f"{name} is larger than declared")
+        return data
+
+    def xml(self, name: str) -> ET.Element:
+        return parse_xml(self.read(name))
+
+    def rels(self, part: str) -> dict[str, tuple[str, str, str]]:
+        """Relationships of a part: id -> (type, resolved target, target mode)."""
+        folder, base = posixpath.split(part)
+        name = posixpath.join(folder, "_rels", base + ".rels")
+        if not self.has(name):
+            return {}
+        out = {}
+        for rel in self.xml(name):
+            mode = rel.get("TargetMode", "Internal")
+            target = rel.get("Target", "")
+            if mode != "External":
+                target = _resolve(folder, target)
+            out[rel.get("Id", "")] = (rel.get("Type", ""), target, mode)
+        return out
+
+    def _check_macros(self) -> None:
+        # Refused, never opened: a macro return could run code on the clerk's machine.
+        if any(n.endswith("vbaproject.bin") for n in self.members):
+            raise XlsxError("macro", "vbaProject.bin")
+        if self.has("[Content_Types].xml") and b"macroEnabled" in self.read("[Content_Types].xml"):
+            raise XlsxError("macro", "macroEnabled content type")
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _check_magic(data: bytes) -> None:
+    if not data:
+        raise XlsxError("empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise XlsxError("too_large", str(len(data)))
+    if data.startswith(OLE_MAGIC):
+        raise XlsxError("encrypted" if _ENCRYPTION_INFO in data else "legacy")
+    if not data.startswith(ZIP_MAGIC):
+        raise XlsxError("not_xlsx", _sniff(data))
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<?xml")) or b"<table" in head:
+        return "html"      # many systems export web pages named .xls
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    return "unknown"
+
+
+def _check_members(infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise XlsxError("bomb", f"{len(infos)} members")
+    total = 0
+    for i in infos:
+        total += i.file_size
+        if i.flag_bits & 0x1:
+            raise XlsxError("encrypted", f"zip member {i.filename}")
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise XlsxError("bomb", f"{i.filename}: ratio {i.file_size // max(i.compress_size, 1)}")
+    if total > MAX_TOTAL_BYTES:
+        raise XlsxError("bomb", f"{total} bytes uncompressed")
+
+
+# -------------------------------------------------------------------------------------------- workbook
+
+class Reader:
+    """Reads one workbook part by part; `workbook()` first, then `sheet(name)` for the sheets needed."""
+
+    def __init__(self, data: bytes) -> None:
+        self.pkg = Package(data)
+        self.wb_part = self._workbook_part()
+        self.wb_rels = self.pkg.rels(self.wb_part)
+        self._shared: list[str] | None = None
+        self._paths: dict[str, str | None] = {}
+
+    def _workbook_part(self) -> str:
+        for rel_type, target, _ in self.pkg.rels("").values():
+            if rel_type.endswith(_REL_OFFICE_DOC):
+                return target
+        if self.pkg.has("xl/workbook.xml"):
+            return "xl/workbook.xml"
+        raise XlsxError("not_xlsx", "no workbook part")   # a .docx or .pptx renamed, for example
+
+    def workbook(self) -> RawWorkbook:
+        root = self.pkg.xml(self.wb_part)
+        ns = _ns(root)
+        sheets = [self._sheet_info(el) for el in root.iterfind(f"{ns}sheets/{ns}sheet")]
+        self._paths = {s.name: s.path for s in sheets}
+        prot = root.find(f"{ns}workbookProtection")
+        raw = RawWorkbook(
+            sheets=sheets, names=_defined_names(root, ns),
+            protection=dict(prot.attrib) if prot is not None else None,
+            meta={}, properties=self._properties(), external_links=self._external_links(root, ns),
+        )
+        return raw
+
+    def _sheet_info(self, el: ET.Element) -> SheetInfo:
+        rel = self.wb_rels.get(_rid(el) or "")
+        path = rel[1] if rel and self.pkg.has(rel[1]) else None
+        return SheetInfo(el.get("name", ""), el.get("state", "visible"), path)
+
+    def _properties(self) -> dict[str, str]:
+        part = next((t for ty, t, _ in self.pkg.rels("").values() if ty.endswith(_REL_CUSTOM)),
+                    "docProps/custom.xml")
+        if not self.pkg.has(part):
+            return {}
+        return {p.get("name", ""): "".join(p.itertext()) for p in self.pkg.xml(part)}
+
+    def _external_links(self, root: ET.Element, ns: str) -> list[str]:
+        out = []
+        for el in root.iterfind(f"{ns}externalReferences/{ns}externalReference"):
+            rel = self.wb_rels.get(_rid(el) or "")
+            if rel is None:
+                continue
+            targets = [t for _, t, mode in self.pkg.rels(rel[1]).values() if mode == "External"]
+            out.extend(targets or [rel[1]])
+        return out
+
+    def unlocked_styles(self) -> frozenset[int]:
+        """cellXfs indexes whose protection says locked="0": what the template left for the unit to fill."""
+        part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/styles")), None)
+        if part is None or not self.pkg.has(part):
+            return frozenset()
+        root = self.pkg.xml(part)
+        ns = _ns(root)
+        xfs = root.find(f"{ns}cellXfs")
+        if xfs is None:
+            return frozenset()
+        return frozenset(i for i, xf in enumerate(xfs)
+                         if (p := xf.find(f"{ns}protection")) is not None and p.get("locked") in ("0", "false"))
+
+    # ------------------------------------------------------------------------------------------ sheets
+
+    def has_sheet(self, name: str) -> bool:
+        return self._paths.get(name) is not None
+
+    def sheet(self, name: str) -> Sheet:
+        path = self._paths.get(name)
+        if path is None:
+            raise XlsxError("corrupt", f"sheet {name} has no part")
+        root = self.pkg.xml(path)
+        ns = _ns(root)
+        sheet = Sheet(name)
+        data = root.find(f"{ns}sheetData")
+        if data is not None:
+            _read_cells(sheet, data, ns, self.shared_strings)
+        sheet.merged = [m for el in root.iterfind(f"{ns}mergeCells/{ns}mergeCell")
+                        if (m := _range(el.get("ref", ""))) is not None]
+        prot = root.find(f"{ns}sheetProtection")
+        sheet.protection = dict(prot.attrib) if prot is not None else None
+        sheet.validations = _count_validations(root, ns)
+        return sheet
+
+    def shared_strings(self) -> list[str]:
+        if self._shared is None:
+            part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/sharedStrings")), None)
+            self._shared = _shared_strings(self.pkg.xml(part)) if part and self.pkg.has(part) else []
+        return self._shared
+
+
+def _defined_names(root: ET.Element, ns: str) -> dict[str, str]:
+    # Sheet-scoped names (localSheetId) are skipped: the spec's names are workbook-scoped.
+    return {el.get("name", ""): (el.text or "") for el in root.iterfind(f"{ns}definedNames/{ns}definedName")
+            if el.get("localSheetId") is None}
+
+
+def _shared_strings(root: ET.Element) -> list[str]:
+    ns = _ns(root)
+    t_tag, r_tag = f"{ns}t", f"{ns}r"
+    out = []
+    for si in root:
+        # Rich text is a list of runs; phonetic guides (<rPh>) are not part of the value.
+        parts = [c.text or "" if c.tag == t_tag else (c.findtext(t_tag) or "")
+                 for c in si if c.tag in (t_tag, r_tag)]
+        out.append(_unescape("".join(parts)))
+    return out
+
+
+def _count_validations(root: ET.Element, ns: str) -> int:
+    dv = root.find(f"{ns}dataValidations")
+    n = len(dv) if dv is not None else 0
+    ext = root.find(f"{ns}extLst")
+    if ext is not None:   # Excel keeps cross-sheet list validations in an x14 extension block
+        n += sum(1 for el in ext.iter() if _local(el.tag) == "dataValidation")
+    return n
+
+
+def _range(ref: str) -> tuple[int, int, int, int] | None:
+    first, _, last = ref.partition(":")
+    a, b = parse_ref(first), parse_ref(last or first)
+    return (a[0], a[1], b[0], b[1]) if a and b else None
+
+
+# ----------------------------------------------------------------------------------------------- cells
+
+def _read_cells(sheet: Sheet, data: ET.Element, ns: str, shared: Any) -> None:
+    tags = _Tags(ns)
+    masters: dict[str, tuple[int, int, str]] = {}
+    pending: list[tuple[int, int, str, Cell]] = []
+    row = -1
+    for row_el in data:
+        r = row_el.get("r")
+        row = int(r) - 1 if r else row + 1
+        col = -1
+        for c in row_el:
+            ref = c.get("r")
+            rc = parse_ref(ref) if ref else None
+            row_i, col = rc if rc else (row, col + 1)
+            s = c.get("s")
+            if s is not None and s != "0":
+                sheet.styles[(row_i, col)] = int(s)
+            cell, si = _cell(c, tags, shared)
+            if cell is None:
+                continue
+            if si is not None:
+                _shared_formula(si, row_i, col, cell, masters, pending)
+            sheet.cells[(row_i, col)] = cell
+    for row_i, col, si, cell in pending:
+        master = masters.get(si)
+        text = shift_formula(master[2], row_i - master[0], col - master[1]) if master else None
+        sheet.cells[(row_i, col)] = Cell(cell.value, cell.type, text)
+
+
+class _Tags:
+    def __init__(self, ns: str) -> None:
+        self.v, self.f, self.inline, self.t, self.r = (f"{ns}v", f"{ns}f", f"{ns}is", f"{ns}t", f"{ns}r")
+
+
+def _cell(c: ET.Element, tags: _Tags, shared: Any) -> tuple[Cell | None, str | None]:
+    """One <c>: its value, type and formula; (None, None) for a cell that only carries a style."""
+    t = c.get("t", "n")
+    v: str | None = None
+    formula: str | None = None
+    si: str | None = None
+    for child in c:
+        if child.tag == tags.v:
+            v = child.text
+        elif child.tag == tags.f:
+            formula = child.text or ""
+            if child.get("t") == "shared" and child.get("si") is not None:
+                si = ("master:" if formula else "") + child.get("si", "")
+        elif child.tag == tags.inline:
+            v = "".join(x.text or "" for x in child.iter(tags.t))
+    if v is None and formula is None:
+        return None, None
+    return Cell(_value(t, v, shared), t, formula), si
+
+
+def _value(t: str, v: str | None, shared: Any) -> str | float | bool | None:
+    if v is None:
+        return None
+    if t == "s":
+        strings: list[str] = shared()
+        try:
+            return strings[int(v)]
+        except (ValueError, IndexError):
+            raise XlsxError("corrupt", f"shared string {v!r}") from None
+    if t == "b":
+        return v.strip() in ("1", "true")
+    if t in ("str", "inlineStr", "e", "d"):
+        return _unescape(v)
+    try:
+        x = float(v)
+    except ValueError:
+        x = math.nan
+    if not math.isfinite(x) or "_" in v:   # Python's float() accepts "nan", "inf" and "1_0"; OOXML does not
+        raise XlsxError("corrupt", f"number {v[:20]!r}")
+    return x
+
+
+def _shared_formula(si: str, row: int, col: int, cell: Cell, masters: dict[str, tuple[int, int, str]],
+                    pending: list[tuple[int, int, str, Cell]]) -> None:
+    """Excel writes a filled-down formula once (the master) and gives the other cells only its index."""
+    if si.startswith("master:"):
+        masters[si[7:]] = (row, col, cell.formula or "")
+    else:
+        pending.append((row, col, si, cell))
+
+
+_FORMULA_REF = re.compile(r"(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(!])")
+
+
+def shift_formula(text: str, drow: int, dcol: int) -> str:
+    """A formula moved by (drow, dcol): relative references shift, absolute ones and strings stay."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):   # even parts are outside string literals
+        parts[i] = _FORMULA_REF.sub(lambda m: _shift(m, drow, dcol), parts[i])
+    return '"'.join(parts)
+
+
+def _shift(m: re.Match[str], drow: int, dcol: int) -> str:
+    cabs, col, rabs, row = m.groups()
+    c = col_index(col) + (0 if cabs else dcol)
+    r = int(row) + (0 if rabs else drow)
+    return f"{cabs}{_col_letter(c)}{rabs}{r}"
+
+
+def _col_letter(col: int) -> str:
+    s = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def iter_text_rows(sheet: Sheet) -> Iterator[tuple[str, str]]:
+    """Key/value rows of a small two-column sheet such as `_xf_meta`, as text."""
+    rows = sorted({r for r, _ in sheet.cells})
+    for r in rows:
+        key, value = sheet.cell(r, 0), sheet.cell(r, 1)
+        if key is not None and isinstance(key.value, str):
+            yield key.value.strip(), as_text(value.value if value else None)
+
+
+def as_text(value: Any) -> str:
+    """A cell value as the text a person sees: 2020.0 -> "2020"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
