@@ -69,12 +69,20 @@ def _entry(manifest: Any, result: FileResult) -> Any:
 # ------------------------------------------------------------------------------------------ batches
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, directories walked as the reader walks them; a missing path means we cannot run."""
-    paths = [Path(p) for p in paths]
-    for p in paths:
+    """Files as given, directories walked as the reader walks them; a missing path means we cannot run.
+
+    A walk skips our own annotated copies (a marked-up folder inside the returns folder is common); a copy
+    named on the command line is checked, since that is how a corrected copy comes back.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
         if not p.exists():
             raise XlsformError(f"找不到文件或目录：{p}（no such file or directory）")
-    return [f for f in walk_returns(paths) if not f.name.endswith(ANNOTATED_SUFFIX)]
+        if p.is_dir():
+            out.extend(f for f in walk_returns([p]) if not f.name.endswith(ANNOTATED_SUFFIX))
+        else:
+            out.append(p)
+    return out
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,

@@ -15,6 +15,7 @@ from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import LISTS_SHEET, META_SHEET
 from xlsform.scoring import to_decimal
+from xlsform.writer.form import FINDINGS_SHEET
 
 _FORMULA_NOISE = re.compile(r"[\s$]")
 
@@ -128,7 +129,8 @@ def _canon(formula: str) -> str:
 
 def _sheets(ctx: CheckContext) -> Iterator[Finding]:
     names = _sheet_names(ctx.workbook)
-    ours = {ctx.spec.sheet, META_SHEET, LISTS_SHEET}
+    # 校验结果 is ours too: a unit sends back the annotated copy it corrected, with the findings sheet in it
+    ours = {ctx.spec.sheet, META_SHEET, LISTS_SHEET, FINDINGS_SHEET}
     for missing in (n for n in (ctx.spec.sheet, LISTS_SHEET) if n not in names):
         yield ctx.finding("XF156", value=missing)
     for extra in (n for n in names if n not in ours):

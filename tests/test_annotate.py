@@ -1,0 +1,93 @@
+"""`xlsform check --annotate`: a copy the unit can correct and send back, with every finding pointed at."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import ROOT, load_seed
+from tests.helpers_forms import locked_cells, write_return
+from xlsform.cli import main
+
+SHEET = "部门整体自评表"
+
+
+def run(*args: Any) -> Result:
+    return CliRunner().invoke(main, ["check", *map(str, args)])
+
+
+@pytest.fixture
+def annotated(tmp_path: Path) -> tuple[Path, Path]:
+    (tmp_path / "in").mkdir()
+    src = write_return(tmp_path / "in" / "004.xlsx", load_seed("004"))
+    res = run(src, "--annotate", tmp_path / "out")
+    assert res.exit_code == 1, res.output
+    return src, tmp_path / "out" / "004_校验.xlsx"
+
+
+def test_copy_keeps_protection_validations_and_formulas(annotated: tuple[Path, Path]) -> None:
+    src, copy = annotated
+    wb = openpyxl.load_workbook(copy)
+    ws = wb[SHEET]
+    assert ws.protection.sheet
+    assert len(ws.data_validations.dataValidation) > 0
+    assert ws["H42"].value == "=ROUND(N(F6)+SUM(H12:H41),2)"
+    assert str(ws["I42"].value).startswith("=")
+    assert locked_cells(copy, SHEET) == locked_cells(src, SHEET)
+    assert wb["_xf_meta"].sheet_state == "veryHidden"
+
+
+def test_each_finding_is_a_comment_and_a_row_with_a_link(annotated: tuple[Path, Path]) -> None:
+    _, copy = annotated
+    wb = openpyxl.load_workbook(copy)
+    ws = wb[SHEET]
+    assert "分值合计为 70，应为 100" in ws["H42"].comment.text
+    assert "不是与目标值「95%」可比" in ws["G21"].comment.text
+    rows = list(wb["校验结果"].iter_rows(min_row=2))
+    codes = [r[2].value for r in rows]
+    assert codes[0] == "XF405" and "XF504" in codes
+    assert rows[0][3].hyperlink.location == f"'{SHEET}'!H42"
+
+
+def test_original_never_touched_and_no_overwrite_without_force(annotated: tuple[Path, Path]) -> None:
+    src, copy = annotated
+    src_sha, copy_sha = (hashlib.sha256(p.read_bytes()).hexdigest() for p in (src, copy))
+    res = run(src, "--annotate", copy.parent)
+    assert res.exit_code == 2 and "--force" in res.output
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == copy_sha
+    assert run(src, "--annotate", copy.parent, "--force").exit_code == 1
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == src_sha
+    assert not list(copy.parent.glob("*.part"))
+
+
+def test_the_corrected_copy_checks_like_the_return(annotated: tuple[Path, Path]) -> None:
+    src, copy = annotated
+    before = json.loads(run(src, "--json").stdout)[0]
+    after = json.loads(run(copy, "--json").stdout)[0]
+    assert [(f["code"], f["cell"]) for f in after["findings"]] == [(f["code"], f["cell"]) for f in before["findings"]]
+
+
+def test_unreadable_files_get_no_copy_and_same_stems_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "bad.xlsx").write_text("x", encoding="utf-8")
+    assert run(tmp_path / "a", "--annotate", tmp_path / "out").exit_code == 1
+    assert not (tmp_path / "out" / "bad_校验.xlsx").exists()
+    write_return(tmp_path / "a" / "x.xlsx", load_seed("001"))
+    write_return(tmp_path / "b" / "x.xlsx", load_seed("001"))
+    res = run(tmp_path / "a" / "x.xlsx", tmp_path / "b" / "x.xlsx", "--annotate", tmp_path / "out2")
+    assert res.exit_code == 2 and "同名" in res.output
+
+
+def test_examples_annotate(tmp_path: Path) -> None:
+    res = run(ROOT / "examples" / "returns", "--annotate", tmp_path, "--jobs", "2")
+    assert res.exit_code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "000_wangcheng_reception_校验.xlsx", "001_zhuzhou_reception_校验.xlsx",
+        "002_wangcheng_party_office_校验.xlsx", "004_wangcheng_cppcc_校验.xlsx"]

@@ -1,0 +1,184 @@
+"""`xlsform check`: the report, JSON, exit codes, batches with bad files, jobs, and the examples' findings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import ROOT, load_seed
+from tests.helpers_forms import write_return
+from xlsform.cli import main
+
+EXAMPLES = ROOT / "examples" / "returns"
+FINDING_KEYS = {"code", "severity", "sheet", "cell", "field", "value", "expected", "message"}
+
+
+def run(*args: Any) -> Result:
+    return CliRunner().invoke(main, ["check", *map(str, args)])
+
+
+def run_json(*args: Any) -> tuple[int, dict[str, dict[str, Any]]]:
+    res = run(*args, "--json")
+    return res.exit_code, {Path(o["file"]).name: o for o in json.loads(res.stdout)}
+
+
+def found(obj: dict[str, Any], code: str) -> list[dict[str, Any]]:
+    return [f for f in obj["findings"] if f["code"] == code]
+
+
+# ----------------------------------------------------------------------------- the seed returns
+
+@pytest.fixture(scope="module")
+def examples() -> tuple[int, dict[str, dict[str, Any]]]:
+    return run_json(EXAMPLES)
+
+
+def test_examples_exit_1_and_every_file_has_a_result(examples: Any) -> None:
+    code, by_name = examples
+    assert code == 1
+    assert sorted(by_name) == ["000_wangcheng_reception.xlsx", "001_zhuzhou_reception.xlsx",
+                               "002_wangcheng_party_office.xlsx", "004_wangcheng_cppcc.xlsx"]
+    for obj in by_name.values():
+        assert {"file", "status", "record", "findings"} <= set(obj)
+        assert all(set(f) >= FINDING_KEYS for f in obj["findings"])
+
+
+def test_seed_004_weights_sum_to_70_while_the_form_claims_100(examples: Any) -> None:
+    obj = examples[1]["004_wangcheng_cppcc.xlsx"]
+    assert obj["status"] == "errors"
+    [total] = found(obj, "XF405")
+    assert (total["cell"], total["value"], total["expected"]) == ("H42", 70, 100)
+    assert "分值合计为 70，应为 100" in total["message"]
+    shown = [f for f in found(obj, "XF407") if f["cell"] == "H42"]
+    assert shown and "显示 100，按填报数据重算应为 70" in shown[0]["message"]
+    assert obj["record"]["totals"]["score"] == 69.58
+
+
+def test_seed_000_27_percent_execution_without_reason(examples: Any) -> None:
+    obj = examples[1]["000_wangcheng_reception.xlsx"]
+    [low] = found(obj, "XF402")
+    assert (low["severity"], low["cell"], low["value"]) == ("error", "C7", "27.08%")
+    assert {f["cell"] for f in found(obj, "XF407")} == {"G5", "G6"}     # printed 27.00%
+    assert obj["record"]["totals"]["score"] == 92.71
+
+
+def test_seed_001_indicators_under_the_wrong_level1(examples: Any) -> None:
+    obj = examples[1]["001_zhuzhou_reception.xlsx"]
+    assert [(f["cell"], f["value"]) for f in found(obj, "XF506")] == [("C14", "质量指标"), ("C15", "社会效益指标")]
+    assert found(obj, "XF406")[0]["value"] == "预算执行率 10、产出指标 40、效益指标 0、满意度指标 50"
+    assert obj["record"]["totals"] == {"weight": 100, "score": 100, "grade": "优"}
+
+
+def test_seed_002_actuals_that_do_not_match_their_rows(examples: Any) -> None:
+    obj = examples[1]["002_wangcheng_party_office.xlsx"]
+    assert [f["cell"] for f in found(obj, "XF509")] == ["G12", "G13", "G14"]
+    assert "G26" in {f["cell"] for f in found(obj, "XF504")}    # "满意" for a 95% target
+    assert obj["status"] == "warnings"
+
+
+def test_examples_with_their_manifest_find_no_tampering() -> None:
+    code, by_name = run_json(EXAMPLES / "wangcheng", "--manifest", EXAMPLES / "wangcheng" / "manifest.json")
+    assert code == 1
+    for obj in by_name.values():
+        assert not [f for f in obj["findings"] if f["code"] in ("XF152", "XF153", "XF154", "XF155")]
+
+
+def test_text_report_groups_by_file_errors_first_and_totals() -> None:
+    res = run(EXAMPLES)
+    out = res.stdout
+    assert out.strip().endswith("共 4 个文件：1 个通过，3 个有错误，0 个无法读取；错误 4 条，警告 19 条")
+    block = out[out.index("004_wangcheng_cppcc.xlsx"):]
+    block = block[:block.index("\n\n")]
+    lines = block.splitlines()
+    assert lines[0].endswith("：有错误（错误 1 条，警告 5 条）")
+    assert lines[1].startswith("  [错误] XF405") and lines[-1].startswith("  [提示] XF406")
+    assert out.index("000_wangcheng") < out.index("002_wangcheng")   # files with errors come first
+
+
+# ------------------------------------------------------------------------------------ batches
+
+def test_clean_return_exits_0(tmp_path: Path) -> None:
+    r = load_seed("000")
+    r.values["execution.reason"] = "受疫情影响，接待任务大幅减少"
+    write_return(tmp_path / "ok.xlsx", r)
+    res = run(tmp_path / "ok.xlsx")
+    assert res.exit_code == 0, res.output
+    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取；错误 0 条，警告 2 条" in res.stdout
+
+
+def test_bad_files_never_stop_the_batch(tmp_path: Path) -> None:
+    write_return(tmp_path / "a_good.xlsx", load_seed("001"))
+    (tmp_path / "b_text.xlsx").write_text("not a workbook", encoding="utf-8")
+    (tmp_path / "c_old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    (tmp_path / "d_empty.xlsx").write_bytes(b"")
+    (tmp_path / "~$a_good.xlsx").write_bytes(b"lock")                  # Excel's lock file: skipped
+    code, by_name = run_json(tmp_path)
+    assert code == 1
+    assert sorted(by_name) == ["a_good.xlsx", "b_text.xlsx", "c_old.xls", "d_empty.xlsx"]
+    for name in ("b_text.xlsx", "c_old.xls", "d_empty.xlsx"):
+        obj = by_name[name]
+        assert obj["status"] == "unreadable" and obj["record"] is None and obj["findings"], name
+    assert by_name["a_good.xlsx"]["record"] is not None
+    res = run(tmp_path)
+    assert "Traceback" not in res.output and "无法读取" in res.stdout
+
+
+def test_jobs_give_the_same_results_in_input_order(tmp_path: Path) -> None:
+    for i, name in enumerate(["000", "001", "002", "004"] * 2):
+        write_return(tmp_path / f"{i}_{name}.xlsx", load_seed(name))
+    one = run(tmp_path, "--json")
+    two = run(tmp_path, "--json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert json.loads(one.stdout) == json.loads(two.stdout)
+
+
+def test_duplicate_returns_are_flagged_on_the_later_copy(tmp_path: Path) -> None:
+    write_return(tmp_path / "a.xlsx", load_seed("001"))
+    shutil.copy(tmp_path / "a.xlsx", tmp_path / "b.xlsx")
+    _, by_name = run_json(tmp_path)
+    assert not found(by_name["a.xlsx"], "XF902")
+    assert found(by_name["b.xlsx"], "XF902")[0]["value"].endswith("a.xlsx")
+
+
+def test_manifest_finds_a_changed_target(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "wangcheng", tmp_path / "w")
+    r = load_seed("004")
+    r.values["ind.1.target"] = "1个节目"
+    write_return(tmp_path / "w" / "004_wangcheng_cppcc.xlsx", r)
+    _, by_name = run_json(tmp_path / "w" / "004_wangcheng_cppcc.xlsx", "--manifest", tmp_path / "w" / "manifest.json")
+    [changed] = found(by_name["004_wangcheng_cppcc.xlsx"], "XF152")
+    assert (changed["cell"], changed["value"], changed["expected"]) == ("F12", "1个节目", "2个节目")
+
+
+def test_missing_path_or_bad_manifest_exit_2(tmp_path: Path) -> None:
+    res = run(tmp_path / "nope")
+    assert res.exit_code == 2 and "找不到文件或目录" in res.output
+    (tmp_path / "m.json").write_text("{}", encoding="utf-8")
+    res = run(EXAMPLES, "--manifest", tmp_path / "m.json")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_progress_bar_on_long_runs_goes_to_stderr(tmp_path: Path) -> None:
+    for i in range(51):
+        (tmp_path / f"{i:02d}.xlsx").write_bytes(b"")
+    res = run(tmp_path)
+    assert "检查中" in res.stderr and "检查中" not in res.stdout
+
+
+def test_inputs_are_never_modified(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "r")
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "r").rglob("*")  if p.is_file()}
+    run(tmp_path / "r", "--annotate", tmp_path / "out")
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "r").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_help_has_an_example() -> None:
+    res = CliRunner().invoke(main, ["check", "--help"])
+    assert res.exit_code == 0 and "Example:" in res.output and "--annotate" in res.output
