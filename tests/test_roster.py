@@ -1,0 +1,174 @@
+"""Rosters and indicators files: encodings, XLSX, header aliases, and every problem listed by row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT
+from xlsform.errors import XlsformError
+from xlsform.roster import RosterError, Unit, load_roster
+from xlsform.spec import Spec, load_spec
+
+NOT_NUMBER = "不是数字（只填数字，不要带单位、空格或文字）"
+HEADER = "code,name,year,fund.total.budget,fund.total.transfer,goal.target\n"
+
+
+@pytest.fixture(scope="module")
+def spec() -> Spec:
+    return load_spec("wangcheng")
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(tmp_path: Path, spec: Spec, roster: str, indicators: str | None = None, **kw: object) -> list[Unit]:
+    ind = write(tmp_path / "indicators.csv", indicators) if indicators is not None else None
+    return load_roster(write(tmp_path / "roster.csv", roster), spec, indicators=ind, **kw)  # type: ignore[arg-type]
+
+
+def problems(tmp_path: Path, spec: Spec, roster: str, indicators: str | None = None) -> list[str]:
+    with pytest.raises(RosterError) as info:
+        load(tmp_path, spec, roster, indicators)
+    assert isinstance(info.value, XlsformError)
+    return info.value.problems
+
+
+def test_the_bundled_example(spec: Spec) -> None:
+    units = load_roster(ROOT / "examples/roster.csv", spec, indicators=ROOT / "examples/indicators.csv")
+    assert [u.code for u in units] == ["430112001", "430112002", "430112004"]
+    first = units[0].values
+    assert first["name"] == "长沙市望城区接待服务中心" and first["year"] == 2020
+    assert first["fund.total.budget"] == 307.0 and first["fund.total.weight"] == 10
+    assert first["ind.1.level2"] == "数量指标" and first["ind.9.weight"] == 10.0 and "ind.10.level1" not in first
+    assert not any(k.startswith("ind.") for k in units[2].values)   # seed 004: the unit fills its own indicators
+
+
+def test_defaults_and_year_override(tmp_path: Path, spec: Spec) -> None:
+    (unit,) = load(tmp_path, spec, HEADER + "A1,单位甲,2023,100,,目标\n", year=2024)
+    assert unit.values == {"code": "A1", "name": "单位甲", "year": 2024, "fund.total.budget": 100.0,
+                           "goal.target": "目标", "fund.total.weight": 10}
+
+
+def test_header_aliases_underscores_defined_names_and_chinese_labels(tmp_path: Path, spec: Spec) -> None:
+    roster = "单位编码,部门（单位）名称,xf_fund_total_budget,fund_total_transfer\nA1,单位甲,1234.5,1\n"
+    (unit,) = load(tmp_path, spec, roster)
+    assert unit.values["name"] == "单位甲" and unit.values["fund.total.budget"] == 1234.5
+    assert unit.values["fund.total.transfer"] == 1.0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk", "utf-8"])
+def test_csv_encodings(tmp_path: Path, spec: Spec, encoding: str) -> None:
+    path = write(tmp_path / "r.csv", "单位编码,部门(单位)名称\n430112001,长沙市望城区接待服务中心\n", encoding)
+    (unit,) = load_roster(path, spec)
+    assert (unit.code, unit.name) == ("430112001", "长沙市望城区接待服务中心")
+
+
+def test_xlsx_roster_with_numbers_as_numbers(tmp_path: Path, spec: Spec) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "name", "year", "fund.total.budget", "sub_units"])
+    ws.append([430112001, "单位甲", 2021, 307, 1.0])
+    ws.append([None, None, None, None, None])
+    ws.append(["B2", "单位乙", 2021, "abc", None])
+    wb.save(tmp_path / "r.xlsx")
+    with pytest.raises(RosterError) as info:
+        load_roster(tmp_path / "r.xlsx", spec)
+    assert info.value.problems == [f"r.xlsx 第 4 行「fund.total.budget」列：“abc”{NOT_NUMBER}"]
+    ws.delete_rows(3, 2)
+    wb.save(tmp_path / "r.xlsx")
+    (unit,) = load_roster(tmp_path / "r.xlsx", spec)
+    assert unit.code == "430112001" and unit.values["sub_units"] == 1 and unit.values["year"] == 2021
+
+
+def test_every_problem_is_listed_by_row_and_column(tmp_path: Path, spec: Spec) -> None:
+    roster = HEADER + (
+        "A1,单位甲,2020,abc,0,\n"
+        "A2,单位乙,2020,-5,0,\n"
+        "A1,单位丙,2020,4753.66万元,0,\n"
+        ",单位丁,2020,1,0," + "长" * 5001 + "\n"
+        "A5,单位戊,19999,1,0,\n"
+    )
+    found = problems(tmp_path, spec, roster)
+    assert found == [
+        "roster.csv 第 2 行「fund.total.budget」列：“abc”不是数字（只填数字，不要带单位、空格或文字）",
+        "roster.csv 第 3 行「fund.total.budget」列：“-5”是负数，金额和分值不能为负",
+        "roster.csv 第 4 行「fund.total.budget」列：“4753.66万元”不是数字（只填数字，不要带单位、空格或文字）",
+        "roster.csv 第 4 行「code」列：单位编码“A1”与第 2 行重复",
+        "roster.csv 第 5 行「goal.target」列：文字有 5001 个字，超过本栏上限 5000 字",
+        "roster.csv 第 5 行「code」列：单位编码不能为空",
+        "roster.csv 第 6 行「year」列：“19999”大于上限 2100",
+    ]
+
+
+def test_missing_unknown_and_not_prefillable_columns(tmp_path: Path, spec: Spec) -> None:
+    found = problems(tmp_path, spec, "name,budget,fund.total.spent,total.score\n单位甲,1,2,3\n")
+    assert found[0].startswith("roster.csv 第 1 行「budget」列：不认识的列名；可用的列：year, name, code")
+    assert "第 1 行「fund.total.spent」列：这是由填报单位填写或自动计算的字段" in found[1]
+    assert "第 1 行「total.score」列" in found[2]
+    assert found[3] == "roster.csv 第 1 行：缺少必需的列「code」（单位编码）"
+
+
+def test_text_over_excels_cell_limit(tmp_path: Path) -> None:
+    spec = load_spec("project")
+    found = problems(tmp_path, spec, "code,name,department\nP1,项目," + "字" * 32768 + "\n")
+    assert found == ["roster.csv 第 2 行「department」列：文字有 32768 个字，超过 Excel 单元格上限 32767 字"]
+
+
+IND_HEADER = "code,一级指标,二级指标,level3,target,weight\n"
+
+
+def test_indicators_are_numbered_per_unit_in_file_order(tmp_path: Path, spec: Spec) -> None:
+    indicators = IND_HEADER + (
+        "A1,产出指标,数量指标,接待批次,≥45,50\n"
+        "A2,满意度指标,服务对象满意度指标,满意率,≥95%,90\n"
+        "A1,效益指标,社会效益指标,宣传,好,40\n"
+    )
+    units = load(tmp_path, spec, "code,name\nA1,甲\nA2,乙\n", indicators)
+    assert units[0].values["ind.2.level3"] == "宣传" and units[0].values["ind.2.weight"] == 40.0
+    assert units[1].values["ind.1.level1"] == "满意度指标" and "ind.2.level1" not in units[1].values
+
+
+def test_indicator_problems(tmp_path: Path, spec: Spec) -> None:
+    indicators = IND_HEADER.replace("weight", "weight,score") + (
+        "A1,产出指标,社会效益指标,x,1,50,1\n"
+        "A1,产出,数量指标,x,1,30,1\n"
+        "ZZ,产出指标,数量指标,x,1,10,1\n"
+        "A2,产出指标,数量指标,x,1,abc,1\n"
+    )
+    found = problems(tmp_path, spec, "code,name\nA1,甲\nA2,乙\n", indicators)
+    assert ("indicators.csv 第 1 行「score」列：这是指标表中由填报单位填写或自动计算的字段，不能预填；请删除该列"
+            in found)
+    assert ("indicators.csv 第 2 行「level2」列：“社会效益指标”不属于一级指标“产出指标”；"
+            "应为 数量指标、质量指标、时效指标、成本指标") in found
+    assert any(p.startswith("indicators.csv 第 3 行「level1」列：“产出”不是一级指标") for p in found)
+    assert "indicators.csv 第 4 行「code」列：单位编码“ZZ”不在名册中" in found
+    assert any(p.startswith("indicators.csv 第 5 行「weight」列：“abc”不是数字") for p in found)
+    assert "indicators.csv 「weight」列：单位“A1”的分值合计为 90（预算执行率 10 + 各指标），应为 100" in found
+
+
+def test_weights_that_sum_to_100_in_floating_point_are_accepted(tmp_path: Path, spec: Spec) -> None:
+    rows = "".join(f"A1,产出指标,数量指标,x{i},1,{w}\n" for i, w in enumerate(["30.1", "29.9", "0.1", "29.9"]))
+    (unit,) = load(tmp_path, spec, "code,name\nA1,甲\n", IND_HEADER + rows)
+    assert unit.values["ind.4.weight"] == 29.9
+
+
+def test_too_many_indicators(tmp_path: Path) -> None:
+    spec = load_spec("wangcheng")
+    rows = "".join(f"A1,产出指标,数量指标,x{i},1,0\n" for i in range(31))
+    found = problems(tmp_path, spec, "code,name\nA1,甲\n", IND_HEADER + rows)
+    assert "indicators.csv 第 32 行：单位“A1”的指标超过表格容量 30 行" in found
+
+
+def test_unreadable_inputs(tmp_path: Path, spec: Spec) -> None:
+    with pytest.raises(RosterError, match="文件不存在"):
+        load_roster(tmp_path / "nope.csv", spec)
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(RosterError, match="无法读取该 Excel 文件"):
+        load_roster(tmp_path / "bad.xlsx", spec)
+    with pytest.raises(RosterError, match="没有任何单位"):
+        load(tmp_path, spec, "code,name\n")
