@@ -50,7 +50,8 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
         result.findings.append(make("XF150", file=result.file, value=read.record.spec_id))
         return result, read
     ctx = CheckContext(record=read.record, spec=spec, layout=read.layout or layout_for(spec), file=result.file,
-                       workbook=read.workbook, manifest=manifest, entry=None, prior=result.findings)
+                       workbook=read.workbook, manifest=manifest, entry=None, prior=result.findings,
+                       recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     result.findings.extend(run_all(ctx))
     return result, read

@@ -59,9 +59,8 @@ def _negatives(ctx: CheckContext) -> Iterator[Finding]:
         place = ctx.layout.places.get(key)
         if place is None or place.field.role == "computed" or not place.field.numeric:
             continue
-        d = to_decimal(value)
-        if d is not None and d < 0:
-            yield ctx.finding("XF404", key, value=d)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            yield ctx.finding("XF404", key, value=value)
 
 
 def _scores_within_weights(ctx: CheckContext) -> Iterator[Finding]:

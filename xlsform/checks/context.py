@@ -49,6 +49,7 @@ class CheckContext:
     manifest: Any = None          # manifest.Manifest, when given
     entry: Any = None             # the manifest's entry for this unit, when found
     prior: list[Finding] = field(default_factory=list)   # what the reader already reported
+    recomputed: bool = False      # True when record.values already holds the recomputed fields (the reader's)
 
     @classmethod
     def for_record(cls, record: Record, **kw: Any) -> CheckContext:
@@ -63,6 +64,8 @@ class CheckContext:
     @cached_property
     def values(self) -> dict[str, Any]:
         """The record's values with every computed field recomputed from the inputs (never trust a cache)."""
+        if self.recomputed:
+            return self.record.values
         return {**self.record.values, **self.layout.recompute(self.record.values)}
 
     def num(self, key: str) -> Decimal | None:
