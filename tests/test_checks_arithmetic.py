@@ -98,3 +98,29 @@ def test_every_seed_figure_matches_the_printed_golden_totals() -> None:
     for name, (fund, total) in golden.items():
         ctx = CheckContext.for_record(seed_with(name))
         assert (float(ctx.values["fund.total.score"]), float(ctx.values["total.score"])) == (fund, total)
+
+
+def test_regional_rate_caps_come_from_the_spec() -> None:
+    from dataclasses import replace
+
+    from xlsform.spec import load_spec
+
+    spec = load_spec("wangcheng")
+    capped = replace(spec, rules=replace(spec.rules, rate_caps=((0.6, 60.0),)))
+    r = seed_with("000", execution__reason="疫情")
+    r.cached = {"total.score": 92.71}
+    fs = findings(r, arithmetic.check, spec=capped)
+    assert codes(fs) == [("XF407", "I42")]
+    assert "显示 92.71，按填报数据重算应为 60" in fs[0].message
+    assert findings(r, arithmetic.check) == []
+
+
+def test_a_failing_family_costs_only_its_own_findings(monkeypatch: object) -> None:
+    import xlsform.checks as checks
+
+    def broken(ctx: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(checks, "FAMILIES", (broken, arithmetic.check))  # type: ignore[attr-defined]
+    fs = checks.run_all(checks.CheckContext.for_record(seed_with("000")))
+    assert [f.code for f in fs] == ["XF901", "XF402"] and "boom" in fs[0].message

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from xlsform.checks import arithmetic, completeness, integrity, plausibility
 from xlsform.checks.context import CheckContext
-from xlsform.codes import Finding
+from xlsform.codes import Finding, make
 
 # In report order: is it our file, is it complete, do the sums hold, does the self-assessment make sense.
 FAMILIES: tuple[Callable[[CheckContext], Iterator[Finding]], ...] = (
@@ -15,7 +15,14 @@ FAMILIES: tuple[Callable[[CheckContext], Iterator[Finding]], ...] = (
 
 
 def run_all(ctx: CheckContext) -> list[Finding]:
-    return [f for family in FAMILIES for f in family(ctx)]
+    """Every family's findings; a family that fails (a bug, never bad data) costs its own findings only."""
+    out: list[Finding] = []
+    for family in FAMILIES:
+        try:
+            out.extend(family(ctx))
+        except Exception as e:  # a bug; the file still gets the other families findings
+            out.append(make("XF901", file=ctx.file, value=f"{family.__module__}: {type(e).__name__}: {e}"[:300]))
+    return out
 
 
 __all__ = ["FAMILIES", "CheckContext", "run_all"]
