@@ -22,6 +22,7 @@ def res(file: Path, sha: str, errors: int = 0) -> FileResult:
 
 def test_ledger_lives_beside_the_manifest(tmp_path: Path) -> None:
     assert ledger_path(tmp_path / "round" / "manifest.json") == (tmp_path / "round" / LEDGER_NAME).resolve()
+    assert ledger_path(tmp_path) == (tmp_path / LEDGER_NAME).resolve()     # --manifest given as its folder
 
 
 def test_entries_record_what_arrived(tmp_path: Path) -> None:

@@ -169,6 +169,14 @@ def test_indicator_rows_skip_unused_wangcheng_slots() -> None:
     assert {i.level1 for i in s.indicators} <= set(LEVELS)
 
 
+def test_detail_sheet_drops_optional_columns_no_return_fills(tmp_path: Path) -> None:
+    s = summarize([result(load_seed("000"), "000.xlsx")])      # Wangcheng has no 指标性质 / 度量单位 columns
+    write_summary(tmp_path / "s.xlsx", s)
+    headers = [c.value for c in openpyxl.load_workbook(tmp_path / "s.xlsx")["指标明细"][1]]
+    assert "指标性质" not in headers and "度量单位" not in headers
+    assert {"目标内容", "完成值", "分值", "得分"} <= set(headers)
+
+
 def test_issue_list_has_every_finding_plus_superseded_and_unmatched_files() -> None:
     units = [RosterUnit("1", "甲")]
     old = result(make_record("1", "100", "90", "0", []), "old.xlsx", errors=2, mtime=1.0)

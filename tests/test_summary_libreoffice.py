@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers_lo import LibreOffice, libreoffice
 from tests.test_merge import make_record, random_batch, result, summarize
-from xlsform.merge import SUMMARY_COLUMNS, totals_cells
+from xlsform.merge import INDICATOR_COLUMNS, SUMMARY_COLUMNS, totals_cells, used_columns
 from xlsform.writer.summary import write_summary
 
 pytestmark = pytest.mark.libreoffice
@@ -33,7 +33,9 @@ def test_summary_opens_in_libreoffice_with_our_figures_and_prints(libreoffice: L
     cells = totals_cells(s.totals)
     reads = [f"汇总表!{_col(a)}{total_row}" for a in ("code", "budget", "spent", "transfer", "rate", "total")]
     link = next(i for i, row in enumerate(s.indicators) if row.actual and row.actual.startswith("=")) + 2
-    reads.append(f"指标明细!M{link}")
+    actual_col = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[[c.attr for c in used_columns(INDICATOR_COLUMNS, s.indicators)]
+                                              .index("actual")]
+    reads.append(f"指标明细!{actual_col}{link}")
     pdf = tmp_path / "汇总.pdf"
     [out] = libreoffice.run_ok([{"path": str(path), "read": reads, "pdf": str(pdf)}])
     assert [name for name, visible in out["sheets"] if visible] == SHEETS

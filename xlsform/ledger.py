@@ -25,8 +25,9 @@ LEDGER_FORMAT = "xlsform.ledger/1"
 
 
 def ledger_path(beside: str | Path) -> Path:
-    """The ledger lives in the folder of the manifest (or roster) that defines the round."""
-    return Path(beside).resolve().parent / LEDGER_NAME
+    """The ledger lives in the folder of the manifest (or roster) that defines the round, or in that folder."""
+    p = Path(beside).resolve()
+    return (p if p.is_dir() else p.parent) / LEDGER_NAME
 
 
 def read_ledger(path: str | Path) -> list[dict[str, Any]]:

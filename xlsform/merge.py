@@ -176,18 +176,21 @@ MISSING_COLUMNS = (
 # ------------------------------------------------------------------------------------ building
 
 def build_summary(assignment: Assignment, *, include_invalid: bool = False) -> Summary:
-    rows = [unit_row(u, include_invalid) for u in assignment.units]
+    rows, indicators = [], []
+    for u in assignment.units:
+        record = u.result.record if u.result else None
+        found = record.indicators if record else []    # built from ~100 keys: once per record, not per use
+        row = unit_row(u, include_invalid, found)
+        rows.append(row)
+        indicators += indicator_rows(row, found)
     rank_rows(rows)
     counted = [r for r in rows if r.counted]
-    return Summary(
-        rows=rows, totals=totals(counted),
-        indicators=[i for u, r in zip(assignment.units, rows, strict=True) for i in indicator_rows(u, r)],
-        issues=issue_rows(assignment), missing=missing_rows(assignment, rows),
-        stats=statistics(counted), include_invalid=include_invalid,
-    )
+    return Summary(rows=rows, totals=totals(counted), indicators=indicators, issues=issue_rows(assignment),
+                   missing=missing_rows(assignment, rows), stats=statistics(counted),
+                   include_invalid=include_invalid)
 
 
-def unit_row(u: UnitStatus, include_invalid: bool = False) -> UnitRow:
+def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[Indicator] | None = None) -> UnitRow:
     r = u.result
     row = UnitRow(u.unit.code, u.unit.name, u.state)
     if r is None:
@@ -197,11 +200,11 @@ def unit_row(u: UnitStatus, include_invalid: bool = False) -> UnitRow:
         return row
     row.name = u.unit.name or r.record.name or ""
     row.counted = u.state in (RETURNED, WARNINGS) or (include_invalid and u.state == ERRORS)
-    fill_figures(row, r.record)
+    fill_figures(row, r.record, r.record.indicators if indicators is None else indicators)
     return row
 
 
-def fill_figures(row: UnitRow, record: Record) -> None:
+def fill_figures(row: UnitRow, record: Record, indicators: Sequence[Indicator]) -> None:
     spec = spec_of(record)
     values = computed_values(record, spec)
     fund = f"fund.{spec.scored_fund_row if spec else 'total'}"
@@ -212,7 +215,7 @@ def fill_figures(row: UnitRow, record: Record) -> None:
         row.rate = execution_rate(row.budget, row.spent, row.transfer)
     row.fund_score = _dec(values.get(f"{fund}.score"))
     for level1, attr in LEVELS.items():
-        setattr(row, attr, level_score(record.indicators, level1))
+        setattr(row, attr, level_score(indicators, level1))
     row.total = _dec(values.get("total.score"))
     g = values.get("total.grade")
     row.grade = str(g) if g else (grade(row.total, spec.rules.grades) if spec and row.total is not None else None)
@@ -250,14 +253,11 @@ def mean(values: Iterable[Decimal | None]) -> Decimal | None:
 
 # ---------------------------------------------------------------------------------- the details
 
-def indicator_rows(u: UnitStatus, row: UnitRow) -> list[IndicatorRow]:
-    record = u.result.record if u.result else None
-    if record is None:
-        return []
+def indicator_rows(row: UnitRow, indicators: Sequence[Indicator]) -> list[IndicatorRow]:
     return [IndicatorRow(row.code, row.name, row.state, row.counted_text, i.index, i.level1, i.level2, i.level3,
                          i.content, i.nature, i.target, i.measure, i.actual, _dec(i.weight), _dec(i.score),
                          i.reason, i.improvement, row.file)
-            for i in record.indicators if _is_indicator(i)]
+            for i in indicators if _is_indicator(i)]
 
 
 def _is_indicator(i: Indicator) -> bool:
@@ -342,6 +342,16 @@ def score_counts(rows: Sequence[UnitRow]) -> list[tuple[str, int]]:
 
 
 # ------------------------------------------------------------------------------------ tables
+
+OPTIONAL_INDICATOR = frozenset({"content", "nature", "measure", "reason", "improvement"})
+
+
+def used_columns(columns: Sequence[Column], rows: Sequence[Any],
+                 optional: frozenset[str] = OPTIONAL_INDICATOR) -> list[Column]:
+    """Drop optional columns no row fills: a layout without 指标性质 / 度量单位 gets no empty columns for them."""
+    return [c for c in columns
+            if c.attr not in optional or any(getattr(r, c.attr) not in (None, "") for r in rows)]
+
 
 def table(rows: Iterable[Any], columns: Sequence[Column]) -> list[list[Any]]:
     return [[getattr(r, c.attr) for c in columns] for r in rows]

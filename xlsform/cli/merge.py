@@ -29,8 +29,7 @@ def unit_options(required: bool) -> Decorator:
                          help="与 --roster 一起使用：表样规格（内置名称或 .toml 文件）。")(f)
         f = click.option("--roster", "roster_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                          help="单位名册（CSV 或 XLSX），没有 manifest.json 时代替它。")(f)
-        return click.option("--manifest", "manifest_path",
-                            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        return click.option("--manifest", "manifest_path", type=click.Path(exists=True, path_type=Path),
                             help="下发时生成的 manifest.json：应报送的单位名单" + ("。" if not required else
                                  "（或用 --roster 给出名册）。"))(f)
     return wrap

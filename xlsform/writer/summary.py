@@ -33,6 +33,7 @@ from xlsform.merge import (
     plain,
     table,
     totals_cells,
+    used_columns,
 )
 from xlsform.status import STATES
 
@@ -79,7 +80,8 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
     wb.set_properties({"title": "绩效自评汇总表", "comments": "xlsform merge", "created": created or datetime.now()})
     fmts = _Formats(wb)
     _summary_sheet(wb, fmts, summary)
-    _plain_sheet(wb, fmts, "指标明细", INDICATOR_COLUMNS, table(summary.indicators, INDICATOR_COLUMNS),
+    detail = used_columns(INDICATOR_COLUMNS, summary.indicators)
+    _plain_sheet(wb, fmts, "指标明细", detail, table(summary.indicators, detail),
                  frozen_cols=2, excluded=[r.counted_text == "否" for r in summary.indicators])
     _plain_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, table(summary.issues, ISSUE_COLUMNS), frozen_cols=2)
     _plain_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), frozen_cols=2)
@@ -134,21 +136,34 @@ def _print_setup(ws: Any, name: str) -> None:
 
 def _write_rows(ws: Any, fmts: _Formats, columns: Sequence[Column], rows: list[list[Any]], *,
                 excluded: Sequence[bool] = ()) -> None:
+    plans = {v: _row_plan(fmts, columns, v) for v in ("", "excluded")}
     for i, values in enumerate(rows):
-        variant = "excluded" if i < len(excluded) and excluded[i] else ""
-        _write_row(ws, fmts, columns, i + 1, values, variant)
+        plan = plans["excluded" if i < len(excluded) and excluded[i] else ""]
+        _write_cells(ws, plan, i + 1, values)
 
 
 def _write_row(ws: Any, fmts: _Formats, columns: Sequence[Column], r: int, values: Sequence[Any],
                variant: str) -> None:
-    for c, (col, value) in enumerate(zip(columns, values, strict=True)):
-        fmt = fmts.get(col.kind, variant)
+    _write_cells(ws, _row_plan(fmts, columns, variant), r, values)
+
+
+Plan = list[tuple[Any, Any, bool]]   # per column: its format, the text format, whether numbers are written
+
+
+def _row_plan(fmts: _Formats, columns: Sequence[Column], variant: str) -> Plan:
+    return [(fmts.get(c.kind, variant), fmts.get("text", variant), c.kind != "text") for c in columns]
+
+
+def _write_cells(ws: Any, plan: Plan, r: int, values: Sequence[Any]) -> None:
+    # The hot loop of the summary (200,000 cells for 1,000 units): formats are looked up once per sheet.
+    for c, value in enumerate(values):
+        fmt, text_fmt, numeric = plan[c]
         if value is None or value == "":
             ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool) and col.kind != "text":
+        elif numeric and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             ws.write_number(r, c, float(value), fmt)
         else:
-            ws.write_string(r, c, str(value), fmts.get("text", variant))
+            ws.write_string(r, c, str(value), text_fmt)
 
 
 def _width(col: Column, sample: Iterable[Any]) -> float:
@@ -239,7 +254,8 @@ def write_jsonl(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequenc
 
 
 def summary_tables(s: Summary) -> Mapping[str, tuple[Sequence[Column], list[list[Any]]]]:
-    """The tables written as CSV / JSON Lines beside the workbook, by file-name suffix."""
+    """The tables written as CSV / JSON Lines beside the workbook, by file-name suffix; every column is kept
+    so that scripts reading them see the same columns whatever the layout."""
     return {"汇总表": (SUMMARY_COLUMNS, table(s.rows, SUMMARY_COLUMNS)),
             "指标明细": (INDICATOR_COLUMNS, table(s.indicators, INDICATOR_COLUMNS))}
 
