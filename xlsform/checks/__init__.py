@@ -20,7 +20,7 @@ def run_all(ctx: CheckContext) -> list[Finding]:
     for family in FAMILIES:
         try:
             out.extend(family(ctx))
-        except Exception as e:  # a bug; the file still gets the other families findings
+        except Exception as e:  # a bug: the file still gets the other families' findings
             out.append(make("XF901", file=ctx.file, value=f"{family.__module__}: {type(e).__name__}: {e}"[:300]))
     return out
 
