@@ -156,17 +156,22 @@ class _FormWriter:
             fmt = self.fmt.cell(lab.style, mark=self.marks.get((lab.row, lab.col)))
             self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt)
             _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), f"label {lab.text[:10]}")
+        # Hidden indicator rows get no cells at all: an unformatted cell is locked under protection, and the
+        # rows cannot be unhidden on a protected sheet. This is a third of a short form's cells.
+        hidden = self.plan.hidden_rows
         for place in self.layout.places.values():
+            if place.row in hidden and not self.values.get(place.key):
+                continue
             fmt = self._place_format(place)
             self._span(ws, place.row, place.col, place.last_row, place.last_col, fmt)
             self._value(ws, place, fmt)
         for r, c, style in static.blanks:
-            ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
+            if r not in hidden:
+                ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
         for c in range(self.layout.last_col + 1):
             ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10))
         for r in range(self.layout.last_row + 1):
-            hidden = r in self.plan.hidden_rows
-            ws.set_row(r, self.layout.row_heights.get(r), None, {"hidden": True} if hidden else None)
+            ws.set_row(r, self.layout.row_heights.get(r), None, {"hidden": True} if r in hidden else None)
 
     @staticmethod
     def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Any) -> None:
