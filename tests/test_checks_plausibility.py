@@ -113,3 +113,16 @@ def test_target_missed_without_a_reason() -> None:
 
 def test_zhuzhou_has_no_reason_column_so_no_reason_finding() -> None:
     assert _only("XF508", findings(seed_with("001", ind__2__score=25.0), plausibility.check)) == []
+
+
+def test_project_form_with_nature_and_unit_columns() -> None:
+    # the national project form: 指标性质 and 度量单位 in their own columns, bare numbers in target and actual
+    r = seed_with("000", ind__2__nature="≥", ind__2__target="95", ind__2__measure="%", ind__2__actual="90",
+                  ind__4__nature="≤", ind__4__target="300", ind__4__measure="元", ind__4__actual="280",
+                  ind__4__score=8.0)
+    r.spec_id = "project"
+    for key in ("fund.total.budget", "fund.total.spent", "fund.total.transfer", "fund.fiscal.transfer"):
+        r.values.pop(key)
+    fs = findings(r, plausibility.check)
+    assert [(f.code, f.cell) for f in fs if f.code in ("XF501", "XF502", "XF508")] == [
+        ("XF502", "J15"), ("XF508", "K15"), ("XF501", "J17"), ("XF508", "K17")]

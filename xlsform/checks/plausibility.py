@@ -136,10 +136,9 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
 # ------------------------------------------------------------------------- score against the target
 
 def _measure(ctx: CheckContext, ind: Indicator) -> Measure | None:
-    t = parse_target(ind.target, ind.nature)
-    if t is not None and ind.measure:
-        t = Measure(t.nature, t.value, _unit(ind.measure))
-    return t
+    # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside them):
+    # the unit read from the target text is then "" and the actual's lone figure is taken.
+    return parse_target(ind.target, ind.nature)
 
 
 def _copies(ind: Indicator) -> str | None:
