@@ -25,8 +25,8 @@ def load_manifest(path: Path | None) -> Any:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--manifest", "manifest_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="下发时生成的 manifest.json：逐格核对预填内容与单位编码。")
+@click.option("--manifest", "manifest_path", type=click.Path(exists=True, path_type=Path),
+              help="下发时生成的 manifest.json（或其所在目录）：逐格核对预填内容与单位编码。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每个文件一个对象），供程序使用。")
 @click.option("--annotate", type=click.Path(file_okay=False, path_type=Path),
               help="为每份可读的报表写一份批注副本（<原名>_校验.xlsx）到此目录，可退回单位修改。")
