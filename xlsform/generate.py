@@ -111,7 +111,7 @@ def _write_all(batch: Batch, work: list[tuple[Unit, str]], jobs: int,
 
 def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, str]:
     """Write some units' workbooks; returns file name -> SHA-256. Runs in a worker process."""
-    layout = Layout(batch.spec)
+    layout = _layout(batch.spec)
     meta = {"generated_at": batch.generated_at}
     digests: dict[str, str] = {}
     for unit, name in chunk:
@@ -120,6 +120,19 @@ def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, s
             fh.write(data)
         digests[name] = hashlib.sha256(data).hexdigest()
     return digests
+
+
+_LAST_LAYOUT: list[tuple[Spec, Layout]] = []
+
+
+def _layout(spec: Spec) -> Layout:
+    """One Layout per spec and process: the writer caches its layout-only work on the Layout object, and
+    each chunk arrives in a worker as a fresh (unpickled) but equal Spec."""
+    if _LAST_LAYOUT and _LAST_LAYOUT[0][0] == spec:
+        return _LAST_LAYOUT[0][1]
+    layout = Layout(spec)
+    _LAST_LAYOUT[:] = [(spec, layout)]
+    return layout
 
 
 def _batch_year(units: Sequence[Unit]) -> int | None:
