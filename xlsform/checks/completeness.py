@@ -12,12 +12,12 @@ from xlsform.records import Indicator
 
 # Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
 # copied from the notes ("请填写…"). Compiled once: a batch runs these on every text cell of every return.
-_PLACEHOLDERS = (
-    re.compile(r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$"),
-    re.compile(r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$"),
-    re.compile(r"[xX×]{3,}|某某|○○"),
-    re.compile(r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$"),
-)
+_PLACEHOLDER = re.compile("|".join((
+    r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$",          # "指标2:"
+    r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$",                          # "……", "..."
+    r"[xX×]{3,}|某某|○○",                                                       # "XXX单位"
+    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$",   # instructions
+)))
 _TEXT_TYPES = ("text", "longtext", "choice")
 
 
@@ -29,7 +29,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def is_placeholder(text: str) -> bool:
-    return any(p.search(text) for p in _PLACEHOLDERS)
+    return _PLACEHOLDER.search(text) is not None
 
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
-from xlsform.layout import LISTS_SHEET, META_SHEET
+from xlsform.layout import LISTS_SHEET, META_SHEET, Layout
 from xlsform.scoring import to_decimal
 from xlsform.writer.form import FINDINGS_SHEET
 
@@ -108,18 +108,29 @@ def _links(wb: Any) -> Iterable[str]:
 
 # ------------------------------------------------------------------------------------ the checks
 
+_FORMULAS: dict[int, tuple[Layout, dict[str, tuple[str, str]]]] = {}
+
+
+def spec_formulas(layout: Layout) -> dict[str, tuple[str, str]]:
+    """Each computed field's formula and its canonical form, built once per layout (not per file)."""
+    hit = _FORMULAS.get(id(layout))
+    if hit is None or hit[0] is not layout:
+        table = {p.key: (f := layout.formula(p.key).lstrip("="), _canon(f)) for p in layout.computed()}
+        hit = _FORMULAS[id(layout)] = (layout, table)
+    return hit[1]
+
+
 def _formulas(ctx: CheckContext) -> Iterator[Finding]:
-    for place in ctx.layout.computed():
-        sheet, cell = ctx.where(place.key)
+    for key, (want, canon) in spec_formulas(ctx.layout).items():
+        sheet, cell = ctx.where(key)
         if cell is None:
             continue
         if _form_sheet(ctx.workbook, sheet or ctx.spec.sheet) is None:
             return  # no form sheet to compare with: the reader has said why
         found, shown = _formula_of(ctx.workbook, sheet or ctx.spec.sheet, cell)
-        want = ctx.layout.formula(place.key).lstrip("=")
-        if found is None or _canon(found) != _canon(want):
+        if found is None or _canon(found) != canon:
             now = f"={found}" if found else (shown if shown not in (None, "") else "（空）")
-            yield ctx.finding("XF153", place.key, value=now, expected=f"={want}")
+            yield ctx.finding("XF153", key, value=now, expected=f"={want}")
 
 
 def _canon(formula: str) -> str:
