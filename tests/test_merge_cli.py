@@ -169,3 +169,21 @@ def test_commands_are_documented() -> None:
     for command in ("merge", "status"):
         res = run(command, "--help")
         assert res.exit_code == 0 and "Example:" in res.output
+
+
+def test_status_with_a_roster_in_place_of_the_manifest(round_: Round) -> None:
+    roster = round_.root / "名册" / "roster.csv"
+    roster.parent.mkdir()
+    roster.write_text("code,name,year,fund.total.budget\n430112001,长沙市望城区接待服务中心,2020,307\n"
+                      "430112777,新增单位,2020,10\n", encoding="utf-8-sig")
+    res = run("status", round_.returns, "--roster", roster, "--spec", "wangcheng")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert "\t仅有警告\t" in lines[0] and lines[1] == "430112777\t新增单位\t未报送"
+    assert "不属于名单中任何单位的文件（2 个）：" in lines         # 002 and 004 are not on this roster
+    assert len(read_ledger(roster.parent / LEDGER_NAME)) == 3
+
+
+def test_manifest_and_roster_together_are_refused(round_: Round) -> None:
+    res = run("status", round_.returns, "--manifest", round_.manifest, "--roster", round_.manifest)
+    assert res.exit_code == 2 and "只能给出一个" in res.output

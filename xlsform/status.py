@@ -153,8 +153,8 @@ class _Matcher:
 
 
 def _pick(unit: RosterUnit, results: list[FileResult], modified: ModifiedFn) -> UnitStatus:
-    if not results:
-        return UnitStatus(unit)
+    if len(results) < 2:   # the content time is only opened when there is a choice to make
+        return UnitStatus(unit, results[0] if results else None)
     ordered = sorted(results, key=lambda r: _newness(r, modified), reverse=True)
     return UnitStatus(unit, ordered[0], ordered[1:])
 
