@@ -282,3 +282,13 @@ def test_write_form_to_a_stream_and_a_path_agree(tmp_path: Path) -> None:
     write_form(tmp_path / "f.xlsx", layout, {"code": "1"}, password="p", meta=CREATED)
     assert buf.getvalue() == (tmp_path / "f.xlsx").read_bytes()
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_rows_grow_to_show_prefilled_text(tmp_path: Path) -> None:
+    long_content = "以接待为桥梁全面展现望城经济发展变化，通过多种宣传方式和媒介，向来宾推介望城经济社会发展成果。" * 2
+    values = {"ind.1.level1": "产出指标", "ind.1.content": long_content, "ind.2.level1": "产出指标",
+              "ind.2.content": "短"}
+    path = tmp_path / "g.xlsx"
+    write_form(path, Layout(load_spec("wangcheng")), values)
+    rows = open_wb(path).worksheets[0].row_dimensions
+    assert rows[12].height > 100 and rows[13].height == 36   # the spec's row height stays for short text

@@ -171,7 +171,19 @@ class _FormWriter:
         for c in range(self.layout.last_col + 1):
             ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10))
         for r in range(self.layout.last_row + 1):
-            ws.set_row(r, self.layout.row_heights.get(r), None, {"hidden": True} if r in hidden else None)
+            ws.set_row(r, self._row_height(r), None, {"hidden": True} if r in hidden else None)
+
+    def _row_height(self, row: int) -> float | None:
+        """The spec's height, grown so prefilled text in a one-row field prints whole (no viewer autofits
+        a row whose height is set, and the unit cannot resize rows on the protected sheet)."""
+        static = _static(self.layout)
+        height = max(self.layout.row_heights.get(row) or 0, static.label_heights.get(row, 0)) or None
+        for place in static.text_by_row.get(row, ()):
+            value = self.values.get(place.key)
+            if isinstance(value, str) and value:
+                width = sum(self.spec.columns.get(col_letter(c), 10) for c in range(place.col, place.last_col + 1))
+                height = max(height or 0, text_height(value, width))
+        return height
 
     @staticmethod
     def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Any) -> None:
@@ -351,6 +363,8 @@ class _Static:
     formulas: dict[str, str]
     names: tuple[tuple[str, str], ...]
     by_column: tuple[Place, ...]                      # scalars, then indicator places column by column
+    text_by_row: dict[int, tuple[Place, ...]]         # one-row text fields, for growing rows to fit
+    label_heights: dict[int, float]                   # the height one-row labels need
 
 
 _STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
@@ -377,7 +391,34 @@ def _build_static(layout: Layout) -> _Static:
     names = tuple((p.name, f"{sheet}!{a1(p.row, p.col, absolute=True)}") for p in layout.places.values())
     scalars = [p for p in layout.places.values() if p.index is None]
     rows = [layout.place(f"ind.{i}.{col}") for col in layout.indicator_columns() for i in range(1, layout.n + 1)]
-    return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows))
+    text_by_row: dict[int, list[Place]] = {}
+    for p in layout.places.values():
+        if p.field.type in ("text", "longtext") and p.row == p.last_row and p.field.role != "computed":
+            text_by_row.setdefault(p.row, []).append(p)
+    label_heights: dict[int, float] = {}
+    for lab in layout.labels:
+        if lab.row == lab.last_row and lab.style not in ("title", "subtitle"):
+            width = sum(layout.spec.columns.get(col_letter(c), 10) for c in range(lab.col, lab.last_col + 1))
+            label_heights[lab.row] = max(label_heights.get(lab.row, 0), text_height(lab.text, width))
+    return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
+                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights)
+
+
+LINE_HEIGHT = 13.5      # points per line of 10 pt 宋体
+MAX_ROW_HEIGHT = 409    # Excel's limit
+
+
+def text_height(text: str, width: float) -> float:
+    """Row height (points) that shows `text` wrapped in a column `width` characters wide.
+
+    A CJK character takes about two '0' widths; a little slack keeps the estimate from cutting a line.
+    """
+    per_line = max(width - 1, 1)
+    lines = 0
+    for part in text.split("\n"):
+        units = sum(1.0 if ord(ch) < 0x2E80 else 1.9 for ch in part)
+        lines += max(1, -(-int(units) // int(per_line)))
+    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
 
 
 _CHECKED_NAMES: set[tuple[tuple[str, str], ...]] = set()
