@@ -276,11 +276,11 @@ def issue_rows(a: Assignment) -> list[IssueRow]:
                              "如应以本文件为准，请删除或移走较新的文件后重新汇总"))
             out += _findings(u.unit.code, u.unit.name, r)
     for r in a.unmatched:
-        code = r.record.code if r.record and r.record.code else ""
-        out.append(_note(code, r.record.name or "" if r.record else "", r,
-                         f"文件不属于名单中的任何单位（单位编码：{code or '无法识别'}），未计入汇总；"
-                         "请核对单位编码或名单"))
-        out += _findings(code, r.record.name or "" if r.record else "", r)
+        code = (r.record.code if r.record else None) or ""
+        name = (r.record.name if r.record else None) or ""
+        out.append(_note(code, name, r, f"文件不属于名单中的任何单位（单位编码：{code or '无法识别'}），未计入汇总；"
+                                        "请核对单位编码或名单"))
+        out += _findings(code, name, r)
     return out
 
 

@@ -129,7 +129,9 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
     有错误的单位列出但不计入合计，除非给出 --include-invalid。
 
-    不给 --manifest / --roster 时，以报送表中出现的单位为准。输出文件已存在时不会覆盖，除非给出 --force。
+    不给 --manifest / --roster 时，以报送表中出现的单位为准；给出时，看到的文件记入其旁的 ledger.jsonl。
+
+    输出文件已存在时不会覆盖，除非给出 --force。
 
     Example:
 
