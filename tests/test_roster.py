@@ -172,3 +172,9 @@ def test_unreadable_inputs(tmp_path: Path, spec: Spec) -> None:
         load_roster(tmp_path / "bad.xlsx", spec)
     with pytest.raises(RosterError, match="没有任何单位"):
         load(tmp_path, spec, "code,name\n")
+
+
+def test_a_row_with_more_values_than_columns_is_refused(tmp_path: Path, spec: Spec) -> None:
+    found = problems(tmp_path, spec, "code,name,goal.target\nA1,甲,一、加强建设,二、严格管理\n")
+    assert found == ["roster.csv 第 2 行：本行比列名多出 1 个值（“二、严格管理”）；"
+                     "文字中含逗号时请用英文双引号把整段文字括起来"]

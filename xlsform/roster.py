@@ -239,7 +239,9 @@ def _units(table: Table, spec: Spec, year: int | None, problems: _Problems) -> l
     units: list[Unit] = []
     seen: dict[str, int] = {}
     for row_no, row in table.rows:
-        values = _row_values(table.name, row_no, row, mapping, fields, problems)
+        values = _row_values(table, row_no, row, mapping, fields, problems)
+        if values is None:
+            continue
         _apply_defaults(values, fields, year)
         code, name = values.get("code"), values.get("name")
         for key in REQUIRED:
@@ -253,13 +255,19 @@ def _units(table: Table, spec: Spec, year: int | None, problems: _Problems) -> l
     return units
 
 
-def _row_values(table: str, row_no: int, row: Sequence[Any], mapping: dict[int, str],
-                fields: dict[str, Field], problems: _Problems) -> dict[str, Any]:
+def _row_values(table: Table, row_no: int, row: Sequence[Any], mapping: dict[int, str],
+                fields: dict[str, Field], problems: _Problems) -> dict[str, Any] | None:
+    extra = [c for c in row[len(table.header):] if _cell_text(c)]
+    if extra:
+        # Usually an unquoted comma inside a text: every later column of this row would be shifted.
+        problems.add(table.name, row_no, None, f"本行比列名多出 {len(extra)} 个值（“{_short(_cell_text(extra[0]))}”）；"
+                     "文字中含逗号时请用英文双引号把整段文字括起来")
+        return None
     values: dict[str, Any] = {}
     for i, key in mapping.items():
         value, problem = parse_value(row[i] if i < len(row) else None, fields[key])
         if problem:
-            problems.add(table, row_no, key, problem)
+            problems.add(table.name, row_no, key, problem)
         elif value is not None:
             values[key] = value
     return values
@@ -286,7 +294,9 @@ def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Prob
     by_code = {u.code: u for u in units if u.code}
     counts: dict[str, int] = {}
     for row_no, row in table.rows:
-        values = _row_values(table.name, row_no, row, mapping, {INDICATOR_CODE: code_field, **fields}, problems)
+        values = _row_values(table, row_no, row, mapping, {INDICATOR_CODE: code_field, **fields}, problems)
+        if values is None:
+            continue
         code = values.pop(INDICATOR_CODE, None)
         unit = by_code.get(str(code)) if code is not None else None
         if unit is None:

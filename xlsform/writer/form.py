@@ -313,7 +313,7 @@ class _FormWriter:
 
     def _meta(self, password: str, extra: dict[str, str]) -> None:
         created = extra.get("generated_at")
-        rows = metadata(self.layout, self.values) | extra
+        rows = metadata(self.layout, self.values) | {str(k): str(v) for k, v in extra.items()}
         ws = self.wb.add_worksheet(META_SHEET)
         for r, (key, value) in enumerate(rows.items()):
             _ok(ws.write_string(r, 0, key), f"meta {key}")
