@@ -178,3 +178,11 @@ def test_a_row_with_more_values_than_columns_is_refused(tmp_path: Path, spec: Sp
     found = problems(tmp_path, spec, "code,name,goal.target\nA1,甲,一、加强建设,二、严格管理\n")
     assert found == ["roster.csv 第 2 行：本行比列名多出 1 个值（“二、严格管理”）；"
                      "文字中含逗号时请用英文双引号把整段文字括起来"]
+
+
+def test_a_row_without_weight_leaves_room_for_the_unit(tmp_path: Path, spec: Spec) -> None:
+    rows = "A1,产出指标,数量指标,x,1,50\nA1,产出指标,质量指标,y,1,\n"
+    (unit,) = load(tmp_path, spec, "code,name\nA1,甲\n", IND_HEADER + rows)
+    assert "ind.2.weight" not in unit.values and unit.values["ind.2.level3"] == "y"
+    found = problems(tmp_path, spec, "code,name\nA1,甲\n", IND_HEADER + rows.replace(",50", ",95"))
+    assert found == ["indicators.csv 「weight」列：单位“A1”的分值合计为 105（预算执行率 10 + 各指标），应为 100"]

@@ -310,7 +310,7 @@ def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Prob
         unit.values.update({f"ind.{index}.{k}": v for k, v in values.items()})
     for unit in units:
         if counts.get(unit.code):
-            _check_weights(table.name, unit, spec, problems)
+            _check_weights(table.name, unit, spec, min(counts[unit.code], spec.indicator_rows), problems)
 
 
 def _check_tree(table: str, row_no: int, values: dict[str, Any], spec: Spec, problems: _Problems) -> None:
@@ -324,12 +324,14 @@ def _check_tree(table: str, row_no: int, values: dict[str, Any], spec: Spec, pro
         problems.add(table, row_no, "nature", f"“{nature}”不是指标性质；应为 {'、'.join(NATURES)}")
 
 
-def _check_weights(table: str, unit: Unit, spec: Spec, problems: _Problems) -> None:
-    """With prefilled indicators the unit cannot change any weight, so they must already sum to 100."""
+def _check_weights(table: str, unit: Unit, spec: Spec, count: int, problems: _Problems) -> None:
+    """Prefilled weights are locked, so with every row's weight given they must make 100 with the fund
+    weight; a row left without a weight is the unit's to fill, so then they must not exceed 100."""
     fund = unit.values.get(f"fund.{spec.scored_fund_row}.weight") or 0
-    items = [v for k, v in unit.values.items() if k.startswith("ind.") and k.endswith(".weight")]
+    items = [unit.values[f"ind.{i}.weight"] for i in range(1, count + 1) if f"ind.{i}.weight" in unit.values]
     total = round2(Decimal(repr(float(fund))) + sum((Decimal(repr(float(w))) for w in items), Decimal(0)))
-    if total != 100:
+    complete = len(items) == count and f"fund.{spec.scored_fund_row}.weight" in unit.values
+    if total > 100 or (complete and total != 100):
         shown = f"{total.normalize():f}"
         problems.add(table, None, "weight",
                      f"单位“{unit.code}”的分值合计为 {shown}（预算执行率 {_fmt(float(fund))} + 各指标），应为 100")
