@@ -191,39 +191,62 @@ def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: Reader) -> str | None:
 
 @dataclass
 class _Locations:
+    """Where each field of a layout sits in a file, given its defined names."""
+
+    fields: list[tuple[Place, int, int, bool, str]] = field(default_factory=list)  # place, row, col, computed, ref
     moved: list[tuple[Place, tuple[int, int]]] = field(default_factory=list)
     broken: list[Place] = field(default_factory=list)
+    fund_labels: dict[str, str] = field(default_factory=dict)
 
 
 def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) -> Record:
     spec = layout.spec
     rec = Record(spec_id=spec.id, spec_version=_meta(raw).get("spec_version", spec.version),
-                 fund_labels={row: spec.fund_row_label(row) for row in spec.fund_rows()},
                  source=result.file, sha256=result.sha256)
-    locs = _Locations()
-    for key, place in layout.places.items():
-        row, col = _locate(raw, sheet.name, place, locs)
-        cell = sheet.cell(row, col)
-        ref = a1(row, col)
-        if place.field.role == "computed":
-            rec.cached[key] = _cached(cell, place)
-            rec.cells[key] = f"{sheet.name}!{ref}"
-            continue
-        value = _field_value(cell, place, ref, sheet.name, result)
-        if value is not None:
-            rec.values[key] = value
-            rec.cells[key] = f"{sheet.name}!{ref}"
+    locs = _locations(layout, sheet.name, raw.names_items or tuple(raw.names.items()))
+    rec.fund_labels = dict(locs.fund_labels)
+    cells = sheet.cells
+    for place, row, col, computed, ref in locs.fields:
+        cell = cells.get((row, col))
+        if computed:
+            rec.cached[place.key] = _cached(cell, place)
+            rec.cells[place.key] = ref
+        elif cell is not None and cell.value is not None:
+            value = _field_value(cell, place, ref, result)
+            if value is not None:
+                rec.values[place.key] = value
+                rec.cells[place.key] = ref
     rec.values.update(_recomputed(layout, rec.values))
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
     return rec
 
 
-def _locate(raw: RawWorkbook, sheet: str, place: Place, locs: _Locations) -> tuple[int, int]:
+_LOCATIONS: dict[tuple[int, str, int], tuple[Layout, tuple[tuple[str, str], ...], _Locations]] = {}
+
+
+def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -> _Locations:
+    """Each field's cell: worked out once per layout and workbook.xml, as every return of a round shares them."""
+    key = (id(layout), sheet, id(names))
+    hit = _LOCATIONS.get(key)
+    if hit is not None and hit[0] is layout and hit[1] is names:
+        return hit[2]
+    if len(_LOCATIONS) > 64:
+        _LOCATIONS.clear()
+    by_name = dict(names)
+    spec = layout.spec
+    locs = _Locations(fund_labels={row: spec.fund_row_label(row) for row in spec.fund_rows()})
+    for place in layout.places.values():
+        row, col = _locate(by_name.get(place.name), sheet, place, locs)
+        locs.fields.append((place, row, col, place.field.role == "computed", f"{sheet}!{a1(row, col)}"))
+    _LOCATIONS[key] = (layout, names, locs)
+    return locs
+
+
+def _locate(name_text: str | None, sheet: str, place: Place, locs: _Locations) -> tuple[int, int]:
     """The defined name's cell when it points into the form sheet, else the spec's position."""
-    text = raw.names.get(place.name)
-    if text is None:
+    if name_text is None:
         return place.row, place.col
-    target = name_target(text)
+    target = name_target(name_text)
     if target is None or target[0] != sheet:
         locs.broken.append(place)
         return place.row, place.col
@@ -254,13 +277,11 @@ def _recomputed(layout: Layout, values: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------- values
 
-def _field_value(cell: Cell | None, place: Place, ref: str, sheet: str, result: ReadResult) -> Any:
+def _field_value(cell: Cell, place: Place, ref: str, result: ReadResult) -> Any:
     """A field's normalised value; normalisations and unreadable values become findings."""
-    if cell is None or cell.value is None:
-        return None
     value, notes, shown = _normalise(cell, place)
     if notes:
-        result.findings.append(_note_finding(notes, value, shown, place, ref, sheet, result.file))
+        result.findings.append(_note_finding(notes, value, shown, place, ref, result.file))
     return value
 
 
@@ -306,13 +327,14 @@ def _excel_date(serial: float) -> str:
     return (date(1899, 12, 30) + timedelta(days=int(serial))).isoformat()
 
 
-def _note_finding(notes: list[normalize.Note], value: Any, shown: str, place: Place, ref: str, sheet: str,
+def _note_finding(notes: list[normalize.Note], value: Any, shown: str, place: Place, ref: str,
                   file: str) -> Finding:
     """One finding per cell: the error if any, else the most significant normalisation, all details joined."""
     errors = [n for n in notes if n.error]
     lead = errors[0] if errors else next((n for n in notes if n.code == normalize.YUAN), notes[0])
     detail = lead.detail if errors else "；".join(n.detail for n in notes)
-    return make(lead.code, file=file, sheet=sheet, cell=ref, field=place.field.label, key=place.key,
+    sheet, _, cell = ref.rpartition("!")
+    return make(lead.code, file=file, sheet=sheet, cell=cell, field=place.field.label, key=place.key,
                 value=shown, expected=None if errors else value, detail=detail)
 
 

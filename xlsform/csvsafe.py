@@ -1,0 +1,44 @@
+"""CSV that is safe to open in Excel or WPS: cells that would start a formula are written as text.
+
+A return is untrusted: a unit name or reason typed as "=HYPERLINK(...)" or "+cmd|..." must not become a live
+formula in the office's spreadsheet when a CSV export is opened (CSV injection, OWASP). Such text gets a
+leading apostrophe, which Excel and WPS show as text and do not display. Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import IO, Any
+
+# "-" and "+" start formulas too; "\t" and "\r" are how injected payloads hide their leading "=".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def escape_cell(value: Any) -> Any:
+    """A value ready for a CSV cell: formula-like text prefixed with "'", numbers and None unchanged."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value).upper()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)             # 307.0 -> 307, as a person would type it
+    if isinstance(value, int | float | Decimal):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The whole CSV as text, every cell escaped; `\\r\\n` line ends as RFC 4180 and Excel expect."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([escape_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([escape_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def write_csv(fh: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Write CSV as UTF-8 with a byte-order mark, so Excel on Chinese Windows reads it as UTF-8, not GBK."""
+    fh.write(csv_text(header, rows).encode("utf-8-sig"))
