@@ -529,7 +529,7 @@ def _marks(findings: Sequence[Finding], sheet: str) -> dict[tuple[int, int], str
 
 
 FINDINGS_HEADER = ("序号", "级别", "代码", "单元格", "字段", "填报值", "应为", "说明")
-FINDINGS_WIDTHS = (6, 8, 9, 10, 24, 24, 18, 80)
+FINDINGS_WIDTHS = (6, 8, 9, 10, 22, 20, 14, 60)
 
 
 def _findings_sheet(wb: Any, fmt: Formats, findings: Sequence[Finding], sheet: str) -> None:
@@ -555,4 +555,9 @@ def _findings_sheet(wb: Any, fmt: Formats, findings: Sequence[Finding], sheet: s
             _ok(ws.write_string(r, 3, f.cell, body), "findings cell")
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(findings), len(FINDINGS_HEADER) - 1)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer(PAGE_FOOTER)
     ws.activate()
