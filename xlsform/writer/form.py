@@ -133,6 +133,8 @@ class _FormWriter:
         self.fmt = Formats(workbook)
         self.sheet_ref = quote_sheet(self.spec.sheet)
         self.marks = _marks(self.findings, self.spec.sheet)
+        # Cached results for the formulas, so viewers that do not recalculate show the true numbers.
+        self.recomputed = layout.recompute(dict(values))
 
     def write(self, password: str, meta: dict[str, str]) -> None:
         ws = self.wb.add_worksheet(self.spec.sheet)
@@ -203,7 +205,7 @@ class _FormWriter:
     def _value(self, ws: Any, place: Place, fmt: Any) -> None:
         r, c, key = place.row, place.col, place.key
         if place.field.role == "computed":
-            cached = _cached(self._recomputed.get(key))
+            cached = _cached(self.recomputed.get(key))
             _ok(ws.write_formula(r, c, _static(self.layout).formulas[key], fmt, cached), f"formula {key}")
             return
         value = self.values.get(key)
@@ -216,13 +218,6 @@ class _FormWriter:
             if len(text) > EXCEL_TEXT_LIMIT:
                 raise WriterError(f"「{place.field.label}」的文字超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字")
             _ok(ws.write_string(r, c, text, fmt), f"text {key}")
-
-    @property
-    def _recomputed(self) -> dict[str, Any]:
-        cache = self.__dict__.get("_recomputed_cache")
-        if cache is None:
-            cache = self.__dict__["_recomputed_cache"] = self.layout.recompute(dict(self.values))
-        return cache
 
     # ------------------------------------------------------------------------------ validation
 
@@ -313,7 +308,8 @@ class _FormWriter:
 
     def _meta(self, password: str, extra: dict[str, str]) -> None:
         created = extra.get("generated_at")
-        rows = metadata(self.layout, self.values) | {str(k): str(v) for k, v in extra.items()}
+        rows = metadata(self.layout, self.values)
+        rows |= {str(k): str(v) for k, v in extra.items() if k not in rows}   # extras never change the identity
         ws = self.wb.add_worksheet(META_SHEET)
         for r, (key, value) in enumerate(rows.items()):
             _ok(ws.write_string(r, 0, key), f"meta {key}")
