@@ -47,3 +47,8 @@ def test_placeholders(text: str) -> None:
 @pytest.mark.parametrize("text", ["已完成2个节目", "指标2个", "95%及以上", "1本书 1次会议", "公务接待"])
 def test_real_text_is_not_a_placeholder(text: str) -> None:
     assert not is_placeholder(text)
+
+
+def test_header_text_typed_into_a_cell_is_a_placeholder() -> None:
+    fs = findings(seed_with("004", ind__1__reason="未完成原因", ind__2__improvement="改进 措施"), completeness.check)
+    assert codes(fs) == [("XF303", "J12"), ("XF303", "K13")]

@@ -9,6 +9,7 @@ from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
 from xlsform.records import Indicator
+from xlsform.spec import Spec
 
 # Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
 # copied from the notes ("请填写…"). Compiled once: a batch runs these on every text cell of every return.
@@ -63,9 +64,24 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 
 
 def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
+    headers = _header_texts(ctx.spec)
     for key, value in ctx.record.values.items():
         place = ctx.layout.places.get(key)
         if place is None or place.field.type not in _TEXT_TYPES or not isinstance(value, str):
             continue
-        if is_placeholder(value):
+        if is_placeholder(value) or _SPACES.sub("", value) in headers:
             yield ctx.finding("XF303", key, value=value)
+
+
+_SPACES = re.compile(r"\s+")
+_HEADERS: dict[int, tuple[Spec, frozenset[str]]] = {}
+
+
+def _header_texts(spec: Spec) -> frozenset[str]:
+    """The form's own printed labels ("未完成原因", "目标值"): typed into a cell they are instruction text."""
+    hit = _HEADERS.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        texts = [lab.text for b in spec.blocks for lab in b.labels]
+        texts += [f.label for b in spec.blocks for f in (*b.fields, *b.row)]
+        hit = _HEADERS[id(spec)] = (spec, frozenset(_SPACES.sub("", t) for t in texts if len(t) >= 2))
+    return hit[1]
