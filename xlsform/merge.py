@@ -26,7 +26,6 @@ from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, Unit
 
 LEVELS = {"产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
-CSV_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
 RATE_BANDS = (("60%以下", Decimal("0.6")), ("60%–80%", Decimal("0.8")), ("80%–90%", Decimal("0.9")),
               ("90%–100%", None), ("100%以上", None))
 SCORE_BANDS = (("60分以下", 60), ("60–70分", 70), ("70–80分", 80), ("80–90分", 90), ("90分及以上", None))
@@ -362,13 +361,6 @@ def totals_cells(t: Totals) -> dict[str, Any]:
     return {"code": "合计", "name": f"{t.units} 个单位（得分为平均分）", "budget": t.budget, "spent": t.spent,
             "transfer": t.transfer, "rate": t.rate, "fund_score": t.fund_score, "output": t.output,
             "benefit": t.benefit, "satisfaction": t.satisfaction, "total": t.total}
-
-
-def csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(CSV_UNSAFE):
-        return "'" + value
-    return value
 
 
 def plain(value: Any, kind: str) -> Any:

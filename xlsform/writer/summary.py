@@ -10,8 +10,6 @@ units there are); the cost is xlsxwriter's, about 5–9 µs a cell: 1,000 units 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 from collections import Counter
@@ -23,6 +21,7 @@ from typing import IO, Any
 
 import xlsxwriter
 
+from xlsform import csvsafe
 from xlsform.merge import (
     INDICATOR_COLUMNS,
     ISSUE_COLUMNS,
@@ -30,7 +29,6 @@ from xlsform.merge import (
     SUMMARY_COLUMNS,
     Column,
     Summary,
-    csv_safe,
     plain,
     table,
     totals_cells,
@@ -234,22 +232,16 @@ def _chart(wb: Any, kind: str, title: str, first: int, last: int) -> Any:
 # ------------------------------------------------------------------------- CSV and JSON Lines
 
 def write_csv(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
-    """UTF-8 with BOM so Excel shows Chinese; text a spreadsheet would run as a formula gets a leading '."""
-    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-    out = csv.writer(text)
-    out.writerow([c.header for c in columns])
-    for row in rows:
-        out.writerow([_csv_cell(v, c.kind) for c, v in zip(columns, row, strict=True)])
-    text.flush()
-    text.detach()
+    """UTF-8 with BOM so Excel shows Chinese; text a spreadsheet would run as a formula gets a leading '
+    (csvsafe); numbers stay numbers, so a negative rate is not mistaken for a formula."""
+    csvsafe.write_csv(fh, [c.header for c in columns],
+                      ([_csv_cell(v, c.kind) for c, v in zip(columns, row, strict=True)] for row in rows))
 
 
 def _csv_cell(value: Any, kind: str) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.quantize(Decimal("0.000001")), "f") if kind == "percent" else format(value, "f")
-    return csv_safe(value) if isinstance(value, str) else value
+    if isinstance(value, Decimal) and kind == "percent":
+        return value.quantize(Decimal("0.000001"))
+    return value
 
 
 def write_jsonl(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
