@@ -10,6 +10,7 @@ separators, surrounding and zero-width spaces, "4753.66万元", "95%" vs "0.95" 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -62,9 +63,9 @@ def parse_number(text: str, ftype: str = "number") -> tuple[Number | None, list[
     """
     notes: list[Note] = []
     s = _clean(text, notes)
-    if s in _PLACEHOLDERS or not s:
-        if s:
-            notes.append(Note(PLACEHOLDER, f"“{s}”按未填写读取"))
+    if s in _PLACEHOLDERS:
+        return None, [Note(PLACEHOLDER, f"“{s}”按未填写读取")]
+    if not s:
         return None, notes
     bare, scale = _strip_units(s, ftype, notes)
     if bare is None:
@@ -145,6 +146,8 @@ def _plain_number(s: str, notes: list[Note]) -> float | None:
     if not _NUMBER.match(s):
         return None
     value = float(s)
+    if not math.isfinite(value):      # "1e999"
+        return None
     return -value if negative else value
 
 

@@ -481,13 +481,13 @@ def _defined_names(root: ET.Element, ns: str) -> dict[str, str]:
 def _shared_strings(root: ET.Element) -> list[str]:
     ns = _ns(root)
     t_tag, r_tag = f"{ns}t", f"{ns}r"
-    out = []
-    for si in root:
-        # Rich text is a list of runs; phonetic guides (<rPh>) are not part of the value.
-        parts = [c.text or "" if c.tag == t_tag else (c.findtext(t_tag) or "")
-                 for c in si if c.tag in (t_tag, r_tag)]
-        out.append(_unescape("".join(parts)))
-    return out
+    return [_unescape(_rich_text(si, t_tag, r_tag)) for si in root]
+
+
+def _rich_text(el: ET.Element, t_tag: str, r_tag: str) -> str:
+    """A string item: plain <t>, or runs <r><t>; phonetic guides (<rPh>) are not part of the value."""
+    return "".join(c.text or "" if c.tag == t_tag else (c.findtext(t_tag) or "")
+                   for c in el if c.tag in (t_tag, r_tag))
 
 
 def _count_validations(root: ET.Element, ns: str) -> int:
@@ -561,7 +561,7 @@ def _cell(c: ET.Element, tags: _Tags, strings: list[str]) -> tuple[Cell | None, 
             if child.get("t") == "shared" and child.get("si") is not None:
                 si = ("master:" if formula else "") + child.get("si", "")
         elif child.tag == tags.inline:
-            v = "".join(x.text or "" for x in child.iter(tags.t))
+            v = _rich_text(child, tags.t, tags.r)
     if v is None and formula is None:
         return None, None
     return Cell(_value(t, v, strings), t, formula), si

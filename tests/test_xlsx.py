@@ -1,0 +1,297 @@
+"""xlsx.py: safe part reading, the two worksheet paths (scan and parser) agreeing, dialects of other writers."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers_read import rezip, workbook_bytes
+from xlsform.xlsx import (
+    Package,
+    Reader,
+    Sheet,
+    XlsxError,
+    name_target,
+    parse_ref,
+    parse_sheet,
+    parse_xml,
+    scan_sheet,
+    scannable,
+    shift_formula,
+)
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _both(data: bytes, strings: list[str] | None = None) -> tuple[Sheet, Sheet]:
+    """The same worksheet through the scanner and through the parser."""
+    shared = strings or []
+    return scan_sheet("S", data, lambda: shared), parse_sheet("S", parse_xml(data), lambda: shared)
+
+
+def _sheet_xml(cells: str, extra: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" '
+            f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"<sheetData>{cells}</sheetData>{extra}</worksheet>").encode()
+
+
+def _assert_same(a: Sheet, b: Sheet) -> None:
+    assert a == b
+    assert a.styles == b.styles
+
+
+# ---------------------------------------------------------------------------------------- refs
+
+def test_refs_and_defined_name_targets() -> None:
+    assert parse_ref("C6") == (5, 2)
+    assert parse_ref("$AA$10") == (9, 26)
+    assert parse_ref("C0x") is None
+    assert name_target("'部门整体自评表'!$C$6:$K$6") == ("部门整体自评表", 5, 2)
+    assert name_target("Sheet1!$B$2") == ("Sheet1", 1, 1)
+    assert name_target("'It''s'!A1") == ("It's", 0, 0)
+    assert name_target("#REF!") is None
+    assert name_target("[1]Sheet1!$A$1") is None
+    assert name_target("42") is None
+
+
+def test_shift_formula_moves_relative_refs_only() -> None:
+    assert shift_formula("IF(N(C5)<=0,\"\",(N(D5)-N(E5))/C5)", 1, 0) == "IF(N(C6)<=0,\"\",(N(D6)-N(E6))/C6)"
+    assert shift_formula("$A$1+A1+$B2+C$3", 2, 1) == "$A$1+B3+$B4+D$3"
+    assert shift_formula('"A1"&LOG10(B2)&xf_ind_01_weight', 1, 0) == '"A1"&LOG10(B3)&xf_ind_01_weight'
+
+
+# ---------------------------------------------------------------------------------- scan vs parse
+
+def test_scan_and_parse_agree_on_a_real_return() -> None:
+    data = workbook_bytes("wangcheng", {"year": 2020, "code": "A", "name": "甲 & <乙>", "goal.achieved": "一\r\n二",
+                                        "ind.1.weight": 20, "ind.1.score": 18.5, "footer.preparer": "_x0041_"})
+    rdr = Reader(data)
+    rdr.workbook()
+    raw = rdr.pkg.read("xl/worksheets/sheet1.xml")
+    assert scannable(raw)
+    a, b = _both(raw, rdr.shared_strings())
+    _assert_same(a, b)
+    assert a.protected and a.validations == b.validations
+    assert len(a.merged) > 5
+
+
+def test_both_paths_read_inline_strings_errors_booleans_and_shared_formulas() -> None:
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>内联 &amp; 文本</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><r><t>富</t></r><r><rPr><b/></rPr><t xml:space="preserve">文本 </t></r>'
+        '<rPh sb="0" eb="1"><t>ふ</t></rPh></is></c>'
+        '<c r="C1" t="e"><v>#DIV/0!</v></c><c r="D1" t="b"><v>1</v></c><c r="E1" s="3"/>'
+        '<c r="F1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>'
+        '<row r="2"><c r="A2"><f t="shared" ref="A2:A4" si="0">B2*2</f><v>2</v></c></row>'
+        '<row r="3"><c r="A3"><f t="shared" si="0"/><v>4</v></c></row>'
+        '<row r="4"><c r="A4" s="2"><f t="shared" si="0"/><v>6</v></c><c r="B4"><v>&#51;</v></c></row>'
+    )
+    data = _sheet_xml(cells, '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'
+                             '<sheetProtection sheet="1" objects="1"/>')
+    assert scannable(data)
+    a, b = _both(data)
+    _assert_same(a, b)
+    assert a.at("A1") == ("内联 & 文本", "inlineStr", None)
+    assert a.at("B1") is not None and a.at("B1").value == "富文本 "
+    assert a.at("C1") == ("#DIV/0!", "e", None)
+    assert a.at("D1") == (True, "b", None)
+    assert a.at("E1") is None and a.styles[(0, 4)] == 3
+    assert a.at("F1") == ("ab", "str", '"a"&"b"')
+    assert a.at("A3") == (4.0, "n", "B3*2")
+    assert a.at("A4") == (6.0, "n", "B4*2")
+    assert a.at("B4") == (3.0, "n", None)
+    assert a.merged == [(0, 0, 0, 1)]
+    assert a.protected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
+    st.floats(min_value=-1e15, max_value=1e15), st.booleans()), min_size=1, max_size=25))
+def test_scan_equals_parse_for_anything_xlsxwriter_writes(values: list[object]) -> None:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False, "nan_inf_to_errors": True})
+    ws = wb.add_worksheet()
+    fmt = wb.add_format({"locked": False})
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            ws.write_string(i // 5, i % 5, v, fmt if i % 2 else None)
+        elif isinstance(v, bool):
+            ws.write_boolean(i // 5, i % 5, v)
+        else:
+            ws.write_number(i // 5, i % 5, float(v))
+    ws.write_formula(10, 0, '=A1&"x"', None, "cached <&>")
+    wb.close()
+    rdr = Reader(buf.getvalue())
+    rdr.workbook()
+    raw = rdr.pkg.read("xl/worksheets/sheet1.xml")
+    assert scannable(raw)
+    a, b = _both(raw, rdr.shared_strings())
+    _assert_same(a, b)
+
+
+def test_openpyxl_written_sheet_reads_the_same_by_both_paths(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "文本"
+    ws["B2"] = 12.5
+    ws["C3"] = "=SUM(B2,1)"
+    ws.protection.sheet = True
+    wb.save(tmp_path / "o.xlsx")
+    rdr = Reader((tmp_path / "o.xlsx").read_bytes())
+    raw_wb = rdr.workbook()
+    sheet_xml = rdr.pkg.read(rdr._paths[raw_wb.sheets[0].name] or "")
+    a, b = _both(sheet_xml, rdr.shared_strings())
+    _assert_same(a, b)
+    assert a.at("A1") is not None and a.at("A1").value == "文本" and a.at("A1").is_text
+    assert a.at("C3") is not None and a.at("C3").formula == "SUM(B2,1)"
+
+
+def test_prefixed_and_strict_xml_takes_the_parser_path() -> None:
+    strict = (b'<x:worksheet xmlns:x="http://purl.oclc.org/ooxml/spreadsheetml/main"><x:sheetData>'
+              b'<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>hi</x:t></x:is></x:c><x:c r="B1"><x:v>2</x:v>'
+              b"</x:c></x:row></x:sheetData></x:worksheet>")
+    assert not scannable(strict)
+    sheet = parse_sheet("S", parse_xml(strict), list)
+    assert sheet.at("A1") == ("hi", "inlineStr", None) and sheet.at("B1") == (2.0, "n", None)
+
+
+def test_cells_without_references_are_placed_by_order() -> None:
+    data = _sheet_xml('<row><c t="inlineStr"><is><t>a</t></is></c><c><v>1</v></c></row><row><c><v>2</v></c></row>')
+    assert not scannable(data)
+    sheet = parse_sheet("S", parse_xml(data), list)
+    assert sheet.at("A1") == ("a", "inlineStr", None)
+    assert sheet.at("B1") == (1.0, "n", None)
+    assert sheet.at("A2") == (2.0, "n", None)
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "1_0", "abc"])
+def test_numbers_python_accepts_but_ooxml_does_not_are_corrupt(bad: str) -> None:
+    data = _sheet_xml(f'<row r="1"><c r="A1"><v>{bad}</v></c></row>')
+    for read in (lambda: scan_sheet("S", data, list), lambda: parse_sheet("S", parse_xml(data), list)):
+        with pytest.raises(XlsxError) as e:
+            read()
+        assert e.value.kind == "corrupt"
+
+
+def test_shared_string_index_out_of_range_is_corrupt() -> None:
+    data = _sheet_xml('<row r="1"><c r="A1" t="s"><v>7</v></c></row>')
+    with pytest.raises(XlsxError, match="shared string"):
+        scan_sheet("S", data, list)
+
+
+# ------------------------------------------------------------------------------------------ safety
+
+def test_doctype_refused_in_utf8_and_utf16() -> None:
+    dtd = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    for data in (dtd.encode(), dtd.replace("1.0\"", "1.0\" encoding=\"UTF-16\"").encode("utf-16")):
+        with pytest.raises(XlsxError) as e:
+            parse_xml(data)
+        assert e.value.kind == "unsafe_xml"
+
+
+def test_external_entity_refused() -> None:
+    xxe = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+    with pytest.raises(XlsxError) as e:
+        parse_xml(xxe)
+    assert e.value.kind == "unsafe_xml"
+
+
+def test_malformed_xml_is_corrupt() -> None:
+    with pytest.raises(XlsxError) as e:
+        parse_xml(b"<a><b></a>")
+    assert e.value.kind == "corrupt"
+
+
+def _central_entry(data: bytes, name: str) -> int:
+    """Offset of a member's central-directory record (its name follows the 46-byte fixed part)."""
+    pos = data.find(name.encode(), data.find(b"PK\x01\x02")) - 46
+    assert data[pos:pos + 4] == b"PK\x01\x02"
+    return pos
+
+
+def test_member_larger_than_declared_is_refused() -> None:
+    data = workbook_bytes("wangcheng", {"code": "A"})
+    size = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/styles.xml").file_size
+    raw = bytearray(data)
+    pos = _central_entry(data, "xl/styles.xml")
+    raw[pos + 24:pos + 28] = (size // 2).to_bytes(4, "little")   # a forged, smaller uncompressed size
+    with pytest.raises(XlsxError) as e:
+        Package(bytes(raw)).read("xl/styles.xml")
+    assert e.value.kind == "bomb"
+
+
+def test_crc_mismatch_is_corrupt() -> None:
+    data = workbook_bytes("wangcheng", {"code": "A"})
+    crc = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/styles.xml").CRC
+    raw = bytearray(data)
+    pos = _central_entry(data, "xl/styles.xml")
+    raw[pos + 16:pos + 20] = ((crc + 1) & 0xFFFFFFFF).to_bytes(4, "little")
+    with pytest.raises(XlsxError) as e:
+        Package(bytes(raw)).read("xl/styles.xml")
+    assert e.value.kind == "corrupt"
+
+
+def test_too_many_members_is_a_bomb() -> None:
+    extra = {f"xl/media/x{i}.bin": b"" for i in range(2001)}
+    with pytest.raises(XlsxError) as e:
+        Package(rezip(workbook_bytes("wangcheng", {"code": "A"}), lambda n, b: b, extra))
+    assert e.value.kind == "bomb"
+
+
+def test_high_ratio_member_is_a_bomb_even_below_the_total_cap() -> None:
+    with pytest.raises(XlsxError) as e:
+        Package(rezip(workbook_bytes("wangcheng", {"code": "A"}), lambda n, b: b,
+                      {"xl/media/big.bin": b"\x00" * (8 * 1024 * 1024)}))
+    assert e.value.kind == "bomb" and "ratio" in e.value.detail
+
+
+# ------------------------------------------------------------------------------------ workbook parts
+
+def test_workbook_structure_protection_names_and_external_links() -> None:
+    data = workbook_bytes("wangcheng", {"code": "A"})
+    link = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/secret/budget.xlsx" '
+            b'TargetMode="External"/></Relationships>')
+
+    def edit(name: str, body: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            body = body.replace(b"</sheets>", b'</sheets><externalReferences><externalReference r:id="rId99"/>'
+                                              b"</externalReferences>")
+            return body.replace(b"<bookViews>", b'<workbookProtection lockStructure="1"/><bookViews>')
+        if name == "xl/_rels/workbook.xml.rels":
+            return body.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.'
+                                b"openxmlformats.org/officeDocument/2006/relationships/externalLink\" "
+                                b'Target="externalLinks/externalLink1.xml"/></Relationships>')
+        return body
+
+    data = rezip(data, edit, {"xl/externalLinks/externalLink1.xml": b"<externalLink/>",
+                              "xl/externalLinks/_rels/externalLink1.xml.rels": link})
+    raw = Reader(data).workbook()
+    assert [(s.name, s.state) for s in raw.sheets] == [("部门整体自评表", "visible"), ("_xf_meta", "veryHidden")]
+    assert raw.protection == {"lockStructure": "1"}
+    assert raw.external_links == ["file:///C:/secret/budget.xlsx"]
+    assert raw.names["xf_code"] == "'部门整体自评表'!$G$3"
+    assert raw.properties["xf_spec_id"] == "wangcheng"
+
+
+def test_unlocked_styles_tell_locked_cells(tmp_path: Path) -> None:
+    from tests.conftest import load_seed
+    from tests.helpers_forms import write_return
+    from xlsform.reader import read_file
+
+    result = read_file(write_return(tmp_path / "r.xlsx", load_seed("000")))
+    wb, layout = result.workbook, result.layout
+    assert wb is not None and layout is not None
+    spent, budget = layout.place("fund.total.spent"), layout.place("fund.total.budget")
+    assert not wb.locked(spent.row, spent.col)
+    assert wb.locked(budget.row, budget.col)
