@@ -182,3 +182,37 @@ def test_inputs_are_never_modified(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     res = CliRunner().invoke(main, ["check", "--help"])
     assert res.exit_code == 0 and "Example:" in res.output and "--annotate" in res.output
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _macro(tmp_path: Path) -> bytes:
+    from tests.helpers_checks import patch_xlsx
+
+    src = write_return(tmp_path / "src.xlsx", load_seed("001"))
+    return patch_xlsx(src, tmp_path / "m.xlsx", {}, {"xl/vbaProject.bin": "\0" * 16}).read_bytes()
+
+
+def _truncated(tmp_path: Path) -> bytes:
+    data = write_return(tmp_path / "src.xlsx", load_seed("001")).read_bytes()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(("name", "make", "code"), [
+    ("encrypted.xlsx", lambda p: OLE + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512, "XF103"),
+    ("wps.et", lambda p: OLE + b"\0" * 512, "XF102"),
+    ("macro.xlsm", _macro, "XF104"),
+    ("cut.xlsx", _truncated, "XF105"),
+    ("page.xlsx", lambda p: b"<html><body>table</body></html>", "XF101"),
+])
+def test_hostile_and_foreign_files_get_one_clear_finding(tmp_path: Path, name: str, make: Any, code: str) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes(make(tmp_path))
+    write_return(tmp_path / "in" / "zz_good.xlsx", load_seed("001"))
+    res = run(tmp_path / "in", "--json")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    by_name = {Path(o["file"]).name: o for o in json.loads(res.stdout)}
+    [f] = by_name[name]["findings"]
+    assert f["code"] == code and f["severity"] == "error" and "请" in f["message"]
+    assert by_name["zz_good.xlsx"]["record"] is not None
