@@ -35,17 +35,18 @@ from xlsform.merge import (
     used_columns,
 )
 from xlsform.status import STATES
+from xlsform.writer.styles import BORDER, FONT, HEADER_FILL
 
-FONT = "宋体"
 NUM_FORMAT = {"amount": "#,##0.00", "percent": "0.00%", "score": "0.00", "int": "0", "text": "@", "short": "@"}
 SHORT_TEXT = 10      # text columns this narrow hold a category (等级, 状态, 是/否): centred
-BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
+# The forms' font, rule and header fill (styles.py), without wrapping: 10,000 detail rows keep one line each.
+BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter", **BORDER}
 VARIANTS: dict[str, dict[str, Any]] = {
     "": {},
     "excluded": {"font_color": "#808080", "italic": True},     # listed but not counted in the totals
     "total": {"bold": True, "bg_color": "#FFF2CC", "top": 6},  # 合计: double top rule
 }
-HEADER: dict[str, Any] = {**BASE, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"}
+HEADER: dict[str, Any] = {**BASE, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL}
 WIDTH_SAMPLE = 300    # rows measured to size a column; enough to see typical content, cheap at 10,000 rows
 MAX_WIDTH = 60
 STATS_SHEET = "统计"
