@@ -62,3 +62,10 @@ def test_formula_overwritten_is_named_with_old_and_new(tmp_path: Path) -> None:
     [f] = [f for f in check_file(path).findings if f.code == "XF153"]
     assert (f.cell, f.value, f.expected) == ("H42", 100, "=ROUND(N(F6)+SUM(H12:H41),2)")
     assert "原公式为 =ROUND(N(F6)+SUM(H12:H41),2)，现为 100" in f.message
+
+
+def test_an_unreadable_cell_is_reported_once_not_again_as_empty_or_as_a_wrong_rate(tmp_path: Path) -> None:
+    path = write_return(tmp_path / "004.xlsx", seed_with("004", ind__2__score="十分", fund__total__spent="约1600"))
+    fs = check_file(path).findings
+    assert [(f.code, f.cell) for f in fs if f.cell in ("D6", "I13", "C7", "G6")] == [("XF220", "D6"), ("XF220", "I13")]
+    assert "XF405" in [f.code for f in fs]     # weights were all read: still checked

@@ -22,7 +22,9 @@ def run_all(ctx: CheckContext) -> list[Finding]:
             out.extend(family(ctx))
         except Exception as e:  # a bug: the file still gets the other families' findings
             out.append(make("XF901", file=ctx.file, value=f"{family.__module__}: {type(e).__name__}: {e}"[:300]))
-    return out
+    # A cell the reader could not read has its finding already ("十分" is not a number); "empty" or
+    # "half-filled" about the same cell would send the clerk after a second, false problem.
+    return [f for f in out if f.key is None or f.key not in ctx.unreadable]
 
 
 __all__ = ["FAMILIES", "CheckContext", "run_all"]

@@ -37,6 +37,8 @@ def _execution(ctx: CheckContext) -> Iterator[Finding]:
     budget, rate_key = f"fund.{row}.budget", f"fund.{row}.rate"
     for r in ctx.spec.fund_rows():
         yield from _spent_below_transfer(ctx, r)
+    if not ctx.trusted(rate_key):
+        return
     rate = ctx.num(rate_key)
     if rate is None:
         yield ctx.finding("XF408", budget, value=ctx.values.get(budget))
@@ -78,7 +80,7 @@ def expected_total(ctx: CheckContext) -> Decimal:
 def _weight_total(ctx: CheckContext) -> Iterator[Finding]:
     total = ctx.num("total.weight")
     want = expected_total(ctx)
-    if total is not None and total != want:
+    if total is not None and total != want and ctx.trusted("total.weight"):
         yield ctx.finding("XF405", "total.weight", value=total, expected=want)
 
 
@@ -110,7 +112,7 @@ def _cached(ctx: CheckContext) -> Iterator[Finding]:
     """A cached formula result the file shows, against the recomputation (files from scripts have none)."""
     for key, shown in ctx.record.cached.items():
         place = ctx.layout.places.get(key)
-        if place is None or shown in (None, ""):
+        if place is None or shown in (None, "") or not ctx.trusted(key):
             continue
         want = ctx.values.get(key)
         if not _same(shown, want, place.field.type):

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from xlsform.codes import Finding, make
-from xlsform.layout import Layout, split_indicator_key
+from xlsform.layout import Layout, indicator_key, split_indicator_key
 from xlsform.records import Indicator, Record
 from xlsform.scoring import to_decimal
 from xlsform.spec import Spec, load_spec
@@ -77,6 +77,37 @@ class CheckContext:
             return None
         s = (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
         return s or None
+
+    @cached_property
+    def unreadable(self) -> frozenset[str]:
+        """Fields the reader could not read (an error quoting the text): their value is missing, not empty."""
+        return frozenset(f.key for f in self.prior if f.severity == "error" and f.key)
+
+    def trusted(self, key: str) -> bool:
+        """Whether a figure and every input it is computed from were read: a sum over an unreadable amount
+        is wrong, and reporting it would only repeat the reader's finding in a misleading form."""
+        return not self.unreadable or not (self.inputs_of(key) & self.unreadable)
+
+    def inputs_of(self, key: str) -> set[str]:
+        """The field itself and, for a computed field, every field it is computed from."""
+        out: set[str] = set()
+        todo = [key]
+        while todo:
+            k = todo.pop()
+            place = self.layout.places.get(k)
+            if k in out or place is None:
+                continue
+            out.add(k)
+            for ref in place.field.args.values():
+                for r in ref if isinstance(ref, list) else [ref]:
+                    todo.extend(self._expand(r))
+        return out
+
+    def _expand(self, ref: str) -> list[str]:
+        """"ind.*.weight" -> every indicator row's weight key; a plain key stays itself."""
+        if ref.startswith("ind.*."):
+            return [indicator_key(i, ref[6:]) for i in range(1, self.layout.n + 1)]
+        return [ref]
 
     def has(self, key: str) -> bool:
         """Whether the spec lays this field out at all (indicator keys: the column exists)."""
