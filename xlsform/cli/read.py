@@ -12,7 +12,6 @@ from typing import IO, Any
 import click
 
 from xlsform.cli import main
-from xlsform.codes import Finding
 from xlsform.csvsafe import csv_text
 from xlsform.fsutil import atomic_output
 from xlsform.reader import ReadResult, read_file, walk_returns
@@ -79,11 +78,7 @@ def _warn(result: ReadResult) -> None:
     """Unreadable files and values that could not be read, one line each on stderr."""
     for f in result.findings:
         if f.severity == "error":
-            click.echo(f"{result.file}: {_where(f)}{f.message}", err=True)
-
-
-def _where(f: Finding) -> str:
-    return f"[{f.code}] "
+            click.echo(f"{result.file}: [{f.code}] {f.message}", err=True)
 
 
 def _sink(output: Path | None, force: bool) -> AbstractContextManager[IO[bytes]]:
