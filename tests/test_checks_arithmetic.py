@@ -124,3 +124,11 @@ def test_a_failing_family_costs_only_its_own_findings(monkeypatch: object) -> No
     monkeypatch.setattr(checks, "FAMILIES", (broken, arithmetic.check))  # type: ignore[attr-defined]
     fs = checks.run_all(checks.CheckContext.for_record(seed_with("000")))
     assert [f.code for f in fs] == ["XF901", "XF402"] and "boom" in fs[0].message
+
+
+def test_no_rate_findings_while_spent_is_empty() -> None:
+    # 全年执行数 left empty is XF301 (completeness); "0% execution without a reason" would be a false second
+    fs = findings(seed_with("000", fund__total__spent=None, fund__fiscal__spent=None), arithmetic.check)
+    assert fs == []
+    zhuzhou = findings(seed_with("001", fund__fiscal__spent=None), arithmetic.check)
+    assert "XF402" not in [f.code for f in zhuzhou]

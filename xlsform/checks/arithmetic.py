@@ -37,8 +37,8 @@ def _execution(ctx: CheckContext) -> Iterator[Finding]:
     budget, rate_key = f"fund.{row}.budget", f"fund.{row}.rate"
     for r in ctx.spec.fund_rows():
         yield from _spent_below_transfer(ctx, r)
-    if not ctx.trusted(rate_key):
-        return
+    if not ctx.trusted(rate_key) or not _spent_entered(ctx, rate_key):
+        return  # the reader's error or XF301 (全年执行数 empty) says it; a 0% rate would only mislead
     rate = ctx.num(rate_key)
     if rate is None:
         yield ctx.finding("XF408", budget, value=ctx.values.get(budget))
@@ -48,6 +48,13 @@ def _execution(ctx: CheckContext) -> Iterator[Finding]:
     floor = Decimal(repr(ctx.spec.rules.reason_below_rate))
     if rate < floor and ctx.has("execution.reason") and ctx.text("execution.reason") is None:
         yield ctx.finding("XF402", "execution.reason", value=percent(rate), expected=f"{plain(floor * 100)}%")
+
+
+def _spent_entered(ctx: CheckContext, rate_key: str) -> bool:
+    """Whether any 全年执行数 the rate is computed from was filled in."""
+    places = ctx.layout.places
+    spent = [k for k in ctx.inputs_of(rate_key) if k.endswith(".spent") and places[k].field.role != "computed"]
+    return any(ctx.values.get(k) is not None for k in spent)
 
 
 def _spent_below_transfer(ctx: CheckContext, row: str) -> Iterator[Finding]:
