@@ -158,3 +158,11 @@ def test_units_whose_file_names_clash_are_refused(tmp_path: Path) -> None:
     with pytest.raises(XlsformError, match="文件名相同"):
         generate_units(units, spec, tmp_path / "o", jobs=1)
     assert not (tmp_path / "o").exists()
+
+
+def test_output_must_be_a_directory_or_for_blank_a_file(tmp_path: Path) -> None:
+    (tmp_path / "file.xlsx").write_bytes(b"x")
+    result = run("generate", *EXAMPLE, "-o", str(tmp_path / "file.xlsx"))
+    assert result.exit_code == 2 and "应为输出目录" in result.output
+    result = run("generate", "--blank", "-o", str(tmp_path), "--force")
+    assert result.exit_code == 2 and "是一个目录" in result.output

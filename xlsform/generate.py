@@ -61,6 +61,8 @@ def generate(roster: str | Path, out_dir: str | Path, *, spec: Spec, year: int |
 def generate_units(units: Sequence[Unit], spec: Spec, out_dir: str | Path, *, password: str | None = None,
                    jobs: int | None = None, force: bool = False, progress: Progress | None = None) -> Manifest:
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise XlsformError(f"{out} 是一个文件，-o 应为输出目录")
     names = [unit_filename(u) for u in units]
     _refuse_conflicts(out, names, force)
     batch = Batch(spec, out, password or secrets.token_urlsafe(12), _now(), force)
@@ -159,6 +161,8 @@ def blank_values(spec: Spec, year: int | None = None) -> dict[str, Any]:
 def write_blank(path: str | Path, spec: Spec, *, year: int | None = None, password: str | None = None,
                 force: bool = False) -> str:
     """Write one blank template; returns the sheet protection password used (random unless given)."""
+    if Path(path).is_dir():
+        raise XlsformError(f"{path} 是一个目录；--blank 的 -o 应为文件名，如 空白模板.xlsx")
     password = password or secrets.token_urlsafe(12)
     data = form_bytes(Layout(spec), blank_values(spec, year), password=password, meta={"generated_at": _now()})
     with atomic_output(path, force=force) as fh:
