@@ -75,8 +75,10 @@ class LibreOffice:
             stderr=subprocess.PIPE, text=True, encoding="utf-8")
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self._threads = [threading.Thread(target=self._pump, daemon=True),
+                         threading.Thread(target=self._drain_stderr, daemon=True)]
+        for thread in self._threads:
+            thread.start()
         ready = self._receive(START_TIMEOUT)
         if not ready.get("ready"):
             raise DriverError(f"unexpected first line from the driver: {ready}")
@@ -128,6 +130,11 @@ class LibreOffice:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
+        for thread in self._threads:        # they end at the pipes' EOF; then the pipes can be closed
+            thread.join(timeout=5)
+        for pipe in (self._proc.stdout, self._proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 _shared: LibreOffice | None = None

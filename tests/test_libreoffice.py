@@ -9,20 +9,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import load_seed
 from tests.helpers_lo import LibreOffice, libreoffice, lo_roundtrip
 from xlsform.layout import Layout
 from xlsform.scoring import round2
-from xlsform.spec import load_spec
+from xlsform.spec import Field, load_spec
 from xlsform.writer import write_form
+from xlsform.writer.form import quote_sheet
 
 pytestmark = pytest.mark.libreoffice
 __all__ = ["libreoffice"]   # the session fixture, imported so pytest finds it here
@@ -116,15 +119,21 @@ def _typed(number: Any) -> str:
     return format(Decimal(repr(float(number))).normalize(), "f")
 
 
-def typing(case: Case) -> list[list[Any]]:
-    """Driver `set` steps: numbers typed into numeric fields, text entered as text, by defined name."""
+def typing(case: Case, by_name: bool = True) -> list[list[Any]]:
+    """Driver `set` steps: numbers typed into numeric fields, text entered as text.
+
+    By defined name, as a script or a clerk's macro would find a field; or by cell (one UNO call instead
+    of three, for the bulk proof; `test_defined_names_point_at_the_layout_cells` proves the two agree).
+    """
     steps: list[list[Any]] = []
+    sheet = quote_sheet(case.layout.spec.sheet)
     for key, value in case.inputs.items():
         place = case.layout.places[key]
+        target = place.name if by_name else f"{sheet}!{place.ref}"
         if place.field.numeric and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            steps.append([place.name, "formula", _typed(value)])
+            steps.append([target, "formula", _typed(value)])
         else:
-            steps.append([place.name, "string", str(value)])
+            steps.append([target, "string", str(value)])
     return steps
 
 
@@ -148,7 +157,7 @@ def same(lo: Any, py: Any, percent: bool) -> bool:
     if py is None or py == "":
         return lo is None or lo == ""
     if isinstance(py, str):
-        return lo == py
+        return isinstance(lo, str) and lo == py
     if not isinstance(lo, float | int) or isinstance(lo, bool):
         return False
     if percent:
@@ -165,22 +174,32 @@ def mismatches(case: Case, lo_values: dict[str, Any], py_values: dict[str, Any])
     return out
 
 
-def prove(libreoffice: LibreOffice, cases: Sequence[Case], folder: Path) -> list[dict[str, Any]]:
+def grid_values(layout: Layout, grid: dict[str, Any]) -> dict[str, Any]:
+    """Each computed field's value from a driver grid (the sheet's used area), keyed by defined name."""
+    errors = {(r, c): {"error": code} for r, c, code in grid["errors"]}
+    return {p.name: errors.get((p.row, p.col), grid["rows"][p.row][p.col]) for p in layout.computed()}
+
+
+def prove(libreoffice: LibreOffice, cases: Sequence[Case], folder: Path, by_name: bool = True
+          ) -> list[dict[str, Any]]:
     """Write every case's template, type its inputs in LibreOffice, recalculate, and compare with Python.
 
     Checks twice per case: the cached values the writer stored (before recalculation) against Python on the
-    prefilled values, and the recalculated values against Python on everything the unit typed.
+    prefilled values, and the recalculated values against Python on everything the unit typed. Inputs are
+    typed by defined name; results are read in bulk (the sheet's used area) because a cell read costs ~1 ms.
     """
     paths = write_cases(cases, folder)
-    jobs = [{"path": str(p), "before": computed_names(c.layout), "set": typing(c), "read": computed_names(c.layout)}
+    jobs = [{"path": str(p), "set": typing(c, by_name), "grid": c.layout.spec.sheet}
             for p, c in zip(paths, cases, strict=True)]
     results = libreoffice.run_ok(jobs)
     problems: list[str] = []
     for case, result in zip(cases, results, strict=True):
-        problems += [f"cached: {m}" for m in mismatches(case, result["before"], case.layout.recompute(case.prefill))]
-        problems += mismatches(case, result["values"], case.layout.recompute(case.values))
-        if problems and len(problems) < 40:
-            problems.append(f"  inputs of {case.name}: {_inputs_text(case)}")
+        result["before"] = grid_values(case.layout, result["grid_before"])
+        result["values"] = grid_values(case.layout, result["grid"])
+        found = [f"cached: {m}" for m in mismatches(case, result["before"], case.layout.recompute(case.prefill))]
+        found += mismatches(case, result["values"], case.layout.recompute(case.values))
+        if found:
+            problems += [*found, f"  inputs of {case.name}: {_inputs_text(case)}"]
     assert not problems, "\n".join(problems[:60])
     return results
 
@@ -209,3 +228,130 @@ def test_seed_forms_compute_the_golden_figures_in_libreoffice(libreoffice: Libre
         got = result["values"]
         assert (got["xf_fund_total_score"], got["xf_total_score"], got["xf_total_grade"]) == \
                (float(fund), float(total), grade), seed
+
+
+# ------------------------------------------------------------------------------------ generated proofs
+
+def _cents(low: float, high: float, places: int = 2) -> st.SearchStrategy[float]:
+    bounds = Decimal(repr(low)), Decimal(repr(high)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    return st.decimals(min_value=bounds[0], max_value=bounds[1], places=places).map(float)
+
+
+AMOUNT = st.one_of(st.none(), st.just(0.0), _cents(0, 100), _cents(0, 1_000_000))
+WEIGHT = st.one_of(st.sampled_from([0.0, 5.0, 10.0, 20.0]), _cents(0, 30))
+TEXT = st.sampled_from(["达成", "100%", "00123", "=1+1", "≥266米", "全年 45 批次"])
+
+
+def _scalar(f: Field) -> st.SearchStrategy[Any]:
+    if f.type == "amount":
+        return AMOUNT
+    if f.type in ("number", "score"):
+        return WEIGHT
+    if f.type == "integer":
+        return st.integers(int(f.min or 0), int(f.max if isinstance(f.max, int | float) else 10_000))
+    if f.type == "percent":
+        return _cents(0, 2, places=4)
+    return st.one_of(st.none(), TEXT)
+
+
+@st.composite
+def _score(draw: st.DrawFn, weight: float) -> float:
+    """Mostly 2 decimals within the weight; sometimes 3 decimals, where ROUND's half-up shows."""
+    if draw(st.booleans()):
+        return draw(_cents(0, weight))
+    return draw(st.sampled_from([weight, 0.0, 2.675, 1.005, 4.445, 0.125]))
+
+
+@st.composite
+def generated_case(draw: st.DrawFn, spec_id: str) -> Case:
+    layout = layout_for(spec_id)
+    case = Case(f"generated {spec_id}", layout, {}, {})
+    for f in layout.spec.scalar_fields():
+        value = None if f.role == "computed" else draw(_scalar(f))
+        if value is not None:
+            (case.prefill if f.role == "prefill" else case.inputs)[f.key] = value
+    tree = layout.spec.tree
+    for i in range(1, draw(st.integers(1, layout.n)) + 1):
+        level1 = draw(st.sampled_from(list(tree)))
+        weight = draw(WEIGHT)
+        case.prefill |= {f"ind.{i}.level1": level1, f"ind.{i}.level2": draw(st.sampled_from(tree[level1])),
+                         f"ind.{i}.weight": weight}
+        case.inputs |= {f"ind.{i}.score": draw(_score(weight)), f"ind.{i}.actual": draw(TEXT)}
+    return case
+
+
+def collect(strategy: st.SearchStrategy[Case], count: int) -> list[Case]:
+    """`count` examples drawn by hypothesis, deterministically, to run as ONE LibreOffice batch.
+
+    Hypothesis would call a test once per example; a soffice job per call is fine, but collecting them
+    first lets one driver request carry them all. No shrinking: a mismatch is reported with its inputs.
+    """
+    out: list[Case] = []
+
+    @settings(max_examples=count, database=None, derandomize=True, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck), deadline=None)
+    @given(strategy)
+    def draw(case: Case) -> None:
+        out.append(case)
+
+    draw()
+    return out
+
+
+def edge_cases() -> list[Case]:
+    """The boundaries named in DESIGN.md §2, on each spec they apply to."""
+    cases = []
+    for spec_id in ("wangcheng", "zhuzhou", "project"):
+        layout = layout_for(spec_id)
+        budget, spent = ("fund.total", "fund.total") if spec_id == "wangcheng" else ("fund.fiscal", "fund.fiscal")
+        for name, scores, fund_prefill, fund_inputs in (
+            ("twenty 4.5 scores -> 90.00, 优", [4.5] * 20, {f"{budget}.budget": 100.0}, {f"{spent}.spent": 0.0}),
+            ("twenty 2-decimal scores -> 90.00, 优", TWENTY_TO_90, {f"{budget}.budget": 50.0}, {}),
+            ("A = 0", [10.0] * 9, {f"{budget}.budget": 0.0}, {f"{spent}.spent": 12.5}),
+            ("A empty", [10.0] * 9, {}, {f"{spent}.spent": 12.5}),
+            ("rate above 100%", [8.99] * 10, {f"{budget}.budget": 100.0}, {f"{spent}.spent": 100.01}),
+            ("total 79.995 items", [7.995] * 10, {f"{budget}.budget": 3.0}, {f"{spent}.spent": 0.0}),
+        ):
+            case = Case(f"{spec_id}: {name}", layout, {"fund.total.weight": 10.0, **fund_prefill}, dict(fund_inputs))
+            for i, score in enumerate(scores, start=1):
+                case.prefill[f"ind.{i}.weight"] = max(score, 4.5)
+                case.inputs[f"ind.{i}.score"] = score
+            cases.append(case)
+    wang = layout_for("wangcheng")
+    cases.append(Case("wangcheng: B < C", wang, {"fund.total.budget": 100.0, "fund.total.transfer": 60.0,
+                                                 "fund.total.weight": 10.0}, {"fund.total.spent": 40.0}))
+    return cases
+
+
+TWENTY_TO_90 = [0.31, 4.04, 6.91, 5.89, 8.22, 3.28, 6.75, 6.46, 4.36, 0.6,
+                7.55, 3.05, 1.28, 2.17, 8.96, 0.48, 3.13, 0.72, 8.79, 7.05]
+GENERATED_PER_SPEC = 80
+
+
+def test_generated_forms_compute_what_python_computes(libreoffice: LibreOffice, tmp_path: Path) -> None:
+    cases = edge_cases()
+    for spec_id in ("wangcheng", "zhuzhou", "project"):
+        cases += collect(generated_case(spec_id), GENERATED_PER_SPEC)
+    results = prove(libreoffice, cases, tmp_path, by_name=False)
+    by_name = {c.name: r["values"] for c, r in zip(cases, results, strict=True)}
+    assert by_name["wangcheng: twenty 4.5 scores -> 90.00, 优"]["xf_total_grade"] == "优"
+    assert by_name["project: twenty 2-decimal scores -> 90.00, 优"]["xf_total_score"] == 90
+    assert by_name["zhuzhou: A = 0"]["xf_fund_total_rate"] == ""
+    assert by_name["wangcheng: B < C"]["xf_fund_total_score"] == 0
+
+
+# ------------------------------------------------------------------------------------------ defined names
+
+def test_defined_names_point_at_the_layout_cells(libreoffice: LibreOffice, tmp_path: Path) -> None:
+    """Every field's workbook-scoped name, as LibreOffice resolves it, is the field's (anchor) cell.
+
+    A merged field's name refers to the anchor alone: that is where a merged range keeps its value.
+    """
+    cases = [Case(f"blank {s}", layout_for(s), {"year": 2024, "code": "X1", "name": "单位"})
+             for s in ("wangcheng", "zhuzhou", "project")]
+    results = libreoffice.run_ok([{"path": str(p), "names": True} for p in write_cases(cases, tmp_path)])
+    for case, result in zip(cases, results, strict=True):
+        sheet = [name for name, _ in result["sheets"]].index(case.layout.spec.sheet)
+        expected = {p.name: [sheet, p.row, p.col, p.row, p.col] for p in case.layout.places.values()}
+        got = {n: v for n, v in result["names"].items() if n in expected}
+        assert got == expected, case.name

@@ -10,9 +10,15 @@ job:      {"path": "/abs/in.xlsx",
            "set": [[target, mode, value], ...],     # mode: value | string | formula | clear
            "read": [target, ...],                   # read after calculateAll()
            "locked": [target, ...],                 # CellProtection.IsLocked of each target
+           "names": true,                           # every defined name: [sheet index, row, col, last row, last col]
+           "grid": "Sheet",                         # bulk: the sheet's used area before and after recalc,
+                                                    #   and its locked/unlocked format ranges
            "save_xlsx": "/abs/out.xlsx", "pdf": "/abs/out.pdf"}      (every key but path optional)
 result:   {"ok": true, "before": {...}, "values": {...}, "locked": {...}, "protected": {sheet: bool},
-           "sheets": [[name, visible], ...]}  or  {"ok": false, "error": "..."}
+           "sheets": [[name, visible], ...],
+           "grid_before": grid, "grid": grid, "locks": [[first_row, first_col, last_row, last_col, locked], ...]}
+           or {"ok": false, "error": "..."}
+grid:     {"rows": [[value, ...], ...], "errors": [[row, col, code], ...]}, 0-based from A1; empty is "".
 A target is a workbook defined name ("xf_year"), "Sheet!B3" or "B3" (first sheet). A value read back is a
 number, a string, null (empty) or {"error": code}.
 
@@ -36,6 +42,7 @@ from typing import Any
 
 import uno  # type: ignore[import-not-found]
 
+# No lock files: a stale ".~lock.x.xlsx#" left by a crash would make the next load fail silently.
 # Never recalculate on load (1): reads before calculateAll() then show what the file cached, and the
 # explicit calculateAll() is the single, deterministic recalculation (DESIGN.md §5, OOXMLRecalcMode).
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
@@ -45,10 +52,13 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <value>1</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse">
 <value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse">
+<value>false</value></prop></item>
 </oor:items>
 """
 _CLEAR = 1 | 2 | 4 | 16          # CellFlags VALUE | DATETIME | STRING | FORMULA
 _FORMULA_RESULT_STRING = 2       # com.sun.star.sheet.FormulaResult.STRING
+_FORMULA_RESULT_ERROR = 4        # com.sun.star.sheet.FormulaResult.ERROR
 _START_TIMEOUT = 90.0
 
 
@@ -112,18 +122,40 @@ def _prop(name: str, value: Any) -> Any:
     return p
 
 
-def _cell(doc: Any, target: str) -> tuple[Any, Any]:
-    """(cell, sheet) for a defined name or an A1 reference; a merged range's anchor cell."""
-    names = doc.NamedRanges
-    if names.hasByName(target):
-        rng = names.getByName(target).getReferredCells()
-        if rng is None:
-            raise KeyError(f"defined name {target} does not refer to cells")
-        sheet = doc.Sheets.getByIndex(rng.getRangeAddress().Sheet)
-        return rng.getCellByPosition(0, 0), sheet
-    sheet_name, _, ref = target.rpartition("!")
-    sheet = doc.Sheets.getByName(sheet_name.strip("'")) if sheet_name else doc.Sheets.getByIndex(0)
-    return sheet.getCellRangeByName(ref).getCellByPosition(0, 0), sheet
+class Cells:
+    """Finds cells of one document by defined name or A1 reference; sheets are looked up once."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.names = doc.NamedRanges
+        self.sheets: dict[str, Any] = {}
+
+    def __call__(self, target: str) -> Any:
+        if "!" not in target and self.names.hasByName(target):
+            rng = self.names.getByName(target).getReferredCells()
+            if rng is None:
+                raise KeyError(f"defined name {target} does not refer to cells")
+            return rng.getCellByPosition(0, 0)          # a merged range's anchor cell
+        sheet_name, _, ref = target.rpartition("!")
+        col, row = _a1(ref)
+        return self._sheet(sheet_name.strip("'")).getCellByPosition(col, row)
+
+    def _sheet(self, name: str) -> Any:
+        if name not in self.sheets:
+            self.sheets[name] = self.doc.Sheets.getByName(name) if name else self.doc.Sheets.getByIndex(0)
+        return self.sheets[name]
+
+
+def _a1(ref: str) -> tuple[int, int]:
+    """"B3" -> (column 1, row 2), 0-based, as getCellByPosition wants them."""
+    letters = ref.rstrip("0123456789").lstrip("$").replace("$", "")
+    digits = ref[len(ref.rstrip("0123456789")):]
+    if not letters.isalpha() or not digits:
+        raise KeyError(f"not a defined name or cell reference: {ref!r}")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return col - 1, int(digits) - 1
 
 
 def _read(cell: Any) -> Any:
@@ -138,6 +170,38 @@ def _read(cell: Any) -> Any:
         # gives the cell's own string
         return str(cell.getDataArray()[0][0])
     return cell.getValue()
+
+
+def _grid(sheet: Any) -> dict[str, Any]:
+    """The used area in two calls: per-cell calls cost ~1 ms each over the bridge, a form has ~500 cells."""
+    cursor = sheet.createCursor()
+    cursor.gotoEndOfUsedArea(False)
+    end = cursor.getRangeAddress()
+    rows = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).getDataArray()
+    grid = [list(row) for row in rows]
+    # getDataArray shows an error as an empty cell, and an empty text result read from the file's cache as 0
+    errors = [[r, c, sheet.getCellByPosition(c, r).getError()]
+              for r, c in _cells_of(sheet.queryFormulaCells(_FORMULA_RESULT_ERROR))]
+    for r, c in _cells_of(sheet.queryFormulaCells(_FORMULA_RESULT_STRING)):
+        if not isinstance(grid[r][c], str):
+            grid[r][c] = sheet.getCellByPosition(c, r).getString()
+    return {"rows": grid, "errors": errors}
+
+
+def _cells_of(ranges: Any) -> list[tuple[int, int]]:
+    return [(r, c) for a in ranges.getRangeAddresses()
+            for r in range(a.StartRow, a.EndRow + 1) for c in range(a.StartColumn, a.EndColumn + 1)]
+
+
+def _locks(sheet: Any) -> list[list[Any]]:
+    """Locked state by ranges of equal cell format: a handful of calls instead of one per cell."""
+    out = []
+    groups = sheet.getUniqueCellFormatRanges()
+    for i in range(groups.getCount()):
+        group = groups.getByIndex(i)
+        locked = bool(group.getPropertyValue("CellProtection").IsLocked)
+        out += [[a.StartRow, a.StartColumn, a.EndRow, a.EndColumn, locked] for a in group.getRangeAddresses()]
+    return out
 
 
 def _write(cell: Any, mode: str, value: Any) -> None:
@@ -162,33 +226,62 @@ def _store(doc: Any, path: str, filter_name: str) -> None:
 
 
 def run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
+    started = time.monotonic()
     url = Path(job["path"]).resolve().as_uri()
     doc = desktop.loadComponentFromURL(url, "_blank", 0, (_prop("Hidden", True),))
     if doc is None:
         raise RuntimeError(f"LibreOffice could not open {job['path']}")
+    loaded = time.monotonic()
     try:
-        return _run_on(doc, job)
+        out = _run_on(doc, job)
     finally:
         doc.close(True)
+    out["ms"] = {"load": round((loaded - started) * 1000), "total": round((time.monotonic() - started) * 1000)}
+    return out
 
 
 def _run_on(doc: Any, job: dict[str, Any]) -> dict[str, Any]:
+    # AutoCalculate stays on, as for a user: switching it off makes cached results read as 0 before recalc
+    cells = Cells(doc)
     out: dict[str, Any] = {"ok": True}
-    out["before"] = {t: _read(_cell(doc, t)[0]) for t in job.get("before", [])}
+    grid_sheet = doc.Sheets.getByName(job["grid"]) if job.get("grid") else None
+    out["before"] = {t: _read(cells(t)) for t in job.get("before", [])}
+    if grid_sheet is not None:
+        out["grid_before"] = _grid(grid_sheet)
     for target, mode, value in job.get("set", []):
-        _write(_cell(doc, target)[0], mode, value)
+        _write(cells(target), mode, value)
     doc.calculateAll()
-    out["values"] = {t: _read(_cell(doc, t)[0]) for t in job.get("read", [])}
-    out["locked"] = {t: bool(_cell(doc, t)[0].getPropertyValue("CellProtection").IsLocked)
-                     for t in job.get("locked", [])}
-    sheets = [doc.Sheets.getByIndex(i) for i in range(doc.Sheets.getCount())]
-    out["protected"] = {s.getName(): bool(s.isProtected()) for s in sheets}
-    out["sheets"] = [[s.getName(), bool(s.IsVisible)] for s in sheets]
+    out["values"] = {t: _read(cells(t)) for t in job.get("read", [])}
+    out["locked"] = {t: bool(cells(t).getPropertyValue("CellProtection").IsLocked) for t in job.get("locked", [])}
+    if grid_sheet is not None:
+        out["grid"] = _grid(grid_sheet)
+        out["locks"] = _locks(grid_sheet)
+    if job.get("names"):
+        out["names"] = _names(doc)
+    _describe_sheets(doc, out)
     if job.get("save_xlsx"):
         _store(doc, job["save_xlsx"], "Calc MS Excel 2007 XML")
     if job.get("pdf"):
         _store(doc, job["pdf"], "calc_pdf_Export")
     return out
+
+
+def _names(doc: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in doc.NamedRanges.getElementNames():
+        rng = doc.NamedRanges.getByName(name).getReferredCells()
+        if rng is None:          # a name for a constant or formula, not cells
+            out[name] = None
+            continue
+        a = rng.getRangeAddress()
+        out[name] = [a.Sheet, a.StartRow, a.StartColumn, a.EndRow, a.EndColumn]
+    return out
+
+
+def _describe_sheets(doc: Any, out: dict[str, Any]) -> None:
+    sheets = [doc.Sheets.getByIndex(i) for i in range(doc.Sheets.getCount())]
+    out["protected"] = {s.getName(): bool(s.isProtected()) for s in sheets}
+    out["sheets"] = [[s.getName(), bool(s.IsVisible)] for s in sheets]
 
 
 # ------------------------------------------------------------------------------------------ the loop
