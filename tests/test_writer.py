@@ -10,6 +10,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.utils.cell import range_boundaries
 
 from tests.conftest import load_seed
@@ -292,3 +294,17 @@ def test_rows_grow_to_show_prefilled_text(tmp_path: Path) -> None:
     write_form(path, Layout(load_spec("wangcheng")), values)
     rows = open_wb(path).worksheets[0].row_dimensions
     assert rows[12].height > 100 and rows[13].height == 36   # the spec's row height stays for short text
+
+
+PREFILL_KEYS = sorted(k for k, p in Layout(load_spec("project")).places.items()
+                      if p.field.role == "prefill" and (p.index or 0) <= 6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=st.sets(st.sampled_from(PREFILL_KEYS), max_size=25))
+def test_any_prefill_subset_unlocks_exactly_the_rest(tmp_path: Path, keys: set[str]) -> None:
+    layout = Layout(load_spec("project"))
+    values = {k: (1 if layout.place(k).field.numeric else "x") for k in keys}
+    path = tmp_path / "h.xlsx"
+    write_form(path, layout, values)
+    assert unlocked_cells(path) == expected_unlocked(layout, values)
