@@ -91,3 +91,18 @@ def test_examples_annotate(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "000_wangcheng_reception_校验.xlsx", "001_zhuzhou_reception_校验.xlsx",
         "002_wangcheng_party_office_校验.xlsx", "004_wangcheng_cppcc_校验.xlsx"]
+
+
+def test_a_copy_that_cannot_be_written_is_a_finding_not_a_crash(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlsform.annotate
+
+    def full_disk(*args: Any, **kw: Any) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsform.annotate, "annotate_result", full_disk)
+    src = write_return(tmp_path / "001.xlsx", load_seed("001"))
+    res = run(src, "--annotate", tmp_path / "out", "--json")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    [obj] = json.loads(res.stdout)
+    assert obj["record"] is not None and "XF903" in [f["code"] for f in obj["findings"]]

@@ -33,10 +33,17 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
     except Exception as e:  # a checker bug must cost one file, not the batch
         return FileResult(file=str(path), findings=[make("XF901", file=str(path), value=f"{type(e).__name__}: {e}")])
     if annotate is not None and result.record is not None and read.layout is not None:
-        from xlsform.annotate import annotate_result
-
-        annotate_result(result, read.layout, Path(annotate), entry=_entry(manifest, result), force=force)
+        _annotate(result, read, manifest, Path(annotate), force)
     return result
+
+
+def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force: bool) -> None:
+    from xlsform.annotate import annotate_result
+
+    try:
+        annotate_result(result, read.layout, out_dir, entry=_entry(manifest, result), force=force)
+    except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
+        result.findings.append(make("XF903", file=result.file, value=str(e)))
 
 
 def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
@@ -50,7 +57,7 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
         result.findings.append(make("XF150", file=result.file, value=read.record.spec_id))
         return result, read
     ctx = CheckContext(record=read.record, spec=spec, layout=read.layout or layout_for(spec), file=result.file,
-                       workbook=read.workbook, manifest=manifest, entry=None, prior=result.findings,
+                       workbook=read.workbook, manifest=manifest, entry=None, prior=list(result.findings),
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     result.findings.extend(run_all(ctx))
