@@ -116,7 +116,9 @@ def merge_step(returns: Path, manifest_path: Path, out: Path, jobs: int) -> dict
     with atomic_output(out, force=True) as fh:
         write_summary(fh, summary)
     t4 = time.perf_counter()
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
+        "cpu_main_s": own.ru_utime + own.ru_stime, "cpu_workers_s": kids.ru_utime + kids.ru_stime,
         "files": len(results), "units": len(summary.rows), "indicator_rows": len(summary.indicators),
         "counts": a.counts(), "import_s": t1 - t0, "read_check_s": t2 - t1, "summary_s": t3 - t2,
         "write_s": t4 - t3, "total_s": t4 - t0, "output_bytes": out.stat().st_size,
@@ -142,6 +144,8 @@ def report(f: dict[str, Any]) -> None:
     print(f"  write summary {f['write_s']:.2f} s   ({f['output_bytes'] / 1e6:.1f} MB)")
     print(f"  total         {f['total_s']:.2f} s   (child process wall incl. start-up "
           f"{f.get('process_wall_s', f['total_s']):.2f} s)")
+    print(f"  CPU time      main {f['cpu_main_s']:.2f} s, workers {f['cpu_workers_s']:.2f} s "
+          "(what an idle machine needs, whatever the load)")
     print(f"  peak memory   main {f['maxrss_main_mb']:.0f} MB, largest worker {f['maxrss_worker_mb']:.0f} MB")
     print(f"  states        {f['counts']}")
 
