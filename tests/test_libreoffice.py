@@ -7,7 +7,7 @@ job costs ~50 ms and a soffice start seconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import load_seed
 from tests.helpers_lo import LibreOffice, libreoffice, lo_roundtrip
-from xlsform.layout import Layout
+from xlsform.layout import Layout, a1
 from xlsform.scoring import round2
 from xlsform.spec import Field, load_spec
 from xlsform.writer import write_form
@@ -355,3 +355,57 @@ def test_defined_names_point_at_the_layout_cells(libreoffice: LibreOffice, tmp_p
         expected = {p.name: [sheet, p.row, p.col, p.row, p.col] for p in case.layout.places.values()}
         got = {n: v for n, v in result["names"].items() if n in expected}
         assert got == expected, case.name
+
+
+# ---------------------------------------------------------------------------------------------- locking
+
+def expected_unlocked(layout: Layout, prefill: dict[str, Any]) -> set[tuple[int, int]]:
+    """From the spec alone: the unit fills input fields and prefill fields the roster left empty; computed
+    cells never. When indicators were prefilled, rows below them are not the unit's (docs/architecture.md)."""
+    def present(v: Any) -> bool:
+        return v is not None and not (isinstance(v, str) and not v.strip())
+
+    rows = max((layout.places[k].index or 0 for k, v in prefill.items() if present(v)), default=0)
+    cells = set()
+    for key, p in layout.places.items():
+        beyond = bool(rows) and (p.index or 0) > rows
+        fillable = p.field.role == "input" or (p.field.role == "prefill" and not present(prefill.get(key)))
+        if fillable and not beyond:
+            cells.add((p.row, p.col))
+    return cells
+
+
+def lock_map(locks: list[list[Any]]) -> Callable[[int, int], bool]:
+    def locked(row: int, col: int) -> bool:
+        for r0, c0, r1, c1, flag in locks:
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                return bool(flag)
+        return True          # a cell with the default format is locked
+    return locked
+
+
+def covered_cells(layout: Layout) -> set[tuple[int, int]]:
+    """Cells inside merged fields other than the anchor: they share the anchor's format, nothing to type."""
+    return {(r, c) for p in layout.places.values() for r in range(p.row, p.last_row + 1)
+            for c in range(p.col, p.last_col + 1) if (r, c) != (p.row, p.col)}
+
+
+def test_locking_seen_through_libreoffice_matches_the_spec(libreoffice: LibreOffice, tmp_path: Path) -> None:
+    cases = [seed_case(s) for s in GOLDEN]
+    bare = seed_case("001")              # the unit adds its own indicators: no indicator row is prefilled
+    bare.prefill = {k: v for k, v in bare.prefill.items() if not k.startswith("ind.")}
+    cases.append(bare)
+    results = libreoffice.run_ok([{"path": str(p), "grid": c.layout.spec.sheet}
+                                  for p, c in zip(write_cases(cases, tmp_path), cases, strict=True)])
+    for case, result in zip(cases, results, strict=True):
+        layout, locked = case.layout, lock_map(result["locks"])
+        assert result["protected"][layout.spec.sheet], f"{case.name}: sheet not protected"
+        assert {n: v for n, v in result["sheets"] if n != layout.spec.sheet} == {"_xf_lists": False, "_xf_meta": False}
+        unlocked = expected_unlocked(layout, case.prefill)
+        skip = covered_cells(layout)
+        wrong = [f"{a1(r, c)} ({layout.by_cell[(r, c)].key if (r, c) in layout.by_cell else 'label/blank'}): "
+                 f"{'locked' if locked(r, c) else 'unlocked'}"
+                 for r in range(layout.last_row + 1) for c in range(layout.last_col + 1)
+                 if (r, c) not in skip and locked(r, c) == ((r, c) in unlocked)]
+        assert not wrong, f"{case.name}: " + ", ".join(wrong[:30])
+    assert len(expected_unlocked(bare.layout, bare.prefill)) > len(expected_unlocked(cases[1].layout, cases[1].prefill))
