@@ -243,16 +243,22 @@ def _units(table: Table, spec: Spec, year: int | None, problems: _Problems) -> l
         if values is None:
             continue
         _apply_defaults(values, fields, year)
-        code, name = values.get("code"), values.get("name")
-        for key in REQUIRED:
-            if key in mapping.values() and values.get(key) is None:
-                problems.add(table.name, row_no, key, f"{fields[key].label}不能为空")
-        if code is not None and code in seen:
-            problems.add(table.name, row_no, "code", f"单位编码“{code}”与第 {seen[code]} 行重复")
-        elif code is not None:
-            seen[code] = row_no
-        units.append(Unit(str(code or ""), str(name or ""), values))
+        _check_identity(table.name, row_no, values, set(mapping.values()), seen, fields, problems)
+        units.append(Unit(str(values.get("code") or ""), str(values.get("name") or ""), values))
     return units
+
+
+def _check_identity(table: str, row_no: int, values: dict[str, Any], columns: set[str], seen: dict[str, int],
+                    fields: dict[str, Field], problems: _Problems) -> None:
+    """Code and name present; codes unique (they name the files and key the manifest)."""
+    for key in REQUIRED:
+        if key in columns and values.get(key) is None:
+            problems.add(table, row_no, key, f"{fields[key].label}不能为空")
+    code = values.get("code")
+    if code is not None and code in seen:
+        problems.add(table, row_no, "code", f"单位编码“{code}”与第 {seen[code]} 行重复")
+    elif code is not None:
+        seen[code] = row_no
 
 
 def _row_values(table: Table, row_no: int, row: Sequence[Any], mapping: dict[int, str],

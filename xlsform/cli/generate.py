@@ -118,6 +118,8 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         manifest = generate_units(units, spec, output, password=password, jobs=jobs, force=force,
                                   progress=bar.update if bar is not None else None)
     click.echo(f"已生成 {len(manifest.units)} 个工作簿 → {output}（清单：{output / 'manifest.json'}）")
+    if password is None:
+        click.echo("工作表保护密码为随机生成，已记录在清单 manifest.json 的 password 中", err=True)
 
 
 def _progress(total: int) -> AbstractContextManager[Any]:
