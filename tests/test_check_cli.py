@@ -96,7 +96,7 @@ def test_text_report_groups_by_file_errors_first_and_totals() -> None:
     block = out[out.index("004_wangcheng_cppcc.xlsx"):]
     block = block[:block.index("\n\n")]
     lines = block.splitlines()
-    assert lines[0].endswith("：有错误（错误 1 条，警告 5 条）")
+    assert lines[0].endswith("004_wangcheng_cppcc.xlsx：有错误，错误 1 条，警告 5 条")
     assert lines[1].startswith("  [错误] XF405") and lines[-1].startswith("  [提示] XF406")
     assert out.index("000_wangcheng") < out.index("002_wangcheng")   # files with errors come first
 
@@ -216,3 +216,20 @@ def test_hostile_and_foreign_files_get_one_clear_finding(tmp_path: Path, name: s
     [f] = by_name[name]["findings"]
     assert f["code"] == code and f["severity"] == "error" and "请" in f["message"]
     assert by_name["zz_good.xlsx"]["record"] is not None
+
+
+def test_summary_line_counts_files_and_findings() -> None:
+    from xlsform import report
+    from xlsform.codes import make
+    from xlsform.results import FileResult
+
+    rec = load_seed("001")
+    err, warn = make("XF403", value=31.9, expected=20), make("XF504", value="已完成", expected="95%")
+    results = [FileResult("ok.xlsx", record=rec), FileResult("w.xlsx", record=rec, findings=[warn]),
+               FileResult("e.xlsx", record=rec, findings=[err, err, warn]),
+               FileResult("x.xlsx", record=None, findings=[make("XF101", value="PDF 文件")])]
+    assert report.summary(results) == "共 4 个文件：2 个通过，1 个有错误，1 个无法读取；错误 3 条，警告 2 条"
+    assert report.exit_code(results) == 1 and report.exit_code(results[:2]) == 0
+    text = report.format_text(results)
+    heads = ["x.xlsx：无法读取", "e.xlsx：有错误，错误 2 条，警告 1 条", "w.xlsx：通过，警告 1 条", "ok.xlsx：通过"]
+    assert [text.index(h) for h in heads] == sorted(text.index(h) for h in heads)

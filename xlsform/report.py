@@ -10,7 +10,7 @@ from xlsform.codes import Finding
 from xlsform.results import FileResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_LABEL = {"ok": "通过", "warnings": "通过（有警告）", "errors": "有错误", "unreadable": "无法读取"}
+STATUS_LABEL = {"ok": "通过", "warnings": "通过", "errors": "有错误", "unreadable": "无法读取"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _STATUS_ORDER = {"unreadable": 0, "errors": 1, "warnings": 2, "ok": 3}
 
@@ -22,8 +22,10 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 def format_file(result: FileResult, *, info: bool = True) -> str:
     head = f"{result.file}：{STATUS_LABEL[result.status]}"
-    if result.errors or result.warnings:
-        head += f"（错误 {result.errors} 条，警告 {result.warnings} 条）"
+    if result.status == "errors":
+        head += f"，错误 {result.errors} 条，警告 {result.warnings} 条"
+    elif result.warnings:
+        head += f"，警告 {result.warnings} 条"
     lines = [head]
     for f in sort_findings(result.findings):
         if info or f.severity != "info":
