@@ -12,6 +12,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import load_seed
 from xlsform.codes import Finding
@@ -263,3 +265,15 @@ def test_workbook_sheets_have_print_setup_and_charts(tmp_path: Path) -> None:
         assert ws.page_setup.fitToHeight == (None if ws.title == "统计" else 0), ws.title   # 统计: one page
     with zipfile.ZipFile(path) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 10**9), st.integers(0, 10**9), st.integers(0, 10**7)), min_size=1,
+                max_size=12))
+def test_totals_are_exact_sums_and_the_rate_is_funding_weighted(cents: list[tuple[int, int, int]]) -> None:
+    """Amounts in 万元 to the cent (as typed): the 合计 is exact, never a float sum, and the rate is ΣB−ΣC over ΣA."""
+    amounts = [tuple(str(Decimal(x) / 100) for x in t) for t in cents]
+    s = summarize([result(make_record(str(i), a, b, c, []), f"{i}.xlsx") for i, (a, b, c) in enumerate(amounts)])
+    a_sum, b_sum, c_sum = (sum(Decimal(t[k]) for t in amounts) for k in range(3))
+    assert (s.totals.budget, s.totals.spent, s.totals.transfer) == (a_sum, b_sum, c_sum)
+    assert s.totals.rate == (b_sum - c_sum) / a_sum
