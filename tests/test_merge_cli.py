@@ -80,6 +80,7 @@ def test_merge_writes_the_summary_with_invalid_units_left_out(round_: Round) -> 
     assert rows["430112001"]["总分"] == pytest.approx(92.71) and rows["430112002"]["总分"] == pytest.approx(99.44)
     assert (rows["430112002"]["排名"], rows["430112001"]["排名"]) == (1, 2)
     assert "计入合计 2 个" in res.output and "未报送 1" in res.output
+    assert sorted(e["unit"] for e in read_ledger(round_.ledger)) == ["430112001", "430112002", "430112004"]
 
 
 def test_include_invalid_counts_units_with_errors(round_: Round) -> None:
