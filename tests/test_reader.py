@@ -322,3 +322,29 @@ def test_walk_returns_keeps_other_formats_and_skips_lock_files(tmp_path: Path) -
         (tmp_path / name).write_bytes(b"x")
     found = [p.relative_to(tmp_path).as_posix() for p in walk_returns([tmp_path])]
     assert found == ["a.xls", "b.xlsx", "c.et", "sub/d.xlsm"]
+
+
+# ------------------------------------------------------------------------------------- LibreOffice
+
+@pytest.mark.libreoffice
+def test_a_return_typed_and_saved_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
+    """LibreOffice writes its own shared strings, explicit t="n", <f aca=...> and turns very-hidden to hidden."""
+    from tests.helpers_lo import shared_libreoffice
+
+    seed = load_seed("000")
+    sent = write_return(tmp_path / "sent.xlsx", seed)
+    saved = tmp_path / "saved.xlsx"
+    shared_libreoffice().run_ok([{"path": str(sent.resolve()), "save_xlsx": str(saved.resolve()), "set": [
+        ["xf_fund_total_spent", "string", "１００．５万元"], ["xf_ind_01_score", "value", 15],
+        ["xf_footer_preparer", "string", "  李四 "]]}])
+    result = read_file(saved)
+    rec = result.record
+    assert rec is not None and result.workbook is not None
+    assert rec.values["fund.total.spent"] == 100.5
+    assert rec.values["ind.1.score"] == 15 and rec.values["footer.preparer"] == "李四"
+    assert rec.values["total.score"] == pytest.approx(92.71 - 20 + 15 + 3.27 - 2.71)
+    assert [f.code for f in result.findings] == ["XF202"]
+    assert {s.name: s.state for s in result.workbook.sheets}["_xf_meta"] == "hidden"
+    untouched = {k: v for k, v in seed.values.items()
+                 if k not in ("fund.total.spent", "ind.1.score", "footer.preparer")}
+    assert {k: rec.values.get(k) for k in untouched} == untouched

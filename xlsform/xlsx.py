@@ -642,8 +642,7 @@ _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
 _VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s>]")
-_C_ELEMENT = re.compile(rb"<c[\s/>]")
-_UNSCANNABLE = re.compile(rb"<!\[CDATA\[|<!--")
+_UNSCANNABLE = re.compile(rb"<!\[CDATA\[|<!--|<c[\t\r\n/>]")   # the last: a <c> without r="..." first
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -652,7 +651,7 @@ def scannable(data: bytes) -> bool:
     head = data[:600]
     return (b"<worksheet " in head and _MAIN_NS in head and _plainly_safe(data)
             and data.find(b"<?", 6) < 0 and _UNSCANNABLE.search(data) is None
-            and len(_C_ELEMENT.findall(data)) == data.count(b'<c r="'))
+            and data.count(b"<c ") == data.count(b'<c r="'))
 
 
 def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet:
@@ -670,10 +669,14 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
                 _shared_formula(si, row, col, cell, masters, pending)
             sheet.cells[(row, col)] = cell
     _resolve_shared(sheet, masters, pending)
-    sheet.merged = [r for ref in _MERGE.findall(text) if (r := _range(ref)) is not None]
-    prot = _PROTECTION.search(text)
+    # What follows <sheetData> is searched from where it starts: the cells are most of the part.
+    after = max(text.rfind("</sheetData>"), 0)
+    merged = text.find("<mergeCells", after)
+    sheet.merged = [r for ref in _MERGE.findall(text, merged) if (r := _range(ref)) is not None] if merged > 0 else []
+    prot = _PROTECTION.search(text, after)
     sheet.protection = {k: _xml_text(v) for k, v in _ATTR.findall(prot.group(1))} if prot else None
-    sheet.validations = len(_VALIDATION.findall(data))
+    first = data.find(b"dataValidation", max(data.rfind(b"</sheetData>"), 0))
+    sheet.validations = len(_VALIDATION.findall(data, max(first - 20, 0))) if first >= 0 else 0
     return sheet
 
 
