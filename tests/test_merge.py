@@ -210,12 +210,12 @@ def test_csv_escapes_formula_text_but_not_numbers() -> None:
     columns = (Column("名称", "name", "text"), Column("执行率", "rate", "percent"), Column("分", "score", "score"))
     out = io.BytesIO()
     write_csv(out, columns, [["=HYPERLINK(\"x\")", Decimal("-0.05"), Decimal("12.50")], ["-2", None, None],
-                             ["@SUM(A1)", Decimal(1) / 3, Decimal(0)]])
+                             ["@SUM(A1)", Decimal(1) / 3, Decimal("307.0")]])
     raw = out.getvalue()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows == [["名称", "执行率", "分"], ["'=HYPERLINK(\"x\")", "-0.050000", "12.50"], ["'-2", "", ""],
-                    ["'@SUM(A1)", "0.333333", "0"]]
+                    ["'@SUM(A1)", "0.333333", "307"]]
 
 
 # --------------------------------------------------------------------------------- the workbook

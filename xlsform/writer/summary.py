@@ -249,9 +249,12 @@ def write_csv(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[
 
 
 def _csv_cell(value: Any, kind: str) -> Any:
-    if isinstance(value, Decimal) and kind == "percent":
+    """Rates to 6 decimals; whole amounts and scores without a tail (307, not 307.0), the rest exact."""
+    if not isinstance(value, Decimal):
+        return value
+    if kind == "percent":
         return value.quantize(Decimal("0.000001"))
-    return value
+    return int(value) if value == value.to_integral_value() else value
 
 
 def write_jsonl(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
