@@ -295,3 +295,27 @@ def test_unlocked_styles_tell_locked_cells(tmp_path: Path) -> None:
     spent, budget = layout.place("fund.total.spent"), layout.place("fund.total.budget")
     assert not wb.locked(spent.row, spent.col)
     assert wb.locked(budget.row, budget.col)
+
+
+def test_duplicate_member_names_are_corrupt() -> None:
+    data = workbook_bytes("wangcheng", {"code": "A"})
+    buf = io.BytesIO(data)
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(buf, "a") as zf:
+        zf.writestr("xl/sharedStrings.xml", b"<sst/>")
+    with pytest.raises(XlsxError) as e:
+        Package(buf.getvalue())
+    assert e.value.kind == "corrupt"
+
+
+def test_sheet_scoped_names_count_when_no_workbook_name_exists() -> None:
+    def edit(name: str, body: bytes) -> bytes:
+        if name != "xl/workbook.xml":
+            return body
+        body = body.replace(b"<definedNames>", b'<definedNames><definedName name="_xlnm.Print_Area" '
+                            b'localSheetId="0">Sheet1!$A$1:$K$43</definedName>')
+        return body.replace(b'<definedName name="xf_code">', b'<definedName name="xf_code" localSheetId="0">')
+
+    data = rezip(workbook_bytes("wangcheng", {"code": "A"}), edit)
+    names = Reader(data).workbook().names
+    assert names["xf_code"] == "'部门整体自评表'!$G$3"
+    assert "_xlnm.Print_Area" not in names

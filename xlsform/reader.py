@@ -165,6 +165,8 @@ def _layout(spec: Spec, n: int) -> Layout:
     key = (id(spec), n)
     hit = _LAYOUTS.get(key)
     if hit is None or hit[0] is not spec:
+        if len(_LAYOUTS) > 32:   # callers that load a fresh Spec per file must not grow this forever
+            _LAYOUTS.clear()
         hit = _LAYOUTS[key] = (spec, Layout(spec, n))
     return hit[1]
 

@@ -319,6 +319,10 @@ def _sniff(data: bytes) -> str:
 def _check_members(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_MEMBERS:
         raise XlsxError("bomb", f"{len(infos)} members")
+    if len({i.filename.lstrip("/").lower() for i in infos}) != len(infos):
+        # Two members of one name: readers disagree on which counts, so a file could show one thing to
+        # Excel and another to us. Excel refuses such files too.
+        raise XlsxError("corrupt", "duplicate zip members")
     total = 0
     for i in infos:
         total += i.file_size
@@ -473,9 +477,14 @@ def parse_sheet(name: str, root: ET.Element, shared: Callable[[], list[str]]) ->
 
 
 def _defined_names(root: ET.Element, ns: str) -> dict[str, str]:
-    # Sheet-scoped names (localSheetId) are skipped: the spec's names are workbook-scoped.
-    return {el.get("name", ""): (el.text or "") for el in root.iterfind(f"{ns}definedNames/{ns}definedName")
-            if el.get("localSheetId") is None}
+    """Workbook-scoped names; a sheet-scoped one only where no workbook-scoped name of that name exists
+    (a copy of the form sheet into another workbook turns its names sheet-scoped)."""
+    scoped: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for el in root.iterfind(f"{ns}definedNames/{ns}definedName"):
+        target = scoped if el.get("localSheetId") is not None else names
+        target.setdefault(el.get("name", ""), el.text or "")
+    return {**{k: v for k, v in scoped.items() if not k.startswith("_xlnm.")}, **names}
 
 
 def _shared_strings(root: ET.Element) -> list[str]:
