@@ -64,11 +64,9 @@ def _spent_below_transfer(ctx: CheckContext, row: str) -> Iterator[Finding]:
 
 
 def _negatives(ctx: CheckContext) -> Iterator[Finding]:
+    numeric = ctx.keys.numeric_inputs
     for key, value in ctx.record.values.items():
-        place = ctx.layout.places.get(key)
-        if place is None or place.field.role == "computed" or not place.field.numeric:
-            continue
-        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        if key in numeric and isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
             yield ctx.finding("XF404", key, value=value)
 
 

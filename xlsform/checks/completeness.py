@@ -19,7 +19,6 @@ _PLACEHOLDER = re.compile("|".join((
     r"[xX×]{3,}|某某|○○",                                                       # "XXX单位"
     r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$",   # instructions
 )))
-_TEXT_TYPES = ("text", "longtext", "choice")
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -64,10 +63,9 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 
 
 def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
-    headers = _header_texts(ctx.spec)
+    headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     for key, value in ctx.record.values.items():
-        place = ctx.layout.places.get(key)
-        if place is None or place.field.type not in _TEXT_TYPES or not isinstance(value, str):
+        if key not in texts or not isinstance(value, str):
             continue
         if is_placeholder(value) or _SPACES.sub("", value) in headers:
             yield ctx.finding("XF303", key, value=value)

@@ -39,6 +39,28 @@ def layout_for(spec: Spec, rows: int | None = None) -> Layout:
     return hit[1]
 
 
+@dataclass(frozen=True)
+class KeySets:
+    """Field keys by what the checks do with them, computed once per layout (a batch reuses a handful)."""
+
+    numeric_inputs: frozenset[str]     # numbers the unit or the office typed (not computed)
+    texts: frozenset[str]              # text, long text and dropdown fields
+
+
+_KEYSETS: dict[int, tuple[Layout, KeySets]] = {}
+
+
+def key_sets(layout: Layout) -> KeySets:
+    hit = _KEYSETS.get(id(layout))
+    if hit is None or hit[0] is not layout:
+        places = layout.places.values()
+        sets = KeySets(
+            numeric_inputs=frozenset(p.key for p in places if p.field.numeric and p.field.role != "computed"),
+            texts=frozenset(p.key for p in places if p.field.type in ("text", "longtext", "choice")))
+        hit = _KEYSETS[id(layout)] = (layout, sets)
+    return hit[1]
+
+
 @dataclass
 class CheckContext:
     record: Record
@@ -108,6 +130,10 @@ class CheckContext:
         if ref.startswith("ind.*."):
             return [indicator_key(i, ref[6:]) for i in range(1, self.layout.n + 1)]
         return [ref]
+
+    @property
+    def keys(self) -> KeySets:
+        return key_sets(self.layout)
 
     def has(self, key: str) -> bool:
         """Whether the spec lays this field out at all (indicator keys: the column exists)."""
