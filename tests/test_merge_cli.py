@@ -146,6 +146,13 @@ def test_status_lists_every_unit_and_writes_the_ledger_once(round_: Round) -> No
     assert len(read_ledger(round_.ledger)) == 3                    # the same files: no new lines
 
 
+def test_no_ledger_leaves_the_round_folder_untouched(round_: Round) -> None:
+    assert run("status", round_.returns, "--manifest", round_.manifest, "--no-ledger").exit_code == 0
+    assert run("merge", round_.returns, "-o", round_.root / "s.xlsx", "--manifest", round_.manifest,
+               "--no-ledger").exit_code == 0
+    assert not round_.ledger.exists()
+
+
 def test_status_json_lists_several_returns_newest_first(round_: Round) -> None:
     older = round_.returns / "旧版.xlsx"
     shutil.copy(round_.files["430112004"], older)

@@ -36,6 +36,7 @@ def unit_options(required: bool) -> Decorator:
 
 
 def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--no-ledger", is_flag=True, help="不写 ledger.jsonl（只查看，例如在示例或只读目录上）。")(f)
     return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
                         help="并行进程数。")(f)
 
@@ -81,7 +82,7 @@ class Round:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序使用。")
 @jobs_option
 def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Path | None, spec_name: str,
-           as_json: bool, jobs: int) -> None:
+           as_json: bool, jobs: int, no_ledger: bool) -> None:
     """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
 
     状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
@@ -101,7 +102,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
     rnd = Round(manifest_path, roster_path, spec_name)
     results = rnd.check(paths, jobs)
     a = assign(results, rnd.units)
-    added = rnd.record(results, a)
+    added = 0 if no_ledger else rnd.record(results, a)
     if as_json:
         click.echo(json.dumps({**a.to_json(), "ledger_added": added}, ensure_ascii=False, indent=1))
         return
@@ -122,7 +123,8 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @jobs_option
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
-          spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int) -> None:
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int,
+          no_ledger: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、统计）。
 
     合计行中金额相加，执行率按资金加权 =（Σ执行数 − Σ转移支付）÷ Σ预算数，得分取平均。
@@ -156,12 +158,12 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
             columns, rows = tables[name]
             with atomic_output(target, force) as fh:
                 write(fh, columns, rows)
-    added = rnd.record(results, a)
+    added = 0 if no_ledger else rnd.record(results, a)
     counts = a.counts()
     click.echo(f"已写入 {output}：{len(summary.rows)} 个单位，计入合计 {summary.totals.units} 个；"
                + "，".join(f"{s} {n}" for s, n in counts.items())
                + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
-               + (f"；登记簿新增 {added} 条" if rnd.source else "") + "。")
+               + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger else "") + "。")
 
 
 def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:
