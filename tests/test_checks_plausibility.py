@@ -18,6 +18,7 @@ def _only(code: str, fs: list) -> list:  # type: ignore[type-arg]
 @pytest.mark.parametrize(("text", "nature", "value", "unit"), [
     ("≥95%", "≥", "95", "%"), ("95%及以上", "≥", "95", "%"), ("400 次", "≥", "400", "次"),
     ("≤5天", "≤", "5", "天"), ("不超过 3 万元", "≤", "3", "万元"), ("2个节目", "≥", "2", "个节目"),
+    ("不大于5天", "≤", "5", "天"), ("９５％以上", "≥", "95", "%"),
 ])
 def test_parse_target(text: str, nature: str, value: str, unit: str) -> None:
     t = parse_target(text)
@@ -29,6 +30,9 @@ def test_parse_actual_takes_the_figure_in_the_targets_unit() -> None:
     assert parse_actual("2020年9月11日举办培训班", "%") is None
     assert parse_actual("已完成1本书 1次会议", "本书") == Decimal(1)
     assert parse_actual("411 次", "次") == Decimal(411)
+    assert parse_actual("满意率９８％", "%") == Decimal(98)
+    assert parse_actual("全年 1,200 次", "次") == Decimal(1200)
+    assert parse_actual("45批次，1100余人", "批次") == Decimal(45)
 
 
 def test_seed_001_level2_not_under_its_level1() -> None:

@@ -14,12 +14,12 @@ from decimal import Decimal
 from xlsform.checks.context import CheckContext, plain
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
+from xlsform.normalize import parse_measure
 from xlsform.records import Indicator
 from xlsform.scoring import supported_score
 
 # A number and the unit right after it ("95%", "411 次", "1本书"); the unit stops at punctuation or a digit.
-_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|[^\d\s，。,;；、/()（）:：%％]{0,4})")
-_AT_MOST = re.compile(r"≤|<=|＜|<|不高于|不超过|不多于|以下|以内|低于|小于|控制在")
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(%|％|[^\d\s，。,;；、/()（）:：%％]{0,4})")
 _COMPARATOR = re.compile(r"≥|>=|≤|<=|[<>＜＞]|不低于|不少于|不高于|不超过|不多于|以上|以下|以内|至少")
 # Actuals that report nothing measurable (DESIGN §3: "达成预期指标"); matched on the whole cell.
 _VAGUE = re.compile(r"^(?:已?完成|已?达成(?:预期)?(?:指标|目标)?|已?达到预期(?:目标|指标)?|已?达标|已?实现|"
@@ -38,22 +38,23 @@ class Measure:
 
 
 def parse_target(text: str | None, nature: str | None = None) -> Measure | None:
-    """A quantitative target: its first figure, unit, and nature (the spec's column, else from the words)."""
+    """A quantitative target: its first figure, unit, and nature (the spec's column, else from the words;
+    a bare figure such as "400 次" is a floor, as on every seed form)."""
     if not text or nature == "定性":
         return None
-    m = _NUMBER.search(text)
+    m = parse_measure(text)   # the reader's parser: full-width digits, "不低于", "及以上", "≤", ...
     if m is None:
         return None
     if nature not in ("≥", "≤", "="):
-        nature = "≤" if _AT_MOST.search(text) else "≥"
-    return Measure(nature, Decimal(m.group(1)), _unit(m.group(2)))
+        nature = m.op or "≥"
+    return Measure(nature, Decimal(repr(m.value)), _unit(m.unit))
 
 
 def parse_actual(text: str | None, unit: str) -> Decimal | None:
     """The figure in an actual that is in the target's unit; a lone unitless figure when the target has none."""
     if not text:
         return None
-    found = [(Decimal(m.group(1)), _unit(m.group(2))) for m in _NUMBER.finditer(text)]
+    found = [(Decimal(m.group(1).replace(",", "")), _unit(m.group(2))) for m in _NUMBER.finditer(text)]
     for value, u in found:
         if unit and u and (u.startswith(unit) or unit.startswith(u)):
             return value
