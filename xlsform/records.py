@@ -106,8 +106,10 @@ class Record:
         """Indicator rows that hold anything, in form order."""
         by_index: dict[int, dict[str, Any]] = {}
         for key, value in self.values.items():
+            if not key.startswith("ind.") or value is None or value == "":
+                continue  # cheap test first: this runs for every key of every record in a merge
             parts = split_indicator_key(key)
-            if parts and value not in (None, ""):
+            if parts:
                 by_index.setdefault(parts[0], {})[parts[1]] = value
         out = []
         for i in sorted(by_index):
