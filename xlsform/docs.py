@@ -31,6 +31,18 @@ the field, `{value}` what the file holds and `{expected}` what it should hold.
 
 Severity: **error** — must be fixed before the return is accepted (`xlsform check` exits 1);
 **warning** — look at it; **info** — xlsform normalised something and says so.
+
+`xlsform check FILE|DIR... [--manifest FILE] [--json] [--annotate DIR] [--jobs N] [--force]` exits 0 when no
+file has errors, 1 when any file has errors or cannot be read, 2 when the command itself cannot run. With
+`--json` it prints a list with one object per file: `file`, `sha256`, `status` (`ok`, `warnings`, `errors`,
+`unreadable`), `errors`, `warnings`, `record` (null when unreadable) and `findings`, each finding with `code`,
+`severity`, `message`, `file`, `sheet`, `cell`, `field` (the printed label), `key` (the field key), `value`
+(what the file holds) and `expected`. `--annotate DIR` writes `<name>_校验.xlsx` for each readable return:
+the form as sent, with the unit's values, a comment and a highlight on every cell with a finding, and a
+校验结果 sheet listing them all with links to the cells.
+
+Thresholds (the execution rate below which a reason is required, the self-score tolerance, the weight
+split, the grade bands, regional caps) come from the spec's `[rules]`, not from the code.
 """
 
 
