@@ -22,10 +22,12 @@ from xlsform.spec import load_spec
 def build_return(target: str | Path | io.BytesIO, spec_name: str, values: Mapping[str, Any], *,
                  n: int | None = None, meta: Mapping[str, Any] | None = None, names: bool = True,
                  cached: Mapping[str, Any] | None = None, raw: Mapping[str, Any] | None = None,
-                 formulas: bool = True, with_meta: bool = True, moved: Mapping[str, str] | None = None) -> Layout:
+                 formulas: bool = True, with_meta: bool = True, moved: Mapping[str, str] | None = None,
+                 formats: Mapping[str, str] | None = None) -> Layout:
     """Write a filled return. `raw` puts values in cells by key as typed (strings stay strings);
     `cached` overrides the cached result of computed cells; `meta` overrides `_xf_meta` rows;
-    `moved` puts a field (value and defined name) at another cell, as inserting rows in Excel does."""
+    `moved` puts a field (value and defined name) at another cell, as inserting rows in Excel does;
+    `formats` gives a field's cell a number format ("0%", "yyyy-mm-dd")."""
     spec = load_spec(spec_name)
     layout = Layout(spec, n)
     wb = xlsxwriter.Workbook(target, {"in_memory": True})
@@ -39,7 +41,8 @@ def build_return(target: str | Path | io.BytesIO, spec_name: str, values: Mappin
         if place.merged:
             ws.merge_range(place.row, place.col, place.last_row, place.last_col, None)
         if raw and key in raw:
-            _write(ws, place.row, place.col, raw[key])
+            fmt = wb.add_format({"num_format": formats[key]}) if formats and key in formats else None
+            _write(ws, place.row, place.col, raw[key], fmt)
         elif place.field.role == "computed" and formulas:
             value = (cached or {}).get(key, recomputed.get(key))
             ws.write_formula(place.row, place.col, layout.formula(key), None, _cache(value))
@@ -55,15 +58,15 @@ def build_return(target: str | Path | io.BytesIO, spec_name: str, values: Mappin
     return layout
 
 
-def _write(ws: Any, row: int, col: int, value: Any) -> None:
+def _write(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     if isinstance(value, str):
-        ws.write_string(row, col, value)
+        ws.write_string(row, col, value, fmt)
     elif isinstance(value, bool):
-        ws.write_boolean(row, col, value)
+        ws.write_boolean(row, col, value, fmt)
     elif value is None:
         return
     else:
-        ws.write_number(row, col, float(value))
+        ws.write_number(row, col, float(value), fmt)
 
 
 def _cache(value: Any) -> Any:

@@ -348,3 +348,19 @@ def test_a_return_typed_and_saved_by_libreoffice_reads_the_same(tmp_path: Path) 
     untouched = {k: v for k, v in seed.values.items()
                  if k not in ("fund.total.spent", "ind.1.score", "footer.preparer")}
     assert {k: rec.values.get(k) for k in untouched} == untouched
+
+
+def test_numbers_in_text_fields_read_as_their_cells_show_them(tmp_path: Path) -> None:
+    """Typed into a General cell, "95%" becomes 0.95 with a percent format and a date becomes a serial."""
+    build_return(tmp_path / "r.xlsx", "wangcheng", {"year": 2020, "code": "A", "name": "甲"},
+                 raw={"ind.1.actual": 0.955, "footer.date": 44270.0, "ind.2.actual": 45.0},
+                 formats={"ind.1.actual": "0.0%", "footer.date": "yyyy\\-mm\\-dd", "ind.2.actual": "0"})
+    result = read_file(tmp_path / "r.xlsx")
+    rec = result.record
+    assert rec is not None
+    assert rec.values["ind.1.actual"] == "95.5%"
+    assert rec.values["footer.date"] == "2021-03-15"
+    assert rec.values["ind.2.actual"] == "45"
+    shown = {f.key: f for f in result.findings}
+    assert set(shown) == {"ind.1.actual", "footer.date"}
+    assert shown["footer.date"].code == "XF211" and shown["footer.date"].value == "44270"

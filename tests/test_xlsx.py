@@ -319,3 +319,14 @@ def test_sheet_scoped_names_count_when_no_workbook_name_exists() -> None:
     names = Reader(data).workbook().names
     assert names["xf_code"] == "'部门整体自评表'!$G$3"
     assert "_xlnm.Print_Area" not in names
+
+
+@pytest.mark.parametrize(("fmt_id", "code", "kind"), [
+    ("9", "", "percent"), ("10", "", "percent"), ("14", "", "date"), ("31", "", "date"), ("0", "", None),
+    ("2", "", None), ("164", "0.0%", "percent"), ("165", 'yyyy"年"m"月"d"日"', "date"), ("166", "@", None),
+    ("167", '0.00"分"', None), ("168", '"（"0" 年）"', None), ("169", "[Red]0.00", None), ("170", "h:mm", "date"),
+])
+def test_number_kinds_of_formats(fmt_id: str, code: str, kind: str | None) -> None:
+    from xlsform.xlsx import number_kind
+
+    assert number_kind(fmt_id, {fmt_id: code} if code else {}) == kind

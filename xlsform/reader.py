@@ -118,7 +118,7 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
         result.findings.append(make("XF111", file=result.file, expected=layout.spec.sheet))
         return
     raw.form = rdr.sheet(sheet_name)
-    raw.unlocked_styles = rdr.unlocked_styles()
+    raw.unlocked_styles, raw.number_kinds = rdr.styles()
     result.layout = layout
     result.record = _record(raw, raw.form, layout, result)
 
@@ -214,7 +214,8 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
             rec.cached[place.key] = _cached(cell, place)
             rec.cells[place.key] = ref
         elif cell is not None and cell.value is not None:
-            value = _field_value(cell, place, ref, result)
+            value = _field_value(cell, place, ref, result, raw.number_kind(row, col)
+                                 if type(cell.value) is float and not place.field.numeric else None)
             if value is not None:
                 rec.values[place.key] = value
                 rec.cells[place.key] = ref
@@ -279,34 +280,47 @@ def _recomputed(layout: Layout, values: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------- values
 
-def _field_value(cell: Cell, place: Place, ref: str, result: ReadResult) -> Any:
+def _field_value(cell: Cell, place: Place, ref: str, result: ReadResult, shown_as: str | None = None) -> Any:
     """A field's normalised value; normalisations and unreadable values become findings."""
-    value, notes, shown = _normalise(cell, place)
+    value, notes = _as_shown(cell, shown_as) if shown_as else _normalise(cell, place)
     if notes:
-        result.findings.append(_note_finding(notes, value, shown, place, ref, result.file))
+        result.findings.append(_note_finding(notes, value, as_text(cell.value), place, ref, result.file))
     return value
 
 
-def _normalise(cell: Cell, place: Place) -> tuple[Any, list[normalize.Note], str]:
-    f = place.field
-    shown = as_text(cell.value)
-    if cell.type == "e" or isinstance(cell.value, bool):
+_PLAIN_NUMBERS = frozenset({"number", "amount", "score"})
+
+
+def _normalise(cell: Cell, place: Place) -> tuple[Any, list[normalize.Note]]:
+    f, v = place.field, cell.value
+    if type(v) is str and cell.type != "e" and not f.numeric and f.choices != "nature":
+        return normalize.normalize_text(v)          # most values: text in a text field
+    if type(v) is float and f.type in _PLAIN_NUMBERS:
+        return v, []                                # and numbers in number fields
+    shown = as_text(v)
+    if cell.type == "e" or isinstance(v, bool):
         if f.numeric:
-            return None, [normalize.Note(normalize.NOT_A_NUMBER, "单元格是错误值或逻辑值")], shown
-        return shown, [], shown
+            return None, [normalize.Note(normalize.NOT_A_NUMBER, "单元格是错误值或逻辑值")]
+        return shown, []
     if f.numeric:
-        if isinstance(cell.value, float):
-            return _number(cell.value, f.type), _number_notes(cell.value, f.type), shown
-        number, notes = normalize.parse_number(shown, f.type)
-        return number, notes, shown
-    if isinstance(cell.value, float) and place.key == "footer.date" and 1 <= cell.value < 2958466:
-        day = _excel_date(cell.value)
-        return day, [normalize.Note("XF211", "日期序号已转为日期")], shown
+        if isinstance(v, float):
+            return _number(v, f.type), _number_notes(v, f.type)
+        return normalize.parse_number(shown, f.type)
     if f.choices == "nature":
-        nature, notes = normalize.normalize_nature(shown)
-        return nature, notes, shown
-    text, notes = normalize.normalize_text(shown)
-    return text, notes, shown
+        return normalize.normalize_nature(shown)
+    return normalize.normalize_text(shown)
+
+
+def _as_shown(cell: Cell, kind: str) -> tuple[Any, list[normalize.Note]]:
+    """A number in a text field as the person saw it: Excel turns a typed "95%" or "2021-3-15" into a number
+    with a percent or date format when the cell is not formatted as text (pasted formats, for one)."""
+    v = cell.value
+    assert isinstance(v, float)
+    if kind == "percent":
+        return f"{as_text(round(v * 100, 10))}%", [normalize.Note("XF211", "按单元格显示的百分数读取")]
+    if kind == "date" and 1 <= v < 2958466:
+        return _excel_date(v), [normalize.Note("XF211", "按单元格显示的日期读取")]
+    return as_text(v), []
 
 
 def _number(value: float, ftype: str) -> float | int:
@@ -346,7 +360,7 @@ def _cached(cell: Cell | None, place: Place) -> Any:
         return None
     if cell.type == "e":
         return cell.value
-    value, _, _ = _normalise(cell, place)
+    value, _ = _normalise(cell, place)
     return value
 
 

@@ -123,6 +123,7 @@ class RawWorkbook:
     properties: dict[str, str]                   # custom document properties
     external_links: list[str]                    # targets of external links (never followed)
     unlocked_styles: frozenset[int] = frozenset()
+    number_kinds: dict[int, str] = field(default_factory=dict)   # cellXfs index -> "percent" or "date"
     macros: bool = False                         # always False here: macro files are refused
     form: Sheet | None = None
     # The names as parsed: the same object for every return with the same workbook.xml, so per-template work
@@ -137,6 +138,12 @@ class RawWorkbook:
         if self.form is None:
             return True
         return self.form.styles.get((row, col), 0) not in self.unlocked_styles
+
+    def number_kind(self, row: int, col: int) -> str | None:
+        """"percent" or "date" when a form-sheet cell's number format shows its number that way."""
+        if self.form is None or not self.number_kinds:
+            return None
+        return self.number_kinds.get(self.form.styles.get((row, col), 0))
 
 
 # ---------------------------------------------------------------------------------------------- refs
@@ -385,12 +392,13 @@ class Reader:
             out.extend(targets or [rel[1]])
         return out
 
-    def unlocked_styles(self) -> frozenset[int]:
-        """cellXfs indexes whose protection says locked="0": what the template left for the unit to fill."""
+    def styles(self) -> tuple[frozenset[int], dict[int, str]]:
+        """(unlocked cellXfs indexes, cellXfs index -> "percent"/"date") from styles.xml."""
         part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/styles")), None)
         if part is None or not self.pkg.has(part):
-            return frozenset()
-        return _unlocked_styles(self.pkg.read(part))
+            return frozenset(), {}
+        unlocked, kinds = _styles(self.pkg.read(part))
+        return unlocked, dict(kinds)
 
     # ------------------------------------------------------------------------------------------ sheets
 
@@ -451,14 +459,38 @@ def _rels(data: bytes, folder: str) -> tuple[tuple[str, str, str, str], ...]:
 
 
 @lru_cache(maxsize=64)
-def _unlocked_styles(data: bytes) -> frozenset[int]:
+def _styles(data: bytes) -> tuple[frozenset[int], tuple[tuple[int, str], ...]]:
+    """Unlocked cellXfs (locked="0": what the template left for the unit) and how each shows numbers."""
     root = parse_xml(data)
     ns = _ns(root)
     xfs = root.find(f"{ns}cellXfs")
     if xfs is None:
-        return frozenset()
-    return frozenset(i for i, xf in enumerate(xfs)
-                     if (p := xf.find(f"{ns}protection")) is not None and p.get("locked") in ("0", "false"))
+        return frozenset(), ()
+    codes = {el.get("numFmtId", ""): el.get("formatCode", "") for el in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
+    unlocked = frozenset(i for i, xf in enumerate(xfs)
+                         if (p := xf.find(f"{ns}protection")) is not None and p.get("locked") in ("0", "false"))
+    kinds = tuple((i, kind) for i, xf in enumerate(xfs)
+                  if (kind := number_kind(xf.get("numFmtId", "0"), codes)) is not None)
+    return unlocked, kinds
+
+
+# Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ones Excel and WPS use).
+_DATE_IDS = frozenset(map(str, [*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)]))
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def number_kind(fmt_id: str, codes: dict[str, str]) -> str | None:
+    """"percent", "date" or None for a numFmtId, looking into custom format codes."""
+    if fmt_id in ("9", "10"):
+        return "percent"
+    if fmt_id in _DATE_IDS:
+        return "date"
+    code = _QUOTED.sub("", codes.get(fmt_id, "")).split(";")[0].lower()
+    if "%" in code:
+        return "percent"
+    if code and code != "general" and any(c in code for c in "ymdhs"):
+        return "date"
+    return None
 
 
 def parse_sheet(name: str, root: ET.Element, shared: Callable[[], list[str]]) -> Sheet:
