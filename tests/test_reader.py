@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import load_seed
 from tests.helpers_forms import fill_values, write_return
@@ -364,3 +366,48 @@ def test_numbers_in_text_fields_read_as_their_cells_show_them(tmp_path: Path) ->
     shown = {f.key: f for f in result.findings}
     assert set(shown) == {"ind.1.actual", "footer.date"}
     assert shown["footer.date"].code == "XF211" and shown["footer.date"].value == "44270"
+
+
+# ------------------------------------------------------------------------------------------- fuzzing
+
+_FUZZ_SOURCE: dict[str, bytes] = {}
+
+
+def _fuzz_source() -> bytes:
+    if "data" not in _FUZZ_SOURCE:
+        _FUZZ_SOURCE["data"] = workbook_bytes("wangcheng", fill_values(load_seed("000")))
+    return _FUZZ_SOURCE["data"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_damaged_files_never_crash_and_say_why(tmp_path: Path, data: st.DataObject) -> None:
+    """Bytes flipped, files cut short, XML parts damaged: always a result, never an internal error."""
+    source = _fuzz_source()
+    kind = data.draw(st.sampled_from(["flip", "truncate", "xml"]))
+    if kind == "flip":
+        raw = bytearray(source)
+        for pos in data.draw(st.lists(st.integers(0, len(raw) - 1), min_size=1, max_size=5)):
+            raw[pos] = data.draw(st.integers(0, 255))
+        damaged = bytes(raw)
+    elif kind == "truncate":
+        damaged = source[: data.draw(st.integers(0, len(source) - 1))]
+    else:
+        part = data.draw(st.sampled_from(["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
+                                          "xl/worksheets/sheet2.xml", "xl/styles.xml", "docProps/custom.xml"]))
+        cut = data.draw(st.integers(0, 5000))
+        junk = data.draw(st.sampled_from([b"", b"<", b"&", b"\xe8", b'"', b"</c>", b"<!DOCTYPE x>"]))
+        damaged = rezip(source, lambda n, b: b[:cut] + junk + b[cut + 7:] if n == part else b)
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(damaged)
+    result = read_file(path)
+    codes = [f.code for f in result.findings]
+    assert "XF114" not in codes, result.findings
+    if result.record is None:
+        assert len(codes) == 1 and result.findings[0].severity == "error"
+
+
+def test_invalid_utf8_in_the_form_sheet_is_corrupt(tmp_path: Path) -> None:
+    data = rezip(workbook_bytes("wangcheng", {"code": "A"}),
+                 lambda n, b: b.replace(b"<sheetData>", b"<sheetData>\xe8") if n == "xl/worksheets/sheet1.xml" else b)
+    assert _read_bytes(tmp_path, data).code == "XF105"

@@ -174,7 +174,7 @@ def _layout(spec: Spec, n: int) -> Layout:
 def _indicator_rows(text: str | None, spec: Spec) -> int:
     try:
         n = int(float(text or ""))
-    except ValueError:
+    except (ValueError, OverflowError):     # "", "abc", "nan", "inf": a meta sheet someone edited
         return spec.indicator_rows
     return n if 1 <= n <= 200 else spec.indicator_rows
 

@@ -696,7 +696,10 @@ def scannable(data: bytes) -> bool:
 
 
 def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet:
-    text = data.decode("utf-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise XlsxError("corrupt", f"sheet {name}: {e.reason}") from None
     sheet = Sheet(name, _style_text=text)
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
