@@ -716,12 +716,19 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
     # What follows <sheetData> is searched from where it starts: the cells are most of the part.
     after = max(text.rfind("</sheetData>"), 0)
     merged = text.find("<mergeCells", after)
-    sheet.merged = [r for ref in _MERGE.findall(text, merged) if (r := _range(ref)) is not None] if merged > 0 else []
+    if merged > 0:
+        sheet.merged = list(_merged(text[merged: text.find("</mergeCells>", merged)]))
     prot = _PROTECTION.search(text, after)
     sheet.protection = {k: _xml_text(v) for k, v in _ATTR.findall(prot.group(1))} if prot else None
     first = data.find(b"dataValidation", max(data.rfind(b"</sheetData>"), 0))
     sheet.validations = len(_VALIDATION.findall(data, max(first - 20, 0))) if first >= 0 else 0
     return sheet
+
+
+@lru_cache(maxsize=64)
+def _merged(section: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Merged ranges of a <mergeCells> block: the same in every return of a template, so parsed once."""
+    return tuple(r for ref in _MERGE.findall(section) if (r := _range(ref)) is not None)
 
 
 def _scan_cell(t: str, inner: str, strings: list[str]) -> tuple[Cell | None, str | None]:
