@@ -100,7 +100,8 @@ def test_unreadable_files_get_a_stderr_line_and_exit_1(returns: Path) -> None:
     assert result.exit_code == 1
     assert len(json.loads(result.stdout)) == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "old.xls" in lines[0] and "另存为 .xlsx" in lines[0]
+    assert len(lines) == 2 and "old.xls" in lines[0] and "另存为 .xlsx" in lines[0]
+    assert lines[1] == "共 3 个文件：2 个已读取，1 个无法读取"
 
 
 def test_a_value_that_is_no_number_is_reported_but_the_file_reads(tmp_path: Path) -> None:

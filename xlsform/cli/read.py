@@ -63,6 +63,8 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
         _warn(r)
     with _sink(output, force) as fh:
         fh.write(render(results, fmt).encode("utf-8-sig" if fmt == "csv" else "utf-8"))
+    click.echo(f"共 {len(results)} 个文件：{len(results) - len(unreadable)} 个已读取，{len(unreadable)} 个无法读取"
+               + (f"；记录已写入 {output}" if output else ""), err=True)
     click.get_current_context().exit(1 if unreadable else 0)
 
 
