@@ -233,3 +233,24 @@ def test_summary_line_counts_files_and_findings() -> None:
     text = report.format_text(results)
     heads = ["x.xlsx：无法读取", "e.xlsx：有错误，错误 2 条，警告 1 条", "w.xlsx：通过，警告 1 条", "ok.xlsx：通过"]
     assert [text.index(h) for h in heads] == sorted(text.index(h) for h in heads)
+
+
+def _dies_on_b(path: Path) -> Any:
+    """A stand-in for check_file whose process dies on one file, as a worker killed for memory would."""
+    import os
+
+    from xlsform.results import FileResult
+
+    if path.name == "b.xlsx":
+        os._exit(9)
+    return FileResult(file=str(path))
+
+
+def test_a_worker_that_dies_costs_one_file_not_the_batch() -> None:
+    from xlsform.check import _run
+
+    files = [Path(f"{c}.xlsx") for c in "abcdefgh"]
+    results = list(_run(_dies_on_b, files, jobs=2))
+    assert [Path(r.file).name for r in results] == [f.name for f in files]
+    [dead] = [r for r in results if r.findings]
+    assert dead.file == "b.xlsx" and dead.findings[0].code == "XF901" and dead.status == "unreadable"

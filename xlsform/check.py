@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from xlsform.results import FileResult
 
 ANNOTATED_SUFFIX = "_校验.xlsx"     # our own annotated copies, never checked as returns
 PROGRESS_MIN = 50
+WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异常内容）"
 
 
 def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path | None = None,
@@ -108,15 +110,32 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     yield from _mark_duplicates(results)
 
 
-def _run(one: Any, files: Sequence[Path], jobs: int) -> Iterator[FileResult]:
+def _run(one: Callable[[Path], FileResult], files: Sequence[Path], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(files) < 2:
         yield from map(one, files)
         return
     jobs = min(jobs, len(files), os.cpu_count() or 1)
     # Chunks amortise the pickling of arguments and results; order is kept by map().
     chunk = max(1, min(64, len(files) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(one, files, chunksize=chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(one, files, chunksize=chunk):
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        # A worker died (killed for memory, a crash in a C library): find the file that does it, one per
+        # process, so it gets a finding and every other file still gets its result.
+        yield from _isolated(one, files[done:])
+
+
+def _isolated(one: Callable[[Path], FileResult], files: Sequence[Path]) -> Iterator[FileResult]:
+    for f in files:
+        try:
+            with ProcessPoolExecutor(max_workers=1) as pool:
+                yield pool.submit(one, f).result()
+        except BrokenProcessPool:
+            yield FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)])
 
 
 def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
