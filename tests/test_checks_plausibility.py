@@ -33,6 +33,7 @@ def test_parse_actual_takes_the_figure_in_the_targets_unit() -> None:
     assert parse_actual("满意率９８％", "%") == Decimal(98)
     assert parse_actual("全年 1,200 次", "次") == Decimal(1200)
     assert parse_actual("45批次，1100余人", "批次") == Decimal(45)
+    assert parse_actual("45批次，1100余人", "人") == Decimal(1100)
 
 
 def test_seed_001_level2_not_under_its_level1() -> None:

@@ -64,7 +64,8 @@ def parse_actual(text: str | None, unit: str) -> Decimal | None:
 
 
 def _unit(u: str) -> str:
-    return "%" if u in ("%", "％") else u.strip()
+    # "1100余人" is 1100 人: drop the approximation, as normalize.parse_measure does for targets
+    return "%" if u in ("%", "％") else u.strip().lstrip("余多")
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -136,7 +137,7 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
 
 # ------------------------------------------------------------------------- score against the target
 
-def _measure(ctx: CheckContext, ind: Indicator) -> Measure | None:
+def _measure(ind: Indicator) -> Measure | None:
     # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside them):
     # the unit read from the target text is then "" and the actual's lone figure is taken.
     return parse_target(ind.target, ind.nature)
@@ -160,7 +161,7 @@ def _against_target(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     if source:
         yield ctx.finding("XF505", actual_key, value=ind.actual, source=source)
         return
-    target = _measure(ctx, ind)
+    target = _measure(ind)
     got = parse_actual(ind.actual, target.unit) if target else None
     if _VAGUE.match(ind.actual.strip()) or (target is not None and got is None):
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target)
@@ -195,7 +196,7 @@ def _reason(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
         yield ctx.finding("XF508", key, why=f"得分 {plain(Decimal(repr(ind.score)))} 低于分值 "
                                             f"{plain(Decimal(repr(ind.weight)))}")
         return
-    target = _measure(ctx, ind)
+    target = _measure(ind)
     got = parse_actual(ind.actual, target.unit) if target else None
     if target is not None and got is not None:
         supported = supported_score(target.nature, target.value, got, Decimal(repr(ind.weight)))
