@@ -5,13 +5,15 @@ and declared sizes of its zip members and their compression ratio are checked be
 members are read with a hard limit; XML with a DTD or entities is refused (defusedxml); macros, external links
 and formulas are only reported, never opened, followed or evaluated.
 
-Only the parts the reader needs are parsed (workbook.xml, its rels, sharedStrings, styles' protection flags,
-the form sheet, the `_xf_meta` sheet and the custom properties): this keeps a read near 1 ms, which is what
-lets a batch of a thousand returns be checked in about the time a plain calamine read takes (issue #3).
+Only the parts the reader needs are parsed (workbook.xml, its rels, sharedStrings, the protection flags and
+number formats of styles.xml, the form sheet, the `_xf_meta` sheet and the custom properties), with a regex
+scan of worksheets in the common dialect and per-template caches: a read costs about 1–1.5 ms of CPU, against
+~0.4 ms for python-calamine and ~35 ms for openpyxl (benchmarks/bench_read.py; issue #3's speed target).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import posixpath
@@ -22,7 +24,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -161,9 +163,13 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     return (int(m.group(2)) - 1, col_index(m.group(1))) if m else None
 
 
-@lru_cache(maxsize=4096)
 def name_target(text: str) -> tuple[str, int, int] | None:
     """A defined name's formula "'Sheet'!$C$6:$K$6" -> (sheet, row, col) of its first cell; None if not a range."""
+    return _name_target(text) if len(text) <= 300 else _name_target.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096)
+def _name_target(text: str) -> tuple[str, int, int] | None:
     if "!" not in text:
         return None
     sheet, _, ref = text.lstrip("=").rpartition("!")
@@ -423,6 +429,21 @@ class Reader:
 
 # Parts that are the same in every return of a round (workbook.xml with its 400 defined names, styles, rels)
 # are parsed once per distinct content: a batch of returns from one template pays for them once.
+CACHE_PART_LIMIT = 256 * 1024     # bigger parts are parsed every time, so hostile files cannot fill memory
+_T = TypeVar("_T")
+
+
+def _content_cache(maxsize: int) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
+    """lru_cache keyed on a part's content (first argument), for parts of a normal size only."""
+    def wrap(fn: Callable[..., _T]) -> Callable[..., _T]:
+        cached = lru_cache(maxsize)(fn)
+
+        @functools.wraps(fn)
+        def call(content: bytes | str, *args: Any) -> _T:
+            return cached(content, *args) if len(content) <= CACHE_PART_LIMIT else fn(content, *args)
+        return call
+    return wrap
+
 
 @dataclass(frozen=True)
 class _WorkbookPart:
@@ -432,7 +453,7 @@ class _WorkbookPart:
     external: tuple[str, ...]                          # relationship ids of external links
 
 
-@lru_cache(maxsize=64)
+@_content_cache(64)
 def _workbook(data: bytes) -> _WorkbookPart:
     root = parse_xml(data)
     ns = _ns(root)
@@ -446,7 +467,7 @@ def _workbook(data: bytes) -> _WorkbookPart:
     )
 
 
-@lru_cache(maxsize=256)
+@_content_cache(256)
 def _rels(data: bytes, folder: str) -> tuple[tuple[str, str, str, str], ...]:
     out = []
     for rel in parse_xml(data):
@@ -458,7 +479,7 @@ def _rels(data: bytes, folder: str) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=64)
+@_content_cache(64)
 def _styles(data: bytes) -> tuple[frozenset[int], tuple[tuple[int, str], ...]]:
     """Unlocked cellXfs (locked="0": what the template left for the unit) and how each shows numbers."""
     root = parse_xml(data)
@@ -725,7 +746,7 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
     return sheet
 
 
-@lru_cache(maxsize=64)
+@_content_cache(64)
 def _merged(section: str) -> tuple[tuple[int, int, int, int], ...]:
     """Merged ranges of a <mergeCells> block: the same in every return of a template, so parsed once."""
     return tuple(r for ref in _MERGE.findall(section) if (r := _range(ref)) is not None)
