@@ -148,3 +148,9 @@ def test_schema_rejects_a_malformed_record() -> None:
     record["totals"]["score"] = "92.71分"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(record, SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def test_a_folder_without_workbooks_is_a_command_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["read", str(tmp_path)])
+    assert result.exit_code == 2 and "没有找到报表文件" in result.output

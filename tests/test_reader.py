@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from tests.conftest import load_seed
 from tests.helpers_forms import fill_values, write_return
 from tests.helpers_read import build_return, rezip, workbook_bytes
+from xlsform.layout import Layout
 from xlsform.reader import read_file, walk_returns
 from xlsform.records import Record
+from xlsform.spec import load_spec
 
 GOLDEN = {"000": (2.71, 92.71, "优"), "001": (10.0, 100.0, "优"), "002": (9.44, 99.44, "优"),
           "004": (9.58, 69.58, "中")}
@@ -411,3 +413,39 @@ def test_invalid_utf8_in_the_form_sheet_is_corrupt(tmp_path: Path) -> None:
     data = rezip(workbook_bytes("wangcheng", {"code": "A"}),
                  lambda n, b: b.replace(b"<sheetData>", b"<sheetData>\xe8") if n == "xl/worksheets/sheet1.xml" else b)
     assert _read_bytes(tmp_path, data).code == "XF105"
+
+
+def _every_field(spec_name: str, n: int = 6) -> dict[str, Any]:
+    """A value in every prefill and input field of a spec's first n indicator rows, each of its type."""
+    spec = load_spec(spec_name)
+    layout = Layout(spec)
+    level1, level2s = next(iter(spec.tree.items()))
+    values: dict[str, Any] = {}
+    for key, place in layout.places.items():
+        f = place.field
+        if f.role == "computed" or (place.index or 0) > n:
+            continue
+        if f.choices == "level1":
+            values[key] = level1
+        elif f.choices == "level2":
+            values[key] = level2s[0]
+        elif f.choices == "nature":
+            values[key] = "≥"
+        elif f.type == "integer":
+            values[key] = 2021 if key == "year" else 3
+        elif f.numeric:
+            values[key] = 5 if key.endswith((".weight", ".score")) else 123.45
+        else:
+            values[key] = f"{f.label[:6]}·{key}"
+    return values
+
+
+@pytest.mark.parametrize("spec_name", ["wangcheng", "zhuzhou", "project"])
+def test_round_trip_of_every_field_of_every_spec(tmp_path: Path, spec_name: str) -> None:
+    values = _every_field(spec_name)
+    first = read_file(write_return(tmp_path / "a.xlsx", values, spec=spec_name)).record
+    assert first is not None
+    assert {k: first.values.get(k) for k in values} == values
+    again = read_file(write_return(tmp_path / "b.xlsx", first)).record
+    assert again is not None
+    assert again.values == first.values and again.cells == first.cells and again.cached == first.cached

@@ -13,6 +13,7 @@ import click
 
 from xlsform.cli import main
 from xlsform.csvsafe import csv_text
+from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output
 from xlsform.reader import ReadResult, read_file, walk_returns
 from xlsform.spec import Spec, load_spec
@@ -57,6 +58,8 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
     """
     spec = load_spec(spec_name) if spec_name else None
     files = list(walk_returns(paths))
+    if not files:
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
     results = list(_read_all(files, spec))
     unreadable = [r for r in results if r.record is None]
     for r in results:
