@@ -19,6 +19,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from tests import helpers_lo
 from tests.conftest import load_seed
 from tests.helpers_lo import LibreOffice, libreoffice, lo_roundtrip
 from xlsform.layout import Layout, a1
@@ -409,3 +410,20 @@ def test_locking_seen_through_libreoffice_matches_the_spec(libreoffice: LibreOff
                  if (r, c) not in skip and locked(r, c) == ((r, c) in unlocked)]
         assert not wrong, f"{case.name}: " + ", ".join(wrong[:30])
     assert len(expected_unlocked(bare.layout, bare.prefill)) > len(expected_unlocked(cases[1].layout, cases[1].prefill))
+
+
+# ------------------------------------------------------------------------------ skip here, fail under CI
+
+def test_missing_libreoffice_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helpers_lo, "SYSTEM_PYTHON", "/nonexistent/python3")
+    reason = helpers_lo.unavailable_reason()
+    assert reason is not None and "/nonexistent/python3" in reason
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="nonexistent"):
+        helpers_lo.require_libreoffice()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the LibreOffice tests"):
+        helpers_lo.require_libreoffice()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        helpers_lo.require_libreoffice()

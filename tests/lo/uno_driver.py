@@ -28,9 +28,11 @@ enforce validation (DESIGN.md §5), so the tests check `IsLocked` / `isProtected
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -79,7 +81,8 @@ class Office:
             [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
              f"-env:UserInstallation={self.profile.as_uri()}",
              f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)   # its own process group: stop() can end soffice.bin with its launcher
         self.desktop = self._connect()
 
     def _connect(self) -> Any:
@@ -103,11 +106,12 @@ class Office:
         except Exception:
             pass  # a soffice that already died cannot be asked to quit; we wait or kill below
         if self.proc is not None:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            # whatever is left of this soffice (launcher and soffice.bin), never anyone else's
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def alive(self) -> bool:
