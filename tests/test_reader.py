@@ -233,6 +233,15 @@ def test_files_that_are_no_xlsx_get_one_clear_finding(tmp_path: Path, data: byte
     assert advice in finding.message
 
 
+def test_other_zip_documents_are_named(tmp_path: Path) -> None:
+    ods = rezip(workbook_bytes("wangcheng", {"code": "A"}), lambda n, b: None,
+                {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"})
+    assert ".ods" in _read_bytes(tmp_path, ods, "a.xlsx").message
+    docx = rezip(workbook_bytes("wangcheng", {"code": "A"}), lambda n, b: None, {"word/document.xml": b"<x/>"})
+    finding = _read_bytes(tmp_path, docx, "b.xlsx")
+    assert finding.code == "XF101" and "Word" in finding.message
+
+
 def test_macro_workbook_is_refused(tmp_path: Path) -> None:
     data = rezip(workbook_bytes("wangcheng", {"code": "A"}), lambda n, b: b, {"xl/vbaProject.bin": b"\x00" * 10})
     assert _read_bytes(tmp_path, data, "r.xlsm").code == "XF104"

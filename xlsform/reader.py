@@ -44,7 +44,8 @@ OTHER_SUFFIXES = (".xls", ".et", ".xlsm", ".xlsb", ".ett", ".xltx", ".xltm", ".o
 _UNREADABLE = {"unopenable": "XF109", "empty": "XF110", "not_xlsx": "XF101", "legacy": "XF102",
                "encrypted": "XF103", "macro": "XF104", "corrupt": "XF105", "bomb": "XF106",
                "too_large": "XF107", "unsafe_xml": "XF108"}
-_SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容"}
+_SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容",
+            "ods": "OpenDocument 表格 .ods", "no_workbook": "压缩包中没有 Excel 工作簿，可能是 Word 等其他文件"}
 
 
 @dataclass

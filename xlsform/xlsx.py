@@ -365,7 +365,9 @@ class Reader:
                 return target
         if self.pkg.has("xl/workbook.xml"):
             return "xl/workbook.xml"
-        raise XlsxError("not_xlsx", "no workbook part")   # a .docx or .pptx renamed, for example
+        if self.pkg.has("mimetype") and b"opendocument.spreadsheet" in self.pkg.read("mimetype"):
+            raise XlsxError("not_xlsx", "ods")
+        raise XlsxError("not_xlsx", "no_workbook")   # a .docx or .pptx renamed, for example
 
     def workbook(self) -> RawWorkbook:
         part = _workbook(self.pkg.read(self.wb_part))
