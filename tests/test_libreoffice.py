@@ -427,3 +427,24 @@ def test_missing_libreoffice_skips_locally_and_fails_under_ci(monkeypatch: pytes
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception):
         helpers_lo.require_libreoffice()
+
+
+def test_a_libreoffice_saved_copy_keeps_values_and_locks(libreoffice: LibreOffice, tmp_path: Path) -> None:
+    """A unit filling the form in LibreOffice and saving it returns a file still protected, locked the same,
+    with the formulas and the typed values (read back through LibreOffice from the saved .xlsx)."""
+    cases = [seed_case(s) for s in GOLDEN]
+    sent = write_cases(cases, tmp_path)
+    saved = [p.with_name(p.stem + ".lo.xlsx") for p in sent]
+    libreoffice.run_ok([{"path": str(p), "set": typing(c), "save_xlsx": str(s)}
+                        for p, c, s in zip(sent, cases, saved, strict=True)])
+    results = libreoffice.run_ok([{"path": str(s), "grid": c.layout.spec.sheet} for s, c in zip(saved, cases,
+                                                                                                strict=True)])
+    for case, result in zip(cases, results, strict=True):
+        layout, locked = case.layout, lock_map(result["locks"])
+        assert result["protected"][layout.spec.sheet], case.name
+        unlocked = expected_unlocked(layout, case.prefill)
+        assert {(p.row, p.col) for p in layout.places.values() if not locked(p.row, p.col)} == unlocked, case.name
+        assert not mismatches(case, grid_values(layout, result["grid_before"]), layout.recompute(case.values))
+        typed = {p.key: result["grid_before"]["rows"][p.row][p.col] for p in layout.places.values()
+                 if p.key in case.inputs and p.field.numeric}
+        assert typed == {k: float(v) for k, v in case.inputs.items() if k in typed}, case.name
