@@ -19,14 +19,18 @@ from xlsform.spec import SpecError
 COMMAND_MODULES = ("generate", "read", "check", "merge")
 
 
+class CommandError(click.ClickException):
+    # as documented above: 2 = the command itself could not run (a class attribute: click >= 8.5 types
+    # ClickException.exit_code as a ClassVar, so setting it on an instance fails mypy)
+    exit_code = 2
+
+
 class XlsformGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (XlsformError, SpecError) as e:
-            error = click.ClickException(str(e))
-            error.exit_code = 2  # as documented above: 2 = the command itself could not run
-            raise error from None
+            raise CommandError(str(e)) from None
 
 
 @click.group(cls=XlsformGroup, context_settings={"help_option_names": ["-h", "--help"]})
