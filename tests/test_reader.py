@@ -16,6 +16,7 @@ from xlsform.layout import Layout
 from xlsform.reader import read_file, walk_returns
 from xlsform.records import Record
 from xlsform.spec import load_spec
+from xlsform.xlsx import Reader, parse_sheet, parse_xml, scan_sheet, scannable
 
 GOLDEN = {"000": (2.71, 92.71, "优"), "001": (10.0, 100.0, "优"), "002": (9.44, 99.44, "优"),
           "004": (9.58, 69.58, "中")}
@@ -361,6 +362,13 @@ def test_a_return_typed_and_saved_by_libreoffice_reads_the_same(tmp_path: Path) 
     untouched = {k: v for k, v in seed.values.items()
                  if k not in ("fund.total.spent", "ind.1.score", "footer.preparer")}
     assert {k: rec.values.get(k) for k in untouched} == untouched
+    rdr = Reader(saved.read_bytes())
+    rdr.workbook()
+    part = rdr.pkg.read(rdr._paths["部门整体自评表"] or "")
+    assert scannable(part)   # LibreOffice writes the plain dialect: the fast path serves its files too
+    fast = scan_sheet("S", part, rdr.shared_strings)
+    slow = parse_sheet("S", parse_xml(part), rdr.shared_strings)
+    assert fast == slow and fast.styles == slow.styles
 
 
 def test_numbers_in_text_fields_read_as_their_cells_show_them(tmp_path: Path) -> None:
