@@ -466,3 +466,17 @@ def test_round_trip_of_every_field_of_every_spec(tmp_path: Path, spec_name: str)
     again = read_file(write_return(tmp_path / "b.xlsx", first)).record
     assert again is not None
     assert again.values == first.values and again.cells == first.cells and again.cached == first.cached
+
+
+def test_indicator_rows_come_from_the_names_when_the_meta_sheet_is_gone(tmp_path: Path) -> None:
+    values = {"year": 2021, "code": "X1", "name": "单位", "ind.5.weight": 30, "footer.preparer": "张三"}
+    build_return(tmp_path / "r.xlsx", "wangcheng", values, n=5, with_meta=False)
+    data = rezip((tmp_path / "r.xlsx").read_bytes(),
+                 lambda n, b: b.replace(b"</Properties>", b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" '
+                                        b'pid="9" name="xf_spec_version"><vt:lpwstr>2020.1</vt:lpwstr></property>'
+                                        b"</Properties>") if n == "docProps/custom.xml" else b)
+    (tmp_path / "r.xlsx").write_bytes(data)
+    result = read_file(tmp_path / "r.xlsx")
+    assert result.layout is not None and result.layout.n == 5
+    assert result.record is not None and not any(k.startswith("ind.6.") for k in result.record.values)
+    assert result.record.values["footer.preparer"] == "张三"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -137,7 +138,7 @@ def _identify(raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> Layout
         result.findings.append(make("XF151", file=result.file, value=version or None,
                                     expected="、".join(spec.accept_versions)))
         return None
-    return _layout(spec, _indicator_rows(meta.get("indicator_rows"), spec))
+    return _layout(spec, _indicator_rows(meta.get("indicator_rows"), raw, spec))
 
 
 def _meta(raw: RawWorkbook) -> dict[str, str]:
@@ -172,12 +173,21 @@ def _layout(spec: Spec, n: int) -> Layout:
     return hit[1]
 
 
-def _indicator_rows(text: str | None, spec: Spec) -> int:
+def _indicator_rows(text: str | None, raw: RawWorkbook, spec: Spec) -> int:
+    """The number of indicator rows the workbook was made with: from its meta data, else from its names."""
     try:
         n = int(float(text or ""))
     except (ValueError, OverflowError):     # "", "abc", "nan", "inf": a meta sheet someone edited
-        return spec.indicator_rows
-    return n if 1 <= n <= 200 else spec.indicator_rows
+        n = 0
+    if 1 <= n <= 200:
+        return n
+    # Without the meta sheet, the last xf_ind_NN_weight name tells; guessing the spec's default instead would
+    # read the totals row as indicator rows when the workbook was made with fewer.
+    found = [int(m.group(1)) for name in raw.names if (m := _WEIGHT_NAME.match(name))]
+    return max(found) if found and max(found) <= 200 else spec.indicator_rows
+
+
+_WEIGHT_NAME = re.compile(r"^xf_ind_(\d{2,3})_weight$")
 
 
 def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: Reader) -> str | None:
