@@ -480,3 +480,16 @@ def test_indicator_rows_come_from_the_names_when_the_meta_sheet_is_gone(tmp_path
     assert result.layout is not None and result.layout.n == 5
     assert result.record is not None and not any(k.startswith("ind.6.") for k in result.record.values)
     assert result.record.values["footer.preparer"] == "张三"
+
+
+def test_a_value_typed_into_an_unmerged_range_is_found_and_reported(tmp_path: Path) -> None:
+    """Unmerge 部门(单位)名称 (B3:E3) and type into D3: Excel would show it; the reader finds it too."""
+    build_return(tmp_path / "r.xlsx", "wangcheng", {"year": 2020, "code": "A", "name": "甲"}, moved={"name": "D3"})
+    data = rezip((tmp_path / "r.xlsx").read_bytes(),
+                 lambda n, b: b.replace(b"!D3<", b"!$B$3:$E$3<") if n == "xl/workbook.xml" else b)
+    (tmp_path / "r.xlsx").write_bytes(data)
+    result = read_file(tmp_path / "r.xlsx")
+    assert result.record is not None and result.record.values["name"] == "甲"
+    assert result.record.cells["name"] == "部门整体自评表!D3"
+    [finding] = [f for f in result.findings if f.code == "XF115"]
+    assert finding.cell == "D3" and "B3" in finding.message

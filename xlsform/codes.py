@@ -121,6 +121,9 @@ register(
     Code("XF114", "error", "读取时发生内部错误",
          "读取本文件时发生内部错误（{value}）",
          "请将此文件发给系统维护人员；其他文件不受影响。"),
+    Code("XF115", "warning", "内容不在合并单元格的左上角",
+         "{cell}「{field}」填在了原合并区域（左上角 {expected}）的其他单元格中，已按 {cell} 读取",
+         "请恢复合并单元格，把内容填在合并后的单元格中。"),
 )
 # Values: each normalisation is reported (info), a value that cannot be its type is an error quoting it.
 _READ_AS = "{cell}「{field}」填写的“{value}”已按 {expected} 读取（{detail}）"

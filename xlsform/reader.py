@@ -224,7 +224,10 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
         if computed:
             rec.cached[place.key] = _cached(cell, place)
             rec.cells[place.key] = ref
-        elif cell is not None and cell.value is not None:
+            continue
+        if (cell is None or cell.value is None) and place.merged:
+            row, col, cell, ref = _off_anchor(sheet, place, row, col, ref, result)
+        if cell is not None and cell.value is not None:
             value = _field_value(cell, place, ref, result, raw.number_kind(row, col)
                                  if type(cell.value) is float and not place.field.numeric else None)
             if value is not None:
@@ -233,6 +236,21 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     rec.values.update(_recomputed(layout, rec.values))
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
     return rec
+
+
+def _off_anchor(sheet: Sheet, place: Place, row: int, col: int, ref: str,
+                result: ReadResult) -> tuple[int, int, Cell | None, str]:
+    """A merged field whose top-left cell is empty but one other cell of its range holds something: the
+    range was unmerged and typed into (Excel keeps only the top-left value of a merged range)."""
+    found = [(r, c, cell) for r in range(row, row + place.last_row - place.row + 1)
+             for c in range(col, col + place.last_col - place.col + 1)
+             if (cell := sheet.cells.get((r, c))) is not None and cell.value not in (None, "")]
+    if len(found) != 1:
+        return row, col, sheet.cells.get((row, col)), ref
+    r, c, cell = found[0]
+    result.findings.append(make("XF115", file=result.file, sheet=sheet.name, cell=a1(r, c),
+                                field=place.field.label, key=place.key, expected=ref.rpartition("!")[2]))
+    return r, c, cell, f"{sheet.name}!{a1(r, c)}"
 
 
 _LOCATIONS: dict[tuple[int, str, int], tuple[Layout, tuple[tuple[str, str], ...], _Locations]] = {}
