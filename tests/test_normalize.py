@@ -110,6 +110,7 @@ def test_parse_measure_never_raises(text: str) -> None:
     ("95", "percent", 0.95, [PERCENT]),
     ("0.95", "percent", 0.95, [TEXT_NUMBER]),
     ("(12.5)", "amount", -12.5, ["XF207"]),
+    ("−12.5", "amount", -12.5, [FULL_WIDTH]),
     ("20分", "score", 20.0, [UNIT]),
     ("830000元", "amount", 830000.0, [YUAN]),
     ("2020", "integer", 2020, [TEXT_NUMBER]),
