@@ -70,10 +70,9 @@ def read_file(path: str | Path, *, spec: Spec | None = None) -> ReadResult:
         data = _load(Path(path), result)
         _read(data, spec, result)
     except XlsxError as e:
-        result.findings.append(_unreadable(e, result.file))
-        result.record = None
+        result.findings, result.record = [_unreadable(e, result.file)], None
     except Exception as e:  # one bad file must never stop a batch; the finding names the error
-        result.findings.append(make("XF114", file=result.file, value=f"{type(e).__name__}: {e}"[:200]))
+        result.findings = [make("XF114", file=result.file, value=f"{type(e).__name__}: {e}"[:200])]
         result.record = None
     return result
 
