@@ -493,3 +493,15 @@ def test_a_value_typed_into_an_unmerged_range_is_found_and_reported(tmp_path: Pa
     assert result.record.cells["name"] == "部门整体自评表!D3"
     [finding] = [f for f in result.findings if f.code == "XF115"]
     assert finding.cell == "D3" and "B3" in finding.message
+
+
+def test_an_internal_error_is_one_finding_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlsform.reader as reader
+
+    def boom(*_: Any) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(reader, "_record", boom)
+    result = read_file(write_return(tmp_path / "r.xlsx", load_seed("000")))
+    assert result.record is None and _codes(result) == ["XF114"]
+    assert "RuntimeError: bug" in result.findings[0].message
