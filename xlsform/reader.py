@@ -84,7 +84,8 @@ def _load(path: Path, result: ReadResult) -> bytes:
             result.mtime = st.st_mtime
             if st.st_size > MAX_FILE_BYTES:
                 raise XlsxError("too_large", str(st.st_size))
-            data = fh.read(MAX_FILE_BYTES + 1)
+            # Sized by the file, not by the limit: read(20 MB) would allocate 20 MB for every 20 KB return.
+            data = fh.read(st.st_size + 1)
     except OSError as e:
         raise XlsxError("unopenable", e.strerror or type(e).__name__) from None
     result.sha256 = hashlib.sha256(data).hexdigest()
@@ -205,7 +206,8 @@ def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: Reader) -> str | None:
 class _Locations:
     """Where each field of a layout sits in a file, given its defined names."""
 
-    fields: list[tuple[Place, int, int, bool, str]] = field(default_factory=list)  # place, row, col, computed, ref
+    fields: list[tuple[Place, int, int, bool, str]] = field(default_factory=list)  # place, row, col, merged, ref
+    computed: list[tuple[Place, int, int, str]] = field(default_factory=list)      # place, row, col, ref
     moved: list[tuple[Place, tuple[int, int]]] = field(default_factory=list)
     broken: list[Place] = field(default_factory=list)
     fund_labels: dict[str, str] = field(default_factory=dict)
@@ -218,13 +220,12 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     locs = _locations(layout, sheet.name, raw.names_items or tuple(raw.names.items()))
     rec.fund_labels = dict(locs.fund_labels)
     cells = sheet.cells
-    for place, row, col, computed, ref in locs.fields:
+    for place, row, col, ref in locs.computed:
+        rec.cached[place.key] = _cached(cells.get((row, col)), place)
+        rec.cells[place.key] = ref
+    for place, row, col, merged, ref in locs.fields:
         cell = cells.get((row, col))
-        if computed:
-            rec.cached[place.key] = _cached(cell, place)
-            rec.cells[place.key] = ref
-            continue
-        if (cell is None or cell.value is None) and place.merged:
+        if (cell is None or cell.value is None) and merged:
             row, col, cell, ref = _off_anchor(sheet, place, row, col, ref, result)
         if cell is not None and cell.value is not None:
             value = _field_value(cell, place, ref, result, raw.number_kind(row, col)
@@ -268,7 +269,11 @@ def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -
     locs = _Locations(fund_labels={row: spec.fund_row_label(row) for row in spec.fund_rows()})
     for place in layout.places.values():
         row, col = _locate(by_name.get(place.name), sheet, place, locs)
-        locs.fields.append((place, row, col, place.field.role == "computed", f"{sheet}!{a1(row, col)}"))
+        ref = f"{sheet}!{a1(row, col)}"
+        if place.field.role == "computed":
+            locs.computed.append((place, row, col, ref))
+        else:
+            locs.fields.append((place, row, col, place.merged, ref))
     _LOCATIONS[key] = (layout, names, locs)
     return locs
 
