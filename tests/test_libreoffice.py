@@ -65,6 +65,7 @@ def test_driver_types_recalculates_and_reads_back(libreoffice: LibreOffice, tmp_
 
 def test_driver_reports_a_bad_job_and_carries_on(libreoffice: LibreOffice, tmp_path: Path) -> None:
     path = _tiny_workbook(tmp_path / "tiny.xlsx")
+    (tmp_path / ".~lock.tiny.xlsx#").write_text("stale lock of a crashed office\n")   # must not block loading
     missing, good = libreoffice.run([{"path": str(tmp_path / "missing.xlsx")},
                                      {"path": str(path), "read": ["xf_c"], "set": [["xf_a", "clear", None]]}])
     assert not missing["ok"] and "missing.xlsx" in missing["error"]

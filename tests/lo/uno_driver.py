@@ -15,15 +15,15 @@ job:      {"path": "/abs/in.xlsx",
                                                     #   and its locked/unlocked format ranges
            "save_xlsx": "/abs/out.xlsx", "pdf": "/abs/out.pdf"}      (every key but path optional)
 result:   {"ok": true, "before": {...}, "values": {...}, "locked": {...}, "protected": {sheet: bool},
-           "sheets": [[name, visible], ...],
+           "sheets": [[name, visible], ...], "ms": {"load": ms, "total": ms},
            "grid_before": grid, "grid": grid, "locks": [[first_row, first_col, last_row, last_col, locked], ...]}
            or {"ok": false, "error": "..."}
 grid:     {"rows": [[value, ...], ...], "errors": [[row, col, code], ...]}, 0-based from A1; empty is "".
 A target is a workbook defined name ("xf_year"), "Sheet!B3" or "B3" (first sheet). A value read back is a
 number, a string, null (empty) or {"error": code}.
 
-Why the driver types values itself: LibreOffice's UNO API ignores cell protection and headless mode does not
-enforce validation (DESIGN.md §5), so the tests check `IsLocked` / `isProtected()` explicitly.
+Typing through UNO ignores cell protection and headless mode does not enforce validation (DESIGN.md §5):
+a test acting as a user must check `locked` / `protected` itself, as tests/test_libreoffice.py does.
 """
 
 from __future__ import annotations
