@@ -106,8 +106,8 @@ def _clean(text: str, notes: list[Note]) -> str:
     if wide != s:
         notes.append(Note(FULL_WIDTH, "全角字符已转为半角"))
     s = wide.replace("\u00a0", " ")
-    stripped = _SPACES.sub("", s)
-    if stripped != s.strip() or (s != s.strip() and stripped):
+    stripped = _SPACES.sub("", s)      # spaces inside a number too: "1 234.5" is how some systems group digits
+    if stripped and stripped != s:
         notes.append(Note(SEPARATORS, "去掉了空格"))
     return stripped
 
