@@ -47,12 +47,13 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
     PATHS 可以是文件或目录（递归查找 .xlsx，以及 .xls/.et/.xlsm 等需要另存的文件）。无法读取的文件
     在标准错误输出中各占一行并说明原因。退出码：0 全部读取；1 有文件无法读取；2 命令本身无法运行。
 
+    \b
     CSV 的列：文件、SHA-256、规格、规格版本、年度、单位编码、单位名称、主管部门、实施单位、
     计分资金行的全年预算数/全年执行数/上级转移支付/执行率/分值/得分、指标个数、总分值、总分、等级、
     填报人、联系电话、填报日期、单位负责人。以 = + - @ 开头的文字前加 ' 以免被当作公式。
 
+    \b
     Example:
-
         xlsform read returns/ -o records.json
         xlsform read returns/ --format csv -o records.csv
     """
