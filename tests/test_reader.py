@@ -505,3 +505,24 @@ def test_an_internal_error_is_one_finding_not_a_crash(tmp_path: Path, monkeypatc
     result = read_file(write_return(tmp_path / "r.xlsx", load_seed("000")))
     assert result.record is None and _codes(result) == ["XF114"]
     assert "RuntimeError: bug" in result.findings[0].message
+
+
+def test_strict_open_xml_reads_like_transitional(tmp_path: Path) -> None:
+    """Excel's "Strict Open XML" save uses other namespaces; the reader matches on local names."""
+    seed = load_seed("000")
+    data = write_return(tmp_path / "t.xlsx", seed).read_bytes()
+    swaps = ((b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+              b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+             (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+
+    def strict(_: str, body: bytes) -> bytes:
+        for old, new in swaps:
+            body = body.replace(old, new)
+        return body
+
+    (tmp_path / "s.xlsx").write_bytes(rezip(data, strict))
+    result = read_file(tmp_path / "s.xlsx")
+    assert result.record is not None, result.findings
+    assert result.record.values == read_file(tmp_path / "t.xlsx").record.values  # type: ignore[union-attr]
+    assert result.workbook is not None and result.workbook.form is not None and result.workbook.form.protected
