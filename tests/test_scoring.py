@@ -88,8 +88,14 @@ def test_score_total_adds_each_score_rounded_first(items: list[float], fund: flo
     assert score_total(fund, items) == expected
 
 
-def test_score_total_counts_empty_and_text_as_zero() -> None:
-    assert score_total(None, [None, "", "abc", 5]) == Decimal(5)
+def test_score_total_counts_empty_as_zero() -> None:
+    assert score_total(None, [None, "", 5]) == Decimal(5)
+
+
+def test_text_in_a_score_gives_no_total_and_no_grade() -> None:
+    # the workbook's ROUND over the score range is #VALUE! then; a total without that score would mislead
+    assert score_total(2.71, [20, "二十", 5]) is None
+    assert grade(None, BANDS) is None
 
 
 def test_weight_total_of_the_default_split_is_100() -> None:
@@ -163,9 +169,9 @@ def test_fund_score_rounds_from_the_unrounded_rate() -> None:
 
 @pytest.mark.parametrize(("total", "expected"), [
     (100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"), (59.99, "差"), (0, "差"),
-    (None, "差"), (-1, "差"),
+    (None, None), (-1, "差"),  # None: no total (a score was text), no grade
 ])
-def test_grade_band_edges(total: float | None, expected: str) -> None:
+def test_grade_band_edges(total: float | None, expected: str | None) -> None:
     assert grade(total, BANDS) == expected
 
 

@@ -7,7 +7,9 @@ Edge cases, defined once for both sides:
 - budget A empty, zero or negative: no execution rate (None in Python, "" in Excel), no fund score;
 - spent B or transfer C empty: counted as 0;
 - B < C: the rate is negative and the fund score is 0 (score = weight × clamp(rate, 0, 1));
-- rate above 100%: the fund score is capped at the weight.
+- rate above 100%: the fund score is capped at the weight;
+- text in a score cell (paste bypasses validation): no total and no grade, as the spreadsheet's ROUND over the
+  score range gives #VALUE! there; the checks report the cell.
 
 Rounding follows Excel and LibreOffice: a value is first taken to 15 significant digits (what the engines
 display and round from), then rounded half away from zero. Totals add the rounded scores, as real forms do.
@@ -87,8 +89,14 @@ def weight_total(fund: Any, items: Iterable[Any]) -> Decimal:
 
 
 def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
-                caps: Sequence[tuple[float, float]] = ()) -> Decimal:
-    """Fund score plus the indicator scores, each rounded to 2 decimals first; capped by rate bands if any."""
+                caps: Sequence[tuple[float, float]] = ()) -> Decimal | None:
+    """Fund score plus the indicator scores, each rounded to 2 decimals first; capped by rate bands if any.
+
+    None when a score is text: the spreadsheet's total is #VALUE! then, and a total without it would mislead.
+    """
+    items = list(items)
+    if any(isinstance(s, str) and s != "" for s in items):
+        return None
     total = round2(round2(_n(fund)) + sum((round2(_n(s)) for s in items), ZERO))
     cap = rate_cap(rate, caps)
     return total if cap is None else min(total, cap)
@@ -104,7 +112,9 @@ def rate_cap(rate: Decimal | None, caps: Sequence[tuple[float, float]]) -> Decim
     return None
 
 
-def grade(total: Any, bands: Sequence[tuple[float, str]]) -> str:
+def grade(total: Any, bands: Sequence[tuple[float, str]]) -> str | None:
+    if total is None:
+        return None  # no total (a score was text): no grade either, as in the spreadsheet
     t = _n(total)
     for low, name in bands:
         if t >= Decimal(repr(low)):
