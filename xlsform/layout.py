@@ -154,6 +154,11 @@ class Layout:
         return [f.key for f in self.spec.indicator_block.row]
 
     def computed(self) -> list[Place]:
+        return self._computed
+
+    @cached_property
+    def _computed(self) -> list[Place]:
+        # recompute() runs once per returned file; the list is the same for every file of a layout
         return [p for p in self.places.values() if p.field.role == "computed"]
 
     @cached_property
