@@ -110,17 +110,34 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     yield from _mark_duplicates(results)
 
 
+# A worker gets the function to run (with the batch's manifest bound in) once, through the pool's
+# initializer: sent with every task, a manifest of thousands of units cost more to pickle than the checks.
+_WORK: list[Callable[[Path], FileResult]] = []
+
+
+def _init_worker(one: Callable[[Path], FileResult]) -> None:
+    _WORK[:] = [one]
+
+
+def _in_worker(path: Path) -> FileResult:
+    return _WORK[0](path)
+
+
+def _pool(jobs: int, one: Callable[[Path], FileResult]) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(one,))
+
+
 def _run(one: Callable[[Path], FileResult], files: Sequence[Path], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(files) < 2:
         yield from map(one, files)
         return
     jobs = min(jobs, len(files), os.cpu_count() or 1)
-    # Chunks amortise the pickling of arguments and results; order is kept by map().
+    # Chunks amortise the round trips of tasks and results; order is kept by map().
     chunk = max(1, min(64, len(files) // (jobs * 4)))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(one, files, chunksize=chunk):
+        with _pool(jobs, one) as pool:
+            for result in pool.map(_in_worker, files, chunksize=chunk):
                 done += 1
                 yield result
     except BrokenProcessPool:
@@ -132,8 +149,8 @@ def _run(one: Callable[[Path], FileResult], files: Sequence[Path], jobs: int) ->
 def _isolated(one: Callable[[Path], FileResult], files: Sequence[Path]) -> Iterator[FileResult]:
     for f in files:
         try:
-            with ProcessPoolExecutor(max_workers=1) as pool:
-                yield pool.submit(one, f).result()
+            with _pool(1, one) as pool:
+                yield pool.submit(_in_worker, f).result()
         except BrokenProcessPool:
             yield FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)])
 
