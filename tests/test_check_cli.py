@@ -70,7 +70,7 @@ def test_seed_000_27_percent_execution_without_reason(examples: Any) -> None:
 
 def test_seed_001_indicators_under_the_wrong_level1(examples: Any) -> None:
     obj = examples[1]["001_zhuzhou_reception.xlsx"]
-    assert [(f["cell"], f["value"]) for f in found(obj, "XF506")] == [("C14", "质量指标"), ("C15", "社会效益指标")]
+    assert [(f["cell"], f["value"]) for f in found(obj, "XF506")] == [("C15", "质量指标"), ("C16", "社会效益指标")]
     assert found(obj, "XF406")[0]["value"] == "预算执行率 10、产出指标 40、效益指标 0、满意度指标 50"
     assert obj["record"]["totals"] == {"weight": 100, "score": 100, "grade": "优"}
 

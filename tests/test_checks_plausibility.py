@@ -38,7 +38,7 @@ def test_parse_actual_takes_the_figure_in_the_targets_unit() -> None:
 
 def test_seed_001_level2_not_under_its_level1() -> None:
     fs = _only("XF506", findings(seed_with("001"), plausibility.check))
-    assert codes(fs) == [("XF506", "C14"), ("XF506", "C15")]
+    assert codes(fs) == [("XF506", "C15"), ("XF506", "C16")]
     assert [f.value for f in fs] == ["质量指标", "社会效益指标"]
     assert "不属于一级指标「满意度指标」" in fs[0].message and fs[0].severity == "error"
 
@@ -73,26 +73,26 @@ def test_actual_copies_the_target() -> None:
 
 def test_target_met_but_points_deducted() -> None:
     fs = findings(seed_with("001", ind__2__score=25.0), plausibility.check)
-    assert ("XF501", "H13") in codes(fs)
+    assert ("XF501", "H14") in codes(fs)
     f = _only("XF501", fs)[0]
     assert (f.value, f.expected) == (25, 30)
 
 
 def test_target_missed_but_full_marks() -> None:
     fs = findings(seed_with("001", ind__2__actual="300 次"), plausibility.check)
-    assert ("XF502", "H13") in codes(fs)
+    assert ("XF502", "H14") in codes(fs)
 
 
 def test_ceiling_broken_but_full_marks() -> None:
     fs = findings(seed_with("001", ind__1__target="≤2 次", ind__1__actual="3 次"), plausibility.check)
-    assert ("XF502", "H12") in codes(fs)
+    assert ("XF502", "H13") in codes(fs)
 
 
 def test_self_score_far_from_supported() -> None:
     # 300 of 400: the numbers support 22.5 of 30; 10 is further than 20% of the weight away
     fs = findings(seed_with("001", ind__2__actual="300 次", ind__2__score=10.0), plausibility.check)
     f = _only("XF503", fs)[0]
-    assert (f.cell, f.value, f.expected) == ("H13", 10, 22.5)
+    assert (f.cell, f.value, f.expected) == ("H14", 10, 22.5)
 
 
 def test_duplicate_rows() -> None:

@@ -24,13 +24,13 @@ CASES: list[tuple[str, dict[str, Any], str, str | None]] = [
     ("002", {"footer__phone": None}, "XF301", "E43"),                        # required field empty
     ("004", {"ind__2__score": None}, "XF302", "I13"),                        # weight but no score
     ("004", {"ind__1__level3": "指标2:"}, "XF303", "D12"),                   # placeholder left in
-    ("001", {"ind__2__score": 25.0}, "XF501", "H13"),                        # target met, points deducted
-    ("001", {"ind__2__actual": "300 次"}, "XF502", "H13"),                   # target missed, full marks
-    ("001", {"ind__1__target": "≤2 次", "ind__1__actual": "3 次"}, "XF502", "H12"),   # ceiling broken
-    ("001", {"ind__2__actual": "300 次", "ind__2__score": 10.0}, "XF503", "H13"),     # far from supported
+    ("001", {"ind__2__score": 25.0}, "XF501", "H14"),                        # target met, points deducted
+    ("001", {"ind__2__actual": "300 次"}, "XF502", "H14"),                   # target missed, full marks
+    ("001", {"ind__1__target": "≤2 次", "ind__1__actual": "3 次"}, "XF502", "H13"),   # ceiling broken
+    ("001", {"ind__2__actual": "300 次", "ind__2__score": 10.0}, "XF503", "H14"),     # far from supported
     ("004", {"ind__10__actual": "达成预期指标"}, "XF504", "G21"),             # not a measurement
     ("004", {"ind__1__target": "≥266米", "ind__1__actual": "≥266米"}, "XF505", "G12"),  # copies the target
-    ("001", {}, "XF506", "C14"),                                             # 二级 not under its 一级
+    ("001", {}, "XF506", "C15"),                                             # 二级 not under its 一级
     ("004", {"ind__2__level3": "政协日常事务专项", "ind__2__content": "望城故事，幸福望城大家谈节目节目制作播出",
              "ind__2__target": "2个节目"}, "XF507", "D13"),                  # duplicate indicator row
     ("004", {"ind__1__score": 8.0}, "XF508", "J12"),                         # deducted without a reason
