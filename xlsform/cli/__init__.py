@@ -7,6 +7,8 @@ Exit codes: 0 success, 1 the data has errors (check), 2 the command itself could
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -37,6 +39,17 @@ class XlsformGroup(click.Group):
 @click.version_option(__version__, prog_name="xlsform")
 def main() -> None:
     """xlsform: 绩效自评表的生成、校验与汇总 (generate, check and merge self-evaluation workbooks)."""
+
+
+def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--jobs/-j for every command that works file by file; the default uses every core (a clerk with 300
+    returns should not have to know the flag). Commands read it through `jobs_or_all`."""
+    return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                        help="并行进程数（默认：全部 CPU 核心）。")(f)
+
+
+def jobs_or_all(jobs: int | None) -> int:
+    return jobs or os.cpu_count() or 1
 
 
 for _name in COMMAND_MODULES:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from xlsform.cli import main
+from xlsform.cli import jobs_option, jobs_or_all, main
 from xlsform.generate import generate_units, write_blank
 from xlsform.layout import Layout, Place
 from xlsform.roster import load_roster
@@ -23,7 +23,7 @@ ROLE_LABEL = {"prefill": "预填", "input": "填报", "computed": "公式"}
 
 @main.command()
 def specs() -> None:
-    """List the built-in form specs (名称、版本、表名).
+    """列出内置的表样规格（名称、版本、表名）。
 
     \b
     Example:
@@ -47,9 +47,9 @@ def field_info(place: Place, spec: Spec) -> dict[str, Any]:
 
 @main.command()
 @click.argument("spec")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of fields instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 字段列表（供其他程序按名称填写或读取），而不是表格。")
 def describe(spec: str, as_json: bool) -> None:
-    """Print every field of SPEC (a built-in name or a .toml file): defined name, label, sheet, cell, role, type.
+    """列出规格 SPEC（内置名称或 .toml 文件）的每个字段：定义名称、标签、工作表、单元格、角色、类型。
 
     \b
     Example:
@@ -81,21 +81,20 @@ def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
 @main.command()
 @click.argument("roster", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
-              help="Output directory (a file with --blank).")
-@click.option("--spec", "spec_name", default=DEFAULT_SPEC, show_default=True, help="Built-in spec or .toml file.")
-@click.option("--year", type=click.IntRange(2000, 2100), help="Year for every unit (overrides the roster).")
+              help="输出目录（与 --blank 一起时为输出文件）。")
+@click.option("--spec", "spec_name", default=DEFAULT_SPEC, show_default=True, help="表样规格：内置名称或 .toml 文件。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="所有单位的年度（覆盖名册中的年度）。")
 @click.option("--indicators", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV/XLSX with one row per unit per indicator.")
-@click.option("--password", help="Sheet protection password (default: a random one, kept in manifest.json).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: all CPU cores).")
-@click.option("--force", is_flag=True, help="Overwrite existing files.")
-@click.option("--blank", is_flag=True, help="Write one blank template to the file given by -o.")
+              help="指标文件（CSV 或 XLSX），每个单位每个指标一行。")
+@click.option("--password", help="工作表保护密码（默认随机生成，记录在 manifest.json 中）。")
+@jobs_option
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+@click.option("--blank", is_flag=True, help="只生成一份空白模板，写入 -o 给出的文件。")
 def generate(roster: Path | None, output: Path, spec_name: str, year: int | None, indicators: Path | None,
              password: str | None, jobs: int | None, force: bool, blank: bool) -> None:
-    """Write one locked, prefilled workbook per unit of ROSTER (CSV or XLSX) and a manifest.json into -o.
+    """按名册 ROSTER（CSV 或 XLSX）为每个单位生成一份锁定、预填的自评表，并在 -o 目录写入 manifest.json。
 
-    The roster is checked first; if anything is wrong, every problem is listed by row and column and
-    nothing is written. Existing files are never overwritten without --force.
+    先检查名册：有任何问题时按行、列列出全部问题，不写任何文件。已存在的文件不加 --force 不会被覆盖。
 
     \b
     Example:
@@ -115,7 +114,7 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         raise click.UsageError("缺少名册 ROSTER（或使用 --blank 生成空白模板）")
     units = load_roster(roster, spec, indicators=indicators, year=year)
     with _progress(len(units)) as bar:
-        manifest = generate_units(units, spec, output, password=password, jobs=jobs, force=force,
+        manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)
     click.echo(f"已生成 {len(manifest.units)} 个工作簿 → {output}（清单：{output / 'manifest.json'}）")
     if password is None:

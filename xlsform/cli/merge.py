@@ -12,7 +12,7 @@ import click
 
 from xlsform import ledger
 from xlsform.check import check_paths, expand_paths
-from xlsform.cli import main
+from xlsform.cli import jobs_option, jobs_or_all, main
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable
 from xlsform.merge import build_summary
@@ -35,10 +35,9 @@ def unit_options(required: bool) -> Decorator:
     return wrap
 
 
-def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--no-ledger", is_flag=True, help="不写 ledger.jsonl（只查看，例如在示例或只读目录上）。")(f)
-    return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-                        help="并行进程数。")(f)
+    return jobs_option(f)
 
 
 class Round:
@@ -62,10 +61,10 @@ class Round:
 
             self.units = [RosterUnit(u.code, u.name) for u in load_roster(roster_path, load_spec(spec_name))]
 
-    def check(self, paths: Sequence[Path], jobs: int, skip: Sequence[Path] = ()) -> list[FileResult]:
+    def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
         skipped = {p.resolve() for p in skip}
         files = [f for f in expand_paths(paths) if f.resolve() not in skipped]
-        return list(check_paths(files, manifest=self.manifest, jobs=jobs, progress=True))
+        return list(check_paths(files, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True))
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
         """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
@@ -80,9 +79,9 @@ class Round:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @unit_options(required=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序使用。")
-@jobs_option
+@batch_options
 def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Path | None, spec_name: str,
-           as_json: bool, jobs: int, no_ledger: bool) -> None:
+           as_json: bool, jobs: int | None, no_ledger: bool) -> None:
     """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
 
     状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
@@ -121,9 +120,9 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 @click.option("--format", "formats", type=click.Choice(["csv", "jsonl"]), multiple=True,
               help="另外把汇总表和指标明细写成 <名>_汇总表.csv 等文件（可重复给出）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
-@jobs_option
+@batch_options
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
-          spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int,
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int | None,
           no_ledger: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、统计）。
 
