@@ -29,6 +29,8 @@ from typing import Any, NamedTuple, TypeVar
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
+from xlsform.layout import col_index, col_letter
+
 MAX_FILE_BYTES = 20 * 1024 * 1024        # a real return is 15–60 KB; 20 MB leaves room for pasted pictures
 MAX_TOTAL_BYTES = 50 * 1024 * 1024       # declared uncompressed size of all members together
 MAX_MEMBERS = 2000
@@ -149,13 +151,6 @@ class RawWorkbook:
 
 
 # ---------------------------------------------------------------------------------------------- refs
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
 
 def parse_ref(ref: str) -> tuple[int, int] | None:
     """"C6" or "$C$6" -> (5, 2); None for anything else."""
@@ -676,16 +671,7 @@ def _shift(m: re.Match[str], drow: int, dcol: int) -> str:
     cabs, col, rabs, row = m.groups()
     c = col_index(col) + (0 if cabs else dcol)
     r = int(row) + (0 if rabs else drow)
-    return f"{cabs}{_col_letter(c)}{rabs}{r}"
-
-
-def _col_letter(col: int) -> str:
-    s = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    return f"{cabs}{col_letter(c)}{rabs}{r}"
 
 
 # ------------------------------------------------------------------------------------------ fast path
