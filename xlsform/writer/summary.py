@@ -52,7 +52,7 @@ HEADER: dict[str, Any] = {**BASE, "bold": True, "align": "center", "text_wrap": 
 # rows stream to disk (xlsxwriter's constant_memory) so memory stays flat for any batch size.
 STREAM_ABOVE = 1_000_000
 WIDTH_SAMPLE = 300    # rows measured to size a column; enough to see typical content, cheap at 10,000 rows
-MAX_WIDTH = 60
+MAX_WIDTH = 36
 STATS_SHEET = "统计"
 RULE_NOTE = ("说明：金额为计入合计的单位之和；执行率按资金加权 =（Σ全年执行数 − Σ上级财政转移支付）÷ Σ全年预算数，"
              "不是各单位执行率的平均数；各项得分为平均分。{excluded}")
@@ -181,10 +181,14 @@ def _write_cells(ws: Any, plan: Plan, r: int, values: Sequence[Any]) -> None:
 
 
 def _width(col: Column, sample: Iterable[Any]) -> float:
-    """Wide enough for the header and typical content; CJK characters take two columns."""
+    """Wide enough for the header and typical content; CJK characters take two columns.
+
+    Content may widen a column only up to MAX_WIDTH: the sheets print one page wide, so one long unit name or
+    file path would otherwise shrink every printed column. A column's own width (说明: 70) is kept.
+    """
     seen = max((_display_width(v) for v in sample if isinstance(v, str)), default=0)
     header = _display_width(col.header) / 2 + 2      # the header wraps onto two lines
-    return min(max(col.width, header, seen * 1.1 + 1 if col.kind == "text" else 0), MAX_WIDTH)
+    return max(col.width, min(max(header, seen * 1.1 + 1 if col.kind == "text" else 0), MAX_WIDTH))
 
 
 def _display_width(text: str) -> int:
