@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from xlsform.layout import indicator_key, split_indicator_key
+from xlsform.layout import indicator_key
 from xlsform.spec import FUND_COLUMNS, INDICATOR_COLUMNS
 
 RECORD_FORMAT = "xlsform.record/1"
+_INDICATOR_FIELDS = frozenset(INDICATOR_COLUMNS)
+_NUMERIC = frozenset({"weight", "score"})
 IDENTITY_KEYS = ("year", "code", "name", "department", "implementer", "sub_units")
 GOAL_KEYS = ("overview", "target", "achieved")
 TOTAL_KEYS = ("weight", "score", "grade")
@@ -104,20 +106,15 @@ class Record:
     @property
     def indicators(self) -> list[Indicator]:
         """Indicator rows that hold anything, in form order."""
+        # Runs for every record in a check and a merge: plain string splits, and only the columns present.
         by_index: dict[int, dict[str, Any]] = {}
         for key, value in self.values.items():
             if not key.startswith("ind.") or value is None or value == "":
-                continue  # cheap test first: this runs for every key of every record in a merge
-            parts = split_indicator_key(key)
-            if parts:
-                by_index.setdefault(parts[0], {})[parts[1]] = value
-        out = []
-        for i in sorted(by_index):
-            v = by_index[i]
-            fields: dict[str, Any] = {c: (_num(v.get(c)) if c in ("weight", "score") else _text(v.get(c)))
-                                      for c in INDICATOR_COLUMNS}
-            out.append(Indicator(i, **fields))
-        return out
+                continue
+            _, number, column = key.split(".", 2)
+            if number.isdigit() and column in _INDICATOR_FIELDS:
+                by_index.setdefault(int(number), {})[column] = value
+        return [Indicator(i, **_typed(by_index[i])) for i in sorted(by_index)]
 
     # ---------------------------------------------------------------------------------- JSON
 
@@ -162,6 +159,10 @@ class Record:
             fund_labels={f["key"]: f.get("label", f["key"]) for f in data.get("funds", [])},
             source=data.get("source", {}).get("file"), sha256=data.get("source", {}).get("sha256"),
         )
+
+
+def _typed(row: dict[str, Any]) -> dict[str, Any]:
+    return {c: (_num(x) if c in _NUMERIC else _text(x)) for c, x in row.items()}
 
 
 def _put(values: dict[str, Any], key: str, value: Any) -> None:

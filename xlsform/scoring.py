@@ -84,8 +84,13 @@ def fund_score(weight: Any, rate: Decimal | None) -> Decimal | None:
     return round2(_n(weight) * max(ZERO, min(rate, ONE)))
 
 
+def _numbers(items: Iterable[Any]) -> Iterable[Decimal]:
+    """The numbers among the items; empty slots (most of a form's 30 indicator rows) add nothing."""
+    return (d for d in map(to_decimal, items) if d is not None)
+
+
 def weight_total(fund: Any, items: Iterable[Any]) -> Decimal:
-    return round2(_n(fund) + sum((_n(w) for w in items), ZERO))
+    return round2(_n(fund) + sum(_numbers(items), ZERO))
 
 
 def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
@@ -97,7 +102,7 @@ def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
     items = list(items)
     if any(isinstance(s, str) and s != "" for s in items):
         return None
-    total = round2(round2(_n(fund)) + sum((round2(_n(s)) for s in items), ZERO))
+    total = round2(round2(_n(fund)) + sum((round2(d) for d in _numbers(items)), ZERO))
     cap = rate_cap(rate, caps)
     return total if cap is None else min(total, cap)
 
@@ -124,7 +129,7 @@ def grade(total: Any, bands: Sequence[tuple[float, str]]) -> str | None:
 
 def amount_sum(items: Iterable[Any]) -> Decimal:
     """合计 rows: the sum of the source rows, to 6 decimals (万元 to the cent of a yuan, and float-stable)."""
-    return sum((_n(x) for x in items), ZERO).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return sum(_numbers(items), ZERO).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
 def supported_score(nature: str | None, target: Decimal | None, actual: Decimal | None,
