@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from xlsform.checks import run_all
-from xlsform.checks.context import CheckContext, layout_for, spec_by_id
+from xlsform.checks.context import CheckContext, layout_for
 from xlsform.codes import make
 from xlsform.errors import XlsformError
 from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
+from xlsform.spec import Spec, register, spec_by_id
 
 ANNOTATED_SUFFIX = "_校验.xlsx"     # our own annotated copies, never checked as returns
 PROGRESS_MIN = 50
@@ -28,8 +29,14 @@ WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异�
 
 
 def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path | None = None,
-               force: bool = False) -> FileResult:
-    """Read and check one file; never raises for a bad file. With `annotate`, also write the marked-up copy."""
+               force: bool = False, specs: Sequence[Spec] = ()) -> FileResult:
+    """Read and check one file; never raises for a bad file. With `annotate`, also write the marked-up copy.
+
+    `specs`: a region's own specs (`--spec FILE`), known by id besides the built-ins. They are registered
+    here, in whichever process reads the file, so worker processes know them whatever the start method.
+    """
+    for spec in specs:
+        register(spec)
     try:
         result, read = _check(Path(path), manifest)
     except Exception as e:  # a checker bug must cost one file, not the batch
@@ -96,14 +103,15 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
-                annotate: str | Path | None = None, force: bool = False) -> Iterator[FileResult]:
+                annotate: str | Path | None = None, force: bool = False,
+                specs: Sequence[Spec] = ()) -> Iterator[FileResult]:
     """One result per file, in input order; `jobs` > 1 checks in that many processes."""
     files = expand_paths(paths)
     if annotate is not None:
         from xlsform.annotate import plan
 
         plan(files, Path(annotate), force)
-    one = partial(check_file, manifest=manifest, annotate=annotate, force=force)
+    one = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs))
     results = _run(one, files, jobs)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))

@@ -21,7 +21,7 @@ from xlsform.layout import Layout
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
 from xlsform.scoring import ZERO, execution_rate, grade, round2, to_decimal
-from xlsform.spec import Spec, SpecError, load_spec
+from xlsform.spec import Spec, spec_by_id
 from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
 
 LEVELS = {"产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction"}
@@ -375,20 +375,12 @@ def plain(value: Any, kind: str) -> Any:
 # -------------------------------------------------------------------------------- spec lookups
 
 def spec_of(record: Record) -> Spec | None:
-    return _spec(record.spec_id)
-
-
-@lru_cache(maxsize=32)
-def _spec(spec_id: str) -> Spec | None:
-    try:
-        return load_spec(spec_id)
-    except SpecError:
-        return None
+    return spec_by_id(record.spec_id)
 
 
 @lru_cache(maxsize=32)
 def _layout(spec_id: str) -> Layout | None:
-    spec = _spec(spec_id)
+    spec = spec_by_id(spec_id)
     return Layout(spec) if spec else None
 
 

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from xlsform.codes import Finding, make
 from xlsform.layout import META_SHEET, Layout, Place, a1
 from xlsform.records import Record
 from xlsform.results import FileResult
-from xlsform.spec import Spec, SpecError, builtin_names, load_spec
+from xlsform.spec import Spec, spec_by_id
 from xlsform.xlsx import (
     MAX_FILE_BYTES,
     Cell,
@@ -130,7 +129,7 @@ def _identify(raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> Layout
     meta = _meta(raw)
     spec_id, version = meta.get("spec_id", ""), meta.get("spec_version", "")
     if spec is None:
-        spec = _builtin(spec_id)
+        spec = spec_by_id(spec_id)
     if spec is None or spec_id != spec.id:
         result.findings.append(make("XF150", file=result.file, value=spec_id or None))
         return None
@@ -147,16 +146,6 @@ def _meta(raw: RawWorkbook) -> dict[str, str]:
     # `_xf_meta` lost (a copy-paste into a new workbook keeps no hidden sheets): the properties may survive.
     props = {k[3:]: v for k, v in raw.properties.items() if k.startswith("xf_")}
     return props if props.get("spec_id") else raw.meta
-
-
-@lru_cache(maxsize=32)
-def _builtin(spec_id: str) -> Spec | None:
-    if spec_id not in builtin_names():
-        return None
-    try:
-        return load_spec(spec_id)
-    except SpecError:
-        return None
 
 
 _LAYOUTS: dict[tuple[int, int], tuple[Spec, Layout]] = {}

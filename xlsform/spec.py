@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,33 @@ class Spec:
 def builtin_names() -> list[str]:
     root = resources.files("xlsform.templates")
     return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+_REGISTERED: dict[str, Spec] = {}
+
+
+def register(spec: Spec) -> None:
+    """Make a user's spec known by its id to every lookup in this process (`--spec FILE` on check and merge).
+
+    A registered spec wins over a built-in of the same id: the user said which layout the returns follow.
+    """
+    _REGISTERED[spec.id] = spec
+
+
+def spec_by_id(spec_id: str) -> Spec | None:
+    """A registered or built-in spec by the id a workbook carries; None when unknown (a finding, not a crash)."""
+    return _REGISTERED.get(spec_id) or _builtin(spec_id)
+
+
+@lru_cache(maxsize=32)
+def _builtin(spec_id: str) -> Spec | None:
+    # once per process: a batch must not parse TOML for every file
+    if spec_id not in builtin_names():
+        return None
+    try:
+        return load_spec(spec_id)
+    except SpecError:
+        return None
 
 
 def load_spec(name_or_path: str | Path) -> Spec:

@@ -9,24 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from xlsform.codes import Finding, make
 from xlsform.layout import Layout, indicator_key, split_indicator_key
 from xlsform.records import Indicator, Record
 from xlsform.scoring import to_decimal
-from xlsform.spec import Spec, load_spec
-
-
-@lru_cache(maxsize=32)
-def spec_by_id(spec_id: str) -> Spec | None:
-    """A built-in spec by id, loaded once per process (a batch must not parse TOML per file)."""
-    try:
-        return load_spec(spec_id)
-    except Exception:  # an unknown id is a finding (XF150), not a crash
-        return None
-
+from xlsform.spec import Spec, spec_by_id
 
 _LAYOUTS: dict[tuple[int, int | None], tuple[Spec, Layout]] = {}
 

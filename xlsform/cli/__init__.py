@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from xlsform import __version__
 from xlsform.errors import XlsformError
-from xlsform.spec import SpecError
+from xlsform.spec import Spec, SpecError, load_spec, spec_by_id
 
 # Command modules register themselves on `main`; add a module here to add its commands.
 COMMAND_MODULES = ("generate", "read", "check", "merge")
@@ -50,6 +50,23 @@ def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def jobs_or_all(jobs: int | None) -> int:
     return jobs or os.cpu_count() or 1
+
+
+def specs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--spec FILE (repeatable) for commands that read returns: a region's own spec, besides the built-ins."""
+    return click.option("--spec", "spec_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                        help="地区自行修改的规格文件（.toml），可多次给出；返回表按其中的规格标识识别。")(f)
+
+
+def load_specs(files: Sequence[str]) -> list[Spec]:
+    return [load_spec(f) for f in files]
+
+
+def require_known_spec(spec_id: str, specs: Sequence[Spec]) -> None:
+    """The office's own set-up, not the unit's mistake: say so before reporting every file as unknown."""
+    if spec_id and spec_id not in {s.id for s in specs} and spec_by_id(spec_id) is None:
+        raise XlsformError(f"清单使用的规格「{spec_id}」不是内置规格：请用 --spec 给出生成表格时所用的规格文件"
+                           f"（the manifest's spec '{spec_id}' is not built in: pass its file with --spec）")
 
 
 for _name in COMMAND_MODULES:

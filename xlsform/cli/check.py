@@ -9,7 +9,7 @@ import click
 
 from xlsform import report
 from xlsform.check import check_paths
-from xlsform.cli import jobs_option, jobs_or_all, main
+from xlsform.cli import jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
 from xlsform.errors import XlsformError
 
 
@@ -30,11 +30,12 @@ def load_manifest(path: Path | None) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每个文件一个对象），供程序使用。")
 @click.option("--annotate", type=click.Path(file_okay=False, path_type=Path),
               help="为每份可读的报表写一份批注副本（<原名>_校验.xlsx）到此目录，可退回单位修改。")
+@specs_option
 @jobs_option
 @click.option("--force", is_flag=True, help="批注副本已存在时覆盖。")
 @click.option("--no-info", is_flag=True, help="文本报告中不列出提示（info）级别的发现。")
 def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, annotate: Path | None,
-          jobs: int | None, force: bool, no_info: bool) -> None:
+          spec_files: tuple[str, ...], jobs: int | None, force: bool, no_info: bool) -> None:
     """检查返回的自评表：逐项重算、核对锁定内容，并列出需要修改之处。
 
     PATHS 可以是文件或目录（目录会被递归查找）。退出码：0 没有错误；1 有文件存在错误或无法读取；
@@ -44,8 +45,11 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
 
         xlsform check returns/ --manifest out/manifest.json --annotate marked/ --jobs 2
     """
+    specs = load_specs(spec_files)
     manifest = load_manifest(manifest_path)
-    results = list(check_paths(paths, manifest=manifest, jobs=jobs_or_all(jobs), progress=True,
+    if manifest is not None:
+        require_known_spec(manifest.spec_id, specs)
+    results = list(check_paths(paths, manifest=manifest, jobs=jobs_or_all(jobs), progress=True, specs=specs,
                                annotate=annotate, force=force))
     if as_json:
         click.echo(report.format_json(results))

@@ -12,7 +12,7 @@ import click
 
 from xlsform import ledger
 from xlsform.check import check_paths, expand_paths
-from xlsform.cli import jobs_option, jobs_or_all, main
+from xlsform.cli import jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable
 from xlsform.merge import build_summary
@@ -26,7 +26,8 @@ def unit_options(required: bool) -> Decorator:
     """--manifest / --roster / --spec, shared by both commands: where the list of units comes from."""
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
         f = click.option("--spec", "spec_name", default="wangcheng", show_default=True,
-                         help="与 --roster 一起使用：表样规格（内置名称或 .toml 文件）。")(f)
+                         help="表样规格（内置名称或 .toml 文件）：--roster 的列按它解释；地区自行修改的规格文件"
+                              "也由此给出，返回表按其规格标识识别。")(f)
         f = click.option("--roster", "roster_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                          help="单位名册（CSV 或 XLSX），没有 manifest.json 时代替它。")(f)
         return click.option("--manifest", "manifest_path", type=click.Path(exists=True, path_type=Path),
@@ -49,22 +50,24 @@ class Round:
         self.manifest: Any = None
         self.units: list[RosterUnit] | None = None
         self.source = manifest_path or roster_path
+        self.specs = load_specs([spec_name])
         if manifest_path:
             from xlsform.manifest import Manifest
 
             self.manifest = Manifest.load(manifest_path)
+            require_known_spec(self.manifest.spec_id, self.specs)
             self.units = [RosterUnit(str(u.code), str(u.name), getattr(u, "file", None))
                           for u in self.manifest.units]
         elif roster_path:
             from xlsform.roster import load_roster
-            from xlsform.spec import load_spec
 
-            self.units = [RosterUnit(u.code, u.name) for u in load_roster(roster_path, load_spec(spec_name))]
+            self.units = [RosterUnit(u.code, u.name) for u in load_roster(roster_path, self.specs[0])]
 
     def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
         skipped = {p.resolve() for p in skip}
         files = [f for f in expand_paths(paths) if f.resolve() not in skipped]
-        return list(check_paths(files, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True))
+        return list(check_paths(files, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
+                                specs=self.specs))
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
         """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
