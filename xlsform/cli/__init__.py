@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the data has errors (check), 2 the command itself could
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 from collections.abc import Callable, Sequence
@@ -33,6 +34,15 @@ class XlsformGroup(click.Group):
             return super().invoke(ctx)
         except (XlsformError, SpecError) as e:
             raise CommandError(str(e)) from None
+        except OSError as e:  # an output folder under a file, no permission, a full disk: the clerk's to fix
+            where = e.filename or ""
+            why = _OS_ERRORS.get(e.errno or 0, e.strerror or str(e))
+            raise CommandError(f"无法读写 {where}：{why}（{e.strerror or e}）") from None
+
+
+_OS_ERRORS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘空间不足",
+              errno.EROFS: "只读的磁盘或目录", errno.EEXIST: "路径中有同名的文件",
+              errno.ENOTDIR: "路径中有同名的文件，不是目录", errno.ENOENT: "文件或目录不存在"}
 
 
 @click.group(cls=XlsformGroup, context_settings={"help_option_names": ["-h", "--help"]})
