@@ -9,6 +9,7 @@ nothing is written from a bad one.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -69,7 +70,9 @@ def read_table(path: str | Path) -> Table:
 
 def _decode(data: bytes, name: str) -> str:
     # Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the ANSI code page, which is GBK on Chinese Windows.
-    for encoding in ("utf-8-sig", "gb18030"):
+    # Some tools put a UTF-8 byte-order mark in front of GBK text too: drop it before either decoding.
+    data = data.removeprefix(codecs.BOM_UTF8)
+    for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
