@@ -57,7 +57,7 @@ def make(code: str, *, file: str | None = None, sheet: str | None = None, cell: 
     c = CATALOGUE[code]
     where = f"{sheet}!{cell}" if sheet and cell else (cell or "")
     text = c.message.format(cell=where or "—", field=field or "", value=_show(value), expected=_show(expected),
-                            **extra)
+                            **{k: _short(v) if isinstance(v, str) else v for k, v in extra.items()})
     if c.fix:
         text = f"{text}。{c.fix}" if not text.endswith(("。", "！", "？")) else f"{text}{c.fix}"
     return Finding(code=code, severity=c.severity, message=text, file=file, sheet=sheet, cell=cell,
@@ -69,7 +69,15 @@ def _show(x: Any) -> str:
         return "（空）"
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
-    return str(x)
+    return _short(str(x))
+
+
+SHOW_CHARS = 100     # a message quotes this much of a cell's text; the finding's `value` keeps all of it
+
+
+def _short(text: str) -> str:
+    """A long text (a pasted report, a hostile 32,767-character cell) quoted as its start and an ellipsis."""
+    return text if len(text) <= SHOW_CHARS else text[:SHOW_CHARS] + "…"
 
 
 # Code ranges (each section is owned by the module that yields the findings):
