@@ -193,6 +193,8 @@ def parse_xml(data: bytes) -> ET.Element:
         raise XlsxError("unsafe_xml", type(e).__name__) from None
     except ET.ParseError as e:
         raise XlsxError("corrupt", f"XML: {e}") from None
+    except (LookupError, ValueError) as e:   # an unknown or multi-byte encoding declared: not an OOXML part
+        raise XlsxError("corrupt", f"XML: {e}") from None
 
 
 def _plainly_safe(data: bytes) -> bool:
@@ -699,7 +701,9 @@ _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 def scannable(data: bytes) -> bool:
     head = data[:600]
-    return (b"<worksheet " in head and _MAIN_NS in head and _plainly_safe(data)
+    # A part cut short (a broken upload, a hostile file) must go to the parser and fail, not scan half its cells.
+    return (b"<worksheet " in head and _MAIN_NS in head and data.rstrip().endswith(b"</worksheet>")
+            and _plainly_safe(data)
             and data.find(b"<?", 6) < 0 and _UNSCANNABLE.search(data) is None
             and data.count(b"<c ") == data.count(b'<c r="'))
 
