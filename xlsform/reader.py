@@ -382,6 +382,8 @@ def _cached(cell: Cell | None, place: Place) -> Any:
         return None
     if cell.type == "e":
         return cell.value
+    if cell.formula is not None and type(cell.value) is float:
+        return cell.value       # a live formula's result is exact: a rate of 1.3 is 130%, not a typed "1.3%"
     value, _ = _normalise(cell, place)
     return value
 
