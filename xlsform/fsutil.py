@@ -15,10 +15,14 @@ from xlsform.errors import XlsformError
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
-def safe_filename(text: str, limit: int = 80) -> str:
-    """A file name part that is valid on Windows, macOS and Linux; Chinese characters are kept."""
+def safe_filename(text: str, limit: int = 80, max_bytes: int = 180) -> str:
+    """A file name part that is valid on Windows, macOS and Linux; Chinese characters are kept.
+
+    At most `limit` characters and `max_bytes` UTF-8 bytes: Linux counts a name's bytes (255 on ext4), a Chinese
+    character is 3 of them, and a suffix plus atomic_output's temporary name must still fit.
+    """
     name = _UNSAFE.sub("_", text).strip(" .")
-    return name[:limit] or "_"
+    return name[:limit].encode("utf-8")[:max_bytes].decode("utf-8", "ignore") or "_"
 
 
 def check_writable(path: Path, force: bool) -> None:
