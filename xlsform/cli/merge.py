@@ -73,7 +73,12 @@ class Round:
         """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
         if self.source is None:
             return 0
-        return ledger.append(ledger.ledger_path(self.source), results, a.unit_of())
+        path = ledger.ledger_path(self.source)
+        try:
+            return ledger.append(path, results, a.unit_of())
+        except OSError as e:  # a read-only share: the report matters more than the record of it
+            click.echo(f"登记簿 {path} 无法写入（{e.strerror or e}），本次未记录；可加 --no-ledger。", err=True)
+            return 0
 
 
 # ------------------------------------------------------------------------------------------ status
