@@ -58,7 +58,7 @@ class Manifest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], path: Path | None = None) -> Manifest:
-        if data.get("format") != MANIFEST_FORMAT:
+        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
             raise XlsformError(f"{path or 'manifest'}：不是 xlsform 清单（format 应为 {MANIFEST_FORMAT}）")
         try:
             units = [ManifestUnit(u["code"], u["name"], u["file"], u["sha256"], dict(u.get("prefilled", {})))
@@ -77,10 +77,10 @@ class Manifest:
         if p.is_dir():
             p = p / MANIFEST_NAME
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
+            data = json.loads(p.read_text(encoding="utf-8-sig"))     # Notepad may add a BOM when saving
         except OSError as e:
             raise XlsformError(f"{p}：无法读取清单（{e.strerror}）") from None
-        except json.JSONDecodeError as e:
+        except ValueError as e:   # not JSON, or not UTF-8 at all
             raise XlsformError(f"{p}：清单不是有效的 JSON（{e}）") from None
         return cls.from_json(data, p)
 
