@@ -202,9 +202,12 @@ def _read_source(name: str) -> tuple[str, str]:
     path = Path(name)
     if path.suffix == ".toml" or path.exists():
         try:
-            return path.read_text(encoding="utf-8"), str(path)
+            return path.read_text(encoding="utf-8-sig"), str(path)     # Notepad may add a BOM
         except OSError as e:
             raise SpecError(f"{name}: cannot read spec file: {e.strerror}") from None
+        except UnicodeDecodeError:   # Notepad's "ANSI" is GBK on Chinese Windows
+            raise SpecError(f"{name}: 规格文件不是 UTF-8 编码，请另存为 UTF-8 (the spec file must be UTF-8 text)") \
+                from None
     res = resources.files("xlsform.templates").joinpath(f"{name}.toml")
     if not res.is_file():
         raise SpecError(f"unknown spec '{name}': built-in specs are {', '.join(builtin_names())}, "
