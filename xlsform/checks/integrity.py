@@ -13,9 +13,10 @@ from typing import Any
 
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
-from xlsform.layout import LISTS_SHEET, META_SHEET, Layout
+from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, a1
 from xlsform.scoring import to_decimal
 from xlsform.writer.form import FINDINGS_SHEET
+from xlsform.xlsx import name_target
 
 _FORMULA_NOISE = re.compile(r"[\s$]")
 
@@ -121,16 +122,39 @@ def spec_formulas(layout: Layout) -> dict[str, tuple[str, str]]:
 
 
 def _formulas(ctx: CheckContext) -> Iterator[Finding]:
+    # Rows inserted or deleted (XF112, a warning): Excel and LibreOffice move the formulas' references with
+    # the cells, so compare with the spec's formula as it reads at the fields' new places.
+    moved = _moved_refs(ctx) if any(f.code == "XF112" for f in ctx.prior) else {}
     for key, (want, canon) in spec_formulas(ctx.layout).items():
         sheet, cell = ctx.where(key)
         if cell is None:
             continue
         if _form_sheet(ctx.workbook, sheet or ctx.spec.sheet) is None:
             return  # no form sheet to compare with: the reader has said why
+        if moved:
+            want = _CELL_REF.sub(lambda m: moved.get(m.group(0).replace("$", ""), m.group(0)), want)
+            canon = _canon(want)
         found, shown = _formula_of(ctx.workbook, sheet or ctx.spec.sheet, cell)
         if found is None or _canon(found) != canon:
             now = f"={found}" if found else (shown if shown not in (None, "") else "（空）")
             yield ctx.finding("XF153", key, value=now, expected=f"={want}")
+
+
+_CELL_REF = re.compile(r"(?<![A-Za-z0-9_.!'\"])\$?[A-Z]{1,3}\$?[0-9]+(?![A-Za-z0-9_(])")
+
+
+def _moved_refs(ctx: CheckContext) -> dict[str, str]:
+    """Template cell -> the cell the field sits in now, for every field the reader found elsewhere."""
+    form = getattr(ctx.workbook, "form", None)
+    names = getattr(ctx.workbook, "names", None) or {}
+    out: dict[str, str] = {}
+    for place in ctx.layout.places.values():
+        target = name_target(names.get(place.name, ""))   # every field's name, filled in or not
+        if form is not None and target is not None and target[0] == form.name:
+            cell = a1(target[1], target[2])
+            if cell != place.ref:
+                out[place.ref] = cell
+    return out
 
 
 def _canon(formula: str) -> str:

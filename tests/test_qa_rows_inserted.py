@@ -1,0 +1,48 @@
+"""QA: a unit that unprotects the sheet and inserts rows keeps every formula intact (LibreOffice and Excel move
+their references with the cells): that is XF112, a warning, not XF153 "formula changed" on every total."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, load_seed
+from tests.helpers_forms import fill_values, write_return
+from tests.helpers_lo import SYSTEM_PYTHON, require_libreoffice
+from xlsform.check import check_file
+
+# Runs under the system python, with the test suite's own LibreOffice driver for starting soffice.
+INSERT_ROWS = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import uno_driver as d
+src, out, password = json.loads(sys.argv[2])
+office = d.Office()
+office.start()
+try:
+    doc = office.desktop.loadComponentFromURL("file://" + src, "_blank", 0, (d._prop("Hidden", True),))
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.unprotect(password)
+    sheet.getRows().insertByIndex(3, 2)          # two rows above the fund rows: every field moves down
+    doc.calculateAll()
+    d._store(doc, out, "Calc MS Excel 2007 XML")
+    doc.close(True)
+finally:
+    office.stop()
+"""
+
+
+@pytest.mark.libreoffice
+def test_rows_inserted_in_libreoffice_are_a_warning_not_changed_formulas(tmp_path: Path) -> None:
+    require_libreoffice()
+    src = write_return(tmp_path / "r.xlsx", fill_values(load_seed("000")), password="pw")
+    out = tmp_path / "inserted.xlsx"
+    subprocess.run([SYSTEM_PYTHON, "-c", INSERT_ROWS, str(ROOT / "tests" / "lo"),
+                    json.dumps([str(src.resolve()), str(out.resolve()), "pw"])], check=True, timeout=180)
+    result = check_file(out)
+    codes = [f.code for f in result.findings]
+    assert "XF112" in codes
+    assert [f.message for f in result.findings if f.code == "XF153"] == []
