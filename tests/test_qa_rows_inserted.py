@@ -46,3 +46,39 @@ def test_rows_inserted_in_libreoffice_are_a_warning_not_changed_formulas(tmp_pat
     codes = [f.code for f in result.findings]
     assert "XF112" in codes
     assert [f.message for f in result.findings if f.code == "XF153"] == []
+
+
+
+def _inserted(tmp_path: Path, values: dict[str, object]) -> Path:
+    src = write_return(tmp_path / "r.xlsx", values, password="pw")
+    out = tmp_path / "inserted.xlsx"
+    subprocess.run([SYSTEM_PYTHON, "-c", INSERT_ROWS, str(ROOT / "tests" / "lo"),
+                    json.dumps([str(src.resolve()), str(out.resolve()), "pw"])], check=True, timeout=180)
+    return out
+
+
+@pytest.mark.libreoffice
+def test_findings_on_moved_fields_name_the_cells_in_the_units_file(tmp_path: Path) -> None:
+    require_libreoffice()
+    values = fill_values(load_seed("000"))
+    values.pop("footer.preparer", None)                          # XF301 on 填报人: B43 in the template
+    values["ind.1.score"] = 999                                   # XF403 on the first score: I12
+    result = check_file(_inserted(tmp_path, values))
+    cells = {(f.code, f.key): f.cell for f in result.findings}
+    assert cells[("XF301", "footer.preparer")] == "B45"         # empty, yet it moved with its row
+    assert cells[("XF403", "ind.1.score")] == "I14"
+
+
+@pytest.mark.libreoffice
+def test_the_annotated_copy_of_a_moved_return_marks_the_cells_of_the_fields(tmp_path: Path) -> None:
+    # The copy is the form as sent (fields at their template cells), so a finding on a field that the unit
+    # moved two rows down must be marked at the field's cell in the copy, not two rows below it.
+    import openpyxl
+
+    require_libreoffice()
+    values = fill_values(load_seed("000"))
+    values["ind.1.score"] = 999
+    check_file(_inserted(tmp_path, values), annotate=tmp_path / "批注")
+    ws = openpyxl.load_workbook(tmp_path / "批注" / "inserted_校验.xlsx")["部门整体自评表"]
+    assert ws["I12"].comment is not None and "超过本项分值" in ws["I12"].comment.text
+    assert ws["I14"].comment is None

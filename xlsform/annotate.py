@@ -9,6 +9,7 @@ unit's values, a comment and a highlight on each cell with a finding, and a цабщ
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,10 @@ def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry:
         raise ValueError("an unreadable file has no annotated copy")
     target = out_dir / annotated_name(result.file)
     locked = list(entry.prefilled) if entry is not None else None
+    # The copy lays every field out at its template cell, whichever rows the unit inserted or sheet it renamed
+    findings = [replace(f, sheet=layout.spec.sheet, cell=layout.ref(f.key)) if f.key in layout.places else f
+                for f in sort_findings(result.findings)]
     with atomic_output(target, force=force) as fh:
-        write_form(fh, layout, result.record.values, locked=locked, findings=sort_findings(result.findings),
+        write_form(fh, layout, result.record.values, locked=locked, findings=findings,
                    meta={"checked_from": Path(result.file).name, "checked_sha256": result.sha256 or ""})
     return target

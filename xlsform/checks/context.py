@@ -13,10 +13,11 @@ from functools import cached_property
 from typing import Any
 
 from xlsform.codes import Finding, make
-from xlsform.layout import Layout, indicator_key, split_indicator_key
+from xlsform.layout import Layout, a1, indicator_key, split_indicator_key
 from xlsform.records import Indicator, Record
 from xlsform.scoring import to_decimal
 from xlsform.spec import Spec, spec_by_id
+from xlsform.xlsx import name_target
 
 _LAYOUTS: dict[tuple[int, int | None], tuple[Spec, Layout]] = {}
 
@@ -142,6 +143,13 @@ class CheckContext:
             sheet, cell = at.rsplit("!", 1)
             return sheet.strip("'"), cell
         if key in self.layout.places:
+            # an empty field has no cell in the record: its defined name still says where it is now (rows
+            # inserted above it move it; the name moves with it)
+            names = getattr(self.workbook, "names", None) or {}
+            form = getattr(self.workbook, "form", None)
+            target = name_target(names.get(self.layout.places[key].name, ""))
+            if target is not None and form is not None and target[0] == form.name:
+                return target[0], a1(target[1], target[2])
             return self.spec.sheet, self.layout.ref(key)
         return self.spec.sheet, None
 
