@@ -166,6 +166,10 @@ def _sheets(ctx: CheckContext) -> Iterator[Finding]:
     names = _sheet_names(ctx.workbook)
     # 校验结果 is ours too: a unit sends back the annotated copy it corrected, with the findings sheet in it
     ours = {ctx.spec.sheet, META_SHEET, LISTS_SHEET, FINDINGS_SHEET}
+    form = getattr(ctx.workbook, "form", None)
+    if form is not None and form.name in names:   # renamed by the unit, found by its names: not deleted
+        ours.add(form.name)
+        names = [ctx.spec.sheet if n == form.name else n for n in names]
     for missing in (n for n in (ctx.spec.sheet, LISTS_SHEET) if n not in names):
         yield ctx.finding("XF156", value=missing)
     for extra in (n for n in names if n not in ours):
