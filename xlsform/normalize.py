@@ -82,6 +82,11 @@ def parse_number(text: str, ftype: str = "number") -> tuple[Number | None, list[
     return _typed(value, ftype, notes)
 
 
+# Larger than any amount in 万元, score or count a form can hold; beyond it Decimal's 28 digits cannot round
+# to cents, so a hostile 1e300 would stop the checks of its file.
+MAX_NUMBER = 1e15
+
+
 def percent_value(value: float, notes: list[Note]) -> float:
     """A bare number in a percent field: above 1 it was meant as a percentage (95 -> 0.95)."""
     if 1 < abs(value) <= 1000:
@@ -146,7 +151,7 @@ def _plain_number(s: str, notes: list[Note]) -> float | None:
     if not _NUMBER.match(s):
         return None
     value = float(s)
-    if not math.isfinite(value):      # "1e999"
+    if not math.isfinite(value) or abs(value) >= MAX_NUMBER:      # "1e999", or 1e30 that no form can mean
         return None
     return -value if negative else value
 

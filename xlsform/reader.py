@@ -317,6 +317,8 @@ def _normalise(cell: Cell, place: Place) -> tuple[Any, list[normalize.Note]]:
     f, v = place.field, cell.value
     if type(v) is str and cell.type != "e" and not f.numeric and f.choices != "nature":
         return normalize.normalize_text(v)          # most values: text in a text field
+    if type(v) is float and f.numeric and abs(v) >= normalize.MAX_NUMBER:
+        return None, [normalize.Note(normalize.NOT_A_NUMBER, "数值过大")]
     if type(v) is float and f.type in _PLAIN_NUMBERS:
         return v, []                                # and numbers in number fields
     shown = as_text(v)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from xlsform.checks.context import CheckContext, percent, plain
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
+from xlsform.normalize import MAX_NUMBER
 from xlsform.scoring import to_decimal
 
 ONE = Decimal(1)
@@ -134,7 +135,7 @@ def _same(shown: object, want: object, ftype: str) -> bool:
 
 def _display(x: object, ftype: str) -> object:
     d = to_decimal(x)
-    if d is None:
+    if d is None or abs(d) >= MAX_NUMBER:    # a forged cache of 1e300 is shown as is: it cannot round to cents
         return x
     return percent(d) if ftype == "percent" else plain(d.quantize(Decimal("0.01")).normalize()
                                                         if ftype != "amount" else d)
