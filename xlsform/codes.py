@@ -6,6 +6,7 @@ and how to fix it. `docs/findings.md` is generated from CATALOGUE (`python -m xl
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -76,8 +77,18 @@ SHOW_CHARS = 100     # a message quotes this much of a cell's text; the finding'
 
 
 def _short(text: str) -> str:
-    """A long text (a pasted report, a hostile 32,767-character cell) quoted as its start and an ellipsis."""
+    """A long text (a pasted report, a hostile 32,767-character cell) quoted as its start and an ellipsis,
+    on one line: line breaks and control characters (terminal escapes) become spaces."""
+    text = one_line(text)
     return text if len(text) <= SHOW_CHARS else text[:SHOW_CHARS] + "…"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """Text from a return (a cell, a sheet or file name) as it may appear in a one-line report."""
+    return _CONTROL.sub(" ", text)
 
 
 # Code ranges (each section is owned by the module that yields the findings):

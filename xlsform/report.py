@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from xlsform.codes import Finding
+from xlsform.codes import Finding, one_line
 from xlsform.results import FileResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -21,7 +21,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def format_file(result: FileResult, *, info: bool = True) -> str:
-    head = f"{result.file}：{STATUS_LABEL[result.status]}"
+    head = f"{one_line(result.file)}：{STATUS_LABEL[result.status]}"
     if result.status == "errors":
         head += f"，错误 {result.errors} 条，警告 {result.warnings} 条"
     elif result.warnings:
