@@ -51,6 +51,8 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
         require_known_spec(manifest.spec_id, specs)
     results = list(check_paths(paths, manifest=manifest, jobs=jobs_or_all(jobs), progress=True, specs=specs,
                                annotate=annotate, force=force))
+    if not results:   # the wrong folder, or returns still in their .zip: not a clean pass
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
     if as_json:
         click.echo(report.format_json(results))
     else:
