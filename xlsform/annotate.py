@@ -15,7 +15,7 @@ from typing import Any
 
 from xlsform.check import ANNOTATED_SUFFIX
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output, safe_filename
+from xlsform.fsutil import atomic_output, safe_filename, shown_path
 from xlsform.layout import Layout
 from xlsform.report import sort_findings
 from xlsform.results import FileResult
@@ -51,5 +51,5 @@ def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry:
                 for f in sort_findings(result.findings)]
     with atomic_output(target, force=force) as fh:
         write_form(fh, layout, result.record.values, locked=locked, findings=findings,
-                   meta={"checked_from": Path(result.file).name, "checked_sha256": result.sha256 or ""})
+                   meta={"checked_from": shown_path(Path(result.file).name), "checked_sha256": result.sha256 or ""})
     return target

@@ -10,6 +10,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from xlsform.fsutil import shown_path
+
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -88,7 +90,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def one_line(text: str) -> str:
     """Text from a return (a cell, a sheet or file name) as it may appear in a one-line report."""
-    return _CONTROL.sub(" ", text)
+    return _CONTROL.sub(" ", shown_path(text))
 
 
 # Code ranges (each section is owned by the module that yields the findings):

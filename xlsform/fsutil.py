@@ -13,6 +13,15 @@ from typing import IO
 from xlsform.errors import XlsformError
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def shown_path(text: str) -> str:
+    """A file name as text we can write (a workbook cell, JSON, another file's name). Python keeps bytes that
+    are not UTF-8 as surrogates: names from a Windows zip unpacked on Linux are GBK, so read them as GBK."""
+    if not _UNDECODED.search(text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("gb18030", "replace")
 
 
 def safe_filename(text: str, limit: int = 80, max_bytes: int = 180) -> str:
@@ -21,7 +30,7 @@ def safe_filename(text: str, limit: int = 80, max_bytes: int = 180) -> str:
     At most `limit` characters and `max_bytes` UTF-8 bytes: Linux counts a name's bytes (255 on ext4), a Chinese
     character is 3 of them, and a suffix plus atomic_output's temporary name must still fit.
     """
-    name = _UNSAFE.sub("_", text).strip(" .")
+    name = _UNSAFE.sub("_", shown_path(text)).strip(" .")
     return name[:limit].encode("utf-8")[:max_bytes].decode("utf-8", "ignore") or "_"
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
 from xlsform.status import iso_time
 
@@ -83,7 +84,7 @@ def append(path: str | Path, results: Iterable[FileResult], unit_of: Mapping[str
 
 def file_key(file: str) -> str:
     """Files are recorded by absolute path so that running from another folder finds the same entries."""
-    return Path(file).resolve().as_posix()
+    return shown_path(Path(file).resolve().as_posix())
 
 
 def _append_lines(path: Path, lines: list[str]) -> None:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from xlsform.fsutil import shown_path
 from xlsform.layout import Layout
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
@@ -353,7 +354,9 @@ def used_columns(columns: Sequence[Column], rows: Sequence[Any],
 
 
 def table(rows: Iterable[Any], columns: Sequence[Column]) -> list[list[Any]]:
-    return [[getattr(r, c.attr) for c in columns] for r in rows]
+    # file paths (and messages quoting them) may hold bytes that are not UTF-8: GBK names from a Windows zip
+    return [[shown_path(v) if isinstance(v, str) else v for v in (getattr(r, c.attr) for c in columns)]
+            for r in rows]
 
 
 def totals_cells(t: Totals) -> dict[str, Any]:

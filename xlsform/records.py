@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from xlsform.fsutil import shown_path
 from xlsform.layout import indicator_key
 from xlsform.spec import FUND_COLUMNS, INDICATOR_COLUMNS
 
@@ -123,7 +124,7 @@ class Record:
         return {
             "format": RECORD_FORMAT,
             "spec": {"id": self.spec_id, "version": self.spec_version},
-            "source": {"file": self.source, "sha256": self.sha256},
+            "source": {"file": shown_path(self.source) if self.source else self.source, "sha256": self.sha256},
             "identity": {k: _plain(v.get(k)) for k in IDENTITY_KEYS},
             "funds": [{k: _plain(x) for k, x in vars(f).items()} for f in self.funds],
             "execution": {"reason": v.get("execution.reason")},

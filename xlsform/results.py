@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlsform.codes import Finding
+from xlsform.fsutil import shown_path
 from xlsform.records import Record
 
 STATUSES = ("ok", "warnings", "errors", "unreadable")
@@ -37,7 +38,7 @@ class FileResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "file": self.file, "sha256": self.sha256, "status": self.status,
+            "file": shown_path(self.file), "sha256": self.sha256, "status": self.status,
             "errors": self.errors, "warnings": self.warnings,
             "record": self.record.to_json() if self.record else None,
             "findings": [f.to_json() for f in self.findings],

@@ -21,6 +21,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 
+from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
 
 RETURNED = "已报送"
@@ -207,12 +208,12 @@ def render(a: Assignment) -> list[str]:
     lines.append("合计：" + "，".join(f"{s} {n}" for s, n in a.counts().items()))
     if a.unmatched:
         lines.append(f"不属于名单中任何单位的文件（{len(a.unmatched)} 个）：")
-        lines += [f"  {r.file}（单位编码 {_code(r) or '无法识别'}）" for r in a.unmatched]
+        lines += [f"  {shown_path(r.file)}（单位编码 {_code(r) or '无法识别'}）" for r in a.unmatched]
     if a.several:
         lines.append(f"多次报送的单位（{len(a.several)} 个，以最新一份为准）：")
         for u in a.several:
-            lines.append(f"  {u.unit.code} {u.unit.name}：采用 {u.result.file if u.result else '—'}；"
-                         f"未采用 {'、'.join(o.file for o in u.others)}")
+            lines.append(f"  {u.unit.code} {u.unit.name}：采用 {shown_path(u.result.file) if u.result else '—'}；"
+                         f"未采用 {'、'.join(shown_path(o.file) for o in u.others)}")
     return lines
 
 
@@ -222,4 +223,4 @@ def _unit_line(u: UnitStatus) -> str:
     if r is None:
         return head
     arrived = (iso_time(r.mtime) or "—")[:16].replace("T", " ")
-    return f"{head}\t{r.file}\t{arrived}\t错误 {r.errors}\t警告 {r.warnings}"
+    return f"{head}\t{shown_path(r.file)}\t{arrived}\t错误 {r.errors}\t警告 {r.warnings}"

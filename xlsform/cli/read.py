@@ -14,7 +14,7 @@ import click
 from xlsform.cli import main
 from xlsform.csvsafe import csv_text
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output
+from xlsform.fsutil import atomic_output, shown_path
 from xlsform.reader import ReadResult, read_file, walk_returns
 from xlsform.spec import Spec, load_spec
 
@@ -84,7 +84,7 @@ def _warn(result: ReadResult) -> None:
     """Unreadable files and values that could not be read, one line each on stderr."""
     for f in result.findings:
         if f.severity == "error":
-            click.echo(f"{result.file}: [{f.code}] {f.message}", err=True)
+            click.echo(f"{shown_path(result.file)}: [{f.code}] {f.message}", err=True)
 
 
 def _sink(output: Path | None, force: bool) -> AbstractContextManager[IO[bytes]]:
@@ -109,7 +109,8 @@ def csv_row(result: ReadResult) -> list[Any]:
     assert rec is not None and layout is not None
     row = layout.spec.scored_fund_row
     values: dict[str, Any] = {
-        "file": result.file, "sha256": result.sha256, "spec_id": rec.spec_id, "spec_version": rec.spec_version,
+        "file": shown_path(result.file), "sha256": result.sha256, "spec_id": rec.spec_id,
+        "spec_version": rec.spec_version,
         "indicators": len(rec.indicators),
         **{f"fund.{col}": rec.values.get(f"fund.{row}.{col}") for col in
            ("budget", "spent", "transfer", "rate", "weight", "score")},

@@ -1,0 +1,63 @@
+"""QA: returns unpacked on Linux from a Windows zip keep GBK bytes in their file names (not UTF-8). Every
+command must still work and write those names as readable Chinese, never crash on them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import ROOT
+from xlsform.cli import main
+
+SRC = ROOT / "examples/returns/wangcheng/000_wangcheng_reception.xlsx"
+MANIFEST = ROOT / "examples/returns/wangcheng/manifest.json"
+NAME = "望城区接待服务中心"
+
+
+@pytest.fixture
+def returns(tmp_path: Path) -> Path:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    try:
+        target = os.path.join(os.fsencode(folder), NAME.encode("gbk") + b".xlsx")
+        shutil.copy(SRC, target)
+    except (OSError, UnicodeError):   # a file system that refuses non-UTF-8 names
+        pytest.skip("this file system does not take GBK bytes in file names")
+    shutil.copy(MANIFEST, tmp_path / "manifest.json")
+    return folder
+
+
+def test_check_annotate_writes_a_copy_named_in_chinese(returns: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(returns), "--annotate", str(tmp_path / "批注"), "--jobs", "1"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert [p.name for p in (tmp_path / "批注").iterdir()] == [f"{NAME}_校验.xlsx"]
+
+
+def test_merge_and_status_write_the_name_in_chinese(returns: Path, tmp_path: Path) -> None:
+    out = tmp_path / "汇总.xlsx"
+    result = CliRunner().invoke(main, ["merge", str(returns), "-o", str(out), "--manifest",
+                                       str(tmp_path / "manifest.json"), "--format", "csv", "--format", "jsonl",
+                                       "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["汇总表"]
+    assert any(NAME in str(c.value) for row in ws.iter_rows() for c in row)
+    assert NAME in (tmp_path / "汇总_汇总表.csv").read_text(encoding="utf-8-sig")
+    result = CliRunner().invoke(main, ["status", str(returns), "--manifest", str(tmp_path / "manifest.json"),
+                                       "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    ledger = [json.loads(line) for line in (tmp_path / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert ledger and all(NAME in e["file"] for e in ledger)
+
+
+def test_read_writes_the_name_in_chinese(returns: Path, tmp_path: Path) -> None:
+    for fmt in ("json", "csv"):
+        out = tmp_path / f"records.{fmt}"
+        result = CliRunner().invoke(main, ["read", str(returns), "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert NAME in out.read_text(encoding="utf-8-sig")
