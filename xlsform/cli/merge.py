@@ -153,7 +153,9 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     for target in [output, *[p for twins in extra.values() for p in twins.values()]]:
         check_writable(target, force)      # fail before checking hundreds of files, not after
     rnd = Round(manifest_path, roster_path, spec_name)
-    results = rnd.check(paths, jobs, skip=[output])
+    # our own outputs, this run's or an earlier one's, when written into the returns folder
+    ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
+    results = rnd.check(paths, jobs, skip=ours)
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
     with atomic_output(output, force) as fh:
