@@ -58,7 +58,8 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
         xlsform read returns/ --format csv -o records.csv
     """
     spec = load_spec(spec_name) if spec_name else None
-    files = list(walk_returns(paths))
+    # our own output, when written into the returns folder by an earlier run
+    files = [f for f in walk_returns(paths) if output is None or f.resolve() != output.resolve()]
     if not files:
         raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
     results = list(_read_all(files, spec))
