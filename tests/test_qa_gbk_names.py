@@ -61,3 +61,12 @@ def test_read_writes_the_name_in_chinese(returns: Path, tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["read", str(returns), "--format", fmt, "-o", str(out)])
         assert result.exit_code == 0, result.output
         assert NAME in out.read_text(encoding="utf-8-sig")
+
+
+def test_check_json_has_no_undecodable_file_names(returns: Path) -> None:
+    from xlsform import report
+    from xlsform.check import check_paths
+
+    text = report.format_json(list(check_paths([returns])))
+    text.encode("utf-8")                      # strict: what a UTF-8 terminal or pipe needs
+    assert NAME in text

@@ -38,7 +38,10 @@ class Finding:
     expected: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if self.file:   # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
+            out["file"] = shown_path(self.file)
+        return out
 
 
 CATALOGUE: dict[str, Code] = {}
