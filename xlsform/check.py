@@ -99,7 +99,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             out.extend(f for f in walk_returns([p]) if not f.name.endswith(ANNOTATED_SUFFIX))
         else:
             out.append(p)
-    return out
+    # a file named and also inside a folder named (a late return added by hand) is one return, not two
+    first: dict[Path, Path] = {}
+    for f in out:
+        first.setdefault(f.resolve(), f)
+    return list(first.values())
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
