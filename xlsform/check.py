@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from xlsform.checks import run_all
-from xlsform.checks.context import CheckContext, layout_for
+from xlsform.checks.context import CheckContext
 from xlsform.codes import make
 from xlsform.errors import XlsformError
+from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
 from xlsform.spec import Spec, register, spec_by_id

@@ -21,7 +21,7 @@ from typing import Any
 from xlsform import __version__
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, safe_filename
-from xlsform.layout import Layout
+from xlsform.layout import Layout, layout_for
 from xlsform.manifest import MANIFEST_NAME, Manifest, ManifestUnit
 from xlsform.roster import Unit, load_roster, roster_fields
 from xlsform.spec import Spec
@@ -113,7 +113,7 @@ def _write_all(batch: Batch, work: list[tuple[Unit, str]], jobs: int,
 
 def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, str]:
     """Write some units' workbooks; returns file name -> SHA-256. Runs in a worker process."""
-    layout = _layout(batch.spec)
+    layout = layout_for(batch.spec)  # the writer caches layout-only work on it
     meta = {"generated_at": batch.generated_at}
     digests: dict[str, str] = {}
     for unit, name in chunk:
@@ -122,19 +122,6 @@ def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, s
             fh.write(data)
         digests[name] = hashlib.sha256(data).hexdigest()
     return digests
-
-
-_LAST_LAYOUT: list[tuple[Spec, Layout]] = []
-
-
-def _layout(spec: Spec) -> Layout:
-    """One Layout per spec and process: the writer caches its layout-only work on the Layout object, and
-    each chunk arrives in a worker as a fresh (unpickled) but equal Spec."""
-    if _LAST_LAYOUT and _LAST_LAYOUT[0][0] == spec:
-        return _LAST_LAYOUT[0][1]
-    layout = Layout(spec)
-    _LAST_LAYOUT[:] = [(spec, layout)]
-    return layout
 
 
 def _batch_year(units: Sequence[Unit]) -> int | None:

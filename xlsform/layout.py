@@ -217,6 +217,25 @@ class Layout:
         return out
 
 
+_CACHE: dict[tuple[int, int], tuple[Spec, Layout]] = {}
+
+
+def layout_for(spec: Spec, rows: int | None = None) -> Layout:
+    """The layout of a spec, built once per spec object and row count and shared by the reader, the checks,
+    the writer's batches and merge (laying out 400 cells per file would cost more than reading it).
+
+    Keyed by the spec object (specs hold dicts, so they cannot be keys themselves); the cache is dropped when
+    it grows, since a caller that loads a fresh Spec per file must not grow it forever.
+    """
+    key = (id(spec), rows or spec.indicator_rows)
+    hit = _CACHE.get(key)
+    if hit is None or hit[0] is not spec:
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        hit = _CACHE[key] = (spec, Layout(spec, rows))
+    return hit[1]
+
+
 def _resolve(at: str, top: int, height: int) -> tuple[int, int, int, int]:
     """A block-relative range ("B1:E1", "A1:A*") as absolute (row, col, last_row, last_col)."""
     cells = []

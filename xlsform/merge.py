@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from xlsform.fsutil import shown_path
-from xlsform.layout import Layout
+from xlsform.layout import layout_for
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
 from xlsform.scoring import ZERO, execution_rate, grade, round2, to_decimal
@@ -381,15 +380,9 @@ def spec_of(record: Record) -> Spec | None:
     return spec_by_id(record.spec_id)
 
 
-@lru_cache(maxsize=32)
-def _layout(spec_id: str) -> Layout | None:
-    spec = spec_by_id(spec_id)
-    return Layout(spec) if spec else None
-
-
 def computed_values(record: Record, spec: Spec | None) -> dict[str, Any]:
     """The reader stores recomputed values; a record built elsewhere (JSON, tests) gets them computed here."""
-    layout = _layout(spec.id) if spec else None
+    layout = layout_for(spec) if spec else None
     if "total.score" in record.values or layout is None:
         return record.values
     return {**record.values, **layout.recompute(record.values)}

@@ -21,7 +21,7 @@ from typing import Any
 
 from xlsform import normalize
 from xlsform.codes import Finding, make
-from xlsform.layout import META_SHEET, Layout, Place, a1
+from xlsform.layout import META_SHEET, Layout, Place, a1, layout_for
 from xlsform.records import Record
 from xlsform.results import FileResult
 from xlsform.spec import Spec, spec_by_id
@@ -137,7 +137,7 @@ def _identify(raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> Layout
         result.findings.append(make("XF151", file=result.file, value=version or None,
                                     expected="、".join(spec.accept_versions)))
         return None
-    return _layout(spec, _indicator_rows(meta.get("indicator_rows"), raw, spec))
+    return layout_for(spec, _indicator_rows(meta.get("indicator_rows"), raw, spec))
 
 
 def _meta(raw: RawWorkbook) -> dict[str, str]:
@@ -146,20 +146,6 @@ def _meta(raw: RawWorkbook) -> dict[str, str]:
     # `_xf_meta` lost (a copy-paste into a new workbook keeps no hidden sheets): the properties may survive.
     props = {k[3:]: v for k, v in raw.properties.items() if k.startswith("xf_")}
     return props if props.get("spec_id") else raw.meta
-
-
-_LAYOUTS: dict[tuple[int, int], tuple[Spec, Layout]] = {}
-
-
-def _layout(spec: Spec, n: int) -> Layout:
-    """Layouts are pure functions of (spec, n); a batch reuses them instead of laying out 400 cells per file."""
-    key = (id(spec), n)
-    hit = _LAYOUTS.get(key)
-    if hit is None or hit[0] is not spec:
-        if len(_LAYOUTS) > 32:   # callers that load a fresh Spec per file must not grow this forever
-            _LAYOUTS.clear()
-        hit = _LAYOUTS[key] = (spec, Layout(spec, n))
-    return hit[1]
 
 
 def _indicator_rows(text: str | None, raw: RawWorkbook, spec: Spec) -> int:

@@ -13,21 +13,11 @@ from functools import cached_property
 from typing import Any
 
 from xlsform.codes import Finding, make
-from xlsform.layout import Layout, a1, indicator_key, split_indicator_key
+from xlsform.layout import Layout, a1, indicator_key, layout_for, split_indicator_key
 from xlsform.records import Indicator, Record
 from xlsform.scoring import to_decimal
 from xlsform.spec import Spec, spec_by_id
 from xlsform.xlsx import name_target
-
-_LAYOUTS: dict[tuple[int, int | None], tuple[Spec, Layout]] = {}
-
-
-def layout_for(spec: Spec, rows: int | None = None) -> Layout:
-    """A layout built once per spec object and row count (specs hold dicts, so they cannot be cache keys)."""
-    hit = _LAYOUTS.get((id(spec), rows))
-    if hit is None or hit[0] is not spec:
-        hit = _LAYOUTS[(id(spec), rows)] = (spec, Layout(spec, rows))
-    return hit[1]
 
 
 @dataclass(frozen=True)
