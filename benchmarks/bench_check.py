@@ -114,6 +114,13 @@ def run_openpyxl(files: list[Path]) -> None:
         openpyxl.load_workbook(f).close()
 
 
+def print_table(rows: list[tuple[str, float, float]], n: int) -> None:
+    """One line per measurement: wall and CPU seconds, and CPU milliseconds per file."""
+    print(f"{'':34}{'wall s':>8}{'cpu s':>8}{'cpu ms/file':>13}")
+    for name, wall, cpu in rows:
+        print(f"{name:34}{wall:8.2f}{cpu:8.2f}{cpu / n * 1000:13.2f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000)
@@ -137,9 +144,7 @@ def main() -> int:
     rows = [(f"check, {args.jobs} jobs", par_wall, par_cpu), ("check, 1 job", one_wall, one_cpu),
             ("python-calamine read", cal_wall, cal_cpu),
             (f"openpyxl load_workbook{' (scaled)' if scale > 1 else ''}", opx_wall * scale, opx_cpu * scale)]
-    print(f"{'':34}{'wall s':>8}{'cpu s':>8}{'cpu ms/file':>13}")
-    for name, wall, cpu in rows:
-        print(f"{name:34}{wall:8.2f}{cpu:8.2f}{cpu / n * 1000:13.2f}")
+    print_table(rows, n)
     print(f"check {args.jobs} jobs: {par_wall:.2f} s wall (target < 2 s); on {args.jobs} idle cores the CPU time "
           f"gives {par_cpu / args.jobs:.2f} s")
     print(f"ratios (cpu): check / calamine = {one_cpu / cal_cpu:.1f} (target <= 2); "

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import make_returns, run_calamine, run_openpyxl, timed  # the shared generator
+from bench_check import make_returns, print_table, run_calamine, run_openpyxl, timed  # the shared generator
 
 
 def read_all(files: list[Path]) -> int:
@@ -61,9 +61,7 @@ def main() -> int:
     rows = [("read_file, 1 process", one_wall, one_cpu), (f"read_file, {args.jobs} jobs", par_wall, par_cpu),
             ("python-calamine read", cal_wall, cal_cpu),
             (f"openpyxl load_workbook{' (scaled)' if scale > 1 else ''}", opx_wall * scale, opx_cpu * scale)]
-    print(f"{'':34}{'wall s':>8}{'cpu s':>8}{'cpu ms/file':>13}")
-    for name, wall, cpu in rows:
-        print(f"{name:34}{wall:8.2f}{cpu:8.2f}{cpu / n * 1000:13.2f}")
+    print_table(rows, n)
     print(f"ratios (cpu, 1 process): read_file / calamine = {one_cpu / cal_cpu:.2f}; "
           f"openpyxl / read_file = {opx_cpu * scale / one_cpu:.1f}")
     print(f"ratios (wall): read_file {args.jobs} jobs / calamine 1 process = {par_wall / cal_wall:.2f}")
