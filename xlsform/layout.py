@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from xlsform.scoring import RULES
@@ -35,7 +35,9 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+@lru_cache(maxsize=65536)
 def a1(row: int, col: int, absolute: bool = False) -> str:
+    # cached: the reader and the checks name the same few hundred cells of a template for every return
     d = "$" if absolute else ""
     return f"{d}{col_letter(col)}{d}{row + 1}"
 
@@ -59,7 +61,10 @@ def split_indicator_key(key: str) -> tuple[int, str] | None:
 
 @dataclass(frozen=True)
 class Place:
-    """Where one field sits: its anchor cell and, for merged fields, the whole range."""
+    """Where one field sits: its anchor cell and, for merged fields, the whole range.
+
+    Its names and references are cached: the reader and the checks ask for them for every return.
+    """
 
     key: str
     field: Field
@@ -69,19 +74,19 @@ class Place:
     last_col: int
     index: int | None = None         # indicator number (1-based) for indicator-row fields
 
-    @property
+    @cached_property
     def name(self) -> str:
         return defined_name(self.key)
 
-    @property
+    @cached_property
     def ref(self) -> str:
         return a1(self.row, self.col)
 
-    @property
+    @cached_property
     def merged(self) -> bool:
         return (self.row, self.col) != (self.last_row, self.last_col)
 
-    @property
+    @cached_property
     def range_ref(self) -> str:
         return f"{self.ref}:{a1(self.last_row, self.last_col)}" if self.merged else self.ref
 
@@ -183,28 +188,46 @@ class Layout:
     def recompute(self, values: dict[str, Any]) -> dict[str, Any]:
         """Every computed field from the input values (keyed by field key), in dependency order."""
         out: dict[str, Any] = {}
-
-        def value(key: str) -> Any:
-            if key in out:
-                return out[key]
-            place = self.places.get(key)
-            if place is None or place.field.role != "computed":
-                return values.get(key)
-            f = place.field
-            args = {name: self._arg_values(ref, value) for name, ref in f.args.items()}
-            out[key] = RULES[f.rule or ""].compute(args, self.spec.rules)
-            return out[key]
-
-        for p in self.computed():
-            value(p.key)
+        rules = self.spec.rules
+        for key, compute, args in self._plan:
+            arg_values: dict[str, Any] = {}
+            for name, ref in args:
+                if type(ref) is str:
+                    arg_values[name] = out[ref] if ref in out else values.get(ref)
+                else:
+                    arg_values[name] = [out[r] if r in out else values.get(r) for r in ref]
+            out[key] = compute(arg_values, rules)
         return out
 
-    def _arg_values(self, ref: Any, value: Any) -> Any:
+    @cached_property
+    def _plan(self) -> list[tuple[str, Any, list[tuple[str, str | tuple[str, ...]]]]]:
+        """(key, rule, [(argument, key or keys)]) for each computed field, each after the fields it uses:
+        recompute() runs once per returned file, so the arguments are expanded here once per layout."""
+        plan: list[tuple[str, Any, list[tuple[str, str | tuple[str, ...]]]]] = []
+        done: set[str] = set()
+
+        def add(key: str) -> None:
+            place = self.places.get(key)
+            if key in done or place is None or place.field.role != "computed":
+                return
+            done.add(key)   # before its arguments, so a spec whose fields refer in a cycle cannot recurse
+            f = place.field
+            args = [(name, self._arg_keys(ref)) for name, ref in f.args.items()]
+            for _, ref in args:
+                for k in [ref] if isinstance(ref, str) else ref:
+                    add(k)
+            plan.append((key, RULES[f.rule or ""].compute, args))
+
+        for p in self.computed():
+            add(p.key)
+        return plan
+
+    def _arg_keys(self, ref: Any) -> str | tuple[str, ...]:
         if isinstance(ref, list):
-            return [value(r) for r in ref]
+            return tuple(ref)
         if ref.startswith("ind.*."):
-            return [value(indicator_key(i, ref[6:])) for i in range(1, self.n + 1)]
-        return value(ref)
+            return tuple(indicator_key(i, ref[6:]) for i in range(1, self.n + 1))
+        return str(ref)
 
     # ------------------------------------------------------------------------------- lists
 

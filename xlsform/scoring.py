@@ -17,6 +17,7 @@ display and round from), then rounded half away from zero. Totals add the rounde
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -33,6 +34,8 @@ CENT = Decimal("0.01")
 
 def to_decimal(x: Any) -> Decimal | None:
     """A number as Decimal through its shortest repr (0.1 -> Decimal('0.1')); None for anything else."""
+    if type(x) is float:   # the common case first: every figure read from a workbook is a float
+        return Decimal(repr(x)) if math.isfinite(x) else None
     if x is None or isinstance(x, bool):
         return None
     if isinstance(x, Decimal):

@@ -685,7 +685,7 @@ def _shift(m: re.Match[str], drow: int, dcol: int) -> str:
 # UTF-8 as the C-parser path, and only the five XML entities and character references are ever expanded.
 _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # Cells with content; self-closing style-only cells never match, as no attribute of <c> can hold a "/".
-_CELL_FULL = re.compile(r'<c r="([A-Z]{1,3})([0-9]+)"([^>/]*)>(.*?)</c>', re.S)
+_CELL_FULL = re.compile(r'<c r="([A-Z]{1,3}[0-9]+)"([^>/]*)>(.*?)</c>', re.S)
 _STYLED = re.compile(r'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
 _F_OPEN = re.compile(r"<f(\s[^>]*)?>")
 _T_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
@@ -697,6 +697,19 @@ _VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s>]")
 _UNSCANNABLE = re.compile(rb"<!\[CDATA\[|<!--|<c[\t\r\n/>]")   # the last: a <c> without r="..." first
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+_new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-level __new__
+_POSITIONS: dict[str, tuple[int, int]] = {}   # "C6" -> (5, 2): a template's few hundred refs, every return
+
+
+def _position(ref: str) -> tuple[int, int]:
+    if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
+        _POSITIONS.clear()
+    rc = parse_ref(ref)
+    assert rc is not None, ref         # _CELL_FULL only matches letters then digits
+    _POSITIONS[ref] = rc
+    return rc
 
 
 def scannable(data: bytes) -> bool:
@@ -717,14 +730,23 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
     strings = shared() if ' t="s"' in text else []
-    for letters, row_text, attrs, inner in _CELL_FULL.findall(text):
+    cells = sheet.cells
+    # The loop runs for every cell of every return: the common cell (a bare <v>, a shared string or a
+    # number) is read inline; anything else goes through _scan_cell.
+    for ref, attrs, inner in _CELL_FULL.findall(text):
         i = attrs.find(' t="')
-        cell, si = _scan_cell(attrs[i + 4: attrs.find('"', i + 4)] if i >= 0 else "n", inner, strings)
+        t = attrs[i + 4: attrs.find('"', i + 4)] if i >= 0 else "n"
+        pos = _POSITIONS.get(ref) or _position(ref)
+        if inner[:3] == "<v>" and inner[-4:] == "</v>" and (t == "s" or t == "n"):
+            bare = inner[3:-4]
+            if bare and "&" not in bare and "\r" not in bare:
+                cells[pos] = _new_cell(Cell, (_value(t, bare, strings), t, None))
+                continue
+        cell, si = _scan_cell(t, inner, strings)
         if cell is not None:
-            row, col = int(row_text) - 1, col_index(letters)
             if si is not None:
-                _shared_formula(si, row, col, cell, masters, pending)
-            sheet.cells[(row, col)] = cell
+                _shared_formula(si, pos[0], pos[1], cell, masters, pending)
+            cells[pos] = cell
     _resolve_shared(sheet, masters, pending)
     # What follows <sheetData> is searched from where it starts: the cells are most of the part.
     after = max(text.rfind("</sheetData>"), 0)
