@@ -22,6 +22,7 @@ from xlsform.xlsx import (
     parse_ref,
     parse_sheet,
     parse_xml,
+    scan_shared_strings,
     scan_sheet,
     scannable,
     shift_formula,
@@ -136,6 +137,34 @@ def test_scan_equals_parse_for_anything_xlsxwriter_writes(values: list[object]) 
     assert scannable(raw)
     a, b = _both(raw, rdr.shared_strings())
     _assert_same(a, b)
+    sst = rdr.pkg.read("xl/sharedStrings.xml") if rdr.pkg.has("xl/sharedStrings.xml") else None
+    if sst is not None:
+        assert scan_shared_strings(sst) == shared_strings_by_tree(sst)
+
+
+def shared_strings_by_tree(data: bytes) -> list[str]:
+    from xlsform.xlsx import _shared_strings
+    return _shared_strings(parse_xml(data))
+
+
+def _sst(items: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{NS}" count="9" '
+            f'uniqueCount="9">{items}</sst>').encode()
+
+
+def test_shared_strings_scan_reads_rich_text_phonetics_escapes_like_the_tree() -> None:
+    data = _sst('<si><t>部门</t></si><si><t xml:space="preserve"> a &amp; b </t></si>'
+                '<si><r><rPr><b/></rPr><t>粗</t></r><r><t xml:space="preserve"> 体</t></r></si>'
+                '<si><t>汉字</t><rPh sb="0" eb="2"><t>かんじ</t></rPh><phoneticPr fontId="1"/></si>'
+                '<si><t>x_x000D_y</t></si><si><t></t></si><si><t/></si><si><t>&#x41;&lt;\r\n</t></si>')
+    scanned = scan_shared_strings(data)
+    assert scanned == shared_strings_by_tree(data)
+    assert scanned == ["部门", " a & b ", "粗 体", "汉字", "x\ry", "", "", "A<\n"]
+
+
+@pytest.mark.parametrize("items", ['<si/><si><t>b</t></si>', '<x:si><x:t>a</x:t></x:si>'])
+def test_shared_strings_the_scan_cannot_index_safely_take_the_tree(items: str) -> None:
+    assert scan_shared_strings(_sst(items)) is None
 
 
 def test_openpyxl_written_sheet_reads_the_same_by_both_paths(tmp_path: Path) -> None:
@@ -281,7 +310,8 @@ def test_workbook_structure_protection_names_and_external_links() -> None:
     assert raw.protection == {"lockStructure": "1"}
     assert raw.external_links == ["file:///C:/secret/budget.xlsx"]
     assert raw.names["xf_code"] == "'部门整体自评表'!$G$3"
-    assert raw.properties["xf_spec_id"] == "wangcheng"
+    assert raw.properties == {}  # read only when _xf_meta is missing
+    assert Reader(data).properties()["xf_spec_id"] == "wangcheng"
 
 
 def test_unlocked_styles_tell_locked_cells(tmp_path: Path) -> None:

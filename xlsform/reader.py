@@ -111,6 +111,8 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
     result.workbook = raw
     if rdr.has_sheet(META_SHEET):
         raw.meta = dict(iter_text_rows(rdr.sheet(META_SHEET)))
+    if not raw.meta.get("spec_id"):
+        raw.properties = rdr.properties()
     layout = _identify(raw, spec, result)
     if layout is None:
         return

@@ -112,10 +112,15 @@ class Record:
         for key, value in self.values.items():
             if not key.startswith("ind.") or value is None or value == "":
                 continue
-            _, number, column = key.split(".", 2)
-            if number.isdigit() and column in _INDICATOR_FIELDS:
-                by_index.setdefault(int(number), {})[column] = value
-        return [Indicator(i, **_typed(by_index[i])) for i in sorted(by_index)]
+            parts = _IND_PARTS.get(key) or _indicator_parts(key)
+            if parts is None:
+                continue
+            number, column = parts
+            row = by_index.get(number)
+            if row is None:
+                row = by_index[number] = {}
+            row[column] = (_num(value) if column in _NUMERIC else _text(value))
+        return [Indicator(i, **by_index[i]) for i in sorted(by_index)]
 
     # ---------------------------------------------------------------------------------- JSON
 
@@ -162,8 +167,16 @@ class Record:
         )
 
 
-def _typed(row: dict[str, Any]) -> dict[str, Any]:
-    return {c: (_num(x) if c in _NUMERIC else _text(x)) for c, x in row.items()}
+_IND_PARTS: dict[str, tuple[int, str] | None] = {}   # "ind.3.weight" -> (3, "weight"), for every record
+
+
+def _indicator_parts(key: str) -> tuple[int, str] | None:
+    if len(_IND_PARTS) > 10_000:
+        _IND_PARTS.clear()
+    _, number, column = key.split(".", 2) if key.count(".") >= 2 else ("", "", "")
+    parts = (int(number), column) if number.isdigit() and column in _INDICATOR_FIELDS else None
+    _IND_PARTS[key] = parts
+    return parts
 
 
 def _put(values: dict[str, Any], key: str, value: Any) -> None:

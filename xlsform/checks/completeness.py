@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
@@ -65,10 +66,13 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     for key, value in ctx.record.values.items():
-        if key not in texts or not isinstance(value, str):
-            continue
-        if is_placeholder(value) or _SPACES.sub("", value) in headers:
+        if key in texts and isinstance(value, str) and _stands_in(value, headers):
             yield ctx.finding("XF303", key, value=value)
+
+
+@lru_cache(maxsize=8192)   # most text of a round repeats from return to return (prefilled indicators)
+def _stands_in(value: str, headers: frozenset[str]) -> bool:
+    return is_placeholder(value) or _SPACES.sub("", value) in headers
 
 
 _SPACES = re.compile(r"\s+")

@@ -143,12 +143,29 @@ def _formulas(ctx: CheckContext) -> Iterator[Finding]:
 _CELL_REF = re.compile(r"(?<![A-Za-z0-9_.!'\"])\$?[A-Z]{1,3}\$?[0-9]+(?![A-Za-z0-9_(])")
 
 
+_MOVED: dict[tuple[int, int, str], tuple[Layout, Any, dict[str, str]]] = {}
+
+
 def _moved_refs(ctx: CheckContext) -> dict[str, str]:
-    """Template cell -> the cell the field sits in now, for every field the reader found elsewhere."""
+    """Template cell -> the cell the field sits in now, for every field the reader found elsewhere.
+
+    Worked out once per layout and workbook.xml: returns with rows inserted the same way share it."""
     form = getattr(ctx.workbook, "form", None)
-    names = getattr(ctx.workbook, "names", None) or {}
+    items = getattr(ctx.workbook, "names_items", None)
+    if form is None or not items:
+        return _moved_refs_of(ctx.layout, form, getattr(ctx.workbook, "names", None) or {})
+    key = (id(ctx.layout), id(items), form.name)
+    hit = _MOVED.get(key)
+    if hit is None or hit[0] is not ctx.layout or hit[1] is not items:
+        if len(_MOVED) > 64:
+            _MOVED.clear()
+        hit = _MOVED[key] = (ctx.layout, items, _moved_refs_of(ctx.layout, form, dict(items)))
+    return hit[2]
+
+
+def _moved_refs_of(layout: Layout, form: Any, names: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for place in ctx.layout.places.values():
+    for place in layout.places.values():
         target = name_target(names.get(place.name, ""))   # every field's name, filled in or not
         if form is not None and target is not None and target[0] == form.name:
             cell = a1(target[1], target[2])

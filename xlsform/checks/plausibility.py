@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from xlsform.checks.context import CheckContext, plain
 from xlsform.codes import Finding
@@ -37,6 +38,9 @@ class Measure:
     unit: str
 
 
+# Targets, actuals and descriptions repeat across a round's returns ("≥95%", "100%"): the parsers are pure
+# functions of the text, cached per process.
+@lru_cache(maxsize=4096)
 def parse_target(text: str | None, nature: str | None = None) -> Measure | None:
     """A quantitative target: its first figure, unit, and nature (the spec's column, else from the words;
     a bare figure such as "400 次" is a floor, as on every seed form)."""
@@ -50,6 +54,7 @@ def parse_target(text: str | None, nature: str | None = None) -> Measure | None:
     return Measure(nature, Decimal(repr(m.value)), _unit(m.unit))
 
 
+@lru_cache(maxsize=4096)
 def parse_actual(text: str | None, unit: str) -> Decimal | None:
     """The figure in an actual that is in the target's unit; a lone unitless figure when the target has none."""
     if not text:
@@ -108,12 +113,19 @@ def _duplicates(ctx: CheckContext) -> Iterator[Finding]:
 
 # ------------------------------------------------------------------------------------ shifted rows
 
-def _bigrams(text: str) -> set[str]:
-    t = _NOISE.sub("", text)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
+    t = _squeeze(text)
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
 
 
-def _overlap(actual: set[str], description: set[str]) -> float:
+@lru_cache(maxsize=4096)
+def _squeeze(text: str) -> str:
+    """The text without spaces, figures and punctuation, as compared for copies and shifted rows."""
+    return _NOISE.sub("", text)
+
+
+def _overlap(actual: frozenset[str], description: frozenset[str]) -> float:
     common = len(actual & description)
     return common / len(description) if common >= SHIFT_COMMON else 0.0
 
@@ -145,10 +157,10 @@ def _measure(ind: Indicator) -> Measure | None:
 
 def _copies(ind: Indicator) -> str | None:
     """Which prefilled text the actual merely repeats, if any."""
-    actual = _NOISE.sub("", ind.actual or "")
-    if ind.target and _COMPARATOR.search(ind.target) and actual == _NOISE.sub("", ind.target):
+    actual = _squeeze(ind.actual or "")
+    if ind.target and _COMPARATOR.search(ind.target) and actual == _squeeze(ind.target):
         return "目标值"
-    if ind.content and len(actual) >= 6 and actual == _NOISE.sub("", ind.content):
+    if ind.content and len(actual) >= 6 and actual == _squeeze(ind.content):
         return "目标内容"
     return None
 
