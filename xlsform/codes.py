@@ -89,10 +89,13 @@ def _short(text: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ODD = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")   # control characters, or bytes that were not UTF-8
 
 
 def one_line(text: str) -> str:
     """Text from a return (a cell, a sheet or file name) as it may appear in a one-line report."""
+    if _ODD.search(text) is None:    # nearly all text: one search instead of shown_path's and a substitution
+        return text
     return _CONTROL.sub(" ", shown_path(text))
 
 

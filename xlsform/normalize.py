@@ -30,7 +30,7 @@ NOT_A_NUMBER = "XF220"    # error
 # Zero-width and byte-order characters that survive copy-paste from web pages and WeChat.
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
-_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")   # a C-speed test before a per-character translate
+HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")   # a C-speed test before a per-character translate
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space, as IMEs in full-width mode type them.
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}   # and Word's "−"
 _PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "\\", "无", "空",
@@ -169,7 +169,7 @@ def _show(x: float) -> str:
 
 def normalize_text(text: str) -> tuple[str | None, list[Note]]:
     """Free text: surrounding spaces dropped, invisible characters removed (reported), the rest as typed."""
-    cleaned = text.translate(_INVISIBLE) if _HAS_INVISIBLE.search(text) else text
+    cleaned = text.translate(_INVISIBLE) if HAS_INVISIBLE.search(text) else text
     notes = [Note(ZERO_WIDTH, "去掉了不可见字符")] if cleaned != text and cleaned.strip() else []
     cleaned = cleaned.strip()
     return (cleaned or None), notes

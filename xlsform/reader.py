@@ -24,7 +24,7 @@ from xlsform.codes import Finding, make
 from xlsform.layout import META_SHEET, Layout, Place, a1, layout_for
 from xlsform.records import Record
 from xlsform.results import FileResult
-from xlsform.spec import Spec, spec_by_id
+from xlsform.spec import Field, Spec, spec_by_id
 from xlsform.xlsx import (
     MAX_FILE_BYTES,
     Cell,
@@ -78,7 +78,7 @@ def read_file(path: str | Path, *, spec: Spec | None = None) -> ReadResult:
 
 def _load(path: Path, result: ReadResult) -> bytes:
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             result.mtime = st.st_mtime
             if st.st_size > MAX_FILE_BYTES:
@@ -183,7 +183,8 @@ def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: Reader) -> str | None:
 class _Locations:
     """Where each field of a layout sits in a file, given its defined names."""
 
-    fields: list[tuple[Place, int, int, bool, str]] = field(default_factory=list)  # place, row, col, merged, ref
+    # place, row, col, merged, ref, kind (_TEXT, _NUMBER or None: what the fast path of _record may read)
+    fields: list[tuple[Place, int, int, bool, str, str | None]] = field(default_factory=list)
     computed: list[tuple[Place, int, int, str]] = field(default_factory=list)      # place, row, col, ref
     moved: list[tuple[Place, tuple[int, int]]] = field(default_factory=list)
     broken: list[Place] = field(default_factory=list)
@@ -200,17 +201,30 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     for place, row, col, ref in locs.computed:
         rec.cached[place.key] = _cached(cells.get((row, col)), place)
         rec.cells[place.key] = ref
-    for place, row, col, merged, ref in locs.fields:
+    values, where = rec.values, rec.cells
+    rows = {r for r, _ in cells}
+    for place, row, col, merged, ref, kind in locs.fields:
+        if row not in rows and not merged:   # most of a form's 30 indicator rows are empty
+            continue
         cell = cells.get((row, col))
         if (cell is None or cell.value is None) and merged:
             row, col, cell, ref = _off_anchor(sheet, place, row, col, ref, result)
-        if cell is not None and cell.value is not None:
+        if cell is None or cell.value is None:
+            continue
+        v = cell.value
+        # The two common cases, text in a text field and a number in a number field, without the general
+        # path's calls (this loop runs for every field of every return); the rest is _field_value's.
+        if kind is _TEXT and type(v) is str and cell.type != "e" and normalize.HAS_INVISIBLE.search(v) is None:
+            value: Any = v.strip() or None
+        elif kind is _NUMBER and type(v) is float and abs(v) < normalize.MAX_NUMBER:
+            value = v
+        else:
             value = _field_value(cell, place, ref, result, raw.number_kind(row, col)
-                                 if type(cell.value) is float and not place.field.numeric else None)
-            if value is not None:
-                rec.values[place.key] = value
-                rec.cells[place.key] = ref
-    rec.values.update(_recomputed(layout, rec.values))
+                                 if type(v) is float and not place.field.numeric else None)
+        if value is not None:
+            values[place.key] = value
+            where[place.key] = ref
+    values.update(_recomputed(layout, values))
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
     return rec
 
@@ -250,9 +264,18 @@ def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -
         if place.field.role == "computed":
             locs.computed.append((place, row, col, ref))
         else:
-            locs.fields.append((place, row, col, place.merged, ref))
+            locs.fields.append((place, row, col, place.merged, ref, _kind(place.field)))
     _LOCATIONS[key] = (layout, names, locs)
     return locs
+
+
+_TEXT, _NUMBER = "text", "number"
+
+
+def _kind(f: Field) -> str | None:
+    if not f.numeric and f.choices != "nature":
+        return _TEXT
+    return _NUMBER if f.type in _PLAIN_NUMBERS else None
 
 
 def _locate(name_text: str | None, sheet: str, place: Place, locs: _Locations) -> tuple[int, int]:

@@ -109,17 +109,21 @@ class Record:
         """Indicator rows that hold anything, in form order."""
         # Runs for every record in a check and a merge: plain string splits, and only the columns present.
         by_index: dict[int, dict[str, Any]] = {}
+        parts_of = _IND_PARTS.get
         for key, value in self.values.items():
-            if not key.startswith("ind.") or value is None or value == "":
-                continue
-            parts = _IND_PARTS.get(key) or _indicator_parts(key)
+            parts = parts_of(key)
             if parts is None:
+                parts = _indicator_parts(key)
+            if not parts or value is None or value == "":
                 continue
             number, column = parts
             row = by_index.get(number)
             if row is None:
                 row = by_index[number] = {}
-            row[column] = (_num(value) if column in _NUMERIC else _text(value))
+            if column in _NUMERIC:
+                row[column] = value if type(value) is float else _num(value)
+            else:
+                row[column] = value if type(value) is str else _text(value)
         return [Indicator(i, **by_index[i]) for i in sorted(by_index)]
 
     # ---------------------------------------------------------------------------------- JSON
@@ -167,14 +171,15 @@ class Record:
         )
 
 
-_IND_PARTS: dict[str, tuple[int, str] | None] = {}   # "ind.3.weight" -> (3, "weight"), for every record
+# "ind.3.weight" -> (3, "weight"), any other key -> (): looked up for every value of every record
+_IND_PARTS: dict[str, tuple[int, str] | tuple[()]] = {}
 
 
-def _indicator_parts(key: str) -> tuple[int, str] | None:
+def _indicator_parts(key: str) -> tuple[int, str] | tuple[()]:
     if len(_IND_PARTS) > 10_000:
         _IND_PARTS.clear()
-    _, number, column = key.split(".", 2) if key.count(".") >= 2 else ("", "", "")
-    parts = (int(number), column) if number.isdigit() and column in _INDICATOR_FIELDS else None
+    _, number, column = key.split(".", 2) if key.startswith("ind.") and key.count(".") >= 2 else ("", "", "")
+    parts = (int(number), column) if number.isdigit() and column in _INDICATOR_FIELDS else ()
     _IND_PARTS[key] = parts
     return parts
 

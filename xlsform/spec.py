@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -60,8 +60,8 @@ class Field:
     args: dict[str, Any] = field(default_factory=dict)
     style: str | None = None
 
-    @property
-    def numeric(self) -> bool:
+    @cached_property
+    def numeric(self) -> bool:   # cached: asked for every field of every return
         return self.type in NUMERIC_TYPES
 
 
@@ -130,14 +130,18 @@ class Spec:
 
     def fund_rows(self) -> list[str]:
         """Fund row keys in form order ("fiscal", "total", ...)."""
+        return list(self._fund_rows)
+
+    @cached_property
+    def _fund_rows(self) -> tuple[str, ...]:   # cached, as the checks ask for every return
         rows: list[str] = []
         for f in self.scalar_fields():
             m = _FUND_KEY.match(f.key)
             if m and m.group(1) not in rows:
                 rows.append(m.group(1))
-        return rows
+        return tuple(rows)
 
-    @property
+    @cached_property
     def scored_fund_row(self) -> str:
         """The fund row whose execution rate is scored (the one with a score field)."""
         for f in self.scalar_fields():

@@ -94,13 +94,13 @@ class Sheet:
     validations: int = 0                         # data validations, including Excel's extension block
     # Style indexes are only needed to tell locked from unlocked cells: the fast path finds them on demand.
     _styles: dict[tuple[int, int], int] | None = field(default=None, repr=False, compare=False)
-    _style_text: str = field(default="", repr=False, compare=False)
+    _style_src: bytes = field(default=b"", repr=False, compare=False)   # the scanned part, for `styles`
 
     @property
     def styles(self) -> dict[tuple[int, int], int]:
         """cellXfs index of every styled cell (index 0, the default, is left out)."""
         if self._styles is None:
-            self._styles = {(int(r) - 1, col_index(c)): int(s) for c, r, s in _STYLED.findall(self._style_text)
+            self._styles = {(int(r) - 1, col_index(c.decode())): int(s) for c, r, s in _STYLED.findall(self._style_src)
                             if s != "0"}
         return self._styles
 
@@ -200,6 +200,11 @@ def parse_xml(data: bytes) -> ET.Element:
 def _plainly_safe(data: bytes) -> bool:
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         return False
+    return _utf8_head(data)
+
+
+def _utf8_head(data: bytes) -> bool:
+    """Whether a part starts as XML in UTF-8 (a BOM, no declaration or one declaring UTF-8)."""
     head = data[:200]
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
@@ -248,7 +253,13 @@ class Package:
     def has(self, name: str) -> bool:
         return name.lower() in self.members
 
-    def read(self, name: str) -> bytes:
+    def read(self, name: str, *, common: bool = False) -> bytes:
+        """A member's bytes, checked against its declared size and CRC.
+
+        `common`: a part that is the same in every return of a template (workbook.xml, styles, rels): one
+        whose stored bytes, CRC and size equal those of a part already inflated and checked gives the same
+        bytes object back without inflating it again, and the parsers cached on content then find it at once.
+        """
         info = self.members.get(name.lower())
         if info is None:
             raise XlsxError("corrupt", f"missing part {name}")
@@ -256,30 +267,44 @@ class Package:
         if hit is not None:
             return hit
         try:
-            data = self._inflate(info)
+            raw = self._stored(info)
+            key = (raw, info.CRC, info.file_size, info.compress_type)
+            data = _INFLATED.get(key) if common else None
+            if data is None:
+                data = self._inflate(info, raw)
+                if common and len(data) <= CACHE_PART_LIMIT:
+                    if len(_INFLATED) >= 64:
+                        _INFLATED.clear()
+                    _INFLATED[key] = data
         except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError,
                 OSError) as e:
             raise XlsxError("corrupt", f"{name}: {e}") from None
-        if len(data) != info.file_size:   # more data than the header declared is a forged size
-            raise XlsxError("bomb" if len(data) > info.file_size else "corrupt", f"{name}: size differs")
-        if zlib.crc32(data) != info.CRC:
-            raise XlsxError("corrupt", f"{name}: CRC")
         self._cache[info.filename] = data
         return data
 
-    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
-        """A member inflated straight from the bytes, never past its declared size (zipfile.open costs 5x more)."""
+    def _stored(self, info: zipfile.ZipInfo) -> bytes:
+        """A member's stored (compressed) bytes, found through its local header."""
         header = self.data[info.header_offset: info.header_offset + 30]
         if len(header) < 30 or header[:4] != ZIP_MAGIC:
             raise zipfile.BadZipFile("bad local header")
         start = info.header_offset + 30 + int.from_bytes(header[26:28], "little") + \
             int.from_bytes(header[28:30], "little")
-        raw = self.data[start: start + info.compress_size]
+        return self.data[start: start + info.compress_size]
+
+    def _inflate(self, info: zipfile.ZipInfo, raw: bytes) -> bytes:
+        """Inflated straight from the bytes, never past the declared size (zipfile.open costs 5x more)."""
         if info.compress_type == zipfile.ZIP_STORED:
-            return raw[: info.file_size + 1]
-        if info.compress_type != zipfile.ZIP_DEFLATED:
+            data = raw[: info.file_size + 1]
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        else:
             raise NotImplementedError(f"compression {info.compress_type}")
-        return zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        if len(data) != info.file_size:   # more data than the header declared is a forged size
+            raise XlsxError("bomb" if len(data) > info.file_size else "corrupt",
+                            f"{info.filename}: size differs")
+        if zlib.crc32(data) != info.CRC:
+            raise XlsxError("corrupt", f"{info.filename}: CRC")
+        return data
 
     def xml(self, name: str) -> ET.Element:
         return parse_xml(self.read(name))
@@ -290,13 +315,13 @@ class Package:
         name = posixpath.join(folder, "_rels", base + ".rels")
         if not self.has(name):
             return {}
-        return {rid: (ty, target, mode) for rid, ty, target, mode in _rels(self.read(name), folder)}
+        return {rid: (ty, target, mode) for rid, ty, target, mode in _rels(self.read(name, common=True), folder)}
 
     def _check_macros(self) -> None:
         # Refused, never opened: a macro return could run code on the clerk's machine.
         if any(n.endswith("vbaproject.bin") for n in self.members):
             raise XlsxError("macro", "vbaProject.bin")
-        if self.has("[Content_Types].xml") and b"macroEnabled" in self.read("[Content_Types].xml"):
+        if self.has("[Content_Types].xml") and b"macroEnabled" in self.read("[Content_Types].xml", common=True):
             raise XlsxError("macro", "macroEnabled content type")
 
 
@@ -367,7 +392,7 @@ class Reader:
         raise XlsxError("not_xlsx", "no_workbook")   # a .docx or .pptx renamed, for example
 
     def workbook(self) -> RawWorkbook:
-        part = _workbook(self.pkg.read(self.wb_part))
+        part = _workbook(self.pkg.read(self.wb_part, common=True))
         sheets = [SheetInfo(name, state, self._sheet_path(rid)) for name, state, rid in part.sheets]
         self._paths = {s.name: s.path for s in sheets}
         return RawWorkbook(
@@ -403,7 +428,7 @@ class Reader:
         part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/styles")), None)
         if part is None or not self.pkg.has(part):
             return frozenset(), {}
-        unlocked, kinds = _styles(self.pkg.read(part))
+        unlocked, kinds = _styles(self.pkg.read(part, common=True))
         return unlocked, dict(kinds)
 
     # ------------------------------------------------------------------------------------------ sheets
@@ -435,6 +460,8 @@ class Reader:
 # Parts that are the same in every return of a round (workbook.xml with its 400 defined names, styles, rels)
 # are parsed once per distinct content: a batch of returns from one template pays for them once.
 CACHE_PART_LIMIT = 256 * 1024     # bigger parts are parsed every time, so hostile files cannot fill memory
+# (stored bytes, CRC, size, method) -> inflated bytes, for the parts Package.read(common=True) is asked for
+_INFLATED: dict[tuple[bytes, int, int, int], bytes] = {}
 _T = TypeVar("_T")
 
 
@@ -691,30 +718,37 @@ def _shift(m: re.Match[str], drow: int, dcol: int) -> str:
 # UTF-8 as the C-parser path, and only the five XML entities and character references are ever expanded.
 _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # Cells with content; self-closing style-only cells never match, as no attribute of <c> can hold a "/".
-_CELL_FULL = re.compile(r'<c r="([A-Z]{1,3}[0-9]+)"([^>/]*)>(.*?)</c>', re.S)
-_STYLED = re.compile(r'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
+_CELL_FULL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>/]*)>(?:<v>([^<&\r]+)</v>|(.*?))</c>', re.S)
+_STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
 _F_OPEN = re.compile(r"<f(\s[^>]*)?>")
 _T_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
-_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s>]")
-# After the XML declaration: CDATA, comments, processing instructions, and a <c> without r="..." first.
-# One pass: the part is most of a return's bytes and every separate search of it costs 10-15 us.
-_UNSCANNABLE = re.compile(rb'<(?:!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r=")))')
+_VALIDATION = re.compile(r"<(?:\w+:)?dataValidation[\s>]")
+# After the XML declaration: a DTD or entity (refused by the tree path), CDATA, comments, processing
+# instructions, and a <c> without r="..." first. One pass: a worksheet is most of a return's bytes, and each
+# separate search of it costs 10-15 us.
+_UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r=")))')
+
+
+def _scannable_xml(data: bytes) -> bool:
+    """Plain UTF-8 XML with nothing the regex scanners cannot read as the parser would (the same safety as
+    the C-parser path of parse_xml: no DTD, so no entity but the five predefined ones can appear)."""
+    return _utf8_head(data) and b"<!" not in data[:9] and _UNSCANNABLE.search(data, 6) is None
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
 _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-level __new__
-_POSITIONS: dict[str, tuple[int, int]] = {}   # "C6" -> (5, 2): a template's few hundred refs, every return
+_POSITIONS: dict[bytes, tuple[int, int]] = {}   # b"C6" -> (5, 2): a template's few hundred refs, every return
 
 
-def _position(ref: str) -> tuple[int, int]:
+def _position(ref: bytes) -> tuple[int, int]:
     if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
         _POSITIONS.clear()
-    rc = parse_ref(ref)
+    rc = parse_ref(ref.decode())
     assert rc is not None, ref         # _CELL_FULL only matches letters then digits
     _POSITIONS[ref] = rc
     return rc
@@ -724,46 +758,68 @@ def scannable(data: bytes) -> bool:
     head = data[:600]
     # A part cut short (a broken upload, a hostile file) must go to the parser and fail, not scan half its cells.
     return (b"<worksheet " in head and _MAIN_NS in head and data.rstrip().endswith(b"</worksheet>")
-            and _plainly_safe(data) and _UNSCANNABLE.search(data, 6) is None)
+            and _scannable_xml(data))
 
 
 def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise XlsxError("corrupt", f"sheet {name}: {e.reason}") from None
-    sheet = Sheet(name, _style_text=text)
+    if not data.isascii():   # ASCII is UTF-8; anything else is checked whole, as the parser would
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise XlsxError("corrupt", f"sheet {name}: {e.reason}") from None
+    sheet = Sheet(name, _style_src=data)
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
-    strings = shared() if ' t="s"' in text else []
+    strings = shared() if b' t="s"' in data else []
     cells = sheet.cells
-    # The loop runs for every cell of every return: the common cell (a bare <v>, a shared string or a
-    # number) is read inline; anything else goes through _scan_cell.
-    for ref, attrs, inner in _CELL_FULL.findall(text):
-        i = attrs.find(' t="')
-        t = attrs[i + 4: attrs.find('"', i + 4)] if i >= 0 else "n"
+    # Runs for every cell of every return, on the bytes: the common cells (a bare shared-string index or
+    # number, group `v`) are read without decoding anything; the rest go through _scan_cell.
+    for ref, attrs, v, inner in _CELL_FULL.findall(data):
         pos = _POSITIONS.get(ref) or _position(ref)
-        if inner[:3] == "<v>" and inner[-4:] == "</v>" and (t == "s" or t == "n"):
-            bare = inner[3:-4]
-            if bare and "&" not in bare and "\r" not in bare:
-                cells[pos] = _new_cell(Cell, (_value(t, bare, strings), t, None))
+        if v:
+            if attrs.endswith(b' t="s"'):
+                cells[pos] = _new_cell(Cell, (_shared_string(strings, v), "s", None))
                 continue
-        cell, si = _scan_cell(t, inner, strings)
+            if b' t="' not in attrs:
+                cells[pos] = _new_cell(Cell, (_number(v), "n", None))
+                continue
+            inner = b"<v>" + v + b"</v>"
+        i = attrs.find(b' t="')
+        t = attrs[i + 4: attrs.find(b'"', i + 4)].decode() if i >= 0 else "n"
+        cell, si = _scan_cell(t, inner.decode("utf-8"), strings)
         if cell is not None:
             if si is not None:
                 _shared_formula(si, pos[0], pos[1], cell, masters, pending)
             cells[pos] = cell
     _resolve_shared(sheet, masters, pending)
-    # What follows <sheetData> is searched from where it starts: the cells are most of the part.
-    after = max(text.rfind("</sheetData>"), 0)
-    merged = text.find("<mergeCells", after)
-    if merged > 0:
-        sheet.merged = list(_merged(text[merged: text.find("</mergeCells>", merged)]))
-    prot = _PROTECTION.search(text, after)
+    # What follows <sheetData> (merged ranges, protection, validations) is small: read as text.
+    end = data.rfind(b"</sheetData>")
+    tail = data[max(end, 0):].decode("utf-8")
+    merged = tail.find("<mergeCells")
+    if merged >= 0:
+        sheet.merged = list(_merged(tail[merged: tail.find("</mergeCells>", merged)]))
+    prot = _PROTECTION.search(tail)
     sheet.protection = {k: _xml_text(v) for k, v in _ATTR.findall(prot.group(1))} if prot else None
-    first = data.find(b"dataValidation", max(data.rfind(b"</sheetData>"), 0))
-    sheet.validations = len(_VALIDATION.findall(data, max(first - 20, 0))) if first >= 0 else 0
+    first = tail.find("dataValidation")
+    sheet.validations = len(_VALIDATION.findall(tail, max(first - 20, 0))) if first >= 0 else 0
     return sheet
+
+
+def _shared_string(strings: list[str], index: bytes) -> str:
+    try:
+        return strings[int(index)]
+    except (ValueError, IndexError):
+        raise XlsxError("corrupt", f"shared string {index.decode(errors='replace')!r}") from None
+
+
+def _number(v: bytes) -> float:
+    try:
+        x = float(v)
+    except ValueError:
+        x = math.nan
+    if not math.isfinite(x) or b"_" in v:   # Python's float() accepts "nan", "inf" and "1_0"; OOXML does not
+        raise XlsxError("corrupt", f"number {v[:20].decode(errors='replace')!r}")
+    return x
 
 
 _SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -772,8 +828,7 @@ _SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si>(.*?)</
 
 def scan_shared_strings(data: bytes) -> list[str] | None:
     """sharedStrings.xml in the plain dialect, as the tree path reads it; None when it must take that path."""
-    if _SST_HEAD not in data[:300] or not data.rstrip().endswith(b"</sst>") or not _plainly_safe(data) \
-            or _UNSCANNABLE.search(data, 6) is not None:
+    if _SST_HEAD not in data[:300] or not data.rstrip().endswith(b"</sst>") or not _scannable_xml(data):
         return None
     try:
         text = data.decode("utf-8")
