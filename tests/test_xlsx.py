@@ -18,6 +18,7 @@ from xlsform.xlsx import (
     Reader,
     Sheet,
     XlsxError,
+    central_directory,
     name_target,
     parse_ref,
     parse_sheet,
@@ -360,3 +361,40 @@ def test_number_kinds_of_formats(fmt_id: str, code: str, kind: str | None) -> No
     from xlsform.xlsx import number_kind
 
     assert number_kind(fmt_id, {fmt_id: code} if code else {}) == kind
+
+
+# ------------------------------------------------------------------------------------- zip directory
+
+def _zip(members: list[tuple[str, bytes]], comment: bytes = b"", method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, body in members:
+            z.writestr(name, body)
+        z.comment = comment
+    return buf.getvalue()
+
+
+def _by_zipfile(data: bytes) -> list[tuple[object, ...]]:
+    return [(i.filename, i.flag_bits, i.compress_type, i.CRC, i.compress_size, i.file_size, i.header_offset)
+            for i in zipfile.ZipFile(io.BytesIO(data)).infolist()]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                                  min_size=1, max_size=12),
+                          st.binary(max_size=300)), min_size=1, max_size=8, unique_by=lambda m: m[0]),
+       st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED]))
+def test_central_directory_reads_what_zipfile_reads(members: list[tuple[str, bytes]], method: int) -> None:
+    data = _zip(members, method=method)
+    assert central_directory(data) == _by_zipfile(data)
+
+
+def test_central_directory_of_a_real_return_and_zips_it_leaves_to_zipfile() -> None:
+    data = workbook_bytes("wangcheng", {"code": "A"})
+    assert central_directory(data) == _by_zipfile(data)
+    assert central_directory(_zip([("a", b"x")], comment=b"note")) is None    # a zip comment
+    assert central_directory(b"junk" + data) is None                          # data before the zip
+    assert central_directory(data[:-1]) is None                               # cut short
+    commented = data[:-2] + (4).to_bytes(2, "little") + b"note"
+    assert central_directory(commented) is None
+    assert Package(commented).has("xl/workbook.xml")                          # zipfile reads those

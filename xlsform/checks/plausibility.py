@@ -137,6 +137,8 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
     for ind, desc in rows:
         actual = _bigrams(ind.actual or "")
         own = _overlap(actual, grams[ind.index])
+        if len(actual) < SHIFT_COMMON or own + SHIFT_MARGIN > 1:
+            continue   # no row can share enough pairs with it, or beat its own row by the margin
         best, other = 0.0, None
         for o, odesc in rows:
             score = _overlap(actual, grams[o.index]) if odesc != desc else 0.0
