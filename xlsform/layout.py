@@ -50,6 +50,7 @@ def defined_name(key: str) -> str:
     return "xf_" + key.replace(".", "_")
 
 
+@lru_cache(maxsize=16384)   # the checks name indicator fields by number and column for every return
 def indicator_key(index: int, column: str) -> str:
     return f"ind.{index}.{column}"
 

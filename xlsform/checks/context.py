@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from xlsform.codes import Finding, make
@@ -130,8 +130,7 @@ class CheckContext:
         """(sheet, cell) of a field: as the reader found it, else where the layout puts it."""
         at = self.record.cells.get(key)
         if at and "!" in at:
-            sheet, cell = at.rsplit("!", 1)
-            return sheet.strip("'"), cell
+            return _sheet_and_cell(at)
         if key in self.layout.places:
             # an empty field has no cell in the record: its defined name still says where it is now (rows
             # inserted above it move it; the name moves with it)
@@ -158,6 +157,12 @@ class CheckContext:
         sheet, cell = self.where(key) if key else (None, None)
         return make(code, file=self.file, sheet=sheet, cell=cell, field=self.label(key) if key else None,
                     key=key, value=plain(value), expected=plain(expected), **extra)
+
+
+@lru_cache(maxsize=16384)   # the same few hundred "sheet!cell" strings, for every finding of every return
+def _sheet_and_cell(at: str) -> tuple[str, str]:
+    sheet, cell = at.rsplit("!", 1)
+    return sheet.strip("'"), cell
 
 
 def plain(x: Any) -> Any:
