@@ -1,11 +1,11 @@
 """Benchmark: generate, fill and merge a round of returns; time the merge step.
 
-    python benchmarks/bench_merge.py                 # 1,000 units, 2 processes, in a temporary folder
+    python benchmarks/bench_merge.py                 # 1,000 returns, 2 processes, in a temporary folder
     python benchmarks/bench_merge.py -n 200 --keep out/
 
-The round is realistic: `generate_units` writes the prefilled forms and manifest.json, then each unit's
-return is written filled in (the Wangcheng form of seed 000: 10 indicator rows, budgets and scores varied;
-about 3% of units do not return and about 5% return a score above its weight, an error). Only the merge step
+The round is realistic: `generate_units` writes the prefilled forms and manifest.json for a roster of
+1,030 units, then 1,000 of them return their form filled in (the Wangcheng form with 10 indicators made from
+seed 000's rows, budgets and scores varied; about 5% return a score above its weight, an error). Only the merge step
 is timed — read + check every return, assign them to the roster, build the summary and write the workbook —
 in a fresh child process, so the figures are those of a clerk's run. Peak memory is the largest resident set
 of the main process and of any worker (resource.getrusage, ru_maxrss).
@@ -32,6 +32,10 @@ SEED = ROOT / "examples" / "seeds" / "000_wangcheng_reception.json"
 
 # ------------------------------------------------------------------------------------ the round
 
+# (seed row copied, weight): 产出 50, 效益 30, 满意度 10, with the fund's 10 a total of 100
+INDICATOR_PLAN = ((1, 10), (2, 10), (4, 10), (1, 10), (2, 10), (5, 10), (6, 10), (8, 10), (9, 5), (9, 5))
+MISSING_SHARE = 0.03     # units of the roster that send nothing back
+
 def unit_values(k: int, rnd: random.Random) -> dict[str, Any]:
     """Seed 000 with this unit's identity, amounts and scores; a few units carry an error."""
     from xlsform.records import Record
@@ -43,12 +47,18 @@ def unit_values(k: int, rnd: random.Random) -> dict[str, Any]:
                    "fund.total.spent": round(a * rnd.uniform(0.5, 1.05), 2), "fund.total.transfer": 0})
     values["fund.fiscal.spent"] = values["fund.total.spent"]
     values["execution.reason"] = "受项目进度影响，部分资金结转下年使用。"
-    for i in range(1, 11):
-        weight = values.get(f"ind.{i}.weight") or 0
-        if weight:
-            values[f"ind.{i}.score"] = round(weight * rnd.uniform(0.8, 1.0), 2)
-            values[f"ind.{i}.reason"] = "部分工作受客观因素影响未完全达成。"
-            values[f"ind.{i}.improvement"] = "加强过程管理，按季度跟踪。"
+    # Ten indicators split 50/30/10 as the rules ask, each copied from one of the seed's filled rows.
+    rows = {k: v for k, v in values.items() if k.startswith("ind.")}
+    for k in rows:
+        del values[k]
+    for i, (source, weight) in enumerate(INDICATOR_PLAN, start=1):
+        for k, v in rows.items():
+            if k.startswith(f"ind.{source}."):
+                values[f"ind.{i}.{k.split('.', 2)[2]}"] = v
+        values[f"ind.{i}.weight"] = weight
+        values[f"ind.{i}.score"] = round(weight * rnd.uniform(0.8, 1.0), 2)
+        values[f"ind.{i}.reason"] = "部分工作受客观因素影响未完全达成。"
+        values[f"ind.{i}.improvement"] = "加强过程管理，按季度跟踪。"
     if rnd.random() < 0.05:
         values["ind.1.score"] = float(values["ind.1.weight"]) + 5     # a score above its weight
     return values
@@ -82,12 +92,16 @@ def make_round(root: Path, n: int, jobs: int) -> tuple[Path, Path]:
     spec = load_spec("wangcheng")
     layout = Layout(spec)
     rnd = random.Random(2024)
-    full = [unit_values(k, rnd) for k in range(n)]
+    # n returns come back from a roster about 3% larger, as in a real round some units never answer
+    roster = n + round(n * MISSING_SHARE)
+    full = [unit_values(k, rnd) for k in range(roster)]
     units = [Unit(v["code"], v["name"], split(v, layout, "prefill")) for v in full]
     manifest = generate_units(units, spec, root / "sent", jobs=jobs)
     returns = root / "returns"
     returns.mkdir()
-    work = [(v, str(returns / u.file)) for v, u in zip(full, manifest.units, strict=True) if rnd.random() >= 0.03]
+    silent = set(rnd.sample(range(roster), roster - n))
+    work = [(v, str(returns / u.file)) for k, (v, u) in enumerate(zip(full, manifest.units, strict=True))
+            if k not in silent]
     chunks = [work[i:i + 50] for i in range(0, len(work), 50)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(write_returns, chunks, [manifest.password] * len(chunks)))
@@ -152,7 +166,7 @@ def report(f: dict[str, Any]) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("-n", type=int, default=1000, help="units in the round (default 1000)")
+    p.add_argument("-n", type=int, default=1000, help="returns in the round (default 1000; the roster is 3%% larger)")
     p.add_argument("--jobs", type=int, default=2, help="processes for generating, and for merging besides 1")
     p.add_argument("--keep", type=Path, help="build the round in this folder and keep it")
     p.add_argument("--merge-only", type=Path, help=argparse.SUPPRESS)

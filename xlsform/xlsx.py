@@ -153,6 +153,7 @@ class RawWorkbook:
 
 # ---------------------------------------------------------------------------------------------- refs
 
+@lru_cache(maxsize=16384)   # the same few hundred references of a template, for every return
 def parse_ref(ref: str) -> tuple[int, int] | None:
     """"C6" or "$C$6" -> (5, 2); None for anything else."""
     m = _REF.match(ref)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from xlsform.checks.context import CheckContext
@@ -174,6 +175,7 @@ def _moved_refs_of(layout: Layout, form: Any, names: dict[str, str]) -> dict[str
     return out
 
 
+@lru_cache(maxsize=4096)   # a template's formulas, the same in every return
 def _canon(formula: str) -> str:
     """Formula text as compared: spaces and $ are cosmetic; Excel upper-cases names when it saves."""
     return _FORMULA_NOISE.sub("", formula).upper().replace("_XLFN.", "")

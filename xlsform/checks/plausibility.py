@@ -120,6 +120,11 @@ def _bigrams(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
+def _vague(actual: str) -> bool:
+    return _VAGUE.match(actual.strip()) is not None
+
+
+@lru_cache(maxsize=4096)
 def _squeeze(text: str) -> str:
     """The text without spaces, figures and punctuation, as compared for copies and shifted rows."""
     return _NOISE.sub("", text)
@@ -177,7 +182,7 @@ def _against_target(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
         return
     target = _measure(ind)
     got = parse_actual(ind.actual, target.unit) if target else None
-    if _VAGUE.match(ind.actual.strip()) or (target is not None and got is None):
+    if _vague(ind.actual) or (target is not None and got is None):
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target)
         return
     if target is not None and got is not None and ind.weight and ind.score is not None:
