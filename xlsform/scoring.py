@@ -32,10 +32,23 @@ ONE = Decimal(1)
 CENT = Decimal("0.01")
 
 
+# Weights, scores and rates repeat across a round's returns: their Decimal is made once per process.
+_DECIMALS: dict[float, Decimal] = {}
+
+
 def to_decimal(x: Any) -> Decimal | None:
     """A number as Decimal through its shortest repr (0.1 -> Decimal('0.1')); None for anything else."""
     if type(x) is float:   # the common case first: every figure read from a workbook is a float
-        return Decimal(repr(x)) if math.isfinite(x) else None
+        d = _DECIMALS.get(x)
+        if d is None:
+            if not math.isfinite(x):
+                return None
+            d = Decimal(repr(x))
+            if x:   # 0.0 and -0.0 are one key but two Decimals: zeros are made each time
+                if len(_DECIMALS) > 50_000:
+                    _DECIMALS.clear()
+                _DECIMALS[x] = d
+        return d
     if x is None or isinstance(x, bool):
         return None
     if isinstance(x, Decimal):

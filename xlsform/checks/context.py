@@ -143,13 +143,7 @@ class CheckContext:
         return self.spec.sheet, None
 
     def label(self, key: str) -> str:
-        place = self.layout.places.get(key)
-        if place is None:
-            return key
-        parts = split_indicator_key(key)
-        if parts:
-            return f"第 {parts[0]} 行指标·{place.field.label}"
-        return place.field.label
+        return _label(self.layout, key)
 
     def finding(self, code: str, key: str | None = None, *, value: Any = None, expected: Any = None,
                 **extra: Any) -> Finding:
@@ -157,6 +151,17 @@ class CheckContext:
         sheet, cell = self.where(key) if key else (None, None)
         return make(code, file=self.file, sheet=sheet, cell=cell, field=self.label(key) if key else None,
                     key=key, value=plain(value), expected=plain(expected), **extra)
+
+
+@lru_cache(maxsize=16384)   # a field's printed label, for every finding of every return
+def _label(layout: Layout, key: str) -> str:
+    place = layout.places.get(key)
+    if place is None:
+        return key
+    parts = split_indicator_key(key)
+    if parts:
+        return f"第 {parts[0]} 行指标·{place.field.label}"
+    return place.field.label
 
 
 @lru_cache(maxsize=16384)   # the same few hundred "sheet!cell" strings, for every finding of every return
