@@ -22,9 +22,10 @@ import struct
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
 import defusedxml.ElementTree as DET
@@ -122,7 +123,7 @@ class RawWorkbook:
     """What the checks need beyond the record: structure, names, protection, formulas, raw cells."""
 
     sheets: list[SheetInfo]
-    names: dict[str, str]                        # workbook-scoped defined names -> their formula text
+    names: Mapping[str, str]                     # workbook-scoped defined names -> their formula text
     protection: dict[str, str] | None            # <workbookProtection> attributes
     meta: dict[str, str]                         # the `_xf_meta` sheet's key/value rows
     properties: dict[str, str]                   # custom document properties, when read
@@ -450,7 +451,7 @@ class Reader:
         sheets = [SheetInfo(name, state, self._sheet_path(rid)) for name, state, rid in part.sheets]
         self._paths = {s.name: s.path for s in sheets}
         return RawWorkbook(
-            sheets=sheets, names=dict(part.names), names_items=part.names,
+            sheets=sheets, names=part.names_map, names_items=part.names,
             protection=dict(part.protection) if part.protection is not None else None,
             meta={}, properties={}, external_links=self._external_links(part.external),
         )
@@ -535,6 +536,8 @@ def _content_cache(maxsize: int) -> Callable[[Callable[..., _T]], Callable[..., 
 class _WorkbookPart:
     sheets: tuple[tuple[str, str, str], ...]           # name, state, relationship id
     names: tuple[tuple[str, str], ...]
+    # the same names as a read-only mapping, shared by every return with this workbook.xml (400 names)
+    names_map: Mapping[str, str]
     protection: tuple[tuple[str, str], ...] | None
     external: tuple[str, ...]                          # relationship ids of external links
 
@@ -544,10 +547,11 @@ def _workbook(data: bytes) -> _WorkbookPart:
     root = parse_xml(data)
     ns = _ns(root)
     prot = root.find(f"{ns}workbookProtection")
+    names = _defined_names(root, ns)
     return _WorkbookPart(
         sheets=tuple((el.get("name", ""), el.get("state", "visible"), _rid(el) or "")
                      for el in root.iterfind(f"{ns}sheets/{ns}sheet")),
-        names=tuple(_defined_names(root, ns).items()),
+        names=tuple(names.items()), names_map=MappingProxyType(names),
         protection=tuple(prot.attrib.items()) if prot is not None else None,
         external=tuple(_rid(el) or "" for el in root.iterfind(f"{ns}externalReferences/{ns}externalReference")),
     )
