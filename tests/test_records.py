@@ -44,3 +44,11 @@ def test_numbers_survive_the_json_form(values: dict[str, float]) -> None:
     record = Record(spec_id="wangcheng", spec_version="2020.1", values=dict(values))
     again = Record.from_json(json.loads(json.dumps(record.to_json())))
     assert {k: float(v) for k, v in again.values.items()} == values
+
+
+def test_indicators_ignore_keys_that_only_look_like_indicator_fields() -> None:
+    r = Record(spec_id="wangcheng", spec_version="1", values={
+        "ind.2.weight": 10.0, "ind.2.level3": "公务接待", "ind.x.weight": 5.0, "ind.3": 1.0, "ind.4.nosuch": 1.0,
+        "indicator.1.weight": 3.0, "ind.1.score": None, "ind.1.actual": ""})
+    assert [(i.index, i.weight, i.level3) for i in r.indicators] == [(2, 10.0, "公务接待")]
+    assert [(i.index, i.weight) for i in r.indicators] == [(2, 10.0)]    # the same the second time (cached parts)

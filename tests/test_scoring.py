@@ -236,3 +236,11 @@ def test_supported_score_cases() -> None:
 def test_supported_score_has_no_verdict_without_numbers(nature: str | None, target: Decimal | None,
                                                         actual: Decimal | None) -> None:
     assert supported_score(nature, target, actual, Decimal(10)) is None
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_to_decimal_is_the_shortest_repr_every_time(x: float) -> None:
+    # to_decimal keeps the Decimals it has made; a cached one must be the one repr() gives, sign of zero too
+    assert to_decimal(x) == Decimal(repr(x))
+    assert str(to_decimal(-0.0)) == "-0.0" and str(to_decimal(0.0)) == "0.0"
+    assert to_decimal(x) is not None and str(to_decimal(x)) == str(Decimal(repr(x)))

@@ -270,6 +270,31 @@ def test_crc_mismatch_is_corrupt() -> None:
     assert e.value.kind == "corrupt"
 
 
+def test_a_common_part_is_reused_only_for_the_same_stored_bytes_and_crc() -> None:
+    # The parts every return shares are inflated once per content; a return whose styles.xml carries the
+    # same stored bytes under another CRC (a forged or damaged header) must still be refused.
+    data = workbook_bytes("wangcheng", {"code": "A"})
+    first = Package(data).read("xl/styles.xml", common=True)
+    assert Package(data).read("xl/styles.xml", common=True) is first      # inflated once
+    crc = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/styles.xml").CRC
+    raw = bytearray(data)
+    pos = _central_entry(data, "xl/styles.xml")
+    raw[pos + 16:pos + 20] = ((crc + 1) & 0xFFFFFFFF).to_bytes(4, "little")
+    with pytest.raises(XlsxError) as e:
+        Package(bytes(raw)).read("xl/styles.xml", common=True)
+    assert e.value.kind == "corrupt"
+
+
+@pytest.mark.parametrize("prefix", ["", '<?xml version="1.0" encoding="UTF-8"?>'])
+@pytest.mark.parametrize("odd", ['<!DOCTYPE x [<!ENTITY a "b">]>', "<!-- note -->", "<?pi x?>"])
+def test_parts_with_a_dtd_comment_or_pi_take_the_parser_path(prefix: str, odd: str) -> None:
+    sheet = (f'{prefix}{odd}<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+             "</sheetData></worksheet>").encode()
+    assert not scannable(sheet)
+    sst = f'{prefix}{odd}<sst xmlns="{NS}"><si><t>a</t></si></sst>'.encode()
+    assert scan_shared_strings(sst) is None
+
+
 def test_too_many_members_is_a_bomb() -> None:
     extra = {f"xl/media/x{i}.bin": b"" for i in range(2001)}
     with pytest.raises(XlsxError) as e:

@@ -788,7 +788,7 @@ _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
 _VALIDATION = re.compile(r"<(?:\w+:)?dataValidation[\s>]")
 # After the XML declaration: a DTD or entity (refused by the tree path), CDATA, comments, processing
-# instructions, and a <c> without r="..." first. One pass: a worksheet is most of a return's bytes, and each
+# instructions (which could hold text that looks like cells), and a <c> without r="..." first. One pass: a worksheet is most of a return's bytes, and each
 # separate search of it costs 10-15 us.
 _UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r=")))')
 
@@ -796,7 +796,11 @@ _UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/
 def _scannable_xml(data: bytes) -> bool:
     """Plain UTF-8 XML with nothing the regex scanners cannot read as the parser would (the same safety as
     the C-parser path of parse_xml: no DTD, so no entity but the five predefined ones can appear)."""
-    return _utf8_head(data) and b"<!" not in data[:9] and _UNSCANNABLE.search(data, 6) is None
+    if not _utf8_head(data):
+        return False
+    # searched from the end of the XML declaration (the one <?...?> allowed), or from the start without one
+    start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+    return _UNSCANNABLE.search(data, start) is None
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
