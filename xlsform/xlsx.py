@@ -6,9 +6,11 @@ members are read with a hard limit; XML with a DTD or entities is refused (defus
 and formulas are only reported, never opened, followed or evaluated.
 
 Only the parts the reader needs are parsed (workbook.xml, its rels, sharedStrings, the protection flags and
-number formats of styles.xml, the form sheet, the `_xf_meta` sheet and the custom properties), with a regex
-scan of worksheets in the common dialect and per-template caches: a read costs about 1–1.5 ms of CPU, against
-~0.4 ms for python-calamine and ~35 ms for openpyxl (benchmarks/bench_read.py; issue #3's speed target).
+number formats of styles.xml, the form sheet, the `_xf_meta` sheet, and the custom properties when the meta
+sheet is missing). Plain zips are read from their central directory, worksheets and shared strings in the
+common dialect are scanned as bytes with regular expressions, and parts every return of a template shares are
+parsed once per distinct content: a read costs about 0.6 ms of CPU, against ~0.35 ms for python-calamine
+(values only) and ~35 ms for openpyxl (benchmarks/bench_check.py; issue #3's speed target).
 """
 
 from __future__ import annotations
