@@ -790,8 +790,8 @@ _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
 _VALIDATION = re.compile(r"<(?:\w+:)?dataValidation[\s>]")
 # After the XML declaration: a DTD or entity (refused by the tree path), CDATA, comments, processing
-# instructions (which could hold text that looks like cells), and a <c> without r="..." first. One pass: a worksheet is most of a return's bytes, and each
-# separate search of it costs 10-15 us.
+# instructions (which could hold text that looks like cells), and a <c> without r="..." first. One pass:
+# a worksheet is most of a return's bytes, and each separate search of it costs 10-15 us.
 _UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r=")))')
 
 
