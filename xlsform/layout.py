@@ -55,6 +55,7 @@ def indicator_key(index: int, column: str) -> str:
     return f"ind.{index}.{column}"
 
 
+@lru_cache(maxsize=16384)   # asked for every indicator value of every record
 def split_indicator_key(key: str) -> tuple[int, str] | None:
     m = _IND_KEY.match(key)
     return (int(m.group(1)), m.group(2)) if m else None

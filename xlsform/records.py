@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from xlsform.fsutil import shown_path
-from xlsform.layout import indicator_key
+from xlsform.layout import indicator_key, split_indicator_key
 from xlsform.spec import FUND_COLUMNS, INDICATOR_COLUMNS
 
 RECORD_FORMAT = "xlsform.record/1"
@@ -107,14 +107,13 @@ class Record:
     @property
     def indicators(self) -> list[Indicator]:
         """Indicator rows that hold anything, in form order."""
-        # Runs for every record in a check and a merge: plain string splits, and only the columns present.
+        # Runs for every record in a check and a merge: cached key splits, and only the columns present.
         by_index: dict[int, dict[str, Any]] = {}
-        parts_of = _IND_PARTS.get
         for key, value in self.values.items():
-            parts = parts_of(key)
-            if parts is None:
-                parts = _indicator_parts(key)
-            if not parts or value is None or value == "":
+            if not key.startswith("ind.") or value is None or value == "":
+                continue
+            parts = split_indicator_key(key)
+            if parts is None or parts[1] not in _INDICATOR_FIELDS:
                 continue
             number, column = parts
             row = by_index.get(number)
@@ -169,19 +168,6 @@ class Record:
             fund_labels={f["key"]: f.get("label", f["key"]) for f in data.get("funds", [])},
             source=data.get("source", {}).get("file"), sha256=data.get("source", {}).get("sha256"),
         )
-
-
-# "ind.3.weight" -> (3, "weight"), any other key -> (): looked up for every value of every record
-_IND_PARTS: dict[str, tuple[int, str] | tuple[()]] = {}
-
-
-def _indicator_parts(key: str) -> tuple[int, str] | tuple[()]:
-    if len(_IND_PARTS) > 10_000:
-        _IND_PARTS.clear()
-    _, number, column = key.split(".", 2) if key.startswith("ind.") and key.count(".") >= 2 else ("", "", "")
-    parts = (int(number), column) if number.isdigit() and column in _INDICATOR_FIELDS else ()
-    _IND_PARTS[key] = parts
-    return parts
 
 
 def _put(values: dict[str, Any], key: str, value: Any) -> None:

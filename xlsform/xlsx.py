@@ -725,21 +725,35 @@ def _value(t: str, v: str | None, strings: list[str]) -> str | float | bool | No
     if v is None:
         return None
     if t == "s":
-        try:
-            return strings[int(v)]
-        except (ValueError, IndexError):
-            raise XlsxError("corrupt", f"shared string {v!r}") from None
+        return _shared_string(strings, v)
     if t == "b":
         return v.strip() in ("1", "true")
     if t in ("str", "inlineStr", "e", "d"):
         return _unescape(v)
+    return _number(v)
+
+
+def _shared_string(strings: list[str], index: str | bytes) -> str:
+    """The shared string an index names (text from the parser, bytes from the scanner)."""
+    try:
+        return strings[int(index)]
+    except (ValueError, IndexError):
+        raise XlsxError("corrupt", f"shared string {_shown(index)!r}") from None
+
+
+def _number(v: str | bytes) -> float:
     try:
         x = float(v)
     except ValueError:
         x = math.nan
-    if not math.isfinite(x) or "_" in v:   # Python's float() accepts "nan", "inf" and "1_0"; OOXML does not
-        raise XlsxError("corrupt", f"number {v[:20]!r}")
+    # Python's float() accepts "nan", "inf" and "1_0"; OOXML does not
+    if not math.isfinite(x) or ("_" in v if isinstance(v, str) else b"_" in v):
+        raise XlsxError("corrupt", f"number {_shown(v[:20])!r}")
     return x
+
+
+def _shown(v: str | bytes) -> str:
+    return v if isinstance(v, str) else v.decode(errors="replace")
 
 
 def _shared_formula(si: str, row: int, col: int, cell: Cell, masters: dict[str, tuple[int, int, str]],
@@ -793,6 +807,8 @@ _VALIDATION = re.compile(r"<(?:\w+:)?dataValidation[\s>]")
 # instructions (which could hold text that looks like cells), and a <c> without r="..." first. One pass:
 # a worksheet is most of a return's bytes, and each separate search of it costs 10-15 us.
 _UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r=")))')
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
 def _scannable_xml(data: bytes) -> bool:
@@ -803,8 +819,6 @@ def _scannable_xml(data: bytes) -> bool:
     # searched from the end of the XML declaration (the one <?...?> allowed), or from the start without one
     start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
     return _UNSCANNABLE.search(data, start) is None
-_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
-_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
 _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-level __new__
@@ -869,23 +883,6 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
     first = tail.find("dataValidation")
     sheet.validations = len(_VALIDATION.findall(tail, max(first - 20, 0))) if first >= 0 else 0
     return sheet
-
-
-def _shared_string(strings: list[str], index: bytes) -> str:
-    try:
-        return strings[int(index)]
-    except (ValueError, IndexError):
-        raise XlsxError("corrupt", f"shared string {index.decode(errors='replace')!r}") from None
-
-
-def _number(v: bytes) -> float:
-    try:
-        x = float(v)
-    except ValueError:
-        x = math.nan
-    if not math.isfinite(x) or b"_" in v:   # Python's float() accepts "nan", "inf" and "1_0"; OOXML does not
-        raise XlsxError("corrupt", f"number {v[:20].decode(errors='replace')!r}")
-    return x
 
 
 _SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
