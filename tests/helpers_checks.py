@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import load_seed
+from tests.helpers_read import rezip
 from xlsform.checks import CheckContext, run_all
 from xlsform.codes import Finding
 from xlsform.records import Record
@@ -38,14 +38,10 @@ def codes(fs: list[Finding]) -> list[tuple[str, str | None]]:
 def patch_xlsx(src: Path, dst: Path, edits: dict[str, Callable[[str], str]],
                extra: dict[str, str] | None = None) -> Path:
     """A copy of a workbook with some zip members' text edited (as a unit's editor would leave them)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename in edits:
-                data = edits[info.filename](data.decode("utf-8")).encode("utf-8")
-            zout.writestr(info.filename, data)
-        for name, text in (extra or {}).items():
-            zout.writestr(name, text)
+    def edit(name: str, data: bytes) -> bytes:
+        return edits[name](data.decode("utf-8")).encode("utf-8") if name in edits else data
+
+    dst.write_bytes(rezip(src.read_bytes(), edit, {k: v.encode("utf-8") for k, v in (extra or {}).items()}))
     return dst
 
 

@@ -3,11 +3,11 @@ so the check must not report it as deleted (XF156, an error) plus an added sheet
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from tests.conftest import load_seed
 from tests.helpers_forms import fill_values, write_return
+from tests.helpers_read import rezip
 from xlsform.check import check_file
 
 
@@ -15,10 +15,8 @@ def test_a_renamed_form_sheet_is_not_reported_deleted_and_added(tmp_path: Path) 
     src = write_return(tmp_path / "r.xlsx", fill_values(load_seed("000")))
     out = tmp_path / "renamed.xlsx"
     old = "部门整体自评表".encode()
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            z.writestr(info.filename, data.replace(old, b"Sheet1") if info.filename == "xl/workbook.xml" else data)
+    out.write_bytes(rezip(src.read_bytes(), lambda name, data: data.replace(old, b"Sheet1")
+                          if name == "xl/workbook.xml" else data))
     result = check_file(out)
     assert result.record is not None
     codes = [f.code for f in result.findings]
