@@ -165,8 +165,20 @@ def summary_workbook(path: Path) -> Path:
 
 # ------------------------------------------------------------------------------------------------ the test
 
+def require_calibri_metrics() -> None:
+    """Column widths count the default font's digits (Calibri 11, as on the units' machines). Without Calibri or
+    its metric twin Carlito, LibreOffice substitutes a wider face and lays every column out a quarter wider, so
+    a form fitted to the page width would print smaller here than anywhere a unit prints it."""
+    match = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-match") else ""
+    if not re.search("carlito|calibri", match, re.I):
+        reason = "no Calibri or Carlito font: run `bash scripts/install-test-deps.sh` (fonts-crosextra-carlito)"
+        pytest.fail(reason, pytrace=False) if in_ci() else pytest.skip(reason)
+
+
 @pytest.fixture(scope="module")
 def printed(libreoffice: LibreOffice, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
+    require_calibri_metrics()
     folder = tmp_path_factory.mktemp("print")
     made = {"calibration": calibration(folder / "calibration.xlsx"), **outputs(folder)}
     jobs: list[dict[str, Any]] = [{"path": str(p), "pdf": str(p.with_suffix(".pdf"))} for p in made.values()]

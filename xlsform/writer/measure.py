@@ -38,10 +38,13 @@ def display_width(text: str) -> int:
     return sum(map(char_width, text))
 
 
+@lru_cache(maxsize=65536)   # a unit's name and file path repeat on each of its indicator rows
 def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     """Lines `text` takes wrapped in a column `width` units wide (at least one)."""
     half_px = font_size * 96 / 72 / 2
     room = max((width * COLUMN_PX + COLUMN_PAD_PX - CELL_MARGIN_PX) / half_px, 1.0)
+    if "\n" not in text and display_width(text) <= room:
+        return 1
     return sum(_paragraph_lines(part, room) for part in text.split("\n"))
 
 
