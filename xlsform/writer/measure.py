@@ -38,11 +38,21 @@ def display_width(text: str) -> int:
     return sum(map(char_width, text))
 
 
+def _room(width: float, font_size: float) -> float:
+    """Half-width characters one line of a column `width` units wide holds."""
+    half_px = font_size * 96 / 72 / 2
+    return max((width * COLUMN_PX + COLUMN_PAD_PX - CELL_MARGIN_PX) / half_px, 1.0)
+
+
+def one_line_chars(width: float, font_size: float = 10.0) -> int:
+    """Any text of at most this many characters, CJK or not and without a line break, fits on one line."""
+    return int(_room(width, font_size) // 2)
+
+
 @lru_cache(maxsize=65536)   # a unit's name and file path repeat on each of its indicator rows
 def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     """Lines `text` takes wrapped in a column `width` units wide (at least one)."""
-    half_px = font_size * 96 / 72 / 2
-    room = max((width * COLUMN_PX + COLUMN_PAD_PX - CELL_MARGIN_PX) / half_px, 1.0)
+    room = _room(width, font_size)
     if "\n" not in text and display_width(text) <= room:
         return 1
     return sum(_paragraph_lines(part, room) for part in text.split("\n"))

@@ -36,7 +36,7 @@ from xlsform.merge import (
     used_columns,
 )
 from xlsform.status import STATES
-from xlsform.writer.measure import display_width, rows_height, wrapped_lines
+from xlsform.writer.measure import display_width, one_line_chars, rows_height, wrapped_lines
 from xlsform.writer.styles import BORDER, FONT, HEADER_FILL
 
 NUM_FORMAT = {"amount": "#,##0.00", "percent": "0.00%", "score": "0.00", "int": "0", "text": "@", "short": "@"}
@@ -178,26 +178,35 @@ def print_setup(ws: Any, name: str, *, title_columns: int = 2) -> None:
 def _write_rows(ws: Any, fmts: _Formats, columns: Sequence[Column], rows: list[list[Any]],
                 widths: Sequence[float], *, excluded: Sequence[bool] = ()) -> None:
     plans = {v: _row_plan(fmts, columns, v) for v in ("", "excluded")}
-    wrapping = [c for c, col in enumerate(columns) if col.kind == "text"]
+    fits = _fits(columns, widths)
     for i, values in enumerate(rows):
         plan = plans["excluded" if i < len(excluded) and excluded[i] else ""]
-        _fit_row(ws, i + 1, values, widths, wrapping)
+        _fit_row(ws, i + 1, values, fits)
         _write_cells(ws, plan, i + 1, values)
 
 
 def _write_row(ws: Any, fmts: _Formats, columns: Sequence[Column], r: int, values: Sequence[Any],
                widths: Sequence[float], variant: str) -> None:
-    _fit_row(ws, r, values, widths, [c for c, col in enumerate(columns) if col.kind == "text"])
+    _fit_row(ws, r, values, _fits(columns, widths))
     _write_cells(ws, _row_plan(fmts, columns, variant), r, values)
 
 
-def _fit_row(ws: Any, r: int, values: Sequence[Any], widths: Sequence[float], wrapping: Sequence[int]) -> None:
+Fits = list[tuple[int, float, int]]   # per text column: its index, its width, the length that surely fits
+
+
+def _fits(columns: Sequence[Column], widths: Sequence[float]) -> Fits:
+    return [(c, widths[c], one_line_chars(widths[c])) for c, col in enumerate(columns) if col.kind == "text"]
+
+
+def _fit_row(ws: Any, r: int, values: Sequence[Any], fits: Fits) -> None:
     """Give a row with wrapped text the height it needs (before its cells: rows may stream to disk)."""
-    texts = [values[c] if isinstance(values[c], str) else "" for c in wrapping]
-    if any(len(t) * 2 > widths[c] for t, c in zip(texts, wrapping, strict=True)):   # cheap test first
-        height = _row_height(texts, [widths[c] for c in wrapping])
-        if height > rows_height(1):
-            ws.set_row(r, height)
+    lines = 1
+    for c, width, short in fits:
+        v = values[c]
+        if type(v) is str and len(v) > short:
+            lines = max(lines, wrapped_lines(v, width))
+    if lines > 1:
+        ws.set_row(r, rows_height(lines))
 
 
 def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
