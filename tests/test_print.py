@@ -255,3 +255,20 @@ def test_summary_pages_repeat_the_unit_code_and_name(printed: dict[str, list[Pag
         raise AssertionError(f"summary p{n}: no 单位编码 header")
     names = [p for p in doc if any(w.text.startswith("长沙市望城区") for w in p.words)]
     assert len(names) >= len(doc) - 2   # every table page but 统计 shows unit names
+
+
+def test_the_checks_themselves_catch_each_defect() -> None:
+    """The page checks on made-up word boxes: each defect is reported, and a clean page is not."""
+    least = {True: 10.0, False: 10.0}
+    title = Word(100, 100, 140, 111, "单位编码")
+    clean = Page(842, 595, (title, Word(100, 120, 140, 131, "4300001"), Word(100, 130, 140, 141, "4300002")))
+    more = Page(842, 595, (title, Word(100, 120, 140, 131, "4300003")))
+    assert list(problems("clean", [clean, more], least)) == []
+    over = Page(842, 595, (title, Word(100, 120, 160, 131, "说明很长"), Word(120, 122, 150, 133, "下一行")))
+    small = Page(842, 595, (title, Word(100, 120, 140, 126, "5pt")))
+    empty = Page(842, 595, (title, Word(400, 570, 440, 580, "第 2 页")))
+    found = list(problems("doc", [clean, over, small, empty], least))
+    assert any("overlaps" in f and "p2" in f for f in found)
+    assert any("smaller than 8 pt" in f and "p3" in f for f in found)
+    assert any("nothing but repeated titles" in f and "p4" in f for f in found)
+    assert len(found) == 3, found
