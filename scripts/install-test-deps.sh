@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh Debian/Ubuntu machine; a quick no-op when all is there.
 #
-#   system: LibreOffice Calc (headless), the system python's uno module, pdftoppm, a CJK font
+#   system: LibreOffice Calc (headless), the system python's uno module, pdftoppm, a CJK font, Carlito
 #   python: this project, editable, with its [test] extras
 #
 # Prints the python interpreter to run the tests with on stdout (everything else goes to stderr), so
@@ -33,6 +33,11 @@ missing_system_packages() {
     # the forms are Chinese: without a CJK font the PDF shows empty boxes (WenQuanYi: 1.6 MB, Noto CJK: 57 MB)
     if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
         echo fonts-wqy-microhei
+    fi
+    # column widths are counted in the default font's digits (Calibri): without Calibri or its metric twin
+    # Carlito, LibreOffice lays every column out a quarter wider and prints the forms too small (tests/test_print.py)
+    if ! fc-match Calibri 2>/dev/null | grep -qiE 'carlito|calibri'; then
+        echo fonts-crosextra-carlito
     fi
 }
 

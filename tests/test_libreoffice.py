@@ -325,6 +325,9 @@ def edge_cases() -> list[Case]:
                 case.prefill[f"ind.{i}.weight"] = max(score, 4.5)
                 case.inputs[f"ind.{i}.score"] = score
             cases.append(case)
+    for spec_id in ("wangcheng", "zhuzhou", "project"):   # a blank form: no total, no grade (not 0.00, 差)
+        cases.append(Case(f"{spec_id}: nothing scored", layout_for(spec_id), {"fund.total.weight": 10.0},
+                          {"ind.1.actual": "达成"}))
     wang = layout_for("wangcheng")
     cases.append(Case("wangcheng: B < C", wang, {"fund.total.budget": 100.0, "fund.total.transfer": 60.0,
                                                  "fund.total.weight": 10.0}, {"fund.total.spent": 40.0}))
@@ -346,6 +349,9 @@ def test_generated_forms_compute_what_python_computes(libreoffice: LibreOffice, 
     assert by_name["project: twenty 2-decimal scores -> 90.00, 优"]["xf_total_score"] == 90
     assert by_name["zhuzhou: A = 0"]["xf_fund_total_rate"] == ""
     assert by_name["wangcheng: B < C"]["xf_fund_total_score"] == 0
+    for spec_id in ("wangcheng", "zhuzhou", "project"):
+        got = by_name[f"{spec_id}: nothing scored"]
+        assert (got["xf_total_score"], got["xf_total_grade"]) == ("", ""), spec_id
 
 
 # ------------------------------------------------------------------------------------------ defined names

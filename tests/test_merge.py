@@ -260,9 +260,13 @@ def test_workbook_sheets_have_print_setup_and_charts(tmp_path: Path) -> None:
         assert ws.freeze_panes is not None and ws.auto_filter.ref, ws.title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9"), ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
-        # one page wide (fitToWidth 1 is the default, so it is left out of the XML); as many pages tall as needed
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title
-        assert ws.page_setup.fitToHeight == (None if ws.title == "统计" else 0), ws.title   # 统计: one page
+        # full size, spread over pages across then down, the unit's code and name on every page; 统计 one page
+        assert ws.page_setup.pageOrder == "overThenDown", ws.title
+        if ws.title == "统计":
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight is None
+        else:
+            assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale in (None, 100), ws.title
+            assert ws.print_title_cols == "$A:$B", ws.title
     with zipfile.ZipFile(path) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
 

@@ -85,11 +85,18 @@ def test_score_total_is_the_exact_sum_of_the_printed_scores(item_cents: list[int
 @given(st.lists(st.decimals(min_value=0, max_value=20, places=3).map(float), max_size=30), st.none() | amounts)
 def test_score_total_adds_each_score_rounded_first(items: list[float], fund: float | None) -> None:
     expected = round2(fund or 0) + sum((round2(x) for x in items), Decimal(0))
-    assert score_total(fund, items) == expected
+    assert score_total(fund, items) == (expected if fund is not None or items else None)   # None: nothing scored
 
 
 def test_score_total_counts_empty_as_zero() -> None:
     assert score_total(None, [None, "", 5]) == Decimal(5)
+
+
+def test_nothing_scored_gives_no_total_and_no_grade() -> None:
+    """A blank form: no fund score (no budget), no indicator score. A 0.00 total graded 差 would be wrong."""
+    assert score_total(None, [None, "", None]) is None and score_total(None, []) is None
+    assert grade(score_total(None, [None]), BANDS) is None
+    assert score_total(0, [None]) == 0 and score_total(None, [0]) == 0     # a real zero is a score
 
 
 def test_text_in_a_score_gives_no_total_and_no_grade() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -286,14 +287,39 @@ def test_write_form_to_a_stream_and_a_path_agree(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.part"))
 
 
+def _row_tags(path: Path) -> dict[int, str]:
+    """Each <row> start tag of the form sheet, by 0-based row."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    return {int(m.group(1)) - 1: m.group(0) for m in re.finditer(r'<row r="(\d+)"[^>]*>', xml)}
+
+
 def test_rows_grow_to_show_prefilled_text(tmp_path: Path) -> None:
     long_content = "以接待为桥梁全面展现望城经济发展变化，通过多种宣传方式和媒介，向来宾推介望城经济社会发展成果。" * 2
     values = {"ind.1.level1": "产出指标", "ind.1.content": long_content, "ind.2.level1": "产出指标",
-              "ind.2.content": "短"}
+              "ind.2.content": "短", "goal.overview": long_content * 6}
+    layout = Layout(load_spec("wangcheng"))
     path = tmp_path / "g.xlsx"
-    write_form(path, Layout(load_spec("wangcheng")), values)
+    write_form(path, layout, values)
     rows = open_wb(path).worksheets[0].row_dimensions
-    assert rows[12].height > 100 and rows[13].height == 36   # the spec's row height stays for short text
+    first, overview = layout.ind_first_row, layout.place("goal.overview").row
+    assert rows[first + 1].height > 100 and rows[first + 2].height < 20    # fitted to the text, one line
+    assert rows[overview + 1].height > 80                                  # a merged field grows past the spec
+    tags = _row_tags(path)
+    # indicator rows take the unit's long reasons: their height is where they start, not fixed (no
+    # customHeight), so the spreadsheet grows them as the unit types; the merged field's row is fixed
+    assert "customHeight" not in tags[first] and "customHeight" not in tags[first + 1]
+    assert "customHeight" in tags[overview]
+
+
+@pytest.mark.parametrize("spec_id", ["wangcheng", "zhuzhou", "project"])
+def test_a_blank_form_leaves_the_indicator_rows_to_the_spreadsheet(tmp_path: Path, spec_id: str) -> None:
+    layout = Layout(load_spec(spec_id))
+    write_form(tmp_path / "b.xlsx", layout, {})
+    tags = _row_tags(tmp_path / "b.xlsx")
+    rows = range(layout.ind_first_row, layout.ind_first_row + layout.n)
+    assert all("ht=" not in tags.get(r, "") for r in rows)     # empty: the default height, fitted as typed
+    assert "customHeight" in tags[layout.ind_header_rows[0]]  # the header row keeps the spec's height
 
 
 PREFILL_KEYS = sorted(k for k, p in Layout(load_spec("project")).places.items()

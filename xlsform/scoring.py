@@ -9,7 +9,9 @@ Edge cases, defined once for both sides:
 - B < C: the rate is negative and the fund score is 0 (score = weight × clamp(rate, 0, 1));
 - rate above 100%: the fund score is capped at the weight;
 - text in a score cell (paste bypasses validation): no total and no grade, as the spreadsheet's ROUND over the
-  score range gives #VALUE! there; the checks report the cell.
+  score range gives #VALUE! there; the checks report the cell;
+- nothing scored yet (no fund score, no indicator score: a blank or unfilled form): no total and no grade
+  ("" in Excel), so a blank form does not print 0.00 and 等级：差.
 
 Rounding follows Excel and LibreOffice: a value is first taken to 15 significant digits (what the engines
 display and round from), then rounded half away from zero. Totals add the rounded scores, as real forms do.
@@ -113,14 +115,22 @@ def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
                 caps: Sequence[tuple[float, float]] = ()) -> Decimal | None:
     """Fund score plus the indicator scores, each rounded to 2 decimals first; capped by rate bands if any.
 
-    None when a score is text: the spreadsheet's total is #VALUE! then, and a total without it would mislead.
+    None when a score is text: the spreadsheet's total is #VALUE! then, and a total without it would mislead;
+    None when nothing is scored yet (no fund score and no indicator score).
     """
     items = list(items)
     if any(isinstance(s, str) and s != "" for s in items):
         return None
+    if not scored(fund, items):
+        return None
     total = round2(round2(_n(fund)) + sum((round2(d) for d in _numbers(items)), ZERO))
     cap = rate_cap(rate, caps)
     return total if cap is None else min(total, cap)
+
+
+def scored(fund: Any, items: Iterable[Any]) -> bool:
+    """Is there anything to total: a fund score or an indicator score that is a number (Excel's COUNT)."""
+    return to_decimal(fund) is not None or any(True for _ in _numbers(items))
 
 
 def rate_cap(rate: Decimal | None, caps: Sequence[tuple[float, float]]) -> Decimal | None:
@@ -182,18 +192,23 @@ def _xl_weight_total(fund: str, items: str) -> str:
 def _xl_score_total(fund: str, items: str, rate: str | None, caps: Sequence[tuple[float, float]]) -> str:
     total = f"ROUND(ROUND(N({fund}),2)+SUMPRODUCT(ROUND({items},2)),2)"
     if not caps or rate is None:
-        return total
+        return _xl_if_scored(fund, items, total)
     cap = "100000"
     for below, c in reversed(caps):
         cap = f"IF({rate}<{_xl_num(below)},{_xl_num(c)},{cap})"
-    return f'IF({rate}="",{total},MIN({total},{cap}))'
+    return _xl_if_scored(fund, items, f'IF({rate}="",{total},MIN({total},{cap}))')
+
+
+def _xl_if_scored(fund: str, items: str, total: str) -> str:
+    """`scored`: "" until the fund score or an indicator score is a number."""
+    return f'IF(COUNT({fund},{items})=0,"",{total})'
 
 
 def _xl_grade(total: str, bands: Sequence[tuple[float, str]]) -> str:
     expr = f'"{bands[-1][1]}"'
     for low, name in reversed(bands[:-1]):
         expr = f'IF(N({total})>={_xl_num(low)},"{name}",{expr})'
-    return expr
+    return f'IF({total}="","",{expr})'   # no total yet: no grade
 
 
 def _xl_sum(items: Sequence[str]) -> str:

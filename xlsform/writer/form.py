@@ -20,6 +20,7 @@ from typing import IO, Any, TypeGuard
 
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol
+from xlsxwriter.worksheet import Worksheet
 
 from xlsform import __version__
 from xlsform.codes import Finding
@@ -28,6 +29,7 @@ from xlsform.fsutil import atomic_output
 from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, Place, a1, col_letter
 from xlsform.spec import EXCEL_TEXT_LIMIT, NUMERIC_TYPES, Field
 from xlsform.writer import styles
+from xlsform.writer.measure import text_height
 from xlsform.writer.styles import Formats
 
 FINDINGS_SHEET = "校验结果"
@@ -47,6 +49,30 @@ PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 
 class WriterError(XlsformError):
     """xlsxwriter refused an argument (it only warns); raised so a broken workbook is never delivered."""
+
+
+class FormSheet(Worksheet):  # type: ignore[misc]
+    """A worksheet whose `growing_rows` carry a height without fixing it.
+
+    xlsxwriter marks every height it writes as set by hand (customHeight). Left out, the height is only where
+    the row starts: LibreOffice prints it as written (it does not fit rows when it opens a file), and both
+    Excel and LibreOffice fit the row again when the unit types into it, even on the protected sheet.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.growing_rows: frozenset[int] = frozenset()
+
+    def _xml_start_tag_unencoded(self, tag: str, attributes: Any = ()) -> None:
+        super()._xml_start_tag_unencoded(tag, self._row_attributes(tag, attributes))
+
+    def _xml_empty_tag_unencoded(self, tag: str, attributes: Any = ()) -> None:
+        super()._xml_empty_tag_unencoded(tag, self._row_attributes(tag, attributes))
+
+    def _row_attributes(self, tag: str, attributes: Any) -> Any:
+        if tag != "row" or not attributes or int(attributes[0][1]) - 1 not in self.growing_rows:
+            return attributes
+        return [(k, v) for k, v in attributes if k != "customHeight"]
 
 
 # ---------------------------------------------------------------------------------------------- plan
@@ -137,7 +163,8 @@ class _FormWriter:
         self.recomputed = layout.recompute(dict(values))
 
     def write(self, password: str, meta: dict[str, str]) -> None:
-        ws = self.wb.add_worksheet(self.spec.sheet)
+        ws = self.wb.add_worksheet(self.spec.sheet, worksheet_class=FormSheet)
+        ws.growing_rows = _static(self.layout).growing_rows
         self._cells(ws)
         self._validations(ws)
         self._conditional_formats(ws)
@@ -173,13 +200,21 @@ class _FormWriter:
         for c in range(self.layout.last_col + 1):
             ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10))
         for r in range(self.layout.last_row + 1):
-            ws.set_row(r, self._row_height(r), None, {"hidden": True} if r in hidden else None)
+            height = self._row_height(r)
+            if height is not None or r in hidden:
+                ws.set_row(r, height, None, {"hidden": True} if r in hidden else None)
 
     def _row_height(self, row: int) -> float | None:
-        """The spec's height, grown so prefilled text in a one-row field prints whole (no viewer autofits
-        a row whose height is set, and the unit cannot resize rows on the protected sheet)."""
+        """The spec's height, grown so text in a one-row field prints whole (no viewer fits a row whose height
+        is set, nor merged cells, and the unit cannot resize rows on the protected sheet).
+
+        A row the unit types long text into (`FormSheet.growing_rows`) gets the height of the text it holds,
+        none when empty: the spreadsheet fits it again as the unit types, so a blank form stays compact.
+        """
         static = _static(self.layout)
-        height = max(self.layout.row_heights.get(row) or 0, static.label_heights.get(row, 0)) or None
+        growing = row in static.growing_rows
+        height = None if growing else (
+            max(self.layout.row_heights.get(row) or 0, static.label_heights.get(row, 0)) or None)
         for place in static.text_by_row.get(row, ()):
             value = self.values.get(place.key)
             if isinstance(value, str) and value:
@@ -361,6 +396,7 @@ class _Static:
     by_column: tuple[Place, ...]                      # scalars, then indicator places column by column
     text_by_row: dict[int, tuple[Place, ...]]         # one-row text fields, for growing rows to fit
     label_heights: dict[int, float]                   # the height one-row labels need
+    growing_rows: frozenset[int]                      # rows left to the spreadsheet to fit (see _row_height)
 
 
 _STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
@@ -397,24 +433,17 @@ def _build_static(layout: Layout) -> _Static:
             width = sum(layout.spec.columns.get(col_letter(c), 10) for c in range(lab.col, lab.last_col + 1))
             label_heights[lab.row] = max(label_heights.get(lab.row, 0), text_height(lab.text, width))
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
-                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights)
+                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout))
 
 
-LINE_HEIGHT = 13.5      # points per line of 10 pt 宋体
-MAX_ROW_HEIGHT = 409    # Excel's limit
+GROWS_ABOVE = 100   # characters: an input text field that may hold more (a reason, a measure) may need lines
 
 
-def text_height(text: str, width: float) -> float:
-    """Row height (points) that shows `text` wrapped in a column `width` characters wide.
-
-    A CJK character takes about two '0' widths; a little slack keeps the estimate from cutting a line.
-    """
-    per_line = max(width - 1, 1)
-    lines = 0
-    for part in text.split("\n"):
-        units = sum(1.0 if ord(ch) < 0x2E80 else 1.9 for ch in part)
-        lines += max(1, -(-int(units) // int(per_line)))
-    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
+def _growing_rows(layout: Layout) -> frozenset[int]:
+    """Rows with a single-cell input field for long text: the unit's 未完成原因, 改进措施, 完成值."""
+    return frozenset(p.row for p in layout.places.values()
+                     if p.field.role == "input" and p.field.type in ("text", "longtext") and not p.merged
+                     and (p.field.maxlen is None or p.field.maxlen > GROWS_ABOVE))
 
 
 _CHECKED_NAMES: set[tuple[tuple[str, str], ...]] = set()
@@ -541,8 +570,11 @@ def _findings_sheet(wb: Any, fmt: Formats, findings: Sequence[Finding], sheet: s
         cells = [str(r), SEVERITY_LABEL.get(f.severity, f.severity), f.code, "", f.field or "",
                  "" if f.value is None else _as_text(f.value), "" if f.expected is None else _as_text(f.expected),
                  f.message]
+        cells = [text[:EXCEL_TEXT_LIMIT] for text in cells]
+        # xlsxwriter does not fit rows: without this, a long 说明 prints over the rows below it
+        ws.set_row(r, max(text_height(text, width) for text, width in zip(cells, FINDINGS_WIDTHS, strict=True)))
         for c, text in enumerate(cells):
-            _ok(ws.write_string(r, c, text[:EXCEL_TEXT_LIMIT], body), "findings row")
+            _ok(ws.write_string(r, c, text, body), "findings row")
         where = _finding_cell(f, sheet)
         if where is not None:
             target = f"internal:{quote_sheet(sheet)}!{a1(*where)}"
@@ -553,7 +585,9 @@ def _findings_sheet(wb: Any, fmt: Formats, findings: Sequence[Finding], sheet: s
     ws.autofilter(0, 0, len(findings), len(FINDINGS_HEADER) - 1)
     ws.set_paper(9)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 0)      # the columns add up to a page's width: fitting keeps the scale near 100%
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
     ws.repeat_rows(0)
     ws.set_footer(PAGE_FOOTER)
     ws.activate()

@@ -1,17 +1,18 @@
 """The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 统计) and its CSV / JSON Lines twins.
 
-Every sheet is one table with a frozen, filtered header row and A4-landscape print setup repeating that row,
-so a clerk can sort, filter, pivot and print it without touching the layout. Text that came from a return is
-written with `write_string` only: a 完成值 of `=HYPERLINK(...)` stays text and never becomes a live formula.
-The cost is xlsxwriter's, about 5–9 µs a cell: 1,000 units with 7,000 indicator rows and 4,000 findings
-(~160,000 cells) take about 1 s on the shared 2-core machine we measured on. Rows are written strictly in
-order, so a very large batch can stream them to disk (see STREAM_ABOVE).
+Every sheet is one table with a frozen, filtered header row, so a clerk can sort, filter and pivot it without
+touching the layout, and one print setup (`print_setup`: A4 landscape at full size, spread over as many pages
+as it takes, the header row and the unit's code and name repeated on every page), so it prints readable.
+Text cells wrap, and each row is as tall as its longest text needs (xlsxwriter cannot fit rows: measure.py).
+Text that came from a return is written with `write_string` only: a 完成值 of `=HYPERLINK(...)` stays text
+and never becomes a live formula. The cost is xlsxwriter's, about 5–9 µs a cell: 1,000 units with 7,000
+indicator rows and 4,000 findings (~160,000 cells) take about 1 s on the shared 2-core machine we measured
+on. Rows are written strictly in order, so a very large batch can stream them to disk (see STREAM_ABOVE).
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -35,11 +36,13 @@ from xlsform.merge import (
     used_columns,
 )
 from xlsform.status import STATES
+from xlsform.writer.measure import display_width, one_line_chars, rows_height, wrapped_lines
 from xlsform.writer.styles import BORDER, FONT, HEADER_FILL
 
 NUM_FORMAT = {"amount": "#,##0.00", "percent": "0.00%", "score": "0.00", "int": "0", "text": "@", "short": "@"}
 SHORT_TEXT = 10      # text columns this narrow hold a category (等级, 状态, 是/否): centred
-# The forms' font, rule and header fill (styles.py), without wrapping: 10,000 detail rows keep one line each.
+# The forms' font, rule and header fill (styles.py); text wraps inside its column (a long path stays inside
+# the border) and its row grows to fit.
 BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter", **BORDER}
 VARIANTS: dict[str, dict[str, Any]] = {
     "": {},
@@ -65,7 +68,8 @@ class _Formats:
         self._wb = wb
         self._cache: dict[tuple[str, str], Any] = {}
         self.header = wb.add_format(HEADER)
-        self.note = wb.add_format({"font_name": FONT, "font_size": 9, "italic": True})
+        self.note = wb.add_format({"font_name": FONT, "font_size": 10, "italic": True, "text_wrap": True,
+                                   "valign": "top"})
 
     def get(self, kind: str, variant: str = "") -> Any:
         key = (kind, variant)
@@ -73,6 +77,7 @@ class _Formats:
             props = {**BASE, "num_format": NUM_FORMAT[kind], **VARIANTS[variant]}
             if kind in ("text", "short"):
                 props["align"] = "left" if kind == "text" else "center"
+                props["text_wrap"] = True
             self._cache[key] = self._wb.add_format(props)
         return self._cache[key]
 
@@ -103,58 +108,109 @@ def _cells(s: Summary) -> int:
 
 def _summary_sheet(wb: Any, fmts: _Formats, s: Summary) -> None:
     rows = table(s.rows, SUMMARY_COLUMNS)
-    ws = _start_sheet(wb, fmts, "汇总表", SUMMARY_COLUMNS, rows, frozen_cols=2)
-    _write_rows(ws, fmts, SUMMARY_COLUMNS, rows, excluded=[not r.counted for r in s.rows])
+    ws, widths = _start_sheet(wb, fmts, "汇总表", SUMMARY_COLUMNS, rows, frozen_cols=2)
+    _write_rows(ws, fmts, SUMMARY_COLUMNS, rows, widths, excluded=[not r.counted for r in s.rows])
     last = len(rows) + 1
     cells = totals_cells(s.totals)
-    _write_row(ws, fmts, SUMMARY_COLUMNS, last, [cells.get(c.attr) for c in SUMMARY_COLUMNS], "total")
+    _write_row(ws, fmts, SUMMARY_COLUMNS, last, [cells.get(c.attr) for c in SUMMARY_COLUMNS], widths, "total")
     excluded = ("有错误的单位也已计入合计（--include-invalid）。" if s.include_invalid
                 else "有错误的单位已列出但未计入合计。")
-    ws.write_string(last + 1, 0, RULE_NOTE.format(excluded=excluded), fmts.note)
+    _note(ws, fmts, last + 1, RULE_NOTE.format(excluded=excluded), widths)
+
+
+NOTE_WIDTH = 110   # column units: what the first printed page holds beside the repeated code and name
+
+
+def _note(ws: Any, fmts: _Formats, r: int, text: str, widths: Sequence[float]) -> None:
+    """A note under a table, wrapped in a merged cell as wide as the first page, so it prints whole."""
+    last, room = 0, widths[0]
+    while last + 1 < len(widths) and room + widths[last + 1] <= NOTE_WIDTH:
+        last += 1
+        room += widths[last]
+    ws.set_row(r, rows_height(wrapped_lines(text, room)))
+    if last:
+        ws.merge_range(r, 0, r, last, text, fmts.note)
+    else:
+        ws.write_string(r, 0, text, fmts.note)
 
 
 def _plain_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: list[list[Any]], *,
                  frozen_cols: int = 0, excluded: Sequence[bool] = ()) -> None:
-    ws = _start_sheet(wb, fmts, name, columns, rows, frozen_cols=frozen_cols)
-    _write_rows(ws, fmts, columns, rows, excluded=excluded)
+    ws, widths = _start_sheet(wb, fmts, name, columns, rows, frozen_cols=frozen_cols)
+    _write_rows(ws, fmts, columns, rows, widths, excluded=excluded)
 
 
 def _start_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: list[list[Any]], *,
-                 frozen_cols: int = 0) -> Any:
+                 frozen_cols: int = 0) -> tuple[Any, list[float]]:
     """Header row, widths, freeze, filter and print setup; the data rows follow in order (constant memory)."""
     ws = wb.add_worksheet(name)
-    for c, col in enumerate(columns):
-        ws.set_column(c, c, _width(col, (r[c] for r in rows[:WIDTH_SAMPLE])))
-    ws.set_row(0, 30)
+    widths = [_width(col, (r[c] for r in rows[:WIDTH_SAMPLE])) for c, col in enumerate(columns)]
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    ws.set_row(0, max(30.0, _row_height([c.header for c in columns], widths)))
     for c, col in enumerate(columns):
         ws.write_string(0, c, col.header, fmts.header)
     ws.freeze_panes(1, frozen_cols)
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-    _print_setup(ws, name)
-    return ws
+    print_setup(ws, name, title_columns=frozen_cols)
+    return ws, widths
 
 
-def _print_setup(ws: Any, name: str) -> None:
+def print_setup(ws: Any, name: str, *, title_columns: int = 2) -> None:
+    """How every summary sheet prints: call it once for each sheet, a new one included.
+
+    A4 landscape at 100%: a wide table is spread over pages left to right, then down (a unit's row is read on
+    consecutive pages), never shrunk to one page wide, which set 18 columns in 5–6 pt. Every page repeats the
+    header row and the first `title_columns` columns (单位编码, 单位名称), is headed by the sheet's name and
+    numbered in its footer.
+    """
     ws.set_landscape()
     ws.set_paper(9)                 # A4
-    ws.fit_to_pages(1, 0)           # one page wide, as many tall as needed
+    ws.print_across()
     ws.repeat_rows(0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if title_columns:
+        ws.repeat_columns(0, title_columns - 1)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
     ws.set_header(f"&C&\"{FONT},Bold\"{name}")
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-def _write_rows(ws: Any, fmts: _Formats, columns: Sequence[Column], rows: list[list[Any]], *,
-                excluded: Sequence[bool] = ()) -> None:
+def _write_rows(ws: Any, fmts: _Formats, columns: Sequence[Column], rows: list[list[Any]],
+                widths: Sequence[float], *, excluded: Sequence[bool] = ()) -> None:
     plans = {v: _row_plan(fmts, columns, v) for v in ("", "excluded")}
+    fits = _fits(columns, widths)
     for i, values in enumerate(rows):
         plan = plans["excluded" if i < len(excluded) and excluded[i] else ""]
+        _fit_row(ws, i + 1, values, fits)
         _write_cells(ws, plan, i + 1, values)
 
 
 def _write_row(ws: Any, fmts: _Formats, columns: Sequence[Column], r: int, values: Sequence[Any],
-               variant: str) -> None:
+               widths: Sequence[float], variant: str) -> None:
+    _fit_row(ws, r, values, _fits(columns, widths))
     _write_cells(ws, _row_plan(fmts, columns, variant), r, values)
+
+
+Fits = list[tuple[int, float, int]]   # per text column: its index, its width, the length that surely fits
+
+
+def _fits(columns: Sequence[Column], widths: Sequence[float]) -> Fits:
+    return [(c, widths[c], one_line_chars(widths[c])) for c, col in enumerate(columns) if col.kind == "text"]
+
+
+def _fit_row(ws: Any, r: int, values: Sequence[Any], fits: Fits) -> None:
+    """Give a row with wrapped text the height it needs (before its cells: rows may stream to disk)."""
+    lines = 1
+    for c, width, short in fits:
+        v = values[c]
+        if type(v) is str and len(v) > short:
+            lines = max(lines, wrapped_lines(v, width))
+    if lines > 1:
+        ws.set_row(r, rows_height(lines))
+
+
+def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
+    return rows_height(max((wrapped_lines(t, w) for t, w in zip(texts, widths, strict=True)), default=1))
 
 
 Plan = list[tuple[Any, Any, bool]]   # per column: its format, the text format, whether numbers are written
@@ -183,16 +239,12 @@ def _write_cells(ws: Any, plan: Plan, r: int, values: Sequence[Any]) -> None:
 def _width(col: Column, sample: Iterable[Any]) -> float:
     """Wide enough for the header and typical content; CJK characters take two columns.
 
-    Content may widen a column only up to MAX_WIDTH: the sheets print one page wide, so one long unit name or
-    file path would otherwise shrink every printed column. A column's own width (说明: 70) is kept.
+    Content may widen a column only up to MAX_WIDTH, and wraps beyond it: one long unit name or file path
+    must not push the columns after it off the page. A column's own width (说明: 70) is kept.
     """
-    seen = max((_display_width(v) for v in sample if isinstance(v, str)), default=0)
-    header = _display_width(col.header) / 2 + 2      # the header wraps onto two lines
+    seen = max((display_width(v) for v in sample if isinstance(v, str)), default=0)
+    header = display_width(col.header) / 2 + 2      # the header wraps onto two lines
     return max(col.width, min(max(header, seen * 1.1 + 1 if col.kind == "text" else 0), MAX_WIDTH))
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # --------------------------------------------------------------------------------- statistics
@@ -214,17 +266,21 @@ def stats_table(s: Summary) -> list[list[Any]]:
 
 def _stats_sheet(wb: Any, fmts: _Formats, s: Summary) -> None:
     rows = stats_table(s)
-    ws = _start_sheet(wb, fmts, STATS_SHEET, STATS_COLUMNS, rows)
-    ws.fit_to_pages(1, 1)           # the tables and three charts make one page
-    _write_rows(ws, fmts, STATS_COLUMNS, rows)
-    top = 1
-    for group, (kind, title) in _CHARTS.items():
+    ws, widths = _start_sheet(wb, fmts, STATS_SHEET, STATS_COLUMNS, rows)
+    ws.fit_to_pages(1, 1)           # the table and three charts make one page (at 100%: fitting only guards)
+    _write_rows(ws, fmts, STATS_COLUMNS, rows, widths)
+    gap = len(STATS_COLUMNS)
+    ws.set_column(gap, gap, 2)
+    for i, (group, (kind, title)) in enumerate(_CHARTS.items()):
         first = 1 + next(i for i, r in enumerate(rows) if r[0] == group)
         n = sum(1 for r in rows if r[0] == group)
-        ws.insert_chart(top, len(STATS_COLUMNS) + 1, _chart(wb, kind, title, first, first + n - 1))
-        top += 16
+        # two charts side by side beside the table, the third under the first
+        ws.insert_chart(1 + CHART_ROWS * (i // 2), gap + 1, _chart(wb, kind, title, first, first + n - 1),
+                        {"x_offset": (CHART_SIZE[0] + 8) * (i % 2)})
 
 
+CHART_SIZE = (330, 240)   # pixels: two beside the table fill an A4 landscape page's width
+CHART_ROWS = 13           # default rows (20 px) a chart takes, and a little air
 _CHARTS = {"等级分布": ("column", "等级分布（单位数）"), "执行率分布": ("bar", "预算执行率分布（单位数）"),
            "总分分布": ("column", "总分分布（单位数）")}
 
@@ -239,7 +295,7 @@ def _chart(wb: Any, kind: str, title: str, first: int, last: int) -> Any:
     chart.set_legend({"none": True})
     if kind == "bar":   # bars are drawn bottom-up; reverse the categories so the lowest band is on top
         chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": 560, "height": 300})
+    chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
     return chart
 
 

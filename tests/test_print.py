@@ -1,0 +1,274 @@
+"""Every output prints on A4, proven by rendering: LibreOffice prints each kind of workbook xlsform writes to PDF,
+and poppler's word boxes (`pdftotext -bbox`) show what a clerk would see on paper.
+
+On every page of every output: no two words overlap (wrapped text printed over the next row), no word is set
+smaller than 8 pt (a table shrunk to one page wide), every page holds more than repeated titles (an empty
+trailing page). A blank form fits two pages and shows no total or grade; text the unit typed prints whole.
+
+One LibreOffice batch converts everything (about 20 s); font sizes are measured against a calibration sheet of
+8 pt text in the same batch, because a word box is the font's ascent and descent, not its size.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from tests.conftest import load_seed
+from tests.helpers_lo import LibreOffice, in_ci, libreoffice
+from tests.test_merge import make_record, random_batch, result, summarize
+from xlsform.annotate import annotate_result
+from xlsform.check import check_file
+from xlsform.layout import Layout
+from xlsform.spec import load_spec
+from xlsform.writer import write_form
+from xlsform.writer.summary import write_summary
+
+pytestmark = pytest.mark.libreoffice
+__all__ = ["libreoffice"]   # the session fixture, imported so pytest finds it here
+
+SPECS = ("wangcheng", "zhuzhou", "project")
+MIN_POINTS = 8.0
+REASON = "受疫情影响，部分培训推迟到下一年度举办，原定的三场只完成了一场，剩余两场已列入次年计划并落实经费。"
+TYPED = "因场地改造，第二季度活动暂停两个月，已于九月补办并增加一场线上宣讲，全年计划基本完成。"
+
+
+# ------------------------------------------------------------------------------------------- word boxes
+
+@dataclass(frozen=True)
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    def overlap(self, other: Word) -> bool:
+        """Real overlap: more than a sliver across, and more than a third of a line down (the boxes of
+        consecutive wrapped lines touch by design: a box is the font's full ascent and descent)."""
+        dx = min(self.x1, other.x1) - max(self.x0, other.x0)
+        dy = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return dx > 1.0 and dy > min(self.height, other.height) / 3
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    words: tuple[Word, ...]
+
+    def body(self) -> list[Word]:
+        """Words between the page header and footer bands."""
+        return [w for w in self.words if self.height * 0.07 < w.y0 and w.y1 < self.height * 0.93]
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+
+
+def pages(pdf: Path) -> list[Page]:
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        reason = "pdftotext (poppler-utils) is not installed: run `bash scripts/install-test-deps.sh`"
+        pytest.fail(reason, pytrace=False) if in_ci() else pytest.skip(reason)
+    out = subprocess.run([str(tool), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True,
+                         timeout=60).stdout
+    return [Page(float(m.group(1)), float(m.group(2)),
+                 tuple(Word(*map(float, w.groups()[:4]), html.unescape(w.group(5)))
+                       for w in _WORD.finditer(m.group(3))))
+            for m in _PAGE.finditer(out)]
+
+
+def overlaps(page: Page) -> list[tuple[str, str]]:
+    words = sorted(page.words, key=lambda w: w.x0)
+    found = []
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            if b.x0 >= a.x1:
+                break
+            if a.overlap(b):
+                found.append((a.text, b.text))
+    return found
+
+
+def is_cjk(text: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def text_of(doc: list[Page]) -> str:
+    return "".join(w.text for p in doc for w in p.words)
+
+
+# ------------------------------------------------------------------------------------------- the outputs
+
+def calibration(path: Path) -> Path:
+    """8 pt text, CJK and Latin, in the forms' font and the default one, printed at 100%."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for r, font in enumerate(("宋体", "Calibri")):
+        fmt = wb.add_format({"font_name": font, "font_size": MIN_POINTS})
+        ws.write_string(r * 2, 0, "八磅汉字", fmt)
+        ws.write_string(r * 2 + 1, 0, "Eight 0123", fmt)
+    wb.close()
+    return path
+
+
+def filled_values(spec_id: str) -> dict[str, Any]:
+    """A unit's return with long typed text: a seed form, the project form borrowing Zhuzhou's figures."""
+    record = load_seed("001" if spec_id != "wangcheng" else "002")
+    layout = Layout(load_spec(spec_id))
+    values = {k: v for k, v in record.values.items() if k in layout.places}
+    values |= {"ind.1.reason": REASON * 2, "ind.2.improvement": REASON, "execution.reason": REASON * 3}
+    if spec_id == "project":
+        values |= {"department": "株洲市某局", "implementer": "株洲市某中心", "ind.1.nature": "≥"}
+    return {k: v for k, v in values.items() if k in layout.places}
+
+
+def outputs(folder: Path) -> dict[str, Path]:
+    """Every kind of output, by a label: blank forms, filled returns, annotated copies, one summary."""
+    made: dict[str, Path] = {}
+    for spec_id in SPECS:
+        layout = Layout(load_spec(spec_id))
+        write_form(made.setdefault(f"blank {spec_id}", folder / f"blank_{spec_id}.xlsx"), layout, {}, password="t")
+        filled = made.setdefault(f"filled {spec_id}", folder / f"filled_{spec_id}.xlsx")
+        write_form(filled, layout, filled_values(spec_id), password="t")
+        checked = check_file(filled)
+        assert checked.findings, f"the {spec_id} return needs findings for its annotated copy"
+        made[f"annotated {spec_id}"] = annotate_result(checked, layout, folder)
+    made["summary"] = summary_workbook(folder / "汇总.xlsx")
+    return made
+
+
+def summary_workbook(path: Path) -> Path:
+    """60 units with long names and deep paths; several with errors, so every sheet has rows."""
+    records = [make_record(*b, name=f"长沙市望城区{'某某' * (i % 7)}综合服务中心{i}")
+               for i, b in enumerate(random_batch(60, seed=3))]
+    deep = "returns/2024年度/第二批/各乡镇街道/" + "子目录/" * 4
+    s = summarize([result(r, f"{deep}{r.code}_{r.values['name']}_绩效自评表（修改后）.xlsx",
+                          errors=int(i % 9 == 4), warnings=i % 3) for i, r in enumerate(records)])
+    write_summary(path, s)
+    return path
+
+
+# ------------------------------------------------------------------------------------------------ the test
+
+def require_calibri_metrics() -> None:
+    """Column widths count the default font's digits (Calibri 11, as on the units' machines). Without Calibri or
+    its metric twin Carlito, LibreOffice substitutes a wider face and lays every column out a quarter wider, so
+    a form fitted to the page width would print smaller here than anywhere a unit prints it."""
+    match = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-match") else ""
+    if not re.search("carlito|calibri", match, re.I):
+        reason = "no Calibri or Carlito font: run `bash scripts/install-test-deps.sh` (fonts-crosextra-carlito)"
+        pytest.fail(reason, pytrace=False) if in_ci() else pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def printed(libreoffice: LibreOffice, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
+    require_calibri_metrics()
+    folder = tmp_path_factory.mktemp("print")
+    made = {"calibration": calibration(folder / "calibration.xlsx"), **outputs(folder)}
+    jobs: list[dict[str, Any]] = [{"path": str(p), "pdf": str(p.with_suffix(".pdf"))} for p in made.values()]
+    typed = folder / "typed_wangcheng.xlsx"   # the unit types long text into the blank form, in LibreOffice
+    write_form(typed, Layout(load_spec("wangcheng")), {}, password="t")
+    jobs.append({"path": str(typed), "pdf": str(typed.with_suffix(".pdf")),
+                 "set": [["xf_ind_01_reason", "string", TYPED * 2], ["xf_ind_02_improvement", "string", TYPED]]})
+    made["typed wangcheng"] = typed
+    libreoffice.run_ok(jobs)
+    return {label: pages(p.with_suffix(".pdf")) for label, p in made.items()}
+
+
+def smallest_allowed(calibrated: list[Page]) -> dict[bool, float]:
+    """The box height of 8 pt text, CJK (True) or not, in the smallest-boxed of the calibrated fonts."""
+    words = calibrated[0].words
+    return {cjk: min(w.height for w in words if is_cjk(w.text) == cjk) for cjk in (True, False)}
+
+
+def tall_labels() -> set[str]:
+    """Labels merged down a whole table (年度绩效指标 beside the indicator rows). Where the table crosses a page
+    break LibreOffice draws such a label on the next page too, centred on the merged range and clipped to its
+    column: invisible on paper, but in the PDF's text. Those clipped copies are not overlaps."""
+    return {lab.text for s in SPECS for lab in Layout(load_spec(s)).labels if lab.last_row - lab.row >= 5}
+
+
+def problems(label: str, doc: list[Page], least: dict[bool, float]) -> Iterator[str]:
+    assert doc, f"{label}: no pages"
+    ghosts = tall_labels()
+    for n, page in enumerate(doc, start=1):
+        real = [(a, b) for a, b in overlaps(page) if not any(a in g or b in g for g in ghosts)]
+        for a, b in real[:3]:
+            yield f"{label} p{n}: {a!r} overlaps {b!r}"
+        small = [w for w in page.words if w.height < least[is_cjk(w.text)] * 0.97]
+        for w in small[:3]:
+            yield f"{label} p{n}: {w.text!r} smaller than {MIN_POINTS:g} pt ({w.height:.1f} pt box)"
+        outside = [w for w in page.words if w.x0 < 0 or w.y0 < 0 or w.x1 > page.width or w.y1 > page.height]
+        yield from (f"{label} p{n}: {w.text!r} runs off the page" for w in outside[:3])
+    titles = set.intersection(*({(w.text, round(w.x0)) for w in p.body()} for p in doc)) if len(doc) > 1 else set()
+    for n, page in enumerate(doc, start=1):
+        if not [w for w in page.body() if (w.text, round(w.x0)) not in titles]:
+            yield f"{label} p{n}: nothing but repeated titles on the page"
+
+
+def test_every_output_prints_readable_without_overlaps_or_empty_pages(printed: dict[str, list[Page]]) -> None:
+    least = smallest_allowed(printed["calibration"])
+    found = [p for label, doc in printed.items() if label != "calibration" for p in problems(label, doc, least)]
+    assert not found, "\n".join(found[:40])
+
+
+@pytest.mark.parametrize("spec_id", SPECS)
+def test_a_blank_form_prints_on_two_pages_with_no_score(printed: dict[str, list[Page]], spec_id: str) -> None:
+    doc = printed[f"blank {spec_id}"]
+    assert len(doc) == 2, f"{spec_id}: {len(doc)} pages"
+    words = [w for p in doc for w in p.words]
+    assert not {w.text for w in words} & {"等级：差", "差"}, f"{spec_id}: a grade before anything is scored"
+    totals = [w for w in words if w.text == "总分"]
+    beside = [w.text for t in totals for w in words if abs(w.y0 - t.y0) < 3 and w is not t]
+    assert totals and "0.00" not in beside, f"{spec_id}: a total before anything is scored: {beside}"
+
+
+def test_text_the_unit_typed_prints_whole(printed: dict[str, list[Page]]) -> None:
+    for label in ("filled wangcheng", "annotated wangcheng", "filled project"):
+        assert REASON * 2 in text_of(printed[label]), label
+    assert TYPED * 2 in text_of(printed["typed wangcheng"])
+
+
+def test_summary_pages_repeat_the_unit_code_and_name(printed: dict[str, list[Page]]) -> None:
+    doc = printed["summary"]
+    assert len(doc) > 5
+    for n, page in enumerate(doc, start=1):
+        texts = {w.text for w in page.words}
+        if "单位编码" in texts or "分类" in texts:   # 统计 has no unit columns
+            continue
+        raise AssertionError(f"summary p{n}: no 单位编码 header")
+    names = [p for p in doc if any(w.text.startswith("长沙市望城区") for w in p.words)]
+    assert len(names) >= len(doc) - 2   # every table page but 统计 shows unit names
+
+
+def test_the_checks_themselves_catch_each_defect() -> None:
+    """The page checks on made-up word boxes: each defect is reported, and a clean page is not."""
+    least = {True: 10.0, False: 10.0}
+    title = Word(100, 100, 140, 111, "单位编码")
+    clean = Page(842, 595, (title, Word(100, 120, 140, 131, "4300001"), Word(100, 130, 140, 141, "4300002")))
+    more = Page(842, 595, (title, Word(100, 120, 140, 131, "4300003")))
+    assert list(problems("clean", [clean, more], least)) == []
+    over = Page(842, 595, (title, Word(100, 120, 160, 131, "说明很长"), Word(120, 122, 150, 133, "下一行")))
+    small = Page(842, 595, (title, Word(100, 120, 140, 126, "5pt")))
+    empty = Page(842, 595, (title, Word(400, 570, 440, 580, "第 2 页")))
+    found = list(problems("doc", [clean, over, small, empty], least))
+    assert any("overlaps" in f and "p2" in f for f in found)
+    assert any("smaller than 8 pt" in f and "p3" in f for f in found)
+    assert any("nothing but repeated titles" in f and "p4" in f for f in found)
+    assert len(found) == 3, found
