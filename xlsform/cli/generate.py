@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -11,8 +12,9 @@ from typing import Any
 import click
 
 from xlsform.cli import jobs_option, jobs_or_all, main
-from xlsform.generate import generate_units, write_blank
+from xlsform.generate import FORMS_DIR, generate_units, write_blank
 from xlsform.layout import Layout, Place
+from xlsform.manifest import MANIFEST_NAME
 from xlsform.roster import load_roster
 from xlsform.spec import Spec, builtin_names, load_spec
 
@@ -92,7 +94,10 @@ def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
 @click.option("--blank", is_flag=True, help="只生成一份空白模板，写入 -o 给出的文件。")
 def generate(roster: Path | None, output: Path, spec_name: str, year: int | None, indicators: Path | None,
              password: str | None, jobs: int | None, force: bool, blank: bool) -> None:
-    """按名册 ROSTER（CSV 或 XLSX）为每个单位生成一份锁定、预填的自评表，并在 -o 目录写入 manifest.json。
+    """按名册 ROSTER（CSV 或 XLSX）为每个单位生成一份锁定、预填的自评表。
+
+    表格写入 -o 目录下的 forms/（只含下发的表格，整体发给各单位）；manifest.json 写在 -o 目录中，
+    含保护密码和预填数据，留在本处，不要外发。
 
     先检查名册：有任何问题时按行、列列出全部问题，不写任何文件。已存在的文件不加 --force 不会被覆盖。
 
@@ -116,7 +121,11 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)
-    click.echo(f"已生成 {len(manifest.units)} 个工作簿 → {output}（清单：{output / 'manifest.json'}）")
+    forms = output / FORMS_DIR
+    click.echo(f"已生成 {len(manifest.units)} 个工作簿 → {forms}{os.sep}\n"
+               f"  发给各单位：{forms}{os.sep} 目录（其中只有下发的表格，可整体打包发送）\n"
+               f"  留在本处、不要外发：{output / MANIFEST_NAME}（含工作表保护密码和各单位的预填数据；"
+               "检查、汇总时用 --manifest 给出）")
     if password is None:
         click.echo("工作表保护密码为随机生成，已记录在清单 manifest.json 的 password 中", err=True)
 
