@@ -8,7 +8,7 @@ unit's values, a comment and a highlight on each cell with a finding, and a 校�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,16 @@ from xlsform.fsutil import atomic_output, safe_filename, shown_path
 from xlsform.layout import Layout
 from xlsform.report import sort_findings
 from xlsform.results import FileResult
+
+
+def typed_values(result: FileResult) -> dict[str, Any]:
+    """The record's values plus what the unit typed where no value could be read ("一千五百" in an amount):
+    the copy shows the unit its own input beside the explanation, not an empty cell."""
+    values = dict(result.record.values) if result.record is not None else {}
+    for f in result.findings:
+        if f.severity == "error" and f.key and f.key not in values and isinstance(f.value, str) and f.value:
+            values[f.key] = f.value
+    return values
 
 
 def annotated_name(source: str | Path) -> str:
@@ -38,18 +48,23 @@ def plan(files: Iterable[Path], out_dir: Path, force: bool) -> None:
 
 
 def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry: Any = None,
-                    force: bool = False) -> Path:
-    """Write `<stem>_校验.xlsx` into `out_dir` (atomically) and return its path."""
+                    force: bool = False, prefilled: Mapping[str, Any] | None = None) -> Path:
+    """Write `<stem>_校验.xlsx` into `out_dir` (atomically) and return its path.
+
+    `prefilled`: what was sent (the manifest's entry, else the copy inside the return), locked again in the
+    copy and carried in its `_xf_meta`, so a changed locked cell is still caught when the copy comes back.
+    """
     from xlsform.writer import write_form  # the writer pulls in xlsxwriter; only annotation needs it
 
     if result.record is None:
         raise ValueError("an unreadable file has no annotated copy")
     target = out_dir / annotated_name(result.file)
-    locked = list(entry.prefilled) if entry is not None else None
+    sent = dict(entry.prefilled) if entry is not None else dict(prefilled or {})
+    locked = list(sent) if sent else None
     # The copy lays every field out at its template cell, whichever rows the unit inserted or sheet it renamed
     findings = [replace(f, sheet=layout.spec.sheet, cell=layout.ref(f.key)) if f.key in layout.places else f
                 for f in sort_findings(result.findings)]
     with atomic_output(target, force=force) as fh:
-        write_form(fh, layout, result.record.values, locked=locked, findings=findings,
+        write_form(fh, layout, typed_values(result), locked=locked, findings=findings, prefilled=sent or None,
                    meta={"checked_from": shown_path(Path(result.file).name), "checked_sha256": result.sha256 or ""})
     return target

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from xlsform import prefill
 from xlsform.checks import run_all
 from xlsform.checks.context import CheckContext
 from xlsform.codes import make
@@ -50,8 +51,9 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
 def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force: bool) -> None:
     from xlsform.annotate import annotate_result
 
+    copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     try:
-        annotate_result(result, read.layout, out_dir, entry=_entry(manifest, result), force=force)
+        annotate_result(result, read.layout, out_dir, entry=_entry(manifest, result), force=force, prefilled=copy)
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
         result.findings.append(make("XF903", file=result.file, value=str(e)))
 

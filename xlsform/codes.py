@@ -212,6 +212,18 @@ register(
          "请确认使用的是本年度下发的表格。"),
 )
 
+# Integrity without the manifest (checks/integrity.py, prefill.py): the copy of the prefilled data that every
+# workbook carries in `_xf_meta`.
+register(
+    Code("XF161", "error", "锁定内容被改动（按工作簿内副本核对）",
+         "{cell}「{field}」是下发时预填并锁定的内容，原为 {expected}，现为 {value}"
+         "（未给出清单，按工作簿内保存的预填副本核对）",
+         "请恢复为原值；如确需调整，请与财政部门联系，不要自行修改。"),
+    Code("XF162", "error", "工作簿内的预填副本被改动",
+         "工作簿内保存的「{field}」预填副本为 {value}，与清单中下发的 {expected} 不符",
+         "工作簿的隐藏数据被改动过；请使用下发的原表格重新填报。"),
+)
+
 # Completeness (checks/completeness.py).
 register(
     Code("XF301", "error", "必填项为空",

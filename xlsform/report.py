@@ -11,6 +11,8 @@ from xlsform.results import FileResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABEL = {"ok": "通过", "warnings": "通过", "errors": "有错误", "unreadable": "无法读取"}
+NO_MANIFEST = ("未给出 --manifest：锁定的预填内容按各工作簿内保存的预填副本核对（副本本身被改动时无法发现），"
+               "单位编码是否在本轮下发名单中未核对。")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _STATUS_ORDER = {"unreadable": 0, "errors": 1, "warnings": 2, "ok": 3}
 

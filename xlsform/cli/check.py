@@ -57,4 +57,6 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
         click.echo(report.format_json(results))
     else:
         click.echo(report.format_text(results, info=not no_info))
+        if manifest is None:
+            click.echo(report.NO_MANIFEST)
     click.get_current_context().exit(report.exit_code(results))

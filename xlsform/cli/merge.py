@@ -63,7 +63,17 @@ class Round:
 
             self.units = [RosterUnit(u.code, u.name) for u in load_roster(roster_path, self.specs[0])]
 
+    def unverified(self) -> str | None:
+        """What could not be checked without the manifest, for stderr (the clerk should know, not guess)."""
+        if self.manifest is not None:
+            return None
+        missing = "" if self.units is not None else "也无法列出未报送的单位；"
+        return ("未给出 --manifest：无法核对报送表是否为下发给该单位的表格、单位编码是否在本轮下发名单中；"
+                f"{missing}锁定的预填内容只能按各工作簿内保存的副本核对，副本本身被改动时无法发现。")
+
     def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
+        if note := self.unverified():
+            click.echo(note, err=True)
         skipped = {p.resolve() for p in skip}
         files = [f for f in expand_paths(paths) if f.resolve() not in skipped]
         return list(check_paths(files, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,

@@ -1,0 +1,123 @@
+"""Issue 8: the whole round as a clerk runs it for several passes: generate, returns (clean, with mistakes,
+tampered), check with annotated copies, a corrected copy coming back, status and merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import load_seed
+from tests.helpers_forms import fill_values, prefill_values, write_return
+from xlsform.check import check_file
+from xlsform.cli import main
+from xlsform.generate import generate_units
+from xlsform.layout import Layout
+from xlsform.manifest import Manifest
+from xlsform.roster import Unit
+from xlsform.spec import load_spec
+from xlsform.writer import write_form
+
+SPEC = load_spec("wangcheng")
+
+
+@dataclass
+class Round:
+    root: Path
+    out: Path                       # generate's -o: forms/ and manifest.json
+    returns: Path
+    manifest: Manifest
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.out / "manifest.json"
+
+    def entry(self, code: str) -> Any:
+        return self.manifest.unit(code)
+
+
+@pytest.fixture
+def round_(tmp_path: Path) -> Round:
+    """Seeds 000, 002, 004 as units plus one that never answers; no returns yet."""
+    units = [Unit(r.code or "", r.name or "", prefill_values(r, SPEC)) for r in map(load_seed, ("000", "002", "004"))]
+    units.append(Unit("430112999", "未报送的单位", {**units[0].values, "code": "430112999", "name": "未报送的单位"}))
+    out = tmp_path / "round"
+    manifest = generate_units(units, SPEC, out, jobs=1)
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    return Round(tmp_path, out, returns, manifest)
+
+
+def clean_return(rnd: Round, seed: str, name: str | None = None) -> Path:
+    record = load_seed(seed)
+    record.values["execution.reason"] = "疫情影响，接待任务减少。"
+    entry = rnd.entry(record.code or "")
+    return write_return(rnd.returns / (name or entry.file), record, password=rnd.manifest.password)
+
+
+def tampered_return(rnd: Round, seed: str, budget: float) -> Path:
+    """A unit that removed the protection and changed a locked budget; the hidden copy is left as sent."""
+    record = load_seed(seed)
+    entry = rnd.entry(record.code or "")
+    values = {**fill_values(record, SPEC), "fund.total.budget": budget}
+    path = rnd.returns / entry.file
+    write_form(path, Layout(SPEC), values, locked=list(entry.prefilled), prefilled=entry.prefilled)
+    return path
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def codes(path: Path, **kw: Any) -> list[str]:
+    return [f.code for f in check_file(path, **kw).findings]
+
+
+# ------------------------------------------------------------------ 3. tampering without the manifest
+
+def test_a_changed_locked_budget_is_an_error_without_the_manifest(round_: Round) -> None:
+    path = tampered_return(round_, "000", 500)
+    [f] = [f for f in check_file(path).findings if f.code == "XF161"]
+    assert (f.cell, f.value, f.expected) == ("C6", 500, 307)
+    assert "原为 307，现为 500" in f.message and "工作簿内保存的预填副本" in f.message
+    res = run("check", path)
+    assert res.exit_code == 1 and "有错误" in res.output and "XF161" in res.output
+    assert "按各工作簿内保存的预填副本核对" in res.output
+
+
+def test_an_untouched_return_has_nothing_against_its_own_copy(round_: Round) -> None:
+    path = clean_return(round_, "000")
+    assert not {"XF161", "XF162", "XF152"} & set(codes(path))
+    assert not {"XF161", "XF162", "XF152"} & set(codes(path, manifest=round_.manifest))
+
+
+def test_with_the_manifest_the_manifest_wins_and_an_edited_copy_is_reported(round_: Round) -> None:
+    path = tampered_return(round_, "000", 500)
+    found = codes(path, manifest=round_.manifest)
+    assert "XF152" in found and "XF161" not in found and "XF162" not in found
+    record = load_seed("000")          # the unit also edited the hidden copy to match its change
+    record.values["fund.total.budget"] = 500
+    write_return(path, record)
+    result = check_file(path, manifest=round_.manifest)
+    assert [f.code for f in result.findings if f.code in ("XF152", "XF161", "XF162")] == ["XF152", "XF162"]
+    assert "XF161" not in codes(path)      # without the manifest an edited copy cannot be seen
+
+
+def test_merge_and_status_without_a_manifest_say_what_they_could_not_verify(round_: Round) -> None:
+    clean_return(round_, "000")
+    res = run("status", round_.returns, "--roster", _roster(round_), "--no-ledger")
+    assert res.exit_code == 0 and "未给出 --manifest" in res.stderr and "副本" in res.stderr
+    res = run("merge", round_.returns, "-o", round_.root / "s.xlsx")
+    assert res.exit_code == 0 and "未给出 --manifest" in res.stderr and "未报送的单位" in res.stderr
+    res = run("merge", round_.returns, "-o", round_.root / "s2.xlsx", "--manifest", round_.manifest_path,
+              "--no-ledger")
+    assert res.exit_code == 0 and "未给出 --manifest" not in res.stderr
+
+
+def _roster(rnd: Round) -> Path:
+    path = rnd.root / "roster.csv"
+    path.write_text("code,name\n" + "".join(f"{u.code},{u.name}\n" for u in rnd.manifest.units), encoding="utf-8")
+    return path
