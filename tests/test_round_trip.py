@@ -3,6 +3,7 @@ tampered), check with annotated copies, a corrected copy coming back, status and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import load_seed
 from tests.helpers_forms import fill_values, prefill_values, write_return
+from tests.helpers_round import corrected
 from xlsform.check import check_file
 from xlsform.cli import main
 from xlsform.generate import generate_units
@@ -22,6 +24,8 @@ from xlsform.spec import load_spec
 from xlsform.writer import write_form
 
 SPEC = load_spec("wangcheng")
+SHEET = SPEC.sheet
+REASON = Layout(SPEC).ref("execution.reason")     # 27% execution in seed 000 needs a reason
 
 
 @dataclass
@@ -56,6 +60,20 @@ def clean_return(rnd: Round, seed: str, name: str | None = None) -> Path:
     record.values["execution.reason"] = "疫情影响，接待任务减少。"
     entry = rnd.entry(record.code or "")
     return write_return(rnd.returns / (name or entry.file), record, password=rnd.manifest.password)
+
+
+def faulty_return(rnd: Round, seed: str = "000") -> Path:
+    """Seed 000 without the reason its 27% execution needs: one error (XF402)."""
+    record = load_seed(seed)
+    record.values.pop("execution.reason", None)
+    return write_return(rnd.returns / rnd.entry(record.code or "").file, record, password=rnd.manifest.password)
+
+
+def annotate(rnd: Round, path: Path) -> Path:
+    feedback = rnd.root / "feedback"
+    res = run("check", path, "--manifest", rnd.manifest_path, "--annotate", feedback)
+    assert res.exit_code == 1, res.output
+    return feedback / (path.stem + "_校验.xlsx")
 
 
 def tampered_return(rnd: Round, seed: str, budget: float) -> Path:
@@ -121,3 +139,54 @@ def _roster(rnd: Round) -> Path:
     path = rnd.root / "roster.csv"
     path.write_text("code,name\n" + "".join(f"{u.code},{u.name}\n" for u in rnd.manifest.units), encoding="utf-8")
     return path
+
+
+# --------------------------------------------------------------------- 2. a corrected copy is a return
+
+def test_a_folder_holding_only_a_corrected_copy_is_a_return(round_: Round) -> None:
+    copy = annotate(round_, faulty_return(round_))
+    second = round_.root / "second"
+    second.mkdir()
+    corrected(copy, second / copy.name, SHEET, {REASON: "疫情影响，接待任务减少。"})
+    res = run("check", second, "--manifest", round_.manifest_path)
+    assert "没有找到" not in res.output and "XF402" not in res.output and "共 1 个文件" in res.output
+    res = run("status", second, "--manifest", round_.manifest_path, "--no-ledger", "--json")
+    states = {u["code"]: u["state"] for u in json.loads(res.stdout)["units"]}
+    assert states["430112001"] in ("已报送", "仅有警告"), res.output
+
+
+def test_the_newest_return_counts_and_the_older_one_is_listed_as_superseded(round_: Round) -> None:
+    original = faulty_return(round_)
+    copy = annotate(round_, original)
+    fixed = corrected(copy, round_.returns / copy.name, SHEET, {REASON: "疫情影响，接待任务减少。"})
+    res = run("status", round_.returns, "--manifest", round_.manifest_path, "--no-ledger", "--json")
+    data = json.loads(res.stdout)
+    [unit] = [u for u in data["units"] if u["code"] == "430112001"]
+    assert unit["file"] == str(fixed) and unit["others"] == [str(original)] and unit["state"] != "有错误"
+    res = run("status", round_.returns, "--manifest", round_.manifest_path, "--no-ledger")
+    assert "已被较新的报送取代" in res.output and original.name in res.output
+
+
+def test_an_unchanged_copy_in_the_returns_folder_is_ours_not_a_return(round_: Round) -> None:
+    original = faulty_return(round_)
+    feedback = round_.returns / "批注"          # a marked-up folder inside the returns folder is common
+    res = run("check", original, "--manifest", round_.manifest_path, "--annotate", feedback)
+    copy = feedback / (original.stem + "_校验.xlsx")
+    renamed = copy.rename(feedback / "请查收.xlsx")     # not by its name: by what is inside
+    res = run("check", round_.returns, "--manifest", round_.manifest_path)
+    assert "共 1 个文件" in res.output and "跳过 1 个本工具自己写出的文件" in res.stderr
+    assert renamed.name in res.stderr
+    res = run("check", renamed)                  # named on the command line: checked as asked
+    assert "共 1 个文件" in res.output
+
+
+def test_a_summary_in_the_returns_folder_is_recognised_by_its_content(round_: Round) -> None:
+    clean_return(round_, "000")
+    first = round_.returns / "汇总.xlsx"
+    assert run("merge", round_.returns, "-o", first, "--manifest", round_.manifest_path,
+               "--no-ledger").exit_code == 0
+    first.rename(round_.returns / "上次的结果.xlsx")
+    res = run("merge", round_.returns, "-o", round_.root / "第二次.xlsx", "--manifest", round_.manifest_path,
+              "--no-ledger")
+    assert res.exit_code == 0 and "上次的结果.xlsx" in res.stderr and "汇总表" in res.stderr
+    assert "名单外文件" not in res.output

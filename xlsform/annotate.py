@@ -13,12 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from xlsform.check import ANNOTATED_SUFFIX
-from xlsform.errors import XlsformError
+from xlsform import ownfiles
 from xlsform.fsutil import atomic_output, safe_filename, shown_path
-from xlsform.layout import Layout
+from xlsform.layout import META_SHEET, Layout
 from xlsform.report import sort_findings
 from xlsform.results import FileResult
+from xlsform.xlsx import MAX_FILE_BYTES, Reader, iter_text_rows
+
+ANNOTATED_SUFFIX = "_校验.xlsx"     # the copy's name; what it is, ownfiles tells from its content
 
 
 def typed_values(result: FileResult) -> dict[str, Any]:
@@ -35,16 +37,43 @@ def annotated_name(source: str | Path) -> str:
     return safe_filename(Path(source).stem) + ANNOTATED_SUFFIX
 
 
-def plan(files: Iterable[Path], out_dir: Path, force: bool) -> None:
-    """Refuse before any work when a copy would overwrite a file or two returns would share one copy."""
+REPLACE = ""     # plan(): the copy there is our own for this return, unchanged since written: replace it
+
+
+def plan(files: Iterable[Path], out_dir: Path, force: bool) -> dict[str, str]:
+    """Which copies not to write, and why, by source file; REPLACE for a copy of our own to overwrite.
+
+    Worked out before any work, so the report is never lost to a file in the way: a copy this tool wrote for
+    the same return (an earlier run) is replaced; anything else there (a copy the unit has since corrected,
+    another file, two returns whose copies would share a name) is left alone without --force.
+    """
+    out: dict[str, str] = {}
     taken: dict[str, Path] = {}
     for f in files:
         name = annotated_name(f)
         if name in taken:
-            raise XlsformError(f"{f} 与 {taken[name]} 的批注副本同名（{name}），请分开检查或改名后再试")
+            out[str(f)] = f"与另一份报送表 {taken[name].name} 的批注副本同名（{name}），只写出了先检查的一份"
+            continue
         taken[name] = f
-        if not force and (out_dir / name).exists():
-            raise XlsformError(f"{out_dir / name} 已存在；如需覆盖请加 --force（exists; use --force to overwrite）")
+        target = out_dir / name
+        if force or not target.exists():
+            continue
+        out[str(f)] = REPLACE if _our_copy_of(target, f) else (
+            f"已有同名文件，且不是本工具为该文件写出、未经修改的批注副本（{name}）")
+    return out
+
+
+def _our_copy_of(target: Path, source: Path) -> bool:
+    try:
+        if target.stat().st_size > MAX_FILE_BYTES:
+            return False
+        rdr = Reader(target.read_bytes())
+        rdr.workbook()
+        meta = dict(iter_text_rows(rdr.sheet(META_SHEET))) if rdr.has_sheet(META_SHEET) else {}
+    except Exception:    # not a workbook we can read: certainly not one we wrote
+        return False
+    return (ownfiles.kind_of(target, meta, {}) == ownfiles.ANNOTATED
+            and meta.get("checked_from") == shown_path(source.name))
 
 
 def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry: Any = None,

@@ -314,3 +314,10 @@ register(
          "本文件的批注副本未能写出：{value}",
          "检查结果不受影响；请确认输出目录可写、磁盘空间充足后重新运行。"),
 )
+
+# The batch, re-run (check.py, annotate.py): what a second pass into the same folders did not write.
+register(
+    Code("XF920", "info", "批注副本未写出（已有文件）",
+         "本文件的批注副本未写出：{value}",
+         "检查结果不受影响；确认可以覆盖后加 --force 重新运行，或换一个 --annotate 目录。"),
+)

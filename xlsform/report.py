@@ -45,11 +45,12 @@ def summary(results: Sequence[FileResult]) -> str:
             f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
 
 
-def format_text(results: Sequence[FileResult], *, info: bool = True) -> str:
-    """The whole report: files with problems first (unreadable, errors, warnings, ok), then the total."""
+def format_text(results: Sequence[FileResult], *, info: bool = True, note: str | None = None) -> str:
+    """The whole report: files with problems first (unreadable, errors, warnings, ok), then `note` (what was
+    compared against what) and the total."""
     ordered = sorted(results, key=lambda r: _STATUS_ORDER[r.status])
     blocks = [format_file(r, info=info) for r in ordered]
-    return "\n\n".join([*blocks, summary(results)])
+    return "\n\n".join([*blocks, *([note] if note else []), summary(results)])
 
 
 def to_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:

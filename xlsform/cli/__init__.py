@@ -72,6 +72,19 @@ def load_specs(files: Sequence[str]) -> list[Spec]:
     return [load_spec(f) for f in files]
 
 
+def echo_skipped(skipped: Sequence[Any]) -> None:
+    """Say on stderr which files in the folders were our own outputs and not read as returns."""
+    if not skipped:
+        return
+    from xlsform.ownfiles import KIND_TEXT
+
+    click.echo(f"跳过 {len(skipped)} 个本工具自己写出的文件（不是报送表）：", err=True)
+    for r in skipped[:10]:
+        click.echo(f"  {r.file}（{KIND_TEXT.get(r.own, r.own)}）", err=True)
+    if len(skipped) > 10:
+        click.echo(f"  …… 另有 {len(skipped) - 10} 个", err=True)
+
+
 def require_known_spec(spec_id: str, specs: Sequence[Spec]) -> None:
     """The office's own set-up, not the unit's mistake: say so before reporting every file as unknown."""
     if spec_id and spec_id not in {s.id for s in specs} and spec_by_id(spec_id) is None:

@@ -9,7 +9,7 @@ import click
 
 from xlsform import report
 from xlsform.check import check_paths
-from xlsform.cli import jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
+from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
 from xlsform.errors import XlsformError
 
 
@@ -49,14 +49,15 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
     manifest = load_manifest(manifest_path)
     if manifest is not None:
         require_known_spec(manifest.spec_id, specs)
+    skipped: list[Any] = []
     results = list(check_paths(paths, manifest=manifest, jobs=jobs_or_all(jobs), progress=True, specs=specs,
-                               annotate=annotate, force=force))
+                               annotate=annotate, force=force, skipped=skipped))
+    echo_skipped(skipped)
     if not results:   # the wrong folder, or returns still in their .zip: not a clean pass
         raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
     if as_json:
         click.echo(report.format_json(results))
     else:
-        click.echo(report.format_text(results, info=not no_info))
-        if manifest is None:
-            click.echo(report.NO_MANIFEST)
+        click.echo(report.format_text(results, info=not no_info,
+                                      note=report.NO_MANIFEST if manifest is None else None))
     click.get_current_context().exit(report.exit_code(results))

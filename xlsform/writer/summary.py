@@ -34,6 +34,7 @@ from xlsform.merge import (
     totals_cells,
     used_columns,
 )
+from xlsform.ownfiles import OUTPUT_PROPERTY, SUMMARY
 from xlsform.status import STATES
 from xlsform.writer.styles import BORDER, FONT, HEADER_FILL
 
@@ -83,6 +84,7 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
         "constant_memory": _cells(summary) > STREAM_ABOVE, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"title": "绩效自评汇总表", "comments": "xlsform merge", "created": created or datetime.now()})
+    wb.set_custom_property(OUTPUT_PROPERTY, SUMMARY)   # so a later merge of the same folder knows it (ownfiles)
     fmts = _Formats(wb)
     _summary_sheet(wb, fmts, summary)
     detail = used_columns(INDICATOR_COLUMNS, summary.indicators)
