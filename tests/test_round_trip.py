@@ -190,3 +190,38 @@ def test_a_summary_in_the_returns_folder_is_recognised_by_its_content(round_: Ro
               "--no-ledger")
     assert res.exit_code == 0 and "上次的结果.xlsx" in res.stderr and "汇总表" in res.stderr
     assert "名单外文件" not in res.output
+
+
+# ------------------------------------------------------------------------- 6. reports a clerk can scan
+
+def test_each_heading_names_the_unit_read_from_the_workbook(round_: Round) -> None:
+    path = faulty_return(round_)
+    renamed = path.rename(round_.returns / "自评表(1).xlsx")
+    res = run("check", renamed)
+    assert f"【430112001 长沙市望城区接待服务中心】{renamed}：有错误" in res.output
+
+
+def test_errors_only_lists_only_the_files_with_errors(round_: Round) -> None:
+    bad = faulty_return(round_)
+    good = clean_return(round_, "002")
+    res = run("check", round_.returns, "--errors-only")
+    assert str(bad) in res.output and str(good) not in res.output
+    assert "共 2 个文件：1 个通过，1 个有错误" in res.output       # the total still counts both
+    assert str(good) in run("check", round_.returns).output
+
+
+def test_forms_returned_exactly_as_sent_get_one_finding_each(round_: Round) -> None:
+    forms = round_.out / "forms"
+    results = {Path(r["file"]).name: r for r in json.loads(run("check", forms, "--json").stdout)}
+    assert len(results) == 4
+    for r in results.values():
+        assert [f["code"] for f in r["findings"] if f["severity"] != "info"] == ["XF304"], r["file"]
+    res = run("check", forms)
+    assert res.output.count("空表：尚未填写") == 4
+    assert "XF304" not in codes(clean_return(round_, "000"))      # a filled return is no blank form
+
+
+def test_merge_of_a_folder_with_no_returns_says_so_and_fails(round_: Round) -> None:
+    target = round_.root / "汇总.xlsx"
+    res = run("merge", round_.returns, "-o", target, "--manifest", round_.manifest_path, "--no-ledger")
+    assert res.exit_code == 2 and "没有找到报送表" in res.output and not target.exists()

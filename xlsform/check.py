@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsform import ownfiles, prefill
-from xlsform.checks import run_all
+from xlsform.checks import completeness, run_all
 from xlsform.checks.context import CheckContext
 from xlsform.codes import make
 from xlsform.errors import XlsformError
@@ -78,7 +78,10 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
                        workbook=read.workbook, manifest=manifest, entry=None, prior=list(result.findings),
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
-    result.findings.extend(run_all(ctx))
+    found = run_all(ctx)
+    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
+        found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
+    result.findings.extend(found)
     return result, read
 
 

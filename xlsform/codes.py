@@ -237,6 +237,13 @@ register(
          "请替换为实际内容。"),
 )
 
+# Completeness of the whole form (check.py, checks/completeness.py).
+register(
+    Code("XF304", "error", "空表：尚未填写",
+         "空表：尚未填写。单位应填写的内容一项也没有填",
+         "请单位填写后重新报送；如已另行报送，请删除本文件。"),
+)
+
 # Arithmetic (checks/arithmetic.py): every figure is recomputed from the inputs.
 register(
     Code("XF401", "warning", "执行率超过 100%",

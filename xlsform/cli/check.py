@@ -34,8 +34,9 @@ def load_manifest(path: Path | None) -> Any:
 @jobs_option
 @click.option("--force", is_flag=True, help="批注副本已存在时覆盖。")
 @click.option("--no-info", is_flag=True, help="文本报告中不列出提示（info）级别的发现。")
+@click.option("--errors-only", is_flag=True, help="文本报告中只列出有错误或无法读取的文件（合计仍按全部文件）。")
 def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, annotate: Path | None,
-          spec_files: tuple[str, ...], jobs: int | None, force: bool, no_info: bool) -> None:
+          spec_files: tuple[str, ...], jobs: int | None, force: bool, no_info: bool, errors_only: bool) -> None:
     """检查返回的自评表：逐项重算、核对锁定内容，并列出需要修改之处。
 
     PATHS 可以是文件或目录（目录会被递归查找）。退出码：0 没有错误；1 有文件存在错误或无法读取；
@@ -44,6 +45,8 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
     Example:
 
         xlsform check returns/ --manifest out/manifest.json --annotate marked/ --jobs 2
+
+        xlsform check returns/ --manifest out/manifest.json --errors-only --no-info
     """
     specs = load_specs(spec_files)
     manifest = load_manifest(manifest_path)
@@ -58,6 +61,6 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
     if as_json:
         click.echo(report.format_json(results))
     else:
-        click.echo(report.format_text(results, info=not no_info,
+        click.echo(report.format_text(results, info=not no_info, errors_only=errors_only,
                                       note=report.NO_MANIFEST if manifest is None else None))
     click.get_current_context().exit(report.exit_code(results))

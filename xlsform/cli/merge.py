@@ -177,6 +177,8 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     # our own outputs, this run's or an earlier one's, when written into the returns folder
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
     results = rnd.check(paths, jobs, skip=ours)
+    if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报送表（.xlsx），未写出汇总表")
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
     with atomic_output(output, force) as fh:
