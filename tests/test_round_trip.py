@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
@@ -225,3 +226,29 @@ def test_merge_of_a_folder_with_no_returns_says_so_and_fails(round_: Round) -> N
     target = round_.root / "汇总.xlsx"
     res = run("merge", round_.returns, "-o", target, "--manifest", round_.manifest_path, "--no-ledger")
     assert res.exit_code == 2 and "没有找到报送表" in res.output and not target.exists()
+
+
+# -------------------------------------------------- 4. the summary shows what was sent, not what was changed
+
+def test_the_summary_carries_the_sent_budget_for_a_tampered_return_and_marks_it(round_: Round) -> None:
+    clean_return(round_, "002")
+    tampered_return(round_, "000", 500)
+    target = round_.root / "汇总.xlsx"
+    res = run("merge", round_.returns, "-o", target, "--manifest", round_.manifest_path, "--no-ledger",
+              "--include-invalid")
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(target)
+    rows = {r[0]: dict(zip(header(wb["汇总表"]), r, strict=True)) for r in wb["汇总表"].iter_rows(min_row=2,
+                                                                                            values_only=True)}
+    tampered = rows["430112001"]
+    assert tampered["全年预算数(万元)"] == 307 and "预填内容被改动 1 处" in tampered["备注"]
+    assert rows["430112002"]["备注"] is None
+    missing = [r[0] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)]
+    assert missing == ["430112004", "430112999"]
+    returned = list(wb["退回修改"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in returned] == ["430112001"]
+    assert "原为 307，现为 500" in dict(zip(header(wb["退回修改"]), returned[0], strict=True))["退回原因"]
+
+
+def header(ws: Any) -> list[Any]:
+    return [c.value for c in ws[1]]

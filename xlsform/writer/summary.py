@@ -1,4 +1,4 @@
-"""The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 统计) and its CSV / JSON Lines twins.
+"""The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 退回修改, 统计) and its CSV / JSON Lines twins.
 
 Every sheet is one table with a frozen, filtered header row and A4-landscape print setup repeating that row,
 so a clerk can sort, filter, pivot and print it without touching the layout. Text that came from a return is
@@ -26,6 +26,7 @@ from xlsform.merge import (
     INDICATOR_COLUMNS,
     ISSUE_COLUMNS,
     MISSING_COLUMNS,
+    RETURN_COLUMNS,
     SUMMARY_COLUMNS,
     Column,
     Summary,
@@ -92,6 +93,7 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
                  frozen_cols=2, excluded=[r.counted_text == "否" for r in summary.indicators])
     _plain_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, table(summary.issues, ISSUE_COLUMNS), frozen_cols=2)
     _plain_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), frozen_cols=2)
+    _plain_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, table(summary.returned, RETURN_COLUMNS), frozen_cols=2)
     _stats_sheet(wb, fmts, summary)
     wb.close()
 
