@@ -44,8 +44,8 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
 
     Example:
 
+    \b
         xlsform check returns/ --manifest out/manifest.json --annotate marked/ --jobs 2
-
         xlsform check returns/ --manifest out/manifest.json --errors-only --no-info
     """
     specs = load_specs(spec_files)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from xlsform.cli import jobs_option, jobs_or_all, main
+from xlsform.cli import jobs_option, jobs_or_all, main, spec_named
 from xlsform.generate import FORMS_DIR, generate_units, write_blank
 from xlsform.layout import Layout, Place
 from xlsform.manifest import MANIFEST_NAME
@@ -58,7 +58,7 @@ def describe(spec: str, as_json: bool) -> None:
         xlsform describe wangcheng
         xlsform describe project --json > fields.json
     """
-    s = load_spec(spec)
+    s = spec_named(spec)
     layout = Layout(s)
     if as_json:
         fields = [field_info(p, s) for p in layout.places.values()]
@@ -106,7 +106,7 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         xlsform generate examples/roster.csv --indicators examples/indicators.csv -o out/
         xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
     """
-    spec = load_spec(spec_name)
+    spec = spec_named(spec_name)
     if blank:
         if roster is not None:
             raise click.UsageError("--blank 不需要名册 ROSTER")
@@ -118,6 +118,9 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     if roster is None:
         raise click.UsageError("缺少名册 ROSTER（或使用 --blank 生成空白模板）")
     units = load_roster(roster, spec, indicators=indicators, year=year)
+    if indicators is None:
+        click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
+                   "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)

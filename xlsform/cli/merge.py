@@ -153,7 +153,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
           spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int | None,
           no_ledger: bool) -> None:
-    """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、统计）。
+    """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
     合计行中金额相加，执行率按资金加权 =（Σ执行数 − Σ转移支付）÷ Σ预算数，得分取平均。
 
