@@ -4,6 +4,8 @@ tampered), check with annotated copies, a corrected copy coming back, status and
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,3 +254,18 @@ def test_the_summary_carries_the_sent_budget_for_a_tampered_return_and_marks_it(
 
 def header(ws: Any) -> list[Any]:
     return [c.value for c in ws[1]]
+
+
+# --------------------------------------------------------------------------- 1. what goes out, and how
+
+def test_copies_and_summaries_follow_the_umask_and_the_manifest_stays_private(round_: Round) -> None:
+    old = os.umask(0o027)
+    try:
+        copy = annotate(round_, faulty_return(round_))
+        summary = round_.root / "汇总.xlsx"
+        assert run("merge", round_.returns, "-o", summary, "--manifest", round_.manifest_path,
+                   "--no-ledger").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(copy.stat().st_mode) == stat.S_IMODE(summary.stat().st_mode) == 0o640
+    assert stat.S_IMODE(round_.manifest_path.stat().st_mode) == 0o600

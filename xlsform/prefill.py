@@ -9,11 +9,13 @@ budget; it is far less likely to find and edit the very-hidden sheet too, and wh
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 PREFIX = "prefill."
+_PLAIN_INT = re.compile(r"-?[1-9][0-9]{0,14}|0")
 
 
 def meta_rows(values: Mapping[str, Any], keys: Iterable[str]) -> dict[str, str]:
@@ -32,6 +34,11 @@ def from_meta(meta: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _load(text: str) -> Any:
+    # Most rows are a plain number or a plain string: read those without the JSON parser (60 rows a file).
+    if _PLAIN_INT.fullmatch(text):
+        return int(text)
+    if len(text) >= 2 and text[0] == '"' == text[-1] and "\\" not in text and '"' not in text[1:-1]:
+        return text[1:-1]
     try:
         value = json.loads(text)
     except ValueError:     # edited by hand into plain text: the text is the value

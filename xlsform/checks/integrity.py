@@ -66,9 +66,10 @@ def _against_own_copy(ctx: CheckContext) -> Iterator[Finding]:
     if not copy:
         return
     if ctx.manifest is None:
+        values, places = ctx.record.values, ctx.layout.places
         for key, sent in copy.items():
-            now = ctx.record.values.get(key)
-            if key in ctx.layout.places and not same_value(now, sent):
+            now = values.get(key)
+            if now != sent and key in places and not same_value(now, sent):   # equal: 307.0 == 307, "a" == "a"
                 yield ctx.finding("XF161", key, value=now, expected=sent)
     elif ctx.entry is not None:   # the copy edited to match a changed cell: the manifest tells
         for key, sent in ctx.entry.prefilled.items():
