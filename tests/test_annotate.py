@@ -68,6 +68,8 @@ def test_original_never_touched_and_a_rerun_replaces_only_its_own_copies(annotat
     res = run(src, "--annotate", copy.parent)
     assert res.exit_code == 1 and "XF405" in res.output and "共 1 个文件" in res.output
     assert "XF920" in res.output and "不是本工具为该文件写出、未经修改的批注副本" in res.output
+    assert "未写出 1 份" in res.stderr and str(src) in res.stderr
+    assert str(src) in run(src, "--annotate", copy.parent, "--no-info").stderr     # not hidden with the info
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == copy_sha
     assert run(src, "--annotate", copy.parent, "--force").exit_code == 1
     assert hashlib.sha256(copy.read_bytes()).hexdigest() != copy_sha

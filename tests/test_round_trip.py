@@ -181,6 +181,8 @@ def test_an_unchanged_copy_in_the_returns_folder_is_ours_not_a_return(round_: Ro
     assert renamed.name in res.stderr
     res = run("check", renamed)                  # named on the command line: checked as asked
     assert "共 1 个文件" in res.output
+    res = run("check", feedback)                 # a folder of nothing but our own copies holds no return
+    assert res.exit_code == 2 and "没有找到报表文件" in res.output and "1 个本工具写出的文件已跳过" in res.output
 
 
 def test_a_summary_in_the_returns_folder_is_recognised_by_its_content(round_: Round) -> None:

@@ -57,10 +57,23 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
                                annotate=annotate, force=force, skipped=skipped))
     echo_skipped(skipped)
     if not results:   # the wrong folder, or returns still in their .zip: not a clean pass
-        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
+        ours = f"（另有 {len(skipped)} 个本工具写出的文件已跳过）" if skipped else ""
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）{ours}")
     if as_json:
         click.echo(report.format_json(results))
     else:
         click.echo(report.format_text(results, info=not no_info, errors_only=errors_only,
                                       note=report.NO_MANIFEST if manifest is None else None))
+    if annotate is not None:
+        _echo_copies(results, annotate)
     click.get_current_context().exit(report.exit_code(results))
+
+
+def _echo_copies(results: list[Any], annotate: Path) -> None:
+    """On stderr, whatever the report shows (--no-info hides XF920): how many copies, and which were not."""
+    kept = [(r.file, f.value) for r in results for f in r.findings if f.code == "XF920"]
+    written = sum(r.record is not None for r in results) - len(kept)
+    click.echo(f"批注副本：写入 {annotate} {max(written, 0)} 份" + (f"，未写出 {len(kept)} 份：" if kept else "。"),
+               err=True)
+    for file, why in kept:
+        click.echo(f"  {file}：{why}", err=True)

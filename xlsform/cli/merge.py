@@ -72,6 +72,8 @@ class Round:
         return ("未给出 --manifest：无法核对报送表是否为下发给该单位的表格、单位编码是否在本轮下发名单中；"
                 f"{missing}锁定的预填内容只能按各工作簿内保存的副本核对，副本本身被改动时无法发现。")
 
+    skipped = 0      # our own outputs found in the folders, after `check`
+
     def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
         if note := self.unverified():
             click.echo(note, err=True)
@@ -79,6 +81,7 @@ class Round:
         results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
                                    specs=self.specs, skipped=ours, exclude=skip))
         echo_skipped(ours)
+        self.skipped = len(ours)
         return results
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
@@ -178,7 +181,8 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
     results = rnd.check(paths, jobs, skip=ours)
     if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
-        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报送表（.xlsx），未写出汇总表")
+        also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
     with atomic_output(output, force) as fh:
