@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import load_seed
+from tests.conftest import ROOT, load_seed
 from tests.helpers_forms import fill_values, prefill_values, write_return
 from tests.helpers_round import corrected
-from xlsform.check import check_file
+from xlsform.check import check_file, check_paths
 from xlsform.cli import main
 from xlsform.generate import generate_units
 from xlsform.layout import Layout
@@ -271,3 +271,17 @@ def test_copies_and_summaries_follow_the_umask_and_the_manifest_stays_private(ro
         os.umask(old)
     assert stat.S_IMODE(copy.stat().st_mode) == stat.S_IMODE(summary.stat().st_mode) == 0o640
     assert stat.S_IMODE(round_.manifest_path.stat().st_mode) == 0o600
+
+
+def test_every_copy_as_written_is_ours_and_one_changed_value_makes_it_a_return(tmp_path: Path) -> None:
+    """The fingerprint of the values survives the writer and the reader for every example return; the
+    figures a finding quotes (XF402's "27.08%") are never typed into the copy's cells."""
+    feedback = tmp_path / "feedback"
+    sources = list(check_paths([ROOT / "examples" / "returns"], annotate=feedback))
+    copies = sorted(feedback.iterdir())
+    assert len(copies) == len(sources) == 4
+    assert all(check_file(c).own == "annotated" for c in copies)
+    [c000] = [c for c in copies if c.name.startswith("000_")]
+    assert openpyxl.load_workbook(c000)[SHEET][REASON].value is None            # XF402 is about C7, empty
+    fixed = corrected(c000, tmp_path / "back.xlsx", SHEET, {REASON: "疫情影响。"}, when="2000-01-01T00:00:00Z")
+    assert check_file(fixed).own is None

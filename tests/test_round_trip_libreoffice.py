@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from tests.conftest import load_seed
 from tests.helpers_forms import write_return
 from tests.helpers_lo import LibreOffice, libreoffice
-from xlsform.check import check_paths
+from xlsform.check import check_file, check_paths
 from xlsform.cli import main
-from xlsform.ownfiles import ANNOTATED, kind_of, unsaved_since_written
+from xlsform.ownfiles import ANNOTATED
 from xlsform.status import assign
 
 pytestmark = pytest.mark.libreoffice
@@ -28,12 +28,12 @@ def test_a_copy_corrected_in_libreoffice_is_the_units_newest_return(tmp_path: Pa
     res = CliRunner().invoke(main, ["check", str(original), "--annotate", str(tmp_path / "feedback")])
     copy = tmp_path / "feedback" / "000_校验.xlsx"
     assert res.exit_code == 1 and copy.exists()
-    assert kind_of(copy, {"checked_from": "000.xlsx"}, {}) == ANNOTATED        # as written: ours, no return
+    assert check_file(copy).own == ANNOTATED                  # as written: ours, no return
 
     back = returns / copy.name
     libreoffice.run_ok([{"path": str(copy), "set": [["xf_execution_reason", "string", "疫情影响，接待任务减少。"]],
                          "save_xlsx": str(back)}])
-    assert not unsaved_since_written(back)             # LibreOffice stamps its save, as Excel and WPS do
+    assert check_file(back).own is None                       # its values changed: a return
     skipped: list[object] = []
     results = list(check_paths([returns], skipped=skipped))
     assert sorted(Path(r.file).name for r in results) == ["000.xlsx", "000_校验.xlsx"] and not skipped

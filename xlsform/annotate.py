@@ -15,10 +15,9 @@ from typing import Any
 
 from xlsform import ownfiles
 from xlsform.fsutil import atomic_output, safe_filename, shown_path
-from xlsform.layout import META_SHEET, Layout
+from xlsform.layout import Layout
 from xlsform.report import sort_findings
 from xlsform.results import FileResult
-from xlsform.xlsx import MAX_FILE_BYTES, Reader, iter_text_rows
 
 ANNOTATED_SUFFIX = "_校验.xlsx"     # the copy's name; what it is, ownfiles tells from its content
 
@@ -27,8 +26,9 @@ def typed_values(result: FileResult) -> dict[str, Any]:
     """The record's values plus what the unit typed where no value could be read ("一千五百" in an amount):
     the copy shows the unit its own input beside the explanation, not an empty cell."""
     values = dict(result.record.values) if result.record is not None else {}
-    for f in result.findings:
-        if f.severity == "error" and f.key and f.key not in values and isinstance(f.value, str) and f.value:
+    for f in result.findings:   # the reader's value errors (XF2xx) quote the cell; other codes quote figures
+        if (f.code.startswith("XF2") and f.severity == "error" and f.key and f.key not in values
+                and isinstance(f.value, str) and f.value):
             values[f.key] = f.value
     return values
 
@@ -64,16 +64,16 @@ def plan(files: Iterable[Path], out_dir: Path, force: bool) -> dict[str, str]:
 
 
 def _our_copy_of(target: Path, source: Path) -> bool:
-    try:
-        if target.stat().st_size > MAX_FILE_BYTES:
-            return False
-        rdr = Reader(target.read_bytes())
-        rdr.workbook()
-        meta = dict(iter_text_rows(rdr.sheet(META_SHEET))) if rdr.has_sheet(META_SHEET) else {}
-    except Exception:    # not a workbook we can read: certainly not one we wrote
+    """Whether `target` is the copy this tool wrote for `source`, neither changed nor saved since."""
+    from xlsform.reader import read_file
+
+    read = read_file(target)      # never raises; a file we cannot read is certainly not one we wrote
+    if read.workbook is None or read.record is None or read.layout is None:
         return False
-    return (ownfiles.kind_of(target, meta, {}) == ownfiles.ANNOTATED
-            and meta.get("checked_from") == shown_path(source.name))
+    meta = read.workbook.meta
+    computed = frozenset(p.key for p in read.layout.computed())
+    return (meta.get("checked_from") == shown_path(source.name) and ownfiles.unsaved_since_written(target)
+            and ownfiles.kind_of(target, meta, {}, read.record.values, computed) == ownfiles.ANNOTATED)
 
 
 def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry: Any = None,
@@ -93,7 +93,10 @@ def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry:
     # The copy lays every field out at its template cell, whichever rows the unit inserted or sheet it renamed
     findings = [replace(f, sheet=layout.spec.sheet, cell=layout.ref(f.key)) if f.key in layout.places else f
                 for f in sort_findings(result.findings)]
+    computed = frozenset(p.key for p in layout.computed())
+    meta = {"checked_from": shown_path(Path(result.file).name), "checked_sha256": result.sha256 or "",
+            ownfiles.FINGERPRINT: ownfiles.fingerprint(result.record.values, computed)}
     with atomic_output(target, force=force) as fh:
         write_form(fh, layout, typed_values(result), locked=locked, findings=findings, prefilled=sent or None,
-                   meta={"checked_from": shown_path(Path(result.file).name), "checked_sha256": result.sha256 or ""})
+                   meta=meta)
     return target

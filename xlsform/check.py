@@ -67,7 +67,8 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
     result = FileResult(file=str(read.file), sha256=read.sha256, mtime=read.mtime, record=read.record,
                         findings=list(read.findings))
     if read.workbook is not None:
-        result.own = ownfiles.kind_of(path, read.workbook.meta, read.workbook.properties)
+        result.own = ownfiles.kind_of(path, read.workbook.meta, read.workbook.properties,
+                                      read.record.values if read.record else None, _computed(read.layout))
     if read.record is None:
         return result, read
     spec = read.layout.spec if read.layout is not None else spec_by_id(read.record.spec_id)
@@ -83,6 +84,10 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
         found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
     result.findings.extend(found)
     return result, read
+
+
+def _computed(layout: Any) -> frozenset[str]:
+    return frozenset(p.key for p in layout.computed()) if layout is not None else frozenset()
 
 
 def _entry(manifest: Any, result: FileResult) -> Any:
