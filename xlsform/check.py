@@ -128,8 +128,8 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
                 skipped: list[FileResult] | None = None, exclude: Iterable[Path] = ()) -> Iterator[FileResult]:
     """One result per file, in input order; `jobs` > 1 checks in that many processes.
 
-    A file found in a folder that is one of our own outputs (an annotated copy nobody has saved since, a
-    summary) is no return: it goes to `skipped` instead. A file named on the command line is always checked.
+    A file found in a folder that is one of our own outputs (an annotated copy whose values are as written,
+    a summary) is no return: it goes to `skipped` instead. A file named on the command line is always checked.
     `exclude`: files not to read at all (the outputs this very run is about to write).
     """
     paths = list(paths)

@@ -24,7 +24,7 @@ ANNOTATED = "annotated"
 SUMMARY = "summary"
 OUTPUT_PROPERTY = "xf_output"
 FINGERPRINT = "checked_values"
-KIND_TEXT = {ANNOTATED: "本工具写出、未经修改的批注副本", SUMMARY: "本工具写出的汇总表"}
+KIND_TEXT = {ANNOTATED: "本工具写出、内容未改的批注副本", SUMMARY: "本工具写出的汇总表"}
 
 _CORE = "docProps/core.xml"
 _CORE_LIMIT = 1 << 16
