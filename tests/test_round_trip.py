@@ -16,7 +16,9 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import ROOT, load_seed
 from tests.helpers_forms import fill_values, prefill_values, write_return
+from tests.helpers_read import rezip
 from tests.helpers_round import corrected
+from xlsform import prefill
 from xlsform.check import check_file, check_paths
 from xlsform.cli import main
 from xlsform.generate import generate_units
@@ -285,3 +287,21 @@ def test_every_copy_as_written_is_ours_and_one_changed_value_makes_it_a_return(t
     assert openpyxl.load_workbook(c000)[SHEET][REASON].value is None            # XF402 is about C7, empty
     fixed = corrected(c000, tmp_path / "back.xlsx", SHEET, {REASON: "疫情影响。"}, when="2000-01-01T00:00:00Z")
     assert check_file(fixed).own is None
+
+
+def test_a_long_prefilled_copy_spans_rows_and_a_broken_one_is_reported(round_: Round) -> None:
+    long = {"goal.target": "目" * 25_000, "goal.overview": "述" * 25_000, "fund.total.budget": 307}
+    rows = prefill.meta_rows(long, list(long))
+    assert list(rows) == ["prefill", "prefill:2"] and all(len(t) <= 30_000 for t in rows.values())
+    assert prefill.from_meta(rows) == long
+    assert prefill.from_meta({"prefill": '{"fund.total.budget": 3'}) is prefill.BROKEN
+    path = tampered_return(round_, "000", 500)
+    broken = round_.root / "broken.xlsx"
+    broken.write_bytes(rezip(path.read_bytes(), _break_copy))
+    found = codes(broken)
+    assert "XF163" in found and "XF161" not in found
+    assert "XF163" not in codes(path)
+
+
+def _break_copy(name: str, body: bytes) -> bytes:
+    return body.replace(b'<t>{"year":', b'<t>{"year"') if name == "xl/sharedStrings.xml" else body

@@ -56,6 +56,7 @@ def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force
     from xlsform.annotate import annotate_result
 
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
+    copy = {} if copy is prefill.BROKEN else copy
     try:
         annotate_result(result, read.layout, out_dir, entry=_entry(manifest, result), force=force, prefilled=copy)
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings

@@ -222,6 +222,9 @@ register(
     Code("XF162", "error", "工作簿内的预填副本被改动",
          "工作簿内保存的「{field}」预填副本为 {value}，与清单中下发的 {expected} 不符",
          "工作簿的隐藏数据被改动过；请使用下发的原表格重新填报。"),
+    Code("XF163", "warning", "工作簿内的预填副本无法读取",
+         "工作簿内保存的预填副本已损坏或被改动，无法据此核对锁定内容",
+         "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
 )
 
 # Completeness (checks/completeness.py).

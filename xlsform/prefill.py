@@ -1,49 +1,49 @@
 """The copy of its prefilled data that every workbook carries, so tampering is caught without the manifest.
 
-The writer puts one `_xf_meta` row per locked prefilled field: `prefill.<key>` -> the value as JSON (so a
-number stays a number and a text that looks like one stays text). A unit can unprotect the form and edit a
-budget; it is far less likely to find and edit the very-hidden sheet too, and when it does, the manifest
-(when given) shows it: the check reports a copy that differs from the manifest as well (XF162).
+The writer puts the locked prefilled fields into `_xf_meta` as one JSON object {key: value} (a number stays a
+number, a text that looks like one stays text), in the row `prefill`, continued in `prefill:2`, `prefill:3`,
+... when it is longer than a cell holds. One row keeps the cost of reading it small: every return is read.
+A unit can unprotect the form and edit a budget; it is far less likely to find and edit the very-hidden
+sheet too, and when it does, the manifest (when given) shows it (XF162).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-PREFIX = "prefill."
-_PLAIN_INT = re.compile(r"-?[1-9][0-9]{0,14}|0")
+ROW = "prefill"
+CHUNK = 30_000          # characters a row; an Excel cell holds 32,767
+BROKEN: dict[str, Any] = {"": None}   # from_meta(): a copy is there but cannot be read (edited by hand)
 
 
 def meta_rows(values: Mapping[str, Any], keys: Iterable[str]) -> dict[str, str]:
-    """`_xf_meta` rows for the given keys of `values` (keys without a value are skipped)."""
-    return {PREFIX + k: json.dumps(_plain(values[k]), ensure_ascii=False, default=str)
-            for k in keys if values.get(k) is not None}
+    """`_xf_meta` rows holding the given keys of `values` (keys without a value are left out)."""
+    copy = {k: _plain(values[k]) for k in keys if values.get(k) is not None}
+    if not copy:
+        return {}
+    text = json.dumps(copy, ensure_ascii=False, separators=(",", ":"), default=str)
+    chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)]
+    return {(ROW if i == 0 else f"{ROW}:{i + 1}"): chunk for i, chunk in enumerate(chunks)}
 
 
 def from_meta(meta: Mapping[str, str]) -> dict[str, Any]:
-    """The prefilled copy read back from a workbook's `_xf_meta` rows; {} when it carries none."""
-    out: dict[str, Any] = {}
-    for row, text in meta.items():
-        if row.startswith(PREFIX) and len(row) > len(PREFIX):
-            out[row[len(PREFIX):]] = _load(text)
-    return out
-
-
-def _load(text: str) -> Any:
-    # Most rows are a plain number or a plain string: read those without the JSON parser (60 rows a file).
-    if _PLAIN_INT.fullmatch(text):
-        return int(text)
-    if len(text) >= 2 and text[0] == '"' == text[-1] and "\\" not in text and '"' not in text[1:-1]:
-        return text[1:-1]
+    """The prefilled copy read back from `_xf_meta`; {} when there is none, BROKEN when it cannot be read."""
+    first = meta.get(ROW)
+    if first is None:
+        return {}
+    parts = [first]
+    while (more := meta.get(f"{ROW}:{len(parts) + 1}")) is not None:
+        parts.append(more)
     try:
-        value = json.loads(text)
-    except ValueError:     # edited by hand into plain text: the text is the value
-        return text
-    return value if isinstance(value, str | int | float) and not isinstance(value, bool) else text
+        data = json.loads("".join(parts))
+    except ValueError:
+        return BROKEN
+    if not isinstance(data, dict):
+        return BROKEN
+    return {str(k): v for k, v in data.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
 
 
 def _plain(x: Any) -> Any:

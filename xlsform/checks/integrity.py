@@ -63,6 +63,9 @@ def _against_manifest(ctx: CheckContext) -> Iterator[Finding]:
 
 def _against_own_copy(ctx: CheckContext) -> Iterator[Finding]:
     copy = prefill.from_meta(getattr(ctx.workbook, "meta", None) or {})
+    if copy is prefill.BROKEN:
+        yield ctx.finding("XF163")
+        return
     if not copy:
         return
     if ctx.manifest is None:
