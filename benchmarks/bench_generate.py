@@ -54,7 +54,7 @@ def main() -> None:
         start, cpu0 = time.perf_counter(), _cpu()
         generate_units(units, spec, Path(tmp) / "out", password="bench", jobs=args.jobs)
         wall, cpu = time.perf_counter() - start, _cpu() - cpu0
-        size = sum(p.stat().st_size for p in (Path(tmp) / "out").glob("*.xlsx"))
+        size = sum(p.stat().st_size for p in (Path(tmp) / "out" / "forms").glob("*.xlsx"))
     print(f"{args.units} workbooks ({args.spec}, {INDICATORS} indicators each) with {args.jobs} jobs: "
           f"{wall:.2f} s wall, {wall / args.units * 1000:.1f} ms per workbook, {size / args.units / 1024:.1f} KB each; "
           f"{cpu:.2f} s CPU in all processes (load average {os.getloadavg()[0]:.1f})")

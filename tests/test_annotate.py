@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import ROOT, load_seed
 from tests.helpers_forms import locked_cells, write_return
+from tests.helpers_round import saved_by_the_unit
 from xlsform.cli import main
 
 SHEET = "部门整体自评表"
@@ -55,15 +56,37 @@ def test_each_finding_is_a_comment_and_a_row_with_a_link(annotated: tuple[Path, 
     assert rows[0][3].hyperlink.location == f"'{SHEET}'!H42"
 
 
-def test_original_never_touched_and_no_overwrite_without_force(annotated: tuple[Path, Path]) -> None:
+def test_original_never_touched_and_a_rerun_replaces_only_its_own_copies(annotated: tuple[Path, Path]) -> None:
+    """Issue 8.5: a second run into the same folder prints the whole report, replaces the copy it wrote for
+    the same return, and says per file what it did not write (a copy the unit has since saved) and why."""
     src, copy = annotated
-    src_sha, copy_sha = (hashlib.sha256(p.read_bytes()).hexdigest() for p in (src, copy))
+    src_sha = hashlib.sha256(src.read_bytes()).hexdigest()
     res = run(src, "--annotate", copy.parent)
-    assert res.exit_code == 2 and "--force" in res.output
+    assert res.exit_code == 1 and "XF405" in res.output and "XF920" not in res.output   # replaced, report in full
+    saved_by_the_unit(copy)
+    copy_sha = hashlib.sha256(copy.read_bytes()).hexdigest()
+    res = run(src, "--annotate", copy.parent)
+    assert res.exit_code == 1 and "XF405" in res.output and "共 1 个文件" in res.output
+    assert "XF920" in res.output and "不是本工具为该文件写出、未经修改的批注副本" in res.output
+    assert "未写出 1 份" in res.stderr and str(src) in res.stderr
+    assert str(src) in run(src, "--annotate", copy.parent, "--no-info").stderr     # not hidden with the info
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == copy_sha
     assert run(src, "--annotate", copy.parent, "--force").exit_code == 1
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() != copy_sha
     assert hashlib.sha256(src.read_bytes()).hexdigest() == src_sha
     assert not list(copy.parent.glob("*.part"))
+
+
+def test_an_amount_typed_as_words_stays_visible_in_the_copy(tmp_path: Path) -> None:
+    """Issue 8.5: the unit sees its own "一千五百" in the cell, highlighted, with the comment beside it."""
+    record = load_seed("004")
+    record.values["fund.total.spent"] = "一千五百"
+    src = write_return(tmp_path / "in.xlsx", record)
+    assert run(src, "--annotate", tmp_path / "out").exit_code == 1
+    ws = openpyxl.load_workbook(tmp_path / "out" / "in_校验.xlsx")[SHEET]
+    [cell] = [c for row in ws.iter_rows() for c in row if c.value == "一千五百"]
+    assert cell.comment is not None and "一千五百" in cell.comment.text
+    assert cell.fill.fgColor.rgb not in (None, "00000000")
 
 
 def test_the_corrected_copy_checks_like_the_return(annotated: tuple[Path, Path]) -> None:
@@ -82,7 +105,8 @@ def test_unreadable_files_get_no_copy_and_same_stems_are_refused(tmp_path: Path)
     write_return(tmp_path / "a" / "x.xlsx", load_seed("001"))
     write_return(tmp_path / "b" / "x.xlsx", load_seed("001"))
     res = run(tmp_path / "a" / "x.xlsx", tmp_path / "b" / "x.xlsx", "--annotate", tmp_path / "out2")
-    assert res.exit_code == 2 and "同名" in res.output
+    assert res.exit_code == 1 and "同名" in res.output and "XF920" in res.output   # the report still comes
+    assert [p.name for p in (tmp_path / "out2").iterdir()] == ["x_校验.xlsx"]
 
 
 def test_examples_annotate(tmp_path: Path) -> None:

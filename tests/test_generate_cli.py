@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -27,7 +29,7 @@ def run(*args: str) -> Result:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def test_every_command_documents_an_example() -> None:
@@ -87,15 +89,40 @@ def test_generate_the_bundled_example(tmp_path: Path) -> None:
         "2020_430112001_长沙市望城区接待服务中心.xlsx", "2020_430112002_中共长沙市望城区委办公室.xlsx",
         "2020_430112004_中国人民政治协商会议湖南省长沙市望城区委员会办公室.xlsx"]
     for unit in manifest.units:
-        data = (out / unit.file).read_bytes()
+        data = (out / "forms" / unit.file).read_bytes()
         assert hashlib.sha256(data).hexdigest() == unit.sha256
     first = manifest.unit("430112001")
     assert first is not None and first.prefilled["fund.total.budget"] == 307 and first.prefilled["ind.1.weight"] == 20
-    wb = openpyxl.load_workbook(out / first.file)
+    wb = openpyxl.load_workbook(out / "forms" / first.file)
     meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True)}
     assert meta["code"] == "430112001" and meta["generated_at"] == manifest.generated_at
     assert wb.worksheets[0]["C6"].value == 307 and wb.worksheets[0]["C6"].protection.locked
-    assert sorted(p.name for p in out.iterdir()) == sorted([*(u.file for u in manifest.units), "manifest.json"])
+    assert sorted(p.name for p in out.iterdir()) == ["forms", "manifest.json"]
+    assert sorted(p.name for p in (out / "forms").iterdir()) == sorted(u.file for u in manifest.units)
+
+
+def test_the_forms_to_send_have_a_folder_of_their_own_and_the_manifest_stays_private(tmp_path: Path) -> None:
+    """Issue 8.1: zipping the folder that goes out must not leak the password and every unit's data."""
+    out = tmp_path / "out"
+    old = os.umask(0o027)
+    try:
+        result = run("generate", *EXAMPLE, "-o", str(out))
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert f"发给各单位：{out / 'forms'}" in result.output and f"不要外发：{out / 'manifest.json'}" in result.output
+    assert "manifest.json" not in {p.name for p in (out / "forms").iterdir()}
+    assert stat.S_IMODE((out / "manifest.json").stat().st_mode) == 0o600
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (out / "forms").iterdir()} == {0o640}   # the umask's
+
+
+def test_a_forms_folder_holding_other_files_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "forms").mkdir(parents=True)
+    (out / "forms" / "去年的表.xlsx").write_bytes(b"x")
+    result = run("generate", *EXAMPLE, "-o", str(out), "--force")
+    assert result.exit_code == 2 and "去年的表.xlsx" in result.output and "只应包含本次生成的表格" in result.output
+    assert sorted(p.name for p in (out / "forms").iterdir()) == ["去年的表.xlsx"]
 
 
 def test_existing_files_are_never_overwritten_without_force(tmp_path: Path) -> None:
@@ -148,7 +175,7 @@ def test_parallel_batch_matches_serial(tmp_path: Path) -> None:
     assert sum(ticks) == 12
     assert [u.file for u in parallel.units] == [u.file for u in serial.units]
     assert parallel.units[3].file == "2022_C03_单位_3.xlsx" == unit_filename(units[3])
-    wb = openpyxl.load_workbook(tmp_path / "a" / parallel.units[5].file, data_only=True)
+    wb = openpyxl.load_workbook(tmp_path / "a" / "forms" / parallel.units[5].file, data_only=True)
     assert wb.worksheets[0]["D5"].value == 105.0
 
 

@@ -137,7 +137,8 @@ def test_units_with_errors_are_listed_but_left_out_of_totals_ranks_and_stats() -
     assert (s.totals.units, s.totals.budget, s.totals.spent) == (2, 400, 390)
     assert s.rows[2].rank is None and s.rows[2].total is not None
     assert sum(n for _, n in s.stats["等级分布"]) == 2
-    assert [(m.code, m.state, m.errors) for m in s.missing] == [("3", ERRORS, 1)]
+    assert s.missing == []                                   # issue 8.4: 未报送 is for units with no return
+    assert [(m.code, m.errors) for m in s.returned] == [("3", 1)]
 
 
 def test_include_invalid_counts_them() -> None:
@@ -153,8 +154,8 @@ def test_unreadable_file_never_counts_and_missing_units_are_listed() -> None:
                   units, include_invalid=True)
     assert [(r.code, r.state, r.counted) for r in s.rows] == [("1", RETURNED, True), ("2", ERRORS, False),
                                                               ("3", MISSING, False)]
-    assert [(m.code, m.state) for m in s.missing] == [("2", ERRORS), ("3", MISSING)]
-    assert "无法读取" in s.missing[0].note and "催报" in s.missing[1].note
+    assert [(m.code, m.state) for m in s.missing] == [("3", MISSING)] and "催报" in s.missing[0].note
+    assert [m.code for m in s.returned] == ["2"] and "无法读取" in s.returned[0].reason
 
 
 def test_equal_totals_share_a_rank() -> None:
@@ -229,7 +230,7 @@ def test_workbook_figures_and_text_cells(tmp_path: Path) -> None:
     path = tmp_path / "汇总.xlsx"
     write_summary(path, s)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总表", "指标明细", "问题清单", "未报送", "统计"]
+    assert wb.sheetnames == ["汇总表", "指标明细", "问题清单", "未报送", "退回修改", "统计"]
     ws = wb["汇总表"]
     headers = [c.value for c in ws[1]]
     col = {c.attr: headers.index(c.header) + 1 for c in SUMMARY_COLUMNS}
@@ -243,7 +244,7 @@ def test_workbook_figures_and_text_cells(tmp_path: Path) -> None:
     assert ws.cell(4, col["state"]).value == ERRORS and ws.cell(4, col["rank"]).value is None
     assert ws.cell(total_row, col["rate"]).number_format == "0.00%"
     assert ws.cell(2, col["budget"]).number_format == "#,##0.00"
-    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:R{len(s.rows) + 1}"
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:S{len(s.rows) + 1}"
     name_cell = ws.cell(3, col["name"])
     assert name_cell.value == "=1+1" and name_cell.data_type == "s"
     detail = wb["指标明细"]
@@ -292,6 +293,6 @@ def test_streamed_and_in_memory_workbooks_hold_the_same_cells(tmp_path: Path,
     books = [openpyxl.load_workbook(tmp_path / name) for name in ("memory.xlsx", "streamed.xlsx")]
     for a, b in zip(*books, strict=True):
         cells = [[[(c.value, c.number_format) for c in row] for row in ws.iter_rows()] for ws in (a, b)]
-        assert cells[0] == cells[1] and len(cells[0]) > 1, a.title
+        assert cells[0] == cells[1] and (len(cells[0]) > 1 or a.title == "未报送"), a.title   # every unit returned
     with zipfile.ZipFile(tmp_path / "memory.xlsx") as z, zipfile.ZipFile(tmp_path / "streamed.xlsx") as y:
         assert "xl/sharedStrings.xml" in z.namelist() and "xl/sharedStrings.xml" not in y.namelist()

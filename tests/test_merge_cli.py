@@ -137,9 +137,10 @@ def test_status_lists_every_unit_and_writes_the_ledger_once(round_: Round) -> No
     res = run("status", round_.returns, "--manifest", round_.manifest)
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[0].startswith("430112001\t") and "\t仅有警告\t" in lines[0]
-    assert lines[2].startswith("430112004\t") and "\t有错误\t" in lines[2] and "错误 1\t" in lines[2]
-    assert lines[3] == "430112999\t未报送的单位\t未报送"
+    assert lines[0].split()[:3] == ["单位编码", "单位名称", "状态"]
+    assert lines[1].split()[:3] == ["430112001", "长沙市望城区接待服务中心", "仅有警告"]
+    assert lines[3].split()[:5] == ["430112004", round_.files["430112004"].stem[15:], "有错误", "1", "2"]
+    assert lines[4:6] == ["未报送的单位（1 个）：", "  430112999  未报送的单位"]
     assert "合计：已报送 0，仅有警告 2，有错误 1，未报送 1" in lines
     assert len(read_ledger(round_.ledger)) == 3
     run("status", round_.returns, "--manifest", round_.manifest)
@@ -147,7 +148,8 @@ def test_status_lists_every_unit_and_writes_the_ledger_once(round_: Round) -> No
 
 
 def test_no_ledger_leaves_the_round_folder_untouched(round_: Round) -> None:
-    assert run("status", round_.returns, "--manifest", round_.manifest, "--no-ledger").exit_code == 0
+    res = run("status", round_.returns, "--manifest", round_.manifest, "--no-ledger")
+    assert res.exit_code == 0 and "登记簿" not in res.output, res.output
     assert run("merge", round_.returns, "-o", round_.root / "s.xlsx", "--manifest", round_.manifest,
                "--no-ledger").exit_code == 0
     assert not round_.ledger.exists()
@@ -187,7 +189,7 @@ def test_status_with_a_roster_in_place_of_the_manifest(round_: Round) -> None:
     res = run("status", round_.returns, "--roster", roster, "--spec", "wangcheng")
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert "\t仅有警告\t" in lines[0] and lines[1] == "430112777\t新增单位\t未报送"
+    assert lines[1].split()[2] == "仅有警告" and lines[2:4] == ["未报送的单位（1 个）：", "  430112777  新增单位"]
     assert "不属于名单中任何单位的文件（2 个）：" in lines         # 002 and 004 are not on this roster
     assert len(read_ledger(roster.parent / LEDGER_NAME)) == 3
 

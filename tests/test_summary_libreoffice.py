@@ -15,7 +15,7 @@ from xlsform.writer.summary import write_summary
 pytestmark = pytest.mark.libreoffice
 __all__ = ["libreoffice"]   # the session fixture, imported so pytest finds it here
 
-SHEETS = ["汇总表", "指标明细", "问题清单", "未报送", "统计"]
+SHEETS = ["汇总表", "指标明细", "问题清单", "未报送", "退回修改", "统计"]
 
 
 def _col(attr: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from decimal import Decimal
@@ -110,6 +111,10 @@ def test_protection_hidden_sheets_metadata_and_properties(tmp_path: Path) -> Non
     assert wb[LISTS_SHEET].sheet_state == "hidden" and wb[META_SHEET].sheet_state == "veryHidden"
     assert wb[LISTS_SHEET].protection.sheet and wb[META_SHEET].protection.sheet
     meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True)}
+    copy = json.loads(meta.pop("prefill"))          # the prefilled data, checked on return (prefill.py)
+    assert copy["code"] == "430112001" and copy["fund.total.budget"] == 307
+    assert copy == {k: int(v) if isinstance(v, float) and v.is_integer() else v
+                    for k, v in prefill_values(record).items()}
     assert meta == {"spec_id": "wangcheng", "spec_version": "2020.1", "code": "430112001", "year": "2020",
                     "indicator_rows": "30", "generator": meta["generator"], "generated_at": CREATED["generated_at"]}
     assert meta["generator"].startswith("xlsform ")

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from xlsform.checks import run_all
+from xlsform import ownfiles, prefill
+from xlsform.checks import completeness, run_all
 from xlsform.checks.context import CheckContext
 from xlsform.codes import make
 from xlsform.errors import XlsformError
@@ -24,13 +25,13 @@ from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
 from xlsform.spec import Spec, register, spec_by_id
 
-ANNOTATED_SUFFIX = "_校验.xlsx"     # our own annotated copies, never checked as returns
 PROGRESS_MIN = 50
 WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异常内容）"
 
 
 def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path | None = None,
-               force: bool = False, specs: Sequence[Spec] = ()) -> FileResult:
+               force: bool = False, specs: Sequence[Spec] = (), annotate_plan: Mapping[str, str] | None = None
+               ) -> FileResult:
     """Read and check one file; never raises for a bad file. With `annotate`, also write the marked-up copy.
 
     `specs`: a region's own specs (`--spec FILE`), known by id besides the built-ins. They are registered
@@ -43,15 +44,21 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
     except Exception as e:  # a checker bug must cost one file, not the batch
         return FileResult(file=str(path), findings=[make("XF901", file=str(path), value=f"{type(e).__name__}: {e}")])
     if annotate is not None and result.record is not None and read.layout is not None:
-        _annotate(result, read, manifest, Path(annotate), force)
+        why_not = (annotate_plan or {}).get(str(path))
+        if why_not:   # the report matters more than the copy: say why, per file, and go on
+            result.findings.append(make("XF920", file=result.file, value=why_not))
+        else:
+            _annotate(result, read, manifest, Path(annotate), force or why_not is not None)
     return result
 
 
 def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force: bool) -> None:
     from xlsform.annotate import annotate_result
 
+    copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
+    copy = {} if copy is prefill.BROKEN else copy
     try:
-        annotate_result(result, read.layout, out_dir, entry=_entry(manifest, result), force=force)
+        annotate_result(result, read.layout, out_dir, entry=_entry(manifest, result), force=force, prefilled=copy)
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
         result.findings.append(make("XF903", file=result.file, value=str(e)))
 
@@ -60,6 +67,9 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
     read = read_file(path)
     result = FileResult(file=str(read.file), sha256=read.sha256, mtime=read.mtime, record=read.record,
                         findings=list(read.findings))
+    if read.workbook is not None:
+        result.own = ownfiles.kind_of(path, read.workbook.meta, read.workbook.properties,
+                                      read.record.values if read.record else None, _computed(read.layout))
     if read.record is None:
         return result, read
     spec = read.layout.spec if read.layout is not None else spec_by_id(read.record.spec_id)
@@ -70,8 +80,15 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
                        workbook=read.workbook, manifest=manifest, entry=None, prior=list(result.findings),
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
-    result.findings.extend(run_all(ctx))
+    found = run_all(ctx)
+    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
+        found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
+    result.findings.extend(found)
     return result, read
+
+
+def _computed(layout: Any) -> frozenset[str]:
+    return frozenset(p.key for p in layout.computed()) if layout is not None else frozenset()
 
 
 def _entry(manifest: Any, result: FileResult) -> Any:
@@ -89,15 +106,15 @@ def _entry(manifest: Any, result: FileResult) -> Any:
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, directories walked as the reader walks them; a missing path means we cannot run.
 
-    A walk skips our own annotated copies (a marked-up folder inside the returns folder is common); a copy
-    named on the command line is checked, since that is how a corrected copy comes back.
+    Nothing is left out by its name: a corrected `_校验.xlsx` copy sent back is a return. Our own outputs are
+    recognised by their content once read (`check_paths`).
     """
     out: list[Path] = []
     for p in map(Path, paths):
         if not p.exists():
             raise XlsformError(f"找不到文件或目录：{p}（no such file or directory）")
         if p.is_dir():
-            out.extend(f for f in walk_returns([p]) if not f.name.endswith(ANNOTATED_SUFFIX))
+            out.extend(walk_returns([p]))
         else:
             out.append(p)
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
@@ -108,19 +125,39 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
-                annotate: str | Path | None = None, force: bool = False,
-                specs: Sequence[Spec] = ()) -> Iterator[FileResult]:
-    """One result per file, in input order; `jobs` > 1 checks in that many processes."""
-    files = expand_paths(paths)
+                annotate: str | Path | None = None, force: bool = False, specs: Sequence[Spec] = (),
+                skipped: list[FileResult] | None = None, exclude: Iterable[Path] = ()) -> Iterator[FileResult]:
+    """One result per file, in input order; `jobs` > 1 checks in that many processes.
+
+    A file found in a folder that is one of our own outputs (an annotated copy whose values are as written,
+    a summary) is no return: it goes to `skipped` instead. A file named on the command line is always checked.
+    `exclude`: files not to read at all (the outputs this very run is about to write).
+    """
+    paths = list(paths)
+    left_out = {Path(p).resolve() for p in exclude}
+    files = [f for f in expand_paths(paths) if f.resolve() not in left_out]
+    named = {Path(p).resolve() for p in paths if Path(p).is_file()}
+    todo = None
     if annotate is not None:
         from xlsform.annotate import plan
 
-        plan(files, Path(annotate), force)
-    one = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs))
+        todo = plan(files, Path(annotate), force)
+    one = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs),
+                  annotate_plan=todo)
     results = _run(one, files, jobs)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
-    yield from _mark_duplicates(results)
+    yield from _mark_duplicates(_returns_only(results, named, skipped))
+
+
+def _returns_only(results: Iterable[FileResult], named: set[Path],
+                  skipped: list[FileResult] | None) -> Iterator[FileResult]:
+    for r in results:
+        if r.own is not None and Path(r.file).resolve() not in named:
+            if skipped is not None:
+                skipped.append(r)
+            continue
+        yield r
 
 
 # A worker gets the function to run (with the batch's manifest bound in) once, through the pool's

@@ -212,6 +212,21 @@ register(
          "请确认使用的是本年度下发的表格。"),
 )
 
+# Integrity without the manifest (checks/integrity.py, prefill.py): the copy of the prefilled data that every
+# workbook carries in `_xf_meta`.
+register(
+    Code("XF161", "error", "锁定内容被改动（按工作簿内副本核对）",
+         "{cell}「{field}」是下发时预填并锁定的内容，原为 {expected}，现为 {value}"
+         "（未给出清单，按工作簿内保存的预填副本核对）",
+         "请恢复为原值；如确需调整，请与财政部门联系，不要自行修改。"),
+    Code("XF162", "error", "工作簿内的预填副本被改动",
+         "工作簿内保存的「{field}」预填副本为 {value}，与清单中下发的 {expected} 不符",
+         "工作簿的隐藏数据被改动过；请使用下发的原表格重新填报。"),
+    Code("XF163", "warning", "工作簿内的预填副本无法读取",
+         "工作簿内保存的预填副本已损坏或被改动，无法据此核对锁定内容",
+         "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
+)
+
 # Completeness (checks/completeness.py).
 register(
     Code("XF301", "error", "必填项为空",
@@ -223,6 +238,13 @@ register(
     Code("XF303", "error", "占位文字未删除",
          "{cell}「{field}」中是占位或说明文字「{value}」",
          "请替换为实际内容。"),
+)
+
+# Completeness of the whole form (check.py, checks/completeness.py).
+register(
+    Code("XF304", "error", "空表：尚未填写",
+         "空表：尚未填写。单位应填写的内容一项也没有填",
+         "请单位填写后重新报送；如已另行报送，请删除本文件。"),
 )
 
 # Arithmetic (checks/arithmetic.py): every figure is recomputed from the inputs.
@@ -301,4 +323,11 @@ register(
     Code("XF903", "warning", "批注副本未能写出",
          "本文件的批注副本未能写出：{value}",
          "检查结果不受影响；请确认输出目录可写、磁盘空间充足后重新运行。"),
+)
+
+# The batch, re-run (check.py, annotate.py): what a second pass into the same folders did not write.
+register(
+    Code("XF920", "info", "批注副本未写出（已有文件）",
+         "本文件的批注副本未写出：{value}",
+         "检查结果不受影响；确认可以覆盖后加 --force 重新运行，或换一个 --annotate 目录。"),
 )

@@ -39,17 +39,30 @@ def check_writable(path: Path, force: bool) -> None:
         raise XlsformError(f"{path} 已存在；如需覆盖请加 --force（{path} exists; use --force to overwrite）")
 
 
+def shared_mode() -> int:
+    """The permissions a file meant for others gets: 0666 less the user's umask (os.umask can only be read
+    by setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
-def atomic_output(path: str | Path, force: bool = False, mode: str = "wb") -> Iterator[IO[bytes]]:
+def atomic_output(path: str | Path, force: bool = False, mode: str = "wb",
+                  private: bool = False) -> Iterator[IO[bytes]]:
     """Write to a temporary file beside `path` and move it into place only when the block succeeds.
 
-    A crash or an error leaves any existing file untouched and no half-written file behind.
+    A crash or an error leaves any existing file untouched and no half-written file behind. The file follows
+    the user's umask like any file they save (forms, copies, summaries go to others), except a `private` one
+    (the manifest holds the protection password), which stays 0600 as the temporary file is created.
     """
     path = Path(path)
     check_writable(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        if not private:
+            os.chmod(tmp, shared_mode())
         with os.fdopen(fd, mode) as fh:
             yield fh
             fh.flush()

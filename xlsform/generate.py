@@ -1,5 +1,7 @@
 """Roster -> one locked, prefilled workbook per unit, plus manifest.json (the record of what was sent).
 
+The forms go into `<out>/forms/`, a folder holding nothing else, so the clerk can zip and mail it as it is;
+the manifest (the protection password and every unit's prefilled data) stays beside it in `<out>/`, 0600.
 Everything that can be refused is refused before the first file is written: a bad roster (RosterError),
 an existing output file without `force`, two units that would get the same file name. Files are written
 atomically, in parallel over chunks of units (xlsxwriter is pure Python, so processes, not threads).
@@ -28,6 +30,7 @@ from xlsform.spec import Spec
 from xlsform.writer import form_bytes
 
 Progress = Callable[[int], None]
+FORMS_DIR = "forms"       # <out>/forms/: only the workbooks to send; manifest.json stays in <out>/
 SERIAL_BELOW = 8          # a process pool costs more than it saves for a handful of files
 
 
@@ -53,7 +56,8 @@ def unit_filename(unit: Unit) -> str:
 def generate(roster: str | Path, out_dir: str | Path, *, spec: Spec, year: int | None = None,
              indicators: str | Path | None = None, password: str | None = None, jobs: int | None = None,
              force: bool = False, progress: Progress | None = None) -> Manifest:
-    """Read and check the roster, then write one workbook per unit and the manifest into `out_dir`."""
+    """Read and check the roster, then write one workbook per unit into `out_dir/forms` and the manifest
+    into `out_dir`."""
     units = load_roster(roster, spec, indicators=indicators, year=year)
     return generate_units(units, spec, out_dir, password=password, jobs=jobs, force=force, progress=progress)
 
@@ -65,7 +69,7 @@ def generate_units(units: Sequence[Unit], spec: Spec, out_dir: str | Path, *, pa
         raise XlsformError(f"{out} 是一个文件，-o 应为输出目录")
     names = [unit_filename(u) for u in units]
     _refuse_conflicts(out, names, force)
-    batch = Batch(spec, out, password or secrets.token_urlsafe(12), _now(), force)
+    batch = Batch(spec, out / FORMS_DIR, password or secrets.token_urlsafe(12), _now(), force)
     digests = _write_all(batch, list(zip(units, names, strict=True)), jobs or os.cpu_count() or 1, progress)
     manifest = Manifest(
         spec_id=spec.id, spec_version=spec.version, year=_batch_year(units),
@@ -83,9 +87,19 @@ def _refuse_conflicts(out: Path, names: Sequence[str], force: bool) -> None:
     clashes = [n for n in names if counts[n.lower()] > 1]
     if clashes:
         raise XlsformError(f"以下单位的文件名相同（编码或名称只差特殊字符），请修改名册：{', '.join(clashes[:10])}")
+    forms = out / FORMS_DIR
+    if forms.is_dir():   # the folder goes out as it is: nothing but this round's forms may be in it
+        wanted = {n.lower() for n in names}
+        foreign = sorted(p.name for p in forms.iterdir() if p.name.lower() not in wanted)
+        if foreign:
+            raise XlsformError(f"{forms} 中已有其他文件（{', '.join(foreign[:5])}）；该目录将整体发给各单位，"
+                               "只应包含本次生成的表格。请换一个输出目录或清空该目录；未写入任何文件")
+    elif forms.exists():
+        raise XlsformError(f"{forms} 是一个文件，应为存放下发表格的目录；请换一个输出目录")
     if force:
         return
-    existing = [n for n in [*names, MANIFEST_NAME] if (out / n).exists()]
+    existing = [str(Path(FORMS_DIR) / n) for n in names if (forms / n).exists()]
+    existing += [MANIFEST_NAME] if (out / MANIFEST_NAME).exists() else []
     if existing:
         more = f" 等 {len(existing)} 个文件" if len(existing) > 5 else ""
         raise XlsformError(f"{out} 中已有 {', '.join(existing[:5])}{more}；未写入任何文件。如需覆盖请加 --force")

@@ -53,7 +53,7 @@ class Manifest:
 
     def save(self, path: str | Path, force: bool = False) -> None:
         text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
-        with atomic_output(path, force) as fh:
+        with atomic_output(path, force, private=True) as fh:   # the password and every unit's data
             fh.write(text.encode("utf-8"))
 
     @classmethod

@@ -6,13 +6,16 @@ same formula every layout uses per unit, with C = 0 where a layout has no transf
 mean of the units' rates; scores are averaged.
 
 A unit whose return has errors is listed with its state but left out of totals, ranks and statistics unless
-`include_invalid` is set; a file that cannot be read never counts (there is nothing to count).
+`include_invalid` is set; a file that cannot be read never counts (there is nothing to count). A return
+whose locked prefilled cells were changed (XF152, found against the manifest) is summed with what was sent,
+not with what it says, and its row says so (备注). Units with no return are listed on 未报送; units whose
+return has errors, with the reason, on 退回修改.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +62,7 @@ class UnitRow:
     rank: int | None = None
     errors: int | None = None
     warnings: int | None = None
+    note: str | None = None
     file: str | None = None
 
     @property
@@ -112,6 +116,17 @@ class MissingRow:
 
 
 @dataclass
+class ReturnRow:
+    """A unit whose return is sent back to be corrected (有错误), with why."""
+
+    code: str
+    name: str
+    file: str | None
+    errors: int | None
+    reason: str
+
+
+@dataclass
 class Totals:
     units: int
     budget: Decimal
@@ -132,6 +147,7 @@ class Summary:
     indicators: list[IndicatorRow]
     issues: list[IssueRow]
     missing: list[MissingRow]
+    returned: list[ReturnRow] = field(default_factory=list)
     stats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     include_invalid: bool = False
 
@@ -145,7 +161,7 @@ SUMMARY_COLUMNS = (
     Column("总分", "total", "score", 9), Column("等级", "grade", "text", 6), Column("排名", "rank", "int", 6),
     Column("状态", "state", "text", 10), Column("计入合计", "counted_text", "text", 8),
     Column("错误数", "errors", "int", 7), Column("警告数", "warnings", "int", 7),
-    Column("来源文件", "file", "text", 40),
+    Column("备注", "note", "text", 24), Column("来源文件", "file", "text", 40),
 )
 INDICATOR_COLUMNS = (
     Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 26),
@@ -167,9 +183,14 @@ ISSUE_COLUMNS = (
 )
 MISSING_COLUMNS = (
     Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
-    Column("状态", "state", "text", 10), Column("文件", "file", "text", 40),
-    Column("错误数", "errors", "int", 7), Column("说明", "note", "text", 50),
+    Column("状态", "state", "text", 10), Column("说明", "note", "text", 50),
 )
+RETURN_COLUMNS = (
+    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
+    Column("错误数", "errors", "int", 7), Column("退回原因", "reason", "text", 60),
+    Column("文件", "file", "text", 40),
+)
+REASONS_SHOWN = 3     # the first errors, in report order, on 退回修改; the rest are on 问题清单
 
 
 # ------------------------------------------------------------------------------------ building
@@ -177,19 +198,21 @@ MISSING_COLUMNS = (
 def build_summary(assignment: Assignment, *, include_invalid: bool = False) -> Summary:
     rows, indicators = [], []
     for u in assignment.units:
-        record = u.result.record if u.result else None
+        record = as_sent(u.result) if u.result else None
         found = record.indicators if record else []    # built from ~100 keys: once per record, not per use
-        row = unit_row(u, include_invalid, found)
+        row = unit_row(u, include_invalid, found, record)
         rows.append(row)
         indicators += indicator_rows(row, found)
     rank_rows(rows)
     counted = [r for r in rows if r.counted]
     return Summary(rows=rows, totals=totals(counted), indicators=indicators, issues=issue_rows(assignment),
-                   missing=missing_rows(assignment, rows), stats=statistics(counted),
-                   include_invalid=include_invalid)
+                   missing=missing_rows(assignment, rows), returned=return_rows(assignment, rows),
+                   stats=statistics(counted), include_invalid=include_invalid)
 
 
-def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[Indicator] | None = None) -> UnitRow:
+def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[Indicator] | None = None,
+             record: Record | None = None) -> UnitRow:
+    """`record`: the figures to sum (`as_sent`), default the return's own."""
     r = u.result
     row = UnitRow(u.unit.code, u.unit.name, u.state)
     if r is None:
@@ -197,10 +220,34 @@ def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[
     row.errors, row.warnings, row.file = r.errors, r.warnings, r.file
     if r.record is None:
         return row
+    record = record or r.record
     row.name = u.unit.name or r.record.name or ""
     row.counted = u.state in (RETURNED, WARNINGS) or (include_invalid and u.state == ERRORS)
-    fill_figures(row, r.record, r.record.indicators if indicators is None else indicators)
+    changed = len(sent_values(r))
+    if changed:
+        row.note = f"预填内容被改动 {changed} 处，按下发数据汇总"
+    fill_figures(row, record, record.indicators if indicators is None else indicators)
     return row
+
+
+def sent_values(r: FileResult) -> dict[str, Any]:
+    """Locked prefilled values the unit changed, as the manifest says they were sent (XF152)."""
+    return {f.key: f.expected for f in r.findings if f.code == "XF152" and f.key and f.expected is not None}
+
+
+def as_sent(r: FileResult) -> Record | None:
+    """The return with every changed locked prefilled value put back as sent, and its figures recomputed:
+    the summary shows what the office sent, not what a unit changed in its copy."""
+    sent = sent_values(r)
+    record = r.record
+    spec = spec_of(record) if record is not None and sent else None
+    if record is None or spec is None:
+        return record
+    rows = max([spec.indicator_rows, *(i.index for i in record.indicators)])
+    layout = layout_for(spec, rows)
+    values = {k: v for k, v in record.values.items() if k not in layout.places
+              or layout.places[k].field.role != "computed"} | sent
+    return replace(record, values={**values, **layout.recompute(values)})
 
 
 def fill_figures(row: UnitRow, record: Record, indicators: Sequence[Indicator]) -> None:
@@ -293,15 +340,26 @@ def _note(code: str, name: str, r: FileResult, message: str) -> IssueRow:
 
 
 def missing_rows(a: Assignment, rows: Sequence[UnitRow]) -> list[MissingRow]:
-    """Roster units with no valid return: none at all, or one that still has errors or cannot be read."""
+    """Roster units with no return at all (units whose return has errors are on 退回修改)."""
+    return [MissingRow(row.code, row.name, u.state, None, None, "未收到报送表，请催报")
+            for u, row in zip(a.units, rows, strict=True) if u.state == MISSING]
+
+
+def return_rows(a: Assignment, rows: Sequence[UnitRow]) -> list[ReturnRow]:
+    """Units whose return cannot be accepted yet, with the reason to send back: the first errors."""
     out = []
     for u, row in zip(a.units, rows, strict=True):
-        if u.state == MISSING:
-            out.append(MissingRow(row.code, row.name, u.state, None, None, "未收到报送表，请催报"))
-        elif u.state == ERRORS and u.result is not None:
-            note = ("文件无法读取，请联系单位重新报送" if u.result.record is None
-                    else f"报送表有 {u.result.errors} 处错误，请退回修改后重新报送")
-            out.append(MissingRow(row.code, row.name, u.state, u.result.file, u.result.errors, note))
+        r = u.result
+        if u.state != ERRORS or r is None:
+            continue
+        if r.record is None:
+            reason = "文件无法读取，请联系单位重新报送：" + "；".join(f.message for f in r.findings[:1])
+        else:
+            errors = [f for f in r.findings if f.severity == "error"]
+            reason = "；".join(f.message for f in errors[:REASONS_SHOWN])
+            if len(errors) > REASONS_SHOWN:
+                reason += f"；等共 {len(errors)} 处，见问题清单"
+        out.append(ReturnRow(row.code, row.name, r.file, r.errors, reason))
     return out
 
 

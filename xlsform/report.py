@@ -11,6 +11,8 @@ from xlsform.results import FileResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABEL = {"ok": "通过", "warnings": "通过", "errors": "有错误", "unreadable": "无法读取"}
+NO_MANIFEST = ("未给出 --manifest：锁定的预填内容按各工作簿内保存的预填副本核对（副本本身被改动时无法发现），"
+               "单位编码是否在本轮下发名单中未核对。")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _STATUS_ORDER = {"unreadable": 0, "errors": 1, "warnings": 2, "ok": 3}
 
@@ -20,8 +22,21 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
 
 
+UNIT_CHARS = 40     # a unit name in a heading; the workbook's text, so a hostile one is cut
+
+
+def unit_label(result: FileResult) -> str:
+    """"430112001 长沙市望城区接待服务中心" as read from the workbook, so a return renamed 自评表(1).xlsx is still
+    recognisable; "" for a file with no readable unit."""
+    rec = result.record
+    parts = [one_line(str(x)).strip() for x in (rec.code, rec.name) if x] if rec is not None else []
+    text = " ".join(p for p in parts if p)
+    return text if len(text) <= UNIT_CHARS else text[:UNIT_CHARS] + "…"
+
+
 def format_file(result: FileResult, *, info: bool = True) -> str:
-    head = f"{one_line(result.file)}：{STATUS_LABEL[result.status]}"
+    unit = unit_label(result)
+    head = f"{'【' + unit + '】' if unit else ''}{one_line(result.file)}：{STATUS_LABEL[result.status]}"
     if result.status == "errors":
         head += f"，错误 {result.errors} 条，警告 {result.warnings} 条"
     elif result.warnings:
@@ -43,11 +58,15 @@ def summary(results: Sequence[FileResult]) -> str:
             f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
 
 
-def format_text(results: Sequence[FileResult], *, info: bool = True) -> str:
-    """The whole report: files with problems first (unreadable, errors, warnings, ok), then the total."""
-    ordered = sorted(results, key=lambda r: _STATUS_ORDER[r.status])
+def format_text(results: Sequence[FileResult], *, info: bool = True, note: str | None = None,
+                errors_only: bool = False) -> str:
+    """The whole report: files with problems first (unreadable, errors, warnings, ok), then `note` (what was
+    compared against what) and the total. `errors_only`: list only files with errors or unreadable (the
+    total still counts every file)."""
+    shown = [r for r in results if not errors_only or r.status in ("errors", "unreadable")]
+    ordered = sorted(shown, key=lambda r: _STATUS_ORDER[r.status])
     blocks = [format_file(r, info=info) for r in ordered]
-    return "\n\n".join([*blocks, summary(results)])
+    return "\n\n".join([*blocks, *([note] if note else []), summary(results)])
 
 
 def to_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ class FileResult:
     mtime: float | None = None
     record: Record | None = None
     findings: list[Finding] = field(default_factory=list)
+    own: str | None = None       # ownfiles.ANNOTATED / SUMMARY: one of this tool's outputs, not a return
 
     @property
     def errors(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 import re
 from collections.abc import Sequence
@@ -63,9 +64,20 @@ def read_table(path: str | Path) -> Table:
     path = Path(path)
     if not path.is_file():
         raise RosterError([f"{path}：文件不存在"])
+    if path.suffix.lower() in (".xls", ".et") or _is_old_excel(path):
+        raise RosterError([f"{path.name}：这是旧版 Excel（.xls）或 WPS 表格文件，无法直接读取；"
+                           "请在 Excel 或 WPS 中“另存为” .xlsx 工作簿或“CSV UTF-8”后再试"])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     return _read_csv(path)
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # .xls, .et and encrypted .xlsx all start so
+
+
+def _is_old_excel(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(_OLE_MAGIC)) == _OLE_MAGIC
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -153,12 +165,24 @@ def _map_columns(table: Table, fields: dict[str, Field], other: dict[str, Field]
             if _norm(header) in not_prefill:
                 problems.add(table.name, 1, header, f"这是{what}由填报单位填写或自动计算的字段，不能预填；请删除该列")
             else:
-                problems.add(table.name, 1, header, f"不认识的列名；可用的列：{', '.join(fields)}")
+                problems.add(table.name, 1, header, f"不认识的列名；{_nearest(header, by_alias, fields)}"
+                                                    f"可用的列：{', '.join(fields)}")
         elif key in mapping.values():
             problems.add(table.name, 1, header, f"与另一列重复（都对应 {key}）")
         else:
             mapping[i] = key
     return mapping
+
+
+def _nearest(header: str, by_alias: dict[str, str], fields: dict[str, Field]) -> str:
+    """"是否应为「fund.total.budget」（全年预算数）？" for the closest key or label, or "" when none is close."""
+    text = _norm(header)
+    near = difflib.get_close_matches(text, list(by_alias), n=1, cutoff=0.6)
+    near = near or sorted((a for a in by_alias if text and text in a), key=len)[:1]   # "全年预算" in a label
+    if not near:
+        return ""
+    key = by_alias[near[0]]
+    return f"是否应为「{key}」（{fields[key].label}）？"
 
 
 # -------------------------------------------------------------------------------------------- values

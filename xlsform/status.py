@@ -12,8 +12,9 @@ reset the file time), then the file's mtime, then the file name so the choice is
 
 from __future__ import annotations
 
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,25 +203,46 @@ def iso_time(ts: float | None) -> str | None:
 
 # ------------------------------------------------------------------------------------ text
 
-def render(a: Assignment) -> list[str]:
-    """The terminal listing: one line per unit, the counts, unmatched files, units with several returns."""
-    lines = [_unit_line(u) for u in a.units]
+HEADER = ("单位编码", "单位名称", "状态", "错误", "警告", "到达时间", "文件")
+
+
+def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
+    """The terminal listing a clerk scans: a header row and one aligned row per unit that returned, the
+    units that have not returned together at the end, then the counts, unmatched files and the returns
+    superseded by a newer one. `states`: list only units in these states (the counts stay whole)."""
+    shown = [u for u in a.units if not states or u.state in states]
+    returned = [u for u in shown if u.result is not None]
+    missing = [u for u in shown if u.result is None]
+    lines = align([HEADER, *map(_unit_cells, returned)]) if returned else []
+    if missing:
+        lines.append(f"{MISSING}的单位（{len(missing)} 个）：")
+        lines += ["  " + line for line in align([(u.unit.code, u.unit.name) for u in missing])]
     lines.append("合计：" + "，".join(f"{s} {n}" for s, n in a.counts().items()))
     if a.unmatched:
         lines.append(f"不属于名单中任何单位的文件（{len(a.unmatched)} 个）：")
         lines += [f"  {shown_path(r.file)}（单位编码 {_code(r) or '无法识别'}）" for r in a.unmatched]
-    if a.several:
-        lines.append(f"多次报送的单位（{len(a.several)} 个，以最新一份为准）：")
-        for u in a.several:
+    several = [u for u in a.several if not states or u.state in states]
+    if several:
+        lines.append(f"多次报送的单位（{len(several)} 个）：以最新一份为准，较早的已被较新的报送取代：")
+        for u in several:
             lines.append(f"  {u.unit.code} {u.unit.name}：采用 {shown_path(u.result.file) if u.result else '—'}；"
-                         f"未采用 {'、'.join(shown_path(o.file) for o in u.others)}")
+                         f"已被较新的报送取代：{'、'.join(shown_path(o.file) for o in u.others)}")
     return lines
 
 
-def _unit_line(u: UnitStatus) -> str:
-    head = f"{u.unit.code}\t{u.unit.name}\t{u.state}"
+def _unit_cells(u: UnitStatus) -> tuple[str, ...]:
     r = u.result
-    if r is None:
-        return head
+    assert r is not None
     arrived = (iso_time(r.mtime) or "—")[:16].replace("T", " ")
-    return f"{head}\t{shown_path(r.file)}\t{arrived}\t错误 {r.errors}\t警告 {r.warnings}"
+    return (u.unit.code, u.unit.name, u.state, str(r.errors), str(r.warnings), arrived, shown_path(r.file))
+
+
+def align(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Columns padded to the widest cell as a terminal shows it: a Chinese character takes two columns."""
+    widths = [max(display_width(row[c]) for row in rows) for c in range(len(rows[0]))]
+    return ["  ".join(cell + " " * (widths[c] - display_width(cell)) for c, cell in enumerate(row)).rstrip()
+            for row in rows]
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -2,7 +2,9 @@
 
 Sheet protection is a convenience for honest users, not security (DESIGN §4): a unit can unprotect, edit a
 target and protect again. So every prefilled value is compared with the manifest and every formula with the
-spec, cell by cell. What the file is (not xlsx, encrypted, a zip bomb, ...) the reader has already reported.
+spec, cell by cell. Without the manifest, the prefilled values are compared with the copy the workbook
+carries in `_xf_meta` (prefill.py); with it, the manifest wins and a copy that differs from it is reported
+too. What the file is (not xlsx, encrypted, a zip bomb, ...) the reader has already reported.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from xlsform import prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, a1
@@ -25,6 +28,7 @@ _FORMULA_NOISE = re.compile(r"[\s$]")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _version(ctx)
     yield from _against_manifest(ctx)
+    yield from _against_own_copy(ctx)
     if ctx.workbook is not None:
         yield from _formulas(ctx)
         yield from _sheets(ctx)
@@ -55,6 +59,25 @@ def _against_manifest(ctx: CheckContext) -> Iterator[Finding]:
         now = ctx.record.values.get(key)
         if key in ctx.layout.places and not same_value(now, sent):
             yield ctx.finding("XF152", key, value=now, expected=sent)
+
+
+def _against_own_copy(ctx: CheckContext) -> Iterator[Finding]:
+    copy = prefill.from_meta(getattr(ctx.workbook, "meta", None) or {})
+    if copy is prefill.BROKEN:
+        yield ctx.finding("XF163")
+        return
+    if not copy:
+        return
+    if ctx.manifest is None:
+        values, places = ctx.record.values, ctx.layout.places
+        for key, sent in copy.items():
+            now = values.get(key)
+            if now != sent and key in places and not same_value(now, sent):   # equal: 307.0 == 307, "a" == "a"
+                yield ctx.finding("XF161", key, value=now, expected=sent)
+    elif ctx.entry is not None:   # the copy edited to match a changed cell: the manifest tells
+        for key, sent in ctx.entry.prefilled.items():
+            if key in copy and key in ctx.layout.places and not same_value(copy[key], sent):
+                yield ctx.finding("XF162", key, value=copy[key], expected=sent)
 
 
 def same_value(a: Any, b: Any) -> bool:

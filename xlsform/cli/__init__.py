@@ -9,14 +9,19 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
 from xlsform import __version__
+from xlsform.cli import zh
 from xlsform.errors import XlsformError
-from xlsform.spec import Spec, SpecError, load_spec, spec_by_id
+from xlsform.spec import Spec, SpecError, builtin_names, load_spec, spec_by_id
+
+zh.install()   # click's own texts (Usage, Options, Missing option, ...) in Chinese like ours
 
 # Command modules register themselves on `main`; add a module here to add its commands.
 COMMAND_MODULES = ("generate", "read", "check", "merge")
@@ -28,16 +33,36 @@ class CommandError(click.ClickException):
     exit_code = 2
 
 
+class XlsformCommand(click.Command):
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kw)
+
+
 class XlsformGroup(click.Group):
+    command_class = XlsformCommand
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (XlsformError, SpecError) as e:
             raise CommandError(str(e)) from None
+        except BrokenPipeError:   # `xlsform describe zhuzhou | head`: the reader has all it wanted
+            _quiet_stdout()
+            ctx.exit(0)
         except OSError as e:  # an output folder under a file, no permission, a full disk: the clerk's to fix
             where = e.filename or ""
             why = _OS_ERRORS.get(e.errno or 0, e.strerror or str(e))
             raise CommandError(f"无法读写 {where}：{why}（{e.strerror or e}）") from None
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left at exit finds no closed pipe to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):   # no real stdout (CliRunner): nothing left to flush
+        pass
 
 
 _OS_ERRORS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘空间不足",
@@ -45,7 +70,8 @@ _OS_ERRORS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.E
               errno.ENOTDIR: "路径中有同名的文件，不是目录", errno.ENOENT: "文件或目录不存在"}
 
 
-@click.group(cls=XlsformGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=XlsformGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 @click.version_option(__version__, prog_name="xlsform")
 def main() -> None:
     """xlsform: 绩效自评表的生成、校验与汇总 (generate, check and merge self-evaluation workbooks)."""
@@ -54,7 +80,7 @@ def main() -> None:
 def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """--jobs/-j for every command that works file by file; the default uses every core (a clerk with 300
     returns should not have to know the flag). Commands read it through `jobs_or_all`."""
-    return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+    return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
                         help="并行进程数（默认：全部 CPU 核心）。")(f)
 
 
@@ -63,13 +89,37 @@ def jobs_or_all(jobs: int | None) -> int:
 
 
 def specs_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--spec FILE (repeatable) for commands that read returns: a region's own spec, besides the built-ins."""
-    return click.option("--spec", "spec_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-                        help="地区自行修改的规格文件（.toml），可多次给出；返回表按其中的规格标识识别。")(f)
+    """--spec NAME|FILE (repeatable) for commands that read returns: a region's own spec besides the built-ins,
+    or a built-in name (accepted as in every other command, though built-ins are always known)."""
+    return click.option("--spec", "spec_files", multiple=True, metavar="名称或文件",
+                        help="表样规格：内置名称（如 wangcheng）或地区自行修改的规格文件（.toml），可多次给出；"
+                             "返回表按其中的规格标识识别。")(f)
 
 
-def load_specs(files: Sequence[str]) -> list[Spec]:
-    return [load_spec(f) for f in files]
+def load_specs(names: Sequence[str]) -> list[Spec]:
+    """Specs by built-in name or file path, as every command's --spec takes them."""
+    return [spec_named(n) for n in names]
+
+
+def spec_named(name: str) -> Spec:
+    path = Path(name)
+    if path.suffix.lower() != ".toml" and not path.exists() and name not in builtin_names():
+        raise XlsformError(f"未知的规格「{name}」：内置规格有 {'、'.join(builtin_names())}，"
+                           "或给出地区规格文件（.toml）的路径")
+    return load_spec(name)
+
+
+def echo_skipped(skipped: Sequence[Any]) -> None:
+    """Say on stderr which files in the folders were our own outputs and not read as returns."""
+    if not skipped:
+        return
+    from xlsform.ownfiles import KIND_TEXT
+
+    click.echo(f"跳过 {len(skipped)} 个本工具自己写出的文件（不是报送表）：", err=True)
+    for r in skipped[:10]:
+        click.echo(f"  {r.file}（{KIND_TEXT.get(r.own, r.own)}）", err=True)
+    if len(skipped) > 10:
+        click.echo(f"  …… 另有 {len(skipped) - 10} 个", err=True)
 
 
 def require_known_spec(spec_id: str, specs: Sequence[Spec]) -> None:

@@ -9,7 +9,7 @@ import click
 
 from xlsform import report
 from xlsform.check import check_paths
-from xlsform.cli import jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
+from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
 from xlsform.errors import XlsformError
 
 
@@ -34,8 +34,9 @@ def load_manifest(path: Path | None) -> Any:
 @jobs_option
 @click.option("--force", is_flag=True, help="批注副本已存在时覆盖。")
 @click.option("--no-info", is_flag=True, help="文本报告中不列出提示（info）级别的发现。")
+@click.option("--errors-only", is_flag=True, help="文本报告中只列出有错误或无法读取的文件（合计仍按全部文件）。")
 def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, annotate: Path | None,
-          spec_files: tuple[str, ...], jobs: int | None, force: bool, no_info: bool) -> None:
+          spec_files: tuple[str, ...], jobs: int | None, force: bool, no_info: bool, errors_only: bool) -> None:
     """检查返回的自评表：逐项重算、核对锁定内容，并列出需要修改之处。
 
     PATHS 可以是文件或目录（目录会被递归查找）。退出码：0 没有错误；1 有文件存在错误或无法读取；
@@ -43,18 +44,36 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
 
     Example:
 
+    \b
         xlsform check returns/ --manifest out/manifest.json --annotate marked/ --jobs 2
+        xlsform check returns/ --manifest out/manifest.json --errors-only --no-info
     """
     specs = load_specs(spec_files)
     manifest = load_manifest(manifest_path)
     if manifest is not None:
         require_known_spec(manifest.spec_id, specs)
+    skipped: list[Any] = []
     results = list(check_paths(paths, manifest=manifest, jobs=jobs_or_all(jobs), progress=True, specs=specs,
-                               annotate=annotate, force=force))
+                               annotate=annotate, force=force, skipped=skipped))
+    echo_skipped(skipped)
     if not results:   # the wrong folder, or returns still in their .zip: not a clean pass
-        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
+        ours = f"（另有 {len(skipped)} 个本工具写出的文件已跳过）" if skipped else ""
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）{ours}")
     if as_json:
         click.echo(report.format_json(results))
     else:
-        click.echo(report.format_text(results, info=not no_info))
+        click.echo(report.format_text(results, info=not no_info, errors_only=errors_only,
+                                      note=report.NO_MANIFEST if manifest is None else None))
+    if annotate is not None:
+        _echo_copies(results, annotate)
     click.get_current_context().exit(report.exit_code(results))
+
+
+def _echo_copies(results: list[Any], annotate: Path) -> None:
+    """On stderr, whatever the report shows (--no-info hides XF920): how many copies, and which were not."""
+    kept = [(r.file, f.value) for r in results for f in r.findings if f.code == "XF920"]
+    written = sum(r.record is not None for r in results) - len(kept)
+    click.echo(f"批注副本：写入 {annotate} {max(written, 0)} 份" + (f"，未写出 {len(kept)} 份：" if kept else "。"),
+               err=True)
+    for file, why in kept:
+        click.echo(f"  {file}：{why}", err=True)

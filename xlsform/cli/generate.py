@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Any
 
 import click
 
-from xlsform.cli import jobs_option, jobs_or_all, main
-from xlsform.generate import generate_units, write_blank
+from xlsform.cli import jobs_option, jobs_or_all, main, spec_named
+from xlsform.generate import FORMS_DIR, generate_units, write_blank
 from xlsform.layout import Layout, Place
+from xlsform.manifest import MANIFEST_NAME
 from xlsform.roster import load_roster
 from xlsform.spec import Spec, builtin_names, load_spec
 
@@ -56,7 +58,7 @@ def describe(spec: str, as_json: bool) -> None:
         xlsform describe wangcheng
         xlsform describe project --json > fields.json
     """
-    s = load_spec(spec)
+    s = spec_named(spec)
     layout = Layout(s)
     if as_json:
         fields = [field_info(p, s) for p in layout.places.values()]
@@ -92,7 +94,10 @@ def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
 @click.option("--blank", is_flag=True, help="只生成一份空白模板，写入 -o 给出的文件。")
 def generate(roster: Path | None, output: Path, spec_name: str, year: int | None, indicators: Path | None,
              password: str | None, jobs: int | None, force: bool, blank: bool) -> None:
-    """按名册 ROSTER（CSV 或 XLSX）为每个单位生成一份锁定、预填的自评表，并在 -o 目录写入 manifest.json。
+    """按名册 ROSTER（CSV 或 XLSX）为每个单位生成一份锁定、预填的自评表。
+
+    表格写入 -o 目录下的 forms/（只含下发的表格，整体发给各单位）；manifest.json 写在 -o 目录中，
+    含保护密码和预填数据，留在本处，不要外发。
 
     先检查名册：有任何问题时按行、列列出全部问题，不写任何文件。已存在的文件不加 --force 不会被覆盖。
 
@@ -101,7 +106,7 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         xlsform generate examples/roster.csv --indicators examples/indicators.csv -o out/
         xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
     """
-    spec = load_spec(spec_name)
+    spec = spec_named(spec_name)
     if blank:
         if roster is not None:
             raise click.UsageError("--blank 不需要名册 ROSTER")
@@ -113,10 +118,17 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     if roster is None:
         raise click.UsageError("缺少名册 ROSTER（或使用 --blank 生成空白模板）")
     units = load_roster(roster, spec, indicators=indicators, year=year)
+    if indicators is None:
+        click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
+                   "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)
-    click.echo(f"已生成 {len(manifest.units)} 个工作簿 → {output}（清单：{output / 'manifest.json'}）")
+    forms = output / FORMS_DIR
+    click.echo(f"已生成 {len(manifest.units)} 个工作簿 → {forms}{os.sep}\n"
+               f"  发给各单位：{forms}{os.sep} 目录（其中只有下发的表格，可整体打包发送）\n"
+               f"  留在本处、不要外发：{output / MANIFEST_NAME}（含工作表保护密码和各单位的预填数据；"
+               "检查、汇总时用 --manifest 给出）")
     if password is None:
         click.echo("工作表保护密码为随机生成，已记录在清单 manifest.json 的 password 中", err=True)
 

@@ -11,13 +11,13 @@ from typing import Any
 import click
 
 from xlsform import ledger
-from xlsform.check import check_paths, expand_paths
-from xlsform.cli import jobs_option, jobs_or_all, load_specs, main, require_known_spec
+from xlsform.check import check_paths
+from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable
 from xlsform.merge import build_summary
 from xlsform.results import FileResult
-from xlsform.status import Assignment, RosterUnit, assign, render
+from xlsform.status import STATES, Assignment, RosterUnit, assign, render
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -37,7 +37,8 @@ def unit_options(required: bool) -> Decorator:
 
 
 def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--no-ledger", is_flag=True, help="不写 ledger.jsonl（只查看，例如在示例或只读目录上）。")(f)
+    f = click.option("--no-ledger", is_flag=True,
+                     help="不写登记簿（ledger：manifest 旁对每份报送的记录），也不提它（只查看）。")(f)
     return jobs_option(f)
 
 
@@ -63,11 +64,25 @@ class Round:
 
             self.units = [RosterUnit(u.code, u.name) for u in load_roster(roster_path, self.specs[0])]
 
+    def unverified(self) -> str | None:
+        """What could not be checked without the manifest, for stderr (the clerk should know, not guess)."""
+        if self.manifest is not None:
+            return None
+        missing = "" if self.units is not None else "也无法列出未报送的单位；"
+        return ("未给出 --manifest：无法核对报送表是否为下发给该单位的表格、单位编码是否在本轮下发名单中；"
+                f"{missing}锁定的预填内容只能按各工作簿内保存的副本核对，副本本身被改动时无法发现。")
+
+    skipped = 0      # our own outputs found in the folders, after `check`
+
     def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
-        skipped = {p.resolve() for p in skip}
-        files = [f for f in expand_paths(paths) if f.resolve() not in skipped]
-        return list(check_paths(files, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
-                                specs=self.specs))
+        if note := self.unverified():
+            click.echo(note, err=True)
+        ours: list[FileResult] = []
+        results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
+                                   specs=self.specs, skipped=ours, exclude=skip))
+        echo_skipped(ours)
+        self.skipped = len(ours)
+        return results
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
         """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
@@ -87,22 +102,26 @@ class Round:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @unit_options(required=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序使用。")
+@click.option("--state", "states", type=click.Choice(STATES), multiple=True,
+              help="只列出处于该状态的单位（可重复给出，如 --state 有错误 --state 未报送）；合计仍按全部单位。")
 @batch_options
 def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Path | None, spec_name: str,
-           as_json: bool, jobs: int | None, no_ledger: bool) -> None:
+           as_json: bool, states: tuple[str, ...], jobs: int | None, no_ledger: bool) -> None:
     """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
 
     状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
 
     同一单位有多份报送时，以内容最新的一份为准（工作簿自身记录的最后保存时间，其次是文件时间），其余列出。
 
-    看到的每个文件都记入 manifest（或名册）旁的 ledger.jsonl；重复运行不会重复记录。
+    登记簿（ledger）是 manifest（或名册）旁的一份记录，记下每次看到的每份报送（文件、单位、内容摘要、时间），
+    重复运行不会重复记录；--no-ledger 时不写也不提。
 
     Example:
 
     \b
         xlsform status returns/ --manifest out/manifest.json
         xlsform status returns/ --roster 名册.csv --spec zhuzhou --json
+        xlsform status returns/ --manifest out/manifest.json --state 有错误 --state 未报送
     """
     if manifest_path is None and roster_path is None:
         raise click.UsageError("请用 --manifest 给出 manifest.json，或用 --roster 给出单位名册")
@@ -111,10 +130,15 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
     a = assign(results, rnd.units)
     added = 0 if no_ledger else rnd.record(results, a)
     if as_json:
-        click.echo(json.dumps({**a.to_json(), "ledger_added": added}, ensure_ascii=False, indent=1))
+        data = a.to_json()
+        if states:
+            data["units"] = [u for u in data["units"] if u["state"] in states]
+        click.echo(json.dumps({**data, **({} if no_ledger else {"ledger_added": added})}, ensure_ascii=False,
+                              indent=1))
         return
-    click.echo("\n".join(render(a)))
-    click.echo(f"登记簿新增 {added} 条记录。", err=True)
+    click.echo("\n".join(render(a, states)))
+    if not no_ledger and rnd.source is not None:
+        click.echo(f"登记簿新增 {added} 条记录。", err=True)
 
 
 # ------------------------------------------------------------------------------------------- merge
@@ -132,7 +156,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
           spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int | None,
           no_ledger: bool) -> None:
-    """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、统计）。
+    """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
     合计行中金额相加，执行率按资金加权 =（Σ执行数 − Σ转移支付）÷ Σ预算数，得分取平均。
 
@@ -156,6 +180,9 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     # our own outputs, this run's or an earlier one's, when written into the returns folder
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
     results = rnd.check(paths, jobs, skip=ours)
+    if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
+        also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
     with atomic_output(output, force) as fh:

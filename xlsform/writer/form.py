@@ -22,7 +22,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
-from xlsform import __version__
+from xlsform import __version__, prefill
 from xlsform.codes import Finding
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output
@@ -112,9 +112,11 @@ def plan_form(layout: Layout, values: Mapping[str, Any], locked: Collection[str]
 
 def write_form(target: str | Path | IO[bytes], layout: Layout, values: Mapping[str, Any], *,
                password: str | None = None, locked: Collection[str] | None = None,
-               meta: Mapping[str, str] | None = None, findings: Sequence[Finding] = ()) -> None:
+               meta: Mapping[str, str] | None = None, findings: Sequence[Finding] = (),
+               prefilled: Mapping[str, Any] | None = None) -> None:
     """Write one form workbook to a path (atomically, replacing any file there) or a binary stream."""
-    data = form_bytes(layout, values, password=password, locked=locked, meta=meta, findings=findings)
+    data = form_bytes(layout, values, password=password, locked=locked, meta=meta, findings=findings,
+                      prefilled=prefilled)
     if isinstance(target, str | Path):
         with atomic_output(target, force=True) as fh:
             fh.write(data)
@@ -124,13 +126,17 @@ def write_form(target: str | Path | IO[bytes], layout: Layout, values: Mapping[s
 
 def form_bytes(layout: Layout, values: Mapping[str, Any], *, password: str | None = None,
                locked: Collection[str] | None = None, meta: Mapping[str, str] | None = None,
-               findings: Sequence[Finding] = ()) -> bytes:
-    """The workbook as bytes; see `write_form`."""
+               findings: Sequence[Finding] = (), prefilled: Mapping[str, Any] | None = None) -> bytes:
+    """The workbook as bytes; see `write_form`. `prefilled`: what was sent, for the copy the workbook carries
+    in `_xf_meta` (an annotated copy passes the original, not what the unit changed); default: `values`."""
     buf = io.BytesIO()
     workbook = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
+    plan = plan_form(layout, values, locked)
+    copy = prefill.meta_rows(values if prefilled is None else prefilled,
+                             [k for k in layout.places if k in plan.locked_prefill])
     try:
-        _FormWriter(workbook, layout, values, plan_form(layout, values, locked), findings).write(
-            password if password is not None else secrets.token_urlsafe(12), dict(meta or {}))
+        _FormWriter(workbook, layout, values, plan, findings).write(
+            password if password is not None else secrets.token_urlsafe(12), {**copy, **dict(meta or {})})
     finally:
         workbook.close()
     return buf.getvalue()

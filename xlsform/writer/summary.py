@@ -1,4 +1,4 @@
-"""The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 统计) and its CSV / JSON Lines twins.
+"""The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 退回修改, 统计) and its CSV / JSON Lines twins.
 
 Every sheet is one table with a frozen, filtered header row, so a clerk can sort, filter and pivot it without
 touching the layout, and one print setup (`print_setup`: A4 landscape at full size, spread over as many pages
@@ -27,6 +27,7 @@ from xlsform.merge import (
     INDICATOR_COLUMNS,
     ISSUE_COLUMNS,
     MISSING_COLUMNS,
+    RETURN_COLUMNS,
     SUMMARY_COLUMNS,
     Column,
     Summary,
@@ -35,6 +36,7 @@ from xlsform.merge import (
     totals_cells,
     used_columns,
 )
+from xlsform.ownfiles import OUTPUT_PROPERTY, SUMMARY
 from xlsform.status import STATES
 from xlsform.writer.measure import display_width, one_line_chars, rows_height, wrapped_lines
 from xlsform.writer.styles import BORDER, FONT, HEADER_FILL
@@ -88,6 +90,7 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
         "constant_memory": _cells(summary) > STREAM_ABOVE, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"title": "绩效自评汇总表", "comments": "xlsform merge", "created": created or datetime.now()})
+    wb.set_custom_property(OUTPUT_PROPERTY, SUMMARY)   # so a later merge of the same folder knows it (ownfiles)
     fmts = _Formats(wb)
     _summary_sheet(wb, fmts, summary)
     detail = used_columns(INDICATOR_COLUMNS, summary.indicators)
@@ -95,6 +98,7 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
                  frozen_cols=2, excluded=[r.counted_text == "否" for r in summary.indicators])
     _plain_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, table(summary.issues, ISSUE_COLUMNS), frozen_cols=2)
     _plain_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), frozen_cols=2)
+    _plain_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, table(summary.returned, RETURN_COLUMNS), frozen_cols=2)
     _stats_sheet(wb, fmts, summary)
     wb.close()
 

@@ -1,0 +1,30 @@
+"""Helpers for a round's second pass: what a unit's spreadsheet program does to a copy it corrects."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+
+from tests.helpers_read import rezip
+
+
+def saved_by_the_unit(path: Path, when: str = "2030-01-01T08:00:00Z") -> None:
+    """What Excel, WPS or LibreOffice do to docProps/core.xml on every save: a new modified time."""
+    def edit(name: str, body: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return body
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when.encode(), body)
+    path.write_bytes(rezip(path.read_bytes(), edit))
+
+
+def corrected(copy: Path, target: Path, sheet: str, cells: dict[str, object],
+              when: str = "2030-01-01T08:00:00Z") -> Path:
+    """The annotated copy as the unit sends it back: cells typed in, saved at `when`."""
+    wb = openpyxl.load_workbook(copy)
+    for ref, value in cells.items():
+        wb[sheet][ref] = value
+    wb.save(target)
+    saved_by_the_unit(target, when)
+    return target

@@ -1,0 +1,54 @@
+"""The copy of its prefilled data that every workbook carries, so tampering is caught without the manifest.
+
+The writer puts the locked prefilled fields into `_xf_meta` as one JSON object {key: value} (a number stays a
+number, a text that looks like one stays text), in the row `prefill`, continued in `prefill:2`, `prefill:3`,
+... when it is longer than a cell holds. One row keeps the cost of reading it small: every return is read.
+A unit can unprotect the form and edit a budget; it is far less likely to find and edit the very-hidden
+sheet too, and when it does, the manifest (when given) shows it (XF162).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+ROW = "prefill"
+CHUNK = 30_000          # characters a row; an Excel cell holds 32,767
+BROKEN: dict[str, Any] = {"": None}   # from_meta(): a copy is there but cannot be read (edited by hand)
+
+
+def meta_rows(values: Mapping[str, Any], keys: Iterable[str]) -> dict[str, str]:
+    """`_xf_meta` rows holding the given keys of `values` (keys without a value are left out)."""
+    copy = {k: _plain(values[k]) for k in keys if values.get(k) is not None}
+    if not copy:
+        return {}
+    text = json.dumps(copy, ensure_ascii=False, separators=(",", ":"), default=str)
+    chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)]
+    return {(ROW if i == 0 else f"{ROW}:{i + 1}"): chunk for i, chunk in enumerate(chunks)}
+
+
+def from_meta(meta: Mapping[str, str]) -> dict[str, Any]:
+    """The prefilled copy read back from `_xf_meta`; {} when there is none, BROKEN when it cannot be read."""
+    first = meta.get(ROW)
+    if first is None:
+        return {}
+    parts = [first]
+    while (more := meta.get(f"{ROW}:{len(parts) + 1}")) is not None:
+        parts.append(more)
+    try:
+        data = json.loads("".join(parts))
+    except ValueError:
+        return BROKEN
+    if not isinstance(data, dict):
+        return BROKEN
+    return {str(k): v for k, v in data.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, Decimal):
+        return int(x) if x == x.to_integral_value() else float(x)
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
