@@ -113,6 +113,8 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     if roster is None:
         raise click.UsageError("缺少名册 ROSTER（或使用 --blank 生成空白模板）")
     units = load_roster(roster, spec, indicators=indicators, year=year)
+    for note in (n for u in units for n in u.notes):
+        click.echo(f"[提示] {note}", err=True)
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)
