@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from xlsform.normalize import (
     FULL_WIDTH,
+    LABEL,
     NATURE,
     NOT_A_NUMBER,
     PERCENT,
@@ -19,7 +20,6 @@ from xlsform.normalize import (
     UNIT,
     YUAN,
     ZERO_WIDTH,
-    LABEL,
     normalize_label,
     normalize_nature,
     normalize_text,

@@ -150,10 +150,9 @@ def _figure(raw: str, s: str) -> Expr | None:
     low, unit = _canonical(low, unit)
     upper = _range_end(rest, unit)
     if upper is not None:
-        high, high_unit = upper
-        if not unit:
-            unit = high_unit
-            low, unit = _canonical(_number(m.group(1), m.group(2)) or low, unit)
+        high, typed, scale = upper
+        if not unit:   # "3-5万元", "80~90%": the unit after the upper end is the lower end's too
+            low, unit = _canonical(_number(m.group(1), m.group(2) or scale) or low, typed)
         if high >= low:
             return Expr(raw, RANGE, None, low, high, unit)
     return Expr(raw, NUMBER, _op(s[: m.start()], rest), low, low, unit)
@@ -203,8 +202,8 @@ def _canonical(value: Decimal, unit: str) -> tuple[Decimal, str]:
     return value, unit
 
 
-def _range_end(rest: str, unit: str) -> tuple[Decimal, str] | None:
-    """"-90%" after "80%": the upper end of a range in the same unit."""
+def _range_end(rest: str, unit: str) -> tuple[Decimal, str, str | None] | None:
+    """"-90%" after "80%": the upper end of a range (canonical), its unit and 万/亿 as typed."""
     sep = _RANGE_SEP.match(rest)
     if sep is None:
         return None
@@ -214,11 +213,11 @@ def _range_end(rest: str, unit: str) -> tuple[Decimal, str] | None:
     high = _number(m.group(1), m.group(2))
     if high is None:
         return None
-    u, _ = _unit(rest[m.end():])
-    high, u = _canonical(high, u)
+    typed, _ = _unit(rest[m.end():])
+    high, u = _canonical(high, typed)
     if unit and u and u != unit:
         return None
-    return high, u or unit
+    return high, typed or unit, m.group(2)
 
 
 def _op(before: str, after: str) -> str | None:

@@ -201,8 +201,8 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Fi
         return
     yield from _no_target(ctx, ind, row)
     quantitative = row.target.kind in (ex.NUMBER, ex.RANGE, ex.DEADLINE) and ind.nature != "定性"
-    if (quantitative and row.support is None) or (_vague(ind.actual) and row.target.kind != ex.QUALITATIVE
-                                                  and ind.nature != "定性" and row.support is None):
+    qualitative = ind.nature == "定性" or row.target.kind == ex.QUALITATIVE   # a band is the answer there
+    if (_vague(ind.actual) and not qualitative) or (quantitative and row.support is None):   # DESIGN §3
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target)
         return
     if row.support is not None and ind.weight and ind.score is not None:
