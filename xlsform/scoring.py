@@ -119,8 +119,9 @@ def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
     total without it would mislead.
     """
     items = list(items)
-    if any(isinstance(s, str) and s != "" for s in [*items, *(weights or ())]):
-        return None
+    if (str in map(type, items) and any(isinstance(s, str) and s != "" for s in items)) or \
+            (weights and str in map(type, weights) and any(isinstance(w, str) and w != "" for w in weights)):
+        return None   # `str in map(type, ...)`: one C-speed pass for the common case, no text at all
     items = capped_scores(items, weights)
     total = round2(round2(_n(fund)) + sum((round2(d) for d in _numbers(items)), ZERO))
     cap = rate_cap(rate, caps)
@@ -235,12 +236,15 @@ def capped_scores(items: Sequence[Any], weights: Sequence[Any] | None) -> list[A
     the total and grade must not reward it); a row without a numeric weight keeps its score."""
     if not weights:
         return list(items)
-    out = list(items)
-    for i, (score, weight) in enumerate(zip(items, weights, strict=False)):
-        s, w = to_decimal(score), to_decimal(weight)
-        if s is not None and w is not None and s > w:
-            out[i] = w
-    return out
+    return [_at_most(s, w) if s is not None and w is not None else s
+            for s, w in zip(items, weights, strict=False)] + list(items[len(weights):])
+
+
+def _at_most(score: Any, weight: Any) -> Any:
+    if type(score) is float and type(weight) is float:   # what the reader gives: no Decimal needed
+        return weight if score > weight else score
+    s, w = to_decimal(score), to_decimal(weight)
+    return w if s is not None and w is not None and s > w else score
 
 
 # ------------------------------------------------------------------------------- the Excel mirrors

@@ -15,9 +15,10 @@ from xlsform import expressions as ex
 from xlsform.checks.completeness import is_placeholder
 from xlsform.checks.context import CheckContext, percent, plain
 from xlsform.codes import Finding
-from xlsform.layout import indicator_key
+from xlsform.layout import Layout, indicator_key
 from xlsform.records import Indicator
 from xlsform.scoring import Support, score_total, support, to_decimal
+from xlsform.spec import Scoring
 
 _COMPARATOR = re.compile(r"≥|>=|≤|<=|[<>＜＞≧≦]|不低于|不少于|不高于|不超过|不多于|以上|以下|以内|至少")
 # Actuals that report nothing measurable (DESIGN §3: "达成预期指标"); matched on the whole cell.
@@ -87,18 +88,31 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
     """The same task with the same target under two 二级指标 (接待批次 ≥45 under 数量指标 and again under
     质量指标): its points count twice. Near-duplicate text, as rows are retyped with a word changed; XF507
     has exact copies under one 二级."""
-    rows = [(ind, _bigrams(_task(ind))) for ind in ctx.indicators
-            if ind.level2 and ind.weight and len(_squeeze(_task(ind))) >= 4]
+    by_target: dict[str, list[Indicator]] = {}
+    for ind in ctx.indicators:   # a different target measures another side of the task (数量 vs 时效): allowed
+        if ind.level2 and ind.weight and (ind.level3 or ind.content):
+            by_target.setdefault(_clean(ind.target or ""), []).append(ind)
+    for group in by_target.values():
+        if len(group) > 1 and len({ind.level2 for ind in group}) > 1:
+            yield from _twins_in(ctx, group)
+
+
+def _twins_in(ctx: CheckContext, group: list[Indicator]) -> Iterator[Finding]:
+    rows = [(ind, _bigrams(_task(ind))) for ind in group if len(_squeeze(_task(ind))) >= 4]
     for n, (ind, grams) in enumerate(rows):
         for other, other_grams in rows[:n]:
-            if other.level2 == ind.level2 or not grams or not other_grams or \
-                    ex.clean(other.target or "") != ex.clean(ind.target or ""):
-                continue   # a different target measures another side of the task (数量 vs 时效): allowed
+            if other.level2 == ind.level2 or not grams or not other_grams:
+                continue
             if len(grams & other_grams) / len(grams | other_grams) >= TWIN_MIN:
                 key = indicator_key(ind.index, "content" if ind.content else "level3")
                 yield ctx.finding("XF514", key, value=ind.content or ind.level3, other=other.index,
                                   expected=other.level2)
                 break
+
+
+@lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    return ex.clean(text)
 
 
 # ------------------------------------------------------------------------------------ shifted rows
@@ -156,14 +170,31 @@ class _Row:
 
     @classmethod
     def of(cls, ctx: CheckContext, ind: Indicator, year: int | None) -> _Row:
-        # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside them):
-        # both then have no unit and compare as they are.
         target, actual = ex.parse(ind.target), ex.parse(ind.actual)
         if ind.actual is None or ind.weight is None or (target.kind == ex.NONE and ind.nature != "定性"):
             return cls(target, actual, None)
         scoring = ctx.spec.rules.scoring
-        outcome = ex.compare(target, actual, ind.nature, year, _dec(scoring.equality_tolerance))
-        return cls(target, actual, support(outcome, _dec(ind.weight), scoring))
+        judged = _judged(scoring)
+        key = (ind.target, ind.actual, ind.nature, year, ind.weight)
+        if key not in judged:   # the same indicator rows repeat across a round's returns
+            if len(judged) > 8192:
+                judged.clear()
+            # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
+            # them): both then have no unit and compare as they are.
+            outcome = ex.compare(target, actual, ind.nature, year, _dec(scoring.equality_tolerance))
+            judged[key] = support(outcome, _dec(ind.weight), scoring)
+        return cls(target, actual, judged[key])
+
+
+_JUDGED: dict[int, tuple[Scoring, dict[tuple[object, ...], Support | None]]] = {}
+
+
+def _judged(scoring: Scoring) -> dict[tuple[object, ...], Support | None]:
+    """The supported scores judged under one spec's rules, by the row's texts (cheaper keys than the rules)."""
+    hit = _JUDGED.get(id(scoring))
+    if hit is None or hit[0] is not scoring:
+        hit = _JUDGED[id(scoring)] = (scoring, {})
+    return hit[1]
 
 
 def _dec(x: float) -> Decimal:
@@ -174,9 +205,9 @@ def _dec(x: float) -> Decimal:
 def _copies(ind: Indicator) -> str | None:
     """Which prefilled text the actual merely repeats, if any."""
     actual = _squeeze(ind.actual or "")
-    if ind.target and (_COMPARATOR.search(ind.target) or (ex.clean(ind.target) == ex.clean(ind.actual or "")
-                       and ex.parse(ind.target).kind in (ex.RANGE, ex.DEADLINE))) \
-            and actual == _squeeze(ind.target):
+    if ind.target and actual == _squeeze(ind.target) and (
+            _COMPARATOR.search(ind.target) or (_clean(ind.target) == _clean(ind.actual or "")
+                                               and ex.parse(ind.target).kind in (ex.RANGE, ex.DEADLINE))):
         return "目标值"
     if ind.content and len(actual) >= 6 and actual == _squeeze(ind.content):
         return "目标内容"
@@ -278,11 +309,17 @@ def _capped_total(ctx: CheckContext) -> Iterator[Finding]:
 def _funds(ctx: CheckContext) -> Iterator[Finding]:
     yield from _over_budget(ctx)
     # once per form: on the first typed budget that was cut (合计 only when it is the only one)
-    places = ctx.layout.places
-    rows = sorted(ctx.spec.fund_rows(), key=lambda r: f"fund.{r}.budget" in places
-                  and places[f"fund.{r}.budget"].field.role == "computed")
-    yield from next(filter(None, (list(_budget_cut_to_spent(ctx, row)) for row in rows)), [])
+    yield from next(filter(None, (list(_budget_cut_to_spent(ctx, row)) for row in _initial_rows(ctx.layout))), [])
     yield from _yuan(ctx)
+
+
+@lru_cache(maxsize=64)
+def _initial_rows(layout: Layout) -> tuple[str, ...]:
+    """Fund rows with a 年初预算数, those with a typed 全年预算数 first: once per layout."""
+    places = layout.places
+    rows = [r for r in layout.spec.fund_rows() if f"fund.{r}.initial_budget" in places]
+    return tuple(sorted(rows, key=lambda r: f"fund.{r}.budget" in places
+                        and places[f"fund.{r}.budget"].field.role == "computed"))
 
 
 def _over_budget(ctx: CheckContext) -> Iterator[Finding]:
@@ -304,16 +341,32 @@ def _budget_cut_to_spent(ctx: CheckContext, row: str) -> Iterator[Finding]:
 def _yuan(ctx: CheckContext) -> Iterator[Finding]:
     """An amount about 10,000 times its reference (the row's budget, else the largest other budget): typed in
     元 on a form in 万元. The reader warns when "元" is written (XF208); this catches the bare figure."""
-    budgets = {row: ctx.num(f"fund.{row}.budget") for row in ctx.spec.fund_rows()}
-    for row in ctx.spec.fund_rows():
-        for column in ("spent", "budget", "initial_budget"):
-            key = f"fund.{row}.{column}"
-            value = ctx.num(key)
-            if value is None or value <= 0 or not ctx.has(key) or ctx.layout.places[key].field.role == "computed":
-                continue
-            own = budgets.get(row) if column != "budget" else None
-            others = [b for r, b in budgets.items() if r != row and b is not None and b > 0]
-            reference, basis = (own, "本行全年预算数") if own else (max(others, default=None), "其他预算数")
-            if reference and YUAN_RATIO[0] <= value / reference <= YUAN_RATIO[1]:
-                yield ctx.finding("XF517", key, value=value, expected=plain(value / 10000), basis=basis,
-                                  ratio=f"{value / reference:,.0f}")
+    values = ctx.values
+    budgets = {row: _float(values.get(f"fund.{row}.budget")) for row in ctx.spec.fund_rows()}
+    smallest = min((b for b in budgets.values() if b > 0), default=0.0)
+    if smallest <= 0:
+        return
+    for row, column, key in _amount_keys(ctx.layout):
+        value = _float(values.get(key))
+        if value < smallest * YUAN_RATIO[0]:
+            continue   # every figure of a sane form: one comparison
+        own = budgets[row] if column != "budget" else 0.0
+        others = [b for r, b in budgets.items() if r != row and b > 0]
+        reference, basis = (own, "本行全年预算数") if own > 0 else (max(others, default=0.0), "其他预算数")
+        if reference > 0 and YUAN_RATIO[0] <= value / reference <= YUAN_RATIO[1]:
+            d = to_decimal(value) or Decimal(0)
+            yield ctx.finding("XF517", key, value=d, expected=plain(d / 10000), basis=basis,
+                              ratio=f"{value / reference:,.0f}")
+
+
+def _float(x: object) -> float:
+    return float(x) if isinstance(x, int | float | Decimal) and not isinstance(x, bool) else 0.0
+
+
+@lru_cache(maxsize=64)
+def _amount_keys(layout: Layout) -> tuple[tuple[str, str, str], ...]:
+    """(row, column, key) of every typed amount of the fund table: what XF517 looks at, once per layout."""
+    return tuple((row, column, f"fund.{row}.{column}") for row in layout.spec.fund_rows()
+                 for column in ("spent", "budget", "initial_budget")
+                 if f"fund.{row}.{column}" in layout.places
+                 and layout.places[f"fund.{row}.{column}"].field.role != "computed")
