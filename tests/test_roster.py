@@ -140,6 +140,7 @@ def test_label_and_nature_variants_are_normalised_with_a_note(tmp_path: Path) ->
         "A1,产出,1.数量指标：,接待批次,≧,45,50\n"
         "A1,满意度指标,服务对象满意度指标等,满意率,＞＝,95%,40\n"
         "A1,效益指标,社会效益指标,宣传,定性,有效,0\n"
+        "A1,效益指标,社会效益指标,宣传2,≥,≥**人,0\n"
     )
     units = load(tmp_path, spec, "code,name\nA1,甲\n", indicators)
     v = units[0].values
@@ -152,6 +153,7 @@ def test_label_and_nature_variants_are_normalised_with_a_note(tmp_path: Path) ->
         "indicators.csv 第 2 行「nature」列：“≧”按“≥”读取（XF210）",
         "indicators.csv 第 3 行「level2」列：“服务对象满意度指标等”按指标体系中的“服务对象满意度指标”读取（XF230）",
         "indicators.csv 第 3 行「nature」列：“＞＝”按“≥”读取（XF210）",
+        "indicators.csv 第 5 行「target」列：“≥**人”是占位符或说明文字，不是目标值；生成的表格中该指标没有目标值",
     ]
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from xlsform.errors import XlsformError
+from xlsform.expressions import NONE as NOT_A_VALUE
+from xlsform.expressions import parse as parse_expression
 from xlsform.normalize import normalize_label, normalize_nature
 from xlsform.scoring import round2
 from xlsform.spec import EXCEL_TEXT_LIMIT, NATURES, Field, Spec
@@ -327,7 +329,8 @@ def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Prob
 
 def _normalise_labels(table: str, row_no: int, values: dict[str, Any], spec: Spec) -> list[str]:
     """Level labels and 指标性质 as the catalogue spells them, as the reader reads a return (XF230, XF210):
-    "服务对象满意度指标等" -> "服务对象满意度指标", "≧" -> "≥". What names no one entry stays for _check_tree."""
+    "服务对象满意度指标等" -> "服务对象满意度指标", "≧" -> "≥". What names no one entry stays for _check_tree.
+    A target the expression parser reads as no value ("≥**人", the template's hint) gets a note too."""
     notes = []
     for key in ("level1", "level2"):
         text, level1 = values.get(key), values.get("level1")
@@ -337,6 +340,10 @@ def _normalise_labels(table: str, row_no: int, values: dict[str, Any], spec: Spe
             if note is not None:
                 values[key] = label
                 notes.append(f"{table} 第 {row_no} 行「{key}」列：“{text}”{note.detail}（{note.code}）")
+    target = values.get("target")
+    if isinstance(target, str) and parse_expression(target).kind == NOT_A_VALUE:
+        notes.append(f"{table} 第 {row_no} 行「target」列：“{_short(target)}”是占位符或说明文字，不是目标值；"
+                     "生成的表格中该指标没有目标值")
     nature = values.get("nature")
     if isinstance(nature, str) and nature not in NATURES:
         canonical, nature_notes = normalize_nature(nature)
