@@ -184,6 +184,11 @@ def test_instruction_text_or_a_placeholder_as_the_actual(actual: str) -> None:
     assert _row4(actual=actual) == [("XF512", "G15", None)]
 
 
+@pytest.mark.parametrize("target", ["无重大安全事故", "0 起", "杜绝安全事故"])
+def test_none_answers_a_target_of_none(target: str) -> None:
+    assert _row4(target=target, actual="无") == []
+
+
 def test_full_marks_without_any_target() -> None:
     assert _row4(target=None, actual="已按方案完成全部工作") == [("XF513", "I15", None)]
     assert _row4(target=None, actual="已按方案完成全部工作", score=8.0, reason="部分延期") == []

@@ -224,7 +224,8 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Fi
         yield ctx.finding("XF505", actual_key, value=ind.actual, source=source)
         return
     if row.actual.kind == ex.NONE:
-        if ind.weight and not is_placeholder(ind.actual):   # the completeness check reports its own placeholders
+        # the completeness check reports its own placeholders; "无" answers "无重大安全事故" or "0 起"
+        if ind.weight and not is_placeholder(ind.actual) and not _none_meant(ind):
             yield ctx.finding("XF512", actual_key, value=ind.actual)
         return
     if (row.actual.op is not None and row.actual.kind == ex.NUMBER) or row.actual.kind == ex.RANGE:
@@ -238,6 +239,16 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Fi
         return
     if row.support is not None and ind.weight and ind.score is not None:
         yield from _score_fits(ctx, ind, row.support)
+
+
+_NONE_ANSWERS = frozenset({"无", "没有", "零", "暂无", "未发生", "0"})
+_ZERO_TARGET = re.compile(r"无|零|杜绝|不发生|未发生|不出现|(?<![\d.])0(?![\d.])")
+
+
+def _none_meant(ind: Indicator) -> bool:
+    """"无" as the answer to a target of none ("无重大安全事故", "0 起"): a measurement, not a placeholder."""
+    target = ind.target or ind.content or ""
+    return _clean(ind.actual or "") in _NONE_ANSWERS and _ZERO_TARGET.search(target) is not None
 
 
 def _no_target(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Finding]:
