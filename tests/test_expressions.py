@@ -129,6 +129,10 @@ def test_wan_yuan_and_yuan_compare_in_one_unit(amount: Decimal) -> None:
     ("80%-90%", "95%", False),
     ("400 次", "411 次", True),                 # a bare figure is a floor
     ("≥1000人", "45批次，1100余人", True),      # the figure in the target's unit
+    ("≥95%", "0.96", True),                     # a fraction, as a percent cell shows it
+    ("≥95%", "0.9", False),
+    ("1次", "召开一次", True),                    # Chinese numerals before a counting unit
+    ("≥3场", "两场", False),
 ])
 def test_actual_against_target(target: str, actual: str, met: bool) -> None:
     outcome = ex.compare(ex.parse(target), ex.parse(actual), year=2023)

@@ -142,7 +142,7 @@ def parse(text: str | None) -> Expr:
 def _figure(raw: str, s: str) -> Expr | None:
     m = _FIGURE.search(s)
     if m is None:
-        return None
+        return _chinese_figure(raw, s)
     low = _number(m.group(1), m.group(2))
     if low is None:
         return None
@@ -167,6 +167,31 @@ def _figures(text: str) -> tuple[tuple[Decimal, str], ...]:
         if value is not None:
             out.append(_canonical(value, _unit(s[m.end():])[0]))
     return tuple(out)
+
+
+# Counts written in Chinese numerals ("召开一次", "两场", "十二个"), only right before a counting unit: "统一",
+# "十分满意" and "一般" are words, not figures.
+_CN_FIGURE = re.compile(r"([一二两三四五六七八九十]{1,3})"
+                        r"(人次|批次|个月|个|次|场|期|项|家|户|人|名|本|篇|件|批|座|所|份|台|套|条|天)")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _chinese_figure(raw: str, s: str) -> Expr | None:
+    m = _CN_FIGURE.search(s)
+    value = _cn_number(m.group(1)) if m else None
+    if m is None or value is None:
+        return None
+    return Expr(raw, NUMBER, _op(s[: m.start()], s[m.end():]), value, value, m.group(2))
+
+
+def _cn_number(text: str) -> Decimal | None:
+    """一 .. 九十九: "十二" = 12, "二十五" = 25, "三" = 3."""
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return Decimal(_CN_DIGITS[text]) if len(text) == 1 and text in _CN_DIGITS else None
+    if "十" in ones or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+        return None
+    return Decimal(_CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0))
 
 
 def _number(digits: str, scale: str | None) -> Decimal | None:
@@ -327,6 +352,8 @@ def compare(target: Expr, actual: Expr, nature: str | None = None, year: int | N
     got = _in_unit(actual, target.unit)
     if got is None:
         return None
+    if target.unit == "%" and not actual.unit and got <= 1 < target.low:
+        got *= 100    # "0.96" against "≥95%": a fraction, as a percent cell shows it
     if target.kind == RANGE:
         return _in_range(target.low, target.high, got)
     return by_nature(kind, target.low, got, tolerance)
