@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers_checks import codes, findings, seed_with
 from xlsform.checks import plausibility
@@ -300,3 +304,35 @@ def test_the_rules_run_on_all_three_builtin_specs() -> None:
     fs = findings(r, plausibility.check)
     assert [(f.code, f.key) for f in fs if f.key and f.key.startswith(("ind.2.", "ind.4."))] == \
         [("XF511", "ind.4.actual")]
+
+
+# ------------------------------------------------------------------ properties: a reviewer's clean rows
+
+_units = st.sampled_from(["%", "次", "人次", "万元", "个", "天"])
+_figures = st.decimals(min_value=1, max_value=10**5, places=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_figures, st.decimals(min_value=0, max_value=3, places=2), _units, st.sampled_from(["≥", "不低于", ""]))
+def test_a_met_floor_with_full_marks_and_a_missed_one_scored_as_supported_are_clean(
+        target: Decimal, share: Decimal, unit: str, op: str) -> None:
+    actual = (target * share).quantize(Decimal("0.1"))
+    if actual >= target:
+        assert _row4(target=f"{op}{target}{unit}", actual=f"{actual}{unit}") == []
+    else:
+        supported = float(min(Decimal(10) * actual / target, Decimal(10)).quantize(Decimal("0.01")))
+        assert _row4(target=f"{op}{target}{unit}", actual=f"{actual}{unit}", score=supported, reason="x") == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(_figures, st.decimals(min_value=0, max_value=1, places=2), _units, st.sampled_from(["≤", "不超过", "<="]))
+def test_a_met_ceiling_with_full_marks_is_clean(target: Decimal, share: Decimal, unit: str, op: str) -> None:
+    actual = (target * share).quantize(Decimal("0.1"))
+    assert _row4(target=f"{op}{target}{unit}", actual=f"{actual}{unit}") == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 28))
+def test_a_met_deadline_with_full_marks_is_clean(month: int, done: int, day: int) -> None:
+    if done <= month:
+        assert _row4(target=f"{month}月底前", actual=f"{done}月{day}日完成") == []
