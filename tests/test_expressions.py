@@ -156,3 +156,12 @@ def test_equality_is_a_deviation_and_qualitative_is_a_band() -> None:
     assert ex.compare(ex.parse("=100%"), ex.parse("98%"), tolerance=Decimal("0.02")).met  # type: ignore[union-attr]
     q = ex.compare(ex.parse("有效提升"), ex.parse("基本完成"), nature="定性")
     assert q is not None and (q.rule, q.band, q.met) == ("qualitative", ex.PARTLY, False)
+
+
+_texts = st.one_of(st.text(max_size=30), st.sampled_from([t for t, _ in TABLE]))
+
+
+@given(_texts, _texts, st.sampled_from([None, "≥", "≤", "=", "定性", "≠"]), st.sampled_from([None, 2023]))
+def test_compare_never_raises(target: str, actual: str, nature: str | None, year: int | None) -> None:
+    outcome = ex.compare(ex.parse(target), ex.parse(actual), nature, year)
+    assert outcome is None or isinstance(outcome.met, bool)
