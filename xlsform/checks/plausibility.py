@@ -1,7 +1,10 @@
 """Plausibility: does the self-assessment agree with what the numbers and the indicator tree support?
 
-Targets and actuals are free text on every real form ("95%及以上", "411 次", "达成预期指标"); a figure is
-taken from them only when its unit matches, and a row the numbers cannot judge is left alone.
+Targets and actuals are free text on every real form ("95%及以上", "411 次", "9月底前", "有效"); they are
+read by `xlsform.expressions` and judged as a reviewer judges them, the supported score following the spec's
+[rules.scoring] (`scoring.support`). A row the texts cannot judge is left alone: a warning on a clean row is
+as much a defect as a miss. The fund table gets the reviewer's look too: execution above 100% without a
+reason, a full-year budget cut to what was spent, amounts typed in 元.
 """
 
 from __future__ import annotations
