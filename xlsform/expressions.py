@@ -298,7 +298,10 @@ def _is_date(s: str, m: re.Match[str]) -> bool:
 
 def _deadline_op(s: str, end: int) -> str | None:
     """A deadline with "前"/"内"/"底前" is a target; with "完成" or nothing it is a date."""
-    return "≤" if re.match(r"(?:之|以)?前|内|以内|之内|截止", s[end:end + 2]) or s.startswith("截") else None
+    return "≤" if _BEFORE.match(s, end) or s.startswith("截") else None
+
+
+_BEFORE = re.compile(r"(?:之|以)?前|内|以内|之内|截止")
 
 
 # ------------------------------------------------------------------------------------- qualitative
