@@ -73,6 +73,13 @@ def test_seed_001_indicators_under_the_wrong_level1(examples: Any) -> None:
     assert [(f["cell"], f["value"]) for f in found(obj, "XF506")] == [("C15", "质量指标"), ("C16", "社会效益指标")]
     assert found(obj, "XF406")[0]["value"] == "预算执行率 10、产出指标 40、效益指标 0、满意度指标 50"
     assert obj["record"]["totals"] == {"weight": 100, "score": 100, "grade": "优"}
+    [cut] = found(obj, "XF516")    # 全年预算数 566.49 = 全年执行数, 年初预算数 1143.81: 100% by construction
+    assert (cut["cell"], cut["value"], cut["expected"]) == ("D6", 566.49, 1143.81)
+
+
+def test_seed_000_full_marks_without_a_target(examples: Any) -> None:
+    obj = examples[1]["000_wangcheng_reception.xlsx"]
+    assert [(f["cell"], f["value"]) for f in found(obj, "XF513")] == [("I16", 5)]
 
 
 def test_seed_002_actuals_that_do_not_match_their_rows(examples: Any) -> None:
@@ -92,7 +99,9 @@ def test_examples_with_their_manifest_find_no_tampering() -> None:
 def test_text_report_groups_by_file_errors_first_and_totals() -> None:
     res = run(EXAMPLES)
     out = res.stdout
-    assert out.strip().endswith("共 4 个文件：1 个通过，3 个有错误，0 个无法读取；错误 4 条，警告 19 条")
+    # issue #9 adds two real findings: 000 row 5 has full marks and no target (XF513); 001 cut its full-year
+    # budget to exactly the amount spent, below the initial budget (XF516)
+    assert out.strip().endswith("共 4 个文件：1 个通过，3 个有错误，0 个无法读取；错误 4 条，警告 21 条")
     block = out[out.index("004_wangcheng_cppcc.xlsx"):]
     block = block[:block.index("\n\n")]
     lines = block.splitlines()
@@ -109,7 +118,8 @@ def test_clean_return_exits_0(tmp_path: Path) -> None:
     write_return(tmp_path / "ok.xlsx", r)
     res = run(tmp_path / "ok.xlsx")
     assert res.exit_code == 0, res.output
-    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取；错误 0 条，警告 2 条" in res.stdout
+    # the two XF505 copies of 目标内容 and row 5's full marks without a target (XF513): warnings, still a pass
+    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取；错误 0 条，警告 3 条" in res.stdout
 
 
 def test_bad_files_never_stop_the_batch(tmp_path: Path) -> None:

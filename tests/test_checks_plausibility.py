@@ -5,35 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers_checks import codes, findings, seed_with
 from xlsform.checks import plausibility
-from xlsform.checks.plausibility import parse_actual, parse_target
 
 
 def _only(code: str, fs: list) -> list:  # type: ignore[type-arg]
     return [f for f in fs if f.code == code]
-
-
-@pytest.mark.parametrize(("text", "nature", "value", "unit"), [
-    ("≥95%", "≥", "95", "%"), ("95%及以上", "≥", "95", "%"), ("400 次", "≥", "400", "次"),
-    ("≤5天", "≤", "5", "天"), ("不超过 3 万元", "≤", "3", "万元"), ("2个节目", "≥", "2", "个节目"),
-    ("不大于5天", "≤", "5", "天"), ("９５％以上", "≥", "95", "%"),
-])
-def test_parse_target(text: str, nature: str, value: str, unit: str) -> None:
-    t = parse_target(text)
-    assert t is not None and (t.nature, t.value, t.unit) == (nature, Decimal(value), unit)
-
-
-def test_parse_actual_takes_the_figure_in_the_targets_unit() -> None:
-    assert parse_actual("公务接待满意率达 100%", "%") == Decimal(100)
-    assert parse_actual("2020年9月11日举办培训班", "%") is None
-    assert parse_actual("已完成1本书 1次会议", "本书") == Decimal(1)
-    assert parse_actual("411 次", "次") == Decimal(411)
-    assert parse_actual("满意率９８％", "%") == Decimal(98)
-    assert parse_actual("全年 1,200 次", "次") == Decimal(1200)
-    assert parse_actual("45批次，1100余人", "批次") == Decimal(45)
-    assert parse_actual("45批次，1100余人", "人") == Decimal(1100)
 
 
 def test_seed_001_level2_not_under_its_level1() -> None:
@@ -44,7 +24,7 @@ def test_seed_001_level2_not_under_its_level1() -> None:
 
 
 def test_unknown_level1() -> None:
-    fs = _only("XF510", findings(seed_with("004", ind__1__level1="产出"), plausibility.check))
+    fs = _only("XF510", findings(seed_with("004", ind__1__level1="投入指标"), plausibility.check))
     assert codes(fs) == [("XF510", "B12")]
 
 
@@ -131,3 +111,228 @@ def test_project_form_with_nature_and_unit_columns() -> None:
     fs = findings(r, plausibility.check)
     assert [(f.code, f.cell) for f in fs if f.code in ("XF501", "XF502", "XF508")] == [
         ("XF502", "J15"), ("XF508", "K15"), ("XF501", "J17"), ("XF508", "K17")]
+
+
+# ------------------------------------------------------------- issue #9: read as a reviewer reads it
+
+REVIEW = ("XF501", "XF502", "XF503", "XF504", "XF505", "XF508", "XF511", "XF512", "XF513")
+
+
+def _review(fs: list) -> list:  # type: ignore[type-arg]
+    """(code, cell, expected) of the findings about one row's target, actual and score."""
+    return [(f.code, f.cell, f.expected) for f in fs if f.code in REVIEW]
+
+
+def _row4(**changes: object) -> list:  # type: ignore[type-arg]
+    """Seed 004's row 4 (weight 10, full marks, reason column J) with its target/actual/score changed."""
+    kw = {f"ind__4__{k}": v for k, v in changes.items()}
+    return _review(findings(seed_with("004", ind__5__actual="100%", ind__10__actual="96%", **kw),
+                            plausibility.check))
+
+
+def test_seed_004_rows_made_clean_have_no_review_findings() -> None:
+    assert _row4() == []     # the baseline every case below changes one row of
+
+
+@pytest.mark.parametrize(("target", "actual"), [
+    ("9月底前", "8月20日完成"),          # a met deadline: was read backwards (issue #9)
+    ("9月底前", "9月底前完成"),
+    ("2020年10月前", "2020年9月"),
+    ("年底前", "12月20日完成"),
+    ("≤300元", "280元"),                # a met ceiling
+    ("≤300元", "300元"),
+    ("≥90%", "92%"),                     # 92% against ≥90%
+    ("≥100人次", "1.2万人次"),
+    ("≤5万元", "48000元"),               # 万元 against 元
+    ("=100%", "100%"),
+    ("80%-90%", "85%"),
+    ("有效提升", "有效"),                 # 定性 "有效" with full marks
+])
+def test_met_targets_with_full_marks_are_clean(target: str, actual: str) -> None:
+    assert _row4(target=target, actual=actual) == []
+
+
+def test_a_missed_deadline_with_full_marks_needs_a_reason() -> None:
+    assert _row4(target="9月底前", actual="10月8日完成") == [
+        ("XF502", "I15", "低于 10"), ("XF508", "J15", None)]
+
+
+def test_equality_scores_in_proportion_to_the_deviation() -> None:
+    # issue #9: 98% against "=100%" supports 9.8 of 10, not 0
+    assert _row4(target="=100%", actual="98%") == [("XF502", "I15", 9.8), ("XF508", "J15", None)]
+    assert _row4(target="=100%", actual="98%", score=9.8, reason="差 2 个百分点") == []
+    assert _row4(target="=100%", actual="98%", score=0.0, reason="差 2 个百分点") == [("XF503", "I15", 9.8)]
+
+
+def test_every_self_score_finding_carries_the_supported_score() -> None:
+    # 80人次 against ≥100人次 with weight 20 -> 16
+    fs = findings(seed_with("001", ind__2__target="≥100人次", ind__2__actual="80人次", ind__2__weight=20.0,
+                            ind__2__score=20.0), plausibility.check)
+    assert _review(fs) == [("XF502", "H14", 16)]
+    [full] = _only("XF502", fs)
+    assert "按完成程度应为 16" in full.message
+    assert _review(findings(seed_with("001", ind__2__target="≥100人次", ind__2__actual="80人次",
+                                      ind__2__weight=20.0, ind__2__score=16.0), plausibility.check)) == []
+
+
+def test_an_actual_that_repeats_the_target_with_its_operator_is_not_a_measurement() -> None:
+    assert _row4(target="95%", actual="≥95%") == [("XF511", "G15", "95%")]
+    assert _row4(target="≥95%", actual="95%以上") == [("XF511", "G15", "≥95%")]
+    assert _row4(target="95%", actual="80%-90%") == [("XF511", "G15", "95%")]
+    assert _row4(target="≥95%", actual="≥95%")[0][0] == "XF505"     # the very same text: a copy
+    assert _row4(target="95%", actual="96%") == []                  # clean counterpart
+
+
+@pytest.mark.parametrize("actual", ["请简要说明目标完成情况（限200字）", "/", "——", "≥**人", "无"])
+def test_instruction_text_or_a_placeholder_as_the_actual(actual: str) -> None:
+    assert _row4(actual=actual) == [("XF512", "G15", None)]
+
+
+@pytest.mark.parametrize("target", ["无重大安全事故", "0 起", "杜绝安全事故"])
+def test_none_answers_a_target_of_none(target: str) -> None:
+    assert _row4(target=target, actual="无") == []
+
+
+def test_full_marks_without_any_target() -> None:
+    assert _row4(target=None, actual="已按方案完成全部工作") == [("XF513", "I15", None)]
+    assert _row4(target=None, actual="已按方案完成全部工作", score=8.0, reason="部分延期") == []
+    assert _review(findings(seed_with("001", ind__1__target=None, ind__1__actual=None, ind__1__score=0.0),
+                            plausibility.check)) == []        # no marks claimed: nothing to judge
+
+
+def test_the_same_task_under_two_level2() -> None:
+    r = seed_with("004", ind__2__level3="政协日常事务专项",
+                  ind__2__content="望城故事、幸福望城大家谈节目的节目制作播出",
+                  ind__2__target="2个节目", ind__2__level2="质量指标")
+    fs = _only("XF514", findings(r, plausibility.check))
+    assert codes(fs) == [("XF514", "E13")] and fs[0].expected == "数量指标"
+    assert "第 1 行（数量指标）" in fs[0].message
+    r.values["ind.2.target"] = "按时播出"         # another side of the task: allowed
+    assert _only("XF514", findings(r, plausibility.check)) == []
+
+
+def test_execution_above_100_percent_needs_a_reason() -> None:
+    fs = _only("XF515", findings(seed_with("004", fund__total__spent=1800.0, fund__fiscal__spent=1800.0),
+                                 plausibility.check))
+    assert codes(fs) == [("XF515", "C7")] and fs[0].value == "102.10%"
+    assert _only("XF515", findings(seed_with("004", fund__total__spent=1800.0, execution__reason="追加了任务"),
+                                   plausibility.check)) == []
+    assert _only("XF515", findings(seed_with("004"), plausibility.check)) == []     # 95.83%
+
+
+def test_full_year_budget_cut_to_what_was_spent() -> None:
+    fs = _only("XF516", findings(seed_with("001"), plausibility.check))    # 566.49 = 566.49 < 1143.81
+    assert [(f.cell, f.value, f.expected) for f in fs] == [("D6", 566.49, 1143.81)]
+    assert _only("XF516", findings(seed_with("001", fund__fiscal__spent=560.0), plausibility.check)) == []
+    assert _only("XF516", findings(seed_with("001", fund__fiscal__initial_budget=566.49),
+                                   plausibility.check)) == []
+
+
+def test_amounts_that_look_like_yuan_in_a_wan_yuan_form() -> None:
+    fs = _only("XF517", findings(seed_with("004", fund__fiscal__spent=16_894_000.0), plausibility.check))
+    assert [(f.cell, f.expected) for f in fs] == [("D5", 1689.4)] and "9,583 倍" in fs[0].message
+    assert _only("XF517", findings(seed_with("004"), plausibility.check)) == []
+    assert _only("XF517", findings(seed_with("004", fund__fiscal__spent=3000.0), plausibility.check)) == []
+
+
+def test_a_score_above_its_weight_counts_at_the_weight_in_total_and_grade() -> None:
+    from xlsform.checks import arithmetic
+
+    r = seed_with("004", ind__1__score=31.9)        # DESIGN §3: 31.9 of 10
+    fs = findings(r, plausibility.check)
+    [total] = _only("XF518", fs)
+    assert (total.cell, total.value, total.expected) == ("I42", 91.48, 69.58)
+    assert "等级：中" in total.message
+    assert [(f.code, f.expected) for f in findings(r, arithmetic.check) if f.code == "XF403"] == [("XF403", 10)]
+    assert _only("XF518", findings(seed_with("004"), plausibility.check)) == []
+
+
+# ---------------------------------------------------------------------- [rules.scoring] as spec data
+
+def _with_scoring(record_name: str, scoring: object, **changes: object) -> list:  # type: ignore[type-arg]
+    from dataclasses import replace
+
+    from xlsform.spec import load_spec
+
+    r = seed_with(record_name, **changes)
+    spec = load_spec(r.spec_id)
+    spec = replace(spec, rules=replace(spec.rules, scoring=scoring))
+    return _review(findings(r, plausibility.check, spec=spec))
+
+
+def test_scoring_rules_come_from_the_spec() -> None:
+    from xlsform.spec import Scoring
+
+    row = {"ind__4__target": "=100%", "ind__4__actual": "98%", "ind__4__score": 9.8, "ind__4__reason": "x",
+           "ind__5__actual": "100%", "ind__10__actual": "96%"}
+    assert _with_scoring("004", Scoring(), **row) == []
+    assert _with_scoring("004", Scoring(equality="all_or_nothing"), **row) == [("XF503", "I15", 0)]
+    assert _with_scoring("004", Scoring(equality_tolerance=0.05), **row) == [("XF501", "I15", 10)]
+
+
+def test_qualitative_bands_and_the_100_80_50_variant() -> None:
+    from xlsform.spec import Scoring
+
+    row = {"ind__4__target": "有效提升", "ind__4__actual": "基本完成", "ind__4__reason": "x",
+           "ind__5__actual": "100%", "ind__10__actual": "96%"}
+    assert _with_scoring("004", Scoring(), **row) == [("XF502", "I15", "6–8")]
+    assert _with_scoring("004", Scoring(), **row, ind__4__score=7.0) == []
+    variant = Scoring(bands=(("达成", 1.0, 1.0), ("部分达成", 0.8, 0.8), ("未达成", 0.5, 0.5)))
+    assert _with_scoring("004", variant, **row, ind__4__score=8.0) == []
+    assert _with_scoring("004", variant, **row, ind__4__score=5.0) == [("XF503", "I15", 8)]
+    assert _with_scoring("004", Scoring(), **{**row, "ind__4__actual": "有效", "ind__4__score": 5.0}) == \
+        [("XF503", "I15", "8–10")]
+
+
+def test_the_overshoot_deduction_is_off_by_default() -> None:
+    from xlsform.spec import Scoring
+
+    row = {"ind__4__target": "≥50%", "ind__4__actual": "100%", "ind__5__actual": "100%", "ind__10__actual": "96%"}
+    assert _with_scoring("004", Scoring(), **row) == []
+    deducting = Scoring(overshoot_above=0.5, overshoot_deduct=0.3)
+    assert _with_scoring("004", deducting, **row) == [("XF503", "I15", 7)]
+    assert _with_scoring("004", deducting, **{**row, "ind__4__actual": "70%"}) == []
+
+
+def test_the_rules_run_on_all_three_builtin_specs() -> None:
+    # the project form: 指标性质 and 度量单位 columns; a 定性 row with "有效" and full marks is clean
+    r = seed_with("000", ind__2__nature="定性", ind__2__target="有效提升", ind__2__actual="有效",
+                  ind__4__nature="≤", ind__4__target="300", ind__4__measure="元", ind__4__actual="≥300")
+    r.spec_id = "project"
+    for key in ("fund.total.budget", "fund.total.spent", "fund.total.transfer", "fund.fiscal.transfer"):
+        r.values.pop(key)
+    fs = findings(r, plausibility.check)
+    assert [(f.code, f.key) for f in fs if f.key and f.key.startswith(("ind.2.", "ind.4."))] == \
+        [("XF511", "ind.4.actual")]
+
+
+# ------------------------------------------------------------------ properties: a reviewer's clean rows
+
+_units = st.sampled_from(["%", "次", "人次", "万元", "个", "天"])
+_figures = st.decimals(min_value=1, max_value=10**5, places=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_figures, st.decimals(min_value=0, max_value=3, places=2), _units, st.sampled_from(["≥", "不低于", ""]))
+def test_a_met_floor_with_full_marks_and_a_missed_one_scored_as_supported_are_clean(
+        target: Decimal, share: Decimal, unit: str, op: str) -> None:
+    actual = (target * share).quantize(Decimal("0.1"))
+    if actual >= target:
+        assert _row4(target=f"{op}{target}{unit}", actual=f"{actual}{unit}") == []
+    else:
+        supported = float(min(Decimal(10) * actual / target, Decimal(10)).quantize(Decimal("0.01")))
+        assert _row4(target=f"{op}{target}{unit}", actual=f"{actual}{unit}", score=supported, reason="x") == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(_figures, st.decimals(min_value=0, max_value=1, places=2), _units, st.sampled_from(["≤", "不超过", "<="]))
+def test_a_met_ceiling_with_full_marks_is_clean(target: Decimal, share: Decimal, unit: str, op: str) -> None:
+    actual = (target * share).quantize(Decimal("0.1"))
+    assert _row4(target=f"{op}{target}{unit}", actual=f"{actual}{unit}") == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 28))
+def test_a_met_deadline_with_full_marks_is_clean(month: int, done: int, day: int) -> None:
+    if done <= month:
+        assert _row4(target=f"{month}月底前", actual=f"{done}月{day}日完成") == []

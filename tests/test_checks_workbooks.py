@@ -35,7 +35,8 @@ CASES: list[tuple[str, dict[str, Any], str, str | None]] = [
              "ind__2__target": "2个节目"}, "XF507", "D13"),                  # duplicate indicator row
     ("004", {"ind__1__score": 8.0}, "XF508", "J12"),                         # deducted without a reason
     ("002", {}, "XF509", "G12"),                                             # actuals shifted by a row
-    ("004", {"ind__1__level1": "产出"}, "XF510", "B12"),                     # unknown 一级
+    ("004", {"ind__1__level1": "投入指标"}, "XF510", "B12"),                 # unknown 一级
+    ("004", {"ind__1__level1": "产出"}, "XF230", "B12"),                     # a variant of 产出指标
 ]
 
 

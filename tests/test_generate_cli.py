@@ -193,3 +193,18 @@ def test_output_must_be_a_directory_or_for_blank_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "应为输出目录" in result.output
     result = run("generate", "--blank", "-o", str(tmp_path), "--force")
     assert result.exit_code == 2 and "是一个目录" in result.output
+
+
+def test_generate_reads_label_variants_and_says_so(tmp_path: Path) -> None:
+    """Issue #9: "服务对象满意度指标等" is read as the catalogue's label (as the reader does), with a note."""
+    text = (ROOT / "examples/indicators.csv").read_text(encoding="utf-8")
+    assert ",服务对象满意度指标," in text
+    indicators = tmp_path / "indicators.csv"
+    indicators.write_text(text.replace(",服务对象满意度指标,", ",服务对象满意度指标等,", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["generate", str(ROOT / "examples/roster.csv"), "--indicators",
+                                       str(indicators), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "“服务对象满意度指标等”按指标体系中的“服务对象满意度指标”读取（XF230）" in result.output
+    manifest = Manifest.load(out / "manifest.json")
+    assert "服务对象满意度指标等" not in json.dumps([u.prefilled for u in manifest.units], ensure_ascii=False)

@@ -325,6 +325,11 @@ def edge_cases() -> list[Case]:
                 case.prefill[f"ind.{i}.weight"] = max(score, 4.5)
                 case.inputs[f"ind.{i}.score"] = score
             cases.append(case)
+        # issue #9: a score above its weight counts at the weight; a row without a weight keeps its score
+        over = Case(f"{spec_id}: scores above their weights", layout,
+                    {"fund.total.weight": 10.0, "ind.1.weight": 20.0, "ind.2.weight": 10.0, "ind.4.weight": 0.0},
+                    {"ind.1.score": 31.9, "ind.2.score": 9.5, "ind.3.score": 7.0, "ind.4.score": 2.675})
+        cases.append(over)
     for spec_id in ("wangcheng", "zhuzhou", "project"):   # a blank form: no total, no grade (not 0.00, 差)
         cases.append(Case(f"{spec_id}: nothing scored", layout_for(spec_id), {"fund.total.weight": 10.0},
                           {"ind.1.actual": "达成"}))
@@ -349,6 +354,9 @@ def test_generated_forms_compute_what_python_computes(libreoffice: LibreOffice, 
     assert by_name["project: twenty 2-decimal scores -> 90.00, 优"]["xf_total_score"] == 90
     assert by_name["zhuzhou: A = 0"]["xf_fund_total_rate"] == ""
     assert by_name["wangcheng: B < C"]["xf_fund_total_score"] == 0
+    for spec_id in ("wangcheng", "zhuzhou", "project"):   # 20 + 9.5 + 7 + 0, not 31.9 + 9.5 + 7 + 2.68
+        assert by_name[f"{spec_id}: scores above their weights"]["xf_total_score"] == 36.5
+        assert by_name[f"{spec_id}: scores above their weights"]["xf_total_grade"] == "差"
     for spec_id in ("wangcheng", "zhuzhou", "project"):
         got = by_name[f"{spec_id}: nothing scored"]
         assert (got["xf_total_score"], got["xf_total_grade"]) == ("", ""), spec_id

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from xlsform.normalize import (
     FULL_WIDTH,
+    LABEL,
     NATURE,
     NOT_A_NUMBER,
     PERCENT,
@@ -19,10 +20,9 @@ from xlsform.normalize import (
     UNIT,
     YUAN,
     ZERO_WIDTH,
-    Measure,
+    normalize_label,
     normalize_nature,
     normalize_text,
-    parse_measure,
     parse_number,
 )
 
@@ -92,12 +92,6 @@ def test_parse_number_never_raises_and_is_finite_or_none(text: str) -> None:
             assert _codes(notes)[-1] == NOT_A_NUMBER
 
 
-@given(st.text(max_size=40))
-def test_parse_measure_never_raises(text: str) -> None:
-    m = parse_measure(text)
-    assert m is None or (math.isfinite(m.value) and m.op in (None, "≥", "≤", "="))
-
-
 # ---------------------------------------------------------------------------------------- cases
 
 @pytest.mark.parametrize(("text", "ftype", "value", "codes"), [
@@ -161,33 +155,30 @@ def test_text_is_kept_as_typed_but_trimmed() -> None:
 
 @pytest.mark.parametrize(("typed", "nature", "codes"), [
     ("≥", "≥", []), (">=", "≥", [NATURE]), ("＜＝", "≤", [NATURE]), ("定性", "定性", []), ("其他", "其他", []),
+    # glyph variants seen on real forms (issue #9): read the same way as the roster reads them
+    ("≧", "≥", [NATURE]), ("≦", "≤", [NATURE]), ("＞", "≥", [NATURE]), ("＜", "≤", [NATURE]), ("＝", "=", [NATURE]),
+    ("═", "=", [NATURE]), ("﹦", "=", [NATURE]), ("不少于", "≥", [NATURE]), ("不超过", "≤", [NATURE]),
 ])
 def test_nature_aliases(typed: str, nature: str, codes: list[str]) -> None:
     value, notes = normalize_nature(typed)
     assert value == nature and _codes(notes) == codes
 
 
-# --------------------------------------------------------------------------------------- measures
+# ------------------------------------------------------------------------------------------ labels
 
-@pytest.mark.parametrize(("text", "measure"), [
-    ("≥95%", Measure("≥", 95, "%")),
-    ("95%及以上", Measure("≥", 95, "%")),
-    ("不低于95%", Measure("≥", 95, "%")),
-    ("≤ 300元", Measure("≤", 300, "元")),
-    ("公务接待费人均不超过300元", Measure("≤", 300, "元")),
-    ("300元以内", Measure("≤", 300, "元")),
-    ("不高于5%", Measure("≤", 5, "%")),
-    ("400 次", Measure(None, 400, "次")),
-    ("1 次", Measure(None, 1, "次")),
-    ("100%按时完成", Measure(None, 100, "%")),
-    ("45批次，1100余人", Measure(None, 45, "批次")),
-    ("＝１００％", Measure("=", 100, "%")),
-    ("1,200万元", Measure(None, 1200, "万元")),
+TREE2 = ("数量指标", "质量指标", "时效指标", "成本指标", "服务对象满意度指标")
+
+
+@pytest.mark.parametrize(("typed", "label"), [
+    ("服务对象满意度指标等", "服务对象满意度指标"), ("1.数量指标：", "数量指标"), ("（一）质量指标", "质量指标"),
+    ("时效", "时效指标"), ("成本指标类", "成本指标"), ("服务对象满意度", "服务对象满意度指标"),
+    ("质 量 指 标", "质量指标"),
 ])
-def test_measures(text: str, measure: Measure) -> None:
-    assert parse_measure(text) == measure
+def test_label_variants_are_read_as_the_catalogue_label(typed: str, label: str) -> None:
+    value, note = normalize_label(typed, TREE2)
+    assert value == label and note is not None and note.code == LABEL
 
 
-@pytest.mark.parametrize("text", [None, "", "达成预期指标", "按时完成", "好"])
-def test_text_without_a_number_is_no_measure(text: str | None) -> None:
-    assert parse_measure(text) is None
+@pytest.mark.parametrize("typed", ["数量指标", "指标", "满意度", "其他指标", "社会效益指标"])
+def test_exact_and_unknown_labels_stay_as_typed(typed: str) -> None:
+    assert normalize_label(typed, TREE2) == (typed, None)

@@ -134,10 +134,34 @@ def test_indicators_are_numbered_per_unit_in_file_order(tmp_path: Path, spec: Sp
     assert units[1].values["ind.1.level1"] == "满意度指标" and "ind.2.level1" not in units[1].values
 
 
+def test_label_and_nature_variants_are_normalised_with_a_note(tmp_path: Path) -> None:
+    """Issue #9: the roster reads "服务对象满意度指标等" and "≧" as the reader does, instead of refusing them."""
+    spec = load_spec("project")   # the spec with a 指标性质 column
+    indicators = "code,level1,level2,level3,nature,target,weight\n" + (
+        "A1,产出,1.数量指标：,接待批次,≧,45,50\n"
+        "A1,满意度指标,服务对象满意度指标等,满意率,＞＝,95%,40\n"
+        "A1,效益指标,社会效益指标,宣传,定性,有效,0\n"
+        "A1,效益指标,社会效益指标,宣传2,≥,≥**人,0\n"
+    )
+    units = load(tmp_path, spec, "code,name\nA1,甲\n", indicators)
+    v = units[0].values
+    assert (v["ind.1.level1"], v["ind.1.level2"], v["ind.1.nature"]) == ("产出指标", "数量指标", "≥")
+    assert (v["ind.2.level2"], v["ind.2.nature"]) == ("服务对象满意度指标", "≥")
+    assert v["ind.3.level2"] == "社会效益指标" and v["ind.3.nature"] == "定性"
+    assert units[0].notes == [
+        "indicators.csv 第 2 行「level1」列：“产出”按指标体系中的“产出指标”读取（XF230）",
+        "indicators.csv 第 2 行「level2」列：“1.数量指标：”按指标体系中的“数量指标”读取（XF230）",
+        "indicators.csv 第 2 行「nature」列：“≧”按“≥”读取（XF210）",
+        "indicators.csv 第 3 行「level2」列：“服务对象满意度指标等”按指标体系中的“服务对象满意度指标”读取（XF230）",
+        "indicators.csv 第 3 行「nature」列：“＞＝”按“≥”读取（XF210）",
+        "indicators.csv 第 5 行「target」列：“≥**人”是占位符或说明文字，不是目标值；生成的表格中该指标没有目标值",
+    ]
+
+
 def test_indicator_problems(tmp_path: Path, spec: Spec) -> None:
     indicators = IND_HEADER.replace("weight", "weight,score") + (
         "A1,产出指标,社会效益指标,x,1,50,1\n"
-        "A1,产出,数量指标,x,1,30,1\n"
+        "A1,投入指标,数量指标,x,1,30,1\n"
         "ZZ,产出指标,数量指标,x,1,10,1\n"
         "A2,产出指标,数量指标,x,1,abc,1\n"
     )
@@ -146,7 +170,7 @@ def test_indicator_problems(tmp_path: Path, spec: Spec) -> None:
             in found)
     assert ("indicators.csv 第 2 行「level2」列：“社会效益指标”不属于一级指标“产出指标”；"
             "应为 数量指标、质量指标、时效指标、成本指标") in found
-    assert any(p.startswith("indicators.csv 第 3 行「level1」列：“产出”不是一级指标") for p in found)
+    assert any(p.startswith("indicators.csv 第 3 行「level1」列：“投入指标”不是一级指标") for p in found)
     assert "indicators.csv 第 4 行「code」列：单位编码“ZZ”不在名册中" in found
     assert any(p.startswith("indicators.csv 第 5 行「weight」列：“abc”不是数字") for p in found)
     assert "indicators.csv 「weight」列：单位“A1”的分值合计为 90（预算执行率 10 + 各指标），应为 100" in found

@@ -24,7 +24,7 @@ from xlsform.scoring import (
     to_decimal,
     weight_total,
 )
-from xlsform.spec import load_spec
+from xlsform.spec import Scoring, load_spec
 
 BANDS = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
 RANK = {name: i for i, (_, name) in enumerate(BANDS)}
@@ -230,7 +230,11 @@ def test_supported_score_cases() -> None:
     w = Decimal(10)
     assert supported_score("≥", Decimal(100), Decimal(95), w) == Decimal("9.50")
     assert supported_score("≤", Decimal(100), Decimal(125), w) == Decimal("8.00")
-    assert supported_score("=", Decimal(3), Decimal(2), w) == Decimal(0)
+    # "=" is proportional to the deviation by default (issue #9: 98% against "=100%" supports 9.8, not 0)
+    assert supported_score("=", Decimal(3), Decimal(2), w) == Decimal("6.67")
+    assert supported_score("=", Decimal(100), Decimal(98), w) == Decimal("9.80")
+    assert supported_score("=", Decimal(100), Decimal(98), w, Scoring(equality="all_or_nothing")) == 0
+    assert supported_score("=", Decimal(100), Decimal(98), w, Scoring(equality_tolerance=0.02)) == w
     assert supported_score("≥", Decimal(0), Decimal(5), w) == w          # a target of 0 is met by anything
     assert supported_score("≤", Decimal(5), Decimal(0), w) == w          # 0 spent under a ceiling
     assert supported_score("≥", Decimal(0), Decimal(-1), w) is None      # nonsense: no verdict

@@ -57,6 +57,27 @@ BROKEN = [
     ("indicator_rows = 30", 'indicator_rows = "30"', "form.indicator_rows: expected an integer, got str '30'"),
     ('sheet = "部门整体自评表"', 'sheet = "a/b"', "form.sheet: 'a/b' is not a valid Excel sheet name"),
     ("[rules]", "[rulez]", "spec: unknown table(s) ['rulez']"),
+    # [rules.scoring] (issue #9): every number a region may change is checked with the key named
+    ('equality = "proportional"', 'equality = "exact"',
+     "rules.scoring.equality: 'exact' is not one of proportional, all_or_nothing"),
+    ("equality_tolerance = 0.0", "equality_tolerance = 5",
+     "rules.scoring.equality_tolerance: must be a share from 0 to below 1"),
+    ("equality_tolerance = 0.0", 'equality_tolerance = "5%"',
+     "rules.scoring.equality_tolerance: expected an integer or a number, got str '5%'"),
+    ('{ band = "达成", min = 0.8, max = 1.0 }', '{ band = "完成", min = 0.8, max = 1.0 }',
+     "rules.scoring.qualitative[0].band: '完成' is not one of 达成、部分达成、未达成"),
+    ('{ band = "达成", min = 0.8, max = 1.0 }', '{ band = "达成", min = 80, max = 100 }',
+     "rules.scoring.qualitative[0]: min 80 and max 100 must be shares of the weight"),
+    ('{ band = "达成", min = 0.8, max = 1.0 }', '{ band = "达成", max = 1.0 }',
+     "rules.scoring.qualitative[0].min: is required but missing"),
+    ('{ band = "未达成", min = 0.0, max = 0.6 }', '{ band = "达成", min = 0.0, max = 0.6 }',
+     "rules.scoring.qualitative: needs each band once: 达成、部分达成、未达成 (got 达成、部分达成、达成)"),
+    ("overshoot = { above = 0, deduct = 0 }", "overshoot = { above = 0.5 }",
+     "rules.scoring.overshoot: needs above > 0"),
+    ("overshoot = { above = 0, deduct = 0 }", "overshoot = { over = 0.5, deduct = 0.1 }",
+     "rules.scoring.overshoot: unknown key(s) ['over']; known: above, deduct"),
+    ('equality = "proportional"', 'equality = "proportional"\npositive = "ratio"',
+     "rules.scoring: unknown key(s) ['positive']"),
 ]
 
 
@@ -69,6 +90,29 @@ def test_a_broken_spec_names_the_key_and_the_problem(tmp_path: Path, old: str, n
         load_spec(path)
     assert str(info.value).startswith(f"{path}: ")
     assert message in str(info.value)
+
+
+def test_scoring_rules_load_from_every_builtin_spec_and_default_without_the_table() -> None:
+    from xlsform.spec import Scoring
+
+    for name in builtin_names():
+        assert load_spec(name).rules.scoring == Scoring()   # the shipped tables spell out the defaults
+
+
+def test_the_100_80_50_variant_and_the_deduction_are_expressible(tmp_path: Path) -> None:
+    text = WANGCHENG.replace("min = 0.8, max = 1.0", "min = 1.0, max = 1.0").replace(
+        "min = 0.6, max = 0.8", "min = 0.8, max = 0.8").replace("min = 0.0, max = 0.6", "min = 0.5, max = 0.5")
+    text = text.replace("overshoot = { above = 0, deduct = 0 }", "overshoot = { above = 0.5, deduct = 0.1 }")
+    path = tmp_path / "variant.toml"
+    path.write_text(text, encoding="utf-8")
+    scoring = load_spec(path).rules.scoring
+    assert scoring.bands == (("达成", 1.0, 1.0), ("部分达成", 0.8, 0.8), ("未达成", 0.5, 0.5))
+    assert (scoring.overshoot_above, scoring.overshoot_deduct) == (0.5, 0.1)
+    no_table = tmp_path / "none.toml"
+    start, end = WANGCHENG.index("\n[rules.scoring]"), WANGCHENG.index("\n[tree]")
+    no_table.write_text(WANGCHENG[:start] + WANGCHENG[end:], encoding="utf-8")
+    from xlsform.spec import Scoring
+    assert load_spec(no_table).rules.scoring == Scoring()
 
 
 def test_not_toml_and_unknown_names(tmp_path: Path) -> None:

@@ -172,6 +172,10 @@ register(
          "{cell}「{field}」填写的“{value}”不能作为数字读取（{detail}）",
          "请改为只含数字的值，如 4753.66；没有数据请留空。"),
 )
+# Labels (normalize.normalize_label, in the reader and the roster alike): XF230–XF239.
+register(
+    Code("XF230", "info", "指标名称写法", _READ_AS, "请从下拉列表中选择指标名称。"),
+)
 
 
 # ---- checks (checks/): XF150–XF199, XF3xx, XF4xx, XF5xx, XF9xx ----
@@ -284,7 +288,7 @@ register(
          "{cell}「{field}」为 {value}，但完成值「{actual}」已达到目标值「{target}」，应得 {expected}",
          "请核对得分；如扣分有其他原因，请在未完成原因中说明。"),
     Code("XF502", "warning", "未达目标却得满分",
-         "{cell}「{field}」为满分 {value}，但完成值「{actual}」未达到目标值「{target}」",
+         "{cell}「{field}」为满分 {value}，但完成值「{actual}」未达到目标值「{target}」，按完成程度应为 {expected}",
          "请按完成程度调整得分，或说明为何仍给满分。"),
     Code("XF503", "warning", "自评得分与完成情况不符",
          "{cell}「{field}」为 {value}，按完成值「{actual}」与目标值「{target}」应约为 {expected}",
@@ -310,6 +314,35 @@ register(
     Code("XF510", "error", "一级指标不在指标体系中",
          "{cell}「{field}」为「{value}」，不是规定的一级指标（应为：{expected}）",
          "请从下拉列表中选择一级指标。"),
+)
+# Plausibility, the indicator table read as a reviewer reads it (checks/plausibility.py, expressions.py).
+register(
+    Code("XF511", "warning", "完成值是目标式写法",
+         "{cell}「{field}」为「{value}」，带有比较符号或是一个区间，不是实际完成的数值（目标值「{expected}」）",
+         "请填写实际完成的数值，如「96.5%」「411 次」，不要写「≥95%」。"),
+    Code("XF512", "warning", "完成值是说明文字或占位符",
+         "{cell}「{field}」为「{value}」，是表格的说明文字或占位符，不是完成情况",
+         "请删除说明文字，填写实际完成情况。"),
+    Code("XF513", "warning", "无目标值却得满分",
+         "{cell}「{field}」为满分 {value}，但本行没有目标值，无法判断是否完成",
+         "请核对本指标的目标值；没有目标的指标不应直接给满分。"),
+    Code("XF514", "warning", "同一任务列在两个二级指标下",
+         "{cell}「{field}」「{value}」与第 {other} 行（{expected}）的指标和目标值几乎相同，"
+         "同一任务在两个二级指标下重复计分",
+         "请合并为一个指标，或把两行改为不同的任务。"),
+    Code("XF515", "warning", "执行率超过 100% 未说明原因",
+         "预算执行率为 {value}，超过 100%，但{cell}「{field}」未填写",
+         "请说明执行数超过预算数的原因。"),
+    Code("XF516", "warning", "全年预算数按执行数调减",
+         "{cell}「{field}」为 {value}，恰好等于全年执行数，且低于年初预算数 {expected}",
+         "全年预算数应为批复调整后的预算，不应按实际支出倒填；请核对。"),
+    Code("XF517", "warning", "金额疑似以元填写",
+         "{cell}「{field}」为 {value}，约为{basis}的 {ratio} 倍，像是按“元”填写（按万元应约为 {expected}）",
+         "本表金额单位为万元，请核对并换算后重新填写。"),
+    Code("XF518", "warning", "得分超过分值，总分按分值计算",
+         "{cell}「{field}」：有指标得分超过分值，总分按各项不超过分值计算应为 {expected}（等级：{grade}），"
+         "按所填得分相加为 {value}",
+         "请把超过分值的得分改为不超过分值的数。"),
 )
 
 # The batch (check.py).

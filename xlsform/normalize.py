@@ -13,6 +13,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from xlsform.expressions import NATURE_OF, OPS_BEFORE, clean
 
 # Catalogue codes (xlsform/codes.py, reading section).
 UNIT = "XF201"            # 万元 / 万 / 分 after the number
@@ -175,12 +178,10 @@ def normalize_text(text: str) -> tuple[str | None, list[Note]]:
     return (cleaned or None), notes
 
 
-_NATURE_ALIASES = {
-    "≥": "≥", ">=": "≥", "≧": "≥", "＞＝": "≥", ">": "≥", "大于等于": "≥", "不低于": "≥",
-    "≤": "≤", "<=": "≤", "≦": "≤", "＜＝": "≤", "<": "≤", "小于等于": "≤", "不高于": "≤",
-    "=": "=", "＝": "=", "==": "=", "等于": "=",
-    "定性": "定性",
-}
+# 指标性质 as typed when the dropdown is bypassed: every comparison word the expression parser knows
+# (≧ ＞＝ >= 不低于 ...), strict ones read as the dropdown's wide ones.
+_NATURE_ALIASES = {**{w: NATURE_OF[op] for w, op in OPS_BEFORE if NATURE_OF[op] in ("≥", "≤", "=")},
+                   "定性": "定性", "定性指标": "定性", "等于": "=", "==": "="}
 
 
 def normalize_nature(text: str) -> tuple[str | None, list[Note]]:
@@ -188,70 +189,28 @@ def normalize_nature(text: str) -> tuple[str | None, list[Note]]:
     value, notes = normalize_text(text)
     if value is None:
         return None, notes
-    canonical = _NATURE_ALIASES.get(value.replace(" ", ""))
+    canonical = _NATURE_ALIASES.get(clean(value))
     if canonical is None or canonical == value:
         return value, notes
     return canonical, [*notes, Note(NATURE, f"“{value}”按“{canonical}”读取")]
 
 
-# ------------------------------------------------------------------------------------------ measures
+# --------------------------------------------------------------------------------------------- labels
 
-@dataclass(frozen=True)
-class Measure:
-    """A target or actual read as a measurement: "≥95%" -> Measure("≥", 95.0, "%")."""
-
-    op: str | None        # "≥", "≤", "=" or None when the text states no comparison
-    value: float
-    unit: str             # as typed after the number: "%", "元", "次", "批次", ... or ""
+LABEL = "XF230"           # a 一级/二级指标 written with an extra word or numbering, read as the catalogue's label
+_LABEL_NOISE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)+|[：:、。，,；;]+$|(?:等|类|方面)+$")
 
 
-_MEASURE_NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
-_OPS_BEFORE = sorted(
-    [(w, "≥") for w in ("≥", ">=", "≧", "大于等于", "不低于", "不少于", "不小于", "至少", "达到", "超过", "高于",
-                        "大于", ">")]
-    + [(w, "≤") for w in ("≤", "<=", "≦", "小于等于", "不高于", "不超过", "不多于", "不大于", "控制在", "低于",
-                          "少于", "小于", "<")]
-    + [(w, "=") for w in ("=", "等于")],
-    key=lambda p: -len(p[0]))   # longest first: "不高于" must win over "高于"
-_OPS_AFTER = (("及以上", "≥"), ("或以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("或以下", "≤"), ("以下", "≤"),
-              ("以内", "≤"))
-_UNIT_STOPS = ("及", "或", "以", "左右", "内", "按", "的", "为", "和", "至")
-
-
-def parse_measure(text: str | None) -> Measure | None:
-    """The first number of a target/actual text with its comparison and unit; None when there is no number.
-
-    "≥95%", "95%及以上", "不低于95%" -> ("≥", 95, "%"); "≤ 300元", "人均不超过300元" -> ("≤", 300, "元");
-    "400 次" -> (None, 400, "次"); "100%按时完成" -> (None, 100, "%"). Percentages stay on their printed
-    scale (95, not 0.95) so a target and an actual compare like for like.
-    """
-    if not text:
-        return None
-    s = text.translate(_INVISIBLE).translate(_FULL_WIDTH).replace("\u00a0", " ")
-    m = _MEASURE_NUMBER.search(s)
-    if m is None:
-        return None
-    value = float(m.group().replace(",", ""))
-    unit, rest = _unit(s[m.end():])
-    return Measure(_op(s[: m.start()], rest), value, unit)
-
-
-def _unit(after: str) -> tuple[str, str]:
-    """The unit right after a number ("%", "元", "批次"), and what follows it."""
-    s = after.lstrip()
-    if s[:1] in ("%", "‰"):
-        return s[:1], s[1:]
-    s = s.lstrip("余多")    # "1100余人"
-    n = 0
-    while n < len(s) and n < 3 and s[n].isalpha() and not s[n:].startswith(_UNIT_STOPS):
-        n += 1
-    return s[:n], s[n:]
-
-
-def _op(before: str, after: str) -> str | None:
-    tail = before.rstrip()[-6:]
-    for word, op in _OPS_BEFORE:
-        if word in tail:
-            return op
-    head = after.lstrip().lstrip("余左右")[:4]
-    return next((op for word, op in _OPS_AFTER if head.startswith(word)), None)
+@lru_cache(maxsize=4096)
+def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | None]:
+    """A level label as the catalogue spells it: "服务对象满意度指标等", "1.产出指标：", "满意度" -> the one
+    choice it names, with a note; any other text comes back as it is (the checks report it)."""
+    if text in choices:
+        return text, None
+    s = _LABEL_NOISE.sub("", clean(text))
+    s = _LABEL_NOISE.sub("", s)   # "（一）产出指标等：" has noise on both ends
+    found = [c for c in choices if c == s] or \
+            [c for c in choices if len(s) >= 2 and (c.startswith(s) or s.startswith(c) or c == s + "指标")]
+    if len(found) != 1:
+        return text, None
+    return found[0], Note(LABEL, f"按指标体系中的“{found[0]}”读取")

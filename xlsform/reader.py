@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -224,9 +225,40 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
         if value is not None:
             values[place.key] = value
             where[place.key] = ref
+    _normalise_labels(layout, values, where, result)
     values.update(_recomputed(layout, values))
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
     return rec
+
+
+def _normalise_labels(layout: Layout, values: dict[str, Any], where: dict[str, str], result: ReadResult) -> None:
+    """一级/二级指标 as the catalogue spells them ("服务对象满意度指标等" -> "服务对象满意度指标"), each an info
+    finding, as the roster reads them; a label that names no one entry stays as typed for the checks."""
+    tree = layout.spec.tree
+    for key1, key2 in _level_keys(layout):
+        level1 = values.get(key1)
+        if level1 is None:
+            continue
+        if level1 not in tree and type(level1) is str:
+            level1 = _label_value(values, key1, level1, tuple(tree), layout, where, result)
+        level2 = values.get(key2)
+        choices = tree.get(level1)
+        if type(level2) is str and choices is not None and level2 not in choices:
+            _label_value(values, key2, level2, choices, layout, where, result)
+
+
+@lru_cache(maxsize=64)
+def _level_keys(layout: Layout) -> tuple[tuple[str, str], ...]:
+    return tuple((f"ind.{i}.level1", f"ind.{i}.level2") for i in range(1, layout.n + 1))
+
+
+def _label_value(values: dict[str, Any], key: str, text: str, choices: tuple[str, ...], layout: Layout,
+                 where: dict[str, str], result: ReadResult) -> str:
+    label, note = normalize.normalize_label(text, choices)
+    if note is not None and key in where:
+        values[key] = label
+        result.findings.append(_note_finding([note], label, text, layout.places[key], where[key], result.file))
+    return label
 
 
 def _off_anchor(sheet: Sheet, place: Place, row: int, col: int, ref: str,

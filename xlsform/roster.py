@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from xlsform.errors import XlsformError
+from xlsform.expressions import NONE as NOT_A_VALUE
+from xlsform.expressions import parse as parse_expression
+from xlsform.normalize import normalize_label, normalize_nature
 from xlsform.scoring import round2
 from xlsform.spec import EXCEL_TEXT_LIMIT, NATURES, Field, Spec
 
@@ -47,6 +50,7 @@ class Unit:
     code: str
     name: str
     values: dict[str, Any] = field(default_factory=dict)   # prefilled field values by field key
+    notes: list[str] = field(default_factory=list)         # what was read as something else (info, XF230/XF210)
 
 
 @dataclass
@@ -335,6 +339,7 @@ def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Prob
         if unit is None:
             problems.add(table.name, row_no, "code", "单位编码为空" if code is None else f"单位编码“{code}”不在名册中")
             continue
+        unit.notes.extend(_normalise_labels(table.name, row_no, values, spec))
         _check_tree(table.name, row_no, values, spec, problems)
         counts[unit.code] = index = counts.get(unit.code, 0) + 1
         if index > spec.indicator_rows:
@@ -344,6 +349,32 @@ def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Prob
     for unit in units:
         if counts.get(unit.code):
             _check_weights(table.name, unit, spec, min(counts[unit.code], spec.indicator_rows), problems)
+
+
+def _normalise_labels(table: str, row_no: int, values: dict[str, Any], spec: Spec) -> list[str]:
+    """Level labels and 指标性质 as the catalogue spells them, as the reader reads a return (XF230, XF210):
+    "服务对象满意度指标等" -> "服务对象满意度指标", "≧" -> "≥". What names no one entry stays for _check_tree.
+    A target the expression parser reads as no value ("≥**人", the template's hint) gets a note too."""
+    notes = []
+    for key in ("level1", "level2"):
+        text, level1 = values.get(key), values.get("level1")
+        choices = tuple(spec.tree) if key == "level1" else spec.tree.get(level1, ()) if isinstance(level1, str) else ()
+        if isinstance(text, str) and choices and text not in choices:
+            label, note = normalize_label(text, choices)
+            if note is not None:
+                values[key] = label
+                notes.append(f"{table} 第 {row_no} 行「{key}」列：“{text}”{note.detail}（{note.code}）")
+    target = values.get("target")
+    if isinstance(target, str) and parse_expression(target).kind == NOT_A_VALUE:
+        notes.append(f"{table} 第 {row_no} 行「target」列：“{_short(target)}”是占位符或说明文字，不是目标值；"
+                     "生成的表格中该指标没有目标值")
+    nature = values.get("nature")
+    if isinstance(nature, str) and nature not in NATURES:
+        canonical, nature_notes = normalize_nature(nature)
+        if canonical in NATURES and nature_notes:
+            values["nature"] = canonical
+            notes.append(f"{table} 第 {row_no} 行「nature」列：{nature_notes[-1].detail}（{nature_notes[-1].code}）")
+    return notes
 
 
 def _check_tree(table: str, row_no: int, values: dict[str, Any], spec: Spec, problems: _Problems) -> None:

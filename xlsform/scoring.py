@@ -26,7 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from xlsform.spec import Rules
+    from xlsform.expressions import Outcome
+    from xlsform.spec import Rules, Scoring
 
 Number = int | float | Decimal
 ZERO = Decimal(0)
@@ -112,17 +113,20 @@ def weight_total(fund: Any, items: Iterable[Any]) -> Decimal:
 
 
 def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
-                caps: Sequence[tuple[float, float]] = ()) -> Decimal | None:
-    """Fund score plus the indicator scores, each rounded to 2 decimals first; capped by rate bands if any.
+                caps: Sequence[tuple[float, float]] = (), weights: Sequence[Any] | None = None) -> Decimal | None:
+    """Fund score plus the indicator scores, each at most its weight and rounded to 2 decimals first; capped by
+    rate bands if any.
 
-    None when a score is text: the spreadsheet's total is #VALUE! then, and a total without it would mislead;
-    None when nothing is scored yet (no fund score and no indicator score).
+    None when a score (or, with weights, a weight) is text: the spreadsheet's total is #VALUE! then, and a
+    total without it would mislead; None when nothing is scored yet (no fund score and no indicator score).
     """
     items = list(items)
-    if any(isinstance(s, str) and s != "" for s in items):
-        return None
+    if (str in map(type, items) and any(isinstance(s, str) and s != "" for s in items)) or \
+            (weights and str in map(type, weights) and any(isinstance(w, str) and w != "" for w in weights)):
+        return None   # `str in map(type, ...)`: one C-speed pass for the common case, no text at all
     if not scored(fund, items):
         return None
+    items = capped_scores(items, weights)
     total = round2(round2(_n(fund)) + sum((round2(d) for d in _numbers(items)), ZERO))
     cap = rate_cap(rate, caps)
     return total if cap is None else min(total, cap)
@@ -158,20 +162,98 @@ def amount_sum(items: Iterable[Any]) -> Decimal:
     return sum(_numbers(items), ZERO).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
-def supported_score(nature: str | None, target: Decimal | None, actual: Decimal | None,
-                    weight: Decimal) -> Decimal | None:
-    """The score the numbers support for a quantitative indicator; None when they cannot say.
+@dataclass(frozen=True)
+class Support:
+    """The self-score a reviewer accepts for an indicator: from `low` to `high` (equal for a computed point).
+    `met`: the target was reached, so any deduction needs a reason; not met, full marks need one."""
 
-    ≥: weight × min(actual / target, 1); ≤: weight × min(target / actual, 1); =: full marks when equal, else 0.
+    low: Decimal
+    high: Decimal
+    met: bool
+
+    @property
+    def shown(self) -> Decimal | str:
+        """As a finding's `expected`: the point, or the band "8–10"."""
+        if self.low == self.high:
+            return self.low
+        return f"{_plain(self.low)}–{_plain(self.high)}"
+
+
+def support(outcome: Outcome | None, weight: Decimal, scoring: Scoring) -> Support | None:
+    """The score an outcome supports under the spec's [rules.scoring]; None when the rules cannot say.
+
+    ≥: weight × min(actual / target, 1), less the overshoot deduction when one is configured;
+    ≤: weight × min(target / actual, 1); =: weight × (1 − deviation) ("proportional") or 0 off target,
+    full within the tolerance; a range: as ≥ below it and ≤ above it; a deadline: met or not;
+    定性: the band of the weight for 达成 / 部分达成 / 未达成.
     """
+    if outcome is None or weight < 0:
+        return None
+    if outcome.rule == "qualitative":
+        band = scoring.band(outcome.band or "")
+        if band is None:
+            return None
+        return Support(round2(weight * _d(band[0])), round2(weight * _d(band[1])), outcome.met)
+    if outcome.rule == "deadline":
+        return Support(weight, weight, True) if outcome.met else Support(ZERO, weight, False)
+    if outcome.rule == "equality":
+        return _point(weight, _equality(outcome, scoring), outcome.met)
+    ratio = outcome.ratio
+    if ratio is None:
+        return None
+    share = max(ZERO, min(ratio, ONE))
+    if outcome.rule == "positive" and scoring.overshoot_deduct and ratio > ONE + _d(scoring.overshoot_above):
+        share = ONE - _d(scoring.overshoot_deduct)
+    return _point(weight, share, outcome.met)
+
+
+def _equality(outcome: Outcome, scoring: Scoring) -> Decimal:
+    deviation = outcome.deviation if outcome.deviation is not None else ONE
+    if deviation <= _d(scoring.equality_tolerance):
+        return ONE
+    return max(ZERO, ONE - deviation) if scoring.equality == "proportional" else ZERO
+
+
+def _point(weight: Decimal, share: Decimal, met: bool) -> Support:
+    p = round2(weight * share)
+    return Support(p, p, met)
+
+
+def _d(x: float) -> Decimal:
+    return Decimal(repr(float(x)))
+
+
+def _plain(x: Decimal) -> str:
+    return f"{x.normalize():f}" if x != x.to_integral_value() else str(int(x))
+
+
+def supported_score(nature: str | None, target: Decimal | None, actual: Decimal | None, weight: Decimal,
+                    scoring: Scoring | None = None) -> Decimal | None:
+    """The score two bare figures support for a quantitative indicator (≥, ≤ or =); None when they cannot say."""
+    from xlsform.expressions import by_nature
+    from xlsform.spec import Scoring
+
     if target is None or actual is None or nature not in ("≥", "≤", "="):
         return None
-    if nature == "=":
-        return weight if actual == target else ZERO
-    num, den = (actual, target) if nature == "≥" else (target, actual)
-    if den <= 0:
-        return weight if num >= 0 else None
-    return round2(weight * max(ZERO, min(num / den, ONE)))
+    rules = scoring or Scoring()
+    found = support(by_nature(nature, target, actual, _d(rules.equality_tolerance)), weight, rules)
+    return None if found is None else found.low
+
+
+def capped_scores(items: Sequence[Any], weights: Sequence[Any] | None) -> list[Any]:
+    """Each score counted at most at its row's weight (a score above it is an error the checks report, but
+    the total and grade must not reward it); a row without a numeric weight keeps its score."""
+    if not weights:
+        return list(items)
+    return [_at_most(s, w) if s is not None and w is not None else s
+            for s, w in zip(items, weights, strict=False)] + list(items[len(weights):])
+
+
+def _at_most(score: Any, weight: Any) -> Any:
+    if type(score) is float and type(weight) is float:   # what the reader gives: no Decimal needed
+        return weight if score > weight else score
+    s, w = to_decimal(score), to_decimal(weight)
+    return w if s is not None and w is not None and s > w else score
 
 
 # ------------------------------------------------------------------------------- the Excel mirrors
@@ -189,8 +271,12 @@ def _xl_weight_total(fund: str, items: str) -> str:
     return f"ROUND(N({fund})+SUM({items}),2)"
 
 
-def _xl_score_total(fund: str, items: str, rate: str | None, caps: Sequence[tuple[float, float]]) -> str:
-    total = f"ROUND(ROUND(N({fund}),2)+SUMPRODUCT(ROUND({items},2)),2)"
+def _xl_score_total(fund: str, items: str, rate: str | None, caps: Sequence[tuple[float, float]],
+                    weights: str | None = None) -> str:
+    counted = items
+    if weights:   # MIN(score, weight) per row, without IF (array IF needs Ctrl+Shift+Enter in older Excel)
+        counted = f"{items}-({items}>{weights})*({weights}<>\"\")*({items}-{weights})"
+    total = f"ROUND(ROUND(N({fund}),2)+SUMPRODUCT(ROUND({counted},2)),2)"
     if not caps or rate is None:
         return _xl_if_scored(fund, items, total)
     cap = "100000"
@@ -249,9 +335,9 @@ RULES: dict[str, Rule] = {r.name: r for r in (
          lambda r, _: _xl_weight_total(r["fund"], r["items"]),
          "分值合计 = 预算执行率分值 + 各指标分值"),
     Rule("score_total",
-         lambda v, rules: score_total(v["fund"], v["items"], v.get("rate"), rules.rate_caps),
-         lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"), rules.rate_caps),
-         "总分 = 预算执行率得分 + 各指标得分（各项先保留两位小数）"),
+         lambda v, rules: score_total(v["fund"], v["items"], v.get("rate"), rules.rate_caps, v.get("weights")),
+         lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"), rules.rate_caps, r.get("weights")),
+         "总分 = 预算执行率得分 + 各指标得分（各项不超过其分值，先保留两位小数）"),
     Rule("grade",
          lambda v, rules: grade(v["total"], rules.grades),
          lambda r, rules: _xl_grade(r["total"], rules.grades),

@@ -87,6 +87,25 @@ class Block:
         return bool(self.row)
 
 
+# Qualitative bands a 定性 indicator is scored in, as shares of its weight (DESIGN: 达成 100–80%, ...).
+BANDS = ("达成", "部分达成", "未达成")
+EQUALITY_RULES = ("proportional", "all_or_nothing")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How an indicator's supported score follows from its target and actual ([rules.scoring])."""
+
+    equality: str = "proportional"       # "=": weight × (1 − |actual − target| / target), or 0 off target
+    equality_tolerance: float = 0.0      # "=": a relative deviation up to this still scores the full weight
+    bands: tuple[tuple[str, float, float], ...] = (("达成", 0.8, 1.0), ("部分达成", 0.6, 0.8), ("未达成", 0.0, 0.6))
+    overshoot_above: float = 0.0         # positive rule: an actual beyond target × (1 + this) loses ...
+    overshoot_deduct: float = 0.0        # ... this share of the weight (0: off, the default)
+
+    def band(self, name: str) -> tuple[float, float] | None:
+        return next(((low, high) for n, low, high in self.bands if n == name), None)
+
+
 @dataclass(frozen=True)
 class Rules:
     grades: tuple[tuple[float, str], ...]        # (min, grade), highest first
@@ -94,6 +113,7 @@ class Rules:
     split: dict[str, float] = field(default_factory=dict)
     self_score_tolerance: float = 0.20
     rate_caps: tuple[tuple[float, float], ...] = ()   # (below, cap), ascending
+    scoring: Scoring = field(default_factory=Scoring)
 
     def grade_for(self, total: float) -> str:
         for low, name in self.grades:
@@ -308,16 +328,64 @@ def _build_rules(ctx: _Ctx, raw: dict[str, Any]) -> Rules:
                         for i, c in enumerate(caps_raw)))
     split = {k: float(ctx.check_type(v, (int, float), f"rules.split.{k}"))
              for k, v in ctx.opt(raw, "split", dict, "rules", {}).items()}
-    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps"}
+    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps", "scoring"}
     if set(raw) - known:
         raise ctx.fail("rules", f"unknown key(s) {sorted(set(raw) - known)}")
     return Rules(
+        scoring=_build_scoring(ctx, ctx.opt(raw, "scoring", dict, "rules", {})),
         grades=grades,
         reason_below_rate=float(ctx.opt(raw, "reason_below_rate", (int, float), "rules", 0.9)),
         split=split,
         self_score_tolerance=float(ctx.opt(raw, "self_score_tolerance", (int, float), "rules", 0.2)),
         rate_caps=caps,
     )
+
+
+def _build_scoring(ctx: _Ctx, raw: dict[str, Any]) -> Scoring:
+    """[rules.scoring]: every number a region may change, each checked with a message naming the key."""
+    where = "rules.scoring"
+    known = {"equality", "equality_tolerance", "qualitative", "overshoot"}
+    if set(raw) - known:
+        raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - known)}; known: {', '.join(sorted(known))}")
+    equality = ctx.opt(raw, "equality", str, where, "proportional")
+    if equality not in EQUALITY_RULES:
+        raise ctx.fail(f"{where}.equality", f"'{equality}' is not one of {', '.join(EQUALITY_RULES)}")
+    tolerance = float(ctx.opt(raw, "equality_tolerance", (int, float), where, 0.0))
+    if not 0 <= tolerance < 1:
+        raise ctx.fail(f"{where}.equality_tolerance", "must be a share from 0 to below 1 (0.05 = 5%)")
+    bands = Scoring.bands
+    if "qualitative" in raw:
+        bands = _build_bands(ctx, ctx.check_type(raw["qualitative"], list, f"{where}.qualitative"))
+    over = ctx.opt(raw, "overshoot", dict, where, {})
+    if set(over) - {"above", "deduct"}:
+        raise ctx.fail(f"{where}.overshoot", f"unknown key(s) {sorted(set(over) - {'above', 'deduct'})}; "
+                                             "known: above, deduct")
+    above = float(ctx.opt(over, "above", (int, float), f"{where}.overshoot", 0.0))
+    deduct = float(ctx.opt(over, "deduct", (int, float), f"{where}.overshoot", 0.0))
+    if above < 0 or not 0 <= deduct <= 1 or (deduct > 0) != (above > 0):
+        raise ctx.fail(f"{where}.overshoot", "needs above > 0 (a share beyond the target, 0.5 = 50%) and deduct "
+                                             "from 0 to 1 (a share of the weight), both given or neither")
+    return Scoring(equality=equality, equality_tolerance=tolerance, bands=bands, overshoot_above=above,
+                   overshoot_deduct=deduct)
+
+
+def _build_bands(ctx: _Ctx, raw: list[Any]) -> tuple[tuple[str, float, float], ...]:
+    bands = []
+    for i, b in enumerate(raw):
+        at = f"rules.scoring.qualitative[{i}]"
+        ctx.check_type(b, dict, at)
+        name = ctx.need(b, "band", str, at)
+        low, high = float(ctx.need(b, "min", (int, float), at)), float(ctx.need(b, "max", (int, float), at))
+        if name not in BANDS:
+            raise ctx.fail(f"{at}.band", f"'{name}' is not one of {'、'.join(BANDS)}")
+        if not 0 <= low <= high <= 1:
+            raise ctx.fail(at, f"min {low:g} and max {high:g} must be shares of the weight, 0 <= min <= max <= 1")
+        bands.append((name, low, high))
+    names = [b[0] for b in bands]
+    if sorted(names) != sorted(BANDS):
+        raise ctx.fail("rules.scoring.qualitative",
+                       f"needs each band once: {'、'.join(BANDS)} (got {'、'.join(names)})")
+    return tuple(bands)
 
 
 def _build_tree(ctx: _Ctx, raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:

@@ -121,6 +121,8 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     if indicators is None:
         click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
                    "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
+    for note in (n for u in units for n in u.notes):
+        click.echo(f"[提示] {note}", err=True)
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)

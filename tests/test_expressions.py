@@ -1,0 +1,167 @@
+"""expressions.py: targets and actuals as units write them, read as a reviewer reads them (issue #9).
+
+The table (tests/expressions_table.tsv: text TAB reading) holds expressions written the way units write
+them on real forms; each reading is shown compactly by `show()`: "≥ 95 %", "80–90 %", "≤ 9-30" (a
+deadline), "@ 12-31" (a period of the year), "定性 达成", "—" (not a value), "文字" (words).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xlsform import expressions as ex
+
+TABLE = [tuple(line.split("\t")) for line in
+         (Path(__file__).parent / "expressions_table.tsv").read_text(encoding="utf-8").splitlines()]
+
+
+def _n(x: Decimal | None) -> str:
+    assert x is not None
+    return f"{x.normalize():f}"
+
+
+def show(e: ex.Expr) -> str:
+    if e.kind == ex.NONE:
+        return "—"
+    if e.kind == ex.TEXT:
+        return "文字"
+    if e.kind == ex.QUALITATIVE:
+        return f"定性 {e.band}"
+    if e.kind == ex.DEADLINE:
+        assert e.deadline is not None
+        y, m, d = e.deadline
+        date = f"{y}-{m}-{d}" if y else f"{m}-{d}"
+        period = e.op is None and not any(c.isdigit() for c in e.text)
+        return f"@ {date}" if period else (f"{e.op} {date}" if e.op else date)
+    if e.kind == ex.RANGE:
+        return f"{_n(e.low)}–{_n(e.high)} {e.unit}".strip()
+    figure = f"{_n(e.low)} {e.unit}".strip()
+    return f"{e.op} {figure}" if e.op else figure
+
+
+def test_the_table_is_big_enough_and_has_no_duplicates() -> None:
+    texts = [t for t, _ in TABLE]
+    assert len(texts) >= 150 and len(set(texts)) == len(texts)
+
+
+@pytest.mark.parametrize(("text", "reading"), TABLE)
+def test_expressions_as_units_write_them(text: str, reading: str) -> None:
+    e = ex.parse(text)
+    assert show(e) == reading
+    assert e.text == text    # the original text is kept as typed
+
+
+# ------------------------------------------------------------------------------------------ properties
+
+ops = st.sampled_from(["", "≥", "≤", "＞＝", ">=", "<=", "≧", "≦", "不低于", "不超过", "不少于", "="])
+units = st.sampled_from(["%", "％", "次", "人次", "元", "万元", "个", "天", ""])
+figures = st.decimals(min_value=0, max_value=10**7, places=2)
+
+
+@given(st.text(max_size=60))
+def test_parse_never_raises_and_keeps_the_text(text: str) -> None:
+    e = ex.parse(text)
+    assert e.text == text and e.kind in (ex.NUMBER, ex.RANGE, ex.DEADLINE, ex.QUALITATIVE, ex.NONE, ex.TEXT)
+    assert e.low is None or e.low.is_finite()
+
+
+@given(ops, figures, units)
+def test_an_operator_and_a_figure_read_back(op: str, value: Decimal, unit: str) -> None:
+    e = ex.parse(f"{op}{value}{unit}")
+    scale = {"万元": 10_000}.get(unit, 1)
+    assert e.kind == ex.NUMBER and e.low == value * scale
+    assert e.unit == {"％": "%", "万元": "元"}.get(unit, unit)
+    assert (e.op is None) == (op == "")
+
+
+@given(figures, st.sampled_from(["", " ", "\u3000", "\u200b"]))
+def test_full_width_digits_and_spaces_read_as_the_plain_figure(value: Decimal, space: str) -> None:
+    wide = str(value).translate({c: c + 0xFEE0 for c in range(0x30, 0x3A)} | {0x2E: 0xFF0E})
+    assert ex.parse(f"≥{space}{wide}{space}%").low == ex.parse(f"≥{value}%").low == value
+
+
+@given(st.integers(1, 12), st.integers(1, 28), st.integers(1, 12), st.integers(1, 28))
+def test_a_date_meets_a_deadline_exactly_when_it_is_not_later(tm: int, td: int, am: int, ad: int) -> None:
+    target, actual = ex.parse(f"{tm}月{td}日前"), ex.parse(f"{am}月{ad}日完成")
+    outcome = ex.compare(target, actual, year=2023)
+    assert outcome is not None and outcome.met == ((am, ad) <= (tm, td))
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=10**6, places=2),
+       st.decimals(min_value=0, max_value=10**6, places=2))
+def test_floors_and_ceilings_are_met_on_the_right_side(target: Decimal, actual: Decimal) -> None:
+    floor = ex.compare(ex.parse(f"≥{target}%"), ex.parse(f"{actual}%"))
+    ceiling = ex.compare(ex.parse(f"≤{target}%"), ex.parse(f"{actual}%"))
+    assert floor is not None and floor.met == (actual >= target)
+    assert ceiling is not None and ceiling.met == (actual <= target)
+
+
+@given(st.decimals(min_value=1, max_value=10**4, places=2))
+def test_wan_yuan_and_yuan_compare_in_one_unit(amount: Decimal) -> None:
+    outcome = ex.compare(ex.parse(f"≤{amount}万元"), ex.parse(f"{amount * 10_000}元"))
+    assert outcome is not None and outcome.met
+
+
+# ------------------------------------------------------------------------------------------ comparison
+
+@pytest.mark.parametrize(("target", "actual", "met"), [
+    ("9月底前", "8月20日完成", True),           # issue #9: was read backwards
+    ("9月底前", "9月30日完成", True),
+    ("9月底前", "10月8日完成", False),
+    ("9月前", "9月完成", True),                 # "9月前" read leniently: by the end of September
+    ("2023年10月前", "2023年9月", True),
+    ("2023年10月前", "2024年1月5日", False),
+    ("年底前", "12月20日完成", True),
+    ("第三季度末", "10月完成", False),
+    ("≤300元", "280元", True),                 # a ceiling is met at or below
+    ("≤300元", "300元", True),
+    ("≤300元", "320元", False),
+    ("≥90%", "92%", True),
+    ("≥90%", "89.5%", False),
+    ("≤5万元", "48000元", True),                # 万元 against 元
+    ("≥95%", "95百分比", True),                 # % against 百分比
+    ("80%-90%", "85%", True),
+    ("80%-90%", "95%", False),
+    ("400 次", "411 次", True),                 # a bare figure is a floor
+    ("≥1000人", "45批次，1100余人", True),      # the figure in the target's unit
+    ("≥95%", "0.96", True),                     # a fraction, as a percent cell shows it
+    ("≥95%", "0.9", False),
+    ("1次", "召开一次", True),                    # Chinese numerals before a counting unit
+    ("≥3场", "两场", False),
+])
+def test_actual_against_target(target: str, actual: str, met: bool) -> None:
+    outcome = ex.compare(ex.parse(target), ex.parse(actual), year=2023)
+    assert outcome is not None and outcome.met is met
+
+
+@pytest.mark.parametrize(("target", "actual"), [
+    ("≥95%", "≥95%"),          # an operator: a comparison, not a measurement
+    ("≥95%", "95%以上"),
+    ("≥95%", "411 次"),         # another unit
+    ("≥95%", "已完成"),
+    ("100%", "2020年9月11日举办培训班"),
+])
+def test_what_cannot_be_compared(target: str, actual: str) -> None:
+    assert ex.compare(ex.parse(target), ex.parse(actual), year=2020) is None
+
+
+def test_equality_is_a_deviation_and_qualitative_is_a_band() -> None:
+    eq = ex.compare(ex.parse("=100%"), ex.parse("98%"))
+    assert eq is not None and eq.rule == "equality" and eq.deviation == Decimal("0.02") and not eq.met
+    assert ex.compare(ex.parse("=100%"), ex.parse("98%"), tolerance=Decimal("0.02")).met  # type: ignore[union-attr]
+    q = ex.compare(ex.parse("有效提升"), ex.parse("基本完成"), nature="定性")
+    assert q is not None and (q.rule, q.band, q.met) == ("qualitative", ex.PARTLY, False)
+
+
+_texts = st.one_of(st.text(max_size=30), st.sampled_from([t for t, _ in TABLE]))
+
+
+@given(_texts, _texts, st.sampled_from([None, "≥", "≤", "=", "定性", "≠"]), st.sampled_from([None, 2023]))
+def test_compare_never_raises(target: str, actual: str, nature: str | None, year: int | None) -> None:
+    outcome = ex.compare(ex.parse(target), ex.parse(actual), nature, year)
+    assert outcome is None or isinstance(outcome.met, bool)
