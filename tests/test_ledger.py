@@ -79,7 +79,7 @@ def test_a_jsonl_ledger_of_an_earlier_version_is_taken_over_once(tmp_path: Path)
     assert [e["sha256"] for e in read_ledger(path)] == ["aa", "bb", "cc"]
     out = io.StringIO()
     assert export_jsonl(path, out) == 3
-    assert [json.loads(line)["file"] for line in out.getvalue().splitlines()][0] == "/r/a.xlsx"
+    assert json.loads(out.getvalue().splitlines()[0])["file"] == "/r/a.xlsx"
 
 
 def _append_batch(path: str) -> int:

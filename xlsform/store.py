@@ -288,7 +288,7 @@ class Store:
         return None if row is None else Submission(**dict(row))
 
     def submissions(self, unit: str | None = None) -> list[Submission]:
-        sql, args = "SELECT * FROM submissions", ()
+        sql, args = "SELECT * FROM submissions", tuple[str, ...]()
         if unit is not None:
             sql, args = sql + " WHERE unit = ?", (unit,)
         rows = self._conn().execute(sql + " ORDER BY id DESC", args).fetchall()

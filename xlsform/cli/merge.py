@@ -41,7 +41,8 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--no-ledger", is_flag=True,
                      help=f"不写登记簿 {STORE_NAME}（只查看，例如在示例或只读目录上）。")(f)
     f = click.option("--from-store", is_flag=True,
-                     help="另外以 xlsform serve 收到的各单位当前报表（manifest 旁的数据库）为输入；此时可不给 PATHS。")(f)
+                     help="另外以 xlsform serve 收到的各单位当前报表（manifest 旁的数据库）为输入；"
+                          "此时可不给 PATHS。")(f)
     return jobs_option(f)
 
 
