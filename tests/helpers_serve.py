@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import load_seed
 from tests.helpers_forms import prefill_values, write_return
@@ -101,3 +103,87 @@ def check_json(path: Path, manifest: Path) -> dict[str, object]:
     res = CliRunner().invoke(main, ["check", str(path), "--manifest", str(manifest), "--json", "--jobs", "1"])
     [obj] = json.loads(res.output)
     return dict(obj)
+
+
+# ------------------------------------------------------------------------------ a real server process
+
+class Server:
+    """`xlsform serve` as its own process on 127.0.0.1 and an ephemeral port (loopback only, always)."""
+
+    def __init__(self, manifest: Path, *args: str) -> None:
+        import os
+        import subprocess
+        import sys
+        import threading
+
+        root = Path(__file__).resolve().parent.parent
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "xlsform", "serve", "--manifest", str(manifest), "--host", "127.0.0.1",
+             "--port", "0", "--admin-password", PASSWORD, *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            encoding="utf-8", cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+        self.lines: list[str] = []
+        self._ready = threading.Event()
+        self.url = ""
+        threading.Thread(target=self._drain, daemon=True).start()
+        if not self._ready.wait(60) or not self.url:
+            self.kill()
+            raise RuntimeError("server did not start:\n" + "".join(self.lines))
+
+    def _drain(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+            m = re.match(r"listening on (http://127\.0\.0\.1:\d+)", line)
+            if m:
+                self.url = m.group(1)
+                self._ready.set()
+        self._ready.set()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
+        self._close()
+
+    def kill(self) -> None:
+        """kill -9: no chance to flush or clean anything."""
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def post_file(url: str, data: bytes, name: str = "return.xlsx", timeout: float = 30.0) -> tuple[int, dict[str, Any]]:
+    """A multipart upload asking for JSON, with the standard library only (what a unit's script would do)."""
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as res:
+            return res.status, json.loads(res.read())
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, json.loads(e.read() or b"{}")
