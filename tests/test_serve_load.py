@@ -42,7 +42,7 @@ def jobs(rnd: Round, count: int) -> list[tuple[str, bytes]]:
 
 def test_200_uploads_from_50_clients_are_each_recorded_once(made: Round, tmp_path: Path) -> None:
     rnd = fresh_copy(made, tmp_path)
-    with Server(rnd.manifest, "--threads", "16") as server:
+    with Server(rnd.manifest, "--threads", "16"):
         work = jobs(rnd, 200)
         with ThreadPoolExecutor(50) as pool:
             answers = list(pool.map(lambda job: post_file(job[0], job[1]), work))
