@@ -362,3 +362,14 @@ def test_serve_without_the_web_extra_says_how_to_install_it(rnd: Round, monkeypa
     monkeypatch.setitem(sys.modules, "waitress", None)
     res = CliRunner().invoke(main, ["serve", "--manifest", str(rnd.manifest), "--port", "0"])
     assert res.exit_code == 2 and 'pip install "xlsform[serve]"' in res.output and "未安装" in res.output
+
+
+def test_the_units_table_pages_a_large_round(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlsform.serve import admin
+
+    monkeypatch.setattr(admin, "PAGE", 3)
+    login(client)
+    first, second = (client.get(f"/admin/?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert ">430112001<" in first and ">430112999<" not in first and "第 1 / 2 页" in first
+    assert ">430112999<" in second and ">430112001<" not in second
+    assert "<span class=\"n\">4</span> 个单位" in second             # the counts are the whole round's

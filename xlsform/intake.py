@@ -46,6 +46,7 @@ class Outcome:
     state: str                 # ok / warnings / errors / refused
     message: str               # why it was refused ('' when it was read)
     answer: dict[str, Any]     # check --json's object for the file, or the refusal
+    text: str                  # the answer as JSON text (kept in the store, sent to the client)
 
     @property
     def http_status(self) -> int:
@@ -79,9 +80,10 @@ class Intake:
         message = refusal(result, unit, self.manifest)
         state = "refused" if message else result.status
         answer = result.to_json() if not message else refused_answer(result, message)
+        text = answer_text(answer)
         sid = self.store.add_submission(unit.code, name, size, sha, state, result.errors, result.warnings,
-                                        answer_text(answer), message)
-        return Outcome(sid, state, message, answer)
+                                        text, message)
+        return Outcome(sid, state, message, answer, text)
 
     def annotated_copy(self, sub: Submission) -> bytes | None:
         """The marked-up copy of a submission that was read; None for a refused one."""
@@ -133,5 +135,5 @@ def refused_answer(result: FileResult, message: str) -> dict[str, Any]:
 def answer_text(answer: dict[str, Any]) -> str:
     """The answer as JSON text, as `check --json` writes it; text a cell smuggled in that UTF-8 cannot hold (a
     lone surrogate) becomes "?" rather than failing the upload."""
-    text = json.dumps(answer, ensure_ascii=False, indent=2, default=str)
+    text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"), default=str)
     return text.encode("utf-8", "replace").decode("utf-8")

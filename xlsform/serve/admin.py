@@ -21,6 +21,7 @@ from xlsform.store import UnitView
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = 500          # units table rows a page: 5,000 rows render in ~0.2 s here, 500 in a tenth of it
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -83,8 +84,13 @@ def dashboard() -> str:
     counts = Counter(state_label(u.state) for u in units)
     state, query = request.args.get("state", ""), request.args.get("q", "").strip()
     shown = [u for u in units if _matches(u, state, query)]
+    pages = max(1, -(-len(shown) // PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    # one URL prefix for the rows: url_for per row cost more than the rest of the page
     return render_template("dashboard.html", counts=[(s, counts.get(s, 0)) for s in STATE_ORDER],
-                           total=len(units), units=shown, state=state, q=query, states=STATE_ORDER,
+                           total=len(units), units=shown[(page - 1) * PAGE:page * PAGE], matched=len(shown),
+                           page=page, pages=pages, state=state, q=query, states=STATE_ORDER,
+                           unit_href=url_for("admin.unit", code="-")[:-1],
                            submissions=service().store.submission_count())
 
 

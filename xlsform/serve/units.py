@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 from werkzeug.exceptions import HTTPException
 
 from xlsform.annotate import annotated_name
-from xlsform.intake import Busy, answer_text
+from xlsform.intake import Busy
 from xlsform.serve import json_response, service, wants_json
 from xlsform.store import Submission, TooLarge, UnitView
 
@@ -49,7 +49,7 @@ def upload(token: str) -> Any:
         response.headers["Retry-After"] = "30"
         return response
     if wants_json():
-        return json_response(answer_text(outcome.answer), outcome.http_status)
+        return json_response(outcome.text, outcome.http_status)
     return redirect(url_for("units.page", token=token) + "#result", code=303)
 
 
