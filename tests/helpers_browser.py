@@ -58,6 +58,16 @@ def chromium(downloads: Path, width: int = 1100, height: int = 900) -> Any:
     return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
 
 
+def wait_for(driver: Any, css: str, timeout: float = 15.0) -> Any:
+    """The element once the page that has it is there (a click that submits a form returns before that)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR,
+                                                                                               css)))
+
+
 def wait_for_download(folder: Path, pattern: str, timeout: float = 20.0) -> Path:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -68,12 +78,17 @@ def wait_for_download(folder: Path, pattern: str, timeout: float = 20.0) -> Path
     raise AssertionError(f"no download matching {pattern} in {folder}: {[p.name for p in folder.iterdir()]}")
 
 
-def screenshot(driver: Any, name: str) -> None:
-    """With XLSFORM_SCREENSHOTS=<folder>, keep a full-page picture of the current page there (for docs/)."""
+def screenshot(driver: Any, name: str, width: int = 1100) -> None:
+    """With XLSFORM_SCREENSHOTS=<folder>, keep a full-page picture of the current page there (for docs/),
+    `width` pixels wide (a phone's 412 for the unit page)."""
     folder = os.environ.get("XLSFORM_SCREENSHOTS")
     if not folder:
         return
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(driver.get_window_size()["width"], max(600, min(int(height) + 40, 4000)))
+    before = driver.get_window_size()
+    driver.set_window_size(width, 900)
+    height = driver.execute_script("window.scrollTo(0, 0); return document.documentElement.scrollHeight")
+    driver.set_window_size(width, max(600, min(int(height) + 140, 3000)))   # + the window's own bars
+    driver.execute_script("window.scrollTo(0, 0)")
     Path(folder).mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+    driver.set_window_size(before["width"], before["height"])

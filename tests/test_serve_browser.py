@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("flask")
 
-from tests.helpers_browser import chromium, require_chromium, screenshot, wait_for_download
+from tests.helpers_browser import chromium, require_chromium, screenshot, wait_for, wait_for_download
 from tests.helpers_serve import PASSWORD, Round, Server, build_round, fresh_copy, read_links
 
 pytestmark = pytest.mark.browser
@@ -54,6 +54,7 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         screenshot(driver, "admin-login")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "login").click()
+        wait_for(driver, "#counts")
         assert counts(driver) == {"未报送": 4, "有错误": 0, "仅有警告": 0, "已通过": 0}
 
         # the unit opens its link and uploads a return with an error
@@ -62,11 +63,12 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         assert driver.find_element(By.ID, "state").text == "未报送"
         driver.find_element(By.ID, "file").send_keys(str(rnd.returns["errors"]))
         driver.find_element(By.ID, "submit").click()
+        wait_for(driver, "#result")
         assert driver.find_element(By.ID, "state").text == "有错误"
         first = driver.find_element(By.CSS_SELECTOR, "table.findings tbody tr")
         assert first.get_attribute("class") == "sev-error" and "XF220" in first.text
         assert "<script>alert('x')</script>" in first.text        # the cell's text, shown as text
-        screenshot(driver, "unit-page")
+        screenshot(driver, "unit-page", width=412)
 
         # ... downloads the annotated copy
         driver.find_element(By.ID, "annotated").click()
@@ -76,6 +78,7 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         # ... and uploads the corrected return
         driver.find_element(By.ID, "file").send_keys(str(rnd.returns["clean"]))
         driver.find_element(By.ID, "submit").click()
+        wait_for(driver, "section.history tbody tr:nth-child(2)")
         assert driver.find_element(By.ID, "state").text == "已通过"
         assert len(driver.find_elements(By.CSS_SELECTOR, "section.history tbody tr")) == 2
 
@@ -84,7 +87,7 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         assert counts(driver) == {"未报送": 3, "有错误": 0, "仅有警告": 0, "已通过": 1}
         screenshot(driver, "admin-dashboard")
         driver.find_element(By.LINK_TEXT, "430112001").click()
-        assert "上传记录" in driver.page_source
+        wait_for(driver, "button[value=reissue]")
         screenshot(driver, "admin-unit")
         driver.get(server.url + "/admin/missing")
         screenshot(driver, "admin-missing")

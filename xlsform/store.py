@@ -74,7 +74,8 @@ def store_path(beside: str | Path) -> Path:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """Local time with its offset: the pages show the first 19 characters, the clock on the office wall."""
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 def token_hash(token: str) -> str:
