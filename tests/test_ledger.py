@@ -128,3 +128,18 @@ def test_kill_9_during_appends_leaves_whole_entries_and_a_sound_database(tmp_pat
     with Store(path) as store:
         assert store.integrity_check() == "ok"
     assert append(path, [res(tmp_path / "after.xlsx", "ff")]) == 1
+
+
+def test_two_status_commands_at_once_record_each_file_once(tmp_path: Path) -> None:
+    """The CLI end to end: two `xlsform status` processes over the same returns at the same moment."""
+    import shutil
+
+    returns = ROOT / "examples/returns/wangcheng"
+    shutil.copy(returns / "manifest.json", tmp_path / "manifest.json")
+    cmd = [sys.executable, "-m", "xlsform", "status", str(returns), "--manifest", str(tmp_path / "manifest.json"),
+           "--jobs", "1"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(2)]
+    assert [p.wait(120) for p in procs] == [0, 0]
+    assert len(read_ledger(tmp_path / LEDGER_NAME)) == 3
