@@ -127,6 +127,8 @@ def test_the_admin_revokes_and_reissues_a_link(client: FlaskClient, rnd: Round) 
     assert links(rnd)["430112002"] == "/u/" + new.group(1)          # links.csv follows
     client.post("/admin/unit/430112002/link", data={"csrf": token, "action": "revoke"})
     assert client.get("/u/" + new.group(1)).status_code == 404 and "430112002" not in links(rnd)
+    make_app(rnd).extensions["xlsform"].store.close()          # a restart does not hand out a new link
+    assert "430112002" not in links(rnd) and client.get("/u/" + new.group(1)).status_code == 404
 
 
 # ------------------------------------------------------------------------------------ the unit page

@@ -68,6 +68,8 @@ def test_links_are_kept_as_hashes_and_can_be_revoked(tmp_path: Path) -> None:
         assert store.units_without_link() == ["002"]
         store.revoke_link("001")
         assert store.unit_by_token(token) is None
+        assert store.units_without_link() == ["002"]          # revoked stays revoked until reissued
+        assert store.unit_by_token(store.issue_link("001")) is not None
         assert token_hash(token) != token and len(token_hash(token)) == 64
 
 

@@ -42,7 +42,7 @@ MIGRATIONS: tuple[str, ...] = (
         arrived TEXT, unit TEXT, spec TEXT, status TEXT NOT NULL, errors INTEGER NOT NULL,
         warnings INTEGER NOT NULL, UNIQUE (file, sha256));
     CREATE TABLE units (
-        code TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT UNIQUE, token_issued TEXT);
+        code TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT UNIQUE, token_issued TEXT, revoked TEXT);
     CREATE TABLE submissions (
         id INTEGER PRIMARY KEY, unit TEXT NOT NULL REFERENCES units(code), time TEXT NOT NULL,
         filename TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
@@ -233,14 +233,16 @@ class Store:
                              "ON CONFLICT (code) DO UPDATE SET name = excluded.name", list(units))
 
     def units_without_link(self) -> list[str]:
-        rows = self._conn().execute("SELECT code FROM units WHERE token_hash IS NULL ORDER BY code").fetchall()
+        """Units never given a link (a revoked link stays revoked until the office reissues it)."""
+        rows = self._conn().execute("SELECT code FROM units WHERE token_hash IS NULL AND revoked IS NULL"
+                                    " ORDER BY code").fetchall()
         return [r[0] for r in rows]
 
     def issue_link(self, code: str) -> str:
         """A new random token (192 bits) for the unit; the old one stops working. Returns the token once."""
         token = secrets.token_urlsafe(24)
         with self._tx() as conn:
-            cur = conn.execute("UPDATE units SET token_hash = ?, token_issued = ? WHERE code = ?",
+            cur = conn.execute("UPDATE units SET token_hash = ?, token_issued = ?, revoked = NULL WHERE code = ?",
                                (token_hash(token), now_iso(), code))
             if cur.rowcount != 1:
                 raise KeyError(code)
@@ -248,7 +250,8 @@ class Store:
 
     def revoke_link(self, code: str) -> None:
         with self._tx() as conn:
-            conn.execute("UPDATE units SET token_hash = NULL, token_issued = NULL WHERE code = ?", (code,))
+            conn.execute("UPDATE units SET token_hash = NULL, token_issued = NULL, revoked = ? WHERE code = ?",
+                         (now_iso(), code))
 
     def unit_by_token(self, token: str) -> UnitView | None:
         row = self._conn().execute("SELECT code FROM units WHERE token_hash = ?", (token_hash(token),)).fetchone()
@@ -335,8 +338,11 @@ class Store:
             sha = digest.hexdigest()
             target = self.file_path(sha)
             target.parent.mkdir(exist_ok=True)
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
+            if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
+                Path(tmp).unlink()
+            else:
+                os.replace(tmp, target)
+                _fsync_dir(target.parent)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
