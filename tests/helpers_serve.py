@@ -110,7 +110,7 @@ def check_json(path: Path, manifest: Path) -> dict[str, object]:
 class Server:
     """`xlsform serve` as its own process on 127.0.0.1 and an ephemeral port (loopback only, always)."""
 
-    def __init__(self, manifest: Path, *args: str) -> None:
+    def __init__(self, manifest: Path, *args: str, password: str | None = PASSWORD) -> None:
         import os
         import subprocess
         import sys
@@ -119,9 +119,9 @@ class Server:
         root = Path(__file__).resolve().parent.parent
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "xlsform", "serve", "--manifest", str(manifest), "--host", "127.0.0.1",
-             "--port", "0", "--admin-password", PASSWORD, *args],
+             "--port", "0", *(["--admin-password", password] if password else []), *args],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+            encoding="utf-8", cwd=root, env={**os.environ, "PYTHONPATH": str(root), "XLSFORM_ADMIN_PASSWORD": ""})
         self.lines: list[str] = []
         self._ready = threading.Event()
         self.url = ""

@@ -97,3 +97,25 @@ def test_kill_9_during_uploads_loses_no_acknowledged_upload(made: Round, tmp_pat
         assert set(acknowledged) <= stored
         assert all(store.file_path(r.sha256).is_file() for r in rows)       # no row without its file
         assert not list(store.files_dir.glob(".tmp-*"))                     # killed uploads cleaned up
+
+
+def test_first_start_prints_a_made_up_password_once_and_it_works(made: Round, tmp_path: Path) -> None:
+    import re
+    import urllib.parse
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest, password=None) as first:
+        [password] = [m.group(1) for line in first.lines if (m := re.search(r"请记下）：(\S+)", line))]
+        assert any("links.csv（本次新发放 4 个）" in line for line in first.lines)
+    with Server(rnd.manifest, password=None) as again:
+        assert not any("请记下" in line for line in again.lines)              # printed once, at first start
+        assert any("本次新发放 0 个" in line for line in again.lines)           # the links are kept
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        page = opener.open(again.url + "/admin/login").read().decode()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        form = urllib.parse.urlencode({"csrf": csrf.group(1), "password": password}).encode()
+        with opener.open(again.url + "/admin/login", data=form) as res:
+            assert res.url.endswith("/admin/") and "报送总览" in res.read().decode()
