@@ -57,8 +57,9 @@ class Service:
         if self.store.meta("admin_password") is not None:
             return None
         password = given or new_password()
-        self.store.set_meta("admin_password", hash_password(password), only_if_absent=True)
-        return None if given else password
+        hashed = hash_password(password)
+        kept = self.store.set_meta("admin_password", hashed, only_if_absent=True)
+        return None if given or kept != hashed else password     # another process set it first: not ours
 
     def issue_links(self, base_url: str | None = None) -> int:
         if base_url:
