@@ -72,13 +72,15 @@ def test_a_jsonl_ledger_of_an_earlier_version_is_taken_over_once(tmp_path: Path)
     old = [{"format": "xlsform.ledger/1", "time": "2025-01-01T00:00:00+00:00", "file": "/r/a.xlsx",
             "sha256": "aa", "arrived": None, "unit": "001", "spec": None, "status": "ok", "errors": 0,
             "warnings": 0}]
-    (tmp_path / LEGACY_NAME).write_text(json.dumps(old[0]) + "\n" + '{"file": "half', encoding="utf-8")
+    hand_edited = {"file": "/r/z.xlsx", "errors": "two", "status": None}
+    (tmp_path / LEGACY_NAME).write_text(json.dumps(old[0]) + "\n" + json.dumps(hand_edited) + "\n" + '{"file": "half',
+                                        encoding="utf-8")
     path = tmp_path / LEDGER_NAME
     assert append(path, [res(tmp_path / "b.xlsx", "bb")]) == 1
     assert append(path, [res(tmp_path / "c.xlsx", "cc")]) == 1          # the old file is not read again
-    assert [e["sha256"] for e in read_ledger(path)] == ["aa", "bb", "cc"]
+    assert [e["sha256"] for e in read_ledger(path)] == ["aa", None, "bb", "cc"]
     out = io.StringIO()
-    assert export_jsonl(path, out) == 3
+    assert export_jsonl(path, out) == 4
     assert json.loads(out.getvalue().splitlines()[0])["file"] == "/r/a.xlsx"
 
 

@@ -100,6 +100,14 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
             entry = json.loads(line)
         except ValueError:
             continue
-        if isinstance(entry, dict) and entry.get("file"):
-            entries.append(entry)
+        if isinstance(entry, dict) and entry.get("file") and isinstance(entry["file"], str):
+            entries.append(_legacy_entry(entry))
     return entries
+
+
+def _legacy_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A line of the old file as a row: a hand-edited line must not stop the whole import."""
+    text = {k: entry.get(k) if isinstance(entry.get(k), str) else None
+            for k in ("time", "file", "sha256", "arrived", "unit", "spec", "status")}
+    counts = {k: entry[k] if isinstance(entry.get(k), int) else 0 for k in ("errors", "warnings")}
+    return {**text, **counts, "time": text["time"] or "", "status": text["status"] or "unknown"}
