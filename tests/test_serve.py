@@ -375,3 +375,18 @@ def test_the_units_table_pages_a_large_round(client: FlaskClient, monkeypatch: p
     assert ">430112001<" in first and ">430112999<" not in first and "第 1 / 2 页" in first
     assert ">430112999<" in second and ">430112001<" not in second
     assert "<span class=\"n\">4</span> 个单位" in second             # the counts are the whole round's
+
+
+def test_hostile_uploads_are_read_by_the_safe_reader_and_refused(client: FlaskClient, rnd: Round) -> None:
+    from tests.helpers_read import rezip
+
+    good = rnd.returns["clean"].read_bytes()
+    entities = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>')
+    hostile = {"XF108": rezip(good, lambda n, b: entities if n == "xl/sharedStrings.xml" else b),
+               "XF106": rezip(good, lambda n, b: b, {"xl/media/image1.png": b"\0" * (60 * 1024 * 1024)})}
+    url = links(rnd)["430112001"]
+    for code, data in hostile.items():
+        res = upload(client, url, data, headers=JSON)
+        assert res.status_code == 422 and code in [f["code"] for f in res.get_json()["findings"]], code
+    assert client.application.extensions["xlsform"].store.unit("430112001").state is None
