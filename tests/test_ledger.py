@@ -145,3 +145,22 @@ def test_two_status_commands_at_once_record_each_file_once(tmp_path: Path) -> No
              for _ in range(2)]
     assert [p.wait(120) for p in procs] == [0, 0]
     assert len(read_ledger(tmp_path / LEDGER_NAME)) == 3
+
+
+def test_the_ledger_command_exports_json_lines(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from xlsform.cli import main
+
+    def run(*args: str) -> tuple[int, str]:
+        out = CliRunner().invoke(main, ["ledger", "--manifest", str(tmp_path), *args])
+        return out.exit_code, out.output
+
+    code, text = run()
+    assert code == 2 and "尚未运行过" in text
+    append(tmp_path / LEDGER_NAME, [res(tmp_path / "a.xlsx", "aa"), res(tmp_path / "b.xlsx", "bb")])
+    code, text = run()
+    assert code == 0 and [json.loads(x)["sha256"] for x in text.splitlines()] == ["aa", "bb"]
+    target = tmp_path / "export.jsonl"
+    assert run("-o", str(target))[0] == 0 and len(target.read_text(encoding="utf-8").splitlines()) == 2
+    assert run("-o", str(target))[0] == 2                      # never overwritten without --force

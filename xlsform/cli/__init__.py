@@ -19,7 +19,7 @@ from xlsform.errors import XlsformError
 from xlsform.spec import Spec, SpecError, load_spec, spec_by_id
 
 # Command modules register themselves on `main`; add a module here to add its commands.
-COMMAND_MODULES = ("generate", "read", "check", "merge", "serve")
+COMMAND_MODULES = ("generate", "read", "check", "merge", "ledger", "serve")
 
 
 class CommandError(click.ClickException):
