@@ -79,3 +79,18 @@ def test_temporaries_of_a_killed_upload_are_removed_at_start(tmp_path: Path) -> 
         (store.files_dir / ".tmp-abc").write_bytes(b"half an upload")
         assert store.remove_stale_temporaries() == 1
         assert not list(store.files_dir.iterdir())
+
+
+def test_units_are_counted_and_found_by_state_and_text_in_sql(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        store.sync_units([(f"{k:03}", f"单位{k}") for k in range(10)])
+        sha, size = store.put_file(io.BytesIO(b"one"))
+        for k, state in ((1, "ok"), (2, "errors"), (3, "errors")):
+            store.add_submission(f"{k:03}", "a.xlsx", size, sha, state, 1, 0, "{}")
+        store.add_submission("004", "a.xlsx", size, sha, "refused", 0, 0, "{}", "x")
+        assert store.state_counts() == {None: 7, "ok": 1, "errors": 2}
+        units, total = store.find_units(state="errors")
+        assert total == 2 and [u.code for u in units] == ["002", "003"]
+        units, total = store.find_units(state=None, limit=3, offset=3)
+        assert total == 7 and [u.code for u in units] == ["006", "007", "008"]
+        assert store.find_units(text="单位9")[1] == 1 and store.find_units(text="%")[1] == 0

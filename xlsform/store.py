@@ -264,11 +264,25 @@ class Store:
     def units(self) -> list[UnitView]:
         return self._overview("", ())
 
+    def state_counts(self) -> dict[str | None, int]:
+        """Units by the state of their current return (None: none yet)."""
+        rows = self._conn().execute(f"SELECT s.state, count(*) {_JOINED} GROUP BY s.state").fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def find_units(self, *, state: str | None = "", text: str = "", limit: int = -1,
+                   offset: int = 0) -> tuple[list[UnitView], int]:
+        """One page of the units whose state is `state` ("" = any, None = no return yet) and whose code or
+        name contains `text`; and how many match in all."""
+        where, args = _unit_filter(state, text)
+        total = int(self._conn().execute(f"SELECT count(*) {_JOINED} {where}", args).fetchone()[0])
+        return self._overview(f"{where} ORDER BY u.code LIMIT ? OFFSET ?", (*args, limit, offset)), total
+
     def _overview(self, where: str, args: Sequence[Any]) -> list[UnitView]:
+        if "ORDER BY" not in where:
+            where += " ORDER BY u.code"
         rows = self._conn().execute(
             "SELECT u.code, u.name, u.token_hash IS NOT NULL AS has_link, s.state, s.id AS submission, s.time,"
-            " s.filename, s.errors, s.warnings FROM units u LEFT JOIN accepted a ON a.unit = u.code"
-            f" LEFT JOIN submissions s ON s.id = a.submission {where} ORDER BY u.code", tuple(args)).fetchall()
+            f" s.filename, s.errors, s.warnings {_JOINED} {where}", tuple(args)).fetchall()
         return [UnitView(r["code"], r["name"], bool(r["has_link"]), r["state"], r["submission"], r["time"],
                          r["filename"], r["errors"], r["warnings"]) for r in rows]
 
@@ -356,6 +370,24 @@ class Store:
         for p in stale:
             p.unlink(missing_ok=True)
         return len(stale)
+
+
+_JOINED = ("FROM units u LEFT JOIN accepted a ON a.unit = u.code"
+           " LEFT JOIN submissions s ON s.id = a.submission")
+
+
+def _unit_filter(state: str | None, text: str) -> tuple[str, tuple[Any, ...]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    if state is None:
+        clauses.append("s.state IS NULL")
+    elif state:
+        clauses.append("s.state = ?")
+        args.append(state)
+    if text:
+        clauses.append("(instr(u.code, ?) > 0 OR instr(u.name, ?) > 0)")
+        args += [text, text]
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(args)
 
 
 class TooLarge(Exception):
