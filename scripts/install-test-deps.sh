@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh Debian/Ubuntu machine; a quick no-op when all is there.
 #
-#   system: LibreOffice Calc (headless), the system python's uno module, pdftoppm, a CJK font, Carlito
+#   system: LibreOffice Calc (headless), the system python's uno module, pdftoppm, a CJK font, Carlito,
+#           chromium + chromium-driver (the browser tests of `xlsform serve`, driven by selenium)
 #   python: this project, editable, with its [test] extras
 #
 # Prints the python interpreter to run the tests with on stdout (everything else goes to stderr), so
@@ -39,6 +40,9 @@ missing_system_packages() {
     if ! fc-match Calibri 2>/dev/null | grep -qiE 'carlito|calibri'; then
         echo fonts-crosextra-carlito
     fi
+    # the browser tests use Debian's chromium and its driver by path: nothing downloads a browser
+    [ -x /usr/bin/chromium ] || echo chromium
+    [ -x /usr/bin/chromedriver ] || echo chromium-driver
 }
 
 install_system_packages() {
@@ -49,7 +53,7 @@ install_system_packages() {
         return 0
     fi
     if ! command -v apt-get >/dev/null 2>&1; then
-        log "missing ${wanted[*]} and no apt-get: install them by hand (LibreOffice tests will be skipped)"
+        log "missing ${wanted[*]} and no apt-get: install them by hand (LibreOffice and browser tests will be skipped)"
         return 0
     fi
     apt_install "${wanted[@]}"

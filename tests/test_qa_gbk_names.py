@@ -3,7 +3,6 @@ command must still work and write those names as readable Chinese, never crash o
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 
 from tests.conftest import ROOT
 from xlsform.cli import main
+from xlsform.ledger import LEDGER_NAME, read_ledger
 
 SRC = ROOT / "examples/returns/wangcheng/000_wangcheng_reception.xlsx"
 MANIFEST = ROOT / "examples/returns/wangcheng/manifest.json"
@@ -51,7 +51,7 @@ def test_merge_and_status_write_the_name_in_chinese(returns: Path, tmp_path: Pat
     result = CliRunner().invoke(main, ["status", str(returns), "--manifest", str(tmp_path / "manifest.json"),
                                        "--jobs", "1"])
     assert result.exit_code == 0, result.output
-    ledger = [json.loads(line) for line in (tmp_path / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
+    ledger = read_ledger(tmp_path / LEDGER_NAME)
     assert ledger and all(NAME in e["file"] for e in ledger)
 
 

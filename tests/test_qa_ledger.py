@@ -15,7 +15,7 @@ RETURNS = ROOT / "examples/returns/wangcheng"
 
 def test_status_still_reports_when_the_ledger_cannot_be_written(tmp_path: Path) -> None:
     shutil.copy(RETURNS / "manifest.json", tmp_path / "manifest.json")
-    (tmp_path / "ledger.jsonl").mkdir()          # stands in for a read-only folder (tests may run as root)
+    (tmp_path / "xlsform.sqlite3").mkdir()          # stands in for a read-only folder (tests may run as root)
     result = CliRunner().invoke(main, ["status", str(RETURNS), "--manifest", str(tmp_path / "manifest.json"),
                                        "--jobs", "1"])
     assert result.exit_code == 0, result.output

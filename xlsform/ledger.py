@@ -1,51 +1,66 @@
-"""The ledger: an append-only JSON Lines file beside the manifest recording every file seen, and when.
+"""The ledger: every file `status` and `merge` have seen, and when, in the round's store beside the manifest.
 
-It lets the office show what arrived when, long after the files have been moved or replaced. One line per
+It lets the office show what arrived when, long after the files have been moved or replaced. One row per
 distinct (file, SHA-256): running `status` or `merge` again on the same folder adds nothing, and a unit that
-sends a corrected file gets a new line because the content changed.
+sends a corrected file gets a new row because the content changed.
 
-Each line is written with a single `write` on a file opened for appending, so concurrent runs interleave
-whole lines, and it is fsynced before we return. A line cut short by a crash is skipped when reading.
+The rows live in the SQLite store (`store.py`) under a unique key on file and content hash, so runs at the
+same time cannot duplicate a row and a killed run leaves no torn one. A `ledger.jsonl` from an earlier
+version is taken over once, the first time the store is opened; `export_jsonl` writes the ledger back out as
+JSON Lines for other tools.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
 from xlsform.status import iso_time
+from xlsform.store import STORE_NAME, Store, store_path
 
-LEDGER_NAME = "ledger.jsonl"
+LEDGER_NAME = STORE_NAME          # the ledger is a table of the round's store
+LEGACY_NAME = "ledger.jsonl"
 LEDGER_FORMAT = "xlsform.ledger/1"
+_IMPORTED = "ledger.jsonl imported"
 
 
 def ledger_path(beside: str | Path) -> Path:
-    """The ledger lives in the folder of the manifest (or roster) that defines the round, or in that folder."""
-    p = Path(beside).resolve()
-    return (p if p.is_dir() else p.parent) / LEDGER_NAME
+    """The store of the round defined by this manifest (or roster), or of this folder."""
+    return store_path(beside)
+
+
+def open_ledger(path: str | Path) -> Store:
+    """The store at `path`, with a JSON Lines ledger of an earlier version beside it taken over (once)."""
+    store = Store(path)
+    legacy = store.path.parent / LEGACY_NAME
+    if store.meta(_IMPORTED) is None and legacy.is_file():
+        store.ledger_add(read_jsonl(legacy))
+        store.set_meta(_IMPORTED, datetime.now(UTC).isoformat(timespec="seconds"))
+    return store
 
 
 def read_ledger(path: str | Path) -> list[dict[str, Any]]:
-    """Every well-formed entry; a missing ledger is empty and a damaged line is skipped, never fatal."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
+    """Every entry, oldest first; a round without a store has an empty ledger."""
+    if not Path(path).is_file():
         return []
-    entries = []
-    for line in text.splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict):
-            entries.append(entry)
-    return entries
+    with open_ledger(path) as store:
+        return [{"format": LEDGER_FORMAT, **e} for e in store.ledger_entries()]
+
+
+def append(path: str | Path, results: Iterable[FileResult], unit_of: Mapping[str, str] | None = None,
+           now: datetime | None = None) -> int:
+    """Add an entry for each result not yet in the ledger (same file and same content); returns entries added."""
+    unit_of = unit_of or {}
+    entries = [entry_for(r, unit_of.get(r.file), now) for r in results]
+    if not entries:
+        return 0
+    with open_ledger(path) as store:
+        return store.ledger_add(entries)
 
 
 def entry_for(result: FileResult, unit: str | None, now: datetime | None = None) -> dict[str, Any]:
@@ -64,42 +79,35 @@ def entry_for(result: FileResult, unit: str | None, now: datetime | None = None)
     }
 
 
-def append(path: str | Path, results: Iterable[FileResult], unit_of: Mapping[str, str] | None = None,
-           now: datetime | None = None) -> int:
-    """Add a line for each result not yet in the ledger (same file and same content); returns lines added."""
-    path = Path(path)
-    seen = {(e.get("file"), e.get("sha256")) for e in read_ledger(path)}
-    unit_of = unit_of or {}
-    lines = []
-    for r in results:
-        key = (file_key(r.file), r.sha256)
-        if key not in seen:
-            seen.add(key)
-            entry = entry_for(r, unit_of.get(r.file), now)
-            lines.append(json.dumps(entry, ensure_ascii=False) + "\n")
-    if lines:
-        _append_lines(path, lines)
-    return len(lines)
-
-
 def file_key(file: str) -> str:
     """Files are recorded by absolute path so that running from another folder finds the same entries."""
     return shown_path(Path(file).resolve().as_posix())
 
 
-def _append_lines(path: Path, lines: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        if _ends_mid_line(fd):   # a crash cut the last line short: start ours on a fresh line
-            os.write(fd, b"\n")
-        for line in lines:
-            os.write(fd, line.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def export_jsonl(path: str | Path, out: IO[str]) -> int:
+    """The ledger as JSON Lines (one object a line, the `xlsform.ledger/1` format); returns lines written."""
+    entries = read_ledger(path)
+    for e in entries:
+        out.write(json.dumps(e, ensure_ascii=False) + "\n")
+    return len(entries)
 
 
-def _ends_mid_line(fd: int) -> bool:
-    size = os.fstat(fd).st_size
-    return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The JSON Lines ledger of earlier versions; a line cut short by a crash is skipped, never fatal."""
+    entries = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("file") and isinstance(entry["file"], str):
+            entries.append(_legacy_entry(entry))
+    return entries
+
+
+def _legacy_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A line of the old file as a row: a hand-edited line must not stop the whole import."""
+    text = {k: entry.get(k) if isinstance(entry.get(k), str) else None
+            for k in ("time", "file", "sha256", "arrived", "unit", "spec", "status")}
+    counts = {k: entry[k] if isinstance(entry.get(k), int) else 0 for k in ("errors", "warnings")}
+    return {**text, **counts, "time": text["time"] or "", "status": text["status"] or "unknown"}

@@ -24,7 +24,7 @@ from xlsform.spec import Spec, SpecError, builtin_names, load_spec, spec_by_id
 zh.install()   # click's own texts (Usage, Options, Missing option, ...) in Chinese like ours
 
 # Command modules register themselves on `main`; add a module here to add its commands.
-COMMAND_MODULES = ("generate", "read", "check", "merge")
+COMMAND_MODULES = ("generate", "read", "check", "merge", "ledger", "serve")
 
 
 class CommandError(click.ClickException):

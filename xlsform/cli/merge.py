@@ -18,6 +18,7 @@ from xlsform.fsutil import atomic_output, check_writable
 from xlsform.merge import build_summary
 from xlsform.results import FileResult
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
+from xlsform.store import STORE_NAME, DatabaseError, Store, store_path
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -38,7 +39,10 @@ def unit_options(required: bool) -> Decorator:
 
 def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--no-ledger", is_flag=True,
-                     help="不写登记簿（ledger：manifest 旁对每份报送的记录），也不提它（只查看）。")(f)
+                     help=f"不写登记簿 {STORE_NAME}（ledger：manifest 旁对每份报送的记录），也不提它（只查看）。")(f)
+    f = click.option("--from-store", is_flag=True,
+                     help="另外以 xlsform serve 收到的各单位当前报表（manifest 旁的数据库）为输入；"
+                          "此时可不给 PATHS。")(f)
     return jobs_option(f)
 
 
@@ -91,30 +95,45 @@ class Round:
         path = ledger.ledger_path(self.source)
         try:
             return ledger.append(path, results, a.unit_of())
-        except OSError as e:  # a read-only share: the report matters more than the record of it
-            click.echo(f"登记簿 {path} 无法写入（{e.strerror or e}），本次未记录；可加 --no-ledger。", err=True)
+        except (OSError, DatabaseError) as e:  # a read-only share: the report matters more than the record of it
+            why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            click.echo(f"登记簿 {path} 无法写入（{why}），本次未记录；可加 --no-ledger。", err=True)
             return 0
+
+    def inputs(self, paths: Sequence[Path], from_store: bool) -> list[Path]:
+        """PATHS, plus with --from-store the current return of each unit that `xlsform serve` received."""
+        if not from_store:
+            if not paths:
+                raise click.UsageError("请给出报送文件或目录（PATHS），或加 --from-store")
+            return list(paths)
+        if self.source is None:
+            raise click.UsageError("--from-store 需要 --manifest（数据库在 manifest.json 旁）")
+        db = store_path(self.source)
+        if not db.is_file():
+            raise XlsformError(f"{db} 不存在：此轮尚未用 xlsform serve 收集报表")
+        with Store(db) as store:
+            return [*paths, *(store.file_path(s.sha256) for s in store.accepted() if s.state != "refused")]
 
 
 # ------------------------------------------------------------------------------------------ status
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @unit_options(required=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序使用。")
 @click.option("--state", "states", type=click.Choice(STATES), multiple=True,
               help="只列出处于该状态的单位（可重复给出，如 --state 有错误 --state 未报送）；合计仍按全部单位。")
 @batch_options
 def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Path | None, spec_name: str,
-           as_json: bool, states: tuple[str, ...], jobs: int | None, no_ledger: bool) -> None:
+           as_json: bool, states: tuple[str, ...], jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
 
     状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
 
     同一单位有多份报送时，以内容最新的一份为准（工作簿自身记录的最后保存时间，其次是文件时间），其余列出。
 
-    登记簿（ledger）是 manifest（或名册）旁的一份记录，记下每次看到的每份报送（文件、单位、内容摘要、时间），
-    重复运行不会重复记录；--no-ledger 时不写也不提。
+    登记簿（ledger）是 manifest（或名册）旁的数据库 xlsform.sqlite3 中的一份记录，记下每次看到的每份报送
+    （文件、单位、内容摘要、时间）；重复或同时运行都不会重复记录；--no-ledger 时不写也不提。
 
     Example:
 
@@ -122,11 +141,12 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
         xlsform status returns/ --manifest out/manifest.json
         xlsform status returns/ --roster 名册.csv --spec zhuzhou --json
         xlsform status returns/ --manifest out/manifest.json --state 有错误 --state 未报送
+        xlsform status --manifest out/manifest.json --from-store
     """
     if manifest_path is None and roster_path is None:
         raise click.UsageError("请用 --manifest 给出 manifest.json，或用 --roster 给出单位名册")
     rnd = Round(manifest_path, roster_path, spec_name)
-    results = rnd.check(paths, jobs)
+    results = rnd.check(rnd.inputs(paths, from_store), jobs)
     a = assign(results, rnd.units)
     added = 0 if no_ledger else rnd.record(results, a)
     if as_json:
@@ -144,7 +164,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 # ------------------------------------------------------------------------------------------- merge
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="汇总工作簿（.xlsx）。")
 @unit_options(required=False)
@@ -155,14 +175,14 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 @batch_options
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
           spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int | None,
-          no_ledger: bool) -> None:
+          no_ledger: bool, from_store: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
     合计行中金额相加，执行率按资金加权 =（Σ执行数 − Σ转移支付）÷ Σ预算数，得分取平均。
 
     有错误的单位列出但不计入合计，除非给出 --include-invalid。
 
-    不给 --manifest / --roster 时，以报送表中出现的单位为准；给出时，看到的文件记入其旁的 ledger.jsonl。
+    不给 --manifest / --roster 时，以报送表中出现的单位为准；给出时，看到的文件记入其旁的登记簿（xlsform.sqlite3）。
 
     输出文件已存在时不会覆盖，除非给出 --force。
 
@@ -170,6 +190,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
     \b
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
+        xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
     """
     from xlsform.writer.summary import summary_tables, write_csv, write_jsonl, write_summary
 
@@ -179,7 +200,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     rnd = Round(manifest_path, roster_path, spec_name)
     # our own outputs, this run's or an earlier one's, when written into the returns folder
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
-    results = rnd.check(paths, jobs, skip=ours)
+    results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours)
     if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
         also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
         raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报送表（.xlsx）{also}，未写出汇总表")

@@ -1,0 +1,148 @@
+"""Benchmark: `xlsform serve` on loopback — upload-to-answer latency, the dashboard of 5,000 units, memory.
+
+    python benchmarks/bench_serve.py                  # all three, in a temporary folder
+    python benchmarks/bench_serve.py --uploads 300 --clients 10
+
+1. Latency: 10 clients upload returns (each a different file) as fast as they get answers, asking for JSON;
+   the time from sending an upload to having its whole JSON answer, p50 / p95 / max (target p95 ≤ 150 ms).
+2. Memory: 200 uploads from 50 clients; the server's peak resident set (VmHWM, target < 300 MB).
+3. Dashboard: a round of 5,000 units, 3,000 of them with a return in the store; GET /admin/ after login,
+   20 times, median / p95 / max (target ≤ 300 ms).
+Everything runs against a real `xlsform serve` process on 127.0.0.1 and an ephemeral port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import io
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers_serve import PASSWORD, Server, build_round, post_file, read_links  # noqa: E402
+from xlsform.store import Store, store_path  # noqa: E402
+
+
+def variant(data: bytes, n: int) -> bytes:
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.comment = f"upload {n}".encode()
+    return buf.getvalue()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def uploads(server: Server, folder: Path, returns: dict[str, Path], count: int, clients: int) -> list[float]:
+    urls = read_links(folder)
+    plan = [("430112001", "clean"), ("430112002", "warnings"), ("430112004", "invalid")]
+    base = {name: returns[name].read_bytes() for _, name in plan}
+    work = [(f"{server.url}/u/{urls[plan[i % 3][0]].split('/u/')[1]}", variant(base[plan[i % 3][1]], i))
+            for i in range(count)]
+
+    def one(job: tuple[str, bytes]) -> float:
+        start = time.perf_counter()
+        status, _ = post_file(*job)
+        assert status == 200, status
+        return time.perf_counter() - start
+
+    with ThreadPoolExecutor(clients) as pool:
+        return list(pool.map(one, work))
+
+
+def latency(root: Path, count: int, clients: int) -> None:
+    rnd = build_round(root / "latency")
+    with Server(rnd.manifest) as server:
+        uploads(server, rnd.folder, rnd.returns, 20, 2)                 # warm up
+        times = uploads(server, rnd.folder, rnd.returns, count, clients)
+        print(f"upload -> JSON answer, {count} uploads, {clients} clients: p50 {pct(times, 50) * 1000:.0f} ms, "
+              f"p95 {pct(times, 95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
+              f"server peak RSS {peak_rss_mb(server.proc.pid):.0f} MB")
+
+
+def memory(root: Path) -> None:
+    rnd = build_round(root / "memory")
+    with Server(rnd.manifest, "--threads", "16") as server:
+        start = time.perf_counter()
+        uploads(server, rnd.folder, rnd.returns, 200, 50)
+        took = time.perf_counter() - start
+        print(f"load test, 200 uploads from 50 clients: {took:.1f} s; server peak RSS "
+              f"{peak_rss_mb(server.proc.pid):.0f} MB")
+
+
+def big_round(root: Path, units: int, returned: int) -> Path:
+    """The test round's manifest grown to `units` units, `returned` of them with a return in the store."""
+    rnd = build_round(root / "dashboard")
+    manifest = json.loads(rnd.manifest.read_text(encoding="utf-8"))
+    template = manifest["units"][0]
+    manifest["units"] = [{**template, "code": f"4301{k:05d}", "name": f"测试单位{k:04d}"} for k in range(units)]
+    rnd.manifest.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units((u["code"], u["name"]) for u in manifest["units"])
+        with rnd.returns["clean"].open("rb") as fh:
+            sha, size = store.put_file(fh)
+        answer = json.dumps({"findings": []})
+        for k in range(returned):
+            state = ("ok", "warnings", "errors")[k % 3]
+            store.add_submission(f"4301{k:05d}", "自评表.xlsx", size, sha, state, k % 3 == 2, k % 3 == 1, answer)
+    return rnd.manifest
+
+
+def dashboard(root: Path, units: int, returned: int) -> None:
+    manifest = big_round(root, units, returned)
+    with Server(manifest) as server:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(server.url + "/admin/login").read().decode()
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token
+        form = urllib.parse.urlencode({"csrf": token.group(1), "password": PASSWORD}).encode()
+        opener.open(server.url + "/admin/login", data=form).read()
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            body = opener.open(server.url + "/admin/").read()
+            times.append(time.perf_counter() - start)
+        assert body.count(b"<tr>") >= min(units, 500)
+        print(f"dashboard of {units} units ({returned} returned, {len(body) // 1024} KB page), 20 loads: "
+              f"median {statistics.median(times) * 1000:.0f} ms, p95 {pct(times, 95) * 1000:.0f} ms, "
+              f"max {max(times) * 1000:.0f} ms")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--uploads", type=int, default=300)
+    ap.add_argument("--clients", type=int, default=10)
+    ap.add_argument("--units", type=int, default=5000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        latency(Path(tmp), args.uploads, args.clients)
+        memory(Path(tmp))
+        dashboard(Path(tmp), args.units, args.units * 3 // 5)
+
+
+if __name__ == "__main__":
+    threading.stack_size(0)
+    main()

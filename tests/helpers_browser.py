@@ -1,0 +1,94 @@
+"""The system chromium driven by selenium, for tests that act as a person in a browser.
+
+Only Debian's `chromium` and `chromium-driver` are used, by their paths: nothing may download a browser or
+a driver, so Selenium Manager is switched off (SE_OFFLINE) and never needed. Without them these tests are
+skipped with the reason; under CI (env CI set) they FAIL instead, as the LibreOffice tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers_lo import in_ci
+
+CHROMIUM = os.environ.get("XLSFORM_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("XLSFORM_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+def unavailable_reason() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed: pip install -e '.[test]'"
+    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+        if not Path(path).exists() and not shutil.which(Path(path).name):
+            return f"{path} is missing: install Debian's {package} (`bash scripts/install-test-deps.sh`)"
+    return None
+
+
+def require_chromium() -> None:
+    reason = unavailable_reason()
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"CI must run the browser tests: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium(downloads: Path, width: int = 1100, height: int = 900) -> Any:
+    """A headless chromium whose downloads land in `downloads` without asking."""
+    os.environ["SE_OFFLINE"] = "true"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}", "--lang=zh-CN", "--no-first-run", "--disable-extensions"):
+        opts.add_argument(arg)
+    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                           "download.prompt_for_download": False,
+                                           "safebrowsing.enabled": False})
+    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+
+
+def wait_for(driver: Any, css: str, timeout: float = 15.0) -> Any:
+    """The element once the page that has it is there (a click that submits a form returns before that)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR,
+                                                                                               css)))
+
+
+def wait_for_download(folder: Path, pattern: str, timeout: float = 20.0) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in folder.glob(pattern) if not p.name.endswith(".crdownload")]
+        if done and not list(folder.glob("*.crdownload")):
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no download matching {pattern} in {folder}: {[p.name for p in folder.iterdir()]}")
+
+
+def screenshot(driver: Any, name: str, width: int = 1100) -> None:
+    """With XLSFORM_SCREENSHOTS=<folder>, keep a full-page picture of the current page there (for docs/),
+    `width` pixels wide (a phone's 412 for the unit page)."""
+    folder = os.environ.get("XLSFORM_SCREENSHOTS")
+    if not folder:
+        return
+    before = driver.get_window_size()
+    driver.set_window_size(width, 900)
+    height = driver.execute_script("window.scrollTo(0, 0); return document.documentElement.scrollHeight")
+    driver.set_window_size(width, max(600, min(int(height) + 140, 3000)))   # + the window's own bars
+    driver.execute_script("window.scrollTo(0, 0)")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+    driver.set_window_size(before["width"], before["height"])

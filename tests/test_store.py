@@ -1,0 +1,96 @@
+"""The round's store: schema versions, durable files by content hash, one transaction per write."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from xlsform.store import SCHEMA_VERSION, Store, StoreError, TooLarge, store_path, token_hash
+
+
+def test_a_new_store_is_at_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        assert store.schema_version() == SCHEMA_VERSION == 1
+        assert store.integrity_check() == "ok"
+    conn = sqlite3.connect(tmp_path / "x.sqlite3")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    assert store_path(tmp_path / "manifest.json") == (tmp_path / "xlsform.sqlite3").resolve()
+
+
+def test_a_store_from_a_newer_xlsform_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(StoreError, match="更新版本"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.close()
+
+
+def test_files_are_kept_by_content_hash_and_a_refused_size_keeps_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        sha, size = store.put_file(io.BytesIO(b"hello"))
+        assert size == 5 and store.file_path(sha).read_bytes() == b"hello"
+        assert store.put_file(io.BytesIO(b"hello")) == (sha, 5)           # the same bytes: one file
+        with pytest.raises(TooLarge):
+            store.put_file(io.BytesIO(b"x" * 100), limit=10)
+        assert sorted(p.name for p in store.files_dir.rglob("*") if p.is_file()) == [f"{sha}.xlsx"]
+        with pytest.raises(ValueError):
+            store.file_path("../../etc/passwd")
+
+
+def test_a_row_needs_its_file_and_only_read_uploads_become_the_return(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        store.sync_units([("001", "甲")])
+        with pytest.raises(StoreError):
+            store.add_submission("001", "a.xlsx", 1, "0" * 64, "ok", 0, 0, "{}")
+        assert store.submissions() == []
+        sha, size = store.put_file(io.BytesIO(b"one"))
+        first = store.add_submission("001", "a.xlsx", size, sha, "errors", 2, 0, "{}")
+        store.add_submission("001", "b.xlsx", size, sha, "refused", 0, 0, "{}", "不是本单位的表")
+        unit = store.unit("001")
+        assert unit is not None and (unit.submission, unit.state) == (first, "errors")
+        with pytest.raises(sqlite3.IntegrityError):           # foreign keys: no submission of an unknown unit
+            store.add_submission("999", "a.xlsx", size, sha, "ok", 0, 0, "{}")
+
+
+def test_links_are_kept_as_hashes_and_can_be_revoked(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        store.sync_units([("001", "甲"), ("002", "乙")])
+        token = store.issue_link("001")
+        assert len(token) >= 22 and store.unit_by_token(token).code == "001"   # type: ignore[union-attr]
+        assert store.units_without_link() == ["002"]
+        store.revoke_link("001")
+        assert store.unit_by_token(token) is None
+        assert store.units_without_link() == ["002"]          # revoked stays revoked until reissued
+        assert store.unit_by_token(store.issue_link("001")) is not None
+        assert token_hash(token) != token and len(token_hash(token)) == 64
+
+
+def test_temporaries_of_a_killed_upload_are_removed_at_start(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        store.files_dir.mkdir()
+        (store.files_dir / ".tmp-abc").write_bytes(b"half an upload")
+        assert store.remove_stale_temporaries() == 1
+        assert not list(store.files_dir.iterdir())
+
+
+def test_units_are_counted_and_found_by_state_and_text_in_sql(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        store.sync_units([(f"{k:03}", f"单位{k}") for k in range(10)])
+        sha, size = store.put_file(io.BytesIO(b"one"))
+        for k, state in ((1, "ok"), (2, "errors"), (3, "errors")):
+            store.add_submission(f"{k:03}", "a.xlsx", size, sha, state, 1, 0, "{}")
+        store.add_submission("004", "a.xlsx", size, sha, "refused", 0, 0, "{}", "x")
+        assert store.state_counts() == {None: 7, "ok": 1, "errors": 2}
+        units, total = store.find_units(state="errors")
+        assert total == 2 and [u.code for u in units] == ["002", "003"]
+        units, total = store.find_units(state=None, limit=3, offset=3)
+        assert total == 7 and [u.code for u in units] == ["006", "007", "008"]
+        assert store.find_units(text="单位9")[1] == 1 and store.find_units(text="%")[1] == 0

@@ -1,0 +1,77 @@
+"""`xlsform serve`: collect the returns over the web (needs the `serve` extra: Flask and waitress)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xlsform.cli import main
+from xlsform.errors import XlsformError
+
+MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当前未安装。请运行：\n"
+                 '    pip install "xlsform[serve]"\n'
+                 "(the web extra is not installed: pip install \"xlsform[serve]\")")
+
+
+@main.command()
+@click.option("--manifest", "manifest_path", type=click.Path(exists=True, path_type=Path), required=True,
+              help="下发时生成的 manifest.json（或其所在目录）：应报送的单位；数据库与 links.csv 写在它旁边。")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；办公网内其他电脑访问时用 0.0.0.0。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="端口（0 = 任选一个空闲端口）。")
+@click.option("--max-upload-mb", type=click.FloatRange(0.1, 200), default=10, show_default=True,
+              help="单个上传文件的大小上限（MB）。")
+@click.option("--deadline", help="报送截止日期，显示在各单位页面上，如 2025-03-31。")
+@click.option("--base-url", help="写入 links.csv 的网址开头，如 http://192.168.1.20:8000（默认按 --host/--port）。")
+@click.option("--admin-password", envvar="XLSFORM_ADMIN_PASSWORD",
+              help="首次启动时设定的管理密码（也可用环境变量 XLSFORM_ADMIN_PASSWORD）；不给则随机生成并显示一次。")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="处理请求的线程数。")
+def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadline: str | None,
+          base_url: str | None, admin_password: str | None, threads: int) -> None:
+    """网上收集报表：各单位凭专属链接上传自评表，立即看到检查结果；财政局在 /admin 查看进度、下载汇总。
+
+    首次启动时为清单中的每个单位生成专属链接，写入 manifest 旁的 links.csv（Excel 可直接打开），
+    报送记录与文件保存在 manifest 旁的 xlsform.sqlite3 与 xlsform-files/ 中。按 Ctrl+C 停止。
+
+    Example:
+
+    \b
+        xlsform serve --manifest round2025/manifest.json --deadline 2025-03-31
+        xlsform serve --manifest round2025/manifest.json --host 0.0.0.0 --base-url http://192.168.1.20:8000
+    """
+    try:
+        import waitress
+
+        from xlsform.serve import ServeConfig, create_app
+    except ModuleNotFoundError as e:
+        if e.name in ("flask", "waitress", "werkzeug", "jinja2"):
+            raise XlsformError(MISSING_EXTRA) from None
+        raise
+    config = ServeConfig(manifest=manifest_path, max_upload_mb=max_upload_mb, deadline=deadline,
+                         admin_password=admin_password)
+    app = create_app(config)
+    server: Any = waitress.create_server(app, host=host, port=port, threads=threads,
+                                         max_request_body_size=int((max_upload_mb + 1) * 1024 * 1024))
+    actual = int(server.effective_port)
+    svc = app.extensions["xlsform"]
+    issued = svc.issue_links(base_url or f"http://{_shown_host(host)}:{actual}")
+    click.echo(f"正在收集报表：http://{_shown_host(host)}:{actual}/admin （财政局）", err=True)
+    click.echo(f"各单位链接：{svc.links_csv}（本次新发放 {issued} 个）", err=True)
+    if svc.new_admin_password:
+        click.echo(f"管理密码（只显示这一次，请记下）：{svc.new_admin_password}", err=True)
+    click.echo(f"listening on http://{host}:{actual}", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _shown_host(host: str) -> str:
+    """0.0.0.0 listens everywhere but is no address to give a unit: use this computer's name."""
+    return socket.gethostname() if host in ("0.0.0.0", "::", "") else host

@@ -1,0 +1,60 @@
+"""What the office downloads from the collection service: the summary of the accepted returns (the same
+builder and writer as `merge`), all accepted returns as one zip, and the units table as CSV."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from typing import IO, Any
+
+from xlsform.check import check_file
+from xlsform.csvsafe import csv_text
+from xlsform.fsutil import safe_filename
+from xlsform.intake import as_uploaded, state_label
+from xlsform.merge import build_summary
+from xlsform.status import RosterUnit, assign
+from xlsform.store import Store, UnitView
+
+CSV_HEADER = ("单位编码", "单位名称", "状态", "报送时间", "文件名", "错误数", "警告数", "链接已发放")
+
+
+def roster_units(manifest: Any, store: Store) -> list[RosterUnit]:
+    if manifest is not None:
+        return [RosterUnit(str(u.code), str(u.name)) for u in manifest.units]
+    return [RosterUnit(u.code, u.name) for u in store.units()]
+
+
+def write_summary_of(store: Store, manifest: Any, out: IO[bytes]) -> None:
+    """The merge summary of each unit's current return, file names as the units sent them."""
+    from xlsform.writer.summary import write_summary
+
+    results = [as_uploaded(check_file(store.file_path(s.sha256), manifest=manifest), s.filename)
+               for s in store.accepted()]
+    summary = build_summary(assign(results, roster_units(manifest, store)))
+    write_summary(out, summary, created=datetime.now())
+
+
+def write_returns_zip(store: Store, out: IO[bytes]) -> int:
+    """Every unit's current return, named `<code>_<name>.xlsx` (names made safe), in one zip."""
+    names = {u.code: u.name for u in store.units()}
+    accepted = store.accepted()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for s in accepted:
+            member = safe_filename(f"{s.unit}_{names.get(s.unit, '')}") + ".xlsx"
+            z.write(store.file_path(s.sha256), member)
+    return len(accepted)
+
+
+def units_csv(units: Sequence[UnitView]) -> bytes:
+    """The units table as CSV (UTF-8 with BOM for Excel; formula-like text neutralised by csvsafe)."""
+    rows = [(u.code, u.name, state_label(u.state), u.time or "", u.filename or "",
+             u.errors, u.warnings, "是" if u.has_link else "否") for u in units]
+    return csv_text(CSV_HEADER, rows).encode("utf-8-sig")
+
+
+def summary_bytes(store: Store, manifest: Any) -> bytes:
+    buf = io.BytesIO()
+    write_summary_of(store, manifest, buf)
+    return buf.getvalue()

@@ -1,0 +1,139 @@
+"""Uploads to the collection service: one unit's file in, the check's answer out, both kept in the store.
+
+No web framework here (`serve/` is the thin layer over this), so the rules are testable on their own:
+- the bytes go into the store by content hash first (never under the sender's file name), then the file is
+  checked by `check_file` — the same hostile-safe reader and rules as `xlsform check --manifest` — then the
+  submission row is committed, so an acknowledged upload is always on disk and in the database;
+- checking takes a slot of a bounded pool: when every slot stays busy for `wait` seconds the upload is
+  refused as busy (HTTP 503) instead of piling up in memory;
+- a file that is not a readable workbook, or is another unit's, another round's or another spec's, is
+  recorded as refused and never becomes the unit's current return.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+from xlsform.check import check_file
+from xlsform.results import FileResult
+from xlsform.store import Store, Submission, UnitView
+
+STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过", "refused": "未被接受"}
+STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
+_PATH_PART = re.compile(r"^.*[\\/]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def state_label(state: str | None) -> str:
+    return STATE_LABELS.get(state, state or "未报送")
+
+
+class Busy(Exception):
+    """Every checking slot stayed taken: try again in a moment."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    submission: int
+    state: str                 # ok / warnings / errors / refused
+    message: str               # why it was refused ('' when it was read)
+    answer: dict[str, Any]     # check --json's object for the file, or the refusal
+    text: str                  # the answer as JSON text (kept in the store, sent to the client)
+
+    @property
+    def http_status(self) -> int:
+        return 422 if self.state == "refused" else 200
+
+
+class Intake:
+    def __init__(self, store: Store, manifest: Any, *, max_bytes: int, slots: int = 2, wait: float = 10.0) -> None:
+        self.store = store
+        self.manifest = manifest
+        self.max_bytes = max_bytes
+        self.wait = wait
+        self._slots = threading.BoundedSemaphore(max(1, slots))
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self.wait):
+            raise Busy
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    def submit(self, unit: UnitView, filename: str, stream: IO[bytes]) -> Outcome:
+        """Store, check and record one upload. Raises `store.TooLarge` (nothing kept) or `Busy`."""
+        sha, size = self.store.put_file(stream, limit=self.max_bytes)
+        with self._slot():
+            checked = check_file(self.store.file_path(sha), manifest=self.manifest)
+        name = display_name(filename)
+        result = as_uploaded(checked, name)
+        message = refusal(result, unit, self.manifest)
+        state = "refused" if message else result.status
+        answer = result.to_json() if not message else refused_answer(result, message)
+        text = answer_text(answer)
+        sid = self.store.add_submission(unit.code, name, size, sha, state, result.errors, result.warnings,
+                                        text, message)
+        return Outcome(sid, state, message, answer, text)
+
+    def annotated_copy(self, sub: Submission) -> bytes | None:
+        """The marked-up copy of a submission that was read; None for a refused one."""
+        if sub.state == "refused":
+            return None
+        with tempfile.TemporaryDirectory(prefix="xlsform-annotate-") as folder:
+            with self._slot():
+                check_file(self.store.file_path(sub.sha256), manifest=self.manifest, annotate=folder)
+            copies = list(Path(folder).glob("*.xlsx"))
+            return copies[0].read_bytes() if copies else None
+
+
+def display_name(filename: str) -> str:
+    """The sender's file name as text to show and keep in the database (never as a path): no folders, no
+    control characters, bounded."""
+    name = _CONTROL.sub("", _PATH_PART.sub("", filename or "")).strip()
+    return name[:200] or "未命名.xlsx"
+
+
+def as_uploaded(result: FileResult, name: str) -> FileResult:
+    """The result as `check --json` would give it for a file of that name (not the store's hash path)."""
+    record = replace(result.record, source=name) if result.record is not None else None
+    return replace(result, file=name, record=record,
+                   findings=[replace(f, file=name) if f.file else f for f in result.findings])
+
+
+def refusal(result: FileResult, unit: UnitView, manifest: Any) -> str:
+    """Why this file cannot be the unit's return, in Chinese; '' when it can (whatever its findings)."""
+    record = result.record
+    if record is None:
+        first = next((f.message for f in result.findings if f.severity == "error"), "")
+        return f"无法作为自评表读取，请上传下发的 .xlsx 工作簿。{first}"
+    code = (record.code or "").strip()
+    if code != unit.code:
+        whose = f"单位 {code}（{record.name or ''}）的报表" if code else "没有单位编码的工作簿"
+        return f"这是{whose}，不是本单位（{unit.code} {unit.name}）的自评表：请上传本单位的表"
+    if manifest is not None and record.spec_id != manifest.spec_id:
+        return f"这份表的表样（{record.spec_id}）不是本轮下发的表样（{manifest.spec_id}）：请用下发的表填报"
+    if manifest is not None and manifest.year and record.year and record.year != manifest.year:
+        return f"这份表是 {record.year} 年度的，本轮为 {manifest.year} 年度：请上传本轮下发的表"
+    return ""
+
+
+def refused_answer(result: FileResult, message: str) -> dict[str, Any]:
+    return {"file": result.file, "status": "refused", "error": message,
+            "findings": [f.to_json() for f in result.findings if f.severity == "error"]}
+
+
+def answer_text(answer: dict[str, Any]) -> str:
+    """The answer as JSON text, as `check --json` writes it; text a cell smuggled in that UTF-8 cannot hold (a
+    lone surrogate) becomes "?" rather than failing the upload."""
+    text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text.encode("utf-8", "replace").decode("utf-8")

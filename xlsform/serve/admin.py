@@ -1,0 +1,194 @@
+"""The office's pages under /admin: login, dashboard with the units table, a unit's detail, downloads."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, session, url_for
+
+from xlsform import collected, links
+from xlsform.fsutil import safe_filename
+from xlsform.intake import STATE_ORDER, state_label
+from xlsform.serve import client_address, service
+from xlsform.serve.security import verify_password
+from xlsform.serve.units import findings_of, send_annotated
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = 500          # units table rows a page: 5,000 rows render in ~0.2 s here, 500 in a tenth of it
+STATE_CODES: tuple[str | None, ...] = (None, "errors", "warnings", "ok")      # in the order of STATE_ORDER
+_STATE_OF: dict[str, str | None] = {state_label(c): c for c in STATE_CODES}
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not session.get("admin"):
+            return redirect(url_for("admin.login", next=request.full_path), code=303)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _audit(action: str, detail: str = "") -> None:
+    service().store.audit(f"admin@{client_address()}", action, detail)
+
+
+# ------------------------------------------------------------------------------------------- login
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    svc = service()
+    who = client_address()
+    if request.method == "GET":
+        return render_template("login.html", error=None, next=_safe_next())
+    wait = svc.throttle.wait_seconds(who)
+    if wait > 0:
+        return Response(render_template("login.html", error=f"登录失败次数过多，请 {wait:.0f} 秒后再试",
+                                        next=_safe_next()), 429, {"Retry-After": str(int(wait) + 1)})
+    stored = svc.store.meta("admin_password") or ""
+    if not verify_password(request.form.get("password", ""), stored):
+        svc.throttle.failed(who)
+        _audit("登录失败")
+        return Response(render_template("login.html", error="密码不正确", next=_safe_next()), 401)
+    svc.throttle.succeeded(who)
+    session.clear()                      # a fresh session (and CSRF token) after login
+    session["admin"] = True
+    _audit("登录")
+    return redirect(_safe_next() or url_for("admin.dashboard"), code=303)
+
+
+def _safe_next() -> str | None:
+    """Only a path of this site: a crafted ?next=https://elsewhere must not turn login into a redirector."""
+    target = request.values.get("next") or ""
+    return target if target.startswith("/admin") and "//" not in target and "\\" not in target else None
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    if session.get("admin"):
+        _audit("退出")
+    session.clear()
+    return redirect(url_for("admin.login"), code=303)
+
+
+# --------------------------------------------------------------------------------------- the board
+
+@bp.get("/")
+@login_required
+def dashboard() -> str:
+    store = service().store
+    by_state = store.state_counts()
+    counts = [(state_label(code), by_state.get(code, 0)) for code in STATE_CODES]
+    label, query = request.args.get("state", ""), request.args.get("q", "").strip()
+    state = _STATE_OF.get(label, "")
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    units, matched = store.find_units(state=state, text=query, limit=PAGE, offset=(page - 1) * PAGE)
+    pages = max(1, -(-matched // PAGE))
+    # one URL prefix for the rows: url_for per row cost more than the rest of the page
+    return render_template("dashboard.html", counts=counts, total=sum(by_state.values()), units=units,
+                           matched=matched, page=page, pages=pages, state=label if state != "" else "",
+                           q=query, states=STATE_ORDER, unit_href=url_for("admin.unit", code="-")[:-1],
+                           submissions=store.submission_count())
+
+
+@bp.get("/unit/<code>")
+@login_required
+def unit(code: str) -> str:
+    return _unit_page(code)
+
+
+def _unit_page(code: str, new_url: str | None = None) -> str:
+    store = service().store
+    u = store.unit(code)
+    if u is None:
+        abort(404)
+    history = store.submissions(code)
+    current = store.submission(u.submission) if u.submission else None
+    return render_template("admin_unit.html", unit=u, history=history, current=current,
+                           findings=findings_of(current or (history[0] if history else None)), new_url=new_url)
+
+
+@bp.post("/unit/<code>/link")
+@login_required
+def link(code: str) -> str:
+    svc = service()
+    if svc.store.unit(code) is None:
+        abort(404)
+    if request.form.get("action") == "revoke":
+        links.revoke(svc.store, svc.links_csv, code)
+        _audit("停用链接", code)
+        return _unit_page(code)
+    url = links.reissue(svc.store, svc.config.base_url, svc.links_csv, code)
+    _audit("重新发放链接", code)
+    return _unit_page(code, new_url=url)
+
+
+@bp.get("/missing")
+@login_required
+def missing() -> str:
+    units = [u for u in service().store.units() if u.state in (None, "errors")]
+    return render_template("missing.html", units=units, now=datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+
+@bp.get("/audit")
+@login_required
+def audit() -> str:
+    return render_template("audit.html", entries=service().store.audit_log())
+
+
+# --------------------------------------------------------------------------------------- downloads
+
+@bp.get("/submission/<int:sid>/file")
+@login_required
+def submission_file(sid: int) -> Response:
+    sub = service().store.submission(sid)
+    if sub is None:
+        abort(404)
+    _audit("下载报送文件", f"{sub.unit} #{sid}")
+    return send_file(service().store.file_path(sub.sha256), as_attachment=True,
+                     download_name=safe_filename(sub.filename.removesuffix(".xlsx")) + ".xlsx", mimetype=XLSX)
+
+
+@bp.get("/submission/<int:sid>/annotated")
+@login_required
+def submission_annotated(sid: int) -> Response:
+    sub = service().store.submission(sid)
+    if sub is None:
+        abort(404)
+    return send_annotated(sub)
+
+
+@bp.get("/summary.xlsx")
+@login_required
+def summary() -> Response:
+    svc = service()
+    data = collected.summary_bytes(svc.store, svc.manifest)
+    _audit("下载汇总表")
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"汇总_{_stamp()}.xlsx", mimetype=XLSX)
+
+
+@bp.get("/returns.zip")
+@login_required
+def returns_zip() -> Response:
+    buf = io.BytesIO()
+    n = collected.write_returns_zip(service().store, buf)
+    buf.seek(0)
+    _audit("下载全部报表", f"{n} 份")
+    return send_file(buf, as_attachment=True, download_name=f"报表_{_stamp()}.zip", mimetype="application/zip")
+
+
+@bp.get("/units.csv")
+@login_required
+def units_csv() -> Response:
+    data = collected.units_csv(service().store.units())
+    _audit("导出单位表")
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"报送情况_{_stamp()}.csv",
+                     mimetype="text/csv")
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d_%H%M")

@@ -1,0 +1,102 @@
+"""A unit's private pages: /u/<token> shows the state, takes an upload, answers with the findings."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, send_file, url_for
+from werkzeug.exceptions import HTTPException
+
+from xlsform.annotate import annotated_name
+from xlsform.intake import Busy
+from xlsform.serve import json_response, service, wants_json
+from xlsform.store import Submission, TooLarge, UnitView
+
+bp = Blueprint("units", __name__)
+
+
+def _unit(token: str) -> UnitView:
+    """An unknown, altered or revoked token is simply not found: nothing tells it apart from a bad URL."""
+    unit = service().store.unit_by_token(token)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+@bp.get("/u/<token>")
+def page(token: str) -> str:
+    unit = _unit(token)
+    history = service().store.submissions(unit.code)
+    latest = history[0] if history else None
+    return render_template("unit.html", unit=unit, token=token, history=history, latest=latest,
+                           findings=findings_of(latest), max_mb=service().config.max_upload_mb)
+
+
+@bp.post("/u/<token>")
+def upload(token: str) -> Any:
+    unit = _unit(token)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _refuse(400, "请选择要上传的 .xlsx 文件", token)
+    try:
+        outcome = service().intake.submit(unit, upload.filename, upload.stream)
+    except TooLarge:
+        return _refuse(413, too_large_message(), token)
+    except Busy:
+        response = _refuse(503, "服务器正忙，请稍等一分钟后重新上传", token)
+        response.headers["Retry-After"] = "30"
+        return response
+    if wants_json():
+        return json_response(outcome.text, outcome.http_status)
+    return redirect(url_for("units.page", token=token) + "#result", code=303)
+
+
+@bp.get("/u/<token>/annotated/<int:sid>")
+def annotated(token: str, sid: int) -> Response:
+    unit = _unit(token)
+    sub = service().store.submission(sid)
+    if sub is None or sub.unit != unit.code:      # another unit's submission does not exist for this link
+        abort(404)
+    return send_annotated(sub)
+
+
+def send_annotated(sub: Submission) -> Response:
+    data = service().intake.annotated_copy(sub)
+    if data is None:
+        abort(404)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=annotated_name(sub.filename),
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def findings_of(sub: Submission | None) -> list[dict[str, Any]]:
+    """The findings of a submission as the page lists them: errors first, then warnings, then notes."""
+    if sub is None:
+        return []
+    items = json.loads(sub.result).get("findings", [])
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(items, key=lambda f: order.get(f.get("severity"), 3))
+
+
+def too_large_message() -> str:
+    return f"文件超过 {service().config.max_upload_mb:g} MB 的上限：自评表通常不到 1 MB，请上传下发的表"
+
+
+def _refuse(status: int, message: str, token: str | None = None) -> Response:
+    if wants_json():
+        return json_response(json.dumps({"error": message}, ensure_ascii=False), status)
+    return Response(render_template("message.html", title="未能上传", message=message, token=token), status)
+
+
+def register_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _error(e: HTTPException) -> Response:
+        code = e.code or 500
+        message = {404: "页面不存在：链接可能有误或已失效，请向财政局索取新链接",
+                   413: too_large_message()}.get(code, e.description or "请求无法处理")
+        if wants_json():
+            return json_response(json.dumps({"error": message}, ensure_ascii=False), code)
+        return Response(render_template("message.html", title=f"错误 {code}", message=message, token=None),
+                        code)
+

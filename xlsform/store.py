@@ -1,0 +1,416 @@
+"""The round's store: one SQLite database beside the manifest, and the uploaded files by content hash.
+
+This is the only module that speaks SQL. The CLI (the ledger of `status` and `merge`) and the collection
+service (`xlsform serve`: units, link tokens, submissions, accepted returns, the audit log) both call it.
+
+Why it holds up under concurrency and crashes:
+- WAL journal, `synchronous=FULL`, a busy timeout: readers never block the writer, concurrent processes wait
+  for each other instead of failing, and a committed transaction survives a crash of the process or machine.
+- Every write is one `BEGIN IMMEDIATE` transaction; uniqueness is the database's job (UNIQUE keys with
+  `INSERT OR IGNORE`), so two `status` runs at once cannot both add the same ledger row.
+- A file is written to a temporary name, fsynced, renamed to its hash and its folder fsynced *before* the
+  row naming it is committed: a crash at any moment leaves no row without its file (at worst a file without
+  a row, which is harmless and reused by the next upload of the same bytes).
+- The schema carries its version (`PRAGMA user_version`); `MIGRATIONS[n]` takes version n to n + 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+STORE_NAME = "xlsform.sqlite3"
+FILES_NAME = "xlsform-files"
+_TMP_PREFIX = ".tmp-"
+_CHUNK = 1 << 16
+
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the ledger of status/merge, the collection service's units, submissions, accepted returns, audit
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY, time TEXT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL DEFAULT '',
+        arrived TEXT, unit TEXT, spec TEXT, status TEXT NOT NULL, errors INTEGER NOT NULL,
+        warnings INTEGER NOT NULL, UNIQUE (file, sha256));
+    CREATE TABLE units (
+        code TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT UNIQUE, token_issued TEXT, revoked TEXT);
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY, unit TEXT NOT NULL REFERENCES units(code), time TEXT NOT NULL,
+        filename TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('ok', 'warnings', 'errors', 'refused')),
+        errors INTEGER NOT NULL, warnings INTEGER NOT NULL, message TEXT NOT NULL DEFAULT '',
+        result TEXT NOT NULL);
+    CREATE INDEX submissions_by_unit ON submissions (unit, id);
+    CREATE TABLE accepted (
+        unit TEXT PRIMARY KEY REFERENCES units(code), submission INTEGER NOT NULL REFERENCES submissions(id));
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '');
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+SUBMISSION_STATES = ("ok", "warnings", "errors", "refused")
+DatabaseError = sqlite3.Error      # what callers catch, so that none of them needs to import sqlite3
+_LEDGER_COLUMNS = ("time", "file", "sha256", "arrived", "unit", "spec", "status", "errors", "warnings")
+
+
+class StoreError(Exception):
+    """The database is from a newer xlsform, or is not ours."""
+
+
+def store_path(beside: str | Path) -> Path:
+    """The store lives in the folder of the manifest (or roster) that defines the round, or in that folder."""
+    p = Path(beside).resolve()
+    return (p if p.is_dir() else p.parent) / STORE_NAME
+
+
+def now_iso() -> str:
+    """Local time with its offset: the pages show the first 19 characters, the clock on the office wall."""
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+def token_hash(token: str) -> str:
+    """Link tokens are kept only as their hash: a copied database gives nobody a unit's link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class UnitView:
+    code: str
+    name: str
+    has_link: bool
+    state: str | None = None          # the accepted submission's state; None = nothing accepted yet
+    submission: int | None = None
+    time: str | None = None
+    filename: str | None = None
+    errors: int | None = None
+    warnings: int | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    unit: str
+    time: str
+    filename: str
+    size: int
+    sha256: str
+    state: str
+    errors: int
+    warnings: int
+    message: str
+    result: str          # the check's JSON object for this file (or the refusal's)
+
+
+class Store:
+    """One round's database and file folder. Safe to share between threads: each gets its own connection."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.files_dir = self.path.parent / FILES_NAME
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    # ------------------------------------------------------------------------------ connections
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (IMMEDIATE) so that concurrent writers queue up."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._tx() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} 由更新版本的 xlsform 建立（数据库版本 {version}），请升级 xlsform")
+            for n in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[n].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {n + 1}")
+
+    def schema_version(self) -> int:
+        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
+
+    def integrity_check(self) -> str:
+        return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ------------------------------------------------------------------------------ meta + audit
+
+    def meta(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str, *, only_if_absent: bool = False) -> str:
+        """Set a value; with `only_if_absent` keep one already there (two processes starting at once agree)."""
+        verb = "INSERT OR IGNORE" if only_if_absent else "INSERT OR REPLACE"
+        with self._tx() as conn:
+            conn.execute(f"{verb} INTO meta (key, value) VALUES (?, ?)", (key, value))
+            return str(conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0])
+
+    def audit(self, actor: str, action: str, detail: str = "") -> None:
+        with self._tx() as conn:
+            conn.execute("INSERT INTO audit (time, actor, action, detail) VALUES (?, ?, ?, ?)",
+                         (now_iso(), actor, action, detail))
+
+    def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
+        rows = self._conn().execute("SELECT time, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?",
+                                    (limit,)).fetchall()
+        return [dict(r) for r in rows]
+
+    # ------------------------------------------------------------------------------------ ledger
+
+    def ledger_add(self, entries: Iterable[Mapping[str, Any]]) -> int:
+        """Add entries not yet there (same file and content); returns how many were new."""
+        rows = [tuple(_ledger_value(e, c) for c in _LEDGER_COLUMNS) for e in entries]
+        if not rows:
+            return 0
+        marks = ", ".join("?" * len(_LEDGER_COLUMNS))
+        with self._tx() as conn:
+            before = conn.total_changes
+            conn.executemany(f"INSERT OR IGNORE INTO ledger ({', '.join(_LEDGER_COLUMNS)}) VALUES ({marks})", rows)
+            return conn.total_changes - before
+
+    def ledger_entries(self) -> list[dict[str, Any]]:
+        rows = self._conn().execute(f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger ORDER BY id").fetchall()
+        return [{**dict(r), "sha256": r["sha256"] or None} for r in rows]
+
+    # ------------------------------------------------------------------------------------- units
+
+    def sync_units(self, units: Iterable[tuple[str, str]]) -> None:
+        """The manifest's units: new ones added, names kept current; units are never deleted (history)."""
+        with self._tx() as conn:
+            conn.executemany("INSERT INTO units (code, name) VALUES (?, ?) "
+                             "ON CONFLICT (code) DO UPDATE SET name = excluded.name", list(units))
+
+    def units_without_link(self) -> list[str]:
+        """Units never given a link (a revoked link stays revoked until the office reissues it)."""
+        rows = self._conn().execute("SELECT code FROM units WHERE token_hash IS NULL AND revoked IS NULL"
+                                    " ORDER BY code").fetchall()
+        return [r[0] for r in rows]
+
+    def issue_link(self, code: str) -> str:
+        """A new random token (192 bits) for the unit; the old one stops working. Returns the token once."""
+        token = secrets.token_urlsafe(24)
+        with self._tx() as conn:
+            cur = conn.execute("UPDATE units SET token_hash = ?, token_issued = ?, revoked = NULL WHERE code = ?",
+                               (token_hash(token), now_iso(), code))
+            if cur.rowcount != 1:
+                raise KeyError(code)
+        return token
+
+    def revoke_link(self, code: str) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE units SET token_hash = NULL, token_issued = NULL, revoked = ? WHERE code = ?",
+                         (now_iso(), code))
+
+    def unit_by_token(self, token: str) -> UnitView | None:
+        row = self._conn().execute("SELECT code FROM units WHERE token_hash = ?", (token_hash(token),)).fetchone()
+        return None if row is None else self.unit(row[0])
+
+    def unit(self, code: str) -> UnitView | None:
+        rows = self._overview("WHERE u.code = ?", (code,))
+        return rows[0] if rows else None
+
+    def units(self) -> list[UnitView]:
+        return self._overview("", ())
+
+    def state_counts(self) -> dict[str | None, int]:
+        """Units by the state of their current return (None: none yet)."""
+        rows = self._conn().execute(f"SELECT s.state, count(*) {_JOINED} GROUP BY s.state").fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def find_units(self, *, state: str | None = "", text: str = "", limit: int = -1,
+                   offset: int = 0) -> tuple[list[UnitView], int]:
+        """One page of the units whose state is `state` ("" = any, None = no return yet) and whose code or
+        name contains `text`; and how many match in all."""
+        where, args = _unit_filter(state, text)
+        total = int(self._conn().execute(f"SELECT count(*) {_JOINED} {where}", args).fetchone()[0])
+        return self._overview(f"{where} ORDER BY u.code LIMIT ? OFFSET ?", (*args, limit, offset)), total
+
+    def _overview(self, where: str, args: Sequence[Any]) -> list[UnitView]:
+        if "ORDER BY" not in where:
+            where += " ORDER BY u.code"
+        rows = self._conn().execute(
+            "SELECT u.code, u.name, u.token_hash IS NOT NULL AS has_link, s.state, s.id AS submission, s.time,"
+            f" s.filename, s.errors, s.warnings {_JOINED} {where}", tuple(args)).fetchall()
+        return [UnitView(r["code"], r["name"], bool(r["has_link"]), r["state"], r["submission"], r["time"],
+                         r["filename"], r["errors"], r["warnings"]) for r in rows]
+
+    # ------------------------------------------------------------------------------- submissions
+
+    def add_submission(self, unit: str, filename: str, size: int, sha256: str, state: str, errors: int,
+                       warnings: int, result: str, message: str = "") -> int:
+        """Record an upload whose file is already stored (`put_file`); a read one becomes the accepted return."""
+        if state not in SUBMISSION_STATES:
+            raise ValueError(state)
+        if not self.file_path(sha256).is_file():
+            raise StoreError(f"no stored file for {sha256}")
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO submissions (unit, time, filename, size, sha256, state, errors, warnings, message,"
+                " result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (unit, now_iso(), filename, size, sha256, state, errors, warnings, message, result))
+            sid = int(cur.lastrowid or 0)
+            if state != "refused":
+                conn.execute("INSERT OR REPLACE INTO accepted (unit, submission) VALUES (?, ?)", (unit, sid))
+        return sid
+
+    def submission(self, sid: int) -> Submission | None:
+        row = self._conn().execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
+        return None if row is None else Submission(**dict(row))
+
+    def submissions(self, unit: str | None = None) -> list[Submission]:
+        sql, args = "SELECT * FROM submissions", tuple[str, ...]()
+        if unit is not None:
+            sql, args = sql + " WHERE unit = ?", (unit,)
+        rows = self._conn().execute(sql + " ORDER BY id DESC", args).fetchall()
+        return [Submission(**dict(r)) for r in rows]
+
+    def submission_count(self) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM submissions").fetchone()[0])
+
+    def accepted(self) -> list[Submission]:
+        rows = self._conn().execute("SELECT s.* FROM accepted a JOIN submissions s ON s.id = a.submission"
+                                    " ORDER BY s.unit").fetchall()
+        return [Submission(**dict(r)) for r in rows]
+
+    # ------------------------------------------------------------------------------------- files
+
+    def file_path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError("not a sha256")
+        return self.files_dir / sha256[:2] / f"{sha256}.xlsx"
+
+    def put_file(self, source: IO[bytes], limit: int | None = None) -> tuple[str, int]:
+        """Copy a stream into the store under its content hash, durably. Returns (sha256, size).
+
+        Raises `TooLarge` past `limit` bytes (nothing is kept). The caller commits a row only after this.
+        """
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        fd, tmp = _mkstemp(self.files_dir)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(_CHUNK):
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise TooLarge(size)
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            target = self.file_path(sha)
+            target.parent.mkdir(exist_ok=True)
+            if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
+                Path(tmp).unlink()
+            else:
+                os.replace(tmp, target)
+                _fsync_dir(target.parent)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha, size
+
+    def remove_stale_temporaries(self) -> int:
+        """Temporary files of a process killed mid-upload: never named by a row, safe to remove at start."""
+        if not self.files_dir.is_dir():
+            return 0
+        stale = list(self.files_dir.glob(_TMP_PREFIX + "*"))
+        for p in stale:
+            p.unlink(missing_ok=True)
+        return len(stale)
+
+
+_JOINED = ("FROM units u LEFT JOIN accepted a ON a.unit = u.code"
+           " LEFT JOIN submissions s ON s.id = a.submission")
+
+
+def _unit_filter(state: str | None, text: str) -> tuple[str, tuple[Any, ...]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    if state is None:
+        clauses.append("s.state IS NULL")
+    elif state:
+        clauses.append("s.state = ?")
+        args.append(state)
+    if text:
+        clauses.append("(instr(u.code, ?) > 0 OR instr(u.name, ?) > 0)")
+        args += [text, text]
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(args)
+
+
+class TooLarge(Exception):
+    """An upload passed the size limit."""
+
+
+def _ledger_value(entry: Mapping[str, Any], column: str) -> Any:
+    value = entry.get(column)
+    return (value or "") if column == "sha256" else value
+
+
+def _mkstemp(folder: Path) -> tuple[int, str]:
+    import tempfile
+
+    return tempfile.mkstemp(prefix=_TMP_PREFIX, dir=folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """The rename itself must reach the disk before the row that names the file (POSIX; a no-op on Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
