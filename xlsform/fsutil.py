@@ -129,12 +129,11 @@ def sweep_temps(folder: Path) -> None:
     if key in _SWEPT:
         return
     _SWEPT.add(key)
-    with suppress(OSError):
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") and entry.name.endswith(".part") and _stale(entry):
-                    with suppress(OSError):
-                        os.unlink(entry.path)
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(".part") and _stale(entry):
+                with suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _stale(entry: os.DirEntry[str]) -> bool:

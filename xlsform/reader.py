@@ -25,7 +25,7 @@ from xlsform.codes import Finding, make
 from xlsform.layout import META_SHEET, Layout, Place, a1, layout_for
 from xlsform.records import Record
 from xlsform.results import FileResult
-from xlsform.spec import Field, Spec, spec_by_id
+from xlsform.spec import EXCEL_TEXT_LIMIT, Field, Spec, spec_by_id
 from xlsform.xlsx import (
     MAX_FILE_BYTES,
     Cell,
@@ -277,7 +277,7 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
 
 # Invisible characters, or U+FFFD (what a lone UTF-16 surrogate escape was read as): the general path.
 _ODD_TEXT = re.compile(normalize.HAS_INVISIBLE.pattern.replace("]", "\ufffd]"))
-MAX_CELL_TEXT = 32767          # Excel's limit: a longer text is cut by every spreadsheet that opens the copy
+MAX_CELL_TEXT = EXCEL_TEXT_LIMIT   # a longer text is cut by every spreadsheet that opens a copy of it
 # Formulas that reach outside the workbook: another workbook ([1]Sheet!A1), a DDE command (cmd|' /C calc'!A0)
 # or a function that opens, fetches or calls something.
 _LINKING = re.compile(r"[\[|]|\b(?:HYPERLINK|WEBSERVICE|FILTERXML|RTD|CALL|REGISTER(?:\.ID)?|IMAGE|EXEC)\s*\(",
@@ -495,10 +495,14 @@ def walk_returns(paths: Iterable[str | Path]) -> Iterator[Path]:
         if not p.is_dir():
             yield p
             continue
-        found: list[Path] = []
-        for folder, _, names in os.walk(p, onerror=lambda e: found.append(Path(e.filename))):
-            found.extend(Path(folder, n) for n in names if _return_name(n))
-        yield from sorted(found)
+        yield from sorted(_walk(p))
+
+
+def _walk(top: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, _, names in os.walk(top, onerror=lambda e: found.append(Path(e.filename))):
+        found.extend(Path(folder, n) for n in names if _return_name(n))
+    return found
 
 
 def _return_name(name: str) -> bool:

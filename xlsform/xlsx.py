@@ -40,14 +40,14 @@ MAX_TOTAL_BYTES = 50 * 1024 * 1024       # declared uncompressed size of all mem
 MAX_MEMBERS = 2000
 MAX_RATIO = 200                          # uncompressed/compressed, checked for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024                # small members may compress very well (runs of empty cells)
-# The per-file budget, far above any real form (a form sheet holds a few thousand cells, ~400 defined names,
-# ~60 merged ranges): a part that passes one is refused before it is scanned or parsed, on both paths, so one
-# hostile return costs at most its inflating and a count (under 300 MB and 2 s) and a service can take many.
+# The per-file budget, far above any real form (with 200 indicator rows a form sheet holds ~450 cells, 2,000
+# defined names and 21 merged ranges): a part that passes one is refused before it is scanned or parsed, on both
+# paths, so one hostile return costs its inflating and a count (under 300 MB and 2 s) and a service can take many.
 MAX_CELLS = 100_000
 MAX_ROWS = 50_000
 MAX_SHARED_STRINGS = 100_000
 MAX_MERGED = 10_000
-MAX_NAMES = 10_000
+MAX_NAMES = 50_000
 MAX_ELEMENTS = 400_000                   # XML elements of one part read as a tree
 MAX_TEXT = 1_000_000                     # characters of one string (Excel holds 32,767 in a cell)
 MAX_ZIP_VERSION = 63                     # "version needed to extract" zipfile (and ECMA-376's zips) know
