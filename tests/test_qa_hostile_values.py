@@ -145,6 +145,7 @@ def test_computed_cells_keep_their_formulas_without_a_finding(base: bytes, tmp_p
     (SST, b"MARKER", b"&#99999999999999999999;"),
     (SHEET, re.compile(rb'(<c r="G10"[^>]*t="s"><v>)\d+(</v>)'), rb"\g<1>-1\g<2>"),   # read as the last string
     (SHEET, re.compile(rb'<c r="B4" s="\d+"'), b'<c r="B4" s="x"'),           # a style index: was XF114
+    (SHEET, re.compile(rb'<row r="4"'), b'<row r="4" s=""'),                  # a row's style index
 ])
 def test_what_xml_or_ooxml_forbids_is_a_broken_file_on_both_paths(base: bytes, tmp_path: Path, path: str,
                                                                   part: str, old: bytes | re.Pattern[bytes],

@@ -734,6 +734,8 @@ def _read_cells(sheet: Sheet, data: ET.Element, ns: str, shared: Callable[[], li
     for row_el in data:
         r = row_el.get("r")
         row = int(r) - 1 if r and r.isascii() and r.isdigit() else row + 1   # the scanner never reads it
+        if row_el.get("s") is not None:
+            _style_index(row_el.get("s", ""))
         col = -1
         n += len(row_el)
         _over(n, MAX_CELLS, "cells")
@@ -872,8 +874,9 @@ _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # each of those would be backtracked character by character before the regex moves on.
 _CELL_FULL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++)"([^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
 _STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
-# A cell's style index that is not a number: the parser path refuses it as it reads, the scanner up front.
-_BAD_STYLE = re.compile(rb'<c r="[A-Z0-9]++"(?: [^s>][^=>]*+="[^"]*+")*+ s="(?![0-9]++")')
+# A style index (of a cell or a row) that is not a number: the parser path refuses it as it reads, the scanner
+# up front (no other element of a worksheet has an attribute named s).
+_BAD_STYLE = re.compile(rb' s="(?:[0-9]*+[^0-9"]|")')
 _F_OPEN = re.compile(r"<f(\s[^>]*)?>")
 _T_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
