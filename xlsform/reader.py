@@ -388,7 +388,7 @@ def _field_value(cell: Cell, place: Place, ref: str, result: ReadResult, shown_a
     value, notes = _as_shown(cell, shown_as) if shown_as else _normalise(cell, place)
     if notes:
         result.findings.append(_note_finding(notes, value, as_text(cell.value), place, ref, result.file))
-    if isinstance(value, str):
+    if type(value) is str and ("\ufffd" in value or len(value) > MAX_CELL_TEXT):
         result.findings.extend(_text_findings(value, place, ref, result.file))
     return value
 

@@ -900,8 +900,8 @@ def _scannable_xml(data: bytes) -> bool:
     """
     if not _utf8_head(data) or len(data.translate(None, _FORBIDDEN)) != len(data):
         return False
-    if not data.isascii() and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data):   # U+FFFE, U+FFFF
-        return False
+    if not data.isascii() and b"\xef\xbf" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data):
+        return False                    # U+FFFE, U+FFFF: not characters to XML
     # searched from the end of the XML declaration (the one <?...?> allowed), or from the start without one
     start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
     return _UNSCANNABLE.search(data, start) is None
