@@ -14,6 +14,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -80,11 +81,8 @@ def read_file(path: str | Path, *, spec: Spec | None = None) -> ReadResult:
 
 def _load(path: Path, result: ReadResult) -> bytes:
     try:
-        _regular(os.stat(path), path)
-        # Non-blocking: a FIFO put in the file's place after the stat must not hang the batch either.
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
-            st = os.fstat(fh.fileno())
-            _regular(st, path)
+        fd, st = _open(path)
+        with open(fd, "rb") as fh:
             result.mtime = st.st_mtime
             if st.st_size > MAX_FILE_BYTES:
                 raise XlsxError("too_large", str(st.st_size))
@@ -98,6 +96,23 @@ def _load(path: Path, result: ReadResult) -> bytes:
 
 _SPECIAL = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
             (stat.S_ISSOCK, "套接字"))
+
+
+def _open(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor of a regular file; opened non-blocking, so that a FIFO returns at once and is named."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        with suppress(OSError):          # a socket cannot be opened at all: say what it is
+            _regular(os.stat(path), path)
+        raise
+    try:
+        st = os.fstat(fd)
+        _regular(st, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
 
 
 def _regular(st: os.stat_result, path: Path) -> None:
