@@ -4,7 +4,10 @@ internal error on a file that is only bad, and no mutant over the time limit."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+
+import pytest
 
 from benchmarks import fuzz
 
@@ -28,3 +31,14 @@ def test_the_harness_saves_a_failing_input_with_its_traceback(tmp_path: Path) ->
     [data] = tmp_path.glob("crash-*.xlsx")
     assert data.read_bytes() == b"PK bytes"
     assert "ValueError: a bug" in data.with_suffix(".txt").read_text(encoding="utf-8")
+
+
+def test_a_mutant_over_the_time_limit_is_a_hang_and_saved(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(path: Path, work: Path, annotate: bool) -> None:
+        time.sleep(1)
+
+    monkeypatch.setattr(fuzz, "through_everything", slow)
+    stats = fuzz.Stats()
+    assert fuzz.one(b"PK slow", tmp_path, False, 0.05, stats, tmp_path / "found") is None
+    assert stats.hangs == 1 and [p.suffix for p in sorted((tmp_path / "found").iterdir())] == [".txt", ".xlsx"]
