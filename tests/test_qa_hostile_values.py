@@ -155,6 +155,17 @@ def test_what_xml_or_ooxml_forbids_is_a_broken_file_on_both_paths(base: bytes, t
     assert result.record is None
 
 
+@pytest.mark.parametrize("ref", [b"g10", b"$G$10", b"ZZZZ10", b"G"])
+def test_a_cell_reference_not_in_a1_form_reads_the_same_on_both_paths(base: bytes, tmp_path: Path,
+                                                                       ref: bytes) -> None:
+    """The parser places such a cell by its order in the row; the scanner once dropped it."""
+    results = [checked(tmp_path, variant(base, SHEET, b'<c r="G10"', b'<c r="' + ref + b'"', path), f"{path}.xlsx")
+               for path in PATHS]
+    assert [f.message for f in results[0].findings] == [f.message for f in results[1].findings]
+    assert results[0].record is not None and results[1].record is not None
+    assert results[0].record.values == results[1].record.values
+
+
 def test_a_zip_needing_a_newer_zip_version_is_a_broken_file(base: bytes, tmp_path: Path) -> None:
     data = bytearray(base)
     central = data.find(b"PK\x01\x02")

@@ -886,9 +886,10 @@ _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
 _VALIDATION = re.compile(r"<(?:\w+:)?dataValidation[\s>]")
 # After the XML declaration: a DTD or entity (refused by the tree path), CDATA, comments, processing
-# instructions (which could hold text that looks like cells), and a <c> without r="..." first. One pass:
+# instructions (which could hold text that looks like cells), and a <c> without r="A1" first (the parser
+# places a cell whose reference it cannot read by its order; the scanner would drop it). One pass:
 # a worksheet is most of a return's bytes, and each separate search of it costs 10-15 us.
-_UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r=")))')
+_UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r="[A-Z]{1,3}+[0-9]++")))')
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
