@@ -6,6 +6,7 @@ every file gets a result, and a failure inside the checker itself becomes a find
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -23,7 +24,7 @@ from xlsform.errors import XlsformError
 from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
-from xlsform.spec import Spec, register, spec_by_id
+from xlsform.spec import EXCEL_TEXT_LIMIT, Spec, register, spec_by_id
 
 PROGRESS_MIN = 50
 WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异常内容）"
@@ -58,9 +59,21 @@ def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     copy = {} if copy is prefill.BROKEN else copy
     try:
-        annotate_result(result, read.layout, out_dir, entry=_entry(manifest, result), force=force, prefilled=copy)
+        annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
+                        prefilled=copy)
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
         result.findings.append(make("XF903", file=result.file, value=str(e)))
+
+
+def _cut(result: FileResult) -> FileResult:
+    """The result with texts Excel cannot hold cut to its limit, so the copy is written and its XF222 comment
+    tells the unit, instead of the copy failing as if the disk were full."""
+    long = {f.key for f in result.findings if f.code == "XF222" and f.key}
+    if not long or result.record is None:
+        return result
+    values = {k: v[:EXCEL_TEXT_LIMIT] if k in long and isinstance(v, str) else v
+              for k, v in result.record.values.items()}
+    return dataclasses.replace(result, record=dataclasses.replace(result.record, values=values))
 
 
 def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:

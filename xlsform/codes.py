@@ -152,6 +152,15 @@ register(
          "{cell}「{field}」填在了原合并区域（左上角 {expected}）的其他单元格中，已按 {cell} 读取",
          "请恢复合并单元格，把内容填在合并后的单元格中。"),
 )
+# A return from outside costs bounded work, and what is not a workbook file is named, not waited on.
+register(
+    Code("XF116", "error", "内容超出处理上限",
+         "文件内容超出单个报送表的处理上限（{value}），未读取",
+         "正常填写的自评表远小于此上限；请删除粘贴进表格的大量内容，或在下发的表格中重新填报。"),
+    Code("XF117", "error", "不是普通文件",
+         "这不是普通文件（{value}），未读取",
+         "请提交 Excel 工作簿文件本身，而不是管道、设备或快捷方式。"),
+)
 # Values: each normalisation is reported (info), a value that cannot be its type is an error quoting it.
 _READ_AS = "{cell}「{field}」填写的“{value}”已按 {expected} 读取（{detail}）"
 register(
@@ -171,6 +180,21 @@ register(
     Code("XF220", "error", "不是数字",
          "{cell}「{field}」填写的“{value}”不能作为数字读取（{detail}）",
          "请改为只含数字的值，如 4753.66；没有数据请留空。"),
+)
+# Values a unit should not be able to send: broken characters, text Excel cannot hold, formulas in inputs.
+register(
+    Code("XF221", "warning", "文字含无法识别的字符",
+         "{cell}「{field}」含无法识别的字符（显示为 �），已按“{value}”读取",
+         "可能是复制时损坏的表情符号或生僻字；请核对该处文字并重新输入。"),
+    Code("XF222", "error", "文字超过单元格长度上限",
+         "{cell}「{field}」有 {value} 个字符，超过 Excel 单元格上限 {expected} 个字符",
+         "请精简该处文字；超出部分在汇总表和批注副本中无法完整保存。"),
+    Code("XF223", "error", "填写处含外部链接公式",
+         "{cell}「{field}」含公式 ={value}，其中有外部链接、超链接或 DDE 命令",
+         "请删除该公式，直接填写数值或文字：此类公式在打开文件时可能访问外部文件或运行程序。"),
+    Code("XF224", "warning", "填写处含公式",
+         "{cell}「{field}」应直接填写，却含公式 ={value}，已按公式的缓存结果读取",
+         "请把公式换成数值（复制后“选择性粘贴→数值”）。"),
 )
 # Labels (normalize.normalize_label, in the reader and the roster alike): XF230–XF239.
 register(
@@ -363,4 +387,10 @@ register(
     Code("XF920", "info", "批注副本未写出（已有文件）",
          "本文件的批注副本未写出：{value}",
          "检查结果不受影响；确认可以覆盖后加 --force 重新运行，或换一个 --annotate 目录。"),
+)
+# What a batch could not look at is named, not skipped without a word.
+register(
+    Code("XF904", "error", "文件夹无法读取",
+         "文件夹无法读取（{value}），其中的报送表未检查",
+         "请确认该文件夹存在且有读取权限后重新运行。"),
 )

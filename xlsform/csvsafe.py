@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import IO, Any
@@ -26,7 +27,20 @@ def escape_cell(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         return value
     text = str(value)
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(_escaped, text)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# Control characters (NUL, ESC: a terminal escape sequence when the CSV is printed) and UTF-16 surrogates,
+# which no UTF-8 file can hold; tab and line breaks are text the CSV quoting keeps.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    """A control character as visible text ("\\x1b"); a surrogate as U+FFFD."""
+    c = m.group()
+    return "\ufffd" if "\ud800" <= c <= "\udfff" else f"\\x{ord(c):02x}"
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

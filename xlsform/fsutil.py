@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -47,32 +50,131 @@ def shared_mode() -> int:
     return 0o666 & ~mask
 
 
+# Temporary files are ".<name>.<random>.xf<pid>.part" beside their target: a run killed while writing
+# (kill -9, a power cut) leaves one, which the next write into that folder recognises and removes once its
+# process is gone. Those of older versions (".<name>.<random>.part") go when they are an hour old.
+_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.xf(\d+)\.part$")
+_OLD_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
+_OLD_AGE = 3600
+_DAY = 86400
+_SWEPT: set[str] = set()
+_WRITE_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EFBIG: "超出文件大小上限", errno.EDQUOT: "超出磁盘配额",
+                 errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "只读的磁盘或目录"}
+
+
 @contextmanager
 def atomic_output(path: str | Path, force: bool = False, mode: str = "wb",
                   private: bool = False) -> Iterator[IO[bytes]]:
     """Write to a temporary file beside `path` and move it into place only when the block succeeds.
 
-    A crash or an error leaves any existing file untouched and no half-written file behind. The file follows
+    A crash or an error leaves any existing file untouched and no half-written file behind; a write the
+    system refuses (a full disk, a file-size limit) is an XlsformError saying so in Chinese. The file follows
     the user's umask like any file they save (forms, copies, summaries go to others), except a `private` one
     (the manifest holds the protection password), which stays 0600 as the temporary file is created.
     """
     path = Path(path)
     check_writable(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    sweep_temps(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".xf{os.getpid()}.part", dir=path.parent)
+    fh = os.fdopen(fd, mode)
     try:
         if not private:
             os.chmod(tmp, shared_mode())
-        with os.fdopen(fd, mode) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
         if not force and path.exists():  # someone else created it meanwhile
             raise XlsformError(f"{path} 已存在；如需覆盖请加 --force（{path} exists; use --force to overwrite）")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
+        _abandon(fh, e)
         Path(tmp).unlink(missing_ok=True)
-        raise
+        cause = _os_error(e)
+        if cause is None:
+            raise
+        why = _WRITE_ERRORS.get(cause.errno or 0, "写入出错")
+        raise XlsformError(f"写入 {path} 失败：{why}（{cause.strerror or cause}）；原有文件未改动，"
+                           "未留下临时文件") from None
+
+
+def _abandon(fh: IO[bytes], e: BaseException) -> None:
+    """Close a failed write's temporary file so that no late write reaches it.
+
+    A zip writer left in the frames of the failed call writes its directory when it is collected: its file
+    is pointed at the null device and those frames are dropped first, so that happens now and quietly.
+    """
+    if not fh.closed:
+        with suppress(OSError, ValueError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fh.fileno())
+            os.close(null)
+    for x in _chain(e):
+        traceback.clear_frames(x.__traceback__)
+    with suppress(OSError, ValueError):
+        fh.close()
+
+
+def _chain(e: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [e]
+    while todo:
+        x = todo.pop()
+        if x is None or id(x) in seen or len(seen) > 20:
+            continue
+        seen.add(id(x))
+        yield x
+        todo += [x.__cause__, x.__context__, *(a for a in x.args if isinstance(a, BaseException))]
+
+
+def _os_error(e: BaseException) -> OSError | None:
+    """The system's refusal behind a failed write, also when a library wrapped it (xlsxwriter's
+    FileCreateError holds the OSError)."""
+    if isinstance(e, XlsformError):
+        return None
+    return next((x for x in _chain(e) if isinstance(x, OSError)), None)
+
+
+def sweep_temps(folder: Path) -> None:
+    """Remove temporary files killed runs left in `folder` (once per folder and process)."""
+    key = str(folder.resolve())
+    if key in _SWEPT:
+        return
+    _SWEPT.add(key)
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(".part") and _stale(entry):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _stale(entry: os.DirEntry[str]) -> bool:
+    m = _TEMP.match(entry.name)
+    age = time.time() - entry.stat().st_mtime
+    if m:
+        return age > _DAY or not _alive(int(m.group(1)))
+    return _OLD_TEMP.match(entry.name) is not None and age > _OLD_AGE
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name != "posix":   # Windows' os.kill would end the process: keep a day
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0
+    return True
+
+
+def refuse_input_as_output(path: Path, inputs: Iterable[Path]) -> None:
+    """An output that is also one of the files read: overwriting it would destroy a return."""
+    target = path.resolve()
+    if any(p.resolve() == target for p in inputs):
+        raise XlsformError(f"输出文件 {path} 同时是要读取的报送表，不能覆盖；请把输出写到报送表文件夹之外"
+                           f"（{path} is one of the inputs）")
 
 
 def write_atomic(path: str | Path, writer: Callable[[IO[bytes]], None], force: bool = False) -> None:

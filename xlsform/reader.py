@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,7 +27,7 @@ from xlsform.codes import Finding, make
 from xlsform.layout import META_SHEET, Layout, Place, a1, layout_for
 from xlsform.records import Record
 from xlsform.results import FileResult
-from xlsform.spec import Field, Spec, spec_by_id
+from xlsform.spec import EXCEL_TEXT_LIMIT, Field, Spec, spec_by_id
 from xlsform.xlsx import (
     MAX_FILE_BYTES,
     Cell,
@@ -44,7 +46,8 @@ OTHER_SUFFIXES = (".xls", ".et", ".xlsm", ".xlsb", ".ett", ".xltx", ".xltm", ".o
 
 _UNREADABLE = {"unopenable": "XF109", "empty": "XF110", "not_xlsx": "XF101", "legacy": "XF102",
                "encrypted": "XF103", "macro": "XF104", "corrupt": "XF105", "bomb": "XF106",
-               "too_large": "XF107", "unsafe_xml": "XF108"}
+               "too_large": "XF107", "unsafe_xml": "XF108", "over_budget": "XF116", "not_regular": "XF117",
+               "folder": "XF904"}
 _SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容",
             "ods": "OpenDocument 表格 .ods", "no_workbook": "压缩包中没有 Excel 工作簿，可能是 Word 等其他文件"}
 
@@ -79,8 +82,8 @@ def read_file(path: str | Path, *, spec: Spec | None = None) -> ReadResult:
 
 def _load(path: Path, result: ReadResult) -> bytes:
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
+        fd, st = _open(path)
+        with open(fd, "rb") as fh:
             result.mtime = st.st_mtime
             if st.st_size > MAX_FILE_BYTES:
                 raise XlsxError("too_large", str(st.st_size))
@@ -92,12 +95,67 @@ def _load(path: Path, result: ReadResult) -> bytes:
     return data
 
 
+_SPECIAL = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+            (stat.S_ISSOCK, "套接字"))
+
+
+def _open(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor of a regular file; opened non-blocking, so that a FIFO returns at once and is named."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        with suppress(OSError):          # a socket cannot be opened at all: say what it is
+            _regular(os.stat(path), path)
+        raise
+    try:
+        st = os.fstat(fd)
+        _regular(st, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def _regular(st: os.stat_result, path: Path) -> None:
+    """Only regular files are read: reading a FIFO or a device would wait, or read, forever."""
+    if stat.S_ISREG(st.st_mode):
+        return
+    if stat.S_ISDIR(st.st_mode):    # a folder the walk could not list (walk_returns)
+        raise XlsxError("folder", _why_unlistable(path))
+    raise XlsxError("not_regular", next((name for test, name in _SPECIAL if test(st.st_mode)), "特殊文件"))
+
+
+def _why_unlistable(path: Path) -> str:
+    try:
+        with os.scandir(path):
+            return "读取时出错"
+    except PermissionError:
+        return "没有读取权限"
+    except OSError as e:
+        return e.strerror or type(e).__name__
+
+
 def _unreadable(e: XlsxError, file: str) -> Finding:
     code = _UNREADABLE[e.kind]
     if e.kind == "too_large":
         return make(code, file=file, value=_size(int(e.detail or 0)), expected=_size(MAX_FILE_BYTES))
     value = _SNIFFED.get(e.detail, e.detail) if e.kind == "not_xlsx" else e.detail
+    if e.kind == "over_budget":
+        value = _budget_text(e.detail)
     return make(code, file=file, value=value or None)
+
+
+_BUDGET_WORDS = {"cells": "单元格", "rows": "行", "shared strings": "共享字符串", "merged ranges": "合并区域",
+                 "defined names": "定义名称", "elements": "XML 元素"}
+
+
+def _budget_text(detail: str) -> str:
+    """"cells 2400000 > 100000" -> "单元格 2400000 个，上限 100000 个"."""
+    head, _, limit = detail.partition(" > ")
+    name, _, n = head.rpartition(" ")
+    if not n.isdigit():
+        return f"单个文字长度超过 {limit} 个字符"
+    return f"{_BUDGET_WORDS.get(name, name)} {n} 个，上限 {limit} 个"
 
 
 def _size(n: int) -> str:
@@ -189,6 +247,7 @@ class _Locations:
     computed: list[tuple[Place, int, int, str]] = field(default_factory=list)      # place, row, col, ref
     moved: list[tuple[Place, tuple[int, int]]] = field(default_factory=list)
     broken: list[Place] = field(default_factory=list)
+    inputs: dict[tuple[int, int], tuple[Place, str]] = field(default_factory=dict)   # (row, col) -> place, ref
     fund_labels: dict[str, str] = field(default_factory=dict)
 
 
@@ -215,7 +274,8 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
         v = cell.value
         # The two common cases, text in a text field and a number in a number field, without the general
         # path's calls (this loop runs for every field of every return); the rest is _field_value's.
-        if kind is _TEXT and type(v) is str and cell.type != "e" and normalize.HAS_INVISIBLE.search(v) is None:
+        if kind is _TEXT and type(v) is str and cell.type != "e" and _ODD_TEXT.search(v) is None \
+                and len(v) <= MAX_CELL_TEXT:
             value: Any = v.strip() or None
         elif kind is _NUMBER and type(v) is float and abs(v) < normalize.MAX_NUMBER:
             value = v
@@ -228,6 +288,7 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     _normalise_labels(layout, values, where, result)
     values.update(_recomputed(layout, values))
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
+    result.findings.extend(_formula_findings(sheet, locs, result.file))
     return rec
 
 
@@ -259,6 +320,29 @@ def _label_value(values: dict[str, Any], key: str, text: str, choices: tuple[str
         values[key] = label
         result.findings.append(_note_finding([note], label, text, layout.places[key], where[key], result.file))
     return label
+
+
+# Invisible characters, or U+FFFD (what a lone UTF-16 surrogate escape was read as): the general path.
+_ODD_TEXT = re.compile(normalize.HAS_INVISIBLE.pattern.replace("]", "\ufffd]"))
+MAX_CELL_TEXT = EXCEL_TEXT_LIMIT   # a longer text is cut by every spreadsheet that opens a copy of it
+# Formulas that reach outside the workbook: another workbook ([1]Sheet!A1), a DDE command (cmd|' /C calc'!A0)
+# or a function that opens, fetches or calls something.
+_LINKING = re.compile(r"[\[|]|\b(?:HYPERLINK|WEBSERVICE|FILTERXML|RTD|CALL|REGISTER(?:\.ID)?|IMAGE|EXEC)\s*\(",
+                      re.I)
+_STRING_LITERAL = re.compile(r'"[^"]*"')
+
+
+def _formula_findings(sheet: Sheet, locs: _Locations, file: str) -> Iterator[Finding]:
+    """A formula where the unit should type a value: its cached result is what was read, so it is said."""
+    for pos in sheet.formulas:
+        hit = locs.inputs.get(pos)
+        if hit is None:
+            continue
+        place, ref = hit
+        formula = sheet.cells[pos].formula or ""
+        code = "XF223" if _LINKING.search(_STRING_LITERAL.sub('""', formula)) else "XF224"
+        yield make(code, file=file, sheet=sheet.name, cell=ref.rpartition("!")[2], field=place.field.label,
+                   key=place.key, value=formula)
 
 
 def _off_anchor(sheet: Sheet, place: Place, row: int, col: int, ref: str,
@@ -297,6 +381,7 @@ def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -
             locs.computed.append((place, row, col, ref))
         else:
             locs.fields.append((place, row, col, place.merged, ref, _kind(place.field)))
+            locs.inputs[(row, col)] = (place, ref)
     _LOCATIONS[key] = (layout, names, locs)
     return locs
 
@@ -350,7 +435,18 @@ def _field_value(cell: Cell, place: Place, ref: str, result: ReadResult, shown_a
     value, notes = _as_shown(cell, shown_as) if shown_as else _normalise(cell, place)
     if notes:
         result.findings.append(_note_finding(notes, value, as_text(cell.value), place, ref, result.file))
+    if type(value) is str and ("\ufffd" in value or len(value) > MAX_CELL_TEXT):
+        result.findings.extend(_text_findings(value, place, ref, result.file))
     return value
+
+
+def _text_findings(text: str, place: Place, ref: str, file: str) -> Iterator[Finding]:
+    sheet, _, cell = ref.rpartition("!")
+    if "\ufffd" in text:
+        yield make("XF221", file=file, sheet=sheet, cell=cell, field=place.field.label, key=place.key, value=text)
+    if len(text) > MAX_CELL_TEXT:
+        yield make("XF222", file=file, sheet=sheet, cell=cell, field=place.field.label, key=place.key,
+                   value=len(text), expected=MAX_CELL_TEXT)
 
 
 _PLAIN_NUMBERS = frozenset({"number", "amount", "score"})
@@ -439,13 +535,22 @@ def walk_returns(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files to read: the given files, and in directories every workbook-like file, sorted, recursively.
 
     Excel's lock files ("~$name.xlsx") and hidden files are skipped; .xls/.et/.xlsm and friends are kept so
-    that each gets its finding and advice instead of silently missing from the batch.
+    that each gets its finding and advice instead of silently missing from the batch. So is anything with such
+    a name that is not a regular file (a FIFO gets XF117), and a folder that cannot be listed (XF904).
     """
     for p in map(Path, paths):
         if not p.is_dir():
             yield p
             continue
-        for f in sorted(p.rglob("*")):
-            if f.is_file() and not f.name.startswith(("~$", ".")) and \
-                    f.suffix.lower() in XLSX_SUFFIXES + OTHER_SUFFIXES:
-                yield f
+        yield from sorted(_walk(p))
+
+
+def _walk(top: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, _, names in os.walk(top, onerror=lambda e: found.append(Path(e.filename))):
+        found.extend(Path(folder, n) for n in names if _return_name(n))
+    return found
+
+
+def _return_name(name: str) -> bool:
+    return not name.startswith(("~$", ".")) and name.lower().endswith(XLSX_SUFFIXES + OTHER_SUFFIXES)

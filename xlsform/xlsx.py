@@ -40,6 +40,17 @@ MAX_TOTAL_BYTES = 50 * 1024 * 1024       # declared uncompressed size of all mem
 MAX_MEMBERS = 2000
 MAX_RATIO = 200                          # uncompressed/compressed, checked for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024                # small members may compress very well (runs of empty cells)
+# The per-file budget, far above any real form (with 200 indicator rows a form sheet holds ~450 cells, 2,000
+# defined names and 21 merged ranges): a part that passes one is refused before it is scanned or parsed, on both
+# paths, so one hostile return costs its inflating and a count (under 300 MB and 2 s) and a service can take many.
+MAX_CELLS = 100_000
+MAX_ROWS = 50_000
+MAX_SHARED_STRINGS = 100_000
+MAX_MERGED = 10_000
+MAX_NAMES = 50_000
+MAX_ELEMENTS = 400_000                   # XML elements of one part read as a tree
+MAX_TEXT = 1_000_000                     # characters of one string (Excel holds 32,767 in a cell)
+MAX_ZIP_VERSION = 63                     # "version needed to extract" zipfile (and ECMA-376's zips) know
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -48,6 +59,10 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _REL_OFFICE_DOC = "/officeDocument"
 _REL_CUSTOM = "/custom-properties"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Bytes XML 1.0 forbids anywhere in a document (tab, line feed and carriage return are allowed) map to NUL,
+# so that one translate and one memchr find any of them.
+_FORBIDDEN = bytes(0 if b < 32 and b not in b"\t\n\r" else 1 for b in range(256))
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _XML_DECL_ENCODING = re.compile(rb'^<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
 
@@ -56,7 +71,7 @@ class XlsxError(Exception):
     """The file cannot be read; `kind` says why (the reader turns it into a finding), `detail` adds facts."""
 
     KINDS = ("unopenable", "empty", "not_xlsx", "legacy", "encrypted", "macro", "corrupt", "bomb",
-             "too_large", "unsafe_xml")
+             "too_large", "unsafe_xml", "over_budget", "not_regular", "folder")
 
     def __init__(self, kind: str, detail: str = "") -> None:
         assert kind in self.KINDS, kind
@@ -96,6 +111,7 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     protection: dict[str, str] | None = None     # <sheetProtection> attributes; None when absent
     validations: int = 0                         # data validations, including Excel's extension block
+    formulas: list[tuple[int, int]] = field(default_factory=list)   # cells holding a formula, in sheet order
     # Style indexes are only needed to tell locked from unlocked cells: the fast path finds them on demand.
     _styles: dict[tuple[int, int], int] | None = field(default=None, repr=False, compare=False)
     _style_src: bytes = field(default=b"", repr=False, compare=False)   # the scanned part, for `styles`
@@ -189,6 +205,7 @@ def parse_xml(data: bytes) -> ET.Element:
     Plain UTF-8 XML without the bytes "<!DOCTYPE" cannot declare entities, so it goes through the C parser
     (3x faster); anything else - a DTD, another encoding - goes through defusedxml, which refuses DTDs.
     """
+    _budget(data, "elements", MAX_ELEMENTS)
     try:
         if _plainly_safe(data):
             return ET.fromstring(data)
@@ -200,6 +217,29 @@ def parse_xml(data: bytes) -> ET.Element:
         raise XlsxError("corrupt", f"XML: {e}") from None
     except (LookupError, ValueError) as e:   # an unknown or multi-byte encoding declared: not an OOXML part
         raise XlsxError("corrupt", f"XML: {e}") from None
+
+
+def _budget(data: bytes, what: str, limit: int, needle: bytes = b"<", min_bytes: int = 4) -> None:
+    """Refuse a part holding more than `limit` items (`needle` starts one; each takes at least `min_bytes`).
+
+    Counted on the bytes, before anything is built from them: a part too small to hold that many is not even
+    counted. Elements are the tags opened: every "<" but the closing ones.
+    """
+    if len(data) <= limit * min_bytes:
+        return
+    n = data.count(needle) - (data.count(b"</") if needle == b"<" else 0)
+    _over(n, limit, what)
+
+
+def _over(n: int, limit: int, what: str) -> None:
+    if n > limit:
+        raise XlsxError("over_budget", f"{what} {n} > {limit}")
+
+
+def _check_texts(texts: Iterator[Any], size: int) -> None:
+    """A string longer than MAX_TEXT is over budget; only a part that large can hold one."""
+    if size > MAX_TEXT and max((len(t) for t in texts if isinstance(t, str)), default=0) > MAX_TEXT:
+        raise XlsxError("over_budget", f"text > {MAX_TEXT}")
 
 
 def _plainly_safe(data: bytes) -> bool:
@@ -220,8 +260,17 @@ def _utf8_head(data: bytes) -> bool:
 
 
 def _unescape(text: str) -> str:
-    """OOXML stores characters XML cannot hold as _xHHHH_ (and a literal "_x" as _x005F_x)."""
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    """OOXML stores characters XML cannot hold as _xHHHH_ (and a literal "_x" as _x005F_x).
+
+    The escapes are UTF-16 code units: a pair of surrogates is one character (an emoji), and a lone one, which
+    no text can hold, becomes U+FFFD (the reader reports it on its cell) instead of breaking every UTF-8 output.
+    """
+    if "_x" not in text:
+        return text
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
 
 
 def _local(tag: str) -> str:
@@ -277,9 +326,9 @@ def central_directory(data: bytes) -> list[_Member] | None:
     for _ in range(n):
         if pos + 46 > end:
             return None
-        (sig, _made, _needed, flags, method, _time, _date, crc, csize, usize, name_len, extra_len, note_len,
+        (sig, _made, needed, flags, method, _time, _date, crc, csize, usize, name_len, extra_len, note_len,
          _disk, _iattr, _eattr, header) = _CENTRAL.unpack_from(data, pos)
-        if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, header):
+        if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, header) or needed & 0xFF > MAX_ZIP_VERSION:
             return None
         try:
             name = data[pos + 46: pos + 46 + name_len].decode("utf-8" if flags & 0x800 else "cp437")
@@ -299,7 +348,8 @@ class Package:
         if infos is None:   # a comment, zip64, data before the zip, ...: zipfile knows them all
             try:
                 infos = [_Member.of(i) for i in zipfile.ZipFile(io.BytesIO(data)).infolist()]
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
+                    NotImplementedError) as e:   # a "version needed" above what zip readers know
                 raise XlsxError("corrupt", f"zip: {e}") from None
         self.data = data
         self._cache: dict[str, bytes] = {}
@@ -498,17 +548,26 @@ class Reader:
         if path is None:
             raise XlsxError("corrupt", f"sheet {name} has no part")
         data = self.pkg.read(path)
+        # Exact on the scanner's dialect; on others the parser path counts again as it reads.
+        _budget(data, "cells", MAX_CELLS, b'<c r="', 10)
+        _budget(data, "rows", MAX_ROWS, b"<row", 6)
+        _budget(data, "merged ranges", MAX_MERGED, b"<mergeCell ", 21)
         if scannable(data):
-            return scan_sheet(name, data, self.shared_strings)
-        return parse_sheet(name, parse_xml(data), self.shared_strings)
+            sheet = scan_sheet(name, data, self.shared_strings)
+        else:
+            sheet = parse_sheet(name, parse_xml(data), self.shared_strings)
+        _check_texts((c.value for c in sheet.cells.values()), len(data))
+        return sheet
 
     def shared_strings(self) -> list[str]:
         if self._shared is None:
             part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/sharedStrings")), None)
             if part and self.pkg.has(part):
                 data = self.pkg.read(part)
+                _budget(data, "shared strings", MAX_SHARED_STRINGS, b"<si", 5)
                 scanned = scan_shared_strings(data)
                 self._shared = scanned if scanned is not None else _shared_strings(parse_xml(data))
+                _check_texts(iter(self._shared), len(data))
             else:
                 self._shared = []
         return self._shared
@@ -550,6 +609,7 @@ def _workbook(data: bytes) -> _WorkbookPart:
     ns = _ns(root)
     prot = root.find(f"{ns}workbookProtection")
     names = _defined_names(root, ns)
+    _over(sum(1 for _ in root.iterfind(f"{ns}definedNames/{ns}definedName")), MAX_NAMES, "defined names")
     return _WorkbookPart(
         sheets=tuple((el.get("name", ""), el.get("state", "visible"), _rid(el) or "")
                      for el in root.iterfind(f"{ns}sheets/{ns}sheet")),
@@ -615,6 +675,7 @@ def parse_sheet(name: str, root: ET.Element, shared: Callable[[], list[str]]) ->
         _read_cells(sheet, data, ns, shared)
     sheet.merged = [m for el in root.iterfind(f"{ns}mergeCells/{ns}mergeCell")
                     if (m := _range(el.get("ref", ""))) is not None]
+    _over(len(sheet.merged), MAX_MERGED, "merged ranges")
     prot = root.find(f"{ns}sheetProtection")
     sheet.protection = dict(prot.attrib) if prot is not None else None
     sheet.validations = _count_validations(root, ns)
@@ -633,6 +694,7 @@ def _defined_names(root: ET.Element, ns: str) -> dict[str, str]:
 
 
 def _shared_strings(root: ET.Element) -> list[str]:
+    _over(len(root), MAX_SHARED_STRINGS, "shared strings")
     ns = _ns(root)
     t_tag, r_tag = f"{ns}t", f"{ns}r"
     return [_unescape(_rich_text(si, t_tag, r_tag)) for si in root]
@@ -668,24 +730,38 @@ def _read_cells(sheet: Sheet, data: ET.Element, ns: str, shared: Callable[[], li
     pending: list[tuple[int, int, str, Cell]] = []
     styles = sheet._styles = {}
     row = -1
+    _over(len(data), MAX_ROWS, "rows")
+    n = 0
     for row_el in data:
         r = row_el.get("r")
-        row = int(r) - 1 if r else row + 1
+        row = int(r) - 1 if r and r.isascii() and r.isdigit() else row + 1   # the scanner never reads it
+        if row_el.get("s") is not None:
+            _style_index(row_el.get("s", ""))
         col = -1
+        n += len(row_el)
+        _over(n, MAX_CELLS, "cells")
         for c in row_el:
             ref = c.get("r")
             rc = parse_ref(ref) if ref else None
             row_i, col = rc if rc else (row, col + 1)
             s = c.get("s")
             if s is not None and s != "0":
-                styles[(row_i, col)] = int(s)
+                styles[(row_i, col)] = _style_index(s)
             cell, si = _cell(c, tags, strings)
             if cell is None:
                 continue
             if si is not None:
                 _shared_formula(si, row_i, col, cell, masters, pending)
+            if cell.formula is not None:
+                sheet.formulas.append((row_i, col))
             sheet.cells[(row_i, col)] = cell
     _resolve_shared(sheet, masters, pending)
+
+
+def _style_index(s: str) -> int:
+    if not (s.isascii() and s.isdigit()):
+        raise XlsxError("corrupt", f"style index {s[:20]!r}")
+    return int(s)
 
 
 def _resolve_shared(sheet: Sheet, masters: dict[str, tuple[int, int, str]],
@@ -736,9 +812,12 @@ def _value(t: str, v: str | None, strings: list[str]) -> str | float | bool | No
 def _shared_string(strings: list[str], index: str | bytes) -> str:
     """The shared string an index names (text from the parser, bytes from the scanner)."""
     try:
-        return strings[int(index)]
+        i = int(index)
+        if i >= 0:   # strings[-1] would read the last string
+            return strings[i]
     except (ValueError, IndexError):
-        raise XlsxError("corrupt", f"shared string {_shown(index)!r}") from None
+        pass
+    raise XlsxError("corrupt", f"shared string {_shown(index)[:20]!r}")
 
 
 def _number(v: str | bytes) -> float:
@@ -796,6 +875,9 @@ _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # each of those would be backtracked character by character before the regex moves on.
 _CELL_FULL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++)"([^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
 _STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
+# A style index (of a cell or a row) that is not a number: the parser path refuses it as it reads, the scanner
+# up front (no other element of a worksheet has an attribute named s).
+_BAD_STYLE = re.compile(rb' s="(?:[0-9]*+[^0-9"]|")')
 _F_OPEN = re.compile(r"<f(\s[^>]*)?>")
 _T_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
@@ -804,17 +886,21 @@ _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
 _VALIDATION = re.compile(r"<(?:\w+:)?dataValidation[\s>]")
 # After the XML declaration: a DTD or entity (refused by the tree path), CDATA, comments, processing
-# instructions (which could hold text that looks like cells), and a <c> without r="..." first. One pass:
+# instructions (which could hold text that looks like cells), and a <c> without r="A1" first (the parser
+# places a cell whose reference it cannot read by its order; the scanner would drop it). One pass:
 # a worksheet is most of a return's bytes, and each separate search of it costs 10-15 us.
-_UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r=")))')
+_UNSCANNABLE = re.compile(rb'<(?:!DOCTYPE|!ENTITY|!\[CDATA\[|!--|\?|c(?:[\t\r\n/>]| (?!r="[A-Z]{1,3}+[0-9]++")))')
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
 def _scannable_xml(data: bytes) -> bool:
     """Plain UTF-8 XML with nothing the regex scanners cannot read as the parser would (the same safety as
-    the C-parser path of parse_xml: no DTD, so no entity but the five predefined ones can appear)."""
-    if not _utf8_head(data):
+    the C-parser path of parse_xml: no DTD, so no entity but the five predefined ones can appear).
+
+    A control character XML forbids sends the part to the parser, which refuses it as a conforming one must.
+    """
+    if not _utf8_head(data) or b"\x00" in data.translate(_FORBIDDEN):
         return False
     # searched from the end of the XML declaration (the one <?...?> allowed), or from the start without one
     start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
@@ -834,6 +920,13 @@ def _position(ref: bytes) -> tuple[int, int]:
     return rc
 
 
+def _no_noncharacters(text: str) -> None:
+    """U+FFFE and U+FFFF are not characters to XML: the parser refuses them, so the scanner does too (on the
+    decoded text, where finding one is a memchr; on the bytes it costs a 3-byte search)."""
+    if "\ufffe" in text or "\uffff" in text:
+        raise XlsxError("corrupt", "U+FFFE or U+FFFF")
+
+
 def scannable(data: bytes) -> bool:
     head = data[:600]
     # A part cut short (a broken upload, a hostile file) must go to the parser and fail, not scan half its cells.
@@ -844,9 +937,12 @@ def scannable(data: bytes) -> bool:
 def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet:
     if not data.isascii():   # ASCII is UTF-8; anything else is checked whole, as the parser would
         try:
-            data.decode("utf-8")
+            _no_noncharacters(data.decode("utf-8"))
         except UnicodeDecodeError as e:
             raise XlsxError("corrupt", f"sheet {name}: {e.reason}") from None
+    bad = _BAD_STYLE.search(data)
+    if bad:
+        raise XlsxError("corrupt", f"sheet {name}: style index at {bad.group()[:30]!r}")
     sheet = Sheet(name, _style_src=data)
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
@@ -870,6 +966,8 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
         if cell is not None:
             if si is not None:
                 _shared_formula(si, pos[0], pos[1], cell, masters, pending)
+            if cell.formula is not None:
+                sheet.formulas.append(pos)
             cells[pos] = cell
     _resolve_shared(sheet, masters, pending)
     # What follows <sheetData> (merged ranges, protection, validations) is small: read as text.
@@ -897,6 +995,7 @@ def scan_shared_strings(data: bytes) -> list[str] | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    _no_noncharacters(text)
     items = _SI.findall(text)
     # An empty <si/> or a prefixed <x:si> would shift or drop every index after it: those take the tree.
     if len(items) != text.count("<si") or 2 * len(items) != text.count("si>"):
@@ -958,11 +1057,14 @@ def _xml_text(s: str) -> str:
 
 def _entity(m: re.Match[str]) -> str:
     name = m.group(1)
-    if name.startswith("#x"):
-        return chr(int(name[2:], 16))
-    if name.startswith("#"):
-        return chr(int(name[1:]))
-    return _ENTITIES[name]
+    if not name.startswith("#"):
+        return _ENTITIES[name]
+    code = int(name[2:], 16) if name.startswith("#x") else int(name[1:])
+    # XML's Char production: what a conforming parser refuses (&#0;, &#xD800;, &#x110000;) is a broken file.
+    if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF):
+        raise XlsxError("corrupt", f"character reference &{name[:12]};")
+    return chr(code)
 
 
 def iter_text_rows(sheet: Sheet) -> Iterator[tuple[str, str]]:
