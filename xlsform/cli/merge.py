@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from xlsform import ledger
-from xlsform.check import check_paths
+from xlsform.check import check_paths, expand_paths
 from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
