@@ -305,3 +305,16 @@ def test_a_long_prefilled_copy_spans_rows_and_a_broken_one_is_reported(round_: R
 
 def _break_copy(name: str, body: bytes) -> bytes:
     return body.replace(b'<t>{"year":', b'<t>{"year"') if name == "xl/sharedStrings.xml" else body
+
+
+@pytest.mark.parametrize("text", ["[" * 50_000 + "]" * 50_000, '{"a":' * 30_000 + "1" + "}" * 30_000,
+                                  '{"fund.total.budget": NaN}', '{"fund.total.budget": 1e999}',
+                                  '{"fund.total.budget": Infinity}'])
+def test_a_hostile_prefilled_copy_is_broken_not_an_internal_error(text: str) -> None:
+    """Nesting that exhausts the stack (RecursionError, not ValueError) or numbers our writer never writes."""
+    assert prefill.from_meta({"prefill": text}) is prefill.BROKEN
+
+
+def test_a_copy_of_ordinary_numbers_still_reads() -> None:
+    assert prefill.from_meta({"prefill": '{"fund.total.budget": 307, "name": "中心"}'}) == \
+        {"fund.total.budget": 307, "name": "中心"}

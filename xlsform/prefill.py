@@ -10,6 +10,7 @@ sheet too, and when it does, the manifest (when given) shows it (XF162).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -37,13 +38,19 @@ def from_meta(meta: Mapping[str, str]) -> dict[str, Any]:
     parts = [first]
     while (more := meta.get(f"{ROW}:{len(parts) + 1}")) is not None:
         parts.append(more)
-    try:
-        data = json.loads("".join(parts))
-    except ValueError:
+    try:   # hostile text: nesting deep enough to exhaust the stack, NaN / Infinity / 1e999 are no copy of ours
+        data = json.loads("".join(parts), parse_constant=_refuse)
+    except (ValueError, RecursionError):
         return BROKEN
     if not isinstance(data, dict):
         return BROKEN
+    if any(isinstance(v, float) and not math.isfinite(v) for v in data.values()):
+        return BROKEN
     return {str(k): v for k, v in data.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+
+
+def _refuse(name: str) -> Any:
+    raise ValueError(f"{name} is not a number the writer puts in a copy")
 
 
 def _plain(x: Any) -> Any:
