@@ -79,7 +79,7 @@ _NOT_A_VALUE = re.compile("|".join((
     r"\*\*|[xX×]{2,}|某某|○○|＊＊",                                         # "≥**人", "XX次"
     r"^(?:[一二三]级)?(?:指标|目标|内容|完成值|目标值)\s*\d*\s*[:：]?$",         # "指标2:"
     r"请(?:在此)?(?:简要)?(?:填写|填入|输入|选择|录入|说明|描述|简述|列出|注明)|此处填写|填写说明|"
-    r"限\s*\d+\s*字|不超过\s*\d+\s*字|\d+\s*字以内|简要说明|简要描述|例如[:：]|如[:：]\s*$|示例[:：]",
+    r"限\s*\d+\s*字|不超过\s*\d+\s*字|(?<!\d)\d++\s*字以内|简要说明|简要描述|例如[:：]|如[:：]\s*$|示例[:：]",
 )))
 
 # Qualitative wording; a missed band is looked for first, as "未达到预期" also contains "达到".
@@ -126,10 +126,17 @@ def clean(text: str) -> str:
     return _SPACES.sub("", text.translate(_INVISIBLE).translate(_GLYPHS))
 
 
+# Longer text is a description of work done, not a target or a measurement; not parsing it bounds the cost of
+# a hostile 32,000-character cell.
+PARSED_MAX = 1000
+
+
 @lru_cache(maxsize=8192)
 def parse(text: str | None) -> Expr:
     """Any target or actual text as an `Expr`; never raises."""
     raw = "" if text is None else str(text)
+    if len(raw) > PARSED_MAX:
+        return Expr(raw, TEXT)
     s = clean(raw)
     if s.lower() in _PLACEHOLDERS or _NOT_A_VALUE.search(s):
         return Expr(raw, NONE)
