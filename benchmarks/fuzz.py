@@ -48,6 +48,10 @@ HOSTILE = [
     "=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', "-1", "1e309", "nan", "inf", "1_0", " 1 ", "",
     "99999999999999999999", "A1048577", "XFD1", "ZZZZ1", "0", "\u200b", "长" * 40000, "x" * 70000,
     "\r\n", "\t", "\\", "../../etc/passwd", "[1]Sheet1!$A$1", "'", "=1+1", "#REF!", "TRUE",
+    # long text that does not compress away (a repeated one is refused whole as a bomb) in the shapes that make
+    # regular expressions backtrack: a run of digits, digits between spaces, operators or units
+    *(sep.join(random.Random(n).choices("0123456789", k=30_000 // (len(sep) + 1)))
+      for n, sep in enumerate(("", " ", "≥", "月", ",", "%-"))),
 ]
 INTERNAL = ("XF114", "XF901")
 ATTR = re.compile(rb'( [\w:]+=")([^"]*)(")')
