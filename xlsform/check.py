@@ -148,8 +148,10 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     """
     paths = list(paths)
     left_out = {Path(p).resolve() for p in exclude}
-    files = [f for f in expand_paths(paths) if f.resolve() not in left_out]
-    named = {Path(p).resolve() for p in paths if Path(p).is_file()}
+    files = expand_paths(paths)
+    if left_out:   # resolving costs a few system calls a file: only when there is something to leave out
+        files = [f for f in files if f.resolve() not in left_out]
+    named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
     todo = None
     if annotate is not None:
         from xlsform.annotate import plan
@@ -166,11 +168,16 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
 def _returns_only(results: Iterable[FileResult], named: set[Path],
                   skipped: list[FileResult] | None) -> Iterator[FileResult]:
     for r in results:
-        if r.own is not None and Path(r.file).resolve() not in named:
+        if r.own is not None and not _named(Path(r.file), named):
             if skipped is not None:
                 skipped.append(r)
             continue
         yield r
+
+
+def _named(file: Path, named: set[Path]) -> bool:
+    """Whether a file was named on the command line itself (not found inside a folder named there)."""
+    return file in named or file.resolve() in {p.resolve() for p in named if p.is_file()}
 
 
 # A worker gets the function to run (with the batch's manifest bound in) once, through the pool's
