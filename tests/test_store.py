@@ -94,3 +94,21 @@ def test_units_are_counted_and_found_by_state_and_text_in_sql(tmp_path: Path) ->
         units, total = store.find_units(state=None, limit=3, offset=3)
         assert total == 7 and [u.code for u in units] == ["006", "007", "008"]
         assert store.find_units(text="单位9")[1] == 1 and store.find_units(text="%")[1] == 0
+
+
+def test_merge_from_an_empty_store_names_the_store_not_an_empty_path_list(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from xlsform.cli import main
+    from xlsform.generate import generate_units
+    from xlsform.roster import load_roster
+    from xlsform.spec import load_spec
+
+    root = Path(__file__).resolve().parent.parent / "examples"
+    spec = load_spec("wangcheng")
+    generate_units(load_roster(root / "roster.csv", spec), spec, tmp_path / "r", jobs=1)
+    Store(store_path(tmp_path / "r" / "manifest.json")).close()
+    result = CliRunner().invoke(main, ["merge", "--from-store", "--manifest", str(tmp_path / "r" / "manifest.json"),
+                                       "-o", str(tmp_path / "s.xlsx")])
+    assert result.exit_code == 2
+    assert "在 收集服务的数据库 中没有找到报送表" in result.output

@@ -205,7 +205,8 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours)
     if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
         also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
-        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
+        where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]
+        raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
     with atomic_output(output, force) as fh:
