@@ -6,19 +6,19 @@
   other, whatever it is called. A copy is replaced by a re-run only if, besides, no program has saved it
   since it was written: its docProps/core.xml still says created == modified (xlsxwriter writes both; Excel,
   WPS and LibreOffice set `modified` on every save).
-- A summary (`merge`) carries the custom document property `xf_output` = `summary`.
+- A summary (`merge`) carries the custom document property `xf_output` = `summary` (one of an earlier
+  version only the comment "xlsform merge" in its core properties).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
+from xlsform.xlsx import MAX_FILE_BYTES, Package, Reader, XlsxError
 
 ANNOTATED = "annotated"
 SUMMARY = "summary"
@@ -27,7 +27,6 @@ FINGERPRINT = "checked_values"
 KIND_TEXT = {ANNOTATED: "本工具写出、内容未改的批注副本", SUMMARY: "本工具写出的汇总表"}
 
 _CORE = "docProps/core.xml"
-_CORE_LIMIT = 1 << 16
 _TERMS = "{http://purl.org/dc/terms/}"
 
 
@@ -61,15 +60,38 @@ def unsaved_since_written(path: str | Path) -> bool:
 
 def core_times(path: str | Path) -> tuple[str | None, str | None]:
     """(dcterms:created, dcterms:modified) as written in docProps/core.xml; None when absent or unreadable."""
+    data = _bytes(path)
     try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo(_CORE)
-            if info.file_size > _CORE_LIMIT:
-                return None, None
-            root = ElementTree.fromstring(z.read(info))
-    except Exception:   # a file we cannot open has no times; it is then simply not one of ours
+        pkg = Package(data) if data is not None else None
+        root = pkg.xml(_CORE) if pkg is not None and pkg.has(_CORE) else None
+    except XlsxError:   # a file we cannot read has no times; it is then simply not one of ours
+        root = None
+    if root is None:
         return None, None
     return _text(root.find(_TERMS + "created")), _text(root.find(_TERMS + "modified"))
+
+
+def written_summary(path: str | Path) -> bool:
+    """Whether a file is a summary `merge` wrote (what `kind_of` calls SUMMARY, read from the file alone)."""
+    data = _bytes(path)
+    if data is None:
+        return False
+    try:
+        reader = Reader(data)
+        if reader.properties().get(OUTPUT_PROPERTY) == SUMMARY:
+            return True
+        return reader.pkg.has(_CORE) and b"xlsform merge" in reader.pkg.read(_CORE)   # an earlier version's
+    except XlsxError:
+        return False
+
+
+def _bytes(path: str | Path) -> bytes | None:
+    """The file's bytes when it is within the reader's size limit and can be read."""
+    try:
+        p = Path(path)
+        return p.read_bytes() if p.stat().st_size <= MAX_FILE_BYTES else None
+    except OSError:
+        return None
 
 
 def _text(node: object) -> str | None:

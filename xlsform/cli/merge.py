@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from xlsform import ledger
+from xlsform import ledger, ownfiles
 from xlsform.check import check_paths, expand_paths
 from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
@@ -198,7 +198,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     for target in [output, *[p for twins in extra.values() for p in twins.values()]]:
         check_writable(target, force)      # fail before checking hundreds of files, not after
     rnd = Round(manifest_path, roster_path, spec_name)
-    if output.exists() and not _our_summary(output):    # `-o` naming a return: --force must not destroy it
+    if output.exists() and not ownfiles.written_summary(output):    # `-o` naming a return: --force must not destroy it
         refuse_input_as_output(output, expand_paths(paths))
     # our own outputs, this run's or an earlier one's, when written into the returns folder
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
@@ -228,15 +228,3 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
 def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:
     return {name: output.with_name(f"{output.stem}_{name}.{fmt}") for name in ("汇总表", "指标明细")}
-
-
-def _our_summary(path: Path) -> bool:
-    """Whether a file is a summary `merge` wrote (its core properties say so), read with the reader's limits."""
-    from xlsform.xlsx import MAX_FILE_BYTES, Package, XlsxError
-
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return False
-        return b"xlsform merge" in Package(path.read_bytes()).read("docProps/core.xml")
-    except (OSError, XlsxError):
-        return False
