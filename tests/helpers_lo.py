@@ -24,7 +24,7 @@ import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -52,14 +52,18 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def missing(reason: str, tests: str = "") -> NoReturn:
+    """Something a test needs is not installed: skip the test here, fail it under CI, where all must run."""
+    if in_ci():
+        pytest.fail(f"CI must run {tests}: {reason}" if tests else reason, pytrace=False)
+    pytest.skip(reason)
+
+
 def require_libreoffice() -> None:
     """Skip the calling test when LibreOffice is missing; fail it under CI, where it must run."""
     reason = unavailable_reason()
-    if reason is None:
-        return
-    if in_ci():
-        pytest.fail(f"CI must run the LibreOffice tests: {reason}", pytrace=False)
-    pytest.skip(reason)
+    if reason is not None:
+        missing(reason, "the LibreOffice tests")
 
 
 class DriverError(RuntimeError):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import load_seed
-from tests.helpers_lo import LibreOffice, in_ci, libreoffice
+from tests.helpers_lo import LibreOffice, libreoffice, missing
 from xlsform.layout import Layout
 from xlsform.spec import load_spec
 from xlsform.writer import write_form
@@ -25,10 +25,7 @@ __all__ = ["libreoffice"]   # the session fixture, imported so pytest finds it h
 def _poppler(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        reason = f"{tool} (poppler-utils) is not installed: run `bash scripts/install-test-deps.sh`"
-        if in_ci():
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        missing(f"{tool} (poppler-utils) is not installed: run `bash scripts/install-test-deps.sh`")
     return path
 
 

@@ -24,7 +24,7 @@ import pytest
 import xlsxwriter
 
 from tests.conftest import load_seed
-from tests.helpers_lo import LibreOffice, in_ci, libreoffice
+from tests.helpers_lo import LibreOffice, libreoffice, missing
 from tests.test_merge import make_record, random_batch, result, summarize
 from xlsform.annotate import annotate_result
 from xlsform.check import check_file
@@ -83,7 +83,7 @@ def pages(pdf: Path) -> list[Page]:
     tool = shutil.which("pdftotext")
     if tool is None:
         reason = "pdftotext (poppler-utils) is not installed: run `bash scripts/install-test-deps.sh`"
-        pytest.fail(reason, pytrace=False) if in_ci() else pytest.skip(reason)
+        missing(reason)
     out = subprocess.run([str(tool), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True,
                          timeout=60).stdout
     return [Page(float(m.group(1)), float(m.group(2)),
@@ -173,7 +173,7 @@ def require_calibri_metrics() -> None:
         if shutil.which("fc-match") else ""
     if not re.search("carlito|calibri", match, re.I):
         reason = "no Calibri or Carlito font: run `bash scripts/install-test-deps.sh` (fonts-crosextra-carlito)"
-        pytest.fail(reason, pytrace=False) if in_ci() else pytest.skip(reason)
+        missing(reason)
 
 
 @pytest.fixture(scope="module")
