@@ -4,8 +4,11 @@
     python benchmarks/bench_serve.py --uploads 300 --clients 10
 
 1. Latency: 10 clients upload returns (each a different file) as fast as they get answers, asking for JSON;
-   the time from sending an upload to having its whole JSON answer, p50 / p95 / max (target p95 ≤ 150 ms).
-2. Memory: 200 uploads from 50 clients; the server's peak resident set (VmHWM, target < 300 MB).
+   the time from sending an upload to having its whole JSON answer, p50 / p95 / max (target p95 ≤ 150 ms);
+   then the same with the checks in the server's own threads (`--check-processes 0 --threads 8`, how it
+   was before), for a ratio taken in one run.
+2. Memory: 200 uploads from 50 clients; the peak resident set (VmHWM) of the server and of its checking
+   processes, summed (target < 300 MB).
 3. Dashboard: a round of 5,000 units, 3,000 of them with a return in the store; GET /admin/ after login,
    20 times, median / p95 / max (target ≤ 300 ms).
 Everything runs against a real `xlsform serve` process on 127.0.0.1 and an ephemeral port.
@@ -50,6 +53,26 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def children(pid: int) -> list[int]:
+    """The server's checking processes."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def memory_text(pid: int) -> str:
+    """The whole service's peak resident memory: the server and its checking processes, each at its peak."""
+    kids = [peak_rss_mb(k) for k in children(pid)]
+    own = peak_rss_mb(pid)
+    return f"peak RSS {own + sum(kids):.0f} MB (server {own:.0f} MB + {len(kids)} checking processes " \
+           f"{' + '.join(f'{k:.0f}' for k in kids) or '0'} MB)"
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -72,14 +95,16 @@ def uploads(server: Server, folder: Path, returns: dict[str, Path], count: int, 
         return list(pool.map(one, work))
 
 
-def latency(root: Path, count: int, clients: int) -> None:
-    rnd = build_round(root / "latency")
-    with Server(rnd.manifest) as server:
+def latency(root: Path, count: int, clients: int, *args: str) -> None:
+    rnd = build_round(root / f"latency{len(args)}")
+    with Server(rnd.manifest, *args) as server:
         uploads(server, rnd.folder, rnd.returns, 20, 2)                 # warm up
         times = uploads(server, rnd.folder, rnd.returns, count, clients)
-        print(f"upload -> JSON answer, {count} uploads, {clients} clients: p50 {pct(times, 50) * 1000:.0f} ms, "
+        how = " ".join(args) or "defaults"
+        print(f"upload -> JSON answer ({how}), {count} uploads, {clients} clients: "
+              f"p50 {pct(times, 50) * 1000:.0f} ms, "
               f"p95 {pct(times, 95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
-              f"server peak RSS {peak_rss_mb(server.proc.pid):.0f} MB")
+              f"{memory_text(server.proc.pid)}")
 
 
 def memory(root: Path) -> None:
@@ -88,8 +113,7 @@ def memory(root: Path) -> None:
         start = time.perf_counter()
         uploads(server, rnd.folder, rnd.returns, 200, 50)
         took = time.perf_counter() - start
-        print(f"load test, 200 uploads from 50 clients: {took:.1f} s; server peak RSS "
-              f"{peak_rss_mb(server.proc.pid):.0f} MB")
+        print(f"load test, 200 uploads from 50 clients: {took:.1f} s; {memory_text(server.proc.pid)}")
 
 
 def big_round(root: Path, units: int, returned: int) -> Path:
@@ -139,6 +163,8 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         latency(Path(tmp), args.uploads, args.clients)
+        # the same run with the checks in the server's threads (the design before the checking processes)
+        latency(Path(tmp), args.uploads, args.clients, "--check-processes", "0", "--threads", "8")
         memory(Path(tmp))
         dashboard(Path(tmp), args.units, args.units * 3 // 5)
 

@@ -9,6 +9,7 @@ import re
 import sys
 import zipfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ def rnd(made: Round, tmp_path: Path) -> Round:
 
 
 def make_app(rnd: Round, **config: Any) -> Flask:
+    """In process, checks in the test's thread (the real-server tests check in worker processes)."""
+    config.setdefault("check_processes", 0)
     app = create_app(ServeConfig(manifest=rnd.manifest, base_url="http://127.0.0.1:9", admin_password=PASSWORD,
                                  deadline="2025-03-31", **config))
     app.extensions["xlsform"].issue_links()
@@ -60,7 +63,7 @@ def make_app(rnd: Round, **config: Any) -> Flask:
 def app(rnd: Round) -> Iterator[Flask]:
     app = make_app(rnd)
     yield app
-    app.extensions["xlsform"].store.close()
+    app.extensions["xlsform"].close()
 
 
 @pytest.fixture
@@ -99,7 +102,7 @@ def test_links_csv_gives_each_unit_a_private_url_and_the_store_keeps_only_hashes
     assert all(u.startswith("http://127.0.0.1:9/u/") for u in rows.values())
     assert all(len(t) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", t) for t in tokens)     # ≥ 128 bits
     assert len(set(tokens)) == 4
-    app.extensions["xlsform"].store.close()
+    app.extensions["xlsform"].close()
     db = b"".join(p.read_bytes() for p in rnd.folder.glob(STORE_NAME + "*"))
     assert not any(t.encode() in db for t in tokens)
     header = (rnd.folder / "links.csv").read_bytes().decode("utf-8-sig").splitlines()[0]
@@ -127,7 +130,7 @@ def test_the_admin_revokes_and_reissues_a_link(client: FlaskClient, rnd: Round) 
     assert links(rnd)["430112002"] == "/u/" + new.group(1)          # links.csv follows
     client.post("/admin/unit/430112002/link", data={"csrf": token, "action": "revoke"})
     assert client.get("/u/" + new.group(1)).status_code == 404 and "430112002" not in links(rnd)
-    make_app(rnd).extensions["xlsform"].store.close()          # a restart does not hand out a new link
+    make_app(rnd).extensions["xlsform"].close()                # a restart does not hand out a new link
     assert "430112002" not in links(rnd) and client.get("/u/" + new.group(1)).status_code == 404
 
 
@@ -299,12 +302,14 @@ def test_login_uses_scrypt_a_strict_httponly_cookie_and_slows_down_guessing(app:
 
 
 def test_a_busy_checking_pool_answers_503(client: FlaskClient, rnd: Round) -> None:
-    intake = client.application.extensions["xlsform"].intake
-    intake.wait = 0.05
-    for _ in range(intake._slots._initial_value):             # every slot taken by other uploads
-        intake._slots.acquire()
-    res = upload(client, links(rnd)["430112001"], rnd.returns["clean"], headers=JSON)
+    checks = client.application.extensions["xlsform"].intake.checks
+    checks.wait = 0.05
+    with ExitStack() as taken:
+        for _ in range(checks.slots):                          # every slot taken by other uploads
+            taken.enter_context(checks.slot())
+        res = upload(client, links(rnd)["430112001"], rnd.returns["clean"], headers=JSON)
     assert res.status_code == 503 and "正忙" in res.get_json()["error"] and res.headers["Retry-After"]
+    assert upload(client, links(rnd)["430112001"], rnd.returns["clean"], headers=JSON).status_code == 200
 
 
 # ------------------------------------------------------------------------------------ the office

@@ -29,9 +29,13 @@ MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当
 @click.option("--base-url", help="写入 links.csv 的网址开头，如 http://192.168.1.20:8000（默认按 --host/--port）。")
 @click.option("--admin-password", envvar="XLSFORM_ADMIN_PASSWORD",
               help="首次启动时设定的管理密码（也可用环境变量 XLSFORM_ADMIN_PASSWORD）；不给则随机生成并显示一次。")
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="处理请求的线程数。")
+@click.option("--check-processes", type=click.IntRange(0, 64), default=None,
+              help="检查上传文件的进程数（默认为 CPU 核数；0 = 在处理请求的线程中检查）。")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="处理请求的线程数（默认为检查进程数加 2）。")
 def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadline: str | None,
-          base_url: str | None, admin_password: str | None, threads: int) -> None:
+          base_url: str | None, admin_password: str | None, check_processes: int | None,
+          threads: int | None) -> None:
     """网上收集报表：各单位凭专属链接上传自评表，立即看到检查结果；财政局在 /admin 查看进度、下载汇总。
 
     首次启动时为清单中的每个单位生成专属链接，写入 manifest 旁的 links.csv（Excel 可直接打开），
@@ -53,7 +57,13 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
         raise
     config = ServeConfig(manifest=manifest_path, max_upload_mb=max_upload_mb, deadline=deadline,
                          admin_password=admin_password)
+    if check_processes is not None:
+        config.check_processes = check_processes
     app = create_app(config)
+    # Checks run in their own processes; a request thread mostly waits for one. More threads than there is
+    # work for only take turns at the interpreter lock and spread the answer times (measured in
+    # benchmarks/bench_serve.py); waiting requests queue in waitress, first come first served.
+    threads = threads or (config.check_processes or config.check_slots) + 2
     server: Any = waitress.create_server(app, host=host, port=port, threads=threads,
                                          max_request_body_size=int((max_upload_mb + 1) * 1024 * 1024))
     actual = int(server.effective_port)
@@ -70,6 +80,7 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
         pass
     finally:
         server.close()
+        svc.close()
 
 
 def _shown_host(host: str) -> str:

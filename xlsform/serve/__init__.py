@@ -30,8 +30,10 @@ class ServeConfig:
     max_upload_mb: float = 10.0
     deadline: str | None = None
     admin_password: str | None = None     # used only when the store has none yet (first start)
-    check_slots: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    check_processes: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))   # 0: in threads
+    check_slots: int = 2                  # checks at once when they run in the server's threads
     queue_wait: float = 10.0              # seconds an upload waits for a checking slot before 503
+    check_timeout: float = 120.0          # seconds one file may take; then its worker is replaced
 
 
 class Service:
@@ -45,7 +47,8 @@ class Service:
         self.links_csv = self.store.path.parent / links.LINKS_NAME
         self.max_bytes = int(config.max_upload_mb * 1024 * 1024)
         self.intake = Intake(self.store, self.manifest, max_bytes=self.max_bytes, slots=config.check_slots,
-                             wait=config.queue_wait)
+                             wait=config.queue_wait, processes=config.check_processes,
+                             timeout=config.check_timeout)
         self.throttle = LoginThrottle()
         self.store.remove_stale_temporaries()
         self.store.sync_units((str(u.code), str(u.name)) for u in self.manifest.units)
@@ -60,6 +63,10 @@ class Service:
         hashed = hash_password(password)
         kept = self.store.set_meta("admin_password", hashed, only_if_absent=True)
         return None if given or kept != hashed else password     # another process set it first: not ours
+
+    def close(self) -> None:
+        self.intake.close()
+        self.store.close()
 
     def issue_links(self, base_url: str | None = None) -> int:
         if base_url:

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 from werkzeug.exceptions import HTTPException
 
 from xlsform.annotate import annotated_name
-from xlsform.intake import Busy
+from xlsform.checkers import Busy
 from xlsform.serve import json_response, service, wants_json
 from xlsform.store import Submission, TooLarge, UnitView
 

@@ -1,0 +1,180 @@
+"""The collection service's checking processes (`xlsform.checkers`): the same answers as a check in the
+server's thread, a bounded pool, a stuck or crashed worker replaced and its file refused with XF901, and
+workers that end with the server and hold nothing of its (the stderr a supervisor reads)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers_serve import Round, build_round, fresh_copy
+from xlsform.checkers import Busy, Died, Processes, read_answer, serve_requests, write_answer
+from xlsform.errors import XlsformError
+from xlsform.intake import Intake, handler
+from xlsform.manifest import Manifest
+from xlsform.store import Store, store_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Round:
+    return build_round(tmp_path_factory.mktemp("checkers-round"))
+
+
+@pytest.fixture
+def rnd(made: Round, tmp_path: Path) -> Round:
+    return fresh_copy(made, tmp_path)
+
+
+@pytest.fixture
+def pool(made: Round) -> Iterator[Processes]:
+    checks = Processes(made.manifest, processes=1, wait=0.2, timeout=60)
+    yield checks
+    checks.close()
+
+
+def upload(rnd: Round, name: str, code: str) -> dict[str, Any]:
+    return {"op": "upload", "path": str(rnd.returns[name]), "name": f"{name}.xlsx", "unit": [code, "单位"]}
+
+
+def test_a_worker_answers_exactly_what_the_servers_thread_would(made: Round, pool: Processes) -> None:
+    here = handler(Manifest.load(made.manifest))
+    for name, code in (("clean", "430112001"), ("invalid", "430112004"), ("errors", "430112001"),
+                       ("clean", "430112002"), ("zhuzhou", "430112001")):
+        request = upload(made, name, code)
+        assert pool.call(request) == here(request), name
+    refused = pool.call(upload(made, "clean", "430112002"))
+    assert refused["state"] == "refused" and "不是本单位" in refused["message"]
+
+
+def test_a_crashed_worker_is_replaced_before_the_next_file(made: Round, pool: Processes) -> None:
+    with pool.slot() as worker:
+        assert worker.proc is not None
+        worker.proc.kill()
+        worker.proc.wait()
+    assert pool.call(upload(made, "clean", "430112001"))["state"] == "ok"
+
+
+def test_a_file_over_the_time_limit_is_stopped_and_refused_with_xf901(rnd: Round) -> None:
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units([("430112001", "单位")])
+        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, timeout=60)
+        try:
+            unit = store.unit("430112001")
+            assert unit is not None
+            with rnd.returns["clean"].open("rb") as fh:
+                assert intake.submit(unit, "a.xlsx", fh).state == "ok"
+            assert isinstance(intake.checks, Processes)
+            intake.checks.timeout = 0.001
+            with rnd.returns["invalid"].open("rb") as fh:
+                stuck = intake.submit(unit, "b.xlsx", fh)
+            answer = json.loads(stuck.text)
+            assert stuck.state == "refused" and stuck.http_status == 422
+            assert answer["findings"][0]["code"] == "XF901" and "秒仍未完成" in answer["findings"][0]["message"]
+            assert store.unit("430112001").filename == "a.xlsx"        # the accepted return stays
+            intake.checks.timeout = 60
+            with rnd.returns["clean"].open("rb") as fh:                # a fresh worker takes the next file
+                assert intake.submit(unit, "c.xlsx", fh).state == "ok"
+        finally:
+            intake.close()
+
+
+def test_a_busy_pool_refuses_after_waiting(made: Round, pool: Processes) -> None:
+    with pool.slot():
+        start = time.monotonic()
+        with pytest.raises(Busy):
+            pool.call(upload(made, "clean", "430112001"))
+        assert 0.15 < time.monotonic() - start < 5
+
+
+def test_answers_survive_the_pipe_with_any_text_and_a_failing_request_costs_only_itself() -> None:
+    def handle(request: dict[str, Any]) -> dict[str, Any]:
+        if request["n"] == 1:
+            raise KeyError("boom")
+        return {"state": "ok", "text": "单元格 H42 “\n\u2028\U0001f600”\udc80"}
+
+    answers = io.BytesIO()
+    serve_requests(handle, io.BytesIO(b'{"n": 0}\n{"n": 1}\n{"n": 2}\n'), answers)
+    answers.seek(0)
+    first, failed, last = (read_answer(answers) for _ in range(3))
+    assert first == last == {"state": "ok", "text": "单元格 H42 “\n\u2028\U0001f600”?"}
+    assert failed == {"failed": "KeyError: 'boom'"}
+    assert read_answer(answers) is None
+    cut = io.BytesIO()
+    write_answer(cut, {"state": "ok", "text": "一段文字"})
+    assert read_answer(io.BytesIO(cut.getvalue()[:-2])) is None                    # the worker died mid-answer
+
+
+def test_an_overrun_ends_the_wait_instead_of_hanging(made: Round, pool: Processes) -> None:
+    pool.timeout = 0.001
+    with pytest.raises(Died, match="秒仍未完成"):
+        pool.call(upload(made, "clean", "430112001"))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_have_a_memory_ceiling(made: Round, pool: Processes) -> None:
+    pool.call(upload(made, "clean", "430112001"))            # the worker has started and set its limits
+    with pool.slot() as worker:
+        assert worker.proc is not None
+        limits = Path(f"/proc/{worker.proc.pid}/limits").read_text()
+    line = next(x for x in limits.splitlines() if x.startswith("Max address space"))
+    assert line.split()[3] == str(1 << 30)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="kill -9, reads /proc")
+def test_workers_end_with_a_killed_server_and_do_not_hold_its_stderr(made: Round) -> None:
+    script = textwrap.dedent(f"""
+        import sys, time
+        from xlsform.checkers import Processes
+        pool = Processes({str(made.manifest)!r}, processes=2, wait=5, timeout=60)
+        print(*(w.proc.pid for w in list(pool._idle.queue)), flush=True)
+        print("server log line", file=sys.stderr, flush=True)
+        time.sleep(120)
+    """)
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert server.stdout is not None and server.stderr is not None
+    pids = [int(p) for p in server.stdout.readline().split()]
+    assert len(pids) == 2
+    server.kill()
+    server.wait()
+    log: list[bytes] = []
+    reader = threading.Thread(target=lambda: log.append(server.stderr.read()), daemon=True)   # type: ignore[union-attr]
+    reader.start()
+    reader.join(20)
+    assert not reader.is_alive(), "a worker kept the killed server's stderr open"
+    assert b"server log line" in log[0]
+    server.stdout.close()
+    server.stderr.close()
+    deadline = time.monotonic() + 20
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(p) for p in pids)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_worker_that_cannot_start_is_an_error_at_start_with_its_reason_logged(tmp_path: Path) -> None:
+    log = tmp_path / "checkers.log"
+    with pytest.raises(XlsformError, match="检查进程无法启动") as refused:
+        Processes(tmp_path / "no-such-manifest.json", processes=1, wait=1, timeout=30, log=log)
+    assert str(log) in str(refused.value)
+    assert "no-such-manifest.json" in log.read_text(encoding="utf-8", errors="replace")

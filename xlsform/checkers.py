@@ -1,0 +1,233 @@
+"""Where the collection service checks uploads: a few worker processes, or (tests, `--check-processes 0`) the
+server's own threads.
+
+Why processes: a check is pure Python, so the server's threads share one core (the GIL) and each upload's
+check also delays every other request's reading and answering; a process uses another core, and it can be
+stopped. Each worker
+- is `python -m xlsform.checkers MANIFEST`, talking over its stdin/stdout pipes (one JSON request per line,
+  one JSON answer per line), its stderr appended to a log file beside the store: it inherits nothing of the
+  server's, neither the listening socket nor the terminal or pipe the server's own messages go to;
+- answers a first request before the server starts listening, so a worker that cannot start is an error at
+  start, not a refusal of every upload;
+- exits when its stdin closes, so the workers end with the server however the server ends (even `kill -9`);
+- is killed and replaced when a file takes longer than the time limit; that file gets XF901, the next upload
+  a fresh worker.
+
+The pool is bounded: an upload waits up to `wait` seconds for a free worker, then `Busy` (HTTP 503).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from xlsform.check import WORKER_DIED
+from xlsform.errors import XlsformError
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+MEMORY_LIMIT = 1 << 30     # a worker's address space (POSIX): a file the reader's budget missed fails alone
+
+
+class Busy(Exception):
+    """Every checking slot stayed taken: try again in a moment."""
+
+
+class Died(Exception):
+    """The worker ended before answering (killed for taking too long, or crashed); the message says which."""
+
+
+class InThreads:
+    """Checks in the calling thread, at most `slots` at a time."""
+
+    def __init__(self, handle: Handler, *, slots: int, wait: float) -> None:
+        self.handle = handle
+        self.wait = wait
+        self.slots = max(1, slots)
+        self._free = threading.BoundedSemaphore(self.slots)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self._free.acquire(timeout=self.wait):
+            raise Busy
+        try:
+            yield
+        finally:
+            self._free.release()
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        with self.slot():
+            return self.handle(request)
+
+    def close(self) -> None:
+        pass
+
+
+class Processes:
+    """`processes` worker processes; a request waits for an idle one."""
+
+    def __init__(self, manifest: Path, *, processes: int, wait: float, timeout: float,
+                 log: Path | None = None) -> None:
+        self.wait = wait
+        self.timeout = timeout
+        self.slots = max(1, processes)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        workers = [_Worker(manifest, log) for _ in range(self.slots)]
+        for worker in workers:
+            self._idle.put(worker)
+        try:
+            for worker in workers:       # all start at once; each must answer before the first upload
+                worker.call({"op": "ping"}, max(timeout, 60.0))
+        except Died:
+            self.close()
+            raise XlsformError(f"检查进程无法启动，原因见 {log}" if log else "检查进程无法启动") from None
+
+    @contextmanager
+    def slot(self) -> Iterator[_Worker]:
+        try:
+            worker = self._idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise Busy from None
+        try:
+            yield worker
+        finally:
+            self._idle.put(worker)
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        with self.slot() as worker:
+            return worker.call(request, self.timeout)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
+
+
+class _Worker:
+    def __init__(self, manifest: Path, log: Path | None) -> None:
+        self.manifest = manifest
+        self.log = log
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._start()
+
+    def _start(self) -> None:
+        package_root = str(Path(__file__).resolve().parent.parent)
+        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+        with open(self.log or os.devnull, "ab") as errors:     # a crash's traceback, not the server's stderr
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "xlsform.checkers", str(self.manifest)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                env={**os.environ, "PYTHONPATH": path, "PYTHONIOENCODING": "utf-8"})
+
+    def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        if self.proc is None or self.proc.poll() is not None:   # never started, or ended since
+            self.stop()
+            self._start()
+        proc = self.proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        overran: list[bool] = []
+
+        def overrun() -> None:
+            overran.append(True)
+            proc.kill()
+
+        timer = threading.Timer(timeout, overrun)
+        timer.start()
+        try:
+            proc.stdin.write(json.dumps(request).encode("ascii") + b"\n")
+            proc.stdin.flush()
+            answer = read_answer(proc.stdout)
+        except (OSError, ValueError):
+            answer = None
+        finally:
+            timer.cancel()
+        if answer is None:
+            self.stop()
+            raise Died(f"检查超过 {timeout:g} 秒仍未完成，已停止" if overran else WORKER_DIED)
+        return answer
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        for pipe in (proc.stdin, proc.stdout):
+            try:
+                if pipe is not None:
+                    pipe.close()
+            except OSError:
+                pass
+        try:
+            proc.wait(5)          # stdin closed: it exits at once unless a check is still running
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# ------------------------------------------------------------------------------ the worker's side
+
+def serve_requests(handle: Handler, requests: IO[bytes], answers: IO[bytes]) -> None:
+    """Answer each request line until the server closes the pipe."""
+    for line in requests:
+        try:
+            answer = handle(json.loads(line))
+        except Exception as e:    # a bug costs this request, not the worker
+            answer = {"failed": f"{type(e).__name__}: {e}"}
+        write_answer(answers, answer)
+
+
+# An answer is a JSON line, then its "text" (the check's JSON for the file) as that many bytes of UTF-8: the
+# server passes the text on as it is instead of decoding it once more.
+
+def write_answer(out: IO[bytes], answer: dict[str, Any]) -> None:
+    text = answer.pop("text", "").encode("utf-8", "replace")
+    out.write(json.dumps({**answer, "text_bytes": len(text)}).encode("ascii") + b"\n" + text)
+    out.flush()
+
+
+def read_answer(source: IO[bytes]) -> dict[str, Any] | None:
+    """The next answer; None when the worker ended before giving all of it."""
+    line = source.readline()
+    if not line.endswith(b"\n"):
+        return None
+    answer: dict[str, Any] = json.loads(line)
+    size = answer.pop("text_bytes")
+    text = source.read(size) if size else b""
+    if len(text) != size:
+        return None
+    if size:
+        answer["text"] = text.decode("utf-8")
+    return answer
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:       # Windows: the reader's own budget still holds
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
+
+
+def main(argv: list[str]) -> None:
+    from xlsform.intake import handler
+    from xlsform.manifest import Manifest
+
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())   # nothing the checker prints can break the protocol
+    _limit_memory()
+    serve_requests(handler(Manifest.load(argv[0])), sys.stdin.buffer, answers)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
