@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -222,6 +223,7 @@ def main(argv: list[str]) -> None:
     from xlsform.intake import handler
     from xlsform.manifest import Manifest
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C reaches the whole console; the server ends us
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())   # nothing the checker prints can break the protocol
