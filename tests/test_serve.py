@@ -349,18 +349,24 @@ def test_the_office_sees_counts_filters_details_and_downloads(client: FlaskClien
 
 def test_status_and_merge_take_the_accepted_returns_from_the_store(client: FlaskClient, rnd: Round) -> None:
     u = links(rnd)
-    upload(client, u["430112001"], rnd.returns["clean"], headers=JSON)
-    upload(client, u["430112004"], rnd.returns["invalid"], headers=JSON)
+    upload(client, u["430112001"], rnd.returns["clean"], "党办自评表.xlsx", headers=JSON)
+    upload(client, u["430112004"], rnd.returns["invalid"], "财政所自评表.xlsx", headers=JSON)
     upload(client, u["430112004"], b"not a workbook", headers=JSON)          # refused: 004 keeps its return
     res = CliRunner().invoke(main, ["status", "--manifest", str(rnd.manifest), "--from-store", "--json",
                                     "--jobs", "1"])
     assert res.exit_code == 0, res.output
-    states = {x["code"]: x["state"] for x in json.loads(res.output)["units"]}
+    units = json.loads(res.output)["units"]
+    states = {x["code"]: x["state"] for x in units}
     assert states == {"430112001": "已报送", "430112002": "未报送", "430112004": "有错误", "430112999": "未报送"}
+    files = {x["code"]: x["file"] for x in units if x["file"]}
+    assert files == {"430112001": "党办自评表.xlsx", "430112004": "财政所自评表.xlsx"}     # as the units named them
     out = rnd.folder / "汇总.xlsx"
     res = CliRunner().invoke(main, ["merge", "--from-store", "-o", str(out), "--manifest", str(rnd.manifest),
                                     "--jobs", "1"])
     assert res.exit_code == 0 and out.exists(), res.output
+    cells = {c.value for ws in openpyxl.load_workbook(out, read_only=True) for row in ws.iter_rows()
+             for c in row if isinstance(c.value, str)}
+    assert {"党办自评表.xlsx", "财政所自评表.xlsx"} <= cells and not any("xlsform-files" in v for v in cells)
     res = CliRunner().invoke(main, ["status", "--manifest", str(rnd.manifest), "--jobs", "1"])
     assert res.exit_code == 2 and "--from-store" in res.output
 

@@ -55,6 +55,7 @@ class Round:
         self.manifest: Any = None
         self.units: list[RosterUnit] | None = None
         self.source = manifest_path or roster_path
+        self.sent_as: dict[Path, str] = {}     # --from-store: a stored file -> the name its unit uploaded
         self.specs = load_specs([spec_name])
         if manifest_path:
             from xlsform.manifest import Manifest
@@ -86,7 +87,16 @@ class Round:
                                    specs=self.specs, skipped=ours, exclude=skip))
         echo_skipped(ours)
         self.skipped = len(ours)
-        return results
+        return [self._named_as_sent(r) for r in results]
+
+    def _named_as_sent(self, result: FileResult) -> FileResult:
+        """A file from the store is shown by the name its unit gave it, as the web pages show it."""
+        name = self.sent_as.get(Path(result.file).resolve()) if self.sent_as else None
+        if name is None:
+            return result
+        from xlsform.intake import as_uploaded
+
+        return as_uploaded(result, name)
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
         """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
@@ -112,7 +122,9 @@ class Round:
         if not db.is_file():
             raise XlsformError(f"{db} 不存在：此轮尚未用 xlsform serve 收集报表")
         with Store(db) as store:
-            return [*paths, *(store.file_path(s.sha256) for s in store.accepted() if s.state != "refused")]
+            sent = {store.file_path(s.sha256): s.filename for s in store.accepted() if s.state != "refused"}
+        self.sent_as = {p.resolve(): name for p, name in sent.items()}
+        return [*paths, *sent]
 
 
 # ------------------------------------------------------------------------------------------ status
