@@ -379,7 +379,7 @@ register(
          "请确认是否重复报送，只保留一份。"),
     Code("XF903", "warning", "批注副本未能写出",
          "本文件的批注副本未能写出：{value}",
-         "检查结果不受影响；请确认输出目录可写、磁盘空间充足后重新运行。"),
+         "检查结果不受影响；请按上述原因处理（如同名文件已存在、输出目录不可写、磁盘已满）后重新运行。"),
 )
 
 # The batch, re-run (check.py, annotate.py): what a second pass into the same folders did not write.
