@@ -178,3 +178,18 @@ def test_a_worker_that_cannot_start_is_an_error_at_start_with_its_reason_logged(
         Processes(tmp_path / "no-such-manifest.json", processes=1, wait=1, timeout=30, log=log)
     assert str(log) in str(refused.value)
     assert "no-such-manifest.json" in log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_hostile_parts_get_their_own_finding_in_a_worker_under_its_memory_ceiling(made: Round, pool: Processes,
+                                                                                 tmp_path: Path) -> None:
+    from tests.test_qa_budget import BOMBS, NEAR, _replace
+
+    base = made.returns["clean"].read_bytes()
+    for name, (part, body) in {**BOMBS, **NEAR}.items():
+        path = tmp_path / f"{len(name)}-{abs(hash(name))}.xlsx"
+        path.write_bytes(_replace(base, part, body()))
+        answer = json.loads(pool.call({"op": "upload", "path": str(path), "name": "x.xlsx",
+                                       "unit": ["430112001", "单位"]})["text"])
+        codes = {f["code"] for f in answer["findings"]}
+        assert "XF901" not in codes, (name, answer)
+        assert ("XF116" in codes) == (name in BOMBS), (name, codes)

@@ -39,7 +39,7 @@ def from_meta(meta: Mapping[str, str]) -> dict[str, Any]:
     while (more := meta.get(f"{ROW}:{len(parts) + 1}")) is not None:
         parts.append(more)
     try:   # hostile text: nesting deep enough to exhaust the stack, NaN / Infinity / 1e999 are no copy of ours
-        data = json.loads("".join(parts), parse_constant=_refuse)
+        data = _DECODER.decode("".join(parts))
     except (ValueError, RecursionError):
         return BROKEN
     if type(data) is not dict:
@@ -56,6 +56,9 @@ def from_meta(meta: Mapping[str, str]) -> dict[str, Any]:
 
 def _refuse(name: str) -> Any:
     raise ValueError(f"{name} is not a number the writer puts in a copy")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse)   # made once: json.loads with an option makes one a call
 
 
 def _plain(x: Any) -> Any:
