@@ -9,6 +9,9 @@ import pytest
 
 from xlsform.records import Record
 
+# The collection round's fixtures (`made`, `rnd`) for the serve, load and checker tests.
+pytest_plugins = ("tests.helpers_serve",)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.json"))
 

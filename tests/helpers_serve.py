@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import load_seed
 from tests.helpers_forms import prefill_values, write_return
 from xlsform.generate import generate_units
@@ -78,6 +80,18 @@ def build_round(root: Path) -> Round:
     zz.values["code"] = "430112001"
     returns["zhuzhou"] = write_return(out / "zhuzhou.xlsx", zz)
     return Round(root / "sent", returns)
+
+
+@pytest.fixture(scope="session")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Round:
+    """The round, built once for every module that imports this fixture."""
+    return build_round(tmp_path_factory.mktemp("serve-round"))
+
+
+@pytest.fixture
+def rnd(made: Round, tmp_path: Path) -> Round:
+    """The round's manifest in a folder of the test's own (its own store and links), the same returns."""
+    return fresh_copy(made, tmp_path)
 
 
 def fresh_copy(source: Round, root: Path) -> Round:

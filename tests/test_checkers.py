@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers_serve import Round, build_round, fresh_copy
+from tests.helpers_serve import Round
 from xlsform.checkers import Busy, Died, Processes, read_answer, serve_requests, write_answer
 from xlsform.errors import XlsformError
 from xlsform.intake import Intake, handler
@@ -28,14 +28,6 @@ from xlsform.store import Store, store_path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Round:
-    return build_round(tmp_path_factory.mktemp("checkers-round"))
-
-
-@pytest.fixture
-def rnd(made: Round, tmp_path: Path) -> Round:
-    return fresh_copy(made, tmp_path)
 
 
 @pytest.fixture

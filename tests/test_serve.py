@@ -22,17 +22,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers_serve import (
-    CODES,
-    PASSWORD,
-    SCRIPT,
-    Round,
-    build_round,
-    check_json,
-    fresh_copy,
-    read_links,
-    token_of,
-)
+from tests.helpers_serve import CODES, PASSWORD, SCRIPT, Round, check_json, read_links, token_of
 from xlsform.cli import main
 from xlsform.serve import ServeConfig, create_app
 from xlsform.store import STORE_NAME
@@ -40,14 +30,6 @@ from xlsform.store import STORE_NAME
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Round:
-    return build_round(tmp_path_factory.mktemp("serve-round"))
-
-
-@pytest.fixture
-def rnd(made: Round, tmp_path: Path) -> Round:
-    return fresh_copy(made, tmp_path)
 
 
 def make_app(rnd: Round, **config: Any) -> Flask:

@@ -15,15 +15,11 @@ import pytest
 
 pytest.importorskip("flask")
 
-from tests.helpers_serve import Round, Server, build_round, fresh_copy, post_file, read_links
+from tests.helpers_serve import Round, Server, fresh_copy, post_file, read_links
 from xlsform.store import Store, store_path
 
 UNITS = {"430112001": "clean", "430112002": "warnings", "430112004": "invalid"}
 
-
-@pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Round:
-    return build_round(tmp_path_factory.mktemp("load-round"))
 
 
 def variant(path: Path, n: int) -> bytes:
