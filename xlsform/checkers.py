@@ -88,7 +88,8 @@ class Processes:
                 worker.call({"op": "ping"}, max(timeout, 60.0))
         except Died:
             self.close()
-            raise XlsformError(f"检查进程无法启动，原因见 {log}" if log else "检查进程无法启动") from None
+            why = f"，原因见 {log}" if log else ""
+            raise XlsformError(f"检查进程无法启动{why}；可加 --check-processes 0 改在服务进程内检查") from None
 
     @contextmanager
     def slot(self) -> Iterator[_Worker]:
