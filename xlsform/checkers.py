@@ -80,6 +80,7 @@ class Processes:
         self.timeout = timeout
         self.slots = max(1, processes)
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        manifest = Path(manifest).resolve()      # the workers need not share the server's working folder
         workers = [_Worker(manifest, log) for _ in range(self.slots)]
         for worker in workers:
             self._idle.put(worker)
