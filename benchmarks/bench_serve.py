@@ -11,6 +11,8 @@
    processes, summed (target < 300 MB).
 3. Dashboard: a round of 5,000 units, 3,000 of them with a return in the store; GET /admin/ after login,
    20 times, median / p95 / max (target ≤ 300 ms).
+4. The same round: a unit uploads, one file after another, while the office downloads the summary of the
+   3,000 returns (built in a checking process); then the same with the checks in the server's threads.
 Everything runs against a real `xlsform serve` process on 127.0.0.1 and an ephemeral port.
 """
 
@@ -134,16 +136,51 @@ def big_round(root: Path, units: int, returned: int) -> Path:
     return rnd.manifest
 
 
+def admin(server: Server) -> urllib.request.OpenerDirector:
+    """A logged-in office session."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(server.url + "/admin/login").read().decode()
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token
+    form = urllib.parse.urlencode({"csrf": token.group(1), "password": PASSWORD}).encode()
+    opener.open(server.url + "/admin/login", data=form).read()
+    return opener
+
+
+def during_summary(root: Path, units: int, returned: int, *args: str) -> None:
+    """Units upload while the office downloads the summary of `returned` returns (each upload is checked;
+    these are refused as another unit's workbook, which costs the same check)."""
+    manifest = big_round(root / f"summary{len(args)}", units, returned)
+    clean = (manifest.parent.parent / "returns" / "clean.xlsx").read_bytes()
+    with Server(manifest, *args) as server:
+        office = admin(server)
+        url = next(iter(read_links(manifest.parent).values()))
+        url = server.url + "/u/" + url.split("/u/")[1]
+        took: list[float] = []
+
+        def summary() -> None:
+            start = time.perf_counter()
+            office.open(server.url + "/admin/summary.xlsx", timeout=600).read()
+            took.append(time.perf_counter() - start)
+
+        thread = threading.Thread(target=summary)
+        thread.start()
+        times = []
+        while thread.is_alive() or not times:
+            start = time.perf_counter()
+            post_file(url, variant(clean, len(times)))
+            times.append(time.perf_counter() - start)
+        thread.join()
+        how = " ".join(args) or "defaults"
+        print(f"uploads while the summary of {returned} returns is built ({how}): summary {took[0]:.1f} s; "
+              f"{len(times)} uploads one after another, p50 {pct(times, 50) * 1000:.0f} ms, "
+              f"p95 {pct(times, 95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
+
+
 def dashboard(root: Path, units: int, returned: int) -> None:
     manifest = big_round(root, units, returned)
     with Server(manifest) as server:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(server.url + "/admin/login").read().decode()
-        token = re.search(r'name="csrf" value="([^"]+)"', page)
-        assert token
-        form = urllib.parse.urlencode({"csrf": token.group(1), "password": PASSWORD}).encode()
-        opener.open(server.url + "/admin/login", data=form).read()
+        opener = admin(server)
         times = []
         for _ in range(20):
             start = time.perf_counter()
@@ -167,6 +204,8 @@ def main() -> None:
         latency(Path(tmp), args.uploads, args.clients, "--check-processes", "0", "--threads", "8")
         memory(Path(tmp))
         dashboard(Path(tmp), args.units, args.units * 3 // 5)
+        during_summary(Path(tmp), args.units, args.units * 3 // 5)
+        during_summary(Path(tmp), args.units, args.units * 3 // 5, "--check-processes", "0", "--threads", "8")
 
 
 if __name__ == "__main__":

@@ -185,3 +185,32 @@ def test_hostile_parts_get_their_own_finding_in_a_worker_under_its_memory_ceilin
         codes = {f["code"] for f in answer["findings"]}
         assert "XF901" not in codes, (name, answer)
         assert ("XF116" in codes) == (name in BOMBS), (name, codes)
+
+
+def test_the_summary_is_built_in_a_worker_as_the_server_would_build_it(rnd: Round) -> None:
+    import openpyxl
+
+    from xlsform.collected import write_summary_of
+
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units([("430112001", "单位甲"), ("430112004", "单位乙")])
+        manifest = Manifest.load(rnd.manifest)
+        intake = Intake(store, manifest, max_bytes=1 << 20, processes=1)
+        try:
+            for code, name in (("430112001", "clean"), ("430112004", "invalid")):
+                unit = store.unit(code)
+                assert unit is not None
+                with rnd.returns[name].open("rb") as fh:
+                    intake.submit(unit, f"{name}.xlsx", fh)
+            built = intake.summary()
+        finally:
+            intake.close()
+        here = io.BytesIO()
+        write_summary_of(store, manifest, here)
+
+    def cells(data: bytes) -> list[list[object]]:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        return [[c.value for c in row] for ws in book for row in ws.iter_rows()]
+
+    assert cells(built) == cells(here.getvalue())
+    assert any("clean.xlsx" in map(str, row) for row in cells(built))

@@ -63,7 +63,7 @@ class InThreads:
         finally:
             self._free.release()
 
-    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         with self.slot():
             return self.handle(request)
 
@@ -103,9 +103,10 @@ class Processes:
         finally:
             self._idle.put(worker)
 
-    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """The worker's answer; `timeout` (default: the pool's) bounds this request's work."""
         with self.slot() as worker:
-            return worker.call(request, self.timeout)
+            return worker.call(request, timeout or self.timeout)
 
     def close(self) -> None:
         while True:

@@ -3,7 +3,6 @@ builder and writer as `merge`), all accepted returns as one zip, and the units t
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -52,9 +51,3 @@ def units_csv(units: Sequence[UnitView]) -> bytes:
     rows = [(u.code, u.name, state_label(u.state), u.time or "", u.filename or "",
              u.errors, u.warnings, "是" if u.has_link else "否") for u in units]
     return csv_text(CSV_HEADER, rows).encode("utf-8-sig")
-
-
-def summary_bytes(store: Store, manifest: Any) -> bytes:
-    buf = io.BytesIO()
-    write_summary_of(store, manifest, buf)
-    return buf.getvalue()

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, session, url_for
 
 from xlsform import collected, links
+from xlsform.checkers import Busy, Died
 from xlsform.fsutil import safe_filename
 from xlsform.intake import STATE_ORDER, state_label
 from xlsform.serve import client_address, service
@@ -165,8 +166,12 @@ def submission_annotated(sid: int) -> Response:
 @bp.get("/summary.xlsx")
 @login_required
 def summary() -> Response:
-    svc = service()
-    data = collected.summary_bytes(svc.store, svc.manifest)
+    try:
+        data = service().intake.summary()
+    except Busy:
+        abort(503, description="服务器正忙，请稍等一分钟后重新下载")
+    except Died as e:
+        abort(500, description=f"汇总表未能生成：{e}")
     _audit("下载汇总表")
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"汇总_{_stamp()}.xlsx", mimetype=XLSX)
 
