@@ -321,8 +321,9 @@ def test_the_office_sees_counts_filters_details_and_downloads(client: FlaskClien
     assert states["430112001"][header.index("状态")] == "已报送"
     assert states["430112004"][header.index("状态")] == "有错误"
     assert states["430112999"][header.index("状态")] == "未报送"
-    with zipfile.ZipFile(io.BytesIO(client.get("/admin/returns.zip").data)) as z:
+    with client.get("/admin/returns.zip") as res, zipfile.ZipFile(io.BytesIO(res.data)) as z:
         assert sorted(n[:9] for n in z.namelist()) == ["430112001", "430112002", "430112004"]
+        assert z.read(z.namelist()[0])[:2] == b"PK"                  # each return as it was sent
     table = client.get("/admin/units.csv").data.decode("utf-8-sig").splitlines()
     assert table[0].startswith("单位编码,单位名称,状态") and len(table) == 5
     missing = client.get("/admin/missing").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -179,11 +180,16 @@ def summary() -> Response:
 @bp.get("/returns.zip")
 @login_required
 def returns_zip() -> Response:
-    buf = io.BytesIO()
-    n = collected.write_returns_zip(service().store, buf)
-    buf.seek(0)
+    # Thousands of returns: written to disk and streamed, never whole in memory; the response closes the file.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        n = collected.write_returns_zip(service().store, spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
     _audit("下载全部报表", f"{n} 份")
-    return send_file(buf, as_attachment=True, download_name=f"报表_{_stamp()}.zip", mimetype="application/zip")
+    return send_file(spool, as_attachment=True, download_name=f"报表_{_stamp()}.zip", mimetype="application/zip")
 
 
 @bp.get("/units.csv")
