@@ -124,13 +124,13 @@ class _Worker:
         self._start()
 
     def _start(self) -> None:
-        package_root = str(Path(__file__).resolve().parent.parent)
-        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
-        with open(self.log or os.devnull, "ab") as errors:     # a crash's traceback, not the server's stderr
+        # The same interpreter, environment and working folder as the server, so the same xlsform is imported
+        # (the first request proves it); a traceback goes to the log in UTF-8 whatever the system's code page.
+        with open(self.log or os.devnull, "ab") as errors:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "xlsform.checkers", str(self.manifest)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
-                env={**os.environ, "PYTHONPATH": path, "PYTHONIOENCODING": "utf-8"})
+                env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
     def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         if self.proc is None or self.proc.poll() is not None:   # never started, or ended since
