@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -219,7 +219,8 @@ def _limit_memory() -> None:
         return
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
+        with suppress(ValueError, OSError):     # macOS does not let a process lower it
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
 
 
 def main(argv: list[str]) -> None:
