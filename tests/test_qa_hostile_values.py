@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import load_seed
 from tests.helpers_forms import fill_values, write_return
 from tests.helpers_read import rezip
+from xlsform import __version__
 from xlsform.check import check_file
 from xlsform.cli import main
 from xlsform.results import FileResult
@@ -81,7 +82,8 @@ def test_a_surrogate_in_a_return_costs_no_output_of_the_batch(base: bytes, tmp_p
     (returns / "good.xlsx").write_bytes(base)
     (returns / "bad.xlsx").write_bytes(variant(base, SST, b"MARKER", b"_xDC00_x"))
     meta = variant(base, SST, b"MARKER", b"_xD800_")   # the same string also in the meta sheet's strings
-    (returns / "meta.xlsx").write_bytes(rezip(meta, lambda n, b: b.replace(b">xlsform 0.1.0<", b">_xDFFF_<")))
+    generator = f">xlsform {__version__}<".encode()
+    (returns / "meta.xlsx").write_bytes(rezip(meta, lambda n, b: b.replace(generator, b">_xDFFF_<")))
     res = run("check", returns, "--json")
     assert res.exit_code in (0, 1)
     reports = json.loads(res.stdout_bytes.decode("utf-8"))

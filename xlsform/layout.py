@@ -180,6 +180,14 @@ class Layout:
         refs = {name: self._arg_refs(ref) for name, ref in f.args.items()}
         return "=" + RULES[f.rule or ""].excel(refs, self.spec.rules)
 
+    def earlier_formula(self, key: str) -> str | None:
+        """The formula an earlier xlsform wrote for this field, where it differs (`scoring.EARLIER_GENERATORS`)."""
+        f = self.places[key].field
+        earlier = RULES[f.rule or ""].earlier
+        if earlier is None:
+            return None
+        return "=" + earlier({name: self._arg_refs(ref) for name, ref in f.args.items()}, self.spec.rules)
+
     def _arg_refs(self, ref: Any) -> Any:
         if isinstance(ref, list):
             return [self.ref(r) for r in ref]

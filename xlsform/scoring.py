@@ -272,29 +272,25 @@ def _xl_weight_total(fund: str, items: str) -> str:
 
 
 def _xl_score_total(fund: str, items: str, rate: str | None, caps: Sequence[tuple[float, float]],
-                    weights: str | None = None) -> str:
+                    weights: str | None = None, *, blank_until_scored: bool = True) -> str:
     counted = items
     if weights:   # MIN(score, weight) per row, without IF (array IF needs Ctrl+Shift+Enter in older Excel)
         counted = f"{items}-({items}>{weights})*({weights}<>\"\")*({items}-{weights})"
     total = f"ROUND(ROUND(N({fund}),2)+SUMPRODUCT(ROUND({counted},2)),2)"
-    if not caps or rate is None:
-        return _xl_if_scored(fund, items, total)
-    cap = "100000"
-    for below, c in reversed(caps):
-        cap = f"IF({rate}<{_xl_num(below)},{_xl_num(c)},{cap})"
-    return _xl_if_scored(fund, items, f'IF({rate}="",{total},MIN({total},{cap}))')
+    if caps and rate is not None:
+        cap = "100000"
+        for below, c in reversed(caps):
+            cap = f"IF({rate}<{_xl_num(below)},{_xl_num(c)},{cap})"
+        total = f'IF({rate}="",{total},MIN({total},{cap}))'
+    # "" until the fund score or an indicator score is a number
+    return f'IF(COUNT({fund},{items})=0,"",{total})' if blank_until_scored else total
 
 
-def _xl_if_scored(fund: str, items: str, total: str) -> str:
-    """`scored`: "" until the fund score or an indicator score is a number."""
-    return f'IF(COUNT({fund},{items})=0,"",{total})'
-
-
-def _xl_grade(total: str, bands: Sequence[tuple[float, str]]) -> str:
+def _xl_grade(total: str, bands: Sequence[tuple[float, str]], *, blank_without_total: bool = True) -> str:
     expr = f'"{bands[-1][1]}"'
     for low, name in reversed(bands[:-1]):
         expr = f'IF(N({total})>={_xl_num(low)},"{name}",{expr})'
-    return f'IF({total}="","",{expr})'   # no total yet: no grade
+    return f'IF({total}="","",{expr})' if blank_without_total else expr
 
 
 def _xl_sum(items: Sequence[str]) -> str:
@@ -319,6 +315,13 @@ class Rule:
     compute: Callable[[dict[str, Any], Rules], Any]
     excel: Callable[[dict[str, Any], Rules], str]
     doc: str
+    # The formula as forms of xlsform 0.1.0 were written before it changed (EARLIER_GENERATORS): still
+    # accepted in those forms, so a round that upgrades xlsform midway is not told its formulas were altered.
+    earlier: Callable[[dict[str, Any], Rules], str] | None = None
+
+
+# The generators (the `_xf_meta` row) whose forms may carry a rule's `earlier` formula.
+EARLIER_GENERATORS = frozenset({"xlsform 0.1.0"})
 
 
 RULES: dict[str, Rule] = {r.name: r for r in (
@@ -337,11 +340,14 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("score_total",
          lambda v, rules: score_total(v["fund"], v["items"], v.get("rate"), rules.rate_caps, v.get("weights")),
          lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"), rules.rate_caps, r.get("weights")),
-         "总分 = 预算执行率得分 + 各指标得分（各项不超过其分值，先保留两位小数）"),
+         "总分 = 预算执行率得分 + 各指标得分（各项不超过其分值，先保留两位小数）",
+         lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"), rules.rate_caps,
+                                          blank_until_scored=False)),
     Rule("grade",
          lambda v, rules: grade(v["total"], rules.grades),
          lambda r, rules: _xl_grade(r["total"], rules.grades),
-         "等级按总分分档：优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60（以规格为准）"),
+         "等级按总分分档：优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60（以规格为准）",
+         lambda r, rules: _xl_grade(r["total"], rules.grades, blank_without_total=False)),
     Rule("sum",
          lambda v, _: amount_sum(v["items"]),
          lambda r, _: _xl_sum(r["items"]),

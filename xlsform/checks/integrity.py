@@ -18,7 +18,7 @@ from xlsform import prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, a1
-from xlsform.scoring import to_decimal
+from xlsform.scoring import EARLIER_GENERATORS, to_decimal
 from xlsform.writer.form import FINDINGS_SHEET
 from xlsform.xlsx import name_target
 
@@ -135,14 +135,17 @@ def _links(wb: Any) -> Iterable[str]:
 
 # ------------------------------------------------------------------------------------ the checks
 
-_FORMULAS: dict[int, tuple[Layout, dict[str, tuple[str, str]]]] = {}
+_FORMULAS: dict[int, tuple[Layout, dict[str, tuple[str, str, str | None]]]] = {}
 
 
-def spec_formulas(layout: Layout) -> dict[str, tuple[str, str]]:
-    """Each computed field's formula and its canonical form, built once per layout (not per file)."""
+def spec_formulas(layout: Layout) -> dict[str, tuple[str, str, str | None]]:
+    """Each computed field's formula, its canonical form and the formula an earlier xlsform wrote for it
+    (None when the same), built once per layout (not per file)."""
     hit = _FORMULAS.get(id(layout))
     if hit is None or hit[0] is not layout:
-        table = {p.key: (f := layout.formula(p.key).lstrip("="), _canon(f)) for p in layout.computed()}
+        table = {p.key: (f := layout.formula(p.key).lstrip("="), _canon(f),
+                         e.lstrip("=") if (e := layout.earlier_formula(p.key)) else None)
+                 for p in layout.computed()}
         hit = _FORMULAS[id(layout)] = (layout, table)
     return hit[1]
 
@@ -151,19 +154,29 @@ def _formulas(ctx: CheckContext) -> Iterator[Finding]:
     # Rows inserted or deleted (XF112, a warning): Excel and LibreOffice move the formulas' references with
     # the cells, so compare with the spec's formula as it reads at the fields' new places.
     moved = _moved_refs(ctx) if any(f.code == "XF112" for f in ctx.prior) else {}
-    for key, (want, canon) in spec_formulas(ctx.layout).items():
+    # A form an earlier xlsform wrote keeps that version's formulas: they are its own, not an alteration.
+    earlier_form = (getattr(ctx.workbook, "meta", None) or {}).get("generator") in EARLIER_GENERATORS
+    for key, (want, canon, earlier) in spec_formulas(ctx.layout).items():
         sheet, cell = ctx.where(key)
         if cell is None:
             continue
         if _form_sheet(ctx.workbook, sheet or ctx.spec.sheet) is None:
             return  # no form sheet to compare with: the reader has said why
         if moved:
-            want = _CELL_REF.sub(lambda m: moved.get(m.group(0).replace("$", ""), m.group(0)), want)
+            want = _moved(want, moved)
             canon = _canon(want)
         found, shown = _formula_of(ctx.workbook, sheet or ctx.spec.sheet, cell)
-        if found is None or _canon(found) != canon:
-            now = f"={found}" if found else (shown if shown not in (None, "") else "（空）")
-            yield ctx.finding("XF153", key, value=now, expected=f"={want}")
+        if found is not None and _canon(found) == canon:
+            continue
+        if found is not None and earlier is not None and earlier_form and \
+                _canon(found) == _canon(_moved(earlier, moved) if moved else earlier):
+            continue
+        now = f"={found}" if found else (shown if shown not in (None, "") else "（空）")
+        yield ctx.finding("XF153", key, value=now, expected=f"={want}")
+
+
+def _moved(formula: str, moved: dict[str, str]) -> str:
+    return _CELL_REF.sub(lambda m: moved.get(m.group(0).replace("$", ""), m.group(0)), formula)
 
 
 _CELL_REF = re.compile(r"(?<![A-Za-z0-9_.!'\"])\$?[A-Z]{1,3}\$?[0-9]+(?![A-Za-z0-9_(])")
