@@ -330,6 +330,21 @@ def test_the_office_sees_counts_filters_details_and_downloads(client: FlaskClien
     assert "430112999" in missing and "430112004" in missing and "430112001" not in missing
 
 
+def test_a_summary_that_fails_says_so_and_records_no_download(client: FlaskClient, rnd: Round,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any) -> None:
+        raise RuntimeError("磁盘故障")
+
+    monkeypatch.setattr("xlsform.collected.write_summary_of", broken)
+    upload(client, links(rnd)["430112001"], rnd.returns["clean"], headers=JSON)
+    login(client)
+    res = client.get("/admin/summary.xlsx")
+    assert res.status_code == 500 and "汇总表未能生成" in res.get_data(as_text=True)
+    assert "磁盘故障" in res.get_data(as_text=True)
+    actions = [e["action"] for e in client.application.extensions["xlsform"].store.audit_log()]
+    assert "下载汇总表" not in actions
+
+
 def test_status_and_merge_take_the_accepted_returns_from_the_store(client: FlaskClient, rnd: Round) -> None:
     u = links(rnd)
     upload(client, u["430112001"], rnd.returns["clean"], "党办自评表.xlsx", headers=JSON)

@@ -65,7 +65,7 @@ class InThreads:
 
     def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         with self.slot():
-            return self.handle(request)
+            return answered(self.handle, request)
 
     def close(self) -> None:
         pass
@@ -181,11 +181,15 @@ class _Worker:
 def serve_requests(handle: Handler, requests: IO[bytes], answers: IO[bytes]) -> None:
     """Answer each request line until the server closes the pipe."""
     for line in requests:
-        try:
-            answer = handle(json.loads(line))
-        except Exception as e:    # a bug costs this request, not the worker
-            answer = {"failed": f"{type(e).__name__}: {e}"}
-        write_answer(answers, answer)
+        write_answer(answers, answered(handle, json.loads(line)))
+
+
+def answered(handle: Handler, request: dict[str, Any]) -> dict[str, Any]:
+    """The handler's answer; a bug costs this request ({"failed": why}), not the worker or the server."""
+    try:
+        return handle(request)
+    except Exception as e:
+        return {"failed": f"{type(e).__name__}: {e}"}
 
 
 # An answer is a JSON line, then its "text" (the check's JSON for the file) as that many bytes of UTF-8: the

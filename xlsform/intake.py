@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from xlsform.check import check_file
+from xlsform.check import WORKER_DIED, check_file
 from xlsform.checkers import Died, InThreads, Processes
 from xlsform.codes import make
 from xlsform.results import FileResult
@@ -100,8 +100,10 @@ class Intake:
         return (as `merge` does), seconds of work that in the server would stall every other request."""
         with tempfile.TemporaryDirectory(prefix="xlsform-summary-") as folder:
             out = Path(folder) / "summary.xlsx"
-            self.checks.call({"op": "summary", "store": str(self.store.path), "out": str(out)},
-                             timeout=SUMMARY_TIMEOUT)
+            got = self.checks.call({"op": "summary", "store": str(self.store.path), "out": str(out)},
+                                   timeout=SUMMARY_TIMEOUT)
+            if "failed" in got or not out.is_file():
+                raise Died(got.get("failed", WORKER_DIED))
             return out.read_bytes()
 
     def close(self) -> None:
