@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from xlsform.scoring import RULES
+from xlsform.scoring import RULES, Rule
 from xlsform.spec import Field, Spec
 
 LISTS_SHEET = "_xf_lists"
@@ -176,17 +176,17 @@ class Layout:
 
     def formula(self, key: str) -> str:
         """The Excel formula of a computed field, with a leading '='."""
-        f = self.places[key].field
-        refs = {name: self._arg_refs(ref) for name, ref in f.args.items()}
-        return "=" + RULES[f.rule or ""].excel(refs, self.spec.rules)
+        rule, refs = self._rule_refs(key)
+        return "=" + rule.excel(refs, self.spec.rules)
 
     def earlier_formula(self, key: str) -> str | None:
         """The formula an earlier xlsform wrote for this field, where it differs (`scoring.EARLIER_GENERATORS`)."""
+        rule, refs = self._rule_refs(key)
+        return None if rule.earlier is None else "=" + rule.earlier(refs, self.spec.rules)
+
+    def _rule_refs(self, key: str) -> tuple[Rule, dict[str, Any]]:
         f = self.places[key].field
-        earlier = RULES[f.rule or ""].earlier
-        if earlier is None:
-            return None
-        return "=" + earlier({name: self._arg_refs(ref) for name, ref in f.args.items()}, self.spec.rules)
+        return RULES[f.rule or ""], {name: self._arg_refs(ref) for name, ref in f.args.items()}
 
     def _arg_refs(self, ref: Any) -> Any:
         if isinstance(ref, list):

@@ -165,11 +165,11 @@ def _formulas(ctx: CheckContext) -> Iterator[Finding]:
         if moved:
             want = _moved(want, moved)
             canon = _canon(want)
+        accepted = {canon}
+        if earlier_form and earlier is not None:
+            accepted.add(_canon(_moved(earlier, moved) if moved else earlier))
         found, shown = _formula_of(ctx.workbook, sheet or ctx.spec.sheet, cell)
-        if found is not None and _canon(found) == canon:
-            continue
-        if found is not None and earlier is not None and earlier_form and \
-                _canon(found) == _canon(_moved(earlier, moved) if moved else earlier):
+        if found is not None and _canon(found) in accepted:
             continue
         now = f"={found}" if found else (shown if shown not in (None, "") else "（空）")
         yield ctx.finding("XF153", key, value=now, expected=f"={want}")
