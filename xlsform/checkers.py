@@ -164,11 +164,9 @@ class _Worker:
         if proc is None:
             return
         for pipe in (proc.stdin, proc.stdout):
-            try:
-                if pipe is not None:
+            if pipe is not None:
+                with suppress(OSError):      # a pipe to a killed worker may fail to flush
                     pipe.close()
-            except OSError:
-                pass
         try:
             proc.wait(5)          # stdin closed: it exits at once unless a check is still running
         except subprocess.TimeoutExpired:

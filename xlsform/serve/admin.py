@@ -18,6 +18,7 @@ from xlsform.intake import STATE_ORDER, state_label
 from xlsform.serve import client_address, service
 from xlsform.serve.security import verify_password
 from xlsform.serve.units import findings_of, send_annotated
+from xlsform.store import Submission
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,9 +148,7 @@ def audit() -> str:
 @bp.get("/submission/<int:sid>/file")
 @login_required
 def submission_file(sid: int) -> Response:
-    sub = service().store.submission(sid)
-    if sub is None:
-        abort(404)
+    sub = _submission(sid)
     _audit("下载报送文件", f"{sub.unit} #{sid}")
     return send_file(service().store.file_path(sub.sha256), as_attachment=True,
                      download_name=safe_filename(sub.filename.removesuffix(".xlsx")) + ".xlsx", mimetype=XLSX)
@@ -158,10 +157,14 @@ def submission_file(sid: int) -> Response:
 @bp.get("/submission/<int:sid>/annotated")
 @login_required
 def submission_annotated(sid: int) -> Response:
+    return send_annotated(_submission(sid))
+
+
+def _submission(sid: int) -> Submission:
     sub = service().store.submission(sid)
     if sub is None:
         abort(404)
-    return send_annotated(sub)
+    return sub
 
 
 @bp.get("/summary.xlsx")
