@@ -30,6 +30,8 @@ from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, Place, a1, col_lette
 from xlsform.spec import EXCEL_TEXT_LIMIT, NUMERIC_TYPES, Field
 from xlsform.writer import styles
 from xlsform.writer.measure import text_height
+from xlsform.writer.record import Recording, Unsupported
+from xlsform.writer.stencil import MarkingWorkbook, Stencil, StructureKey, build, structure_key
 from xlsform.writer.styles import Formats
 
 FINDINGS_SHEET = "校验结果"
@@ -129,22 +131,83 @@ def form_bytes(layout: Layout, values: Mapping[str, Any], *, password: str | Non
                findings: Sequence[Finding] = (), prefilled: Mapping[str, Any] | None = None) -> bytes:
     """The workbook as bytes; see `write_form`. `prefilled`: what was sent, for the copy the workbook carries
     in `_xf_meta` (an annotated copy passes the original, not what the unit changed); default: `values`."""
-    buf = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
-    plan = plan_form(layout, values, locked)
-    copy = prefill.meta_rows(values if prefilled is None else prefilled,
-                             [k for k in layout.places if k in plan.locked_prefill])
-    try:
-        _FormWriter(workbook, layout, values, plan, findings).write(
-            password if password is not None else secrets.token_urlsafe(12), {**copy, **dict(meta or {})})
-    finally:
-        workbook.close()
-    return buf.getvalue()
+    job = _Job(layout, values, password, locked, meta, findings, prefilled)
+    return job.xlsxwriter(xlsxwriter.Workbook)[0]
 
 
-def _ok(rc: Any, what: str) -> None:
+class FormBatch:
+    """Form bytes for many units, each exactly what `form_bytes` writes: the first unit of each structure is
+    written by xlsxwriter, the others through its stencil (`writer/stencil.py`), which holds the parts that
+    do not change between units built once. One batch per worker process; it keeps at most `LIMIT`
+    structures (a batch has a handful: one per pattern of prefilled fields)."""
+
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self._stencils: dict[StructureKey, Stencil | None] = {}
+        self.stencilled = 0      # units written through a stencil (tests and benchmarks read it)
+
+    def form_bytes(self, layout: Layout, values: Mapping[str, Any], *, password: str | None = None,
+                   locked: Collection[str] | None = None, meta: Mapping[str, str] | None = None,
+                   prefilled: Mapping[str, Any] | None = None) -> bytes:
+        job = _Job(layout, values, password, locked, meta, (), prefilled)
+        rec = Recording()
+        try:
+            job.write(rec)
+        except Unsupported:
+            return job.xlsxwriter(xlsxwriter.Workbook)[0]
+        key = structure_key(rec)
+        if key in self._stencils:
+            stencil = self._stencils[key]
+            if stencil is None:
+                return job.xlsxwriter(xlsxwriter.Workbook)[0]
+            self.stencilled += 1
+            return stencil.render(rec)
+        data, book = job.xlsxwriter(MarkingWorkbook)
+        if len(self._stencils) >= self.LIMIT:
+            self._stencils.clear()
+        self._stencils[key] = build(data, book, rec)
+        return data
+
+
+@dataclass
+class _Job:
+    """One form's inputs, written through any workbook (xlsxwriter's, a marking one, or a recording)."""
+
+    layout: Layout
+    values: Mapping[str, Any]
+    password: str | None
+    locked: Collection[str] | None
+    meta: Mapping[str, str] | None
+    findings: Sequence[Finding]
+    prefilled: Mapping[str, Any] | None
+
+    def __post_init__(self) -> None:
+        self.plan = plan_form(self.layout, self.values, self.locked)
+        copy = prefill.meta_rows(self.values if self.prefilled is None else self.prefilled,
+                                 [k for k in self.layout.places if k in self.plan.locked_prefill])
+        self.meta_rows = {**copy, **dict(self.meta or {})}
+        if self.password is None:
+            self.password = secrets.token_urlsafe(12)
+
+    def write(self, workbook: Any) -> None:
+        _FormWriter(workbook, self.layout, self.values, self.plan, self.findings).write(
+            str(self.password), self.meta_rows)
+
+    def xlsxwriter(self, workbook_class: Any) -> tuple[bytes, Any]:
+        buf = io.BytesIO()
+        workbook = workbook_class(buf, WORKBOOK_OPTIONS)
+        try:
+            self.write(workbook)
+        finally:
+            workbook.close()
+        return buf.getvalue(), workbook
+
+
+def _ok(rc: Any, what: str, *detail: Any) -> None:
+    """`what` and `detail` name the call in the error (joined only then: this runs for every cell)."""
     if isinstance(rc, int) and rc < 0:
-        raise WriterError(f"写出工作簿失败：{what}（xlsxwriter 返回 {rc}）")
+        raise WriterError(f"写出工作簿失败：{' '.join(map(str, (what, *detail)))}（xlsxwriter 返回 {rc}）")
 
 
 def quote_sheet(name: str) -> str:
@@ -187,10 +250,11 @@ class _FormWriter:
 
     def _cells(self, ws: Any) -> None:
         static = _static(self.layout)
+        marks = self.marks
         for lab in self.layout.labels:
-            fmt = self.fmt.cell(lab.style, mark=self.marks.get((lab.row, lab.col)))
+            fmt = self.fmt.cell(lab.style, mark=marks.get((lab.row, lab.col)) if marks else None)
             self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt)
-            _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), f"label {lab.text[:10]}")
+            _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), "label", lab.text[:10])
         # Hidden indicator rows get no cells at all: an unformatted cell is locked under protection, and the
         # rows cannot be unhidden on a protected sheet. This is a third of a short form's cells.
         hidden = self.plan.hidden_rows
@@ -202,9 +266,9 @@ class _FormWriter:
             self._value(ws, place, fmt)
         for r, c, style in static.blanks:
             if r not in hidden:
-                ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
-        for c in range(self.layout.last_col + 1):
-            ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10))
+                ws.write_blank(r, c, None, self.fmt.cell(style, mark=marks.get((r, c)) if marks else None))
+        for c, width in enumerate(static.widths):
+            ws.set_column(c, c, width)
         for r in range(self.layout.last_row + 1):
             height = self._row_height(r)
             if height is not None or r in hidden:
@@ -224,41 +288,36 @@ class _FormWriter:
         for place in static.text_by_row.get(row, ()):
             value = self.values.get(place.key)
             if isinstance(value, str) and value:
-                width = sum(self.spec.columns.get(col_letter(c), 10) for c in range(place.col, place.last_col + 1))
+                width = sum(static.widths[place.col:place.last_col + 1])
                 height = max(height or 0, text_height(value, width))
         return height
 
     @staticmethod
     def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Any) -> None:
-        if (r0, c0) != (r1, c1):
-            _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), f"merge {a1(r0, c0)}:{a1(r1, c1)}")
+        if r0 != r1 or c0 != c1:
+            _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), "merge", a1(r0, c0))
 
     def _place_format(self, place: Place) -> Any:
-        f = place.field
-        align = None if f.style else ("left" if f.type in ("text", "longtext") and f.role != "computed" else "center")
-        if f.role == "computed" and f.type == "text" and not f.format:
-            num_format = "General"   # a formula in a Text cell would show as text when re-entered
-        else:
-            num_format = f.format or styles.NUMBER_FORMAT[f.type]
-        return self.fmt.cell(f.style, num_format=num_format, unlocked=place.key in self.plan.unlocked,
-                             align=align, top=f.type == "longtext", mark=self.marks.get((place.row, place.col)))
+        style, num_format, align, top = _static(self.layout).place_formats[place.key]
+        return self.fmt.cell(style, num_format=num_format, unlocked=place.key in self.plan.unlocked,
+                             align=align, top=top, mark=self.marks.get((place.row, place.col)) if self.marks else None)
 
     def _value(self, ws: Any, place: Place, fmt: Any) -> None:
         r, c, key = place.row, place.col, place.key
         if place.field.role == "computed":
             cached = _cached(self.recomputed.get(key))
-            _ok(ws.write_formula(r, c, _static(self.layout).formulas[key], fmt, cached), f"formula {key}")
+            _ok(ws.write_formula(r, c, _static(self.layout).formulas[key], fmt, cached), "formula", key)
             return
         value = self.values.get(key)
         if not present(value):
             ws.write_blank(r, c, None, fmt)
         elif place.field.type in NUMERIC_TYPES and _is_number(value):
-            _ok(ws.write_number(r, c, float(value), fmt), f"number {key}")
+            _ok(ws.write_number(r, c, float(value), fmt), "number", key)
         else:
             text = _as_text(value)
             if len(text) > EXCEL_TEXT_LIMIT:
                 raise WriterError(f"「{place.field.label}」的文字超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字")
-            _ok(ws.write_string(r, c, text, fmt), f"text {key}")
+            _ok(ws.write_string(r, c, text, fmt), "text", key)
 
     # ------------------------------------------------------------------------------ validation
 
@@ -340,7 +399,7 @@ class _FormWriter:
         ws = self.wb.add_worksheet(LISTS_SHEET)
         for col, (name, items) in enumerate(self.layout.lists().items()):
             for row, item in enumerate(items):
-                _ok(ws.write_string(row, col, item), f"list {name}")
+                _ok(ws.write_string(row, col, item), "list", name)
             last = max(len(items), 1)
             ref = f"={quote_sheet(LISTS_SHEET)}!${col_letter(col)}$1:${col_letter(col)}${last}"
             _ok(self.wb.define_name(name, ref), f"defined name {name}")
@@ -353,8 +412,8 @@ class _FormWriter:
         rows |= {str(k): str(v) for k, v in extra.items() if k not in rows}   # extras never change the identity
         ws = self.wb.add_worksheet(META_SHEET)
         for r, (key, value) in enumerate(rows.items()):
-            _ok(ws.write_string(r, 0, key), f"meta {key}")
-            _ok(ws.write_string(r, 1, value), f"meta {key}")
+            _ok(ws.write_string(r, 0, key), "meta", key)
+            _ok(ws.write_string(r, 1, value), "meta", key)
         ws.very_hidden()
         ws.protect(password, PROTECT_OPTIONS)
         for key in ("spec_id", "spec_version", "code", "year"):
@@ -403,6 +462,8 @@ class _Static:
     text_by_row: dict[int, tuple[Place, ...]]         # one-row text fields, for growing rows to fit
     label_heights: dict[int, float]                   # the height one-row labels need
     growing_rows: frozenset[int]                      # rows left to the spreadsheet to fit (see _row_height)
+    widths: tuple[float, ...]                         # each column's width
+    place_formats: dict[str, tuple[str | None, str, str | None, bool]]   # style, number format, align, top
 
 
 _STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
@@ -438,8 +499,20 @@ def _build_static(layout: Layout) -> _Static:
         if lab.row == lab.last_row and lab.style not in ("title", "subtitle"):
             width = sum(layout.spec.columns.get(col_letter(c), 10) for c in range(lab.col, lab.last_col + 1))
             label_heights[lab.row] = max(label_heights.get(lab.row, 0), text_height(lab.text, width))
+    widths = tuple(layout.spec.columns.get(col_letter(c), 10) for c in range(layout.last_col + 1))
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
-                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout))
+                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), widths,
+                   {p.key: _place_format(p.field) for p in layout.places.values()})
+
+
+def _place_format(f: Field) -> tuple[str | None, str, str | None, bool]:
+    """What a field's cell format takes from the spec: style, number format, alignment, top-aligned."""
+    align = None if f.style else ("left" if f.type in ("text", "longtext") and f.role != "computed" else "center")
+    if f.role == "computed" and f.type == "text" and not f.format:
+        num_format = "General"   # a formula in a Text cell would show as text when re-entered
+    else:
+        num_format = f.format or styles.NUMBER_FORMAT[f.type]
+    return f.style, num_format, align, f.type == "longtext"
 
 
 GROWS_ABOVE = 100   # characters: an input text field that may hold more (a reason, a measure) may need lines
@@ -459,12 +532,17 @@ def _define_names(workbook: Any, names: tuple[tuple[str, str], ...]) -> None:
     """Workbook-scoped names. The ~330 names of a form are checked by xlsxwriter's define_name once per
     process; later workbooks append the same checked entries directly (define_name's regex checks were a
     third of a form's writing time in the batch)."""
-    if names in _CHECKED_NAMES and isinstance(getattr(workbook, "defined_names", None), list):
+    if isinstance(workbook, Recording):
+        workbook.define_names(names)
+        return
+    real = isinstance(workbook, xlsxwriter.Workbook)
+    if real and names in _CHECKED_NAMES and isinstance(getattr(workbook, "defined_names", None), list):
         workbook.defined_names.extend([name, -1, ref, False] for name, ref in names)
         return
     for name, ref in names:
-        _ok(workbook.define_name(name, "=" + ref), f"defined name {name}")
-    _CHECKED_NAMES.add(names)
+        _ok(workbook.define_name(name, "=" + ref), "defined name", name)
+    if real:
+        _CHECKED_NAMES.add(names)
 
 
 # ---------------------------------------------------------------------------------------- helpers

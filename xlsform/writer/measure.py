@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterator
 from functools import lru_cache
 
 MAX_ROW_HEIGHT = 409.0   # Excel's limit, in points
@@ -59,28 +58,24 @@ def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
 
 
 def _paragraph_lines(text: str, room: float) -> int:
-    lines, used = 1, 0.0
-    for word in _words(text):
-        if word.isspace():
-            used = min(used + len(word), room) if used else used   # a space at the end of a line hangs
-        else:
-            lines, used = _place(display_width(word), lines, used, room)
-    return lines
-
-
-def _words(text: str) -> Iterator[str]:
-    """Runs that do not break: a CJK character alone, a space, or a run of anything else (a word, a path)."""
-    word: list[str] = []
+    """Lines one paragraph takes. Runs that do not break are a CJK character alone, a space, or a run of
+    anything else (a word, a path): one pass over the characters (this runs for every text a form holds)."""
+    lines, used, word = 1, 0.0, 0
     for ch in text:
-        if ch.isspace() or char_width(ch) == 2:
+        if ch.isspace():
             if word:
-                yield "".join(word)
-                word = []
-            yield ch
+                lines, used, word = *_place(word, lines, used, room), 0
+            if used:
+                used = min(used + 1, room)   # a space at the end of a line hangs
+        elif char_width(ch) == 2:
+            if word:
+                lines, used, word = *_place(word, lines, used, room), 0
+            lines, used = _place(2, lines, used, room)
         else:
-            word.append(ch)
+            word += 1
     if word:
-        yield "".join(word)
+        lines, used = _place(word, lines, used, room)
+    return lines
 
 
 def _place(w: float, lines: int, used: float, room: float) -> tuple[int, float]:
