@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from tests.helpers_serve import CODES, PASSWORD, SCRIPT, Round, check_json, read_links, token_of
 from xlsform.cli import main
-from xlsform.serve import ServeConfig, create_app
+from xlsform.serve.app import ServeConfig, create_app
 from xlsform.store import STORE_NAME
 
 JSON = {"Accept": "application/json"}
@@ -335,7 +335,7 @@ def test_a_summary_that_fails_says_so_and_records_no_download(client: FlaskClien
     def broken(*_: Any) -> None:
         raise RuntimeError("磁盘故障")
 
-    monkeypatch.setattr("xlsform.collected.write_summary_of", broken)
+    monkeypatch.setattr("xlsform.serve.collect.worker.write_summary_of", broken)
     upload(client, links(rnd)["430112001"], rnd.returns["clean"], headers=JSON)
     login(client)
     res = client.get("/admin/summary.xlsx")

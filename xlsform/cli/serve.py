@@ -50,7 +50,7 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     try:
         import waitress
 
-        from xlsform.serve import ServeConfig, create_app
+        from xlsform.serve.app import ServeConfig, create_app
     except ModuleNotFoundError as e:
         if e.name in ("flask", "waitress", "werkzeug", "jinja2"):
             raise XlsformError(MISSING_EXTRA) from None

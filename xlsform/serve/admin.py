@@ -11,17 +11,16 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, session, url_for
 
-from xlsform import collected, links
-from xlsform.checkers import Busy, Died
 from xlsform.fsutil import safe_filename
-from xlsform.intake import STATE_ORDER, state_label
-from xlsform.serve import client_address, service
+from xlsform.serve.collect import downloads, links
+from xlsform.serve.collect.answers import STATE_ORDER, state_label
+from xlsform.serve.collect.checkers import Busy, Died
 from xlsform.serve.security import verify_password
-from xlsform.serve.units import findings_of, send_annotated
+from xlsform.serve.service import service
+from xlsform.serve.web import XLSX, client_address, findings_of, send_annotated
 from xlsform.store import Submission
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 500          # units table rows a page: 5,000 rows render in ~0.2 s here, 500 in a tenth of it
 STATE_CODES: tuple[str | None, ...] = (None, "errors", "warnings", "ok")      # in the order of STATE_ORDER
 _STATE_OF: dict[str, str | None] = {state_label(c): c for c in STATE_CODES}
@@ -186,7 +185,7 @@ def returns_zip() -> Response:
     # Thousands of returns: written to disk and streamed, never whole in memory; the response closes the file.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        n = collected.write_returns_zip(service().store, spool)
+        n = downloads.write_returns_zip(service().store, spool)
     except BaseException:
         spool.close()
         raise
@@ -198,7 +197,7 @@ def returns_zip() -> Response:
 @bp.get("/units.csv")
 @login_required
 def units_csv() -> Response:
-    data = collected.units_csv(service().store.units())
+    data = downloads.units_csv(service().store.units())
     _audit("导出单位表")
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"报送情况_{_stamp()}.csv",
                      mimetype="text/csv")
