@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from xlsform.serve import admin, units
 from xlsform.serve.collect.answers import state_label
-from xlsform.serve.security import HEADERS, same_token
+from xlsform.serve.security import HEADERS, MIN_PASSWORD, same_token
 from xlsform.serve.service import SERVICE, ServeConfig, Service
 from xlsform.serve.web import csrf_token, json_response, wants_json
 
@@ -25,10 +25,11 @@ def create_app(config: ServeConfig) -> Flask:
         MAX_CONTENT_LENGTH=service.max_bytes + 64 * 1024,     # the form around the file
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_NAME="xlsform_session",
+        SESSION_COOKIE_NAME=service.cookie_name,      # one per round: cookies are per host, not per port
     )
     app.extensions[SERVICE] = service
-    app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=config.deadline)
+    app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=config.deadline,
+                                 min_length=MIN_PASSWORD)
     app.after_request(_headers)
     app.before_request(_check_csrf)
     app.register_blueprint(units.bp)

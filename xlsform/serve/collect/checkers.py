@@ -127,7 +127,7 @@ class _Worker:
     def _start(self) -> None:
         # The same interpreter, environment and working folder as the server, so the same xlsform is imported
         # (the first request proves it); a traceback goes to the log in UTF-8 whatever the system's code page.
-        with open(self.log or os.devnull, "ab") as errors:
+        with _log(self.log) as errors:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", WORKER, str(self.manifest)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
@@ -173,6 +173,16 @@ class _Worker:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _log(path: Path | None) -> IO[bytes]:
+    """The log the workers' stderr is appended to: the office's alone (a traceback may quote a file's text)."""
+    if path is None:
+        return open(os.devnull, "ab")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with suppress(OSError):
+        os.chmod(path, 0o600)
+    return os.fdopen(fd, "ab")
 
 
 # ------------------------------------------------------------------------------ the worker's side
