@@ -10,11 +10,9 @@ import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlsform import ownfiles, prefill
 from xlsform.checks import completeness, run_all
@@ -25,6 +23,9 @@ from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
 from xlsform.spec import EXCEL_TEXT_LIMIT, Spec, register, spec_by_id
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PROGRESS_MIN = 50
 WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异常内容）"
@@ -194,6 +195,8 @@ def _in_worker(path: Path) -> FileResult:
 
 
 def _pool(jobs: int, one: Callable[[Path], FileResult]) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor  # only for a batch: a single file starts no pool
+
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(one,))
 
 
@@ -201,6 +204,8 @@ def _run(one: Callable[[Path], FileResult], files: Sequence[Path], jobs: int) ->
     if jobs <= 1 or len(files) < 2:
         yield from map(one, files)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     jobs = min(jobs, len(files), os.cpu_count() or 1)
     # Chunks amortise the round trips of tasks and results; order is kept by map().
     chunk = max(1, min(64, len(files) // (jobs * 4)))
@@ -217,6 +222,8 @@ def _run(one: Callable[[Path], FileResult], files: Sequence[Path], jobs: int) ->
 
 
 def _isolated(one: Callable[[Path], FileResult], files: Sequence[Path]) -> Iterator[FileResult]:
+    from concurrent.futures.process import BrokenProcessPool
+
     for f in files:
         try:
             with _pool(1, one) as pool:

@@ -7,8 +7,6 @@ from typing import Any
 
 import click
 
-from xlsform import report
-from xlsform.check import check_paths
 from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
 from xlsform.errors import XlsformError
 
@@ -48,6 +46,9 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
         xlsform check returns/ --manifest out/manifest.json --annotate marked/ --jobs 2
         xlsform check returns/ --manifest out/manifest.json --errors-only --no-info
     """
+    from xlsform import report
+    from xlsform.check import check_paths
+
     specs = load_specs(spec_files)
     manifest = load_manifest(manifest_path)
     if manifest is not None:

@@ -7,16 +7,15 @@ import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from xlsform.cli import jobs_option, jobs_or_all, main, spec_named
-from xlsform.generate import FORMS_DIR, generate_units, write_blank
-from xlsform.layout import Layout, Place
-from xlsform.manifest import MANIFEST_NAME
-from xlsform.roster import load_roster
-from xlsform.spec import Spec, builtin_names, load_spec
+
+if TYPE_CHECKING:
+    from xlsform.layout import Place
+    from xlsform.spec import Spec
 
 DEFAULT_SPEC = "wangcheng"
 PROGRESS_ABOVE = 50
@@ -31,6 +30,8 @@ def specs() -> None:
     Example:
         xlsform specs
     """
+    from xlsform.spec import builtin_names, load_spec
+
     for name in builtin_names():
         spec = load_spec(name)
         default = "  (默认)" if name == DEFAULT_SPEC else ""
@@ -58,6 +59,8 @@ def describe(spec: str, as_json: bool) -> None:
         xlsform describe wangcheng
         xlsform describe project --json > fields.json
     """
+    from xlsform.layout import Layout
+
     s = spec_named(spec)
     layout = Layout(s)
     if as_json:
@@ -106,6 +109,10 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         xlsform generate examples/roster.csv --indicators examples/indicators.csv -o out/
         xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
     """
+    from xlsform.generate import FORMS_DIR, generate_units, write_blank
+    from xlsform.manifest import MANIFEST_NAME
+    from xlsform.roster import load_roster
+
     spec = spec_named(spec_name)
     if blank:
         if roster is not None:

@@ -6,19 +6,16 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from xlsform import ledger, ownfiles
-from xlsform.check import check_paths, expand_paths
-from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
+from xlsform.cli import LazyChoice, echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
-from xlsform.merge import build_summary
-from xlsform.results import FileResult
-from xlsform.status import STATES, Assignment, RosterUnit, assign, render
-from xlsform.store import STORE_NAME, DatabaseError, Store, store_path
+
+if TYPE_CHECKING:
+    from xlsform.results import FileResult
+    from xlsform.status import Assignment, RosterUnit
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -39,7 +36,7 @@ def unit_options(required: bool) -> Decorator:
 
 def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--no-ledger", is_flag=True,
-                     help=f"不写登记簿 {STORE_NAME}（ledger：manifest 旁对每份报送的记录），也不提它（只查看）。")(f)
+                     help="不写登记簿 xlsform.sqlite3（ledger：manifest 旁对每份报送的记录），也不提它（只查看）。")(f)
     f = click.option("--from-store", is_flag=True,
                      help="另外以 xlsform serve 收到的各单位当前报表（manifest 旁的数据库）为输入；"
                           "此时可不给 PATHS。")(f)
@@ -56,6 +53,8 @@ class Round:
         self.units: list[RosterUnit] | None = None
         self.source = manifest_path or roster_path
         self.sent_as: dict[Path, str] = {}     # --from-store: a stored file -> the name its unit uploaded
+        from xlsform.status import RosterUnit
+
         self.specs = load_specs([spec_name])
         if manifest_path:
             from xlsform.manifest import Manifest
@@ -80,6 +79,8 @@ class Round:
     skipped = 0      # our own outputs found in the folders, after `check`
 
     def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
+        from xlsform.check import check_paths
+
         if note := self.unverified():
             click.echo(note, err=True)
         ours: list[FileResult] = []
@@ -96,6 +97,9 @@ class Round:
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
         """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
+        from xlsform import ledger
+        from xlsform.store import DatabaseError
+
         if self.source is None:
             return 0
         path = ledger.ledger_path(self.source)
@@ -112,6 +116,8 @@ class Round:
             if not paths:
                 raise click.UsageError("请给出报送文件或目录（PATHS），或加 --from-store")
             return list(paths)
+        from xlsform.store import Store, store_path
+
         if self.source is None:
             raise click.UsageError("--from-store 需要 --manifest（数据库在 manifest.json 旁）")
         db = store_path(self.source)
@@ -129,7 +135,7 @@ class Round:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @unit_options(required=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序使用。")
-@click.option("--state", "states", type=click.Choice(STATES), multiple=True,
+@click.option("--state", "states", type=LazyChoice("xlsform.status", "STATES"), multiple=True,
               help="只列出处于该状态的单位（可重复给出，如 --state 有错误 --state 未报送）；合计仍按全部单位。")
 @batch_options
 def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Path | None, spec_name: str,
@@ -151,6 +157,8 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
         xlsform status returns/ --manifest out/manifest.json --state 有错误 --state 未报送
         xlsform status --manifest out/manifest.json --from-store
     """
+    from xlsform.status import assign, render
+
     if manifest_path is None and roster_path is None:
         raise click.UsageError("请用 --manifest 给出 manifest.json，或用 --roster 给出单位名册")
     rnd = Round(manifest_path, roster_path, spec_name)
@@ -200,6 +208,11 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
         xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
     """
+    from xlsform import ownfiles
+    from xlsform.check import expand_paths
+    from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
+    from xlsform.merge import build_summary
+    from xlsform.status import assign
     from xlsform.writer.summary import summary_tables, write_csv, write_jsonl, write_summary
 
     extra = {fmt: _twin_paths(output, fmt) for fmt in formats}

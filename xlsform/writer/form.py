@@ -26,7 +26,7 @@ from xlsform import __version__, prefill
 from xlsform.codes import Finding
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output
-from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, Place, a1, col_letter
+from xlsform.layout import FINDINGS_SHEET, LISTS_SHEET, META_SHEET, Layout, Place, a1, col_letter
 from xlsform.spec import EXCEL_TEXT_LIMIT, NUMERIC_TYPES, Field
 from xlsform.writer import styles
 from xlsform.writer.measure import text_height
@@ -34,7 +34,6 @@ from xlsform.writer.record import Recording, Unsupported
 from xlsform.writer.stencil import MarkingWorkbook, Stencil, StructureKey, build, structure_key
 from xlsform.writer.styles import Formats
 
-FINDINGS_SHEET = "校验结果"
 # Text stays text: a value such as "=HYPERLINK(...)" or "00123" must never become a formula or a number.
 WORKBOOK_OPTIONS = {
     "in_memory": True,
