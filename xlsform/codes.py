@@ -7,12 +7,14 @@ and how to fix it. `docs/findings.md` is generated from CATALOGUE (`python -m xl
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 from xlsform.fsutil import shown_path
 
 SEVERITIES = ("error", "warning", "info")
+_ATOMS = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,14 @@ class Finding:
     expected: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        if self.file:   # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
-            out["file"] = shown_path(self.file)
-        return out
+        # as dataclasses.asdict would, without its deep copy of every field (a report converts thousands)
+        value, expected = self.value, self.expected
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
+                "file": shown_path(self.file) if self.file else self.file,
+                "sheet": self.sheet, "cell": self.cell, "field": self.field, "key": self.key,
+                "value": value if isinstance(value, _ATOMS) else deepcopy(value),
+                "expected": expected if isinstance(expected, _ATOMS) else deepcopy(expected)}
 
 
 CATALOGUE: dict[str, Code] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import IO, Any
 
 from xlsform.codes import Finding, one_line
 from xlsform.results import FileResult
@@ -50,12 +50,34 @@ def format_file(result: FileResult, *, info: bool = True) -> str:
 
 def summary(results: Sequence[FileResult]) -> str:
     """The one-line total, e.g. "共 4 个文件：1 个通过，2 个有错误，1 个无法读取；错误 5 条，警告 3 条"."""
-    by_status = {s: sum(r.status == s for r in results) for s in _STATUS_ORDER}
-    passed = by_status["ok"] + by_status["warnings"]
-    errors = sum(r.errors for r in results)
-    warnings = sum(r.warnings for r in results)
-    return (f"共 {len(results)} 个文件：{passed} 个通过，{by_status['errors']} 个有错误，"
-            f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
+    tally = Tally()
+    for r in results:
+        tally.add(r)
+    return tally.summary()
+
+
+class Tally:
+    """Counts of a batch taken file by file, so a report need not keep the files' results."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.by_status = dict.fromkeys(_STATUS_ORDER, 0)
+        self.errors = self.warnings = 0
+
+    def add(self, result: Any) -> None:
+        """A FileResult or a check.Rendered (both have status, errors and warnings)."""
+        self.files += 1
+        self.by_status[result.status] += 1
+        self.errors += result.errors
+        self.warnings += result.warnings
+
+    def summary(self) -> str:
+        passed = self.by_status["ok"] + self.by_status["warnings"]
+        return (f"共 {self.files} 个文件：{passed} 个通过，{self.by_status['errors']} 个有错误，"
+                f"{self.by_status['unreadable']} 个无法读取；错误 {self.errors} 条，警告 {self.warnings} 条")
+
+    def exit_code(self) -> int:
+        return 1 if self.by_status["errors"] or self.by_status["unreadable"] else 0
 
 
 def format_text(results: Sequence[FileResult], *, info: bool = True, note: str | None = None,
@@ -74,9 +96,92 @@ def to_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:
 
 
 def format_json(results: Iterable[FileResult]) -> str:
-    return json.dumps(to_json(results), ensure_ascii=False, indent=2, default=str)
+    """The JSON report of `check --json` as one text: an array, one file's object a line."""
+    return "[\n" + ",\n".join(json_bytes(r).decode("utf-8") for r in results) + "\n]"
 
 
 def exit_code(results: Iterable[FileResult]) -> int:
     """0 when no file has errors; 1 when any file has errors or cannot be read."""
     return 1 if any(r.status in ("errors", "unreadable") for r in results) else 0
+
+
+# ----------------------------------------------------------------------------------- streamed reports
+# A batch's report is written as its results arrive (check.render_paths renders each where it was checked):
+# nothing of a file is kept once written, so memory does not grow with the round.
+
+def json_bytes(result: FileResult) -> bytes:
+    """One file's object, compact (json's C encoder: its indenting encoder is pure Python and cost more than
+    reading the file), UTF-8."""
+    return json.dumps(result.to_json(), ensure_ascii=False, default=str).encode("utf-8")
+
+
+def text_bytes(result: FileResult, *, info: bool = True) -> bytes:
+    return format_file(result, info=info).encode("utf-8")
+
+
+class JsonStream:
+    """`check --json`: one JSON array, each file's object on its own line, written as results arrive
+    (`lines`: JSON Lines instead, one object a line and nothing else)."""
+
+    def __init__(self, out: IO[bytes], *, lines: bool = False) -> None:
+        self.out, self.lines, self.tally = out, lines, Tally()
+        self.closed = False
+
+    def add(self, rendered: Any) -> None:
+        if not self.lines:
+            self.out.write(b",\n" if self.tally.files else b"[\n")
+        self.out.write(rendered.text)
+        if self.lines:
+            self.out.write(b"\n")
+        self.tally.add(rendered)
+
+    def close(self) -> None:
+        """End the array (when anything was written), after the last file."""
+        if not self.lines and self.tally.files and not self.closed:
+            self.out.write(b"\n]\n")
+        self.closed = True
+        self.out.flush()
+
+
+class TextStream:
+    """The text report (`format_text`'s order: unreadable, errors, warnings, ok, then the note and the total)
+    with each file's block set aside in a spool of its status (memory up to a limit, then a temporary file)."""
+
+    SPOOL = 4 << 20
+
+    def __init__(self, *, errors_only: bool = False) -> None:
+        import tempfile
+
+        self.errors_only, self.tally = errors_only, Tally()
+        # closed once written out (`write`) or given up (`close`)
+        self.spools = {s: tempfile.SpooledTemporaryFile(self.SPOOL) for s in _STATUS_ORDER}  # noqa: SIM115
+
+    def add(self, rendered: Any) -> None:
+        self.tally.add(rendered)
+        if self.errors_only and rendered.status not in ("errors", "unreadable"):
+            return
+        spool = self.spools[rendered.status]
+        if spool.tell():
+            spool.write(b"\n\n")
+        spool.write(rendered.text)
+
+    def write(self, out: IO[bytes], note: str | None = None) -> None:
+        first = True
+        for status in _STATUS_ORDER:
+            spool = self.spools[status]
+            if not spool.tell():
+                continue
+            if not first:
+                out.write(b"\n\n")
+            spool.seek(0)
+            while block := spool.read(1 << 20):
+                out.write(block)
+            first = False
+        self.close()
+        tail = [*([note] if note else []), self.tally.summary()]
+        out.write(("\n\n" if not first else "").encode() + "\n\n".join(tail).encode("utf-8") + b"\n")
+        out.flush()
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
