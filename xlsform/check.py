@@ -137,9 +137,21 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             out.append(p)
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
     first: dict[Path, Path] = {}
+    folders: dict[Path, Path] = {}
     for f in out:
-        first.setdefault(f.resolve(), f)
+        first.setdefault(_real(f, folders), f)
     return list(first.values())
+
+
+def _real(file: Path, folders: dict[Path, Path]) -> Path:
+    """file.resolve(), with each folder resolved once: a file that is no link is its real folder's entry
+    (one lstat instead of one per component of its path, for every file of a round)."""
+    if file.is_symlink():
+        return file.resolve()
+    folder = folders.get(file.parent)
+    if folder is None:
+        folder = folders[file.parent] = file.parent.resolve()
+    return folder / file.name
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
