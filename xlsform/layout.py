@@ -20,6 +20,8 @@ _IND_KEY = re.compile(r"^ind\.(\d+)\.([a-z0-9_]+)$")
 
 
 def col_letter(col: int) -> str:
+    if col < 0:      # divmod of a negative never reaches 0: a damaged reference must not loop forever
+        raise ValueError(f"column {col}")
     s = ""
     col += 1
     while col:
