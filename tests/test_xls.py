@@ -219,3 +219,14 @@ def test_a_form_filled_in_libreoffice_and_saved_as_xls_is_checked_as_its_xlsx(
     res = run("status", out, "--manifest", tmp_path / "round/manifest.json", "--json", "--no-ledger")
     units = {u["code"]: u["state"] for u in json.loads(res.stdout)["units"]}
     assert units[manifest.units[0].code] != "未报送"
+
+
+def test_an_unreadable_xls_under_the_name_it_was_sent_is_that_units_return_not_missing(tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    manifest = Manifest.load(WANGCHENG / "manifest.json")
+    sent = Path(manifest.units[0].file)
+    (returns / sent.with_suffix(".xls").name).write_bytes(XLS_000.read_bytes()[:5000])     # cut short
+    res = run("status", returns, "--manifest", WANGCHENG / "manifest.json", "--json", "--no-ledger")
+    units = {u["code"]: u for u in json.loads(res.stdout)["units"]}
+    assert units[manifest.units[0].code]["state"] == "有错误"
