@@ -62,7 +62,9 @@ def _paragraph_lines(text: str, room: float) -> int:
     lines, used = 1, 0.0
     for word in _words(text):
         if word.isspace():
-            used = min(used + len(word), room) if used else used   # a space at the end of a line hangs
+            # Spaces take room where they stand, a paragraph's leading ones included (they print as an
+            # indent); only at the end of a line do they hang past it, never pushing text down.
+            used = min(used + display_width(word), room)
         else:
             lines, used = _place(display_width(word), lines, used, room)
     return lines
