@@ -108,6 +108,25 @@ def test_generated_batch_totals_equal_the_sums_of_the_records() -> None:
     assert t.output == q2(sum(outputs) / 60)
 
 
+def test_a_score_above_its_weight_counts_at_the_weight_in_its_subtotal_as_in_the_total() -> None:
+    # issue 15.2: 产出指标得分 53.00 (uncapped) was shown beside 总分 99.30 (capped)
+    rec = make_record("1", "100", "100", "0", [("产出指标", 20, "23"), ("产出指标", 30, "30"),
+                                               ("效益指标", 30, "29.5"), ("满意度指标", 10, "10")])
+    [row] = summarize([result(rec, "1.xlsx")]).rows
+    assert (row.output, row.benefit, row.satisfaction, row.total) == (Decimal(50), Decimal("29.5"), 10, Decimal("99.5"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LEVELS), st.integers(1, 30), st.integers(0, 4000)), min_size=1,
+                max_size=12))
+def test_the_subtotals_add_up_to_the_total(rows: list[tuple[str, int, int]]) -> None:
+    """Whatever the unit typed (scores above their weights included), fund score + the three subtotals = 总分."""
+    rec = make_record("1", "100", "90", "0", [(lv, w, str(Decimal(sc) / 100)) for lv, w, sc in rows])
+    [row] = summarize([result(rec, "1.xlsx")]).rows
+    parts = [row.fund_score, row.output, row.benefit, row.satisfaction]
+    assert row.total == sum((p for p in parts if p is not None), Decimal(0))
+
+
 def test_execution_rate_is_weighted_by_funds_not_the_mean_of_rates() -> None:
     s = summarize([result(make_record("1", "100", "100", "0", []), "1.xlsx"),
                    result(make_record("2", "900", "450", "0", []), "2.xlsx")])

@@ -23,7 +23,7 @@ from xlsform.fsutil import shown_path
 from xlsform.layout import layout_for
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
-from xlsform.scoring import ZERO, execution_rate, grade, round2, to_decimal
+from xlsform.scoring import ZERO, capped_scores, execution_rate, grade, round2, to_decimal
 from xlsform.spec import Spec, spec_by_id
 from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
 
@@ -268,9 +268,11 @@ def fill_figures(row: UnitRow, record: Record, indicators: Sequence[Indicator]) 
 
 
 def level_score(indicators: Sequence[Indicator], level1: str) -> Decimal | None:
-    """Σ scores of one 一级指标, each rounded to 2 decimals first as the forms add them; None if it has none."""
-    scores = [round2(i.score) for i in indicators if (i.level1 or "").strip() == level1 and i.score is not None]
-    return round2(sum(scores, ZERO)) if scores else None
+    """Σ scores of one 一级指标, each counted at most at its weight and rounded to 2 decimals first, as the total
+    counts them (`scoring.capped_scores`): 产出指标 53 of 50 is 50 here as in 总分. None if it has none."""
+    rows = [i for i in indicators if (i.level1 or "").strip() == level1 and i.score is not None]
+    scores = capped_scores([i.score for i in rows], [i.weight for i in rows])
+    return round2(sum(map(round2, scores), ZERO)) if rows else None
 
 
 def rank_rows(rows: Sequence[UnitRow]) -> None:

@@ -60,7 +60,7 @@ WIDTH_SAMPLE = 300    # rows measured to size a column; enough to see typical co
 MAX_WIDTH = 36
 STATS_SHEET = "统计"
 RULE_NOTE = ("说明：金额为计入合计的单位之和；执行率按资金加权 =（Σ全年执行数 − Σ上级财政转移支付）÷ Σ全年预算数，"
-             "不是各单位执行率的平均数；各项得分为平均分。{excluded}")
+             "不是各单位执行率的平均数；各项得分为平均分；超过分值的指标得分按分值计入小计与总分。{excluded}")
 
 
 class _Formats:
