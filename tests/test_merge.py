@@ -301,17 +301,3 @@ def test_totals_are_exact_sums_and_the_rate_is_funding_weighted(cents: list[tupl
     a_sum, b_sum, c_sum = (sum(Decimal(t[k]) for t in amounts) for k in range(3))
     assert (s.totals.budget, s.totals.spent, s.totals.transfer) == (a_sum, b_sum, c_sum)
     assert s.totals.rate == (b_sum - c_sum) / a_sum
-
-
-def test_streamed_and_in_memory_workbooks_hold_the_same_cells(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    s = summarize([*batch_with_one_invalid(), result(load_seed("000"), "000.xlsx", warnings=1)])
-    write_summary(tmp_path / "memory.xlsx", s)
-    monkeypatch.setattr("xlsform.writer.summary.STREAM_ABOVE", 0)
-    write_summary(tmp_path / "streamed.xlsx", s)
-    books = [openpyxl.load_workbook(tmp_path / name) for name in ("memory.xlsx", "streamed.xlsx")]
-    for a, b in zip(*books, strict=True):
-        cells = [[[(c.value, c.number_format) for c in row] for row in ws.iter_rows()] for ws in (a, b)]
-        assert cells[0] == cells[1] and (len(cells[0]) > 1 or a.title == "未报送"), a.title   # every unit returned
-    with zipfile.ZipFile(tmp_path / "memory.xlsx") as z, zipfile.ZipFile(tmp_path / "streamed.xlsx") as y:
-        assert "xl/sharedStrings.xml" in z.namelist() and "xl/sharedStrings.xml" not in y.namelist()

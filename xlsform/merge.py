@@ -10,6 +10,11 @@ A unit whose return has errors is listed with its state but left out of totals, 
 whose locked prefilled cells were changed (XF152, found against the manifest) is summed with what was sent,
 not with what it says, and its row says so (备注). Units with no return are listed on 未报送; units whose
 return has errors, with the reason, on 退回修改.
+
+A merge of thousands of returns never holds their records: `collect` takes from each return, as it arrives
+(in the checking process), what the summary needs of it — its figures and its indicator rows, a `Digest` —
+and keeps of the record only its identity (code, name, year, spec). `build_summary` works the same on
+collected results and on whole ones.
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ class UnitRow:
         return "是" if self.counted else "否"
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorRow:
     code: str
     name: str
@@ -92,7 +97,7 @@ class IndicatorRow:
     file: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class IssueRow:
     code: str
     name: str
@@ -198,11 +203,11 @@ REASONS_SHOWN = 3     # the first errors, in report order, on 退回修改; the 
 def build_summary(assignment: Assignment, *, include_invalid: bool = False) -> Summary:
     rows, indicators = [], []
     for u in assignment.units:
-        record = as_sent(u.result) if u.result else None
-        found = record.indicators if record else []    # built from ~100 keys: once per record, not per use
-        row = unit_row(u, include_invalid, found, record)
+        d = digest_of(u.result) if u.result else None
+        row = unit_row(u, include_invalid, d)
         rows.append(row)
-        indicators += indicator_rows(row, found)
+        if d is not None:
+            indicators += indicator_rows(row, d.indicators)
     rank_rows(rows)
     counted = [r for r in rows if r.counted]
     return Summary(rows=rows, totals=totals(counted), indicators=indicators, issues=issue_rows(assignment),
@@ -210,9 +215,59 @@ def build_summary(assignment: Assignment, *, include_invalid: bool = False) -> S
                    stats=statistics(counted), include_invalid=include_invalid)
 
 
-def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[Indicator] | None = None,
-             record: Record | None = None) -> UnitRow:
-    """`record`: the figures to sum (`as_sent`), default the return's own."""
+FIGURES = ("budget", "spent", "transfer", "rate", "fund_score", "output", "benefit", "satisfaction", "total",
+           "grade", "note")
+
+
+@dataclass
+class Digest:
+    """What the summary takes from one readable return: the UnitRow figures (FIGURES) and its indicator rows,
+    whose unit columns are filled in when the return is assigned to its unit."""
+
+    figures: dict[str, Any]
+    indicators: list[IndicatorRow]
+
+
+@dataclass
+class Collected(FileResult):
+    """A checked return as the merge keeps it: findings and identity, the record reduced to code, name and
+    year, and its `digest`."""
+
+    digest: Digest | None = None
+
+
+IDENTITY = ("code", "name", "year")
+
+
+def collect(r: FileResult) -> FileResult:
+    """The result to keep for a merge, taken as it arrives (in the checking process: less to send back)."""
+    if r.record is None or isinstance(r, Collected):
+        return r
+    slim = replace(r.record, values={k: r.record.values[k] for k in IDENTITY if k in r.record.values},
+                   cells={}, cached={}, fund_labels={})
+    return Collected(file=r.file, sha256=r.sha256, mtime=r.mtime, record=slim, findings=r.findings, own=r.own,
+                     digest=digest(r))
+
+
+def digest_of(r: FileResult) -> Digest | None:
+    return r.digest if isinstance(r, Collected) else digest(r)
+
+
+def digest(r: FileResult) -> Digest | None:
+    """The return's figures as sent (`as_sent`) and its indicator rows; None for a file that cannot be read."""
+    record = as_sent(r)
+    if record is None:
+        return None
+    row = UnitRow("", "", "")
+    if changed := len(sent_values(r)):
+        row.note = f"预填内容被改动 {changed} 处，按下发数据汇总"
+    found = record.indicators    # built from ~100 keys: once per record, not per use
+    fill_figures(row, record, found)
+    return Digest({a: getattr(row, a) for a in FIGURES}, indicator_rows(row, found))
+
+
+def unit_row(u: UnitStatus, include_invalid: bool = False, d: Digest | None = None) -> UnitRow:
+    """`d`: the digest of the unit's return (default: taken from it now)."""
     r = u.result
     row = UnitRow(u.unit.code, u.unit.name, u.state)
     if r is None:
@@ -220,13 +275,10 @@ def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[
     row.errors, row.warnings, row.file = r.errors, r.warnings, r.file
     if r.record is None:
         return row
-    record = record or r.record
     row.name = u.unit.name or r.record.name or ""
     row.counted = u.state in (RETURNED, WARNINGS) or (include_invalid and u.state == ERRORS)
-    changed = len(sent_values(r))
-    if changed:
-        row.note = f"预填内容被改动 {changed} 处，按下发数据汇总"
-    fill_figures(row, record, record.indicators if indicators is None else indicators)
+    for attr, value in (d or digest_of(r) or Digest({}, [])).figures.items():
+        setattr(row, attr, value)
     return row
 
 
@@ -301,11 +353,18 @@ def mean(values: Iterable[Decimal | None]) -> Decimal | None:
 
 # ---------------------------------------------------------------------------------- the details
 
-def indicator_rows(row: UnitRow, indicators: Sequence[Indicator]) -> list[IndicatorRow]:
-    return [IndicatorRow(row.code, row.name, row.state, row.counted_text, i.index, i.level1, i.level2, i.level3,
-                         i.content, i.nature, i.target, i.measure, i.actual, _dec(i.weight), _dec(i.score),
-                         i.reason, i.improvement, row.file)
-            for i in indicators if _is_indicator(i)]
+def indicator_rows(row: UnitRow, indicators: Sequence[Indicator | IndicatorRow]) -> list[IndicatorRow]:
+    """The unit's indicator rows, from a record's indicators or (unit columns refilled) from a digest's rows."""
+    out = []
+    for i in indicators:
+        if isinstance(i, IndicatorRow):
+            out.append(replace(i, code=row.code, name=row.name, state=row.state, counted_text=row.counted_text,
+                               file=row.file))
+        elif _is_indicator(i):
+            out.append(IndicatorRow(row.code, row.name, row.state, row.counted_text, i.index, i.level1, i.level2,
+                                    i.level3, i.content, i.nature, i.target, i.measure, i.actual, _dec(i.weight),
+                                    _dec(i.score), i.reason, i.improvement, row.file))
+    return out
 
 
 def _is_indicator(i: Indicator) -> bool:

@@ -15,7 +15,7 @@ from xlsform.check import check_paths, expand_paths
 from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
-from xlsform.merge import build_summary
+from xlsform.merge import build_summary, collect
 from xlsform.results import FileResult
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
 from xlsform.store import STORE_NAME, DatabaseError, Store, store_path
@@ -79,12 +79,13 @@ class Round:
 
     skipped = 0      # our own outputs found in the folders, after `check`
 
-    def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
+    def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = (),
+              each: Callable[[FileResult], FileResult] | None = None) -> list[FileResult]:
         if note := self.unverified():
             click.echo(note, err=True)
         ours: list[FileResult] = []
         results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
-                                   specs=self.specs, skipped=ours, exclude=skip))
+                                   specs=self.specs, skipped=ours, exclude=skip, each=each))
         echo_skipped(ours)
         self.skipped = len(ours)
         return [self._named_as_sent(r) for r in results]
@@ -214,7 +215,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         refuse_input_as_output(output, expand_paths(paths))
     # our own outputs, this run's or an earlier one's, when written into the returns folder
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
-    results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours)
+    results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours, each=collect)   # records are let go
     if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
         also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
         where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]

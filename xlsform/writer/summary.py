@@ -5,9 +5,9 @@ touching the layout, and one print setup (`print_setup`: A4 landscape at full si
 as it takes, the header row and the unit's code and name repeated on every page), so it prints readable.
 Text cells wrap, and each row is as tall as its longest text needs (xlsxwriter cannot fit rows: measure.py).
 Text that came from a return is written with `write_string` only: a 完成值 of `=HYPERLINK(...)` stays text
-and never becomes a live formula. The cost is xlsxwriter's, about 5–9 µs a cell: 1,000 units with 7,000
-indicator rows and 4,000 findings (~160,000 cells) take about 1 s on the shared 2-core machine we measured
-on. Rows are written strictly in order, so a very large batch can stream them to disk (see STREAM_ABOVE).
+and never becomes a live formula. The table rows are rendered straight to sheet XML in a temporary file
+(`table.TableSheet`: xlsxwriter's 5 µs a cell made writing the summary half of a merge), so memory holds
+the summary's rows and the shared strings, never the cells.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from xlsform.ownfiles import OUTPUT_PROPERTY, SUMMARY
 from xlsform.status import STATES
 from xlsform.writer.measure import display_width, one_line_chars, rows_height, wrapped_lines
 from xlsform.writer.styles import BORDER, FONT, HEADER_FILL
+from xlsform.writer.table import ColumnPlan, TableSheet
 
 NUM_FORMAT = {"amount": "#,##0.00", "percent": "0.00%", "score": "0.00", "int": "0", "text": "@", "short": "@"}
 SHORT_TEXT = 10      # text columns this narrow hold a category (等级, 状态, 是/否): centred
@@ -52,10 +53,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "total": {"bold": True, "bg_color": "#FFF2CC", "top": 6},  # 合计: double top rule
 }
 HEADER: dict[str, Any] = {**BASE, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL}
-# Up to this many cells the workbook is built in memory with a shared string table: ~15% faster and ~20%
-# smaller (unit names, codes and file names repeat on every indicator row), at ~120 bytes a cell. Above it,
-# rows stream to disk (xlsxwriter's constant_memory) so memory stays flat for any batch size.
-STREAM_ABOVE = 1_000_000
 WIDTH_SAMPLE = 300    # rows measured to size a column; enough to see typical content, cheap at 10,000 rows
 MAX_WIDTH = 36
 STATS_SHEET = "统计"
@@ -87,8 +84,8 @@ class _Formats:
 def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: datetime | None = None) -> None:
     """Write the summary workbook to a path or a binary file object (the CLI passes an atomic temp file)."""
     wb = xlsxwriter.Workbook(target, {
-        "constant_memory": _cells(summary) > STREAM_ABOVE, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"title": "绩效自评汇总表", "comments": "xlsform merge", "created": created or datetime.now()})
     wb.set_custom_property(OUTPUT_PROPERTY, SUMMARY)   # so a later merge of the same folder knows it (ownfiles)
     fmts = _Formats(wb)
@@ -101,11 +98,6 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
     _plain_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, table(summary.returned, RETURN_COLUMNS), frozen_cols=2)
     _stats_sheet(wb, fmts, summary)
     wb.close()
-
-
-def _cells(s: Summary) -> int:
-    return (len(s.rows) * len(SUMMARY_COLUMNS) + len(s.indicators) * len(INDICATOR_COLUMNS)
-            + len(s.issues) * len(ISSUE_COLUMNS))
 
 
 # ------------------------------------------------------------------------------------- sheets
@@ -147,7 +139,7 @@ def _plain_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], 
 def _start_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: list[list[Any]], *,
                  frozen_cols: int = 0) -> tuple[Any, list[float]]:
     """Header row, widths, freeze, filter and print setup; the data rows follow in order (constant memory)."""
-    ws = wb.add_worksheet(name)
+    ws = wb.add_worksheet(name, worksheet_class=TableSheet)
     widths = [_width(col, (r[c] for r in rows[:WIDTH_SAMPLE])) for c, col in enumerate(columns)]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
@@ -179,19 +171,20 @@ def print_setup(ws: Any, name: str, *, title_columns: int = 2) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-def _write_rows(ws: Any, fmts: _Formats, columns: Sequence[Column], rows: list[list[Any]],
-                widths: Sequence[float], *, excluded: Sequence[bool] = ()) -> None:
+def _write_rows(ws: Any, fmts: _Formats, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+                widths: Sequence[float], *, excluded: Sequence[bool] = ()) -> int:
+    """The table's rows from row 1 on (straight to XML: table.py); returns the row after them."""
     plans = {v: _row_plan(fmts, columns, v) for v in ("", "excluded")}
     fits = _fits(columns, widths)
-    for i, values in enumerate(rows):
-        plan = plans["excluded" if i < len(excluded) and excluded[i] else ""]
-        _fit_row(ws, i + 1, values, fits)
-        _write_cells(ws, plan, i + 1, values)
+    return int(ws.write_rows(1, ((values, plans["excluded" if i < len(excluded) and excluded[i] else ""],
+                                  _fit_height(values, fits)) for i, values in enumerate(rows))))
 
 
 def _write_row(ws: Any, fmts: _Formats, columns: Sequence[Column], r: int, values: Sequence[Any],
                widths: Sequence[float], variant: str) -> None:
-    _fit_row(ws, r, values, _fits(columns, widths))
+    height = _fit_height(values, _fits(columns, widths))
+    if height is not None:
+        ws.set_row(r, height)
     _write_cells(ws, _row_plan(fmts, columns, variant), r, values)
 
 
@@ -202,22 +195,21 @@ def _fits(columns: Sequence[Column], widths: Sequence[float]) -> Fits:
     return [(c, widths[c], one_line_chars(widths[c])) for c, col in enumerate(columns) if col.kind == "text"]
 
 
-def _fit_row(ws: Any, r: int, values: Sequence[Any], fits: Fits) -> None:
-    """Give a row with wrapped text the height it needs (before its cells: rows may stream to disk)."""
+def _fit_height(values: Sequence[Any], fits: Fits) -> float | None:
+    """The height a row with wrapped text needs (xlsxwriter cannot fit rows); None when one line will do."""
     lines = 1
     for c, width, short in fits:
         v = values[c]
         if type(v) is str and len(v) > short:
             lines = max(lines, wrapped_lines(v, width))
-    if lines > 1:
-        ws.set_row(r, rows_height(lines))
+    return rows_height(lines) if lines > 1 else None
 
 
 def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
     return rows_height(max((wrapped_lines(t, w) for t, w in zip(texts, widths, strict=True)), default=1))
 
 
-Plan = list[tuple[Any, Any, bool]]   # per column: its format, the text format, whether numbers are written
+Plan = list[ColumnPlan]   # per column: its format, the text format, whether numbers are written
 
 
 def _row_plan(fmts: _Formats, columns: Sequence[Column], variant: str) -> Plan:
