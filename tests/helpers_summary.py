@@ -85,23 +85,25 @@ def cells(path: Path) -> dict[str, Any]:
     return out
 
 
-def merge_real_round(root: Path, out: Path) -> dict[str, Any]:
+def merge_real_round(root: Path, out: Path, *, units: int = 13, office: str | None = None) -> Path:
+    """`xlsform merge` of a `real_round` of `units` units into `out`."""
     from click.testing import CliRunner
 
     from xlsform.cli import main
 
-    real_round(root)
+    real_round(root, units)
     with contextlib.chdir(root):    # paths as a clerk gives them (relative), so the data do not depend on root
         res = CliRunner().invoke(main, ["merge", "returns", "-o", str(out), "--manifest", "sent/manifest.json",
-                                        "--no-ledger", "--jobs", "1"], catch_exceptions=False)
+                                        "--no-ledger", "--jobs", "1", *(["--office", office] if office else [])],
+                                 catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    return cells(out)
+    return out
 
 
 if __name__ == "__main__" and "--update" in sys.argv:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        data = merge_real_round(Path(tmp) / "round", Path(tmp) / "汇总.xlsx")
+        data = cells(merge_real_round(Path(tmp) / "round", Path(tmp) / "汇总.xlsx"))
     GOLDEN.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {GOLDEN}")

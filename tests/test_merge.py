@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import random
+import re
 import zipfile
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -256,14 +259,14 @@ def test_workbook_figures_and_text_cells(tmp_path: Path) -> None:
     total_row = len(s.rows) + 2
     assert ws.cell(total_row, 1).value == "合计"
     cells = totals_cells(s.totals)
-    for attr in ("budget", "spent", "transfer", "total"):
+    for attr in ("budget", "spent", "fiscal_budget", "fiscal_spent", "transfer", "total"):
         assert Decimal(repr(ws.cell(total_row, col[attr]).value)) == cells[attr]
     # the unit with errors (the third) is listed but not in the sums
     assert Decimal(repr(ws.cell(total_row, col["budget"]).value)) == sum(Decimal(b[1]) for b in batch[:2] + batch[3:])
     assert ws.cell(4, col["state"]).value == ERRORS and ws.cell(4, col["rank"]).value is None
     assert ws.cell(total_row, col["rate"]).number_format == "0.00%"
     assert ws.cell(2, col["budget"]).number_format == "#,##0.00"
-    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:S{len(s.rows) + 1}"
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:U{len(s.rows) + 1}"
     name_cell = ws.cell(3, col["name"])
     assert name_cell.value == "=1+1" and name_cell.data_type == "s"
     detail = wb["指标明细"]
@@ -274,19 +277,25 @@ def test_workbook_figures_and_text_cells(tmp_path: Path) -> None:
 def test_workbook_sheets_have_print_setup_and_charts(tmp_path: Path) -> None:
     s = summarize(batch_with_one_invalid())
     path = tmp_path / "s.xlsx"
-    write_summary(path, s)
+    write_summary(path, s, office="某某区财政局", created=datetime(2025, 3, 31))
     wb = openpyxl.load_workbook(path)
-    for ws in wb:
+    printed = {"汇总表": "$A$1:$Q$6", "问题清单": "$A$1:$F$2", "退回修改": "$A$1:$D$2", "统计": None}
+    with zipfile.ZipFile(path) as z:
+        headers = [html.unescape(re.search(r"<oddHeader>(.*?)</oddHeader>", z.read(f"xl/worksheets/sheet{n}.xml")
+                                           .decode()).group(1)) for n in range(1, len(wb.sheetnames) + 1)]
+    for ws, header in zip(wb, headers, strict=True):
         assert ws.freeze_panes is not None and ws.auto_filter.ref, ws.title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9"), ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
-        # full size, spread over pages across then down, the unit's code and name on every page; 统计 one page
-        assert ws.page_setup.pageOrder == "overThenDown", ws.title
-        if ws.title == "统计":
-            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight is None
-        else:
-            assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale in (None, 100), ws.title
-            assert ws.print_title_cols == "$A:$B", ws.title
+        # one page wide (the columns are sized for it at 100%: fitting only guards), headed by the round
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title
+        for part in ("2024年度部门整体支出绩效自评汇总表", "编制单位：某某区财政局", "编制日期：2025年3月31日"):
+            assert part in header, (ws.title, header)
+        area = ws.print_area
+        if printed.get(ws.title):
+            assert area and area.endswith(printed[ws.title]), (ws.title, area)
+        elif ws.title != "统计":       # 指标明细 and the empty 未报送 print nothing: one empty cell
+            assert area and re.search(r"!\$[A-Z]+\$1$", area), (ws.title, area)
     with zipfile.ZipFile(path) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers_summary import GOLDEN, merge_real_round
+from tests.helpers_summary import GOLDEN, cells, merge_real_round
 
 
 def test_a_real_merge_writes_the_same_cells_as_before(tmp_path: Path) -> None:
-    got = merge_real_round(tmp_path / "round", tmp_path / "汇总.xlsx")
+    got = cells(merge_real_round(tmp_path / "round", tmp_path / "汇总.xlsx"))
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert list(got) == list(want), "sheets"
     for sheet, data in want.items():
