@@ -156,14 +156,18 @@ def _real(file: Path, folders: dict[Path, Path]) -> Path:
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
                 annotate: str | Path | None = None, force: bool = False, specs: Sequence[Spec] = (),
-                skipped: list[FileResult] | None = None, exclude: Iterable[Path] = ()) -> Iterator[FileResult]:
+                skipped: list[FileResult] | None = None, exclude: Iterable[Path] = (),
+                each: Callable[[FileResult], FileResult] | None = None) -> Iterator[FileResult]:
     """One result per file, in input order; `jobs` > 1 checks in that many processes.
 
     A file found in a folder that is one of our own outputs (an annotated copy whose values are as written,
     a summary) is no return: it goes to `skipped` instead. A file named on the command line is always checked.
-    `exclude`: files not to read at all (the outputs this very run is about to write).
+    `exclude`: files not to read at all (the outputs this very run is about to write). `each`: applied to every
+    result where it is made (in its worker), e.g. `merge.collect`, which keeps only what a summary needs.
     """
     files, named, one = _prepare(paths, manifest, annotate, force, specs, exclude)
+    if each is not None:
+        one = partial(_then, each, one)
     results = _run(one, files, jobs, _as_is)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
@@ -231,6 +235,10 @@ def _prepare(paths: Iterable[str | Path], manifest: Any, annotate: str | Path | 
 
 def _as_is(result: FileResult) -> FileResult:
     return result
+
+
+def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
+    return each(one(path))
 
 
 def _checked_and_rendered(path: Path, *, one: Callable[[Path], FileResult],

@@ -1,10 +1,12 @@
-"""Write this folder's forms with the xlsform that made them (0.2.0 at dbbdc4d, before the batch writer).
+"""Rewrite this folder's forms with xlsxwriter's own path of today's writer (`form_bytes`, no stencil).
 
-    python tests/data/forms-0.2.0/make.py        # with that xlsform installed; rewrites the .xlsx files
+    python tests/data/forms-golden/make.py
 
+They are what the form looks like on purpose: a change to the form rewrites them, in the same commit, and the
+diff of workbook_facts (tests/test_stencil.py) says what changed. First written by 0.2.0 at dbbdc4d, before
+the batch writer; the batch writer's forms were byte-identical to those (311 forms of three specs compared).
 cases.json holds each case: the spec file (frozen here, so a later change to the built-in specs does not touch
 the comparison), the values, the locked fields (None: the roster's prefill, as generate does) and the meta.
-tests/test_stencil.py writes the same cases with today's writer and compares the workbooks.
 """
 
 from __future__ import annotations
