@@ -41,6 +41,9 @@ BENCH = Path(__file__).resolve().parent
 PY = sys.executable
 XLSFORM = [PY, "-m", "xlsform"]
 INDICATORS = 10
+# Every process runs as on a clerk's machine: with its bytecode cached (an installed package has it; a
+# PYTHONDONTWRITEBYTECODE inherited from a development shell would make each run compile the library again).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -113,12 +116,12 @@ def make_returns(folder: Path, n: int, jobs: int) -> Path:
 @dataclass
 class Run:
     wall: float
-    peak_main_mb: float       # the largest resident set of the process itself (ru_maxrss of wait4)
-    peak_tree_mb: float       # the process and its workers, summed, sampled every 20 ms
+    peak_main_mb: float       # the process's own high-water mark (VmHWM, sampled; its pages only)
+    peak_tree_mb: float       # the process and its workers, resident memory summed, sampled every 20 ms
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (from /proc; 0 once it is gone)."""
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (from /proc)."""
     parents: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -127,45 +130,52 @@ def _tree_rss_kb(pid: int) -> int:
                 parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
             except (OSError, ValueError, IndexError):
                 pass
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
         todo += parents.get(p, [])
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
+    return found
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def run(cmd: Sequence[str], *, stdout: Path | None = None, sample: bool = False) -> Run:
     """One whole process: wall time and peak memory. A failure (exit 2, or a crash) stops the benchmark;
     exit 1 is check's "some returns have errors" and counts as done."""
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
-    peak = [0]
+    main_peak, tree_peak = [0], [0]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=ENV)
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.wait(0.02):
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            main_peak[0] = max(main_peak[0], _status_kb(proc.pid, "VmHWM:"))
+            tree_peak[0] = max(tree_peak[0], sum(_status_kb(p, "VmRSS:") for p in _tree(proc.pid)))
 
     watcher = threading.Thread(target=watch, daemon=True)
     if sample:
         watcher.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, _ = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     stop.set()
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if stdout:
         out.close()  # type: ignore[union-attr]
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{err[-2000:]}")
-    return Run(wall, usage.ru_maxrss / 1024, peak[0] / 1024)
+        tail = err.decode("utf-8", "replace")[-2000:]
+        raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{tail}")
+    return Run(wall, main_peak[0] / 1024, tree_peak[0] / 1024)
 
 
 @dataclass
@@ -191,8 +201,7 @@ class Pair:
         ratios = [j / a for j, a in zip(jobs, anchors, strict=True)]
         return (f"{self.name}: {min(jobs):.3f}–{max(jobs):.3f} s; "
                 f"{anchor_name} {min(anchors):.3f}–{max(anchors):.3f} s; "
-                f"ratio {min(ratios):.2f}–{max(ratios):.2f} (median {sorted(ratios)[len(ratios) // 2]:.2f}); "
-                f"peak {max(r.peak_main_mb for r in self.jobs):.0f} MB")
+                f"ratio {min(ratios):.2f}–{max(ratios):.2f} (median {sorted(ratios)[len(ratios) // 2]:.2f})")
 
 
 # ------------------------------------------------------------------------------------------ the jobs
