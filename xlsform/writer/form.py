@@ -228,12 +228,13 @@ class _FormWriter:
         self.fmt = Formats(workbook)
         self.sheet_ref = quote_sheet(self.spec.sheet)
         self.marks = _marks(self.findings, self.spec.sheet)
+        self.static = _static(layout)
         # Cached results for the formulas, so viewers that do not recalculate show the true numbers.
         self.recomputed = layout.recompute(dict(values))
 
     def write(self, password: str, meta: dict[str, str]) -> None:
         ws = self.wb.add_worksheet(self.spec.sheet, worksheet_class=FormSheet)
-        ws.growing_rows = _static(self.layout).growing_rows
+        ws.growing_rows = self.static.growing_rows
         self._cells(ws)
         self._validations(ws)
         self._conditional_formats(ws)
@@ -249,7 +250,7 @@ class _FormWriter:
     # ------------------------------------------------------------------------------------ cells
 
     def _cells(self, ws: Any) -> None:
-        static = _static(self.layout)
+        static = self.static
         marks = self.marks
         for lab, edge in static.labels:
             fmt = self.fmt.cell(lab.style, mark=marks.get((lab.row, lab.col)) if marks else None, open_edge=edge)
@@ -282,7 +283,7 @@ class _FormWriter:
         A row the unit types long text into (`FormSheet.growing_rows`) gets the height of the text it holds,
         none when empty: the spreadsheet fits it again as the unit types, so a blank form stays compact.
         """
-        static = _static(self.layout)
+        static = self.static
         growing = row in static.growing_rows
         height = None if growing else (
             max(self.layout.row_heights.get(row) or 0, static.label_heights.get(row, 0)) or None)
@@ -299,7 +300,7 @@ class _FormWriter:
             _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), "merge", a1(r0, c0))
 
     def _place_format(self, place: Place) -> Any:
-        style, num_format, align, top = _static(self.layout).place_formats[place.key]
+        style, num_format, align, top = self.static.place_formats[place.key]
         return self.fmt.cell(style, num_format=num_format, unlocked=place.key in self.plan.unlocked,
                              align=align, top=top, mark=self.marks.get((place.row, place.col)) if self.marks else None)
 
@@ -307,7 +308,7 @@ class _FormWriter:
         r, c, key = place.row, place.col, place.key
         if place.field.role == "computed":
             cached = _cached(self.recomputed.get(key))
-            _ok(ws.write_formula(r, c, _static(self.layout).formulas[key], fmt, cached), "formula", key)
+            _ok(ws.write_formula(r, c, self.static.formulas[key], fmt, cached), "formula", key)
             return
         value = self.values.get(key)
         if not present(value):
@@ -333,7 +334,7 @@ class _FormWriter:
     def _input_runs(self) -> Iterator[tuple[Place, Place]]:
         """Unlocked places as ranges: scalars alone, indicator columns in runs of consecutive rows."""
         run: list[Place] = []
-        for place in _static(self.layout).by_column:
+        for place in self.static.by_column:
             if place.key not in self.plan.unlocked:
                 continue
             if run and place.index and run[-1].index == place.index - 1 and run[-1].col == place.col:
@@ -394,7 +395,7 @@ class _FormWriter:
     # ------------------------------------------------------------------------------ names, sheets
 
     def _names(self) -> None:
-        _define_names(self.wb, _static(self.layout).names)
+        _define_names(self.wb, self.static.names)
 
     def _lists_sheet(self, password: str) -> None:
         ws = self.wb.add_worksheet(LISTS_SHEET)

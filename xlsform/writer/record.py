@@ -20,7 +20,7 @@ from typing import Any
 
 # Worksheet calls that write no cell and no shared string: their arguments are all structure.
 SHEET_CALLS = frozenset({
-    "data_validation", "conditional_format", "hide_gridlines", "set_paper", "set_landscape",
+    "hide_gridlines", "set_paper", "set_landscape",
     "set_portrait", "fit_to_pages", "center_horizontally", "center_vertically", "set_margins", "repeat_rows",
     "repeat_columns", "print_area", "set_footer", "set_header", "protect", "hide", "very_hidden", "activate",
     "select", "set_first_sheet", "freeze_panes", "autofilter", "set_zoom", "set_tab_color", "set_selection",
@@ -49,13 +49,18 @@ _DICT, _LIST, _SET = object(), object(), object()   # markers no argument can eq
 def freeze(x: Any) -> Hashable:
     """Arguments as a hashable value that equals another exactly when the arguments are equal (options are
     dicts, sometimes holding lists)."""
+    if isinstance(x, dict):
+        items = tuple(x.items())
+        try:
+            hash(items)    # the common case: an options dict of strings and numbers, taken as it is
+        except TypeError:
+            items = tuple((k, freeze(v)) for k, v in items)
+        return (_DICT, items)
     try:
         hash(x)
         return x   # type: ignore[no-any-return]
     except TypeError:
         pass
-    if isinstance(x, dict):
-        return (_DICT, tuple((k, freeze(v)) for k, v in x.items()))
     if isinstance(x, list | tuple):
         return (_LIST, type(x), tuple(freeze(v) for v in x))
     if isinstance(x, set):
@@ -141,8 +146,11 @@ class RecordedSheet:
     def write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
         if type(string) is not str or len(string) > XLS_STRMAX // 2 or string.startswith("<r>"):
             raise Unsupported("string")   # over-long (truncated by xlsxwriter) or taken as rich text
-        self._book.structure.append((self._index, STRING, row, col, cell_format))
-        self.cells[row, col] = (STRING, self._book.string_index(string))
+        book = self._book
+        book.structure.append((self._index, STRING, row, col, cell_format))
+        strings = book.strings     # as Recording.string_index, inline: a form writes a hundred strings
+        book.string_count += 1
+        self.cells[row, col] = (STRING, strings.setdefault(string, len(strings)))
         return 0
 
     def write_number(self, row: int, col: int, number: Any, cell_format: Any = None) -> int:
@@ -189,6 +197,15 @@ class RecordedSheet:
                                      freeze(options) if options else None))
         return 0
 
+    def data_validation(self, *args: Any) -> int:
+        """(first_row, first_col, last_row, last_col | a range, options): the options frozen once."""
+        self._book.structure.append((self._index, "data_validation", *_cells(args[:-1]), freeze(args[-1])))
+        return 0
+
+    def conditional_format(self, *args: Any) -> int:
+        self._book.structure.append((self._index, "conditional_format", *_cells(args[:-1]), freeze(args[-1])))
+        return 0
+
     def __getattr__(self, name: str) -> Callable[..., int]:
         if name not in SHEET_CALLS:
             raise Unsupported(f"Worksheet.{name}")
@@ -198,6 +215,11 @@ class RecordedSheet:
         # e.g. FormSheet.growing_rows: an attribute that changes the XML is structure too
         self._book.structure.append((self._index, "setattr", name, freeze(value)))
         object.__setattr__(self, name, value)
+
+
+def _cells(args: tuple[Any, ...]) -> list[Hashable]:
+    """Cell coordinates or a range as given (numbers and text), anything else frozen."""
+    return [a if type(a) in (int, str) else freeze(a) for a in args]
 
 
 def _logger(structure: list[Hashable], name: str, *where: int) -> Callable[..., int]:
