@@ -257,15 +257,8 @@ class _FormWriter:
             self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt)
             if lab.text:
                 _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), "label", lab.text[:10])
-        # Hidden indicator rows get no cells at all: an unformatted cell is locked under protection, and the
-        # rows cannot be unhidden on a protected sheet. This is a third of a short form's cells.
+        self._places(ws)
         hidden = self.plan.hidden_rows
-        for place in self.layout.places.values():
-            if place.row in hidden and not self.values.get(place.key):
-                continue
-            fmt = self._place_format(place)
-            self._span(ws, place.row, place.col, place.last_row, place.last_col, fmt)
-            self._value(ws, place, fmt)
         for r, c, style in static.blanks:
             if r not in hidden:
                 ws.write_blank(r, c, None, self.fmt.cell(style, mark=marks.get((r, c)) if marks else None))
@@ -283,14 +276,10 @@ class _FormWriter:
         A row the unit types long text into (`FormSheet.growing_rows`) gets the height of the text it holds,
         none when empty: the spreadsheet fits it again as the unit types, so a blank form stays compact.
         """
-        static = self.static
-        growing = row in static.growing_rows
-        height = None if growing else (
-            max(self.layout.row_heights.get(row) or 0, static.label_heights.get(row, 0)) or None)
-        for place in static.text_by_row.get(row, ()):
-            value = self.values.get(place.key)
+        height, texts = self.static.rows[row]
+        for key, width in texts:
+            value = self.values.get(key)
             if isinstance(value, str) and value:
-                width = sum(static.widths[place.col:place.last_col + 1])
                 height = max(height or 0, text_height(value, width))
         return height
 
@@ -299,27 +288,36 @@ class _FormWriter:
         if r0 != r1 or c0 != c1:
             _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), "merge", a1(r0, c0))
 
-    def _place_format(self, place: Place) -> Any:
-        style, num_format, align, top = self.static.place_formats[place.key]
-        return self.fmt.cell(style, num_format=num_format, unlocked=place.key in self.plan.unlocked,
-                             align=align, top=top, mark=self.marks.get((place.row, place.col)) if self.marks else None)
+    def _places(self, ws: Any) -> None:
+        """Every field's cell: its format, its merge, and its value or formula with the cached result.
 
-    def _value(self, ws: Any, place: Place, fmt: Any) -> None:
-        r, c, key = place.row, place.col, place.key
-        if place.field.role == "computed":
-            cached = _cached(self.recomputed.get(key))
-            _ok(ws.write_formula(r, c, self.static.formulas[key], fmt, cached), "formula", key)
-            return
-        value = self.values.get(key)
-        if not present(value):
-            ws.write_blank(r, c, None, fmt)
-        elif place.field.type in NUMERIC_TYPES and _is_number(value):
-            _ok(ws.write_number(r, c, float(value), fmt), "number", key)
-        else:
-            text = _as_text(value)
-            if len(text) > EXCEL_TEXT_LIMIT:
-                raise WriterError(f"「{place.field.label}」的文字超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字")
-            _ok(ws.write_string(r, c, text, fmt), "text", key)
+        Hidden indicator rows get no cells at all: an unformatted cell is locked under protection, and the
+        rows cannot be unhidden on a protected sheet. This is a third of a short form's cells. (One loop with
+        what each field needs worked out per layout: it runs for every field of every form of a batch.)
+        """
+        values, unlocked, marks, hidden = self.values, self.plan.unlocked, self.marks, self.plan.hidden_rows
+        formulas, cell = self.static.formulas, self.fmt.cell
+        for place, merged, computed, numeric, (style, num_format, align, top) in self.static.places:
+            key, r, c = place.key, place.row, place.col
+            if r in hidden and not values.get(key):
+                continue
+            fmt = cell(style, num_format=num_format, unlocked=key in unlocked, align=align, top=top,
+                       mark=marks.get((r, c)) if marks else None)
+            if merged:
+                _ok(ws.merge_range(r, c, place.last_row, place.last_col, "", fmt), "merge", a1(r, c))
+            if computed:
+                _ok(ws.write_formula(r, c, formulas[key], fmt, _cached(self.recomputed.get(key))), "formula", key)
+                continue
+            value = values.get(key)
+            if not present(value):
+                ws.write_blank(r, c, None, fmt)
+            elif numeric and _is_number(value):
+                _ok(ws.write_number(r, c, float(value), fmt), "number", key)
+            else:
+                text = value if type(value) is str else _as_text(value)
+                if len(text) > EXCEL_TEXT_LIMIT:
+                    raise WriterError(f"「{place.field.label}」的文字超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字")
+                _ok(ws.write_string(r, c, text, fmt), "text", key)
 
     # ------------------------------------------------------------------------------ validation
 
@@ -465,8 +463,12 @@ class _Static:
     label_heights: dict[int, float]                   # the height one-row labels need
     growing_rows: frozenset[int]                      # rows left to the spreadsheet to fit (see _row_height)
     widths: tuple[float, ...]                         # each column's width
-    place_formats: dict[str, tuple[str | None, str, str | None, bool]]   # style, number format, align, top
+    # each field with: merged, computed, numeric, and its format's style, number format, align, top
+    places: tuple[tuple[Place, bool, bool, bool, tuple[str | None, str, str | None, bool]], ...]
     labels: tuple[tuple[LabelPlace, str | None], ...]  # as written (printed_labels), each with its open edge
+    # each row's height before the text it holds (None: the default, or left to grow), and its one-row text
+    # fields with their widths
+    rows: tuple[tuple[float | None, tuple[tuple[str, float], ...]], ...]
 
 
 _STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
@@ -506,7 +508,21 @@ def _build_static(layout: Layout) -> _Static:
     widths = tuple(layout.spec.columns.get(col_letter(c), 10) for c in range(layout.last_col + 1))
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
                    {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), widths,
-                   {p.key: _place_format(p.field) for p in layout.places.values()}, labels)
+                   tuple(_place_info(p) for p in layout.places.values()), labels,
+                   _rows(layout, text_by_row, label_heights, widths))
+
+
+def _rows(layout: Layout, text_by_row: dict[int, list[Place]], label_heights: dict[int, float],
+          widths: tuple[float, ...]) -> tuple[tuple[float | None, tuple[tuple[str, float], ...]], ...]:
+    growing = _growing_rows(layout)
+    return tuple(
+        (None if r in growing else (max(layout.row_heights.get(r) or 0, label_heights.get(r, 0)) or None),
+         tuple((p.key, sum(widths[p.col:p.last_col + 1])) for p in text_by_row.get(r, ())))
+        for r in range(layout.last_row + 1))
+
+
+def _place_info(p: Place) -> tuple[Place, bool, bool, bool, tuple[str | None, str, str | None, bool]]:
+    return p, p.merged, p.field.role == "computed", p.field.type in NUMERIC_TYPES, _place_format(p.field)
 
 
 def _place_format(f: Field) -> tuple[str | None, str, str | None, bool]:
