@@ -159,3 +159,15 @@ def test_a_findings_json_is_its_fields() -> None:
               Finding("XF230", "info", "m", sheet="s", key="ind.1.level1", value=[1, {"a": 2}], expected=(1,))):
         assert list(f.to_json().items()) == list(dataclasses.asdict(f).items())
         assert f.to_json()["value"] is not f.value or not isinstance(f.value, list)
+
+
+def test_work_is_split_in_chunks_that_shrink_to_the_end() -> None:
+    """Large chunks first (few round trips), single items last (no process waits long for another's chunk)."""
+    from xlsform.chunks import guided_chunks
+
+    for n, jobs in ((1000, 2), (7, 2), (1, 4), (0, 2), (50_000, 8)):
+        chunks = guided_chunks(list(range(n)), jobs, 64)
+        assert [x for c in chunks for x in c] == list(range(n))
+        sizes = [len(c) for c in chunks]
+        assert sizes == sorted(sizes, reverse=True) and max(sizes, default=1) <= 64
+        assert not sizes or sizes[-1] == 1

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from xlsform import ownfiles, prefill
 from xlsform.checks import completeness, run_all
 from xlsform.checks.context import CheckContext
+from xlsform.chunks import guided_chunks
 from xlsform.codes import make
 from xlsform.errors import XlsformError
 from xlsform.layout import layout_for
@@ -300,8 +301,7 @@ def _run(one: Callable[[Path], R], files: Sequence[Path], jobs: int,
     jobs = min(jobs, len(files), os.cpu_count() or 1)
     # Chunks amortise the round trips of tasks and results; a few in flight per process keep every process
     # busy while the results not yet taken stay few, however many files (Executor.map submits them all).
-    size = max(1, min(64, len(files) // (jobs * 4)))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    chunks = guided_chunks(files, jobs, 64)
     done = 0
     try:
         with _pool(jobs, one) as pool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsform import __version__
+from xlsform.chunks import guided_chunks
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, safe_filename
 from xlsform.layout import Layout, layout_for
@@ -115,8 +116,7 @@ def _write_all(batch: Batch, work: list[tuple[Unit, str]], jobs: int,
             if progress:
                 progress(1)
         return digests
-    size = max(1, min(50, len(work) // (jobs * 4)))
-    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    chunks = guided_chunks(work, jobs, 50)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for result in pool.map(_write_chunk, [batch] * len(chunks), chunks):
             digests.update(result)
