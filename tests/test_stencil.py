@@ -214,3 +214,20 @@ def test_structure_tells_arguments_apart() -> None:
     assert freeze({"a": [1, 2]}) != freeze({"a": (1, 2)})
     assert freeze({"a": 1}) != freeze((("a", 1),))
     assert freeze([1]) != freeze((1,))
+
+
+def test_a_stencil_that_fails_on_a_unit_hands_that_structure_to_xlsxwriter() -> None:
+    layout = LAYOUTS["wangcheng"]
+    batch = FormBatch()
+    first, second = {"code": "1", "name": "甲"}, {"code": "2", "name": "乙"}
+    batch.form_bytes(layout, first, password="pw", meta=META)
+    [stencil] = batch._stencils.values()
+    assert stencil is not None
+
+    def broken(rec: Any) -> str:
+        raise AttributeError("an xlsxwriter whose internals changed")
+
+    stencil.renderers["docProps/custom.xml"] = broken
+    assert batch.form_bytes(layout, second, password="pw", meta=META) == \
+        form_bytes(layout, second, password="pw", meta=META)
+    assert list(batch._stencils.values()) == [None] and batch.stencilled == 0

@@ -308,7 +308,7 @@ def _run(one: Callable[[Path], R], files: Sequence[Path], jobs: int,
             pending: deque[Any] = deque()
             for chunk in chunks:
                 pending.append(pool.submit(_in_worker, chunk))
-                if len(pending) > 2 * jobs:
+                if len(pending) > 4 * jobs:
                     for result in pending.popleft().result():
                         done += 1
                         yield result

@@ -159,10 +159,14 @@ class FormBatch:
         key = structure_key(rec)
         if key in self._stencils:
             stencil = self._stencils[key]
-            if stencil is None:
-                return job.xlsxwriter(xlsxwriter.Workbook)[0]
-            self.stencilled += 1
-            return stencil.render(rec)
+            if stencil is not None:
+                try:
+                    data = stencil.render(rec)
+                    self.stencilled += 1
+                    return data
+                except Exception:   # a value it cannot take: that structure goes to xlsxwriter from now on
+                    self._stencils[key] = None
+            return job.xlsxwriter(xlsxwriter.Workbook)[0]
         data, book = job.xlsxwriter(MarkingWorkbook)
         if len(self._stencils) >= self.LIMIT:
             self._stencils.clear()

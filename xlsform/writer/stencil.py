@@ -32,7 +32,7 @@ from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.xmlwriter import XMLwriter
 
 from xlsform.writer.record import NUMBER, STRING, Recording
-from xlsform.writer.zipparts import Entry, ZipCopyError, read_entries, write_archive
+from xlsform.writer.zipparts import ZipCopyError, read_entries, write_archive
 
 ROW = "row"
 SHARED_STRINGS = "xl/sharedStrings.xml"
@@ -200,16 +200,13 @@ class Stencil:
 
     def __init__(self, archive: bytes, book: Any, rec: Recording) -> None:
         self.entries, self.comment = read_entries(archive)
-        texts = {e.name: e for e in self.entries}
-        self.sheets: dict[str, tuple[int, _SheetStencil]] = {}
-        for i, (sheet, recorded) in enumerate(zip(book.worksheets(), rec.sheets, strict=True)):
-            part = SHEET_PART.format(i + 1)
-            text = _inflate(texts[part]).decode("utf-8")
-            self.sheets[part] = (i, _SheetStencil(text, sheet, recorded))
+        parts = {e.name: e for e in self.entries}
         self.renderers: dict[str, Callable[[Recording], str]] = {SHARED_STRINGS: _Parts.shared_strings,
                                                                 CUSTOM: _Parts.custom}
-        for part, (i, sheet_stencil) in self.sheets.items():
-            self.renderers[part] = _sheet_renderer(sheet_stencil, i)
+        for i, (sheet, recorded) in enumerate(zip(book.worksheets(), rec.sheets, strict=True)):
+            part = SHEET_PART.format(i + 1)
+            text = parts[part].inflated().decode("utf-8")
+            self.renderers[part] = _sheet_renderer(_SheetStencil(text, sheet, recorded), i)
 
     def render(self, rec: Recording) -> bytes:
         entries = [e.replaced(self.renderers[e.name](rec).encode("utf-8")) if e.name in self.renderers else e
@@ -221,19 +218,13 @@ def _sheet_renderer(stencil: _SheetStencil, index: int) -> Callable[[Recording],
     return lambda rec: stencil.render(rec.sheets[index])
 
 
-def _inflate(entry: Entry) -> bytes:
-    import zlib
-
-    return zlib.decompress(entry.data, -15)
-
-
 def build(archive: bytes, book: Any, rec: Recording) -> Stencil | None:
     """The stencil of a workbook xlsxwriter wrote (`book`, a MarkingWorkbook) for recording `rec`; None when
     the stencil cannot reproduce that very file (then its structure is always written by xlsxwriter)."""
     try:
         stencil = Stencil(archive, book, rec)
         return stencil if stencil.render(rec) == archive else None
-    except (ZipCopyError, KeyError, ValueError):
+    except Exception:   # anything it cannot do (an xlsxwriter whose internals changed): no stencil, no failure
         return None
 
 

@@ -31,6 +31,9 @@ class Entry:
     data: bytes       # the compressed bytes
     central: bytes    # the central directory record as written (offset field to be set)
 
+    def inflated(self) -> bytes:
+        return zlib.decompress(self.data, -15)
+
     def replaced(self, raw: bytes) -> Entry:
         """The same entry holding `raw`, deflated as zipfile deflates (default level, raw stream)."""
         c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
