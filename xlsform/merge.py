@@ -15,10 +15,11 @@ return has errors, with the reason, on 退回修改.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from xlsform import prefill
 from xlsform.fsutil import shown_path
 from xlsform.layout import layout_for
 from xlsform.records import Indicator, Record
@@ -231,8 +232,8 @@ def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[
 
 
 def sent_values(r: FileResult) -> dict[str, Any]:
-    """Locked prefilled values the unit changed, as the manifest says they were sent (XF152)."""
-    return {f.key: f.expected for f in r.findings if f.code == "XF152" and f.key and f.expected is not None}
+    """Locked prefilled values the unit changed, as they were sent (the manifest, else the workbook's copy)."""
+    return prefill.sent_values(r.findings)
 
 
 def as_sent(r: FileResult) -> Record | None:
@@ -244,10 +245,7 @@ def as_sent(r: FileResult) -> Record | None:
     if record is None or spec is None:
         return record
     rows = max([spec.indicator_rows, *(i.index for i in record.indicators)])
-    layout = layout_for(spec, rows)
-    values = {k: v for k, v in record.values.items() if k not in layout.places
-              or layout.places[k].field.role != "computed"} | sent
-    return replace(record, values={**values, **layout.recompute(values)})
+    return prefill.as_sent(record, layout_for(spec, rows), sent)
 
 
 def fill_figures(row: UnitRow, record: Record, indicators: Sequence[Indicator]) -> None:
