@@ -4,6 +4,12 @@ The copy is rewritten from the record by the writer (`write_form(..., findings=.
 saving the unit's file: an openpyxl round trip drops validations and can flip locked cells (DESIGN §5), and
 the original must never be touched. So the copy has the template's protection, dropdowns and formulas, the
 unit's values, a comment and a highlight on each cell with a finding, and a 校验结果 sheet listing them all.
+
+A locked prefilled cell the unit changed (XF152 against the manifest, XF161 against the workbook's copy) is
+put back as sent in the copy, its comment quoting what the unit had typed (XF921), and the copy is protected
+with the round's own password when the manifest gives it: "restore the original value" is then done, not
+asked of a unit that cannot unlock the cell (issue 15.7). `xlsform serve` writes its copies through the same
+function (check_file with the manifest), so its units get the same copy.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from xlsform import ownfiles
+from xlsform import ownfiles, prefill
+from xlsform.codes import Finding, make
 from xlsform.fsutil import atomic_output, safe_filename, shown_path
 from xlsform.layout import Layout
 from xlsform.report import sort_findings
@@ -77,11 +84,13 @@ def _our_copy_of(target: Path, source: Path) -> bool:
 
 
 def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry: Any = None,
-                    force: bool = False, prefilled: Mapping[str, Any] | None = None) -> Path:
+                    force: bool = False, prefilled: Mapping[str, Any] | None = None,
+                    password: str | None = None) -> Path:
     """Write `<stem>_校验.xlsx` into `out_dir` (atomically) and return its path.
 
     `prefilled`: what was sent (the manifest's entry, else the copy inside the return), locked again in the
     copy and carried in its `_xf_meta`, so a changed locked cell is still caught when the copy comes back.
+    `password`: the round's protection password (the manifest's); without one the copy gets a random one.
     """
     from xlsform.writer import write_form  # the writer pulls in xlsxwriter; only annotation needs it
 
@@ -90,13 +99,23 @@ def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry:
     target = out_dir / annotated_name(result.file)
     sent = dict(entry.prefilled) if entry is not None else dict(prefilled or {})
     locked = list(sent) if sent else None
+    restored = {k: v for k, v in prefill.sent_values(result.findings).items() if k in layout.places}
     # The copy lays every field out at its template cell, whichever rows the unit inserted or sheet it renamed
     findings = [replace(f, sheet=layout.spec.sheet, cell=layout.ref(f.key)) if f.key in layout.places else f
-                for f in sort_findings(result.findings)]
+                for f in sort_findings([_restored(f) if f.key in restored else f for f in result.findings])]
     computed = frozenset(p.key for p in layout.computed())
+    written = {**result.record.values, **restored}      # what the copy holds: read back, it is ours (ownfiles)
     meta = {"checked_from": shown_path(Path(result.file).name), "checked_sha256": result.sha256 or "",
-            ownfiles.FINGERPRINT: ownfiles.fingerprint(result.record.values, computed)}
+            ownfiles.FINGERPRINT: ownfiles.fingerprint(written, computed)}
     with atomic_output(target, force=force) as fh:
-        write_form(fh, layout, typed_values(result), locked=locked, findings=findings, prefilled=sent or None,
-                   meta=meta)
+        write_form(fh, layout, {**typed_values(result), **restored}, locked=locked, findings=findings,
+                   prefilled=sent or None, meta=meta, password=password)
     return target
+
+
+def _restored(f: Finding) -> Finding:
+    """A changed locked cell's finding as the copy states it: put back, with what the unit had typed."""
+    if f.code not in prefill.CHANGED:
+        return f
+    return make("XF921", file=f.file, sheet=f.sheet, cell=f.cell, field=f.field, key=f.key, value=f.value,
+                expected=f.expected)

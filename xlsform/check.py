@@ -60,7 +60,7 @@ def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force
     copy = {} if copy is prefill.BROKEN else copy
     try:
         annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
-                        prefilled=copy)
+                        prefilled=copy, password=getattr(manifest, "password", None) or None)
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
         result.findings.append(make("XF903", file=result.file, value=str(e)))
 
