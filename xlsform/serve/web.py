@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Response, abort, request, send_file, session
 
-from xlsform.annotate import annotated_name
 from xlsform.serve.service import service
 from xlsform.store import Submission
 
@@ -36,11 +35,11 @@ def client_address() -> str:
 
 
 def send_annotated(sub: Submission) -> Response:
-    data = service().intake.annotated_copy(sub)
-    if data is None:
+    copy = service().intake.annotated_copy(sub)
+    if copy is None:
         abort(404)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=annotated_name(sub.filename),
-                     mimetype=XLSX)
+    name, data = copy
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=XLSX)
 
 
 def findings_of(sub: Submission | None) -> list[dict[str, Any]]:

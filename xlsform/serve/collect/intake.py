@@ -71,8 +71,9 @@ class Intake:
                                         got["text"], got["message"])
         return Outcome(sid, got["state"], got["message"], got["text"])
 
-    def annotated_copy(self, sub: Submission) -> bytes | None:
-        """The marked-up copy of a submission that was read; None for a refused one."""
+    def annotated_copy(self, sub: Submission) -> tuple[str, bytes] | None:
+        """The marked-up copy of a submission that was read, with its name (the unit's code and name, as
+        `check --annotate` names it); None for a refused one."""
         if sub.state == "refused":
             return None
         with tempfile.TemporaryDirectory(prefix="xlsform-annotate-") as folder:
@@ -82,7 +83,7 @@ class Intake:
             except Died:
                 return None
             copies = list(Path(folder).glob("*.xlsx"))
-            return copies[0].read_bytes() if copies else None
+            return (copies[0].name, copies[0].read_bytes()) if copies else None
 
     def summary(self) -> bytes:
         """The merge summary of every unit's current return. Built in a checking process: it re-reads every
