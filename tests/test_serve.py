@@ -97,7 +97,7 @@ def test_an_altered_or_unknown_token_is_not_found(client: FlaskClient, rnd: Roun
     altered = url[:-1] + ("A" if url[-1] != "A" else "B")
     for bad in (altered, "/u/x", url + "x", url.upper()):
         res = client.get(bad)
-        assert res.status_code == 404 and "链接可能有误" in res.get_data(as_text=True)
+        assert res.status_code == 404 and "链接可能抄错了或已经停用" in res.get_data(as_text=True)
     assert upload(client, altered, b"x", headers=JSON).status_code == 404
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from xlsform.serve.collect.checkers import Busy
 from xlsform.serve.service import service
-from xlsform.serve.web import findings_of, json_response, send_annotated, wants_json
+from xlsform.serve.web import findings_of, json_response, message_page, send_annotated, too_large_message, wants_json
 from xlsform.store import TooLarge, UnitView
 
 bp = Blueprint("units", __name__)
@@ -37,13 +36,13 @@ def upload(token: str) -> Any:
     unit = _unit(token)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _refuse(400, "请选择要上传的 .xlsx 文件", token)
+        return _refuse(400, "没有收到文件：请先点「选择文件」选好本单位的 .xlsx 自评表，再点「上传并检查」")
     try:
         outcome = service().intake.submit(unit, upload.filename, upload.stream)
     except TooLarge:
-        return _refuse(413, too_large_message(), token)
+        return _refuse(413, too_large_message())
     except Busy:
-        response = _refuse(503, "服务器正忙，请稍等一分钟后重新上传", token)
+        response = _refuse(503, "服务器正忙：请稍等一分钟后重新上传")
         response.headers["Retry-After"] = "30"
         return response
     if wants_json():
@@ -60,11 +59,5 @@ def annotated(token: str, sid: int) -> Response:
     return send_annotated(sub)
 
 
-def too_large_message() -> str:
-    return f"文件超过 {service().config.max_upload_mb:g} MB 的上限：自评表通常不到 1 MB，请上传下发的表"
-
-
-def _refuse(status: int, message: str, token: str | None = None) -> Response:
-    if wants_json():
-        return json_response(json.dumps({"error": message}, ensure_ascii=False), status)
-    return Response(render_template("message.html", title="未能上传", message=message, token=token), status)
+def _refuse(status: int, message: str) -> Response:
+    return message_page(status, "未能上传", message)
