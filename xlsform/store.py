@@ -62,6 +62,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE sessions (
         token_hash TEXT PRIMARY KEY, created REAL NOT NULL, seen REAL NOT NULL, address TEXT NOT NULL);
     """,
+    # 2 -> 3: why a readable upload did not become the unit's current return ('' = it did, or was refused):
+    # 'blank' (an empty form never replaces a filled one), 'worse' (more errors: waits for the unit to confirm);
+    # and when the file of a refused upload was removed (NULL: kept), the row staying as the record
+    """
+    ALTER TABLE submissions ADD COLUMN held TEXT NOT NULL DEFAULT '';
+    ALTER TABLE submissions ADD COLUMN pruned TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SUBMISSION_STATES = ("ok", "warnings", "errors", "refused")
@@ -115,6 +122,12 @@ class Submission:
     warnings: int
     message: str
     result: str          # the check's JSON object for this file (or the refusal's)
+    held: str = ""       # why this readable upload did not become current: 'blank', 'worse' ('' = it did)
+    pruned: str | None = None        # when its file was removed (refused uploads only); None: the file is kept
+
+    @property
+    def kept(self) -> bool:
+        return self.pruned is None
 
 
 class Store:
@@ -329,8 +342,9 @@ class Store:
     # ------------------------------------------------------------------------------- submissions
 
     def add_submission(self, unit: str, filename: str, size: int, sha256: str, state: str, errors: int,
-                       warnings: int, result: str, message: str = "") -> int:
-        """Record an upload whose file is already stored (`put_file`); a read one becomes the accepted return."""
+                       warnings: int, result: str, message: str = "", held: str = "") -> int:
+        """Record an upload whose file is already stored (`put_file`); a read one becomes the accepted return
+        unless it is `held` (the reason it does not)."""
         if state not in SUBMISSION_STATES:
             raise ValueError(state)
         if not self.file_path(sha256).is_file():
@@ -338,12 +352,23 @@ class Store:
         with self._tx() as conn:
             cur = conn.execute(
                 "INSERT INTO submissions (unit, time, filename, size, sha256, state, errors, warnings, message,"
-                " result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (unit, now_iso(), filename, size, sha256, state, errors, warnings, message, result))
+                " result, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (unit, now_iso(), filename, size, sha256, state, errors, warnings, message, result, held))
             sid = int(cur.lastrowid or 0)
-            if state != "refused":
+            if state != "refused" and not held:
                 conn.execute("INSERT OR REPLACE INTO accepted (unit, submission) VALUES (?, ?)", (unit, sid))
         return sid
+
+    def make_current(self, unit: str, sid: int) -> bool:
+        """Make one of the unit's readable submissions its current return again; False when there is no such
+        submission (another unit's, refused, unknown)."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT state FROM submissions WHERE id = ? AND unit = ?", (sid, unit)).fetchone()
+            if row is None or row["state"] == "refused":
+                return False
+            conn.execute("INSERT OR REPLACE INTO accepted (unit, submission) VALUES (?, ?)", (unit, sid))
+            conn.execute("UPDATE submissions SET held = '' WHERE id = ?", (sid,))
+        return True
 
     def submission(self, sid: int) -> Submission | None:
         row = self._conn().execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
@@ -355,6 +380,16 @@ class Store:
             sql, args = sql + " WHERE unit = ?", (unit,)
         rows = self._conn().execute(sql + " ORDER BY id DESC", args).fetchall()
         return [Submission(**dict(r)) for r in rows]
+
+    def history(self, unit: str, *, limit: int, offset: int = 0) -> tuple[list[Submission], int]:
+        """One page of the unit's submissions, newest first, without their check's JSON (a page lists them;
+        `submission(id)` has the whole row); and how many there are in all."""
+        conn = self._conn()
+        total = int(conn.execute("SELECT count(*) FROM submissions WHERE unit = ?", (unit,)).fetchone()[0])
+        rows = conn.execute("SELECT id, unit, time, filename, size, sha256, state, errors, warnings, message,"
+                            " '' AS result, held, pruned FROM submissions WHERE unit = ?"
+                            " ORDER BY id DESC LIMIT ? OFFSET ?", (unit, limit, offset)).fetchall()
+        return [Submission(**dict(r)) for r in rows], total
 
     def submission_count(self) -> int:
         return int(self._conn().execute("SELECT count(*) FROM submissions").fetchone()[0])

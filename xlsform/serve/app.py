@@ -7,7 +7,7 @@ from flask import Flask, Response, abort, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
 from xlsform.serve import admin, units
-from xlsform.serve.collect.answers import state_label
+from xlsform.serve.collect.answers import HELD_LABELS, state_label
 from xlsform.serve.security import HEADERS, MIN_PASSWORD, same_token
 from xlsform.serve.service import SERVICE, ServeConfig, Service
 from xlsform.serve.web import csrf_token, error_message, message_page, wants_json
@@ -27,7 +27,7 @@ def create_app(config: ServeConfig) -> Flask:
     )
     app.extensions[SERVICE] = service
     app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=config.deadline,
-                                 min_length=MIN_PASSWORD)
+                                 min_length=MIN_PASSWORD, held_label=HELD_LABELS.get)
     app.after_request(_headers)
     app.before_request(_check_csrf)
     app.register_blueprint(units.bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -22,13 +23,20 @@ def _unit(token: str) -> UnitView:
     return unit
 
 
+HISTORY_PAGE = 10       # a unit's past uploads a page
+
+
 @bp.get("/u/<token>")
 def page(token: str) -> str:
     unit = _unit(token)
-    history = service().store.submissions(unit.code)
-    latest = history[0] if history else None
+    store = service().store
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    history, total = store.history(unit.code, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
+    newest = history[0].id if history and page == 1 else store.history(unit.code, limit=1)[0][0].id if total else None
+    latest = store.submission(newest) if newest else None        # only this one's whole answer is read
     return render_template("unit.html", unit=unit, token=token, history=history, latest=latest,
-                           findings=findings_of(latest), max_mb=service().config.max_upload_mb)
+                           findings=findings_of(latest), max_mb=service().config.max_upload_mb, page=page,
+                           pages=max(1, -(-total // HISTORY_PAGE)), total=total)
 
 
 @bp.post("/u/<token>")
@@ -37,8 +45,9 @@ def upload(token: str) -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _refuse(400, "没有收到文件：请先点「选择文件」选好本单位的 .xlsx 自评表，再点「上传并检查」")
+    confirmed = request.form.get("confirm") in ("1", "true", "yes")
     try:
-        outcome = service().intake.submit(unit, upload.filename, upload.stream)
+        outcome = service().intake.submit(unit, upload.filename, upload.stream, confirmed=confirmed)
     except TooLarge:
         return _refuse(413, too_large_message())
     except Busy:
@@ -46,7 +55,22 @@ def upload(token: str) -> Any:
         response.headers["Retry-After"] = "30"
         return response
     if wants_json():
-        return json_response(outcome.text, outcome.http_status)
+        confirm = url_for("units.make_current", token=token, sid=outcome.submission, _external=True)
+        return json_response(outcome.answer(confirm), outcome.http_status)
+    return redirect(url_for("units.page", token=token) + "#result", code=303)
+
+
+@bp.post("/u/<token>/current/<int:sid>")
+def make_current(token: str, sid: int) -> Any:
+    """The unit confirms that its upload with more errors is to replace its current return."""
+    unit = _unit(token)
+    sub = service().store.submission(sid)
+    if sub is None or sub.unit != unit.code or sub.held != "worse":
+        abort(404)
+    service().store.make_current(unit.code, sid)
+    service().store.audit(f"unit:{unit.code}", "确认替换当前报表", f"{unit.code} #{sid}")
+    if wants_json():
+        return json_response(json.dumps({"status": "current", "submission": sid}), 200)
     return redirect(url_for("units.page", token=token) + "#result", code=303)
 
 

@@ -13,13 +13,14 @@ No web framework here (the routes in `serve/` are the thin layer over this), so 
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from xlsform.check import WORKER_DIED
-from xlsform.serve.collect.answers import checked_upload, display_name, failed
+from xlsform.serve.collect.answers import checked_upload, display_name, failed, held_message, held_reason
 from xlsform.serve.collect.checkers import Died, InThreads, Processes
 from xlsform.serve.collect.worker import handler
 from xlsform.store import Store, Submission, UnitView
@@ -32,12 +33,27 @@ CHECKERS_LOG = "xlsform-checkers.log"      # beside the store: what a checking p
 class Outcome:
     submission: int
     state: str                 # ok / warnings / errors / refused
-    message: str               # why it was refused ('' when it was read)
+    message: str               # why it was refused, or why it did not replace the current return ('' neither)
     text: str                  # check --json's object for the file, or the refusal, as JSON text
+    held: str = ""             # 'blank' / 'worse': read, but not the current return (see answers.held_reason)
+    current: Submission | None = None      # the current return it did not replace
 
     @property
     def http_status(self) -> int:
-        return 422 if self.state == "refused" else 200
+        return 422 if self.state == "refused" else 409 if self.held else 200
+
+    def answer(self, confirm_url: str) -> str:
+        """The JSON answer: check --json's object; for a held upload (409) that object as "uploaded", beside
+        the current return's state and, for more errors, how to confirm."""
+        if not self.held or self.current is None:
+            return self.text
+        c = self.current
+        current = {"submission": c.id, "file": c.filename, "time": c.time, "status": c.state, "errors": c.errors,
+                   "warnings": c.warnings}
+        head = {"status": "held", "held": self.held, "error": self.message, "current": current,
+                **({"confirm": {"post": confirm_url, "or": "upload again with the form field confirm=1"}}
+                   if self.held == "worse" else {})}
+        return json.dumps(head, ensure_ascii=False)[:-1] + ',"uploaded":' + self.text + "}"
 
 
 class Intake:
@@ -56,8 +72,10 @@ class Intake:
         else:
             self.checks = InThreads(handler(manifest), slots=slots, wait=wait)
 
-    def submit(self, unit: UnitView, filename: str, stream: IO[bytes]) -> Outcome:
-        """Store, check and record one upload. Raises `store.TooLarge` (nothing kept) or `checkers.Busy`."""
+    def submit(self, unit: UnitView, filename: str, stream: IO[bytes], confirmed: bool = False) -> Outcome:
+        """Store, check and record one upload; it becomes the unit's current return unless it is refused or
+        held (a blank form; more errors than the current one, unless `confirmed`). Raises `store.TooLarge`
+        (nothing kept) or `checkers.Busy`."""
         sha, size = self.store.put_file(stream, limit=self.max_bytes)
         name = display_name(filename)
         path = self.store.file_path(sha)
@@ -67,9 +85,13 @@ class Intake:
             got = {"failed": str(e)}
         if "failed" in got:
             got = checked_upload(failed(path, got["failed"]), name, unit.code, unit.name, self.manifest)
+        now = self.store.unit(unit.code)          # as it is after the check, not as the upload began
+        held = held_reason(got, now, confirmed)
+        message = held_message(held, got["errors"], now.errors or 0) if held and now else got["message"]
         sid = self.store.add_submission(unit.code, name, size, sha, got["state"], got["errors"], got["warnings"],
-                                        got["text"], got["message"])
-        return Outcome(sid, got["state"], got["message"], got["text"])
+                                        got["text"], message, held=held)
+        current = self.store.submission(now.submission) if held and now and now.submission else None
+        return Outcome(sid, got["state"], message, got["text"], held=held, current=current)
 
     def annotated_copy(self, sub: Submission) -> bytes | None:
         """The marked-up copy of a submission that was read; None for a refused one."""
