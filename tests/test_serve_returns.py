@@ -121,3 +121,82 @@ def test_the_office_makes_an_earlier_submission_current_again_and_it_is_audited(
     bad = store.submissions("430112001")[0].id
     res = client.post(f"/admin/unit/430112001/current/{bad}", data={"csrf": csrf(client, "/admin/unit/430112001")})
     assert res.status_code == 404 and state(client, "430112001") == "ok"       # a refused file never becomes it
+
+
+# ------------------------------------------------------------------------------------- item 9: bounds
+
+def test_refused_files_are_kept_only_for_the_newest_few(client: FlaskClient, rnd: Round) -> None:
+    from xlsform.serve.collect.intake import KEEP_REFUSED
+
+    url = links(rnd)["430112001"]
+    store = client.application.extensions["xlsform"].store
+    for n in range(KEEP_REFUSED + 4):
+        assert upload(client, url, b"junk %d " % n + b"x" * 50_000, headers=JSON).status_code == 422
+    rows = store.submissions("430112001")
+    assert len(rows) == KEEP_REFUSED + 4                                   # every upload stays on record
+    kept = [r for r in rows if store.file_path(r.sha256).is_file()]
+    assert [r.id for r in kept] == [r.id for r in rows[:KEEP_REFUSED]] and all(r.kept for r in kept)
+    assert not any(r.kept for r in rows[KEEP_REFUSED:])
+    login(client)
+    assert "原件已清理" in client.get("/admin/unit/430112001").get_data(as_text=True)
+    assert client.get(f"/admin/submission/{rows[-1].id}/file").status_code == 404
+
+
+def test_a_refused_file_whose_bytes_another_unit_returned_is_kept(client: FlaskClient, rnd: Round) -> None:
+    from xlsform.serve.collect.intake import KEEP_REFUSED
+
+    u = links(rnd)
+    assert upload(client, u["430112001"], rnd.returns["warnings"], headers=JSON).status_code == 422   # 002's
+    assert upload(client, u["430112002"], rnd.returns["warnings"], headers=JSON).status_code == 200
+    for n in range(KEEP_REFUSED + 1):
+        upload(client, u["430112001"], b"junk %d" % n, headers=JSON)
+    [returned] = client.application.extensions["xlsform"].store.accepted()
+    assert returned.unit == "430112002"
+    assert client.application.extensions["xlsform"].store.file_path(returned.sha256).is_file()
+
+
+def test_one_link_cannot_upload_without_end(rnd: Round) -> None:
+    from xlsform.serve.collect.intake import Limits
+
+    app = make_app(rnd, limits=Limits(uploads=3, window=600, quota_bytes=1 << 30))
+    client = app.test_client()
+    url = links(rnd)["430112001"]
+    for _ in range(3):
+        upload(client, url, rnd.returns["clean"], headers=JSON)
+    res = upload(client, url, rnd.returns["clean"], headers=JSON)
+    assert res.status_code == 429 and "上传太频繁" in res.get_json()["error"] and int(res.headers["Retry-After"]) > 500
+    assert upload(client, links(rnd)["430112002"], rnd.returns["warnings"], headers=JSON).status_code == 200
+    app.extensions["xlsform"].close()
+
+
+def test_a_unit_over_its_disk_quota_is_refused_and_nothing_is_stored(rnd: Round) -> None:
+    from xlsform.serve.collect.intake import Limits
+
+    app = make_app(rnd, limits=Limits(quota_bytes=100_000))
+    client = app.test_client()
+    url = links(rnd)["430112001"]
+    store = app.extensions["xlsform"].store
+    while store.unit_bytes("430112001") < 100_000:
+        assert upload(client, url, rnd.returns["clean"].read_bytes() + bytes(store.unit_bytes("430112001") % 251 + 1),
+                      headers=JSON).status_code in (200, 409, 422)
+    files = len(list(store.files_dir.rglob("*.xlsx")))
+    res = upload(client, url, rnd.returns["clean"], headers=JSON)
+    assert res.status_code == 507 and "联系财政局" in res.get_json()["error"]
+    assert len(list(store.files_dir.rglob("*.xlsx"))) == files
+    app.extensions["xlsform"].close()
+
+
+def test_pages_show_the_latest_answer_and_page_the_history(client: FlaskClient, rnd: Round) -> None:
+    store = client.application.extensions["xlsform"].store
+    with rnd.returns["clean"].open("rb") as fh:
+        sha, size = store.put_file(fh)
+    big = json.dumps({"findings": [{"severity": "info", "code": "XF201", "message": "x" * 500}] * 200})
+    for _ in range(300):                                  # 300 uploads, each with a 100 KB answer
+        store.add_submission("430112001", "a.xlsx", size, sha, "ok", 0, 0, big)
+    url = links(rnd)["430112001"]
+    page = client.get(url).get_data(as_text=True)
+    assert len(page) < 250_000 and page.count('<td class="time">') == 10 and "第 1 / 30 页" in page
+    assert client.get(url + "?page=30").get_data(as_text=True).count('<td class="time">') == 10
+    login(client)
+    office = client.get("/admin/unit/430112001").get_data(as_text=True)
+    assert len(office) < 250_000 and office.count('<td class="time">') == 20 and "第 1 / 15 页" in office

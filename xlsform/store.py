@@ -21,6 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -139,6 +140,8 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._files = threading.Lock()
+        self._pending: Counter[str] = Counter()    # files stored by put_file whose row is not yet committed
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(self.path)      # SQLite gives its -wal and -shm files the database's permissions
         try:
@@ -357,7 +360,15 @@ class Store:
             sid = int(cur.lastrowid or 0)
             if state != "refused" and not held:
                 conn.execute("INSERT OR REPLACE INTO accepted (unit, submission) VALUES (?, ?)", (unit, sid))
+        self.release_file(sha256)
         return sid
+
+    def release_file(self, sha256: str) -> None:
+        """A file `put_file` stored is named by a row now (or will not be): pruning may consider it again."""
+        with self._files:
+            self._pending[sha256] -= 1
+            if self._pending[sha256] <= 0:
+                del self._pending[sha256]
 
     def make_current(self, unit: str, sid: int) -> bool:
         """Make one of the unit's readable submissions its current return again; False when there is no such
@@ -391,6 +402,31 @@ class Store:
                             " ORDER BY id DESC LIMIT ? OFFSET ?", (unit, limit, offset)).fetchall()
         return [Submission(**dict(r)) for r in rows], total
 
+    def unit_bytes(self, unit: str) -> int:
+        """What the unit's kept files take on disk (each distinct file once)."""
+        row = self._conn().execute("SELECT coalesce(sum(size), 0) FROM (SELECT DISTINCT sha256, size FROM"
+                                   " submissions WHERE unit = ? AND pruned IS NULL)", (unit,)).fetchone()
+        return int(row[0])
+
+    def prune_refused(self, unit: str, keep: int) -> int:
+        """Remove the files of the unit's refused uploads but the newest `keep` (their rows stay, marked), unless
+        a kept submission has the same bytes. Returns how many files were removed."""
+        with self._tx() as conn:
+            old = conn.execute("SELECT id, sha256 FROM submissions WHERE unit = ? AND state = 'refused' AND pruned"
+                               " IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?", (unit, keep)).fetchall()
+            conn.executemany("UPDATE submissions SET pruned = ? WHERE id = ?", [(now_iso(), r["id"]) for r in old])
+            shas = {r["sha256"] for r in old}
+            still = {r[0] for r in conn.execute(
+                f"SELECT DISTINCT sha256 FROM submissions WHERE pruned IS NULL AND sha256 IN"
+                f" ({', '.join('?' * len(shas))})", tuple(shas))} if shas else set()
+        gone = 0
+        with self._files:                 # not one an upload in flight has just stored again
+            for sha in shas - still - set(self._pending):   # after the commit: a crash leaves a file, not a row
+                with suppress(FileNotFoundError):
+                    self.file_path(sha).unlink()
+                    gone += 1
+        return gone
+
     def submission_count(self) -> int:
         return int(self._conn().execute("SELECT count(*) FROM submissions").fetchone()[0])
 
@@ -409,7 +445,8 @@ class Store:
     def put_file(self, source: IO[bytes], limit: int | None = None) -> tuple[str, int]:
         """Copy a stream into the store under its content hash, durably. Returns (sha256, size).
 
-        Raises `TooLarge` past `limit` bytes (nothing is kept). The caller commits a row only after this.
+        Raises `TooLarge` past `limit` bytes (nothing is kept). The caller commits a row only after this
+        (`add_submission`; `release_file` when it will not), and until then pruning leaves the file alone.
         """
         self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
@@ -427,11 +464,13 @@ class Store:
             sha = digest.hexdigest()
             target = self.file_path(sha)
             target.parent.mkdir(mode=0o700, exist_ok=True)
-            if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
-                Path(tmp).unlink()
-            else:
-                os.replace(tmp, target)
-                _fsync_dir(target.parent)
+            with self._files:
+                self._pending[sha] += 1
+                if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
+                    Path(tmp).unlink()
+                else:
+                    os.replace(tmp, target)
+                    _fsync_dir(target.parent)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -218,6 +218,8 @@ def audit() -> str:
 @login_required
 def submission_file(sid: int) -> Response:
     sub = _submission(sid)
+    if not sub.kept:
+        abort(404, description="这次上传未被接受，其文件已按保留规则清理（每个单位只保留最近 5 次未被接受的文件）")
     _audit("下载报送文件", f"{sub.unit} #{sid}")
     return send_file(service().store.file_path(sub.sha256), as_attachment=True,
                      download_name=safe_filename(sub.filename.removesuffix(".xlsx")) + ".xlsx", mimetype=XLSX)

@@ -11,7 +11,7 @@ from pathlib import Path
 from xlsform.errors import XlsformError
 from xlsform.manifest import Manifest
 from xlsform.serve.collect import links
-from xlsform.serve.collect.intake import CHECKERS_LOG, Intake
+from xlsform.serve.collect.intake import CHECKERS_LOG, Intake, Limits
 from xlsform.serve.security import LoginThrottle, hash_password, new_password, password_problem
 from xlsform.store import Store, store_path
 
@@ -30,6 +30,7 @@ class ServeConfig:
     check_slots: int = 2                  # checks at once when they run in the server's threads
     queue_wait: float = 10.0              # seconds an upload waits for a checking slot before 503
     check_timeout: float = 120.0          # seconds one file may take; then its worker is replaced
+    limits: Limits = field(default_factory=Limits)     # what one unit may upload: a rate and a disk quota
 
 
 class Service:
@@ -66,7 +67,7 @@ class Service:
         self.secret_key = self.store.set_meta("secret_key", secrets.token_hex(32), only_if_absent=True)
         self._intake = Intake(self.store, self.manifest, max_bytes=self.max_bytes, slots=config.check_slots,
                              wait=config.queue_wait, processes=config.check_processes,
-                             timeout=config.check_timeout)
+                             timeout=config.check_timeout, limits=config.limits)
 
     def _first_password(self, given: str | None) -> str | None:
         """The admin password is set once, at first start; returns it when it was made up here (to print).

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from xlsform.serve.collect.checkers import Busy
+from xlsform.serve.collect.intake import OverQuota, TooMany
+from xlsform.serve.security import wait_text
 from xlsform.serve.service import service
 from xlsform.serve.web import findings_of, json_response, message_page, send_annotated, too_large_message, wants_json
 from xlsform.store import TooLarge, UnitView
@@ -54,6 +56,12 @@ def upload(token: str) -> Any:
         response = _refuse(503, "服务器正忙：请稍等一分钟后重新上传")
         response.headers["Retry-After"] = "30"
         return response
+    except TooMany as e:
+        response = _refuse(429, f"本单位上传太频繁：请 {wait_text(e.wait)}后再上传。每次上传前请先按检查结果改好表")
+        response.headers["Retry-After"] = str(int(e.wait) + 1)
+        return response
+    except OverQuota:
+        return _refuse(507, "本单位上传的文件已占满分配给每个单位的空间，无法再上传：请联系财政局")
     if wants_json():
         confirm = url_for("units.make_current", token=token, sid=outcome.submission, _external=True)
         return json_response(outcome.answer(confirm), outcome.http_status)
