@@ -125,6 +125,7 @@ def test_the_admin_revokes_and_reissues_a_link_after_confirming_and_a_reload_doe
     res = client.post("/admin/unit/430112002/link", data={"csrf": token, "action": "revoke"})
     assert res.status_code == 303
     assert client.get("/u/" + new.group(1)).status_code == 404 and "430112002" not in links(rnd)
+    client.application.extensions["xlsform"].close()
     make_app(rnd).extensions["xlsform"].close()                # a restart does not hand out a new link
     assert "430112002" not in links(rnd) and client.get("/u/" + new.group(1)).status_code == 404
 
@@ -187,6 +188,7 @@ def test_over_the_size_limit_is_413_and_nothing_is_kept(rnd: Round) -> None:
     assert res.status_code == 413 and "0.1 MB" in res.get_json()["error"]
     store = app.extensions["xlsform"].store
     assert store.submissions() == [] and not list(store.files_dir.rglob("*.xlsx"))
+    app.extensions["xlsform"].close()
 
 
 def test_an_html_upload_shows_the_result_at_once(client: FlaskClient, rnd: Round) -> None:

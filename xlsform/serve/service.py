@@ -12,6 +12,7 @@ from xlsform.errors import XlsformError
 from xlsform.manifest import Manifest
 from xlsform.serve.collect import links
 from xlsform.serve.collect.intake import CHECKERS_LOG, Intake, Limits
+from xlsform.serve.collect.lock import ServerLock
 from xlsform.serve.security import LoginThrottle, hash_password, new_password, password_problem
 from xlsform.store import Store, store_path
 
@@ -40,7 +41,9 @@ class Service:
         manifest_file = self.manifest.path or config.manifest
         self.store = Store(store_path(manifest_file))
         self._intake: Intake | None = None
+        self.lock = ServerLock(self.store.path.parent)
         try:
+            self.lock.acquire()          # before anything is swept or started: the store may be another's
             self._open()
         except BaseException:
             self.close()
@@ -103,6 +106,7 @@ class Service:
         if self._intake is not None:
             self._intake.close()
         self.store.close()
+        self.lock.release()
 
     def issue_links(self, base_url: str | None = None) -> int:
         if base_url:
