@@ -33,6 +33,7 @@ from xlsform.merge import (
     SUMMARY_COLUMNS,
     Column,
     Summary,
+    iter_table,
     must_fix,
     plain,
     table,
@@ -121,13 +122,13 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
     fmts = _Formats(wb)
     _summary_sheet(wb, fmts, summary, heading)
     detail = used_columns(INDICATOR_COLUMNS, summary.indicators)
-    ws = _table_sheet(wb, fmts, "指标明细", detail, table(summary.indicators, detail), heading,
+    ws = _table_sheet(wb, fmts, "指标明细", detail, summary.indicators, heading,
                       excluded=[r.counted_text == "否" for r in summary.indicators])
     no_print(ws, detail)       # 10 rows a unit: the data behind 汇总表's scores, printed by selection
-    _table_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, table(summary.issues, ISSUE_COLUMNS), heading,
+    _table_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, summary.issues, heading,
                  printed_rows=must_fix(summary.issues), printed_name="问题清单（错误；警告与提示见表格）")
-    _table_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), heading)
-    _table_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, table(summary.returned, RETURN_COLUMNS), heading)
+    _table_sheet(wb, fmts, "未报送", MISSING_COLUMNS, summary.missing, heading)
+    _table_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, summary.returned, heading)
     _stats_sheet(wb, fmts, summary, heading)
     wb.close()
 
@@ -159,13 +160,13 @@ def merged_width(columns: Sequence[Column]) -> float:
     return sum(c.width for c in columns) + (len(columns) - 1) * COLUMN_PAD_PX / COLUMN_PX
 
 
-def _table_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: list[list[Any]],
+def _table_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: Sequence[Any],
                  heading: Heading, *, excluded: Sequence[bool] = (), printed_rows: int | None = None,
                  printed_name: str | None = None) -> Any:
-    """A table sheet; `printed_rows`: how many of its first rows print (default all), none: no page at all
-    (an empty list prints no page of headers; the sheet says so on screen)."""
+    """A table sheet of `rows` (merge's row objects); `printed_rows`: how many of its first rows print (default
+    all), none: no page at all (an empty list prints no page of headers; the sheet says so on screen)."""
     ws = _start_sheet(wb, fmts, name, columns, len(rows), heading, printed_name)
-    _write_rows(ws, fmts, columns, rows, excluded=excluded)
+    _write_rows(ws, fmts, columns, iter_table(rows, columns), excluded=excluded)
     n = len(rows) if printed_rows is None else printed_rows
     if n:
         print_area(ws, columns, n)
