@@ -522,14 +522,19 @@ def table(rows: Iterable[Any], columns: Sequence[Column]) -> list[list[Any]]:
     return list(iter_table(rows, columns))
 
 
+# Where a file's name can stand: file paths, and the messages and notes that quote one. They may hold bytes
+# that are not UTF-8 (GBK names from a Windows zip); every other text was read from a workbook or a roster.
+NAMED_FILES = frozenset({"file", "message", "reason", "note"})
+
+
 def iter_table(rows: Iterable[Any], columns: Sequence[Column]) -> Iterator[list[Any]]:
     """Each row's cells, made as they are written (a summary of 5,000 units has 100,000 rows)."""
     get = attrgetter(*(c.attr for c in columns))
     one = len(columns) == 1
+    named = [c.attr in NAMED_FILES for c in columns]
     for r in rows:
         values = (get(r),) if one else get(r)
-        # file paths (and messages quoting them) may hold bytes that are not UTF-8: GBK names from a Windows zip
-        yield [shown_path(v) if type(v) is str else v for v in values]
+        yield [shown_path(v) if n and type(v) is str else v for v, n in zip(values, named, strict=True)]
 
 
 def totals_cells(t: Totals) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 退回修改, 统计) and its CSV / JSON Lines twins.
 
 Every sheet is one table with a frozen, filtered header row, so a clerk can sort, filter and pivot it without
-touching the layout, and one print setup (`print_setup`: A4 landscape at full size, spread over as many pages
-as it takes, the header row and the unit's code and name repeated on every page), so it prints readable.
+touching the layout, and one print setup (`print_setup`: A4 landscape, one page wide at 100% in 8 pt, every
+page headed by the round's title, the issuing office and the date), so the workbook prints as the office's
+report: 汇总表, the errors of 问题清单, 未报送, 退回修改 and 统计; 指标明细 and the warnings stay on screen.
 Text cells wrap, and each row is as tall as its longest text needs (xlsxwriter cannot fit rows: measure.py).
 Text that came from a return is written with `write_string` only: a 完成值 of `=HYPERLINK(...)` stays text
 and never becomes a live formula. The table rows are rendered straight to sheet XML in a temporary file
