@@ -150,8 +150,9 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     paths = list(paths)
     left_out = {Path(p).resolve() for p in exclude}
     files = expand_paths(paths)
-    if left_out:   # resolving costs a few system calls a file: only when there is something to leave out
-        files = [f for f in files if f.resolve() not in left_out]
+    if left_out:   # resolving costs a system call a folder of the path: only for a file of such a name
+        names = {p.name for p in left_out}
+        files = [f for f in files if f.name not in names or f.resolve() not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
     one: Callable[[Path], FileResult] = partial(check_file, manifest=manifest, annotate=annotate, force=force,
                                                 specs=tuple(specs))
