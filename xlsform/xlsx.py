@@ -538,6 +538,14 @@ class Reader:
         unlocked, kinds = _styles(self.pkg.read(part, common=True))
         return unlocked, dict(kinds)
 
+    def number_formats(self) -> dict[int, str]:
+        """cellXfs index -> number format code, for the styles that have one (what a hand-made form's cells
+        are shown with: xlsform/importer reads them as Excel shows them)."""
+        part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/styles")), None)
+        if part is None or not self.pkg.has(part):
+            return {}
+        return dict(_number_formats(self.pkg.read(part, common=True)))
+
     # ------------------------------------------------------------------------------------------ sheets
 
     def has_sheet(self, name: str) -> bool:
@@ -645,6 +653,28 @@ def _styles(data: bytes) -> tuple[frozenset[int], tuple[tuple[int, str], ...]]:
     kinds = tuple((i, kind) for i, xf in enumerate(xfs)
                   if (kind := number_kind(xf.get("numFmtId", "0"), codes)) is not None)
     return unlocked, kinds
+
+
+# Built-in number formats a form shows numbers with (ECMA-376 18.8.30); the ids of dates are below.
+BUILTIN_FORMATS = {"1": "0", "2": "0.00", "3": "#,##0", "4": "#,##0.00", "9": "0%", "10": "0.00%",
+                   "11": "0.00E+00", "14": "yyyy-mm-dd", "49": "@"}
+
+
+@_content_cache(64)
+def _number_formats(data: bytes) -> tuple[tuple[int, str], ...]:
+    root = parse_xml(data)
+    ns = _ns(root)
+    xfs = root.find(f"{ns}cellXfs")
+    if xfs is None:
+        return ()
+    codes = {el.get("numFmtId", ""): el.get("formatCode", "") for el in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
+    out = []
+    for i, xf in enumerate(xfs):
+        fmt_id = xf.get("numFmtId", "0")
+        code = codes.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id) or ("yyyy-mm-dd" if fmt_id in _DATE_IDS else "")
+        if code:
+            out.append((i, code))
+    return tuple(out)
 
 
 # Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ones Excel and WPS use).
