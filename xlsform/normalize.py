@@ -279,7 +279,7 @@ def is_placeholder(text: str) -> bool:
 
 def is_dash(text: str) -> bool:
     """A cell that only marks "nothing here": a dash or a slash."""
-    return clean(text) in DASHES or text.strip() in DASHES
+    return compact(text) in DASHES or text.strip() in DASHES
 
 
 # ---------------------------------------------------------------------------------------- printed labels
@@ -301,7 +301,7 @@ def label_key(text: str) -> str:
     number and trailing colons dropped. "" for text too long to be a label."""
     if len(text) > LABEL_MAX * 2:
         return ""
-    s = clean(text)
+    s = compact(text)
     previous = None
     while previous != s:              # nested brackets: "((B-C)/A)"
         previous, s = s, _BRACKETED.sub("", s)
@@ -311,11 +311,11 @@ def label_key(text: str) -> str:
 
 def label_weight(text: str) -> float | None:
     """The weight a label carries in brackets: "产出指标\n(50分)" -> 50."""
-    m = _WEIGHT_NOTE.search(clean(text))
+    m = _WEIGHT_NOTE.search(compact(text))
     return float(m.group(1)) if m else None
 
 
 def label_unit(text: str) -> str | None:
     """The money unit a label states: "资金情况\n(万元)" -> "万元", "年度预算数(元)" -> "元"."""
-    m = _UNIT_NOTE.search(clean(text))
+    m = _UNIT_NOTE.search(compact(text))
     return m.group(1) if m else None
