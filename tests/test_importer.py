@@ -103,3 +103,102 @@ def test_own_form_copied_without_its_identity_reads_as_the_original(spec_id: str
 
 def _comparable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items() if v not in (None, "")}
+
+
+# ---------------------------------------------------------------------------- the same checks, by the file
+
+def test_every_finding_on_an_imported_form_names_a_cell_of_the_unit_s_own_file() -> None:
+    """No finding points into the spec's layout (a sheet the hand-made file does not have)."""
+    from xlsform.check import check_paths
+
+    for result in check_paths([measure.FORMS]):
+        if result.record is None:
+            continue
+        sheets = set(openpyxl.load_workbook(result.file, read_only=True).sheetnames)
+        for f in result.findings:
+            assert f.sheet is None or f.sheet in sheets, (result.file, f.code, f.sheet)
+
+
+def test_rules_of_locking_and_the_prefill_copy_say_once_that_they_do_not_apply() -> None:
+    from xlsform.check import check_file
+
+    result = check_file(measure.FORMS / "L01_wangcheng_reception.xlsx")
+    codes = [f.code for f in result.findings]
+    assert codes.count("XF171") == 1
+    assert not {"XF153", "XF156", "XF157", "XF158", "XF161", "XF163"} & set(codes)
+    # the arithmetic still runs on the unit's own cells: the printed 27.00% against 83.13 / 307
+    assert ("XF407", "H8") in {(f.code, f.cell) for f in result.findings}
+
+
+def test_a_field_the_form_does_not_print_is_not_reported_missing() -> None:
+    """单位编码 and 填报人 are required on our forms; a hand-made form without those labels is not told to
+    fill cells it does not have. A label it prints with nothing beside it is a field left empty."""
+    from xlsform.check import check_file
+
+    missing = {f.key: f.cell for f in check_file(measure.FORMS / "L05_tianchang_flood.xlsx").findings
+               if f.code == "XF301"}
+    assert missing == {"department": "B4"}
+
+
+def test_each_form_of_a_workbook_is_a_result_of_its_own() -> None:
+    from xlsform.check import check_paths
+
+    results = list(check_paths([measure.FORMS / "L03_wangcheng_two_units.xlsx"]))
+    assert [r.record.name for r in results if r.record] == ["中共长沙市望城区委办公室",
+                                                             "中国人民政治协商会议湖南省长沙市望城区委员会办公室"]
+    assert not any(f.code == "XF902" for r in results for f in r.findings)    # not "the same file sent twice"
+
+
+def test_merge_without_a_roster_lists_hand_made_units_by_name(tmp_path: Path) -> None:
+    from xlsform.check import check_paths
+    from xlsform.status import assign
+
+    results = list(check_paths([measure.FORMS / "L03_wangcheng_two_units.xlsx",
+                                measure.FORMS / "L06_ezhou_two_projects.xlsx"]))
+    a = assign(results)
+    assert not a.unmatched
+    assert sorted(u.unit.name for u in a.units) == ["中共长沙市望城区委办公室",
+                                                     "中国人民政治协商会议湖南省长沙市望城区委员会办公室",
+                                                     "财政政务管理", "购买第三方服务"]
+    assert all(u.unit.code == "" and u.result is not None for u in a.units)
+
+
+def test_no_annotated_copy_of_a_hand_made_form(tmp_path: Path) -> None:
+    from xlsform.check import check_file
+
+    result = check_file(measure.FORMS / "L01_wangcheng_reception.xlsx", annotate=tmp_path)
+    assert "XF179" in {f.code for f in result.findings}
+    assert not list(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------------------------- the spec drives it
+
+def test_a_region_adds_a_label_in_its_spec_file_not_in_code(tmp_path: Path) -> None:
+    """A header the built-in vocabularies do not know ("完成情况(数值)") leaves its column unread, with
+    XF176 naming it; the same words in a spec's [import.columns] make it read."""
+    from xlsform.check import check_file
+    from xlsform.spec import load_spec, register
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目支出绩效自评表（2022年度）"])
+    ws.append(["项目名称", "某某路灯维护"])
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值", "达成数", "分值", "得分"])
+    ws.append(["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50])
+    wb.save(tmp_path / "f.xlsx")
+    before = check_file(tmp_path / "f.xlsx")
+    assert before.record is not None and "ind.1.actual" not in before.record.values
+    assert ("XF176", "E3") in {(f.code, f.cell) for f in before.findings}
+
+    text = (Path(__file__).parent.parent / "templates" / "project.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "project"', 'id = "project-hb"').replace(
+        'actual = ["完成值"', 'actual = ["达成数", "完成值"')
+    (tmp_path / "hb.toml").write_text(text, encoding="utf-8")
+    register(load_spec(tmp_path / "hb.toml"))
+    try:
+        after = check_file(tmp_path / "f.xlsx")
+    finally:
+        from xlsform import spec as spec_module
+        spec_module._REGISTERED.pop("project-hb", None)
+    assert after.record is not None and after.record.spec_id == "project-hb"
+    assert after.record.values["ind.1.actual"] == "520盏" and after.record.cells["ind.1.actual"] == "Sheet!E4"
