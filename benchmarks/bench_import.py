@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LEGACY = ROOT / "tests" / "legacy"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(LEGACY))
-from bench_check import best_interleaved, make_returns, print_table  # the shared generator and timers
+from bench_check import best_interleaved, make_returns, print_table  # noqa: E402 - the shared generator and timers
 
 
 def _layouts() -> list[tuple[str, Any, str, str]]:
@@ -58,7 +58,7 @@ def _write_handmade(args: tuple[int, str]) -> None:
     rnd = random.Random(i)
     sheet_name, _, cell = name_cell.partition("!")
     for sheet in desc.sheets:
-        for pos, put in sheet.cells.items():
+        for put in sheet.cells.values():
             if isinstance(put.value, int | float) and not isinstance(put.value, bool) and put.value > 20:
                 put.value = round(put.value * rnd.uniform(0.6, 1.2), 2)      # amounts vary; weights do not
         if sheet.name == sheet_name and cell:
