@@ -227,3 +227,128 @@ def test_bundled_hand_made_examples_read_check_and_merge(tmp_path: Path) -> None
     summary = openpyxl.load_workbook(tmp_path / "s.xlsx")["汇总表"]
     names = {row[1] for row in summary.iter_rows(min_row=2, values_only=True) if row[0] is None and row[1]}
     assert {"株洲市接待服务中心", "购买第三方服务", "财政政务管理"} <= names
+
+
+# ---------------------------------------------------------------------------- general rules, small sheets
+
+def _sheet(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = (), formats: dict[str, str] | None = None
+           ) -> Path:
+    """A workbook of one sheet: rows from A1 (None leaves a cell empty), merged ranges, number formats."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(row=r, column=c, value=v)
+    for rng in merges:
+        ws.merge_cells(rng)
+    for ref, fmt in (formats or {}).items():
+        ws[ref].number_format = fmt
+    wb.save(path)
+    return path
+
+
+HEAD = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"]
+
+
+def test_a_header_printed_over_two_rows_under_a_group_cell(tmp_path: Path) -> None:
+    """"一级指标" merged over both header rows, the other columns under a "绩效指标" group cell."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"],
+        ["一级指标", "绩效指标", None, None, None, None, None],
+        [None, "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50],
+    ], merges=("A2:A3", "B2:G2"))
+    rec = read_file(f).record
+    assert rec is not None and rec.values["ind.1.level1"] == "产出指标" and rec.values["ind.1.score"] == 50
+
+
+def test_column_numbers_under_the_header_are_no_indicator(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"], HEAD, [1, 2, 3, 4, 5, 6, 7],
+        ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]])
+    rec = read_file(f).record
+    assert rec is not None and [i.level3 for i in rec.indicators] == ["维护路灯数量"]
+
+
+def test_section_rows_name_the_level1_of_the_rows_under_them(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"],
+        ["二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["一、产出指标（50分）"],
+        ["数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50],
+        ["二、满意度指标（10分）"],
+        ["服务对象满意度指标", "群众满意度", "≥90%", "95%", 10, 10]], merges=("A3:F3", "A5:F5"))
+    rec = read_file(f).record
+    assert rec is not None
+    assert [(i.level1, i.level2) for i in rec.indicators] == [("产出指标", "数量指标"),
+                                                            ("满意度指标", "服务对象满意度指标")]
+
+
+def test_labels_in_a_row_over_their_values(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门整体支出绩效自评表"], ["单位名称", "单位编码"], ["某某县农业农村局", "401001"], HEAD,
+        ["产出指标", "数量指标", "培训人次", "≥200", "230", 50, 50]])
+    rec = read_file(f).record
+    assert rec is not None and rec.values["name"] == "某某县农业农村局" and rec.values["code"] == "401001"
+    assert rec.cells["code"] == "Sheet!B3"
+
+
+def test_labels_in_a_row_over_something_else_are_left_empty(tmp_path: Path) -> None:
+    """主管部门 | 实施单位 over the fund table's header: no value under them, nothing invented."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"], ["主管部门", None, "实施单位", "城管局"],
+        ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数"], ["年度资金总额", 10, 10, 9], HEAD,
+        ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]])
+    rec = read_file(f).record
+    assert rec is not None and "department" not in rec.values and rec.values["implementer"] == "城管局"
+
+
+def test_amounts_stated_in_yuan_above_the_table_are_read_in_wan_yuan(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"], ["金额单位：元"],
+        ["项目资金", "年初预算数", "全年预算数", "全年执行数"], ["年度资金总额", 120000, 150000, 135000], HEAD,
+        ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]])
+    result = read_file(f)
+    assert result.record is not None and result.record.values["fund.total.budget"] == 15
+    assert ("XF175", "A2") in {(x.code, x.cell) for x in result.findings}
+
+
+def test_a_field_printed_twice_with_two_values_is_left_out(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"], ["项目名称", "道路维护"], HEAD,
+        ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]])
+    result = read_file(f)
+    assert result.record is not None and "name" not in result.record.values
+    assert ("XF172", "B2") in {(x.code, x.cell) for x in result.findings}
+
+
+def test_titles_stating_two_years_give_no_year(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["2021年度项目支出绩效自评表"], ["（2022年度）"], ["项目名称", "路灯维护"], HEAD,
+        ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]])
+    result = read_file(f)
+    assert result.record is not None and "year" not in result.record.values
+    assert "XF178" in {x.code for x in result.findings}
+
+
+def test_two_forms_one_under_the_other_without_totals(tmp_path: Path) -> None:
+    """The second form's title and fields end the first table: no row of the second is read into the first."""
+    one = [["项目支出绩效自评表"], ["项目名称", "路灯维护"], HEAD,
+           ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]]
+    two = [["项目支出绩效自评表"], ["项目名称", "道路保洁"], ["项目资金", "年初预算数", "全年预算数", "全年执行数"],
+           ["年度资金总额", 10, 10, 9], HEAD, ["产出指标", "质量指标", "保洁达标率", "≥95%", "97%", 40, 40]]
+    result = read_file(_sheet(tmp_path / "f.xlsx", [*one, [], *two]))
+    records = [r.record for r in (result, *result.more)]
+    assert [r.name for r in records if r] == ["路灯维护", "道路保洁"]
+    assert [len(r.indicators) for r in records if r] == [1, 1]
+    assert "fund.total.budget" not in records[0].values                             # type: ignore[union-attr]
+
+
+def test_a_serial_number_column_is_no_unknown_header(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"], ["序号", *HEAD],
+        [1, "产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]])
+    result = read_file(f)
+    assert result.record is not None and len(result.record.indicators) == 1
+    assert "XF176" not in {x.code for x in result.findings}

@@ -132,6 +132,7 @@ class Vocabulary:
     titles: tuple[str, ...] = ()     # words of a title that say a form is of this spec's kind
     totals: tuple[str, ...] = ()     # the first cell of the row that totals the indicator table
     ends: tuple[str, ...] = ()       # labels after a form's tables (填报人, 备注): a table ends before them
+    ignore: tuple[str, ...] = ()     # headers of columns that hold nothing for the record (序号)
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fund_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fund_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -329,7 +330,7 @@ def _build(data: dict[str, Any], source: str) -> Spec:
     return spec
 
 
-_VOCABULARY_LISTS = ("titles", "totals", "ends")
+_VOCABULARY_LISTS = ("titles", "totals", "ends", "ignore")
 _VOCABULARY_TABLES = ("fields", "fund_rows", "fund_columns", "columns")
 
 
@@ -349,7 +350,8 @@ def _build_vocabulary(ctx: _Ctx, raw: dict[str, Any], blocks: tuple[Block, ...])
     for table, extra in own.items():
         for key, labels in extra.items():
             tables[table][key] = tuple(dict.fromkeys((*tables[table].get(key, ()), *labels)))
-    return Vocabulary(titles=lists["titles"], totals=lists["totals"], ends=lists["ends"], **tables)
+    return Vocabulary(titles=lists["titles"], totals=lists["totals"], ends=lists["ends"], ignore=lists["ignore"],
+                      **tables)
 
 
 def _labels(ctx: _Ctx, raw: list[Any], where: str) -> tuple[str, ...]:

@@ -45,6 +45,7 @@ class Grid:
     cells: dict[tuple[int, int], GridCell] = field(default_factory=dict)
     covered: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)   # cell -> anchor
     by_row: dict[int, list[GridCell]] = field(default_factory=dict)
+    from_above: dict[int, list[GridCell]] = field(default_factory=dict)   # row -> ranges reaching down to it
     max_row: int = -1
 
     @classmethod
@@ -71,6 +72,8 @@ class Grid:
             grid.cells[(r, c)] = GridCell(r, c, cell, text.strip(), key, spans.get((r, c), (r, c, r, c)))
         for (r, _), gc in sorted(grid.cells.items()):
             grid.by_row.setdefault(r, []).append(gc)
+            for below in range(r + 1, gc.last_row + 1):
+                grid.from_above.setdefault(below, []).append(gc)
         grid.max_row = max(grid.by_row, default=-1)
         return grid
 
@@ -90,6 +93,10 @@ class Grid:
 
     def row(self, row: int) -> list[GridCell]:
         return self.by_row.get(row, [])
+
+    def showing(self, row: int) -> list[GridCell]:
+        """The cells a row shows, left to right: its own and the merged ranges reaching down into it."""
+        return sorted([*self.row(row), *self.from_above.get(row, ())], key=lambda gc: gc.col)
 
     def rows(self, first: int = 0, last: int | None = None) -> Iterator[int]:
         last = self.max_row if last is None else min(last, self.max_row)

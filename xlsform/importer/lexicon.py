@@ -22,6 +22,8 @@ class Lexicon:
     own: dict[str, frozenset[str]] = field(default_factory=dict)          # spec id -> labels its vocabulary lists
     titles: dict[str, tuple[str, ...]] = field(default_factory=dict)      # spec id -> title words
     ends: tuple[str, ...] = ()
+    ignored: frozenset[str] = frozenset()
+    level1: tuple[str, ...] = ()          # every spec's 一级指标 names (a section row may name one)
 
     @classmethod
     def of(cls, specs: tuple[Spec, ...]) -> Lexicon:
@@ -43,6 +45,8 @@ class Lexicon:
             lex.own[spec.id] = frozenset(mine)
             lex.titles[spec.id] = tuple(label_key(t) for t in v.titles)
         lex.ends = tuple(dict.fromkeys(e for e in ends if e))
+        lex.ignored = frozenset(label_key(x) for spec in specs for x in spec.vocabulary.ignore)
+        lex.level1 = tuple(dict.fromkeys(name for spec in specs for name in spec.tree))
         return lex
 
     def kind(self, label: str, kind: str) -> str | None:

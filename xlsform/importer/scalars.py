@@ -79,17 +79,33 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
     nxt = grid.right_of(label)
     if nxt is not None and (nxt.row, nxt.col) not in used and not _is_label(lex, nxt):
         return Read(nxt)
-    # Under it only when the label heads a column: another field's label shares its row ("预期目标 | 实际完成
-    # 情况"). A label alone in its row with nothing beside it is a field left empty; the row under it is the
-    # next field's ("部门职能概述" under an empty "预算执行偏差原因").
-    if long and any(x is not label and lex.kind(x.key, FIELD) for x in grid.row(label.row)):
+    # Under it only when the label heads a column: its neighbour is another field's label ("预期目标 | 实际完成
+    # 情况", "单位名称 | 单位编码") or, for long text, the row has one. A label alone in its row with nothing
+    # beside it is a field left empty; the row under it is the next field's ("部门职能概述" under an empty
+    # "预算执行偏差原因").
+    others = any(x is not label and not x.number and lex.kind(x.key, FIELD) for x in grid.row(label.row))
+    beside_label = nxt is None or (not nxt.number and lex.kind(nxt.key, FIELD) is not None)
+    heads = others and (long or (beside_label and _over_values(grid, lex, label)))
+    if heads:
         r, c = grid.below(label)
         under = grid.in_row(r, c)
-        if under is not None and (under.row, under.col) not in used and not _is_label(lex, under):
+        if under is not None and label.col <= under.col <= label.last_col and (under.row, under.col) not in used \
+                and not _is_label(lex, under):
             return Read(under)
         if under is None:
             return (r, c)
     return (label.row, label.last_col + 1)
+
+
+def _over_values(grid: Grid, lex: Lexicon, label: GridCell) -> bool:
+    """A row of field labels with each one's value under it ("单位名称 | 单位编码" over "某局 | 123"), not labels
+    that happen to share a row above something else."""
+    labels = [x for x in grid.row(label.row) if not x.number and lex.kind(x.key, FIELD)]
+    for x in labels:
+        under = grid.in_row(x.last_row + 1, x.col)
+        if under is None or not x.col <= under.col <= x.last_col or _is_label(lex, under):
+            return False
+    return True
 
 
 def _is_label(lex: Lexicon, gc: GridCell) -> bool:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from xlsform.importer.grid import Grid, GridCell
-from xlsform.importer.lexicon import COLUMN, FUND_ROW, TOTAL, Lexicon
-from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit
+from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, FUND_ROW, TOTAL, Lexicon
+from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label
 
 LEVELS = ("level1", "level2")
 _MEASURED = frozenset({"weight", "score", "target", "actual"})
@@ -23,7 +23,7 @@ _AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
 # "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name.
 _NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]\s*")
 MAX_FUND_ROWS = 12
-EMPTY_ROWS_END = 2
+EMPTY_ROWS_END = 3
 
 
 class Read(NamedTuple):
@@ -87,7 +87,7 @@ class FundTable:
 
 def header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
     """The header row of an indicator table (`kind` COLUMN) or a fund table (FUND_COLUMN) at `row`."""
-    first = _labels_in(grid.row(row), lex, kind, {})
+    first = _labels_in(grid.showing(row), lex, kind, {})    # "一级指标" merged over two header rows counts
     if not first or _valid(_labels_in(grid.row(row + 1), lex, kind, {}), kind):
         # a header's first row names at least one column and needs the second to be whole (the row under
         # "自评得分 98" at the top of a form is the fund header by itself)
@@ -141,7 +141,7 @@ def find_headers(grid: Grid, lex: Lexicon, kind: str) -> list[HeaderRow]:
 # ---------------------------------------------------------------------------------- indicator table
 
 def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> IndicatorTable:
-    table = IndicatorTable(header, unknown=_unknown_headers(grid, header))
+    table = IndicatorTable(header, unknown=_unknown_headers(grid, lex, header))
     table.used = {(h.cell.row, h.cell.col) for h in header.columns.values()} | {(p.row, p.col) for p in header.parts}
     right = header.span[1]
     stop_col = min(h.col for k, h in header.columns.items() if k in ("level1", "level2", "level3"))
@@ -155,7 +155,7 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
         if lead is not None and lead.col <= stop_col and lex.kind(lead.key, TOTAL):
             _read_totals(grid, table, r, lead)
             break
-        if lead is not None and (lex.is_end(lead.key) or header_at(grid, lex, r, COLUMN) is not None):
+        if lead is not None and _ends_table(grid, lex, r, lead):
             r -= 1
             break
         if not own:
@@ -165,6 +165,11 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
                 break
             continue
         empty = 0
+        if r == header.last + 1 and _column_numbers(own):    # "1 2 3 …" under the header: no indicator
+            continue
+        if _section(lex, header, own, carried):
+            table.used.add((own[0].row, own[0].col))
+            continue
         row, places = _indicator_row(grid, header, r, carried)
         if row is not None:
             table.rows.append(row)
@@ -174,12 +179,46 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
     return table
 
 
+def _ends_table(grid: Grid, lex: Lexicon, r: int, lead: GridCell) -> bool:
+    """A row that is no longer the table's: a label that follows the tables (填报人, 备注), a title, another
+    header, or a single field's label leading the row (项目名称: the next form)."""
+    if lead.number:
+        return False
+    if lex.is_end(lead.key) or lex.title_specs(lead.key):
+        return True
+    if lex.kind(lead.key, FIELD) and not lex.kind(lead.key, COLUMN) and not lex.kind(lead.key, FUND_COLUMN):
+        return True
+    return header_at(grid, lex, r, COLUMN) is not None or header_at(grid, lex, r, FUND_COLUMN) is not None
+
+
+def _column_numbers(cells: list[GridCell]) -> bool:
+    """Column numbers printed under a header ("1 2 3 4 …" or "栏次"): consecutive integers from 1."""
+    if len(cells) < 3 or not all(gc.number or gc.text.isdigit() for gc in cells):
+        return False
+    numbers = [float(gc.cell.value) if gc.number else float(gc.text) for gc in cells]   # type: ignore[arg-type]
+    return numbers == [float(i) for i in range(1, len(numbers) + 1)]
+
+
+def _section(lex: Lexicon, header: HeaderRow, own: list[GridCell], carried: dict[str, Read | None]) -> bool:
+    """A row that only names a 一级指标 across the table ("一、产出指标（50分）"): the rows under it are its."""
+    if len(own) != 1 or own[0].number or own[0].last_col == own[0].col:
+        return False
+    name, _ = normalize_label(_level_text(own[0].text), lex.level1)
+    if name not in lex.level1:
+        return False
+    carried["level1"], carried["level2"] = Read(own[0], name), None
+    return True
+
+
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
                    ) -> tuple[dict[str, Read] | None, dict[str, tuple[int, int]]]:
     row: dict[str, Read] = {}
     places: dict[str, tuple[int, int]] = {}
     for key in LEVELS:
         if key not in header.columns:
+            if carried[key] is not None:      # named by a section row above ("一、产出指标")
+                row[key] = carried[key]  # type: ignore[assignment]
+                places[key] = (carried[key].cell.row, carried[key].cell.col)  # type: ignore[union-attr]
             continue
         gc = next((x for c in header.columns[key].cols if (x := grid.at(r, c)) is not None), None)
         if gc is not None:      # typed in this row, or a merged range reaching down to it
@@ -231,7 +270,7 @@ def _read_totals(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> 
             table.used.add((gc.row, gc.col))
 
 
-def _unknown_headers(grid: Grid, header: HeaderRow) -> list[GridCell]:
+def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCell]:
     """Header cells that name no column the vocabulary knows (the data under them is not read). Group cells
     that span the rows below ("绩效指标") are no column headers."""
     known = {(h.cell.row, h.cell.col) for h in header.columns.values()} | {(p.row, p.col) for p in header.parts}
@@ -241,7 +280,7 @@ def _unknown_headers(grid: Grid, header: HeaderRow) -> list[GridCell]:
         for gc in grid.row(r):
             if (gc.row, gc.col) in known or gc.last_row > header.last or not left <= gc.col <= right:
                 continue
-            if gc.key and not gc.number:
+            if gc.key and not gc.number and gc.key not in lex.ignored:
                 out.append(gc)
     return out
 
@@ -299,19 +338,20 @@ def _fund_row(table: FundTable, row: str, label: GridCell, figures: dict[str, Gr
 
 
 def _yuan(grid: Grid, header: HeaderRow, end: int) -> GridCell | None:
-    """The cell stating the amounts are in 元 (not 万元): the table's header or a label left of it."""
+    """The cell stating the amounts are in 元 (not 万元): the table's header, a label left of it, or a line just
+    above it ("单位：元")."""
     first_col = header.span[0]
     seen: set[tuple[int, int]] = set()
     units: dict[str, GridCell] = {}
-    for r in range(header.first, end + 1):
-        for c in range(0, first_col + 1):
-            gc = grid.at(r, c)
-            if gc is None or gc.number or (gc.row, gc.col) in seen:
-                continue
-            seen.add((gc.row, gc.col))
-            unit = label_unit(gc.text)
-            if unit:
-                units.setdefault(unit, gc)
+    above = [(r, gc.col) for r in (header.first - 2, header.first - 1) for gc in grid.row(r)]
+    for r, c in above + [(r, c) for r in range(header.first, end + 1) for c in range(0, first_col + 1)]:
+        gc = grid.at(r, c)
+        if gc is None or gc.number or (gc.row, gc.col) in seen:
+            continue
+        seen.add((gc.row, gc.col))
+        unit = label_unit(gc.text)
+        if unit:
+            units.setdefault(unit, gc)
     for h in header.columns.values():
         unit = label_unit(h.cell.text)
         if unit:
