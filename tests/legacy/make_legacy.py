@@ -754,6 +754,54 @@ def l12_zhuzhou_one_sheet() -> BookDesc:
     return b
 
 
+# ---------------------------------------------------------------------------------------------- L13
+# SOURCE: http://m.jjiadianqingjie.com.cn/changyong/13241.html — 丽江市古城区自然资源局 2020年省级自然资源卫片
+# 执法补助经费 项目支出绩效自评表 (Yunnan), as published (the page ends before the last score): the indicator
+# header in two rows, "年度指标值" over 指标性质 / 指标值 / 度量单位, the other headers merged down both rows;
+# "﹦" as the nature; "年度 总体 目标" spaced.
+@fixture("L13_lijiang_satellite.xlsx", "openpyxl")
+def l13_lijiang_satellite() -> BookDesc:
+    b = BookDesc()
+    s = b.sheet("卫片执法")
+    s.merge("A1:J1", "2020年度项目支出绩效自评表")
+    s.put("A3", "项目名称")
+    s.merge("B3:J3", "2020年省级自然资源卫片执法补助经费支出绩效自评表")
+    s.put("A4", "主管部门")
+    s.merge("B4:D4", "丽江市自然资源和规划局")
+    s.put("E4", "实施单位")
+    s.merge("F4:J4", "丽江市古城区自然资源局")
+    s.merge("A5:A9", "项目资金 (万元)")
+    s.row("C5", ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    s.row("B6", ["年度资金总额", 7.29, 7.29, 7.29, 10], "0.00")
+    s.put("G6", 1, PCT0)
+    s.put("H6", 10, "0.00")
+    s.row("B7", ["其中:当年财政拨款", 7.29, 7.29, 7.29])
+    s.put("G7", 1, PCT0)
+    s.put("B8", "上年结转资金")
+    s.put("B9", "其他资金")
+    s.merge("A10:A11", "年度 总体 目标")
+    s.merge("B10:E10", "预期目标")
+    s.merge("F10:J10", "实际完成情况")
+    s.merge("B11:E11", "自然资源卫片执法补助经费")
+    s.merge("F11:J11", "自然资源卫片执法补助经费")
+    s.merge("A12:C12", "绩效指标")
+    s.merge("D12:F12", "年度指标值")
+    for col, text in zip("GHIJ", ["实际完成值", "分值", "得分", "偏差原因分析及改进措施"], strict=True):
+        s.merge(f"{col}12:{col}13", text)
+    s.row("A13", ["一级 指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"])
+    s.merge("A14:A16", "产出指标")
+    indicator_rows(s, 14, "B C D E F G H I", [
+        ["数量指标", "卫片执法补助经费", "﹦", 72890, "元", 72890, 10, 9],
+        ["质量指标", "项目验收合格率", "﹦", 100, "%", 100, 20, 19],
+        ["时效指标", "项目完成及时率", "﹦", 100, "%", 100, 20, 19],
+        ["社会效益指标", "违法行为责停率", "≥", 95, "%", 95, 30, 27],
+        ["服务对象满意度指标", "满意度", "≥", 95, "%", 95, 10],
+    ], )
+    s.put("A17", "效益指标")
+    s.put("A18", "满意度指标")
+    return b
+
+
 # ------------------------------------------------------------------------------------------------ build
 
 def build(name: str) -> Path:
