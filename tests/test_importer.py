@@ -352,3 +352,47 @@ def test_a_serial_number_column_is_no_unknown_header(tmp_path: Path) -> None:
     result = read_file(f)
     assert result.record is not None and len(result.record.indicators) == 1
     assert "XF176" not in {x.code for x in result.findings}
+
+
+# ------------------------------------------------------------------------------------- hostile workbooks
+
+def test_a_style_index_of_thousands_of_digits_is_a_cell_without_style(tmp_path: Path) -> None:
+    """Found by fuzzing the hand-made examples: int() of a 30,000-digit style index raised (XF114)."""
+    from tests.helpers_read import rezip
+
+    data = rezip((measure.FORMS / "L01_wangcheng_reception.xlsx").read_bytes(),
+                 lambda n, b: b.replace(b'<c r="B3" s="1"', b'<c r="B3" s="' + b"7" * 30000 + b'"', 1)
+                 if n == "xl/worksheets/sheet1.xml" else b)
+    (tmp_path / "f.xlsx").write_bytes(data)
+    result = read_file(tmp_path / "f.xlsx")
+    assert result.record is not None and "XF114" not in {f.code for f in result.findings}
+
+
+def test_a_thousand_sheets_cost_no_more_than_fifty(tmp_path: Path) -> None:
+    """Found by fuzzing: a workbook listing one part under a thousand sheet names took seconds to import."""
+    import time
+
+    from tests.helpers_read import rezip
+
+    many = b"".join(b'<sheet name="S%d" sheetId="%d" r:id="rId1"/>' % (i, i + 2) for i in range(1000))
+    data = rezip((measure.FORMS / "L01_wangcheng_reception.xlsx").read_bytes(),
+                 lambda n, b: b.replace(b"</sheets>", many + b"</sheets>") if n == "xl/workbook.xml" else b)
+    (tmp_path / "f.xlsx").write_bytes(data)
+    start = time.perf_counter()
+    result = read_file(tmp_path / "f.xlsx")
+    assert time.perf_counter() - start < 1.5
+    assert result.record is not None and not result.more          # one part: one form
+
+
+def test_at_most_fifty_forms_are_read_from_one_workbook(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for i in range(60):
+        ws = wb.create_sheet(f"S{i}")
+        for row in (["项目名称", f"项目{i}"], HEAD,
+                    ["产出指标", "数量指标", "维护路灯数量", "≥500盏", f"{500 + i}盏", 50, 50]):
+            ws.append(row)
+    wb.save(tmp_path / "f.xlsx")
+    result = read_file(tmp_path / "f.xlsx")
+    assert len(result.more) == 49
+    assert ("XF181", 60) in {(f.code, f.value) for f in result.findings}

@@ -120,8 +120,9 @@ class Sheet:
     def styles(self) -> dict[tuple[int, int], int]:
         """cellXfs index of every styled cell (index 0, the default, is left out)."""
         if self._styles is None:
+            # a style index or row of thousands of digits is no cell a spreadsheet wrote: no style for it
             self._styles = {(int(r) - 1, col_index(c.decode())): int(s) for c, r, s in _STYLED.findall(self._style_src)
-                            if s != "0"}
+                            if s != b"0" and len(s) <= 9 and len(r) <= 9}
         return self._styles
 
     def cell(self, row: int, col: int) -> Cell | None:

@@ -45,6 +45,11 @@ class Imported:
         return wb
 
 
+# A real workbook holds a few forms; these bound what a hostile one (a thousand sheets on one part) costs.
+MAX_SHEETS = 50
+MAX_FORMS = 50
+
+
 def import_workbook(rdr: Reader, raw: RawWorkbook, file: str, specs: tuple[Spec, ...] | None = None
                     ) -> list[Imported]:
     """Every form on the workbook's visible sheets, in sheet order; a table pasted twice counts once."""
@@ -54,9 +59,8 @@ def import_workbook(rdr: Reader, raw: RawWorkbook, file: str, specs: tuple[Spec,
     formats = rdr.number_formats()
     out: list[Imported] = []
     seen: dict[frozenset[tuple[str, str]], Imported] = {}
-    for info in raw.sheets:
-        if info.state != "visible" or not rdr.has_sheet(info.name):
-            continue
+    sheets = _sheets(rdr, raw)
+    for info in sheets[:MAX_SHEETS]:
         sheet = rdr.sheet(info.name)
         grid = Grid.of(sheet, _formats_of(sheet, formats))
         for found in read_sheet(grid, lex, long_fields):
@@ -67,8 +71,22 @@ def import_workbook(rdr: Reader, raw: RawWorkbook, file: str, specs: tuple[Spec,
             form = Imported(Built(found, choose_spec(found, specs, lex), file), sheet)
             seen[found.signature()] = form
             out.append(form)
+        if len(out) >= MAX_FORMS:
+            break
     if len(out) > 1:
         _several(out, file)
+    if out and (len(sheets) > MAX_SHEETS or len(out) >= MAX_FORMS):
+        out[0].built.findings.append(make("XF181", file=file, value=len(sheets), expected=MAX_SHEETS))
+    return out[:MAX_FORMS]
+
+
+def _sheets(rdr: Reader, raw: RawWorkbook) -> list[Any]:
+    """The visible sheets, each part once (two sheets naming one part are one sheet)."""
+    out, parts = [], set()
+    for info in raw.sheets:
+        if info.state == "visible" and rdr.has_sheet(info.name) and info.path not in parts:
+            parts.add(info.path)
+            out.append(info)
     return out
 
 
