@@ -396,3 +396,17 @@ def test_at_most_fifty_forms_are_read_from_one_workbook(tmp_path: Path) -> None:
     result = read_file(tmp_path / "f.xlsx")
     assert len(result.more) == 49
     assert ("XF181", 60) in {(f.code, f.value) for f in result.findings}
+
+
+def test_a_goal_typed_over_several_rows_is_read_whole(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"],
+        ["年度总体目标", "预期目标", None, "实际完成情况", None],
+        [None, "目标1：维护路灯500盏", None, "维护路灯520盏", None],
+        [None, "目标2：故障修复及时率95%", None, "及时率97%", None],
+        HEAD, ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]],
+        merges=("A2:A4", "B2:C2", "D2:E2", "B3:C3", "D3:E3", "B4:C4", "D4:E4"))
+    rec = read_file(f).record
+    assert rec is not None
+    assert rec.values["goal.target"] == "目标1：维护路灯500盏\n目标2：故障修复及时率95%"
+    assert rec.values["goal.achieved"] == "维护路灯520盏\n及时率97%" and rec.cells["goal.achieved"] == "Sheet!D3"

@@ -91,10 +91,27 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
         under = grid.in_row(r, c)
         if under is not None and label.col <= under.col <= label.last_col and (under.row, under.col) not in used \
                 and not _is_label(lex, under):
-            return Read(under)
+            return _lines_under(grid, lex, under, used) if long else Read(under)
         if under is None:
             return (r, c)
     return (label.row, label.last_col + 1)
+
+
+MAX_LINES = 20
+
+
+def _lines_under(grid: Grid, lex: Lexicon, first: GridCell, used: set[tuple[int, int]]) -> Read:
+    """A long text typed over several rows under its header ("目标1：…", "目标2：…" one a row): the rows of
+    the same columns down to the next label, joined line by line."""
+    lines, at = [first.text], first
+    for _ in range(MAX_LINES):
+        nxt = grid.in_row(at.last_row + 1, first.col)
+        if nxt is None or nxt.col != first.col or nxt.last_col != first.last_col or (nxt.row, nxt.col) in used \
+                or _is_label(lex, nxt) or any(_is_label(lex, x) for x in grid.row(nxt.row)):
+            break
+        lines.append(nxt.text)
+        at = nxt
+    return Read(first) if len(lines) == 1 else Read(first, "\n".join(lines))
 
 
 def _over_values(grid: Grid, lex: Lexicon, label: GridCell) -> bool:
