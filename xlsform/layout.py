@@ -214,10 +214,11 @@ class Layout:
             out[key] = compute(arg_values, rules)
         return out
 
-    def dependencies(self) -> list[tuple[str, tuple[str, ...]]]:
+    @cached_property
+    def dependencies(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each computed field with the fields it is computed from, each after the fields it uses."""
-        return [(key, tuple(k for _, ref in args for k in ((ref,) if isinstance(ref, str) else ref)))
-                for key, _, args in self._plan]
+        return tuple((key, tuple(k for _, ref in args for k in ((ref,) if isinstance(ref, str) else ref)))
+                     for key, _, args in self._plan)
 
     @cached_property
     def _plan(self) -> list[tuple[str, Any, list[tuple[str, str | tuple[str, ...]]]]]:

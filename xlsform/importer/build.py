@@ -36,15 +36,10 @@ def choose_spec(found: Found, specs: tuple[Spec, ...], lex: Lexicon) -> Spec:
 
 
 def _score(found: Found, spec: Spec, lex: Lexicon) -> int:
-    layout = layout_for(spec)
-    placed = set()
-    for key in found.values:
-        parts = split_indicator_key(key)
-        if parts is not None:
-            if spec.row_field(parts[1]) is not None:
-                placed.add(parts[1])
-        elif key in layout.places:
-            placed.add(key)
+    places = layout_for(spec).places
+    columns = {f.key for f in spec.indicator_block.row}
+    placed = {parts[1] if (parts := split_indicator_key(key)) else key for key in found.values}
+    placed = {k for k in placed if k in columns or k in places}
     return TITLE_WEIGHT * (spec.id in found.titles) + len(placed) + len(found.heard & lex.own[spec.id])
 
 
@@ -138,7 +133,7 @@ class Built:
         """Computed fields the form prints over none of their inputs: the printed figure is the value."""
         have = set(inputs)
         given: dict[str, Any] = {}
-        for key, args in self.layout.dependencies():
+        for key, args in self.layout.dependencies:
             if any(a in have for a in args):
                 have.add(key)
             elif key in printed:
@@ -149,7 +144,7 @@ class Built:
     def _computable(self, inputs: dict[str, Any], given: dict[str, Any]) -> set[str]:
         """Computed fields with at least one input: the others would be a 0 or a grade the form never had."""
         have = set(inputs) | set(given)
-        for key, args in self.layout.dependencies():
+        for key, args in self.layout.dependencies:
             if any(a in have for a in args):
                 have.add(key)
         return have
