@@ -21,7 +21,7 @@ from xlsform.importer.grid import Grid
 from xlsform.importer.lexicon import lexicon
 from xlsform.layout import a1
 from xlsform.spec import Spec, known_specs
-from xlsform.xlsx import RawWorkbook, Reader, Sheet
+from xlsform.xlsx import RawWorkbook, Sheet, WorkbookReader
 
 
 @dataclass
@@ -50,7 +50,7 @@ MAX_SHEETS = 50
 MAX_FORMS = 50
 
 
-def import_workbook(rdr: Reader, raw: RawWorkbook, file: str, specs: tuple[Spec, ...] | None = None
+def import_workbook(rdr: WorkbookReader, raw: RawWorkbook, file: str, specs: tuple[Spec, ...] | None = None
                     ) -> list[Imported]:
     """Every form on the workbook's visible sheets, in sheet order; a table pasted twice counts once."""
     specs = specs or known_specs()
@@ -80,7 +80,7 @@ def import_workbook(rdr: Reader, raw: RawWorkbook, file: str, specs: tuple[Spec,
     return out[:MAX_FORMS]
 
 
-def _sheets(rdr: Reader, raw: RawWorkbook) -> list[Any]:
+def _sheets(rdr: WorkbookReader, raw: RawWorkbook) -> list[Any]:
     """The visible sheets, each part once (two sheets naming one part are one sheet)."""
     out, parts = [], set()
     for info in raw.sheets:
