@@ -210,15 +210,15 @@ def test_bundled_hand_made_examples_read_check_and_merge(tmp_path: Path) -> None
     read = CliRunner().invoke(main, ["read", str(legacy), "-o", str(tmp_path / "r.json")], catch_exceptions=False)
     assert read.exit_code == 0, read.output
     records = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert len(records) == 8 and all(r["cells"] for r in records)
+    assert len(records) == 9 and all(r["cells"] for r in records)
     assert {r["spec"]["id"] for r in records} == {"wangcheng", "zhuzhou", "project"}
     check = CliRunner().invoke(main, ["check", str(legacy)], catch_exceptions=False)
-    assert check.exit_code == 1 and "共 6 个文件、8 张自评表" in check.output    # real forms, real errors
+    assert check.exit_code == 1 and "共 7 个文件、9 张自评表" in check.output    # real forms, real errors
     merge = CliRunner().invoke(main, ["merge", str(legacy), "-o", str(tmp_path / "s.xlsx")], catch_exceptions=False)
     assert merge.exit_code == 0, merge.output
     summary = openpyxl.load_workbook(tmp_path / "s.xlsx")["汇总表"]
     names = {row[1] for row in summary.iter_rows(min_row=2, values_only=True) if row[0] is None and row[1]}
-    assert {"株洲市接待服务中心", "购买第三方服务", "财政政务管理"} <= names
+    assert {"株洲市接待服务中心", "购买第三方服务", "财政政务管理", "委托业务项目"} <= names      # .xls too
 
 
 # ---------------------------------------------------------------------------- general rules, small sheets
