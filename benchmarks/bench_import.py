@@ -73,6 +73,8 @@ def make_handmade(folder: Path, n: int, jobs: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     names = [name for name, *_ in _layouts()]
     files = [folder / f"{i:05d}_{names[i % len(names)]}.xlsx" for i in range(n)]
+    for stale in set(folder.glob("*.xlsx")) - set(files):     # of another --n or another set of layouts
+        stale.unlink()
     todo = [(i, str(folder)) for i, f in enumerate(files) if not f.exists()]
     if todo:
         print(f"writing {len(todo)} hand-made returns to {folder} ...", file=sys.stderr)
