@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlsform.layout import col_letter
+
 _REF = re.compile(r"^([A-Z]{1,2})(\d+)$")
 
 
@@ -100,7 +102,7 @@ def write_openpyxl(book: BookDesc, path: Path) -> None:
         for r1, c1, r2, c2 in s.merges:
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
         for c, w in s.widths.items():
-            ws.column_dimensions[_letters(c)].width = w
+            ws.column_dimensions[col_letter(c)].width = w
     wb.save(path)
 
 
@@ -161,12 +163,3 @@ def libreoffice(source: Path, target: Path) -> None:
                         "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=120)
         produced = out / (source.stem + target.suffix)
         shutil.move(produced, target)
-
-
-def _letters(col: int) -> str:
-    s = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
