@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -31,8 +31,7 @@ WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异�
 
 
 def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path | None = None,
-               force: bool = False, specs: Sequence[Spec] = (), annotate_plan: Mapping[str, str] | None = None
-               ) -> FileResult:
+               force: bool = False, specs: Sequence[Spec] = ()) -> FileResult:
     """Read and check one file; never raises for a bad file. With `annotate`, also write the marked-up copy.
 
     `specs`: a region's own specs (`--spec FILE`), known by id besides the built-ins. They are registered
@@ -49,24 +48,24 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
         for one in (result, *result.more):
             one.findings.append(make("XF179", file=one.file))
     elif annotate is not None and result.record is not None and read.layout is not None:
-        why_not = (annotate_plan or {}).get(str(path))
-        if why_not:   # the report matters more than the copy: say why, per file, and go on
-            result.findings.append(make("XF920", file=result.file, value=why_not))
-        else:
-            _annotate(result, read, manifest, Path(annotate), force or why_not is not None)
+        _annotate(result, read, manifest, Path(annotate), force)
     return result
 
 
 def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force: bool) -> None:
-    from xlsform.annotate import annotate_result
+    from xlsform.annotate import NoName, annotate_result
 
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     copy = {} if copy is prefill.BROKEN else copy
     try:
-        annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
-                        prefilled=copy)
+        written = annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
+                                  prefilled=copy, password=getattr(manifest, "password", None) or None)
+    except NoName as e:   # the report matters more than the copy: say why, per file, and go on
+        result.findings.append(make("XF920", file=result.file, value=str(e)))
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
         result.findings.append(make("XF903", file=result.file, value=str(e)))
+    else:
+        result.annotated = str(written)
 
 
 def _cut(result: FileResult) -> FileResult:
@@ -161,16 +160,12 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     paths = list(paths)
     left_out = {Path(p).resolve() for p in exclude}
     files = expand_paths(paths)
-    if left_out:   # resolving costs a few system calls a file: only when there is something to leave out
-        files = [f for f in files if f.resolve() not in left_out]
+    if left_out:   # resolving costs a system call a folder of the path: only for a file of such a name
+        names = {p.name for p in left_out}
+        files = [f for f in files if f.name not in names or f.resolve() not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
-    todo = None
-    if annotate is not None:
-        from xlsform.annotate import plan
-
-        todo = plan(files, Path(annotate), force)
     one: Callable[[Path], FileResult] = partial(check_file, manifest=manifest, annotate=annotate, force=force,
-                                                specs=tuple(specs), annotate_plan=todo)
+                                                specs=tuple(specs))
     if each is not None:
         one = partial(_then, each, one)
     results = _run(one, files, jobs)

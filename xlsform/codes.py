@@ -438,6 +438,12 @@ register(
          "本文件的批注副本未写出：{value}",
          "检查结果不受影响；确认可以覆盖后加 --force 重新运行，或换一个 --annotate 目录。"),
 )
+# In an annotated copy only (annotate.py): a changed locked cell the copy put back, the unit's value quoted.
+register(
+    Code("XF921", "warning", "已恢复为下发时的预填内容",
+         "{cell}「{field}」是下发时预填并锁定的内容，本副本已恢复为 {expected}（报送的表格中被改为 {value}）",
+         "请不要修改锁定的内容；如确需调整，请与财政部门联系。"),
+)
 # What a batch could not look at is named, not skipped without a word.
 register(
     Code("XF904", "error", "文件夹无法读取",

@@ -120,6 +120,8 @@ def _cached(ctx: CheckContext) -> Iterator[Finding]:
         place = ctx.layout.places.get(key)
         if place is None or shown in (None, "") or not ctx.trusted(key):
             continue
+        if ctx.changed and ctx.inputs_of(key) & ctx.changed:   # shown from a changed locked cell: XF152 says it
+            continue
         want = ctx.values.get(key)
         if want is None:
             # Nothing to show yet (a rate before B is typed, a total with a score missing): a figure cached by

@@ -53,6 +53,9 @@ class CheckContext:
     entry: Any = None             # the manifest's entry for this unit, when found
     prior: list[Finding] = field(default_factory=list)   # what the reader already reported
     recomputed: bool = False      # True when record.values already holds the recomputed fields (the reader's)
+    # Locked prefilled fields the unit changed, put back as sent in `record` (checks.on_sent_values): what the
+    # file shows computed from them differs from the recomputation because of that change, not a stale cache.
+    changed: frozenset[str] = frozenset()
 
     @classmethod
     def for_record(cls, record: Record, **kw: Any) -> CheckContext:
