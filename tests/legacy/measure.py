@@ -11,7 +11,9 @@ A value is right when the record has it, from the expected cell's form, equal to
 (numbers to 1e-6, rates to 4 decimals as printed 0.00%); wrong when the record has another value; missing
 when the record has none; invented when the record read a value from a cell where the expectation has none.
 For a computed field the printed value (`record.cached`) is what was read; a value the checks recompute but
-no cell holds is not a read value and is not counted.
+no cell holds is not a read value and is not counted. Text is compared as every check compares it
+(`normalize.compact`: full-width and look-alike glyphs as the plain ones, spaces and line breaks out), so
+"≧90%" typed is "≥90%" and a name wrapped over two lines is the name.
 """
 
 from __future__ import annotations
@@ -81,6 +83,10 @@ def same(key: str, want: Any, got: Any) -> bool:
         if key.endswith(".rate"):
             return round(float(got), 4) == round(float(want), 4)
         return abs(float(got) - float(want)) < 1e-6
+    if isinstance(want, str) and isinstance(got, str):
+        from xlsform.normalize import compact
+
+        return compact(got) == compact(want)
     return got == want
 
 
