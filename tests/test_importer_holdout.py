@@ -115,6 +115,94 @@ def test_a_fund_block_of_the_ningde_shape_is_read(tmp_path: Path) -> None:
     assert values["ind.1.target"] == "9个" and values["ind.1.weight"] == 6
 
 
+# ------------------------------------------------------------------------------ where forms begin and end
+
+BLOCK = ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"]
+
+
+def test_indicator_blocks_each_under_its_own_header_are_one_form(tmp_path: Path) -> None:
+    """年度绩效目标1 and 年度绩效目标2, each with its header row, nothing between: one form, one table."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["2020年度水土保持监测项目绩效自评表"], ["项目名称", "水土保持监测"],
+        ["年度绩效目标1", *BLOCK], [None, "产出指标", "质量指标", "监测数据合格", "100%", "100%", 10],
+        ["年度绩效目标2", *BLOCK], [None, "产出指标", "进度指标", "完成资料上报", "100%", "100%", 20],
+        ["总分", None, None, None, None, None, 99.6]])
+    result = read_file(f)
+    assert result.record is not None and not result.more
+    assert [i.level3 for i in result.record.indicators] == ["监测数据合格", "完成资料上报"]
+
+
+def test_a_table_pasted_again_under_itself_is_read_once(tmp_path: Path) -> None:
+    row = ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]
+    result = read_file(_sheet(tmp_path / "f.xlsx", [["项目名称", "路灯维护"], HEAD, row, HEAD, row]))
+    assert result.record is not None and not result.more
+    assert "XF174" in {x.code for x in result.findings}
+
+
+def test_a_title_opens_the_next_form_on_the_sheet(tmp_path: Path) -> None:
+    """A form pasted twice, each under its title: the second title is the second form's, so the two read alike
+    and the copy is reported once (the year is in both)."""
+    form = [["2023年度部门整体支出绩效评价自评表"], ["单位", None],
+            ["序号", "一级指标", "二级指标", "三级指标", "指标分值", "自评得分"],
+            [1, "规划", "基础信息", "基础信息完整性", 3, 3]]
+    result = read_file(_sheet(tmp_path / "f.xlsx", [*form, [], *form]))
+    assert result.record is not None and not result.more and result.record.values["year"] == 2023
+    assert "XF174" in {x.code for x in result.findings}
+
+
+def test_a_fund_table_alone_under_another_form_is_a_form_of_its_own(tmp_path: Path) -> None:
+    """The second unit's form below the first, its indicators not typed: its own form, its own name and year,
+    and none of them taken as the first form's."""
+    fund = ["资金结构(万元)", "年初预算数", "全年预算数", "全年执行数", "执行率"]
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门整体支出绩效自评表"], ["（2020年度）"], ["部门(单位)名称", "某地震局"], fund,
+        ["合计", 130.54, 188.61, 188.45, 0.9992], HEAD,
+        ["产出指标", "数量指标", "抽查台站个数", "9个", "9个", 6, 6], [],
+        ["部门整体支出绩效自评表"], ["（2018年度）"], ["部门(单位)名称", "某研究室"], fund,
+        ["合计", 253.77, 275.14, 254.67, 0.93],
+        ["预期目标", "目标实际完成情况"], ["保障工资发放", "基本完成"]])
+    result = read_file(f)
+    records = [r.record for r in (result, *result.more) if r.record is not None]
+    assert [(r.name, r.values.get("year"), len(r.indicators)) for r in records] == [("某地震局", 2020, 1),
+                                                                                 ("某研究室", 2018, 0)]
+    assert records[1].values["fund.total.spent"] == 254.67 and "goal.target" not in records[0].values
+
+
+def test_empty_sub_rows_do_not_end_the_fund_table(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门(单位)名称", "某研究室"], ["资金结构(万元)", "年初预算数", "全年预算数", "全年执行数"],
+        ["财政资金小计", 253.77, 275.14, 254.67], ["①中央及省级财政资金"], ["②市级财政资金", 253.77, 275.14, 254.67],
+        ["①……"], ["合 计", 253.77, 275.14, 254.67], HEAD, ["产出指标", "数量指标", "编纂年鉴", "1部", "1部", 10, 10]])
+    values = _read(f)
+    assert values["fund.total.budget"] == 275.14 and values["fund.fiscal.spent"] == 254.67
+
+
+def test_amounts_too_large_to_be_wan_yuan_are_not_read(tmp_path: Path) -> None:
+    """元 typed under a "(万元)" label: 2,537,695 万元 would be 250 亿元. No amount is read, the rate is."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门(单位)名称", "某研究室"], ["资金结构(万元)", "年初预算数", "全年预算数", "全年执行数", "执行率"],
+        ["合计", 2537695, 2751417.82, 2546673.98, 0.93], HEAD,
+        ["产出指标", "数量指标", "编纂年鉴", "1部", "1部", 10, 10]],
+        formats={"E3": "0%"})
+    result = read_file(f)
+    assert result.record is not None
+    values = {**result.record.values, **result.record.cached}
+    assert not any(k.endswith(("budget", "spent")) for k in values) and values["fund.total.rate"] == 0.93
+    assert ("XF182", "B3") in {(x.code, x.cell) for x in result.findings}
+
+
+def test_a_rate_printed_over_no_amounts_is_scored_without_a_crash(tmp_path: Path) -> None:
+    """执行率 and 分值 printed, the amounts "—": the printed rate is the rate (it was an internal error, XF114)."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"], ["项目资金", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", "—", "—", 10, 0.9, 9], HEAD,
+        ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]],
+        formats={"E3": "0%"})
+    result = read_file(f)
+    assert result.record is not None, [x.message for x in result.findings]
+    assert result.record.values["fund.total.rate"] == 0.9 and result.record.values["fund.total.score"] == 9
+
+
 # ------------------------------------------------------------------------------------ the held-out set
 
 @pytest.mark.parametrize("file", sorted(HOLDOUT))

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlsform.importer.grid import Grid, GridCell
-from xlsform.importer.lexicon import COLUMN, FUND_COLUMN, Lexicon
-from xlsform.importer.scalars import find_year, read_fields, shown
+from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, Lexicon
+from xlsform.importer.scalars import TITLE_MAX, find_year, read_fields, shown
 from xlsform.importer.tables import (
+    AMOUNT_MAX_WAN,
     FundTable,
     HeaderRow,
     IndicatorTable,
@@ -65,28 +66,84 @@ def read_sheet(grid: Grid, lex: Lexicon, long_fields: frozenset[str]) -> list[Fo
     for i, h in enumerate(headers):
         limit = headers[i + 1].first - 1 if i + 1 < len(headers) else grid.max_row
         tables.append(read_indicators(grid, lex, h, limit))
+    tables = _join_blocks(grid, lex, tables)
     regions = _regions(grid, lex, tables)
     if not tables:
         return [_form(grid, lex, *regions[0], None, fund_headers, long_fields)]
-    return [_form(grid, lex, first, last, table, fund_headers, long_fields)
-            for (first, last), table in zip(regions, tables, strict=True)]
+    after = _fund_forms_after(grid, lex, tables[-1], fund_headers)
+    if after:
+        regions[-1] = (regions[-1][0], after[0][0] - 1)
+    forms = [_form(grid, lex, first, last, table, fund_headers, long_fields)
+             for (first, last), table in zip(regions, tables, strict=True)]
+    return forms + [_form(grid, lex, first, last, None, fund_headers, long_fields) for first, last in after]
+
+
+def _join_blocks(grid: Grid, lex: Lexicon, tables: list[IndicatorTable]) -> list[IndicatorTable]:
+    """A table whose header is printed again right under the last row of the one before, with nothing between
+    (no title, no field, no totals): one form's indicators in blocks (年度绩效目标1, 年度绩效目标2, each with
+    its header), one table. The same rows again are a table pasted twice, and stay two."""
+    out: list[IndicatorTable] = []
+    for table in tables:
+        before = out[-1] if out else None
+        if before is not None and not before.totals and table.rows \
+                and _rows_of(before) != _rows_of(table) \
+                and not any(_is_label(lex, gc) or _is_title(gc)
+                            for r in grid.rows(before.end + 1, table.header.first - 1) for gc in grid.row(r)):
+            before.rows.extend(table.rows)
+            before.places.extend(table.places)
+            before.totals, before.total_places = table.totals, table.total_places
+            before.unknown.extend(table.unknown)
+            before.used |= table.used
+            before.end = table.end
+            continue
+        out.append(table)
+    return out
+
+
+def _rows_of(table: IndicatorTable) -> list[dict[str, str]]:
+    return [{k: shown(r) for k, r in row.items()} for row in table.rows]
+
+
+def _fund_forms_after(grid: Grid, lex: Lexicon, last: IndicatorTable, fund_headers: list[HeaderRow]
+                      ) -> list[tuple[int, int]]:
+    """Forms with a fund table and no indicator table under the sheet's last indicator table (a second unit's
+    form pasted below, its indicators not typed): each from its own title or first field, when it has one."""
+    out: list[tuple[int, int]] = []
+    start = last.end + 1
+    for h in (h for h in fund_headers if h.first > last.end):
+        head = next((r for r in grid.rows(start, h.first - 1)
+                     if any(_is_title(gc) or (_is_label(lex, gc) and lex.kind(gc.key, FIELD)) for gc in grid.row(r))),
+                    None)
+        if head is None:
+            continue
+        out.append((head, grid.max_row))
+        start = h.first + 1
+    return [(first, out[i + 1][0] - 1 if i + 1 < len(out) else last_row) for i, (first, last_row) in enumerate(out)]
 
 
 def _regions(grid: Grid, lex: Lexicon, tables: list[IndicatorTable]) -> list[tuple[int, int]]:
-    """Each form's rows: the first from the sheet's top, the others from the first label after the table
-    before them."""
+    """Each form's rows: the first from the sheet's top, the others from the first title or label after the
+    table before them."""
     if not tables:
         return [(0, grid.max_row)]
     heads = [0]
     for before, table in itertools.pairwise(tables):
         heads.append(next((r for r in grid.rows(before.end + 1, table.header.first)
-                           if any(_is_label(lex, gc) for gc in grid.row(r))), table.header.first))
+                           if any(_is_label(lex, gc) or _is_title(gc) for gc in grid.row(r))), table.header.first))
     ends = [h - 1 for h in heads[1:]] + [grid.max_row]
     return list(zip(heads, ends, strict=True))
 
 
 def _is_label(lex: Lexicon, gc: GridCell) -> bool:
     return not gc.number and (lex.is_label(gc.key) or bool(lex.title_specs(gc.key)))
+
+
+# A form's title in words any layout uses ("2023年度部门整体支出绩效评价自评表", "（2018年度）").
+_TITLE = re.compile(r"自评表|评价表|绩效.{0,8}表|(?:19|20)\d{2}\s*年度")
+
+
+def _is_title(gc: GridCell) -> bool:
+    return not gc.number and len(gc.text) <= TITLE_MAX and _TITLE.search(gc.text) is not None
 
 
 def _form(grid: Grid, lex: Lexicon, first: int, last: int, table: IndicatorTable | None,
@@ -177,6 +234,9 @@ def _add_funds(found: Found, funds: FundTable) -> None:
     for row, gc in funds.conflicts:
         found.notes.append(Note("XF172", gc, {"key": f"fund.{row}", "value": f"{funds.labels[row].text}、{gc.text}"}))
     found.yuan = funds.unit
+    if funds.doubtful is not None:
+        found.notes.append(Note("XF182", funds.doubtful, {"value": funds.doubtful.text,
+                                                          "expected": f"{AMOUNT_MAX_WAN:,}"}))
 
 
 def _add_year(found: Found, grid: Grid, first: int, last: int) -> None:

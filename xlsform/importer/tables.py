@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from xlsform.importer.grid import Grid, GridCell
 from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, FUND_ROW, TOTAL, Lexicon
-from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label
+from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label, parse_number
 
 LEVELS = ("level1", "level2")
 _MEASURED = frozenset({"weight", "score", "target", "actual"})
@@ -23,6 +23,9 @@ _AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
 # "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name.
 _NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]\s*")
 MAX_FUND_ROWS = 12
+# No budget unit a self-evaluation form covers reaches this many 万元 (一百亿元): a figure above it in a table
+# that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
+AMOUNT_MAX_WAN = 1_000_000
 EMPTY_ROWS_END = 3
 
 
@@ -79,6 +82,7 @@ class FundTable:
     unplaced: list[GridCell] = field(default_factory=list)         # rows no vocabulary names, with figures
     conflicts: list[tuple[str, GridCell]] = field(default_factory=list)
     unit: GridCell | None = None                                   # the cell that says amounts are in 元
+    doubtful: GridCell | None = None                               # an amount too large to be in 万元
     end: int = 0
     used: set[tuple[int, int]] = field(default_factory=set)
 
@@ -303,6 +307,9 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
                                   None)) is not None}
         row = lex.kind(label.key, FUND_ROW) if label is not None else None
         if row is None:
+            if label is not None and not lex.is_label(label.key) and not any(map(_figure, figures.values())) \
+                    and _more_rows(grid, lex, first_col, r, min(limit, header.last + MAX_FUND_ROWS)):
+                continue    # a sub-row printed empty ("①中央及省级财政资金", "①……") above the table's next row
             if (label is not None and lex.is_label(label.key)) or not any(map(_figure, figures.values())):
                 r -= 1      # another block ("预期目标", "部门职能概述"), or no figures: the table has ended
                 break
@@ -313,7 +320,41 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
         _fund_row(table, row, label, figures, header, r)  # type: ignore[arg-type]
     table.end = r
     table.unit = _yuan(grid, header, table.end)
+    if table.unit is None:
+        _doubt_amounts(table)
     return table
+
+
+def _doubt_amounts(table: FundTable) -> None:
+    """Amounts that cannot be 万元 (元 typed under a "(万元)" label or none): none is read. A value is better
+    missing than 10,000 times too large."""
+    amounts = {k: r for k, r in table.values.items() if k.rsplit(".", 1)[1] in _AMOUNT_COLUMNS | {"transfer"}}
+    big = next((r.cell for r in amounts.values() if (_amount(r.cell) or 0) > AMOUNT_MAX_WAN), None)
+    if big is None:
+        return
+    table.doubtful = big
+    for key in amounts:
+        del table.values[key]
+
+
+def _amount(gc: GridCell) -> float | None:
+    if gc.number:
+        return float(gc.cell.value)   # type: ignore[arg-type]
+    value, _ = parse_number(gc.text, "amount")
+    return float(value) if value is not None else None
+
+
+def _more_rows(grid: Grid, lex: Lexicon, first_col: int, r: int, last: int) -> bool:
+    """A row the vocabulary names as a fund row comes further down, before anything else the form labels."""
+    for below in grid.rows(r + 1, last):
+        label = next((gc for gc in reversed(grid.row(below)) if gc.col < first_col and not gc.number), None)
+        if label is None:
+            return False
+        if lex.kind(label.key, FUND_ROW):
+            return True
+        if lex.is_label(label.key):
+            return False
+    return False
 
 
 def _figure(gc: GridCell) -> bool:
