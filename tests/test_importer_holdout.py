@@ -203,6 +203,48 @@ def test_a_rate_printed_over_no_amounts_is_scored_without_a_crash(tmp_path: Path
     assert result.record.values["fund.total.rate"] == 0.9 and result.record.values["fund.total.score"] == 9
 
 
+# ------------------------------------------------------------------------------------ what a form prints
+
+def test_the_project_name_is_the_name_of_a_project_form_under_a_unit_s_name(tmp_path: Path) -> None:
+    """"单位名称：某所" above "项目名称 | 水土保持监测": both name a "name"; on a project form it is the project's,
+    not a conflict that loses both (XF172)."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["2020年度水土保持监测项目绩效自评表"], ["单位名称:黄冈市某科研所"], ["项目名称", "水土保持监测"], HEAD,
+        ["产出指标", "质量指标", "监测数据合格", "100%", "100%", 10, 10]])
+    result = read_file(f)
+    assert result.record is not None and result.record.spec_id == "project"
+    assert result.record.values["name"] == "水土保持监测" and "XF172" not in {x.code for x in result.findings}
+
+
+def test_one_figure_merged_across_the_totals_row_is_the_total_score(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["单位名称", "某镇人民政府"], ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"],
+        ["产出指标", "数量指标", "办结信访案件", "168起", "168起", 10], ["总分", "100分"]], merges=("B4:F4",))
+    assert _read(f)["total.score"] == 100
+
+
+def test_a_nature_merged_down_its_rows_is_each_row_s(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门整体绩效自评表"],
+        ["指标名称", "计量单位", "指标性质", "年初指标值", "全年完成值", "指标权重(分)", "指标得分(分)"],
+        ["预算完成率", "%", "定量指标", "70%", "76%", 2, 2], ["结转结余率", "%", None, "2%", "0", 2, 2],
+        ["管理制度健全性", None, "定\n性\n指\n标", "高", "高", 3, 3]], merges=("C3:C4",))
+    values = _read(f)
+    assert [values.get(f"ind.{i}.nature") for i in (1, 2, 3)] == ["定量指标", "定量指标", "定性指标"]
+    assert values["ind.2.weight"] == 2 and "ind.3.measure" not in values
+
+
+def test_the_one_row_of_a_fund_block_without_row_labels_is_the_total(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门整体绩效自评表"], ["部门预算执行情况(万元)", "年初预算数", "全年(调整)预算数", "全年执行数", "执行率(%)",
+                           "执行率权重", "执行率得分(分)"],
+        [None, 120, 130, 98.8, 0.76, 10, 7.6], ["指标名称", "年初指标值", "全年完成值", "指标权重(分)", "指标得分(分)"],
+        ["播发稿件数量", "2200篇", "2859篇", 10, 10]], merges=("A2:A3",), formats={"E3": "0%"})
+    values = _read(f)
+    assert values["fund.total.budget"] == 130 and values["fund.total.rate"] == 0.76
+    assert values["fund.total.weight"] == 10 and values["fund.total.score"] == 7.6
+
+
 # ------------------------------------------------------------------------------------ the held-out set
 
 @pytest.mark.parametrize("file", sorted(HOLDOUT))

@@ -68,7 +68,9 @@ def import_workbook(rdr: WorkbookReader, raw: RawWorkbook, file: str, specs: tup
             if first is not None:
                 _duplicate(first, found, file)
                 continue
-            form = Imported(Built(found, choose_spec(found, specs, lex), file), sheet)
+            spec = choose_spec(found, specs, lex)
+            found.settle(lex.own[spec.id])
+            form = Imported(Built(found, spec, file), sheet)
             seen[found.signature()] = form
             out.append(form)
         if len(out) >= MAX_FORMS:

@@ -50,6 +50,20 @@ class Found:
     yuan: GridCell | None = None
     notes: list[Note] = field(default_factory=list)
     indicators: int = 0
+    contested: dict[str, list[tuple[str, Read]]] = field(default_factory=dict)
+
+    def settle(self, own: frozenset[str]) -> None:
+        """A field two labels gave different values, once the spec is known: the value under the one label
+        that spec's vocabulary lists is the field's (项目名称 on a project form, not the 单位名称 above it);
+        otherwise it stays left out, reported (XF172)."""
+        for key, candidates in self.contested.items():
+            values = {shown(r): r for label, r in candidates if label in own}
+            if len(values) != 1 or key in self.values:
+                continue
+            read = next(iter(values.values()))
+            self.values[key] = read
+            self.places[key] = (read.cell.row, read.cell.col)
+            self.notes = [n for n in self.notes if not (n.code == "XF172" and n.args.get("key") == key)]
 
     def signature(self) -> frozenset[tuple[str, str]]:
         """What the form says, without where: two pastes of one table have the same."""
@@ -169,6 +183,7 @@ def _form(grid: Grid, lex: Lexicon, first: int, last: int, table: IndicatorTable
         found.heard.add(label.key)
     for key, a, b in fields.conflicts:
         found.notes.append(Note("XF172", b, {"key": key, "value": f"{a.text}（{_ref(a)}）、{b.text}"}))
+    found.contested = fields.contested
     firsts = [h.first for h in (table.header if table else None, fh) if h is not None]
     _add_year(found, grid, first, min(firsts) - 1 if firsts else last)
     _add_titles(found, grid, lex, first, min(firsts) - 1 if firsts else last)

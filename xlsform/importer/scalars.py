@@ -28,6 +28,10 @@ class Fields:
     places: dict[str, tuple[int, int]] = field(default_factory=dict)
     labels: dict[str, GridCell] = field(default_factory=dict)
     conflicts: list[tuple[str, GridCell, GridCell]] = field(default_factory=list)
+    # a field two labels give different values: each label's word and value, for the spec to settle
+    # (项目名称 and 单位名称 are both "name": the project's on a project form)
+    contested: dict[str, list[tuple[str, Read]]] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)       # key -> the word of the label its value is under
     used: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -66,6 +70,8 @@ def _names_a_block(grid: Grid, lex: Lexicon, label: GridCell, key: str) -> bool:
 
 def _keep(out: Fields, dropped: set[str], key: str, label: GridCell, found: Read | tuple[int, int] | None) -> None:
     if key in dropped:
+        if isinstance(found, Read) and not _nothing(shown(found)):
+            out.contested[key].append((label.key, found))
         return
     if isinstance(found, Read):
         old = out.values.get(key)
@@ -76,9 +82,11 @@ def _keep(out: Fields, dropped: set[str], key: str, label: GridCell, found: Read
             old = None
         if old is not None and shown(old) != shown(found):
             out.conflicts.append((key, old.cell, found.cell))
+            out.contested[key] = [(out.source[key], old), (label.key, found)]
             dropped.add(key)
             del out.values[key]
             return
+        out.source.setdefault(key, label.key)
         out.values.setdefault(key, found)
         out.places.setdefault(key, (found.cell.row, found.cell.col))
         out.used.add((found.cell.row, found.cell.col))
