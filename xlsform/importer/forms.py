@@ -128,10 +128,9 @@ def _fund_forms_after(grid: Grid, lex: Lexicon, last: IndicatorTable, fund_heade
         head = next((r for r in grid.rows(start, h.first - 1)
                      if any(_is_title(gc) or (_is_label(lex, gc) and lex.kind(gc.key, FIELD)) for gc in grid.row(r))),
                     None)
-        if head is None:
-            continue
-        out.append((head, grid.max_row))
         start = h.first + 1
+        if head is not None:
+            out.append((head, grid.max_row))
     return [(first, out[i + 1][0] - 1 if i + 1 < len(out) else last_row) for i, (first, last_row) in enumerate(out)]
 
 
