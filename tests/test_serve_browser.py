@@ -95,4 +95,4 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         driver.find_element(By.LINK_TEXT, "下载汇总表").click()
         summary = wait_for_download(downloads, "汇总_*.xlsx")
         rows = {r[0]: r for r in openpyxl.load_workbook(summary)["汇总表"].iter_rows(values_only=True)}
-        assert "已报送" in rows["430112001"] and "未报送" in rows["430112999"]
+        assert "已通过" in rows["430112001"] and "未报送" in rows["430112999"]

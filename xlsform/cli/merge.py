@@ -137,7 +137,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
            as_json: bool, states: tuple[str, ...], jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
 
-    状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
+    状态分为 已通过 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
 
     同一单位有多份报送时，以内容最新的一份为准（工作簿自身记录的最后保存时间，其次是文件时间），其余列出。
 
