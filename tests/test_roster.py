@@ -6,8 +6,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import ROOT
+from xlsform.cli import main
 from xlsform.errors import XlsformError
 from xlsform.roster import RosterError, Unit, load_roster
 from xlsform.spec import Spec, load_spec
@@ -152,6 +154,30 @@ def test_indicators_are_numbered_per_unit_in_file_order(tmp_path: Path, spec: Sp
     units = load(tmp_path, spec, "code,name\nA1,甲\nA2,乙\n", indicators)
     assert units[0].values["ind.2.level3"] == "宣传" and units[0].values["ind.2.weight"] == 40.0
     assert units[1].values["ind.1.level1"] == "满意度指标" and "ind.2.level1" not in units[1].values
+
+
+def test_weights_that_break_the_split_are_said_at_generate_time(tmp_path: Path, spec: Spec) -> None:
+    """Issue 15.11: 产出 40 / 效益 40 / 满意度 10 makes 100 with the fund's 10, so it was accepted silently, and
+    every return then carried XF406. Now the unit is named before the forms go out; the split kept is quiet,
+    and so is a table the unit completes itself (its return is checked instead)."""
+    indicators = IND_HEADER + (
+        "A1,产出指标,数量指标,接待批次,≥45,40\n"
+        "A1,效益指标,社会效益指标,宣传,好,40\n"
+        "A1,满意度指标,服务对象满意度指标,满意率,≥95%,10\n"
+        "A2,产出指标,数量指标,接待批次,≥45,50\n"
+        "A2,效益指标,社会效益指标,宣传,好,30\n"
+        "A2,满意度指标,服务对象满意度指标,满意率,≥95%,10\n"
+        "A3,产出指标,数量指标,接待批次,≥45,40\n"
+        "A3,效益指标,社会效益指标,宣传,好,\n"
+    )
+    a1, a2, a3 = load(tmp_path, spec, "code,name\nA1,甲\nA2,乙\nA3,丙\n", indicators)
+    assert a1.warnings == ["单位“A1”的分值分配为 预算执行率 10、产出指标 40、效益指标 40、满意度指标 10，"
+                           "与本表规定的 预算执行率 10、产出指标 50、效益指标 30、满意度指标 10 不符；"
+                           "按此下发，该单位的每份报送都会得到「一级指标分值分布与规定不同」提示（XF406）"]
+    assert a2.warnings == [] and a3.warnings == []
+    res = CliRunner().invoke(main, ["generate", str(tmp_path / "roster.csv"), "--indicators",
+                                    str(tmp_path / "indicators.csv"), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0 and "[注意] 单位“A1”的分值分配为" in res.stderr and "共 1 个单位" in res.stderr
 
 
 def test_label_and_nature_variants_are_normalised_with_a_note(tmp_path: Path) -> None:
