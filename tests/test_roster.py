@@ -180,6 +180,18 @@ def test_weights_that_break_the_split_are_said_at_generate_time(tmp_path: Path, 
     assert res.exit_code == 0 and "[注意] 单位“A1”的分值分配为" in res.stderr and "共 1 个单位" in res.stderr
 
 
+def test_a_bureaus_own_headers_and_a_header_only_roster(tmp_path: Path, spec: Spec) -> None:
+    """Issue 15.12: 单位名称 was refused, and a roster of its header alone printed one 「不在名册中」 per
+    indicator row instead of saying once that it holds no unit."""
+    (unit,) = load(tmp_path, spec, "单位代码,单位名称,财政拨款全年预算数,年度资金总额·全年预算数\nA1,甲,100,120\n")
+    assert (unit.code, unit.name, unit.values["fund.fiscal.budget"], unit.values["fund.total.budget"]) == \
+        ("A1", "甲", 100.0, 120.0)
+    found = problems(tmp_path, spec, "code,单位名称\n", IND_HEADER + "A1,产出指标,数量指标,接待批次,≥45,50\n" * 84)
+    assert found == ["roster.csv：名册中没有单位（第 2 行起每行一个单位）"]
+    found = problems(tmp_path, spec, "code,name,财政拨款\nA1,甲,100\n")
+    assert "是否应为「fund.fiscal.budget」（财政拨款·全年预算数(A)）" in found[0]     # the fiscal row, not the total
+
+
 def test_label_and_nature_variants_are_normalised_with_a_note(tmp_path: Path) -> None:
     """Issue #9: the roster reads "服务对象满意度指标等" and "≧" as the reader does, instead of refusing them."""
     spec = load_spec("project")   # the spec with a 指标性质 column
@@ -241,7 +253,7 @@ def test_unreadable_inputs(tmp_path: Path, spec: Spec) -> None:
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     with pytest.raises(RosterError, match="无法读取该 Excel 文件"):
         load_roster(tmp_path / "bad.xlsx", spec)
-    with pytest.raises(RosterError, match="没有任何单位"):
+    with pytest.raises(RosterError, match="名册中没有单位"):
         load(tmp_path, spec, "code,name\n")
 
 

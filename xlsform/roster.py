@@ -151,10 +151,21 @@ def _norm(header: str) -> str:
     return header.strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
 
 
+# The headers a bureau's own roster uses for the two columns every roster has (issue 15.12: 单位名称 was refused).
+IDENTITY_HEADERS = {"name": ("单位名称", "部门名称", "预算单位名称", "单位", "名称"),
+                    "code": ("单位代码", "预算单位编码", "预算单位代码", "编码", "代码")}
+_LETTER = re.compile(r"\([a-z]\)$")      # "(a)" of a label: headers are compared lower-cased
+
+
 def aliases(f: Field, key: str) -> list[str]:
-    """Every header that names this field: key, key_with_underscores, xf_key, printed label."""
+    """Every header that names this field: key, key_with_underscores, xf_key, printed label (also without
+    its "·" and its "(A)"), and for code and name the headers bureaus' rosters use."""
     under = key.replace(".", "_")
-    return [_norm(a) for a in (key, under, f"xf_{under}", f.label)]
+    label = _norm(f.label)
+    bare = _LETTER.sub("", label)
+    names = [_norm(a) for a in (key, under, f"xf_{under}")] + [label, bare, bare.replace("·", "")]
+    names += [_norm(h) for h in IDENTITY_HEADERS.get(key, ())]
+    return list(dict.fromkeys(names))
 
 
 class _Problems:
@@ -266,12 +277,14 @@ def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = No
     problems = _Problems()
     table = read_table(path)
     units = _units(table, spec, year, problems)
+    if not table.rows and not problems.items:   # a header alone: say that once, not each indicator's unit unknown
+        raise RosterError([f"{table.name}：名册中没有单位（第 2 行起每行一个单位）"])
     if indicators is not None:
         _add_indicators(read_table(indicators), spec, units, problems)
     if problems.items:
         raise RosterError(problems.items)
     if not units:
-        raise RosterError([f"{table.name}：没有任何单位（第 2 行起每行一个单位）"])
+        raise RosterError([f"{table.name}：名册中没有单位（第 2 行起每行一个单位）"])
     return units
 
 
