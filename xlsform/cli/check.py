@@ -9,7 +9,16 @@ import click
 
 from xlsform import report
 from xlsform.check import check_paths
-from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
+from xlsform.cli import (
+    echo_not_workbooks,
+    echo_skipped,
+    jobs_option,
+    jobs_or_all,
+    load_specs,
+    main,
+    require_known_spec,
+    specs_option,
+)
 from xlsform.errors import XlsformError
 
 
@@ -56,6 +65,7 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
     results = list(check_paths(paths, manifest=manifest, jobs=jobs_or_all(jobs), progress=True, specs=specs,
                                annotate=annotate, force=force, skipped=skipped))
     echo_skipped(skipped)
+    echo_not_workbooks(paths)
     if not results:   # the wrong folder, or returns still in their .zip: not a clean pass
         ours = f"（另有 {len(skipped)} 个本工具写出的文件已跳过）" if skipped else ""
         raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）{ours}")

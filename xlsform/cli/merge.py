@@ -12,7 +12,7 @@ import click
 
 from xlsform import ledger, ownfiles
 from xlsform.check import check_paths, expand_paths
-from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
+from xlsform.cli import echo_not_workbooks, echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
 from xlsform.merge import build_summary, collect
@@ -87,6 +87,7 @@ class Round:
         results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
                                    specs=self.specs, skipped=ours, exclude=skip, each=each))
         echo_skipped(ours)
+        echo_not_workbooks(paths)
         self.skipped = len(ours)
         return [self._named_as_sent(r) for r in results]
 
