@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from xlsform.fsutil import shown_path
+from xlsform.fsutil import resolved, shown_path
 from xlsform.results import FileResult
 from xlsform.status import iso_time
 from xlsform.store import STORE_NAME, Store, store_path
@@ -81,7 +81,7 @@ def entry_for(result: FileResult, unit: str | None, now: datetime | None = None)
 
 def file_key(file: str) -> str:
     """Files are recorded by absolute path so that running from another folder finds the same entries."""
-    return shown_path(Path(file).resolve().as_posix())
+    return shown_path(resolved(file).as_posix())
 
 
 def export_jsonl(path: str | Path, out: IO[str]) -> int:

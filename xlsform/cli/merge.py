@@ -14,7 +14,7 @@ from xlsform import ledger, ownfiles
 from xlsform.check import check_paths, expand_paths
 from xlsform.cli import echo_not_workbooks, echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
+from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output, resolved
 from xlsform.merge import build_summary, collect
 from xlsform.results import FileResult
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
@@ -93,7 +93,7 @@ class Round:
 
     def _named_as_sent(self, result: FileResult) -> FileResult:
         """A file from the store is shown by the name its unit gave it, as the web pages show it."""
-        name = self.sent_as.get(Path(result.file).resolve()) if self.sent_as else None
+        name = self.sent_as.get(resolved(result.file)) if self.sent_as else None
         return result if name is None else result.named(name)
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
@@ -121,7 +121,7 @@ class Round:
             raise XlsformError(f"{db} 不存在：此轮尚未用 xlsform serve 收集报表")
         with Store(db) as store:
             sent = {store.file_path(s.sha256): s.filename for s in store.accepted() if s.state != "refused"}
-        self.sent_as = {p.resolve(): name for p, name in sent.items()}
+        self.sent_as = {resolved(p): name for p, name in sent.items()}
         return [*paths, *sent]
 
 
