@@ -576,15 +576,22 @@ _KINDS = {".pdf": "PDF 文件", ".doc": "Word 文档", ".docx": "Word 文档", "
           ".txt": "文本文件", ".ppt": "演示文稿", ".pptx": "演示文稿", ".ofd": "OFD 版式文件"}
 
 
+# The round's own files, which often share the returns folder (the examples keep the manifest there).
+_ROUND_FILES = re.compile(r"^(manifest(\.backup-.*)?\.json|xlsform\.sqlite3(-wal|-shm|-journal)?|links\.csv|"
+                          r"ledger\.jsonl|xlsform-checkers\.log)$")
+_ROUND_FOLDERS = frozenset({"xlsform-files"})
+
+
 def not_workbooks(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     """The files in the given folders that `walk_returns` leaves out (not workbooks), each with what it is in
-    plain words, so a command can list them instead of passing over them silently. Hidden files and the lock
-    files of open workbooks are left out here too."""
+    plain words, so a command can list them instead of passing over them silently. Hidden files, the lock
+    files of open workbooks and the round's own files (manifest, store, links) are left out here too."""
     found: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if not p.is_dir():
             continue
-        for folder, _, names in os.walk(p):
+        for folder, dirs, names in os.walk(p):
+            dirs[:] = [d for d in dirs if d not in _ROUND_FOLDERS]
             found += [(Path(folder, n), _KINDS.get(Path(n).suffix.lower(), "不是表格文件")) for n in names
-                      if not n.startswith(("~$", ".")) and not _return_name(n)]
+                      if not n.startswith(("~$", ".")) and not _return_name(n) and not _ROUND_FILES.match(n)]
     return sorted(found)

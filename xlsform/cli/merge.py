@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -96,17 +98,23 @@ class Round:
         name = self.sent_as.get(resolved(result.file)) if self.sent_as else None
         return result if name is None else result.named(name)
 
-    def record(self, results: Sequence[FileResult], a: Assignment) -> int:
-        """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
+    def record(self, results: Sequence[FileResult], a: Assignment) -> int | None:
+        """Append what was seen to the ledger beside the manifest or roster; the entries added, None when
+        nothing could be recorded (said on stderr; a store this call created is removed again)."""
         if self.source is None:
             return 0
         path = ledger.ledger_path(self.source)
+        existed = path.exists()
         try:
             return ledger.append(path, results, a.unit_of())
         except (OSError, DatabaseError) as e:  # a read-only share: the report matters more than the record of it
             why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            if not existed:   # a full disk left a 0-byte xlsform.sqlite3 (and its -wal, -shm) behind: issue 15.21
+                for part in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+                    with suppress(OSError):
+                        part.unlink()
             click.echo(f"登记簿 {path} 无法写入（{why}），本次未记录；可加 --no-ledger。", err=True)
-            return 0
+            return None
 
     def inputs(self, paths: Sequence[Path], from_store: bool) -> list[Path]:
         """PATHS, plus with --from-store the current return of each unit that `xlsform serve` received."""
@@ -167,7 +175,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
                               indent=1))
         return
     click.echo("\n".join(render(a, states)))
-    if not no_ledger and rnd.source is not None:
+    if not no_ledger and rnd.source is not None and added is not None:
         click.echo(f"登记簿新增 {added} 条记录。", err=True)
 
 
@@ -222,8 +230,13 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
+    # Built in memory, then written: a disk that fills up mid-way fails the one write below, instead of failing
+    # inside xlsxwriter's zip, whose half-written ZipFile then printed a stray traceback when collected
+    # (issue 15.21). A summary of 5,000 units is a few MB.
     with atomic_output(output, force) as fh:
-        write_summary(fh, summary, created=datetime.now(), office=office)
+        book = io.BytesIO()
+        write_summary(book, summary, created=datetime.now(), office=office)
+        fh.write(book.getbuffer())
     tables = summary_tables(summary)
     for fmt, targets in extra.items():
         write = write_csv if fmt == "csv" else write_jsonl
@@ -236,7 +249,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     click.echo(f"已写入 {output}：{len(summary.rows)} 个单位，计入合计 {summary.totals.units} 个；"
                + "，".join(f"{s} {n}" for s, n in counts.items())
                + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
-               + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger else "") + "。")
+               + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger and added is not None else "") + "。")
 
 
 def lock_files(path: Path) -> list[Path]:
