@@ -44,7 +44,11 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
         result, read = _check(Path(path), manifest)
     except Exception as e:  # a checker bug must cost one file, not the batch
         return FileResult(file=str(path), findings=[make("XF901", file=str(path), value=f"{type(e).__name__}: {e}")])
-    if annotate is not None and result.record is not None and read.layout is not None:
+    if annotate is not None and result.record is not None and getattr(read.workbook, "imported", False):
+        # a copy in our layout would not have the cells the findings name: the unit corrects its own file
+        for one in (result, *result.more):
+            one.findings.append(make("XF179", file=one.file))
+    elif annotate is not None and result.record is not None and read.layout is not None:
         _annotate(result, read, manifest, Path(annotate), force)
     return result
 
@@ -78,17 +82,23 @@ def _cut(result: FileResult) -> FileResult:
 
 def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
     read = read_file(path)
+    result = _check_read(path, read, manifest)
+    result.more = [_check_read(path, more, manifest) for more in read.more]
+    return result, read
+
+
+def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
     result = FileResult(file=str(read.file), sha256=read.sha256, mtime=read.mtime, record=read.record,
                         findings=list(read.findings))
     if read.workbook is not None:
         result.own = ownfiles.kind_of(path, read.workbook.meta, read.workbook.properties,
                                       read.record.values if read.record else None, _computed(read.layout))
     if read.record is None:
-        return result, read
+        return result
     spec = read.layout.spec if read.layout is not None else spec_by_id(read.record.spec_id)
     if spec is None:
         result.findings.append(make("XF150", file=result.file, value=read.record.spec_id))
-        return result, read
+        return result
     ctx = CheckContext(record=read.record, spec=spec, layout=read.layout or layout_for(spec), file=result.file,
                        workbook=read.workbook, manifest=manifest, entry=None, prior=list(result.findings),
                        recomputed=True)  # the reader's contract: computed fields are recomputed
@@ -97,7 +107,7 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
     if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
         found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
     result.findings.extend(found)
-    return result, read
+    return result
 
 
 def _computed(layout: Any) -> frozenset[str]:
@@ -151,8 +161,9 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     paths = list(paths)
     left_out = {resolved(p) for p in exclude}
     files = expand_paths(paths)
-    if left_out:   # resolving costs a few system calls a file: only when there is something to leave out
-        files = [f for f in files if resolved(f) not in left_out]
+    if left_out:   # resolving costs a system call a folder of the path: only for a file of such a name
+        names = {p.name for p in left_out}
+        files = [f for f in files if f.name not in names or resolved(f) not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
     one: Callable[[Path], FileResult] = partial(check_file, manifest=manifest, annotate=annotate, force=force,
                                                 specs=tuple(specs))
@@ -161,11 +172,21 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     results = _run(one, files, jobs)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
-    yield from _mark_duplicates(_returns_only(results, named, skipped))
+    yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped))
+
+
+def _each_form(results: Iterable[FileResult]) -> Iterator[FileResult]:
+    """Every form of a workbook that holds several (hand-made, one unit a sheet) as a result of its own."""
+    for r in results:
+        yield r
+        yield from r.more
 
 
 def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
-    return each(one(path))
+    result = one(path)
+    done = each(result)
+    done.more = [each(m) for m in result.more]     # every form of a hand-made workbook, each as it arrives
+    return done
 
 
 def _returns_only(results: Iterable[FileResult], named: set[Path],
@@ -241,7 +262,7 @@ def _mark_duplicates(results: Iterable[FileResult]) -> Iterator[FileResult]:
     """The same bytes sent twice (re-sent by mail, copied to two folders) are reported on the later copy."""
     seen: dict[str, str] = {}
     for r in results:
-        if r.sha256 and r.sha256 in seen:
+        if r.sha256 and r.sha256 in seen and seen[r.sha256] != r.file:   # not a sheet of the same workbook
             r.findings.append(make("XF902", file=r.file, value=seen[r.sha256]))
         elif r.sha256:
             seen[r.sha256] = r.file
