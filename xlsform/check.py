@@ -94,8 +94,9 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     found = run_all(ctx)
-    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
-        found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
+    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
+        found = [f for f in found if f.code.startswith("XF1") or f.code in completeness.AS_SENT] \
+            + [make("XF304", file=result.file)]
     result.findings.extend(found)
     return result, read
 

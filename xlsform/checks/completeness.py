@@ -9,24 +9,35 @@ from functools import lru_cache
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
-from xlsform.normalize import compact
+from xlsform.normalize import bare, compact, letters
 from xlsform.records import Indicator
 from xlsform.spec import Spec
 
-# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
-# copied from the notes ("请填写…"). Compiled once: a batch runs these on every text cell of every return.
+# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX and "**", and
+# instructions copied from the notes ("请填写…"). Matched on the compact text (normalize: widths, spaces);
+# compiled once: a batch runs these on every text cell of every return.
 _PLACEHOLDER = re.compile("|".join((
-    r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$",          # "指标2:"
-    r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$",                          # "……", "..."
-    r"[xX×]{3,}|某某|○○",                                                       # "XXX单位"
-    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$",   # instructions
+    r"^(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\d*:$",                           # "指标2:"
+    r"^[.。…·\-—_、]*(?:…|\.\.\.)[.。…·\-—_、]*$",                                # "……", "..."
+    r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                         # "XX单位", "≥**人"
+    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",             # instructions
 )))
+# The template's hint after a name: "旅游景点开发数量（≥**个）", "受益人口数≥**人" (compact text).
+_HINT = re.compile(r"\(?[≥≤<>=]{0,2}(?:\*{2,}|(?<![A-Za-z])[xX×]{2,}(?![A-Za-z]))[^()]{0,4}\)?")
+# A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
+_LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
+GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text is the unit's own
+# Findings about the form as the office sent it, which a blank return still gets (check.py).
+AS_SENT = frozenset({"XF531"})
+# Rows that name no indicator: "/", "—", "无", "……" in 三级 and 目标内容.
+_NO_NAME = frozenset({"", "/", "//", "\\", "-", "--", "—", "——", "无", "空", "…", "……", "...", "......", "略"})
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _required(ctx)
     for ind in ctx.indicators:
         yield from _half_filled(ctx, ind)
+        yield from _weighted_placeholder(ctx, ind)
     yield from _placeholders(ctx)
 
 
@@ -37,8 +48,33 @@ def is_blank(ctx: CheckContext) -> bool:
                    for k, p in ctx.layout.places.items()) and not ctx.unreadable
 
 
+@lru_cache(maxsize=8192)
 def is_placeholder(text: str) -> bool:
-    return _PLACEHOLDER.search(text) is not None
+    return _PLACEHOLDER.search(compact(text)) is not None
+
+
+@lru_cache(maxsize=8192)   # prefilled texts repeat in every return of a round
+def template_text(text: str, instructions: tuple[str, ...]) -> str | None:
+    """The template's own guidance a cell still holds, if any: one of the spec's instruction texts (loosely:
+    widths, spaces, punctuation and the word limit do not matter), a text that closes with a word limit, or
+    a hint such as "（≥**个）" left after a name. None for anything else."""
+    if len(text) > GUIDANCE_MAX:
+        return None
+    s = compact(text)
+    if _LIMIT.search(s):
+        return text
+    plain = bare(_LIMIT.sub("", s))
+    if plain and plain in _instruction_texts(instructions):
+        return text
+    hint = _HINT.search(s)
+    if hint and len(letters(s[:hint.start()] + s[hint.end():])) >= 2:
+        return hint.group()
+    return None
+
+
+@lru_cache(maxsize=16)
+def _instruction_texts(instructions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(bare(_LIMIT.sub("", compact(t))) for t in instructions)
 
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
@@ -73,9 +109,24 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 
 def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
+    instructions = ctx.spec.rules.review.instructions
     for key, value in ctx.record.values.items():
-        if key in texts and isinstance(value, str) and _stands_in(value, headers):
+        if key not in texts or not isinstance(value, str):
+            continue
+        guidance = template_text(value, instructions)
+        if guidance is not None:
+            # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
+            prefilled = ctx.layout.places[key].field.role == "prefill"
+            yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=guidance)
+        elif _stands_in(value, headers):
             yield ctx.finding("XF303", key, value=value)
+
+
+def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+    """A row whose 三级指标 is "/" (or "……", "无") yet carries a weight: points for no indicator."""
+    names = [n for n in (ind.level3, ind.content) if n is not None]
+    if ind.weight and names and all(compact(n) in _NO_NAME for n in names):
+        yield ctx.finding("XF532", indicator_key(ind.index, "weight"), value=ind.weight, expected=names[0])
 
 
 @lru_cache(maxsize=8192)   # most text of a round repeats from return to return (prefilled indicators)

@@ -1,0 +1,128 @@
+"""The reviewer's reading of how a form was set up: targets that are no values, amounts written as shares,
+a budget changed during the year with no word of it.
+
+A performance reviewer reads more than the arithmetic. In 数量/质量/时效/成本 a target must be something to
+measure the work against; a 成本 row is an amount; a 全年预算数 that differs from the 年初预算数 was adjusted,
+and an adjustment is explained. Each rule here is one such reading over the meaning of the cells, never their
+wording: targets go through the one expression parser, texts compare through `normalize`, and every list and
+threshold is the spec's [rules.review] (docs/specs.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import lru_cache
+
+from xlsform import expressions as ex
+from xlsform.checks.context import CheckContext, plain
+from xlsform.codes import Finding
+from xlsform.layout import Layout, indicator_key
+from xlsform.normalize import bare, compact
+from xlsform.records import Indicator
+from xlsform.spec import Review
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    review = ctx.spec.rules.review
+    for ind in ctx.indicators:
+        yield from _target_is_a_value(ctx, ind, review)
+        yield from _amount_as_share(ctx, ind)
+    yield from _adjusted_budget(ctx, review)
+
+
+# ------------------------------------------------------------------------------------ targets
+
+_MEASURED = (ex.NUMBER, ex.RANGE, ex.DEADLINE)
+
+
+def _target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
+    """In 数量/质量/时效/成本 the target is a count, a rate, an amount or a date ("≥3 次", "100%", "9月底前");
+    "严格执行相关制度规定" or "及时" there sets nothing to measure against. A pass/fail standard ("合格") is a
+    value; a row the spec's 指标性质 calls 定性 is qualitative by design."""
+    if not ind.target or ind.level2 not in review.quantitative or ind.nature == "定性":
+        return
+    target = ex.parse(ind.target)
+    if target.kind in _MEASURED:
+        yield from _count_as_share(ctx, ind, target, review)
+    elif target.kind != ex.NONE and bare(ind.target) not in _bare_set(review.standards):
+        yield ctx.finding("XF533", indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
+
+
+_RATE = re.compile(r"率|比例|比重|占比|覆盖|百分")
+
+
+def _count_as_share(ctx: CheckContext, ind: Indicator, target: ex.Expr, review: Review) -> Iterator[Finding]:
+    """"100%" as the 数量指标 target of a task that names its own count ("开展一次党员轮训", "3个基地"): the
+    count is the target, a share of a count says nothing."""
+    task = ind.content or ind.level3
+    if ind.level2 not in review.counted or task is None or target.unit != "%" or target.low != 100:
+        return
+    named = ex.parse(task)
+    if named.kind == ex.NUMBER and named.unit not in ("%", "元", "") and not _RATE.search(compact(task)):
+        yield ctx.finding("XF534", indicator_key(ind.index, "target"), value=ind.target, expected=task)
+
+
+@lru_cache(maxsize=16)
+def _bare_set(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(bare(t) for t in texts)
+
+
+# ------------------------------------------------------------------------------------ amounts
+
+# What a 三级指标 names when it is an amount (成本, 经费, 补助标准) and not a rate of one (资金到位率).
+_AMOUNT = re.compile(r"(?:成本|经费|资金|费用|金额|投资|投入|支出|预算|补助标准|补贴标准|单价)(?:总额|合计|控制)?$")
+
+
+def _amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+    """An amount written as a share: "项目总成本" with the target "100%" (or 度量单位 "%"). A cost is so many
+    元 or 万元; "100%" of it measures nothing."""
+    name = compact(ind.level3 or "")
+    if not ind.target or not _AMOUNT.search(name) or _RATE.search(name):
+        return
+    target = ex.parse(ind.target)
+    share = target.unit == "%" or (not target.unit and compact(ind.measure or "") in ("%", "百分比"))
+    if target.kind in (ex.NUMBER, ex.RANGE) and share:
+        yield ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
+
+
+def _shown(ind: Indicator) -> str:
+    return f"{ind.target}{ind.measure}" if ind.measure and ind.measure not in (ind.target or "") else ind.target or ""
+
+
+# ------------------------------------------------------------------------------------ the budget
+
+def _adjusted_budget(ctx: CheckContext, review: Review) -> Iterator[Finding]:
+    """年初预算数 ≠ 全年预算数: the budget was adjusted during the year (追加 or 调减), and the form's 预算执行
+    偏差原因 must say so (the national template's own note: 年中发生预算调整的，应单独说明理由). Once per form,
+    on the first typed row that changed."""
+    if not ctx.has("execution.reason"):
+        return
+    reason = ctx.text("execution.reason")
+    if reason and any(w in compact(reason) for w in _compact_words(review.adjustment_words)):
+        return
+    for row in _budget_rows(ctx.layout):
+        initial, budget = ctx.num(f"fund.{row}.initial_budget"), ctx.num(f"fund.{row}.budget")
+        if initial is not None and budget is not None and abs(budget - initial) >= _CENT:
+            said = f"为「{reason}」，未提及预算调整" if reason else "未填写"
+            yield ctx.finding("XF538", "execution.reason", row=ctx.label(f"fund.{row}.budget").split("·")[0],
+                              initial=plain(initial), budget=plain(budget), said=said)
+            return
+
+
+_CENT = Decimal("0.005")   # amounts are shown to the cent: a difference below it is rounding
+
+
+@lru_cache(maxsize=64)
+def _budget_rows(layout: Layout) -> tuple[str, ...]:
+    """Fund rows where both budgets are typed (not the computed 合计): the rows an adjustment shows in."""
+    places = layout.places
+    return tuple(r for r in layout.spec.fund_rows()
+                 if all(f"fund.{r}.{c}" in places and places[f"fund.{r}.{c}"].field.role != "computed"
+                        for c in ("initial_budget", "budget")))
+
+
+@lru_cache(maxsize=16)
+def _compact_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(compact(w) for w in words)
