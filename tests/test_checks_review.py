@@ -180,3 +180,19 @@ def test_an_amount_in_yuan_against_the_rows_initial_budget() -> None:
     fs = [f for f in findings(seed_with("001", fund__fiscal__budget=5_664_900.0)) if f.code == "XF517"]
     assert [(f.key, f.expected) for f in fs] == [("fund.fiscal.budget", 566.49)] and "本行年初预算数" in fs[0].message
     assert [f for f in findings(seed_with("001", fund__fiscal__budget=1100.0)) if f.code == "XF517"] == []
+
+
+@pytest.mark.parametrize("target", ["符合国家标准", "工程验收合格", "良好", "符合规范要求"])
+def test_standards_closing_a_short_target(target: str) -> None:
+    assert _at(_004(ind__3__target=target), "XF533") == []
+
+
+@pytest.mark.parametrize("task", ["一次性补助发放", "第一批资金拨付"])
+def test_words_that_only_look_like_counts(task: str) -> None:
+    r = _004(ind__2__content=task, ind__2__target="100%", ind__2__actual="100%")
+    assert _at(r, "XF534") == []
+
+
+def test_a_placeholder_for_a_name_is_no_template_hint() -> None:
+    assert _at(_004(ind__2__content="XX村道路硬化"), "XF303", "XF531", "XF530") == [
+        ("XF303", "ind.2.content", "XX村道路硬化")]

@@ -173,9 +173,9 @@ def _figures(text: str) -> tuple[tuple[Decimal, str], ...]:
 
 
 # Counts written in Chinese numerals ("召开一次", "两场", "十二个"), only right before a counting unit: "统一",
-# "十分满意" and "一般" are words, not figures.
-_CN_FIGURE = re.compile(r"([一二两三四五六七八九十]{1,3})"
-                        r"(人次|批次|个月|个|次|场|期|项|家|户|人|名|本|篇|件|批|座|所|份|台|套|条|天)")
+# "十分满意" and "一般" are words, not figures; "第一批" is an ordinal and "一次性" an adjective.
+_CN_FIGURE = re.compile(r"(?<!第)([一二两三四五六七八九十]{1,3})"
+                        r"(人次|批次|个月|个|次|场|期|项|家|户|人|名|本|篇|件|批|座|所|份|台|套|条|天)(?!性)")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 

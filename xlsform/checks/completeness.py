@@ -22,8 +22,9 @@ _PLACEHOLDER = re.compile("|".join((
     r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                         # "XX单位", "≥**人"
     r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",             # instructions
 )))
-# The template's hint after a name: "旅游景点开发数量（≥**个）", "受益人口数≥**人" (compact text).
-_HINT = re.compile(r"\(?[≥≤<>=]{0,2}(?:\*{2,}|(?<![A-Za-z])[xX×]{2,}(?![A-Za-z]))[^()]{0,4}\)?")
+# The template's hint after a name: "旅游景点开发数量（≥**个）", "受益人口数≥**人" (compact text): a placeholder
+# in brackets or after a comparison sign. "XX村道路硬化" is a placeholder for a name, not a hint (XF303).
+_HINT = re.compile(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
 # A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
 _LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
 GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text is the unit's own

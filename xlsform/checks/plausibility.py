@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
-
-from rapidfuzz import fuzz
+from functools import cache, lru_cache
+from typing import Any
 
 from xlsform import expressions as ex
 from xlsform.checks.completeness import is_placeholder, template_text
@@ -105,7 +104,7 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
     rows = [(ind, letters(_task(ind))) for ind in ctx.indicators if ind.level2 and ind.weight]
     rows = [(ind, task) for ind, task in rows if TWIN_MIN_LETTERS <= len(task) <= ex.PARSED_MAX]
     for n, (ind, task) in enumerate(rows):
-        alike = [(fuzz.ratio(task, t), o) for o, t in rows[:n] if o.level2 != ind.level2 and not _two_sides(ind, o)]
+        alike = [(_fuzz().ratio(task, t), o) for o, t in rows[:n] if o.level2 != ind.level2 and not _two_sides(ind, o)]
         score, other = max(alike, key=lambda p: p[0], default=(0.0, None))
         if other is not None and score >= similarity:
             key = indicator_key(ind.index, "content" if ind.content else "level3")
@@ -231,9 +230,21 @@ def repeats(answer: str, goal: str, similarity: float) -> bool:
     a, g = letters(answer), letters(goal)
     if len(g) < 6 or len(a) < 4 or not _figures(answer) <= _figures(goal):
         return False
-    if fuzz.ratio(a, g) >= similarity * 100:
+    if _fuzz().ratio(a, g) >= similarity * 100:
         return True
-    return len(a) >= max(8, len(g) / 2) and fuzz.partial_ratio(a, g) >= 95
+    return len(a) >= max(8, len(g) / 2) and _fuzz().partial_ratio(a, g) >= 95
+
+
+@cache
+def _fuzz() -> Any:
+    """rapidfuzz, imported when two texts are first compared: start-up and a plain read do not pay for it."""
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
+def _figures(text: str) -> set[Decimal]:
+    return {v for v, _ in ex.parse(text).figures}
 
 
 def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> Iterator[Finding]:
@@ -466,6 +477,3 @@ def _amount_keys(layout: Layout) -> tuple[tuple[str, str, str], ...]:
                  if f"fund.{row}.{column}" in layout.places
                  and layout.places[f"fund.{row}.{column}"].field.role != "computed")
 
-
-def _figures(text: str) -> set[Decimal]:
-    return {v for v, _ in ex.parse(text).figures}

@@ -19,7 +19,7 @@ from xlsform import expressions as ex
 from xlsform.checks.context import CheckContext, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
-from xlsform.normalize import bare, compact
+from xlsform.normalize import compact, letters
 from xlsform.records import Indicator
 from xlsform.spec import Review
 
@@ -46,8 +46,18 @@ def _target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Ite
     target = ex.parse(ind.target)
     if target.kind in _MEASURED:
         yield from _count_as_share(ctx, ind, target, review)
-    elif target.kind != ex.NONE and bare(ind.target) not in _bare_set(review.standards):
+    elif target.kind != ex.NONE and not _standard(ind.target, review.standards):
         yield ctx.finding("XF533", indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
+
+
+STANDARD_MAX = 8   # letters: "符合国家标准", "工程验收合格" are standards; a longer text describes conduct
+
+
+@lru_cache(maxsize=4096)
+def _standard(target: str, standards: tuple[str, ...]) -> bool:
+    """A pass/fail standard ([rules.review] standards), alone or closing a short target ("验收合格")."""
+    text = letters(target)
+    return len(text) <= STANDARD_MAX and any(text.endswith(s) for s in _letter_set(standards))
 
 
 _RATE = re.compile(r"率|比例|比重|占比|覆盖|百分")
@@ -65,8 +75,8 @@ def _count_as_share(ctx: CheckContext, ind: Indicator, target: ex.Expr, review: 
 
 
 @lru_cache(maxsize=16)
-def _bare_set(texts: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(bare(t) for t in texts)
+def _letter_set(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(letters(t) for t in texts)
 
 
 # ------------------------------------------------------------------------------------ amounts
