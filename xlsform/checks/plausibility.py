@@ -100,13 +100,20 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
     Two weighted rows are one task when their tasks read alike ([rules.review] twin_similarity: retyped
     with a word changed) and their targets do not measure two sides of it (a count and a date, a count and
     a rate); XF507 has exact copies under one 二级."""
-    similarity = ctx.spec.rules.review.twin_similarity * 100
-    rows = [(ind, letters(_task(ind))) for ind in ctx.indicators if ind.level2 and ind.weight]
-    rows = [(ind, task) for ind, task in rows if TWIN_MIN_LETTERS <= len(task) <= ex.PARSED_MAX]
-    for n, (ind, task) in enumerate(rows):
-        alike = [(_fuzz().ratio(task, t), o) for o, t in rows[:n] if o.level2 != ind.level2 and not _two_sides(ind, o)]
-        score, other = max(alike, key=lambda p: p[0], default=(0.0, None))
-        if other is not None and score >= similarity:
+    share = ctx.spec.rules.review.twin_similarity
+    rows = [(ind, letters(_task(ind)), _side(ind)) for ind in ctx.indicators if ind.level2 and ind.weight]
+    rows = [r for r in rows if TWIN_MIN_LETTERS <= len(r[1]) <= ex.PARSED_MAX]
+    for n, (ind, task, side) in enumerate(rows):
+        best, other = 0.0, None
+        for o, t, s in rows[:n]:
+            # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
+            if o.level2 == ind.level2 or 2 * min(len(t), len(task)) < share * (len(t) + len(task)) \
+                    or (side is not None and s is not None and side != s):
+                continue
+            score = _fuzz().ratio(task, t)
+            if score > best:
+                best, other = score, o
+        if other is not None and best >= share * 100:
             key = indicator_key(ind.index, "content" if ind.content else "level3")
             yield ctx.finding("XF514", key, value=_task(ind), other=other.index, expected=other.level2)
 
@@ -114,12 +121,13 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
 _MEASURED = (ex.NUMBER, ex.RANGE, ex.DEADLINE)
 
 
-def _two_sides(a: Indicator, b: Indicator) -> bool:
-    """Whether two rows' targets measure different things: both are values, of another kind or unit."""
-    ta, tb = ex.parse(a.target), ex.parse(b.target)
-    if ta.kind not in _MEASURED or tb.kind not in _MEASURED:
-        return False
-    return ta.kind != tb.kind or (ta.unit or a.measure or "") != (tb.unit or b.measure or "")
+def _side(ind: Indicator) -> tuple[str, str] | None:
+    """What a row's target measures, when it is a value: its kind and unit ("number", "次"); two rows that
+    measure different things (a count and a date, a count and a rate) are two sides of one task."""
+    target = ex.parse(ind.target)
+    if target.kind not in _MEASURED:
+        return None
+    return target.kind, target.unit or ind.measure or ""
 
 
 # ------------------------------------------------------------------------------------ shifted rows
