@@ -208,9 +208,13 @@ def _dec(x: float) -> Decimal:
 
 def _copies(ind: Indicator) -> bool:
     """Whether the actual merely repeats its 目标值 ("≥95%" for "≥95%"), figures and signs alike."""
-    return bool(ind.target) and bare(ind.actual or "") == bare(ind.target or "") and (
-        _COMPARATOR.search(ind.target or "") is not None
-        or ex.parse(ind.target).kind in (ex.RANGE, ex.DEADLINE))
+    return bool(ind.target) and _copies_text(ind.target or "", ind.actual or "")
+
+
+@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+def _copies_text(target: str, actual: str) -> bool:
+    return bare(actual) == bare(target) and (
+        _COMPARATOR.search(target) is not None or ex.parse(target).kind in (ex.RANGE, ex.DEADLINE))
 
 
 def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
@@ -313,18 +317,24 @@ def _overshoot(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> 
     预算管理一体化 rule calls it 偏离 (a target set too low or too wide) and it needs explaining."""
     if ind.score is None or ind.weight is None or ind.score < ind.weight or ind.reason or ind.improvement:
         return
-    target, got = row.target, ex.figure_in(row.target, row.actual)
+    off = _off_target(row.target, row.actual, ind.nature, review.overshoot)
+    if off is not None:
+        yield ctx.finding("XF535", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.target,
+                          how=off[0], share=off[1])
+
+
+@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+def _off_target(target: ex.Expr, actual: ex.Expr, nature: str | None, overshoot: float) -> tuple[str, str] | None:
+    """How far an actual lies beyond a floor or inside a ceiling, when that is `overshoot` or more."""
+    got = ex.figure_in(target, actual)
     if target.kind != ex.NUMBER or target.low is None or target.low <= 0 or got is None:
-        return
-    share, kind = to_decimal(review.overshoot) or Decimal(0), ex.nature_of(target, ind.nature)
+        return None
+    share, kind = to_decimal(overshoot) or Decimal(0), ex.nature_of(target, nature)
     if kind == "≥" and got >= target.low * (1 + share):
-        how, off = "高出", got / target.low - 1
-    elif kind == "≤" and target.unit != "%" and 0 < got <= target.low * (1 - share):
-        how, off = "低", 1 - got / target.low   # a count or an amount far under its ceiling; zero events are no news
-    else:
-        return
-    yield ctx.finding("XF535", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.target,
-                      how=how, share=f"{off:.0%}")
+        return "高出", f"{got / target.low - 1:.0%}"
+    if kind == "≤" and target.unit != "%" and 0 < got <= target.low * (1 - share):
+        return "低", f"{1 - got / target.low:.0%}"   # a count or an amount far under its ceiling; zero is no news
+    return None
 
 
 _NONE_ANSWERS = frozenset({"无", "没有", "零", "暂无", "未发生", "0"})

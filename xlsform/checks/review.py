@@ -43,11 +43,20 @@ def _target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Ite
     value; a row the spec's 指标性质 calls 定性 is qualitative by design."""
     if not ind.target or ind.level2 not in review.quantitative or ind.nature == "定性":
         return
-    target = ex.parse(ind.target)
+    code = _target_verdict(ind.target, ind.level2, ind.content or ind.level3, review)
+    if code == "XF533":
+        yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
+    elif code == "XF534":
+        yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target,
+                          expected=ind.content or ind.level3)
+
+
+@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+def _target_verdict(text: str, level2: str, task: str | None, review: Review) -> str | None:
+    target = ex.parse(text)
     if target.kind in _MEASURED:
-        yield from _count_as_share(ctx, ind, target, review)
-    elif target.kind != ex.NONE and not _standard(ind.target, review.standards):
-        yield ctx.finding("XF533", indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
+        return "XF534" if _count_as_share(target, level2, task, review) else None
+    return None if target.kind == ex.NONE or _standard(text, review.standards) else "XF533"
 
 
 STANDARD_MAX = 8   # letters: "符合国家标准", "工程验收合格" are standards; a longer text describes conduct
@@ -63,15 +72,13 @@ def _standard(target: str, standards: tuple[str, ...]) -> bool:
 _RATE = re.compile(r"率|比例|比重|占比|覆盖|百分")
 
 
-def _count_as_share(ctx: CheckContext, ind: Indicator, target: ex.Expr, review: Review) -> Iterator[Finding]:
+def _count_as_share(target: ex.Expr, level2: str, task: str | None, review: Review) -> bool:
     """"100%" as the 数量指标 target of a task that names its own count ("开展一次党员轮训", "3个基地"): the
     count is the target, a share of a count says nothing."""
-    task = ind.content or ind.level3
-    if ind.level2 not in review.counted or task is None or target.unit != "%" or target.low != 100:
-        return
+    if level2 not in review.counted or task is None or target.unit != "%" or target.low != 100:
+        return False
     named = ex.parse(task)
-    if named.kind == ex.NUMBER and named.unit not in ("%", "元", "") and not _RATE.search(compact(task)):
-        yield ctx.finding("XF534", indicator_key(ind.index, "target"), value=ind.target, expected=task)
+    return named.kind == ex.NUMBER and named.unit not in ("%", "元", "") and not _RATE.search(compact(task))
 
 
 @lru_cache(maxsize=16)
