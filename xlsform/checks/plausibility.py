@@ -44,8 +44,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     review = ctx.spec.rules.review
     for ind in ctx.indicators:
         judged = _Row.of(ctx, ind, year)
-        yield from _no_target(ctx, ind)
-        copied = list(_repeats_content(ctx, ind, review))
+        if ind.weight and ind.score == ind.weight:   # most rows of a form are empty: no generator for them
+            yield from _no_target(ctx, ind)
+        copied = list(_repeats_content(ctx, ind, review)) if ind.actual and ind.content else []
         yield from copied
         # an actual that repeats its 目标内容 or sits in another row's place is that, not a measurement
         if indicator_key(ind.index, "actual") not in moved and not copied:

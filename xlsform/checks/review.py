@@ -27,8 +27,9 @@ from xlsform.spec import Review
 def check(ctx: CheckContext) -> Iterator[Finding]:
     review = ctx.spec.rules.review
     for ind in ctx.indicators:
-        yield from _target_is_a_value(ctx, ind, review)
-        yield from _amount_as_share(ctx, ind)
+        if ind.target:   # most rows of a form are empty
+            yield from _target_is_a_value(ctx, ind, review)
+            yield from _amount_as_share(ctx, ind)
     yield from _adjusted_budget(ctx, review)
 
 
