@@ -114,13 +114,15 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     for key, value in ctx.record.values.items():
         if key not in texts or not isinstance(value, str):
             continue
-        guidance = template_text(value, instructions)
-        if guidance is not None:
+        verdict = _stands_in(value, headers, instructions)
+        if verdict is None:
+            continue
+        if verdict == "XF303":
+            yield ctx.finding("XF303", key, value=value)
+        else:
             # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
             prefilled = ctx.layout.places[key].field.role == "prefill"
-            yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=guidance)
-        elif _stands_in(value, headers):
-            yield ctx.finding("XF303", key, value=value)
+            yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
 
 
 def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
@@ -131,8 +133,13 @@ def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding
 
 
 @lru_cache(maxsize=8192)   # most text of a round repeats from return to return (prefilled indicators)
-def _stands_in(value: str, headers: frozenset[str]) -> bool:
-    return is_placeholder(value) or compact(value) in headers
+def _stands_in(value: str, headers: frozenset[str], instructions: tuple[str, ...]) -> str | None:
+    """What a text stands in for content as: the template's guidance (returned), a placeholder or one of the
+    form's own labels ("XF303"), or None for real content."""
+    guidance = template_text(value, instructions)
+    if guidance is not None:
+        return guidance
+    return "XF303" if is_placeholder(value) or compact(value) in headers else None
 
 
 _HEADERS: dict[int, tuple[Spec, frozenset[str]]] = {}

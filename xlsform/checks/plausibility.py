@@ -101,22 +101,34 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
     Two weighted rows are one task when their tasks read alike ([rules.review] twin_similarity: retyped
     with a word changed) and their targets do not measure two sides of it (a count and a date, a count and
     a rate); XF507 has exact copies under one 二级."""
-    share = ctx.spec.rules.review.twin_similarity
-    rows = [(ind, letters(_task(ind)), _side(ind)) for ind in ctx.indicators if ind.level2 and ind.weight]
-    rows = [r for r in rows if TWIN_MIN_LETTERS <= len(r[1]) <= ex.PARSED_MAX]
-    for n, (ind, task, side) in enumerate(rows):
+    rows = tuple((ind.index, ind.level2, letters(_task(ind)), _side(ind))
+                 for ind in ctx.indicators if ind.level2 and ind.weight)
+    by_index = {ind.index: ind for ind in ctx.indicators}
+    for n, other in _twin_pairs(rows, ctx.spec.rules.review.twin_similarity):
+        ind = by_index[n]
+        key = indicator_key(n, "content" if ind.content else "level3")
+        yield ctx.finding("XF514", key, value=_task(ind), other=other, expected=by_index[other].level2)
+
+
+@lru_cache(maxsize=1024)   # a round's returns share their prefilled indicator tables
+def _twin_pairs(rows: tuple[tuple[int, str | None, str, tuple[str, str] | None], ...],
+                share: float) -> tuple[tuple[int, int], ...]:
+    """(row, the earlier row it repeats) for every twin among (index, 二级, task words, side) rows."""
+    rows = tuple(r for r in rows if TWIN_MIN_LETTERS <= len(r[2]) <= ex.PARSED_MAX)
+    pairs = []
+    for n, (index, level2, task, side) in enumerate(rows):
         best, other = 0.0, None
-        for o, t, s in rows[:n]:
+        for o, o_level2, t, s in rows[:n]:
             # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
-            if o.level2 == ind.level2 or 2 * min(len(t), len(task)) < share * (len(t) + len(task)) \
+            if o_level2 == level2 or 2 * min(len(t), len(task)) < share * (len(t) + len(task)) \
                     or (side is not None and s is not None and side != s):
                 continue
             score = _fuzz().ratio(task, t)
             if score > best:
                 best, other = score, o
         if other is not None and best >= share * 100:
-            key = indicator_key(ind.index, "content" if ind.content else "level3")
-            yield ctx.finding("XF514", key, value=_task(ind), other=other.index, expected=other.level2)
+            pairs.append((index, other))
+    return tuple(pairs)
 
 
 _MEASURED = (ex.NUMBER, ex.RANGE, ex.DEADLINE)
