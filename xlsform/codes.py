@@ -109,9 +109,9 @@ register(
     Code("XF101", "error", "不是 Excel 工作簿",
          "文件不是 .xlsx 工作簿（{value}）",
          "请用 Excel 或 WPS 打开下发的表格填写，并另存为 .xlsx（Excel 工作簿）后重新报送。"),
-    Code("XF102", "error", "旧版 .xls / .et 格式",
-         "文件是旧版 .xls 或 WPS .et 格式",
-         "请用 Excel/WPS 另存为 .xlsx（Excel 工作簿）后重新报送。"),
+    Code("XF102", "error", "无法读取的旧版格式",
+         "文件是无法读取的旧版表格格式（{value}）",
+         "请用 Excel、WPS 或 LibreOffice 打开，选“文件→另存为”，保存类型选“Excel 工作簿（*.xlsx）”后重新报送。"),
     Code("XF103", "error", "文件已加密",
          "文件设置了打开密码，无法读取",
          "文件已加密，请取消密码后重新报送（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码）。"),
@@ -160,6 +160,12 @@ register(
     Code("XF117", "error", "不是普通文件",
          "这不是普通文件（{value}），未读取",
          "请提交 Excel 工作簿文件本身，而不是管道、设备或快捷方式。"),
+)
+# Old .xls workbooks are read (xls.py), but the format keeps less than .xlsx: what could not be checked is said.
+register(
+    Code("XF118", "info", "旧版 .xls 格式：部分内容未核对",
+         "本文件为旧版 .xls 格式，已按数值读取和核对；{value}无法从 .xls 中核对",
+         "如需完整核对，请用 Excel/WPS 打开后另存为 .xlsx（Excel 工作簿）再报送。"),
 )
 # Values: each normalisation is reported (info), a value that cannot be its type is an error quoting it.
 _READ_AS = "{cell}「{field}」填写的“{value}”已按 {expected} 读取（{detail}）"
@@ -253,6 +259,50 @@ register(
     Code("XF163", "warning", "工作簿内的预填副本无法读取",
          "工作簿内保存的预填副本已损坏或被改动，无法据此核对锁定内容",
          "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
+)
+
+# Forms xlsform did not write, read by their printed labels (importer/, and checks/integrity.py for XF171).
+register(
+    Code("XF170", "info", "按表头文字读取的手工表格",
+         "工作表起始于 {cell} 的自评表不是由本工具生成，已按表头文字逐项读取，按「{value}」（{expected}）的规则核对",
+         "核对结果所指单元格均为本文件中的位置；如需逐格核对锁定内容，请改用本轮下发的表格填报。"),
+    Code("XF171", "info", "锁定与预填核对不适用",
+         "本表是手工制作的表格，没有锁定单元格、公式和预填副本：锁定内容、公式和工作表保护的核对不适用",
+         "无需处理；其余核对照常进行。"),
+    Code("XF172", "warning", "同一项有不同的值",
+         "{cell}「{field}」在表中出现了不同的值：{value}，无法确定哪个正确，此项未读取",
+         "请核对后只保留一个值。"),
+    Code("XF173", "info", "资金行未读取",
+         "{cell}的资金行「{value}」不是规格中的资金来源，此行的数字未读取",
+         "如此行应当读取，请在规格文件 [import.fund_rows] 中加入它的名称。"),
+    Code("XF174", "info", "重复的表格只读取一次",
+         "{cell}起的自评表与 {expected} 起的内容完全相同，只读取一次",
+         "如为误粘贴，请删除重复的表格。"),
+    Code("XF175", "info", "金额单位为元",
+         "{cell}「{value}」注明金额单位为元，资金表的金额已除以 10000 按万元读取",
+         "请核对换算后的金额；本表金额以万元为单位。"),
+    Code("XF176", "info", "表头未识别",
+         "{cell}的表头「{value}」不是规格认得的栏目，此列未读取",
+         "如此列应当读取，请在规格文件 [import.columns] 中加入这个表头。"),
+    Code("XF177", "info", "工作簿中有多张自评表",
+         "工作簿中有 {value} 张自评表（{expected}），每张分别读取、核对",
+         "无需处理；今后请每个单位报送一个文件。"),
+    Code("XF178", "warning", "年度无法确定",
+         "表头中写了不同的年度：{value}，年度未读取",
+         "请核对表格标题中的年度。"),
+    Code("XF179", "info", "手工表格不生成批注副本",
+         "本文件是手工制作的表格，核对结果所指的单元格在本文件中；批注副本只为下发的表格生成",
+         "请按核对结果直接修改本文件。"),
+    Code("XF181", "warning", "工作表或自评表过多",
+         "工作簿有 {value} 张工作表，只读取前 {expected} 张工作表、至多 {expected} 张自评表",
+         "请每个文件只放本单位的自评表。"),
+    Code("XF240", "warning", "填写的计算结果与重算不符",
+         "{cell}「{field}」填写为 {value}，按本表填报的数据计算应为 {expected}",
+         "请按表中的数据重新计算后改正（手工表格中的执行率、得分、总分等需自行计算）。"),
+    Code("XF180", "error", "未找到自评表",
+         "本文件不是由本工具生成，也没有一张工作表有自评表的表头（一级指标、二级指标、三级指标、分值、得分，"
+         "或全年预算数、全年执行数）",
+         "请确认文件是绩效自评表；如表头用词不同，请在规格文件 [import] 中加入这些表头，或使用下发的表格重新填报。"),
 )
 
 # Completeness (checks/completeness.py).
@@ -433,6 +483,12 @@ register(
     Code("XF920", "info", "批注副本未写出（已有文件）",
          "本文件的批注副本未写出：{value}",
          "检查结果不受影响；确认可以覆盖后加 --force 重新运行，或换一个 --annotate 目录。"),
+)
+# In an annotated copy only (annotate.py): a changed locked cell the copy put back, the unit's value quoted.
+register(
+    Code("XF921", "warning", "已恢复为下发时的预填内容",
+         "{cell}「{field}」是下发时预填并锁定的内容，本副本已恢复为 {expected}（报送的表格中被改为 {value}）",
+         "请不要修改锁定的内容；如确需调整，请与财政部门联系。"),
 )
 # What a batch could not look at is named, not skipped without a word.
 register(

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from xlsform import normalize
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
-from xlsform.normalize import bare, compact, letters
+from xlsform.normalize import compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
-
-# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX and "**", and
-# instructions copied from the notes ("请填写…"). Matched on the compact text (normalize: widths, spaces);
-# compiled once: a batch runs these on every text cell of every return.
-_PLACEHOLDER = re.compile("|".join((
-    r"^(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\d*:$",                           # "指标2:"
-    r"^[.。…·\-—_、]*(?:…|\.\.\.)[.。…·\-—_、]*$",                                # "……", "..."
-    r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                         # "XX单位", "≥**人"
-    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",             # instructions
-)))
-# The template's hint after a name: "旅游景点开发数量（≥**个）", "受益人口数≥**人" (compact text): a placeholder
-# in brackets or after a comparison sign. "XX村道路硬化" is a placeholder for a name, not a hint (XF303).
-_HINT = re.compile(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
-# A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
-_LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
-GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text is the unit's own
-# Findings about the form as the office sent it, which a blank return still gets (check.py).
-AS_SENT = frozenset({"XF531"})
-# Rows that name no indicator: "/", "—", "无", "……" in 三级 and 目标内容.
-_NO_NAME = frozenset({"", "/", "//", "\\", "-", "--", "—", "——", "无", "空", "…", "……", "...", "......", "略"})
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -45,43 +25,31 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
 def is_blank(ctx: CheckContext) -> bool:
     """A form returned exactly as sent: not one field the unit fills holds anything. One finding says so
-    (XF304) instead of every required field and every row the unit never started."""
+    (XF304) instead of every required field and every row the unit never started. A hand-made form has no
+    prefilled part: blank when nothing at all was read from it."""
+    if ctx.imported:
+        return not ctx.record.cells and not ctx.unreadable
     return not any(p.field.role == "input" and ctx.record.values.get(k) not in (None, "")
                    for k, p in ctx.layout.places.items()) and not ctx.unreadable
 
 
-@lru_cache(maxsize=8192)
 def is_placeholder(text: str) -> bool:
-    return _PLACEHOLDER.search(compact(text)) is not None
+    return normalize.is_placeholder(text)
 
 
-@lru_cache(maxsize=8192)   # prefilled texts repeat in every return of a round
 def template_text(text: str, instructions: tuple[str, ...]) -> str | None:
-    """The template's own guidance a cell still holds, if any: one of the spec's instruction texts (loosely:
-    widths, spaces, punctuation and the word limit do not matter), a text that closes with a word limit, or
-    a hint such as "（≥**个）" left after a name. None for anything else."""
-    if len(text) > GUIDANCE_MAX:
-        return None
-    s = compact(text)
-    if _LIMIT.search(s):
-        return text
-    plain = bare(_LIMIT.sub("", s))
-    if plain and plain in _instruction_texts(instructions):
-        return text
-    hint = _HINT.search(s)
-    if hint and len(letters(s[:hint.start()] + s[hint.end():])) >= 2:
-        return hint.group()
-    return None
+    return normalize.template_guidance(text, instructions)
 
 
-@lru_cache(maxsize=16)
-def _instruction_texts(instructions: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(bare(_LIMIT.sub("", compact(t))) for t in instructions)
+# Findings about the form as the office sent it, which a blank return still gets (check.py).
+AS_SENT = frozenset({"XF531"})
+# Rows that name no indicator: "/", "—", "无", "……" in 三级 and 目标内容.
+_NO_NAME = normalize.DASHES | {"", "无", "空", "…", "……", "...", "......", "略"}
 
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
     for f in ctx.spec.scalar_fields():
-        if f.required and f.role != "computed" and ctx.text(f.key) is None:
+        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key):
             yield ctx.finding("XF301", f.key)
 
 
@@ -122,7 +90,7 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.finding("XF303", key, value=value)
         else:
             # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
-            prefilled = ctx.layout.places[key].field.role == "prefill"
+            prefilled = not ctx.imported and ctx.layout.places[key].field.role == "prefill"
             yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
 
 

@@ -15,7 +15,7 @@ from xlsform.check import check_paths, expand_paths
 from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
-from xlsform.merge import build_summary
+from xlsform.merge import build_summary, collect
 from xlsform.results import FileResult
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
 from xlsform.store import STORE_NAME, DatabaseError, Store, store_path
@@ -79,12 +79,13 @@ class Round:
 
     skipped = 0      # our own outputs found in the folders, after `check`
 
-    def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
+    def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = (),
+              each: Callable[[FileResult], FileResult] | None = None) -> list[FileResult]:
         if note := self.unverified():
             click.echo(note, err=True)
         ours: list[FileResult] = []
         results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
-                                   specs=self.specs, skipped=ours, exclude=skip))
+                                   specs=self.specs, skipped=ours, exclude=skip, each=each))
         echo_skipped(ours)
         self.skipped = len(ours)
         return [self._named_as_sent(r) for r in results]
@@ -179,11 +180,12 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 @click.option("--include-invalid", is_flag=True, help="有错误的单位也计入合计、排名与统计（默认只列出不计入）。")
 @click.option("--format", "formats", type=click.Choice(["csv", "jsonl"]), multiple=True,
               help="另外把汇总表和指标明细写成 <名>_汇总表.csv 等文件（可重复给出）。")
+@click.option("--office", help="编制单位（如“长沙市望城区财政局”），印在汇总表每页的页眉，与标题、编制日期并列。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @batch_options
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
-          spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int | None,
-          no_ledger: bool, from_store: bool) -> None:
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], office: str | None, force: bool,
+          jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
     合计行中金额相加，执行率按资金加权 =（Σ执行数 − Σ转移支付）÷ Σ预算数，得分取平均。
@@ -198,6 +200,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
     \b
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
+        xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --office 长沙市望城区财政局
         xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
     """
     from xlsform.writer.summary import summary_tables, write_csv, write_jsonl, write_summary
@@ -205,12 +208,13 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     extra = {fmt: _twin_paths(output, fmt) for fmt in formats}
     for target in [output, *[p for twins in extra.values() for p in twins.values()]]:
         check_writable(target, force)      # fail before checking hundreds of files, not after
+        refuse_open_file(target)
     rnd = Round(manifest_path, roster_path, spec_name)
     if output.exists() and not ownfiles.written_summary(output):    # `-o` naming a return: --force must not destroy it
         refuse_input_as_output(output, expand_paths(paths))
     # our own outputs, this run's or an earlier one's, when written into the returns folder
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
-    results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours)
+    results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours, each=collect)   # records are let go
     if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
         also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
         where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]
@@ -218,7 +222,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
     with atomic_output(output, force) as fh:
-        write_summary(fh, summary, created=datetime.now())
+        write_summary(fh, summary, created=datetime.now(), office=office)
     tables = summary_tables(summary)
     for fmt, targets in extra.items():
         write = write_csv if fmt == "csv" else write_jsonl
@@ -232,6 +236,23 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
                + "，".join(f"{s} {n}" for s, n in counts.items())
                + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
                + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger else "") + "。")
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The files a spreadsheet program keeps beside a workbook it has open: Excel and WPS `~$name` (Word-style
+    `~$` over the first two characters too), LibreOffice `.~lock.name#`."""
+    names = [f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"]
+    return [p for n in dict.fromkeys(names) if (p := path.with_name(n)).exists()]
+
+
+def refuse_open_file(path: Path) -> None:
+    """A summary open in Excel, WPS or LibreOffice is not replaced under it, even with --force: on Windows the
+    write fails at the end of a long run, elsewhere the office's open copy silently stops matching the file."""
+    locks = lock_files(path) if path.exists() else []
+    if locks:
+        raise XlsformError(f"{path} 正在被 Excel、WPS 或 LibreOffice 打开（锁定文件 {locks[0].name}），"
+                           "请先关闭该文件再汇总，或用 -o 另取一个文件名；未写入任何文件。"
+                           f"若该程序已关闭，锁定文件是上次异常退出时留下的，删除 {locks[0]} 即可")
 
 
 def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:
