@@ -196,3 +196,13 @@ def test_words_that_only_look_like_counts(task: str) -> None:
 def test_a_placeholder_for_a_name_is_no_template_hint() -> None:
     assert _at(_004(ind__2__content="XX村道路硬化"), "XF303", "XF531", "XF530") == [
         ("XF303", "ind.2.content", "XX村道路硬化")]
+
+
+def test_an_adjusted_budget_on_a_hand_made_form_without_a_reason_cell() -> None:
+    """The national project form prints no 预算执行偏差原因: the rows' 偏差原因 are looked at instead and the
+    finding names the budget cell (examples/legacy: 棠溪镇's 委托业务项目, 年初 90, 全年 89.974)."""
+    from tests.conftest import ROOT
+    from xlsform.check import check_file
+
+    result = check_file(ROOT / "examples" / "legacy" / "L04_chizhou_project.xls")
+    assert [(f.code, f.cell) for f in result.findings if f.code == "XF538"] == [("XF538", "D8")]

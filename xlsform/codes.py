@@ -446,7 +446,7 @@ register(
          "{cell}「{field}」为「{value}」，而本行指标「{expected}」是一项金额",
          "成本、经费等金额指标的目标值和完成值应以元或万元填写。"),
     Code("XF538", "warning", "年中调整预算未说明",
-         "{row}年初预算数 {initial} 与全年预算数 {budget} 不同，但{cell}「{field}」{said}",
+         "{cell}「{field}」：{row}年初预算数 {initial} 与全年预算数 {budget} 不同，{said}",
          "年中调整（追加或调减）预算的，请在预算执行偏差原因中说明调整的理由。"),
 )
 

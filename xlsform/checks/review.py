@@ -112,21 +112,33 @@ def _shown(ind: Indicator) -> str:
 # ------------------------------------------------------------------------------------ the budget
 
 def _adjusted_budget(ctx: CheckContext, review: Review) -> Iterator[Finding]:
-    """年初预算数 ≠ 全年预算数: the budget was adjusted during the year (追加 or 调减), and the form's 预算执行
-    偏差原因 must say so (the national template's own note: 年中发生预算调整的，应单独说明理由). Once per form,
-    on the first typed row that changed."""
-    if not ctx.has("execution.reason"):
-        return
-    reason = ctx.text("execution.reason")
-    if reason and any(w in compact(reason) for w in _compact_words(review.adjustment_words)):
+    """年初预算数 ≠ 全年预算数: the budget was adjusted during the year (追加 or 调减), and the form must say so
+    (the national template's own note: 年中发生预算调整的，应单独说明理由). Said where the form has a 预算执行偏差
+    原因; on a form without one (the national project form), in any row's 偏差原因. Once per form, on the first
+    typed row that changed."""
+    texts = _explanations(ctx)
+    if any(w in compact(t) for t in texts for w in _compact_words(review.adjustment_words)):
         return
     for row in _budget_rows(ctx.layout):
         initial, budget = ctx.num(f"fund.{row}.initial_budget"), ctx.num(f"fund.{row}.budget")
         if initial is not None and budget is not None and abs(budget - initial) >= _CENT:
-            said = f"为「{reason}」，未提及预算调整" if reason else "未填写"
-            yield ctx.finding("XF538", "execution.reason", row=ctx.label(f"fund.{row}.budget").split("·")[0],
-                              initial=plain(initial), budget=plain(budget), said=said)
+            yield _unexplained(ctx, row, initial, budget, texts)
             return
+
+
+def _explanations(ctx: CheckContext) -> list[str]:
+    """The texts that could explain an adjustment: the 预算执行偏差原因, else every row's 偏差原因."""
+    if ctx.has("execution.reason"):
+        return [t for t in [ctx.text("execution.reason")] if t]
+    return [t for ind in ctx.indicators for t in (ind.reason, ind.improvement) if t]
+
+
+def _unexplained(ctx: CheckContext, row: str, initial: Decimal, budget: Decimal, texts: list[str]) -> Finding:
+    amounts = {"row": ctx.label(f"fund.{row}.budget").split("·")[0], "initial": plain(initial), "budget": plain(budget)}
+    if ctx.has("execution.reason"):
+        said = f"本栏「{texts[0]}」未提及预算调整" if texts else "本栏未填写"
+        return ctx.finding("XF538", "execution.reason", said=said, **amounts)
+    return ctx.finding("XF538", f"fund.{row}.budget", said="表中没有说明调整的文字", **amounts)
 
 
 _CENT = Decimal("0.005")   # amounts are shown to the cent: a difference below it is rounding
