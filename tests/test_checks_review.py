@@ -76,8 +76,9 @@ def test_a_slash_row_with_a_weight() -> None:
 # ------------------------------------------------------------------ 4: full marks without a target
 
 def test_full_marks_without_a_target_whatever_the_actual_says() -> None:
-    r = _004(ind__1__target="/")                                  # a placeholder is no target
+    r = _004(ind__1__target=None)
     assert _at(r, "XF513") == [("XF513", "ind.1.score", 10.0)]
+    assert _at(_004(ind__1__target="—"), "XF513") == []           # "no target applies", said on purpose
     assert _at(_004(ind__1__target=None, ind__1__content="节目制作播出2个"), "XF513") == []   # the figure is there
     assert _at(_004(ind__1__target=None, ind__1__score=8.0), "XF513") == []                   # not full marks
 
@@ -206,3 +207,10 @@ def test_an_adjusted_budget_on_a_hand_made_form_without_a_reason_cell() -> None:
 
     result = check_file(ROOT / "examples" / "legacy" / "L04_chizhou_project.xls")
     assert [(f.code, f.cell) for f in result.findings if f.code == "XF538"] == [("XF538", "D8")]
+
+
+def test_short_names_changed_by_a_word_are_other_indicators() -> None:
+    """银川市第六中学's 项目管理 rows (tests/legacy L11): 财务管理制度有效性 and 管理制度有效性 are two."""
+    r = _004(ind__1__level3="财务管理制度有效性", ind__1__content=None, ind__2__level3="管理制度有效性",
+             ind__2__content=None, ind__2__level2="质量指标", ind__1__target="—", ind__2__target="—")
+    assert _at(r, "XF514") == []

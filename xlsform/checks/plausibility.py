@@ -94,6 +94,7 @@ def _task(ind: Indicator) -> str:
 
 
 TWIN_MIN_LETTERS = 6   # "公务接待" alone names a kind of work, not one task
+TWIN_EXACT_BELOW = 12  # a short name changed by a word is another indicator ("管理制度有效性", "财务管理制度有效性")
 
 
 def _twins(ctx: CheckContext) -> Iterator[Finding]:
@@ -121,7 +122,8 @@ def _twin_pairs(rows: tuple[tuple[int, str | None, str, tuple[str, str] | None],
         for o, o_level2, t, s in rows[:n]:
             # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
             if o_level2 == level2 or 2 * min(len(t), len(task)) < share * (len(t) + len(task)) \
-                    or (side is not None and s is not None and side != s):
+                    or (side is not None and s is not None and side != s) \
+                    or (min(len(t), len(task)) < TWIN_EXACT_BELOW and t != task):
                 continue
             score = _fuzz().ratio(task, t)
             if score > best:
@@ -361,11 +363,11 @@ def _none_meant(ind: Indicator) -> bool:
 
 
 def _no_target(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
-    """Full marks on a weighted row that sets no target: no 目标值 (or only a placeholder), and no figure in
-    its 目标内容 to stand for one. Nothing says the work was done, whatever the actual says."""
+    """Full marks on a weighted row that sets no target: an empty 目标值, and no figure in its 目标内容 to stand
+    for one. Nothing says the work was done, whatever the actual says."""
     if not (ctx.has(indicator_key(ind.index, "target")) and ind.weight and ind.score == ind.weight):
         return
-    if ind.target and ex.parse(ind.target).kind != ex.NONE:
+    if ind.target:   # "—" or "/" there says deliberately that no target applies (an evaluation framework's rows)
         return
     if ind.content and _quantitative_text(ind.content):
         return
