@@ -104,8 +104,9 @@ def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     found = run_all(ctx)
-    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
-        found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
+    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
+        found = [f for f in found if f.code.startswith("XF1") or f.code in completeness.AS_SENT] \
+            + [make("XF304", file=result.file)]
     result.findings.extend(found)
     return result
 
