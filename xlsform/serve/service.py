@@ -113,6 +113,13 @@ class Service:
             self.config.base_url = base_url
         return links.issue_missing(self.store, self.config.base_url, self.links_csv)
 
+    def links_base(self, given: str | None, host: str, port: int) -> str:
+        """Where the links point: a --base-url given now (kept for later starts), else the one given before,
+        else the address this server listens at."""
+        if given:
+            return self.store.set_meta("base_url", given.rstrip("/"))
+        return self.store.meta("base_url") or links.listening_base(host, port)
+
 
 def _acceptable(password: str | None) -> str | None:
     if password and (problem := password_problem(password)):
