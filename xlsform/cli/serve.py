@@ -25,7 +25,9 @@ MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当
               help="端口（0 = 任选一个空闲端口）。")
 @click.option("--max-upload-mb", type=click.FloatRange(0.1, 200), default=10, show_default=True,
               help="单个上传文件的大小上限（MB）。")
-@click.option("--deadline", help="报送截止日期，显示在各单位页面上，如 2025-03-31。")
+@click.option("--deadline", callback=lambda _c, _p, v: _checked_deadline(v),
+              help="报送截止日期（当天结束为止）或时间，如 2025-03-31 或 \"2025-03-31 17:30\"：显示在各单位页面上，"
+                   "之后的上传标为「逾期」；记住供以后启动使用。")
 @click.option("--base-url", callback=lambda _c, _p, v: _checked_base(v),
               help="各单位链接的网址开头，如 http://192.168.1.20:8000；记住供以后启动使用，links.csv 随之改写"
                    "（默认按 --host/--port，0.0.0.0 时用本机在办公网中的地址）。")
@@ -120,4 +122,15 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
 def _checked_base(value: str | None) -> str | None:
     if value and not value.startswith(("http://", "https://")):
         raise click.BadParameter(f"{value!r} 不是网址：应以 http:// 或 https:// 开头，如 http://192.168.1.20:8000")
+    return value
+
+
+def _checked_deadline(value: str | None) -> str | None:
+    from xlsform.serve.collect.deadline import Deadline
+
+    if value:
+        try:
+            Deadline.parse(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
     return value
