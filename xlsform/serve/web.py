@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Response, abort, render_template, request, send_file, session, url_for
 
-from xlsform.annotate import annotated_name
 from xlsform.serve.collect import answers
 from xlsform.serve.service import service
 from xlsform.store import Submission
@@ -37,11 +36,11 @@ def client_address() -> str:
 
 
 def send_annotated(sub: Submission) -> Response:
-    data = service().intake.annotated_copy(sub)
-    if data is None:
+    copy = service().intake.annotated_copy(sub)
+    if copy is None:
         abort(404)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=annotated_name(sub.filename),
-                     mimetype=XLSX)
+    name, data = copy
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=XLSX)
 
 
 def findings_of(sub: Submission | None, *, for_unit: bool = False) -> list[dict[str, Any]]:

@@ -137,8 +137,9 @@ class Intake:
                 raise TooMany(self.limits.window - (now - recent[0]))
             recent.append(now)
 
-    def annotated_copy(self, sub: Submission) -> bytes | None:
-        """The marked-up copy of a submission that was read; None for a refused one."""
+    def annotated_copy(self, sub: Submission) -> tuple[str, bytes] | None:
+        """The marked-up copy of a submission that was read, with its name (the unit's code and name, as
+        `check --annotate` names it); None for a refused one."""
         if sub.state == "refused":
             return None
         with tempfile.TemporaryDirectory(prefix="xlsform-annotate-") as folder:
@@ -148,7 +149,7 @@ class Intake:
             except Died:
                 return None
             copies = list(Path(folder).glob("*.xlsx"))
-            return copies[0].read_bytes() if copies else None
+            return (copies[0].name, copies[0].read_bytes()) if copies else None
 
     def summary(self) -> bytes:
         """The merge summary of every unit's current return. Built in a checking process: it re-reads every
