@@ -34,6 +34,7 @@ def create_app(config: ServeConfig) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_error_handler(HTTPException, _error)
     app.add_url_rule("/", "home", home)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     return app
 
 

@@ -15,7 +15,7 @@ STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警
 STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
 HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
 BLANK = "XF304"             # a form returned with nothing filled
-_PATH_PART = re.compile(r"^.*[\\/]")
+_FULL_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]).*[\\/]")     # C:\..\, \\server\..\, /home/../
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -78,9 +78,10 @@ def failed(path: Path, why: str) -> FileResult:
 
 
 def display_name(filename: str) -> str:
-    """The sender's file name as text to show and keep in the database (never as a path): no folders, no
-    control characters, bounded."""
-    name = _CONTROL.sub("", _PATH_PART.sub("", filename or "")).strip()
+    """The sender's file name as text to show and keep in the database (never as a path): without the folders
+    of a full path an old browser sends, no control characters, bounded. A "/" inside a name (macOS allows
+    it: 2024/2025 自评表.xlsx) is kept as it is."""
+    name = _CONTROL.sub("", _FULL_PATH.sub("", filename or "")).strip()
     return name[:200] or "未命名.xlsx"
 
 
