@@ -161,7 +161,7 @@ def test_a_corrected_upload_passes_and_the_history_keeps_both(client: FlaskClien
     assert upload(client, url, rnd.returns["errors"], headers=JSON).get_json()["status"] == "errors"
     assert upload(client, url, rnd.returns["clean"], headers=JSON).get_json()["status"] == "ok"
     page = client.get(url).get_data(as_text=True)
-    assert 'id="state">已通过<' in page and page.count("<td class=\"time\">20") == 2
+    assert 'id="state">已通过<' in page and page.count("data-label=\"时间\">20") == 2
 
 
 @pytest.mark.parametrize(("name", "unit", "words"), [

@@ -129,7 +129,7 @@ def test_late_uploads_are_marked_on_the_board_the_history_and_the_csv(served) ->
     office = Browser(server.url)
     office.login()
     board = office.open("/admin/")[2]
-    row = re.search(r"<tr><td><a [^>]+>430112001</a>.*?</tr>", board)
+    row = re.search(r"<tr><td[^>]*><a [^>]+>430112001</a>.*?</tr>", board)
     assert row and "逾期" in row.group(0)
     _, _, table = office.open("/admin/units.csv")
     header, *rows = table.lstrip("\ufeff").splitlines()
