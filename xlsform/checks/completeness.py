@@ -57,7 +57,7 @@ def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """A row in use (it has a weight, or text describing it) must have weight, actual and score together."""
     i = ind.index
     described = any((ind.level3, ind.content, ind.target, ind.actual)) or bool(ind.score)
-    if ind.weight is None and described:
+    if ind.weight is None and described and ctx.has(indicator_key(i, "weight")):   # a form with no 分值 column
         yield ctx.finding("XF302", indicator_key(i, "weight"), filled=_filled(ctx, ind, "weight"))
     if not ind.weight:
         return

@@ -179,7 +179,7 @@ def _form(grid: Grid, lex: Lexicon, first: int, last: int, table: IndicatorTable
         found.places.setdefault(key, place)
     for key, label in fields.labels.items():
         found.labels.setdefault(key, label.text)
-        found.heard.add(label.key)
+    found.heard |= fields.heard
     for key, a, b in fields.conflicts:
         found.notes.append(Note("XF172", b, {"key": key, "value": f"{a.text}（{_ref(a)}）、{b.text}"}))
     found.contested = fields.contested

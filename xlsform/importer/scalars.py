@@ -32,6 +32,7 @@ class Fields:
     # (项目名称 and 单位名称 are both "name": the project's on a project form)
     contested: dict[str, list[tuple[str, Read]]] = field(default_factory=dict)
     source: dict[str, str] = field(default_factory=dict)       # key -> the word of the label its value is under
+    heard: set[str] = field(default_factory=set)     # every field label's word ("单位名称" of "单位名称：某局")
     used: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -47,14 +48,17 @@ def read_fields(grid: Grid, lex: Lexicon, first: int, last: int, used: set[tuple
             found: Read | tuple[int, int] | None
             if key is not None and _names_a_block(grid, lex, gc, key):
                 continue
+            word = gc.key
             if key is not None:
                 found = _beside(grid, lex, gc, key in long_fields, used)
             else:
                 key, found = _in_cell(lex, gc)
+                word = label_key(_COLON.split(gc.text, maxsplit=1)[0])
             if key is None:
                 continue
             out.used.add((gc.row, gc.col))
-            _keep(out, dropped, key, gc, found)
+            out.heard.add(word)
+            _keep(out, dropped, key, gc, word, found)
     return out
 
 
@@ -68,10 +72,11 @@ def _names_a_block(grid: Grid, lex: Lexicon, label: GridCell, key: str) -> bool:
     return other is not None and other != key
 
 
-def _keep(out: Fields, dropped: set[str], key: str, label: GridCell, found: Read | tuple[int, int] | None) -> None:
+def _keep(out: Fields, dropped: set[str], key: str, label: GridCell, word: str,
+          found: Read | tuple[int, int] | None) -> None:
     if key in dropped:
         if isinstance(found, Read) and not _nothing(shown(found)):
-            out.contested[key].append((label.key, found))
+            out.contested[key].append((word, found))
         return
     if isinstance(found, Read):
         old = out.values.get(key)
@@ -82,11 +87,11 @@ def _keep(out: Fields, dropped: set[str], key: str, label: GridCell, found: Read
             old = None
         if old is not None and shown(old) != shown(found):
             out.conflicts.append((key, old.cell, found.cell))
-            out.contested[key] = [(out.source[key], old), (label.key, found)]
+            out.contested[key] = [(out.source[key], old), (word, found)]
             dropped.add(key)
             del out.values[key]
             return
-        out.source.setdefault(key, label.key)
+        out.source.setdefault(key, word)
         out.values.setdefault(key, found)
         out.places.setdefault(key, (found.cell.row, found.cell.col))
         out.used.add((found.cell.row, found.cell.col))
