@@ -69,12 +69,38 @@ def read_table(path: str | Path) -> Table:
     path = Path(path)
     if not path.is_file():
         raise RosterError([f"{path}：文件不存在"])
-    if path.suffix.lower() in (".xls", ".et") or _is_old_excel(path):
-        raise RosterError([f"{path.name}：这是旧版 Excel（.xls）或 WPS 表格文件，无法直接读取；"
-                           "请在 Excel 或 WPS 中“另存为” .xlsx 工作簿或“CSV UTF-8”后再试"])
+    if _is_old_excel(path):
+        return _read_xls(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     return _read_csv(path)
+
+
+def _read_xls(path: Path) -> Table:
+    """An old .xls (or WPS .et) roster through the reader's .xls layer (xls.py): the first visible sheet, each
+    cell as its value, a code formatted with leading zeros as the text it shows (_as_shown)."""
+    from xlsform.xlsx import XlsxError, open_reader
+
+    try:
+        rdr = open_reader(path.read_bytes())
+        book = rdr.workbook()
+        first = next((s.name for s in book.sheets if s.state == "visible"), None)
+        sheet = rdr.sheet(first) if first is not None else None
+        formats = rdr.number_formats()
+    except (XlsxError, OSError) as e:
+        raise RosterError([f"{path.name}：无法读取该旧版 Excel（.xls）文件（{e}）；"
+                           "请在 Excel 或 WPS 中“另存为” .xlsx 工作簿或“CSV UTF-8”后再试"]) from None
+    if sheet is None or not sheet.cells:
+        raise RosterError([f"{path.name}：工作表是空的，第 1 行应为列名"])
+    width = max(c for _, c in sheet.cells) + 1
+    grid: dict[int, list[Any]] = {}
+    for (r, c), cell in sheet.cells.items():
+        value = cell.value if cell.type != "e" else None
+        grid.setdefault(r, [None] * width)[c] = _as_shown(value, formats.get(sheet.styles.get((r, c), 0)))
+    rows = [grid.get(r, [None] * width) for r in range(max(grid) + 1)]
+    header = ["" if h is None else _cell_text(h) for h in rows[0]]
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(_cell_text(c) for c in r)]
+    return Table(path.name, header, body)
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # .xls, .et and encrypted .xlsx all start so
