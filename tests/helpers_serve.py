@@ -50,7 +50,11 @@ def _clean_000() -> Record:
     r.values["execution.reason"] = "疫情影响，接待任务减少。"
     r.values["ind.6.actual"] = "全年接待来宾312批次，来宾满意度调查均为满意。"
     r.values["ind.8.actual"] = "全年公务接待费用较上年下降12%，服务水平提高。"
-    # the seed leaves these three weighted rows without a target (XF513); a clean return has one
+    # the seed leaves these three weighted rows without a target (XF513) and describes rows 1 and 4 where a
+    # value belongs (XF533); a clean return has targets
+    r.values["ind.1.target"] = "≥40批次"
+    r.values["ind.4.target"] = "人均≤150元"
+    r.values["ind.4.actual"] = "人均128元"
     r.values["ind.5.target"] = "厉行节约，接待费用不超预算"
     r.values["ind.6.target"] = "来宾满意"
     r.values["ind.8.target"] = "服务水平提升"

@@ -335,7 +335,7 @@ def test_the_office_sees_counts_filters_details_and_downloads(client: FlaskClien
     summary = openpyxl.load_workbook(io.BytesIO(client.get("/admin/summary.xlsx").data))["汇总表"]
     states = {r[0]: r for r in summary.iter_rows(values_only=True)}
     header = list(next(summary.iter_rows(values_only=True)))
-    assert states["430112001"][header.index("状态")] == "已报送"
+    assert states["430112001"][header.index("状态")] == "已通过"
     assert states["430112004"][header.index("状态")] == "有错误"
     assert states["430112999"][header.index("状态")] == "未报送"
     with client.get("/admin/returns.zip") as res, zipfile.ZipFile(io.BytesIO(res.data)) as z:
@@ -372,7 +372,7 @@ def test_status_and_merge_take_the_accepted_returns_from_the_store(client: Flask
     assert res.exit_code == 0, res.output
     units = json.loads(res.output)["units"]
     states = {x["code"]: x["state"] for x in units}
-    assert states == {"430112001": "已报送", "430112002": "未报送", "430112004": "有错误", "430112999": "未报送"}
+    assert states == {"430112001": "已通过", "430112002": "未报送", "430112004": "有错误", "430112999": "未报送"}
     files = {x["code"]: x["file"] for x in units if x["file"]}
     assert files == {"430112001": "党办自评表.xlsx", "430112004": "财政所自评表.xlsx"}     # as the units named them
     out = rnd.folder / "汇总.xlsx"

@@ -100,7 +100,7 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         driver.find_element(By.LINK_TEXT, "下载汇总表").click()
         summary = wait_for_download(downloads, "汇总_*.xlsx")
         rows = {r[0]: r for r in openpyxl.load_workbook(summary)["汇总表"].iter_rows(values_only=True)}
-        assert "已报送" in rows["430112001"] and "未报送" in rows["430112999"]
+        assert "已通过" in rows["430112001"] and "未报送" in rows["430112999"]
 
 
 LONG_NAME = "2024/2025年度 长沙市望城区接待服务中心 部门整体支出绩效自评表（第三次修改，已按财政局意见逐项核对）.xlsx"
