@@ -64,7 +64,7 @@ def test_describe_json_lists_every_field_with_its_name_and_cell() -> None:
 def test_describe_text_is_a_readable_table() -> None:
     result = run("describe", "project")
     assert result.exit_code == 0
-    assert "xf_fund_total_score" in result.output and "H6:K6" in result.output
+    assert "xf_fund_total_score" in result.output and "H6:L6" in result.output
     assert "xf_ind_NN_nature" in result.output and "E14:E43" in result.output
 
 

@@ -234,16 +234,17 @@ def _fmt(x: float) -> str:
 # -------------------------------------------------------------------------------------------- roster
 
 def roster_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
-    """Scalar fields a roster may prefill (prefill role), and the others (input/computed) it may not."""
+    """Scalar fields a roster may prefill (prefill role, or an input the spec makes prefillable), and the
+    others (input/computed) it may not."""
     fields = {f.key: f for f in spec.scalar_fields()}
-    prefill = {k: f for k, f in fields.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in fields.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in fields.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in fields.items() if not f.locks_when_given}
 
 
 def indicator_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
     row = {f.key: f for f in spec.indicator_block.row}
-    prefill = {k: f for k, f in row.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in row.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in row.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in row.items() if not f.locks_when_given}
 
 
 def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = None,
