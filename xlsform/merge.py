@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlsform.fsutil import shown_path
 from xlsform.layout import layout_for
@@ -26,6 +26,9 @@ from xlsform.results import FileResult
 from xlsform.scoring import ZERO, execution_rate, grade, round2, to_decimal
 from xlsform.spec import Spec, spec_by_id
 from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
+
+if TYPE_CHECKING:   # previous/compare.py builds on this module's rows
+    from xlsform.previous.compare import Comparison
 
 LEVELS = {"产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -64,6 +67,12 @@ class UnitRow:
     warnings: int | None = None
     note: str | None = None
     file: str | None = None
+    # merge --previous (previous/compare.py): last year's figures of the same unit and the change
+    prev_total: Decimal | None = None
+    prev_grade: str | None = None
+    prev_rate: Decimal | None = None
+    total_change: Decimal | None = None
+    rate_change: Decimal | None = None
 
     @property
     def counted_text(self) -> str:
@@ -90,6 +99,8 @@ class IndicatorRow:
     reason: str | None
     improvement: str | None
     file: str | None
+    prev_target: str | None = None      # merge --previous: the same indicator's target and actual last year
+    prev_actual: str | None = None
 
 
 @dataclass
@@ -141,6 +152,19 @@ class Totals:
 
 
 @dataclass
+class MatchRow:
+    """merge --previous: a year-on-year match for the clerk to confirm, or a unit or return left unmatched."""
+
+    code: str
+    name: str
+    kind: str
+    now: str | None
+    then: str | None
+    score: Decimal | None
+    file: str | None
+
+
+@dataclass
 class Summary:
     rows: list[UnitRow]
     totals: Totals
@@ -150,6 +174,7 @@ class Summary:
     returned: list[ReturnRow] = field(default_factory=list)
     stats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     include_invalid: bool = False
+    matches: list[MatchRow] | None = None     # merge --previous: the 上年对照 sheet (None: no previous year)
 
 
 SUMMARY_COLUMNS = (
@@ -190,24 +215,60 @@ RETURN_COLUMNS = (
     Column("错误数", "errors", "int", 7), Column("退回原因", "reason", "text", 60),
     Column("文件", "file", "text", 40),
 )
+# merge --previous: columns beside this year's (only then), and the sheet of matches to confirm.
+PREVIOUS_COLUMNS = (
+    Column("上年总分", "prev_total", "score", 9), Column("上年等级", "prev_grade", "text", 6),
+    Column("上年执行率", "prev_rate", "percent", 10), Column("总分增减", "total_change", "score", 9),
+    Column("执行率增减", "rate_change", "percent", 10),
+)
+PREVIOUS_INDICATOR_COLUMNS = (Column("上年目标值", "prev_target", "text", 16),
+                              Column("上年完成值", "prev_actual", "text", 16))
+MATCH_COLUMNS = (
+    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
+    Column("对照情况", "kind", "text", 16), Column("本年", "now", "text", 30), Column("上年", "then", "text", 30),
+    Column("相似度", "score", "int", 8), Column("上年文件", "file", "text", 40),
+)
 REASONS_SHOWN = 3     # the first errors, in report order, on 退回修改; the rest are on 问题清单
 
 
 # ------------------------------------------------------------------------------------ building
 
-def build_summary(assignment: Assignment, *, include_invalid: bool = False) -> Summary:
+def build_summary(assignment: Assignment, *, include_invalid: bool = False,
+                  previous: Comparison | None = None) -> Summary:
+    """`previous` (merge --previous): last year's figures beside each unit's and indicator's, and the
+    上年对照 sheet; its findings are already on the returns (`Comparison.attach`)."""
     rows, indicators = [], []
     for u in assignment.units:
         record = as_sent(u.result) if u.result else None
         found = record.indicators if record else []    # built from ~100 keys: once per record, not per use
         row = unit_row(u, include_invalid, found, record)
         rows.append(row)
-        indicators += indicator_rows(row, found)
+        details = indicator_rows(row, found)
+        if previous is not None:
+            previous.fill(row, details)
+        indicators += details
     rank_rows(rows)
     counted = [r for r in rows if r.counted]
     return Summary(rows=rows, totals=totals(counted), indicators=indicators, issues=issue_rows(assignment),
                    missing=missing_rows(assignment, rows), returned=return_rows(assignment, rows),
-                   stats=statistics(counted), include_invalid=include_invalid)
+                   stats=statistics(counted), include_invalid=include_invalid,
+                   matches=previous.match_rows() if previous is not None else None)
+
+
+def summary_columns(s: Summary) -> tuple[Column, ...]:
+    """汇总表's columns: with a previous year, last year's total, grade and rate and the changes after 等级."""
+    if s.matches is None:
+        return SUMMARY_COLUMNS
+    at = next(i for i, c in enumerate(SUMMARY_COLUMNS) if c.attr == "grade") + 1
+    return (*SUMMARY_COLUMNS[:at], *PREVIOUS_COLUMNS, *SUMMARY_COLUMNS[at:])
+
+
+def indicator_columns(s: Summary) -> tuple[Column, ...]:
+    """指标明细's columns: with a previous year, last year's target and actual after 完成值."""
+    if s.matches is None:
+        return INDICATOR_COLUMNS
+    at = next(i for i, c in enumerate(INDICATOR_COLUMNS) if c.attr == "actual") + 1
+    return (*INDICATOR_COLUMNS[:at], *PREVIOUS_INDICATOR_COLUMNS, *INDICATOR_COLUMNS[at:])
 
 
 def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[Indicator] | None = None,
@@ -400,7 +461,8 @@ def score_counts(rows: Sequence[UnitRow]) -> list[tuple[str, int]]:
 
 # ------------------------------------------------------------------------------------ tables
 
-OPTIONAL_INDICATOR = frozenset({"content", "nature", "measure", "reason", "improvement"})
+OPTIONAL_INDICATOR = frozenset({"content", "nature", "measure", "reason", "improvement", "prev_target",
+                                "prev_actual"})
 
 
 def used_columns(columns: Sequence[Column], rows: Sequence[Any],

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,8 +17,12 @@ from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
 from xlsform.merge import build_summary
 from xlsform.results import FileResult
+from xlsform.spec import spec_by_id
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
 from xlsform.store import STORE_NAME, DatabaseError, Store, store_path
+
+if TYPE_CHECKING:
+    from xlsform.previous.compare import Comparison
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -183,11 +187,15 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 @click.option("--include-invalid", is_flag=True, help="有错误的单位也计入合计、排名与统计（默认只列出不计入）。")
 @click.option("--format", "formats", type=click.Choice(["csv", "jsonl"]), multiple=True,
               help="另外把汇总表和指标明细写成 <名>_汇总表.csv 等文件（可重复给出）。")
+@click.option("--previous", "previous_path", type=click.Path(exists=True, path_type=Path), metavar="上年",
+              help="上年的报送表（文件夹，任何表样），或上年的 manifest.json / 数据库所在的文件夹：汇总表加上年总分、"
+                   "等级、执行率及增减，指标明细加上年目标值与完成值；按编码、其次按名称对照，名称相近的对照"
+                   "列在「上年对照」表中，请核对。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @batch_options
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
-          spec_name: str, include_invalid: bool, formats: tuple[str, ...], force: bool, jobs: int | None,
-          no_ledger: bool, from_store: bool) -> None:
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], previous_path: Path | None, force: bool,
+          jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
     合计行中金额相加，执行率按资金加权 =（Σ执行数 − Σ转移支付）÷ Σ预算数，得分取平均。
@@ -198,11 +206,16 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
     输出文件已存在时不会覆盖，除非给出 --force。
 
+    --previous 给出上年的报送表时，另列上年的总分、等级、执行率及增减，以及各指标上年的目标值和完成值，
+    并报告目标值低于上年实际完成值（XF520）、总分上升而执行率明显下降（XF521）；名称相近而对照的单位和指标
+    列在「上年对照」表中，请核对。
+
     Example:
 
     \b
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
         xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
+        xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --previous 上年报送表/
     """
     from xlsform.writer.summary import summary_tables, write_csv, write_jsonl, write_summary
 
@@ -220,7 +233,8 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]
         raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
-    summary = build_summary(a, include_invalid=include_invalid)
+    comparison = _previous_year(previous_path, rnd, a, jobs) if previous_path else None
+    summary = build_summary(a, include_invalid=include_invalid, previous=comparison)
     with atomic_output(output, force) as fh:
         write_summary(fh, summary, created=datetime.now())
     tables = summary_tables(summary)
@@ -240,3 +254,19 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
 def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:
     return {name: output.with_name(f"{output.stem}_{name}.{fmt}") for name in ("汇总表", "指标明细")}
+
+
+def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> Comparison:
+    """Read last year's returns, match them to this round's units and say on stderr what the clerk should
+    confirm; the findings go onto this year's returns."""
+    from xlsform.previous import source
+    from xlsform.previous.compare import Comparison
+
+    last = source.load(path, specs=rnd.specs, jobs=jobs_or_all(jobs), progress=True)
+    click.echo(last.summary(), err=True)
+    spec = spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None
+    comparison = Comparison(last, (spec or rnd.specs[0]).rules.previous)
+    comparison.attach(a)
+    for line in comparison.report():
+        click.echo(line, err=True)
+    return comparison

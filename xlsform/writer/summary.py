@@ -24,14 +24,15 @@ import xlsxwriter
 
 from xlsform import csvsafe
 from xlsform.merge import (
-    INDICATOR_COLUMNS,
     ISSUE_COLUMNS,
+    MATCH_COLUMNS,
     MISSING_COLUMNS,
     RETURN_COLUMNS,
-    SUMMARY_COLUMNS,
     Column,
     Summary,
+    indicator_columns,
     plain,
+    summary_columns,
     table,
     totals_cells,
     used_columns,
@@ -59,6 +60,7 @@ STREAM_ABOVE = 1_000_000
 WIDTH_SAMPLE = 300    # rows measured to size a column; enough to see typical content, cheap at 10,000 rows
 MAX_WIDTH = 36
 STATS_SHEET = "统计"
+MATCH_SHEET = "上年对照"   # merge --previous: matches for the clerk to confirm, units and returns left unmatched
 RULE_NOTE = ("说明：金额为计入合计的单位之和；执行率按资金加权 =（Σ全年执行数 − Σ上级财政转移支付）÷ Σ全年预算数，"
              "不是各单位执行率的平均数；各项得分为平均分。{excluded}")
 
@@ -93,30 +95,33 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
     wb.set_custom_property(OUTPUT_PROPERTY, SUMMARY)   # so a later merge of the same folder knows it (ownfiles)
     fmts = _Formats(wb)
     _summary_sheet(wb, fmts, summary)
-    detail = used_columns(INDICATOR_COLUMNS, summary.indicators)
+    detail = used_columns(indicator_columns(summary), summary.indicators)
     _plain_sheet(wb, fmts, "指标明细", detail, table(summary.indicators, detail),
                  frozen_cols=2, excluded=[r.counted_text == "否" for r in summary.indicators])
     _plain_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, table(summary.issues, ISSUE_COLUMNS), frozen_cols=2)
     _plain_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), frozen_cols=2)
     _plain_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, table(summary.returned, RETURN_COLUMNS), frozen_cols=2)
+    if summary.matches is not None:
+        _plain_sheet(wb, fmts, MATCH_SHEET, MATCH_COLUMNS, table(summary.matches, MATCH_COLUMNS), frozen_cols=2)
     _stats_sheet(wb, fmts, summary)
     wb.close()
 
 
 def _cells(s: Summary) -> int:
-    return (len(s.rows) * len(SUMMARY_COLUMNS) + len(s.indicators) * len(INDICATOR_COLUMNS)
+    return (len(s.rows) * len(summary_columns(s)) + len(s.indicators) * len(indicator_columns(s))
             + len(s.issues) * len(ISSUE_COLUMNS))
 
 
 # ------------------------------------------------------------------------------------- sheets
 
 def _summary_sheet(wb: Any, fmts: _Formats, s: Summary) -> None:
-    rows = table(s.rows, SUMMARY_COLUMNS)
-    ws, widths = _start_sheet(wb, fmts, "汇总表", SUMMARY_COLUMNS, rows, frozen_cols=2)
-    _write_rows(ws, fmts, SUMMARY_COLUMNS, rows, widths, excluded=[not r.counted for r in s.rows])
+    columns = summary_columns(s)
+    rows = table(s.rows, columns)
+    ws, widths = _start_sheet(wb, fmts, "汇总表", columns, rows, frozen_cols=2)
+    _write_rows(ws, fmts, columns, rows, widths, excluded=[not r.counted for r in s.rows])
     last = len(rows) + 1
     cells = totals_cells(s.totals)
-    _write_row(ws, fmts, SUMMARY_COLUMNS, last, [cells.get(c.attr) for c in SUMMARY_COLUMNS], widths, "total")
+    _write_row(ws, fmts, columns, last, [cells.get(c.attr) for c in columns], widths, "total")
     excluded = ("有错误的单位也已计入合计（--include-invalid）。" if s.include_invalid
                 else "有错误的单位已列出但未计入合计。")
     _note(ws, fmts, last + 1, RULE_NOTE.format(excluded=excluded), widths)
@@ -331,8 +336,8 @@ def write_jsonl(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequenc
 def summary_tables(s: Summary) -> Mapping[str, tuple[Sequence[Column], list[list[Any]]]]:
     """The tables written as CSV / JSON Lines beside the workbook, by file-name suffix; every column is kept
     so that scripts reading them see the same columns whatever the layout."""
-    return {"汇总表": (SUMMARY_COLUMNS, table(s.rows, SUMMARY_COLUMNS)),
-            "指标明细": (INDICATOR_COLUMNS, table(s.indicators, INDICATOR_COLUMNS))}
+    units, details = summary_columns(s), indicator_columns(s)
+    return {"汇总表": (units, table(s.rows, units)), "指标明细": (details, table(s.indicators, details))}
 
 
 __all__ = ["summary_tables", "write_csv", "write_jsonl", "write_summary"]

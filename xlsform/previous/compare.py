@@ -1,0 +1,200 @@
+"""merge --previous: this year's returns beside last year's.
+
+`Comparison.attach` matches every unit of the round to last year's return (match.py) and adds to each return
+the findings only the two years together show; `merge.build_summary` then asks `fill` for last year's figures
+of each unit's row and indicator rows, and `match_rows` for the 上年对照 sheet.
+
+- XF520: a target set below what the same indicator already reached last year. Only where both are figures
+  in the same unit and the target is a floor (≥, or a bare figure); a ceiling, a range, a deadline or words
+  compare nothing.
+- XF521: the total score rose while the execution rate fell by more than `[rules.previous] rate_drop`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlsform.checks.context import CheckContext
+from xlsform.codes import Finding
+from xlsform.expressions import compare, parse
+from xlsform.fsutil import shown_path
+from xlsform.merge import IndicatorRow, MatchRow, UnitRow, as_sent, fill_figures
+from xlsform.previous.match import BY_CODE, BY_NAME, SIMILAR, IndicatorMatch, UnitMatch, match_indicators, match_units
+from xlsform.previous.source import LastYear, PastReturn
+from xlsform.records import Indicator, Record
+from xlsform.results import FileResult
+from xlsform.spec import YearOnYear
+from xlsform.status import Assignment
+
+PERCENT_POINTS = Decimal(100)
+
+
+@dataclass
+class Figures:
+    total: Decimal | None = None
+    grade: str | None = None
+    rate: Decimal | None = None
+
+
+def figures(record: Record) -> Figures:
+    """A return's total, grade and execution rate, as the summary computes them."""
+    row = UnitRow("", "", "")
+    fill_figures(row, record, record.indicators)
+    return Figures(row.total, row.grade, row.rate)
+
+
+@dataclass
+class Comparison:
+    last: LastYear
+    rules: YearOnYear
+    units: dict[str, UnitMatch] = field(default_factory=dict)
+    indicators: dict[str, dict[int, IndicatorMatch]] = field(default_factory=dict)
+    too_recent: list[tuple[str, PastReturn]] = field(default_factory=list)   # not last year's: same year or later
+    _unmatched_units: list[tuple[str, str]] = field(default_factory=list)
+
+    def attach(self, a: Assignment) -> None:
+        """Match the round's units to last year's returns and add XF520 / XF521 to this year's returns."""
+        named = [(u.unit.code, u.unit.name or _name(u.result)) for u in a.units]
+        matched = match_units(named, self.last.returns, self.rules)
+        for u in a.units:
+            m = matched.get(u.unit.code)
+            record = as_sent(u.result) if u.result is not None else None
+            if m is not None and record is not None and not _earlier(m.past.record, record):
+                self.too_recent.append((u.unit.code, m.past))
+                continue
+            if m is None:
+                if record is not None:
+                    self._unmatched_units.append((u.unit.code, u.unit.name or record.name or ""))
+                continue
+            self.units[u.unit.code] = m
+            if record is None or u.result is None:
+                continue
+            found = match_indicators(record.indicators, m.past.record.indicators, self.rules)
+            self.indicators[u.unit.code] = found
+            u.result.findings.extend(year_findings(u.result, record, m.past, found, self.rules))
+
+    def fill(self, row: UnitRow, details: Sequence[IndicatorRow]) -> None:
+        """Last year's figures into a unit's 汇总表 row and its 指标明细 rows."""
+        m = self.units.get(row.code)
+        if m is None:
+            return
+        then = figures(m.past.record)
+        row.prev_total, row.prev_grade, row.prev_rate = then.total, then.grade, then.rate
+        if row.total is not None and then.total is not None:
+            row.total_change = row.total - then.total
+        if row.rate is not None and then.rate is not None:
+            row.rate_change = row.rate - then.rate
+        found = self.indicators.get(row.code, {})
+        for d in details:
+            hit = found.get(d.index)
+            if hit is not None:
+                d.prev_target, d.prev_actual = hit.past.target, hit.past.actual
+
+    def report(self, shown: int = 10) -> list[str]:
+        """Lines for stderr: how the units were matched, and every similar-name match to confirm."""
+        how = [m.how for m in self.units.values()]
+        similar = [m for m in self.units.values() if m.how == SIMILAR]
+        lines = [f"上年对照：按单位编码 {how.count(BY_CODE)} 个，按名称 {how.count(BY_NAME)} 个，"
+                 f"名称相近 {len(similar)} 个；本年有报送而上年无对应的单位 {len(self._unmatched_units)} 个。"]
+        for m in similar[:shown]:
+            lines.append(f"  名称相近，请核对：{m.code} {m.name} ← 上年「{_who(m.past)}」"
+                         f"（相似度 {round(m.score)}，{_file(m.past)}）")
+        if len(similar) > shown:
+            lines.append(f"  …… 另有 {len(similar) - shown} 个，见汇总表「上年对照」")
+        fuzzy = sum(h.how == SIMILAR for found in self.indicators.values() for h in found.values())
+        if fuzzy:
+            lines.append(f"  名称相近而对照的指标 {fuzzy} 个，见汇总表「上年对照」，请核对。")
+        if self.too_recent:
+            lines.append(f"  上年报送中有 {len(self.too_recent)} 份的年度不早于本年，未作对照；请确认 --previous 给出的"
+                         "是上一年度的报送表。")
+        return lines
+
+    def match_rows(self) -> list[MatchRow]:
+        """The 上年对照 sheet: what the clerk should confirm (similar names), then what found no partner."""
+        rows = []
+        for code, m in self.units.items():
+            if m.how != BY_CODE:
+                rows.append(MatchRow(code, m.name, "单位：名称相近" if m.how == SIMILAR else "单位：名称相同",
+                                     m.name, _who(m.past), _score(m), _file(m.past)))
+            for hit in self.indicators.get(code, {}).values():
+                if hit.how == SIMILAR:
+                    rows.append(MatchRow(code, m.name, "指标：名称相近", hit.name, _indicator(hit.past), _score(hit),
+                                         _file(m.past)))
+        for code, name in self._unmatched_units:
+            rows.append(MatchRow(code, name, "本年单位：上年无对应报送", name, None, None, None))
+        for code, past in self.too_recent:
+            rows.append(MatchRow(code, _who(past), "上年报送的年度不早于本年，未作对照", None, _who(past), None,
+                                 _file(past)))
+        used = {id(m.past) for m in self.units.values()} | {id(p) for _, p in self.too_recent}
+        for past in self.last.returns:
+            if id(past) not in used:
+                rows.append(MatchRow(past.code or "", past.name or "", "上年报送：本年名单中无对应单位", None,
+                                     _who(past), None, _file(past)))
+        return rows
+
+
+def year_findings(result: FileResult, record: Record, past: PastReturn, found: dict[int, IndicatorMatch],
+                  rules: YearOnYear) -> Iterator[Finding]:
+    """XF520 for each target below last year's actual, XF521 for a total that rose as the rate fell."""
+    try:
+        ctx = CheckContext.for_record(record, file=result.file)
+    except ValueError:   # a record of a spec this process does not know: nothing to locate findings with
+        return
+    shown = _file(past)
+    by_index = {i.index: i for i in record.indicators}
+    for index, hit in sorted(found.items()):
+        ind = by_index.get(index)
+        if ind is not None and target_below(ind, hit.past):
+            yield ctx.finding("XF520", f"ind.{index}.target", value=ind.target, expected=hit.past.actual,
+                              past_name=hit.past.level3 or "", past_file=shown)
+    now, then = figures(record), figures(past.record)
+    if now.total is None or then.total is None or now.rate is None or then.rate is None:
+        return
+    drop = then.rate - now.rate
+    if now.total > then.total and drop > Decimal(repr(rules.rate_drop)):
+        yield ctx.finding("XF521", "total.score", value=now.total, expected=then.total, rate=_percent(now.rate),
+                          past_rate=_percent(then.rate), drop=_points(drop), past_file=shown)
+
+
+def target_below(now: Indicator, then: Indicator) -> bool:
+    """Whether this year's target is a floor below what last year's actual reached, in the same unit."""
+    target = parse(now.target)
+    outcome = compare(target, parse(then.actual), now.nature)
+    if outcome is None or outcome.rule != "positive" or target.low is None or target.low <= 0:
+        return False
+    return outcome.ratio is not None and outcome.ratio > 1
+
+
+def _earlier(past: Record, now: Record) -> bool:
+    """A return of an earlier year than this one's; unknown years are taken as they come."""
+    return past.year is None or now.year is None or past.year < now.year
+
+
+def _name(result: FileResult | None) -> str:
+    return (result.record.name or "") if result is not None and result.record is not None else ""
+
+
+def _who(past: PastReturn) -> str:
+    return " ".join(x for x in (past.code, past.name) if x)
+
+
+def _indicator(ind: Indicator) -> str:
+    return " / ".join(x for x in (ind.level1, ind.level2, ind.level3) if x)
+
+
+def _file(past: PastReturn) -> str:
+    return shown_path(past.shown)
+
+
+def _score(m: UnitMatch | IndicatorMatch) -> Decimal | None:
+    return Decimal(round(m.score)) if m.how == SIMILAR else None
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{rate * PERCENT_POINTS:.2f}%"
+
+
+def _points(drop: Decimal) -> str:
+    return f"{drop * PERCENT_POINTS:.2f}"
