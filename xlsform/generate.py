@@ -75,7 +75,7 @@ def generate_units(units: Sequence[Unit], spec: Spec, out_dir: str | Path, *, pa
         spec_id=spec.id, spec_version=spec.version, year=_batch_year(units),
         indicator_rows=spec.indicator_rows, password=batch.password, generated_at=batch.generated_at,
         generator=f"xlsform {__version__}",
-        units=[ManifestUnit(u.code, u.name, n, digests[n], dict(u.values)) for u, n in zip(units, names, strict=True)],
+        units=[ManifestUnit(u.code, u.name, n, digests[n], u.sent) for u, n in zip(units, names, strict=True)],
     )
     manifest.save(out / MANIFEST_NAME, force=force)
     return manifest
@@ -131,7 +131,8 @@ def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, s
     meta = {"generated_at": batch.generated_at}
     digests: dict[str, str] = {}
     for unit, name in chunk:
-        data = form_bytes(layout, unit.values, password=batch.password, meta=meta)
+        data = form_bytes(layout, unit.values, password=batch.password, meta=meta,
+                          locked=list(unit.sent) if unit.open else None)
         with atomic_output(batch.out_dir / name, force=batch.force) as fh:
             fh.write(data)
         digests[name] = hashlib.sha256(data).hexdigest()

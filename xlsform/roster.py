@@ -51,6 +51,13 @@ class Unit:
     name: str
     values: dict[str, Any] = field(default_factory=dict)   # prefilled field values by field key
     notes: list[str] = field(default_factory=list)         # what was read as something else (info, XF230/XF210)
+    open: set[str] = field(default_factory=set)   # keys of `values` written into the form but left to the unit:
+                                                  # not locked, not recorded as sent (last year's targets)
+
+    @property
+    def sent(self) -> dict[str, Any]:
+        """The values sent locked, as the manifest records them."""
+        return {k: v for k, v in self.values.items() if k not in self.open} if self.open else dict(self.values)
 
 
 @dataclass

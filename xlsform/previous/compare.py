@@ -29,6 +29,7 @@ from xlsform.spec import YearOnYear
 from xlsform.status import Assignment
 
 PERCENT_POINTS = Decimal(100)
+RATE_SHOWN = Decimal("0.0001")
 
 
 @dataclass
@@ -152,7 +153,7 @@ def year_findings(result: FileResult, record: Record, past: PastReturn, found: d
     now, then = figures(record), figures(past.record)
     if now.total is None or then.total is None or now.rate is None or then.rate is None:
         return
-    drop = then.rate - now.rate
+    drop = (then.rate - now.rate).quantize(RATE_SHOWN)     # as the forms show rates: 0.01%
     if now.total > then.total and drop > Decimal(repr(rules.rate_drop)):
         yield ctx.finding("XF521", "total.score", value=now.total, expected=then.total, rate=_percent(now.rate),
                           past_rate=_percent(then.rate), drop=_points(drop), past_file=shown)

@@ -71,13 +71,16 @@ def match_units(units: Sequence[tuple[str, str]], past: Sequence[PastReturn], ru
     for a, b in codes:
         out[units[a][0]] = UnitMatch(*units[a], past[b], BY_CODE)
     used = {b for _, b in codes}
-    left = [u for u in units if u[0] not in out and u[1]]
-    free = [i for i in range(len(past)) if i not in used and past[i].name]
-    names = exact_pairs([name_key(n) for _, n in left], [name_key(past[i].name or "") for i in free])
-    for a, b in names:
-        out[left[a][0]] = UnitMatch(*left[a], past[free[b]], BY_NAME)
-    left = [u for u in left if u[0] not in out]
-    free = [i for j, i in enumerate(free) if j not in {b for _, b in names}]
+    # A name two units share (this year or last) tells neither apart: it matches nothing, even when one of
+    # them was matched by its code.
+    now_keys, then_keys = [name_key(n) for _, n in units], [name_key(p.name or "") for p in past]
+    for a, b in exact_pairs(now_keys, then_keys):
+        if units[a][0] not in out and b not in used:
+            out[units[a][0]] = UnitMatch(*units[a], past[b], BY_NAME)
+            used.add(b)
+    shared_now, shared_then = _repeated(now_keys), _repeated(then_keys)
+    left = [u for u, k in zip(units, now_keys, strict=True) if u[0] not in out and k and k not in shared_now]
+    free = [i for i, k in enumerate(then_keys) if i not in used and k and k not in shared_then]
     scores = similar_units([n for _, n in left], [past[i].name or "" for i in free], rules.unit_similarity)
     for (a, b), score in mutual_best(scores).items():
         out[left[a][0]] = UnitMatch(*left[a], past[free[b]], SIMILAR, score)
@@ -183,6 +186,10 @@ def exact_pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[int, in
     where_left, where_right = _positions(left), _positions(right)
     return [(i[0], where_right[k][0]) for k, i in where_left.items()
             if len(i) == 1 and len(where_right.get(k, ())) == 1]
+
+
+def _repeated(keys: Sequence[str]) -> set[str]:
+    return {k for k, at in _positions(keys).items() if len(at) > 1}
 
 
 def _positions(keys: Sequence[str]) -> dict[str, list[int]]:
