@@ -233,7 +233,7 @@ class _FormWriter:
         for place in static.text_by_row.get(row, ()):
             value = self.values.get(place.key)
             if isinstance(value, str) and value:
-                width = _span_width(self.layout, place.col, place.last_col)
+                width = _span_width(self.layout, place.col, place.last_col, static.optional_letters)
                 height = max(height or 0, text_height(value, width))
         return height
 
@@ -413,6 +413,7 @@ class _Static:
     label_heights: dict[int, float]                   # the height one-row labels need
     growing_rows: frozenset[int]                      # rows left to the spreadsheet to fit (see _row_height)
     optional_columns: dict[int, tuple[str, ...]]      # hide_empty columns: column -> the keys that show it
+    optional_letters: frozenset[str]                  # the same columns' letters
 
 
 _STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
@@ -443,10 +444,11 @@ def _build_static(layout: Layout) -> _Static:
     for p in layout.places.values():
         if p.field.type in ("text", "longtext") and p.row == p.last_row and p.field.role != "computed":
             text_by_row.setdefault(p.row, []).append(p)
+    letters = frozenset(f.at for f in layout.spec.indicator_block.row if f.hide_empty)
     label_heights: dict[int, float] = {}
     for lab in layout.labels:
         if lab.row == lab.last_row and lab.style not in ("title", "subtitle"):
-            width = _span_width(layout, lab.col, lab.last_col)
+            width = _span_width(layout, lab.col, lab.last_col, letters)
             label_heights[lab.row] = max(label_heights.get(lab.row, 0), text_height(lab.text, width))
     optional: dict[int, list[str]] = {}
     for p in layout.places.values():
@@ -454,13 +456,12 @@ def _build_static(layout: Layout) -> _Static:
             optional.setdefault(p.col, []).append(p.key)
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
                    {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout),
-                   {c: tuple(keys) for c, keys in optional.items()})
+                   {c: tuple(keys) for c, keys in optional.items()}, letters)
 
 
-def _span_width(layout: Layout, first: int, last: int) -> float:
-    """The width text wraps in across columns `first`..`last`, counting a column shown only when filled as
-    hidden: a row is then at least as tall as its text needs, whether the column shows or not."""
-    optional = {f.at for f in layout.spec.indicator_block.row if f.hide_empty}
+def _span_width(layout: Layout, first: int, last: int, optional: frozenset[str]) -> float:
+    """The width text wraps in across columns `first`..`last`, counting a column shown only when filled
+    (`optional`) as hidden: a row is then at least as tall as its text needs, whether the column shows or not."""
     letters = [col_letter(c) for c in range(first, last + 1)]
     shown = [x for x in letters if x not in optional] or letters    # the optional column's own cells: as wide
     return sum(layout.spec.columns.get(x, 10) for x in shown)
