@@ -97,7 +97,7 @@ def rnd(made: Round, tmp_path: Path) -> Round:
 def fresh_copy(source: Round, root: Path) -> Round:
     """The round's manifest in a folder of its own (so each test gets its own store), same returns."""
     folder = root / "round"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     shutil.copy(source.manifest, folder / "manifest.json")
     return Round(folder, source.returns)
 
@@ -205,3 +205,51 @@ def post_file(url: str, data: bytes, name: str = "return.xlsx", timeout: float =
     except urllib.error.HTTPError as e:
         with e:
             return e.code, json.loads(e.read() or b"{}")
+
+
+class Browser:
+    """A client of a real server with its own cookie jar, as one browser is: follows redirects, keeps cookies
+    (per host, whatever the port, as browsers do), reads the CSRF token off the page it is on."""
+
+    def __init__(self, base: str) -> None:
+        import urllib.request
+        from http.cookiejar import CookieJar
+
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def open(self, path: str, data: dict[str, str] | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, str, str]:
+        """(status, final URL, body text) of a GET, or of a form POST when `data` is given."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(path if path.startswith("http") else self.base + path, data=body,
+                                     headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=30) as res:
+                return res.status, res.url, res.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            with e:
+                return e.code, e.url, e.read().decode("utf-8", "replace")
+
+    def csrf(self, path: str) -> str:
+        _, _, page = self.open(path)
+        m = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert m, page
+        return m.group(1)
+
+    def post_form(self, path: str, fields: dict[str, str], page: str | None = None) -> tuple[int, str, str]:
+        """A form post the way a page makes it: with the CSRF token of `page` (default: `path` itself)."""
+        return self.open(path, {"csrf": self.csrf(page or path), **fields})
+
+    def login(self, password: str = PASSWORD) -> tuple[int, str, str]:
+        return self.post_form("/admin/login", {"password": password})
+
+    def cookie(self, name_start: str) -> tuple[str, str]:
+        [(name, value)] = [(c.name, c.value or "") for c in self.jar if c.name.startswith(name_start)
+                           and not c.name.endswith("_device")]
+        return name, value

@@ -1,4 +1,4 @@
-"""The collection service's checking processes (`xlsform.checkers`): the same answers as a check in the
+"""The collection service's checking processes (`xlsform.serve.collect.checkers`): the same answers as a check in the
 server's thread, a bounded pool, a stuck or crashed worker replaced and its file refused with XF901, and
 workers that end with the server and hold nothing of its (the stderr a supervisor reads)."""
 
@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 
 from tests.helpers_serve import Round
-from xlsform.checkers import Busy, Died, Processes, read_answer, serve_requests, write_answer
 from xlsform.errors import XlsformError
-from xlsform.intake import Intake, handler
 from xlsform.manifest import Manifest
+from xlsform.serve.collect.checkers import Busy, Died, Processes, read_answer, serve_requests, write_answer
+from xlsform.serve.collect.intake import Intake
+from xlsform.serve.collect.worker import handler
 from xlsform.store import Store, store_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,7 +130,7 @@ def test_workers_have_a_memory_ceiling(made: Round, pool: Processes) -> None:
 def test_workers_end_with_a_killed_server_and_do_not_hold_its_stderr(made: Round) -> None:
     script = textwrap.dedent(f"""
         import sys, time
-        from xlsform.checkers import Processes
+        from xlsform.serve.collect.checkers import Processes
         pool = Processes({str(made.manifest)!r}, processes=2, wait=5, timeout=60)
         print(*(w.proc.pid for w in list(pool._idle.queue)), flush=True)
         print("server log line", file=sys.stderr, flush=True)
@@ -190,7 +191,7 @@ def test_hostile_parts_get_their_own_finding_in_a_worker_under_its_memory_ceilin
 def test_the_summary_is_built_in_a_worker_as_the_server_would_build_it(rnd: Round) -> None:
     import openpyxl
 
-    from xlsform.collected import write_summary_of
+    from xlsform.serve.collect.downloads import write_summary_of
 
     with Store(store_path(rnd.manifest)) as store:
         store.sync_units([("430112001", "单位甲"), ("430112004", "单位乙")])

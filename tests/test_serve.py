@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from tests.helpers_serve import CODES, PASSWORD, SCRIPT, Round, check_json, read_links, token_of
 from xlsform.cli import main
-from xlsform.serve import ServeConfig, create_app
+from xlsform.serve.app import ServeConfig, create_app
 from xlsform.store import STORE_NAME
 
 JSON = {"Accept": "application/json"}
@@ -271,9 +271,10 @@ def test_login_uses_scrypt_a_strict_httponly_cookie_and_slows_down_guessing(app:
     assert client.get("/admin/").status_code == 303
     for _ in range(3):
         assert login(client, "wrong").status_code == 401
-    res = login(client, PASSWORD)                            # even the right password waits now
+    res = login(client, PASSWORD)                            # a client never logged in here waits now
     assert res.status_code == 429 and "秒后再试" in res.get_data(as_text=True) and "Retry-After" in res.headers
-    app.extensions["xlsform"].throttle.succeeded("127.0.0.1")
+    throttle = app.extensions["xlsform"].throttle
+    throttle.succeeded(throttle.keys("127.0.0.1", None))
     res = login(client, PASSWORD)
     assert res.status_code == 303
     cookie = res.headers["Set-Cookie"]
@@ -335,7 +336,7 @@ def test_a_summary_that_fails_says_so_and_records_no_download(client: FlaskClien
     def broken(*_: Any) -> None:
         raise RuntimeError("磁盘故障")
 
-    monkeypatch.setattr("xlsform.collected.write_summary_of", broken)
+    monkeypatch.setattr("xlsform.serve.collect.worker.write_summary_of", broken)
     upload(client, links(rnd)["430112001"], rnd.returns["clean"], headers=JSON)
     login(client)
     res = client.get("/admin/summary.xlsx")

@@ -8,17 +8,32 @@ from pathlib import Path
 
 import pytest
 
-from xlsform.store import SCHEMA_VERSION, Store, StoreError, TooLarge, store_path, token_hash
+from xlsform.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, TooLarge, store_path, token_hash
 
 
 def test_a_new_store_is_at_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
     with Store(tmp_path / "x.sqlite3") as store:
-        assert store.schema_version() == SCHEMA_VERSION == 1
+        assert store.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
         assert store.integrity_check() == "ok"
     conn = sqlite3.connect(tmp_path / "x.sqlite3")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     assert store_path(tmp_path / "manifest.json") == (tmp_path / "xlsform.sqlite3").resolve()
+
+
+def test_a_store_of_every_earlier_version_is_migrated_keeping_its_rows(tmp_path: Path) -> None:
+    for version in range(1, SCHEMA_VERSION):
+        path = tmp_path / f"v{version}.sqlite3"
+        conn = sqlite3.connect(path)
+        for n in range(version):
+            conn.executescript(MIGRATIONS[n])
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("INSERT INTO units (code, name) VALUES ('001', '甲')")
+        conn.commit()
+        conn.close()
+        with Store(path) as store:
+            assert store.schema_version() == SCHEMA_VERSION and [u.code for u in store.units()] == ["001"]
+            assert store.integrity_check() == "ok"
 
 
 def test_a_store_from_a_newer_xlsform_is_refused_untouched(tmp_path: Path) -> None:

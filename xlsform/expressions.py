@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from xlsform.normalize import compact
+
 # Kinds of expression.
 NUMBER = "number"            # one figure, maybe with a comparison: "≥95%", "411 次"
 RANGE = "range"              # "80%-90%"
@@ -29,11 +31,6 @@ TEXT = "text"                # words a reviewer cannot measure ("保障了各项
 # Qualitative bands (names as the scoring rules and the messages use them).
 MET, PARTLY, MISSED = "达成", "部分达成", "未达成"
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_GLYPHS = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {
-    0x3000: 0x20, 0x00A0: 0x20, 0x2212: 0x2D, 0x2267: 0x2265, 0x2266: 0x2264, 0x2550: 0x3D, 0xFE66: 0x3D,
-    0x2A7E: 0x2265, 0x2A7D: 0x2264}   # ≧ -> ≥, ≦ -> ≤, ═ ﹦ -> =, ⩾ ⩽
-_SPACES = re.compile(r"\s+")
 
 # Comparison words, longest first so "不高于" wins over "高于"; canonical operators ≥ > ≤ < = ≠.
 OPS_BEFORE = sorted(
@@ -121,9 +118,8 @@ class Expr:
         return _figures(self.text)
 
 
-def clean(text: str) -> str:
-    """Invisible characters out, full-width and look-alike glyphs to the plain ones, no spaces."""
-    return _SPACES.sub("", text.translate(_INVISIBLE).translate(_GLYPHS))
+# How the parser sees a text: folded and without spaces (xlsform.normalize, the one place for it).
+clean = compact
 
 
 # Longer text is a description of work done, not a target or a measurement; not parsing it bounds the cost of

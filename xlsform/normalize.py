@@ -6,6 +6,12 @@ text that cannot be the number the field needs comes back as an error note quoti
 (the reader quotes the text). Issue #3 lists the cases: full-width digits and punctuation, thousands
 separators, surrounding and zero-width spaces, "4753.66万元", "95%" vs "0.95" vs "95" in a percent field,
 "——" / "--" / "/" / "无" as empty.
+
+It is also the one place for how text is compared (the text section below): full- and half-width forms,
+look-alike glyphs, spaces and line breaks, punctuation. The reader, the importer, the expression parser and
+the checks all compare text through `fold`, `compact`, `bare` and `letters`, so "（≥**人）" typed with
+full-width brackets, a label broken over two lines and an instruction copied with its punctuation changed are
+the same text to every one of them.
 """
 
 from __future__ import annotations
@@ -14,8 +20,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from xlsform.expressions import NATURE_OF, OPS_BEFORE, clean
 
 # Catalogue codes (xlsform/codes.py, reading section).
 UNIT = "XF201"            # 万元 / 万 / 分 after the number
@@ -34,13 +38,17 @@ NOT_A_NUMBER = "XF220"    # error
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")   # a C-speed test before a per-character translate
-# Full-width ASCII (U+FF01–FF5E) and the ideographic space, as IMEs in full-width mode type them.
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}   # and Word's "−"
+# Full-width ASCII (U+FF01–FF5E) and the ideographic space, as IMEs in full-width mode type them, and Word's "−".
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}
+# Glyphs that look like the plain ones and mean the same: no-break space, ≧ ≦ ⩾ ⩽, ═ ﹦.
+_LOOKALIKES = {0x00A0: 0x20, 0x2267: 0x2265, 0x2266: 0x2264, 0x2A7E: 0x2265, 0x2A7D: 0x2264, 0x2550: 0x3D,
+               0xFE66: 0x3D}
+_GLYPHS = {**_FULL_WIDTH, **_LOOKALIKES, **_INVISIBLE}
 _PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "\\", "无", "空",
                            "n/a", "N/A", "NA", "暂无"})
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"\s+")          # spaces, tabs and line breaks alike
 
 
 @dataclass(frozen=True)
@@ -171,17 +179,52 @@ def _show(x: float) -> str:
 # --------------------------------------------------------------------------------------------- text
 
 def normalize_text(text: str) -> tuple[str | None, list[Note]]:
-    """Free text: surrounding spaces dropped, invisible characters removed (reported), the rest as typed."""
+    """Free text as the reader keeps it: surrounding spaces dropped, invisible characters removed (reported),
+    the rest as typed (comparisons fold it, the record does not)."""
     cleaned = text.translate(_INVISIBLE) if HAS_INVISIBLE.search(text) else text
     notes = [Note(ZERO_WIDTH, "去掉了不可见字符")] if cleaned != text and cleaned.strip() else []
     cleaned = cleaned.strip()
     return (cleaned or None), notes
 
 
-# 指标性质 as typed when the dropdown is bypassed: every comparison word the expression parser knows
-# (≧ ＞＝ >= 不低于 ...), strict ones read as the dropdown's wide ones.
-_NATURE_ALIASES = {**{w: NATURE_OF[op] for w, op in OPS_BEFORE if NATURE_OF[op] in ("≥", "≤", "=")},
-                   "定性": "定性", "定性指标": "定性", "等于": "=", "==": "="}
+def fold(text: str) -> str:
+    """Invisible characters out, full-width and look-alike glyphs as the plain ones; spaces kept."""
+    return text.translate(_GLYPHS)
+
+
+@lru_cache(maxsize=16384)   # the same prefilled texts repeat in every return of a round
+def compact(text: str) -> str:
+    """`fold` without any whitespace (line breaks included): how targets, actuals and labels are parsed and
+    compared ("＞＝ 95 ％" and ">=95%" are one text)."""
+    return _SPACES.sub("", text.translate(_GLYPHS))
+
+
+# Everything but letters (CJK included), digits and the comparison signs a target carries.
+_NOT_WORD = re.compile(r"[^\w≥≤<>=%]|_")
+_NOT_LETTER = re.compile(r"[\W\d_]")
+
+
+@lru_cache(maxsize=16384)
+def bare(text: str) -> str:
+    """`compact` without punctuation: "对照年度目标，说明…（100字以内）" and "对照年度目标,说明…(100字以内)。"
+    are one text. Figures, comparison signs and "%" stay: "≥**人" is not "**人", "≥95%" is not "95%"."""
+    return _NOT_WORD.sub("", compact(text))
+
+
+@lru_cache(maxsize=16384)
+def letters(text: str) -> str:
+    """The words of a text alone (no figures, signs, punctuation or spaces), as shifted rows and tasks
+    retyped under another 二级 are compared: "确保满意率达95%以上" and "满意率达到98%" share their words."""
+    return _NOT_LETTER.sub("", compact(text))
+
+
+@lru_cache(maxsize=1)
+def _nature_aliases() -> dict[str, str]:
+    # imported here: the expression parser compares text through this module (one direction at import time)
+    from xlsform.expressions import NATURE_OF, OPS_BEFORE
+
+    return {**{w: NATURE_OF[op] for w, op in OPS_BEFORE if NATURE_OF[op] in ("≥", "≤", "=")},
+            "定性": "定性", "定性指标": "定性", "等于": "=", "==": "="}
 
 
 def normalize_nature(text: str) -> tuple[str | None, list[Note]]:
@@ -189,7 +232,7 @@ def normalize_nature(text: str) -> tuple[str | None, list[Note]]:
     value, notes = normalize_text(text)
     if value is None:
         return None, notes
-    canonical = _NATURE_ALIASES.get(clean(value))
+    canonical = _nature_aliases().get(compact(value))
     if canonical is None or canonical == value:
         return value, notes
     return canonical, [*notes, Note(NATURE, f"“{value}”按“{canonical}”读取")]
@@ -207,7 +250,7 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
     choice it names, with a note; any other text comes back as it is (the checks report it)."""
     if text in choices:
         return text, None
-    s = _LABEL_NOISE.sub("", clean(text))
+    s = _LABEL_NOISE.sub("", compact(text))
     s = _LABEL_NOISE.sub("", s)   # "（一）产出指标等：" has noise on both ends
     found = [c for c in choices if c == s] or \
             [c for c in choices if len(s) >= 2 and (c.startswith(s) or s.startswith(c) or c == s + "指标")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xlsform.codes import Finding
@@ -36,6 +36,13 @@ class FileResult:
         if self.errors:
             return "errors"
         return "warnings" if self.warnings else "ok"
+
+    def named(self, name: str) -> FileResult:
+        """The result as it reads for a file of that name (a stored upload shown by the name its unit gave it,
+        not the store's hash path)."""
+        record = replace(self.record, source=name) if self.record is not None else None
+        return replace(self, file=name, record=record,
+                       findings=[replace(f, file=name) if f.file else f for f in self.findings])
 
     def to_json(self) -> dict[str, Any]:
         return {

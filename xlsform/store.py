@@ -22,7 +22,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +55,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE audit (
         id INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
         detail TEXT NOT NULL DEFAULT '');
+    """,
+    # 1 -> 2: the office's login sessions, kept here so that logging out, a new password or a reset ends them
+    # at once, on every copy of the cookie (the cookie holds a random token; only its hash is kept here)
+    """
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY, created REAL NOT NULL, seen REAL NOT NULL, address TEXT NOT NULL);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -121,6 +127,7 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(self.path)      # SQLite gives its -wal and -shm files the database's permissions
         try:
             self._migrate()
         except BaseException:
@@ -206,6 +213,39 @@ class Store:
         rows = self._conn().execute("SELECT time, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?",
                                     (limit,)).fetchall()
         return [dict(r) for r in rows]
+
+    # ---------------------------------------------------------------------------------- sessions
+
+    def add_session(self, token: str, address: str, now: float) -> None:
+        with self._tx() as conn:
+            conn.execute("INSERT INTO sessions (token_hash, created, seen, address) VALUES (?, ?, ?, ?)",
+                         (token_hash(token), now, now, address))
+
+    def session_alive(self, token: str, now: float, *, idle: float, longest: float) -> bool:
+        """Whether the session is still open: not ended, used within `idle` seconds, opened within `longest`.
+        An open one is marked as used now (at most once a minute: a page view need not always write)."""
+        key = token_hash(token)
+        row = self._conn().execute("SELECT created, seen FROM sessions WHERE token_hash = ?", (key,)).fetchone()
+        if row is None:
+            return False
+        if now - row["seen"] > idle or now - row["created"] > longest:
+            self.end_session(token)
+            return False
+        if now - row["seen"] > 60:
+            with self._tx() as conn:
+                conn.execute("UPDATE sessions SET seen = ? WHERE token_hash = ?", (now, key))
+        return True
+
+    def end_session(self, token: str) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash(token),))
+
+    def end_sessions(self, *, older_than: float | None = None) -> int:
+        """End every session (a new password), or those not used since `older_than` (tidying up)."""
+        with self._tx() as conn:
+            if older_than is None:
+                return conn.execute("DELETE FROM sessions").rowcount
+            return conn.execute("DELETE FROM sessions WHERE seen < ?", (older_than,)).rowcount
 
     # ------------------------------------------------------------------------------------ ledger
 
@@ -336,7 +376,7 @@ class Store:
 
         Raises `TooLarge` past `limit` bytes (nothing is kept). The caller commits a row only after this.
         """
-        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
         fd, tmp = _mkstemp(self.files_dir)
         try:
@@ -351,7 +391,7 @@ class Store:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             target = self.file_path(sha)
-            target.parent.mkdir(exist_ok=True)
+            target.parent.mkdir(mode=0o700, exist_ok=True)
             if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
                 Path(tmp).unlink()
             else:
@@ -361,6 +401,17 @@ class Store:
             Path(tmp).unlink(missing_ok=True)
             raise
         return sha, size
+
+    def make_private(self) -> None:
+        """Readable by the office's account only: the database (it holds the password hash and the signing
+        key), its journal files, the uploaded files and their folders — also those an earlier version or
+        another umask left readable."""
+        for p in self.path.parent.glob(self.path.name + "*"):
+            _chmod(p, 0o600)
+        if self.files_dir.is_dir():
+            _chmod(self.files_dir, 0o700)
+            for p in self.files_dir.rglob("*"):
+                _chmod(p, 0o700 if p.is_dir() else 0o600)
 
     def remove_stale_temporaries(self) -> int:
         """Temporary files of a process killed mid-upload: never named by a row, safe to remove at start."""
@@ -397,6 +448,17 @@ class TooLarge(Exception):
 def _ledger_value(entry: Mapping[str, Any], column: str) -> Any:
     value = entry.get(column)
     return (value or "") if column == "sha256" else value
+
+
+def _create_private(path: Path) -> None:
+    """Create the file 0600 if it is not there (an existing one keeps its permissions: see make_private)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _chmod(path: Path, mode: int) -> None:
+    with suppress(OSError):          # not ours, or Windows: nothing more we can do here
+        path.chmod(mode)
 
 
 def _mkstemp(folder: Path) -> tuple[int, str]:

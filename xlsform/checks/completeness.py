@@ -11,6 +11,7 @@ from xlsform import prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
+from xlsform.normalize import compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
 
@@ -96,10 +97,9 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
 
 @lru_cache(maxsize=8192)   # most text of a round repeats from return to return (prefilled indicators)
 def _stands_in(value: str, headers: frozenset[str]) -> bool:
-    return is_placeholder(value) or _SPACES.sub("", value) in headers
+    return is_placeholder(value) or compact(value) in headers
 
 
-_SPACES = re.compile(r"\s+")
 _HEADERS: dict[int, tuple[Spec, frozenset[str]]] = {}
 
 
@@ -109,5 +109,5 @@ def _header_texts(spec: Spec) -> frozenset[str]:
     if hit is None or hit[0] is not spec:
         texts = [lab.text for b in spec.blocks for lab in b.labels]
         texts += [f.label for b in spec.blocks for f in (*b.fields, *b.row)]
-        hit = _HEADERS[id(spec)] = (spec, frozenset(_SPACES.sub("", t) for t in texts if len(t) >= 2))
+        hit = _HEADERS[id(spec)] = (spec, frozenset(compact(t) for t in texts if len(t) >= 2))
     return hit[1]

@@ -19,6 +19,7 @@ from xlsform.checks.completeness import is_placeholder
 from xlsform.checks.context import CheckContext, percent, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
+from xlsform.normalize import bare, compact, letters
 from xlsform.records import Indicator
 from xlsform.scoring import Support, score_total, support, to_decimal
 from xlsform.spec import Scoring
@@ -27,7 +28,6 @@ _COMPARATOR = re.compile(r"≥|>=|≤|<=|[<>＜＞≧≦]|不低于|不少于|�
 # Actuals that report nothing measurable (DESIGN §3: "达成预期指标"); matched on the whole cell.
 _VAGUE = re.compile(r"^(?:已?完成|已?达成(?:预期)?(?:指标|目标)?|已?达到预期(?:目标|指标)?|已?达标|已?实现|"
                     r"满意|较满意|良好|较好|好|是|按时完成|符合要求|圆满完成|全部完成|基本完成)[。.!！]?$")
-_NOISE = re.compile(r"[\s\d.,，。;；:：、/()（）\"“”'‘’%％\-—…]+")
 SHIFT_MIN = 0.4       # share of a row's description found in another row's actual before we call it shifted
 SHIFT_MARGIN = 0.25   # ... and by how much it must beat the row's own description
 SHIFT_COMMON = 4      # and at least this many character pairs in common: "公务接待" alone proves nothing
@@ -94,14 +94,14 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
     by_target: dict[str, list[Indicator]] = {}
     for ind in ctx.indicators:   # a different target measures another side of the task (数量 vs 时效): allowed
         if ind.level2 and ind.weight and (ind.level3 or ind.content):
-            by_target.setdefault(_clean(ind.target or ""), []).append(ind)
+            by_target.setdefault(compact(ind.target or ""), []).append(ind)
     for group in by_target.values():
         if len(group) > 1 and len({ind.level2 for ind in group}) > 1:
             yield from _twins_in(ctx, group)
 
 
 def _twins_in(ctx: CheckContext, group: list[Indicator]) -> Iterator[Finding]:
-    rows = [(ind, _bigrams(_task(ind))) for ind in group if len(_squeeze(_task(ind))) >= 4]
+    rows = [(ind, _bigrams(_task(ind))) for ind in group if len(letters(_task(ind))) >= 4]
     for n, (ind, grams) in enumerate(rows):
         for other, other_grams in rows[:n]:
             if other.level2 == ind.level2 or not grams or not other_grams:
@@ -113,28 +113,17 @@ def _twins_in(ctx: CheckContext, group: list[Indicator]) -> Iterator[Finding]:
                 break
 
 
-@lru_cache(maxsize=4096)
-def _clean(text: str) -> str:
-    return ex.clean(text)
-
-
 # ------------------------------------------------------------------------------------ shifted rows
 
 @lru_cache(maxsize=4096)
 def _bigrams(text: str) -> frozenset[str]:
-    t = _squeeze(text)
+    t = letters(text)
     return frozenset(t[i:i + 2] for i in range(len(t) - 1))
 
 
 @lru_cache(maxsize=4096)
 def _vague(actual: str) -> bool:
     return _VAGUE.match(actual.strip()) is not None
-
-
-@lru_cache(maxsize=4096)
-def _squeeze(text: str) -> str:
-    """The text without spaces, figures and punctuation, as compared for copies and shifted rows."""
-    return _NOISE.sub("", text)
 
 
 def _overlap(actual: frozenset[str], description: frozenset[str]) -> float:
@@ -207,12 +196,12 @@ def _dec(x: float) -> Decimal:
 
 def _copies(ind: Indicator) -> str | None:
     """Which prefilled text the actual merely repeats, if any."""
-    actual = _squeeze(ind.actual or "")
-    if ind.target and actual == _squeeze(ind.target) and (
-            _COMPARATOR.search(ind.target) or (_clean(ind.target) == _clean(ind.actual or "")
+    actual = letters(ind.actual or "")
+    if ind.target and bare(ind.actual or "") == bare(ind.target) and (
+            _COMPARATOR.search(ind.target) or (compact(ind.target) == compact(ind.actual or "")
                                                and ex.parse(ind.target).kind in (ex.RANGE, ex.DEADLINE))):
         return "目标值"
-    if ind.content and len(actual) >= 6 and actual == _squeeze(ind.content):
+    if ind.content and len(actual) >= 6 and actual == letters(ind.content):
         return "目标内容"
     return None
 
@@ -251,7 +240,7 @@ _ZERO_TARGET = re.compile(r"无|零|杜绝|不发生|未发生|不出现|(?<![\d
 def _none_meant(ind: Indicator) -> bool:
     """"无" as the answer to a target of none ("无重大安全事故", "0 起"): a measurement, not a placeholder."""
     target = ind.target or ind.content or ""
-    return _clean(ind.actual or "") in _NONE_ANSWERS and _ZERO_TARGET.search(target) is not None
+    return compact(ind.actual or "") in _NONE_ANSWERS and _ZERO_TARGET.search(target) is not None
 
 
 def _no_target(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Finding]:

@@ -96,11 +96,7 @@ class Round:
     def _named_as_sent(self, result: FileResult) -> FileResult:
         """A file from the store is shown by the name its unit gave it, as the web pages show it."""
         name = self.sent_as.get(Path(result.file).resolve()) if self.sent_as else None
-        if name is None:
-            return result
-        from xlsform.intake import as_uploaded
-
-        return as_uploaded(result, name)
+        return result if name is None else result.named(name)
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int:
         """Append what was seen to the ledger beside the manifest or roster; nothing without one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -28,14 +29,18 @@ MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当
 @click.option("--deadline", help="报送截止日期，显示在各单位页面上，如 2025-03-31。")
 @click.option("--base-url", help="写入 links.csv 的网址开头，如 http://192.168.1.20:8000（默认按 --host/--port）。")
 @click.option("--admin-password", envvar="XLSFORM_ADMIN_PASSWORD",
-              help="首次启动时设定的管理密码（也可用环境变量 XLSFORM_ADMIN_PASSWORD）；不给则随机生成并显示一次。")
+              help="首次启动时设定的管理密码，至少 10 个字符（也可用环境变量 XLSFORM_ADMIN_PASSWORD）；"
+                   "不给则随机生成并显示一次。以后启动时不再使用，更换请加 --reset-admin-password。")
+@click.option("--reset-admin-password", is_flag=True,
+              help="忘记密码时用：设定新的管理密码（--admin-password 给出的，或随机生成并显示一次），"
+                   "所有已登录的浏览器随之退出。")
 @click.option("--check-processes", type=click.IntRange(0, 64), default=None,
               help="检查上传文件的进程数（默认为 CPU 核数；0 = 在处理请求的线程中检查）。")
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
               help="处理请求的线程数（默认为检查进程数加 2）。")
 def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadline: str | None,
-          base_url: str | None, admin_password: str | None, check_processes: int | None,
-          threads: int | None) -> None:
+          base_url: str | None, admin_password: str | None, reset_admin_password: bool,
+          check_processes: int | None, threads: int | None) -> None:
     """网上收集报表：各单位凭专属链接上传自评表，立即看到检查结果；财政局在 /admin 查看进度、下载汇总。
 
     首次启动时为清单中的每个单位生成专属链接，写入 manifest 旁的 links.csv（Excel 可直接打开），
@@ -50,13 +55,14 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     try:
         import waitress
 
-        from xlsform.serve import ServeConfig, create_app
+        from xlsform.serve.app import ServeConfig, create_app
     except ModuleNotFoundError as e:
         if e.name in ("flask", "waitress", "werkzeug", "jinja2"):
             raise XlsformError(MISSING_EXTRA) from None
         raise
+    os.umask(0o077)       # whatever the service writes (store, files, links, log, temporaries) is the office's
     config = ServeConfig(manifest=manifest_path, max_upload_mb=max_upload_mb, deadline=deadline,
-                         admin_password=admin_password)
+                         admin_password=admin_password, reset_admin_password=reset_admin_password)
     if check_processes is not None:
         config.check_processes = check_processes
     app = create_app(config)
@@ -73,6 +79,11 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     click.echo(f"各单位链接：{svc.links_csv}（本次新发放 {issued} 个）", err=True)
     if svc.new_admin_password:
         click.echo(f"管理密码（只显示这一次，请记下）：{svc.new_admin_password}", err=True)
+    elif reset_admin_password:
+        click.echo("管理密码已改为 --admin-password 给出的密码；原有的登录全部失效。", err=True)
+    if svc.ignored_admin_password:
+        click.echo("已设定过管理密码，本次给出的 --admin-password（或 XLSFORM_ADMIN_PASSWORD）未使用：要更换密码，"
+                   "请登录后在「修改密码」页修改，或加 --reset-admin-password 重新启动。", err=True)
     click.echo(f"listening on http://{host}:{actual}", err=True)
     try:
         server.run()

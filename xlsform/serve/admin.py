@@ -4,34 +4,43 @@ from __future__ import annotations
 
 import functools
 import io
+import secrets
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, session, url_for
 
-from xlsform import collected, links
-from xlsform.checkers import Busy, Died
 from xlsform.fsutil import safe_filename
-from xlsform.intake import STATE_ORDER, state_label
-from xlsform.serve import client_address, service
-from xlsform.serve.security import verify_password
-from xlsform.serve.units import findings_of, send_annotated
+from xlsform.serve import security
+from xlsform.serve.collect import downloads, links
+from xlsform.serve.collect.answers import STATE_ORDER, state_label
+from xlsform.serve.collect.checkers import Busy, Died
+from xlsform.serve.security import device_of, new_password, verify_password, wait_text
+from xlsform.serve.service import service
+from xlsform.serve.web import XLSX, client_address, findings_of, send_annotated
 from xlsform.store import Submission
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 500          # units table rows a page: 5,000 rows render in ~0.2 s here, 500 in a tenth of it
 STATE_CODES: tuple[str | None, ...] = (None, "errors", "warnings", "ok")      # in the order of STATE_ORDER
 _STATE_OF: dict[str, str | None] = {state_label(c): c for c in STATE_CODES}
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """An office page needs a session the store still holds: logging out, a new password or a reset ends
+    it on every copy of the cookie, and so does an idle or a whole working day."""
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not session.get("admin"):
-            return redirect(url_for("admin.login", next=request.full_path), code=303)
+        token = session.get("admin")
+        if not isinstance(token, str) or not service().store.session_alive(
+                token, time.time(), idle=security.SESSION_IDLE, longest=security.SESSION_LONGEST):
+            expired = token is not None
+            session.clear()
+            return redirect(url_for("admin.login", next=request.full_path, expired=1 if expired else None),
+                            code=303)
         return view(*args, **kwargs)
     return wrapped
 
@@ -42,26 +51,41 @@ def _audit(action: str, detail: str = "") -> None:
 
 # ------------------------------------------------------------------------------------------- login
 
+def _login_page(error: str | None, status: int = 200, **headers: str) -> Response:
+    notice = ("管理密码已修改，所有登录都已失效：请用新密码登录" if request.args.get("changed")
+              else "登录已过期或已在别处退出，请重新登录" if request.args.get("expired") else None)
+    return Response(render_template("login.html", error=error, notice=notice, next=_safe_next()), status, headers)
+
+
+def _device_cookie() -> str:
+    return service().cookie_name + "_device"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     svc = service()
-    who = client_address()
     if request.method == "GET":
-        return render_template("login.html", error=None, next=_safe_next())
-    wait = svc.throttle.wait_seconds(who)
+        return _login_page(None)
+    device = device_of(svc.secret_key, request.cookies.get(_device_cookie()))
+    keys = svc.throttle.keys(client_address(), device)
+    wait = svc.throttle.attempt(keys)
     if wait > 0:
-        return Response(render_template("login.html", error=f"登录失败次数过多，请 {wait:.0f} 秒后再试",
-                                        next=_safe_next()), 429, {"Retry-After": str(int(wait) + 1)})
-    stored = svc.store.meta("admin_password") or ""
-    if not verify_password(request.form.get("password", ""), stored):
-        svc.throttle.failed(who)
+        return _login_page(f"密码错误次数过多：请 {wait_text(wait)}后再试。"
+                           "在曾经成功登录过的浏览器上登录不受此限制。", 429, **{"Retry-After": str(int(wait) + 1)})
+    if not verify_password(request.form.get("password", ""), svc.store.meta("admin_password") or ""):
         _audit("登录失败")
-        return Response(render_template("login.html", error="密码不正确", next=_safe_next()), 401)
-    svc.throttle.succeeded(who)
+        return _login_page("密码不正确", 401)
+    svc.throttle.succeeded(keys)
+    token = secrets.token_urlsafe(32)
+    svc.store.add_session(token, client_address(), time.time())
     session.clear()                      # a fresh session (and CSRF token) after login
-    session["admin"] = True
+    session["admin"] = token
     _audit("登录")
-    return redirect(_safe_next() or url_for("admin.dashboard"), code=303)
+    response = redirect(_safe_next() or url_for("admin.dashboard"), code=303)
+    # this browser is the office's from now on: a guesser's failures elsewhere will not make it wait
+    response.set_cookie(_device_cookie(), security.device_value(svc.secret_key, device or secrets.token_urlsafe(16)),
+                        max_age=security.DEVICE_DAYS * 86400, path="/admin", httponly=True, samesite="Strict")
+    return response
 
 
 def _safe_next() -> str | None:
@@ -72,10 +96,36 @@ def _safe_next() -> str | None:
 
 @bp.post("/logout")
 def logout() -> Any:
-    if session.get("admin"):
+    token = session.get("admin")
+    if isinstance(token, str):
+        service().store.end_session(token)
         _audit("退出")
     session.clear()
     return redirect(url_for("admin.login"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> Any:
+    """The office changes its password; every session (this one too) ends, so a copied cookie dies with it."""
+    svc = service()
+    if request.method == "GET":
+        return render_template("password.html", error=None, suggestion=new_password())
+    keys = svc.throttle.keys(client_address(), device_of(svc.secret_key, request.cookies.get(_device_cookie())))
+    if (wait := svc.throttle.attempt(keys)) > 0:
+        return Response(render_template("password.html", error=f"当前密码错误次数过多：请 {wait_text(wait)}后再试",
+                                        suggestion=new_password()), 429)
+    if not verify_password(request.form.get("current", ""), svc.store.meta("admin_password") or ""):
+        return Response(render_template("password.html", error="当前密码不正确", suggestion=new_password()), 400)
+    svc.throttle.succeeded(keys)
+    new, again = request.form.get("new", ""), request.form.get("again", "")
+    error = "两次输入的新密码不一致" if new != again else security.password_problem(new)
+    if error:
+        return Response(render_template("password.html", error=error, suggestion=new_password()), 400)
+    svc.set_password(new)
+    _audit("修改管理密码", "所有登录已失效")
+    session.clear()
+    return redirect(url_for("admin.login", changed=1), code=303)
 
 
 # --------------------------------------------------------------------------------------- the board
@@ -186,7 +236,7 @@ def returns_zip() -> Response:
     # Thousands of returns: written to disk and streamed, never whole in memory; the response closes the file.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        n = collected.write_returns_zip(service().store, spool)
+        n = downloads.write_returns_zip(service().store, spool)
     except BaseException:
         spool.close()
         raise
@@ -198,7 +248,7 @@ def returns_zip() -> Response:
 @bp.get("/units.csv")
 @login_required
 def units_csv() -> Response:
-    data = collected.units_csv(service().store.units())
+    data = downloads.units_csv(service().store.units())
     _audit("导出单位表")
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"报送情况_{_stamp()}.csv",
                      mimetype="text/csv")

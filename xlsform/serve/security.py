@@ -50,31 +50,85 @@ def same_token(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
-class LoginThrottle:
-    """After `free` failed logins from one address, each further try waits twice as long (up to `cap` s)."""
+MIN_PASSWORD = 10          # characters: with the throttle below, years of guessing for a random one
+SESSION_IDLE = 2 * 3600    # seconds an office session may sit unused before it ends
+SESSION_LONGEST = 12 * 3600    # seconds any office session lasts at most (a working day)
+DEVICE_DAYS = 400          # how long a browser that logged in here is remembered as the office's
 
-    def __init__(self, free: int = 3, cap: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.free, self.cap, self.clock = free, cap, clock
+
+def password_problem(password: str) -> str | None:
+    """Why this cannot be the admin password (in Chinese), or None."""
+    if len(password.strip()) < MIN_PASSWORD:
+        return f"管理密码至少 {MIN_PASSWORD} 个字符（现为 {len(password.strip())} 个）"
+    return None
+
+
+class LoginThrottle:
+    """Makes guessing the admin password slow without locking the office out.
+
+    Failed logins are counted per key: a browser that has logged in here before shows a signed device cookie
+    (`device_value`) and is a key of its own; any other client is keyed by its address, and all of those
+    together also share one key. After `free` failures a key waits `first` seconds, twice as long after each
+    further failure, up to `cap`; a try during the wait is not even checked. So a guesser costs the office's
+    own browsers nothing, whatever address they share with it (NAT, the HTTPS proxy), and a new browser of
+    the office waits at most `cap` — the page says how long.
+    """
+
+    SHARED = "*"          # the key every client without a device cookie also counts against
+
+    def __init__(self, free: int = 3, first: float = 30.0, cap: float = 900.0, shared_free: int = 30,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.first, self.cap, self.shared_free, self.clock = free, first, cap, shared_free, clock
         self._failures: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
 
-    def wait_seconds(self, who: str) -> float:
-        with self._lock:
-            _, until = self._failures.get(who, (0, 0.0))
-        return max(0.0, until - self.clock())
+    def keys(self, address: str, device: str | None) -> list[str]:
+        return [f"device:{device}"] if device else [f"address:{address}", self.SHARED]
 
-    def failed(self, who: str) -> None:
+    def attempt(self, keys: list[str]) -> float:
+        """0 when a password may be checked now — the try is counted as a failure at once, so that guesses
+        sent side by side cannot all slip through before the first is counted; `succeeded` takes it back.
+        Otherwise the seconds to wait, and nothing is checked."""
+        now = self.clock()
         with self._lock:
-            n, _ = self._failures.get(who, (0, 0.0))
-            n += 1
-            delay = 0.0 if n < self.free else min(self.cap, 2.0 ** (n - self.free))
-            self._failures[who] = (n, self.clock() + delay)
-            if len(self._failures) > 10_000:      # a flood of addresses must not grow memory without end
+            wait = max(0.0, *(self._failures.get(k, (0, 0.0))[1] - now for k in keys))
+            if wait > 0:
+                return wait
+            for key in keys:
+                n, _ = self._failures.pop(key, (0, 0.0))
+                free = self.shared_free if key == self.SHARED else self.free
+                delay = 0.0 if n + 1 < free else min(self.cap, self.first * 2.0 ** (n + 1 - free))
+                self._failures[key] = (n + 1, now + delay)      # re-inserted: the dict stays oldest first
+            while len(self._failures) > 10_000:      # a flood of addresses must not grow memory without end
                 self._failures.pop(next(iter(self._failures)))
+            return 0.0
 
-    def succeeded(self, who: str) -> None:
+    def succeeded(self, keys: list[str]) -> None:
         with self._lock:
-            self._failures.pop(who, None)
+            for key in keys:
+                n, until = self._failures.pop(key, (0, 0.0))
+                if key == self.SHARED and n > 1:           # only this try is taken back from the shared count
+                    self._failures[key] = (n - 1, until)
+
+
+def device_value(secret: str, device: str) -> str:
+    """The device cookie: a random id and its signature under the service's key (so it cannot be made up)."""
+    return f"{device}.{_signature(secret, device)}"
+
+
+def device_of(secret: str, value: str | None) -> str | None:
+    """The device id of a genuine device cookie, else None."""
+    device, _, signature = (value or "").partition(".")
+    return device if device and hmac.compare_digest(signature, _signature(secret, device)) else None
+
+
+def _signature(secret: str, device: str) -> str:
+    return hmac.new(secret.encode(), b"device:" + device.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def wait_text(seconds: float) -> str:
+    seconds = int(seconds + 0.999)
+    return f"{seconds // 60} 分 {seconds % 60} 秒" if seconds >= 60 else f"{seconds} 秒"
 
 
 def _b64(b: bytes) -> str:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, send_file, url_for
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from xlsform.annotate import annotated_name
-from xlsform.checkers import Busy
-from xlsform.serve import json_response, service, wants_json
-from xlsform.store import Submission, TooLarge, UnitView
+from xlsform.serve.collect.checkers import Busy
+from xlsform.serve.service import service
+from xlsform.serve.web import findings_of, json_response, send_annotated, wants_json
+from xlsform.store import TooLarge, UnitView
 
 bp = Blueprint("units", __name__)
 
@@ -62,23 +60,6 @@ def annotated(token: str, sid: int) -> Response:
     return send_annotated(sub)
 
 
-def send_annotated(sub: Submission) -> Response:
-    data = service().intake.annotated_copy(sub)
-    if data is None:
-        abort(404)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=annotated_name(sub.filename),
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def findings_of(sub: Submission | None) -> list[dict[str, Any]]:
-    """The findings of a submission as the page lists them: errors first, then warnings, then notes."""
-    if sub is None:
-        return []
-    items = json.loads(sub.result).get("findings", [])
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(items, key=lambda f: order.get(f.get("severity"), 3))
-
-
 def too_large_message() -> str:
     return f"文件超过 {service().config.max_upload_mb:g} MB 的上限：自评表通常不到 1 MB，请上传下发的表"
 
@@ -87,16 +68,3 @@ def _refuse(status: int, message: str, token: str | None = None) -> Response:
     if wants_json():
         return json_response(json.dumps({"error": message}, ensure_ascii=False), status)
     return Response(render_template("message.html", title="未能上传", message=message, token=token), status)
-
-
-def register_errors(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def _error(e: HTTPException) -> Response:
-        code = e.code or 500
-        message = {404: "页面不存在：链接可能有误或已失效，请向财政局索取新链接",
-                   413: too_large_message()}.get(code, e.description or "请求无法处理")
-        if wants_json():
-            return json_response(json.dumps({"error": message}, ensure_ascii=False), code)
-        return Response(render_template("message.html", title=f"错误 {code}", message=message, token=None),
-                        code)
-

@@ -49,7 +49,7 @@ def update(store: Store, links_csv: Path, changed: Mapping[str, str | None]) -> 
     """links.csv with `changed` applied (None removes a unit's row), in the store's unit order."""
     urls = {**read(links_csv), **changed}
     rows = [(u.code, u.name, urls[u.code]) for u in store.units() if urls.get(u.code)]
-    with atomic_output(links_csv, force=True) as fh:
+    with atomic_output(links_csv, force=True, private=True) as fh:   # the tokens: the office's alone
         fh.write(text(rows).encode("utf-8-sig"))
 
 

@@ -11,8 +11,8 @@ from typing import IO, Any
 from xlsform.check import check_file
 from xlsform.csvsafe import csv_text
 from xlsform.fsutil import safe_filename
-from xlsform.intake import as_uploaded, state_label
 from xlsform.merge import build_summary
+from xlsform.serve.collect.answers import state_label
 from xlsform.status import RosterUnit, assign
 from xlsform.store import Store, UnitView
 
@@ -29,7 +29,7 @@ def write_summary_of(store: Store, manifest: Any, out: IO[bytes]) -> None:
     """The merge summary of each unit's current return, file names as the units sent them."""
     from xlsform.writer.summary import write_summary
 
-    results = [as_uploaded(check_file(store.file_path(s.sha256), manifest=manifest), s.filename)
+    results = [check_file(store.file_path(s.sha256), manifest=manifest).named(s.filename)
                for s in store.accepted()]
     summary = build_summary(assign(results, roster_units(manifest, store)))
     write_summary(out, summary, created=datetime.now())

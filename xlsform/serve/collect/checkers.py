@@ -4,9 +4,10 @@ server's own threads.
 Why processes: a check is pure Python, so the server's threads share one core (the GIL) and each upload's
 check also delays every other request's reading and answering; a process uses another core, and it can be
 stopped. Each worker
-- is `python -m xlsform.checkers MANIFEST`, talking over its stdin/stdout pipes (one JSON request per line,
-  one JSON answer per line), its stderr appended to a log file beside the store: it inherits nothing of the
-  server's, neither the listening socket nor the terminal or pipe the server's own messages go to;
+- is `python -m xlsform.serve.collect.worker MANIFEST` (`worker.py`), talking over its stdin/stdout pipes
+  (one JSON request per line, one JSON answer per line), its stderr appended to a log file beside the
+  store: it inherits nothing of the server's, neither the listening socket nor the terminal or pipe the
+  server's own messages go to;
 - answers a first request before the server starts listening, so a worker that cannot start is an error at
   start, not a refusal of every upload;
 - exits when its stdin closes, so the workers end with the server however the server ends (even `kill -9`);
@@ -21,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -34,6 +34,7 @@ from xlsform.check import WORKER_DIED
 from xlsform.errors import XlsformError
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+WORKER = "xlsform.serve.collect.worker"      # the checking process's module (named, not imported: no circle)
 MEMORY_LIMIT = 1 << 30     # a worker's address space (POSIX): a file the reader's budget missed fails alone
 
 
@@ -126,9 +127,9 @@ class _Worker:
     def _start(self) -> None:
         # The same interpreter, environment and working folder as the server, so the same xlsform is imported
         # (the first request proves it); a traceback goes to the log in UTF-8 whatever the system's code page.
-        with open(self.log or os.devnull, "ab") as errors:
+        with _log(self.log) as errors:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "xlsform.checkers", str(self.manifest)],
+                [sys.executable, "-m", WORKER, str(self.manifest)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
                 env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
@@ -174,6 +175,16 @@ class _Worker:
             proc.wait()
 
 
+def _log(path: Path | None) -> IO[bytes]:
+    """The log the workers' stderr is appended to: the office's alone (a traceback may quote a file's text)."""
+    if path is None:
+        return open(os.devnull, "ab")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with suppress(OSError):
+        os.chmod(path, 0o600)
+    return os.fdopen(fd, "ab")
+
+
 # ------------------------------------------------------------------------------ the worker's side
 
 def serve_requests(handle: Handler, requests: IO[bytes], answers: IO[bytes]) -> None:
@@ -214,7 +225,7 @@ def read_answer(source: IO[bytes]) -> dict[str, Any] | None:
     return answer
 
 
-def _limit_memory() -> None:
+def limit_memory() -> None:
     try:
         import resource
     except ImportError:       # Windows: the reader's own budget still holds
@@ -223,19 +234,3 @@ def _limit_memory() -> None:
     if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT:
         with suppress(ValueError, OSError):     # macOS does not let a process lower it
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
-
-
-def main(argv: list[str]) -> None:
-    from xlsform.intake import handler
-    from xlsform.manifest import Manifest
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C reaches the whole console; the server ends us
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())   # nothing the checker prints can break the protocol
-    _limit_memory()
-    serve_requests(handler(Manifest.load(argv[0])), sys.stdin.buffer, answers)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -1,0 +1,62 @@
+"""The Flask app of `xlsform serve`: the two areas' blueprints, CSRF and security headers on every request,
+and the error pages (Chinese, in the page's frame, or JSON for a script)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, abort, render_template, request, session
+from werkzeug.exceptions import HTTPException
+
+from xlsform.serve import admin, units
+from xlsform.serve.collect.answers import state_label
+from xlsform.serve.security import HEADERS, MIN_PASSWORD, same_token
+from xlsform.serve.service import SERVICE, ServeConfig, Service
+from xlsform.serve.web import csrf_token, json_response, wants_json
+
+__all__ = ["ServeConfig", "create_app"]
+
+
+def create_app(config: ServeConfig) -> Flask:
+    service = Service(config)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=service.secret_key,
+        MAX_CONTENT_LENGTH=service.max_bytes + 64 * 1024,     # the form around the file
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME=service.cookie_name,      # one per round: cookies are per host, not per port
+    )
+    app.extensions[SERVICE] = service
+    app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=config.deadline,
+                                 min_length=MIN_PASSWORD)
+    app.after_request(_headers)
+    app.before_request(_check_csrf)
+    app.register_blueprint(units.bp)
+    app.register_blueprint(admin.bp)
+    app.register_error_handler(HTTPException, _error)
+    return app
+
+
+def _check_csrf() -> None:
+    """Every form post carries the session's token. A unit's upload asked for JSON (a script, not a form) is
+    exempt: its URL's secret token is the credential, which another site cannot know."""
+    if request.method != "POST" or (request.blueprint == "units" and wants_json()):
+        return
+    if not same_token(request.form.get("csrf"), session.get("csrf")):
+        abort(400, description="表单已过期，请返回上一页刷新后重新提交")
+
+
+def _headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _error(e: HTTPException) -> Response:
+    code = e.code or 500
+    message = {404: "页面不存在：链接可能有误或已失效，请向财政局索取新链接",
+               413: units.too_large_message()}.get(code, e.description or "请求无法处理")
+    if wants_json():
+        return json_response(json.dumps({"error": message}, ensure_ascii=False), code)
+    return Response(render_template("message.html", title=f"错误 {code}", message=message, token=None), code)

@@ -1,0 +1,71 @@
+"""A check's result as the service keeps and answers it: the state, why a file was refused, the JSON text
+a unit's script gets, and the sender's file name as text (never a path)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from xlsform.codes import make
+from xlsform.results import FileResult
+
+STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过", "refused": "未被接受"}
+STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
+_PATH_PART = re.compile(r"^.*[\\/]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def state_label(state: str | None) -> str:
+    return STATE_LABELS.get(state, state or "未报送")
+
+
+def checked_upload(checked: FileResult, name: str, code: str, unit_name: str, manifest: Any) -> dict[str, Any]:
+    """The check's result as the service keeps and answers it: state, refusal message, counts, JSON text."""
+    result = checked.named(name)
+    message = refusal(result, code, unit_name, manifest)
+    answer = result.to_json() if not message else refused_answer(result, message)
+    return {"state": "refused" if message else result.status, "message": message, "errors": result.errors,
+            "warnings": result.warnings, "text": answer_text(answer)}
+
+
+def failed(path: Path, why: str) -> FileResult:
+    """A file whose check could not finish (its worker died or overran): XF901, so it is refused."""
+    return FileResult(file=str(path), findings=[make("XF901", file=str(path), value=why)])
+
+
+def display_name(filename: str) -> str:
+    """The sender's file name as text to show and keep in the database (never as a path): no folders, no
+    control characters, bounded."""
+    name = _CONTROL.sub("", _PATH_PART.sub("", filename or "")).strip()
+    return name[:200] or "未命名.xlsx"
+
+
+def refusal(result: FileResult, unit_code: str, unit_name: str, manifest: Any) -> str:
+    """Why this file cannot be the unit's return, in Chinese; '' when it can (whatever its findings)."""
+    record = result.record
+    if record is None:
+        first = next((f.message for f in result.findings if f.severity == "error"), "")
+        return f"无法作为自评表读取，请上传下发的 .xlsx 工作簿。{first}"
+    code = (record.code or "").strip()
+    if code != unit_code:
+        whose = f"单位 {code}（{record.name or ''}）的报表" if code else "没有单位编码的工作簿"
+        return f"这是{whose}，不是本单位（{unit_code} {unit_name}）的自评表：请上传本单位的表"
+    if manifest is not None and record.spec_id != manifest.spec_id:
+        return f"这份表的表样（{record.spec_id}）不是本轮下发的表样（{manifest.spec_id}）：请用下发的表填报"
+    if manifest is not None and manifest.year and record.year and record.year != manifest.year:
+        return f"这份表是 {record.year} 年度的，本轮为 {manifest.year} 年度：请上传本轮下发的表"
+    return ""
+
+
+def refused_answer(result: FileResult, message: str) -> dict[str, Any]:
+    return {"file": result.file, "status": "refused", "error": message,
+            "findings": [f.to_json() for f in result.findings if f.severity == "error"]}
+
+
+def answer_text(answer: dict[str, Any]) -> str:
+    """The answer as JSON text, as `check --json` writes it; text a cell smuggled in that UTF-8 cannot hold (a
+    lone surrogate) becomes "?" rather than failing the upload."""
+    text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text.encode("utf-8", "replace").decode("utf-8")
