@@ -257,16 +257,3 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
     if len(found) != 1:
         return text, None
     return found[0], Note(LABEL, f"按指标体系中的“{found[0]}”读取")
-
-
-# ------------------------------------------------------------------------------------------- names
-
-_NAME_NOISE = re.compile(r"[\s\u3000()（）\[\]【】〔〕「」『』<>《》\"'“”‘’·・.,，、;；:：_\-—–/\\]+")
-
-
-@lru_cache(maxsize=16384)
-def name_key(text: str) -> str:
-    """A unit's or an indicator's name as two years' forms are compared: the same glyphs (full width, look-alike
-    signs), no spaces, brackets or punctuation, Latin letters in one case. "望城区 财政局（本级）" and
-    "望城区财政局(本级)" have one key; the words themselves are left alone."""
-    return _NAME_NOISE.sub("", clean(text.translate(_INVISIBLE))).casefold()

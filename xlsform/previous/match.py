@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from xlsform.normalize import name_key
+from xlsform.normalize import bare
 from xlsform.previous.source import PastReturn
 from xlsform.records import Indicator
 from xlsform.spec import YearOnYear
@@ -67,13 +67,13 @@ def match_units(units: Sequence[tuple[str, str]], past: Sequence[PastReturn], ru
                 ) -> dict[str, UnitMatch]:
     """This year's units (code, name) -> last year's return, each return used once."""
     out: dict[str, UnitMatch] = {}
-    codes = exact_pairs([name_key(c) if c else "" for c, _ in units], [name_key(p.code or "") for p in past])
+    codes = exact_pairs([bare(c) if c else "" for c, _ in units], [bare(p.code or "") for p in past])
     for a, b in codes:
         out[units[a][0]] = UnitMatch(*units[a], past[b], BY_CODE)
     used = {b for _, b in codes}
     # A name two units share (this year or last) tells neither apart: it matches nothing, even when one of
     # them was matched by its code.
-    now_keys, then_keys = [name_key(n) for _, n in units], [name_key(p.name or "") for p in past]
+    now_keys, then_keys = [bare(n) for _, n in units], [bare(p.name or "") for p in past]
     for a, b in exact_pairs(now_keys, then_keys):
         if units[a][0] not in out and b not in used:
             out[units[a][0]] = UnitMatch(*units[a], past[b], BY_NAME)
@@ -90,11 +90,11 @@ def match_units(units: Sequence[tuple[str, str]], past: Sequence[PastReturn], ru
 def similar_units(left: Sequence[str], right: Sequence[str], threshold: float) -> dict[tuple[int, int], float]:
     """(i, j) -> similarity for each pair of names at `threshold` or above (`unit_similarity`), the bodies of
     the names compared in rapidfuzz's C loop: a round of 5,000 units with no codes last year stays fast."""
-    split = [_places(name_key(n)) for n in right]
+    split = [_places(bare(n)) for n in right]
     bodies = [body for _, body in split]
     scores: dict[tuple[int, int], float] = {}
     for i, name in enumerate(left):
-        places, body = _places(name_key(name))
+        places, body = _places(bare(name))
         if not body:
             continue
         for _, score, j in process.extract(body, bodies, scorer=fuzz.ratio, score_cutoff=threshold, limit=None):
@@ -106,7 +106,7 @@ def similar_units(left: Sequence[str], right: Sequence[str], threshold: float) -
 
 def unit_similarity(a: str, b: str) -> float:
     """0–100: how alike two unit names are, 0 when their place names or figures disagree."""
-    return 100.0 if name_key(a) == name_key(b) else similar_units([a], [b], 0.0).get((0, 0), 0.0)
+    return 100.0 if bare(a) == bare(b) else similar_units([a], [b], 0.0).get((0, 0), 0.0)
 
 
 def _places(key: str) -> tuple[frozenset[str], str]:
@@ -156,7 +156,7 @@ def match_indicators(current: Sequence[Indicator], past: Sequence[Indicator], ru
 
 
 def _group(ind: Indicator) -> tuple[str, str]:
-    return name_key(ind.level1 or ""), name_key(ind.level2 or "")
+    return bare(ind.level1 or ""), bare(ind.level2 or "")
 
 
 def _name(ind: Indicator) -> str:
@@ -164,13 +164,13 @@ def _name(ind: Indicator) -> str:
 
 
 def _full_name(ind: Indicator) -> str:
-    return _name(ind) + "|" + name_key(ind.content or "")
+    return _name(ind) + "|" + bare(ind.content or "")
 
 
 @lru_cache(maxsize=65536)
 def indicator_key(name: str) -> str:
     """An indicator's name without what brackets hold (a unit: "培训人次（人次）"), spaces and punctuation."""
-    return name_key(_BRACKETED.sub("", name)) or name_key(name)
+    return bare(_BRACKETED.sub("", name)) or bare(name)
 
 
 @lru_cache(maxsize=65536)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xlsform.check import check_paths, expand_paths
 from xlsform.errors import XlsformError
-from xlsform.normalize import name_key
+from xlsform.normalize import bare
 from xlsform.records import Record
 from xlsform.results import FileResult
 from xlsform.spec import Spec
@@ -97,8 +97,8 @@ def unit_key(record: Record) -> tuple[str, str] | None:
     """Which unit a return is: its code, else its name (hand-made forms often carry no code)."""
     code = (record.code or "").strip()
     if code:
-        return ("code", name_key(code))
-    name = name_key(record.name or "")
+        return ("code", bare(code))
+    name = bare(record.name or "")
     return ("name", name) if name else None
 
 
