@@ -177,3 +177,14 @@ def test_the_rate_drop_threshold_is_the_specs() -> None:
     assert not list(year_findings(FileResult("x", record=now), now, past, {}, YearOnYear()))
     assert [f.code for f in year_findings(FileResult("x", record=now), now, past, {}, YearOnYear(rate_drop=0.04))] \
         == ["XF521"]
+
+
+def test_the_csv_twins_carry_the_previous_columns(tmp_path: Path) -> None:
+    out = tmp_path / "汇总.xlsx"
+    assert run("merge", str(THIS_YEAR), "--manifest", str(MANIFEST), "--previous", str(LAST_YEAR), "-o", str(out),
+               "--no-ledger", "--format", "csv").exit_code == 0
+    units = (tmp_path / "汇总_汇总表.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "上年总分,上年等级,上年执行率,总分增减,执行率增减" in units[0]
+    assert units[1].startswith("430112001,") and ",90.2,优,0.920000,2.51," in units[1]
+    details = (tmp_path / "汇总_指标明细.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "完成值,上年目标值,上年完成值" in details[0]
