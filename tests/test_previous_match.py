@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlsform.previous.compare import target_below
 from xlsform.previous.match import (
@@ -164,3 +166,16 @@ def test_a_target_below_last_years_actual(target: str, nature: str | None, actua
 def test_rules_default_to_the_documented_values() -> None:
     assert (RULES.unit_similarity, RULES.indicator_similarity, Decimal(repr(RULES.rate_drop))) == \
         (90.0, 90.0, Decimal("0.1"))
+
+
+_NAMES = st.lists(st.text(alphabet="望城区长沙市财政局卫生中心一二办公室社区", min_size=1, max_size=12), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(now=_NAMES, then=_NAMES, codes=st.lists(st.sampled_from(["", "001", "002", "003"]), max_size=12))
+def test_matching_never_gives_one_return_to_two_units(now: list[str], then: list[str], codes: list[str]) -> None:
+    units = [(f"{i:03d}", name) for i, name in enumerate(now)]     # 001–003 may match by code
+    returns = [past(codes[i] if i < len(codes) else None, name) for i, name in enumerate(then)]
+    found = match_units(units, returns, RULES)
+    assert len({id(m.past) for m in found.values()}) == len(found)
+    assert all(m.score >= RULES.unit_similarity for m in found.values())
