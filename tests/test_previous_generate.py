@@ -188,3 +188,30 @@ def test_formulas_and_locks_hold_with_the_column_and_a_prefilled_b(libreoffice: 
                                    "locked": ["xf_fund_total_spent", "xf_ind_01_previous", "xf_ind_01_score"]}])
     assert json.dumps(locks["locked"], sort_keys=True) == json.dumps(
         {"xf_fund_total_spent": True, "xf_ind_01_previous": True, "xf_ind_01_score": False}, sort_keys=True)
+
+
+@pytest.mark.parametrize(("target", "found"), [("≥90%", ["L13"]), ("≥100%", []), ("95%及以上", ["L13"])])
+def test_a_target_set_below_the_actual_the_form_shows_is_said_at_check(
+        round2021: tuple[Path, Manifest, Result], tmp_path: Path, target: str, found: list[str]) -> None:
+    """The form shows 公务接待满意率100% as last year's actual in row 2: a lower floor is XF520 on the target."""
+    out, manifest, _ = round2021
+    typed = {"ind.2.target": target, "ind.2.actual": "公务接待满意率100%", "ind.2.score": 20}
+    path = returned(out, manifest, "430112001", typed, tmp_path / "r.xlsx")
+    hits = [f for f in check_file(path, manifest=manifest).findings if f.code == "XF520"]
+    assert [f.cell for f in hits] == (["F13"] if found else [])
+    if hits:
+        assert "本表「上年完成值」栏" in hits[0].message and "公务接待满意率100%" in hits[0].message
+
+
+def test_merge_with_last_year_says_xf520_once_for_a_form_that_shows_it(
+        round2021: tuple[Path, Manifest, Result], tmp_path: Path) -> None:
+    out, manifest, _ = round2021
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    returned(out, manifest, "430112001", {"ind.2.target": "≥90%", "ind.2.score": 20}, returns / "r.xlsx")
+    result = run("merge", str(returns), "--manifest", str(out / "manifest.json"), "--previous", str(LAST_YEAR),
+                 "-o", str(tmp_path / "s.xlsx"), "--no-ledger")
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx", read_only=True)
+    codes = [r[4] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert codes.count("XF520") == 1

@@ -85,6 +85,8 @@ def test_the_two_year_findings_are_on_the_return_they_concern(merged: tuple[Path
     assert issues == [("430112001", "XF520", "F13"), ("430112001", "XF521", "I42")]
     message = next(r["说明"] for r in sheet_rows(merged[0], "问题清单") if r["代码"] == "XF521")
     assert "高于上年的 90.2" in message and "下降了 64.92 个百分点" in message
+    xf520 = next(r["说明"] for r in sheet_rows(merged[0], "问题清单") if r["代码"] == "XF520")
+    assert "examples/lastyear/2019_000_wangcheng_reception.xlsx）" in xf520
 
 
 def test_without_previous_the_summary_is_as_before(tmp_path: Path) -> None:

@@ -18,11 +18,11 @@ from decimal import Decimal
 
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
-from xlsform.expressions import compare, parse
 from xlsform.fsutil import shown_path
 from xlsform.merge import IndicatorRow, MatchRow, UnitRow, as_sent, fill_figures
 from xlsform.previous.match import BY_CODE, BY_NAME, SIMILAR, IndicatorMatch, UnitMatch, match_indicators, match_units
 from xlsform.previous.source import LastYear, PastReturn
+from xlsform.previous.targets import target_below
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
 from xlsform.spec import YearOnYear
@@ -145,9 +145,11 @@ def year_findings(result: FileResult, record: Record, past: PastReturn, found: d
         return
     shown = _file(past)
     by_index = {i.index: i for i in record.indicators}
+    # a form that shows last year's actual itself (generate --previous) has had XF520 from its check already
+    shown_already = {f.key for f in result.findings if f.code == "XF520"}
     for index, hit in sorted(found.items()):
         ind = by_index.get(index)
-        if ind is not None and target_below(ind, hit.past):
+        if ind is not None and target_below(ind, hit.past.actual) and f"ind.{index}.target" not in shown_already:
             yield ctx.finding("XF520", f"ind.{index}.target", value=ind.target, expected=hit.past.actual,
                               past_name=hit.past.level3 or "", past_file=shown)
     now, then = figures(record), figures(past.record)
@@ -157,15 +159,6 @@ def year_findings(result: FileResult, record: Record, past: PastReturn, found: d
     if now.total > then.total and drop > Decimal(repr(rules.rate_drop)):
         yield ctx.finding("XF521", "total.score", value=now.total, expected=then.total, rate=_percent(now.rate),
                           past_rate=_percent(then.rate), drop=_points(drop), past_file=shown)
-
-
-def target_below(now: Indicator, then: Indicator) -> bool:
-    """Whether this year's target is a floor below what last year's actual reached, in the same unit."""
-    target = parse(now.target)
-    outcome = compare(target, parse(then.actual), now.nature)
-    if outcome is None or outcome.rule != "positive" or target.low is None or target.low <= 0:
-        return False
-    return outcome.ratio is not None and outcome.ratio > 1
 
 
 def _earlier(past: Record, now: Record) -> bool:
