@@ -43,7 +43,7 @@ def field_info(place: Place, spec: Spec) -> dict[str, Any]:
     return {
         "name": place.name, "key": place.key, "label": f.label, "sheet": spec.sheet, "cell": place.ref,
         "range": place.range_ref, "role": f.role, "type": f.type, "required": f.required,
-        "min": f.min, "max": f.max, "choices": f.choices,
+        "min": f.min, "max": f.max, "choices": f.choices, "prefillable": f.locks_when_given,
     }
 
 
@@ -67,7 +67,7 @@ def describe(spec: str, as_json: bool) -> None:
     click.echo(f"{s.name}  ({s.id} {s.version}; 工作表「{s.sheet}」; 指标 {layout.n} 行)")
     for p in layout.places.values():
         if p.index is None:
-            click.echo(_row(p.name, p.range_ref, p.field.role, p.field.type, p.field.label))
+            click.echo(_row(p.name, p.range_ref, p.field.role, p.field.type, p.field.label, p.field.prefillable))
     click.echo(f"指标行（第 1–{layout.n} 行，名称中的 NN 为 01–{layout.n:02d}）：")
     for column in layout.indicator_columns():
         first = layout.place(f"ind.1.{column}")
@@ -76,8 +76,9 @@ def describe(spec: str, as_json: bool) -> None:
                         first.field.label))
 
 
-def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
-    return f"  {name:<34} {cell:<10} {ROLE_LABEL.get(role, role)}/{role:<9} {ftype:<9} {label}"
+def _row(name: str, cell: str, role: str, ftype: str, label: str, prefillable: bool = False) -> str:
+    note = "（名册可预填，预填后锁定）" if prefillable else ""
+    return f"  {name:<34} {cell:<10} {ROLE_LABEL.get(role, role)}/{role:<9} {ftype:<9} {label}{note}"
 
 
 @main.command()
