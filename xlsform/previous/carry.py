@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from xlsform.expressions import NONE, parse
 from xlsform.layout import indicator_key
-from xlsform.previous.match import SIMILAR, UnitMatch, match_indicators, match_units
+from xlsform.previous.match import BY_CODE, BY_NAME, SIMILAR, UnitMatch, match_indicators, match_units
 from xlsform.previous.source import LastYear
 from xlsform.records import Indicator, Record
 from xlsform.roster import Unit
@@ -37,14 +37,18 @@ class Carried:
 
     tables: int = 0                  # units given last year's indicator table
     actuals: int = 0                 # 上年完成值 filled in beside indicators given this year
-    similar: list[UnitMatch] = field(default_factory=list)
+    matched: list[UnitMatch] = field(default_factory=list)
     without: list[Unit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def lines(self, shown: int = 10) -> list[str]:
+        how = [m.how for m in self.matched]
+        similar = [m for m in self.matched if m.how == SIMILAR]
         out = [f"按上年报送预填：{self.tables} 个单位沿用上年的指标表（目标值由单位填写或修改），"
-               f"{self.actuals} 个指标填入上年完成值；上年无对应报送的单位 {len(self.without)} 个。"]
-        for m in self.similar[:shown]:
+               f"{self.actuals} 个指标填入上年完成值；上年报送按单位编码对照 {how.count(BY_CODE)} 个，"
+               f"按名称 {how.count(BY_NAME)} 个，名称相近 {len(similar)} 个；"
+               f"上年无对应报送的单位 {len(self.without)} 个。"]
+        for m in similar[:shown]:
             out.append(f"  名称相近，请核对：{m.code} {m.name} ← 上年「{m.past.name}」（相似度 {round(m.score)}，"
                        f"{m.past.shown}）")
         out += [f"  {n}" for n in self.notes[:shown]]
@@ -64,8 +68,7 @@ def carry(units: Sequence[Unit], last: LastYear, spec: Spec) -> Carried:
         if m is None or (m.past.year is not None and isinstance(year, int) and m.past.year >= year):
             done.without.append(unit)
             continue
-        if m.how == SIMILAR:
-            done.similar.append(m)
+        done.matched.append(m)
         if any(k.startswith("ind.") for k in unit.values):
             done.actuals += _actuals(unit, m.past.record, spec, columns)
         else:
