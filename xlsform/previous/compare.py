@@ -53,7 +53,7 @@ class Comparison:
     units: dict[str, UnitMatch] = field(default_factory=dict)
     indicators: dict[str, dict[int, IndicatorMatch]] = field(default_factory=dict)
     too_recent: list[tuple[str, PastReturn]] = field(default_factory=list)   # not last year's: same year or later
-    _unmatched_units: list[tuple[str, str]] = field(default_factory=list)
+    unmatched_units: list[tuple[str, str]] = field(default_factory=list)   # returned, nothing last year
 
     def attach(self, a: Assignment) -> None:
         """Match the round's units to last year's returns and add XF520 / XF521 to this year's returns."""
@@ -67,7 +67,7 @@ class Comparison:
                 continue
             if m is None:
                 if record is not None:
-                    self._unmatched_units.append((u.unit.code, u.unit.name or record.name or ""))
+                    self.unmatched_units.append((u.unit.code, u.unit.name or record.name or ""))
                 continue
             self.units[u.unit.code] = m
             if record is None or u.result is None:
@@ -98,7 +98,7 @@ class Comparison:
         how = [m.how for m in self.units.values()]
         similar = [m for m in self.units.values() if m.how == SIMILAR]
         lines = [f"上年对照：按单位编码 {how.count(BY_CODE)} 个，按名称 {how.count(BY_NAME)} 个，"
-                 f"名称相近 {len(similar)} 个；本年有报送而上年无对应的单位 {len(self._unmatched_units)} 个。"]
+                 f"名称相近 {len(similar)} 个；本年有报送而上年无对应的单位 {len(self.unmatched_units)} 个。"]
         for m in similar[:shown]:
             lines.append(f"  名称相近，请核对：{m.code} {m.name} ← 上年「{_who(m.past)}」"
                          f"（相似度 {round(m.score)}，{_file(m.past)}）")
@@ -123,7 +123,7 @@ class Comparison:
                 if hit.how == SIMILAR:
                     rows.append(MatchRow(code, m.name, "指标：名称相近", hit.name, _indicator(hit.past), _score(hit),
                                          _file(m.past)))
-        for code, name in self._unmatched_units:
+        for code, name in self.unmatched_units:
             rows.append(MatchRow(code, name, "本年单位：上年无对应报送", name, None, None, None))
         for code, past in self.too_recent:
             rows.append(MatchRow(code, _who(past), "上年报送的年度不早于本年，未作对照", None, _who(past), None,
