@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -50,6 +51,21 @@ class UnitMatch:
     def confirm(self) -> bool:
         """Whether the clerk should look at it: anything but the same code or the very same name."""
         return self.how == SIMILAR
+
+
+class Row(Protocol):
+    """An indicator row as matching reads it: a record's `Indicator` or a summary's `IndicatorRow`."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def level1(self) -> str | None: ...
+    @property
+    def level2(self) -> str | None: ...
+    @property
+    def level3(self) -> str | None: ...
+    @property
+    def content(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -128,12 +144,12 @@ def _similar(a: str, b: str) -> float:
 
 # ------------------------------------------------------------------------------------------ indicators
 
-def match_indicators(current: Sequence[Indicator], past: Sequence[Indicator], rules: YearOnYear
+def match_indicators(current: Sequence[Row], past: Sequence[Indicator], rules: YearOnYear
                      ) -> dict[int, IndicatorMatch]:
     """This year's indicators (by row) -> last year's, within one unit: the same 一级 and 二级, then the same
     三级 name (and 目标内容 where several rows share one 三级), then a similar 三级 name."""
     out: dict[int, IndicatorMatch] = {}
-    groups: dict[tuple[str, str], tuple[list[Indicator], list[Indicator]]] = {}
+    groups: dict[tuple[str, str], tuple[list[Row], list[Indicator]]] = {}
     for ind in current:
         if ind.level3:
             groups.setdefault(_group(ind), ([], []))[0].append(ind)
@@ -155,15 +171,15 @@ def match_indicators(current: Sequence[Indicator], past: Sequence[Indicator], ru
     return out
 
 
-def _group(ind: Indicator) -> tuple[str, str]:
+def _group(ind: Row) -> tuple[str, str]:
     return bare(ind.level1 or ""), bare(ind.level2 or "")
 
 
-def _name(ind: Indicator) -> str:
+def _name(ind: Row) -> str:
     return indicator_key(ind.level3 or "")
 
 
-def _full_name(ind: Indicator) -> str:
+def _full_name(ind: Row) -> str:
     return _name(ind) + "|" + bare(ind.content or "")
 
 
