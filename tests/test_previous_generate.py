@@ -153,7 +153,7 @@ def test_units_new_this_year_and_rows_outside_the_tree_are_said(tmp_path: Path) 
     spec = load_spec("wangcheng")
     record = load_seed("000")
     values = dict(record.values, **{"ind.1.level2": "产出数量", "year": 2020})
-    last = LastYear(tmp_path, [PastReturn(Record("wangcheng", "2020.1", values=values), "a.xlsx", "a.xlsx")])
+    last = LastYear(tmp_path, [PastReturn.of(Record("wangcheng", "2020.1", values=values), "a.xlsx", "a.xlsx")])
     units = [Unit("430112001", "长沙市望城区接待服务中心", {"year": 2021, "fund.total.weight": 10}),
              Unit("430112999", "新设单位", {"year": 2021})]
     done = carry(units, last, spec)
@@ -165,7 +165,7 @@ def test_units_new_this_year_and_rows_outside_the_tree_are_said(tmp_path: Path) 
 
 def test_a_return_of_the_same_year_is_not_last_years(tmp_path: Path) -> None:
     record = load_seed("000")
-    last = LastYear(tmp_path, [PastReturn(record, "a.xlsx", "a.xlsx")])     # 2020
+    last = LastYear(tmp_path, [PastReturn.of(record, "a.xlsx", "a.xlsx")])     # 2020
     unit = Unit("430112001", "长沙市望城区接待服务中心", {"year": 2020, "fund.total.weight": 10})
     assert carry([unit], last, load_spec("wangcheng")).without == [unit]
 

@@ -35,7 +35,7 @@ def past(code: str | None, name: str, *indicators: Indicator) -> PastReturn:
         for column, value in vars(ind).items():
             if column != "index" and value is not None:
                 values[f"ind.{ind.index}.{column}"] = value
-    return PastReturn(Record("wangcheng", "2020.1", values=values), f"{name}.xlsx", f"{name}.xlsx")
+    return PastReturn.of(Record("wangcheng", "2020.1", values=values), f"{name}.xlsx")
 
 
 # ---------------------------------------------------------------------------------------------- units

@@ -122,7 +122,7 @@ def test_per_unit_the_newest_return_counts_and_blank_or_broken_files_give_nothin
     last = source.load(tmp_path)
     assert [(p.code, Path(p.file).name) for p in last.returns] == [("430112001", "b.xlsx")]
     assert (last.superseded, last.unread) == (1, 2)
-    assert last.returns[0].record.values["ind.1.actual"] == "50批次"
+    assert last.returns[0].indicators[0].actual == "50批次"
 
 
 def test_last_years_store_gives_the_returns_it_accepted(tmp_path: Path) -> None:
@@ -165,7 +165,7 @@ def figures_record(total_scores: list[float], spent: float, year: int) -> Record
 def test_a_total_that_rose_while_the_rate_fell(then_spent: float, then_score: float, rule: str | None) -> None:
     now = figures_record([10, 10, 10, 10, 10], 1700, 2020)
     then = figures_record([then_score, 10, 10, 10, 10], then_spent, 2019)
-    past = PastReturn(then, "2019.xlsx", "2019.xlsx")
+    past = PastReturn.of(then, "2019.xlsx")
     found = list(year_findings(FileResult("2020.xlsx", record=now), now, past, {}, YearOnYear()))
     assert [f.code for f in found] == ([rule] if rule else [])
     if rule:
@@ -175,7 +175,7 @@ def test_a_total_that_rose_while_the_rate_fell(then_spent: float, then_score: fl
 def test_the_rate_drop_threshold_is_the_specs() -> None:
     now = figures_record([10, 10, 10, 10, 10], 1700, 2020)
     then = figures_record([5, 10, 10, 10, 10], 1790, 2019)      # 5.1 points higher
-    past = PastReturn(then, "2019.xlsx", "2019.xlsx")
+    past = PastReturn.of(then, "2019.xlsx")
     assert not list(year_findings(FileResult("x", record=now), now, past, {}, YearOnYear()))
     assert [f.code for f in year_findings(FileResult("x", record=now), now, past, {}, YearOnYear(rate_drop=0.04))] \
         == ["XF521"]

@@ -70,18 +70,18 @@ def carry(units: Sequence[Unit], last: LastYear, spec: Spec) -> Carried:
             continue
         done.matched.append(m)
         if any(k.startswith("ind.") for k in unit.values):
-            done.actuals += _actuals(unit, m.past.record, spec, columns)
+            done.actuals += _actuals(unit, m.past.indicators, spec, columns)
         else:
-            done.tables += _table(unit, m.past.record, spec, columns, done.notes)
+            done.tables += _table(unit, m.past.indicators, spec, columns, done.notes)
     return done
 
 
-def _actuals(unit: Unit, past: Record, spec: Spec, columns: set[str]) -> int:
+def _actuals(unit: Unit, past: Sequence[Indicator], spec: Spec, columns: set[str]) -> int:
     """Last year's 实际完成值 beside each of this year's indicators that matches one of last year's."""
     if "previous" not in columns:
         return 0
     now = Record(spec.id, spec.version, values=dict(unit.values)).indicators
-    found = match_indicators(now, past.indicators, spec.rules.previous)
+    found = match_indicators(now, past, spec.rules.previous)
     filled = 0
     for index, hit in found.items():
         if _measured(hit.past.actual):
@@ -90,10 +90,10 @@ def _actuals(unit: Unit, past: Record, spec: Spec, columns: set[str]) -> int:
     return filled
 
 
-def _table(unit: Unit, past: Record, spec: Spec, columns: set[str], notes: list[str]) -> int:
+def _table(unit: Unit, past: Sequence[Indicator], spec: Spec, columns: set[str], notes: list[str]) -> int:
     """Last year's indicator rows as this unit's; 1 when any row was taken."""
     rows: list[dict[str, object]] = []
-    for ind in past.indicators:
+    for ind in past:
         if not _in_use(ind):
             continue
         if ind.level1 not in spec.tree or ind.level2 not in spec.tree[ind.level1]:

@@ -62,7 +62,7 @@ class Comparison:
         for u in a.units:
             m = matched.get(u.unit.code)
             record = as_sent(u.result) if u.result is not None else None
-            if m is not None and record is not None and not _earlier(m.past.record, record):
+            if m is not None and record is not None and not _earlier(m.past.year, record.year):
                 self.too_recent.append((u.unit.code, m.past))
                 continue
             if m is None:
@@ -72,7 +72,7 @@ class Comparison:
             self.units[u.unit.code] = m
             if record is None or u.result is None:
                 continue
-            found = match_indicators(record.indicators, m.past.record.indicators, self.rules)
+            found = match_indicators(record.indicators, m.past.indicators, self.rules)
             self.indicators[u.unit.code] = found
             u.result.findings.extend(year_findings(u.result, record, m.past, found, self.rules))
 
@@ -81,7 +81,7 @@ class Comparison:
         m = self.units.get(row.code)
         if m is None:
             return
-        then = figures(m.past.record)
+        then = m.past
         row.prev_total, row.prev_grade, row.prev_rate = then.total, then.grade, then.rate
         if row.total is not None and then.total is not None:
             row.total_change = row.total - then.total
@@ -152,7 +152,7 @@ def year_findings(result: FileResult, record: Record, past: PastReturn, found: d
         if ind is not None and target_below(ind, hit.past.actual) and f"ind.{index}.target" not in shown_already:
             yield ctx.finding("XF520", f"ind.{index}.target", value=ind.target, expected=hit.past.actual,
                               past_name=hit.past.level3 or "", past_file=shown)
-    now, then = figures(record), figures(past.record)
+    now, then = figures(record), past
     if now.total is None or then.total is None or now.rate is None or then.rate is None:
         return
     drop = (then.rate - now.rate).quantize(RATE_SHOWN)     # as the forms show rates: 0.01%
@@ -161,9 +161,9 @@ def year_findings(result: FileResult, record: Record, past: PastReturn, found: d
                           past_rate=_percent(then.rate), drop=_points(drop), past_file=shown)
 
 
-def _earlier(past: Record, now: Record) -> bool:
+def _earlier(past: int | None, now: int | None) -> bool:
     """A return of an earlier year than this one's; unknown years are taken as they come."""
-    return past.year is None or now.year is None or past.year < now.year
+    return past is None or now is None or past < now
 
 
 def _name(result: FileResult | None) -> str:

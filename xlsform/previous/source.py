@@ -9,13 +9,15 @@ form returned blank and our own outputs give no figures: they are counted, never
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 from xlsform.check import check_paths, expand_paths
 from xlsform.errors import XlsformError
+from xlsform.merge import UnitRow, fill_figures
 from xlsform.normalize import bare
-from xlsform.records import Record
+from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
 from xlsform.spec import Spec
 from xlsform.status import workbook_modified
@@ -26,25 +28,26 @@ BLANK = "XF304"
 
 @dataclass(frozen=True)
 class PastReturn:
-    """One unit's return of last year: its record and the file it came from (as the unit named it)."""
+    """One unit's return of last year, reduced to what a comparison needs (a round of 5,000 is held at once):
+    who it is, its total, grade and execution rate, its indicators, and the file (as the unit named it)."""
 
-    record: Record
+    code: str | None
+    name: str | None
+    year: int | None
+    total: Decimal | None
+    grade: str | None
+    rate: Decimal | None
+    indicators: tuple[Indicator, ...]
     file: str
     shown: str          # the file's name as the clerk knows it (a store keeps files by hash)
 
-    @property
-    def code(self) -> str | None:
-        code = (self.record.code or "").strip()
-        return code or None
-
-    @property
-    def name(self) -> str | None:
-        name = (self.record.name or "").strip()
-        return name or None
-
-    @property
-    def year(self) -> int | None:
-        return self.record.year
+    @classmethod
+    def of(cls, record: Record, file: str, shown: str | None = None) -> PastReturn:
+        row = UnitRow("", "", "")
+        indicators = record.indicators
+        fill_figures(row, record, indicators)
+        return cls((record.code or "").strip() or None, (record.name or "").strip() or None, record.year,
+                   row.total, row.grade, row.rate, tuple(indicators), file, shown or file)
 
 
 @dataclass
@@ -70,26 +73,21 @@ class LastYear:
 
 def load(path: str | Path, *, specs: Sequence[Spec] = (), jobs: int = 1, progress: bool = False) -> LastYear:
     """Read last year's returns at `path`: a folder, one workbook, or last year's manifest or store (their
-    round folder)."""
+    round folder). Each return is reduced as it arrives: only one whole record is held at a time."""
     source = Path(path)
     files, shown, store = _inputs(source)
-    results = list(check_paths(files, jobs=jobs, progress=progress, specs=specs, skipped=[]))
     last = LastYear(source, store=store)
-    usable: dict[tuple[str, str], list[FileResult]] = {}
-    for r in results:
-        if r.record is None or any(f.code == BLANK for f in r.findings):
+    usable: dict[tuple[str, str], list[tuple[FileResult, PastReturn]]] = {}
+    for r in check_paths(files, jobs=jobs, progress=progress, specs=specs, skipped=[]):
+        key = unit_key(r.record) if r.record is not None else None
+        if r.record is None or key is None or any(f.code == BLANK for f in r.findings):
             last.unread += 1
             continue
-        key = unit_key(r.record)
-        if key is None:
-            last.unread += 1
-            continue
-        usable.setdefault(key, []).append(r)
+        past = PastReturn.of(r.record, r.file, shown.get(r.file))
+        usable.setdefault(key, []).append((replace(r, record=None, findings=[]), past))
     for group in usable.values():
-        newest = max(group, key=_newness)
+        last.returns.append(max(group, key=lambda pair: _newness(pair[0]))[1])
         last.superseded += len(group) - 1
-        assert newest.record is not None
-        last.returns.append(PastReturn(newest.record, newest.file, shown.get(newest.file, newest.file)))
     return last
 
 
