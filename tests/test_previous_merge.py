@@ -190,3 +190,16 @@ def test_the_csv_twins_carry_the_previous_columns(tmp_path: Path) -> None:
     assert units[1].startswith("430112001,") and ",90.2,优,0.920000,2.51," in units[1]
     details = (tmp_path / "汇总_指标明细.csv").read_text(encoding="utf-8-sig").splitlines()
     assert "完成值,上年目标值,上年完成值" in details[0]
+
+
+def test_last_years_forms_of_the_other_kind_are_no_units_last_year(tmp_path: Path) -> None:
+    """A project form that happens to carry a department's code is not that department's last year."""
+    seed = load_seed("000")
+    write_return(tmp_path / "dept.xlsx", {**seed.values, "year": 2019}, spec="wangcheng")
+    project = {k: v for k, v in seed.values.items() if k.startswith(("ind.", "code", "name"))}
+    write_return(tmp_path / "proj.xlsx", {**project, "year": 2019, "department": "某局", "implementer": "某中心",
+                                          "fund.total.weight": 10}, spec="project")
+    last = source.load(tmp_path, kind="department")
+    assert [p.file for p in last.returns] == [str(tmp_path / "dept.xlsx")] and last.other_kind == 1
+    assert "1 份是另一类表" in last.summary()
+    assert len(source.load(tmp_path).returns) == 1            # without a kind, one unit: the newest of the two

@@ -153,7 +153,7 @@ def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None)
     from xlsform.previous import source
     from xlsform.previous.carry import carry
 
-    last = source.load(previous_path, jobs=jobs_or_all(jobs), progress=True)
+    last = source.load(previous_path, kind=spec.kind, jobs=jobs_or_all(jobs), progress=True)
     click.echo(last.summary(), err=True)
     for line in carry(units, last, spec).lines():
         click.echo(line, err=True)

@@ -256,12 +256,13 @@ def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> C
     """Read last year's returns, match them to this round's units and say on stderr what the clerk should
     confirm; the findings go onto this year's returns."""
     from xlsform.previous import source
-    from xlsform.previous.compare import Comparison
+    from xlsform.previous.compare import Comparison, round_kind
 
-    last = source.load(path, specs=rnd.specs, jobs=jobs_or_all(jobs), progress=True)
+    spec = (spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None) or rnd.specs[0]
+    last = source.load(path, kind=round_kind(a) or spec.kind, specs=rnd.specs, jobs=jobs_or_all(jobs),
+                       progress=True)
     click.echo(last.summary(), err=True)
-    spec = spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None
-    comparison = Comparison(last, (spec or rnd.specs[0]).rules.previous)
+    comparison = Comparison(last, spec.rules.previous)
     comparison.attach(a)
     for line in comparison.report():
         click.echo(line, err=True)

@@ -12,6 +12,7 @@ of each unit's row and indicator rows, and `match_rows` for the 上年对照 she
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +26,7 @@ from xlsform.previous.source import LastYear, PastReturn
 from xlsform.previous.targets import target_below
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
-from xlsform.spec import YearOnYear
+from xlsform.spec import YearOnYear, spec_by_id
 from xlsform.status import Assignment
 
 PERCENT_POINTS = Decimal(100)
@@ -134,6 +135,13 @@ class Comparison:
                 rows.append(MatchRow(past.code or "", past.name or "", "上年报送：本年名单中无对应单位", None,
                                      _who(past), None, _file(past)))
         return rows
+
+
+def round_kind(a: Assignment) -> str | None:
+    """The kind of form (department / project) most of this year's returns are."""
+    specs = [spec_by_id(u.result.record.spec_id) for u in a.units if u.result is not None and u.result.record]
+    kinds = Counter(s.kind for s in specs if s is not None)
+    return kinds.most_common(1)[0][0] if kinds else None
 
 
 def year_findings(result: FileResult, record: Record, past: PastReturn, found: dict[int, IndicatorMatch],

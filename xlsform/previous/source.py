@@ -19,7 +19,7 @@ from xlsform.merge import UnitRow, fill_figures
 from xlsform.normalize import bare
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
-from xlsform.spec import Spec
+from xlsform.spec import Spec, spec_by_id
 from xlsform.status import workbook_modified
 from xlsform.store import FILES_NAME, STORE_NAME, Store
 
@@ -57,6 +57,7 @@ class LastYear:
     source: Path
     returns: list[PastReturn] = field(default_factory=list)
     unread: int = 0          # files with no record (not a form, broken) or returned blank
+    other_kind: int = 0      # project forms in a department round, or the other way round
     superseded: int = 0      # older returns of a unit that returned again
     store: bool = False      # read from last year's store (what `xlsform serve` accepted)
 
@@ -68,12 +69,16 @@ class LastYear:
             parts.append(f"{self.superseded} 份较早的报送未采用")
         if self.unread:
             parts.append(f"{self.unread} 个文件无法读取或未填写，未采用")
+        if self.other_kind:
+            parts.append(f"{self.other_kind} 份是另一类表（部门整体 / 项目支出），未采用")
         return "，".join(parts)
 
 
-def load(path: str | Path, *, specs: Sequence[Spec] = (), jobs: int = 1, progress: bool = False) -> LastYear:
+def load(path: str | Path, *, kind: str | None = None, specs: Sequence[Spec] = (), jobs: int = 1,
+         progress: bool = False) -> LastYear:
     """Read last year's returns at `path`: a folder, one workbook, or last year's manifest or store (their
-    round folder). Each return is reduced as it arrives: only one whole record is held at a time."""
+    round folder). Each return is reduced as it arrives: only one whole record is held at a time. `kind`:
+    this round's (department / project); a return of the other kind is no unit's last year."""
     source = Path(path)
     files, shown, store = _inputs(source)
     last = LastYear(source, store=store)
@@ -82,6 +87,9 @@ def load(path: str | Path, *, specs: Sequence[Spec] = (), jobs: int = 1, progres
         key = unit_key(r.record) if r.record is not None else None
         if r.record is None or key is None or any(f.code == BLANK for f in r.findings):
             last.unread += 1
+            continue
+        if kind is not None and _kind(r.record) not in (None, kind):
+            last.other_kind += 1
             continue
         past = PastReturn.of(r.record, r.file, shown.get(r.file))
         usable.setdefault(key, []).append((replace(r, record=None, findings=[]), past))
@@ -98,6 +106,11 @@ def unit_key(record: Record) -> tuple[str, str] | None:
         return ("code", bare(code))
     name = bare(record.name or "")
     return ("name", name) if name else None
+
+
+def _kind(record: Record) -> str | None:
+    spec = spec_by_id(record.spec_id)
+    return spec.kind if spec is not None else None
 
 
 def _newness(r: FileResult) -> tuple[float, float, str]:
