@@ -1,15 +1,21 @@
-"""Benchmark: generate, fill and merge a round of returns; time the merge step.
+"""Benchmark: `xlsform merge` of a round of returns, whole process, against `xlsform check` of the same files.
 
-    python benchmarks/bench_merge.py                 # 1,000 returns, 2 processes, in a temporary folder
-    python benchmarks/bench_merge.py -n 200 --keep out/
-    python benchmarks/bench_merge.py --round out/       # merge a kept round again
+    python benchmarks/bench_merge.py                    # 1,000 returns, 5 runs of each command, alternating
+    python benchmarks/bench_merge.py -n 5000 --runs 5
+    python benchmarks/bench_merge.py -n 200 --keep out/  # build the round in out/ and keep it
+    python benchmarks/bench_merge.py --round out/        # measure a kept round again
 
 The round is realistic: `generate_units` writes the prefilled forms and manifest.json for a roster of
 1,030 units, then 1,000 of them return their form filled in (the Wangcheng form with 10 indicators made from
-seed 000's rows, budgets and scores varied; about 5% return a score above its weight, an error). Only the merge step
-is timed — read + check every return, assign them to the roster, build the summary and write the workbook —
-in a fresh child process, so the figures are those of a clerk's run. Peak memory is the largest resident set
-of the main process and of any worker (resource.getrusage, ru_maxrss).
+seed 000's rows, budgets and scores varied; about 5% return a score above its weight, an error).
+
+What is measured is what a clerk waits for: `xlsform merge returns/ -o 汇总.xlsx --manifest …` as a process of
+its own (start-up, reading and checking every return in as many processes as there are cores, the summary
+workbook), its wall time, the CPU time of it and its checking processes, and the peak resident memory of the
+largest of them. The anchor is `xlsform check returns/ --manifest …` (the text report) of the same files: the
+two commands run in turn, so the ratio merge ÷ check of each pair is taken under the same load and shows what
+the summary costs on top of the check. The shared machine's speed drifts by 20–40% over a minute: read the
+min–max of the ratios, and the wall times against the CPU times.
 """
 
 from __future__ import annotations
@@ -18,9 +24,9 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +35,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seeds" / "000_wangcheng_reception.json"
+TARGETS = {1000: 2.0, 5000: 10.0}          # issue 18: merge wall time in seconds
+MEMORY_TARGET_MB = 300
 
 
 # ------------------------------------------------------------------------------------ the round
@@ -36,6 +44,7 @@ SEED = ROOT / "examples" / "seeds" / "000_wangcheng_reception.json"
 # (seed row copied, weight): 产出 50, 效益 30, 满意度 10, with the fund's 10 a total of 100
 INDICATOR_PLAN = ((1, 10), (2, 10), (4, 10), (1, 10), (2, 10), (5, 10), (6, 10), (8, 10), (9, 5), (9, 5))
 MISSING_SHARE = 0.03     # units of the roster that send nothing back
+
 
 def unit_values(k: int, rnd: random.Random) -> dict[str, Any]:
     """Seed 000 with this unit's identity, amounts and scores; a few units carry an error."""
@@ -109,78 +118,74 @@ def make_round(root: Path, n: int, jobs: int) -> tuple[Path, Path]:
     return root / "sent" / "manifest.json", returns
 
 
-# --------------------------------------------------------------------------------- the merge step
+# ---------------------------------------------------------------------------------- measuring
 
-def merge_step(returns: Path, manifest_path: Path, out: Path, jobs: int) -> dict[str, Any]:
-    """What `xlsform merge returns/ -o out --manifest m --jobs N` does, timed phase by phase."""
-    t0 = time.perf_counter()
-    from xlsform.check import check_paths
-    from xlsform.fsutil import atomic_output
-    from xlsform.manifest import Manifest
-    from xlsform.merge import build_summary
-    from xlsform.status import RosterUnit, assign
-    from xlsform.writer.summary import write_summary
-
-    manifest = Manifest.load(manifest_path)
-    t1 = time.perf_counter()
-    results = list(check_paths([returns], manifest=manifest, jobs=jobs))
-    t2 = time.perf_counter()
-    a = assign(results, [RosterUnit(u.code, u.name, u.file) for u in manifest.units])
-    summary = build_summary(a)
-    t3 = time.perf_counter()
-    with atomic_output(out, force=True) as fh:
-        write_summary(fh, summary)
-    t4 = time.perf_counter()
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {
-        "cpu_main_s": own.ru_utime + own.ru_stime, "cpu_workers_s": kids.ru_utime + kids.ru_stime,
-        "files": len(results), "units": len(summary.rows), "indicator_rows": len(summary.indicators),
-        "counts": a.counts(), "import_s": t1 - t0, "read_check_s": t2 - t1, "summary_s": t3 - t2,
-        "write_s": t4 - t3, "total_s": t4 - t0, "output_bytes": out.stat().st_size,
-        "maxrss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "maxrss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }
+# Runs one command and reports it: wall time, CPU of the command and its children, the largest peak RSS.
+_PROBE = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": rc, "wall": wall, "cpu": u.ru_utime + u.ru_stime, "rss_mb": u.ru_maxrss / 1024}))
+"""
 
 
-def run_merge_child(returns: Path, manifest: Path, out: Path, jobs: int) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--merge-only", str(returns), "--manifest", str(manifest),
-           "--out", str(out), "--jobs", str(jobs)]
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    figures: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    figures["process_wall_s"] = time.perf_counter() - start
+def measure(cmd: list[str], source: Path | None = None) -> dict[str, Any]:
+    env = None
+    if source:   # another checkout's xlsform: without site (whose editable-install hook would win), deps by path
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), sysconfig.get_paths()["purelib"]])}
+        cmd = [cmd[0], "-S", *cmd[1:]]
+    # run outside any checkout: `python -m` puts the working folder first on the path
+    out = subprocess.run([sys.executable, "-c", _PROBE, *cmd], capture_output=True, text=True, check=True, env=env,
+                         cwd=tempfile.gettempdir())
+    figures: dict[str, Any] = json.loads(out.stdout)
     return figures
 
 
-def report(f: dict[str, Any]) -> None:
-    print(f"merge step, {f['files']} returns of {f['units']} units ({f['indicator_rows']} indicator rows):")
-    print(f"  read + check  {f['read_check_s']:.2f} s   ({f['files'] / f['read_check_s']:.0f} files/s)")
-    print(f"  assign + rows {f['summary_s']:.2f} s")
-    print(f"  write summary {f['write_s']:.2f} s   ({f['output_bytes'] / 1e6:.1f} MB)")
-    print(f"  total         {f['total_s']:.2f} s   (child process wall incl. start-up "
-          f"{f.get('process_wall_s', f['total_s']):.2f} s)")
-    print(f"  CPU time      main {f['cpu_main_s']:.2f} s, workers {f['cpu_workers_s']:.2f} s "
-          "(what an idle machine needs, whatever the load)")
-    print(f"  peak memory   main {f['maxrss_main_mb']:.0f} MB, largest worker {f['maxrss_worker_mb']:.0f} MB")
-    print(f"  states        {f['counts']}")
+def commands(returns: Path, manifest: Path, out: Path) -> dict[str, list[str]]:
+    xlsform = [sys.executable, "-m", "xlsform"]
+    return {"merge": [*xlsform, "merge", str(returns), "-o", str(out), "--manifest", str(manifest),
+                      "--no-ledger", "--force"],
+            "check": [*xlsform, "check", str(returns), "--manifest", str(manifest)]}
+
+
+def spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
+    return f"{min(values):.{digits}f}–{max(values):.{digits}f} {unit}".rstrip()
+
+
+def report(n: int, runs: dict[str, list[dict[str, Any]]]) -> None:
+    merge, check = runs["merge"], runs["check"]
+    ratios = [m["wall"] / c["wall"] for m, c in zip(merge, check, strict=True)]
+    other = runs.get("merge (--compare)")
+    print(f"\n{n} returns, {len(merge)} runs of each command, in turn "
+          f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    for name, figures in runs.items():
+        print(f"  {name:5}  wall {spread([f['wall'] for f in figures])}, CPU {spread([f['cpu'] for f in figures])}, "
+              f"peak RSS {spread([f['rss_mb'] for f in figures], 'MB', 0)}")
+    print(f"  merge ÷ check (wall, same pair): {spread(ratios, '', 2)}")
+    if other:
+        print(f"  merge ÷ merge of --compare (wall, same round of runs): "
+              f"{spread([m['wall'] / o['wall'] for m, o in zip(merge, other, strict=True)], '', 2)}; "
+              f"CPU {spread([m['cpu'] / o['cpu'] for m, o in zip(merge, other, strict=True)], '', 2)}")
+    target = TARGETS.get(n)
+    if target:
+        best = min(f["wall"] for f in merge)
+        print(f"  target: merge ≤ {target:g} s and ≤ {MEMORY_TARGET_MB} MB; "
+              f"fastest run {best:.2f} s ({best / target:.2f} of the target), "
+              f"largest peak {max(f['rss_mb'] for f in merge):.0f} MB")
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("-n", type=int, default=1000, help="returns in the round (default 1000; the roster is 3%% larger)")
-    p.add_argument("--jobs", type=int, default=2, help="processes for generating, and for merging besides 1")
+    p.add_argument("--jobs", type=int, default=2, help="processes for generating the round")
+    p.add_argument("--runs", type=int, default=5, help="runs of each command, alternating (default 5)")
     p.add_argument("--keep", type=Path, help="build the round in this folder and keep it")
-    p.add_argument("--repeat", type=int, default=3, help="merge runs per --jobs setting; the best is shown")
-    p.add_argument("--round", type=Path, help="merge the round kept in this folder by --keep (no generating)")
-    p.add_argument("--merge-only", type=Path, help=argparse.SUPPRESS)
-    p.add_argument("--manifest", type=Path, help=argparse.SUPPRESS)
-    p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--round", type=Path, help="measure the round kept in this folder by --keep (no generating)")
+    p.add_argument("--compare", type=Path, help="a checkout of another version (its folder holding xlsform/): "
+                                                 "its merge runs in turn with this one's, for a ratio")
     args = p.parse_args()
-    if args.merge_only:
-        print(json.dumps(merge_step(args.merge_only, args.manifest, args.out, args.jobs)))
-        return
-    load = os.getloadavg()[0]
-    print(f"load average {load:.1f} on {os.cpu_count()} cores" + ("  (busy: figures are inflated)" if load > 1 else ""))
     with tempfile.TemporaryDirectory(prefix="xlsform-bench-") as tmp:
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
@@ -189,17 +194,21 @@ def main() -> None:
         else:
             start = time.perf_counter()
             manifest, returns = make_round(root, args.n, args.jobs)
-            print(f"generate + fill: {time.perf_counter() - start:.1f} s (not part of the merge step)")
-        # Both ways, because on a shared machine a process pool can cost more than it saves; each the best
-        # of --repeat runs taken in turn (a shared virtual machine's speed drifts by 20-40% over a minute).
-        runs: dict[int, list[dict[str, Any]]] = {}
-        for _ in range(args.repeat):
-            for jobs in sorted({1, args.jobs}):
-                runs.setdefault(jobs, []).append(run_merge_child(returns, manifest, root / f"汇总_{jobs}.xlsx", jobs))
-        for jobs, figures in runs.items():
-            seen = ", ".join(f"{f['total_s']:.2f}" for f in figures)
-            print(f"\n--jobs {jobs}, best of {len(figures)} (totals seen: {seen} s)")
-            report(min(figures, key=lambda f: f["total_s"]))
+            print(f"generate + fill: {time.perf_counter() - start:.1f} s (not measured)")
+        n = sum(1 for f in returns.iterdir() if f.suffix == ".xlsx")
+        cmds = commands(returns, manifest, Path(tmp) / "汇总.xlsx")
+        sources: dict[str, Path | None] = dict.fromkeys(cmds)
+        if args.compare:
+            cmds["merge (--compare)"] = commands(returns, manifest, Path(tmp) / "汇总_compare.xlsx")["merge"]
+            sources["merge (--compare)"] = args.compare.resolve()
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in cmds}
+        for _ in range(args.runs):
+            for name, cmd in cmds.items():
+                figures = measure(cmd, sources[name])
+                if name.startswith("merge") and figures["rc"] != 0:
+                    raise SystemExit(f"merge failed (exit {figures['rc']}): {' '.join(cmd)}")
+                runs[name].append(figures)
+        report(n, runs)
 
 
 if __name__ == "__main__":

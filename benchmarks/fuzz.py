@@ -1,11 +1,14 @@
 """Mutation fuzzing of returns through everything a returned workbook reaches (issue 10).
 
-    python -m benchmarks.fuzz [--n 100000] [--seconds S] [--seed 1] [--out fuzz-out] [--limit 2]
+    python -m benchmarks.fuzz [--n 100000] [--seconds S] [--seed 1] [--out fuzz-out] [--limit 2] [--xls 0.25]
 
 Seeds are the example returns (examples/returns/*/*.xlsx). Each mutant changes one of them in one way: its zip
 bytes, the text of an XML part, an attribute, a cell or string value, or a part's name, with values drawn from
 what hostile files hold (lone surrogates, forbidden characters and references, negative or huge indexes, DDE
-formulas, 40,000-character text, ...). In this process, each goes through read_file, check_file, the text and
+formulas, 40,000-character text, ...). A share (--xls) of the mutants start from the same returns saved as
+.xls by LibreOffice (tests/data/xls): their file bytes changed (xls-bytes), one BIFF record's type, length or
+fields overwritten in place inside the compound document (xls-record), or records repeated and the stream
+put back into a new compound document (xls-grow). In this process, each goes through read_file, check_file, the text and
 JSON reports, `read`'s CSV and JSON, and every --annotate-every'th one with a record through the annotated copy;
 every --merge-every mutants are merged into a summary workbook and its CSV. Every output must encode as UTF-8.
 
@@ -38,6 +41,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "returns").glob("*/*.xlsx"))
+XLS_SEEDS = sorted((ROOT / "tests" / "data" / "xls").glob("*.xls"))
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # What hostile returns hold, as XML text (inserted raw, so entities and tags stay what they are).
 HOSTILE = [
@@ -70,8 +75,9 @@ class Stats:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
-class Hang(Exception):
-    """Raised by the timer when one mutant runs over the limit."""
+class Hang(BaseException):
+    """Raised by the timer when one mutant runs over the limit. A BaseException, so that no `except Exception`
+    of the code under test (which turns any error of a bad file into a finding) can swallow it and run on."""
 
 
 # ------------------------------------------------------------------------------------------- mutation
@@ -165,6 +171,82 @@ def mutant(seed: bytes, parts: list[tuple[str, bytes]], rnd: random.Random) -> t
     return kind, pack([*parts[:i], (name, body), *parts[i + 1:]])
 
 
+# ------------------------------------------------------------------------------------------- .xls
+
+# Values a hostile BIFF field holds: zero, the largest 16- and 32-bit values, a high bit, a lone surrogate.
+_XLS_FIELDS = (b"\x00\x00", b"\xff\xff", b"\xff\xff\xff\x7f", b"\x00\x80", b"\x00\xd8", b"\x01\x00")
+# Record types: cells, strings, names, merged ranges, formats, sheets, BOF/EOF, FILEPASS, PROTECT, CONTINUE
+_XLS_OPS = (0x0006, 0x00FD, 0x0203, 0x0204, 0x027E, 0x00BD, 0x00BE, 0x00FC, 0x0018, 0x00E5, 0x00E0, 0x041E,
+            0x0085, 0x0809, 0x000A, 0x002F, 0x0012, 0x003C)
+
+
+def xls_layout(data: bytes) -> tuple[bytes, list[int]]:
+    """The Workbook stream and the file offset of each of its bytes (sectors need not be contiguous)."""
+    from xlrd import compdoc
+
+    doc = compdoc.CompDoc(data, logfile=io.StringIO())
+    entry = next(d for d in doc.dirlist if d.name == "Workbook")
+    offsets: list[int] = []
+    sid = entry.first_SID
+    while sid >= 0 and len(offsets) < entry.tot_size:
+        offsets.extend(range(512 + sid * doc.sec_size, 512 + (sid + 1) * doc.sec_size))
+        sid = doc.SAT[sid]
+    offsets = offsets[: entry.tot_size]
+    return bytes(data[o] for o in offsets), offsets
+
+
+def _xls_records(stream: bytes) -> list[tuple[int, int, int]]:
+    out, pos = [], 0
+    while pos + 4 <= len(stream):
+        op, size = int.from_bytes(stream[pos: pos + 2], "little"), int.from_bytes(stream[pos + 2: pos + 4], "little")
+        out.append((pos, op, size))
+        pos += 4 + size
+    return out
+
+
+def mutate_xls_record(data: bytes, layout: tuple[bytes, list[int]], rnd: random.Random) -> bytes:
+    """One record's type, length or a field of its body overwritten, in place: the container stays valid."""
+    stream, offsets = layout
+    recs = _xls_records(stream)
+    pos, _, size = rnd.choice(recs)
+    choice = rnd.randrange(4)
+    if choice == 0:
+        at, new = pos, rnd.choice(_XLS_OPS).to_bytes(2, "little")
+    elif choice == 1:
+        at, new = pos + 2, rnd.choice((0, 1, 3, size // 2, size + 7, 0xFFFF)).to_bytes(2, "little")
+    elif choice == 2 and size:
+        at, new = pos + 4 + rnd.randrange(size), rnd.choice(_XLS_FIELDS)
+    else:
+        at, new = pos + 4 + (rnd.randrange(size) if size else 0), bytes(rnd.randrange(256) for _ in range(4))
+    b = bytearray(data)
+    for i, byte in enumerate(new):
+        if at + i < len(offsets):
+            b[offsets[at + i]] = byte
+    return bytes(b)
+
+
+def mutate_xls_grow(layout: tuple[bytes, list[int]], rnd: random.Random) -> bytes:
+    """Records repeated (a cell, a name, a format, a merged range, ...) and the stream put in a new container:
+    what a file built to exhaust the reader holds."""
+    from tests.helpers_xls import ole
+
+    stream = layout[0]
+    pos, _, size = rnd.choice(_xls_records(stream))
+    rec = stream[pos: pos + 4 + size]
+    times = rnd.choice((2, 100, 5000, 60_000))
+    grown = stream[:pos] + rec * min(times, max(1, 4_000_000 // max(len(rec), 1))) + stream[pos:]
+    return ole(grown)
+
+
+def xls_mutant(seed: bytes, layout: tuple[bytes, list[int]], rnd: random.Random) -> tuple[str, bytes]:
+    kind = rnd.choice(("xls-bytes", "xls-record", "xls-record", "xls-grow"))
+    if kind == "xls-bytes":
+        return kind, mutate_zip(seed, rnd)
+    if kind == "xls-record":
+        return kind, mutate_xls_record(seed, layout, rnd)
+    return kind, mutate_xls_grow(layout, rnd)
+
+
 # ------------------------------------------------------------------------------------------- running
 
 @contextmanager
@@ -218,14 +300,15 @@ def save(out: Path, stats: Stats, data: bytes, what: str, error: BaseException) 
         return
     stats.saved.add(key)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{what}-{key}.xlsx").write_bytes(data)
+    suffix = ".xls" if data.startswith(OLE_MAGIC) else ".xlsx"
+    (out / f"{what}-{key}{suffix}").write_bytes(data)
     text = "".join(traceback.format_exception(error))
     (out / f"{what}-{key}.txt").write_text(text, encoding="utf-8", errors="backslashreplace")
-    print(f"{what}: {type(error).__name__}: {str(error)[:200]} -> {out / f'{what}-{key}.xlsx'}", file=sys.stderr)
+    print(f"{what}: {type(error).__name__}: {str(error)[:200]} -> {out / f'{what}-{key}{suffix}'}", file=sys.stderr)
 
 
 def one(data: bytes, work: Path, annotate: bool, limit: float, stats: Stats, out: Path) -> Any:
-    path = work / "mutant.xlsx"
+    path = work / ("mutant.xls" if data.startswith(OLE_MAGIC) else "mutant.xlsx")
     path.write_bytes(data)
     for attempt in range(2):          # a mutant over the limit is tried again: the machine may be busy
         start = time.perf_counter()
@@ -261,20 +344,24 @@ def peak_mb() -> float:
 
 
 def run(n: int, seconds: float, seed: int, out: Path, limit: float = 2.0, annotate_every: int = 10,
-        merge_every: int = 50, progress: Callable[[Stats, float], None] | None = None) -> Stats:
+        merge_every: int = 50, progress: Callable[[Stats, float], None] | None = None,
+        xls: float = 0.25) -> Stats:
     import warnings
 
     warnings.simplefilter("ignore")   # xlsxwriter warns about what it refuses; refusals are what we test
     rnd = random.Random(seed)
     seeds = [(s.read_bytes(), members(s.read_bytes())) for s in SEEDS]
+    xls_seeds = [(s.read_bytes(), xls_layout(s.read_bytes())) for s in XLS_SEEDS] if xls else []
     stats = Stats()
     batch: list[tuple[bytes, Any]] = []
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="xlsform-fuzz-") as tmp:
         work = Path(tmp)
         while stats.mutants < n and time.perf_counter() - start < seconds:
-            data, parts = rnd.choice(seeds)
-            kind, body = mutant(data, parts, rnd)
+            if xls_seeds and rnd.random() < xls:
+                kind, body = xls_mutant(*rnd.choice(xls_seeds), rnd)
+            else:
+                kind, body = mutant(*rnd.choice(seeds), rnd)
             stats.mutants += 1
             stats.by_kind[kind] = stats.by_kind.get(kind, 0) + 1
             result = one(body, work, stats.mutants % annotate_every == 0, limit, stats, out)
@@ -319,10 +406,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=float, default=2.0, help="seconds one mutant may take")
     ap.add_argument("--annotate-every", type=int, default=10)
     ap.add_argument("--merge-every", type=int, default=50)
+    ap.add_argument("--xls", type=float, default=0.25, help="share of mutants made from .xls returns")
     args = ap.parse_args(argv)
     start = time.perf_counter()
     stats = run(args.n, args.seconds, args.seed, args.out, args.limit, args.annotate_every, args.merge_every,
-                progress=lambda s, t: print(report(s, t), file=sys.stderr, flush=True))
+                progress=lambda s, t: print(report(s, t), file=sys.stderr, flush=True), xls=args.xls)
     print(report(stats, time.perf_counter() - start))
     return 1 if stats.failures or stats.hangs or stats.internal else 0
 

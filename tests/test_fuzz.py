@@ -18,7 +18,19 @@ def test_a_short_seeded_fuzz_run_finds_nothing(tmp_path: Path) -> None:
     assert (stats.failures, stats.internal, stats.hangs) == (0, 0, 0), sorted(p.name for p in
                                                                             (tmp_path / "found").iterdir())
     assert stats.mutants >= 300 and stats.readable > 0       # the mutants were run, and many still read
-    assert set(stats.by_kind) == {"zip", "text", "attribute", "value", "name"}
+    assert set(stats.by_kind) == {"zip", "text", "attribute", "value", "name", "xls-bytes", "xls-record",
+                                  "xls-grow"}
+
+
+def test_a_short_seeded_run_of_xls_mutants_finds_nothing(tmp_path: Path) -> None:
+    """Issue 15.9: .xls returns are read, so hostile ones get the same guarantees (record streams edited in place,
+    records repeated into over-budget files, bytes flipped or cut)."""
+    stats = fuzz.run(n=400, seconds=30, seed=20261206, out=tmp_path / "found", annotate_every=20,
+                     merge_every=100, xls=1.0)
+    assert (stats.failures, stats.internal, stats.hangs) == (0, 0, 0), sorted(p.name for p in
+                                                                            (tmp_path / "found").iterdir())
+    assert stats.mutants >= 150 and stats.readable > 0
+    assert set(stats.by_kind) == {"xls-bytes", "xls-record", "xls-grow"}
 
 
 def test_the_harness_saves_a_failing_input_with_its_traceback(tmp_path: Path) -> None:

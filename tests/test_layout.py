@@ -58,15 +58,16 @@ def test_indicator_rows_are_configurable() -> None:
 
 def test_formulas_point_at_the_right_cells() -> None:
     layout = Layout(load_spec("wangcheng"))
-    assert layout.formula("fund.total.rate") == '=IF(N(C6)<=0,"",(N(D6)-N(E6))/C6)'
+    assert layout.formula("fund.total.rate") == '=IF(OR(N(C6)<=0,D6=""),"",(N(D6)-N(E6))/C6)'
     assert layout.formula("fund.total.score") == '=IF(G6="","",ROUND(N(F6)*MAX(0,MIN(G6,1)),2))'
-    # "" until scored; each score counts at most at its weight (MIN(score, weight) per row, without an array IF)
+    # "" until every score is there (the fund score, one on each row with a weight); each score counts at most
+    # at its weight (MIN(score, weight) per row, without an array IF)
     assert layout.formula("total.score") == \
-        ('=IF(COUNT(H6,I12:I41)=0,"",ROUND(ROUND(N(H6),2)+SUMPRODUCT('
+        ('=IF(OR(COUNT(H6)=0,SUMPRODUCT((H12:H41>0)*(I12:I41=""))>0),"",ROUND(ROUND(N(H6),2)+SUMPRODUCT('
          'ROUND(I12:I41-(I12:I41>H12:H41)*(H12:H41<>"")*(I12:I41-H12:H41),2)),2))')
     assert layout.formula("total.grade").startswith('=IF(I42="","",IF(N(I42)>=90,"优",')
     zhuzhou = Layout(load_spec("zhuzhou"))
-    assert zhuzhou.formula("fund.total.budget") == "=ROUND(SUM(D6,D7,D8),6)"
+    assert zhuzhou.formula("fund.total.budget") == '=IF(COUNT(D6,D7,D8)=0,"",ROUND(SUM(D6,D7,D8),6))'
 
 
 @pytest.mark.parametrize("seed_id", sorted(GOLDEN))

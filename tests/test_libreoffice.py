@@ -314,7 +314,8 @@ def edge_cases() -> list[Case]:
         budget, spent = ("fund.total", "fund.total") if spec_id == "wangcheng" else ("fund.fiscal", "fund.fiscal")
         for name, scores, fund_prefill, fund_inputs in (
             ("twenty 4.5 scores -> 90.00, 优", [4.5] * 20, {f"{budget}.budget": 100.0}, {f"{spent}.spent": 0.0}),
-            ("twenty 2-decimal scores -> 90.00, 优", TWENTY_TO_90, {f"{budget}.budget": 50.0}, {}),
+            ("twenty 2-decimal scores -> 90.00, 优", TWENTY_TO_90, {f"{budget}.budget": 50.0},
+             {f"{spent}.spent": 0.0}),
             ("A = 0", [10.0] * 9, {f"{budget}.budget": 0.0}, {f"{spent}.spent": 12.5}),
             ("A empty", [10.0] * 9, {}, {f"{spent}.spent": 12.5}),
             ("rate above 100%", [8.99] * 10, {f"{budget}.budget": 100.0}, {f"{spent}.spent": 100.01}),
@@ -327,9 +328,20 @@ def edge_cases() -> list[Case]:
             cases.append(case)
         # issue #9: a score above its weight counts at the weight; a row without a weight keeps its score
         over = Case(f"{spec_id}: scores above their weights", layout,
-                    {"fund.total.weight": 10.0, "ind.1.weight": 20.0, "ind.2.weight": 10.0, "ind.4.weight": 0.0},
-                    {"ind.1.score": 31.9, "ind.2.score": 9.5, "ind.3.score": 7.0, "ind.4.score": 2.675})
+                    {"fund.total.weight": 10.0, "ind.1.weight": 20.0, "ind.2.weight": 10.0, "ind.4.weight": 0.0,
+                     f"{budget}.budget": 100.0},
+                    {"ind.1.score": 31.9, "ind.2.score": 9.5, "ind.3.score": 7.0, "ind.4.score": 2.675,
+                     f"{spent}.spent": 0.0})
         cases.append(over)
+        # issue 15.1: nothing computed shows before its inputs are typed
+        fresh = {"fund.total.weight": 10.0, f"{budget}.budget": 307.0, "ind.1.weight": 20.0, "ind.2.weight": 20.0}
+        if spec_id == "wangcheng":
+            fresh |= {"fund.total.transfer": 20.0, "fund.fiscal.budget": 307.0, "fund.fiscal.transfer": 20.0}
+        cases.append(Case(f"{spec_id}: a fresh form, C prefilled", layout, fresh, {"ind.1.actual": "达成"}))
+        cases.append(Case(f"{spec_id}: one weighted score missing", layout, fresh,
+                          {f"{spent}.spent": 280.0, "ind.1.score": 18.0}))
+        cases.append(Case(f"{spec_id}: every score there", layout, fresh,
+                          {f"{spent}.spent": 280.0, "ind.1.score": 18.0, "ind.2.score": 20.0}))
     for spec_id in ("wangcheng", "zhuzhou", "project"):   # a blank form: no total, no grade (not 0.00, 差)
         cases.append(Case(f"{spec_id}: nothing scored", layout_for(spec_id), {"fund.total.weight": 10.0},
                           {"ind.1.actual": "达成"}))
@@ -360,6 +372,13 @@ def test_generated_forms_compute_what_python_computes(libreoffice: LibreOffice, 
     for spec_id in ("wangcheng", "zhuzhou", "project"):
         got = by_name[f"{spec_id}: nothing scored"]
         assert (got["xf_total_score"], got["xf_total_grade"]) == ("", ""), spec_id
+    for spec_id in ("wangcheng", "zhuzhou", "project"):   # issue 15.1, as the unit sees it, before and after
+        for name in ("a fresh form, C prefilled", "one weighted score missing"):
+            got = by_name[f"{spec_id}: {name}"]
+            assert (got["xf_total_score"], got["xf_total_grade"]) == ("", ""), (spec_id, name)
+        fresh = by_name[f"{spec_id}: a fresh form, C prefilled"]
+        assert (fresh["xf_fund_total_rate"], fresh["xf_fund_total_score"]) == ("", ""), spec_id
+        assert by_name[f"{spec_id}: every score there"]["xf_total_grade"] == "差"
 
 
 # ------------------------------------------------------------------------------------------ defined names

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import random
+import re
 import zipfile
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -106,6 +109,25 @@ def test_generated_batch_totals_equal_the_sums_of_the_records() -> None:
     outputs = [sum(Decimal(sc) for lv, _, sc in b[4] if lv == "产出指标") for b in batch]
     assert [r.output for r in s.rows] == outputs
     assert t.output == q2(sum(outputs) / 60)
+
+
+def test_a_score_above_its_weight_counts_at_the_weight_in_its_subtotal_as_in_the_total() -> None:
+    # issue 15.2: 产出指标得分 53.00 (uncapped) was shown beside 总分 99.30 (capped)
+    rec = make_record("1", "100", "100", "0", [("产出指标", 20, "23"), ("产出指标", 30, "30"),
+                                               ("效益指标", 30, "29.5"), ("满意度指标", 10, "10")])
+    [row] = summarize([result(rec, "1.xlsx")]).rows
+    assert (row.output, row.benefit, row.satisfaction, row.total) == (Decimal(50), Decimal("29.5"), 10, Decimal("99.5"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LEVELS), st.integers(1, 30), st.integers(0, 4000)), min_size=1,
+                max_size=12))
+def test_the_subtotals_add_up_to_the_total(rows: list[tuple[str, int, int]]) -> None:
+    """Whatever the unit typed (scores above their weights included), fund score + the three subtotals = 总分."""
+    rec = make_record("1", "100", "90", "0", [(lv, w, str(Decimal(sc) / 100)) for lv, w, sc in rows])
+    [row] = summarize([result(rec, "1.xlsx")]).rows
+    parts = [row.fund_score, row.output, row.benefit, row.satisfaction]
+    assert row.total == sum((p for p in parts if p is not None), Decimal(0))
 
 
 def test_execution_rate_is_weighted_by_funds_not_the_mean_of_rates() -> None:
@@ -237,14 +259,14 @@ def test_workbook_figures_and_text_cells(tmp_path: Path) -> None:
     total_row = len(s.rows) + 2
     assert ws.cell(total_row, 1).value == "合计"
     cells = totals_cells(s.totals)
-    for attr in ("budget", "spent", "transfer", "total"):
+    for attr in ("budget", "spent", "fiscal_budget", "fiscal_spent", "transfer", "total"):
         assert Decimal(repr(ws.cell(total_row, col[attr]).value)) == cells[attr]
     # the unit with errors (the third) is listed but not in the sums
     assert Decimal(repr(ws.cell(total_row, col["budget"]).value)) == sum(Decimal(b[1]) for b in batch[:2] + batch[3:])
     assert ws.cell(4, col["state"]).value == ERRORS and ws.cell(4, col["rank"]).value is None
     assert ws.cell(total_row, col["rate"]).number_format == "0.00%"
     assert ws.cell(2, col["budget"]).number_format == "#,##0.00"
-    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:S{len(s.rows) + 1}"
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:U{len(s.rows) + 1}"
     name_cell = ws.cell(3, col["name"])
     assert name_cell.value == "=1+1" and name_cell.data_type == "s"
     detail = wb["指标明细"]
@@ -255,19 +277,25 @@ def test_workbook_figures_and_text_cells(tmp_path: Path) -> None:
 def test_workbook_sheets_have_print_setup_and_charts(tmp_path: Path) -> None:
     s = summarize(batch_with_one_invalid())
     path = tmp_path / "s.xlsx"
-    write_summary(path, s)
+    write_summary(path, s, office="某某区财政局", created=datetime(2025, 3, 31))
     wb = openpyxl.load_workbook(path)
-    for ws in wb:
+    printed = {"汇总表": "$A$1:$Q$6", "问题清单": "$A$1:$F$2", "退回修改": "$A$1:$D$2", "统计": None}
+    with zipfile.ZipFile(path) as z:
+        headers = [html.unescape(re.search(r"<oddHeader>(.*?)</oddHeader>", z.read(f"xl/worksheets/sheet{n}.xml")
+                                           .decode()).group(1)) for n in range(1, len(wb.sheetnames) + 1)]
+    for ws, header in zip(wb, headers, strict=True):
         assert ws.freeze_panes is not None and ws.auto_filter.ref, ws.title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9"), ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
-        # full size, spread over pages across then down, the unit's code and name on every page; 统计 one page
-        assert ws.page_setup.pageOrder == "overThenDown", ws.title
-        if ws.title == "统计":
-            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight is None
-        else:
-            assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale in (None, 100), ws.title
-            assert ws.print_title_cols == "$A:$B", ws.title
+        # one page wide (the columns are sized for it at 100%: fitting only guards), headed by the round
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title
+        for part in ("2024年度部门整体支出绩效自评汇总表", "编制单位：某某区财政局", "编制日期：2025年3月31日"):
+            assert part in header, (ws.title, header)
+        area = ws.print_area
+        if printed.get(ws.title):
+            assert area and area.endswith(printed[ws.title]), (ws.title, area)
+        elif ws.title != "统计":       # 指标明细 and the empty 未报送 print nothing: one empty cell
+            assert area and re.search(r"!\$[A-Z]+\$1$", area), (ws.title, area)
     with zipfile.ZipFile(path) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
 
@@ -282,17 +310,3 @@ def test_totals_are_exact_sums_and_the_rate_is_funding_weighted(cents: list[tupl
     a_sum, b_sum, c_sum = (sum(Decimal(t[k]) for t in amounts) for k in range(3))
     assert (s.totals.budget, s.totals.spent, s.totals.transfer) == (a_sum, b_sum, c_sum)
     assert s.totals.rate == (b_sum - c_sum) / a_sum
-
-
-def test_streamed_and_in_memory_workbooks_hold_the_same_cells(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    s = summarize([*batch_with_one_invalid(), result(load_seed("000"), "000.xlsx", warnings=1)])
-    write_summary(tmp_path / "memory.xlsx", s)
-    monkeypatch.setattr("xlsform.writer.summary.STREAM_ABOVE", 0)
-    write_summary(tmp_path / "streamed.xlsx", s)
-    books = [openpyxl.load_workbook(tmp_path / name) for name in ("memory.xlsx", "streamed.xlsx")]
-    for a, b in zip(*books, strict=True):
-        cells = [[[(c.value, c.number_format) for c in row] for row in ws.iter_rows()] for ws in (a, b)]
-        assert cells[0] == cells[1] and (len(cells[0]) > 1 or a.title == "未报送"), a.title   # every unit returned
-    with zipfile.ZipFile(tmp_path / "memory.xlsx") as z, zipfile.ZipFile(tmp_path / "streamed.xlsx") as y:
-        assert "xl/sharedStrings.xml" in z.namelist() and "xl/sharedStrings.xml" not in y.namelist()

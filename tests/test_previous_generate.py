@@ -213,5 +213,6 @@ def test_merge_with_last_year_says_xf520_once_for_a_form_that_shows_it(
                  "-o", str(tmp_path / "s.xlsx"), "--no-ledger")
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx", read_only=True)
-    codes = [r[4] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
+    rows = list(wb["问题清单"].iter_rows(values_only=True))
+    codes = [r[rows[0].index("代码")] for r in rows[1:]]
     assert codes.count("XF520") == 1

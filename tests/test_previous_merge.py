@@ -19,6 +19,7 @@ from tests.conftest import ROOT, load_seed
 from tests.helpers_forms import write_return, write_template
 from tests.helpers_round import saved_by_the_unit
 from xlsform.cli import main
+from xlsform.merge import digest
 from xlsform.previous import source
 from xlsform.previous.compare import year_findings
 from xlsform.previous.source import PastReturn
@@ -156,6 +157,13 @@ def figures_record(total_scores: list[float], spent: float, year: int) -> Record
     return Record("wangcheng", "2020.1", values=values, cells={"total.score": "部门整体自评表!I33"})
 
 
+def findings_of(now: Record, past: PastReturn, rules: YearOnYear) -> list[Any]:
+    result = FileResult("2020.xlsx", record=now)
+    summarised = digest(result)          # the return as merge keeps it
+    assert summarised is not None
+    return list(year_findings(result, now, summarised, past, {}, rules))
+
+
 @pytest.mark.parametrize(("then_spent", "then_score", "rule"), [
     (1700 + 194, 5, "XF521"),       # the rate fell 11.0 points (budget 1763), the total rose
     (1700 + 176.3, 5, None),        # fell exactly the threshold, 10 points: not more than it
@@ -166,7 +174,7 @@ def test_a_total_that_rose_while_the_rate_fell(then_spent: float, then_score: fl
     now = figures_record([10, 10, 10, 10, 10], 1700, 2020)
     then = figures_record([then_score, 10, 10, 10, 10], then_spent, 2019)
     past = PastReturn.of(then, "2019.xlsx")
-    found = list(year_findings(FileResult("2020.xlsx", record=now), now, past, {}, YearOnYear()))
+    found = list(findings_of(now, past, YearOnYear()))
     assert [f.code for f in found] == ([rule] if rule else [])
     if rule:
         assert found[0].cell == "I33" and found[0].expected == Decimal(str(then.values["total.score"]))
@@ -176,9 +184,8 @@ def test_the_rate_drop_threshold_is_the_specs() -> None:
     now = figures_record([10, 10, 10, 10, 10], 1700, 2020)
     then = figures_record([5, 10, 10, 10, 10], 1790, 2019)      # 5.1 points higher
     past = PastReturn.of(then, "2019.xlsx")
-    assert not list(year_findings(FileResult("x", record=now), now, past, {}, YearOnYear()))
-    assert [f.code for f in year_findings(FileResult("x", record=now), now, past, {}, YearOnYear(rate_drop=0.04))] \
-        == ["XF521"]
+    assert not list(findings_of(now, past, YearOnYear()))
+    assert [f.code for f in findings_of(now, past, YearOnYear(rate_drop=0.04))] == ["XF521"]
 
 
 def test_the_csv_twins_carry_the_previous_columns(tmp_path: Path) -> None:

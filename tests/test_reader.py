@@ -223,7 +223,8 @@ def _read_bytes(tmp_path: Path, data: bytes, name: str = "r.xlsx") -> Any:
 @pytest.mark.parametrize(("data", "code", "advice"), [
     (b"", "XF110", "0 字节"),
     (b"<html><table><tr><td>1</td></tr></table></html>", "XF101", "网页"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "Workbook".encode("utf-16-le"), "XF102", "另存为 .xlsx"),
+    # an OLE header with nothing readable behind it: a broken .xls (real ones are read: tests/test_xls.py)
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "Workbook".encode("utf-16-le"), "XF105", "另存为 .xlsx"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptionInfo".encode("utf-16-le"), "XF103",
      "取消密码"),
     (b"PK\x03\x04garbage", "XF105", "损坏"),

@@ -85,6 +85,26 @@ def test_xlsx_roster_with_numbers_as_numbers(tmp_path: Path, spec: Spec) -> None
     assert unit.code == "430112001" and unit.values["sub_units"] == 1 and unit.values["year"] == 2021
 
 
+def test_codes_typed_as_numbers_keep_the_zeros_their_format_shows_or_are_refused(tmp_path: Path,
+                                                                                   spec: Spec) -> None:
+    """Issue 15.3: 012300001 in an .xlsx roster became 12300001 without a word. Codes are text."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "name"])
+    ws.append([12300001, "单位甲"])
+    ws["A2"].number_format = "000000000"                 # shown as 012300001: the zeros come back
+    ws.append(["012300002", "单位乙"])                  # typed as text
+    ws.append([430112001, "单位丙"])                     # a number with nothing lost
+    wb.save(tmp_path / "r.xlsx")
+    assert [u.code for u in load_roster(tmp_path / "r.xlsx", spec)] == ["012300001", "012300002", "430112001"]
+    ws.append([12300004, "单位丁"])                      # General format: its zero is gone, and cannot be told
+    wb.save(tmp_path / "r.xlsx")
+    with pytest.raises(RosterError) as info:
+        load_roster(tmp_path / "r.xlsx", spec)
+    assert info.value.problems == ["r.xlsx 第 5 行「code」列：单位编码“12300004”是数字，开头的 0 可能已丢失"
+                                   "（本列最长的编码有 9 位）；请把编码列设为文本格式并填写完整的编码"]
+
+
 def test_every_problem_is_listed_by_row_and_column(tmp_path: Path, spec: Spec) -> None:
     roster = HEADER + (
         "A1,单位甲,2020,abc,0,\n"

@@ -85,18 +85,29 @@ def test_score_total_is_the_exact_sum_of_the_printed_scores(item_cents: list[int
 @given(st.lists(st.decimals(min_value=0, max_value=20, places=3).map(float), max_size=30), st.none() | amounts)
 def test_score_total_adds_each_score_rounded_first(items: list[float], fund: float | None) -> None:
     expected = round2(fund or 0) + sum((round2(x) for x in items), Decimal(0))
-    assert score_total(fund, items) == (expected if fund is not None or items else None)   # None: nothing scored
+    assert score_total(fund, items) == (expected if fund is not None else None)   # None: the fund score missing
 
 
-def test_score_total_counts_empty_as_zero() -> None:
-    assert score_total(None, [None, "", 5]) == Decimal(5)
+def test_score_total_counts_rows_without_a_weight_as_empty() -> None:
+    assert score_total(2, [None, "", 5]) == Decimal(7)
+    assert score_total(2, [None, "", 5], weights=[None, 0, 10]) == Decimal(7)     # no weight or 0: nothing due
 
 
 def test_nothing_scored_gives_no_total_and_no_grade() -> None:
     """A blank form: no fund score (no budget), no indicator score. A 0.00 total graded 差 would be wrong."""
     assert score_total(None, [None, "", None]) is None and score_total(None, []) is None
     assert grade(score_total(None, [None]), BANDS) is None
-    assert score_total(0, [None]) == 0 and score_total(None, [0]) == 0     # a real zero is a score
+    assert score_total(0, [None]) == 0 and score_total(0, [0], weights=[10]) == 0     # a real zero is a score
+
+
+def test_a_total_waits_for_every_score_it_adds() -> None:
+    """Issue 15.1 / DESIGN §2: the total and grade need every score: the fund score (no rate before B is
+    typed) and one on each row with a weight. Half a form does not print 总分 40 and 等级 差."""
+    assert score_total(None, [18, 20], weights=[20, 20]) is None               # B not typed yet
+    assert score_total(9.5, [18, None], weights=[20, 20]) is None              # one row's score missing
+    assert score_total(9.5, [18, ""], weights=[20, 20]) is None
+    assert score_total(9.5, [18, 20], weights=[20, 20]) == Decimal("47.5")
+    assert grade(score_total(9.5, [18, None], weights=[20, 20]), BANDS) is None
 
 
 def test_text_in_a_score_gives_no_total_and_no_grade() -> None:
@@ -129,9 +140,16 @@ def test_no_rate_without_a_positive_budget(budget: object) -> None:
 
 def test_rate_is_spent_less_transfer_over_budget_with_empty_as_zero() -> None:
     assert execution_rate(307, 83.13, 0) == Decimal("83.13") / Decimal(307)
-    assert execution_rate(100, None) == Decimal(0)
+    assert execution_rate(100, 0) == Decimal(0)
     assert execution_rate(100, 50, None) == Decimal("0.5")
     assert execution_rate(100, 50, 80) == Decimal("-0.3")
+
+
+def test_no_rate_before_the_spent_amount_is_typed() -> None:
+    """Issue 15.1: a prefilled transfer C with an empty B showed −6.33 %, 0.00, 差 on a fresh form."""
+    assert execution_rate(307, None, 20) is None and execution_rate(307, "", 20) is None
+    assert fund_score(10, execution_rate(307, None, 20)) is None
+    assert amount_sum([None, "", None]) is None and amount_sum([None, 2.5]) == Decimal("2.5")
 
 
 def test_seed_000_fund_score_is_2_71() -> None:

@@ -363,8 +363,9 @@ def test_status_and_merge_take_the_accepted_returns_from_the_store(client: Flask
     res = CliRunner().invoke(main, ["merge", "--from-store", "-o", str(out), "--manifest", str(rnd.manifest),
                                     "--jobs", "1"])
     assert res.exit_code == 0 and out.exists(), res.output
-    cells = {c.value for ws in openpyxl.load_workbook(out, read_only=True) for row in ws.iter_rows()
-             for c in row if isinstance(c.value, str)}
+    book = openpyxl.load_workbook(out, read_only=True)
+    cells = {c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    book.close()            # a read-only workbook keeps its file open until closed (ResourceWarning later)
     assert {"党办自评表.xlsx", "财政所自评表.xlsx"} <= cells and not any("xlsform-files" in v for v in cells)
     res = CliRunner().invoke(main, ["status", "--manifest", str(rnd.manifest), "--jobs", "1"])
     assert res.exit_code == 2 and "--from-store" in res.output

@@ -1,3 +1,3 @@
 """xlsform: run the yearly performance self-evaluation round (generate, check, merge)."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

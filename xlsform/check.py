@@ -139,12 +139,14 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
                 annotate: str | Path | None = None, force: bool = False, specs: Sequence[Spec] = (),
-                skipped: list[FileResult] | None = None, exclude: Iterable[Path] = ()) -> Iterator[FileResult]:
+                skipped: list[FileResult] | None = None, exclude: Iterable[Path] = (),
+                each: Callable[[FileResult], FileResult] | None = None) -> Iterator[FileResult]:
     """One result per file, in input order; `jobs` > 1 checks in that many processes.
 
     A file found in a folder that is one of our own outputs (an annotated copy whose values are as written,
     a summary) is no return: it goes to `skipped` instead. A file named on the command line is always checked.
-    `exclude`: files not to read at all (the outputs this very run is about to write).
+    `exclude`: files not to read at all (the outputs this very run is about to write). `each`: applied to every
+    result where it is made (in its worker), e.g. `merge.collect`, which keeps only what a summary needs.
     """
     paths = list(paths)
     left_out = {Path(p).resolve() for p in exclude}
@@ -157,12 +159,18 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
         from xlsform.annotate import plan
 
         todo = plan(files, Path(annotate), force)
-    one = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs),
-                  annotate_plan=todo)
+    one: Callable[[Path], FileResult] = partial(check_file, manifest=manifest, annotate=annotate, force=force,
+                                                specs=tuple(specs), annotate_plan=todo)
+    if each is not None:
+        one = partial(_then, each, one)
     results = _run(one, files, jobs)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
     yield from _mark_duplicates(_returns_only(results, named, skipped))
+
+
+def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
+    return each(one(path))
 
 
 def _returns_only(results: Iterable[FileResult], named: set[Path],

@@ -109,9 +109,9 @@ register(
     Code("XF101", "error", "不是 Excel 工作簿",
          "文件不是 .xlsx 工作簿（{value}）",
          "请用 Excel 或 WPS 打开下发的表格填写，并另存为 .xlsx（Excel 工作簿）后重新报送。"),
-    Code("XF102", "error", "旧版 .xls / .et 格式",
-         "文件是旧版 .xls 或 WPS .et 格式",
-         "请用 Excel/WPS 另存为 .xlsx（Excel 工作簿）后重新报送。"),
+    Code("XF102", "error", "无法读取的旧版格式",
+         "文件是无法读取的旧版表格格式（{value}）",
+         "请用 Excel、WPS 或 LibreOffice 打开，选“文件→另存为”，保存类型选“Excel 工作簿（*.xlsx）”后重新报送。"),
     Code("XF103", "error", "文件已加密",
          "文件设置了打开密码，无法读取",
          "文件已加密，请取消密码后重新报送（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码）。"),
@@ -160,6 +160,12 @@ register(
     Code("XF117", "error", "不是普通文件",
          "这不是普通文件（{value}），未读取",
          "请提交 Excel 工作簿文件本身，而不是管道、设备或快捷方式。"),
+)
+# Old .xls workbooks are read (xls.py), but the format keeps less than .xlsx: what could not be checked is said.
+register(
+    Code("XF118", "info", "旧版 .xls 格式：部分内容未核对",
+         "本文件为旧版 .xls 格式，已按数值读取和核对；{value}无法从 .xls 中核对",
+         "如需完整核对，请用 Excel/WPS 打开后另存为 .xlsx（Excel 工作簿）再报送。"),
 )
 # Values: each normalisation is reported (info), a value that cannot be its type is an error quoting it.
 _READ_AS = "{cell}「{field}」填写的“{value}”已按 {expected} 读取（{detail}）"

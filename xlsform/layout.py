@@ -20,6 +20,8 @@ _IND_KEY = re.compile(r"^ind\.(\d+)\.([a-z0-9_]+)$")
 
 
 def col_letter(col: int) -> str:
+    if col < 0:      # divmod of a negative never reaches 0: a damaged reference must not loop forever
+        raise ValueError(f"column {col}")
     s = ""
     col += 1
     while col:
@@ -179,10 +181,11 @@ class Layout:
         rule, refs = self._rule_refs(key)
         return "=" + rule.excel(refs, self.spec.rules)
 
-    def earlier_formula(self, key: str) -> str | None:
-        """The formula an earlier xlsform wrote for this field, where it differs (`scoring.EARLIER_GENERATORS`)."""
+    def earlier_formulas(self, key: str) -> tuple[tuple[frozenset[str], str], ...]:
+        """The formulas earlier releases wrote for this field where they differ, each with the generators that
+        wrote it (`scoring.EARLIER_GENERATORS`)."""
         rule, refs = self._rule_refs(key)
-        return None if rule.earlier is None else "=" + rule.earlier(refs, self.spec.rules)
+        return tuple((generators, "=" + earlier(refs, self.spec.rules)) for generators, earlier in rule.earlier)
 
     def _rule_refs(self, key: str) -> tuple[Rule, dict[str, Any]]:
         f = self.places[key].field

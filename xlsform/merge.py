@@ -10,20 +10,27 @@ A unit whose return has errors is listed with its state but left out of totals, 
 whose locked prefilled cells were changed (XF152, found against the manifest) is summed with what was sent,
 not with what it says, and its row says so (备注). Units with no return are listed on 未报送; units whose
 return has errors, with the reason, on 退回修改.
+
+A merge of thousands of returns never holds their records: `collect` takes from each return, as it arrives
+(in the checking process), what the summary needs of it — its figures and its indicator rows, a `Digest` —
+and keeps of the record only its identity (code, name, year, spec). `build_summary` works the same on
+collected results and on whole ones.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xlsform.fsutil import shown_path
 from xlsform.layout import layout_for
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
-from xlsform.scoring import ZERO, execution_rate, grade, round2, to_decimal
+from xlsform.scoring import ZERO, capped_scores, execution_rate, grade, round2, to_decimal
 from xlsform.spec import Spec, spec_by_id
 from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
 
@@ -42,8 +49,10 @@ DEFAULT_GRADES = ("优", "良", "中", "差")
 class Column:
     header: str
     attr: str
-    kind: str          # text, amount (万元), percent, score, int
-    width: float = 12
+    kind: str          # text (wraps), short (a category, centred), code, path (one line), amount (万元), percent,
+                       # score, int
+    width: float = 12  # in Excel's column units, for 9 pt text; a table's printed columns fit an A4 landscape page
+    printed: bool = True   # the columns left off the page (a file's path, what a message already says) come last
 
 
 @dataclass
@@ -54,6 +63,8 @@ class UnitRow:
     counted: bool = False
     budget: Decimal | None = None
     spent: Decimal | None = None
+    fiscal_budget: Decimal | None = None     # 其中：财政拨款 (the fund row every layout has)
+    fiscal_spent: Decimal | None = None
     transfer: Decimal | None = None
     rate: Decimal | None = None
     fund_score: Decimal | None = None
@@ -79,7 +90,7 @@ class UnitRow:
         return "是" if self.counted else "否"
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorRow:
     code: str
     name: str
@@ -103,7 +114,7 @@ class IndicatorRow:
     prev_actual: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class IssueRow:
     code: str
     name: str
@@ -114,6 +125,7 @@ class IssueRow:
     cell: str | None
     field: str | None
     message: str
+    rank: int = 1      # 0: an error to fix (printed), 1: warning, 2: note, 3: a superseded file's
 
 
 @dataclass
@@ -142,6 +154,8 @@ class Totals:
     units: int
     budget: Decimal
     spent: Decimal
+    fiscal_budget: Decimal
+    fiscal_spent: Decimal
     transfer: Decimal
     rate: Decimal | None
     fund_score: Decimal | None
@@ -174,59 +188,70 @@ class Summary:
     returned: list[ReturnRow] = field(default_factory=list)
     stats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     include_invalid: bool = False
+    year: int | None = None        # the round's year and form kind (department / project), for the title
+    kind: str | None = None
     matches: list[MatchRow] | None = None     # merge --previous: the 上年对照 sheet (None: no previous year)
 
 
+# Widths in Excel's column units for 8 pt text (measure.py): the printed columns of each table fill an A4
+# landscape page at 100% with some room to spare (at most 135 units); numbers and codes are set in Calibri.
 SUMMARY_COLUMNS = (
-    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
-    Column("全年预算数(万元)", "budget", "amount", 14), Column("全年执行数(万元)", "spent", "amount", 14),
-    Column("上级财政转移支付(万元)", "transfer", "amount", 14), Column("执行率", "rate", "percent", 10),
-    Column("预算执行率得分", "fund_score", "score", 10), Column("产出指标得分", "output", "score", 10),
-    Column("效益指标得分", "benefit", "score", 10), Column("满意度指标得分", "satisfaction", "score", 10),
-    Column("总分", "total", "score", 9), Column("等级", "grade", "text", 6), Column("排名", "rank", "int", 6),
-    Column("状态", "state", "text", 10), Column("计入合计", "counted_text", "text", 8),
-    Column("错误数", "errors", "int", 7), Column("警告数", "warnings", "int", 7),
-    Column("备注", "note", "text", 24), Column("来源文件", "file", "text", 40),
+    Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 18),
+    Column("全年预算数(万元)", "budget", "amount", 10), Column("全年执行数(万元)", "spent", "amount", 10),
+    Column("财政拨款预算数(万元)", "fiscal_budget", "amount", 10),
+    Column("财政拨款执行数(万元)", "fiscal_spent", "amount", 10),
+    Column("上级财政转移支付(万元)", "transfer", "amount", 10), Column("执行率", "rate", "percent", 6),
+    Column("预算执行率得分", "fund_score", "score", 5), Column("产出指标得分", "output", "score", 5),
+    Column("效益指标得分", "benefit", "score", 5), Column("满意度指标得分", "satisfaction", "score", 5),
+    Column("总分", "total", "score", 5), Column("等级", "grade", "short", 4), Column("排名", "rank", "int", 4),
+    Column("状态", "state", "short", 6), Column("备注", "note", "text", 10),
+    # on screen: 状态 says which units are counted, 问题清单 what each has
+    Column("计入合计", "counted_text", "short", 5, printed=False), Column("错误数", "errors", "int", 5, printed=False),
+    Column("警告数", "warnings", "int", 5, printed=False), Column("来源文件", "file", "path", 40, printed=False),
 )
 INDICATOR_COLUMNS = (
-    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 26),
-    Column("状态", "state", "text", 10), Column("计入合计", "counted_text", "text", 8),
-    Column("序号", "index", "int", 6), Column("一级指标", "level1", "text", 12),
-    Column("二级指标", "level2", "text", 14), Column("三级指标", "level3", "text", 20),
-    Column("目标内容", "content", "text", 30), Column("指标性质", "nature", "text", 8),
-    Column("目标值", "target", "text", 16), Column("度量单位", "measure", "text", 8),
-    Column("完成值", "actual", "text", 16), Column("分值", "weight", "score", 8),
-    Column("得分", "score", "score", 8), Column("未完成原因", "reason", "text", 30),
-    Column("改进措施", "improvement", "text", 30), Column("来源文件", "file", "text", 40),
+    Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 16),
+    Column("状态", "state", "short", 7), Column("计入合计", "counted_text", "short", 4),
+    Column("序号", "index", "int", 4), Column("一级指标", "level1", "text", 8),
+    Column("二级指标", "level2", "text", 10), Column("三级指标", "level3", "text", 14),
+    Column("目标内容", "content", "text", 24), Column("指标性质", "nature", "short", 5),
+    Column("目标值", "target", "text", 14), Column("度量单位", "measure", "short", 5),
+    Column("完成值", "actual", "text", 14), Column("分值", "weight", "score", 6),
+    Column("得分", "score", "score", 6), Column("未完成原因", "reason", "text", 18),
+    Column("改进措施", "improvement", "text", 18), Column("来源文件", "file", "path", 40, printed=False),
 )
+# The message names the sheet, cell and field itself: 工作表 and 字段 are for sorting and filtering, not print.
 ISSUE_COLUMNS = (
-    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 26),
-    Column("文件", "file", "text", 40), Column("严重程度", "severity", "text", 8),
-    Column("代码", "finding", "text", 8), Column("工作表", "sheet", "text", 14),
-    Column("单元格", "cell", "text", 8), Column("字段", "field", "text", 20),
-    Column("说明", "message", "text", 70),
+    Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 12),
+    Column("严重程度", "severity", "short", 4), Column("代码", "finding", "short", 5),
+    Column("单元格", "cell", "short", 5), Column("说明", "message", "text", 102),
+    Column("工作表", "sheet", "text", 14, printed=False), Column("字段", "field", "text", 20, printed=False),
+    Column("文件", "file", "path", 40, printed=False),
 )
 MISSING_COLUMNS = (
-    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
-    Column("状态", "state", "text", 10), Column("说明", "note", "text", 50),
+    Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 20),
+    Column("状态", "state", "short", 6), Column("说明", "note", "text", 40),
 )
 RETURN_COLUMNS = (
-    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
-    Column("错误数", "errors", "int", 7), Column("退回原因", "reason", "text", 60),
-    Column("文件", "file", "text", 40),
+    Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 16),
+    Column("错误数", "errors", "int", 4), Column("退回原因", "reason", "text", 100),
+    Column("文件", "file", "path", 40, printed=False),
 )
-# merge --previous: columns beside this year's (only then), and the sheet of matches to confirm.
+# merge --previous: columns beside this year's (only then), and the sheet of matches to confirm. 汇总表
+# prints one page wide: last year's figures are on screen, sortable and filterable, not on its printed page.
 PREVIOUS_COLUMNS = (
-    Column("上年总分", "prev_total", "score", 9), Column("上年等级", "prev_grade", "text", 6),
-    Column("上年执行率", "prev_rate", "percent", 10), Column("总分增减", "total_change", "score", 9),
-    Column("执行率增减", "rate_change", "percent", 10),
+    Column("上年总分", "prev_total", "score", 6, printed=False),
+    Column("上年等级", "prev_grade", "short", 5, printed=False),
+    Column("上年执行率", "prev_rate", "percent", 7, printed=False),
+    Column("总分增减", "total_change", "score", 6, printed=False),
+    Column("执行率增减", "rate_change", "percent", 7, printed=False),
 )
-PREVIOUS_INDICATOR_COLUMNS = (Column("上年目标值", "prev_target", "text", 16),
-                              Column("上年完成值", "prev_actual", "text", 16))
+PREVIOUS_INDICATOR_COLUMNS = (Column("上年目标值", "prev_target", "text", 14),
+                              Column("上年完成值", "prev_actual", "text", 14))
 MATCH_COLUMNS = (
-    Column("单位编码", "code", "text", 14), Column("单位名称", "name", "text", 30),
-    Column("对照情况", "kind", "text", 16), Column("本年", "now", "text", 30), Column("上年", "then", "text", 30),
-    Column("相似度", "score", "int", 8), Column("上年文件", "file", "text", 40),
+    Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 18),
+    Column("对照情况", "kind", "short", 10), Column("本年", "now", "text", 30), Column("上年", "then", "text", 36),
+    Column("相似度", "score", "int", 5), Column("上年文件", "file", "path", 40, printed=False),
 )
 REASONS_SHOWN = 3     # the first errors, in report order, on 退回修改; the rest are on 问题清单
 
@@ -239,27 +264,28 @@ def build_summary(assignment: Assignment, *, include_invalid: bool = False,
     上年对照 sheet; its findings are already on the returns (`Comparison.attach`)."""
     rows, indicators = [], []
     for u in assignment.units:
-        record = as_sent(u.result) if u.result else None
-        found = record.indicators if record else []    # built from ~100 keys: once per record, not per use
-        row = unit_row(u, include_invalid, found, record)
+        d = digest_of(u.result) if u.result else None
+        row = unit_row(u, include_invalid, d)
         rows.append(row)
-        details = indicator_rows(row, found)
+        details = indicator_rows(row, d.indicators) if d is not None else []
         if previous is not None:
             previous.fill(row, details)
         indicators += details
     rank_rows(rows)
     counted = [r for r in rows if r.counted]
+    year, kind = round_of(assignment)
     return Summary(rows=rows, totals=totals(counted), indicators=indicators, issues=issue_rows(assignment),
                    missing=missing_rows(assignment, rows), returned=return_rows(assignment, rows),
-                   stats=statistics(counted), include_invalid=include_invalid,
+                   stats=statistics(counted), include_invalid=include_invalid, year=year, kind=kind,
                    matches=previous.match_rows() if previous is not None else None)
 
 
 def summary_columns(s: Summary) -> tuple[Column, ...]:
-    """汇总表's columns: with a previous year, last year's total, grade and rate and the changes after 等级."""
+    """汇总表's columns: with a previous year, last year's total, grade and rate and the changes, the first of
+    the columns seen on screen only (the printed ones fill the page)."""
     if s.matches is None:
         return SUMMARY_COLUMNS
-    at = next(i for i, c in enumerate(SUMMARY_COLUMNS) if c.attr == "grade") + 1
+    at = next(i for i, c in enumerate(SUMMARY_COLUMNS) if not c.printed)
     return (*SUMMARY_COLUMNS[:at], *PREVIOUS_COLUMNS, *SUMMARY_COLUMNS[at:])
 
 
@@ -271,9 +297,72 @@ def indicator_columns(s: Summary) -> tuple[Column, ...]:
     return (*INDICATOR_COLUMNS[:at], *PREVIOUS_INDICATOR_COLUMNS, *INDICATOR_COLUMNS[at:])
 
 
-def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[Indicator] | None = None,
-             record: Record | None = None) -> UnitRow:
-    """`record`: the figures to sum (`as_sent`), default the return's own."""
+def round_of(a: Assignment) -> tuple[int | None, str | None]:
+    """The year and form kind most of the units' returns carry (a stray file of another year does not decide)."""
+    records = [u.result.record for u in a.units if u.result and u.result.record]
+    years = Counter(r.year for r in records if r.year)
+    specs = Counter(r.spec_id for r in records)
+    spec = spec_by_id(specs.most_common(1)[0][0]) if specs else None
+    return (years.most_common(1)[0][0] if years else None), (spec.kind if spec else None)
+
+
+FIGURES = ("budget", "spent", "fiscal_budget", "fiscal_spent", "transfer", "rate", "fund_score", "output", "benefit",
+           "satisfaction", "total", "grade", "note")
+
+
+@dataclass
+class Digest:
+    """What the summary takes from one readable return: the UnitRow figures (FIGURES) and its indicator rows,
+    whose unit columns are filled in when the return is assigned to its unit."""
+
+    figures: dict[str, Any]
+    indicators: list[IndicatorRow]
+
+
+@dataclass
+class Collected(FileResult):
+    """A checked return as the merge keeps it: findings and identity, the record reduced to code, name and
+    year, and its `digest`."""
+
+    digest: Digest | None = None
+
+
+IDENTITY = ("code", "name", "year")
+# Cells kept for what merge --previous reports on a return after it was collected (XF520, XF521): an
+# imported form's fields are in the unit's own cells, which the template cannot tell.
+LOCATED = ("total.score", ".target")
+
+
+def collect(r: FileResult) -> FileResult:
+    """The result to keep for a merge, taken as it arrives (in the checking process: less to send back)."""
+    if r.record is None or isinstance(r, Collected):
+        return r
+    slim = replace(r.record, values={k: r.record.values[k] for k in IDENTITY if k in r.record.values},
+                   cells={k: v for k, v in r.record.cells.items() if k.endswith(LOCATED)}, cached={},
+                   fund_labels={})
+    return Collected(file=r.file, sha256=r.sha256, mtime=r.mtime, record=slim, findings=r.findings, own=r.own,
+                     digest=digest(r))
+
+
+def digest_of(r: FileResult) -> Digest | None:
+    return r.digest if isinstance(r, Collected) else digest(r)
+
+
+def digest(r: FileResult) -> Digest | None:
+    """The return's figures as sent (`as_sent`) and its indicator rows; None for a file that cannot be read."""
+    record = as_sent(r)
+    if record is None:
+        return None
+    row = UnitRow("", "", "")
+    if changed := len(sent_values(r)):
+        row.note = f"预填内容被改动 {changed} 处，按下发数据汇总"
+    found = record.indicators    # built from ~100 keys: once per record, not per use
+    fill_figures(row, record, found)
+    return Digest({a: getattr(row, a) for a in FIGURES}, indicator_rows(row, found))
+
+
+def unit_row(u: UnitStatus, include_invalid: bool = False, d: Digest | None = None) -> UnitRow:
+    """`d`: the digest of the unit's return (default: taken from it now)."""
     r = u.result
     row = UnitRow(u.unit.code, u.unit.name, u.state)
     if r is None:
@@ -281,13 +370,10 @@ def unit_row(u: UnitStatus, include_invalid: bool = False, indicators: Sequence[
     row.errors, row.warnings, row.file = r.errors, r.warnings, r.file
     if r.record is None:
         return row
-    record = record or r.record
     row.name = u.unit.name or r.record.name or ""
     row.counted = u.state in (RETURNED, WARNINGS) or (include_invalid and u.state == ERRORS)
-    changed = len(sent_values(r))
-    if changed:
-        row.note = f"预填内容被改动 {changed} 处，按下发数据汇总"
-    fill_figures(row, record, record.indicators if indicators is None else indicators)
+    for attr, value in (d or digest_of(r) or Digest({}, [])).figures.items():
+        setattr(row, attr, value)
     return row
 
 
@@ -317,6 +403,7 @@ def fill_figures(row: UnitRow, record: Record, indicators: Sequence[Indicator]) 
     fund = f"fund.{spec.scored_fund_row if spec else 'total'}"
     row.budget, row.spent = _dec(values.get(f"{fund}.budget")), _dec(values.get(f"{fund}.spent"))
     row.transfer = _dec(values.get(f"{fund}.transfer"))
+    row.fiscal_budget, row.fiscal_spent = _dec(values.get("fund.fiscal.budget")), _dec(values.get("fund.fiscal.spent"))
     row.rate = _dec(values.get(f"{fund}.rate"))
     if row.rate is None:
         row.rate = execution_rate(row.budget, row.spent, row.transfer)
@@ -329,9 +416,11 @@ def fill_figures(row: UnitRow, record: Record, indicators: Sequence[Indicator]) 
 
 
 def level_score(indicators: Sequence[Indicator], level1: str) -> Decimal | None:
-    """Σ scores of one 一级指标, each rounded to 2 decimals first as the forms add them; None if it has none."""
-    scores = [round2(i.score) for i in indicators if (i.level1 or "").strip() == level1 and i.score is not None]
-    return round2(sum(scores, ZERO)) if scores else None
+    """Σ scores of one 一级指标, each counted at most at its weight and rounded to 2 decimals first, as the total
+    counts them (`scoring.capped_scores`): 产出指标 53 of 50 is 50 here as in 总分. None if it has none."""
+    rows = [i for i in indicators if (i.level1 or "").strip() == level1 and i.score is not None]
+    scores = capped_scores([i.score for i in rows], [i.weight for i in rows])
+    return round2(sum(map(round2, scores), ZERO)) if rows else None
 
 
 def rank_rows(rows: Sequence[UnitRow]) -> None:
@@ -343,11 +432,11 @@ def rank_rows(rows: Sequence[UnitRow]) -> None:
 
 
 def totals(counted: Sequence[UnitRow]) -> Totals:
-    a = sum((r.budget or ZERO for r in counted), ZERO)
-    b = sum((r.spent or ZERO for r in counted), ZERO)
-    c = sum((r.transfer or ZERO for r in counted), ZERO)
+    a, b, c, fa, fb = (sum((getattr(r, attr) or ZERO for r in counted), ZERO)
+                       for attr in ("budget", "spent", "transfer", "fiscal_budget", "fiscal_spent"))
     return Totals(
-        units=len(counted), budget=a, spent=b, transfer=c, rate=execution_rate(a, b, c),
+        units=len(counted), budget=a, spent=b, fiscal_budget=fa, fiscal_spent=fb, transfer=c,
+        rate=execution_rate(a, b, c),
         **{attr: mean([getattr(r, attr) for r in counted])
            for attr in ("fund_score", "output", "benefit", "satisfaction", "total")},
     )
@@ -360,11 +449,18 @@ def mean(values: Iterable[Decimal | None]) -> Decimal | None:
 
 # ---------------------------------------------------------------------------------- the details
 
-def indicator_rows(row: UnitRow, indicators: Sequence[Indicator]) -> list[IndicatorRow]:
-    return [IndicatorRow(row.code, row.name, row.state, row.counted_text, i.index, i.level1, i.level2, i.level3,
-                         i.content, i.nature, i.target, i.measure, i.actual, _dec(i.weight), _dec(i.score),
-                         i.reason, i.improvement, row.file)
-            for i in indicators if _is_indicator(i)]
+def indicator_rows(row: UnitRow, indicators: Sequence[Indicator | IndicatorRow]) -> list[IndicatorRow]:
+    """The unit's indicator rows, from a record's indicators or (unit columns refilled) from a digest's rows."""
+    out = []
+    for i in indicators:
+        if isinstance(i, IndicatorRow):
+            out.append(replace(i, code=row.code, name=row.name, state=row.state, counted_text=row.counted_text,
+                               file=row.file))
+        elif _is_indicator(i):
+            out.append(IndicatorRow(row.code, row.name, row.state, row.counted_text, i.index, i.level1, i.level2,
+                                    i.level3, i.content, i.nature, i.target, i.measure, i.actual, _dec(i.weight),
+                                    _dec(i.score), i.reason, i.improvement, row.file))
+    return out
 
 
 def _is_indicator(i: Indicator) -> bool:
@@ -372,23 +468,41 @@ def _is_indicator(i: Indicator) -> bool:
     return bool(i.level3 or i.content or i.target or i.actual or i.weight or i.score)
 
 
+SEVERITY_RANK = {"错误": 0, "警告": 1, "提示": 2}
+SUPERSEDED_RANK = 3
+
+
 def issue_rows(a: Assignment) -> list[IssueRow]:
-    out: list[IssueRow] = []
+    """Every finding, errors first (what must be fixed: the part 问题清单 prints), then warnings, then notes,
+    each in roster order; a file that is not a unit's current return keeps its note with its findings, the
+    superseded ones last."""
+    ranked: list[tuple[int, IssueRow]] = []
     for u in a.units:
         for r in ([u.result] if u.result else []):
-            out += _findings(u.unit.code, u.unit.name, r)
+            ranked += [(SEVERITY_RANK.get(row.severity, 1), row) for row in _findings(u.unit.code, u.unit.name, r)]
         for r in u.others:
-            out.append(_note(u.unit.code, u.unit.name, r,
-                             f"该单位另有更新的报送文件 {u.result.file if u.result else ''}，本文件未采用；"
-                             "如应以本文件为准，请删除或移走较新的文件后重新汇总"))
-            out += _findings(u.unit.code, u.unit.name, r)
+            note = _note(u.unit.code, u.unit.name, r,
+                         f"文件 {Path(r.file).name} 未采用：该单位另有更新的报送文件 "
+                         f"{Path(u.result.file).name if u.result else ''}；如应以本文件为准，"
+                         "请删除或移走较新的文件后重新汇总")
+            ranked += [(SUPERSEDED_RANK, row) for row in [note, *_findings(u.unit.code, u.unit.name, r)]]
     for r in a.unmatched:
         code = (r.record.code if r.record else None) or ""
         name = (r.record.name if r.record else None) or ""
-        out.append(_note(code, name, r, f"文件不属于名单中的任何单位（单位编码：{code or '无法识别'}），未计入汇总；"
-                                        "请核对单位编码或名单"))
-        out += _findings(code, name, r)
-    return out
+        group = [_note(code, name, r, f"文件 {Path(r.file).name} 不属于名单中的任何单位（单位编码："
+                                      f"{code or '无法识别'}），未计入汇总；请核对单位编码或名单"),
+                 *_findings(code, name, r)]
+        rank = min(SEVERITY_RANK.get(row.severity, 1) for row in group)
+        ranked += [(rank, row) for row in group]
+    ranked.sort(key=lambda item: item[0])    # stable: roster order within a rank
+    for rank, row in ranked:
+        row.rank = rank
+    return [row for _, row in ranked]
+
+
+def must_fix(rows: Sequence[IssueRow]) -> int:
+    """How many of the first `issue_rows` are errors (with the note of a stranger's file that has them)."""
+    return sum(row.rank == 0 for row in rows)
 
 
 def _findings(code: str, name: str, r: FileResult) -> list[IssueRow]:
@@ -481,8 +595,9 @@ def table(rows: Iterable[Any], columns: Sequence[Column]) -> list[list[Any]]:
 def totals_cells(t: Totals) -> dict[str, Any]:
     """The 合计 row by column attribute: sums of amounts, the funding-weighted rate, averages of scores."""
     return {"code": "合计", "name": f"{t.units} 个单位（得分为平均分）", "budget": t.budget, "spent": t.spent,
-            "transfer": t.transfer, "rate": t.rate, "fund_score": t.fund_score, "output": t.output,
-            "benefit": t.benefit, "satisfaction": t.satisfaction, "total": t.total}
+            "fiscal_budget": t.fiscal_budget, "fiscal_spent": t.fiscal_spent, "transfer": t.transfer,
+            "rate": t.rate, "fund_score": t.fund_score, "output": t.output, "benefit": t.benefit,
+            "satisfaction": t.satisfaction, "total": t.total}
 
 
 def plain(value: Any, kind: str) -> Any:

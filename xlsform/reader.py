@@ -32,12 +32,13 @@ from xlsform.xlsx import (
     MAX_FILE_BYTES,
     Cell,
     RawWorkbook,
-    Reader,
     Sheet,
+    WorkbookReader,
     XlsxError,
     as_text,
     iter_text_rows,
     name_target,
+    open_reader,
 )
 
 XLSX_SUFFIXES = (".xlsx",)
@@ -49,7 +50,8 @@ _UNREADABLE = {"unopenable": "XF109", "empty": "XF110", "not_xlsx": "XF101", "le
                "too_large": "XF107", "unsafe_xml": "XF108", "over_budget": "XF116", "not_regular": "XF117",
                "folder": "XF904"}
 _SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容",
-            "ods": "OpenDocument 表格 .ods", "no_workbook": "压缩包中没有 Excel 工作簿，可能是 Word 等其他文件"}
+            "ods": "OpenDocument 表格 .ods", "ole_other": "Word、PowerPoint 等其他 Office 文件",
+            "no_workbook": "压缩包中没有 Excel 工作簿，可能是 Word 等其他文件"}
 
 
 @dataclass
@@ -146,7 +148,8 @@ def _unreadable(e: XlsxError, file: str) -> Finding:
 
 
 _BUDGET_WORDS = {"cells": "单元格", "rows": "行", "shared strings": "共享字符串", "merged ranges": "合并区域",
-                 "defined names": "定义名称", "elements": "XML 元素"}
+                 "defined names": "定义名称", "elements": "XML 元素", "records": ".xls 记录",
+                 "styles": "单元格格式和字体"}
 
 
 def _budget_text(detail: str) -> str:
@@ -165,7 +168,7 @@ def _size(n: int) -> str:
 # -------------------------------------------------------------------------------------------- reading
 
 def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
-    rdr = Reader(data)
+    rdr = open_reader(data)
     raw = rdr.workbook()
     result.workbook = raw
     if rdr.has_sheet(META_SHEET):
@@ -226,7 +229,7 @@ def _indicator_rows(text: str | None, raw: RawWorkbook, spec: Spec) -> int:
 _WEIGHT_NAME = re.compile(r"^xf_ind_(\d{2,3})_weight$")
 
 
-def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: Reader) -> str | None:
+def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: WorkbookReader) -> str | None:
     """The spec's sheet; if renamed, the sheet the unit code's defined name points at (Excel follows renames)."""
     if rdr.has_sheet(spec.sheet):
         return spec.sheet
@@ -258,8 +261,10 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     locs = _locations(layout, sheet.name, raw.names_items or tuple(raw.names.items()))
     rec.fund_labels = dict(locs.fund_labels)
     cells = sheet.cells
+    xls = raw.source_format == "xls"
     for place, row, col, ref in locs.computed:
-        rec.cached[place.key] = _cached(cells.get((row, col)), place)
+        cell = cells.get((row, col))
+        rec.cached[place.key] = _cached(_xls_cached(cell) if xls else cell, place)
         rec.cells[place.key] = ref
     values, where = rec.values, rec.cells
     rows = {r for r, _ in cells}
@@ -515,6 +520,13 @@ def _note_finding(notes: list[normalize.Note], value: Any, shown: str, place: Pl
     sheet, _, cell = ref.rpartition("!")
     return make(lead.code, file=file, sheet=sheet, cell=cell, field=place.field.label, key=place.key,
                 value=shown, expected=None if errors else value, detail=detail)
+
+
+def _xls_cached(cell: Cell | None) -> Cell | None:
+    """LibreOffice saves a formula's text result into a .xls as the number 0 (a grade 「优」, the "" of a rate
+    not yet computable) and reads it back only by recalculating: in a .xls a cached 0 may stand for any text,
+    so it is not compared (a real 0 matches the recomputation anyway)."""
+    return None if cell is not None and type(cell.value) is float and cell.value == 0 else cell
 
 
 def _cached(cell: Cell | None, place: Place) -> Any:

@@ -120,7 +120,8 @@ def _read_xlsx(path: Path) -> Table:
     except Exception as e:  # any unreadable workbook is the same problem for the clerk
         raise RosterError([f"{path.name}：无法读取该 Excel 文件（{e}）"]) from None
     try:
-        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        rows = [[_as_shown(c.value, getattr(c, "number_format", None)) for c in r]
+                for r in wb.worksheets[0].iter_rows()]
     finally:
         wb.close()
     if not rows:
@@ -128,6 +129,18 @@ def _read_xlsx(path: Path) -> Table:
     header = ["" if h is None else str(h).strip() for h in rows[0]]
     body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(_cell_text(c) for c in r)]
     return Table(path.name, header, body)
+
+
+_ZEROS = re.compile(r"^0{2,}$")
+
+
+def _as_shown(value: Any, number_format: str | None) -> Any:
+    """A whole number shown with leading zeros by its format ("000000000": 012300001) is the text it shows:
+    codes are text, and the number alone has lost its zeros."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and number_format \
+            and _ZEROS.match(number_format) and float(value).is_integer() and value >= 0:
+        return str(int(value)).zfill(len(number_format))
+    return value
 
 
 def _cell_text(value: Any) -> str:
@@ -284,7 +297,25 @@ def _units(table: Table, spec: Spec, year: int | None, problems: _Problems) -> l
         _apply_defaults(values, fields, year)
         _check_identity(table.name, row_no, values, set(mapping.values()), seen, fields, problems)
         units.append(Unit(str(values.get("code") or ""), str(values.get("name") or ""), values))
+    _numeric_codes(table, mapping, problems)
     return units
+
+
+def _numeric_codes(table: Table, mapping: dict[int, str], problems: _Problems) -> None:
+    """Codes typed as numbers in a spreadsheet lose their leading zeros (012300001 -> 12300001). Where the
+    cell's format did not keep them (_as_shown) and the code is shorter than the column's longest, the zeros
+    cannot be told: the row is refused rather than a unit renamed."""
+    col = next((i for i, k in mapping.items() if k == "code"), None)
+    if col is None:
+        return
+    codes = [(row_no, row[col]) for row_no, row in table.rows if col < len(row) and _cell_text(row[col])]
+    longest = max((len(_cell_text(c)) for _, c in codes), default=0)
+    for row_no, raw in codes:
+        text = _cell_text(raw)
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and len(text) < longest:
+            problems.add(table.name, row_no, "code",
+                         f"单位编码“{text}”是数字，开头的 0 可能已丢失（本列最长的编码有 {longest} 位）；"
+                         "请把编码列设为文本格式并填写完整的编码")
 
 
 def _check_identity(table: str, row_no: int, values: dict[str, Any], columns: set[str], seen: dict[str, int],

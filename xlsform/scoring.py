@@ -3,15 +3,18 @@
 Every rule here has a Python function and an Excel formula builder side by side, so a change to one is seen
 next to the other; the LibreOffice tests prove the two compute the same numbers.
 
-Edge cases, defined once for both sides:
+Edge cases, defined once for both sides. Nothing computed shows before its inputs are typed (DESIGN §2):
 - budget A empty, zero or negative: no execution rate (None in Python, "" in Excel), no fund score;
-- spent B or transfer C empty: counted as 0;
+- spent B not typed: no rate either (a prefilled transfer C with an empty B is not a rate of −C/A);
+- transfer C empty: counted as 0;
+- 合计 of amounts none of which is typed: empty, not 0;
 - B < C: the rate is negative and the fund score is 0 (score = weight × clamp(rate, 0, 1));
 - rate above 100%: the fund score is capped at the weight;
 - text in a score cell (paste bypasses validation): no total and no grade, as the spreadsheet's ROUND over the
   score range gives #VALUE! there; the checks report the cell;
-- nothing scored yet (no fund score, no indicator score: a blank or unfilled form): no total and no grade
-  ("" in Excel), so a blank form does not print 0.00 and 等级：差.
+- a score still missing (no fund score yet, or an indicator row with a weight and no score): no total and no
+  grade ("" in Excel), so neither a blank form nor a half-filled one prints a total and 等级：差 it has not
+  earned.
 
 Rounding follows Excel and LibreOffice: a value is first taken to 15 significant digits (what the engines
 display and round from), then rounded half away from zero. Totals add the rounded scores, as real forms do.
@@ -89,9 +92,10 @@ def _n(x: Any) -> Decimal:
 # ------------------------------------------------------------------------------------------ the rules
 
 def execution_rate(budget: Any, spent: Any, transfer: Any = None) -> Decimal | None:
-    """B / A, or (B − C) / A where the layout has a transfer column C. None when A is empty or not positive."""
+    """B / A, or (B − C) / A where the layout has a transfer column C. None when A is empty or not positive, and
+    when B is not typed (Excel: B=""), whatever C holds."""
     a = to_decimal(budget)
-    if a is None or a <= 0:
+    if a is None or a <= 0 or spent is None or spent == "":
         return None
     return (_n(spent) - _n(transfer)) / a
 
@@ -118,13 +122,14 @@ def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
     rate bands if any.
 
     None when a score (or, with weights, a weight) is text: the spreadsheet's total is #VALUE! then, and a
-    total without it would mislead; None when nothing is scored yet (no fund score and no indicator score).
+    total without it would mislead; None while a score is missing: the fund score, or an indicator row with a
+    weight above 0 and no score.
     """
     items = list(items)
     if (str in map(type, items) and any(isinstance(s, str) and s != "" for s in items)) or \
             (weights and str in map(type, weights) and any(isinstance(w, str) and w != "" for w in weights)):
         return None   # `str in map(type, ...)`: one C-speed pass for the common case, no text at all
-    if not scored(fund, items):
+    if not scored(fund, items, weights):
         return None
     items = capped_scores(items, weights)
     total = round2(round2(_n(fund)) + sum((round2(d) for d in _numbers(items)), ZERO))
@@ -132,9 +137,12 @@ def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
     return total if cap is None else min(total, cap)
 
 
-def scored(fund: Any, items: Iterable[Any]) -> bool:
-    """Is there anything to total: a fund score or an indicator score that is a number (Excel's COUNT)."""
-    return to_decimal(fund) is not None or any(True for _ in _numbers(items))
+def scored(fund: Any, items: Sequence[Any], weights: Sequence[Any] | None = None) -> bool:
+    """Is every score there: the fund score, and a score on each indicator row whose weight is above 0."""
+    if to_decimal(fund) is None:
+        return False
+    return not weights or not any((w := to_decimal(weight)) is not None and w > 0 and (score is None or score == "")
+                                  for score, weight in zip(items, weights, strict=False))
 
 
 def rate_cap(rate: Decimal | None, caps: Sequence[tuple[float, float]]) -> Decimal | None:
@@ -157,9 +165,13 @@ def grade(total: Any, bands: Sequence[tuple[float, str]]) -> str | None:
     return bands[-1][1]
 
 
-def amount_sum(items: Iterable[Any]) -> Decimal:
-    """合计 rows: the sum of the source rows, to 6 decimals (万元 to the cent of a yuan, and float-stable)."""
-    return sum(_numbers(items), ZERO).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+def amount_sum(items: Iterable[Any]) -> Decimal | None:
+    """合计 rows: the sum of the source rows, to 6 decimals (万元 to the cent of a yuan, and float-stable);
+    None when none of them is a number (an untyped 全年执行数 is not a 合计 of 0)."""
+    numbers = list(_numbers(items))
+    if not numbers:
+        return None
+    return sum(numbers, ZERO).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -258,8 +270,10 @@ def _at_most(score: Any, weight: Any) -> Any:
 
 # ------------------------------------------------------------------------------- the Excel mirrors
 
-def _xl_rate(budget: str, spent: str, transfer: str | None = None) -> str:
+def _xl_rate(budget: str, spent: str, transfer: str | None = None, *, needs_spent: bool = True) -> str:
     net = f"N({spent})-N({transfer})" if transfer else f"N({spent})"
+    if needs_spent:
+        return f'IF(OR(N({budget})<=0,{spent}=""),"",({net})/{budget})'
     return f'IF(N({budget})<=0,"",({net})/{budget})'
 
 
@@ -272,7 +286,8 @@ def _xl_weight_total(fund: str, items: str) -> str:
 
 
 def _xl_score_total(fund: str, items: str, rate: str | None, caps: Sequence[tuple[float, float]],
-                    weights: str | None = None, *, blank_until_scored: bool = True) -> str:
+                    weights: str | None = None, *, blank_until_scored: bool = True,
+                    every_score: bool = True) -> str:
     counted = items
     if weights:   # MIN(score, weight) per row, without IF (array IF needs Ctrl+Shift+Enter in older Excel)
         counted = f"{items}-({items}>{weights})*({weights}<>\"\")*({items}-{weights})"
@@ -282,7 +297,12 @@ def _xl_score_total(fund: str, items: str, rate: str | None, caps: Sequence[tupl
         for below, c in reversed(caps):
             cap = f"IF({rate}<{_xl_num(below)},{_xl_num(c)},{cap})"
         total = f'IF({rate}="",{total},MIN({total},{cap}))'
-    # "" until the fund score or an indicator score is a number
+    if every_score:   # "" until the fund score is a number and every row with a weight above 0 has a score
+        pending = f"COUNT({fund})=0"
+        if weights:
+            pending = f'OR({pending},SUMPRODUCT(({weights}>0)*({items}=""))>0)'
+        return f'IF({pending},"",{total})'
+    # xlsform 0.2.0: "" until the fund score or an indicator score is a number
     return f'IF(COUNT({fund},{items})=0,"",{total})' if blank_until_scored else total
 
 
@@ -293,8 +313,9 @@ def _xl_grade(total: str, bands: Sequence[tuple[float, str]], *, blank_without_t
     return f'IF({total}="","",{expr})' if blank_without_total else expr
 
 
-def _xl_sum(items: Sequence[str]) -> str:
-    return f"ROUND(SUM({','.join(items)}),6)"
+def _xl_sum(items: Sequence[str], *, blank_when_empty: bool = True) -> str:
+    cells = ",".join(items)
+    return f'IF(COUNT({cells})=0,"",ROUND(SUM({cells}),6))' if blank_when_empty else f"ROUND(SUM({cells}),6)"
 
 
 def _xl_num(x: float) -> str:
@@ -315,20 +336,25 @@ class Rule:
     compute: Callable[[dict[str, Any], Rules], Any]
     excel: Callable[[dict[str, Any], Rules], str]
     doc: str
-    # The formula as forms of xlsform 0.1.0 were written before it changed (EARLIER_GENERATORS): still
-    # accepted in those forms, so a round that upgrades xlsform midway is not told its formulas were altered.
-    earlier: Callable[[dict[str, Any], Rules], str] | None = None
+    # The formulas earlier releases wrote before it changed, each with the generators (the `_xf_meta` row) that
+    # wrote it: still accepted in forms they generated, so a round that upgrades xlsform midway is not told its
+    # formulas were altered, while a form of one release carrying another's formula still is.
+    earlier: tuple[tuple[frozenset[str], Callable[[dict[str, Any], Rules], str]], ...] = ()
 
 
-# The generators (the `_xf_meta` row) whose forms may carry a rule's `earlier` formula.
-EARLIER_GENERATORS = frozenset({"xlsform 0.1.0"})
+# 0.1.0: before the per-row cap and the blank total of an unfilled form; 0.2.0: before "nothing shows before its
+# inputs are typed" (a rate needs B, a 合计 a typed amount, the total every score).
+_V010, _V020 = "xlsform 0.1.0", "xlsform 0.2.0"
+_UP_TO_020 = frozenset({_V010, _V020})
+EARLIER_GENERATORS = _UP_TO_020
 
 
 RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("execution_rate",
          lambda v, _: execution_rate(v["budget"], v["spent"], v.get("transfer")),
          lambda r, _: _xl_rate(r["budget"], r["spent"], r.get("transfer")),
-         "执行率 = B/A，或 (B−C)/A；A 为空或不大于 0 时不计算"),
+         "执行率 = B/A，或 (B−C)/A；A 为空或不大于 0、B 未填写时不计算",
+         ((_UP_TO_020, lambda r, _: _xl_rate(r["budget"], r["spent"], r.get("transfer"), needs_spent=False)),)),
     Rule("fund_score",
          lambda v, _: fund_score(v["weight"], v["rate"]),
          lambda r, _: _xl_fund_score(r["weight"], r["rate"]),
@@ -340,16 +366,21 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("score_total",
          lambda v, rules: score_total(v["fund"], v["items"], v.get("rate"), rules.rate_caps, v.get("weights")),
          lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"), rules.rate_caps, r.get("weights")),
-         "总分 = 预算执行率得分 + 各指标得分（各项不超过其分值，先保留两位小数）",
-         lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"), rules.rate_caps,
-                                          blank_until_scored=False)),
+         "总分 = 预算执行率得分 + 各指标得分（各项不超过其分值，先保留两位小数）；有得分未填时不计算",
+         ((frozenset({_V010}), lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"),
+                                                                rules.rate_caps, blank_until_scored=False,
+                                                                every_score=False)),
+          (frozenset({_V020}), lambda r, rules: _xl_score_total(r["fund"], r["items"], r.get("rate"),
+                                                                rules.rate_caps, r.get("weights"),
+                                                                every_score=False)))),
     Rule("grade",
          lambda v, rules: grade(v["total"], rules.grades),
          lambda r, rules: _xl_grade(r["total"], rules.grades),
          "等级按总分分档：优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60（以规格为准）",
-         lambda r, rules: _xl_grade(r["total"], rules.grades, blank_without_total=False)),
+         ((frozenset({_V010}), lambda r, rules: _xl_grade(r["total"], rules.grades, blank_without_total=False)),)),
     Rule("sum",
          lambda v, _: amount_sum(v["items"]),
          lambda r, _: _xl_sum(r["items"]),
-         "合计 = 各资金来源之和"),
+         "合计 = 各资金来源之和；都未填写时为空",
+         ((_UP_TO_020, lambda r, _: _xl_sum(r["items"], blank_when_empty=False)),)),
 )}

@@ -141,7 +141,8 @@ class _Matcher:
     def __init__(self, units: Sequence[RosterUnit]) -> None:
         self.codes = {u.code for u in units}
         self.names = {u.name: u.code for u in units if u.name}
-        self.files = {Path(u.file).name: u.code for u in units if u.file}
+        # by the name without its extension: a form sent as .xlsx comes back saved as .xls under the same name
+        self.files = {Path(u.file).stem: u.code for u in units if u.file}
 
     def match(self, r: FileResult) -> str | None:
         code = _code(r)
@@ -150,7 +151,7 @@ class _Matcher:
         if code is None and r.record is not None and r.record.name in self.names:
             return self.names[r.record.name]
         if code is None:
-            return self.files.get(Path(r.file).name)
+            return self.files.get(Path(r.file).stem)
         return None   # a code the roster does not know is not guessed from the file name
 
 

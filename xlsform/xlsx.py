@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -153,6 +153,10 @@ class RawWorkbook:
     # The names as parsed: the same object for every return with the same workbook.xml, so per-template work
     # keyed on it (where each field sits) is done once per batch.
     names_items: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    source_format: str = "xlsx"                  # "xls" when read through xls.XlsReader
+    # What the file format cannot show, so no rule may judge it: "formulas" (a .xls keeps only their cached
+    # results for xlrd), "validations". The checks say so once per file (XF118) instead of guessing.
+    unverifiable: tuple[str, ...] = ()
 
     def sheet(self, name: str) -> SheetInfo | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -478,8 +482,33 @@ def _check_members(infos: list[_Member]) -> None:
 
 # -------------------------------------------------------------------------------------------- workbook
 
+class WorkbookReader(Protocol):
+    """What the reader and the importer call on a workbook of either format (Reader, xls.XlsReader)."""
+
+    kind: str          # "xlsx" or "xls"
+
+    def workbook(self) -> RawWorkbook: ...
+    def has_sheet(self, name: str) -> bool: ...
+    def sheet(self, name: str) -> Sheet: ...
+    def styles(self) -> tuple[frozenset[int], dict[int, str]]: ...
+    def number_formats(self) -> dict[int, str]: ...
+    def properties(self) -> dict[str, str]: ...
+
+
+def open_reader(data: bytes) -> WorkbookReader:
+    """The reader a file's bytes need: an OLE document that is not an encrypted .xlsx is a .xls (or WPS .et)."""
+    if data.startswith(OLE_MAGIC) and _ENCRYPTION_INFO not in data:
+        from xlsform.xls import XlsReader  # xlrd is imported only when a .xls comes
+        return XlsReader(data)
+    return Reader(data)
+
+
 class Reader:
-    """Reads one workbook part by part; `workbook()` first, then `sheet(name)` for the sheets needed."""
+    """Reads one workbook part by part; `workbook()` first, then `sheet(name)` for the sheets needed.
+
+    xls.XlsReader answers the same calls for a .xls; `open_reader` picks the one a file's bytes need."""
+
+    kind = "xlsx"
 
     def __init__(self, data: bytes) -> None:
         self.pkg = Package(data)
@@ -537,6 +566,13 @@ class Reader:
             return frozenset(), {}
         unlocked, kinds = _styles(self.pkg.read(part, common=True))
         return unlocked, dict(kinds)
+
+    def number_formats(self) -> dict[int, str]:
+        """cellXfs index -> number format code ("0.00%", "yyyy-mm-dd", "@", "General"), for showing values."""
+        part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/styles")), None)
+        if part is None or not self.pkg.has(part):
+            return {}
+        return dict(_number_formats(self.pkg.read(part, common=True)))
 
     # ------------------------------------------------------------------------------------------ sheets
 
@@ -645,6 +681,27 @@ def _styles(data: bytes) -> tuple[frozenset[int], tuple[tuple[int, str], ...]]:
     kinds = tuple((i, kind) for i, xf in enumerate(xfs)
                   if (kind := number_kind(xf.get("numFmtId", "0"), codes)) is not None)
     return unlocked, kinds
+
+
+@_content_cache(64)
+def _number_formats(data: bytes) -> tuple[tuple[int, str], ...]:
+    root = parse_xml(data)
+    ns = _ns(root)
+    xfs = root.find(f"{ns}cellXfs")
+    if xfs is None:
+        return ()
+    codes = {el.get("numFmtId", ""): el.get("formatCode", "") for el in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
+    return tuple((i, codes.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+                 for i, xf in enumerate(xfs) if (fid := xf.get("numFmtId", "0")))
+
+
+# ECMA-376 18.8.30's built-in number formats (the ones a form meets; ids 5-8 and 37-44 are locale currency)
+BUILTIN_FORMATS = {"0": "General", "1": "0", "2": "0.00", "3": "#,##0", "4": "#,##0.00", "9": "0%", "10": "0.00%",
+                   "11": "0.00E+00", "12": "# ?/?", "13": "# ??/??", "14": "yyyy-mm-dd", "15": "d-mmm-yy",
+                   "16": "d-mmm", "17": "mmm-yy", "18": "h:mm AM/PM", "19": "h:mm:ss AM/PM", "20": "h:mm",
+                   "21": "h:mm:ss", "22": "yyyy-mm-dd h:mm", "37": "#,##0 ;(#,##0)", "38": "#,##0 ;[Red](#,##0)",
+                   "39": "#,##0.00;(#,##0.00)", "40": "#,##0.00;[Red](#,##0.00)", "45": "mm:ss",
+                   "46": "[h]:mm:ss", "47": "mmss.0", "48": "##0.0E+0", "49": "@"}
 
 
 # Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ones Excel and WPS use).

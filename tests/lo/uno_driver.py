@@ -13,7 +13,8 @@ job:      {"path": "/abs/in.xlsx",
            "names": true,                           # every defined name: [sheet index, row, col, last row, last col]
            "grid": "Sheet",                         # bulk: the sheet's used area before and after recalc,
                                                     #   and its locked/unlocked format ranges
-           "save_xlsx": "/abs/out.xlsx", "pdf": "/abs/out.pdf"}      (every key but path optional)
+           "save_xlsx": "/abs/out.xlsx", "save_xls": "/abs/out.xls",   # .xls: Excel 97-2003 (BIFF8)
+           "pdf": "/abs/out.pdf"}                   (every key but path optional)
 result:   {"ok": true, "before": {...}, "values": {...}, "locked": {...}, "protected": {sheet: bool},
            "sheets": [[name, visible], ...], "ms": {"load": ms, "total": ms},
            "grid_before": grid, "grid": grid, "locks": [[first_row, first_col, last_row, last_col, locked], ...]}
@@ -265,6 +266,8 @@ def _run_on(doc: Any, job: dict[str, Any]) -> dict[str, Any]:
     _describe_sheets(doc, out)
     if job.get("save_xlsx"):
         _store(doc, job["save_xlsx"], "Calc MS Excel 2007 XML")
+    if job.get("save_xls"):
+        _store(doc, job["save_xls"], "MS Excel 97")
     if job.get("pdf"):
         _store(doc, job["pdf"], "calc_pdf_Export")
     return out

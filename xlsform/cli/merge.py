@@ -15,7 +15,7 @@ from xlsform.check import check_paths, expand_paths
 from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
-from xlsform.merge import build_summary
+from xlsform.merge import build_summary, collect, round_of
 from xlsform.results import FileResult
 from xlsform.spec import spec_by_id
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
@@ -83,12 +83,13 @@ class Round:
 
     skipped = 0      # our own outputs found in the folders, after `check`
 
-    def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = ()) -> list[FileResult]:
+    def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = (),
+              each: Callable[[FileResult], FileResult] | None = None) -> list[FileResult]:
         if note := self.unverified():
             click.echo(note, err=True)
         ours: list[FileResult] = []
         results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
-                                   specs=self.specs, skipped=ours, exclude=skip))
+                                   specs=self.specs, skipped=ours, exclude=skip, each=each))
         echo_skipped(ours)
         self.skipped = len(ours)
         return [self._named_as_sent(r) for r in results]
@@ -187,10 +188,12 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
               help="上年的报送表（文件夹，任何表样），或上年的 manifest.json / 数据库所在的文件夹：汇总表加上年总分、"
                    "等级、执行率及增减，指标明细加上年目标值与完成值；按编码、其次按名称对照，名称相近的对照"
                    "列在「上年对照」表中，请核对。")
+@click.option("--office", help="编制单位（如“长沙市望城区财政局”），印在汇总表每页的页眉，与标题、编制日期并列。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @batch_options
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
-          spec_name: str, include_invalid: bool, formats: tuple[str, ...], previous_path: Path | None, force: bool,
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], previous_path: Path | None,
+          office: str | None, force: bool,
           jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
@@ -210,6 +213,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
     \b
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
+        xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --office 长沙市望城区财政局
         xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --previous 上年报送表/
     """
@@ -223,7 +227,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         refuse_input_as_output(output, expand_paths(paths))
     # our own outputs, this run's or an earlier one's, when written into the returns folder
     ours = [output, *[p for fmt in ("csv", "jsonl") for p in _twin_paths(output, fmt).values()]]
-    results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours)
+    results = rnd.check(rnd.inputs(paths, from_store), jobs, skip=ours, each=collect)   # records are let go
     if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
         also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
         where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]
@@ -232,7 +236,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     comparison = _previous_year(previous_path, rnd, a, jobs) if previous_path else None
     summary = build_summary(a, include_invalid=include_invalid, previous=comparison)
     with atomic_output(output, force) as fh:
-        write_summary(fh, summary, created=datetime.now())
+        write_summary(fh, summary, created=datetime.now(), office=office)
     tables = summary_tables(summary)
     for fmt, targets in extra.items():
         write = write_csv if fmt == "csv" else write_jsonl
@@ -256,10 +260,10 @@ def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> C
     """Read last year's returns, match them to this round's units and say on stderr what the clerk should
     confirm; the findings go onto this year's returns."""
     from xlsform.previous import source
-    from xlsform.previous.compare import Comparison, round_kind
+    from xlsform.previous.compare import Comparison
 
     spec = (spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None) or rnd.specs[0]
-    last = source.load(path, kind=round_kind(a) or spec.kind, specs=rnd.specs, jobs=jobs_or_all(jobs),
+    last = source.load(path, kind=round_of(a)[1] or spec.kind, specs=rnd.specs, jobs=jobs_or_all(jobs),
                        progress=True)
     click.echo(last.summary(), err=True)
     comparison = Comparison(last, spec.rules.previous)

@@ -12,7 +12,6 @@ of each unit's row and indicator rows, and `match_rows` for the 上年对照 she
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,31 +19,17 @@ from decimal import Decimal
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.fsutil import shown_path
-from xlsform.merge import IndicatorRow, MatchRow, UnitRow, as_sent, fill_figures
+from xlsform.merge import Digest, IndicatorRow, MatchRow, UnitRow, digest_of
 from xlsform.previous.match import BY_CODE, BY_NAME, SIMILAR, IndicatorMatch, UnitMatch, match_indicators, match_units
 from xlsform.previous.source import LastYear, PastReturn
 from xlsform.previous.targets import target_below
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
-from xlsform.spec import YearOnYear, spec_by_id
+from xlsform.spec import YearOnYear
 from xlsform.status import Assignment
 
 PERCENT_POINTS = Decimal(100)
 RATE_SHOWN = Decimal("0.0001")
-
-
-@dataclass
-class Figures:
-    total: Decimal | None = None
-    grade: str | None = None
-    rate: Decimal | None = None
-
-
-def figures(record: Record) -> Figures:
-    """A return's total, grade and execution rate, as the summary computes them."""
-    row = UnitRow("", "", "")
-    fill_figures(row, record, record.indicators)
-    return Figures(row.total, row.grade, row.rate)
 
 
 @dataclass
@@ -61,8 +46,8 @@ class Comparison:
         named = [(u.unit.code, u.unit.name or _name(u.result)) for u in a.units]
         matched = match_units(named, self.last.returns, self.rules)
         for u in a.units:
-            m = matched.get(u.unit.code)
-            record = as_sent(u.result) if u.result is not None else None
+            m, r = matched.get(u.unit.code), u.result
+            record = r.record if r is not None else None
             if m is not None and record is not None and not _earlier(m.past.year, record.year):
                 self.too_recent.append((u.unit.code, m.past))
                 continue
@@ -71,11 +56,12 @@ class Comparison:
                     self.unmatched_units.append((u.unit.code, u.unit.name or record.name or ""))
                 continue
             self.units[u.unit.code] = m
-            if record is None or u.result is None:
+            now = digest_of(r) if r is not None else None
+            if r is None or record is None or now is None:
                 continue
-            found = match_indicators(record.indicators, m.past.indicators, self.rules)
+            found = match_indicators(now.indicators, m.past.indicators, self.rules)
             self.indicators[u.unit.code] = found
-            u.result.findings.extend(year_findings(u.result, record, m.past, found, self.rules))
+            r.findings.extend(year_findings(r, record, now, m.past, found, self.rules))
 
     def fill(self, row: UnitRow, details: Sequence[IndicatorRow]) -> None:
         """Last year's figures into a unit's 汇总表 row and its 指标明细 rows."""
@@ -137,22 +123,17 @@ class Comparison:
         return rows
 
 
-def round_kind(a: Assignment) -> str | None:
-    """The kind of form (department / project) most of this year's returns are."""
-    specs = [spec_by_id(u.result.record.spec_id) for u in a.units if u.result is not None and u.result.record]
-    kinds = Counter(s.kind for s in specs if s is not None)
-    return kinds.most_common(1)[0][0] if kinds else None
-
-
-def year_findings(result: FileResult, record: Record, past: PastReturn, found: dict[int, IndicatorMatch],
-                  rules: YearOnYear) -> Iterator[Finding]:
-    """XF520 for each target below last year's actual, XF521 for a total that rose as the rate fell."""
+def year_findings(result: FileResult, record: Record, now: Digest, past: PastReturn,
+                  found: dict[int, IndicatorMatch], rules: YearOnYear) -> Iterator[Finding]:
+    """XF520 for each target below last year's actual, XF521 for a total that rose as the rate fell. `now`:
+    the return as the summary takes it (`merge.digest_of`: figures as sent, indicator rows); `record` says
+    where its fields are (its cells, else the template's)."""
     try:
         ctx = CheckContext.for_record(record, file=result.file)
     except ValueError:   # a record of a spec this process does not know: nothing to locate findings with
         return
     shown = _file(past)
-    by_index = {i.index: i for i in record.indicators}
+    by_index = {i.index: i for i in now.indicators}
     # a form that shows last year's actual itself (generate --previous) has had XF520 from its check already
     shown_already = {f.key for f in result.findings if f.code == "XF520"}
     for index, hit in sorted(found.items()):
@@ -160,13 +141,13 @@ def year_findings(result: FileResult, record: Record, past: PastReturn, found: d
         if ind is not None and target_below(ind, hit.past.actual) and f"ind.{index}.target" not in shown_already:
             yield ctx.finding("XF520", f"ind.{index}.target", value=ind.target, expected=hit.past.actual,
                               past_name=hit.past.level3 or "", past_file=shown)
-    now, then = figures(record), past
-    if now.total is None or then.total is None or now.rate is None or then.rate is None:
+    total, rate = now.figures.get("total"), now.figures.get("rate")
+    if total is None or past.total is None or rate is None or past.rate is None:
         return
-    drop = (then.rate - now.rate).quantize(RATE_SHOWN)     # as the forms show rates: 0.01%
-    if now.total > then.total and drop > Decimal(repr(rules.rate_drop)):
-        yield ctx.finding("XF521", "total.score", value=now.total, expected=then.total, rate=_percent(now.rate),
-                          past_rate=_percent(then.rate), drop=_points(drop), past_file=shown)
+    drop = (past.rate - rate).quantize(RATE_SHOWN)     # as the forms show rates: 0.01%
+    if total > past.total and drop > Decimal(repr(rules.rate_drop)):
+        yield ctx.finding("XF521", "total.score", value=total, expected=past.total, rate=_percent(rate),
+                          past_rate=_percent(past.rate), drop=_points(drop), past_file=shown)
 
 
 def _earlier(past: int | None, now: int | None) -> bool:

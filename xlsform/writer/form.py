@@ -8,6 +8,7 @@ call that can fail goes through `_ok`, which raises instead.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import secrets
 import weakref
@@ -26,7 +27,7 @@ from xlsform import __version__, prefill
 from xlsform.codes import Finding
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output
-from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, Place, a1, col_letter
+from xlsform.layout import LISTS_SHEET, META_SHEET, LabelPlace, Layout, Place, a1, col_letter
 from xlsform.spec import EXCEL_TEXT_LIMIT, NUMERIC_TYPES, Field
 from xlsform.writer import styles
 from xlsform.writer.measure import text_height
@@ -188,10 +189,11 @@ class _FormWriter:
 
     def _cells(self, ws: Any) -> None:
         static = _static(self.layout)
-        for lab in self.layout.labels:
-            fmt = self.fmt.cell(lab.style, mark=self.marks.get((lab.row, lab.col)))
+        for lab, edge in static.labels:
+            fmt = self.fmt.cell(lab.style, mark=self.marks.get((lab.row, lab.col)), open_edge=edge)
             self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt)
-            _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), f"label {lab.text[:10]}")
+            if lab.text:
+                _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), f"label {lab.text[:10]}")
         # Hidden indicator rows get no cells at all: an unformatted cell is locked under protection, and the
         # rows cannot be unhidden on a protected sheet. This is a third of a short form's cells.
         hidden = self.plan.hidden_rows
@@ -412,6 +414,7 @@ class _Static:
     text_by_row: dict[int, tuple[Place, ...]]         # one-row text fields, for growing rows to fit
     label_heights: dict[int, float]                   # the height one-row labels need
     growing_rows: frozenset[int]                      # rows left to the spreadsheet to fit (see _row_height)
+    labels: tuple[tuple[LabelPlace, str | None], ...]  # as written (printed_labels), each with its open edge
     optional_columns: dict[int, tuple[str, ...]]      # hide_empty columns: column -> the keys that show it
     optional_letters: frozenset[str]                  # the same columns' letters
 
@@ -445,9 +448,10 @@ def _build_static(layout: Layout) -> _Static:
         if p.field.type in ("text", "longtext") and p.row == p.last_row and p.field.role != "computed":
             text_by_row.setdefault(p.row, []).append(p)
     letters = frozenset(f.at for f in layout.spec.indicator_block.row if f.hide_empty)
+    labels = printed_labels(layout)
     label_heights: dict[int, float] = {}
-    for lab in layout.labels:
-        if lab.row == lab.last_row and lab.style not in ("title", "subtitle"):
+    for lab, _ in labels:
+        if lab.text and lab.row == lab.last_row and lab.style not in ("title", "subtitle"):
             width = _span_width(layout, lab.col, lab.last_col, letters)
             label_heights[lab.row] = max(label_heights.get(lab.row, 0), text_height(lab.text, width))
     optional: dict[int, list[str]] = {}
@@ -455,7 +459,7 @@ def _build_static(layout: Layout) -> _Static:
         if p.field.hide_empty:
             optional.setdefault(p.col, []).append(p.key)
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
-                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout),
+                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), labels,
                    {c: tuple(keys) for c, keys in optional.items()}, letters)
 
 
@@ -465,6 +469,27 @@ def _span_width(layout: Layout, first: int, last: int, optional: frozenset[str])
     letters = [col_letter(c) for c in range(first, last + 1)]
     shown = [x for x in letters if x not in optional] or letters    # the optional column's own cells: as wide
     return sum(layout.spec.columns.get(x, 10) for x in shown)
+
+
+def printed_labels(layout: Layout) -> tuple[tuple[LabelPlace, str | None], ...]:
+    """The labels as written, each with the edge left open (no rule) where it continues.
+
+    A label merged down beside the indicator table (年度绩效指标, A1:A*) would be cut by the page break inside
+    the table: a merged cell is one cell, and both spreadsheets print its text once, centred on the whole
+    range, so it shows on one page of the two, or half on each. So such a label is written over the table's
+    header rows, which print again at the top of every page the table runs onto (`repeat_rows`), with the
+    rest of its range a blank merged cell below it, the rule between them left out: whatever the spec and
+    however long the unit's text makes the rows, each page of the table is headed by the label.
+    """
+    first, last = layout.ind_header_rows
+    out: list[tuple[LabelPlace, str | None]] = []
+    for lab in layout.labels:
+        if first <= lab.row <= last < lab.last_row:
+            out.append((dataclasses.replace(lab, last_row=last), "bottom"))
+            out.append((dataclasses.replace(lab, text="", row=last + 1), "top"))
+        else:
+            out.append((lab, None))
+    return tuple(out)
 
 
 GROWS_ABOVE = 100   # characters: an input text field that may hold more (a reason, a measure) may need lines

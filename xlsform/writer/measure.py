@@ -6,11 +6,14 @@ sheet, the summary, a form's prefilled text in merged cells) it sets the height 
 where the unit will type long text into single cells it sets none, so the spreadsheet grows the row as they type.
 
 Widths are in Excel's column units: one '0' of the workbook's default font (Calibri 11, 7 pixels), plus 5
-pixels of padding per column. Text is measured in half-width characters of its own font: a CJK character
-(East Asian width W or F) takes two, anything else one, and a half-width character is half an em (10 pt:
-6.7 pixels). Lines break between CJK characters and at spaces, and a word wider than the line is cut, as
-both spreadsheets do. Measured against LibreOffice's PDFs, the estimate errs on the generous side: Excel's
-宋体 lines are taller than LibreOffice's, and a cut line is worse than a little air.
+pixels of padding per column. Text is measured in half-ems of its font size (10 pt: 6.7 pixels): a CJK
+character (East Asian width W or F) takes two, a space one, and any other character LATIN half-ems. 宋体 sets
+Latin letters and digits in half an em, but where 宋体 is missing (LibreOffice on Linux, a Mac without it) they
+come from a Latin face such as DejaVu Sans, whose digits are 0.64 em: nine digits of a unit code then need
+a quarter more room, and a row measured for 宋体 printed its code over the next row. Lines break between CJK
+characters and at spaces, and a word wider than the line is cut, as both spreadsheets do. Measured against
+LibreOffice's PDFs, the estimate errs on the generous side: Excel's 宋体 lines are taller than LibreOffice's,
+and a cut line is worse than a little air.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ COLUMN_PAD_PX = 5.0      # pixels every column adds to its units
 CELL_MARGIN_PX = 4.0     # pixels the cell's inner margins take from a line (2 each side)
 
 
+LATIN = 1.3              # half-ems a Latin letter or digit may take: DejaVu Sans's digits (0.64 em)
+
+
 @lru_cache(maxsize=65536)   # the same category names, units and file paths repeat on every row
 def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -36,6 +42,16 @@ def char_width(ch: str) -> int:
 def display_width(text: str) -> int:
     """Width in column units: CJK characters count double."""
     return sum(map(char_width, text))
+
+
+@lru_cache(maxsize=65536)
+def glyph_width(ch: str) -> float:
+    """Half-ems a character takes in the widest face it may be printed in."""
+    return 2.0 if char_width(ch) == 2 else 1.0 if ch.isspace() else LATIN
+
+
+def text_width(text: str) -> float:
+    return sum(map(glyph_width, text))
 
 
 def _room(width: float, font_size: float) -> float:
@@ -53,7 +69,7 @@ def one_line_chars(width: float, font_size: float = 10.0) -> int:
 def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     """Lines `text` takes wrapped in a column `width` units wide (at least one)."""
     room = _room(width, font_size)
-    if "\n" not in text and display_width(text) <= room:
+    if "\n" not in text and text_width(text) <= room:
         return 1
     return sum(_paragraph_lines(part, room) for part in text.split("\n"))
 
@@ -62,9 +78,11 @@ def _paragraph_lines(text: str, room: float) -> int:
     lines, used = 1, 0.0
     for word in _words(text):
         if word.isspace():
-            used = min(used + len(word), room) if used else used   # a space at the end of a line hangs
+            # Spaces take room where they stand, a paragraph's leading ones included (they print as an
+            # indent); only at the end of a line do they hang past it, never pushing text down.
+            used = min(used + text_width(word), room)
         else:
-            lines, used = _place(display_width(word), lines, used, room)
+            lines, used = _place(text_width(word), lines, used, room)
     return lines
 
 
@@ -91,8 +109,12 @@ def _place(w: float, lines: int, used: float, room: float) -> tuple[int, float]:
         return lines, used + w
     if used:
         lines += 1
-    extra = math.ceil(w / room) - 1
-    return lines + extra, w - extra * room
+    if w <= room:
+        return lines, w
+    # cut between characters: a full line may leave up to one character's room unused
+    full = max(room - 2.0, 1.0)
+    extra = math.ceil(w / full) - 1
+    return lines + extra, w - extra * full
 
 
 def line_height(font_size: float = 10.0) -> float:

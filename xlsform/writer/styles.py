@@ -71,19 +71,23 @@ class Formats:
         return fmt
 
     def cell(self, style: str | None, *, num_format: str | None = None, unlocked: bool = False,
-             align: str | None = None, top: bool = False, mark: str | None = None) -> Any:
-        """The format of one form cell: base font, style, border inside the table, input fill, mark."""
-        args = (style, num_format, unlocked, align, top, mark)
+             align: str | None = None, top: bool = False, mark: str | None = None,
+             open_edge: str | None = None) -> Any:
+        """The format of one form cell: base font, style, border inside the table (but on `open_edge`: "top",
+        "bottom"), input fill, mark."""
+        args = (style, num_format, unlocked, align, top, mark, open_edge)
         fmt = self._cells.get(args)
         if fmt is None:
             fmt = self._cells[args] = self._build_cell(*args)
         return fmt
 
     def _build_cell(self, style: str | None, num_format: str | None, unlocked: bool, align: str | None,
-                    top: bool, mark: str | None) -> Any:
+                    top: bool, mark: str | None, open_edge: str | None) -> Any:
         layers: list[Mapping[str, Any]] = [BASE]
         if style is None or style not in BORDERLESS:
             layers.append(BORDER)
+            if open_edge:
+                layers.append({open_edge: 0})
         if align:
             layers.append({"align": align, "valign": "top" if top else "vcenter"})
         if style:
