@@ -104,6 +104,21 @@ def test_merge_never_overwrites_without_force_and_skips_its_own_output(round_: R
     assert "名单外" not in res.output                                       # the old summary was not read
 
 
+@pytest.mark.parametrize("lock", ["~$汇总.xlsx", "~$.xlsx", ".~lock.汇总.xlsx#"])
+def test_merge_refuses_to_replace_a_summary_open_in_a_spreadsheet(round_: Round, lock: str) -> None:
+    """Issue 15.6: Excel and WPS keep ~$name beside an open workbook (Word-style ~$ over the first two
+    characters of a long name too), LibreOffice .~lock.name#: --force must not write under the office."""
+    out = round_.root / "汇总.xlsx"
+    assert run("merge", round_.returns, "--manifest", round_.manifest, "-o", out).exit_code in (0, 1)
+    before = out.read_bytes()
+    (out.parent / lock).write_bytes(b"owner")
+    res = run("merge", round_.returns, "--manifest", round_.manifest, "-o", out, "--force")
+    assert res.exit_code == 2 and f"锁定文件 {lock}" in res.output and "请先关闭" in res.output
+    assert out.read_bytes() == before
+    (out.parent / lock).unlink()
+    assert run("merge", round_.returns, "--manifest", round_.manifest, "-o", out, "--force").exit_code in (0, 1)
+
+
 def test_returned_text_stays_text_in_the_workbook_and_is_escaped_in_csv(round_: Round) -> None:
     out = round_.root / "汇总.xlsx"
     res = run("merge", round_.returns, "-o", out, "--manifest", round_.manifest, "--format", "csv",

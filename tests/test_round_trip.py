@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import ROOT, load_seed
 from tests.helpers_forms import fill_values, prefill_values, write_return
 from tests.helpers_read import rezip
-from tests.helpers_round import corrected
+from tests.helpers_round import copy_of, corrected
 from xlsform import prefill
 from xlsform.check import check_file, check_paths
 from xlsform.cli import main
@@ -78,7 +78,7 @@ def annotate(rnd: Round, path: Path) -> Path:
     feedback = rnd.root / "feedback"
     res = run("check", path, "--manifest", rnd.manifest_path, "--annotate", feedback)
     assert res.exit_code == 1, res.output
-    return feedback / (path.stem + "_校验.xlsx")
+    return copy_of(feedback, path)
 
 
 def tampered_return(rnd: Round, seed: str, budget: float) -> Path:
@@ -176,7 +176,7 @@ def test_an_unchanged_copy_in_the_returns_folder_is_ours_not_a_return(round_: Ro
     original = faulty_return(round_)
     feedback = round_.returns / "批注"          # a marked-up folder inside the returns folder is common
     res = run("check", original, "--manifest", round_.manifest_path, "--annotate", feedback)
-    copy = feedback / (original.stem + "_校验.xlsx")
+    copy = copy_of(feedback, original)
     renamed = copy.rename(feedback / "请查收.xlsx")     # not by its name: by what is inside
     res = run("check", round_.returns, "--manifest", round_.manifest_path)
     assert "共 1 个文件" in res.output and "跳过 1 个本工具自己写出的文件" in res.stderr
@@ -283,7 +283,7 @@ def test_every_copy_as_written_is_ours_and_one_changed_value_makes_it_a_return(t
     copies = sorted(feedback.iterdir())
     assert len(copies) == len(sources) == 4
     assert all(check_file(c).own == "annotated" for c in copies)
-    [c000] = [c for c in copies if c.name.startswith("000_")]
+    [c000] = [c for c in copies if c.name.startswith("430112001_")]
     assert openpyxl.load_workbook(c000)[SHEET][REASON].value is None            # XF402 is about C7, empty
     fixed = corrected(c000, tmp_path / "back.xlsx", SHEET, {REASON: "疫情影响。"}, when="2000-01-01T00:00:00Z")
     assert check_file(fixed).own is None

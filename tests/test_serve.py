@@ -97,21 +97,35 @@ def test_an_altered_or_unknown_token_is_not_found(client: FlaskClient, rnd: Roun
     altered = url[:-1] + ("A" if url[-1] != "A" else "B")
     for bad in (altered, "/u/x", url + "x", url.upper()):
         res = client.get(bad)
-        assert res.status_code == 404 and "链接可能有误" in res.get_data(as_text=True)
+        assert res.status_code == 404 and "链接可能抄错了或已经停用" in res.get_data(as_text=True)
     assert upload(client, altered, b"x", headers=JSON).status_code == 404
 
 
-def test_the_admin_revokes_and_reissues_a_link(client: FlaskClient, rnd: Round) -> None:
+def test_the_admin_revokes_and_reissues_a_link_after_confirming_and_a_reload_does_nothing_again(
+        client: FlaskClient, rnd: Round) -> None:
     old = links(rnd)["430112002"]
     login(client)
-    token = csrf(client, "/admin/unit/430112002")
+    unit_page = client.get("/admin/unit/430112002").get_data(as_text=True)
+    assert f"http://127.0.0.1:9{old}" in unit_page                       # the office sees the unit's link
+    ask = client.get("/admin/unit/430112002/link?action=reissue")         # the button asks first ...
+    assert ask.status_code == 200 and "旧链接立即失效" in ask.get_data(as_text=True)
+    assert client.get(old).status_code == 200                             # ... and asking changes nothing
+    token = csrf(client, "/admin/unit/430112002/link?action=reissue")
     res = client.post("/admin/unit/430112002/link", data={"csrf": token, "action": "reissue"})
-    new = re.search(r"/u/([A-Za-z0-9_-]+)</code>", res.get_data(as_text=True))
-    assert res.status_code == 200 and new
+    assert res.status_code == 303 and res.headers["Location"].startswith("/admin/unit/430112002?done=reissue")
+    page = client.get(res.headers["Location"]).get_data(as_text=True)
+    new = re.search(r'id="unit-link">http://127.0.0.1:9/u/([A-Za-z0-9_-]+)</code>', page)
+    assert new and "已重新发放链接" in page
     assert client.get(old).status_code == 404 and client.get("/u/" + new.group(1)).status_code == 200
     assert links(rnd)["430112002"] == "/u/" + new.group(1)          # links.csv follows
-    client.post("/admin/unit/430112002/link", data={"csrf": token, "action": "revoke"})
+    client.get(res.headers["Location"])                              # the office reloads the page it landed on
+    assert client.get("/u/" + new.group(1)).status_code == 200       # the link just shown still works
+    actions = [e["action"] for e in client.application.extensions["xlsform"].store.audit_log()]
+    assert actions.count("重新发放链接") == 1
+    res = client.post("/admin/unit/430112002/link", data={"csrf": token, "action": "revoke"})
+    assert res.status_code == 303
     assert client.get("/u/" + new.group(1)).status_code == 404 and "430112002" not in links(rnd)
+    client.application.extensions["xlsform"].close()
     make_app(rnd).extensions["xlsform"].close()                # a restart does not hand out a new link
     assert "430112002" not in links(rnd) and client.get("/u/" + new.group(1)).status_code == 404
 
@@ -147,7 +161,7 @@ def test_a_corrected_upload_passes_and_the_history_keeps_both(client: FlaskClien
     assert upload(client, url, rnd.returns["errors"], headers=JSON).get_json()["status"] == "errors"
     assert upload(client, url, rnd.returns["clean"], headers=JSON).get_json()["status"] == "ok"
     page = client.get(url).get_data(as_text=True)
-    assert 'id="state">已通过<' in page and page.count("<tr><td>20") == 2
+    assert 'id="state">已通过<' in page and page.count("<td class=\"time\">20") == 2
 
 
 @pytest.mark.parametrize(("name", "unit", "words"), [
@@ -174,6 +188,7 @@ def test_over_the_size_limit_is_413_and_nothing_is_kept(rnd: Round) -> None:
     assert res.status_code == 413 and "0.1 MB" in res.get_json()["error"]
     store = app.extensions["xlsform"].store
     assert store.submissions() == [] and not list(store.files_dir.rglob("*.xlsx"))
+    app.extensions["xlsform"].close()
 
 
 def test_an_html_upload_shows_the_result_at_once(client: FlaskClient, rnd: Round) -> None:

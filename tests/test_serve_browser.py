@@ -87,7 +87,7 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         assert counts(driver) == {"未报送": 3, "有错误": 0, "仅有警告": 0, "已通过": 1}
         screenshot(driver, "admin-dashboard")
         driver.find_element(By.LINK_TEXT, "430112001").click()
-        wait_for(driver, "button[value=reissue]")
+        wait_for(driver, "#reissue")
         screenshot(driver, "admin-unit")
         driver.get(server.url + "/admin/missing")
         screenshot(driver, "admin-missing")

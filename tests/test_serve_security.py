@@ -245,4 +245,4 @@ def test_two_rounds_on_one_computer_keep_their_own_sessions(made: Round, tmp_pat
         office.base = first.url
         assert office.open("/admin/")[0] == 200 and "报送总览" in office.open("/admin/")[2]
         status, _, page = office.open(f"/u/{unit_a}", {"csrf": token})     # the form posts, without a file
-        assert status == 400 and "表单已过期" not in page and "请选择要上传的 .xlsx 文件" in page
+        assert status == 400 and "表单已过期" not in page and "没有收到文件" in page

@@ -230,3 +230,16 @@ def test_an_unreadable_xls_under_the_name_it_was_sent_is_that_units_return_not_m
     res = run("status", returns, "--manifest", WANGCHENG / "manifest.json", "--json", "--no-ledger")
     units = {u["code"]: u for u in json.loads(res.stdout)["units"]}
     assert units[manifest.units[0].code]["state"] == "有错误"
+
+
+def test_a_corrected_xlsx_beside_the_units_earlier_xls_gets_its_own_copy(tmp_path: Path) -> None:
+    """Issue 15.8: the corrected .xlsx got no copy (its name was the .xls one's) and XF920 said one was
+    written. Both returns of the unit get a copy, named for the unit, and stderr counts what was written."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(XLS_000, returns / "000.xls")
+    shutil.copy(SAME[XLS_000], returns / "000.xlsx")
+    res = run("check", returns, "--manifest", WANGCHENG / "manifest.json", "--annotate", tmp_path / "feedback")
+    assert "XF920" not in res.output and f"写入 {tmp_path / 'feedback'} 2 份。" in res.stderr
+    assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == [
+        "430112001_长沙市望城区接待服务中心_校验(2).xlsx", "430112001_长沙市望城区接待服务中心_校验.xlsx"]

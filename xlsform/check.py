@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -31,8 +31,7 @@ WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异�
 
 
 def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path | None = None,
-               force: bool = False, specs: Sequence[Spec] = (), annotate_plan: Mapping[str, str] | None = None
-               ) -> FileResult:
+               force: bool = False, specs: Sequence[Spec] = ()) -> FileResult:
     """Read and check one file; never raises for a bad file. With `annotate`, also write the marked-up copy.
 
     `specs`: a region's own specs (`--spec FILE`), known by id besides the built-ins. They are registered
@@ -44,25 +43,29 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
         result, read = _check(Path(path), manifest)
     except Exception as e:  # a checker bug must cost one file, not the batch
         return FileResult(file=str(path), findings=[make("XF901", file=str(path), value=f"{type(e).__name__}: {e}")])
-    if annotate is not None and result.record is not None and read.layout is not None:
-        why_not = (annotate_plan or {}).get(str(path))
-        if why_not:   # the report matters more than the copy: say why, per file, and go on
-            result.findings.append(make("XF920", file=result.file, value=why_not))
-        else:
-            _annotate(result, read, manifest, Path(annotate), force or why_not is not None)
+    if annotate is not None and result.record is not None and getattr(read.workbook, "imported", False):
+        # a copy in our layout would not have the cells the findings name: the unit corrects its own file
+        for one in (result, *result.more):
+            one.findings.append(make("XF179", file=one.file))
+    elif annotate is not None and result.record is not None and read.layout is not None:
+        _annotate(result, read, manifest, Path(annotate), force)
     return result
 
 
 def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force: bool) -> None:
-    from xlsform.annotate import annotate_result
+    from xlsform.annotate import NoName, annotate_result
 
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     copy = {} if copy is prefill.BROKEN else copy
     try:
-        annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
-                        prefilled=copy)
+        written = annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
+                                  prefilled=copy, password=getattr(manifest, "password", None) or None)
+    except NoName as e:   # the report matters more than the copy: say why, per file, and go on
+        result.findings.append(make("XF920", file=result.file, value=str(e)))
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
         result.findings.append(make("XF903", file=result.file, value=str(e)))
+    else:
+        result.annotated = str(written)
 
 
 def _cut(result: FileResult) -> FileResult:
@@ -78,17 +81,23 @@ def _cut(result: FileResult) -> FileResult:
 
 def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
     read = read_file(path)
+    result = _check_read(path, read, manifest)
+    result.more = [_check_read(path, more, manifest) for more in read.more]
+    return result, read
+
+
+def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
     result = FileResult(file=str(read.file), sha256=read.sha256, mtime=read.mtime, record=read.record,
                         findings=list(read.findings))
     if read.workbook is not None:
         result.own = ownfiles.kind_of(path, read.workbook.meta, read.workbook.properties,
                                       read.record.values if read.record else None, _computed(read.layout))
     if read.record is None:
-        return result, read
+        return result
     spec = read.layout.spec if read.layout is not None else spec_by_id(read.record.spec_id)
     if spec is None:
         result.findings.append(make("XF150", file=result.file, value=read.record.spec_id))
-        return result, read
+        return result
     ctx = CheckContext(record=read.record, spec=spec, layout=read.layout or layout_for(spec), file=result.file,
                        workbook=read.workbook, manifest=manifest, entry=None, prior=list(result.findings),
                        recomputed=True)  # the reader's contract: computed fields are recomputed
@@ -97,7 +106,7 @@ def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
     if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
         found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
     result.findings.extend(found)
-    return result, read
+    return result
 
 
 def _computed(layout: Any) -> frozenset[str]:
@@ -151,26 +160,32 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     paths = list(paths)
     left_out = {Path(p).resolve() for p in exclude}
     files = expand_paths(paths)
-    if left_out:   # resolving costs a few system calls a file: only when there is something to leave out
-        files = [f for f in files if f.resolve() not in left_out]
+    if left_out:   # resolving costs a system call a folder of the path: only for a file of such a name
+        names = {p.name for p in left_out}
+        files = [f for f in files if f.name not in names or f.resolve() not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
-    todo = None
-    if annotate is not None:
-        from xlsform.annotate import plan
-
-        todo = plan(files, Path(annotate), force)
     one: Callable[[Path], FileResult] = partial(check_file, manifest=manifest, annotate=annotate, force=force,
-                                                specs=tuple(specs), annotate_plan=todo)
+                                                specs=tuple(specs))
     if each is not None:
         one = partial(_then, each, one)
     results = _run(one, files, jobs)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
-    yield from _mark_duplicates(_returns_only(results, named, skipped))
+    yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped))
+
+
+def _each_form(results: Iterable[FileResult]) -> Iterator[FileResult]:
+    """Every form of a workbook that holds several (hand-made, one unit a sheet) as a result of its own."""
+    for r in results:
+        yield r
+        yield from r.more
 
 
 def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
-    return each(one(path))
+    result = one(path)
+    done = each(result)
+    done.more = [each(m) for m in result.more]     # every form of a hand-made workbook, each as it arrives
+    return done
 
 
 def _returns_only(results: Iterable[FileResult], named: set[Path],
@@ -246,7 +261,7 @@ def _mark_duplicates(results: Iterable[FileResult]) -> Iterator[FileResult]:
     """The same bytes sent twice (re-sent by mail, copied to two folders) are reported on the later copy."""
     seen: dict[str, str] = {}
     for r in results:
-        if r.sha256 and r.sha256 in seen:
+        if r.sha256 and r.sha256 in seen and seen[r.sha256] != r.file:   # not a sheet of the same workbook
             r.findings.append(make("XF902", file=r.file, value=seen[r.sha256]))
         elif r.sha256:
             seen[r.sha256] = r.file

@@ -261,6 +261,50 @@ register(
          "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
 )
 
+# Forms xlsform did not write, read by their printed labels (importer/, and checks/integrity.py for XF171).
+register(
+    Code("XF170", "info", "按表头文字读取的手工表格",
+         "工作表起始于 {cell} 的自评表不是由本工具生成，已按表头文字逐项读取，按「{value}」（{expected}）的规则核对",
+         "核对结果所指单元格均为本文件中的位置；如需逐格核对锁定内容，请改用本轮下发的表格填报。"),
+    Code("XF171", "info", "锁定与预填核对不适用",
+         "本表是手工制作的表格，没有锁定单元格、公式和预填副本：锁定内容、公式和工作表保护的核对不适用",
+         "无需处理；其余核对照常进行。"),
+    Code("XF172", "warning", "同一项有不同的值",
+         "{cell}「{field}」在表中出现了不同的值：{value}，无法确定哪个正确，此项未读取",
+         "请核对后只保留一个值。"),
+    Code("XF173", "info", "资金行未读取",
+         "{cell}的资金行「{value}」不是规格中的资金来源，此行的数字未读取",
+         "如此行应当读取，请在规格文件 [import.fund_rows] 中加入它的名称。"),
+    Code("XF174", "info", "重复的表格只读取一次",
+         "{cell}起的自评表与 {expected} 起的内容完全相同，只读取一次",
+         "如为误粘贴，请删除重复的表格。"),
+    Code("XF175", "info", "金额单位为元",
+         "{cell}「{value}」注明金额单位为元，资金表的金额已除以 10000 按万元读取",
+         "请核对换算后的金额；本表金额以万元为单位。"),
+    Code("XF176", "info", "表头未识别",
+         "{cell}的表头「{value}」不是规格认得的栏目，此列未读取",
+         "如此列应当读取，请在规格文件 [import.columns] 中加入这个表头。"),
+    Code("XF177", "info", "工作簿中有多张自评表",
+         "工作簿中有 {value} 张自评表（{expected}），每张分别读取、核对",
+         "无需处理；今后请每个单位报送一个文件。"),
+    Code("XF178", "warning", "年度无法确定",
+         "表头中写了不同的年度：{value}，年度未读取",
+         "请核对表格标题中的年度。"),
+    Code("XF179", "info", "手工表格不生成批注副本",
+         "本文件是手工制作的表格，核对结果所指的单元格在本文件中；批注副本只为下发的表格生成",
+         "请按核对结果直接修改本文件。"),
+    Code("XF181", "warning", "工作表或自评表过多",
+         "工作簿有 {value} 张工作表，只读取前 {expected} 张工作表、至多 {expected} 张自评表",
+         "请每个文件只放本单位的自评表。"),
+    Code("XF240", "warning", "填写的计算结果与重算不符",
+         "{cell}「{field}」填写为 {value}，按本表填报的数据计算应为 {expected}",
+         "请按表中的数据重新计算后改正（手工表格中的执行率、得分、总分等需自行计算）。"),
+    Code("XF180", "error", "未找到自评表",
+         "本文件不是由本工具生成，也没有一张工作表有自评表的表头（一级指标、二级指标、三级指标、分值、得分，"
+         "或全年预算数、全年执行数）",
+         "请确认文件是绩效自评表；如表头用词不同，请在规格文件 [import] 中加入这些表头，或使用下发的表格重新填报。"),
+)
+
 # Completeness (checks/completeness.py).
 register(
     Code("XF301", "error", "必填项为空",
@@ -406,6 +450,12 @@ register(
     Code("XF920", "info", "批注副本未写出（已有文件）",
          "本文件的批注副本未写出：{value}",
          "检查结果不受影响；确认可以覆盖后加 --force 重新运行，或换一个 --annotate 目录。"),
+)
+# In an annotated copy only (annotate.py): a changed locked cell the copy put back, the unit's value quoted.
+register(
+    Code("XF921", "warning", "已恢复为下发时的预填内容",
+         "{cell}「{field}」是下发时预填并锁定的内容，本副本已恢复为 {expected}（报送的表格中被改为 {value}）",
+         "请不要修改锁定的内容；如确需调整，请与财政部门联系。"),
 )
 # What a batch could not look at is named, not skipped without a word.
 register(

@@ -20,12 +20,14 @@ collected results and on whole ones.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xlsform import prefill
 from xlsform.fsutil import shown_path
 from xlsform.layout import layout_for
 from xlsform.records import Indicator, Record
@@ -378,8 +380,8 @@ def unit_row(u: UnitStatus, include_invalid: bool = False, d: Digest | None = No
 
 
 def sent_values(r: FileResult) -> dict[str, Any]:
-    """Locked prefilled values the unit changed, as the manifest says they were sent (XF152)."""
-    return {f.key: f.expected for f in r.findings if f.code == "XF152" and f.key and f.expected is not None}
+    """Locked prefilled values the unit changed, as they were sent (the manifest, else the workbook's copy)."""
+    return prefill.sent_values(r.findings)
 
 
 def as_sent(r: FileResult) -> Record | None:
@@ -391,10 +393,7 @@ def as_sent(r: FileResult) -> Record | None:
     if record is None or spec is None:
         return record
     rows = max([spec.indicator_rows, *(i.index for i in record.indicators)])
-    layout = layout_for(spec, rows)
-    values = {k: v for k, v in record.values.items() if k not in layout.places
-              or layout.places[k].field.role != "computed"} | sent
-    return replace(record, values={**values, **layout.recompute(values)})
+    return prefill.as_sent(record, layout_for(spec, rows), sent)
 
 
 def fill_figures(row: UnitRow, record: Record, indicators: Sequence[Indicator]) -> None:
@@ -453,9 +452,9 @@ def indicator_rows(row: UnitRow, indicators: Sequence[Indicator | IndicatorRow])
     """The unit's indicator rows, from a record's indicators or (unit columns refilled) from a digest's rows."""
     out = []
     for i in indicators:
-        if isinstance(i, IndicatorRow):
-            out.append(replace(i, code=row.code, name=row.name, state=row.state, counted_text=row.counted_text,
-                               file=row.file))
+        if isinstance(i, IndicatorRow):   # a digest's row, made for this summary: its unit columns filled in
+            i.code, i.name, i.state, i.counted_text, i.file = row.code, row.name, row.state, row.counted_text, row.file
+            out.append(i)
         elif _is_indicator(i):
             out.append(IndicatorRow(row.code, row.name, row.state, row.counted_text, i.index, i.level1, i.level2,
                                     i.level3, i.content, i.nature, i.target, i.measure, i.actual, _dec(i.weight),
@@ -587,9 +586,22 @@ def used_columns(columns: Sequence[Column], rows: Sequence[Any],
 
 
 def table(rows: Iterable[Any], columns: Sequence[Column]) -> list[list[Any]]:
-    # file paths (and messages quoting them) may hold bytes that are not UTF-8: GBK names from a Windows zip
-    return [[shown_path(v) if isinstance(v, str) else v for v in (getattr(r, c.attr) for c in columns)]
-            for r in rows]
+    return list(iter_table(rows, columns))
+
+
+# Where a file's name can stand: file paths, and the messages and notes that quote one. They may hold bytes
+# that are not UTF-8 (GBK names from a Windows zip); every other text was read from a workbook or a roster.
+NAMED_FILES = frozenset({"file", "message", "reason", "note"})
+
+
+def iter_table(rows: Iterable[Any], columns: Sequence[Column]) -> Iterator[list[Any]]:
+    """Each row's cells, made as they are written (a summary of 5,000 units has 100,000 rows)."""
+    get = attrgetter(*(c.attr for c in columns))
+    one = len(columns) == 1
+    named = [c.attr in NAMED_FILES for c in columns]
+    for r in rows:
+        values = (get(r),) if one else get(r)
+        yield [shown_path(v) if n and type(v) is str else v for v, n in zip(values, named, strict=True)]
 
 
 def totals_cells(t: Totals) -> dict[str, Any]:

@@ -257,3 +257,65 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
     if len(found) != 1:
         return text, None
     return found[0], Note(LABEL, f"按指标体系中的“{found[0]}”读取")
+
+
+# ------------------------------------------------------------------------------------ template placeholders
+# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
+# copied from the notes ("请填写…"). Compiled once: a batch runs this on every text cell of every return.
+_TEMPLATE_TEXT = re.compile("|".join((
+    r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$",          # "指标2:"
+    r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$",                          # "……", "..."
+    r"[xX×]{3,}|某某|○○",                                                       # "XXX单位"
+    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$",   # instructions
+)))
+# Marks a form prints in a cell that has nothing to hold ("—" under 分值 of a 其中 row, "/" for no target).
+DASHES = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "//", "\\", "－", "／"})
+
+
+def is_placeholder(text: str) -> bool:
+    """Template text left in place of content ("指标2：", "……", "请填写……")."""
+    return _TEMPLATE_TEXT.search(text) is not None
+
+
+def is_dash(text: str) -> bool:
+    """A cell that only marks "nothing here": a dash or a slash."""
+    return compact(text) in DASHES or text.strip() in DASHES
+
+
+# ---------------------------------------------------------------------------------------- printed labels
+# What a hand-made form prints as a label, reduced to what it names (xlsform/importer reads forms by their
+# labels): "全年预算数\n(A)", "执行率\n((B-C)/A)", "产\n出\n指\n标\n（50分）", "其中：本年财政拨款", "年度资金总额：",
+# "权　重" all come down to the word a vocabulary lists.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
+_LABEL_LEAD = re.compile(r"^(?:其中[:：]?|[（(]?[一二三四五六七八九十\d]+[)）、.．][:：]?)")
+_LABEL_TAIL = re.compile(r"[:：*＊]+$")
+_WEIGHT_NOTE = re.compile(r"\((\d+(?:\.\d+)?)分\)")
+_UNIT_NOTE = re.compile(r"(?:\(|单位[:：])\s*(万元|元)\s*\)?")
+LABEL_MAX = 60    # a longer text is a sentence, not a label
+
+
+@lru_cache(maxsize=16384)
+def label_key(text: str) -> str:
+    """A printed label as the word it names: invisible characters, spaces and line breaks (vertical text)
+    out, full-width to half-width, bracketed notes ("(A)", "（50分）", "(万元)"), a leading "其中：" or list
+    number and trailing colons dropped. "" for text too long to be a label."""
+    if len(text) > LABEL_MAX * 2:
+        return ""
+    s = compact(text)
+    previous = None
+    while previous != s:              # nested brackets: "((B-C)/A)"
+        previous, s = s, _BRACKETED.sub("", s)
+    s = _LABEL_TAIL.sub("", _LABEL_LEAD.sub("", s))
+    return s if len(s) <= LABEL_MAX else ""
+
+
+def label_weight(text: str) -> float | None:
+    """The weight a label carries in brackets: "产出指标\n(50分)" -> 50."""
+    m = _WEIGHT_NOTE.search(compact(text))
+    return float(m.group(1)) if m else None
+
+
+def label_unit(text: str) -> str | None:
+    """The money unit a label states: "资金情况\n(万元)" -> "万元", "年度预算数(元)" -> "元"."""
+    m = _UNIT_NOTE.search(compact(text))
+    return m.group(1) if m else None

@@ -63,6 +63,8 @@ class ReadResult:
     findings: list[Finding] = field(default_factory=list)
     workbook: RawWorkbook | None = None
     layout: Layout | None = None
+    # further forms of a hand-made workbook that holds several (one unit a sheet): each its own result
+    more: list[ReadResult] = field(default_factory=list)
 
     def to_file_result(self) -> FileResult:
         return FileResult(self.file, self.sha256, self.mtime, self.record, list(self.findings))
@@ -175,6 +177,9 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
         raw.meta = dict(iter_text_rows(rdr.sheet(META_SHEET)))
     if not raw.meta.get("spec_id"):
         raw.properties = rdr.properties()
+        if not _meta(raw).get("spec_id"):     # not one of our forms: read it by its printed labels
+            _import(rdr, raw, spec, result)
+            return
     layout = _identify(raw, spec, result)
     if layout is None:
         return
@@ -186,6 +191,24 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
     raw.unlocked_styles, raw.number_kinds = rdr.styles()
     result.layout = layout
     result.record = _record(raw, raw.form, layout, result)
+
+
+def _import(rdr: WorkbookReader, raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> None:
+    """A workbook xlsform did not write: every form on it, read by its labels (xlsform/importer)."""
+    from xlsform.importer import import_workbook  # only hand-made files pay for the importer's import
+
+    forms = import_workbook(rdr, raw, result.file, (spec,) if spec is not None else None)
+    if not forms:
+        result.findings.append(make("XF180", file=result.file))
+        return
+    for i, form in enumerate(forms):
+        one = result if i == 0 else ReadResult(result.file, result.sha256, result.mtime)
+        record = form.built.build(_field_value, _normalise_labels, one)
+        record.sha256 = result.sha256
+        one.findings[:0] = form.built.findings
+        one.record, one.layout, one.workbook = record, form.built.layout, form.workbook(raw)
+        if i:
+            result.more.append(one)
 
 
 def _identify(raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> Layout | None:

@@ -54,7 +54,10 @@ def summary(results: Sequence[FileResult]) -> str:
     passed = by_status["ok"] + by_status["warnings"]
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
-    return (f"共 {len(results)} 个文件：{passed} 个通过，{by_status['errors']} 个有错误，"
+    files = len({r.file for r in results})
+    # a hand-made workbook may hold several units' forms: each is counted as a form, the file once
+    counted = f"共 {files} 个文件" if files == len(results) else f"共 {files} 个文件、{len(results)} 张自评表"
+    return (f"{counted}：{passed} 个通过，{by_status['errors']} 个有错误，"
             f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
 
 

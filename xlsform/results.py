@@ -20,6 +20,10 @@ class FileResult:
     record: Record | None = None
     findings: list[Finding] = field(default_factory=list)
     own: str | None = None       # ownfiles.ANNOTATED / SUMMARY: one of this tool's outputs, not a return
+    annotated: str | None = None  # where its annotated copy was written (check --annotate), None when not
+    # the further forms of a hand-made workbook holding several (one unit a sheet), each checked on its own;
+    # check_paths yields them after this one
+    more: list[FileResult] = field(default_factory=list)
 
     @property
     def errors(self) -> int:

@@ -142,6 +142,23 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Vocabulary:
+    """[import]: the printed labels by which a form xlsform did not write is read (xlsform/importer).
+
+    Each table maps a field key, fund row, fund column or indicator column to the labels that name it;
+    the spec's own labels are added by the loader. A region adds its wording here, not in code."""
+
+    titles: tuple[str, ...] = ()     # words of a title that say a form is of this spec's kind
+    totals: tuple[str, ...] = ()     # the first cell of the row that totals the indicator table
+    ends: tuple[str, ...] = ()       # labels after a form's tables (填报人, 备注): a table ends before them
+    ignore: tuple[str, ...] = ()     # headers of columns that hold nothing for the record (序号)
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fund_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fund_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Spec:
     id: str
     version: str
@@ -156,6 +173,7 @@ class Spec:
     tree: dict[str, tuple[str, ...]]
     blocks: tuple[Block, ...]
     source: str
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     @property
     def indicator_block(self) -> Block:
@@ -218,6 +236,16 @@ def register(spec: Spec) -> None:
 def spec_by_id(spec_id: str) -> Spec | None:
     """A registered or built-in spec by the id a workbook carries; None when unknown (a finding, not a crash)."""
     return _REGISTERED.get(spec_id) or _builtin(spec_id)
+
+
+def known_specs() -> tuple[Spec, ...]:
+    """Every spec a workbook may follow: the ones registered in this process first, then the built-ins."""
+    return (*_REGISTERED.values(), *(s for s in _builtins() if s.id not in _REGISTERED))
+
+
+@lru_cache(maxsize=1)
+def _builtins() -> tuple[Spec, ...]:
+    return tuple(s for name in builtin_names() if (s := _builtin(name)) is not None)
 
 
 @lru_cache(maxsize=32)
@@ -296,7 +324,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 def _build(data: dict[str, Any], source: str) -> Spec:
     ctx = _Ctx(source)
     form = ctx.need(data, "form", dict, "spec")
-    unknown = set(data) - {"form", "rules", "tree", "block"}
+    unknown = set(data) - {"form", "rules", "tree", "block", "import"}
     if unknown:
         raise ctx.fail("spec", f"unknown table(s) {sorted(unknown)}")
     rules = _build_rules(ctx, ctx.opt(data, "rules", dict, "spec", {}))
@@ -315,9 +343,66 @@ def _build(data: dict[str, Any], source: str) -> Spec:
         landscape=ctx.opt(form, "landscape", bool, "form", True),
         columns={k: float(v) for k, v in ctx.opt(form, "columns", dict, "form", {}).items()},
         rules=rules, tree=tree, blocks=blocks, source=source,
+        vocabulary=_build_vocabulary(ctx, ctx.opt(data, "import", dict, "spec", {}), blocks),
     )
     _check_spec(ctx, spec)
     return spec
+
+
+_VOCABULARY_LISTS = ("titles", "totals", "ends", "ignore")
+_VOCABULARY_TABLES = ("fields", "fund_rows", "fund_columns", "columns")
+
+
+def _build_vocabulary(ctx: _Ctx, raw: dict[str, Any], blocks: tuple[Block, ...]) -> Vocabulary:
+    """[import] with each field's own printed label added: a spec without the section still reads forms
+    that print its labels."""
+    where = "import"
+    unknown = set(raw) - set(_VOCABULARY_LISTS) - set(_VOCABULARY_TABLES)
+    if unknown:
+        raise ctx.fail(where, f"unknown key(s) {sorted(unknown)}; known: "
+                              f"{', '.join(_VOCABULARY_LISTS + _VOCABULARY_TABLES)}")
+    lists = {k: _labels(ctx, ctx.opt(raw, k, list, where, []), f"{where}.{k}") for k in _VOCABULARY_LISTS}
+    tables = {k: {key: _labels(ctx, ctx.check_type(v, list, f"{where}.{k}.{key}"), f"{where}.{k}.{key}")
+                  for key, v in ctx.opt(raw, k, dict, where, {}).items()} for k in _VOCABULARY_TABLES}
+    _check_vocabulary_keys(ctx, tables)
+    own = _own_labels(blocks)
+    for table, extra in own.items():
+        for key, labels in extra.items():
+            tables[table][key] = tuple(dict.fromkeys((*tables[table].get(key, ()), *labels)))
+    return Vocabulary(titles=lists["titles"], totals=lists["totals"], ends=lists["ends"], ignore=lists["ignore"],
+                      **tables)
+
+
+def _labels(ctx: _Ctx, raw: list[Any], where: str) -> tuple[str, ...]:
+    return tuple(ctx.check_type(x, str, f"{where}[]") for x in raw)
+
+
+def _check_vocabulary_keys(ctx: _Ctx, tables: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    allowed = {"fields": SCALAR_KEYS, "fund_columns": FUND_COLUMNS, "columns": INDICATOR_COLUMNS}
+    for table, known in allowed.items():
+        for key in tables[table]:
+            if key not in known:
+                raise ctx.fail(f"import.{table}.{key}", f"unknown key; use one of {', '.join(known)}")
+    for row in tables["fund_rows"]:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", row):
+            raise ctx.fail(f"import.fund_rows.{row}", "a fund row key is lowercase letters, digits and '_'")
+
+
+def _own_labels(blocks: tuple[Block, ...]) -> dict[str, dict[str, list[str]]]:
+    """The spec's printed field labels as vocabulary: "合计·全年预算数" names fund row total and column budget."""
+    out: dict[str, dict[str, list[str]]] = {t: {} for t in _VOCABULARY_TABLES}
+    for b in blocks:
+        for f in b.row:
+            out["columns"].setdefault(f.key, []).append(f.label)
+        for f in b.fields:
+            m = _FUND_KEY.match(f.key)
+            if m and "·" in f.label:
+                row_label, _, column_label = f.label.partition("·")
+                out["fund_rows"].setdefault(m.group(1), []).append(row_label)
+                out["fund_columns"].setdefault(m.group(2), []).append(column_label)
+            elif f.key in SCALAR_KEYS and "·" not in f.label and f.key != "year":
+                out["fields"].setdefault(f.key, []).append(f.label)
+    return out
 
 
 def _ident(ctx: _Ctx, value: str, where: str) -> str:

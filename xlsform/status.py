@@ -116,33 +116,43 @@ def assign(results: Iterable[FileResult], units: Sequence[RosterUnit] | None = N
         units = units_from_results(results)
     modified = modified or workbook_modified
     matcher = _Matcher(units)
-    found: dict[str, list[FileResult]] = {u.code: [] for u in units}
+    found: dict[str, list[FileResult]] = {unit_key(u): [] for u in units}
     unmatched: list[FileResult] = []
     for r in results:
-        code = matcher.match(r)
-        (found[code] if code is not None else unmatched).append(r)
-    statuses = [_pick(u, found[u.code], modified) for u in units]
+        key = matcher.match(r)
+        (found[key] if key is not None else unmatched).append(r)
+    statuses = [_pick(u, found[unit_key(u)], modified) for u in units]
     return Assignment(statuses, sorted(unmatched, key=lambda r: r.file))
 
 
 def units_from_results(results: Iterable[FileResult]) -> list[RosterUnit]:
-    """Without a roster every code found in a readable return is a unit, in code order."""
+    """Without a roster every code found in a readable return is a unit, in code order; a return without a
+    code (a hand-made form from before the round) is its unit by name, after them."""
     names: dict[str, str] = {}
+    unnamed: set[str] = set()
     for r in results:
         code = _code(r)
         if code is not None and r.record is not None:
             names.setdefault(code, r.record.name or "")
-    return [RosterUnit(code, names[code]) for code in sorted(names)]
+        elif r.record is not None and r.record.name:
+            unnamed.add(r.record.name)
+    unnamed -= set(names.values())
+    return [RosterUnit(code, names[code]) for code in sorted(names)] + [RosterUnit("", n) for n in sorted(unnamed)]
+
+
+def unit_key(unit: RosterUnit) -> str:
+    """What tells units apart: the code, or for a unit known only by name (no code anywhere) its name."""
+    return unit.code or f"\0{unit.name}"
 
 
 class _Matcher:
     """A file belongs to a unit by the code in the workbook, else by its name, else by the file name sent."""
 
     def __init__(self, units: Sequence[RosterUnit]) -> None:
-        self.codes = {u.code for u in units}
-        self.names = {u.name: u.code for u in units if u.name}
+        self.codes = {u.code for u in units if u.code}
+        self.names = {u.name: unit_key(u) for u in units if u.name}
         # by the name without its extension: a form sent as .xlsx comes back saved as .xls under the same name
-        self.files = {Path(u.file).stem: u.code for u in units if u.file}
+        self.files = {Path(u.file).stem: unit_key(u) for u in units if u.file}
 
     def match(self, r: FileResult) -> str | None:
         code = _code(r)

@@ -120,8 +120,9 @@ class Sheet:
     def styles(self) -> dict[tuple[int, int], int]:
         """cellXfs index of every styled cell (index 0, the default, is left out)."""
         if self._styles is None:
+            # a style index or row of thousands of digits is no cell a spreadsheet wrote: no style for it
             self._styles = {(int(r) - 1, col_index(c.decode())): int(s) for c, r, s in _STYLED.findall(self._style_src)
-                            if s != "0"}
+                            if s != b"0" and len(s) <= 9 and len(r) <= 9}
         return self._styles
 
     def cell(self, row: int, col: int) -> Cell | None:
@@ -691,7 +692,8 @@ def _number_formats(data: bytes) -> tuple[tuple[int, str], ...]:
     if xfs is None:
         return ()
     codes = {el.get("numFmtId", ""): el.get("formatCode", "") for el in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
-    return tuple((i, codes.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+    # the CJK date ids (27-36, 50-58) have no code in the standard: shown as ISO dates
+    return tuple((i, codes.get(fid) or BUILTIN_FORMATS.get(fid) or ("yyyy-mm-dd" if fid in _DATE_IDS else "General"))
                  for i, xf in enumerate(xfs) if (fid := xf.get("numFmtId", "0")))
 
 

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from xlsform import prefill
+from xlsform import normalize, prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
 from xlsform.normalize import compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
-
-# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
-# copied from the notes ("请填写…"). Compiled once: a batch runs these on every text cell of every return.
-_PLACEHOLDER = re.compile("|".join((
-    r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$",          # "指标2:"
-    r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$",                          # "……", "..."
-    r"[xX×]{3,}|某某|○○",                                                       # "XXX单位"
-    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$",   # instructions
-)))
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -34,7 +24,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
 def is_blank(ctx: CheckContext) -> bool:
     """A form returned exactly as sent: not one field the unit fills holds anything. One finding says so
-    (XF304) instead of every required field and every row the unit never started."""
+    (XF304) instead of every required field and every row the unit never started. A hand-made form has no
+    prefilled part: blank when nothing at all was read from it."""
+    if ctx.imported:
+        return not ctx.record.cells and not ctx.unreadable
     values, given = ctx.record.values, []
     for k, p in ctx.layout.places.items():
         if p.field.role == "input" and values.get(k) not in (None, ""):
@@ -55,12 +48,12 @@ def _own_copy(ctx: CheckContext) -> Mapping[str, Any]:
 
 
 def is_placeholder(text: str) -> bool:
-    return _PLACEHOLDER.search(text) is not None
+    return normalize.is_placeholder(text)
 
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
     for f in ctx.spec.scalar_fields():
-        if f.required and f.role != "computed" and ctx.text(f.key) is None:
+        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key):
             yield ctx.finding("XF301", f.key)
 
 

@@ -29,10 +29,10 @@ def load_manifest(path: Path | None) -> Any:
               help="下发时生成的 manifest.json（或其所在目录）：逐格核对预填内容与单位编码。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每个文件一个对象），供程序使用。")
 @click.option("--annotate", type=click.Path(file_okay=False, path_type=Path),
-              help="为每份可读的报表写一份批注副本（<原名>_校验.xlsx）到此目录，可退回单位修改。")
+              help="为每份可读的报表写一份批注副本（<单位编码>_<单位名称>_校验.xlsx）到此目录，可退回单位修改。")
 @specs_option
 @jobs_option
-@click.option("--force", is_flag=True, help="批注副本已存在时覆盖。")
+@click.option("--force", is_flag=True, help="同一报送表的批注副本已被打开保存过时，也覆盖它（其他文件从不覆盖）。")
 @click.option("--no-info", is_flag=True, help="文本报告中不列出提示（info）级别的发现。")
 @click.option("--errors-only", is_flag=True, help="文本报告中只列出有错误或无法读取的文件（合计仍按全部文件）。")
 def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, annotate: Path | None,
@@ -70,10 +70,12 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
 
 
 def _echo_copies(results: list[Any], annotate: Path) -> None:
-    """On stderr, whatever the report shows (--no-info hides XF920): how many copies, and which were not."""
-    kept = [(r.file, f.value) for r in results for f in r.findings if f.code == "XF920"]
-    written = sum(r.record is not None for r in results) - len(kept)
-    click.echo(f"批注副本：写入 {annotate} {max(written, 0)} 份" + (f"，未写出 {len(kept)} 份：" if kept else "。"),
+    """On stderr, whatever the report shows (--no-info hides XF920): the copies really written, and for every
+    readable return without one, why (XF920 no free name, XF903 the disk or folder refused it)."""
+    written = sum(r.annotated is not None for r in results)
+    kept = [(r.file, next((f.message for f in r.findings if f.code in ("XF920", "XF903")), "未写出"))
+            for r in results if r.record is not None and r.annotated is None]
+    click.echo(f"批注副本：写入 {annotate} {written} 份" + (f"，未写出 {len(kept)} 份：" if kept else "。"),
                err=True)
     for file, why in kept:
         click.echo(f"  {file}：{why}", err=True)

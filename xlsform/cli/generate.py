@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from xlsform.cli import jobs_option, jobs_or_all, main, spec_named
-from xlsform.generate import FORMS_DIR, generate_units, write_blank
+from xlsform.generate import FORMS_DIR, Added, add_units, generate_units, write_blank
 from xlsform.layout import Layout, Place
 from xlsform.manifest import MANIFEST_NAME
 from xlsform.roster import Unit, load_roster
@@ -95,10 +95,16 @@ def _row(name: str, cell: str, role: str, ftype: str, label: str, prefillable: b
                    "上年的实际完成值。")
 @click.option("--password", help="工作表保护密码（默认随机生成，记录在 manifest.json 中）。")
 @jobs_option
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖（原清单先备份，保护密码沿用原清单的）。")
 @click.option("--blank", is_flag=True, help="只生成一份空白模板，写入 -o 给出的文件。")
+@click.option("--add", "add", is_flag=True,
+              help="向已下发的一轮（-o 目录中已有 manifest.json）增补名册中的新单位：沿用本轮的保护密码，"
+                   "已下发单位的表格和清单记录不变。")
+@click.option("--reissue", multiple=True, metavar="CODE",
+              help="重新下发某单位的表格（按名册重新生成，原表格的预填数据记入清单的 history）；可重复。")
 def generate(roster: Path | None, output: Path, spec_name: str, year: int | None, indicators: Path | None,
-             previous_path: Path | None, password: str | None, jobs: int | None, force: bool, blank: bool) -> None:
+             previous_path: Path | None, password: str | None, jobs: int | None, force: bool, blank: bool,
+             add: bool, reissue: tuple[str, ...]) -> None:
     """按名册 ROSTER（CSV 或 XLSX）为每个单位生成一份锁定、预填的自评表。
 
     表格写入 -o 目录下的 forms/（只含下发的表格，整体发给各单位）；manifest.json 写在 -o 目录中，
@@ -111,9 +117,14 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
 
     名册中可给出规格允许预填的填报项（如财政系统导出的全年执行数 fund.total.spent），这些单元格随之锁定。
 
+    一轮已经下发后：--add 按新的名册只为新增单位生成表格（沿用本轮密码，已下发的不动）；--reissue CODE
+    重新下发某一单位的表格并在清单中留下记录。清单被改写前总是先备份为 manifest.backup-<时间>.json。
+
     \b
     Example:
         xlsform generate examples/roster.csv --indicators examples/indicators.csv -o out/
+        xlsform generate roster-新增.csv --indicators indicators.csv -o out/ --add
+        xlsform generate roster.csv --indicators indicators.csv -o out/ --reissue 430112002
         xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
         xlsform generate examples/roster.csv --previous examples/returns/wangcheng --year 2021 -o out2021/
     """
@@ -136,6 +147,15 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
                    "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
     for note in (n for u in units for n in u.notes):
         click.echo(f"[提示] {note}", err=True)
+    if add or reissue:
+        if password is not None or force:
+            raise click.UsageError("--add / --reissue 沿用本轮清单中的保护密码，且从不覆盖已下发的表格："
+                                   "不能与 --password 或 --force 同用")
+        with _progress(len(units)) as bar:
+            done = add_units(units, spec, output, reissue=reissue, jobs=jobs_or_all(jobs),
+                             progress=bar.update if bar is not None else None)
+        _say_added(done, output)
+        return
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)
@@ -144,7 +164,10 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
                f"  发给各单位：{forms}{os.sep} 目录（其中只有下发的表格，可整体打包发送）\n"
                f"  留在本处、不要外发：{output / MANIFEST_NAME}（含工作表保护密码和各单位的预填数据；"
                "检查、汇总时用 --manifest 给出）")
-    if password is None:
+    if manifest.backup is not None:
+        click.echo(f"原清单已备份为 {manifest.backup}（其中有已下发表格的密码和预填数据）；"
+                   "本轮沿用原保护密码" if password is None else f"原清单已备份为 {manifest.backup}", err=True)
+    elif password is None:
         click.echo("工作表保护密码为随机生成，已记录在清单 manifest.json 的 password 中", err=True)
 
 
@@ -157,6 +180,23 @@ def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None)
     click.echo(last.summary(), err=True)
     for line in carry(units, last, spec).lines():
         click.echo(line, err=True)
+
+
+def _say_added(done: Added, output: Path) -> None:
+    forms = output / FORMS_DIR
+    if not done.added and not done.reissued:
+        click.echo(f"名册中的单位都已在本轮清单中，未生成新表格（{output / MANIFEST_NAME}）")
+    if done.added:
+        click.echo(f"已向本轮增补 {len(done.added)} 个单位，表格在 {forms}{os.sep}，只需发给这些单位：")
+        for u in done.added:
+            click.echo(f"  {u.code} {u.name}：{u.file}")
+    for u in done.reissued:
+        click.echo(f"已重新下发 {u.code} {u.name}：{u.file}（原表格的预填数据已记入清单 history）")
+    for code in done.differing:
+        click.echo(f"[注意] 单位 {code} 在名册中的数据与已下发的不同，其表格未重新生成；"
+                   f"如需重新下发请加 --reissue {code}", err=True)
+    if done.manifest.backup is not None:
+        click.echo(f"清单已更新，原清单备份为 {done.manifest.backup}", err=True)
 
 
 def _progress(total: int) -> AbstractContextManager[Any]:

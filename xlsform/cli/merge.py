@@ -222,6 +222,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     extra = {fmt: _twin_paths(output, fmt) for fmt in formats}
     for target in [output, *[p for twins in extra.values() for p in twins.values()]]:
         check_writable(target, force)      # fail before checking hundreds of files, not after
+        refuse_open_file(target)
     rnd = Round(manifest_path, roster_path, spec_name)
     if output.exists() and not ownfiles.written_summary(output):    # `-o` naming a return: --force must not destroy it
         refuse_input_as_output(output, expand_paths(paths))
@@ -250,6 +251,23 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
                + "，".join(f"{s} {n}" for s, n in counts.items())
                + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
                + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger else "") + "。")
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The files a spreadsheet program keeps beside a workbook it has open: Excel and WPS `~$name` (Word-style
+    `~$` over the first two characters too), LibreOffice `.~lock.name#`."""
+    names = [f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"]
+    return [p for n in dict.fromkeys(names) if (p := path.with_name(n)).exists()]
+
+
+def refuse_open_file(path: Path) -> None:
+    """A summary open in Excel, WPS or LibreOffice is not replaced under it, even with --force: on Windows the
+    write fails at the end of a long run, elsewhere the office's open copy silently stops matching the file."""
+    locks = lock_files(path) if path.exists() else []
+    if locks:
+        raise XlsformError(f"{path} 正在被 Excel、WPS 或 LibreOffice 打开（锁定文件 {locks[0].name}），"
+                           "请先关闭该文件再汇总，或用 -o 另取一个文件名；未写入任何文件。"
+                           f"若该程序已关闭，锁定文件是上次异常退出时留下的，删除 {locks[0]} 即可")
 
 
 def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:

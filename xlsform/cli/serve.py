@@ -38,9 +38,16 @@ MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当
               help="检查上传文件的进程数（默认为 CPU 核数；0 = 在处理请求的线程中检查）。")
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
               help="处理请求的线程数（默认为检查进程数加 2）。")
+@click.option("--unit-uploads", type=click.IntRange(1, 100_000), default=30, show_default=True,
+              help="每个单位 10 分钟内最多上传次数（超过时请该单位稍后再传）。")
+@click.option("--unit-quota-mb", type=click.FloatRange(1, 100_000), default=100, show_default=True,
+              help="每个单位保存的上传文件总量上限（MB）。")
+@click.option("--per-address", type=click.IntRange(0, 10_000), default=20, show_default=True,
+              help="同一地址最多同时保持的连接数（0 = 不限：在反向代理之后时，所有连接都来自代理）。")
 def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadline: str | None,
           base_url: str | None, admin_password: str | None, reset_admin_password: bool,
-          check_processes: int | None, threads: int | None) -> None:
+          check_processes: int | None, threads: int | None, unit_uploads: int, unit_quota_mb: float,
+          per_address: int) -> None:
     """网上收集报表：各单位凭专属链接上传自评表，立即看到检查结果；财政局在 /admin 查看进度、下载汇总。
 
     首次启动时为清单中的每个单位生成专属链接，写入 manifest 旁的 links.csv（Excel 可直接打开），
@@ -53,16 +60,20 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
         xlsform serve --manifest round2025/manifest.json --host 0.0.0.0 --base-url http://192.168.1.20:8000
     """
     try:
-        import waitress
+        import flask  # noqa: F401   (asked first: the modules below may already be imported)
+        import waitress  # noqa: F401
 
         from xlsform.serve.app import ServeConfig, create_app
+        from xlsform.serve.collect.intake import Limits
+        from xlsform.serve.server import Bounds, create_server
     except ModuleNotFoundError as e:
         if e.name in ("flask", "waitress", "werkzeug", "jinja2"):
             raise XlsformError(MISSING_EXTRA) from None
         raise
     os.umask(0o077)       # whatever the service writes (store, files, links, log, temporaries) is the office's
     config = ServeConfig(manifest=manifest_path, max_upload_mb=max_upload_mb, deadline=deadline,
-                         admin_password=admin_password, reset_admin_password=reset_admin_password)
+                         admin_password=admin_password, reset_admin_password=reset_admin_password,
+                         limits=Limits(uploads=unit_uploads, quota_bytes=int(unit_quota_mb * (1 << 20))))
     if check_processes is not None:
         config.check_processes = check_processes
     app = create_app(config)
@@ -70,10 +81,15 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     # work for only take turns at the interpreter lock and spread the answer times (measured in
     # benchmarks/bench_serve.py); waiting requests queue in waitress, first come first served.
     threads = threads or (config.check_processes or config.check_slots) + 2
-    server: Any = waitress.create_server(app, host=host, port=port, threads=threads,
-                                         max_request_body_size=int((max_upload_mb + 1) * 1024 * 1024))
-    actual = int(server.effective_port)
     svc = app.extensions["xlsform"]
+    try:
+        server: Any = create_server(app, host=host, port=port, threads=threads,
+                                    max_body=int((max_upload_mb + 1) * 1024 * 1024),
+                                    bounds=Bounds(per_address=per_address))
+    except BaseException:
+        svc.close()
+        raise
+    actual = int(server.effective_port)
     issued = svc.issue_links(base_url or f"http://{_shown_host(host)}:{actual}")
     click.echo(f"正在收集报表：http://{_shown_host(host)}:{actual}/admin （财政局）", err=True)
     click.echo(f"各单位链接：{svc.links_csv}（本次新发放 {issued} 个）", err=True)
@@ -84,6 +100,7 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     if svc.ignored_admin_password:
         click.echo("已设定过管理密码，本次给出的 --admin-password（或 XLSFORM_ADMIN_PASSWORD）未使用：要更换密码，"
                    "请登录后在「修改密码」页修改，或加 --reset-admin-password 重新启动。", err=True)
+    svc.lock.describe(f"进程 {os.getpid()}，http://{_shown_host(host)}:{actual}")
     click.echo(f"listening on http://{host}:{actual}", err=True)
     try:
         server.run()

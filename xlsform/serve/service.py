@@ -11,7 +11,8 @@ from pathlib import Path
 from xlsform.errors import XlsformError
 from xlsform.manifest import Manifest
 from xlsform.serve.collect import links
-from xlsform.serve.collect.intake import CHECKERS_LOG, Intake
+from xlsform.serve.collect.intake import CHECKERS_LOG, Intake, Limits
+from xlsform.serve.collect.lock import ServerLock
 from xlsform.serve.security import LoginThrottle, hash_password, new_password, password_problem
 from xlsform.store import Store, store_path
 
@@ -30,6 +31,7 @@ class ServeConfig:
     check_slots: int = 2                  # checks at once when they run in the server's threads
     queue_wait: float = 10.0              # seconds an upload waits for a checking slot before 503
     check_timeout: float = 120.0          # seconds one file may take; then its worker is replaced
+    limits: Limits = field(default_factory=Limits)     # what one unit may upload: a rate and a disk quota
 
 
 class Service:
@@ -39,7 +41,9 @@ class Service:
         manifest_file = self.manifest.path or config.manifest
         self.store = Store(store_path(manifest_file))
         self._intake: Intake | None = None
+        self.lock = ServerLock(self.store.path.parent)
         try:
+            self.lock.acquire()          # before anything is swept or started: the store may be another's
             self._open()
         except BaseException:
             self.close()
@@ -66,7 +70,7 @@ class Service:
         self.secret_key = self.store.set_meta("secret_key", secrets.token_hex(32), only_if_absent=True)
         self._intake = Intake(self.store, self.manifest, max_bytes=self.max_bytes, slots=config.check_slots,
                              wait=config.queue_wait, processes=config.check_processes,
-                             timeout=config.check_timeout)
+                             timeout=config.check_timeout, limits=config.limits)
 
     def _first_password(self, given: str | None) -> str | None:
         """The admin password is set once, at first start; returns it when it was made up here (to print).
@@ -102,6 +106,7 @@ class Service:
         if self._intake is not None:
             self._intake.close()
         self.store.close()
+        self.lock.release()
 
     def issue_links(self, base_url: str | None = None) -> int:
         if base_url:

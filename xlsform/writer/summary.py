@@ -1,8 +1,9 @@
 """The merge summary workbook (汇总表, 指标明细, 问题清单, 未报送, 退回修改, 统计) and its CSV / JSON Lines twins.
 
 Every sheet is one table with a frozen, filtered header row, so a clerk can sort, filter and pivot it without
-touching the layout, and one print setup (`print_setup`: A4 landscape at full size, spread over as many pages
-as it takes, the header row and the unit's code and name repeated on every page), so it prints readable.
+touching the layout, and one print setup (`print_setup`: A4 landscape, one page wide at 100% in 8 pt, every
+page headed by the round's title, the issuing office and the date), so the workbook prints as the office's
+report: 汇总表, the errors of 问题清单, 未报送, 退回修改 and 统计; 指标明细 and the warnings stay on screen.
 Text cells wrap, and each row is as tall as its longest text needs (xlsxwriter cannot fit rows: measure.py).
 Text that came from a return is written with `write_string` only: a 完成值 of `=HYPERLINK(...)` stays text
 and never becomes a live formula. The table rows are rendered straight to sheet XML in a temporary file
@@ -33,6 +34,7 @@ from xlsform.merge import (
     Column,
     Summary,
     indicator_columns,
+    iter_table,
     must_fix,
     plain,
     summary_columns,
@@ -123,15 +125,15 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
     fmts = _Formats(wb)
     _summary_sheet(wb, fmts, summary, heading)
     detail = used_columns(indicator_columns(summary), summary.indicators)
-    ws = _table_sheet(wb, fmts, "指标明细", detail, table(summary.indicators, detail), heading,
+    ws = _table_sheet(wb, fmts, "指标明细", detail, summary.indicators, heading,
                       excluded=[r.counted_text == "否" for r in summary.indicators])
     no_print(ws, detail)       # 10 rows a unit: the data behind 汇总表's scores, printed by selection
-    _table_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, table(summary.issues, ISSUE_COLUMNS), heading,
+    _table_sheet(wb, fmts, "问题清单", ISSUE_COLUMNS, summary.issues, heading,
                  printed_rows=must_fix(summary.issues), printed_name="问题清单（错误；警告与提示见表格）")
-    _table_sheet(wb, fmts, "未报送", MISSING_COLUMNS, table(summary.missing, MISSING_COLUMNS), heading)
-    _table_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, table(summary.returned, RETURN_COLUMNS), heading)
+    _table_sheet(wb, fmts, "未报送", MISSING_COLUMNS, summary.missing, heading)
+    _table_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, summary.returned, heading)
     if summary.matches is not None:
-        _table_sheet(wb, fmts, MATCH_SHEET, MATCH_COLUMNS, table(summary.matches, MATCH_COLUMNS), heading)
+        _table_sheet(wb, fmts, MATCH_SHEET, MATCH_COLUMNS, summary.matches, heading)
     _stats_sheet(wb, fmts, summary, heading)
     wb.close()
 
@@ -164,13 +166,13 @@ def merged_width(columns: Sequence[Column]) -> float:
     return sum(c.width for c in columns) + (len(columns) - 1) * COLUMN_PAD_PX / COLUMN_PX
 
 
-def _table_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: list[list[Any]],
+def _table_sheet(wb: Any, fmts: _Formats, name: str, columns: Sequence[Column], rows: Sequence[Any],
                  heading: Heading, *, excluded: Sequence[bool] = (), printed_rows: int | None = None,
                  printed_name: str | None = None) -> Any:
-    """A table sheet; `printed_rows`: how many of its first rows print (default all), none: no page at all
-    (an empty list prints no page of headers; the sheet says so on screen)."""
+    """A table sheet of `rows` (merge's row objects); `printed_rows`: how many of its first rows print (default
+    all), none: no page at all (an empty list prints no page of headers; the sheet says so on screen)."""
     ws = _start_sheet(wb, fmts, name, columns, len(rows), heading, printed_name)
-    _write_rows(ws, fmts, columns, rows, excluded=excluded)
+    _write_rows(ws, fmts, columns, iter_table(rows, columns), excluded=excluded)
     n = len(rows) if printed_rows is None else printed_rows
     if n:
         print_area(ws, columns, n)

@@ -13,6 +13,8 @@ from xlsform.results import FileResult
 
 STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过", "refused": "未被接受"}
 STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
+HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
+BLANK = "XF304"             # a form returned with nothing filled
 _PATH_PART = re.compile(r"^.*[\\/]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -27,7 +29,27 @@ def checked_upload(checked: FileResult, name: str, code: str, unit_name: str, ma
     message = refusal(result, code, unit_name, manifest)
     answer = result.to_json() if not message else refused_answer(result, message)
     return {"state": "refused" if message else result.status, "message": message, "errors": result.errors,
-            "warnings": result.warnings, "text": answer_text(answer)}
+            "warnings": result.warnings, "blank": any(f.code == BLANK for f in result.findings),
+            "text": answer_text(answer)}
+
+
+def held_reason(got: dict[str, Any], current: Any, confirmed: bool) -> str:
+    """Why a readable upload must not replace the unit's current return at once ('' when it may): a blank
+    form never replaces a return; one with more errors than the current waits for the unit to confirm."""
+    if got["state"] == "refused" or current is None or current.state is None:
+        return ""
+    if got.get("blank"):
+        return "blank"
+    if not confirmed and got["errors"] > (current.errors or 0):
+        return "worse"
+    return ""
+
+
+def held_message(held: str, errors: int, current_errors: int) -> str:
+    if held == "blank":
+        return "这是一份空表（应填的内容一项也没有填），没有替换本单位已报送的表：请上传填好的表"
+    return (f"这份表有 {errors} 处错误，比本单位当前的报表（{current_errors} 处）多，所以还没有替换当前报表。"
+            "确实要用它替换，请点「用这份表替换当前报表」；否则请修改后重新上传")
 
 
 def failed(path: Path, why: str) -> FileResult:
