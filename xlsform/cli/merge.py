@@ -15,7 +15,7 @@ from xlsform.check import check_paths, expand_paths
 from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
-from xlsform.merge import build_summary, collect, round_of
+from xlsform.merge import build_summary, collect
 from xlsform.results import FileResult
 from xlsform.spec import spec_by_id
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
@@ -281,8 +281,7 @@ def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> C
     from xlsform.previous.compare import Comparison
 
     spec = (spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None) or rnd.specs[0]
-    last = source.load(path, kind=round_of(a)[1] or spec.kind, specs=rnd.specs, jobs=jobs_or_all(jobs),
-                       progress=True)
+    last = source.load(path, specs=rnd.specs, jobs=jobs_or_all(jobs), progress=True)
     click.echo(last.summary(), err=True)
     comparison = Comparison(last, spec.rules.previous)
     comparison.attach(a)

@@ -63,7 +63,7 @@ def carry(units: Sequence[Unit], last: LastYear, spec: Spec) -> Carried:
     matched = match_units([(u.code, u.name) for u in units], last.returns, spec.rules.previous)
     columns = {f.key for f in spec.indicator_block.row}
     for unit in units:
-        m = matched.get(unit.code)
+        m = matched.get(unit.code or unit.name)
         year = unit.values.get("year")
         if m is None or (m.past.year is not None and isinstance(year, int) and m.past.year >= year):
             done.without.append(unit)

@@ -19,9 +19,9 @@ from decimal import Decimal
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.fsutil import shown_path
-from xlsform.merge import Digest, IndicatorRow, MatchRow, UnitRow, digest_of
+from xlsform.merge import Digest, IndicatorRow, MatchRow, UnitRow, digest_of, round_of
 from xlsform.previous.match import BY_CODE, BY_NAME, SIMILAR, IndicatorMatch, UnitMatch, match_indicators, match_units
-from xlsform.previous.source import LastYear, PastReturn
+from xlsform.previous.source import LastYear, PastReturn, kind_of
 from xlsform.previous.targets import target_below
 from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
@@ -44,28 +44,41 @@ class Comparison:
     def attach(self, a: Assignment) -> None:
         """Match the round's units to last year's returns and add XF520 / XF521 to this year's returns."""
         named = [(u.unit.code, u.unit.name or _name(u.result)) for u in a.units]
-        matched = match_units(named, self.last.returns, self.rules)
-        for u in a.units:
-            m, r = matched.get(u.unit.code), u.result
-            record = r.record if r is not None else None
+        matched = self._match(a, named)
+        for u, (code, name) in zip(a.units, named, strict=True):
+            key, r = code or name, u.result
+            m, record = matched.get(key), (r.record if r is not None else None)
             if m is not None and record is not None and not _earlier(m.past.year, record.year):
-                self.too_recent.append((u.unit.code, m.past))
+                self.too_recent.append((code, m.past))
                 continue
             if m is None:
                 if record is not None:
-                    self.unmatched_units.append((u.unit.code, u.unit.name or record.name or ""))
+                    self.unmatched_units.append((code, name))
                 continue
-            self.units[u.unit.code] = m
+            self.units[key] = m
             now = digest_of(r) if r is not None else None
             if r is None or record is None or now is None:
                 continue
             found = match_indicators(now.indicators, m.past.indicators, self.rules)
-            self.indicators[u.unit.code] = found
+            self.indicators[key] = found
             r.findings.extend(year_findings(r, record, now, m.past, found, self.rules))
+
+    def _match(self, a: Assignment, named: list[tuple[str, str]]) -> dict[str, UnitMatch]:
+        """Units matched to last year's returns of their own kind of form: a department's last year is no
+        project form, whatever code or name it carries. A unit that did not return is of the round's kind."""
+        usual = round_of(a)[1]
+        kinds = [(kind_of(u.result.record) if u.result is not None and u.result.record is not None else None) or usual
+                 for u in a.units]
+        out: dict[str, UnitMatch] = {}
+        for kind in dict.fromkeys(kinds):
+            units = [n for n, k in zip(named, kinds, strict=True) if k == kind]
+            past = [p for p in self.last.returns if (p.kind or usual) == kind]
+            out |= match_units(units, past, self.rules)
+        return out
 
     def fill(self, row: UnitRow, details: Sequence[IndicatorRow]) -> None:
         """Last year's figures into a unit's 汇总表 row and its 指标明细 rows."""
-        m = self.units.get(row.code)
+        m = self.units.get(row.code or row.name)
         if m is None:
             return
         then = m.past
@@ -74,7 +87,7 @@ class Comparison:
             row.total_change = row.total - then.total
         if row.rate is not None and then.rate is not None:
             row.rate_change = row.rate - then.rate
-        found = self.indicators.get(row.code, {})
+        found = self.indicators.get(row.code or row.name, {})
         for d in details:
             hit = found.get(d.index)
             if hit is not None:
@@ -87,7 +100,7 @@ class Comparison:
         lines = [f"上年对照：按单位编码 {how.count(BY_CODE)} 个，按名称 {how.count(BY_NAME)} 个，"
                  f"名称相近 {len(similar)} 个；本年有报送而上年无对应的单位 {len(self.unmatched_units)} 个。"]
         for m in similar[:shown]:
-            lines.append(f"  名称相近，请核对：{m.code} {m.name} ← 上年「{_who(m.past)}」"
+            lines.append(f"  名称相近，请核对：{f'{m.code} {m.name}'.strip()} ← 上年「{_who(m.past)}」"
                          f"（相似度 {round(m.score)}，{_file(m.past)}）")
         if len(similar) > shown:
             lines.append(f"  …… 另有 {len(similar) - shown} 个，见汇总表「上年对照」")
@@ -102,14 +115,14 @@ class Comparison:
     def match_rows(self) -> list[MatchRow]:
         """The 上年对照 sheet: what the clerk should confirm (similar names), then what found no partner."""
         rows = []
-        for code, m in self.units.items():
+        for key, m in self.units.items():
             if m.how != BY_CODE:
-                rows.append(MatchRow(code, m.name, "单位：名称相近" if m.how == SIMILAR else "单位：名称相同",
+                rows.append(MatchRow(m.code, m.name, "单位：名称相近" if m.how == SIMILAR else "单位：名称相同",
                                      m.name, _who(m.past), _score(m), _file(m.past)))
-            for hit in self.indicators.get(code, {}).values():
+            for hit in self.indicators.get(key, {}).values():
                 if hit.how == SIMILAR:
-                    rows.append(MatchRow(code, m.name, "指标：名称相近", hit.name, _indicator(hit.past), _score(hit),
-                                         _file(m.past)))
+                    rows.append(MatchRow(m.code, m.name, "指标：名称相近", hit.name, _indicator(hit.past),
+                                         _score(hit), _file(m.past)))
         for code, name in self.unmatched_units:
             rows.append(MatchRow(code, name, "本年单位：上年无对应报送", name, None, None, None))
         for code, past in self.too_recent:

@@ -81,7 +81,8 @@ class IndicatorMatch:
 
 def match_units(units: Sequence[tuple[str, str]], past: Sequence[PastReturn], rules: YearOnYear
                 ) -> dict[str, UnitMatch]:
-    """This year's units (code, name) -> last year's return, each return used once."""
+    """This year's units (code, name) -> last year's return, each return used once; keyed by the unit's code,
+    or by its name for a unit known only by name (a round merged without a roster of hand-made forms)."""
     out: dict[str, UnitMatch] = {}
     codes = exact_pairs([bare(c) if c else "" for c, _ in units], [bare(p.code or "") for p in past])
     for a, b in codes:
@@ -91,16 +92,20 @@ def match_units(units: Sequence[tuple[str, str]], past: Sequence[PastReturn], ru
     # them was matched by its code.
     now_keys, then_keys = [bare(n) for _, n in units], [bare(p.name or "") for p in past]
     for a, b in exact_pairs(now_keys, then_keys):
-        if units[a][0] not in out and b not in used:
-            out[units[a][0]] = UnitMatch(*units[a], past[b], BY_NAME)
+        if _key(units[a]) not in out and b not in used:
+            out[_key(units[a])] = UnitMatch(*units[a], past[b], BY_NAME)
             used.add(b)
     shared_now, shared_then = _repeated(now_keys), _repeated(then_keys)
-    left = [u for u, k in zip(units, now_keys, strict=True) if u[0] not in out and k and k not in shared_now]
+    left = [u for u, k in zip(units, now_keys, strict=True) if _key(u) not in out and k and k not in shared_now]
     free = [i for i, k in enumerate(then_keys) if i not in used and k and k not in shared_then]
     scores = similar_units([n for _, n in left], [past[i].name or "" for i in free], rules.unit_similarity)
     for (a, b), score in mutual_best(scores).items():
-        out[left[a][0]] = UnitMatch(*left[a], past[free[b]], SIMILAR, score)
+        out[_key(left[a])] = UnitMatch(*left[a], past[free[b]], SIMILAR, score)
     return out
+
+
+def _key(unit: tuple[str, str]) -> str:
+    return unit[0] or unit[1]
 
 
 def similar_units(left: Sequence[str], right: Sequence[str], threshold: float) -> dict[tuple[int, int], float]:

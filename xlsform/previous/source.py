@@ -34,6 +34,7 @@ class PastReturn:
     code: str | None
     name: str | None
     year: int | None
+    kind: str | None    # department / project: a unit's last year is a form of its own kind
     total: Decimal | None
     grade: str | None
     rate: Decimal | None
@@ -47,7 +48,7 @@ class PastReturn:
         indicators = record.indicators
         fill_figures(row, record, indicators)
         return cls((record.code or "").strip() or None, (record.name or "").strip() or None, record.year,
-                   row.total, row.grade, row.rate, tuple(indicators), file, shown or file)
+                   kind_of(record), row.total, row.grade, row.rate, tuple(indicators), file, shown or file)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def load(path: str | Path, *, kind: str | None = None, specs: Sequence[Spec] = (
         if r.record is None or key is None or any(f.code == BLANK for f in r.findings):
             last.unread += 1
             continue
-        if kind is not None and _kind(r.record) not in (None, kind):
+        if kind is not None and kind_of(r.record) not in (None, kind):
             last.other_kind += 1
             continue
         past = PastReturn.of(r.record, r.file, shown.get(r.file))
@@ -108,7 +109,8 @@ def unit_key(record: Record) -> tuple[str, str] | None:
     return ("name", name) if name else None
 
 
-def _kind(record: Record) -> str | None:
+def kind_of(record: Record) -> str | None:
+    """The kind of form a record is (department / project), from its spec; None for a spec not known here."""
     spec = spec_by_id(record.spec_id)
     return spec.kind if spec is not None else None
 
