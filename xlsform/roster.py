@@ -52,6 +52,13 @@ class Unit:
     values: dict[str, Any] = field(default_factory=dict)   # prefilled field values by field key
     notes: list[str] = field(default_factory=list)         # what was read as something else (info, XF230/XF210)
     warnings: list[str] = field(default_factory=list)      # what every return of this unit will be told (XF406)
+    open: set[str] = field(default_factory=set)   # keys of `values` written into the form but left to the unit:
+                                                  # not locked, not recorded as sent (last year's targets)
+
+    @property
+    def sent(self) -> dict[str, Any]:
+        """The values sent locked, as the manifest records them."""
+        return {k: v for k, v in self.values.items() if k not in self.open} if self.open else dict(self.values)
 
 
 @dataclass
@@ -285,16 +292,17 @@ def _fmt(x: float) -> str:
 # -------------------------------------------------------------------------------------------- roster
 
 def roster_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
-    """Scalar fields a roster may prefill (prefill role), and the others (input/computed) it may not."""
+    """Scalar fields a roster may prefill (prefill role, or an input the spec makes prefillable), and the
+    others (input/computed) it may not."""
     fields = {f.key: f for f in spec.scalar_fields()}
-    prefill = {k: f for k, f in fields.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in fields.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in fields.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in fields.items() if not f.locks_when_given}
 
 
 def indicator_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
     row = {f.key: f for f in spec.indicator_block.row}
-    prefill = {k: f for k, f in row.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in row.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in row.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in row.items() if not f.locks_when_given}
 
 
 def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = None,
