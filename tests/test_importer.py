@@ -402,3 +402,13 @@ def test_a_goal_typed_over_several_rows_is_read_whole(tmp_path: Path) -> None:
     assert rec is not None
     assert rec.values["goal.target"] == "目标1：维护路灯500盏\n目标2：故障修复及时率95%"
     assert rec.values["goal.achieved"] == "维护路灯520盏\n及时率97%" and rec.cells["goal.achieved"] == "Sheet!D3"
+
+
+def test_the_year_beside_its_label_and_in_the_title_must_agree(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["项目名称", "路灯维护", "年度", 2022], HEAD,
+                             ["产出指标", "数量指标", "维护路灯数量", "≥500盏", "520盏", 50, 50]]
+    rec = read_file(_sheet(tmp_path / "a.xlsx", rows)).record
+    assert rec is not None and rec.values["year"] == 2022 and rec.cells["year"] == "Sheet!D1"
+    other = read_file(_sheet(tmp_path / "b.xlsx", [["项目支出绩效自评表（2021年度）"], *rows]))
+    assert other.record is not None and "year" not in other.record.values
+    assert "XF178" in {f.code for f in other.findings}

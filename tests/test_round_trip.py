@@ -157,7 +157,7 @@ def test_a_folder_holding_only_a_corrected_copy_is_a_return(round_: Round) -> No
     assert "没有找到" not in res.output and "XF402" not in res.output and "共 1 个文件" in res.output
     res = run("status", second, "--manifest", round_.manifest_path, "--no-ledger", "--json")
     states = {u["code"]: u["state"] for u in json.loads(res.stdout)["units"]}
-    assert states["430112001"] in ("已报送", "仅有警告"), res.output
+    assert states["430112001"] in ("已通过", "仅有警告"), res.output
 
 
 def test_the_newest_return_counts_and_the_older_one_is_listed_as_superseded(round_: Round) -> None:
@@ -170,6 +170,31 @@ def test_the_newest_return_counts_and_the_older_one_is_listed_as_superseded(roun
     assert unit["file"] == str(fixed) and unit["others"] == [str(original)] and unit["state"] != "有错误"
     res = run("status", round_.returns, "--manifest", round_.manifest_path, "--no-ledger")
     assert "已被较新的报送取代" in res.output and original.name in res.output
+
+
+def test_check_status_and_merge_agree_on_the_current_returns(round_: Round) -> None:
+    """Issue 15.10: the second-pass check listed the superseded first-pass files as errors (exit 1) while
+    status said 有错误 0. The newest return of each unit counts everywhere; older ones are listed apart."""
+    original = faulty_return(round_)
+    copy = annotate(round_, original)
+    fixed = corrected(copy, round_.returns / copy.name, SHEET, {REASON: "疫情影响，接待任务减少。"})
+    res = run("check", round_.returns, "--manifest", round_.manifest_path)
+    assert res.exit_code == 0, res.output
+    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取" in res.output
+    assert "另有 1 个较早的报送已被取代" in res.output
+    assert f"{original}（有错误）→ 以 {fixed} 为准" in res.output and "XF402" not in res.output
+    res = run("check", round_.returns, "--manifest", round_.manifest_path, "--json")
+    by_file = {o["file"]: o for o in json.loads(res.stdout)}
+    assert by_file[str(original)]["superseded_by"] == str(fixed) and "superseded_by" not in by_file[str(fixed)]
+    severities = [f["severity"] for f in by_file[str(original)]["findings"]]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)   # issue 15.18
+    status = json.loads(run("status", round_.returns, "--manifest", round_.manifest_path, "--no-ledger",
+                            "--json").stdout)
+    assert status["counts"]["有错误"] == 0
+    [unit] = [u for u in status["units"] if u["code"] == "430112001"]
+    assert (unit["state"], unit["state_code"]) == ("仅有警告", "warnings")       # issue 15.18: a code for scripts
+    out = round_.root / "汇总.xlsx"
+    assert run("merge", round_.returns, "--manifest", round_.manifest_path, "-o", out, "--no-ledger").exit_code == 0
 
 
 def test_an_unchanged_copy_in_the_returns_folder_is_ours_not_a_return(round_: Round) -> None:

@@ -42,3 +42,34 @@ def test_a_port_in_use_is_said_in_chinese_with_what_to_do(made: Round, tmp_path:
     text = str(refused.value)
     assert f"端口 {port} 已被占用" in text and "--port" in text and "Address already in use" not in text
     assert not (b.folder / "xlsform-serve.lock").read_text(encoding="utf-8")     # released: b can start later
+
+
+def test_links_follow_the_address_the_tokens_stay(made: Round, tmp_path: Path) -> None:
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as first:
+        before = read_links(rnd.folder)
+        assert all(url.startswith(first.url + "/u/") for url in before.values())
+        assert any("只能在这台电脑上打开" in line for line in first.lines)
+    with Server(rnd.manifest) as second:                    # another port: every link follows it
+        after = read_links(rnd.folder)
+        assert {c: u.rsplit("/u/", 1)[1] for c, u in after.items()} == \
+            {c: u.rsplit("/u/", 1)[1] for c, u in before.items()}
+        assert all(url.startswith(second.url + "/u/") for url in after.values())
+        assert post_file(after["430112001"], rnd.returns["clean"].read_bytes())[0] == 200
+    with Server(rnd.manifest, "--base-url", "http://192.168.9.9:8000/") as third:
+        assert all(u.startswith("http://192.168.9.9:8000/u/") for u in read_links(rnd.folder).values())
+        assert any("所有链接都以 http://192.168.9.9:8000/u/ 开头" in line for line in third.lines)
+        assert not any("只能在这台电脑上打开" in line for line in third.lines)
+    with Server(rnd.manifest):                              # remembered until another --base-url is given
+        assert all(u.startswith("http://192.168.9.9:8000/u/") for u in read_links(rnd.folder).values())
+    with pytest.raises(RuntimeError, match="不是网址"):
+        Server(rnd.manifest, "--base-url", "192.168.9.9:8000")
+
+
+def test_listening_everywhere_gives_links_this_computers_network_address() -> None:
+    from xlsform.serve.collect.links import listening_base, local_only
+
+    base = listening_base("0.0.0.0", 8000)
+    assert base.endswith(":8000") and "0.0.0.0" not in base
+    assert local_only("http://127.0.0.1:8000") and local_only("http://localhost:1")
+    assert not local_only("http://192.168.1.20:8000") and not local_only("https://pj.example.gov.cn")

@@ -21,6 +21,7 @@ from xlsform.checks import completeness, run_all
 from xlsform.checks.context import CheckContext
 from xlsform.codes import make
 from xlsform.errors import XlsformError
+from xlsform.fsutil import resolved
 from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
@@ -103,8 +104,9 @@ def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     found = run_all(ctx)
-    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
-        found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
+    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
+        found = [f for f in found if f.code.startswith("XF1") or f.code in completeness.AS_SENT] \
+            + [make("XF304", file=result.file)]
     result.findings.extend(found)
     return result
 
@@ -142,7 +144,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
     first: dict[Path, Path] = {}
     for f in out:
-        first.setdefault(f.resolve(), f)
+        first.setdefault(resolved(f), f)
     return list(first.values())
 
 
@@ -158,11 +160,11 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     result where it is made (in its worker), e.g. `merge.collect`, which keeps only what a summary needs.
     """
     paths = list(paths)
-    left_out = {Path(p).resolve() for p in exclude}
+    left_out = {resolved(p) for p in exclude}
     files = expand_paths(paths)
     if left_out:   # resolving costs a system call a folder of the path: only for a file of such a name
         names = {p.name for p in left_out}
-        files = [f for f in files if f.name not in names or f.resolve() not in left_out]
+        files = [f for f in files if f.name not in names or resolved(f) not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
     one: Callable[[Path], FileResult] = partial(check_file, manifest=manifest, annotate=annotate, force=force,
                                                 specs=tuple(specs))
@@ -200,7 +202,7 @@ def _returns_only(results: Iterable[FileResult], named: set[Path],
 
 def _named(file: Path, named: set[Path]) -> bool:
     """Whether a file was named on the command line itself (not found inside a folder named there)."""
-    return file in named or file.resolve() in {p.resolve() for p in named if p.is_file()}
+    return file in named or resolved(file) in {resolved(p) for p in named if p.is_file()}
 
 
 # A worker gets the function to run (with the batch's manifest bound in) once, through the pool's

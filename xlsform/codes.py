@@ -401,8 +401,8 @@ register(
          "{cell}「{field}」为满分 {value}，但本行没有目标值，无法判断是否完成",
          "请核对本指标的目标值；没有目标的指标不应直接给满分。"),
     Code("XF514", "warning", "同一任务列在两个二级指标下",
-         "{cell}「{field}」「{value}」与第 {other} 行（{expected}）的指标和目标值几乎相同，"
-         "同一任务在两个二级指标下重复计分",
+         "{cell}「{field}」「{value}」与第 {other} 行（{expected}）是同一项任务，"
+         "在两个二级指标下重复计分",
          "请合并为一个指标，或把两行改为不同的任务。"),
     Code("XF515", "warning", "执行率超过 100% 未说明原因",
          "预算执行率为 {value}，超过 100%，但{cell}「{field}」未填写",
@@ -417,6 +417,52 @@ register(
          "{cell}「{field}」：有指标得分超过分值，总分按各项不超过分值计算应为 {expected}（等级：{grade}），"
          "按所填得分相加为 {value}",
          "请把超过分值的得分改为不超过分值的数。"),
+)
+
+# The reviewer's reading of how the table was set up and answered (checks/review.py; [rules.review]).
+register(
+    Code("XF530", "error", "模板说明文字未替换",
+         "{cell}「{field}」中是表格模板自带的填写说明「{value}」，不是填报内容",
+         "请删除说明文字，按说明的要求填写实际内容。"),
+    Code("XF531", "warning", "预填内容含模板说明",
+         "{cell}「{field}」「{value}」中留有表格模板的提示「{expected}」",
+         "下发的表格内容带有模板提示，请财政部门或主管部门确认后改正。"),
+    Code("XF532", "warning", "占位行带有分值",
+         "{cell}「{field}」为 {value}，但本行指标是占位符「{expected}」，没有实际指标",
+         "请删除本行分值，或填写实际的指标。"),
+    Code("XF533", "warning", "目标值不是可衡量的值",
+         "{cell}「{field}」为「{value}」，不是可衡量的值，{level2}的目标值应是数量、比例、金额或时限",
+         "请把目标值写成可衡量的值（如「≥3 次」「100%」「≤20 万元」「9 月底前」）。"),
+    Code("XF534", "warning", "一次性任务以百分比为目标",
+         "{cell}「{field}」为「{value}」，而本行任务「{expected}」是一个数量",
+         "数量指标的目标值应写任务的数量（如「1 次」「3 个」），完成值写实际完成的数量。"),
+    Code("XF535", "warning", "完成值偏离目标 30% 以上却得满分",
+         "{cell}「{field}」为「{value}」，比目标值「{expected}」{how} {share}，得满分且未说明原因",
+         "完成值偏离目标值较大时，请在偏差原因中说明（目标是否定得过低或过宽），并核对得分。"),
+    Code("XF536", "warning", "完成情况照抄目标内容",
+         "{cell}「{field}」「{value}」与{source}「{expected}」大部分相同，没有写出实际完成了什么",
+         "请写明实际完成的情况（做了什么、做了多少、何时完成），而不是重复目标。"),
+    Code("XF537", "warning", "金额指标以百分比表示",
+         "{cell}「{field}」为「{value}」，而本行指标「{expected}」是一项金额",
+         "成本、经费等金额指标的目标值和完成值应以元或万元填写。"),
+    Code("XF538", "warning", "年中调整预算未说明",
+         "{cell}「{field}」：{row}年初预算数 {initial} 与全年预算数 {budget} 不同，{said}",
+         "年中调整（追加或调减）预算的，请在预算执行偏差原因中说明调整的理由。"),
+)
+
+# The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
+# reviewer's corpus (tests/fixtures/reviewer) is measured class by class against them.
+REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (1, "同一任务在两个二级指标下计两次", ("XF514",)),
+    (2, "模板说明文字未替换", ("XF530", "XF531")),
+    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532")),
+    (4, "无目标值却得满分", ("XF513",)),
+    (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),
+    (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
+    (7, "完成值偏离目标30%以上却得满分且未说明", ("XF535",)),
+    (8, "完成情况照抄目标内容", ("XF536",)),
+    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537")),
+    (10, "年中调整预算未说明", ("XF538",)),
 )
 
 # The batch (check.py).

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from xlsform.codes import CATALOGUE, Code
+from xlsform.codes import CATALOGUE, REVIEW_CLASSES, Code
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "findings.md"
 SECTIONS = (
@@ -63,7 +63,20 @@ def render() -> str:
             continue
         parts.append(f"\n## {title}\n\n| 代码 | 级别 | 问题 | 信息模板 | 修改方法 |\n|---|---|---|---|---|")
         parts.extend(_row(c) for c in codes)
+    parts.append(REVIEW_HEADER)
+    parts.extend(f"| {n} | {title} | {'、'.join(codes)} |" for n, title, codes in REVIEW_CLASSES)
     return "\n".join(parts) + "\n"
+
+
+REVIEW_HEADER = """
+## 审核要点 (what a performance reviewer flags, and the codes that report it)
+
+The classes of issue 19, read over the meaning of the cells with each spec's `[rules.review]` (docs/specs.md).
+Recall and false alarms per class on the reviewer's corpus of real published forms are in the README's "Forms
+and rules" section (`python -m tests.helpers_corpus`).
+
+| 类 | 审核要点 | 代码 |
+|---|---|---|"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -260,21 +260,54 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
 
 
 # ------------------------------------------------------------------------------------ template placeholders
-# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
-# copied from the notes ("请填写…"). Compiled once: a batch runs this on every text cell of every return.
+# Text that stands in for content: the template's own examples ("指标2:"), ellipses, "XX"/"**" placeholders, and
+# instructions copied from the notes ("请填写…"). Matched on the compact text; compiled once: a batch runs this
+# on every text cell of every return.
 _TEMPLATE_TEXT = re.compile("|".join((
-    r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$",          # "指标2:"
-    r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$",                          # "……", "..."
-    r"[xX×]{3,}|某某|○○",                                                       # "XXX单位"
-    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$",   # instructions
+    r"^(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\d*:$",                            # "指标2:"
+    r"^[.。…·\-—_、]*(?:…|\.\.\.)[.。…·\-—_、]*$",                                 # "……", "..."
+    r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                          # "XX单位", "≥**人"
+    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",              # instructions
 )))
+# The template's hint after a name ("旅游景点开发数量（≥**个）", "受益人口数≥**人"): a placeholder in brackets or
+# after a comparison sign. The name is content; "XX村道路硬化" is a placeholder for a name, no hint.
+_HINT = re.compile(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
+# A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
+_LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
+GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text is someone's own
 # Marks a form prints in a cell that has nothing to hold ("—" under 分值 of a 其中 row, "/" for no target).
 DASHES = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "//", "\\", "－", "／"})
 
 
+@lru_cache(maxsize=8192)   # prefilled texts repeat in every return of a round
 def is_placeholder(text: str) -> bool:
-    """Template text left in place of content ("指标2：", "……", "请填写……")."""
-    return _TEMPLATE_TEXT.search(text) is not None
+    """Template text left in place of content ("指标2：", "……", "XX单位", "≥**人", "请填写……"). A hint left
+    after a real name ("开发数量（≥**个）") is not: the name is content (`template_guidance` finds the hint)."""
+    s = compact(text)
+    return _TEMPLATE_TEXT.search(s) is not None and _hint(s) is None
+
+
+@lru_cache(maxsize=8192)
+def template_guidance(text: str, instructions: tuple[str, ...]) -> str | None:
+    """The template's own guidance a text still holds, if any: one of `instructions` (loosely: widths,
+    spaces, punctuation and the word limit do not matter), a text that closes with a word limit, or a hint
+    such as "（≥**个）" left after a name (returned alone). None for anything else."""
+    if len(text) > GUIDANCE_MAX:
+        return None
+    s = compact(text)
+    if _LIMIT.search(s) or bare(_LIMIT.sub("", s)) in _instruction_texts(instructions):
+        return text
+    return _hint(s)
+
+
+def _hint(s: str) -> str | None:
+    hint = _HINT.search(s)
+    return hint.group() if hint and len(letters(s[:hint.start()] + s[hint.end():])) >= 2 else None
+
+
+@lru_cache(maxsize=16)
+def _instruction_texts(instructions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(bare(_LIMIT.sub("", compact(t))) for t in instructions) - {""}
 
 
 def is_dash(text: str) -> bool:

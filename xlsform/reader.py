@@ -51,6 +51,7 @@ _UNREADABLE = {"unopenable": "XF109", "empty": "XF110", "not_xlsx": "XF101", "le
                "folder": "XF904"}
 _SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容",
             "ods": "OpenDocument 表格 .ods", "ole_other": "Word、PowerPoint 等其他 Office 文件",
+            "docx": "Word 文档（.docx），不是表格", "pptx": "PowerPoint 演示文稿（.pptx），不是表格",
             "no_workbook": "压缩包中没有 Excel 工作簿，可能是 Word 等其他文件"}
 
 
@@ -589,3 +590,31 @@ def _walk(top: Path) -> list[Path]:
 
 def _return_name(name: str) -> bool:
     return not name.startswith(("~$", ".")) and name.lower().endswith(XLSX_SUFFIXES + OTHER_SUFFIXES)
+
+
+# What the files a unit sends beside its workbook are, in plain words (issue 15.13: skipped without a word).
+_KINDS = {".pdf": "PDF 文件", ".doc": "Word 文档", ".docx": "Word 文档", ".wps": "WPS 文字文档",
+          ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".bmp": "图片", ".tif": "图片", ".tiff": "图片",
+          ".zip": "压缩包，请解压后再检查", ".rar": "压缩包，请解压后再检查", ".7z": "压缩包，请解压后再检查",
+          ".txt": "文本文件", ".ppt": "演示文稿", ".pptx": "演示文稿", ".ofd": "OFD 版式文件"}
+
+
+# The round's own files, which often share the returns folder (the examples keep the manifest there).
+_ROUND_FILES = re.compile(r"^(manifest(\.backup-.*)?\.json|xlsform\.sqlite3(-wal|-shm|-journal)?|links\.csv|"
+                          r"ledger\.jsonl|xlsform-checkers\.log)$")
+_ROUND_FOLDERS = frozenset({"xlsform-files"})
+
+
+def not_workbooks(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """The files in the given folders that `walk_returns` leaves out (not workbooks), each with what it is in
+    plain words, so a command can list them instead of passing over them silently. Hidden files, the lock
+    files of open workbooks and the round's own files (manifest, store, links) are left out here too."""
+    found: list[tuple[Path, str]] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            continue
+        for folder, dirs, names in os.walk(p):
+            dirs[:] = [d for d in dirs if d not in _ROUND_FOLDERS]
+            found += [(Path(folder, n), _KINDS.get(Path(n).suffix.lower(), "不是表格文件")) for n in names
+                      if not n.startswith(("~$", ".")) and not _return_name(n) and not _ROUND_FILES.match(n)]
+    return sorted(found)

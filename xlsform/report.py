@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from xlsform.codes import Finding, one_line
+from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -62,24 +63,43 @@ def summary(results: Sequence[FileResult]) -> str:
 
 
 def format_text(results: Sequence[FileResult], *, info: bool = True, note: str | None = None,
-                errors_only: bool = False) -> str:
+                errors_only: bool = False, superseded: Mapping[str, str] | None = None) -> str:
     """The whole report: files with problems first (unreadable, errors, warnings, ok), then `note` (what was
     compared against what) and the total. `errors_only`: list only files with errors or unreadable (the
-    total still counts every file)."""
-    shown = [r for r in results if not errors_only or r.status in ("errors", "unreadable")]
+    total still counts every file). `superseded`: file -> the newer return of its unit that counts instead;
+    those are listed apart, as status and merge list them, and left out of the total."""
+    superseded = superseded or {}
+    current = [r for r in results if r.file not in superseded]
+    shown = [r for r in current if not errors_only or r.status in ("errors", "unreadable")]
     ordered = sorted(shown, key=lambda r: _STATUS_ORDER[r.status])
     blocks = [format_file(r, info=info) for r in ordered]
-    return "\n\n".join([*blocks, *([note] if note else []), summary(results)])
+    older = [r for r in results if r.file in superseded]
+    if older:
+        blocks.append(f"已被本单位较新的报送取代、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
+            f"  {one_line(r.file)}（{STATUS_LABEL[r.status]}）→ 以 {one_line(superseded[r.file])} 为准"
+            for r in older))
+    total = summary(current) + (f"；另有 {len(older)} 个较早的报送已被取代" if older else "")
+    return "\n\n".join([*blocks, *([note] if note else []), total])
 
 
-def to_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:
-    return [r.to_json() for r in results]
+def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Each file's object (`FileResult.to_json`: findings errors first), and on a return superseded by a newer
+    one of its unit, `superseded_by`: that newer file, which counts instead."""
+    out = []
+    for r in results:
+        obj = r.to_json()
+        if superseded and r.file in superseded:
+            obj["superseded_by"] = shown_path(superseded[r.file])
+        out.append(obj)
+    return out
 
 
-def format_json(results: Iterable[FileResult]) -> str:
-    return json.dumps(to_json(results), ensure_ascii=False, indent=2, default=str)
+def format_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> str:
+    return json.dumps(to_json(results, superseded), ensure_ascii=False, indent=2, default=str)
 
 
-def exit_code(results: Iterable[FileResult]) -> int:
-    """0 when no file has errors; 1 when any file has errors or cannot be read."""
-    return 1 if any(r.status in ("errors", "unreadable") for r in results) else 0
+def exit_code(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> int:
+    """0 when no current return has errors; 1 when any has errors or cannot be read (a return superseded by
+    a newer one of its unit does not count, as in status and merge)."""
+    return 1 if any(r.status in ("errors", "unreadable") for r in results
+                    if not superseded or r.file not in superseded) else 0

@@ -51,6 +51,7 @@ class Unit:
     name: str
     values: dict[str, Any] = field(default_factory=dict)   # prefilled field values by field key
     notes: list[str] = field(default_factory=list)         # what was read as something else (info, XF230/XF210)
+    warnings: list[str] = field(default_factory=list)      # what every return of this unit will be told (XF406)
 
 
 @dataclass
@@ -150,10 +151,21 @@ def _norm(header: str) -> str:
     return header.strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
 
 
+# The headers a bureau's own roster uses for the two columns every roster has (issue 15.12: 单位名称 was refused).
+IDENTITY_HEADERS = {"name": ("单位名称", "部门名称", "预算单位名称", "单位", "名称"),
+                    "code": ("单位代码", "预算单位编码", "预算单位代码", "编码", "代码")}
+_LETTER = re.compile(r"\([a-z]\)$")      # "(a)" of a label: headers are compared lower-cased
+
+
 def aliases(f: Field, key: str) -> list[str]:
-    """Every header that names this field: key, key_with_underscores, xf_key, printed label."""
+    """Every header that names this field: key, key_with_underscores, xf_key, printed label (also without
+    its "·" and its "(A)"), and for code and name the headers bureaus' rosters use."""
     under = key.replace(".", "_")
-    return [_norm(a) for a in (key, under, f"xf_{under}", f.label)]
+    label = _norm(f.label)
+    bare = _LETTER.sub("", label)
+    names = [_norm(a) for a in (key, under, f"xf_{under}")] + [label, bare, bare.replace("·", "")]
+    names += [_norm(h) for h in IDENTITY_HEADERS.get(key, ())]
+    return list(dict.fromkeys(names))
 
 
 class _Problems:
@@ -265,12 +277,14 @@ def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = No
     problems = _Problems()
     table = read_table(path)
     units = _units(table, spec, year, problems)
+    if not table.rows and not problems.items:   # a header alone: say that once, not each indicator's unit unknown
+        raise RosterError([f"{table.name}：名册中没有单位（第 2 行起每行一个单位）"])
     if indicators is not None:
         _add_indicators(read_table(indicators), spec, units, problems)
     if problems.items:
         raise RosterError(problems.items)
     if not units:
-        raise RosterError([f"{table.name}：没有任何单位（第 2 行起每行一个单位）"])
+        raise RosterError([f"{table.name}：名册中没有单位（第 2 行起每行一个单位）"])
     return units
 
 
@@ -380,6 +394,7 @@ def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Prob
     for unit in units:
         if counts.get(unit.code):
             _check_weights(table.name, unit, spec, min(counts[unit.code], spec.indicator_rows), problems)
+            _check_split(unit, spec, min(counts[unit.code], spec.indicator_rows))
 
 
 def _normalise_labels(table: str, row_no: int, values: dict[str, Any], spec: Spec) -> list[str]:
@@ -417,6 +432,27 @@ def _check_tree(table: str, row_no: int, values: dict[str, Any], spec: Spec, pro
         problems.add(table, row_no, "level2", f"“{level2}”不属于一级指标“{level1}”；应为 {allowed}")
     if nature is not None and nature not in NATURES:
         problems.add(table, row_no, "nature", f"“{nature}”不是指标性质；应为 {'、'.join(NATURES)}")
+
+
+FUND_SHARE = "预算执行率"      # the fund weight's name in `rules.split`
+
+
+def _check_split(unit: Unit, spec: Spec, count: int) -> None:
+    """Weights that break the spec's split (预算执行率 10, 产出 50, 效益 30, 满意度 10) are allowed but every return
+    of the unit would carry XF406 for them: said at generate time, before the forms go out (issue 15.11)."""
+    split = spec.rules.split
+    weights = [(unit.values.get(f"ind.{i}.level1"), unit.values.get(f"ind.{i}.weight")) for i in range(1, count + 1)]
+    if not split or any(w is None for _, w in weights):      # the unit completes the table: its return is checked
+        return
+    seen = {FUND_SHARE: Decimal(repr(float(unit.values.get(f"fund.{spec.scored_fund_row}.weight") or 0)))}
+    for level1, weight in weights:
+        seen[str(level1)] = seen.get(str(level1), Decimal(0)) + Decimal(repr(float(weight or 0)))
+    if all(seen.get(k, Decimal(0)) == Decimal(repr(float(v))) for k, v in split.items()):
+        return
+    shown = "、".join(f"{k} {_fmt(float(seen.get(k, 0)))}" for k in split)
+    wanted = "、".join(f"{k} {_fmt(float(v))}" for k, v in split.items())
+    unit.warnings.append(f"单位“{unit.code}”的分值分配为 {shown}，与本表规定的 {wanted} 不符；"
+                         "按此下发，该单位的每份报送都会得到「一级指标分值分布与规定不同」提示（XF406）")
 
 
 def _check_weights(table: str, unit: Unit, spec: Spec, count: int, problems: _Problems) -> None:

@@ -107,6 +107,24 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class Review:
+    """How the indicator table is read as a performance reviewer reads it ([rules.review], docs/specs.md): the
+    thresholds and vocabularies of the XF53x rules, data a region changes without code. Texts are compared
+    loosely (normalize.bare: widths, spaces, punctuation), instruction texts also without their word limit."""
+
+    quantitative: tuple[str, ...] = ("数量指标", "质量指标", "时效指标", "成本指标")   # targets must be values
+    standards: tuple[str, ...] = ()        # pass/fail standards that are values there ("合格", "达标")
+    counted: tuple[str, ...] = ("数量指标",)   # where "100%" for a task that names a count is no target
+    stock_actuals: tuple[str, ...] = ()    # answers that measure nothing ("达成预期指标", "已完成", "详见附件")
+    instructions: tuple[str, ...] = ()     # the templates' own guidance ("对照年度目标，说明…（100字以内）")
+    adjustment_words: tuple[str, ...] = ()   # words that explain a budget changed during the year
+    overshoot: float = 0.30                # an actual this share beyond its target (or inside a ceiling) ...
+    copy_similarity: float = 0.80          # an actual this similar to its 目标内容 repeats it
+    twin_similarity: float = 0.85          # two rows' tasks this similar are one task
+    yuan_ratio: tuple[float, float] = (3000.0, 30000.0)   # an amount this many times its reference is in 元
+
+
+@dataclass(frozen=True)
 class Rules:
     grades: tuple[tuple[float, str], ...]        # (min, grade), highest first
     reason_below_rate: float = 0.90
@@ -114,6 +132,7 @@ class Rules:
     self_score_tolerance: float = 0.20
     rate_caps: tuple[tuple[float, float], ...] = ()   # (below, cap), ascending
     scoring: Scoring = field(default_factory=Scoring)
+    review: Review = field(default_factory=Review)
 
     def grade_for(self, total: float) -> str:
         for low, name in self.grades:
@@ -413,11 +432,12 @@ def _build_rules(ctx: _Ctx, raw: dict[str, Any]) -> Rules:
                         for i, c in enumerate(caps_raw)))
     split = {k: float(ctx.check_type(v, (int, float), f"rules.split.{k}"))
              for k, v in ctx.opt(raw, "split", dict, "rules", {}).items()}
-    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps", "scoring"}
+    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps", "scoring", "review"}
     if set(raw) - known:
         raise ctx.fail("rules", f"unknown key(s) {sorted(set(raw) - known)}")
     return Rules(
         scoring=_build_scoring(ctx, ctx.opt(raw, "scoring", dict, "rules", {})),
+        review=_build_review(ctx, ctx.opt(raw, "review", dict, "rules", {})),
         grades=grades,
         reason_below_rate=float(ctx.opt(raw, "reason_below_rate", (int, float), "rules", 0.9)),
         split=split,
@@ -452,6 +472,35 @@ def _build_scoring(ctx: _Ctx, raw: dict[str, Any]) -> Scoring:
                                              "from 0 to 1 (a share of the weight), both given or neither")
     return Scoring(equality=equality, equality_tolerance=tolerance, bands=bands, overshoot_above=above,
                    overshoot_deduct=deduct)
+
+
+_SHARES = ("overshoot", "copy_similarity", "twin_similarity")
+_WORDS = ("quantitative", "standards", "counted", "stock_actuals", "instructions", "adjustment_words")
+
+
+def _build_review(ctx: _Ctx, raw: dict[str, Any]) -> Review:
+    """[rules.review]: word lists and shares, each checked with a message naming the key; absent keys keep
+    the defaults (a region's own spec need not repeat them)."""
+    where = "rules.review"
+    known = {*_SHARES, *_WORDS, "yuan_ratio"}
+    if set(raw) - known:
+        raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - known)}; known: {', '.join(sorted(known))}")
+    kw: dict[str, Any] = {}
+    for key in _WORDS:
+        if key in raw:
+            words = ctx.check_type(raw[key], list, f"{where}.{key}")
+            kw[key] = tuple(ctx.check_type(w, str, f"{where}.{key}[{i}]") for i, w in enumerate(words))
+    for key in _SHARES:
+        if key in raw:
+            kw[key] = float(ctx.check_type(raw[key], (int, float), f"{where}.{key}"))
+            if not 0 < kw[key] < 1:
+                raise ctx.fail(f"{where}.{key}", "must be a share between 0 and 1 (0.3 = 30%)")
+    if "yuan_ratio" in raw:
+        pair = ctx.check_type(raw["yuan_ratio"], list, f"{where}.yuan_ratio")
+        if len(pair) != 2 or not all(isinstance(x, int | float) for x in pair) or not 1 < pair[0] < pair[1]:
+            raise ctx.fail(f"{where}.yuan_ratio", "needs [low, high] with 1 < low < high (3000, 30000)")
+        kw["yuan_ratio"] = (float(pair[0]), float(pair[1]))
+    return Review(**kw)
 
 
 def _build_bands(ctx: _Ctx, raw: list[Any]) -> tuple[tuple[str, float, float], ...]:

@@ -1,6 +1,6 @@
 """Who has returned: assign checked files to the units of the roster.
 
-Each roster unit ends in one state: 已报送 (accepted), 仅有警告 (accepted, look at the warnings), 有错误 (returned
+Each roster unit ends in one state: 已通过 (accepted), 仅有警告 (accepted, look at the warnings), 有错误 (returned
 but not acceptable yet, including files that cannot be read) or 未报送. Nothing is silently dropped: a file
 that matches no unit is listed as unmatched, and when a unit returned several files the newest counts and the
 others are listed with it.
@@ -25,11 +25,13 @@ from defusedxml import ElementTree
 from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
 
-RETURNED = "已报送"
+RETURNED = "已通过"         # was 已报送, which a clerk read as "returned" beside 仅有警告 (issue 15.14)
 WARNINGS = "仅有警告"
 ERRORS = "有错误"
 MISSING = "未报送"
 STATES = (RETURNED, WARNINGS, ERRORS, MISSING)
+# For scripts: a code beside each label (the labels are for people and may be reworded).
+STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", MISSING: "missing"}
 
 _CORE = "docProps/core.xml"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
@@ -59,6 +61,7 @@ class UnitStatus:
         r = self.result
         return {
             "code": self.unit.code, "name": self.unit.name, "state": self.state,
+            "state_code": STATE_CODES[self.state],
             "file": r.file if r else None, "arrived": iso_time(r.mtime) if r else None,
             "errors": r.errors if r else None, "warnings": r.warnings if r else None,
             "others": [o.file for o in self.others],
@@ -92,7 +95,8 @@ class Assignment:
         return {
             "units": [u.to_json() for u in self.units],
             "counts": self.counts(),
-            "unmatched": [{"file": r.file, "code": _code(r), "state": state_of(r)} for r in self.unmatched],
+            "unmatched": [{"file": r.file, "code": _code(r), "state": state_of(r),
+                           "state_code": STATE_CODES[state_of(r)]} for r in self.unmatched],
             "several": [{"code": u.unit.code, "counted": u.result.file if u.result else None,
                          "others": [o.file for o in u.others]} for u in self.several],
         }

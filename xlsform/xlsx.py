@@ -57,6 +57,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted .xlsx is an OLE container holding the streams "EncryptionInfo" and "EncryptedPackage".
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _REL_OFFICE_DOC = "/officeDocument"
+_OTHER_OFFICE = (("word/", "docx"), ("ppt/", "pptx"))
 _REL_CUSTOM = "/custom-properties"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -521,6 +522,10 @@ class Reader:
     def _workbook_part(self) -> str:
         for rel_type, target, _ in self.pkg.rels("").values():
             if rel_type.endswith(_REL_OFFICE_DOC):
+                # a Word or PowerPoint file named .xlsx: said for what it is, not read as a workbook of nothing
+                other = next((kind for folder, kind in _OTHER_OFFICE if target.startswith(folder)), None)
+                if other is not None:
+                    raise XlsxError("not_xlsx", other)
                 return target
         if self.pkg.has("xl/workbook.xml"):
             return "xl/workbook.xml"

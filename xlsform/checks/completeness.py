@@ -18,6 +18,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _required(ctx)
     for ind in ctx.indicators:
         yield from _half_filled(ctx, ind)
+        if ind.weight:   # most rows of a form are empty: no generator for them
+            yield from _weighted_placeholder(ctx, ind)
     yield from _placeholders(ctx)
 
 
@@ -33,6 +35,16 @@ def is_blank(ctx: CheckContext) -> bool:
 
 def is_placeholder(text: str) -> bool:
     return normalize.is_placeholder(text)
+
+
+def template_text(text: str, instructions: tuple[str, ...]) -> str | None:
+    return normalize.template_guidance(text, instructions)
+
+
+# Findings about the form as the office sent it, which a blank return still gets (check.py).
+AS_SENT = frozenset({"XF531"})
+# Rows that name no indicator: "/", "—", "无", "……" in 三级 and 目标内容.
+_NO_NAME = normalize.DASHES | {"", "无", "空", "…", "……", "...", "......", "略"}
 
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
@@ -67,14 +79,36 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 
 def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
+    instructions = ctx.spec.rules.review.instructions
     for key, value in ctx.record.values.items():
-        if key in texts and isinstance(value, str) and _stands_in(value, headers):
+        if key not in texts or not isinstance(value, str):
+            continue
+        verdict = _stands_in(value, headers, instructions)
+        if verdict is None:
+            continue
+        if verdict == "XF303":
             yield ctx.finding("XF303", key, value=value)
+        else:
+            # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
+            prefilled = not ctx.imported and ctx.layout.places[key].field.role == "prefill"
+            yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
+
+
+def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+    """A row whose 三级指标 is "/" (or "……", "无") yet carries a weight: points for no indicator."""
+    names = [n for n in (ind.level3, ind.content) if n is not None]
+    if ind.weight and names and all(compact(n) in _NO_NAME for n in names):
+        yield ctx.finding("XF532", indicator_key(ind.index, "weight"), value=ind.weight, expected=names[0])
 
 
 @lru_cache(maxsize=8192)   # most text of a round repeats from return to return (prefilled indicators)
-def _stands_in(value: str, headers: frozenset[str]) -> bool:
-    return is_placeholder(value) or compact(value) in headers
+def _stands_in(value: str, headers: frozenset[str], instructions: tuple[str, ...]) -> str | None:
+    """What a text stands in for content as: the template's guidance (returned), a placeholder or one of the
+    form's own labels ("XF303"), or None for real content."""
+    guidance = template_text(value, instructions)
+    if guidance is not None:
+        return guidance
+    return "XF303" if is_placeholder(value) or compact(value) in headers else None
 
 
 _HEADERS: dict[int, tuple[Spec, frozenset[str]]] = {}

@@ -9,7 +9,16 @@ import click
 
 from xlsform import report
 from xlsform.check import check_paths
-from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec, specs_option
+from xlsform.cli import (
+    echo_not_workbooks,
+    echo_skipped,
+    jobs_option,
+    jobs_or_all,
+    load_specs,
+    main,
+    require_known_spec,
+    specs_option,
+)
 from xlsform.errors import XlsformError
 
 
@@ -56,17 +65,32 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, an
     results = list(check_paths(paths, manifest=manifest, jobs=jobs_or_all(jobs), progress=True, specs=specs,
                                annotate=annotate, force=force, skipped=skipped))
     echo_skipped(skipped)
+    echo_not_workbooks(paths)
     if not results:   # the wrong folder, or returns still in their .zip: not a clean pass
         ours = f"（另有 {len(skipped)} 个本工具写出的文件已跳过）" if skipped else ""
         raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）{ours}")
+    older = superseded(results, manifest)
     if as_json:
-        click.echo(report.format_json(results))
+        click.echo(report.format_json(results, older))
     else:
         click.echo(report.format_text(results, info=not no_info, errors_only=errors_only,
-                                      note=report.NO_MANIFEST if manifest is None else None))
+                                      note=report.NO_MANIFEST if manifest is None else None, superseded=older))
     if annotate is not None:
         _echo_copies(results, annotate)
-    click.get_current_context().exit(report.exit_code(results))
+    click.get_current_context().exit(report.exit_code(results, older))
+
+
+def superseded(results: list[Any], manifest: Any) -> dict[str, str]:
+    """file -> the newer return of the same unit that counts instead: the assignment status and merge make
+    (newest by content, then file time), so the three commands agree on what is current (issue 15.10)."""
+    from xlsform.status import RosterUnit, assign
+
+    units = None if manifest is None else [RosterUnit(str(u.code), str(u.name), u.file) for u in manifest.units]
+    out: dict[str, str] = {}
+    for unit in assign(results, units).units:
+        if unit.result is not None:
+            out.update((older.file, unit.result.file) for older in unit.others)
+    return out
 
 
 def _echo_copies(results: list[Any], annotate: Path) -> None:

@@ -134,6 +134,12 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
                    "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
     for note in (n for u in units for n in u.notes):
         click.echo(f"[提示] {note}", err=True)
+    split = [w for u in units for w in u.warnings]
+    for warning in split:
+        click.echo(f"[注意] {warning}", err=True)
+    if split:
+        click.echo(f"[注意] 共 {len(split)} 个单位的分值分配与规定不符。如非有意，请修改指标文件后重新生成"
+                   "（已生成的加 --force；已下发的用 --reissue）。", err=True)
     if add or reissue:
         if password is not None or force:
             raise click.UsageError("--add / --reissue 沿用本轮清单中的保护密码，且从不覆盖已下发的表格："

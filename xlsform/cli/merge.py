@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,9 +14,9 @@ import click
 
 from xlsform import ledger, ownfiles
 from xlsform.check import check_paths, expand_paths
-from xlsform.cli import echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
+from xlsform.cli import echo_not_workbooks, echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
+from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output, resolved
 from xlsform.merge import build_summary, collect
 from xlsform.results import FileResult
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
@@ -87,25 +89,32 @@ class Round:
         results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
                                    specs=self.specs, skipped=ours, exclude=skip, each=each))
         echo_skipped(ours)
+        echo_not_workbooks(paths)
         self.skipped = len(ours)
         return [self._named_as_sent(r) for r in results]
 
     def _named_as_sent(self, result: FileResult) -> FileResult:
         """A file from the store is shown by the name its unit gave it, as the web pages show it."""
-        name = self.sent_as.get(Path(result.file).resolve()) if self.sent_as else None
+        name = self.sent_as.get(resolved(result.file)) if self.sent_as else None
         return result if name is None else result.named(name)
 
-    def record(self, results: Sequence[FileResult], a: Assignment) -> int:
-        """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
+    def record(self, results: Sequence[FileResult], a: Assignment) -> int | None:
+        """Append what was seen to the ledger beside the manifest or roster; the entries added, None when
+        nothing could be recorded (said on stderr; a store this call created is removed again)."""
         if self.source is None:
             return 0
         path = ledger.ledger_path(self.source)
+        existed = path.exists()
         try:
             return ledger.append(path, results, a.unit_of())
         except (OSError, DatabaseError) as e:  # a read-only share: the report matters more than the record of it
             why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            if not existed:   # a full disk left a 0-byte xlsform.sqlite3 (and its -wal, -shm) behind: issue 15.21
+                for part in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+                    with suppress(OSError):
+                        part.unlink()
             click.echo(f"登记簿 {path} 无法写入（{why}），本次未记录；可加 --no-ledger。", err=True)
-            return 0
+            return None
 
     def inputs(self, paths: Sequence[Path], from_store: bool) -> list[Path]:
         """PATHS, plus with --from-store the current return of each unit that `xlsform serve` received."""
@@ -120,7 +129,7 @@ class Round:
             raise XlsformError(f"{db} 不存在：此轮尚未用 xlsform serve 收集报表")
         with Store(db) as store:
             sent = {store.file_path(s.sha256): s.filename for s in store.accepted() if s.state != "refused"}
-        self.sent_as = {p.resolve(): name for p, name in sent.items()}
+        self.sent_as = {resolved(p): name for p, name in sent.items()}
         return [*paths, *sent]
 
 
@@ -137,7 +146,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
            as_json: bool, states: tuple[str, ...], jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
 
-    状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
+    状态分为 已通过 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
 
     同一单位有多份报送时，以内容最新的一份为准（工作簿自身记录的最后保存时间，其次是文件时间），其余列出。
 
@@ -166,7 +175,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
                               indent=1))
         return
     click.echo("\n".join(render(a, states)))
-    if not no_ledger and rnd.source is not None:
+    if not no_ledger and rnd.source is not None and added is not None:
         click.echo(f"登记簿新增 {added} 条记录。", err=True)
 
 
@@ -221,8 +230,13 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
     summary = build_summary(a, include_invalid=include_invalid)
+    # Built in memory, then written: a disk that fills up mid-way fails the one write below, instead of failing
+    # inside xlsxwriter's zip, whose half-written ZipFile then printed a stray traceback when collected
+    # (issue 15.21). A summary of 5,000 units is a few MB.
     with atomic_output(output, force) as fh:
-        write_summary(fh, summary, created=datetime.now(), office=office)
+        book = io.BytesIO()
+        write_summary(book, summary, created=datetime.now(), office=office)
+        fh.write(book.getbuffer())
     tables = summary_tables(summary)
     for fmt, targets in extra.items():
         write = write_csv if fmt == "csv" else write_jsonl
@@ -235,7 +249,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     click.echo(f"已写入 {output}：{len(summary.rows)} 个单位，计入合计 {summary.totals.units} 个；"
                + "，".join(f"{s} {n}" for s, n in counts.items())
                + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
-               + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger else "") + "。")
+               + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger and added is not None else "") + "。")
 
 
 def lock_files(path: Path) -> list[Path]:

@@ -14,7 +14,7 @@ import click
 from xlsform.cli import main
 from xlsform.csvsafe import csv_text
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output, shown_path
+from xlsform.fsutil import atomic_output, resolved, shown_path
 from xlsform.reader import ReadResult, read_file, walk_returns
 from xlsform.spec import Spec, load_spec
 
@@ -59,7 +59,7 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
     """
     spec = load_spec(spec_name) if spec_name else None
     # our own output, when written into the returns folder by an earlier run
-    files = [f for f in walk_returns(paths) if output is None or f.resolve() != output.resolve()]
+    files = [f for f in walk_returns(paths) if output is None or resolved(f) != resolved(output)]
     if not files:
         raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
     results = list(_read_all(files, spec))

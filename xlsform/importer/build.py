@@ -83,8 +83,8 @@ class Built:
     # ------------------------------------------------------------------------------------------ values
 
     def _value(self, key: str, read: Read, read_value: Any, result: Any) -> Any:
-        if key == "year":
-            return int(read.text or 0) or None      # the title's year, found by its pattern
+        if key == "year":      # the title's year, or the one beside 年度, found by its pattern (forms.py)
+            return int(read.text) if read.text and read.text.isdigit() else None
         place = self._place(key, read)
         gc = read.cell
         f = place.field

@@ -10,6 +10,7 @@ and the places of fields the form prints empty; which spec the form matches is d
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,13 +180,28 @@ def _add_funds(found: Found, funds: FundTable) -> None:
 
 
 def _add_year(found: Found, grid: Grid, first: int, last: int) -> None:
+    """The year a title states, or the one beside a 年度 label; both, they must agree."""
     year, cell, disagree = find_year(grid, first, last)
-    if year is not None and cell is not None:
+    typed = found.values.get("year")
+    if typed is not None:
+        m = _YEAR_DIGITS.search(shown(typed))
+        value = int(m.group()) if m else None
+        if year is not None and value != year and cell is not None:
+            disagree = [cell, typed.cell]
+            del found.values["year"]
+        else:
+            found.values["year"] = Read(typed.cell, str(value)) if value else typed
+            return
+    elif year is not None and cell is not None:
         found.values["year"] = Read(cell, str(year))
         found.places["year"] = (cell.row, cell.col)
-    elif disagree:
+        return
+    if disagree:
         found.notes.append(Note("XF178", disagree[-1], {"value": "、".join(f"{gc.text}（{_ref(gc)}）"
                                                                           for gc in disagree[:4])}))
+
+
+_YEAR_DIGITS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def _add_titles(found: Found, grid: Grid, lex: Lexicon, first: int, last: int) -> None:

@@ -269,7 +269,7 @@ def returns_zip() -> Response:
 @bp.get("/units.csv")
 @login_required
 def units_csv() -> Response:
-    data = downloads.units_csv(service().store.units())
+    data = downloads.units_csv(service().store.units(), service().late)
     _audit("导出单位表")
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"报送情况_{_stamp()}.csv",
                      mimetype="text/csv")

@@ -26,14 +26,15 @@ def create_app(config: ServeConfig) -> Flask:
         SESSION_COOKIE_NAME=service.cookie_name,      # one per round: cookies are per host, not per port
     )
     app.extensions[SERVICE] = service
-    app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=config.deadline,
-                                 min_length=MIN_PASSWORD, held_label=HELD_LABELS.get)
+    app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=service.deadline,
+                                 late=service.late, min_length=MIN_PASSWORD, held_label=HELD_LABELS.get)
     app.after_request(_headers)
     app.before_request(_check_csrf)
     app.register_blueprint(units.bp)
     app.register_blueprint(admin.bp)
     app.register_error_handler(HTTPException, _error)
     app.add_url_rule("/", "home", home)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     return app
 
 

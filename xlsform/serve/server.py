@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from waitress.task import ErrorTask
 
 from xlsform.errors import XlsformError
 from xlsform.serve.security import HEADERS
+
+DRAIN_SECONDS = 30.0        # how long a refused body is read and dropped so that its answer arrives
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def create_server(app: Flask, *, host: str, port: int, threads: int, max_body: i
     listening = list(server.map.values()) if not isinstance(server, TcpWSGIServer) else [server]
     for each in listening:
         if isinstance(each, TcpWSGIServer):
-            each.channel_class = _channel_class(bounds)
+            each.channel_class = _channel_class(bounds, app)
     return server
 
 
@@ -75,21 +78,25 @@ def _bind_failure(e: OSError, host: str, port: int) -> str:
     return f"无法在 {host}:{port} 上监听：{e.strerror or e}"
 
 
-def _channel_class(bounds: Bounds) -> type[HTTPChannel]:
+def _channel_class(bounds: Bounds, app: Flask) -> type[HTTPChannel]:
     class Channel(_Channel):
         pass
 
     Channel.bounds = bounds
+    Channel.app = app          # waitress may hold the app wrapped (its proxy-header middleware)
     return Channel
 
 
 class _Channel(HTTPChannel):                 # type: ignore[misc]
     bounds = Bounds()
+    app: Flask
     error_task_class: type[ErrorTask]
     began: float | None = None          # when the request being received began to arrive
     parked: float | None = None         # over the bound per address: waiting unread, at most until then
     next_look = 0.0                     # a parked one looks for room a few times a second, not every turn
     counted = False                     # one of its address's `per_address` connections being read
+    drain = False                       # refused a body by its length: read the rest before closing
+    draining: float | None = None       # ... until then (or the client's end of the body)
 
     def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:
         super().__init__(server, sock, addr, adj, map)
@@ -121,6 +128,32 @@ class _Channel(HTTPChannel):                 # type: ignore[misc]
                     counts.pop(self.addr[0], None)
         super().del_channel(map)
 
+    def handle_close(self) -> None:
+        """After refusing a body by its length (413), the answer is sent while the client is still sending:
+        closing then would reset the connection and the browser would show a network error instead of the
+        page. So stop writing, read and drop what still comes (at most DRAIN_SECONDS), then close."""
+        if self.drain and self.draining is None and self.connected:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)
+            except OSError:
+                super().handle_close()
+                return
+            self.draining = time.monotonic() + DRAIN_SECONDS
+            self.will_close = self.close_when_flushed = False
+            return
+        super().handle_close()
+
+    def handle_read(self) -> None:
+        if self.draining is None:
+            super().handle_read()
+            return
+        try:
+            data = self.recv(1 << 16)
+        except OSError:
+            data = b""
+        if not data or time.monotonic() > self.draining:
+            self.will_close = True
+
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
             self.began = time.monotonic()
@@ -130,6 +163,10 @@ class _Channel(HTTPChannel):                 # type: ignore[misc]
         return done
 
     def readable(self) -> bool:
+        if self.draining is not None:
+            if time.monotonic() > self.draining:
+                self.will_close = True
+            return not self.will_close
         if self.parked is not None:
             now = time.monotonic()
             if now < self.next_look:
@@ -160,12 +197,19 @@ class _ChineseErrorTask(ErrorTask):           # type: ignore[misc]
     """Waitress's own refusals (the body over its limit, a malformed request), as the app would answer."""
 
     def execute(self) -> None:
+        try:
+            self._execute()
+        except Exception:          # never leave the client without an answer: waitress's own, then
+            self.channel.server.logger.exception("xlsform: the Chinese error page failed")
+            super().execute()
+
+    def _execute(self) -> None:
         error = self.request.error
-        app: Flask = self.channel.server.application
+        app: Flask = self.channel.app
         path = getattr(self.request, "path", None) or "/"
         accept = self.request.headers.get("ACCEPT", "")
         with app.test_request_context(path if path.startswith("/") else "/", headers={"Accept": accept}):
-            from xlsform.serve.web import error_message, wants_json
+            from xlsform.serve.web import error_message, wants_json, way_back
 
             message = error_message(error.code)
             if wants_json():
@@ -173,8 +217,9 @@ class _ChineseErrorTask(ErrorTask):           # type: ignore[misc]
                 kind = "application/json"
             else:
                 body = render_template("message.html", title=f"错误 {error.code}", message=message,
-                                       back=None).encode("utf-8")
+                                       back=way_back()).encode("utf-8")
                 kind = "text/html; charset=utf-8"
+        self.channel.drain = error.code == 413
         self.status = f"{error.code} {error.reason}"
         self.response_headers.extend([("Content-Type", kind), *HEADERS.items()])
         self.set_close_on_finish()

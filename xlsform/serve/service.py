@@ -11,6 +11,7 @@ from pathlib import Path
 from xlsform.errors import XlsformError
 from xlsform.manifest import Manifest
 from xlsform.serve.collect import links
+from xlsform.serve.collect.deadline import Deadline
 from xlsform.serve.collect.intake import CHECKERS_LOG, Intake, Limits
 from xlsform.serve.collect.lock import ServerLock
 from xlsform.serve.security import LoginThrottle, hash_password, new_password, password_problem
@@ -54,6 +55,7 @@ class Service:
         self.links_csv = self.store.path.parent / links.LINKS_NAME
         self.max_bytes = int(config.max_upload_mb * 1024 * 1024)
         self.throttle = LoginThrottle()
+        self.deadline = self._deadline(config.deadline)
         self.store.make_private()
         for beside in (self.links_csv, self.store.path.parent / CHECKERS_LOG):     # left readable earlier
             with suppress(OSError):
@@ -71,6 +73,22 @@ class Service:
         self._intake = Intake(self.store, self.manifest, max_bytes=self.max_bytes, slots=config.check_slots,
                              wait=config.queue_wait, processes=config.check_processes,
                              timeout=config.check_timeout, limits=config.limits)
+
+    def _deadline(self, given: str | None) -> Deadline | None:
+        """The deadline given now (kept for later starts), or the one given before."""
+        text = given or self.store.meta("deadline")
+        if not text:
+            return None
+        try:
+            deadline = Deadline.parse(text)
+        except ValueError as e:
+            raise XlsformError(str(e)) from None
+        if given:
+            self.store.set_meta("deadline", deadline.text)
+        return deadline
+
+    def late(self, stamp: str | None) -> bool:
+        return self.deadline is not None and self.deadline.late(stamp)
 
     def _first_password(self, given: str | None) -> str | None:
         """The admin password is set once, at first start; returns it when it was made up here (to print).
@@ -112,6 +130,13 @@ class Service:
         if base_url:
             self.config.base_url = base_url
         return links.issue_missing(self.store, self.config.base_url, self.links_csv)
+
+    def links_base(self, given: str | None, host: str, port: int) -> str:
+        """Where the links point: a --base-url given now (kept for later starts), else the one given before,
+        else the address this server listens at."""
+        if given:
+            return self.store.set_meta("base_url", given.rstrip("/"))
+        return self.store.meta("base_url") or links.listening_base(host, port)
 
 
 def _acceptable(password: str | None) -> str | None:

@@ -37,8 +37,8 @@ def page(token: str) -> str:
     newest = history[0].id if history and page == 1 else store.history(unit.code, limit=1)[0][0].id if total else None
     latest = store.submission(newest) if newest else None        # only this one's whole answer is read
     return render_template("unit.html", unit=unit, token=token, history=history, latest=latest,
-                           findings=findings_of(latest), max_mb=service().config.max_upload_mb, page=page,
-                           pages=max(1, -(-total // HISTORY_PAGE)), total=total)
+                           findings=findings_of(latest, for_unit=True), max_mb=service().config.max_upload_mb,
+                           page=page, pages=max(1, -(-total // HISTORY_PAGE)), total=total)
 
 
 @bp.post("/u/<token>")

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, abort, render_template, request, send_file, session, url_for
 
+from xlsform.serve.collect import answers
 from xlsform.serve.service import service
 from xlsform.store import Submission
 
@@ -42,11 +43,14 @@ def send_annotated(sub: Submission) -> Response:
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=XLSX)
 
 
-def findings_of(sub: Submission | None) -> list[dict[str, Any]]:
-    """The findings of a submission as the page lists them: errors first, then warnings, then notes."""
+def findings_of(sub: Submission | None, *, for_unit: bool = False) -> list[dict[str, Any]]:
+    """The findings of a submission as the page lists them: errors first, then warnings, then notes; on the
+    unit's own page with advice addressed to the unit."""
     if sub is None:
         return []
     items = json.loads(sub.result).get("findings", [])
+    if for_unit:
+        items = [answers.for_unit(f) for f in items]
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(items, key=lambda f: order.get(f.get("severity"), 3))
 

@@ -8,14 +8,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xlsform.codes import make
+from xlsform.codes import CATALOGUE, make
 from xlsform.results import FileResult
 
 STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过", "refused": "未被接受"}
 STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
 HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
 BLANK = "XF304"             # a form returned with nothing filled
-_PATH_PART = re.compile(r"^.*[\\/]")
+_FULL_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]).*[\\/]")     # C:\..\, \\server\..\, /home/../
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -31,6 +31,26 @@ def checked_upload(checked: FileResult, name: str, code: str, unit_name: str, ma
     return {"state": "refused" if message else result.status, "message": message, "errors": result.errors,
             "warnings": result.warnings, "blank": any(f.code == BLANK for f in result.findings),
             "text": answer_text(answer)}
+
+
+# Advice the catalogue gives the office (check's reader) that a unit reading its own page cannot act on: on
+# the unit's page the finding's advice is this instead. The JSON answer stays the object `check --json` gives.
+UNIT_FIXES = {
+    "XF304": "请在下发的表中填写后重新上传。",
+    "XF114": "请确认上传的是下发的表，重新保存后再上传；仍不行请联系财政局。",
+    "XF901": "请稍后重新上传；仍不行请联系财政局。",
+    "XF163": "请用财政局下发的原表填写后重新上传。",
+}
+
+
+def for_unit(finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding as the unit's page shows it: advice addressed to the unit."""
+    unit_fix = UNIT_FIXES.get(str(finding.get("code")))
+    code = CATALOGUE.get(str(finding.get("code")))
+    message = str(finding.get("message", ""))
+    if not unit_fix or code is None or not code.fix or not message.endswith(code.fix):
+        return finding
+    return {**finding, "message": message[:-len(code.fix)] + unit_fix}
 
 
 def held_reason(got: dict[str, Any], current: Any, confirmed: bool) -> str:
@@ -58,9 +78,10 @@ def failed(path: Path, why: str) -> FileResult:
 
 
 def display_name(filename: str) -> str:
-    """The sender's file name as text to show and keep in the database (never as a path): no folders, no
-    control characters, bounded."""
-    name = _CONTROL.sub("", _PATH_PART.sub("", filename or "")).strip()
+    """The sender's file name as text to show and keep in the database (never as a path): without the folders
+    of a full path an old browser sends, no control characters, bounded. A "/" inside a name (macOS allows
+    it: 2024/2025 自评表.xlsx) is kept as it is."""
+    name = _CONTROL.sub("", _FULL_PATH.sub("", filename or "")).strip()
     return name[:200] or "未命名.xlsx"
 
 
