@@ -196,7 +196,10 @@ class Summary:
 
 
 # Widths in Excel's column units for 8 pt text (measure.py): the printed columns of each table fill an A4
-# landscape page at 100% with some room to spare (at most 135 units); numbers and codes are set in Calibri.
+# landscape page at 100% with some room to spare (PAGE_PX); numbers and codes are set in Calibri. A new
+# column either fits that width (tests/test_merge.py counts it) or is printed=False and placed after the
+# printed ones: past the page's width, LibreOffice and Excel shrink the whole table under 8 pt to fit it.
+PAGE_PX = 1040     # A4 landscape less margins of 0.25" holds 1,074 pixels; a column takes 7 a unit and 5
 SUMMARY_COLUMNS = (
     Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 18),
     Column("全年预算数(万元)", "budget", "amount", 10), Column("全年执行数(万元)", "spent", "amount", 10),
