@@ -4,7 +4,7 @@
     python benchmarks/bench_serve.py --uploads 300 --clients 10
 
 1. Latency: 10 clients upload returns (each a different file) as fast as they get answers, asking for JSON;
-   the time from sending an upload to having its whole JSON answer, p50 / p95 / max (target p95 ≤ 150 ms);
+   the time from sending an upload to having its whole JSON answer, p50 / p95 / max (target p95 ≤ 60 ms on 2 cores);
    then the same with the checks in the server's own threads (`--check-processes 0 --threads 8`, how it
    was before), for a ratio taken in one run.
 2. Memory: 200 uploads from 50 clients; the peak resident set (VmHWM) of the server and of its checking
