@@ -214,3 +214,16 @@ def test_short_names_changed_by_a_word_are_other_indicators() -> None:
     r = _004(ind__1__level3="财务管理制度有效性", ind__1__content=None, ind__2__level3="管理制度有效性",
              ind__2__content=None, ind__2__level2="质量指标", ind__1__target="—", ind__2__target="—")
     assert _at(r, "XF514") == []
+
+
+@pytest.mark.parametrize(("nature", "target", "actual"), [
+    ("定性", "≥95%", "达成预期指标"),    # the 定性 mark made the stock answer grade as 达成, full marks: clean before
+    ("≥", "95", "详见附件"),             # was XF512 (a placeholder), not reported as the stock phrase it is
+])
+def test_why_stock_phrases_stopped_being_reported(nature: str, target: str, actual: str) -> None:
+    """Issue 19 item 6, the regression: XF504 was flagged a turn ago and no longer was."""
+    values = {"year": 2022, "code": "X1", "name": "项目", "ind.1.level1": "产出指标", "ind.1.level2": "质量指标",
+              "ind.1.level3": "验收合格率", "ind.1.nature": nature, "ind.1.target": target, "ind.1.measure": "%",
+              "ind.1.actual": actual, "ind.1.weight": 20.0, "ind.1.score": 20.0}
+    r = Record(spec_id="project", spec_version="2020.1", values=values)
+    assert [(c, k) for c, k, _ in _at(r, "XF504", "XF512")] == [("XF504", "ind.1.actual")]

@@ -419,6 +419,19 @@ register(
          "请把超过分值的得分改为不超过分值的数。"),
 )
 
+# Year on year (previous/compare.py, `merge --previous`; checks/previous.py for a form showing 上年完成值):
+# what only last year's figures beside this year's show.
+register(
+    Code("XF520", "warning", "目标值低于上年实际完成值",
+         "{cell}「{field}」为「{value}」，低于上年同一指标「{past_name}」已达到的实际完成值「{expected}」"
+         "（上年：{past_file}）",
+         "目标值一般不应低于上年已达到的水平；如确需下调，请在目标内容或说明中写明理由。"),
+    Code("XF521", "warning", "总分上升而执行率明显下降",
+         "{cell}「{field}」为 {value}，高于上年的 {expected}，而预算执行率为 {rate}，比上年的 {past_rate} "
+         "下降了 {drop} 个百分点（上年报送：{past_file}）",
+         "执行率明显下降时自评总分通常不应上升；请核对各项得分是否客观，如有特殊原因请在偏差原因中说明。"),
+)
+
 # The reviewer's reading of how the table was set up and answered (checks/review.py; [rules.review]).
 register(
     Code("XF530", "error", "模板说明文字未替换",
