@@ -6,31 +6,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("flask")
 
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers_serve import Round
-from tests.test_serve import JSON, csrf, links, login, make_app, upload
+from tests.test_serve import JSON, app, client, csrf, links, login, make_app, upload
 from xlsform.manifest import Manifest
 
-
-@pytest.fixture
-def app(rnd: Round) -> Iterator[Flask]:
-    app = make_app(rnd)
-    yield app
-    app.extensions["xlsform"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+__all__ = ["app", "client"]       # the fixtures of tests/test_serve.py, shared
 
 
 def blank_form(rnd: Round, code: str) -> Path:
