@@ -3,7 +3,7 @@
 #
 #   system: LibreOffice Calc (headless), the system python's uno module, pdftoppm, a CJK font, Carlito,
 #           chromium + chromium-driver (the browser tests of `xlsform serve`, driven by selenium)
-#   python: this project, editable, with its [test] extras
+#   python: this project, editable, with its [test] extras, in the checkout's own .venv
 #
 # Prints the python interpreter to run the tests with on stdout (everything else goes to stderr), so
 # scripts/test.sh can do  PY="$(bash scripts/install-test-deps.sh)".
@@ -71,41 +71,39 @@ apt_install() {
 
 # ------------------------------------------------------------------------------------- python packages
 
-# The interpreter for the project: an active virtualenv, else `python`/`python3` when pip may install into
-# it, else a .venv made here (Debian's system python refuses pip installs: PEP 668, EXTERNALLY-MANAGED).
+# The interpreter for the project: always the checkout's own .venv (made here when missing, as the README's
+# first command makes it), never whatever `python` is first on PATH. On a machine whose python is pyenv's or
+# conda's, installing into that global environment mixed the suite with unrelated packages: one of them raised
+# a DeprecationWarning inside the hypothesis plugin and, with filterwarnings = error, stopped pytest
+# (issue 15.22). The venv has no access to global site-packages, so nothing installed there is seen.
 pick_python() {
-    local py
-    if [ -n "${VIRTUAL_ENV:-}" ] && [ -x "$VIRTUAL_ENV/bin/python" ]; then
-        echo "$VIRTUAL_ENV/bin/python"
-        return 0
-    fi
-    py="$(command -v python || command -v python3 || true)"
-    if [ -n "$py" ] && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
-        && ! externally_managed "$py"; then
-        echo "$py"
-        return 0
-    fi
     make_venv
 }
 
-externally_managed() {
-    "$1" - <<'EOF'
-import sys, sysconfig, os
-in_venv = sys.prefix != sys.base_prefix
-marker = os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")
-sys.exit(0 if (not in_venv and os.path.exists(marker)) else 1)
-EOF
+# The first Python 3.11+ on PATH (pyenv's, conda's, Debian's) makes the venv; Debian's own as a last resort.
+base_python() {
+    local py
+    for py in python3.13 python3.12 python3.11 python3 python /usr/bin/python3; do
+        py="$(command -v "$py" || true)"
+        if [ -n "$py" ] && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11) or sys.prefix != sys.base_prefix)' \
+            2>/dev/null; then
+            echo "$py"
+            return 0
+        fi
+    done
+    return 1
 }
 
 make_venv() {
     if [ ! -x .venv/bin/python ]; then
-        if ! /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-            log "xlsform needs Python 3.11 or newer: activate one (a virtualenv, pyenv) and run again"
+        local base
+        if ! base="$(base_python)"; then
+            log "xlsform needs Python 3.11 or newer (outside any virtualenv): install one (Debian: python3) and run again"
             return 1
         fi
-        /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1 || apt_install python3-venv
-        log "creating .venv"
-        /usr/bin/python3 -m venv .venv >&2
+        "$base" -c 'import ensurepip' >/dev/null 2>&1 || apt_install python3-venv
+        log "creating .venv with $base"
+        "$base" -m venv .venv >&2
     fi
     echo "$PWD/.venv/bin/python"
 }

@@ -11,7 +11,8 @@ run() {
     echo "+ $*" >&2
     "$@" || status=1
 }
-run "$PY" -m pytest -q
-run "$PY" -m ruff check .
-run "$PY" -m mypy
+# The venv's python alone: no PYTHONPATH or user site-packages (-s) of the machine reach the suite.
+run env -u PYTHONPATH -u PYTHONHOME "$PY" -s -m pytest -q "$@"
+run env -u PYTHONPATH -u PYTHONHOME "$PY" -s -m ruff check .
+run env -u PYTHONPATH -u PYTHONHOME "$PY" -s -m mypy
 exit "$status"

@@ -73,17 +73,53 @@ def wait_for_download(folder: Path, pattern: str, timeout: float = 20.0) -> Path
     raise AssertionError(f"no download matching {pattern} in {folder}: {[p.name for p in folder.iterdir()]}")
 
 
-def screenshot(driver: Any, name: str, width: int = 1100) -> None:
-    """With XLSFORM_SCREENSHOTS=<folder>, keep a full-page picture of the current page there (for docs/),
-    `width` pixels wide (a phone's 412 for the unit page)."""
+DESKTOP = (1366, 900)
+PHONE = (390, 844)
+
+# What the browser's own layout says is wrong with the page: anything wider than the viewport (the page
+# scrolling sideways), and table cells with text narrower than two characters (text one character a line).
+_LAYOUT_PROBLEMS = """
+const vw = document.documentElement.clientWidth, out = [];
+if (document.documentElement.scrollWidth > vw + 1) out.push(`page ${document.documentElement.scrollWidth} px wide`);
+for (const e of document.querySelectorAll('body *')) {
+  const r = e.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) continue;
+  if (r.right > vw + 1 || r.left < -1)
+    out.push(`${e.tagName.toLowerCase()}.${e.className} spans ${Math.round(r.left)}..${Math.round(r.right)} px`);
+}
+for (const c of document.querySelectorAll('td, th')) {
+  const s = getComputedStyle(c);
+  if (!c.textContent.trim() || c.getClientRects().length === 0) continue;      // empty, or not shown
+  const inner = c.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  if (inner < 2 * parseFloat(s.fontSize) - 0.5)
+    out.push(`cell "${c.textContent.trim().slice(0, 12)}" ${inner.toFixed(1)} px`);
+}
+return out;
+"""
+
+
+def viewport(driver: Any, size: tuple[int, int], *, print_media: bool = False) -> None:
+    """The page laid out as on a screen of `size` CSS pixels (a phone's when narrow: its meta viewport
+    applies), or as printed."""
+    width, height = size
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print" if print_media else ""})
+
+
+def layout_problems(driver: Any) -> list[str]:
+    return list(driver.execute_script(_LAYOUT_PROBLEMS))
+
+
+def screenshot(driver: Any, name: str, size: tuple[int, int] = DESKTOP) -> None:
+    """With XLSFORM_SCREENSHOTS=<folder>, keep a full-page picture of the current page there (for docs/), as
+    laid out at `size` (the viewport's width; as tall as the page)."""
     folder = os.environ.get("XLSFORM_SCREENSHOTS")
     if not folder:
         return
-    before = driver.get_window_size()
-    driver.set_window_size(width, 900)
+    viewport(driver, size)
     height = driver.execute_script("window.scrollTo(0, 0); return document.documentElement.scrollHeight")
-    driver.set_window_size(width, max(600, min(int(height) + 140, 3000)))   # + the window's own bars
-    driver.execute_script("window.scrollTo(0, 0)")
+    viewport(driver, (size[0], max(size[1], min(int(height), 4000))))
     Path(folder).mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(Path(folder) / f"{name}.png"))
-    driver.set_window_size(before["width"], before["height"])
+    viewport(driver, size)

@@ -28,3 +28,18 @@ def corrected(copy: Path, target: Path, sheet: str, cells: dict[str, object],
     wb.save(target)
     saved_by_the_unit(target, when)
     return target
+
+
+def copy_of(feedback: Path, source: Path) -> Path:
+    """The annotated copy `check --annotate` wrote into `feedback` for `source`. Copies are named for the unit
+    (code and name, `(2)` for its next return), so it is found by the return it records (checked_sha256)."""
+    import hashlib
+
+    from xlsform.reader import read_file
+
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    for path in sorted(feedback.glob("*_校验*.xlsx")):
+        read = read_file(path)
+        if read.workbook is not None and read.workbook.meta.get("checked_sha256") == digest:
+            return path
+    raise AssertionError(f"no annotated copy of {source} in {feedback}")

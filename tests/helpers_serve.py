@@ -50,7 +50,11 @@ def _clean_000() -> Record:
     r.values["execution.reason"] = "疫情影响，接待任务减少。"
     r.values["ind.6.actual"] = "全年接待来宾312批次，来宾满意度调查均为满意。"
     r.values["ind.8.actual"] = "全年公务接待费用较上年下降12%，服务水平提高。"
-    # the seed leaves these three weighted rows without a target (XF513); a clean return has one
+    # the seed leaves these three weighted rows without a target (XF513) and describes rows 1 and 4 where a
+    # value belongs (XF533); a clean return has targets
+    r.values["ind.1.target"] = "≥40批次"
+    r.values["ind.4.target"] = "人均≤150元"
+    r.values["ind.4.actual"] = "人均128元"
     r.values["ind.5.target"] = "厉行节约，接待费用不超预算"
     r.values["ind.6.target"] = "来宾满意"
     r.values["ind.8.target"] = "服务水平提升"
@@ -128,18 +132,25 @@ def check_json(path: Path, manifest: Path) -> dict[str, object]:
 class Server:
     """`xlsform serve` as its own process on 127.0.0.1 and an ephemeral port (loopback only, always)."""
 
-    def __init__(self, manifest: Path, *args: str, password: str | None = PASSWORD) -> None:
+    def __init__(self, manifest: Path, *args: str, password: str | None = PASSWORD,
+                 command: list[str] | None = None, cwd: Path | None = None) -> None:
+        """`command` (default: this checkout's `python -m xlsform`) is how xlsform is started, from `cwd`."""
+        if "--unit-uploads" not in args:        # load tests and benchmarks upload far more than one unit would
+            args = (*args, "--unit-uploads", "100000")
         import os
         import subprocess
         import sys
         import threading
 
         root = Path(__file__).resolve().parent.parent
+        env = {**os.environ, "XLSFORM_ADMIN_PASSWORD": ""}
+        if command is None:
+            command, env["PYTHONPATH"] = [sys.executable, "-m", "xlsform"], str(root)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "xlsform", "serve", "--manifest", str(manifest), "--host", "127.0.0.1",
+            [*command, "serve", "--manifest", str(manifest), "--host", "127.0.0.1",
              "--port", "0", *(["--admin-password", password] if password else []), *args],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", cwd=root, env={**os.environ, "PYTHONPATH": str(root), "XLSFORM_ADMIN_PASSWORD": ""})
+            encoding="utf-8", cwd=cwd or root, env=env)
         self.lines: list[str] = []
         self._ready = threading.Event()
         self.url = ""

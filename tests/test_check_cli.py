@@ -78,8 +78,27 @@ def test_seed_001_indicators_under_the_wrong_level1(examples: Any) -> None:
 
 
 def test_seed_000_full_marks_without_a_target(examples: Any) -> None:
+    """Issue 19 item 4: 经济效益 5/5, 社会效益 15/15 and 可持续影响 10/10 have no 目标值; rows 6 and 8 also copy
+    their 目标内容 as the actual, which is reported as well (it used to hide the missing target)."""
     obj = examples[1]["000_wangcheng_reception.xlsx"]
-    assert [(f["cell"], f["value"]) for f in found(obj, "XF513")] == [("I16", 5)]
+    assert [(f["cell"], f["value"]) for f in found(obj, "XF513")] == [("I16", 5), ("I17", 15), ("I19", 10)]
+    assert [f["cell"] for f in found(obj, "XF536")] == ["G17", "G19"]
+
+
+def test_seed_002_the_same_tasks_counted_twice_and_100_percent_for_a_count(examples: Any) -> None:
+    """Issue 19 items 1 and 5: 党员轮训, 入党积极分子培训 and 涉台基地 are 数量指标 and again 质量指标 with the
+    same 目标内容; the 数量 rows set "100%" for tasks that name their count (开展一次, 3个)."""
+    obj = examples[1]["002_wangcheng_party_office.xlsx"]
+    assert [(f["cell"], f["expected"]) for f in found(obj, "XF514")] == [
+        ("E15", "数量指标"), ("E16", "数量指标"), ("E18", "数量指标")]
+    assert [f["cell"] for f in found(obj, "XF534")] == ["F12", "F13", "F14"]
+    assert [(f["cell"], f["value"]) for f in found(obj, "XF533")] == [("F15", "按时开展"), ("F16", "按时开展")]
+
+
+def test_seed_004_a_stock_phrase_as_the_actual(examples: Any) -> None:
+    """Issue 19 item 6: "已完成" for the 95% satisfaction target, with full marks."""
+    obj = examples[1]["004_wangcheng_cppcc.xlsx"]
+    assert [(f["cell"], f["value"]) for f in found(obj, "XF504")] == [("G16", "未超预算"), ("G21", "已完成")]
 
 
 def test_seed_002_actuals_that_do_not_match_their_rows(examples: Any) -> None:
@@ -99,13 +118,17 @@ def test_examples_with_their_manifest_find_no_tampering() -> None:
 def test_text_report_groups_by_file_errors_first_and_totals() -> None:
     res = run(EXAMPLES)
     out = res.stdout
-    # issue #9 adds two real findings: 000 row 5 has full marks and no target (XF513); 001 cut its full-year
-    # budget to exactly the amount spent, below the initial budget (XF516)
-    assert out.strip().endswith("共 4 个文件：1 个通过，3 个有错误，0 个无法读取；错误 4 条，警告 21 条")
+    # issue #9 added two real findings: 000 row 5 has full marks and no target (XF513); 001 cut its full-year
+    # budget to exactly the amount spent, below the initial budget (XF516). Issue 19 adds what a reviewer
+    # writes on them: 000 rows 6, 8 without a target (XF513) and two targets that are no values (XF533);
+    # 001's adjusted budget unexplained (XF538); 002's tasks counted twice (XF514), "100%" for counts
+    # (XF534), "按时开展" as a 质量 target (XF533), three more actuals that repeat their 目标内容 (XF536,
+    # two of them were XF504); 004's "全年有序安全运行" as a 质量 target (XF533).
+    assert out.strip().endswith("共 4 个文件：1 个通过，3 个有错误，0 个无法读取；错误 4 条，警告 37 条")
     block = out[out.index("004_wangcheng_cppcc.xlsx"):]
     block = block[:block.index("\n\n")]
     lines = block.splitlines()
-    assert lines[0].endswith("004_wangcheng_cppcc.xlsx：有错误，错误 1 条，警告 5 条")
+    assert lines[0].endswith("004_wangcheng_cppcc.xlsx：有错误，错误 1 条，警告 6 条")
     assert lines[1].startswith("  [错误] XF405") and lines[-1].startswith("  [提示] XF406")
     assert out.index("000_wangcheng") < out.index("002_wangcheng")   # files with errors come first
 
@@ -118,8 +141,9 @@ def test_clean_return_exits_0(tmp_path: Path) -> None:
     write_return(tmp_path / "ok.xlsx", r)
     res = run(tmp_path / "ok.xlsx")
     assert res.exit_code == 0, res.output
-    # the two XF505 copies of 目标内容 and row 5's full marks without a target (XF513): warnings, still a pass
-    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取；错误 0 条，警告 3 条" in res.stdout
+    # rows 6 and 8 copy their 目标内容 (XF536), rows 5, 6, 8 have full marks without a target (XF513), rows 1
+    # and 4 set targets that are no values (XF533): warnings, still a pass
+    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取；错误 0 条，警告 7 条" in res.stdout
 
 
 def test_bad_files_never_stop_the_batch(tmp_path: Path) -> None:

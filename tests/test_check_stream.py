@@ -9,7 +9,6 @@ each file's result is rendered in the process that checked it, written, and drop
 from __future__ import annotations
 
 import gc
-import io
 import json
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ from tests.conftest import ROOT
 from xlsform import report
 from xlsform.check import check_paths, render_paths
 from xlsform.cli import main
+from xlsform.cli.check import superseded
 from xlsform.results import FileResult
 
 EXAMPLES = ROOT / "examples" / "returns"
@@ -47,10 +47,18 @@ def _cli(*args: Any) -> tuple[int, str]:
     return res.exit_code, res.stdout
 
 
+def _kept(batch: Path) -> tuple[list[FileResult], dict[str, str]]:
+    """The results as the old check kept them, and which returns newer ones of their units supersede."""
+    results = list(check_paths([batch]))
+    return results, superseded(results, None)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_json_is_one_array_of_each_files_result_one_a_line(batch: Path, jobs: int) -> None:
     code, out = _cli(batch, "--json", "-j", jobs)
-    expected = [json.loads(json.dumps(r.to_json(), ensure_ascii=False, default=str)) for r in check_paths([batch])]
+    results, older = _kept(batch)
+    expected = json.loads(json.dumps(report.to_json(results, older), ensure_ascii=False, default=str))
+    assert older and any("superseded_by" in o for o in expected)    # the copy of a return: two of one unit
     assert code == 1
     assert json.loads(out) == expected
     lines = out.splitlines()
@@ -68,9 +76,9 @@ def test_json_lines_are_the_same_objects(batch: Path) -> None:
 
 @pytest.mark.parametrize("flags", [(), ("--no-info",), ("--errors-only",), ("--errors-only", "--no-info")])
 def test_text_report_is_the_report_of_the_kept_results(batch: Path, flags: tuple[str, ...]) -> None:
-    results = list(check_paths([batch]))
+    results, older = _kept(batch)
     expected = report.format_text(results, info="--no-info" not in flags, errors_only="--errors-only" in flags,
-                                  note=report.NO_MANIFEST)
+                                  note=report.NO_MANIFEST, superseded=older)
     code, out = _cli(batch, *flags, "-j", 2)
     assert code == 1
     assert out == expected + "\n"
@@ -96,9 +104,10 @@ def test_no_result_is_kept_while_the_batch_runs(batch: Path) -> None:
         refs.append(weakref.ref(result))
         return report.json_bytes(result)
 
-    stream = report.JsonStream(io.BytesIO())
+    spool = report.ReportSpool(by_status=False)
     for rendered in render_paths([batch], render, jobs=1):
-        stream.add(rendered)
+        spool.add(rendered)
+    spool.close()
     assert len(alive) >= 6 and max(alive) == 0
 
 

@@ -40,9 +40,25 @@ def test_seed_004_actuals_that_are_not_measurements() -> None:
     assert [(f.cell, f.value) for f in fs] == [("G16", "未超预算"), ("G21", "已完成")]
 
 
-def test_vague_actual_even_without_a_numeric_target() -> None:
-    fs = _only("XF504", findings(seed_with("004", ind__3__actual="达成预期指标"), plausibility.check))
-    assert ("XF504", "G14") in codes(fs)
+@pytest.mark.parametrize("actual", ["达成预期指标", "已完成。", "良好", "有 效", "详见附件", "达到预期目标！"])
+def test_a_stock_phrase_beside_a_target_that_is_a_value(actual: str) -> None:
+    """Issue 19 item 6: a phrase that measures nothing, beside a target to measure against (spec data:
+    [rules.review] stock_actuals, matched however it is punctuated or spaced)."""
+    fs = _only("XF504", findings(seed_with("004", ind__5__actual="100%", ind__10__actual=actual), plausibility.check))
+    assert codes(fs) == [("XF504", "G21")]
+
+
+def test_a_stock_phrase_where_the_target_is_in_the_content() -> None:
+    r = seed_with("004", ind__5__actual="100%", ind__10__target=None, ind__10__content="群众满意度达95%以上",
+                  ind__10__actual="满意")
+    assert codes(_only("XF504", findings(r, plausibility.check))) == [("XF504", "G21")]
+
+
+def test_the_national_scale_answers_a_qualitative_target() -> None:
+    """财预〔2020〕10号 grades a qualitative indicator 达成预期指标 / 部分达成… / 未达成…: beside "全年有序安全
+    运行" it is the answer, not a stock phrase (the target itself is another matter: XF533)."""
+    r = seed_with("004", ind__3__actual="达成预期指标", ind__5__actual="100%", ind__10__actual="96%")
+    assert _only("XF504", findings(r, plausibility.check)) == []
 
 
 def test_actual_copies_the_target() -> None:
@@ -183,9 +199,17 @@ def test_an_actual_that_repeats_the_target_with_its_operator_is_not_a_measuremen
     assert _row4(target="95%", actual="96%") == []                  # clean counterpart
 
 
-@pytest.mark.parametrize("actual", ["请简要说明目标完成情况（限200字）", "/", "——", "≥**人", "无"])
+@pytest.mark.parametrize("actual", ["/", "——", "无"])
 def test_instruction_text_or_a_placeholder_as_the_actual(actual: str) -> None:
     assert _row4(actual=actual) == [("XF512", "G15", None)]
+
+
+@pytest.mark.parametrize(("actual", "code"), [("请简要说明目标完成情况（限200字）", "XF530"), ("≥**人", "XF303")])
+def test_the_templates_text_as_the_actual_is_reported_once(actual: str, code: str) -> None:
+    """The template's guidance and its "**" placeholders are the completeness check's (XF530, XF303)."""
+    assert _row4(actual=actual) == []
+    fs = [f for f in findings(seed_with("004", ind__4__actual=actual)) if f.key == "ind.4.actual"]
+    assert [f.code for f in fs] == [code]
 
 
 @pytest.mark.parametrize("target", ["无重大安全事故", "0 起", "杜绝安全事故"])
@@ -206,8 +230,14 @@ def test_the_same_task_under_two_level2() -> None:
                   ind__2__target="2个节目", ind__2__level2="质量指标")
     fs = _only("XF514", findings(r, plausibility.check))
     assert codes(fs) == [("XF514", "E13")] and fs[0].expected == "数量指标"
-    assert "第 1 行（数量指标）" in fs[0].message
-    r.values["ind.2.target"] = "按时播出"         # another side of the task: allowed
+    assert "第 1 行（数量指标）是同一项任务" in fs[0].message
+    r.values["ind.2.target"] = "按时播出"         # issue 19: a vague word under 质量 is no other side of it
+    assert codes(_only("XF514", findings(r, plausibility.check))) == [("XF514", "E13")]
+    for side in ("9月底前", "≥95%"):               # a date, a rate: another side of the task, allowed
+        r.values["ind.2.target"] = side
+        assert _only("XF514", findings(r, plausibility.check)) == []
+    r.values["ind.2.target"] = "2个节目"
+    r.values["ind.2.content"] = "《黑石号文化探源》书籍编印"   # another task under the same 三级
     assert _only("XF514", findings(r, plausibility.check)) == []
 
 

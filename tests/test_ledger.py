@@ -164,3 +164,11 @@ def test_the_ledger_command_exports_json_lines(tmp_path: Path) -> None:
     target = tmp_path / "export.jsonl"
     assert run("-o", str(target))[0] == 0 and len(target.read_text(encoding="utf-8").splitlines()) == 2
     assert run("-o", str(target))[0] == 2                      # never overwritten without --force
+    # issue 15.18: CSV as well, for the office's spreadsheet (UTF-8 with BOM, Chinese headers)
+    csv_file = tmp_path / "登记簿.csv"
+    assert run("-o", str(csv_file))[0] == 0
+    lines = csv_file.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("记录时间,文件,SHA-256,到达时间,单位编码") and len(lines) == 3
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf") and ",aa," in lines[1]
+    code, text = run("--format", "csv")
+    assert code == 0 and text.splitlines()[1:] == lines[1:]

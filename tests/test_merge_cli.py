@@ -104,6 +104,21 @@ def test_merge_never_overwrites_without_force_and_skips_its_own_output(round_: R
     assert "名单外" not in res.output                                       # the old summary was not read
 
 
+@pytest.mark.parametrize("lock", ["~$汇总.xlsx", "~$.xlsx", ".~lock.汇总.xlsx#"])
+def test_merge_refuses_to_replace_a_summary_open_in_a_spreadsheet(round_: Round, lock: str) -> None:
+    """Issue 15.6: Excel and WPS keep ~$name beside an open workbook (Word-style ~$ over the first two
+    characters of a long name too), LibreOffice .~lock.name#: --force must not write under the office."""
+    out = round_.root / "汇总.xlsx"
+    assert run("merge", round_.returns, "--manifest", round_.manifest, "-o", out).exit_code in (0, 1)
+    before = out.read_bytes()
+    (out.parent / lock).write_bytes(b"owner")
+    res = run("merge", round_.returns, "--manifest", round_.manifest, "-o", out, "--force")
+    assert res.exit_code == 2 and f"锁定文件 {lock}" in res.output and "请先关闭" in res.output
+    assert out.read_bytes() == before
+    (out.parent / lock).unlink()
+    assert run("merge", round_.returns, "--manifest", round_.manifest, "-o", out, "--force").exit_code in (0, 1)
+
+
 def test_returned_text_stays_text_in_the_workbook_and_is_escaped_in_csv(round_: Round) -> None:
     out = round_.root / "汇总.xlsx"
     res = run("merge", round_.returns, "-o", out, "--manifest", round_.manifest, "--format", "csv",
@@ -139,9 +154,9 @@ def test_status_lists_every_unit_and_writes_the_ledger_once(round_: Round) -> No
     lines = res.stdout.splitlines()
     assert lines[0].split()[:3] == ["单位编码", "单位名称", "状态"]
     assert lines[1].split()[:3] == ["430112001", "长沙市望城区接待服务中心", "仅有警告"]
-    assert lines[3].split()[:5] == ["430112004", round_.files["430112004"].stem[15:], "有错误", "1", "2"]
+    assert lines[3].split()[:5] == ["430112004", round_.files["430112004"].stem[15:], "有错误", "1", "3"]
     assert lines[4:6] == ["未报送的单位（1 个）：", "  430112999  未报送的单位"]
-    assert "合计：已报送 0，仅有警告 2，有错误 1，未报送 1" in lines
+    assert "合计：已通过 0，仅有警告 2，有错误 1，未报送 1" in lines
     assert len(read_ledger(round_.ledger)) == 3
     run("status", round_.returns, "--manifest", round_.manifest)
     assert len(read_ledger(round_.ledger)) == 3                    # the same files: no new lines
@@ -162,7 +177,7 @@ def test_status_json_lists_several_returns_newest_first(round_: Round) -> None:
     res = run("status", round_.returns, "--manifest", round_.manifest, "--json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["counts"] == {"已报送": 0, "仅有警告": 2, "有错误": 1, "未报送": 1}
+    assert data["counts"] == {"已通过": 0, "仅有警告": 2, "有错误": 1, "未报送": 1}
     [several] = data["several"]
     assert several["code"] == "430112004" and several["others"] == [str(older)]
     assert several["counted"] == str(round_.files["430112004"])

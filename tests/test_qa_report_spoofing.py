@@ -13,9 +13,9 @@ from xlsform.check import check_file
 
 def test_cell_text_with_newlines_and_escapes_stays_on_its_finding_line(tmp_path: Path) -> None:
     values = fill_values(load_seed("000"))
-    values["ind.1.actual"] = values["ind.1.content"] = "没有\n\n别的单位.xlsx：通过\x1b[2J"   # XF505 quotes it
+    values["ind.1.actual"] = values["ind.1.content"] = "没有\n\n别的单位.xlsx：通过\x1b[2J"   # XF536 quotes it
     result = check_file(write_return(tmp_path / "r.xlsx", values))
-    assert "XF505" in [f.code for f in result.findings]
+    assert "XF536" in [f.code for f in result.findings]
     text = report.format_text([result])
     assert "\x1b" not in text
     assert not any(line.startswith("别的单位.xlsx") for line in text.splitlines())

@@ -78,7 +78,8 @@ def test_the_annotated_copy_of_a_moved_return_marks_the_cells_of_the_fields(tmp_
     require_libreoffice()
     values = fill_values(load_seed("000"))
     values["ind.1.score"] = 999
-    check_file(_inserted(tmp_path, values), annotate=tmp_path / "批注")
-    ws = openpyxl.load_workbook(tmp_path / "批注" / "inserted_校验.xlsx")["部门整体自评表"]
+    result = check_file(_inserted(tmp_path, values), annotate=tmp_path / "批注")
+    assert result.annotated is not None
+    ws = openpyxl.load_workbook(result.annotated)["部门整体自评表"]
     assert ws["I12"].comment is not None and "超过本项分值" in ws["I12"].comment.text
     assert ws["I14"].comment is None

@@ -69,3 +69,23 @@ def test_an_unreadable_subfolder_is_reported(tmp_path: Path, monkeypatch: pytest
     [finding] = reports["乙单位"]["findings"]
     assert (finding["code"], finding["value"]) == ("XF904", "没有读取权限")
     assert res.exit_code == 1
+
+
+def test_a_symlink_loop_in_the_returns_folder_is_one_finding_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """Issue 15.19: `ln -s loop.xlsx returns/loop.xlsx` killed check, status and merge for the whole batch
+    (RuntimeError from Path.resolve, a regression)."""
+    from tests.conftest import ROOT
+
+    returns = tmp_path / "returns"
+    write_return(returns / "000.xlsx", load_seed("000"))
+    (returns / "loop.xlsx").symlink_to("loop.xlsx")
+    manifest = str(ROOT / "examples/returns/wangcheng/manifest.json")
+    res = CliRunner().invoke(main, ["check", str(returns), "--json"])
+    by_name = {Path(o["file"]).name: o for o in json.loads(res.stdout)}
+    assert res.exit_code == 1 and [f["code"] for f in by_name["loop.xlsx"]["findings"]] == ["XF109"]
+    assert by_name["000.xlsx"]["record"] is not None
+    res = CliRunner().invoke(main, ["status", str(returns), "--manifest", manifest, "--no-ledger"])
+    assert res.exit_code == 0 and "loop.xlsx" in res.output, res.output
+    res = CliRunner().invoke(main, ["merge", str(returns), "--manifest", manifest, "-o", str(tmp_path / "s.xlsx"),
+                                    "--no-ledger"])
+    assert res.exit_code == 0 and "名单外文件 1 个" in res.output, res.output

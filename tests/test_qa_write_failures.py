@@ -140,3 +140,31 @@ def test_merge_refuses_to_overwrite_a_return_it_reads(tmp_path: Path) -> None:
     summary = returns / "汇总.xlsx"             # merge's own earlier summary in the folder is still replaced
     assert run("merge", returns, "-o", summary, "--no-ledger").exit_code == 0
     assert run("merge", returns, "-o", summary, "--force", "--no-ledger").exit_code == 0
+
+
+def _small_files(kb: int) -> Any:
+    def limit() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)          # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (kb * 1024, kb * 1024))
+    return limit
+
+
+def test_a_full_disk_costs_merge_and_status_one_clean_message(tmp_path: Path) -> None:
+    """Issue 15.21: merge printed 「Exception ignored in ZipFile.__del__」 before its exit-2 message; status said
+    本次未记录 and then 登记簿新增 0 条记录, and left a 0-byte xlsform.sqlite3 behind."""
+    import shutil
+
+    folder = tmp_path / "round"
+    shutil.copytree(RETURNS, folder, ignore=shutil.ignore_patterns("xlsform.sqlite3*"))
+    base = [sys.executable, "-m", "xlsform"]
+    merge = subprocess.run([*base, "merge", str(folder), "--manifest", str(folder / "manifest.json"), "-o",
+                            str(tmp_path / "汇总.xlsx")], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                           preexec_fn=_small_files(20))
+    assert merge.returncode == 2 and "Exception ignored" not in merge.stderr and "Traceback" not in merge.stderr
+    assert "超出文件大小上限" in merge.stderr and not (tmp_path / "汇总.xlsx").exists()
+    status = subprocess.run([*base, "status", str(folder), "--manifest", str(folder / "manifest.json")],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT, preexec_fn=_small_files(4))
+    assert status.returncode == 0 and "本次未记录" in status.stderr and "登记簿新增" not in status.stderr
+    assert not list(folder.glob("xlsform.sqlite3*"))

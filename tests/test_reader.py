@@ -283,9 +283,21 @@ def test_missing_file_is_a_finding(tmp_path: Path) -> None:
 
 
 def test_workbook_not_made_from_a_spec(tmp_path: Path) -> None:
+    """Values without our metadata and without a printed label: no form to read, by spec or by label."""
     build_return(tmp_path / "r.xlsx", "wangcheng", {"code": "A"}, with_meta=False)
     data = rezip((tmp_path / "r.xlsx").read_bytes(), lambda n, b: None if n == "docProps/custom.xml" else b)
-    assert _read_bytes(tmp_path, data).code == "XF150"
+    assert _read_bytes(tmp_path, data).code == "XF180"
+
+
+def test_workbook_with_no_form_at_all(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["2020 年度部门整体支出绩效自评报告"])
+    wb.active.append(["一、全年预算数 307 万元，全年执行数 83.13 万元。"])
+    wb.save(tmp_path / "report.xlsx")
+    result = read_file(tmp_path / "report.xlsx")
+    assert result.record is None and _codes(result) == ["XF180"]
 
 
 def test_unknown_spec_id(tmp_path: Path) -> None:

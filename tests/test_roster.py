@@ -6,8 +6,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import ROOT
+from xlsform.cli import main
 from xlsform.errors import XlsformError
 from xlsform.roster import RosterError, Unit, load_roster
 from xlsform.spec import Spec, load_spec
@@ -126,10 +128,10 @@ def test_every_problem_is_listed_by_row_and_column(tmp_path: Path, spec: Spec) -
 
 
 def test_missing_unknown_and_not_prefillable_columns(tmp_path: Path, spec: Spec) -> None:
-    found = problems(tmp_path, spec, "name,budget,fund.total.spent,total.score\n单位甲,1,2,3\n")
+    found = problems(tmp_path, spec, "name,budget,goal.achieved,total.score\n单位甲,1,2,3\n")
     assert found[0].startswith("roster.csv 第 1 行「budget」列：不认识的列名；")
     assert "可用的列：year, name, code" in found[0]
-    assert "第 1 行「fund.total.spent」列：这是由填报单位填写或自动计算的字段" in found[1]
+    assert "第 1 行「goal.achieved」列：这是由填报单位填写或自动计算的字段" in found[1]
     assert "第 1 行「total.score」列" in found[2]
     assert found[3] == "roster.csv 第 1 行：缺少必需的列「code」（单位编码）"
 
@@ -152,6 +154,42 @@ def test_indicators_are_numbered_per_unit_in_file_order(tmp_path: Path, spec: Sp
     units = load(tmp_path, spec, "code,name\nA1,甲\nA2,乙\n", indicators)
     assert units[0].values["ind.2.level3"] == "宣传" and units[0].values["ind.2.weight"] == 40.0
     assert units[1].values["ind.1.level1"] == "满意度指标" and "ind.2.level1" not in units[1].values
+
+
+def test_weights_that_break_the_split_are_said_at_generate_time(tmp_path: Path, spec: Spec) -> None:
+    """Issue 15.11: 产出 40 / 效益 40 / 满意度 10 makes 100 with the fund's 10, so it was accepted silently, and
+    every return then carried XF406. Now the unit is named before the forms go out; the split kept is quiet,
+    and so is a table the unit completes itself (its return is checked instead)."""
+    indicators = IND_HEADER + (
+        "A1,产出指标,数量指标,接待批次,≥45,40\n"
+        "A1,效益指标,社会效益指标,宣传,好,40\n"
+        "A1,满意度指标,服务对象满意度指标,满意率,≥95%,10\n"
+        "A2,产出指标,数量指标,接待批次,≥45,50\n"
+        "A2,效益指标,社会效益指标,宣传,好,30\n"
+        "A2,满意度指标,服务对象满意度指标,满意率,≥95%,10\n"
+        "A3,产出指标,数量指标,接待批次,≥45,40\n"
+        "A3,效益指标,社会效益指标,宣传,好,\n"
+    )
+    a1, a2, a3 = load(tmp_path, spec, "code,name\nA1,甲\nA2,乙\nA3,丙\n", indicators)
+    assert a1.warnings == ["单位“A1”的分值分配为 预算执行率 10、产出指标 40、效益指标 40、满意度指标 10，"
+                           "与本表规定的 预算执行率 10、产出指标 50、效益指标 30、满意度指标 10 不符；"
+                           "按此下发，该单位的每份报送都会得到「一级指标分值分布与规定不同」提示（XF406）"]
+    assert a2.warnings == [] and a3.warnings == []
+    res = CliRunner().invoke(main, ["generate", str(tmp_path / "roster.csv"), "--indicators",
+                                    str(tmp_path / "indicators.csv"), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0 and "[注意] 单位“A1”的分值分配为" in res.stderr and "共 1 个单位" in res.stderr
+
+
+def test_a_bureaus_own_headers_and_a_header_only_roster(tmp_path: Path, spec: Spec) -> None:
+    """Issue 15.12: 单位名称 was refused, and a roster of its header alone printed one 「不在名册中」 per
+    indicator row instead of saying once that it holds no unit."""
+    (unit,) = load(tmp_path, spec, "单位代码,单位名称,财政拨款全年预算数,年度资金总额·全年预算数\nA1,甲,100,120\n")
+    assert (unit.code, unit.name, unit.values["fund.fiscal.budget"], unit.values["fund.total.budget"]) == \
+        ("A1", "甲", 100.0, 120.0)
+    found = problems(tmp_path, spec, "code,单位名称\n", IND_HEADER + "A1,产出指标,数量指标,接待批次,≥45,50\n" * 84)
+    assert found == ["roster.csv：名册中没有单位（第 2 行起每行一个单位）"]
+    found = problems(tmp_path, spec, "code,name,财政拨款\nA1,甲,100\n")
+    assert "是否应为「fund.fiscal.budget」（财政拨款·全年预算数(A)）" in found[0]     # the fiscal row, not the total
 
 
 def test_label_and_nature_variants_are_normalised_with_a_note(tmp_path: Path) -> None:
@@ -215,7 +253,7 @@ def test_unreadable_inputs(tmp_path: Path, spec: Spec) -> None:
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     with pytest.raises(RosterError, match="无法读取该 Excel 文件"):
         load_roster(tmp_path / "bad.xlsx", spec)
-    with pytest.raises(RosterError, match="没有任何单位"):
+    with pytest.raises(RosterError, match="名册中没有单位"):
         load(tmp_path, spec, "code,name\n")
 
 

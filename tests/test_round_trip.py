@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import ROOT, load_seed
 from tests.helpers_forms import fill_values, prefill_values, write_return
 from tests.helpers_read import rezip
-from tests.helpers_round import corrected
+from tests.helpers_round import copy_of, corrected
 from xlsform import prefill
 from xlsform.check import check_file, check_paths
 from xlsform.cli import main
@@ -78,7 +78,7 @@ def annotate(rnd: Round, path: Path) -> Path:
     feedback = rnd.root / "feedback"
     res = run("check", path, "--manifest", rnd.manifest_path, "--annotate", feedback)
     assert res.exit_code == 1, res.output
-    return feedback / (path.stem + "_校验.xlsx")
+    return copy_of(feedback, path)
 
 
 def tampered_return(rnd: Round, seed: str, budget: float) -> Path:
@@ -157,7 +157,7 @@ def test_a_folder_holding_only_a_corrected_copy_is_a_return(round_: Round) -> No
     assert "没有找到" not in res.output and "XF402" not in res.output and "共 1 个文件" in res.output
     res = run("status", second, "--manifest", round_.manifest_path, "--no-ledger", "--json")
     states = {u["code"]: u["state"] for u in json.loads(res.stdout)["units"]}
-    assert states["430112001"] in ("已报送", "仅有警告"), res.output
+    assert states["430112001"] in ("已通过", "仅有警告"), res.output
 
 
 def test_the_newest_return_counts_and_the_older_one_is_listed_as_superseded(round_: Round) -> None:
@@ -172,11 +172,36 @@ def test_the_newest_return_counts_and_the_older_one_is_listed_as_superseded(roun
     assert "已被较新的报送取代" in res.output and original.name in res.output
 
 
+def test_check_status_and_merge_agree_on_the_current_returns(round_: Round) -> None:
+    """Issue 15.10: the second-pass check listed the superseded first-pass files as errors (exit 1) while
+    status said 有错误 0. The newest return of each unit counts everywhere; older ones are listed apart."""
+    original = faulty_return(round_)
+    copy = annotate(round_, original)
+    fixed = corrected(copy, round_.returns / copy.name, SHEET, {REASON: "疫情影响，接待任务减少。"})
+    res = run("check", round_.returns, "--manifest", round_.manifest_path)
+    assert res.exit_code == 0, res.output
+    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取" in res.output
+    assert "另有 1 个较早的报送已被取代" in res.output
+    assert f"{original}（有错误）→ 以 {fixed} 为准" in res.output and "XF402" not in res.output
+    res = run("check", round_.returns, "--manifest", round_.manifest_path, "--json")
+    by_file = {o["file"]: o for o in json.loads(res.stdout)}
+    assert by_file[str(original)]["superseded_by"] == str(fixed) and "superseded_by" not in by_file[str(fixed)]
+    severities = [f["severity"] for f in by_file[str(original)]["findings"]]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)   # issue 15.18
+    status = json.loads(run("status", round_.returns, "--manifest", round_.manifest_path, "--no-ledger",
+                            "--json").stdout)
+    assert status["counts"]["有错误"] == 0
+    [unit] = [u for u in status["units"] if u["code"] == "430112001"]
+    assert (unit["state"], unit["state_code"]) == ("仅有警告", "warnings")       # issue 15.18: a code for scripts
+    out = round_.root / "汇总.xlsx"
+    assert run("merge", round_.returns, "--manifest", round_.manifest_path, "-o", out, "--no-ledger").exit_code == 0
+
+
 def test_an_unchanged_copy_in_the_returns_folder_is_ours_not_a_return(round_: Round) -> None:
     original = faulty_return(round_)
     feedback = round_.returns / "批注"          # a marked-up folder inside the returns folder is common
     res = run("check", original, "--manifest", round_.manifest_path, "--annotate", feedback)
-    copy = feedback / (original.stem + "_校验.xlsx")
+    copy = copy_of(feedback, original)
     renamed = copy.rename(feedback / "请查收.xlsx")     # not by its name: by what is inside
     res = run("check", round_.returns, "--manifest", round_.manifest_path)
     assert "共 1 个文件" in res.output and "跳过 1 个本工具自己写出的文件" in res.stderr
@@ -283,7 +308,7 @@ def test_every_copy_as_written_is_ours_and_one_changed_value_makes_it_a_return(t
     copies = sorted(feedback.iterdir())
     assert len(copies) == len(sources) == 4
     assert all(check_file(c).own == "annotated" for c in copies)
-    [c000] = [c for c in copies if c.name.startswith("000_")]
+    [c000] = [c for c in copies if c.name.startswith("430112001_")]
     assert openpyxl.load_workbook(c000)[SHEET][REASON].value is None            # XF402 is about C7, empty
     fixed = corrected(c000, tmp_path / "back.xlsx", SHEET, {REASON: "疫情影响。"}, when="2000-01-01T00:00:00Z")
     assert check_file(fixed).own is None

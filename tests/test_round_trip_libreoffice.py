@@ -17,6 +17,7 @@ from xlsform.ownfiles import ANNOTATED
 from xlsform.status import assign
 
 pytestmark = pytest.mark.libreoffice
+COPY = "430112001_长沙市望城区接待服务中心_校验.xlsx"
 __all__ = ["libreoffice"]
 
 
@@ -26,7 +27,7 @@ def test_a_copy_corrected_in_libreoffice_is_the_units_newest_return(tmp_path: Pa
     record.values.pop("execution.reason", None)             # 27% execution without a reason: XF402
     original = write_return(returns / "000.xlsx", record)
     res = CliRunner().invoke(main, ["check", str(original), "--annotate", str(tmp_path / "feedback")])
-    copy = tmp_path / "feedback" / "000_校验.xlsx"
+    copy = tmp_path / "feedback" / COPY           # issue 15.17: named for the unit, not for "000"
     assert res.exit_code == 1 and copy.exists()
     assert check_file(copy).own == ANNOTATED                  # as written: ours, no return
 
@@ -36,8 +37,12 @@ def test_a_copy_corrected_in_libreoffice_is_the_units_newest_return(tmp_path: Pa
     assert check_file(back).own is None                       # its values changed: a return
     skipped: list[object] = []
     results = list(check_paths([returns], skipped=skipped))
-    assert sorted(Path(r.file).name for r in results) == ["000.xlsx", "000_校验.xlsx"] and not skipped
+    assert sorted(Path(r.file).name for r in results) == ["000.xlsx", COPY] and not skipped
     [unit] = assign(results).units
-    assert unit.result is not None and Path(unit.result.file).name == "000_校验.xlsx"
+    assert unit.result is not None and Path(unit.result.file).name == COPY
     assert "XF402" not in [f.code for f in unit.result.findings]
     assert [Path(o.file).name for o in unit.others] == ["000.xlsx"]
+    # the second pass: each return gets its copy, both named for the unit, never "…_校验_校验"
+    res = CliRunner().invoke(main, ["check", str(returns), "--annotate", str(tmp_path / "feedback")])
+    assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == [COPY.replace(".xlsx", "(2).xlsx"), COPY]
+    assert "写入" in res.stderr and "2 份。" in res.stderr

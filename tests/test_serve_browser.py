@@ -16,8 +16,18 @@ import pytest
 
 pytest.importorskip("flask")
 
-from tests.helpers_browser import chromium, require_chromium, screenshot, wait_for, wait_for_download
-from tests.helpers_serve import PASSWORD, Round, Server, build_round, fresh_copy, read_links
+from tests.helpers_browser import (
+    DESKTOP,
+    PHONE,
+    chromium,
+    layout_problems,
+    require_chromium,
+    screenshot,
+    viewport,
+    wait_for,
+    wait_for_download,
+)
+from tests.helpers_serve import PASSWORD, Round, Server, build_round, fresh_copy, post_file, read_links
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +61,6 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
 
         # the office logs in: nobody has returned yet
         driver.get(server.url + "/admin/")
-        screenshot(driver, "admin-login")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "login").click()
         wait_for(driver, "#counts")
@@ -68,7 +77,6 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         first = driver.find_element(By.CSS_SELECTOR, "table.findings tbody tr")
         assert first.get_attribute("class") == "sev-error" and "XF220" in first.text
         assert "<script>alert('x')</script>" in first.text        # the cell's text, shown as text
-        screenshot(driver, "unit-page", width=412)
 
         # ... downloads the annotated copy
         driver.find_element(By.ID, "annotated").click()
@@ -85,14 +93,107 @@ def test_a_unit_fixes_its_return_and_the_office_sees_it(browser: tuple[Any, Path
         # the office sees the counts change and downloads the summary
         driver.get(server.url + "/admin/")
         assert counts(driver) == {"未报送": 3, "有错误": 0, "仅有警告": 0, "已通过": 1}
-        screenshot(driver, "admin-dashboard")
         driver.find_element(By.LINK_TEXT, "430112001").click()
-        wait_for(driver, "button[value=reissue]")
-        screenshot(driver, "admin-unit")
+        wait_for(driver, "#reissue")
         driver.get(server.url + "/admin/missing")
-        screenshot(driver, "admin-missing")
         driver.get(server.url + "/admin/")
         driver.find_element(By.LINK_TEXT, "下载汇总表").click()
         summary = wait_for_download(downloads, "汇总_*.xlsx")
         rows = {r[0]: r for r in openpyxl.load_workbook(summary)["汇总表"].iter_rows(values_only=True)}
-        assert "已报送" in rows["430112001"] and "未报送" in rows["430112999"]
+        assert "已通过" in rows["430112001"] and "未报送" in rows["430112999"]
+
+
+LONG_NAME = "2024/2025年度 长沙市望城区接待服务中心 部门整体支出绩效自评表（第三次修改，已按财政局意见逐项核对）.xlsx"
+
+
+def _pages(server: Server, rnd: Round, driver: Any) -> dict[str, str]:
+    """Every kind of page, filled as in a real round: findings, a history with long names, a refusal, late
+    marks, a held upload."""
+    links = read_links(rnd.folder)
+    post_file(links["430112001"], rnd.returns["errors"].read_bytes(), name=LONG_NAME)
+    post_file(links["430112001"], b"not a workbook", name="扫描件.pdf")
+    for _ in range(3):
+        post_file(links["430112001"], rnd.returns["clean"].read_bytes(), name=LONG_NAME)
+    post_file(links["430112001"], rnd.returns["errors"].read_bytes(), name=LONG_NAME)     # held: more errors
+    post_file(links["430112004"], rnd.returns["invalid"].read_bytes())
+    post_file(links["430112002"], rnd.returns["warnings"].read_bytes())
+    from selenium.webdriver.common.by import By
+
+    driver.get(server.url + "/admin/login")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login").click()
+    wait_for(driver, "#counts")
+    return {
+        "unit-page": links["430112001"], "unit-errors": links["430112004"], "unit-new": links["430112999"],
+        "admin-dashboard": server.url + "/admin/", "admin-unit": server.url + "/admin/unit/430112001",
+        "admin-unit-errors": server.url + "/admin/unit/430112004",
+        "admin-missing": server.url + "/admin/missing", "admin-audit": server.url + "/admin/audit",
+        "admin-password": server.url + "/admin/password",
+        "admin-confirm": server.url + "/admin/unit/430112002/link?action=reissue",
+        "error-page": links["430112001"] + "/annotated/999999", "home": server.url + "/",
+    }
+
+
+def test_every_page_fits_a_desktop_and_a_phone(browser: tuple[Any, Path], tmp_path: Path) -> None:
+    """Laid out by the browser at 1366x900 and 390x844: nothing wider than the screen, no table cell narrower
+    than two characters (the 级别 and 单元格 columns used to wrap one character a line; a phone's history
+    table spilled past its card; a long file name widened the page)."""
+    from selenium.webdriver.common.by import By
+
+    driver, _ = browser
+    rnd = fresh_copy(build_round(tmp_path / "made"), tmp_path)
+    with Server(rnd.manifest, "--deadline", "2020-01-01") as server:
+        pages = _pages(server, rnd, driver)
+        problems = {}
+        for size, kind in ((DESKTOP, "desktop"), (PHONE, "phone")):
+            viewport(driver, size)
+            for name, url in pages.items():
+                driver.get(url)
+                wait_for(driver, "main")
+                if found := layout_problems(driver):
+                    problems[f"{name} {kind}"] = found[:5]
+                screenshot(driver, f"{name}-{kind}", size)
+        driver.get(server.url + "/admin/")
+        driver.find_element(By.XPATH, "//button[text()='退出']").click()
+        wait_for(driver, "#password")
+        for size, kind in ((DESKTOP, "desktop"), (PHONE, "phone")):
+            viewport(driver, size)
+            driver.get(server.url + "/admin/login")
+            problems.update({f"login {kind}": found} if (found := layout_problems(driver)) else {})
+            screenshot(driver, f"admin-login-{kind}", size)
+        assert problems == {}
+
+
+def test_the_printed_missing_list_leaves_room_to_write(browser: tuple[Any, Path], made: Round,
+                                                        tmp_path: Path) -> None:
+    """备注 is for the office to write in by hand: printed on A4 it gets a real column (it was two characters)."""
+    from selenium.webdriver.common.by import By
+
+    driver, _ = browser
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        driver.get(server.url + "/admin/login")
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "login").click()
+        wait_for(driver, "#counts")
+        driver.get(server.url + "/admin/missing")
+        viewport(driver, (794, 1123), print_media=True)          # A4 at 96 px to the inch
+        widths = driver.execute_script(
+            "return [...document.querySelectorAll('table.print th')].map(c => [c.textContent, c.clientWidth,"
+            " parseFloat(getComputedStyle(c).fontSize)])")
+        viewport(driver, DESKTOP)
+    note = next((w, font) for text, w, font in widths if text == "备注")
+    assert note[0] >= 12 * note[1], widths                       # room for a dozen characters at least
+    assert all(w >= 2 * font for _, w, font in widths), widths
+
+
+def test_the_service_has_a_favicon(made: Round, tmp_path: Path) -> None:
+    import urllib.request
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        page = urllib.request.urlopen(server.url + "/").read().decode()
+        assert 'rel="icon"' in page
+        for url in (server.url + "/favicon.ico", server.url + "/static/favicon.svg"):
+            with urllib.request.urlopen(url) as res:
+                assert res.headers["Content-Type"].startswith("image/svg+xml") and b"<svg" in res.read()

@@ -104,7 +104,7 @@ def test_first_start_prints_a_made_up_password_once_and_it_works(made: Round, tm
     rnd = fresh_copy(made, tmp_path)
     with Server(rnd.manifest, password=None) as first:
         [password] = [m.group(1) for line in first.lines if (m := re.search(r"请记下）：(\S+)", line))]
-        assert any("links.csv（本次新发放 4 个）" in line for line in first.lines)
+        assert any("links.csv（本次新发放 4 个；" in line for line in first.lines)
     with Server(rnd.manifest, password=None) as again:
         assert not any("请记下" in line for line in again.lines)              # printed once, at first start
         assert any("本次新发放 0 个" in line for line in again.lines)           # the links are kept

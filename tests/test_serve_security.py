@@ -107,6 +107,10 @@ def test_an_idle_session_and_a_day_old_one_end(tmp_path: Path) -> None:
             if t - 1000.0 <= SESSION_LONGEST:
                 assert store.session_alive("b", t, **alive)
         assert not store.session_alive("b", 1000.0 + SESSION_LONGEST + 1, **alive)
+        store.add_session("c", "127.0.0.1", 1000.0)
+        store.add_session("d", "127.0.0.1", 1000.0 + SESSION_IDLE)
+        assert store.end_sessions(older_than=1000.0 + 1) == 1          # what a login tidies away
+        assert store.session_alive("d", 1000.0 + SESSION_IDLE, **alive)
 
 
 # ------------------------------------------------------------------------------------------ item 2
@@ -245,4 +249,4 @@ def test_two_rounds_on_one_computer_keep_their_own_sessions(made: Round, tmp_pat
         office.base = first.url
         assert office.open("/admin/")[0] == 200 and "报送总览" in office.open("/admin/")[2]
         status, _, page = office.open(f"/u/{unit_a}", {"csrf": token})     # the form posts, without a file
-        assert status == 400 and "表单已过期" not in page and "请选择要上传的 .xlsx 文件" in page
+        assert status == 400 and "表单已过期" not in page and "没有收到文件" in page

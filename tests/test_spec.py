@@ -26,7 +26,8 @@ def test_wangcheng_matches_its_real_form() -> None:
     assert spec.fund_rows() == ["fiscal", "total"]
     assert [spec.fund_row_label(r) for r in spec.fund_rows()] == ["财政拨款", "年度资金总额"]
     assert [f.label for f in spec.indicator_block.row] == [
-        "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"]
+        "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施",
+        "上年完成值"]
     labels = {lab.text for b in spec.blocks for lab in b.labels}
     assert {"全年预算数\n(A)", "全年执行数\n(B)", "上级财政转移支付\n(C)", "执行率\n((B-C)/A)"} <= labels
 
@@ -78,6 +79,13 @@ BROKEN = [
      "rules.scoring.overshoot: unknown key(s) ['over']; known: above, deduct"),
     ('equality = "proportional"', 'equality = "proportional"\npositive = "ratio"',
      "rules.scoring: unknown key(s) ['positive']"),
+    # [rules.review] (issue 19): word lists and shares, each named
+    ("overshoot = 0.30 ", "overshoot = 30 ", "rules.review.overshoot: must be a share between 0 and 1"),
+    ("copy_similarity = 0.80", 'copy_similarity = "80%"',
+     "rules.review.copy_similarity: expected an integer or a number, got str '80%'"),
+    ("yuan_ratio = [3000, 30000]", "yuan_ratio = [30000, 3000]", "rules.review.yuan_ratio: needs [low, high]"),
+    ('counted = ["数量指标"]', 'counted = ["数量指标", 3]', "rules.review.counted[1]: expected"),
+    ('counted = ["数量指标"]', 'countd = ["数量指标"]', "rules.review: unknown key(s) ['countd']"),
 ]
 
 
@@ -97,6 +105,16 @@ def test_scoring_rules_load_from_every_builtin_spec_and_default_without_the_tabl
 
     for name in builtin_names():
         assert load_spec(name).rules.scoring == Scoring()   # the shipped tables spell out the defaults
+
+
+def test_review_rules_are_data_in_every_builtin_spec() -> None:
+    from xlsform.spec import Review
+
+    for name in builtin_names():
+        review = load_spec(name).rules.review
+        assert review.stock_actuals and review.instructions and review.adjustment_words
+        assert (review.overshoot, review.copy_similarity, review.yuan_ratio) == (0.3, 0.8, (3000.0, 30000.0))
+    assert Review().stock_actuals == ()        # a region's spec without the table: the rules have no words
 
 
 def test_the_100_80_50_variant_and_the_deduction_are_expressible(tmp_path: Path) -> None:

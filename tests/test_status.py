@@ -96,12 +96,12 @@ def test_render_and_json_list_everything() -> None:
     assert lines[0].split() == ["单位编码", "单位名称", "状态", "错误", "警告", "到达时间", "文件"]
     assert lines[1].split()[:5] == ["001", "甲单位", "仅有警告", "0", "1"] and lines[1].endswith("a.xlsx")
     assert lines[2] == "未报送的单位（3 个）：" and lines[3].split() == ["002", "乙单位"]
-    assert "合计：已报送 0，仅有警告 1，有错误 0，未报送 3" in lines
+    assert "合计：已通过 0，仅有警告 1，有错误 0，未报送 3" in lines
     assert any("stray.xlsx" in line and "777" in line for line in lines)
     assert any("采用 a.xlsx" in line and "已被较新的报送取代：a2.xlsx" in line for line in lines)
     data = json.loads(json.dumps(a.to_json(), ensure_ascii=False))
     assert data["counts"][MISSING] == 3 and data["units"][0]["others"] == ["a2.xlsx"]
-    assert data["unmatched"] == [{"file": "stray.xlsx", "code": "777", "state": RETURNED}]
+    assert data["unmatched"] == [{"file": "stray.xlsx", "code": "777", "state": RETURNED, "state_code": "passed"}]
 
 
 def test_columns_line_up_by_terminal_width_and_a_state_filter_keeps_the_counts() -> None:
@@ -111,13 +111,13 @@ def test_columns_line_up_by_terminal_width_and_a_state_filter_keeps_the_counts()
                units, modified=no_content_time)
     lines = render(a)
     table = lines[:3]
-    starts = {display_width(line[:line.index(state)]) for line, state in zip(table, ("状态", "有错误", "已报送"),
+    starts = {display_width(line[:line.index(state)]) for line, state in zip(table, ("状态", "有错误", "已通过"),
                                                                             strict=True)}
     assert len(starts) == 1
     assert lines[3] == "未报送的单位（1 个）：" and lines[4].split() == ["3", "丙单位ABC"]
     only = render(a, states=["有错误"])
     assert [line.split()[0] for line in only[:2]] == ["单位编码", "1"] and "未报送的单位" not in "".join(only)
-    assert "合计：已报送 1，仅有警告 0，有错误 1，未报送 1" in only
+    assert "合计：已通过 1，仅有警告 0，有错误 1，未报送 1" in only
 
 
 CORE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

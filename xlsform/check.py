@@ -10,7 +10,7 @@ import dataclasses
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -22,6 +22,7 @@ from xlsform.checks.context import CheckContext
 from xlsform.chunks import guided_chunks
 from xlsform.codes import make
 from xlsform.errors import XlsformError
+from xlsform.fsutil import resolved
 from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
 from xlsform.results import FileResult
@@ -37,8 +38,7 @@ WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异�
 
 
 def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path | None = None,
-               force: bool = False, specs: Sequence[Spec] = (), annotate_plan: Mapping[str, str] | None = None
-               ) -> FileResult:
+               force: bool = False, specs: Sequence[Spec] = ()) -> FileResult:
     """Read and check one file; never raises for a bad file. With `annotate`, also write the marked-up copy.
 
     `specs`: a region's own specs (`--spec FILE`), known by id besides the built-ins. They are registered
@@ -50,25 +50,29 @@ def check_file(path: str | Path, *, manifest: Any = None, annotate: str | Path |
         result, read = _check(Path(path), manifest)
     except Exception as e:  # a checker bug must cost one file, not the batch
         return FileResult(file=str(path), findings=[make("XF901", file=str(path), value=f"{type(e).__name__}: {e}")])
-    if annotate is not None and result.record is not None and read.layout is not None:
-        why_not = (annotate_plan or {}).get(str(path))
-        if why_not:   # the report matters more than the copy: say why, per file, and go on
-            result.findings.append(make("XF920", file=result.file, value=why_not))
-        else:
-            _annotate(result, read, manifest, Path(annotate), force or why_not is not None)
+    if annotate is not None and result.record is not None and getattr(read.workbook, "imported", False):
+        # a copy in our layout would not have the cells the findings name: the unit corrects its own file
+        for one in (result, *result.more):
+            one.findings.append(make("XF179", file=one.file))
+    elif annotate is not None and result.record is not None and read.layout is not None:
+        _annotate(result, read, manifest, Path(annotate), force)
     return result
 
 
 def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force: bool) -> None:
-    from xlsform.annotate import annotate_result
+    from xlsform.annotate import NoName, annotate_result
 
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     copy = {} if copy is prefill.BROKEN else copy
     try:
-        annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
-                        prefilled=copy)
+        written = annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
+                                  prefilled=copy, password=getattr(manifest, "password", None) or None)
+    except NoName as e:   # the report matters more than the copy: say why, per file, and go on
+        result.findings.append(make("XF920", file=result.file, value=str(e)))
     except (OSError, XlsformError) as e:  # a full disk costs this copy, not the batch or the findings
         result.findings.append(make("XF903", file=result.file, value=str(e)))
+    else:
+        result.annotated = str(written)
 
 
 def _cut(result: FileResult) -> FileResult:
@@ -84,26 +88,33 @@ def _cut(result: FileResult) -> FileResult:
 
 def _check(path: Path, manifest: Any) -> tuple[FileResult, Any]:
     read = read_file(path)
+    result = _check_read(path, read, manifest)
+    result.more = [_check_read(path, more, manifest) for more in read.more]
+    return result, read
+
+
+def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
     result = FileResult(file=str(read.file), sha256=read.sha256, mtime=read.mtime, record=read.record,
                         findings=list(read.findings))
     if read.workbook is not None:
         result.own = ownfiles.kind_of(path, read.workbook.meta, read.workbook.properties,
                                       read.record.values if read.record else None, _computed(read.layout))
     if read.record is None:
-        return result, read
+        return result
     spec = read.layout.spec if read.layout is not None else spec_by_id(read.record.spec_id)
     if spec is None:
         result.findings.append(make("XF150", file=result.file, value=read.record.spec_id))
-        return result, read
+        return result
     ctx = CheckContext(record=read.record, spec=spec, layout=read.layout or layout_for(spec), file=result.file,
                        workbook=read.workbook, manifest=manifest, entry=None, prior=list(result.findings),
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     found = run_all(ctx)
-    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets) still count
-        found = [f for f in found if f.code.startswith("XF1")] + [make("XF304", file=result.file)]
+    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
+        found = [f for f in found if f.code.startswith("XF1") or f.code in completeness.AS_SENT] \
+            + [make("XF304", file=result.file)]
     result.findings.extend(found)
-    return result, read
+    return result
 
 
 def _computed(layout: Any) -> frozenset[str]:
@@ -145,13 +156,13 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _real(file: Path, folders: dict[Path, Path]) -> Path:
-    """file.resolve(), with each folder resolved once: a file that is no link is its real folder's entry
+    """resolved(file), with each folder resolved once: a file that is no link is its real folder's entry
     (one lstat instead of one per component of its path, for every file of a round)."""
     if file.is_symlink():
-        return file.resolve()
+        return resolved(file)
     folder = folders.get(file.parent)
     if folder is None:
-        folder = folders[file.parent] = file.parent.resolve()
+        folder = folders[file.parent] = resolved(file.parent)
     return folder / file.name
 
 
@@ -172,30 +183,42 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     results = _run(one, files, jobs, _as_is)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
-    yield from _mark_duplicates(_returns_only(results, named, skipped), _marked)
+    yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped), _marked)
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """One file's result as a report needs it, made in the process that checked the file: its status, counts
-    and whether it is one of our own outputs, and the result rendered (`text`, bytes to write as they are).
-    Sent back instead of the result itself, a batch's main process only writes: it converts and encodes
-    nothing, and keeps nothing of a file once written."""
+    """One form's result as a report needs it, made in the process that checked the file: its status, counts,
+    the unit it names, what became of its annotated copy, and the result rendered (`text`, bytes to write as
+    they are). Sent back instead of the result itself, a batch's main process converts and encodes nothing.
+    `more`: the other forms of a workbook holding several (hand-made, one unit a sheet); `form`: the place of
+    this one among them."""
 
     file: str
     sha256: str | None
+    mtime: float | None
     own: str | None
+    readable: bool
+    code: str | None
+    name: str | None
     status: str
     errors: int
     warnings: int
-    copy_kept: str | None      # why no annotated copy was written (XF920), when so
+    annotated: str | None
+    copy_note: str | None      # why no annotated copy was written (XF920, XF903), when so
     text: bytes
+    form: int = 0
+    more: tuple[Rendered, ...] = ()
 
     @classmethod
-    def of(cls, result: FileResult, render: Callable[[FileResult], bytes]) -> Rendered:
-        kept = next((str(f.value) for f in result.findings if f.code == "XF920"), None)
-        return cls(result.file, result.sha256, result.own, result.status, result.errors, result.warnings,
-                   kept, render(result))
+    def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
+           nested: bool = True) -> Rendered:
+        rec = result.record
+        note = next((f.message for f in result.findings if f.code in ("XF920", "XF903")), None)
+        more = tuple(cls.of(m, render, i, False) for i, m in enumerate(result.more, 1)) if nested else ()
+        return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
+                   rec.code if rec is not None else None, rec.name if rec is not None else None, result.status,
+                   result.errors, result.warnings, result.annotated, note, render(result), form, more)
 
 
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,
@@ -209,8 +232,8 @@ def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], byt
     results = _run(partial(_checked_and_rendered, one=one, finish=finish), files, jobs, finish)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
-    again = partial(_marked_again, one=one, finish=finish)
-    yield from _mark_duplicates(_returns_only(results, named, skipped), again)
+    again = partial(_marked_again, one=one, render=render)
+    yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped), again)
 
 
 Checker = Callable[[Path], FileResult]
@@ -219,31 +242,28 @@ Checker = Callable[[Path], FileResult]
 def _prepare(paths: Iterable[str | Path], manifest: Any, annotate: str | Path | None, force: bool,
              specs: Sequence[Spec], exclude: Iterable[Path]) -> tuple[list[Path], set[Path], Checker]:
     paths = list(paths)
-    left_out = {Path(p).resolve() for p in exclude}
+    left_out = {resolved(p) for p in exclude}
     files = expand_paths(paths)
-    if left_out:   # resolving costs a few system calls a file: only when there is something to leave out
-        files = [f for f in files if f.resolve() not in left_out]
+    if left_out:   # resolving costs a system call a folder of the path: only for a file of such a name
+        names = {p.name for p in left_out}
+        files = [f for f in files if f.name not in names or resolved(f) not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
-    todo = None
-    if annotate is not None:
-        from xlsform.annotate import plan
-
-        todo = plan(files, Path(annotate), force)
-    one = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs),
-                  annotate_plan=todo)
+    one: Checker = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs))
     return files, named, one
+
+
+def _each_form(results: Iterable[R]) -> Iterator[R]:
+    """Every form of a workbook that holds several (hand-made, one unit a sheet) as a result of its own."""
+    for r in results:
+        yield r
+        yield from r.more
 
 
 def _as_is(result: FileResult) -> FileResult:
     return result
 
 
-def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
-    return each(one(path))
-
-
-def _checked_and_rendered(path: Path, *, one: Callable[[Path], FileResult],
-                          finish: Callable[[FileResult], Rendered]) -> Rendered:
+def _checked_and_rendered(path: Path, *, one: Checker, finish: Callable[[FileResult], Rendered]) -> Rendered:
     return finish(one(path))
 
 
@@ -252,10 +272,19 @@ def _marked(result: FileResult, first: str) -> FileResult:
     return result
 
 
-def _marked_again(rendered: Rendered, first: str, *, one: Callable[[Path], FileResult],
-                  finish: Callable[[FileResult], Rendered]) -> Rendered:
+def _marked_again(rendered: Rendered, first: str, *, one: Checker,
+                  render: Callable[[FileResult], bytes]) -> Rendered:
     """A rendered duplicate is checked again here (duplicates are rare) to be rendered with its XF902."""
-    return finish(_marked(one(Path(rendered.file)), first))
+    full = one(Path(rendered.file))
+    form = [full, *full.more][rendered.form]
+    return Rendered.of(_marked(form, first), render, rendered.form, nested=False)
+
+
+def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
+    result = one(path)
+    done = each(result)
+    done.more = [each(m) for m in result.more]     # every form of a hand-made workbook, each as it arrives
+    return done
 
 
 def _returns_only(results: Iterable[R], named: set[Path], skipped: list[R] | None) -> Iterator[R]:
@@ -269,7 +298,7 @@ def _returns_only(results: Iterable[R], named: set[Path], skipped: list[R] | Non
 
 def _named(file: Path, named: set[Path]) -> bool:
     """Whether a file was named on the command line itself (not found inside a folder named there)."""
-    return file in named or file.resolve() in {p.resolve() for p in named if p.is_file()}
+    return file in named or resolved(file) in {resolved(p) for p in named if p.is_file()}
 
 
 # A worker gets the function to run (with the batch's manifest bound in) once, through the pool's
@@ -346,7 +375,7 @@ def _mark_duplicates(results: Iterable[R], mark: Callable[[R, str], R]) -> Itera
     """The same bytes sent twice (re-sent by mail, copied to two folders) are reported on the later copy."""
     seen: dict[str, str] = {}
     for r in results:
-        if r.sha256 and r.sha256 in seen:
+        if r.sha256 and r.sha256 in seen and seen[r.sha256] != r.file:   # not a sheet of the same workbook
             r = mark(r, seen[r.sha256])
         elif r.sha256:
             seen[r.sha256] = r.file

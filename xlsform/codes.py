@@ -267,6 +267,53 @@ register(
          "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
 )
 
+# Forms xlsform did not write, read by their printed labels (importer/, and checks/integrity.py for XF171).
+register(
+    Code("XF170", "info", "按表头文字读取的手工表格",
+         "工作表起始于 {cell} 的自评表不是由本工具生成，已按表头文字逐项读取，按「{value}」（{expected}）的规则核对",
+         "核对结果所指单元格均为本文件中的位置；如需逐格核对锁定内容，请改用本轮下发的表格填报。"),
+    Code("XF171", "info", "锁定与预填核对不适用",
+         "本表是手工制作的表格，没有锁定单元格、公式和预填副本：锁定内容、公式和工作表保护的核对不适用",
+         "无需处理；其余核对照常进行。"),
+    Code("XF172", "warning", "同一项有不同的值",
+         "{cell}「{field}」在表中出现了不同的值：{value}，无法确定哪个正确，此项未读取",
+         "请核对后只保留一个值。"),
+    Code("XF173", "info", "资金行未读取",
+         "{cell}的资金行「{value}」不是规格中的资金来源，此行的数字未读取",
+         "如此行应当读取，请在规格文件 [import.fund_rows] 中加入它的名称。"),
+    Code("XF174", "info", "重复的表格只读取一次",
+         "{cell}起的自评表与 {expected} 起的内容完全相同，只读取一次",
+         "如为误粘贴，请删除重复的表格。"),
+    Code("XF175", "info", "金额单位为元",
+         "{cell}「{value}」注明金额单位为元，资金表的金额已除以 10000 按万元读取",
+         "请核对换算后的金额；本表金额以万元为单位。"),
+    Code("XF176", "info", "表头未识别",
+         "{cell}的表头「{value}」不是规格认得的栏目，此列未读取",
+         "如此列应当读取，请在规格文件 [import.columns] 中加入这个表头。"),
+    Code("XF177", "info", "工作簿中有多张自评表",
+         "工作簿中有 {value} 张自评表（{expected}），每张分别读取、核对",
+         "无需处理；今后请每个单位报送一个文件。"),
+    Code("XF178", "warning", "年度无法确定",
+         "表头中写了不同的年度：{value}，年度未读取",
+         "请核对表格标题中的年度。"),
+    Code("XF179", "info", "手工表格不生成批注副本",
+         "本文件是手工制作的表格，核对结果所指的单元格在本文件中；批注副本只为下发的表格生成",
+         "请按核对结果直接修改本文件。"),
+    Code("XF182", "warning", "金额单位存疑",
+         "{cell}「{value}」按万元计超过 {expected} 万元，资金表的金额可能是以元填写的，金额未读取",
+         "请核对金额单位：以元填写的，请在表头注明（元）或换算为万元后重新报送。"),
+    Code("XF181", "warning", "工作表或自评表过多",
+         "工作簿有 {value} 张工作表，只读取前 {expected} 张工作表、至多 {expected} 张自评表",
+         "请每个文件只放本单位的自评表。"),
+    Code("XF240", "warning", "填写的计算结果与重算不符",
+         "{cell}「{field}」填写为 {value}，按本表填报的数据计算应为 {expected}",
+         "请按表中的数据重新计算后改正（手工表格中的执行率、得分、总分等需自行计算）。"),
+    Code("XF180", "error", "未找到自评表",
+         "本文件不是由本工具生成，也没有一张工作表有自评表的表头（一级指标、二级指标、三级指标、分值、得分，"
+         "或全年预算数、全年执行数）",
+         "请确认文件是绩效自评表；如表头用词不同，请在规格文件 [import] 中加入这些表头，或使用下发的表格重新填报。"),
+)
+
 # Completeness (checks/completeness.py).
 register(
     Code("XF301", "error", "必填项为空",
@@ -363,8 +410,8 @@ register(
          "{cell}「{field}」为满分 {value}，但本行没有目标值，无法判断是否完成",
          "请核对本指标的目标值；没有目标的指标不应直接给满分。"),
     Code("XF514", "warning", "同一任务列在两个二级指标下",
-         "{cell}「{field}」「{value}」与第 {other} 行（{expected}）的指标和目标值几乎相同，"
-         "同一任务在两个二级指标下重复计分",
+         "{cell}「{field}」「{value}」与第 {other} 行（{expected}）是同一项任务，"
+         "在两个二级指标下重复计分",
          "请合并为一个指标，或把两行改为不同的任务。"),
     Code("XF515", "warning", "执行率超过 100% 未说明原因",
          "预算执行率为 {value}，超过 100%，但{cell}「{field}」未填写",
@@ -379,6 +426,65 @@ register(
          "{cell}「{field}」：有指标得分超过分值，总分按各项不超过分值计算应为 {expected}（等级：{grade}），"
          "按所填得分相加为 {value}",
          "请把超过分值的得分改为不超过分值的数。"),
+)
+
+# Year on year (previous/compare.py, `merge --previous`; checks/previous.py for a form showing 上年完成值):
+# what only last year's figures beside this year's show.
+register(
+    Code("XF520", "warning", "目标值低于上年实际完成值",
+         "{cell}「{field}」为「{value}」，低于上年同一指标「{past_name}」已达到的实际完成值「{expected}」"
+         "（上年：{past_file}）",
+         "目标值一般不应低于上年已达到的水平；如确需下调，请在目标内容或说明中写明理由。"),
+    Code("XF521", "warning", "总分上升而执行率明显下降",
+         "{cell}「{field}」为 {value}，高于上年的 {expected}，而预算执行率为 {rate}，比上年的 {past_rate} "
+         "下降了 {drop} 个百分点（上年报送：{past_file}）",
+         "执行率明显下降时自评总分通常不应上升；请核对各项得分是否客观，如有特殊原因请在偏差原因中说明。"),
+)
+
+# The reviewer's reading of how the table was set up and answered (checks/review.py; [rules.review]).
+register(
+    Code("XF530", "error", "模板说明文字未替换",
+         "{cell}「{field}」中是表格模板自带的填写说明「{value}」，不是填报内容",
+         "请删除说明文字，按说明的要求填写实际内容。"),
+    Code("XF531", "warning", "预填内容含模板说明",
+         "{cell}「{field}」「{value}」中留有表格模板的提示「{expected}」",
+         "下发的表格内容带有模板提示，请财政部门或主管部门确认后改正。"),
+    Code("XF532", "warning", "占位行带有分值",
+         "{cell}「{field}」为 {value}，但本行指标是占位符「{expected}」，没有实际指标",
+         "请删除本行分值，或填写实际的指标。"),
+    Code("XF533", "warning", "目标值不是可衡量的值",
+         "{cell}「{field}」为「{value}」，不是可衡量的值，{level2}的目标值应是数量、比例、金额或时限",
+         "请把目标值写成可衡量的值（如「≥3 次」「100%」「≤20 万元」「9 月底前」）。"),
+    Code("XF534", "warning", "一次性任务以百分比为目标",
+         "{cell}「{field}」为「{value}」，而本行任务「{expected}」是一个数量",
+         "数量指标的目标值应写任务的数量（如「1 次」「3 个」），完成值写实际完成的数量。"),
+    Code("XF535", "warning", "完成值偏离目标 30% 以上却得满分",
+         "{cell}「{field}」为「{value}」，比目标值「{expected}」{how} {share}，得满分且未说明原因",
+         "完成值偏离目标值较大时，请在偏差原因中说明（目标是否定得过低或过宽），并核对得分。"),
+    Code("XF536", "warning", "完成情况照抄目标内容",
+         "{cell}「{field}」「{value}」与{source}「{expected}」大部分相同，没有写出实际完成了什么",
+         "请写明实际完成的情况（做了什么、做了多少、何时完成），而不是重复目标。"),
+    Code("XF537", "warning", "金额指标以百分比表示",
+         "{cell}「{field}」为「{value}」，而本行指标「{expected}」是一项金额",
+         "成本、经费等金额指标的目标值和完成值应以元或万元填写。"),
+    Code("XF538", "warning", "年中调整预算未说明",
+         "{cell}「{field}」：{row}年初预算数 {initial} 与全年预算数 {budget} 不同，{said}",
+         "年中调整（追加或调减）预算的，请在预算执行偏差原因中说明调整的理由。"),
+)
+
+# The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
+# reviewer's corpus (tests/fixtures/reviewer) is measured class by class against them.
+REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (1, "同一任务在两个二级指标下计两次", ("XF514",)),
+    (2, "模板说明文字未替换", ("XF530", "XF531")),
+    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532")),
+    (4, "无目标值却得满分", ("XF513",)),
+    (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),
+    (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
+    (7, "完成值偏离目标30%以上却得满分且未说明", ("XF535",)),
+    (8, "完成情况照抄目标内容", ("XF536",)),
+    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537")),
+    (10, "年中调整预算未说明", ("XF538",)),
 )
 
 # The batch (check.py).
@@ -399,6 +505,12 @@ register(
     Code("XF920", "info", "批注副本未写出（已有文件）",
          "本文件的批注副本未写出：{value}",
          "检查结果不受影响；确认可以覆盖后加 --force 重新运行，或换一个 --annotate 目录。"),
+)
+# In an annotated copy only (annotate.py): a changed locked cell the copy put back, the unit's value quoted.
+register(
+    Code("XF921", "warning", "已恢复为下发时的预填内容",
+         "{cell}「{field}」是下发时预填并锁定的内容，本副本已恢复为 {expected}（报送的表格中被改为 {value}）",
+         "请不要修改锁定的内容；如确需调整，请与财政部门联系。"),
 )
 # What a batch could not look at is named, not skipped without a word.
 register(

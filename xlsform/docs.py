@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from xlsform.codes import CATALOGUE, Code
+from xlsform.codes import CATALOGUE, REVIEW_CLASSES, Code
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "findings.md"
 SECTIONS = (
@@ -37,12 +37,13 @@ when no file has errors, 1 when any file has errors or cannot be read, 2 when th
 `--json` it prints a list with one object per file: `file`, `sha256`, `status` (`ok`, `warnings`, `errors`,
 `unreadable`), `errors`, `warnings`, `record` (null when unreadable) and `findings`, each finding with `code`,
 `severity`, `message`, `file`, `sheet`, `cell`, `field` (the printed label), `key` (the field key), `value` (what
-the file holds) and `expected`. `--annotate DIR` writes `<name>_校验.xlsx` for each readable return: the form as sent,
-with the unit's values (text it typed where a number belongs stays visible), a comment and a highlight on every cell
-with a finding, and a 校验结果 sheet listing them all with links to the cells. A copy the unit corrects and sends back
-is a return like any other; a re-run replaces only the copies it wrote itself for the same returns and reports any
-other file in the way (XF920). Without `--manifest`, locked prefilled cells are compared with the copy of the
-prefilled data each workbook carries (XF161).
+the file holds) and `expected`. `--annotate DIR` writes `<code>_<name>_校验.xlsx`, named for the unit, for each
+readable return: the form as sent (a changed locked cell put back, XF921), with the unit's values (text it typed
+where a number belongs stays visible), a comment and a highlight on every cell with a finding, and a 校验结果 sheet
+listing them all with links to the cells. A copy the unit corrects and sends back is a return like any other; a
+re-run replaces only the copies it wrote itself for the same returns, and a unit's next return whose name is taken
+gets `(2)`, `(3)` ... (XF920 only past 100). Without `--manifest`, locked prefilled cells are compared with the
+copy of the prefilled data each workbook carries (XF161).
 
 Thresholds (the execution rate below which a reason is required, the self-score tolerance, the weight
 split, the grade bands, regional caps) come from the spec's `[rules]`, not from the code.
@@ -62,7 +63,20 @@ def render() -> str:
             continue
         parts.append(f"\n## {title}\n\n| 代码 | 级别 | 问题 | 信息模板 | 修改方法 |\n|---|---|---|---|---|")
         parts.extend(_row(c) for c in codes)
+    parts.append(REVIEW_HEADER)
+    parts.extend(f"| {n} | {title} | {'、'.join(codes)} |" for n, title, codes in REVIEW_CLASSES)
     return "\n".join(parts) + "\n"
+
+
+REVIEW_HEADER = """
+## 审核要点 (what a performance reviewer flags, and the codes that report it)
+
+The classes of issue 19, read over the meaning of the cells with each spec's `[rules.review]` (docs/specs.md).
+Recall and false alarms per class on the reviewer's corpus of real published forms are in the README's "Forms
+and rules" section (`python -m tests.helpers_corpus`).
+
+| 类 | 审核要点 | 代码 |
+|---|---|---|"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -173,9 +173,9 @@ def _figures(text: str) -> tuple[tuple[Decimal, str], ...]:
 
 
 # Counts written in Chinese numerals ("召开一次", "两场", "十二个"), only right before a counting unit: "统一",
-# "十分满意" and "一般" are words, not figures.
-_CN_FIGURE = re.compile(r"([一二两三四五六七八九十]{1,3})"
-                        r"(人次|批次|个月|个|次|场|期|项|家|户|人|名|本|篇|件|批|座|所|份|台|套|条|天)")
+# "十分满意" and "一般" are words, not figures; "第一批" is an ordinal and "一次性" an adjective.
+_CN_FIGURE = re.compile(r"(?<!第)([一二两三四五六七八九十]{1,3})"
+                        r"(人次|批次|个月|个|次|场|期|项|家|户|人|名|本|篇|件|批|座|所|份|台|套|条|天)(?!性)")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -353,16 +353,36 @@ def compare(target: Expr, actual: Expr, nature: str | None = None, year: int | N
         return None
     if target.kind == DEADLINE and actual.kind == DEADLINE:
         return _by_date(target, actual, year)
-    if actual.kind != NUMBER or actual.low is None or target.low is None or target.high is None:
+    got = figure_in(target, actual)
+    if got is None or target.low is None or target.high is None:
         return None
-    got = _in_unit(actual, target.unit)
-    if got is None:
-        return None
-    if target.unit == "%" and not actual.unit and got <= 1 < target.low:
-        got *= 100    # "0.96" against "≥95%": a fraction, as a percent cell shows it
     if target.kind == RANGE:
         return _in_range(target.low, target.high, got)
     return by_nature(kind, target.low, got, tolerance)
+
+
+def figure_in(target: Expr, actual: Expr) -> Decimal | None:
+    """The actual's figure in the target's unit, to set against the target's figure; None when the actual
+    is no figure or none of its figures is in that unit."""
+    if actual.kind != NUMBER or actual.low is None or target.low is None:
+        return None
+    got = _in_unit(actual, target.unit)
+    if got is None or actual.unit:
+        return got
+    if target.unit == "%" and got <= 1 < target.low:
+        return got * 100    # "0.96" against "≥95%": a fraction, as a percent cell shows it
+    return got * _typed_scale(target)   # "90" against "≤90万元" is 90 万元
+
+
+@lru_cache(maxsize=4096)
+def _typed_scale(target: Expr) -> Decimal:
+    """How many canonical units one unit of the target as typed is ("≤90万元": 10,000 元), for a bare actual
+    written in the target's own unit."""
+    m = _FIGURE.search(clean(target.text))
+    typed = Decimal(m.group(1).replace(",", "")) if m else Decimal(0)
+    if not typed or target.low is None:
+        return Decimal(1)
+    return target.low / typed
 
 
 def _in_unit(actual: Expr, unit: str) -> Decimal | None:

@@ -19,6 +19,16 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
 
+def resolved(path: str | Path) -> Path:
+    """The path resolved as far as it can be: a symlink loop in a returns folder (`ln -s loop.xlsx loop.xlsx`)
+    makes Path.resolve() raise RuntimeError before Python 3.13, which killed whole batches; that file then
+    gets its own finding when it is opened (XF109), and the batch goes on."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
+
+
 def shown_path(text: str) -> str:
     """A file name as text we can write (a workbook cell, JSON, another file's name). Python keeps bytes that
     are not UTF-8 as surrogates: names from a Windows zip unpacked on Linux are GBK, so read them as GBK."""
@@ -171,8 +181,8 @@ def _alive(pid: int) -> bool:
 
 def refuse_input_as_output(path: Path, inputs: Iterable[Path]) -> None:
     """An output that is also one of the files read: overwriting it would destroy a return."""
-    target = path.resolve()
-    if any(p.resolve() == target for p in inputs):
+    target = resolved(path)
+    if any(resolved(p) == target for p in inputs):
         raise XlsformError(f"输出文件 {path} 同时是要读取的报送表，不能覆盖；请把输出写到报送表文件夹之外"
                            f"（{path} is one of the inputs）")
 

@@ -7,6 +7,7 @@ Rows and columns are 0-based internally (as xlsxwriter counts); `ref` gives A1 n
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -199,11 +200,15 @@ class Layout:
             return self.column_range(ref[6:])
         return self.ref(ref)
 
-    def recompute(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Every computed field from the input values (keyed by field key), in dependency order."""
+    def recompute(self, values: dict[str, Any], given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Every computed field from the input values (keyed by field key), in dependency order. `given`:
+        computed fields whose value is taken as it is (a hand-made form's total typed over no sources)."""
         out: dict[str, Any] = {}
         rules = self.spec.rules
         for key, compute, args in self._plan:
+            if given and key in given:
+                out[key] = given[key]
+                continue
             arg_values: dict[str, Any] = {}
             for name, ref in args:
                 if type(ref) is str:
@@ -212,6 +217,12 @@ class Layout:
                     arg_values[name] = [out[r] if r in out else values.get(r) for r in ref]
             out[key] = compute(arg_values, rules)
         return out
+
+    @cached_property
+    def dependencies(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each computed field with the fields it is computed from, each after the fields it uses."""
+        return tuple((key, tuple(k for _, ref in args for k in ((ref,) if isinstance(ref, str) else ref)))
+                     for key, _, args in self._plan)
 
     @cached_property
     def _plan(self) -> list[tuple[str, Any, list[tuple[str, str | tuple[str, ...]]]]]:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from xlsform.fsutil import shown_path
+from xlsform.fsutil import resolved, shown_path
 from xlsform.results import FileResult
 from xlsform.status import iso_time
 from xlsform.store import STORE_NAME, Store, store_path
@@ -81,7 +81,7 @@ def entry_for(result: FileResult, unit: str | None, now: datetime | None = None)
 
 def file_key(file: str) -> str:
     """Files are recorded by absolute path so that running from another folder finds the same entries."""
-    return shown_path(Path(file).resolve().as_posix())
+    return shown_path(resolved(file).as_posix())
 
 
 def export_jsonl(path: str | Path, out: IO[str]) -> int:
@@ -89,6 +89,21 @@ def export_jsonl(path: str | Path, out: IO[str]) -> int:
     entries = read_ledger(path)
     for e in entries:
         out.write(json.dumps(e, ensure_ascii=False) + "\n")
+    return len(entries)
+
+
+# The CSV export: the same entries, a column each, headed in Chinese for the office's spreadsheet.
+CSV_COLUMNS = (("time", "记录时间"), ("file", "文件"), ("sha256", "SHA-256"), ("arrived", "到达时间"),
+               ("unit", "单位编码"), ("spec", "表样"), ("status", "状态"), ("errors", "错误数"),
+               ("warnings", "警告数"))
+
+
+def export_csv(path: str | Path, out: IO[bytes]) -> int:
+    """The ledger as CSV (UTF-8 with BOM, cells escaped against formula injection); returns rows written."""
+    from xlsform.csvsafe import write_csv
+
+    entries = read_ledger(path)
+    write_csv(out, [label for _, label in CSV_COLUMNS], ([e.get(k) for k, _ in CSV_COLUMNS] for e in entries))
     return len(entries)
 
 

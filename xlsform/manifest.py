@@ -2,13 +2,21 @@
 
 Format `xlsform.manifest/1`:
 {"format": "xlsform.manifest/1", "spec_id", "spec_version", "year", "indicator_rows", "password",
- "generated_at", "generator", "units": [{"code", "name", "file", "sha256", "prefilled": {key: value}}]}
+ "generated_at", "generator", "units": [{"code", "name", "file", "sha256", "prefilled": {key: value},
+ "history": [{"reissued_at", "file", "sha256", "prefilled"}]}]}   (history: only on a re-issued unit's entry)
+
+A manifest is never replaced without a copy: saving over one first keeps it as
+`manifest.backup-<UTC time>.json` beside it (0600), which `backups()` lists.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +35,8 @@ class ManifestUnit:
     file: str
     sha256: str
     prefilled: dict[str, Any] = field(default_factory=dict)
+    # Earlier forms of a re-issued unit (`generate --reissue`): when, which file, and what it prefilled.
+    history: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -40,6 +50,7 @@ class Manifest:
     generated_at: str | None = None
     generator: str | None = None
     path: Path | None = field(default=None, compare=False)
+    backup: Path | None = field(default=None, compare=False)    # the copy kept when the last save replaced one
 
     def unit(self, code: str) -> ManifestUnit | None:
         """The unit of this code (the first, as listed); an index is built once, at the first look-up."""
@@ -58,10 +69,6 @@ class Manifest:
         data |= {"generated_at": self.generated_at, "generator": self.generator}
         return data
 
-    def save(self, path: str | Path, force: bool = False) -> None:
-        with atomic_output(path, force, private=True) as fh:   # the password and every unit's data
-            fh.write(self.text().encode("utf-8"))
-
     def text(self) -> str:
         """The file's text: one unit a line (json's C encoder; its indenting encoder is pure Python and took
         over a second for 1,000 units)."""
@@ -72,12 +79,23 @@ class Manifest:
         return head[:-2] + ',\n "units": [\n' + lines + "\n ]\n}\n" if units else \
             head[:-2] + ',\n "units": []\n}\n'
 
+    def save(self, path: str | Path, force: bool = False) -> Path | None:
+        """Write the manifest; with `force`, one already there is first kept as a dated backup, which is
+        returned (None when nothing was replaced)."""
+        text = self.text()
+        path = Path(path)
+        backup = backup_of(path) if force and path.exists() else None
+        with atomic_output(path, force, private=True) as fh:   # the password and every unit's data
+            fh.write(text.encode("utf-8"))
+        return backup
+
     @classmethod
     def from_json(cls, data: dict[str, Any], path: Path | None = None) -> Manifest:
         if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
             raise XlsformError(f"{path or 'manifest'}：不是 xlsform 清单（format 应为 {MANIFEST_FORMAT}）")
         try:
-            units = [ManifestUnit(u["code"], u["name"], u["file"], u["sha256"], dict(u.get("prefilled", {})))
+            units = [ManifestUnit(u["code"], u["name"], u["file"], u["sha256"], dict(u.get("prefilled", {})),
+                                  list(u.get("history", [])))
                      for u in data["units"]]
             return cls(spec_id=data["spec_id"], spec_version=data["spec_version"], year=data.get("year"),
                        indicator_rows=int(data["indicator_rows"]), password=data.get("password", ""),
@@ -101,9 +119,41 @@ class Manifest:
         return cls.from_json(data, p)
 
 
+BACKUP_PREFIX = "manifest.backup-"
+
+
+def backup_of(path: Path) -> Path:
+    """Copy a manifest about to be replaced to `manifest.backup-<UTC time>.json` beside it (0600, never over
+    another backup): the password and prefilled data of forms already sent must outlive any command."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{BACKUP_PREFIX}{stamp}.json")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{BACKUP_PREFIX}{stamp}-{n}.json")
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as e:
+        target.unlink(missing_ok=True)
+        raise XlsformError(f"无法备份原清单 {path}（{e.strerror or e}）；清单未改动") from None
+    return target
+
+
+def backups(folder: str | Path) -> list[Path]:
+    """The dated copies of earlier manifests in a round's folder, oldest first."""
+    return sorted(Path(folder).glob(f"{BACKUP_PREFIX}*.json"))
+
+
 def _unit_json(u: ManifestUnit) -> dict[str, Any]:
-    return {"code": u.code, "name": u.name, "file": u.file, "sha256": u.sha256,
-            "prefilled": {k: _plain(v) for k, v in u.prefilled.items()}}
+    out: dict[str, Any] = {"code": u.code, "name": u.name, "file": u.file, "sha256": u.sha256,
+                           "prefilled": {k: _plain(v) for k, v in u.prefilled.items()}}
+    if u.history:
+        out["history"] = copy.deepcopy(u.history)
+    return out
 
 
 def _plain(x: Any) -> Any:

@@ -257,3 +257,101 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
     if len(found) != 1:
         return text, None
     return found[0], Note(LABEL, f"按指标体系中的“{found[0]}”读取")
+
+
+# ------------------------------------------------------------------------------------ template placeholders
+# Text that stands in for content: the template's own examples ("指标2:"), ellipses, "XX"/"**" placeholders, and
+# instructions copied from the notes ("请填写…"). Matched on the compact text; compiled once: a batch runs this
+# on every text cell of every return.
+_TEMPLATE_TEXT = re.compile("|".join((
+    r"^(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\d*:$",                            # "指标2:"
+    r"^[.。…·\-—_、]*(?:…|\.\.\.)[.。…·\-—_、]*$",                                 # "……", "..."
+    r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                          # "XX单位", "≥**人"
+    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",              # instructions
+)))
+# The template's hint after a name ("旅游景点开发数量（≥**个）", "受益人口数≥**人"): a placeholder in brackets or
+# after a comparison sign. The name is content; "XX村道路硬化" is a placeholder for a name, no hint.
+_HINT = re.compile(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
+# A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
+_LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
+GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text is someone's own
+# Marks a form prints in a cell that has nothing to hold ("—" under 分值 of a 其中 row, "/" for no target).
+DASHES = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "//", "\\", "－", "／"})
+
+
+@lru_cache(maxsize=8192)   # prefilled texts repeat in every return of a round
+def is_placeholder(text: str) -> bool:
+    """Template text left in place of content ("指标2：", "……", "XX单位", "≥**人", "请填写……"). A hint left
+    after a real name ("开发数量（≥**个）") is not: the name is content (`template_guidance` finds the hint)."""
+    s = compact(text)
+    return _TEMPLATE_TEXT.search(s) is not None and _hint(s) is None
+
+
+@lru_cache(maxsize=8192)
+def template_guidance(text: str, instructions: tuple[str, ...]) -> str | None:
+    """The template's own guidance a text still holds, if any: one of `instructions` (loosely: widths,
+    spaces, punctuation and the word limit do not matter), a text that closes with a word limit, or a hint
+    such as "（≥**个）" left after a name (returned alone). None for anything else."""
+    if len(text) > GUIDANCE_MAX:
+        return None
+    s = compact(text)
+    if _LIMIT.search(s) or bare(_LIMIT.sub("", s)) in _instruction_texts(instructions):
+        return text
+    return _hint(s)
+
+
+def _hint(s: str) -> str | None:
+    hint = _HINT.search(s)
+    return hint.group() if hint and len(letters(s[:hint.start()] + s[hint.end():])) >= 2 else None
+
+
+@lru_cache(maxsize=16)
+def _instruction_texts(instructions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(bare(_LIMIT.sub("", compact(t))) for t in instructions) - {""}
+
+
+def is_dash(text: str) -> bool:
+    """A cell that only marks "nothing here": a dash or a slash."""
+    return compact(text) in DASHES or text.strip() in DASHES
+
+
+# ---------------------------------------------------------------------------------------- printed labels
+# What a hand-made form prints as a label, reduced to what it names (xlsform/importer reads forms by their
+# labels): "全年预算数\n(A)", "执行率\n((B-C)/A)", "产\n出\n指\n标\n（50分）", "其中：本年财政拨款", "年度资金总额：",
+# "权　重" all come down to the word a vocabulary lists.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
+_LABEL_LEAD = re.compile(r"^(?:其中[:：]?|[（(]?[一二三四五六七八九十\d]+[)）、.．][:：]?|[\u2460-\u2473]+)")
+_LABEL_TAIL = re.compile(r"[:：*＊]+$")
+# The column's number and formula some templates print after its name: "小计\n③=①+②", "支出实现率(%)⑤=④/③".
+_FORMULA_TAIL = re.compile(r"[\u2460-\u2473]+(?:=[\u2460-\u2473A-Za-z()+\-*/×÷]+)?$")
+_WEIGHT_NOTE = re.compile(r"\((\d+(?:\.\d+)?)分\)")
+_UNIT_NOTE = re.compile(r"(?:\(|单位[:：])\s*(万元|元)\s*\)?")
+LABEL_MAX = 60    # a longer text is a sentence, not a label
+
+
+@lru_cache(maxsize=16384)
+def label_key(text: str) -> str:
+    """A printed label as the word it names: invisible characters, spaces and line breaks (vertical text)
+    out, full-width to half-width, bracketed notes ("(A)", "（50分）", "(万元)"), a leading "其中：" or list
+    number ("2.", "①"), a trailing column number or formula ("④", "③=①+②") and trailing colons dropped.
+    "" for text too long to be a label."""
+    if len(text) > LABEL_MAX * 2:
+        return ""
+    s = compact(text)
+    previous = None
+    while previous != s:              # nested brackets: "((B-C)/A)"
+        previous, s = s, _BRACKETED.sub("", s)
+    s = _LABEL_TAIL.sub("", _FORMULA_TAIL.sub("", _LABEL_LEAD.sub("", s)))
+    return s if len(s) <= LABEL_MAX else ""
+
+
+def label_weight(text: str) -> float | None:
+    """The weight a label carries in brackets: "产出指标\n(50分)" -> 50."""
+    m = _WEIGHT_NOTE.search(compact(text))
+    return float(m.group(1)) if m else None
+
+
+def label_unit(text: str) -> str | None:
+    """The money unit a label states: "资金情况\n(万元)" -> "万元", "年度预算数(元)" -> "元"."""
+    m = _UNIT_NOTE.search(compact(text))
+    return m.group(1) if m else None

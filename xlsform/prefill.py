@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xlsform.codes import Finding
+    from xlsform.layout import Layout
+    from xlsform.records import Record
 
 ROW = "prefill"
 CHUNK = 30_000          # characters a row; an Excel cell holds 32,767
@@ -67,3 +73,29 @@ def _plain(x: Any) -> Any:
     if isinstance(x, float) and x.is_integer():
         return int(x)
     return x
+
+
+# ---------------------------------------------------------------------------------------- as sent
+
+# Integrity's findings on a changed locked cell, with the value sent as `expected`: against the manifest, or
+# without one against the workbook's own copy.
+CHANGED = ("XF152", "XF161")
+
+
+def sent_values(findings: Sequence[Finding]) -> dict[str, Any]:
+    """Locked prefilled values the unit changed, as they were sent (from integrity's XF152 / XF161)."""
+    return {f.key: f.expected for f in findings if f.code in CHANGED and f.key and f.expected is not None}
+
+
+def as_sent(record: Record, layout: Layout, sent: Mapping[str, Any]) -> Record:
+    """The record with every changed locked value put back as sent and its figures recomputed: check's rules
+    and merge's sums run on what the office sent, not on what a unit changed in its copy (issue 15.4)."""
+    if not sent:
+        return record
+    places = layout.places
+    values = {k: v for k, v in record.values.items() if k not in places or places[k].field.role != "computed"}
+    values.update(sent)
+    for key, value in layout.recompute(values).items():
+        if value is not None and value != "":
+            values[key] = float(value) if isinstance(value, Decimal) else value
+    return replace(record, values=values)

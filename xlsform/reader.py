@@ -51,6 +51,7 @@ _UNREADABLE = {"unopenable": "XF109", "empty": "XF110", "not_xlsx": "XF101", "le
                "folder": "XF904"}
 _SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容",
             "ods": "OpenDocument 表格 .ods", "ole_other": "Word、PowerPoint 等其他 Office 文件",
+            "docx": "Word 文档（.docx），不是表格", "pptx": "PowerPoint 演示文稿（.pptx），不是表格",
             "no_workbook": "压缩包中没有 Excel 工作簿，可能是 Word 等其他文件"}
 
 
@@ -63,6 +64,8 @@ class ReadResult:
     findings: list[Finding] = field(default_factory=list)
     workbook: RawWorkbook | None = None
     layout: Layout | None = None
+    # further forms of a hand-made workbook that holds several (one unit a sheet): each its own result
+    more: list[ReadResult] = field(default_factory=list)
 
     def to_file_result(self) -> FileResult:
         return FileResult(self.file, self.sha256, self.mtime, self.record, list(self.findings))
@@ -175,6 +178,9 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
         raw.meta = dict(iter_text_rows(rdr.sheet(META_SHEET)))
     if not raw.meta.get("spec_id"):
         raw.properties = rdr.properties()
+        if not _meta(raw).get("spec_id"):     # not one of our forms: read it by its printed labels
+            _import(rdr, raw, spec, result)
+            return
     layout = _identify(raw, spec, result)
     if layout is None:
         return
@@ -186,6 +192,24 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
     raw.unlocked_styles, raw.number_kinds = rdr.styles()
     result.layout = layout
     result.record = _record(raw, raw.form, layout, result)
+
+
+def _import(rdr: WorkbookReader, raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> None:
+    """A workbook xlsform did not write: every form on it, read by its labels (xlsform/importer)."""
+    from xlsform.importer import import_workbook  # only hand-made files pay for the importer's import
+
+    forms = import_workbook(rdr, raw, result.file, (spec,) if spec is not None else None)
+    if not forms:
+        result.findings.append(make("XF180", file=result.file))
+        return
+    for i, form in enumerate(forms):
+        one = result if i == 0 else ReadResult(result.file, result.sha256, result.mtime)
+        record = form.built.build(_field_value, _normalise_labels, one)
+        record.sha256 = result.sha256
+        one.findings[:0] = form.built.findings
+        one.record, one.layout, one.workbook = record, form.built.layout, form.workbook(raw)
+        if i:
+            result.more.append(one)
 
 
 def _identify(raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> Layout | None:
@@ -566,3 +590,31 @@ def _walk(top: Path) -> list[Path]:
 
 def _return_name(name: str) -> bool:
     return not name.startswith(("~$", ".")) and name.lower().endswith(XLSX_SUFFIXES + OTHER_SUFFIXES)
+
+
+# What the files a unit sends beside its workbook are, in plain words (issue 15.13: skipped without a word).
+_KINDS = {".pdf": "PDF 文件", ".doc": "Word 文档", ".docx": "Word 文档", ".wps": "WPS 文字文档",
+          ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".bmp": "图片", ".tif": "图片", ".tiff": "图片",
+          ".zip": "压缩包，请解压后再检查", ".rar": "压缩包，请解压后再检查", ".7z": "压缩包，请解压后再检查",
+          ".txt": "文本文件", ".ppt": "演示文稿", ".pptx": "演示文稿", ".ofd": "OFD 版式文件"}
+
+
+# The round's own files, which often share the returns folder (the examples keep the manifest there).
+_ROUND_FILES = re.compile(r"^(manifest(\.backup-.*)?\.json|xlsform\.sqlite3(-wal|-shm|-journal)?|links\.csv|"
+                          r"ledger\.jsonl|xlsform-checkers\.log)$")
+_ROUND_FOLDERS = frozenset({"xlsform-files"})
+
+
+def not_workbooks(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """The files in the given folders that `walk_returns` leaves out (not workbooks), each with what it is in
+    plain words, so a command can list them instead of passing over them silently. Hidden files, the lock
+    files of open workbooks and the round's own files (manifest, store, links) are left out here too."""
+    found: list[tuple[Path, str]] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            continue
+        for folder, dirs, names in os.walk(p):
+            dirs[:] = [d for d in dirs if d not in _ROUND_FOLDERS]
+            found += [(Path(folder, n), _KINDS.get(Path(n).suffix.lower(), "不是表格文件")) for n in names
+                      if not n.startswith(("~$", ".")) and not _return_name(n) and not _ROUND_FILES.match(n)]
+    return sorted(found)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from xlsform.codes import Finding, one_line
+from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -50,64 +52,76 @@ def format_file(result: FileResult, *, info: bool = True) -> str:
 
 def summary(results: Sequence[FileResult]) -> str:
     """The one-line total, e.g. "共 4 个文件：1 个通过，2 个有错误，1 个无法读取；错误 5 条，警告 3 条"."""
-    tally = Tally()
-    for r in results:
-        tally.add(r)
-    return tally.summary()
-
-
-class Tally:
-    """Counts of a batch taken file by file, so a report need not keep the files' results."""
-
-    def __init__(self) -> None:
-        self.files = 0
-        self.by_status = dict.fromkeys(_STATUS_ORDER, 0)
-        self.errors = self.warnings = 0
-
-    def add(self, result: Any) -> None:
-        """A FileResult or a check.Rendered (both have status, errors and warnings)."""
-        self.files += 1
-        self.by_status[result.status] += 1
-        self.errors += result.errors
-        self.warnings += result.warnings
-
-    def summary(self) -> str:
-        passed = self.by_status["ok"] + self.by_status["warnings"]
-        return (f"共 {self.files} 个文件：{passed} 个通过，{self.by_status['errors']} 个有错误，"
-                f"{self.by_status['unreadable']} 个无法读取；错误 {self.errors} 条，警告 {self.warnings} 条")
-
-    def exit_code(self) -> int:
-        return 1 if self.by_status["errors"] or self.by_status["unreadable"] else 0
+    by_status = {s: sum(r.status == s for r in results) for s in _STATUS_ORDER}
+    passed = by_status["ok"] + by_status["warnings"]
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    files = len({r.file for r in results})
+    # a hand-made workbook may hold several units' forms: each is counted as a form, the file once
+    counted = f"共 {files} 个文件" if files == len(results) else f"共 {files} 个文件、{len(results)} 张自评表"
+    return (f"{counted}：{passed} 个通过，{by_status['errors']} 个有错误，"
+            f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
 
 
 def format_text(results: Sequence[FileResult], *, info: bool = True, note: str | None = None,
-                errors_only: bool = False) -> str:
+                errors_only: bool = False, superseded: Mapping[str, str] | None = None) -> str:
     """The whole report: files with problems first (unreadable, errors, warnings, ok), then `note` (what was
     compared against what) and the total. `errors_only`: list only files with errors or unreadable (the
-    total still counts every file)."""
-    shown = [r for r in results if not errors_only or r.status in ("errors", "unreadable")]
+    total still counts every file). `superseded`: file -> the newer return of its unit that counts instead;
+    those are listed apart, as status and merge list them, and left out of the total."""
+    superseded = superseded or {}
+    current = [r for r in results if r.file not in superseded]
+    shown = [r for r in current if not errors_only or r.status in ("errors", "unreadable")]
     ordered = sorted(shown, key=lambda r: _STATUS_ORDER[r.status])
     blocks = [format_file(r, info=info) for r in ordered]
-    return "\n\n".join([*blocks, *([note] if note else []), summary(results)])
+    return "\n\n".join([*blocks, *_tail(results, superseded, note)])
 
 
-def to_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:
-    return [r.to_json() for r in results]
+def _tail(results: Sequence[Any], superseded: Mapping[str, str], note: str | None) -> list[str]:
+    """What follows the files' blocks: the superseded returns, `note` and the total (results: FileResults or
+    the `Form`s of a streamed report)."""
+    older = [r for r in results if r.file in superseded]
+    current = [r for r in results if r.file not in superseded]
+    blocks = []
+    if older:
+        blocks.append(f"已被本单位较新的报送取代、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
+            f"  {one_line(r.file)}（{STATUS_LABEL[r.status]}）→ 以 {one_line(superseded[r.file])} 为准"
+            for r in older))
+    total = summary(current) + (f"；另有 {len(older)} 个较早的报送已被取代" if older else "")
+    return [*blocks, *([note] if note else []), total]
 
 
-def format_json(results: Iterable[FileResult]) -> str:
+def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Each file's object (`FileResult.to_json`: findings errors first), and on a return superseded by a newer
+    one of its unit, `superseded_by`: that newer file, which counts instead."""
+    out = []
+    for r in results:
+        obj = r.to_json()
+        if superseded and r.file in superseded:
+            obj["superseded_by"] = shown_path(superseded[r.file])
+        out.append(obj)
+    return out
+
+
+def format_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> str:
     """The JSON report of `check --json` as one text: an array, one file's object a line."""
-    return "[\n" + ",\n".join(json_bytes(r).decode("utf-8") for r in results) + "\n]"
+    return "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False, default=str) for o in to_json(results, superseded)) \
+        + "\n]"
 
 
-def exit_code(results: Iterable[FileResult]) -> int:
-    """0 when no file has errors; 1 when any file has errors or cannot be read."""
-    return 1 if any(r.status in ("errors", "unreadable") for r in results) else 0
+def exit_code(results: Iterable[Any], superseded: Mapping[str, str] | None = None) -> int:
+    """0 when no current return has errors; 1 when any has errors or cannot be read (a return superseded by
+    a newer one of its unit does not count, as in status and merge). FileResults or a streamed report's Forms."""
+    return 1 if any(r.status in ("errors", "unreadable") for r in results
+                    if not superseded or r.file not in superseded) else 0
 
 
 # ----------------------------------------------------------------------------------- streamed reports
-# A batch's report is written as its results arrive (check.render_paths renders each where it was checked):
-# nothing of a file is kept once written, so memory does not grow with the round.
+# `check` renders each file's part of the report where the file was checked (check.render_paths) and sets
+# it aside as it arrives, in a spool that stays in memory up to a limit and then goes to a temporary file,
+# keeping of each form only what the end of the report needs (`Form`). Whether a return is superseded by a
+# newer one of its unit is known only once every file is in; then the report is written. Memory does not
+# grow with the round beyond those few fields a form.
 
 def json_bytes(result: FileResult) -> bytes:
     """One file's object, compact (json's C encoder: its indenting encoder is pure Python and cost more than
@@ -119,69 +133,95 @@ def text_bytes(result: FileResult, *, info: bool = True) -> bytes:
     return format_file(result, info=info).encode("utf-8")
 
 
-class JsonStream:
-    """`check --json`: one JSON array, each file's object on its own line, written as results arrive
-    (`lines`: JSON Lines instead, one object a line and nothing else)."""
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The unit a form names, as status.assign reads it from a record."""
 
-    def __init__(self, out: IO[bytes], *, lines: bool = False) -> None:
-        self.out, self.lines, self.tally = out, lines, Tally()
-        self.closed = False
-
-    def add(self, rendered: Any) -> None:
-        if not self.lines:
-            self.out.write(b",\n" if self.tally.files else b"[\n")
-        self.out.write(rendered.text)
-        if self.lines:
-            self.out.write(b"\n")
-        self.tally.add(rendered)
-
-    def close(self) -> None:
-        """End the array (when anything was written), after the last file."""
-        if not self.lines and self.tally.files and not self.closed:
-            self.out.write(b"\n]\n")
-        self.closed = True
-        self.out.flush()
+    code: str | None
+    name: str | None
 
 
-class TextStream:
-    """The text report (`format_text`'s order: unreadable, errors, warnings, ok, then the note and the total)
-    with each file's block set aside in a spool of its status (memory up to a limit, then a temporary file)."""
+@dataclass(frozen=True, slots=True)
+class Form:
+    """What a streamed report keeps of one form: enough to count it, tell whether a newer return of its unit
+    supersedes it (status.assign reads `file`, `mtime` and `record`) and say what became of its copy."""
 
-    SPOOL = 4 << 20
+    file: str
+    mtime: float | None
+    record: Unit | None
+    status: str
+    errors: int
+    warnings: int
+    annotated: str | None
+    copy_note: str | None
 
-    def __init__(self, *, errors_only: bool = False) -> None:
+    @classmethod
+    def of(cls, r: Any) -> Form:
+        """From a check.Rendered."""
+        unit = Unit(r.code, r.name) if r.readable else None
+        return cls(r.file, r.mtime, unit, r.status, r.errors, r.warnings, r.annotated, r.copy_note)
+
+
+class ReportSpool:
+    """The rendered forms of a batch, in order (`by_status`: one spool per status, for the text report)."""
+
+    SPOOL = 1 << 20
+
+    def __init__(self, *, by_status: bool) -> None:
         import tempfile
 
-        self.errors_only, self.tally = errors_only, Tally()
-        # closed once written out (`write`) or given up (`close`)
-        self.spools = {s: tempfile.SpooledTemporaryFile(self.SPOOL) for s in _STATUS_ORDER}  # noqa: SIM115
+        self.forms: list[Form] = []
+        self.by_status = by_status
+        keys = _STATUS_ORDER if by_status else ("all",)
+        # closed when the report is written or given up (`close`)
+        self._spools = {k: tempfile.SpooledTemporaryFile(self.SPOOL) for k in keys}  # noqa: SIM115
 
     def add(self, rendered: Any) -> None:
-        self.tally.add(rendered)
-        if self.errors_only and rendered.status not in ("errors", "unreadable"):
-            return
-        spool = self.spools[rendered.status]
-        if spool.tell():
-            spool.write(b"\n\n")
+        self.forms.append(Form.of(rendered))
+        spool = self._spools[rendered.status if self.by_status else "all"]
+        spool.write(len(rendered.text).to_bytes(4, "little"))
         spool.write(rendered.text)
 
-    def write(self, out: IO[bytes], note: str | None = None) -> None:
-        first = True
-        for status in _STATUS_ORDER:
-            spool = self.spools[status]
-            if not spool.tell():
-                continue
-            if not first:
-                out.write(b"\n\n")
-            spool.seek(0)
-            while block := spool.read(1 << 20):
-                out.write(block)
-            first = False
-        self.close()
-        tail = [*([note] if note else []), self.tally.summary()]
-        out.write(("\n\n" if not first else "").encode() + "\n\n".join(tail).encode("utf-8") + b"\n")
-        out.flush()
+    def texts(self, key: str) -> Iterator[bytes]:
+        spool = self._spools[key]
+        spool.seek(0)
+        while head := spool.read(4):
+            yield spool.read(int.from_bytes(head, "little"))
 
     def close(self) -> None:
-        for spool in self.spools.values():
+        for spool in self._spools.values():
             spool.close()
+
+
+def write_json(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, lines: bool = False) -> None:
+    """`check --json`: one array, an object a line (`lines`: JSON Lines, an object a line and nothing else);
+    a superseded return's object ends with `superseded_by`, as `to_json` adds it."""
+    for i, (form, text) in enumerate(zip(spool.forms, spool.texts("all"), strict=True)):
+        newer = superseded.get(form.file)
+        if newer is not None:   # the object's last key, as to_json adds it
+            text = text[:-1] + b', "superseded_by": ' + json.dumps(shown_path(newer), ensure_ascii=False).encode() \
+                + b"}"
+        if not lines:
+            out.write(b",\n" if i else b"[\n")
+        out.write(text)
+        if lines:
+            out.write(b"\n")
+    if not lines and spool.forms:
+        out.write(b"\n]\n")
+    out.flush()
+
+
+def write_text(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, note: str | None = None,
+               errors_only: bool = False) -> None:
+    """The text report, as format_text writes it of the same results (blocks rendered with or without info)."""
+    first = True
+    for status in _STATUS_ORDER:
+        forms = (f for f in spool.forms if f.status == status)
+        for form, text in zip(forms, spool.texts(status), strict=True):
+            if form.file in superseded or (errors_only and status not in ("errors", "unreadable")):
+                continue
+            out.write(text if first else b"\n\n" + text)
+            first = False
+    tail = "\n\n".join(_tail(spool.forms, superseded, note))
+    out.write(((tail if first else "\n\n" + tail) + "\n").encode("utf-8"))
+    out.flush()

@@ -20,6 +20,10 @@ class FileResult:
     record: Record | None = None
     findings: list[Finding] = field(default_factory=list)
     own: str | None = None       # ownfiles.ANNOTATED / SUMMARY: one of this tool's outputs, not a return
+    annotated: str | None = None  # where its annotated copy was written (check --annotate), None when not
+    # the further forms of a hand-made workbook holding several (one unit a sheet), each checked on its own;
+    # check_paths yields them after this one
+    more: list[FileResult] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -49,5 +53,9 @@ class FileResult:
             "file": shown_path(self.file), "sha256": self.sha256, "status": self.status,
             "errors": self.errors, "warnings": self.warnings,
             "record": self.record.to_json() if self.record else None,
-            "findings": [f.to_json() for f in self.findings],
+            # errors first, then warnings, then notes (each kept in the order found): what a script acts on
+            "findings": [f.to_json() for f in sorted(self.findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))],
         }
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

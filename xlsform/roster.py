@@ -51,6 +51,14 @@ class Unit:
     name: str
     values: dict[str, Any] = field(default_factory=dict)   # prefilled field values by field key
     notes: list[str] = field(default_factory=list)         # what was read as something else (info, XF230/XF210)
+    warnings: list[str] = field(default_factory=list)      # what every return of this unit will be told (XF406)
+    open: set[str] = field(default_factory=set)   # keys of `values` written into the form but left to the unit:
+                                                  # not locked, not recorded as sent (last year's targets)
+
+    @property
+    def sent(self) -> dict[str, Any]:
+        """The values sent locked, as the manifest records them."""
+        return {k: v for k, v in self.values.items() if k not in self.open} if self.open else dict(self.values)
 
 
 @dataclass
@@ -68,12 +76,38 @@ def read_table(path: str | Path) -> Table:
     path = Path(path)
     if not path.is_file():
         raise RosterError([f"{path}：文件不存在"])
-    if path.suffix.lower() in (".xls", ".et") or _is_old_excel(path):
-        raise RosterError([f"{path.name}：这是旧版 Excel（.xls）或 WPS 表格文件，无法直接读取；"
-                           "请在 Excel 或 WPS 中“另存为” .xlsx 工作簿或“CSV UTF-8”后再试"])
+    if _is_old_excel(path):
+        return _read_xls(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     return _read_csv(path)
+
+
+def _read_xls(path: Path) -> Table:
+    """An old .xls (or WPS .et) roster through the reader's .xls layer (xls.py): the first visible sheet, each
+    cell as its value, a code formatted with leading zeros as the text it shows (_as_shown)."""
+    from xlsform.xlsx import XlsxError, open_reader
+
+    try:
+        rdr = open_reader(path.read_bytes())
+        book = rdr.workbook()
+        first = next((s.name for s in book.sheets if s.state == "visible"), None)
+        sheet = rdr.sheet(first) if first is not None else None
+        formats = rdr.number_formats()
+    except (XlsxError, OSError) as e:
+        raise RosterError([f"{path.name}：无法读取该旧版 Excel（.xls）文件（{e}）；"
+                           "请在 Excel 或 WPS 中“另存为” .xlsx 工作簿或“CSV UTF-8”后再试"]) from None
+    if sheet is None or not sheet.cells:
+        raise RosterError([f"{path.name}：工作表是空的，第 1 行应为列名"])
+    width = max(c for _, c in sheet.cells) + 1
+    grid: dict[int, list[Any]] = {}
+    for (r, c), cell in sheet.cells.items():
+        value = cell.value if cell.type != "e" else None
+        grid.setdefault(r, [None] * width)[c] = _as_shown(value, formats.get(sheet.styles.get((r, c), 0)))
+    rows = [grid.get(r, [None] * width) for r in range(max(grid) + 1)]
+    header = ["" if h is None else _cell_text(h) for h in rows[0]]
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(_cell_text(c) for c in r)]
+    return Table(path.name, header, body)
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # .xls, .et and encrypted .xlsx all start so
@@ -150,10 +184,21 @@ def _norm(header: str) -> str:
     return header.strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
 
 
+# The headers a bureau's own roster uses for the two columns every roster has (issue 15.12: 单位名称 was refused).
+IDENTITY_HEADERS = {"name": ("单位名称", "部门名称", "预算单位名称", "单位", "名称"),
+                    "code": ("单位代码", "预算单位编码", "预算单位代码", "编码", "代码")}
+_LETTER = re.compile(r"\([a-z]\)$")      # "(a)" of a label: headers are compared lower-cased
+
+
 def aliases(f: Field, key: str) -> list[str]:
-    """Every header that names this field: key, key_with_underscores, xf_key, printed label."""
+    """Every header that names this field: key, key_with_underscores, xf_key, printed label (also without
+    its "·" and its "(A)"), and for code and name the headers bureaus' rosters use."""
     under = key.replace(".", "_")
-    return [_norm(a) for a in (key, under, f"xf_{under}", f.label)]
+    label = _norm(f.label)
+    bare = _LETTER.sub("", label)
+    names = [_norm(a) for a in (key, under, f"xf_{under}")] + [label, bare, bare.replace("·", "")]
+    names += [_norm(h) for h in IDENTITY_HEADERS.get(key, ())]
+    return list(dict.fromkeys(names))
 
 
 class _Problems:
@@ -247,16 +292,17 @@ def _fmt(x: float) -> str:
 # -------------------------------------------------------------------------------------------- roster
 
 def roster_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
-    """Scalar fields a roster may prefill (prefill role), and the others (input/computed) it may not."""
+    """Scalar fields a roster may prefill (prefill role, or an input the spec makes prefillable), and the
+    others (input/computed) it may not."""
     fields = {f.key: f for f in spec.scalar_fields()}
-    prefill = {k: f for k, f in fields.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in fields.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in fields.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in fields.items() if not f.locks_when_given}
 
 
 def indicator_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
     row = {f.key: f for f in spec.indicator_block.row}
-    prefill = {k: f for k, f in row.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in row.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in row.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in row.items() if not f.locks_when_given}
 
 
 def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = None,
@@ -265,12 +311,14 @@ def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = No
     problems = _Problems()
     table = read_table(path)
     units = _units(table, spec, year, problems)
+    if not table.rows and not problems.items:   # a header alone: say that once, not each indicator's unit unknown
+        raise RosterError([f"{table.name}：名册中没有单位（第 2 行起每行一个单位）"])
     if indicators is not None:
         _add_indicators(read_table(indicators), spec, units, problems)
     if problems.items:
         raise RosterError(problems.items)
     if not units:
-        raise RosterError([f"{table.name}：没有任何单位（第 2 行起每行一个单位）"])
+        raise RosterError([f"{table.name}：名册中没有单位（第 2 行起每行一个单位）"])
     return units
 
 
@@ -380,6 +428,7 @@ def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Prob
     for unit in units:
         if counts.get(unit.code):
             _check_weights(table.name, unit, spec, min(counts[unit.code], spec.indicator_rows), problems)
+            _check_split(unit, spec, min(counts[unit.code], spec.indicator_rows))
 
 
 def _normalise_labels(table: str, row_no: int, values: dict[str, Any], spec: Spec) -> list[str]:
@@ -417,6 +466,27 @@ def _check_tree(table: str, row_no: int, values: dict[str, Any], spec: Spec, pro
         problems.add(table, row_no, "level2", f"“{level2}”不属于一级指标“{level1}”；应为 {allowed}")
     if nature is not None and nature not in NATURES:
         problems.add(table, row_no, "nature", f"“{nature}”不是指标性质；应为 {'、'.join(NATURES)}")
+
+
+FUND_SHARE = "预算执行率"      # the fund weight's name in `rules.split`
+
+
+def _check_split(unit: Unit, spec: Spec, count: int) -> None:
+    """Weights that break the spec's split (预算执行率 10, 产出 50, 效益 30, 满意度 10) are allowed but every return
+    of the unit would carry XF406 for them: said at generate time, before the forms go out (issue 15.11)."""
+    split = spec.rules.split
+    weights = [(unit.values.get(f"ind.{i}.level1"), unit.values.get(f"ind.{i}.weight")) for i in range(1, count + 1)]
+    if not split or any(w is None for _, w in weights):      # the unit completes the table: its return is checked
+        return
+    seen = {FUND_SHARE: Decimal(repr(float(unit.values.get(f"fund.{spec.scored_fund_row}.weight") or 0)))}
+    for level1, weight in weights:
+        seen[str(level1)] = seen.get(str(level1), Decimal(0)) + Decimal(repr(float(weight or 0)))
+    if all(seen.get(k, Decimal(0)) == Decimal(repr(float(v))) for k, v in split.items()):
+        return
+    shown = "、".join(f"{k} {_fmt(float(seen.get(k, 0)))}" for k in split)
+    wanted = "、".join(f"{k} {_fmt(float(v))}" for k, v in split.items())
+    unit.warnings.append(f"单位“{unit.code}”的分值分配为 {shown}，与本表规定的 {wanted} 不符；"
+                         "按此下发，该单位的每份报送都会得到「一级指标分值分布与规定不同」提示（XF406）")
 
 
 def _check_weights(table: str, unit: Unit, spec: Spec, count: int, problems: _Problems) -> None:

@@ -30,7 +30,7 @@ SCALAR_KEYS = (
 FUND_COLUMNS = ("initial_budget", "budget", "spent", "transfer", "weight", "rate", "score")
 INDICATOR_COLUMNS = (
     "level1", "level2", "level3", "content", "nature", "target", "measure",
-    "actual", "weight", "score", "reason", "improvement",
+    "actual", "weight", "score", "reason", "improvement", "previous",
 )
 NATURES = ("≥", "≤", "=", "定性")
 
@@ -59,6 +59,13 @@ class Field:
     rule: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
     style: str | None = None
+    prefillable: bool = False        # an input the roster may prefill: then locked and checked like a prefill
+    hide_empty: bool = False         # an indicator column hidden on a form where no row holds a value
+
+    @cached_property
+    def locks_when_given(self) -> bool:
+        """Whether a value the roster gives for this field is sent locked (prefill, or a prefillable input)."""
+        return self.role == "prefill" or self.prefillable
 
     @cached_property
     def numeric(self) -> bool:   # cached: asked for every field of every return
@@ -107,6 +114,35 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class YearOnYear:
+    """[rules.previous]: how last year's returns are matched to this year's units and indicators, and when a
+    change between the years is worth a look. Similarities are rapidfuzz scores, 0–100 (100: identical)."""
+
+    unit_similarity: float = 90.0        # a unit name that differs from last year's at least this similar
+    indicator_similarity: float = 90.0   # a 三级指标 name within the same 一级/二级, at least this similar
+    rate_drop: float = 0.10              # execution rate fell by more than this (0.10 = 10 points) ...
+                                         # ... while the total score rose: XF521
+
+
+@dataclass(frozen=True)
+class Review:
+    """How the indicator table is read as a performance reviewer reads it ([rules.review], docs/specs.md): the
+    thresholds and vocabularies of the XF53x rules, data a region changes without code. Texts are compared
+    loosely (normalize.bare: widths, spaces, punctuation), instruction texts also without their word limit."""
+
+    quantitative: tuple[str, ...] = ("数量指标", "质量指标", "时效指标", "成本指标")   # targets must be values
+    standards: tuple[str, ...] = ()        # pass/fail standards that are values there ("合格", "达标")
+    counted: tuple[str, ...] = ("数量指标",)   # where "100%" for a task that names a count is no target
+    stock_actuals: tuple[str, ...] = ()    # answers that measure nothing ("达成预期指标", "已完成", "详见附件")
+    instructions: tuple[str, ...] = ()     # the templates' own guidance ("对照年度目标，说明…（100字以内）")
+    adjustment_words: tuple[str, ...] = ()   # words that explain a budget changed during the year
+    overshoot: float = 0.30                # an actual this share beyond its target (or inside a ceiling) ...
+    copy_similarity: float = 0.80          # an actual this similar to its 目标内容 repeats it
+    twin_similarity: float = 0.85          # two rows' tasks this similar are one task
+    yuan_ratio: tuple[float, float] = (3000.0, 30000.0)   # an amount this many times its reference is in 元
+
+
+@dataclass(frozen=True)
 class Rules:
     grades: tuple[tuple[float, str], ...]        # (min, grade), highest first
     reason_below_rate: float = 0.90
@@ -114,12 +150,31 @@ class Rules:
     self_score_tolerance: float = 0.20
     rate_caps: tuple[tuple[float, float], ...] = ()   # (below, cap), ascending
     scoring: Scoring = field(default_factory=Scoring)
+    previous: YearOnYear = field(default_factory=YearOnYear)
+    review: Review = field(default_factory=Review)
 
     def grade_for(self, total: float) -> str:
         for low, name in self.grades:
             if total >= low:
                 return name
         return self.grades[-1][1]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """[import]: the printed labels by which a form xlsform did not write is read (xlsform/importer).
+
+    Each table maps a field key, fund row, fund column or indicator column to the labels that name it;
+    the spec's own labels are added by the loader. A region adds its wording here, not in code."""
+
+    titles: tuple[str, ...] = ()     # words of a title that say a form is of this spec's kind
+    totals: tuple[str, ...] = ()     # the first cell of the row that totals the indicator table
+    ends: tuple[str, ...] = ()       # labels after a form's tables (填报人, 备注): a table ends before them
+    ignore: tuple[str, ...] = ()     # headers of columns that hold nothing for the record (序号)
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fund_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fund_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,6 +192,7 @@ class Spec:
     tree: dict[str, tuple[str, ...]]
     blocks: tuple[Block, ...]
     source: str
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     @property
     def indicator_block(self) -> Block:
@@ -199,6 +255,16 @@ def register(spec: Spec) -> None:
 def spec_by_id(spec_id: str) -> Spec | None:
     """A registered or built-in spec by the id a workbook carries; None when unknown (a finding, not a crash)."""
     return _REGISTERED.get(spec_id) or _builtin(spec_id)
+
+
+def known_specs() -> tuple[Spec, ...]:
+    """Every spec a workbook may follow: the ones registered in this process first, then the built-ins."""
+    return (*_REGISTERED.values(), *(s for s in _builtins() if s.id not in _REGISTERED))
+
+
+@lru_cache(maxsize=1)
+def _builtins() -> tuple[Spec, ...]:
+    return tuple(s for name in builtin_names() if (s := _builtin(name)) is not None)
 
 
 @lru_cache(maxsize=32)
@@ -277,7 +343,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 def _build(data: dict[str, Any], source: str) -> Spec:
     ctx = _Ctx(source)
     form = ctx.need(data, "form", dict, "spec")
-    unknown = set(data) - {"form", "rules", "tree", "block"}
+    unknown = set(data) - {"form", "rules", "tree", "block", "import"}
     if unknown:
         raise ctx.fail("spec", f"unknown table(s) {sorted(unknown)}")
     rules = _build_rules(ctx, ctx.opt(data, "rules", dict, "spec", {}))
@@ -296,9 +362,66 @@ def _build(data: dict[str, Any], source: str) -> Spec:
         landscape=ctx.opt(form, "landscape", bool, "form", True),
         columns={k: float(v) for k, v in ctx.opt(form, "columns", dict, "form", {}).items()},
         rules=rules, tree=tree, blocks=blocks, source=source,
+        vocabulary=_build_vocabulary(ctx, ctx.opt(data, "import", dict, "spec", {}), blocks),
     )
     _check_spec(ctx, spec)
     return spec
+
+
+_VOCABULARY_LISTS = ("titles", "totals", "ends", "ignore")
+_VOCABULARY_TABLES = ("fields", "fund_rows", "fund_columns", "columns")
+
+
+def _build_vocabulary(ctx: _Ctx, raw: dict[str, Any], blocks: tuple[Block, ...]) -> Vocabulary:
+    """[import] with each field's own printed label added: a spec without the section still reads forms
+    that print its labels."""
+    where = "import"
+    unknown = set(raw) - set(_VOCABULARY_LISTS) - set(_VOCABULARY_TABLES)
+    if unknown:
+        raise ctx.fail(where, f"unknown key(s) {sorted(unknown)}; known: "
+                              f"{', '.join(_VOCABULARY_LISTS + _VOCABULARY_TABLES)}")
+    lists = {k: _labels(ctx, ctx.opt(raw, k, list, where, []), f"{where}.{k}") for k in _VOCABULARY_LISTS}
+    tables = {k: {key: _labels(ctx, ctx.check_type(v, list, f"{where}.{k}.{key}"), f"{where}.{k}.{key}")
+                  for key, v in ctx.opt(raw, k, dict, where, {}).items()} for k in _VOCABULARY_TABLES}
+    _check_vocabulary_keys(ctx, tables)
+    own = _own_labels(blocks)
+    for table, extra in own.items():
+        for key, labels in extra.items():
+            tables[table][key] = tuple(dict.fromkeys((*tables[table].get(key, ()), *labels)))
+    return Vocabulary(titles=lists["titles"], totals=lists["totals"], ends=lists["ends"], ignore=lists["ignore"],
+                      **tables)
+
+
+def _labels(ctx: _Ctx, raw: list[Any], where: str) -> tuple[str, ...]:
+    return tuple(ctx.check_type(x, str, f"{where}[]") for x in raw)
+
+
+def _check_vocabulary_keys(ctx: _Ctx, tables: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    allowed = {"fields": SCALAR_KEYS, "fund_columns": FUND_COLUMNS, "columns": INDICATOR_COLUMNS}
+    for table, known in allowed.items():
+        for key in tables[table]:
+            if key not in known:
+                raise ctx.fail(f"import.{table}.{key}", f"unknown key; use one of {', '.join(known)}")
+    for row in tables["fund_rows"]:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", row):
+            raise ctx.fail(f"import.fund_rows.{row}", "a fund row key is lowercase letters, digits and '_'")
+
+
+def _own_labels(blocks: tuple[Block, ...]) -> dict[str, dict[str, list[str]]]:
+    """The spec's printed field labels as vocabulary: "合计·全年预算数" names fund row total and column budget."""
+    out: dict[str, dict[str, list[str]]] = {t: {} for t in _VOCABULARY_TABLES}
+    for b in blocks:
+        for f in b.row:
+            out["columns"].setdefault(f.key, []).append(f.label)
+        for f in b.fields:
+            m = _FUND_KEY.match(f.key)
+            if m and "·" in f.label:
+                row_label, _, column_label = f.label.partition("·")
+                out["fund_rows"].setdefault(m.group(1), []).append(row_label)
+                out["fund_columns"].setdefault(m.group(2), []).append(column_label)
+            elif f.key in SCALAR_KEYS and "·" not in f.label and f.key != "year":
+                out["fields"].setdefault(f.key, []).append(f.label)
+    return out
 
 
 def _ident(ctx: _Ctx, value: str, where: str) -> str:
@@ -328,17 +451,37 @@ def _build_rules(ctx: _Ctx, raw: dict[str, Any]) -> Rules:
                         for i, c in enumerate(caps_raw)))
     split = {k: float(ctx.check_type(v, (int, float), f"rules.split.{k}"))
              for k, v in ctx.opt(raw, "split", dict, "rules", {}).items()}
-    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps", "scoring"}
+    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps", "scoring", "review",
+             "previous"}
     if set(raw) - known:
         raise ctx.fail("rules", f"unknown key(s) {sorted(set(raw) - known)}")
     return Rules(
         scoring=_build_scoring(ctx, ctx.opt(raw, "scoring", dict, "rules", {})),
+        review=_build_review(ctx, ctx.opt(raw, "review", dict, "rules", {})),
         grades=grades,
         reason_below_rate=float(ctx.opt(raw, "reason_below_rate", (int, float), "rules", 0.9)),
         split=split,
         self_score_tolerance=float(ctx.opt(raw, "self_score_tolerance", (int, float), "rules", 0.2)),
         rate_caps=caps,
+        previous=_build_previous(ctx, ctx.opt(raw, "previous", dict, "rules", {})),
     )
+
+
+def _build_previous(ctx: _Ctx, raw: dict[str, Any]) -> YearOnYear:
+    """[rules.previous]: the year-on-year thresholds, each checked with a message naming the key."""
+    where = "rules.previous"
+    known = {"unit_similarity", "indicator_similarity", "rate_drop"}
+    if set(raw) - known:
+        raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - known)}; known: {', '.join(sorted(known))}")
+    values: dict[str, float] = {}
+    for key in ("unit_similarity", "indicator_similarity"):
+        values[key] = float(ctx.opt(raw, key, (int, float), where, getattr(YearOnYear, key)))
+        if not 50 <= values[key] <= 100:
+            raise ctx.fail(f"{where}.{key}", "must be a similarity from 50 to 100 (100: only identical names)")
+    values["rate_drop"] = float(ctx.opt(raw, "rate_drop", (int, float), where, YearOnYear.rate_drop))
+    if not 0 < values["rate_drop"] < 1:
+        raise ctx.fail(f"{where}.rate_drop", "must be a share between 0 and 1 (0.10 = 10 percentage points)")
+    return YearOnYear(**values)
 
 
 def _build_scoring(ctx: _Ctx, raw: dict[str, Any]) -> Scoring:
@@ -367,6 +510,35 @@ def _build_scoring(ctx: _Ctx, raw: dict[str, Any]) -> Scoring:
                                              "from 0 to 1 (a share of the weight), both given or neither")
     return Scoring(equality=equality, equality_tolerance=tolerance, bands=bands, overshoot_above=above,
                    overshoot_deduct=deduct)
+
+
+_SHARES = ("overshoot", "copy_similarity", "twin_similarity")
+_WORDS = ("quantitative", "standards", "counted", "stock_actuals", "instructions", "adjustment_words")
+
+
+def _build_review(ctx: _Ctx, raw: dict[str, Any]) -> Review:
+    """[rules.review]: word lists and shares, each checked with a message naming the key; absent keys keep
+    the defaults (a region's own spec need not repeat them)."""
+    where = "rules.review"
+    known = {*_SHARES, *_WORDS, "yuan_ratio"}
+    if set(raw) - known:
+        raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - known)}; known: {', '.join(sorted(known))}")
+    kw: dict[str, Any] = {}
+    for key in _WORDS:
+        if key in raw:
+            words = ctx.check_type(raw[key], list, f"{where}.{key}")
+            kw[key] = tuple(ctx.check_type(w, str, f"{where}.{key}[{i}]") for i, w in enumerate(words))
+    for key in _SHARES:
+        if key in raw:
+            kw[key] = float(ctx.check_type(raw[key], (int, float), f"{where}.{key}"))
+            if not 0 < kw[key] < 1:
+                raise ctx.fail(f"{where}.{key}", "must be a share between 0 and 1 (0.3 = 30%)")
+    if "yuan_ratio" in raw:
+        pair = ctx.check_type(raw["yuan_ratio"], list, f"{where}.yuan_ratio")
+        if len(pair) != 2 or not all(isinstance(x, int | float) for x in pair) or not 1 < pair[0] < pair[1]:
+            raise ctx.fail(f"{where}.yuan_ratio", "needs [low, high] with 1 < low < high (3000, 30000)")
+        kw["yuan_ratio"] = (float(pair[0]), float(pair[1]))
+    return Review(**kw)
 
 
 def _build_bands(ctx: _Ctx, raw: list[Any]) -> tuple[tuple[str, float, float], ...]:
@@ -423,7 +595,7 @@ def _build_block(ctx: _Ctx, raw: dict[str, Any], i: int) -> Block:
 
 
 _FIELD_KEYS = {"key", "label", "at", "role", "type", "required", "min", "max", "maxlen", "choices",
-               "format", "default", "rule", "args", "style"}
+               "format", "default", "rule", "args", "style", "prefillable", "hide_empty"}
 
 
 def _build_field(ctx: _Ctx, raw: dict[str, Any], where: str) -> Field:
@@ -448,6 +620,8 @@ def _build_field(ctx: _Ctx, raw: dict[str, Any], where: str) -> Field:
         format=ctx.opt(raw, "format", str, where), default=raw.get("default"),
         rule=ctx.opt(raw, "rule", str, where), args=ctx.opt(raw, "args", dict, where, {}),
         style=ctx.opt(raw, "style", str, where),
+        prefillable=ctx.opt(raw, "prefillable", bool, where, False),
+        hide_empty=ctx.opt(raw, "hide_empty", bool, where, False),
     )
 
 
@@ -528,3 +702,7 @@ def _check_field_semantics(ctx: _Ctx, spec: Spec, f: Field, keys: set[str], rule
         raise ctx.fail(f"{where}.max", f"'{f.max}' names no field of the indicator row")
     if f.style is not None and f.style not in STYLES:
         raise ctx.fail(f"{where}.style", f"'{f.style}' is not one of {STYLES}")
+    if f.prefillable and f.role != "input":
+        raise ctx.fail(f"{where}.prefillable", "only an input field can be made prefillable (a prefill field is)")
+    if f.hide_empty and (f.role == "computed" or f.key not in INDICATOR_COLUMNS):
+        raise ctx.fail(f"{where}.hide_empty", "only an indicator column that is not computed can be hidden")

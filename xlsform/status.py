@@ -1,6 +1,6 @@
 """Who has returned: assign checked files to the units of the roster.
 
-Each roster unit ends in one state: 已报送 (accepted), 仅有警告 (accepted, look at the warnings), 有错误 (returned
+Each roster unit ends in one state: 已通过 (accepted), 仅有警告 (accepted, look at the warnings), 有错误 (returned
 but not acceptable yet, including files that cannot be read) or 未报送. Nothing is silently dropped: a file
 that matches no unit is listed as unmatched, and when a unit returned several files the newest counts and the
 others are listed with it.
@@ -22,11 +22,13 @@ from typing import Any
 from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
 
-RETURNED = "已报送"
+RETURNED = "已通过"         # was 已报送, which a clerk read as "returned" beside 仅有警告 (issue 15.14)
 WARNINGS = "仅有警告"
 ERRORS = "有错误"
 MISSING = "未报送"
 STATES = (RETURNED, WARNINGS, ERRORS, MISSING)
+# For scripts: a code beside each label (the labels are for people and may be reworded).
+STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", MISSING: "missing"}
 
 _CORE = "docProps/core.xml"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
@@ -56,6 +58,7 @@ class UnitStatus:
         r = self.result
         return {
             "code": self.unit.code, "name": self.unit.name, "state": self.state,
+            "state_code": STATE_CODES[self.state],
             "file": r.file if r else None, "arrived": iso_time(r.mtime) if r else None,
             "errors": r.errors if r else None, "warnings": r.warnings if r else None,
             "others": [o.file for o in self.others],
@@ -89,7 +92,8 @@ class Assignment:
         return {
             "units": [u.to_json() for u in self.units],
             "counts": self.counts(),
-            "unmatched": [{"file": r.file, "code": _code(r), "state": state_of(r)} for r in self.unmatched],
+            "unmatched": [{"file": r.file, "code": _code(r), "state": state_of(r),
+                           "state_code": STATE_CODES[state_of(r)]} for r in self.unmatched],
             "several": [{"code": u.unit.code, "counted": u.result.file if u.result else None,
                          "others": [o.file for o in u.others]} for u in self.several],
         }
@@ -113,33 +117,43 @@ def assign(results: Iterable[FileResult], units: Sequence[RosterUnit] | None = N
         units = units_from_results(results)
     modified = modified or workbook_modified
     matcher = _Matcher(units)
-    found: dict[str, list[FileResult]] = {u.code: [] for u in units}
+    found: dict[str, list[FileResult]] = {unit_key(u): [] for u in units}
     unmatched: list[FileResult] = []
     for r in results:
-        code = matcher.match(r)
-        (found[code] if code is not None else unmatched).append(r)
-    statuses = [_pick(u, found[u.code], modified) for u in units]
+        key = matcher.match(r)
+        (found[key] if key is not None else unmatched).append(r)
+    statuses = [_pick(u, found[unit_key(u)], modified) for u in units]
     return Assignment(statuses, sorted(unmatched, key=lambda r: r.file))
 
 
 def units_from_results(results: Iterable[FileResult]) -> list[RosterUnit]:
-    """Without a roster every code found in a readable return is a unit, in code order."""
+    """Without a roster every code found in a readable return is a unit, in code order; a return without a
+    code (a hand-made form from before the round) is its unit by name, after them."""
     names: dict[str, str] = {}
+    unnamed: set[str] = set()
     for r in results:
         code = _code(r)
         if code is not None and r.record is not None:
             names.setdefault(code, r.record.name or "")
-    return [RosterUnit(code, names[code]) for code in sorted(names)]
+        elif r.record is not None and r.record.name:
+            unnamed.add(r.record.name)
+    unnamed -= set(names.values())
+    return [RosterUnit(code, names[code]) for code in sorted(names)] + [RosterUnit("", n) for n in sorted(unnamed)]
+
+
+def unit_key(unit: RosterUnit) -> str:
+    """What tells units apart: the code, or for a unit known only by name (no code anywhere) its name."""
+    return unit.code or f"\0{unit.name}"
 
 
 class _Matcher:
     """A file belongs to a unit by the code in the workbook, else by its name, else by the file name sent."""
 
     def __init__(self, units: Sequence[RosterUnit]) -> None:
-        self.codes = {u.code for u in units}
-        self.names = {u.name: u.code for u in units if u.name}
+        self.codes = {u.code for u in units if u.code}
+        self.names = {u.name: unit_key(u) for u in units if u.name}
         # by the name without its extension: a form sent as .xlsx comes back saved as .xls under the same name
-        self.files = {Path(u.file).stem: u.code for u in units if u.file}
+        self.files = {Path(u.file).stem: unit_key(u) for u in units if u.file}
 
     def match(self, r: FileResult) -> str | None:
         code = _code(r)

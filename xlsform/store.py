@@ -21,6 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -61,6 +62,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE sessions (
         token_hash TEXT PRIMARY KEY, created REAL NOT NULL, seen REAL NOT NULL, address TEXT NOT NULL);
+    """,
+    # 2 -> 3: why a readable upload did not become the unit's current return ('' = it did, or was refused):
+    # 'blank' (an empty form never replaces a filled one), 'worse' (more errors: waits for the unit to confirm);
+    # and when the file of a refused upload was removed (NULL: kept), the row staying as the record
+    """
+    ALTER TABLE submissions ADD COLUMN held TEXT NOT NULL DEFAULT '';
+    ALTER TABLE submissions ADD COLUMN pruned TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -115,6 +123,12 @@ class Submission:
     warnings: int
     message: str
     result: str          # the check's JSON object for this file (or the refusal's)
+    held: str = ""       # why this readable upload did not become current: 'blank', 'worse' ('' = it did)
+    pruned: str | None = None        # when its file was removed (refused uploads only); None: the file is kept
+
+    @property
+    def kept(self) -> bool:
+        return self.pruned is None
 
 
 class Store:
@@ -126,6 +140,8 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._files = threading.Lock()
+        self._pending: Counter[str] = Counter()    # files stored by put_file whose row is not yet committed
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(self.path)      # SQLite gives its -wal and -shm files the database's permissions
         try:
@@ -329,8 +345,9 @@ class Store:
     # ------------------------------------------------------------------------------- submissions
 
     def add_submission(self, unit: str, filename: str, size: int, sha256: str, state: str, errors: int,
-                       warnings: int, result: str, message: str = "") -> int:
-        """Record an upload whose file is already stored (`put_file`); a read one becomes the accepted return."""
+                       warnings: int, result: str, message: str = "", held: str = "") -> int:
+        """Record an upload whose file is already stored (`put_file`); a read one becomes the accepted return
+        unless it is `held` (the reason it does not)."""
         if state not in SUBMISSION_STATES:
             raise ValueError(state)
         if not self.file_path(sha256).is_file():
@@ -338,12 +355,31 @@ class Store:
         with self._tx() as conn:
             cur = conn.execute(
                 "INSERT INTO submissions (unit, time, filename, size, sha256, state, errors, warnings, message,"
-                " result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (unit, now_iso(), filename, size, sha256, state, errors, warnings, message, result))
+                " result, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (unit, now_iso(), filename, size, sha256, state, errors, warnings, message, result, held))
             sid = int(cur.lastrowid or 0)
-            if state != "refused":
+            if state != "refused" and not held:
                 conn.execute("INSERT OR REPLACE INTO accepted (unit, submission) VALUES (?, ?)", (unit, sid))
+        self.release_file(sha256)
         return sid
+
+    def release_file(self, sha256: str) -> None:
+        """A file `put_file` stored is named by a row now (or will not be): pruning may consider it again."""
+        with self._files:
+            self._pending[sha256] -= 1
+            if self._pending[sha256] <= 0:
+                del self._pending[sha256]
+
+    def make_current(self, unit: str, sid: int) -> bool:
+        """Make one of the unit's readable submissions its current return again; False when there is no such
+        submission (another unit's, refused, unknown)."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT state FROM submissions WHERE id = ? AND unit = ?", (sid, unit)).fetchone()
+            if row is None or row["state"] == "refused":
+                return False
+            conn.execute("INSERT OR REPLACE INTO accepted (unit, submission) VALUES (?, ?)", (unit, sid))
+            conn.execute("UPDATE submissions SET held = '' WHERE id = ?", (sid,))
+        return True
 
     def submission(self, sid: int) -> Submission | None:
         row = self._conn().execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
@@ -355,6 +391,41 @@ class Store:
             sql, args = sql + " WHERE unit = ?", (unit,)
         rows = self._conn().execute(sql + " ORDER BY id DESC", args).fetchall()
         return [Submission(**dict(r)) for r in rows]
+
+    def history(self, unit: str, *, limit: int, offset: int = 0) -> tuple[list[Submission], int]:
+        """One page of the unit's submissions, newest first, without their check's JSON (a page lists them;
+        `submission(id)` has the whole row); and how many there are in all."""
+        conn = self._conn()
+        total = int(conn.execute("SELECT count(*) FROM submissions WHERE unit = ?", (unit,)).fetchone()[0])
+        rows = conn.execute("SELECT id, unit, time, filename, size, sha256, state, errors, warnings, message,"
+                            " '' AS result, held, pruned FROM submissions WHERE unit = ?"
+                            " ORDER BY id DESC LIMIT ? OFFSET ?", (unit, limit, offset)).fetchall()
+        return [Submission(**dict(r)) for r in rows], total
+
+    def unit_bytes(self, unit: str) -> int:
+        """What the unit's kept files take on disk (each distinct file once)."""
+        row = self._conn().execute("SELECT coalesce(sum(size), 0) FROM (SELECT DISTINCT sha256, size FROM"
+                                   " submissions WHERE unit = ? AND pruned IS NULL)", (unit,)).fetchone()
+        return int(row[0])
+
+    def prune_refused(self, unit: str, keep: int) -> int:
+        """Remove the files of the unit's refused uploads but the newest `keep` (their rows stay, marked), unless
+        a kept submission has the same bytes. Returns how many files were removed."""
+        with self._tx() as conn:
+            old = conn.execute("SELECT id, sha256 FROM submissions WHERE unit = ? AND state = 'refused' AND pruned"
+                               " IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?", (unit, keep)).fetchall()
+            conn.executemany("UPDATE submissions SET pruned = ? WHERE id = ?", [(now_iso(), r["id"]) for r in old])
+            shas = {r["sha256"] for r in old}
+            still = {r[0] for r in conn.execute(
+                f"SELECT DISTINCT sha256 FROM submissions WHERE pruned IS NULL AND sha256 IN"
+                f" ({', '.join('?' * len(shas))})", tuple(shas))} if shas else set()
+        gone = 0
+        with self._files:                 # not one an upload in flight has just stored again
+            for sha in shas - still - set(self._pending):   # after the commit: a crash leaves a file, not a row
+                with suppress(FileNotFoundError):
+                    self.file_path(sha).unlink()
+                    gone += 1
+        return gone
 
     def submission_count(self) -> int:
         return int(self._conn().execute("SELECT count(*) FROM submissions").fetchone()[0])
@@ -374,7 +445,8 @@ class Store:
     def put_file(self, source: IO[bytes], limit: int | None = None) -> tuple[str, int]:
         """Copy a stream into the store under its content hash, durably. Returns (sha256, size).
 
-        Raises `TooLarge` past `limit` bytes (nothing is kept). The caller commits a row only after this.
+        Raises `TooLarge` past `limit` bytes (nothing is kept). The caller commits a row only after this
+        (`add_submission`; `release_file` when it will not), and until then pruning leaves the file alone.
         """
         self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
@@ -392,11 +464,13 @@ class Store:
             sha = digest.hexdigest()
             target = self.file_path(sha)
             target.parent.mkdir(mode=0o700, exist_ok=True)
-            if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
-                Path(tmp).unlink()
-            else:
-                os.replace(tmp, target)
-                _fsync_dir(target.parent)
+            with self._files:
+                self._pending[sha] += 1
+                if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
+                    Path(tmp).unlink()
+                else:
+                    os.replace(tmp, target)
+                    _fsync_dir(target.parent)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -57,6 +57,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted .xlsx is an OLE container holding the streams "EncryptionInfo" and "EncryptedPackage".
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _REL_OFFICE_DOC = "/officeDocument"
+_OTHER_OFFICE = (("word/", "docx"), ("ppt/", "pptx"))
 _REL_CUSTOM = "/custom-properties"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -120,8 +121,9 @@ class Sheet:
     def styles(self) -> dict[tuple[int, int], int]:
         """cellXfs index of every styled cell (index 0, the default, is left out)."""
         if self._styles is None:
+            # a style index or row of thousands of digits is no cell a spreadsheet wrote: no style for it
             self._styles = {(int(r) - 1, col_index(c.decode())): int(s) for c, r, s in _STYLED.findall(self._style_src)
-                            if s != "0"}
+                            if s != b"0" and len(s) <= 9 and len(r) <= 9}
         return self._styles
 
     def cell(self, row: int, col: int) -> Cell | None:
@@ -520,6 +522,10 @@ class Reader:
     def _workbook_part(self) -> str:
         for rel_type, target, _ in self.pkg.rels("").values():
             if rel_type.endswith(_REL_OFFICE_DOC):
+                # a Word or PowerPoint file named .xlsx: said for what it is, not read as a workbook of nothing
+                other = next((kind for folder, kind in _OTHER_OFFICE if target.startswith(folder)), None)
+                if other is not None:
+                    raise XlsxError("not_xlsx", other)
                 return target
         if self.pkg.has("xl/workbook.xml"):
             return "xl/workbook.xml"
@@ -691,7 +697,8 @@ def _number_formats(data: bytes) -> tuple[tuple[int, str], ...]:
     if xfs is None:
         return ()
     codes = {el.get("numFmtId", ""): el.get("formatCode", "") for el in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
-    return tuple((i, codes.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+    # the CJK date ids (27-36, 50-58) have no code in the standard: shown as ISO dates
+    return tuple((i, codes.get(fid) or BUILTIN_FORMATS.get(fid) or ("yyyy-mm-dd" if fid in _DATE_IDS else "General"))
                  for i, xf in enumerate(xfs) if (fid := xf.get("numFmtId", "0")))
 
 

@@ -13,6 +13,7 @@ job:      {"path": "/abs/in.xlsx",
            "names": true,                           # every defined name: [sheet index, row, col, last row, last col]
            "grid": "Sheet",                         # bulk: the sheet's used area before and after recalc,
                                                     #   and its locked/unlocked format ranges
+           "unprotect": "password",                 # try it on every protected sheet: result "unprotected"
            "save_xlsx": "/abs/out.xlsx", "save_xls": "/abs/out.xls",   # .xls: Excel 97-2003 (BIFF8)
            "pdf": "/abs/out.pdf"}                   (every key but path optional)
 result:   {"ok": true, "before": {...}, "values": {...}, "locked": {...}, "protected": {sheet: bool},
@@ -264,6 +265,8 @@ def _run_on(doc: Any, job: dict[str, Any]) -> dict[str, Any]:
     if job.get("names"):
         out["names"] = _names(doc)
     _describe_sheets(doc, out)
+    if "unprotect" in job:
+        out["unprotected"] = _unprotect(doc, str(job["unprotect"]))
     if job.get("save_xlsx"):
         _store(doc, job["save_xlsx"], "Calc MS Excel 2007 XML")
     if job.get("save_xls"):
@@ -282,6 +285,18 @@ def _names(doc: Any) -> dict[str, Any]:
             continue
         a = rng.getRangeAddress()
         out[name] = [a.Sheet, a.StartRow, a.StartColumn, a.EndRow, a.EndColumn]
+    return out
+
+
+def _unprotect(doc: Any, password: str) -> dict[str, bool]:
+    """Each protected sheet: whether `password` lifts its protection, as a user's Tools > Protect Sheet would."""
+    out = {}
+    for i in range(doc.Sheets.getCount()):
+        sheet = doc.Sheets.getByIndex(i)
+        if sheet.isProtected():
+            with contextlib.suppress(Exception):    # a wrong password raises IllegalArgumentException
+                sheet.unprotect(password)
+            out[sheet.getName()] = not sheet.isProtected()
     return out
 
 

@@ -120,6 +120,8 @@ def _cached(ctx: CheckContext) -> Iterator[Finding]:
         place = ctx.layout.places.get(key)
         if place is None or shown in (None, "") or not ctx.trusted(key):
             continue
+        if ctx.changed and ctx.inputs_of(key) & ctx.changed:   # shown from a changed locked cell: XF152 says it
+            continue
         want = ctx.values.get(key)
         if want is None:
             # Nothing to show yet (a rate before B is typed, a total with a score missing): a figure cached by
@@ -127,7 +129,8 @@ def _cached(ctx: CheckContext) -> Iterator[Finding]:
             # a figure typed over today's formula is XF153.
             continue
         if not _same(shown, want, place.field.type):
-            yield ctx.finding("XF407", key, value=_display(shown, place.field.type),
+            # a hand-made form has no formula to recalculate: the unit typed the figure (XF240)
+            yield ctx.finding("XF240" if ctx.imported else "XF407", key, value=_display(shown, place.field.type),
                               expected=_display(want, place.field.type))
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from typing import Any
 
+from xlsform import normalize, prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
@@ -13,37 +14,58 @@ from xlsform.normalize import compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
 
-# Text that stands in for content: the template's own examples ("指标2:"), ellipses, XXX, and instructions
-# copied from the notes ("请填写…"). Compiled once: a batch runs these on every text cell of every return.
-_PLACEHOLDER = re.compile("|".join((
-    r"^\s*(?:[一二三]级)?(?:指标|目标|内容|原因|措施)\s*\d*\s*[:：]\s*$",          # "指标2:"
-    r"^[\s.。…·\-—_、]*(?:…|\.\.\.)[\s.。…·\-—_、]*$",                          # "……", "..."
-    r"[xX×]{3,}|某某|○○",                                                       # "XXX单位"
-    r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如[:：]\s*$",   # instructions
-)))
-
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _required(ctx)
     for ind in ctx.indicators:
         yield from _half_filled(ctx, ind)
+        if ind.weight:   # most rows of a form are empty: no generator for them
+            yield from _weighted_placeholder(ctx, ind)
     yield from _placeholders(ctx)
 
 
 def is_blank(ctx: CheckContext) -> bool:
     """A form returned exactly as sent: not one field the unit fills holds anything. One finding says so
-    (XF304) instead of every required field and every row the unit never started."""
-    return not any(p.field.role == "input" and ctx.record.values.get(k) not in (None, "")
-                   for k, p in ctx.layout.places.items()) and not ctx.unreadable
+    (XF304) instead of every required field and every row the unit never started. A hand-made form has no
+    prefilled part: blank when nothing at all was read from it."""
+    if ctx.imported:
+        return not ctx.record.cells and not ctx.unreadable
+    values, given = ctx.record.values, []
+    for k, p in ctx.layout.places.items():
+        if p.field.role == "input" and values.get(k) not in (None, ""):
+            if not p.field.prefillable:
+                return False
+            given.append(k)
+    if given:   # an input the office prefilled (执行数 B from the treasury) is no sign the unit filled anything
+        sent = ctx.entry.prefilled if ctx.entry is not None else _own_copy(ctx)
+        if any(k not in sent for k in given):
+            return False
+    return not ctx.unreadable
+
+
+def _own_copy(ctx: CheckContext) -> Mapping[str, Any]:
+    """What the workbook says was prefilled, from the copy in its `_xf_meta`."""
+    copy = prefill.from_meta(getattr(ctx.workbook, "meta", None) or {})
+    return {} if copy is prefill.BROKEN else copy
 
 
 def is_placeholder(text: str) -> bool:
-    return _PLACEHOLDER.search(text) is not None
+    return normalize.is_placeholder(text)
+
+
+def template_text(text: str, instructions: tuple[str, ...]) -> str | None:
+    return normalize.template_guidance(text, instructions)
+
+
+# Findings about the form as the office sent it, which a blank return still gets (check.py).
+AS_SENT = frozenset({"XF531"})
+# Rows that name no indicator: "/", "—", "无", "……" in 三级 and 目标内容.
+_NO_NAME = normalize.DASHES | {"", "无", "空", "…", "……", "...", "......", "略"}
 
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
     for f in ctx.spec.scalar_fields():
-        if f.required and f.role != "computed" and ctx.text(f.key) is None:
+        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key):
             yield ctx.finding("XF301", f.key)
 
 
@@ -51,7 +73,7 @@ def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """A row in use (it has a weight, or text describing it) must have weight, actual and score together."""
     i = ind.index
     described = any((ind.level3, ind.content, ind.target, ind.actual)) or bool(ind.score)
-    if ind.weight is None and described:
+    if ind.weight is None and described and ctx.has(indicator_key(i, "weight")):   # a form with no 分值 column
         yield ctx.finding("XF302", indicator_key(i, "weight"), filled=_filled(ctx, ind, "weight"))
     if not ind.weight:
         return
@@ -73,14 +95,36 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 
 def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
+    instructions = ctx.spec.rules.review.instructions
     for key, value in ctx.record.values.items():
-        if key in texts and isinstance(value, str) and _stands_in(value, headers):
+        if key not in texts or not isinstance(value, str):
+            continue
+        verdict = _stands_in(value, headers, instructions)
+        if verdict is None:
+            continue
+        if verdict == "XF303":
             yield ctx.finding("XF303", key, value=value)
+        else:
+            # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
+            prefilled = not ctx.imported and ctx.layout.places[key].field.role == "prefill"
+            yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
+
+
+def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+    """A row whose 三级指标 is "/" (or "……", "无") yet carries a weight: points for no indicator."""
+    names = [n for n in (ind.level3, ind.content) if n is not None]
+    if ind.weight and names and all(compact(n) in _NO_NAME for n in names):
+        yield ctx.finding("XF532", indicator_key(ind.index, "weight"), value=ind.weight, expected=names[0])
 
 
 @lru_cache(maxsize=8192)   # most text of a round repeats from return to return (prefilled indicators)
-def _stands_in(value: str, headers: frozenset[str]) -> bool:
-    return is_placeholder(value) or compact(value) in headers
+def _stands_in(value: str, headers: frozenset[str], instructions: tuple[str, ...]) -> str | None:
+    """What a text stands in for content as: the template's guidance (returned), a placeholder or one of the
+    form's own labels ("XF303"), or None for real content."""
+    guidance = template_text(value, instructions)
+    if guidance is not None:
+        return guidance
+    return "XF303" if is_placeholder(value) or compact(value) in headers else None
 
 
 _HEADERS: dict[int, tuple[Spec, frozenset[str]]] = {}

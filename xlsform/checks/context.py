@@ -53,6 +53,9 @@ class CheckContext:
     entry: Any = None             # the manifest's entry for this unit, when found
     prior: list[Finding] = field(default_factory=list)   # what the reader already reported
     recomputed: bool = False      # True when record.values already holds the recomputed fields (the reader's)
+    # Locked prefilled fields the unit changed, put back as sent in `record` (checks.on_sent_values): what the
+    # file shows computed from them differs from the recomputation because of that change, not a stale cache.
+    changed: frozenset[str] = frozenset()
 
     @classmethod
     def for_record(cls, record: Record, **kw: Any) -> CheckContext:
@@ -117,8 +120,17 @@ class CheckContext:
         return key_sets(self.layout)
 
     def has(self, key: str) -> bool:
-        """Whether the spec lays this field out at all (indicator keys: the column exists)."""
+        """Whether the form has this field at all: the spec lays it out (indicator keys: the column exists),
+        or, for a hand-made form read by its labels, the form prints it (filled or empty)."""
+        if self.imported:
+            return key in self.record.cells or key in self.workbook.located
         return key in self.layout.places
+
+    @cached_property
+    def imported(self) -> bool:
+        """A form xlsform did not write, read by its labels (xlsform/importer): no locked cells, formulas,
+        prefilled copy or fixed positions; its fields are where the unit's own file has them."""
+        return bool(getattr(self.workbook, "imported", False))
 
     @cached_property
     def indicators(self) -> list[Indicator]:
@@ -131,6 +143,9 @@ class CheckContext:
         at = self.record.cells.get(key)
         if at and "!" in at:
             return _sheet_and_cell(at)
+        if self.imported:    # never a cell of the spec's own layout: the unit's file has its own
+            at = self.workbook.located.get(key)
+            return _sheet_and_cell(at) if at else (self.workbook.form.name, None)
         if key in self.layout.places:
             # an empty field has no cell in the record: its defined name still says where it is now (rows
             # inserted above it move it; the name moves with it)

@@ -27,6 +27,10 @@ _FORMULA_NOISE = re.compile(r"[\s$]")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _version(ctx)
     yield from _against_manifest(ctx)
+    if ctx.imported:      # a hand-made form: nothing was locked, no formula or copy was sent; said once
+        yield ctx.finding("XF171")
+        yield from _external(ctx)
+        return
     yield from _against_own_copy(ctx)
     if ctx.workbook is not None:
         yield from _formulas(ctx)

@@ -12,27 +12,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from xlsform import expressions as ex
-from xlsform.checks.completeness import is_placeholder
+from xlsform.checks.completeness import is_placeholder, template_text
 from xlsform.checks.context import CheckContext, percent, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
 from xlsform.normalize import bare, compact, letters
 from xlsform.records import Indicator
 from xlsform.scoring import Support, score_total, support, to_decimal
-from xlsform.spec import Scoring
+from xlsform.spec import Review, Scoring
 
 _COMPARATOR = re.compile(r"≥|>=|≤|<=|[<>＜＞≧≦]|不低于|不少于|不高于|不超过|不多于|以上|以下|以内|至少")
-# Actuals that report nothing measurable (DESIGN §3: "达成预期指标"); matched on the whole cell.
-_VAGUE = re.compile(r"^(?:已?完成|已?达成(?:预期)?(?:指标|目标)?|已?达到预期(?:目标|指标)?|已?达标|已?实现|"
-                    r"满意|较满意|良好|较好|好|是|按时完成|符合要求|圆满完成|全部完成|基本完成)[。.!！]?$")
 SHIFT_MIN = 0.4       # share of a row's description found in another row's actual before we call it shifted
 SHIFT_MARGIN = 0.25   # ... and by how much it must beat the row's own description
 SHIFT_COMMON = 4      # and at least this many character pairs in common: "公务接待" alone proves nothing
 TWIN_MIN = 0.8        # share of character pairs two rows' tasks share before they are the same task
-YUAN_RATIO = (3000, 30000)   # an amount this many times its reference was typed in 元 (10,000 times 万元)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -44,11 +41,18 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     # A shifted actual is judged against the wrong target; the shift is the one thing to report for it.
     moved = {f.key for f in shifted}
     year = _year(ctx)
+    review = ctx.spec.rules.review
     for ind in ctx.indicators:
         judged = _Row.of(ctx, ind, year)
-        if indicator_key(ind.index, "actual") not in moved:
-            yield from _against_target(ctx, ind, judged)
+        if ind.weight and ind.score == ind.weight:   # most rows of a form are empty: no generator for them
+            yield from _no_target(ctx, ind)
+        copied = list(_repeats_content(ctx, ind, review)) if ind.actual and ind.content else []
+        yield from copied
+        # an actual that repeats its 目标内容 or sits in another row's place is that, not a measurement
+        if indicator_key(ind.index, "actual") not in moved and not copied:
+            yield from _against_target(ctx, ind, judged, review)
         yield from _reason(ctx, ind, judged)
+    yield from _repeats_goal(ctx, review)
     yield from _capped_total(ctx)
     yield from _funds(ctx)
 
@@ -84,33 +88,61 @@ def _duplicates(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _task(ind: Indicator) -> str:
-    return f"{ind.level3 or ''}{ind.content or ''}"
+    """What a row sets out to do: its 目标内容, or its 三级指标 where the layout has none (三级 is often a project
+    name repeated on every row when 目标内容 is there)."""
+    return ind.content or ind.level3 or ""
+
+
+TWIN_MIN_LETTERS = 6   # "公务接待" alone names a kind of work, not one task
+TWIN_EXACT_BELOW = 12  # a short name changed by a word is another indicator ("管理制度有效性", "财务管理制度有效性")
 
 
 def _twins(ctx: CheckContext) -> Iterator[Finding]:
-    """The same task with the same target under two 二级指标 (接待批次 ≥45 under 数量指标 and again under
-    质量指标): its points count twice. Near-duplicate text, as rows are retyped with a word changed; XF507
-    has exact copies under one 二级."""
-    by_target: dict[str, list[Indicator]] = {}
-    for ind in ctx.indicators:   # a different target measures another side of the task (数量 vs 时效): allowed
-        if ind.level2 and ind.weight and (ind.level3 or ind.content):
-            by_target.setdefault(compact(ind.target or ""), []).append(ind)
-    for group in by_target.values():
-        if len(group) > 1 and len({ind.level2 for ind in group}) > 1:
-            yield from _twins_in(ctx, group)
+    """The same task under two 二级指标 (党员轮训 as 数量指标 and again as 质量指标): its points count twice.
+    Two weighted rows are one task when their tasks read alike ([rules.review] twin_similarity: retyped
+    with a word changed) and their targets do not measure two sides of it (a count and a date, a count and
+    a rate); XF507 has exact copies under one 二级."""
+    rows = tuple((ind.index, ind.level2, letters(_task(ind)), _side(ind))
+                 for ind in ctx.indicators if ind.level2 and ind.weight)
+    by_index = {ind.index: ind for ind in ctx.indicators}
+    for n, other in _twin_pairs(rows, ctx.spec.rules.review.twin_similarity):
+        ind = by_index[n]
+        key = indicator_key(n, "content" if ind.content else "level3")
+        yield ctx.finding("XF514", key, value=_task(ind), other=other, expected=by_index[other].level2)
 
 
-def _twins_in(ctx: CheckContext, group: list[Indicator]) -> Iterator[Finding]:
-    rows = [(ind, _bigrams(_task(ind))) for ind in group if len(letters(_task(ind))) >= 4]
-    for n, (ind, grams) in enumerate(rows):
-        for other, other_grams in rows[:n]:
-            if other.level2 == ind.level2 or not grams or not other_grams:
+@lru_cache(maxsize=1024)   # a round's returns share their prefilled indicator tables
+def _twin_pairs(rows: tuple[tuple[int, str | None, str, tuple[str, str] | None], ...],
+                share: float) -> tuple[tuple[int, int], ...]:
+    """(row, the earlier row it repeats) for every twin among (index, 二级, task words, side) rows."""
+    rows = tuple(r for r in rows if TWIN_MIN_LETTERS <= len(r[2]) <= ex.PARSED_MAX)
+    pairs = []
+    for n, (index, level2, task, side) in enumerate(rows):
+        best, other = 0.0, None
+        for o, o_level2, t, s in rows[:n]:
+            # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
+            if o_level2 == level2 or 2 * min(len(t), len(task)) < share * (len(t) + len(task)) \
+                    or (side is not None and s is not None and side != s) \
+                    or (min(len(t), len(task)) < TWIN_EXACT_BELOW and t != task):
                 continue
-            if len(grams & other_grams) / len(grams | other_grams) >= TWIN_MIN:
-                key = indicator_key(ind.index, "content" if ind.content else "level3")
-                yield ctx.finding("XF514", key, value=ind.content or ind.level3, other=other.index,
-                                  expected=other.level2)
-                break
+            score = _fuzz().ratio(task, t)
+            if score > best:
+                best, other = score, o
+        if other is not None and best >= share * 100:
+            pairs.append((index, other))
+    return tuple(pairs)
+
+
+_MEASURED = (ex.NUMBER, ex.RANGE, ex.DEADLINE)
+
+
+def _side(ind: Indicator) -> tuple[str, str] | None:
+    """What a row's target measures, when it is a value: its kind and unit ("number", "次"); two rows that
+    measure different things (a count and a date, a count and a rate) are two sides of one task."""
+    target = ex.parse(ind.target)
+    if target.kind not in _MEASURED:
+        return None
+    return target.kind, target.unit or ind.measure or ""
 
 
 # ------------------------------------------------------------------------------------ shifted rows
@@ -119,11 +151,6 @@ def _twins_in(ctx: CheckContext, group: list[Indicator]) -> Iterator[Finding]:
 def _bigrams(text: str) -> frozenset[str]:
     t = letters(text)
     return frozenset(t[i:i + 2] for i in range(len(t) - 1))
-
-
-@lru_cache(maxsize=4096)
-def _vague(actual: str) -> bool:
-    return _VAGUE.match(actual.strip()) is not None
 
 
 def _overlap(actual: frozenset[str], description: frozenset[str]) -> float:
@@ -194,43 +221,135 @@ def _dec(x: float) -> Decimal:
     return Decimal(0) if d is None else d
 
 
-def _copies(ind: Indicator) -> str | None:
-    """Which prefilled text the actual merely repeats, if any."""
-    actual = letters(ind.actual or "")
-    if ind.target and bare(ind.actual or "") == bare(ind.target) and (
-            _COMPARATOR.search(ind.target) or (compact(ind.target) == compact(ind.actual or "")
-                                               and ex.parse(ind.target).kind in (ex.RANGE, ex.DEADLINE))):
-        return "目标值"
-    if ind.content and len(actual) >= 6 and actual == letters(ind.content):
-        return "目标内容"
-    return None
+def _copies(ind: Indicator) -> bool:
+    """Whether the actual merely repeats its 目标值 ("≥95%" for "≥95%"), figures and signs alike."""
+    return bool(ind.target) and _copies_text(ind.target or "", ind.actual or "")
 
 
-def _against_target(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Finding]:
+@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+def _copies_text(target: str, actual: str) -> bool:
+    return bare(actual) == bare(target) and (
+        _COMPARATOR.search(target) is not None or ex.parse(target).kind in (ex.RANGE, ex.DEADLINE))
+
+
+def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
+    """An actual that repeats most of its 目标内容 ("保证了区委办各项工作的正常运转" for "保证区委办各项工作的
+    正常运转"): it restates the task, it does not say what was done."""
+    if ind.actual and ind.content and repeats(ind.actual, ind.content, review.copy_similarity):
+        yield ctx.finding("XF536", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.content,
+                          source="目标内容")
+
+
+def _repeats_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
+    """实际完成情况 that repeats the 预期目标 / 年初设定目标."""
+    achieved, goal = ctx.text("goal.achieved"), ctx.text("goal.target")
+    if achieved and goal and repeats(achieved, goal, review.copy_similarity):
+        yield ctx.finding("XF536", "goal.achieved", value=achieved, expected=goal, source=ctx.label("goal.target"))
+
+
+@lru_cache(maxsize=4096)
+def repeats(answer: str, goal: str, similarity: float) -> bool:
+    """Whether `answer` is `goal` said again: as alike as `similarity` (words only; figures, spacing and
+    punctuation aside), or a clipped copy (most of the goal, word for word), and reporting no figure the
+    goal does not already hold."""
+    if len(answer) > ex.PARSED_MAX or len(goal) > ex.PARSED_MAX:
+        return False   # a page of text is no copy of a task; comparing it would cost a hostile file seconds
+    a, g = letters(answer), letters(goal)
+    if len(g) < 6 or len(a) < 4 or not _figures(answer) <= _figures(goal):
+        return False
+    if _fuzz().ratio(a, g) >= similarity * 100:
+        return True
+    return len(a) >= max(8, len(g) / 2) and _fuzz().partial_ratio(a, g) >= 95
+
+
+@cache
+def _fuzz() -> Any:
+    """rapidfuzz, imported when two texts are first compared: start-up and a plain read do not pay for it."""
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
+def _figures(text: str) -> set[Decimal]:
+    return {v for v, _ in ex.parse(text).figures}
+
+
+def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> Iterator[Finding]:
     actual_key = indicator_key(ind.index, "actual")
     if not ind.actual:
-        yield from _no_target(ctx, ind, row)
         return
-    source = _copies(ind)
-    if source:
-        yield ctx.finding("XF505", actual_key, value=ind.actual, source=source)
+    if _copies(ind):
+        yield ctx.finding("XF505", actual_key, value=ind.actual, source="目标值")
+        return
+    quantitative = _quantitative(ind)
+    if quantitative and _stock(ind.actual, review.stock_actuals):   # DESIGN §3: "达成预期指标" measures nothing
+        yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
         return
     if row.actual.kind == ex.NONE:
-        # the completeness check reports its own placeholders; "无" answers "无重大安全事故" or "0 起"
-        if ind.weight and not is_placeholder(ind.actual) and not _none_meant(ind):
+        # the completeness check reports placeholders and the template's text; "无" answers "无重大安全事故"
+        if ind.weight and not is_placeholder(ind.actual) and not _none_meant(ind) \
+                and template_text(ind.actual, review.instructions) is None:
             yield ctx.finding("XF512", actual_key, value=ind.actual)
         return
     if (row.actual.op is not None and row.actual.kind == ex.NUMBER) or row.actual.kind == ex.RANGE:
         yield ctx.finding("XF511", actual_key, value=ind.actual, expected=ind.target)
         return
-    yield from _no_target(ctx, ind, row)
-    quantitative = row.target.kind in (ex.NUMBER, ex.RANGE, ex.DEADLINE) and ind.nature != "定性"
-    qualitative = ind.nature == "定性" or row.target.kind == ex.QUALITATIVE   # a band is the answer there
-    if (_vague(ind.actual) and not qualitative) or (quantitative and row.support is None):   # DESIGN §3
+    if quantitative and row.support is None and ind.target:
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target)
         return
     if row.support is not None and ind.weight and ind.score is not None:
         yield from _score_fits(ctx, ind, row.support)
+        yield from _overshoot(ctx, ind, row, review)
+
+
+@lru_cache(maxsize=4096)
+def _quantitative_text(text: str) -> bool:
+    return ex.parse(text).kind in (ex.NUMBER, ex.RANGE, ex.DEADLINE)
+
+
+def _quantitative(ind: Indicator) -> bool:
+    """Whether the row sets a value to reach: its 目标值, or where that is empty its 目标内容 ("确保满意率达95%
+    以上"). A figure is a figure whatever the 指标性质 column says: "达成预期指标" does not answer "≥95%" on a
+    row marked 定性 either (that mark is how stock answers stopped being reported, issue 19)."""
+    text = ind.target or ind.content
+    return text is not None and _quantitative_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _stock(actual: str, phrases: tuple[str, ...]) -> bool:
+    """An answer from the stock of phrases that measure nothing ("达成预期指标", "已完成", "详见附件"), however
+    it is punctuated or spaced ([rules.review] stock_actuals)."""
+    return bare(actual) in _bare_set(phrases)
+
+
+@lru_cache(maxsize=16)
+def _bare_set(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(bare(t) for t in texts)
+
+
+def _overshoot(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> Iterator[Finding]:
+    """Full marks for an actual far beyond its target (or far inside a ceiling) with no word why: the
+    预算管理一体化 rule calls it 偏离 (a target set too low or too wide) and it needs explaining."""
+    if ind.score is None or ind.weight is None or ind.score < ind.weight or ind.reason or ind.improvement:
+        return
+    off = _off_target(row.target, row.actual, ind.nature, review.overshoot)
+    if off is not None:
+        yield ctx.finding("XF535", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.target,
+                          how=off[0], share=off[1])
+
+
+@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+def _off_target(target: ex.Expr, actual: ex.Expr, nature: str | None, overshoot: float) -> tuple[str, str] | None:
+    """How far an actual lies beyond a floor or inside a ceiling, when that is `overshoot` or more."""
+    got = ex.figure_in(target, actual)
+    if target.kind != ex.NUMBER or target.low is None or target.low <= 0 or got is None:
+        return None
+    share, kind = to_decimal(overshoot) or Decimal(0), ex.nature_of(target, nature)
+    if kind == "≥" and got >= target.low * (1 + share):
+        return "高出", f"{got / target.low - 1:.0%}"
+    if kind == "≤" and target.unit != "%" and 0 < got <= target.low * (1 - share):
+        return "低", f"{1 - got / target.low:.0%}"   # a count or an amount far under its ceiling; zero is no news
+    return None
 
 
 _NONE_ANSWERS = frozenset({"无", "没有", "零", "暂无", "未发生", "0"})
@@ -243,10 +362,16 @@ def _none_meant(ind: Indicator) -> bool:
     return compact(ind.actual or "") in _NONE_ANSWERS and _ZERO_TARGET.search(target) is not None
 
 
-def _no_target(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Finding]:
-    """Full marks on a weighted row that has no target at all: nothing says the work was done."""
-    if ctx.has(indicator_key(ind.index, "target")) and not ind.target and ind.weight and ind.score == ind.weight:
-        yield ctx.finding("XF513", indicator_key(ind.index, "score"), value=ind.score)
+def _no_target(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+    """Full marks on a weighted row that sets no target: an empty 目标值, and no figure in its 目标内容 to stand
+    for one. Nothing says the work was done, whatever the actual says."""
+    if not (ctx.has(indicator_key(ind.index, "target")) and ind.weight and ind.score == ind.weight):
+        return
+    if ind.target:   # "—" or "/" there says deliberately that no target applies (an evaluation framework's rows)
+        return
+    if ind.content and _quantitative_text(ind.content):
+        return
+    yield ctx.finding("XF513", indicator_key(ind.index, "score"), value=ind.score)
 
 
 def _score_fits(ctx: CheckContext, ind: Indicator, found: Support) -> Iterator[Finding]:
@@ -342,24 +467,35 @@ def _budget_cut_to_spent(ctx: CheckContext, row: str) -> Iterator[Finding]:
 
 
 def _yuan(ctx: CheckContext) -> Iterator[Finding]:
-    """An amount about 10,000 times its reference (the row's budget, else the largest other budget): typed in
-    元 on a form in 万元. The reader warns when "元" is written (XF208); this catches the bare figure."""
-    values = ctx.values
-    budgets = {row: _float(values.get(f"fund.{row}.budget")) for row in ctx.spec.fund_rows()}
-    smallest = min((b for b in budgets.values() if b > 0), default=0.0)
+    """An amount about 10,000 times its reference (the row's own other budget: 全年预算数 for 执行数, 年初预算数
+    for 全年预算数; else the largest budget of the other rows): typed in 元 on a form in 万元. The reader warns
+    when "元" is written (XF208); this catches the bare figure."""
+    values, (low, high) = ctx.values, ctx.spec.rules.review.yuan_ratio
+    budgets = {row: (_float(values.get(f"fund.{row}.budget")), _float(values.get(f"fund.{row}.initial_budget")))
+               for row in ctx.spec.fund_rows()}
+    smallest = min((b for pair in budgets.values() for b in pair if b > 0), default=0.0)
     if smallest <= 0:
         return
     for row, column, key in _amount_keys(ctx.layout):
         value = _float(values.get(key))
-        if value < smallest * YUAN_RATIO[0]:
+        if value < smallest * low:
             continue   # every figure of a sane form: one comparison
-        own = budgets[row] if column != "budget" else 0.0
-        others = [b for r, b in budgets.items() if r != row and b > 0]
-        reference, basis = (own, "本行全年预算数") if own > 0 else (max(others, default=0.0), "其他预算数")
-        if reference > 0 and YUAN_RATIO[0] <= value / reference <= YUAN_RATIO[1]:
+        reference, basis = _reference(budgets, row, column)
+        if reference > 0 and low <= value / reference <= high:
             d = to_decimal(value) or Decimal(0)
             yield ctx.finding("XF517", key, value=d, expected=plain(d / 10000), basis=basis,
                               ratio=f"{value / reference:,.0f}")
+
+
+def _reference(budgets: dict[str, tuple[float, float]], row: str, column: str) -> tuple[float, str]:
+    """What an amount is judged against: the same row's other budget, else the other rows' largest."""
+    budget, initial = budgets[row]
+    own = {"spent": (budget or initial, "本行预算数"), "budget": (initial, "本行年初预算数"),
+           "initial_budget": (budget, "本行全年预算数")}[column]
+    if own[0] > 0:
+        return own
+    others = [b for r, pair in budgets.items() if r != row for b in pair if b > 0]
+    return max(others, default=0.0), "其他预算数"
 
 
 def _float(x: object) -> float:
@@ -373,3 +509,4 @@ def _amount_keys(layout: Layout) -> tuple[tuple[str, str, str], ...]:
                  for column in ("spent", "budget", "initial_budget")
                  if f"fund.{row}.{column}" in layout.places
                  and layout.places[f"fund.{row}.{column}"].field.role != "computed")
+

@@ -158,6 +158,21 @@ def echo_skipped(skipped: Sequence[Any]) -> None:
         click.echo(f"  …… 另有 {len(skipped) - 10} 个", err=True)
 
 
+def echo_not_workbooks(paths: Sequence[Any]) -> None:
+    """Say on stderr which files in the folders are not workbooks and were not looked at (a PDF scan, a Word
+    letter, a zip still packed), in plain words."""
+    from xlsform.reader import not_workbooks
+
+    others = not_workbooks(paths)
+    if not others:
+        return
+    click.echo(f"以下 {len(others)} 个文件不是 Excel 表格，未检查：", err=True)
+    for path, kind in others[:20]:
+        click.echo(f"  {path}（{kind}）", err=True)
+    if len(others) > 20:
+        click.echo(f"  …… 另有 {len(others) - 20} 个", err=True)
+
+
 def require_known_spec(spec_id: str, specs: Sequence[Spec]) -> None:
     """The office's own set-up, not the unit's mistake: say so before reporting every file as unknown."""
     from xlsform.spec import spec_by_id

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from xlsform.cli import LazyChoice, echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
+from xlsform.cli import (
+    LazyChoice,
+    echo_not_workbooks,
+    echo_skipped,
+    jobs_option,
+    jobs_or_all,
+    load_specs,
+    main,
+    require_known_spec,
+)
 from xlsform.errors import XlsformError
 
 if TYPE_CHECKING:
+    from xlsform.previous.compare import Comparison
     from xlsform.results import FileResult
     from xlsform.status import Assignment, RosterUnit
 
@@ -53,9 +65,9 @@ class Round:
         self.units: list[RosterUnit] | None = None
         self.source = manifest_path or roster_path
         self.sent_as: dict[Path, str] = {}     # --from-store: a stored file -> the name its unit uploaded
+        self.specs = load_specs([spec_name])
         from xlsform.status import RosterUnit
 
-        self.specs = load_specs([spec_name])
         if manifest_path:
             from xlsform.manifest import Manifest
 
@@ -88,28 +100,39 @@ class Round:
         results = list(check_paths(paths, manifest=self.manifest, jobs=jobs_or_all(jobs), progress=True,
                                    specs=self.specs, skipped=ours, exclude=skip, each=each))
         echo_skipped(ours)
+        echo_not_workbooks(paths)
         self.skipped = len(ours)
         return [self._named_as_sent(r) for r in results]
 
     def _named_as_sent(self, result: FileResult) -> FileResult:
         """A file from the store is shown by the name its unit gave it, as the web pages show it."""
-        name = self.sent_as.get(Path(result.file).resolve()) if self.sent_as else None
+        if not self.sent_as:
+            return result
+        from xlsform.fsutil import resolved
+
+        name = self.sent_as.get(resolved(result.file))
         return result if name is None else result.named(name)
 
-    def record(self, results: Sequence[FileResult], a: Assignment) -> int:
-        """Append what was seen to the ledger beside the manifest or roster; nothing without one."""
+    def record(self, results: Sequence[FileResult], a: Assignment) -> int | None:
+        """Append what was seen to the ledger beside the manifest or roster; the entries added, None when
+        nothing could be recorded (said on stderr; a store this call created is removed again)."""
         from xlsform import ledger
         from xlsform.store import DatabaseError
 
         if self.source is None:
             return 0
         path = ledger.ledger_path(self.source)
+        existed = path.exists()
         try:
             return ledger.append(path, results, a.unit_of())
         except (OSError, DatabaseError) as e:  # a read-only share: the report matters more than the record of it
             why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            if not existed:   # a full disk left a 0-byte xlsform.sqlite3 (and its -wal, -shm) behind: issue 15.21
+                for part in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+                    with suppress(OSError):
+                        part.unlink()
             click.echo(f"登记簿 {path} 无法写入（{why}），本次未记录；可加 --no-ledger。", err=True)
-            return 0
+            return None
 
     def inputs(self, paths: Sequence[Path], from_store: bool) -> list[Path]:
         """PATHS, plus with --from-store the current return of each unit that `xlsform serve` received."""
@@ -117,6 +140,7 @@ class Round:
             if not paths:
                 raise click.UsageError("请给出报送文件或目录（PATHS），或加 --from-store")
             return list(paths)
+        from xlsform.fsutil import resolved
         from xlsform.store import Store, store_path
 
         if self.source is None:
@@ -126,7 +150,7 @@ class Round:
             raise XlsformError(f"{db} 不存在：此轮尚未用 xlsform serve 收集报表")
         with Store(db) as store:
             sent = {store.file_path(s.sha256): s.filename for s in store.accepted() if s.state != "refused"}
-        self.sent_as = {p.resolve(): name for p, name in sent.items()}
+        self.sent_as = {resolved(p): name for p, name in sent.items()}
         return [*paths, *sent]
 
 
@@ -143,7 +167,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
            as_json: bool, states: tuple[str, ...], jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """报送情况：名单中每个单位一行，附文件、到达时间与错误、警告数。
 
-    状态分为 已报送 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
+    状态分为 已通过 / 仅有警告 / 有错误 / 未报送；随后列出各状态的单位数、不属于任何单位的文件和多次报送的单位。
 
     同一单位有多份报送时，以内容最新的一份为准（工作簿自身记录的最后保存时间，其次是文件时间），其余列出。
 
@@ -174,7 +198,7 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
                               indent=1))
         return
     click.echo("\n".join(render(a, states)))
-    if not no_ledger and rnd.source is not None:
+    if not no_ledger and rnd.source is not None and added is not None:
         click.echo(f"登记簿新增 {added} 条记录。", err=True)
 
 
@@ -188,11 +212,16 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 @click.option("--include-invalid", is_flag=True, help="有错误的单位也计入合计、排名与统计（默认只列出不计入）。")
 @click.option("--format", "formats", type=click.Choice(["csv", "jsonl"]), multiple=True,
               help="另外把汇总表和指标明细写成 <名>_汇总表.csv 等文件（可重复给出）。")
+@click.option("--previous", "previous_path", type=click.Path(exists=True, path_type=Path), metavar="上年",
+              help="上年的报送表（文件夹，任何表样），或上年的 manifest.json / 数据库所在的文件夹：汇总表加上年总分、"
+                   "等级、执行率及增减，指标明细加上年目标值与完成值；按编码、其次按名称对照，名称相近的对照"
+                   "列在「上年对照」表中，请核对。")
 @click.option("--office", help="编制单位（如“长沙市望城区财政局”），印在汇总表每页的页眉，与标题、编制日期并列。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @batch_options
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
-          spec_name: str, include_invalid: bool, formats: tuple[str, ...], office: str | None, force: bool,
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], previous_path: Path | None,
+          office: str | None, force: bool,
           jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
@@ -204,12 +233,17 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
     输出文件已存在时不会覆盖，除非给出 --force。
 
+    --previous 给出上年的报送表时，另列上年的总分、等级、执行率及增减，以及各指标上年的目标值和完成值，
+    并报告目标值低于上年实际完成值（XF520）、总分上升而执行率明显下降（XF521）；名称相近而对照的单位和指标
+    列在「上年对照」表中，请核对。
+
     Example:
 
     \b
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --office 长沙市望城区财政局
         xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
+        xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --previous 上年报送表/
     """
     from xlsform import ownfiles
     from xlsform.check import expand_paths
@@ -221,6 +255,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     extra = {fmt: _twin_paths(output, fmt) for fmt in formats}
     for target in [output, *[p for twins in extra.values() for p in twins.values()]]:
         check_writable(target, force)      # fail before checking hundreds of files, not after
+        refuse_open_file(target)
     rnd = Round(manifest_path, roster_path, spec_name)
     if output.exists() and not ownfiles.written_summary(output):    # `-o` naming a return: --force must not destroy it
         refuse_input_as_output(output, expand_paths(paths))
@@ -232,9 +267,15 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]
         raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
-    summary = build_summary(a, include_invalid=include_invalid)
+    comparison = _previous_year(previous_path, rnd, a, jobs) if previous_path else None
+    summary = build_summary(a, include_invalid=include_invalid, previous=comparison)
+    # Built in memory, then written: a disk that fills up mid-way fails the one write below, instead of failing
+    # inside xlsxwriter's zip, whose half-written ZipFile then printed a stray traceback when collected
+    # (issue 15.21). A summary of 5,000 units is a few MB.
     with atomic_output(output, force) as fh:
-        write_summary(fh, summary, created=datetime.now(), office=office)
+        book = io.BytesIO()
+        write_summary(book, summary, created=datetime.now(), office=office)
+        fh.write(book.getbuffer())
     tables = summary_tables(summary)
     for fmt, targets in extra.items():
         write = write_csv if fmt == "csv" else write_jsonl
@@ -247,8 +288,42 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     click.echo(f"已写入 {output}：{len(summary.rows)} 个单位，计入合计 {summary.totals.units} 个；"
                + "，".join(f"{s} {n}" for s, n in counts.items())
                + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
-               + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger else "") + "。")
+               + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger and added is not None else "") + "。")
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The files a spreadsheet program keeps beside a workbook it has open: Excel and WPS `~$name` (Word-style
+    `~$` over the first two characters too), LibreOffice `.~lock.name#`."""
+    names = [f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"]
+    return [p for n in dict.fromkeys(names) if (p := path.with_name(n)).exists()]
+
+
+def refuse_open_file(path: Path) -> None:
+    """A summary open in Excel, WPS or LibreOffice is not replaced under it, even with --force: on Windows the
+    write fails at the end of a long run, elsewhere the office's open copy silently stops matching the file."""
+    locks = lock_files(path) if path.exists() else []
+    if locks:
+        raise XlsformError(f"{path} 正在被 Excel、WPS 或 LibreOffice 打开（锁定文件 {locks[0].name}），"
+                           "请先关闭该文件再汇总，或用 -o 另取一个文件名；未写入任何文件。"
+                           f"若该程序已关闭，锁定文件是上次异常退出时留下的，删除 {locks[0]} 即可")
 
 
 def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:
     return {name: output.with_name(f"{output.stem}_{name}.{fmt}") for name in ("汇总表", "指标明细")}
+
+
+def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> Comparison:
+    """Read last year's returns, match them to this round's units and say on stderr what the clerk should
+    confirm; the findings go onto this year's returns."""
+    from xlsform.previous import source
+    from xlsform.previous.compare import Comparison
+    from xlsform.spec import spec_by_id
+
+    spec = (spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None) or rnd.specs[0]
+    last = source.load(path, specs=rnd.specs, jobs=jobs_or_all(jobs), progress=True)
+    click.echo(last.summary(), err=True)
+    comparison = Comparison(last, spec.rules.previous)
+    comparison.attach(a)
+    for line in comparison.report():
+        click.echo(line, err=True)
+    return comparison

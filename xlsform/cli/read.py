@@ -57,22 +57,26 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
         xlsform read returns/ -o records.json
         xlsform read returns/ --format csv -o records.csv
     """
+    from xlsform.fsutil import resolved
     from xlsform.reader import walk_returns
     from xlsform.spec import load_spec
 
     spec = load_spec(spec_name) if spec_name else None
     # our own output, when written into the returns folder by an earlier run
-    files = [f for f in walk_returns(paths) if output is None or f.resolve() != output.resolve()]
+    files = [f for f in walk_returns(paths) if output is None or resolved(f) != resolved(output)]
     if not files:
         raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
     results = list(_read_all(files, spec))
     unreadable = [r for r in results if r.record is None]
     for r in results:
         _warn(r)
+    # a hand-made workbook may hold several units' forms, one a sheet: each is a record of its own
+    forms = [form for r in results for form in (r, *r.more)]
     with _sink(output, force) as fh:
-        fh.write(render(results, fmt).encode("utf-8-sig" if fmt == "csv" else "utf-8"))
-    click.echo(f"共 {len(results)} 个文件：{len(results) - len(unreadable)} 个已读取，{len(unreadable)} 个无法读取"
-               + (f"；记录已写入 {output}" if output else ""), err=True)
+        fh.write(render(forms, fmt).encode("utf-8-sig" if fmt == "csv" else "utf-8"))
+    several = f"，共 {len(forms) - len(unreadable)} 张自评表" if len(forms) > len(results) else ""
+    click.echo(f"共 {len(results)} 个文件：{len(results) - len(unreadable)} 个已读取{several}，"
+               f"{len(unreadable)} 个无法读取" + (f"；记录已写入 {output}" if output else ""), err=True)
     click.get_current_context().exit(1 if unreadable else 0)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,12 @@ MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当
               help="端口（0 = 任选一个空闲端口）。")
 @click.option("--max-upload-mb", type=click.FloatRange(0.1, 200), default=10, show_default=True,
               help="单个上传文件的大小上限（MB）。")
-@click.option("--deadline", help="报送截止日期，显示在各单位页面上，如 2025-03-31。")
-@click.option("--base-url", help="写入 links.csv 的网址开头，如 http://192.168.1.20:8000（默认按 --host/--port）。")
+@click.option("--deadline", callback=lambda _c, _p, v: _checked_deadline(v),
+              help="报送截止日期（当天结束为止）或时间，如 2025-03-31 或 \"2025-03-31 17:30\"：显示在各单位页面上，"
+                   "之后的上传标为「逾期」；记住供以后启动使用。")
+@click.option("--base-url", callback=lambda _c, _p, v: _checked_base(v),
+              help="各单位链接的网址开头，如 http://192.168.1.20:8000；记住供以后启动使用，links.csv 随之改写"
+                   "（默认按 --host/--port，0.0.0.0 时用本机在办公网中的地址）。")
 @click.option("--admin-password", envvar="XLSFORM_ADMIN_PASSWORD",
               help="首次启动时设定的管理密码，至少 10 个字符（也可用环境变量 XLSFORM_ADMIN_PASSWORD）；"
                    "不给则随机生成并显示一次。以后启动时不再使用，更换请加 --reset-admin-password。")
@@ -38,9 +41,16 @@ MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当
               help="检查上传文件的进程数（默认为 CPU 核数；0 = 在处理请求的线程中检查）。")
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
               help="处理请求的线程数（默认为检查进程数加 2）。")
+@click.option("--unit-uploads", type=click.IntRange(1, 100_000), default=30, show_default=True,
+              help="每个单位 10 分钟内最多上传次数（超过时请该单位稍后再传）。")
+@click.option("--unit-quota-mb", type=click.FloatRange(1, 100_000), default=100, show_default=True,
+              help="每个单位保存的上传文件总量上限（MB）。")
+@click.option("--per-address", type=click.IntRange(0, 10_000), default=20, show_default=True,
+              help="同一地址最多同时保持的连接数（0 = 不限：在反向代理之后时，所有连接都来自代理）。")
 def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadline: str | None,
           base_url: str | None, admin_password: str | None, reset_admin_password: bool,
-          check_processes: int | None, threads: int | None) -> None:
+          check_processes: int | None, threads: int | None, unit_uploads: int, unit_quota_mb: float,
+          per_address: int) -> None:
     """网上收集报表：各单位凭专属链接上传自评表，立即看到检查结果；财政局在 /admin 查看进度、下载汇总。
 
     首次启动时为清单中的每个单位生成专属链接，写入 manifest 旁的 links.csv（Excel 可直接打开），
@@ -53,16 +63,21 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
         xlsform serve --manifest round2025/manifest.json --host 0.0.0.0 --base-url http://192.168.1.20:8000
     """
     try:
-        import waitress
+        import flask  # noqa: F401   (asked first: the modules below may already be imported)
+        import waitress  # noqa: F401
 
         from xlsform.serve.app import ServeConfig, create_app
+        from xlsform.serve.collect import links
+        from xlsform.serve.collect.intake import Limits
+        from xlsform.serve.server import Bounds, create_server
     except ModuleNotFoundError as e:
         if e.name in ("flask", "waitress", "werkzeug", "jinja2"):
             raise XlsformError(MISSING_EXTRA) from None
         raise
     os.umask(0o077)       # whatever the service writes (store, files, links, log, temporaries) is the office's
     config = ServeConfig(manifest=manifest_path, max_upload_mb=max_upload_mb, deadline=deadline,
-                         admin_password=admin_password, reset_admin_password=reset_admin_password)
+                         admin_password=admin_password, reset_admin_password=reset_admin_password,
+                         limits=Limits(uploads=unit_uploads, quota_bytes=int(unit_quota_mb * (1 << 20))))
     if check_processes is not None:
         config.check_processes = check_processes
     app = create_app(config)
@@ -70,13 +85,22 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     # work for only take turns at the interpreter lock and spread the answer times (measured in
     # benchmarks/bench_serve.py); waiting requests queue in waitress, first come first served.
     threads = threads or (config.check_processes or config.check_slots) + 2
-    server: Any = waitress.create_server(app, host=host, port=port, threads=threads,
-                                         max_request_body_size=int((max_upload_mb + 1) * 1024 * 1024))
-    actual = int(server.effective_port)
     svc = app.extensions["xlsform"]
-    issued = svc.issue_links(base_url or f"http://{_shown_host(host)}:{actual}")
-    click.echo(f"正在收集报表：http://{_shown_host(host)}:{actual}/admin （财政局）", err=True)
-    click.echo(f"各单位链接：{svc.links_csv}（本次新发放 {issued} 个）", err=True)
+    try:
+        server: Any = create_server(app, host=host, port=port, threads=threads,
+                                    max_body=int((max_upload_mb + 1) * 1024 * 1024),
+                                    bounds=Bounds(per_address=per_address))
+    except BaseException:
+        svc.close()
+        raise
+    actual = int(server.effective_port)
+    base = svc.links_base(base_url, host, actual)
+    issued = svc.issue_links(base)
+    click.echo(f"正在收集报表：{links.listening_base(host, actual)}/admin （财政局）", err=True)
+    click.echo(f"各单位链接：{svc.links_csv}（本次新发放 {issued} 个；所有链接都以 {base}/u/ 开头）", err=True)
+    if links.local_only(base):
+        click.echo("注意：链接指向本机地址，只能在这台电脑上打开。要让各单位访问，请加 --host 0.0.0.0 重新启动"
+                   "（如有固定网址，再加 --base-url http://本机地址:端口）。", err=True)
     if svc.new_admin_password:
         click.echo(f"管理密码（只显示这一次，请记下）：{svc.new_admin_password}", err=True)
     elif reset_admin_password:
@@ -84,6 +108,7 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     if svc.ignored_admin_password:
         click.echo("已设定过管理密码，本次给出的 --admin-password（或 XLSFORM_ADMIN_PASSWORD）未使用：要更换密码，"
                    "请登录后在「修改密码」页修改，或加 --reset-admin-password 重新启动。", err=True)
+    svc.lock.describe(f"进程 {os.getpid()}，{links.listening_base(host, actual)}")
     click.echo(f"listening on http://{host}:{actual}", err=True)
     try:
         server.run()
@@ -94,6 +119,18 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
         svc.close()
 
 
-def _shown_host(host: str) -> str:
-    """0.0.0.0 listens everywhere but is no address to give a unit: use this computer's name."""
-    return socket.gethostname() if host in ("0.0.0.0", "::", "") else host
+def _checked_base(value: str | None) -> str | None:
+    if value and not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{value!r} 不是网址：应以 http:// 或 https:// 开头，如 http://192.168.1.20:8000")
+    return value
+
+
+def _checked_deadline(value: str | None) -> str | None:
+    from xlsform.serve.collect.deadline import Deadline
+
+    if value:
+        try:
+            Deadline.parse(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+    return value

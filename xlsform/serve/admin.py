@@ -25,6 +25,9 @@ from xlsform.store import Submission
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE = 500          # units table rows a page: 5,000 rows render in ~0.2 s here, 500 in a tenth of it
+HISTORY_PAGE = 20   # a unit's submissions a page
+DONE = {"current": "已设为当前报表，汇总表与报送状态随之更新。", "revoke": "链接已停用：旧链接立即失效。",
+        "reissue": "已重新发放链接：旧链接立即失效，请把下面的新链接发给该单位。"}
 STATE_CODES: tuple[str | None, ...] = (None, "errors", "warnings", "ok")      # in the order of STATE_ORDER
 _STATE_OF: dict[str, str | None] = {state_label(c): c for c in STATE_CODES}
 
@@ -76,8 +79,9 @@ def login() -> Any:
         _audit("登录失败")
         return _login_page("密码不正确", 401)
     svc.throttle.succeeded(keys)
-    token = secrets.token_urlsafe(32)
-    svc.store.add_session(token, client_address(), time.time())
+    token, now = secrets.token_urlsafe(32), time.time()
+    svc.store.end_sessions(older_than=now - security.SESSION_IDLE)      # tidy: those nobody can use any more
+    svc.store.add_session(token, client_address(), now)
     session.clear()                      # a fresh session (and CSRF token) after login
     session["admin"] = token
     _audit("登录")
@@ -151,33 +155,49 @@ def dashboard() -> str:
 @bp.get("/unit/<code>")
 @login_required
 def unit(code: str) -> str:
-    return _unit_page(code)
-
-
-def _unit_page(code: str, new_url: str | None = None) -> str:
     store = service().store
     u = store.unit(code)
     if u is None:
         abort(404)
-    history = store.submissions(code)
-    current = store.submission(u.submission) if u.submission else None
-    return render_template("admin_unit.html", unit=u, history=history, current=current,
-                           findings=findings_of(current or (history[0] if history else None)), new_url=new_url)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    history, total = store.history(code, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
+    shown = u.submission or (history[0].id if history and page == 1 else None)
+    latest = store.submission(shown) if shown else None       # the one whose findings are listed, whole
+    return render_template("admin_unit.html", unit=u, history=history, current=latest if u.submission else None,
+                           findings=findings_of(latest), link=links.read(service().links_csv).get(code),
+                           done=DONE.get(request.args.get("done", "")), page=page,
+                           pages=max(1, -(-total // HISTORY_PAGE)), total=total)
 
 
-@bp.post("/unit/<code>/link")
+@bp.route("/unit/<code>/link", methods=["GET", "POST"])
 @login_required
-def link(code: str) -> str:
+def link(code: str) -> Any:
+    """停用链接 / 重新发放链接: asked to confirm first (GET), done by the form's POST, which then redirects to
+    the unit's page — so reloading that page does nothing again."""
     svc = service()
-    if svc.store.unit(code) is None:
+    u = svc.store.unit(code)
+    action = request.values.get("action")
+    if u is None or action not in ("revoke", "reissue"):
         abort(404)
-    if request.form.get("action") == "revoke":
+    if request.method == "GET":
+        return render_template("confirm_link.html", unit=u, action=action)
+    if action == "revoke":
         links.revoke(svc.store, svc.links_csv, code)
         _audit("停用链接", code)
-        return _unit_page(code)
-    url = links.reissue(svc.store, svc.config.base_url, svc.links_csv, code)
-    _audit("重新发放链接", code)
-    return _unit_page(code, new_url=url)
+    else:
+        links.reissue(svc.store, svc.config.base_url, svc.links_csv, code)
+        _audit("重新发放链接", code)
+    return redirect(url_for("admin.unit", code=code, done=action) + "#link", code=303)
+
+
+@bp.post("/unit/<code>/current/<int:sid>")
+@login_required
+def make_current(code: str, sid: int) -> Any:
+    """The office makes any readable submission of the unit its current return again (audited)."""
+    if not service().store.make_current(code, sid):
+        abort(404)
+    _audit("设为当前报表", f"{code} #{sid}")
+    return redirect(url_for("admin.unit", code=code, done="current") + "#history", code=303)
 
 
 @bp.get("/missing")
@@ -199,6 +219,8 @@ def audit() -> str:
 @login_required
 def submission_file(sid: int) -> Response:
     sub = _submission(sid)
+    if not sub.kept:
+        abort(404, description="这次上传未被接受，其文件已按保留规则清理（每个单位只保留最近 5 次未被接受的文件）")
     _audit("下载报送文件", f"{sub.unit} #{sid}")
     return send_file(service().store.file_path(sub.sha256), as_attachment=True,
                      download_name=safe_filename(sub.filename.removesuffix(".xlsx")) + ".xlsx", mimetype=XLSX)
@@ -248,7 +270,7 @@ def returns_zip() -> Response:
 @bp.get("/units.csv")
 @login_required
 def units_csv() -> Response:
-    data = downloads.units_csv(service().store.units())
+    data = downloads.units_csv(service().store.units(), service().late)
     _audit("导出单位表")
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"报送情况_{_stamp()}.csv",
                      mimetype="text/csv")

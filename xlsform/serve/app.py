@@ -3,16 +3,14 @@ and the error pages (Chinese, in the page's frame, or JSON for a script)."""
 
 from __future__ import annotations
 
-import json
-
 from flask import Flask, Response, abort, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
 from xlsform.serve import admin, units
-from xlsform.serve.collect.answers import state_label
+from xlsform.serve.collect.answers import HELD_LABELS, state_label
 from xlsform.serve.security import HEADERS, MIN_PASSWORD, same_token
 from xlsform.serve.service import SERVICE, ServeConfig, Service
-from xlsform.serve.web import csrf_token, json_response, wants_json
+from xlsform.serve.web import csrf_token, error_message, message_page, wants_json
 
 __all__ = ["ServeConfig", "create_app"]
 
@@ -28,13 +26,15 @@ def create_app(config: ServeConfig) -> Flask:
         SESSION_COOKIE_NAME=service.cookie_name,      # one per round: cookies are per host, not per port
     )
     app.extensions[SERVICE] = service
-    app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=config.deadline,
-                                 min_length=MIN_PASSWORD)
+    app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=service.deadline,
+                                 late=service.late, min_length=MIN_PASSWORD, held_label=HELD_LABELS.get)
     app.after_request(_headers)
     app.before_request(_check_csrf)
     app.register_blueprint(units.bp)
     app.register_blueprint(admin.bp)
     app.register_error_handler(HTTPException, _error)
+    app.add_url_rule("/", "home", home)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     return app
 
 
@@ -54,9 +54,13 @@ def _headers(response: Response) -> Response:
 
 
 def _error(e: HTTPException) -> Response:
+    """Every error a person can meet, in Chinese with what to do next: our own aborts carry their words;
+    werkzeug's (405, a 413 from the form parser, ...) and an unexpected 500 get the words of their status."""
     code = e.code or 500
-    message = {404: "页面不存在：链接可能有误或已失效，请向财政局索取新链接",
-               413: units.too_large_message()}.get(code, e.description or "请求无法处理")
-    if wants_json():
-        return json_response(json.dumps({"error": message}, ensure_ascii=False), code)
-    return Response(render_template("message.html", title=f"错误 {code}", message=message, token=None), code)
+    ours = e.description if e.description and e.description != type(e).description else None
+    return message_page(code, f"错误 {code}", ours or error_message(code))
+
+
+def home() -> str:
+    """The address without a link: say who this is for and where to go."""
+    return render_template("home.html")

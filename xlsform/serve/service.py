@@ -11,7 +11,9 @@ from pathlib import Path
 from xlsform.errors import XlsformError
 from xlsform.manifest import Manifest
 from xlsform.serve.collect import links
-from xlsform.serve.collect.intake import CHECKERS_LOG, Intake
+from xlsform.serve.collect.deadline import Deadline
+from xlsform.serve.collect.intake import CHECKERS_LOG, Intake, Limits
+from xlsform.serve.collect.lock import ServerLock
 from xlsform.serve.security import LoginThrottle, hash_password, new_password, password_problem
 from xlsform.store import Store, store_path
 
@@ -30,6 +32,7 @@ class ServeConfig:
     check_slots: int = 2                  # checks at once when they run in the server's threads
     queue_wait: float = 10.0              # seconds an upload waits for a checking slot before 503
     check_timeout: float = 120.0          # seconds one file may take; then its worker is replaced
+    limits: Limits = field(default_factory=Limits)     # what one unit may upload: a rate and a disk quota
 
 
 class Service:
@@ -39,7 +42,9 @@ class Service:
         manifest_file = self.manifest.path or config.manifest
         self.store = Store(store_path(manifest_file))
         self._intake: Intake | None = None
+        self.lock = ServerLock(self.store.path.parent)
         try:
+            self.lock.acquire()          # before anything is swept or started: the store may be another's
             self._open()
         except BaseException:
             self.close()
@@ -50,6 +55,7 @@ class Service:
         self.links_csv = self.store.path.parent / links.LINKS_NAME
         self.max_bytes = int(config.max_upload_mb * 1024 * 1024)
         self.throttle = LoginThrottle()
+        self.deadline = self._deadline(config.deadline)
         self.store.make_private()
         for beside in (self.links_csv, self.store.path.parent / CHECKERS_LOG):     # left readable earlier
             with suppress(OSError):
@@ -66,7 +72,23 @@ class Service:
         self.secret_key = self.store.set_meta("secret_key", secrets.token_hex(32), only_if_absent=True)
         self._intake = Intake(self.store, self.manifest, max_bytes=self.max_bytes, slots=config.check_slots,
                              wait=config.queue_wait, processes=config.check_processes,
-                             timeout=config.check_timeout)
+                             timeout=config.check_timeout, limits=config.limits)
+
+    def _deadline(self, given: str | None) -> Deadline | None:
+        """The deadline given now (kept for later starts), or the one given before."""
+        text = given or self.store.meta("deadline")
+        if not text:
+            return None
+        try:
+            deadline = Deadline.parse(text)
+        except ValueError as e:
+            raise XlsformError(str(e)) from None
+        if given:
+            self.store.set_meta("deadline", deadline.text)
+        return deadline
+
+    def late(self, stamp: str | None) -> bool:
+        return self.deadline is not None and self.deadline.late(stamp)
 
     def _first_password(self, given: str | None) -> str | None:
         """The admin password is set once, at first start; returns it when it was made up here (to print).
@@ -102,11 +124,19 @@ class Service:
         if self._intake is not None:
             self._intake.close()
         self.store.close()
+        self.lock.release()
 
     def issue_links(self, base_url: str | None = None) -> int:
         if base_url:
             self.config.base_url = base_url
         return links.issue_missing(self.store, self.config.base_url, self.links_csv)
+
+    def links_base(self, given: str | None, host: str, port: int) -> str:
+        """Where the links point: a --base-url given now (kept for later starts), else the one given before,
+        else the address this server listens at."""
+        if given:
+            return self.store.set_meta("base_url", given.rstrip("/"))
+        return self.store.meta("base_url") or links.listening_base(host, port)
 
 
 def _acceptable(password: str | None) -> str | None:

@@ -8,8 +8,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from xlsform.serve.collect.checkers import Busy
+from xlsform.serve.collect.intake import OverQuota, TooMany
+from xlsform.serve.security import wait_text
 from xlsform.serve.service import service
-from xlsform.serve.web import findings_of, json_response, send_annotated, wants_json
+from xlsform.serve.web import findings_of, json_response, message_page, send_annotated, too_large_message, wants_json
 from xlsform.store import TooLarge, UnitView
 
 bp = Blueprint("units", __name__)
@@ -23,13 +25,20 @@ def _unit(token: str) -> UnitView:
     return unit
 
 
+HISTORY_PAGE = 10       # a unit's past uploads a page
+
+
 @bp.get("/u/<token>")
 def page(token: str) -> str:
     unit = _unit(token)
-    history = service().store.submissions(unit.code)
-    latest = history[0] if history else None
+    store = service().store
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    history, total = store.history(unit.code, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
+    newest = history[0].id if history and page == 1 else store.history(unit.code, limit=1)[0][0].id if total else None
+    latest = store.submission(newest) if newest else None        # only this one's whole answer is read
     return render_template("unit.html", unit=unit, token=token, history=history, latest=latest,
-                           findings=findings_of(latest), max_mb=service().config.max_upload_mb)
+                           findings=findings_of(latest, for_unit=True), max_mb=service().config.max_upload_mb,
+                           page=page, pages=max(1, -(-total // HISTORY_PAGE)), total=total)
 
 
 @bp.post("/u/<token>")
@@ -37,17 +46,39 @@ def upload(token: str) -> Any:
     unit = _unit(token)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _refuse(400, "请选择要上传的 .xlsx 文件", token)
+        return _refuse(400, "没有收到文件：请先点「选择文件」选好本单位的 .xlsx 自评表，再点「上传并检查」")
+    confirmed = request.form.get("confirm") in ("1", "true", "yes")
     try:
-        outcome = service().intake.submit(unit, upload.filename, upload.stream)
+        outcome = service().intake.submit(unit, upload.filename, upload.stream, confirmed=confirmed)
     except TooLarge:
-        return _refuse(413, too_large_message(), token)
+        return _refuse(413, too_large_message())
     except Busy:
-        response = _refuse(503, "服务器正忙，请稍等一分钟后重新上传", token)
+        response = _refuse(503, "服务器正忙：请稍等一分钟后重新上传")
         response.headers["Retry-After"] = "30"
         return response
+    except TooMany as e:
+        response = _refuse(429, f"本单位上传太频繁：请 {wait_text(e.wait)}后再上传。每次上传前请先按检查结果改好表")
+        response.headers["Retry-After"] = str(int(e.wait) + 1)
+        return response
+    except OverQuota:
+        return _refuse(507, "本单位上传的文件已占满分配给每个单位的空间，无法再上传：请联系财政局")
     if wants_json():
-        return json_response(outcome.text, outcome.http_status)
+        confirm = url_for("units.make_current", token=token, sid=outcome.submission, _external=True)
+        return json_response(outcome.answer(confirm), outcome.http_status)
+    return redirect(url_for("units.page", token=token) + "#result", code=303)
+
+
+@bp.post("/u/<token>/current/<int:sid>")
+def make_current(token: str, sid: int) -> Any:
+    """The unit confirms that its upload with more errors is to replace its current return."""
+    unit = _unit(token)
+    sub = service().store.submission(sid)
+    if sub is None or sub.unit != unit.code or sub.held != "worse":
+        abort(404)
+    service().store.make_current(unit.code, sid)
+    service().store.audit(f"unit:{unit.code}", "确认替换当前报表", f"{unit.code} #{sid}")
+    if wants_json():
+        return json_response(json.dumps({"status": "current", "submission": sid}), 200)
     return redirect(url_for("units.page", token=token) + "#result", code=303)
 
 
@@ -60,11 +91,5 @@ def annotated(token: str, sid: int) -> Response:
     return send_annotated(sub)
 
 
-def too_large_message() -> str:
-    return f"文件超过 {service().config.max_upload_mb:g} MB 的上限：自评表通常不到 1 MB，请上传下发的表"
-
-
-def _refuse(status: int, message: str, token: str | None = None) -> Response:
-    if wants_json():
-        return json_response(json.dumps({"error": message}, ensure_ascii=False), status)
-    return Response(render_template("message.html", title="未能上传", message=message, token=token), status)
+def _refuse(status: int, message: str) -> Response:
+    return message_page(status, "未能上传", message)

@@ -97,11 +97,12 @@ def plan_form(layout: Layout, values: Mapping[str, Any], locked: Collection[str]
     """Computed cells and prefilled fields are locked; input fields and empty prefill fields are the unit's.
 
     When any indicator row is prefilled, the rows beyond the prefilled ones are locked and hidden: the
-    indicator set was approved with the budget and is not the unit's to extend.
+    indicator set was approved with the budget and is not the unit's to extend. An input the spec makes
+    `prefillable` (执行数 B from the treasury system) is locked like a prefill field when it is given.
     """
     if locked is None:
         locked = [k for k, v in values.items() if present(v)]
-    lock = frozenset(k for k in locked if k in layout.places and layout.places[k].field.role == "prefill")
+    lock = frozenset(k for k in locked if k in layout.places and layout.places[k].field.locks_when_given)
     rows = max((layout.places[k].index or 0 for k in lock), default=0)
     unlocked = frozenset(
         k for k, p in layout.places.items()
@@ -266,12 +267,19 @@ class _FormWriter:
         for r, c, style in static.blanks:
             if r not in hidden:
                 ws.write_blank(r, c, None, self.fmt.cell(style, mark=marks.get((r, c)) if marks else None))
+        hidden_cols = self._hidden_columns()
         for c, width in enumerate(static.widths):
-            ws.set_column(c, c, width)
+            ws.set_column(c, c, width, None, {"hidden": True} if c in hidden_cols else None)
         for r in range(self.layout.last_row + 1):
             height = self._row_height(r)
             if height is not None or r in hidden:
                 ws.set_row(r, height, None, {"hidden": True} if r in hidden else None)
+
+    def _hidden_columns(self) -> frozenset[int]:
+        """Indicator columns the spec shows only when filled (上年完成值) that no row of this form fills: a
+        hidden column prints nothing, so a form without last year's figures keeps its width and scale."""
+        return frozenset(c for c, keys in self.static.optional_columns.items()
+                         if not any(present(self.values.get(k)) for k in keys))
 
     def _row_height(self, row: int) -> float | None:
         """The spec's height, grown so text in a one-row field prints whole (no viewer fits a row whose height
@@ -473,6 +481,8 @@ class _Static:
     # each row's height before the text it holds (None: the default, or left to grow), and its one-row text
     # fields with their widths
     rows: tuple[tuple[float | None, tuple[tuple[str, float], ...]], ...]
+    optional_columns: dict[int, tuple[str, ...]]      # hide_empty columns: column -> the keys that show it
+    optional_letters: frozenset[str]                  # the same columns' letters
 
 
 _STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
@@ -503,25 +513,31 @@ def _build_static(layout: Layout) -> _Static:
     for p in layout.places.values():
         if p.field.type in ("text", "longtext") and p.row == p.last_row and p.field.role != "computed":
             text_by_row.setdefault(p.row, []).append(p)
+    letters = frozenset(f.at for f in layout.spec.indicator_block.row if f.hide_empty)
     labels = printed_labels(layout)
     label_heights: dict[int, float] = {}
     for lab, _ in labels:
         if lab.text and lab.row == lab.last_row and lab.style not in ("title", "subtitle"):
-            width = sum(layout.spec.columns.get(col_letter(c), 10) for c in range(lab.col, lab.last_col + 1))
+            width = _span_width(layout, lab.col, lab.last_col, letters)
             label_heights[lab.row] = max(label_heights.get(lab.row, 0), text_height(lab.text, width))
+    optional: dict[int, list[str]] = {}
+    for p in layout.places.values():
+        if p.field.hide_empty:
+            optional.setdefault(p.col, []).append(p.key)
     widths = tuple(layout.spec.columns.get(col_letter(c), 10) for c in range(layout.last_col + 1))
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
                    {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), widths,
                    tuple(_place_info(p) for p in layout.places.values()), labels,
-                   _rows(layout, text_by_row, label_heights, widths))
+                   _rows(layout, text_by_row, label_heights, letters),
+                   {c: tuple(keys) for c, keys in optional.items()}, letters)
 
 
 def _rows(layout: Layout, text_by_row: dict[int, list[Place]], label_heights: dict[int, float],
-          widths: tuple[float, ...]) -> tuple[tuple[float | None, tuple[tuple[str, float], ...]], ...]:
+          optional: frozenset[str]) -> tuple[tuple[float | None, tuple[tuple[str, float], ...]], ...]:
     growing = _growing_rows(layout)
     return tuple(
         (None if r in growing else (max(layout.row_heights.get(r) or 0, label_heights.get(r, 0)) or None),
-         tuple((p.key, sum(widths[p.col:p.last_col + 1])) for p in text_by_row.get(r, ())))
+         tuple((p.key, _span_width(layout, p.col, p.last_col, optional)) for p in text_by_row.get(r, ())))
         for r in range(layout.last_row + 1))
 
 
@@ -537,6 +553,14 @@ def _place_format(f: Field) -> tuple[str | None, str, str | None, bool]:
     else:
         num_format = f.format or styles.NUMBER_FORMAT[f.type]
     return f.style, num_format, align, f.type == "longtext"
+
+
+def _span_width(layout: Layout, first: int, last: int, optional: frozenset[str]) -> float:
+    """The width text wraps in across columns `first`..`last`, counting a column shown only when filled
+    (`optional`) as hidden: a row is then at least as tall as its text needs, whether the column shows or not."""
+    letters = [col_letter(c) for c in range(first, last + 1)]
+    shown = [x for x in letters if x not in optional] or letters    # the optional column's own cells: as wide
+    return sum(layout.spec.columns.get(x, 10) for x in shown)
 
 
 def printed_labels(layout: Layout) -> tuple[tuple[LabelPlace, str | None], ...]:

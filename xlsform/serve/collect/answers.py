@@ -8,12 +8,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xlsform.codes import make
+from xlsform.codes import CATALOGUE, make
 from xlsform.results import FileResult
 
 STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过", "refused": "未被接受"}
 STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
-_PATH_PART = re.compile(r"^.*[\\/]")
+HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
+BLANK = "XF304"             # a form returned with nothing filled
+_FULL_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]).*[\\/]")     # C:\..\, \\server\..\, /home/../
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -27,7 +29,47 @@ def checked_upload(checked: FileResult, name: str, code: str, unit_name: str, ma
     message = refusal(result, code, unit_name, manifest)
     answer = result.to_json() if not message else refused_answer(result, message)
     return {"state": "refused" if message else result.status, "message": message, "errors": result.errors,
-            "warnings": result.warnings, "text": answer_text(answer)}
+            "warnings": result.warnings, "blank": any(f.code == BLANK for f in result.findings),
+            "text": answer_text(answer)}
+
+
+# Advice the catalogue gives the office (check's reader) that a unit reading its own page cannot act on: on
+# the unit's page the finding's advice is this instead. The JSON answer stays the object `check --json` gives.
+UNIT_FIXES = {
+    "XF304": "请在下发的表中填写后重新上传。",
+    "XF114": "请确认上传的是下发的表，重新保存后再上传；仍不行请联系财政局。",
+    "XF901": "请稍后重新上传；仍不行请联系财政局。",
+    "XF163": "请用财政局下发的原表填写后重新上传。",
+}
+
+
+def for_unit(finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding as the unit's page shows it: advice addressed to the unit."""
+    unit_fix = UNIT_FIXES.get(str(finding.get("code")))
+    code = CATALOGUE.get(str(finding.get("code")))
+    message = str(finding.get("message", ""))
+    if not unit_fix or code is None or not code.fix or not message.endswith(code.fix):
+        return finding
+    return {**finding, "message": message[:-len(code.fix)] + unit_fix}
+
+
+def held_reason(got: dict[str, Any], current: Any, confirmed: bool) -> str:
+    """Why a readable upload must not replace the unit's current return at once ('' when it may): a blank
+    form never replaces a return; one with more errors than the current waits for the unit to confirm."""
+    if got["state"] == "refused" or current is None or current.state is None:
+        return ""
+    if got.get("blank"):
+        return "blank"
+    if not confirmed and got["errors"] > (current.errors or 0):
+        return "worse"
+    return ""
+
+
+def held_message(held: str, errors: int, current_errors: int) -> str:
+    if held == "blank":
+        return "这是一份空表（应填的内容一项也没有填），没有替换本单位已报送的表：请上传填好的表"
+    return (f"这份表有 {errors} 处错误，比本单位当前的报表（{current_errors} 处）多，所以还没有替换当前报表。"
+            "确实要用它替换，请点「用这份表替换当前报表」；否则请修改后重新上传")
 
 
 def failed(path: Path, why: str) -> FileResult:
@@ -36,9 +78,10 @@ def failed(path: Path, why: str) -> FileResult:
 
 
 def display_name(filename: str) -> str:
-    """The sender's file name as text to show and keep in the database (never as a path): no folders, no
-    control characters, bounded."""
-    name = _CONTROL.sub("", _PATH_PART.sub("", filename or "")).strip()
+    """The sender's file name as text to show and keep in the database (never as a path): without the folders
+    of a full path an old browser sends, no control characters, bounded. A "/" inside a name (macOS allows
+    it: 2024/2025 自评表.xlsx) is kept as it is."""
+    name = _CONTROL.sub("", _FULL_PATH.sub("", filename or "")).strip()
     return name[:200] or "未命名.xlsx"
 
 

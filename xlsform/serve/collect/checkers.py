@@ -30,11 +30,18 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
+import xlsform
 from xlsform.check import WORKER_DIED
 from xlsform.errors import XlsformError
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 WORKER = "xlsform.serve.collect.worker"      # the checking process's module (named, not imported: no circle)
+# The checking process is started isolated from the working folder (-P: a folder named `xlsform` there, such
+# as the source checkout, must not shadow the installed package), and imports the very xlsform the server
+# runs: the folder holding it goes first on its path unless it is on the path already (site-packages: put
+# first, it could shadow the standard library with a backport). The worker then checks it got that one.
+_BOOT = ("import sys; root, want = sys.argv.pop(1), sys.argv.pop(1); root in sys.path or sys.path.insert(0, root); "
+         "from xlsform.serve.collect.worker import main; main(sys.argv[1:], expect=want)")
 MEMORY_LIMIT = 1 << 30     # a worker's address space (POSIX): a file the reader's budget missed fails alone
 
 
@@ -125,11 +132,12 @@ class _Worker:
         self._start()
 
     def _start(self) -> None:
-        # The same interpreter, environment and working folder as the server, so the same xlsform is imported
-        # (the first request proves it); a traceback goes to the log in UTF-8 whatever the system's code page.
+        # The same interpreter and environment as the server and, through _BOOT, the same xlsform (the first
+        # request proves it starts); a traceback goes to the log in UTF-8 whatever the system's code page.
         with _log(self.log) as errors:
+            package = Path(xlsform.__file__).resolve().parent
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", WORKER, str(self.manifest)],
+                [sys.executable, "-P", "-c", _BOOT, str(package.parent), str(package), str(self.manifest)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
                 env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 

@@ -13,17 +13,22 @@ No web framework here (the routes in `serve/` are the thin layer over this), so 
 
 from __future__ import annotations
 
+import json
 import tempfile
+import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from xlsform.check import WORKER_DIED
-from xlsform.serve.collect.answers import checked_upload, display_name, failed
+from xlsform.serve.collect.answers import checked_upload, display_name, failed, held_message, held_reason
 from xlsform.serve.collect.checkers import Died, InThreads, Processes
 from xlsform.serve.collect.worker import handler
 from xlsform.store import Store, Submission, UnitView
 
+KEEP_REFUSED = 5                           # files of a unit's refused uploads kept (the newest); rows stay
 SUMMARY_TIMEOUT = 1800.0                   # seconds: re-reading 5,000 returns takes about 15 s here
 CHECKERS_LOG = "xlsform-checkers.log"      # beside the store: what a checking process said when it crashed
 
@@ -32,12 +37,47 @@ CHECKERS_LOG = "xlsform-checkers.log"      # beside the store: what a checking p
 class Outcome:
     submission: int
     state: str                 # ok / warnings / errors / refused
-    message: str               # why it was refused ('' when it was read)
+    message: str               # why it was refused, or why it did not replace the current return ('' neither)
     text: str                  # check --json's object for the file, or the refusal, as JSON text
+    held: str = ""             # 'blank' / 'worse': read, but not the current return (see answers.held_reason)
+    current: Submission | None = None      # the current return it did not replace
 
     @property
     def http_status(self) -> int:
-        return 422 if self.state == "refused" else 200
+        return 422 if self.state == "refused" else 409 if self.held else 200
+
+    def answer(self, confirm_url: str) -> str:
+        """The JSON answer: check --json's object; for a held upload (409) that object as "uploaded", beside
+        the current return's state and, for more errors, how to confirm."""
+        if not self.held or self.current is None:
+            return self.text
+        c = self.current
+        current = {"submission": c.id, "file": c.filename, "time": c.time, "status": c.state, "errors": c.errors,
+                   "warnings": c.warnings}
+        head = {"status": "held", "held": self.held, "error": self.message, "current": current,
+                **({"confirm": {"post": confirm_url, "or": "upload again with the form field confirm=1"}}
+                   if self.held == "worse" else {})}
+        return json.dumps(head, ensure_ascii=False)[:-1] + ',"uploaded":' + self.text + "}"
+
+
+class TooMany(Exception):
+    """The unit uploaded more than its rate allows; `wait` seconds until the next one is taken."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+class OverQuota(Exception):
+    """The unit's kept files already take its whole quota."""
+
+
+@dataclass
+class Limits:
+    """What one unit (one link) may cost: uploads in a window, and disk."""
+    uploads: int = 30               # uploads ...
+    window: float = 600.0           # ... per this many seconds
+    quota_bytes: int = 100 << 20    # the unit's kept files; an upload may pass it by one file at most
 
 
 class Intake:
@@ -45,10 +85,13 @@ class Intake:
     0: in the calling threads, `slots` at a time."""
 
     def __init__(self, store: Store, manifest: Any, *, max_bytes: int, slots: int = 2, wait: float = 10.0,
-                 processes: int = 0, timeout: float = 120.0) -> None:
+                 processes: int = 0, timeout: float = 120.0, limits: Limits | None = None) -> None:
         self.store = store
         self.manifest = manifest
         self.max_bytes = max_bytes
+        self.limits = limits or Limits()
+        self._recent: dict[str, deque[float]] = {}
+        self._recent_lock = threading.Lock()
         self.checks: InThreads | Processes
         if processes > 0 and manifest is not None and manifest.path is not None:
             self.checks = Processes(manifest.path, processes=processes, wait=wait, timeout=timeout,
@@ -56,8 +99,13 @@ class Intake:
         else:
             self.checks = InThreads(handler(manifest), slots=slots, wait=wait)
 
-    def submit(self, unit: UnitView, filename: str, stream: IO[bytes]) -> Outcome:
-        """Store, check and record one upload. Raises `store.TooLarge` (nothing kept) or `checkers.Busy`."""
+    def submit(self, unit: UnitView, filename: str, stream: IO[bytes], confirmed: bool = False) -> Outcome:
+        """Store, check and record one upload; it becomes the unit's current return unless it is refused or
+        held (a blank form; more errors than the current one, unless `confirmed`). Raises `store.TooLarge`
+        (nothing kept), `checkers.Busy`, `TooMany` or `OverQuota`."""
+        self._count_upload(unit.code)
+        if self.store.unit_bytes(unit.code) >= self.limits.quota_bytes:
+            raise OverQuota
         sha, size = self.store.put_file(stream, limit=self.max_bytes)
         name = display_name(filename)
         path = self.store.file_path(sha)
@@ -67,12 +115,31 @@ class Intake:
             got = {"failed": str(e)}
         if "failed" in got:
             got = checked_upload(failed(path, got["failed"]), name, unit.code, unit.name, self.manifest)
+        now = self.store.unit(unit.code)          # as it is after the check, not as the upload began
+        held = held_reason(got, now, confirmed)
+        message = held_message(held, got["errors"], now.errors or 0) if held and now else got["message"]
         sid = self.store.add_submission(unit.code, name, size, sha, got["state"], got["errors"], got["warnings"],
-                                        got["text"], got["message"])
-        return Outcome(sid, got["state"], got["message"], got["text"])
+                                        got["text"], message, held=held)
+        if got["state"] == "refused":
+            self.store.prune_refused(unit.code, keep=KEEP_REFUSED)
+        current = self.store.submission(now.submission) if held and now and now.submission else None
+        return Outcome(sid, got["state"], message, got["text"], held=held, current=current)
 
-    def annotated_copy(self, sub: Submission) -> bytes | None:
-        """The marked-up copy of a submission that was read; None for a refused one."""
+    def _count_upload(self, code: str) -> None:
+        """At most `limits.uploads` uploads of one unit in any `limits.window` seconds (in memory: a restart
+        forgets, which costs nothing worth keeping)."""
+        now = time.monotonic()
+        with self._recent_lock:
+            recent = self._recent.setdefault(code, deque())
+            while recent and now - recent[0] > self.limits.window:
+                recent.popleft()
+            if len(recent) >= self.limits.uploads:
+                raise TooMany(self.limits.window - (now - recent[0]))
+            recent.append(now)
+
+    def annotated_copy(self, sub: Submission) -> tuple[str, bytes] | None:
+        """The marked-up copy of a submission that was read, with its name (the unit's code and name, as
+        `check --annotate` names it); None for a refused one."""
         if sub.state == "refused":
             return None
         with tempfile.TemporaryDirectory(prefix="xlsform-annotate-") as folder:
@@ -82,7 +149,7 @@ class Intake:
             except Died:
                 return None
             copies = list(Path(folder).glob("*.xlsx"))
-            return copies[0].read_bytes() if copies else None
+            return (copies[0].name, copies[0].read_bytes()) if copies else None
 
     def summary(self) -> bytes:
         """The merge summary of every unit's current return. Built in a checking process: it re-reads every

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import socket
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from xlsform.csvsafe import escape_cell
 from xlsform.fsutil import atomic_output
@@ -20,17 +22,49 @@ LINKS_NAME = "links.csv"
 COLUMNS = ("code", "name", "url")
 
 
+def listening_base(host: str, port: int) -> str:
+    """The address units reach a server listening on host:port at. `0.0.0.0` listens on every interface but
+    is no address to give anyone: this computer's address on its network (the one a connection out would
+    use; nothing is sent), else its name."""
+    if host in ("0.0.0.0", "::", ""):
+        host = _lan_address() or socket.gethostname()
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def local_only(base_url: str) -> bool:
+    """Whether links at this address open on this computer only."""
+    host = urlsplit(base_url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _lan_address() -> str | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))          # a UDP "connect" only picks the route
+            address = str(s.getsockname()[0])
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 def unit_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/u/{token}"
 
 
 def issue_missing(store: Store, base_url: str, links_csv: Path) -> int:
-    """Give every unit without a link one, and write them into links.csv; returns how many were issued."""
+    """Give every unit without a link one, and write links.csv with every link at `base_url` (the address the
+    server answers at now: the tokens stay, the address in front of them follows); returns how many were new."""
     codes = store.units_without_link()
     fresh = {code: unit_url(base_url, store.issue_link(code)) for code in codes}
-    if fresh or not links_csv.exists():
-        update(store, links_csv, fresh)
+    moved = {code: rebased(url, base_url) for code, url in read(links_csv).items() if url}
+    update(store, links_csv, {**moved, **fresh})
     return len(fresh)
+
+
+def rebased(url: str, base_url: str) -> str:
+    """The same link at another address (a URL without a token is left as it is)."""
+    _, sep, token = url.rpartition("/u/")
+    return unit_url(base_url, token) if sep and token else url
 
 
 def reissue(store: Store, base_url: str, links_csv: Path, code: str) -> str:

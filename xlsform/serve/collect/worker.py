@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from xlsform.check import check_file
@@ -35,9 +36,14 @@ def handler(manifest: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return handle
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str], expect: str | None = None) -> None:
+    """Answer requests on stdin; `expect`: the folder of the server's own xlsform, which this must be."""
+    import xlsform
     from xlsform.manifest import Manifest
 
+    here = Path(xlsform.__file__).resolve().parent
+    if expect and here != Path(expect):
+        sys.exit(f"检查进程载入的 xlsform（{here}）不是服务器所用的（{expect}）")
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C reaches the whole console; the server ends us
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)

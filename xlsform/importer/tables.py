@@ -1,0 +1,442 @@
+"""The two tables of a self-evaluation form, read by their headers: the indicator table and the fund table.
+
+A header row is found by the labels its cells name (with a second row under it when the header is printed
+in two: "年度 / 指标值", or column labels under a "绩效指标" group cell); then the table is walked down: a row
+belongs to the table until the totals row ("总分", "合计"), a label that follows forms ("填报人", "备注"),
+another header, or two empty rows. 一级/二级 labels carry down their merged range or, typed once, the rows
+below them; a value merged over several rows belongs to its first row only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from xlsform.importer.grid import Grid, GridCell
+from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, FUND_ROW, TOTAL, Lexicon
+from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label, parse_number
+
+LEVELS = ("level1", "level2")
+_MEASURED = frozenset({"weight", "score", "target", "actual"})
+# Columns of a kind, not of a measure: one typed over the rows it is merged down applies to each of them (a
+# merged 指标性质 "定量指标"); a figure merged down the rows (a weight) stays its first row's.
+_MERGED_DOWN = frozenset({"nature", "measure"})
+_AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
+# "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name.
+_NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]\s*")
+MAX_FUND_ROWS = 12
+# No budget unit a self-evaluation form covers reaches this many 万元 (一百亿元): a figure above it in a table
+# that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
+AMOUNT_MAX_WAN = 1_000_000
+EMPTY_ROWS_END = 3
+
+
+class Read(NamedTuple):
+    """A value found on the sheet: its cell, and the text to read instead of the cell's own when the
+    importer cleaned it (a level label without its weight, an indicator name without "指标1：")."""
+
+    cell: GridCell
+    text: str | None = None
+
+
+@dataclass
+class Header:
+    key: str
+    cols: tuple[int, ...]
+    cell: GridCell
+
+    @property
+    def col(self) -> int:
+        return self.cols[0]
+
+
+@dataclass
+class HeaderRow:
+    first: int
+    last: int
+    columns: dict[str, Header]
+    parts: list[GridCell] = field(default_factory=list)     # header cells read as part of a column's label
+
+    @property
+    def span(self) -> tuple[int, int]:
+        cols = [c for h in self.columns.values() for c in h.cols]
+        return min(cols), max(cols)
+
+
+@dataclass
+class IndicatorTable:
+    header: HeaderRow
+    rows: list[dict[str, Read]] = field(default_factory=list)
+    places: list[dict[str, tuple[int, int]]] = field(default_factory=list)   # every column's cell per row
+    totals: dict[str, Read] = field(default_factory=dict)
+    total_places: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unknown: list[GridCell] = field(default_factory=list)
+    end: int = 0
+    used: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class FundTable:
+    header: HeaderRow
+    values: dict[str, Read] = field(default_factory=dict)          # "fund.total.budget" -> value
+    places: dict[str, tuple[int, int]] = field(default_factory=dict)
+    labels: dict[str, GridCell] = field(default_factory=dict)      # fund row -> its printed label
+    unplaced: list[GridCell] = field(default_factory=list)         # rows no vocabulary names, with figures
+    conflicts: list[tuple[str, GridCell]] = field(default_factory=list)
+    unit: GridCell | None = None                                   # the cell that says amounts are in 元
+    doubtful: GridCell | None = None                               # an amount too large to be in 万元
+    end: int = 0
+    used: set[tuple[int, int]] = field(default_factory=set)
+
+
+# ------------------------------------------------------------------------------------------ headers
+
+def header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
+    """The header row of an indicator table (`kind` COLUMN) or a fund table (FUND_COLUMN) at `row`."""
+    first = _labels_in(grid.showing(row), lex, kind, {})    # "一级指标" merged over two header rows counts
+    if not first or _valid(_labels_in(grid.row(row + 1), lex, kind, {}), kind):
+        # a header's first row names at least one column and needs the second to be whole (the row under
+        # "自评得分 98" at the top of a form is the fund header by itself)
+        return HeaderRow(row, row, first) if _valid(first, kind) else None
+    used = {c for h in first.values() for c in h.cols}
+    second: dict[str, Header] = {}
+    parts: list[GridCell] = []
+    for gc in grid.row(row + 1):
+        if gc.number or used.intersection(range(gc.col, gc.last_col + 1)):
+            continue
+        key = lex.kind(gc.key, kind)
+        above = grid.in_row(row, gc.col)
+        if key is None and above is not None and above.key:     # "年度" over "指标值", read as one label
+            key = lex.kind(label_key(above.text + gc.text), kind)
+        if key is not None and key not in first and key not in second:
+            second[key] = Header(key, tuple(range(gc.col, gc.last_col + 1)), gc)
+            if above is not None and above.last_row == row:
+                parts.append(above)
+    both = {**first, **second}
+    if second and _valid(both, kind) and not any(gc.number for gc in grid.row(row + 1)):
+        return HeaderRow(row, row + 1, both, parts)
+    return HeaderRow(row, row, first) if _valid(first, kind) else None
+
+
+def _labels_in(cells: list[GridCell], lex: Lexicon, kind: str, out: dict[str, Header]) -> dict[str, Header]:
+    for gc in cells:
+        key = lex.kind(gc.key, kind)
+        if key is not None and key not in out:
+            out[key] = Header(key, tuple(range(gc.col, gc.last_col + 1)), gc)
+    return out
+
+
+def _valid(columns: dict[str, Header], kind: str) -> bool:
+    keys = set(columns)
+    if kind == COLUMN:
+        return len(keys) >= 3 and ("level3" in keys or set(LEVELS) <= keys) and bool(keys & _MEASURED)
+    return len(keys) >= 2 and bool(keys & _AMOUNT_COLUMNS)
+
+
+def find_headers(grid: Grid, lex: Lexicon, kind: str) -> list[HeaderRow]:
+    out: list[HeaderRow] = []
+    for r in grid.rows():
+        if out and r <= out[-1].last:
+            continue
+        h = header_at(grid, lex, r, kind)
+        if h is not None:
+            out.append(h)
+    return out
+
+
+# ---------------------------------------------------------------------------------- indicator table
+
+def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> IndicatorTable:
+    table = IndicatorTable(header, unknown=_unknown_headers(grid, lex, header))
+    table.used = {(h.cell.row, h.cell.col) for h in header.columns.values()} | {(p.row, p.col) for p in header.parts}
+    right = header.span[1]
+    stop_col = min(h.col for k, h in header.columns.items() if k in ("level1", "level2", "level3"))
+    carried: dict[str, Read | None] = dict.fromkeys(LEVELS)
+    empty = 0
+    r = header.last
+    while r < limit:
+        r += 1
+        own = [gc for gc in grid.row(r) if gc.col <= right]
+        lead = own[0] if own else None
+        if lead is not None and lead.col <= stop_col and lex.kind(lead.key, TOTAL):
+            _read_totals(grid, table, r, lead)
+            break
+        if lead is not None and _ends_table(grid, lex, r, lead):
+            r -= 1
+            break
+        if not own:
+            empty += 1
+            if empty >= EMPTY_ROWS_END:
+                r -= empty
+                break
+            continue
+        empty = 0
+        if r == header.last + 1 and _column_numbers(own):    # "1 2 3 …" under the header: no indicator
+            continue
+        if _section(lex, header, own, carried):
+            table.used.add((own[0].row, own[0].col))
+            continue
+        row, places = _indicator_row(grid, header, r, carried)
+        if row is not None:
+            table.rows.append(row)
+            table.places.append(places)
+            table.used.update((x.cell.row, x.cell.col) for x in row.values())
+    table.end = min(r, limit)
+    return table
+
+
+def _ends_table(grid: Grid, lex: Lexicon, r: int, lead: GridCell) -> bool:
+    """A row that is no longer the table's: a label that follows the tables (填报人, 备注), a title, another
+    header, or a single field's label leading the row (项目名称: the next form)."""
+    if lead.number:
+        return False
+    if lex.is_end(lead.key) or lex.title_specs(lead.key):
+        return True
+    if lex.kind(lead.key, FIELD) and not lex.kind(lead.key, COLUMN) and not lex.kind(lead.key, FUND_COLUMN):
+        return True
+    return header_at(grid, lex, r, COLUMN) is not None or header_at(grid, lex, r, FUND_COLUMN) is not None
+
+
+def _column_numbers(cells: list[GridCell]) -> bool:
+    """Column numbers printed under a header ("1 2 3 4 …" or "栏次"): consecutive integers from 1."""
+    if len(cells) < 3 or not all(gc.number or gc.text.isdigit() for gc in cells):
+        return False
+    numbers = [float(gc.cell.value) if gc.number else float(gc.text) for gc in cells]   # type: ignore[arg-type]
+    return numbers == [float(i) for i in range(1, len(numbers) + 1)]
+
+
+def _section(lex: Lexicon, header: HeaderRow, own: list[GridCell], carried: dict[str, Read | None]) -> bool:
+    """A row that only names a 一级指标 across the table ("一、产出指标（50分）"): the rows under it are its."""
+    if len(own) != 1 or own[0].number or own[0].last_col == own[0].col:
+        return False
+    name, _ = normalize_label(_level_text(own[0].text), lex.level1)
+    if name not in lex.level1:
+        return False
+    carried["level1"], carried["level2"] = Read(own[0], name), None
+    return True
+
+
+def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
+                   ) -> tuple[dict[str, Read] | None, dict[str, tuple[int, int]]]:
+    row: dict[str, Read] = {}
+    places: dict[str, tuple[int, int]] = {}
+    for key in LEVELS:
+        if key not in header.columns:
+            if carried[key] is not None:      # named by a section row above ("一、产出指标")
+                row[key] = carried[key]  # type: ignore[assignment]
+                places[key] = (carried[key].cell.row, carried[key].cell.col)  # type: ignore[union-attr]
+            continue
+        gc = next((x for c in header.columns[key].cols if (x := grid.at(r, c)) is not None), None)
+        if gc is not None:      # typed in this row, or a merged range reaching down to it
+            if key == "level1" and (carried[key] is None or carried[key].cell is not gc):   # type: ignore[union-attr]
+                carried["level2"] = None                         # a new 一级 starts its own 二级
+            carried[key] = Read(gc, _level_text(gc.text))
+        hit = carried[key]
+        if hit is not None:
+            row[key] = hit
+            places[key] = (hit.cell.row, hit.cell.col)
+    data = False
+    for key, h in header.columns.items():
+        if key in LEVELS:
+            continue
+        places[key] = (r, h.col)
+        gc = next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols), None)
+        if gc is None and key in _MERGED_DOWN:
+            gc = next((x for c in h.cols if (x := grid.at(r, c)) is not None and x.col in h.cols
+                       and x.row > header.last and not x.number), None)
+            if gc is not None and not is_dash(gc.text):   # the rows a merged 指标性质 spans each have it
+                row[key] = Read(gc, _unbroken(gc.text))
+                places[key] = (gc.row, gc.col)
+            continue
+        if gc is None or is_dash(gc.text):
+            continue
+        text = None
+        if key in _MERGED_DOWN:
+            text = _unbroken(gc.text)
+        elif key == "level3":
+            text = _NUMBERING.sub("", gc.text).strip()
+            if not text or is_placeholder(text):
+                continue
+        elif not gc.number and is_placeholder(gc.text):
+            continue
+        row[key] = Read(gc, text if text != gc.text else None)
+        places[key] = (gc.row, gc.col)
+        data = True
+    return (row if data else None), places
+
+
+def _unbroken(text: str) -> str:
+    """A kind typed as vertical text ("定\\n性\\n指\\n标") or wrapped ("万 元"): the word, without the breaks."""
+    return "".join(text.split())
+
+
+def _level_text(text: str) -> str:
+    """一级/二级 as the words printed, without what the layout added: line breaks of vertical text, spaces,
+    the weight in brackets ("产出指标\\n（50分）")."""
+    return label_key(text) or text
+
+
+def _read_totals(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> None:
+    table.used.add((label.row, label.col))
+    for key in ("weight", "score"):
+        h = table.header.columns.get(key)
+        if h is None:
+            continue
+        table.total_places[key] = (r, h.col)
+        gc = next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols), None)
+        if gc is not None and not is_dash(gc.text):
+            table.totals[key] = Read(gc)
+            table.total_places[key] = (gc.row, gc.col)
+            table.used.add((gc.row, gc.col))
+    _total_across(grid, table, r, label)
+
+
+def _total_across(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> None:
+    """"总分 | [100分 merged across the row]": the one figure of a totals row, merged over the 得分 column and no
+    分值 column, is the total score."""
+    score, weight = table.header.columns.get("score"), table.header.columns.get("weight")
+    figures = [gc for gc in grid.row(r) if gc is not label and not is_dash(gc.text)]
+    if score is None or table.totals or len(figures) != 1 or not _figure(figures[0]):
+        return
+    gc = figures[0]
+    if gc.col <= score.col <= gc.last_col and (weight is None or not gc.col <= weight.col <= gc.last_col):
+        table.totals["score"] = Read(gc)
+        table.total_places["score"] = (gc.row, gc.col)
+        table.used.add((gc.row, gc.col))
+
+
+def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCell]:
+    """Header cells that name no column the vocabulary knows (the data under them is not read). Group cells
+    that span the rows below ("绩效指标") are no column headers."""
+    known = {(h.cell.row, h.cell.col) for h in header.columns.values()} | {(p.row, p.col) for p in header.parts}
+    left, right = header.span
+    out = []
+    for r in range(header.first, header.last + 1):
+        for gc in grid.row(r):
+            if (gc.row, gc.col) in known or gc.last_row > header.last or not left <= gc.col <= right:
+                continue
+            if gc.key and not gc.number and gc.key not in lex.ignored:
+                out.append(gc)
+    return out
+
+
+# --------------------------------------------------------------------------------------- fund table
+
+def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundTable:
+    table = FundTable(header)
+    table.used = {(h.cell.row, h.cell.col) for h in header.columns.values()}
+    first_col = header.span[0]
+    r = header.last
+    while r < min(limit, header.last + MAX_FUND_ROWS):
+        r += 1
+        if header_at(grid, lex, r, COLUMN) is not None:
+            r -= 1
+            break
+        label = next((gc for gc in reversed(grid.row(r)) if gc.col < first_col and not gc.number), None)
+        figures = {k: gc for k, h in header.columns.items()
+                   if (gc := next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols),
+                                  None)) is not None}
+        row = lex.kind(label.key, FUND_ROW) if label is not None else None
+        if row is None and label is None and r == header.last + 1 and any(map(_figure, figures.values())) \
+                and not _figures_below(grid, header, r):
+            row = "total"     # the table's one row, under a header that names the block: the whole budget
+        if row is None:
+            if label is not None and not lex.is_label(label.key) and not any(map(_figure, figures.values())) \
+                    and _more_rows(grid, lex, first_col, r, min(limit, header.last + MAX_FUND_ROWS)):
+                continue    # a sub-row printed empty ("①中央及省级财政资金", "①……") above the table's next row
+            if (label is not None and lex.is_label(label.key)) or not any(map(_figure, figures.values())):
+                r -= 1      # another block ("预期目标", "部门职能概述"), or no figures: the table has ended
+                break
+            if label is not None:
+                table.unplaced.append(label)
+            table.used.update((gc.row, gc.col) for gc in figures.values())
+            continue
+        _fund_row(table, row, label, figures, header, r)
+    table.end = r
+    table.unit = _yuan(grid, header, table.end)
+    if table.unit is None:
+        _doubt_amounts(table)
+    return table
+
+
+def _doubt_amounts(table: FundTable) -> None:
+    """Amounts that cannot be 万元 (元 typed under a "(万元)" label or none): none is read. A value is better
+    missing than 10,000 times too large."""
+    amounts = {k: r for k, r in table.values.items() if k.rsplit(".", 1)[1] in _AMOUNT_COLUMNS | {"transfer"}}
+    big = next((r.cell for r in amounts.values() if (_amount(r.cell) or 0) > AMOUNT_MAX_WAN), None)
+    if big is None:
+        return
+    table.doubtful = big
+    for key in amounts:
+        del table.values[key]
+
+
+def _amount(gc: GridCell) -> float | None:
+    if gc.number:
+        return float(gc.cell.value)   # type: ignore[arg-type]
+    value, _ = parse_number(gc.text, "amount")
+    return float(value) if value is not None else None
+
+
+def _figures_below(grid: Grid, header: HeaderRow, r: int) -> bool:
+    """The row under `r` has figures in the header's columns (the table has more than one row)."""
+    return any(_figure(x) for h in header.columns.values() for c in h.cols
+               if (x := grid.in_row(r + 1, c)) is not None and x.col in h.cols)
+
+
+def _more_rows(grid: Grid, lex: Lexicon, first_col: int, r: int, last: int) -> bool:
+    """A row the vocabulary names as a fund row comes further down, before anything else the form labels."""
+    for below in grid.rows(r + 1, last):
+        label = next((gc for gc in reversed(grid.row(below)) if gc.col < first_col and not gc.number), None)
+        if label is None:
+            return False
+        if lex.kind(label.key, FUND_ROW):
+            return True
+        if lex.is_label(label.key):
+            return False
+    return False
+
+
+def _figure(gc: GridCell) -> bool:
+    return gc.number or any(ch.isdigit() for ch in gc.text)
+
+
+def _fund_row(table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell], header: HeaderRow,
+              r: int) -> None:
+    if label is not None:
+        table.used.add((label.row, label.col))
+        if row in table.labels:          # "合计" and "年度资金总额" both: which one holds the figures is unclear
+            table.conflicts.append((row, label))
+            return
+        table.labels[row] = label
+    for column, h in header.columns.items():
+        key = f"fund.{row}.{column}"
+        table.places[key] = (r, h.col)
+        gc = figures.get(column)
+        if gc is not None and not is_dash(gc.text):
+            table.values[key] = Read(gc)
+            table.places[key] = (gc.row, gc.col)
+            table.used.add((gc.row, gc.col))
+
+
+def _yuan(grid: Grid, header: HeaderRow, end: int) -> GridCell | None:
+    """The cell stating the amounts are in 元 (not 万元): the table's header, a label left of it, or a line just
+    above it ("单位：元")."""
+    first_col = header.span[0]
+    seen: set[tuple[int, int]] = set()
+    units: dict[str, GridCell] = {}
+    above = [(r, gc.col) for r in (header.first - 2, header.first - 1) for gc in grid.row(r)]
+    for r, c in above + [(r, c) for r in range(header.first, end + 1) for c in range(0, first_col + 1)]:
+        gc = grid.at(r, c)
+        if gc is None or gc.number or (gc.row, gc.col) in seen:
+            continue
+        seen.add((gc.row, gc.col))
+        unit = label_unit(gc.text)
+        if unit:
+            units.setdefault(unit, gc)
+    for h in header.columns.values():
+        unit = label_unit(h.cell.text)
+        if unit:
+            units.setdefault(unit, h.cell)
+    return units["元"] if "元" in units and "万元" not in units else None
