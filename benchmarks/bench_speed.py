@@ -118,6 +118,7 @@ class Run:
     wall: float
     peak_main_mb: float       # the process's own high-water mark (VmHWM, sampled; its pages only)
     peak_tree_mb: float       # the process and its workers, resident memory summed, sampled every 20 ms
+    peak_pss_mb: float        # the same with each page shared between them counted once (Pss), sampled
 
 
 def _tree(pid: int) -> list[int]:
@@ -138,9 +139,9 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _status_kb(pid: int, field: str) -> int:
+def _status_kb(pid: int, field: str, part: str = "status") -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/{part}").read_text().splitlines():
             if line.startswith(field):
                 return int(line.split()[1])
     except (OSError, ValueError):
@@ -152,7 +153,7 @@ def run(cmd: Sequence[str], *, stdout: Path | None = None, sample: bool = False)
     """One whole process: wall time and peak memory. A failure (exit 2, or a crash) stops the benchmark;
     exit 1 is check's "some returns have errors" and counts as done."""
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
-    main_peak, tree_peak = [0], [0]
+    main_peak, tree_peak, pss_peak = [0], [0], [0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=ENV)
     stop = threading.Event()
@@ -160,7 +161,9 @@ def run(cmd: Sequence[str], *, stdout: Path | None = None, sample: bool = False)
     def watch() -> None:
         while not stop.wait(0.02):
             main_peak[0] = max(main_peak[0], _status_kb(proc.pid, "VmHWM:"))
-            tree_peak[0] = max(tree_peak[0], sum(_status_kb(p, "VmRSS:") for p in _tree(proc.pid)))
+            tree = _tree(proc.pid)
+            tree_peak[0] = max(tree_peak[0], sum(_status_kb(p, "VmRSS:") for p in tree))
+            pss_peak[0] = max(pss_peak[0], sum(_status_kb(p, "Pss:", "smaps_rollup") for p in tree))
 
     watcher = threading.Thread(target=watch, daemon=True)
     if sample:
@@ -175,7 +178,7 @@ def run(cmd: Sequence[str], *, stdout: Path | None = None, sample: bool = False)
     if proc.returncode not in (0, 1):
         tail = err.decode("utf-8", "replace")[-2000:]
         raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{tail}")
-    return Run(wall, main_peak[0] / 1024, tree_peak[0] / 1024)
+    return Run(wall, main_peak[0] / 1024, tree_peak[0] / 1024, pss_peak[0] / 1024)
 
 
 @dataclass
@@ -259,8 +262,9 @@ def bench_memory(work: Path, sizes: Sequence[int], jobs: int) -> list[str]:
         out = work / "memory-out.json"
         for what, extra in (("check --json", ["--json"]), ("check (text report)", [])):
             r = run([*XLSFORM, "check", *extra, str(returns), "-j", str(jobs)], stdout=out, sample=True)
-            lines.append(f"{what} {n:,} returns: {r.wall:.1f} s, peak {r.peak_main_mb:.0f} MB in the main process, "
-                         f"{r.peak_tree_mb:.0f} MB all processes summed ({out.stat().st_size / 1e6:.0f} MB of output)")
+            lines.append(f"{what} {n:,} returns: {r.wall:.1f} s, peak {r.peak_main_mb:.0f} MB in the main process; "
+                         f"all processes {r.peak_pss_mb:.0f} MB (Pss: shared pages once; resident sets summed "
+                         f"{r.peak_tree_mb:.0f} MB); {out.stat().st_size / 1e6:.0f} MB of output")
         out.unlink()
     return lines
 
