@@ -148,22 +148,22 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
-    first: dict[Path, Path] = {}
-    folders: dict[Path, Path] = {}
+    first: dict[str, Path] = {}
+    folders: dict[Path, str] = {}
     for f in out:
         first.setdefault(_real(f, folders), f)
     return list(first.values())
 
 
-def _real(file: Path, folders: dict[Path, Path]) -> Path:
-    """resolved(file), with each folder resolved once: a file that is no link is its real folder's entry
-    (one lstat instead of one per component of its path, for every file of a round)."""
+def _real(file: Path, folders: dict[Path, str]) -> str:
+    """str(resolved(file)), with each folder resolved once: a file that is no link is its real folder's
+    entry (one lstat instead of one per component of its path, for every file of a round)."""
     if file.is_symlink():
-        return resolved(file)
+        return str(resolved(file))
     folder = folders.get(file.parent)
     if folder is None:
-        folder = folders[file.parent] = resolved(file.parent)
-    return folder / file.name
+        folder = folders[file.parent] = str(resolved(file.parent))
+    return os.path.join(folder, file.name)
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
@@ -236,11 +236,11 @@ def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], byt
     yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped), again)
 
 
-Checker = Callable[[Path], FileResult]
+Checker = Callable[[str], FileResult]
 
 
 def _prepare(paths: Iterable[str | Path], manifest: Any, annotate: str | Path | None, force: bool,
-             specs: Sequence[Spec], exclude: Iterable[Path]) -> tuple[list[Path], set[Path], Checker]:
+             specs: Sequence[Spec], exclude: Iterable[Path]) -> tuple[list[str], set[Path], Checker]:
     paths = list(paths)
     left_out = {resolved(p) for p in exclude}
     files = expand_paths(paths)
@@ -249,7 +249,8 @@ def _prepare(paths: Iterable[str | Path], manifest: Any, annotate: str | Path | 
         files = [f for f in files if f.name not in names or resolved(f) not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
     one: Checker = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs))
-    return files, named, one
+    # the batch's files as text: a Path object costs a round of 50,000 returns 20 MB more, for nothing
+    return [os.fspath(f) for f in files], named, one
 
 
 def _each_form(results: Iterable[R]) -> Iterator[R]:
@@ -263,7 +264,7 @@ def _as_is(result: FileResult) -> FileResult:
     return result
 
 
-def _checked_and_rendered(path: Path, *, one: Checker, finish: Callable[[FileResult], Rendered]) -> Rendered:
+def _checked_and_rendered(path: str, *, one: Checker, finish: Callable[[FileResult], Rendered]) -> Rendered:
     return finish(one(path))
 
 
@@ -275,12 +276,12 @@ def _marked(result: FileResult, first: str) -> FileResult:
 def _marked_again(rendered: Rendered, first: str, *, one: Checker,
                   render: Callable[[FileResult], bytes]) -> Rendered:
     """A rendered duplicate is checked again here (duplicates are rare) to be rendered with its XF902."""
-    full = one(Path(rendered.file))
+    full = one(rendered.file)
     form = [full, *full.more][rendered.form]
     return Rendered.of(_marked(form, first), render, rendered.form, nested=False)
 
 
-def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
+def _then(each: Callable[[FileResult], FileResult], one: Checker, path: str) -> FileResult:
     result = one(path)
     done = each(result)
     done.more = [each(m) for m in result.more]     # every form of a hand-made workbook, each as it arrives
@@ -303,24 +304,24 @@ def _named(file: Path, named: set[Path]) -> bool:
 
 # A worker gets the function to run (with the batch's manifest bound in) once, through the pool's
 # initializer: sent with every task, a manifest of thousands of units cost more to pickle than the checks.
-_WORK: list[Callable[[Path], Any]] = []
+_WORK: list[Callable[[str], Any]] = []
 
 
-def _init_worker(one: Callable[[Path], Any]) -> None:
+def _init_worker(one: Callable[[str], Any]) -> None:
     _WORK[:] = [one]
 
 
-def _in_worker(paths: Sequence[Path]) -> list[Any]:
+def _in_worker(paths: Sequence[str]) -> list[Any]:
     return [_WORK[0](path) for path in paths]
 
 
-def _pool(jobs: int, one: Callable[[Path], Any]) -> ProcessPoolExecutor:
+def _pool(jobs: int, one: Callable[[str], Any]) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor  # only for a batch: a single file starts no pool
 
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(one,))
 
 
-def _run(one: Callable[[Path], R], files: Sequence[Path], jobs: int,
+def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
          finish: Callable[[FileResult], R]) -> Iterator[R]:
     if jobs <= 1 or len(files) < 2:
         yield from map(one, files)
@@ -351,7 +352,7 @@ def _run(one: Callable[[Path], R], files: Sequence[Path], jobs: int,
         yield from _isolated(one, files[done:], finish)
 
 
-def _isolated(one: Callable[[Path], R], files: Sequence[Path], finish: Callable[[FileResult], R]) -> Iterator[R]:
+def _isolated(one: Callable[[str], R], files: Sequence[str], finish: Callable[[FileResult], R]) -> Iterator[R]:
     from concurrent.futures.process import BrokenProcessPool
 
     for f in files:
