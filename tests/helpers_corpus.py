@@ -25,6 +25,7 @@ from xlsform.check import check_file
 from xlsform.codes import REVIEW_CLASSES, Finding
 from xlsform.layout import split_indicator_key
 from xlsform.records import Record
+from xlsform.roster import _normalise_labels
 from xlsform.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,8 +88,21 @@ def place(f: Finding) -> str | None:
     return f"row {parts[0]}" if parts else f.key
 
 
+def _as_generated(form: Form) -> dict[str, Any]:
+    """The prefilled indicator columns as `generate` writes them from an indicators file: levels and 指标性质
+    spelled as the catalogue spells them ("≧" -> "≥", "社会效益" -> "社会效益指标"), as the roster reads them."""
+    spec = load_spec(form.spec)
+    values = dict(form.values)
+    rows = sorted({int(k.split(".")[1]) for k in values if k.startswith("ind.")})
+    for n in rows:
+        row = {c: values[f"ind.{n}.{c}"] for c in ("level1", "level2", "nature") if f"ind.{n}.{c}" in values}
+        _normalise_labels("corpus", n, row, spec)
+        values.update({f"ind.{n}.{c}": v for c, v in row.items()})
+    return values
+
+
 def findings(form: Form, folder: Path) -> list[Finding]:
-    record = Record(spec_id=form.spec, spec_version=load_spec(form.spec).version, values=form.values)
+    record = Record(spec_id=form.spec, spec_version=load_spec(form.spec).version, values=_as_generated(form))
     path = write_return(folder / f"{form.path.stem}.xlsx", record)
     return check_file(path).findings
 
