@@ -190,19 +190,25 @@ class _Row:
     @classmethod
     def of(cls, ctx: CheckContext, ind: Indicator, year: int | None) -> _Row:
         target, actual = ex.parse(ind.target), ex.parse(ind.actual)
-        if ind.actual is None or ind.weight is None or (target.kind == ex.NONE and ind.nature != "定性"):
+        if ind.actual is None or (target.kind == ex.NONE and ind.nature != "定性"):
             return cls(target, actual, None)
         scoring = ctx.spec.rules.scoring
         judged = _judged(scoring)
-        key = (ind.target, ind.actual, ind.nature, year, ind.weight)
+        # A row without a weight (a form printing none, or a 其中 row) is judged against its target all the same:
+        # "100%" answers "100%" there too. Only a weighted row's score is then held against the support.
+        weight = UNWEIGHTED if ind.weight is None else ind.weight
+        key = (ind.target, ind.actual, ind.nature, year, weight)
         if key not in judged:   # the same indicator rows repeat across a round's returns
             if len(judged) > 8192:
                 judged.clear()
             # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
             # them): both then have no unit and compare as they are.
             outcome = ex.compare(target, actual, ind.nature, year, _dec(scoring.equality_tolerance))
-            judged[key] = support(outcome, _dec(ind.weight), scoring)
+            judged[key] = support(outcome, _dec(weight), scoring)
         return cls(target, actual, judged[key])
+
+
+UNWEIGHTED = 1.0   # the nominal weight an unweighted row's support is computed at (only `met` is read from it)
 
 
 _JUDGED: dict[int, tuple[Scoring, dict[tuple[object, ...], Support | None]]] = {}
@@ -282,7 +288,9 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review
         yield ctx.finding("XF505", actual_key, value=ind.actual, source="目标值")
         return
     quantitative = _quantitative(ind)
-    if quantitative and _stock(ind.actual, review.stock_actuals):   # DESIGN §3: "达成预期指标" measures nothing
+    # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction
+    if quantitative and (_stock(ind.actual, review.stock_actuals)
+                         or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals)):
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
         return
     if row.actual.kind == ex.NONE:
@@ -320,6 +328,19 @@ def _stock(actual: str, phrases: tuple[str, ...]) -> bool:
     """An answer from the stock of phrases that measure nothing ("达成预期指标", "已完成", "详见附件"), however
     it is punctuated or spaced ([rules.review] stock_actuals)."""
     return bare(actual) in _bare_set(phrases)
+
+
+_SHARE_AFTER = re.compile(r"(\D*?)(?:\d+(?:\.\d+)?)%")
+_COMPLETION = re.compile(r"完成|执行|进度")
+
+
+@lru_cache(maxsize=4096)
+def _stock_share(actual: str, task: str, phrases: tuple[str, ...]) -> bool:
+    """A stock phrase with a share after it ("已完成100%", "达成 100%"): how much of the work was done, not what
+    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度)."""
+    m = _SHARE_AFTER.fullmatch(bare(actual))
+    return m is not None and bool(m.group(1)) and m.group(1) in _bare_set(phrases) \
+        and _COMPLETION.search(compact(task)) is None
 
 
 @lru_cache(maxsize=16)

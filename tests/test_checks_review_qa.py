@@ -1,0 +1,72 @@
+"""Issue 19, second round: what an independent corpus of 14 more published forms found (tests/fixtures/reviewer,
+batch "qa"), each rule with its clean counterparts. Record-level, on a one-row project form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.helpers_checks import findings
+from xlsform.records import Record
+
+
+def _row(**row: Any) -> Record:
+    """A project form (national layout) with one indicator row; `row` overrides its columns."""
+    values: dict[str, Any] = {
+        "year": 2022, "code": "X1", "name": "项目", "department": "局", "implementer": "局",
+        "fund.total.weight": 10, "fund.fiscal.budget": 100.0, "fund.fiscal.spent": 100.0,
+        "ind.1.level1": "产出指标", "ind.1.level2": "质量指标", "ind.1.level3": "验收合格率",
+        "ind.1.target": "100%", "ind.1.actual": "100%", "ind.1.weight": 90.0, "ind.1.score": 90.0,
+    }
+    for column, value in row.items():
+        key = f"ind.1.{column}"
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+    return Record(spec_id="project", spec_version="2020.1", values=values)
+
+
+def _codes(record: Record, *codes: str) -> list[tuple[str, str | None]]:
+    return [(f.code, f.key) for f in findings(record) if f.code in codes]
+
+
+# ------------------------------------------------ a row without a weight is read against its target too
+
+@pytest.mark.parametrize(("target", "actual"), [("100%", "100%"), ("0", "0"), ("0起", "0起"), ("≥90%", "100%"),
+                                                ("100%覆盖", "100%覆盖")])
+def test_an_unweighted_row_that_answers_its_target_is_clean(target: str, actual: str) -> None:
+    """衡山's 县级专项 form prints no weights: "100%" for "100%" was XF504 (no comparable figure) on every row."""
+    assert _codes(_row(target=target, actual=actual, weight=None, score=None), "XF504", "XF512") == []
+
+
+@pytest.mark.parametrize("actual", ["达成预期指标", "已完成"])
+def test_an_unweighted_row_with_a_stock_answer_is_still_reported(actual: str) -> None:
+    assert _codes(_row(actual=actual, weight=None, score=None), "XF504") == [("XF504", "ind.1.actual")]
+
+
+def test_an_unweighted_row_whose_actual_is_another_measure_is_still_reported() -> None:
+    r = _row(level3="宣传次数", target="≥2次", actual="已完成100%", weight=None, score=None)
+    assert _codes(r, "XF504") == [("XF504", "ind.1.actual")]
+
+
+# ------------------------------------------------ "已完成100%": the work's progress, not the measure
+
+@pytest.mark.parametrize(("level3", "target", "actual"), [
+    ("群众满意度", "90%", "已完成100%"),
+    ("群众满意度", "≥90%", "达成 100%"),
+])
+def test_a_stock_phrase_with_a_share_measures_no_satisfaction(level3: str, target: str, actual: str) -> None:
+    r = _row(level2="质量指标", level3=level3, target=target, actual=actual)
+    assert _codes(r, "XF504") == [("XF504", "ind.1.actual")]
+
+
+@pytest.mark.parametrize(("level3", "actual"), [
+    ("项目完成率", "已完成100%"),          # the indicator is itself the share of the work done
+    ("预算执行进度", "完成100%"),
+    ("群众满意度", "100%"),
+    ("群众满意度", "满意度98%"),           # words that name the measure are no stock phrase
+])
+def test_a_share_that_is_the_measure_is_clean(level3: str, actual: str) -> None:
+    assert _codes(_row(level3=level3, target="≥90%", actual=actual), "XF504") == []
