@@ -70,3 +70,17 @@ def test_a_stock_phrase_with_a_share_measures_no_satisfaction(level3: str, targe
 ])
 def test_a_share_that_is_the_measure_is_clean(level3: str, actual: str) -> None:
     assert _codes(_row(level3=level3, target="≥90%", actual=actual), "XF504") == []
+
+
+# ------------------------------------------------ 万 read once: "150万" for "150万" is no overshoot
+
+@pytest.mark.parametrize(("target", "actual"), [("150万", "150万"), ("5万", "5万"), ("≤20万", "19.8万")])
+def test_an_amount_with_its_own_wan_is_read_once(target: str, actual: str) -> None:
+    """鄂州's 市民中心运行维护费 150万 / 150万 and 黄石's 5万 / 5万 were "高出 999900%" (XF535)."""
+    r = _row(level2="成本指标", level3="运行维护费", target=target, actual=actual)
+    assert _codes(r, "XF535", "XF502", "XF503") == []
+
+
+def test_an_amount_far_beyond_its_target_in_wan_is_still_reported() -> None:
+    r = _row(level2="数量指标", level3="带动增收", target="≥10万", actual="20万")
+    assert _codes(r, "XF535") == [("XF535", "ind.1.actual")]

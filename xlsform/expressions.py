@@ -367,8 +367,8 @@ def figure_in(target: Expr, actual: Expr) -> Decimal | None:
     if actual.kind != NUMBER or actual.low is None or target.low is None:
         return None
     got = _in_unit(actual, target.unit)
-    if got is None or actual.unit:
-        return got
+    if got is None or actual.unit or _typed_scale(actual) != 1:
+        return got   # "150万" against "150万" carries its own 万: scaled once, when it was read
     if target.unit == "%" and got <= 1 < target.low:
         return got * 100    # "0.96" against "≥95%": a fraction, as a percent cell shows it
     return got * _typed_scale(target)   # "90" against "≤90万元" is 90 万元
