@@ -84,3 +84,34 @@ def test_an_amount_with_its_own_wan_is_read_once(target: str, actual: str) -> No
 def test_an_amount_far_beyond_its_target_in_wan_is_still_reported() -> None:
     r = _row(level2="数量指标", level3="带动增收", target="≥10万", actual="20万")
     assert _codes(r, "XF535") == [("XF535", "ind.1.actual")]
+
+
+# ------------------------------------------------ a calendar year is a time limit, not a count of years
+
+def test_a_year_late_is_late_not_beyond_target() -> None:
+    """鄂州's 完成时限 2019年 → 2020年, 10 of 20 with a reason, was XF501 (target met, yet points taken)."""
+    r = _row(level2="时效指标", level3="完成时限", target="2019年", actual="2020年", weight=20.0, score=10.0,
+             reason="部分项目延续至下年")
+    assert _codes(r, "XF501", "XF503", "XF535") == []
+    assert _codes(_row(level2="时效指标", target="2019年", actual="2020年", weight=20.0, score=20.0),
+                  "XF502") == [("XF502", "ind.1.score")]
+
+
+@pytest.mark.parametrize(("target", "actual"), [("2019年", "2019年"), ("2023年底前", "2023年10月"),
+                                                ("≥15年", "15年"), ("1年", "1年")])
+def test_years_on_time_and_durations_are_clean(target: str, actual: str) -> None:
+    r = _row(level2="时效指标", level3="完成时限", target=target, actual=actual)
+    assert _codes(r, "XF501", "XF502", "XF503", "XF504", "XF535") == []
+
+
+# ------------------------------------------------ a date said again is when it was done; a limit is no answer
+
+@pytest.mark.parametrize("date", ["2021年12月31日", "2021年12月完成", "2019年"])
+def test_the_target_date_as_the_actual_is_the_date_done(date: str) -> None:
+    """安居's 完成时间 2021年12月31日 / 2021年12月31日 was XF505 (a copy of the target)."""
+    assert _codes(_row(level2="时效指标", level3="完成时间", target=date, actual=date), "XF505") == []
+
+
+@pytest.mark.parametrize("limit", ["9月底前", "2023年底前", "≥95%", "80%-90%"])
+def test_a_limit_said_again_is_still_a_copy(limit: str) -> None:
+    assert _codes(_row(level2="时效指标", target=limit, actual=limit), "XF505") == [("XF505", "ind.1.actual")]

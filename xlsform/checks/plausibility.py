@@ -234,8 +234,13 @@ def _copies(ind: Indicator) -> bool:
 
 @lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
 def _copies_text(target: str, actual: str) -> bool:
-    return bare(actual) == bare(target) and (
-        _COMPARATOR.search(target) is not None or ex.parse(target).kind in (ex.RANGE, ex.DEADLINE))
+    """A limit said again ("≥95%", "80%-90%", "9月底前"): no measurement. A date said again ("2021年12月31日",
+    "2019年") is the date the work was done."""
+    if bare(actual) != bare(target):
+        return False
+    parsed = ex.parse(target)
+    return _COMPARATOR.search(target) is not None or parsed.kind == ex.RANGE \
+        or (parsed.kind == ex.DEADLINE and parsed.op is not None)
 
 
 def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
