@@ -115,3 +115,16 @@ def test_the_target_date_as_the_actual_is_the_date_done(date: str) -> None:
 @pytest.mark.parametrize("limit", ["9月底前", "2023年底前", "≥95%", "80%-90%"])
 def test_a_limit_said_again_is_still_a_copy(limit: str) -> None:
     assert _codes(_row(level2="时效指标", target=limit, actual=limit), "XF505") == [("XF505", "ind.1.actual")]
+
+
+# ------------------------------------------------ a pass/fail standard is a value in 质量
+
+@pytest.mark.parametrize("target", ["专款专用", "资金专款专用", "合格"])
+def test_a_pass_fail_standard_is_a_quality_value(target: str) -> None:
+    """襄阳's 保证财政建设补助专款专用: 「专款专用」 is met or not, like 「合格」 (was XF533)."""
+    assert _codes(_row(level2="质量指标", level3="资金使用", target=target, actual=target), "XF533") == []
+
+
+@pytest.mark.parametrize("target", ["严格执行专款专用制度的各项规定", "不超过预算", "及时"])
+def test_conduct_is_still_no_quality_value(target: str) -> None:
+    assert _codes(_row(level2="质量指标", target=target, actual="达成"), "XF533") == [("XF533", "ind.1.target")]
