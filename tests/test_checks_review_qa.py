@@ -128,3 +128,29 @@ def test_a_pass_fail_standard_is_a_quality_value(target: str) -> None:
 @pytest.mark.parametrize("target", ["严格执行专款专用制度的各项规定", "不超过预算", "及时"])
 def test_conduct_is_still_no_quality_value(target: str) -> None:
     assert _codes(_row(level2="质量指标", target=target, actual="达成"), "XF533") == [("XF533", "ind.1.target")]
+
+
+# ------------------------------------------------ 3: the template's unused rows
+
+@pytest.mark.parametrize("slot", ["指标2", "指标2：", "指标1:", "……"])
+def test_an_unused_template_row_is_one_warning(slot: str) -> None:
+    """廊坊 and 银川 left the national template's 「指标2」「……」 slots: one error XF303 and one XF302 each, 17
+    errors on one return for rows that carry no points. One warning each now."""
+    r = _row(level3=slot, target=None, actual=None, weight=None, score=None)
+    assert _codes(r, "XF302", "XF303", "XF539") == [("XF539", "ind.1.level3")]
+
+
+def test_a_slot_name_on_a_row_in_use_is_still_an_error() -> None:
+    r = _row(level3="指标2", target="≥95%", actual="96%")
+    assert _codes(r, "XF302", "XF303", "XF539") == [("XF303", "ind.1.level3")]
+
+
+@pytest.mark.parametrize("name", ["指标1工程完工率", "指标2：居民健康档案建档人数", "指标12项"])
+def test_a_numbered_name_is_a_name(name: str) -> None:
+    r = _row(level3=name, target=None, actual=None, weight=None, score=None)
+    assert _codes(r, "XF303", "XF539") == []
+
+
+def test_a_dash_row_without_a_weight_is_an_unused_row() -> None:
+    assert _codes(_row(level3="/", target=None, actual=None, weight=None, score=None),
+                  "XF302", "XF303", "XF532", "XF539") == []

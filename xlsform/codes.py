@@ -448,6 +448,9 @@ register(
     Code("XF538", "warning", "年中调整预算未说明",
          "{cell}「{field}」：{row}年初预算数 {initial} 与全年预算数 {budget} 不同，{said}",
          "年中调整（追加或调减）预算的，请在预算执行偏差原因中说明调整的理由。"),
+    Code("XF539", "warning", "模板空行未删除",
+         "{cell}「{field}」为模板的占位名称「{value}」，本行没有分值和内容，是未使用的空行",
+         "请删除未使用的空行；如是下发表格自带的，请财政部门在下一轮的指标中删去。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
@@ -455,7 +458,7 @@ register(
 REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "同一任务在两个二级指标下计两次", ("XF514",)),
     (2, "模板说明文字未替换", ("XF530", "XF531")),
-    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532")),
+    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532", "XF539")),
     (4, "无目标值却得满分", ("XF513",)),
     (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),
     (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
