@@ -154,3 +154,60 @@ def test_a_numbered_name_is_a_name(name: str) -> None:
 def test_a_dash_row_without_a_weight_is_an_unused_row() -> None:
     assert _codes(_row(level3="/", target=None, actual=None, weight=None, score=None),
                   "XF302", "XF303", "XF532", "XF539") == []
+
+
+# ------------------------------------------------ 8: "完成" before the goal's last sentence is a copy
+
+GOAL = ("支持欠发达国有林场基础设施建设，补齐必要的配套基础设施建设短板，有效保护管理好国有林场的野生动物资源，"
+        "新建临时野生动物收容所1间200平方米，钢结构圈养围栏120米，能同时收容近百头（只）野生动物。")
+
+
+def _goal(achieved: str) -> Record:
+    r = _row()
+    return Record(spec_id="project", spec_version="2020.1",
+                  values={**r.values, "goal.target": GOAL, "goal.achieved": achieved})
+
+
+def test_the_goals_last_sentence_with_done_before_it_is_a_copy() -> None:
+    """临翔's 实际完成情况 is 「完成」 + the last sentence of its 预期目标, word for word: 40% of the goal, which
+    the clipped-copy rule (half of the goal) let pass."""
+    r = _goal("完成临时野生动物收容所1间200平方米，钢结构圈养围栏120米，能同时收容近百头（只）野生动物。")
+    assert _codes(r, "XF536") == [("XF536", "goal.achieved")]
+
+
+@pytest.mark.parametrize("achieved", [
+    "新建收容所1间204.46平方米，钢结构圈养围栏121.5米，已投入使用，全年救助野生动物37头（只）。",  # its own figures
+    "完成收容所建设。",                             # short: says little, copies little
+    "按计划完成收容所及围栏建设并通过验收，当年救护受伤野生动物，资源保护管理能力明显提升。",
+])
+def test_an_answer_in_its_own_words_or_figures_is_no_copy(achieved: str) -> None:
+    assert _codes(_goal(achieved), "XF536") == []
+
+
+# ------------------------------------------------ 9: every amount in 元, nothing to hold them against
+
+def _fund(**amounts: float) -> Record:
+    r = _row()
+    values = {k: v for k, v in r.values.items() if not k.startswith("fund.fiscal")}
+    values.update({f"fund.fiscal.{k}": v for k, v in amounts.items()})
+    return Record(spec_id="project", spec_version="2020.1", values=values)
+
+
+def test_a_form_typed_wholly_in_yuan_is_told_by_its_size() -> None:
+    """永德's school printed 项目资金（元） 387664.62: typed into a 万元 form that is 38.8亿 for school meals."""
+    r = _fund(budget=387664.62, spent=387664.62)
+    assert sorted(_codes(r, "XF517", "XF540")) == [("XF540", "fund.fiscal.budget"), ("XF540", "fund.fiscal.spent")]
+    assert "38.8 亿元" in next(f.message for f in findings(r) if f.code == "XF540")
+
+
+@pytest.mark.parametrize("amounts", [
+    {"budget": 98000.0, "spent": 97500.0},                   # 9.8亿: a big project, in 万元
+    {"initial_budget": 1000.0, "budget": 1000.0, "spent": 998.5},
+])
+def test_amounts_within_a_forms_reach_are_clean(amounts: dict[str, float]) -> None:
+    assert _codes(_fund(**amounts), "XF517", "XF540") == []
+
+
+def test_one_amount_in_yuan_beside_budgets_in_wan_is_the_relative_rule() -> None:
+    r = _fund(budget=38.77, spent=387664.62)
+    assert _codes(r, "XF517", "XF540") == [("XF517", "fund.fiscal.spent")]

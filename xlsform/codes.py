@@ -451,6 +451,10 @@ register(
     Code("XF539", "warning", "模板空行未删除",
          "{cell}「{field}」为模板的占位名称「{value}」，本行没有分值和内容，是未使用的空行",
          "请删除未使用的空行；如是下发表格自带的，请财政部门在下一轮的指标中删去。"),
+    Code("XF540", "warning", "金额疑似以元填写",
+         "{cell}「{field}」为 {value}（万元，即约 {yi} 亿元），超过本表金额的合理上限 {ceiling} 万元，像是按“元”填写"
+         "（按万元应约为 {expected}）",
+         "本表金额单位为万元，请核对并换算后重新填写。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
@@ -464,7 +468,7 @@ REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
     (7, "完成值偏离目标30%以上却得满分且未说明", ("XF535",)),
     (8, "完成情况照抄目标内容", ("XF536",)),
-    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537")),
+    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537", "XF540")),
     (10, "年中调整预算未说明", ("XF538",)),
 )
 

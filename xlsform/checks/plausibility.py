@@ -246,7 +246,8 @@ def _copies_text(target: str, actual: str) -> bool:
 def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
     """An actual that repeats most of its 目标内容 ("保证了区委办各项工作的正常运转" for "保证区委办各项工作的
     正常运转"): it restates the task, it does not say what was done."""
-    if ind.actual and ind.content and repeats(ind.actual, ind.content, review.copy_similarity):
+    if ind.actual and ind.content and repeats(ind.actual, ind.content, review.copy_similarity,
+                                              review.copy_min_letters):
         yield ctx.finding("XF536", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.content,
                           source="目标内容")
 
@@ -254,15 +255,15 @@ def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Itera
 def _repeats_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
     """实际完成情况 that repeats the 预期目标 / 年初设定目标."""
     achieved, goal = ctx.text("goal.achieved"), ctx.text("goal.target")
-    if achieved and goal and repeats(achieved, goal, review.copy_similarity):
+    if achieved and goal and repeats(achieved, goal, review.copy_similarity, review.copy_min_letters):
         yield ctx.finding("XF536", "goal.achieved", value=achieved, expected=goal, source=ctx.label("goal.target"))
 
 
 @lru_cache(maxsize=4096)
-def repeats(answer: str, goal: str, similarity: float) -> bool:
+def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     """Whether `answer` is `goal` said again: as alike as `similarity` (words only; figures, spacing and
-    punctuation aside), or a clipped copy (most of the goal, word for word), and reporting no figure the
-    goal does not already hold."""
+    punctuation aside), or a clipped copy (word for word, most of the goal or at least `run` letters of it:
+    "完成" before the goal's last sentence), and reporting no figure the goal does not already hold."""
     if len(answer) > ex.PARSED_MAX or len(goal) > ex.PARSED_MAX:
         return False   # a page of text is no copy of a task; comparing it would cost a hostile file seconds
     a, g = letters(answer), letters(goal)
@@ -270,7 +271,7 @@ def repeats(answer: str, goal: str, similarity: float) -> bool:
         return False
     if _fuzz().ratio(a, g) >= similarity * 100:
         return True
-    return len(a) >= max(8, len(g) / 2) and _fuzz().partial_ratio(a, g) >= 95
+    return len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g) >= 95
 
 
 @cache
@@ -494,9 +495,12 @@ def _budget_cut_to_spent(ctx: CheckContext, row: str) -> Iterator[Finding]:
 
 def _yuan(ctx: CheckContext) -> Iterator[Finding]:
     """An amount about 10,000 times its reference (the row's own other budget: 全年预算数 for 执行数, 年初预算数
-    for 全年预算数; else the largest budget of the other rows): typed in 元 on a form in 万元. The reader warns
-    when "元" is written (XF208); this catches the bare figure."""
-    values, (low, high) = ctx.values, ctx.spec.rules.review.yuan_ratio
+    for 全年预算数; else the largest budget of the other rows): typed in 元 on a form in 万元 (XF517). Where
+    every amount was typed in 元 there is no reference: an amount beyond what one form of the spec can hold
+    ([rules.review] yuan_ceiling, in 万元) tells by its size (XF540). The reader warns when "元" is written
+    (XF208); this catches the bare figure."""
+    values, review = ctx.values, ctx.spec.rules.review
+    (low, high), ceiling = review.yuan_ratio, review.yuan_ceiling
     budgets = {row: (_float(values.get(f"fund.{row}.budget")), _float(values.get(f"fund.{row}.initial_budget")))
                for row in ctx.spec.fund_rows()}
     smallest = min((b for pair in budgets.values() for b in pair if b > 0), default=0.0)
@@ -504,13 +508,17 @@ def _yuan(ctx: CheckContext) -> Iterator[Finding]:
         return
     for row, column, key in _amount_keys(ctx.layout):
         value = _float(values.get(key))
-        if value < smallest * low:
+        if value < smallest * low and not (ceiling and value > ceiling):
             continue   # every figure of a sane form: one comparison
+        d = to_decimal(value) or Decimal(0)
         reference, basis = _reference(budgets, row, column)
         if reference > 0 and low <= value / reference <= high:
-            d = to_decimal(value) or Decimal(0)
             yield ctx.finding("XF517", key, value=d, expected=plain(d / 10000), basis=basis,
                               ratio=f"{value / reference:,.0f}")
+        elif ceiling and value > ceiling:
+            # Nothing on the form to hold it against (every amount typed in 元): its size alone tells.
+            yield ctx.finding("XF540", key, value=d, expected=plain(d / 10000), ceiling=plain(to_decimal(ceiling)),
+                              yi=plain(round(d / 10000, 1)))
 
 
 def _reference(budgets: dict[str, tuple[float, float]], row: str, column: str) -> tuple[float, str]:
