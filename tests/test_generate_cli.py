@@ -51,20 +51,22 @@ def test_describe_json_lists_every_field_with_its_name_and_cell() -> None:
     assert result.exit_code == 0
     fields = json.loads(result.output)
     assert len(fields) == len(Layout(load_spec("wangcheng")).places)
-    keys = {"name", "key", "label", "sheet", "cell", "range", "role", "type", "required", "min", "max", "choices"}
+    keys = {"name", "key", "label", "sheet", "cell", "range", "role", "type", "required", "min", "max", "choices",
+            "prefillable"}
     assert all(set(f) == keys for f in fields)
     by_name = {f["name"]: f for f in fields}
     assert by_name["xf_fund_total_rate"] == {
         "name": "xf_fund_total_rate", "key": "fund.total.rate", "label": "年度资金总额·执行率",
         "sheet": "部门整体自评表", "cell": "G6", "range": "G6", "role": "computed", "type": "percent",
-        "required": False, "min": None, "max": None, "choices": None}
+        "required": False, "min": None, "max": None, "choices": None, "prefillable": False}
+    assert by_name["xf_fund_total_spent"]["prefillable"] and by_name["xf_fund_total_spent"]["role"] == "input"
     assert by_name["xf_ind_30_score"]["cell"] == "I41" and by_name["xf_ind_30_score"]["max"] == "weight"
 
 
 def test_describe_text_is_a_readable_table() -> None:
     result = run("describe", "project")
     assert result.exit_code == 0
-    assert "xf_fund_total_score" in result.output and "H6:K6" in result.output
+    assert "xf_fund_total_score" in result.output and "H6:L6" in result.output
     assert "xf_ind_NN_nature" in result.output and "E14:E43" in result.output
 
 

@@ -40,9 +40,9 @@ def test_wangcheng_cells_match_the_real_form() -> None:
     layout = Layout(load_spec("wangcheng"))
     refs = {k: layout.place(k).range_ref for k in ("year", "name", "code", "fund.total.budget", "fund.total.rate",
                                                  "fund.total.score", "goal.target", "total.score", "total.grade")}
-    assert refs == {"year": "A2:K2", "name": "B3:E3", "code": "G3", "fund.total.budget": "C6",
-                    "fund.total.rate": "G6", "fund.total.score": "H6:K6", "goal.target": "B10:F10",
-                    "total.score": "I42", "total.grade": "J42:K42"}
+    assert refs == {"year": "A2:L2", "name": "B3:E3", "code": "G3", "fund.total.budget": "C6",
+                    "fund.total.rate": "G6", "fund.total.score": "H6:L6", "goal.target": "B10:F10",
+                    "total.score": "I42", "total.grade": "J42:L42"}
     assert layout.ind_header_rows == (10, 10) and layout.ind_first_row == 11
     assert layout.column_range("score") == "I12:I41"
     assert layout.place("footer.preparer").ref == "B43"

@@ -21,6 +21,10 @@ from hypothesis import strategies as st
 from tests.conftest import load_seed
 from xlsform.codes import Finding
 from xlsform.merge import (
+    ISSUE_COLUMNS,
+    MISSING_COLUMNS,
+    PAGE_PX,
+    RETURN_COLUMNS,
     SUMMARY_COLUMNS,
     Column,
     Summary,
@@ -310,3 +314,13 @@ def test_totals_are_exact_sums_and_the_rate_is_funding_weighted(cents: list[tupl
     a_sum, b_sum, c_sum = (sum(Decimal(t[k]) for t in amounts) for k in range(3))
     assert (s.totals.budget, s.totals.spent, s.totals.transfer) == (a_sum, b_sum, c_sum)
     assert s.totals.rate == (b_sum - c_sum) / a_sum
+
+
+@pytest.mark.parametrize("columns", [SUMMARY_COLUMNS, ISSUE_COLUMNS, RETURN_COLUMNS, MISSING_COLUMNS],
+                         ids=["汇总表", "问题清单", "退回修改", "未报送"])
+def test_printed_columns_come_first_and_fit_the_page(columns: tuple[Column, ...]) -> None:
+    """What prints is one A4 landscape page wide at 100% in 8 pt (tests/test_print.py proves it on paper):
+    a column added past that width would shrink the whole table under 8 pt."""
+    printed = [c for c in columns if c.printed]
+    assert list(columns[:len(printed)]) == printed
+    assert sum(7 * c.width + 5 for c in printed) <= PAGE_PX

@@ -52,17 +52,21 @@ def _render_png(pdf: Path, out: Path) -> Path:
     return out.with_suffix(".png")
 
 
-@pytest.mark.parametrize("seed", ["000", "001"])
+@pytest.mark.parametrize(("seed", "previous"), [("000", False), ("001", False), ("000", True)])
 def test_a_filled_form_prints_one_page_wide_and_not_blank(libreoffice: LibreOffice, tmp_path: Path,
-                                                          seed: str) -> None:
+                                                          seed: str, previous: bool) -> None:
     record = load_seed(seed)
     layout = Layout(load_spec(record.spec_id))
     xlsx, pdf = tmp_path / f"{seed}.xlsx", tmp_path / f"{seed}.pdf"
-    write_form(xlsx, layout, record.values, password="test")
+    # with last year's actuals (generate --previous) the 上年完成值 column shows; without, it is hidden
+    shown = [i.index for i in record.indicators] if previous else []
+    write_form(xlsx, layout, record.values | {f"ind.{i}.previous": "上年完成98%" for i in shown}, password="test")
     libreoffice.run_ok([{"path": str(xlsx), "pdf": str(pdf)}])
     assert pdf.read_bytes().startswith(b"%PDF")
     pages = _pages(pdf)
-    first, last = layout.spec.indicator_block.row[0].label, layout.spec.indicator_block.row[-1].label
+    columns = [f for f in layout.spec.indicator_block.row if previous or not f.hide_empty]
+    first, last = columns[0].label, columns[-1].label
+    assert ("上年完成值" in "".join(pages)) is previous
     # every column's header on page 1: nothing was pushed onto a page to the right
     assert first in pages[0] and last in pages[0], f"page 1 of {seed} lacks column {first!r} or {last!r}"
     assert record.values["name"] in pages[0]

@@ -18,6 +18,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from tests.test_merge import make_record, random_batch, result, summarize
 from xlsform.annotate import annotate_result
 from xlsform.check import check_file
 from xlsform.layout import Layout
-from xlsform.merge import SUMMARY_COLUMNS
+from xlsform.merge import SUMMARY_COLUMNS, MatchRow
 from xlsform.spec import load_spec
 from xlsform.writer import write_form
 from xlsform.writer.measure import rows_height, text_height, wrapped_lines
@@ -152,11 +153,15 @@ def outputs(folder: Path) -> dict[str, Path]:
         checked = check_file(filled)
         assert checked.findings, f"the {spec_id} return needs findings for its annotated copy"
         made[f"annotated {spec_id}"] = annotate_result(checked, layout, folder)
+        # generate --previous: the 上年完成值 column shown, the form still one page wide
+        write_form(made.setdefault(f"previous {spec_id}", folder / f"previous_{spec_id}.xlsx"), layout,
+                   previous_values(spec_id), password="t")
     made["summary"] = summary_workbook(folder / "汇总.xlsx")
     made["measured"] = measured_rows(folder / "measured.xlsx")
     for units in ROUNDS:       # a real round's merge: generated forms, filled returns, the CLI
         made[f"round {units}"] = merge_real_round(folder / f"round{units}", folder / f"汇总{units}.xlsx",
                                                   units=units + 1, office=OFFICE)   # one unit never returns
+    made["summary previous"] = summary_workbook(folder / "汇总-上年.xlsx", previous=True)
     return made
 
 
@@ -184,13 +189,31 @@ ROUNDS = {12: 8, 300: 60}       # units returned -> the most A4 pages their summ
 OFFICE = "长沙市望城区财政局"
 
 
-def summary_workbook(path: Path) -> Path:
-    """60 units with long names and deep paths; several with errors, so every sheet has rows."""
+def previous_values(spec_id: str) -> dict[str, Any]:
+    """A filled return whose form showed last year's actuals (long ones too)."""
+    values = filled_values(spec_id)
+    rows = sorted({k.split(".")[1] for k in values if k.startswith("ind.") and k.endswith(".level1")}, key=int)
+    texts = ("98.5%", "全年接待45批次，1100余人")
+    return values | {f"ind.{i}.previous": texts[n % 2] for n, i in enumerate(rows)}
+
+
+def summary_workbook(path: Path, previous: bool = False) -> Path:
+    """60 units with long names and deep paths; several with errors, so every sheet has rows. `previous`:
+    merged with last year's returns (merge --previous): its columns filled and a 上年对照 sheet."""
     records = [make_record(*b, name=f"长沙市望城区{'某某' * (i % 7)}综合服务中心{i}")
                for i, b in enumerate(random_batch(60, seed=3))]
     deep = "returns/2024年度/第二批/各乡镇街道/" + "子目录/" * 4
     s = summarize([result(r, f"{deep}{r.code}_{r.values['name']}_绩效自评表（修改后）.xlsx",
                           errors=int(i % 9 == 4), warnings=i % 3) for i, r in enumerate(records)])
+    if previous:
+        for row in s.rows:
+            row.prev_total, row.prev_grade, row.prev_rate = Decimal("88.5"), "良", Decimal("0.9123")
+            row.total_change = (row.total or Decimal(0)) - row.prev_total
+            row.rate_change = (row.rate or Decimal(0)) - row.prev_rate
+        for d in s.indicators:
+            d.prev_target, d.prev_actual = "≥95%", "全年完成培训45批次，1100余人次"
+        s.matches = [MatchRow(r.code, r.name, "单位：名称相近", r.name, f"4301{r.code} {r.name}（原名）", Decimal(93),
+                              f"{deep}2023年/{r.code}.xlsx") for r in s.rows[:20]]
     write_summary(path, s)
     return path
 

@@ -128,10 +128,10 @@ def test_every_problem_is_listed_by_row_and_column(tmp_path: Path, spec: Spec) -
 
 
 def test_missing_unknown_and_not_prefillable_columns(tmp_path: Path, spec: Spec) -> None:
-    found = problems(tmp_path, spec, "name,budget,fund.total.spent,total.score\n单位甲,1,2,3\n")
+    found = problems(tmp_path, spec, "name,budget,goal.achieved,total.score\n单位甲,1,2,3\n")
     assert found[0].startswith("roster.csv 第 1 行「budget」列：不认识的列名；")
     assert "可用的列：year, name, code" in found[0]
-    assert "第 1 行「fund.total.spent」列：这是由填报单位填写或自动计算的字段" in found[1]
+    assert "第 1 行「goal.achieved」列：这是由填报单位填写或自动计算的字段" in found[1]
     assert "第 1 行「total.score」列" in found[2]
     assert found[3] == "roster.csv 第 1 行：缺少必需的列「code」（单位编码）"
 

@@ -6,31 +6,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("flask")
 
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers_serve import Round
-from tests.test_serve import JSON, csrf, links, login, make_app, upload
+from tests.test_serve import JSON, app, client, csrf, links, login, make_app, upload
 from xlsform.manifest import Manifest
 
-
-@pytest.fixture
-def app(rnd: Round) -> Iterator[Flask]:
-    app = make_app(rnd)
-    yield app
-    app.extensions["xlsform"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+__all__ = ["app", "client"]       # the fixtures of tests/test_serve.py, shared
 
 
 def blank_form(rnd: Round, code: str) -> Path:
@@ -200,3 +188,46 @@ def test_pages_show_the_latest_answer_and_page_the_history(client: FlaskClient, 
     login(client)
     office = client.get("/admin/unit/430112001").get_data(as_text=True)
     assert len(office) < 250_000 and office.count('data-label="时间"') == 20 and "第 1 / 15 页" in office
+
+
+# ---------------------------------------- item 8: the service's annotated copy restores the sent values
+
+def test_the_services_annotated_copy_restores_a_changed_locked_cell_under_the_rounds_password(
+        made: Round, tmp_path: Path) -> None:
+    """A unit changed a locked prefilled cell: the copy it downloads from its page has the value as sent back
+    (so it is not asked to restore a cell it cannot unlock), protected with the round's password. Through a
+    real server, so the copy is written by a checking process."""
+    import io
+    import urllib.request
+    import zipfile
+
+    from xlsxwriter.worksheet import Worksheet
+
+    from tests.helpers_forms import write_return
+    from tests.helpers_serve import Server, _clean_000, fresh_copy, post_file, read_links
+    from xlsform.check import check_file
+    from xlsform.reader import read_file
+
+    rnd = fresh_copy(made, tmp_path)
+    manifest = Manifest.load(rnd.manifest)
+    sent = manifest.unit("430112001")
+    assert sent is not None and "fund.total.budget" in sent.prefilled
+    changed = _clean_000()
+    changed.values["fund.total.budget"] = float(sent.prefilled["fund.total.budget"]) + 1000
+    tampered = write_return(tmp_path / "tampered.xlsx", changed, password=manifest.password)
+    with Server(rnd.manifest) as server:
+        link = read_links(rnd.folder)["430112001"]
+        status, answer = post_file(link, tampered.read_bytes())
+        assert status == 200 and "XF152" in {f["code"] for f in answer["findings"]}
+        page = urllib.request.urlopen(link).read().decode()
+        href = re.search(r'id="annotated" href="([^"]+)"', page)
+        assert href
+        copy = tmp_path / "copy.xlsx"
+        copy.write_bytes(urllib.request.urlopen(server.url + href.group(1)).read())
+    read = read_file(copy)
+    assert read.record is not None and read.record.values["fund.total.budget"] == sent.prefilled["fund.total.budget"]
+    assert not {f.code for f in check_file(copy, manifest=manifest).findings} & {"XF152", "XF161", "XF162"}
+    with zipfile.ZipFile(io.BytesIO(copy.read_bytes())) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    protected = re.search(r'<sheetProtection[^>]* password="([0-9A-F]+)"', sheet)
+    assert protected and protected.group(1) == Worksheet()._encode_password(manifest.password)

@@ -107,6 +107,10 @@ def test_an_idle_session_and_a_day_old_one_end(tmp_path: Path) -> None:
             if t - 1000.0 <= SESSION_LONGEST:
                 assert store.session_alive("b", t, **alive)
         assert not store.session_alive("b", 1000.0 + SESSION_LONGEST + 1, **alive)
+        store.add_session("c", "127.0.0.1", 1000.0)
+        store.add_session("d", "127.0.0.1", 1000.0 + SESSION_IDLE)
+        assert store.end_sessions(older_than=1000.0 + 1) == 1          # what a login tidies away
+        assert store.session_alive("d", 1000.0 + SESSION_IDLE, **alive)
 
 
 # ------------------------------------------------------------------------------------------ item 2

@@ -26,7 +26,8 @@ def test_wangcheng_matches_its_real_form() -> None:
     assert spec.fund_rows() == ["fiscal", "total"]
     assert [spec.fund_row_label(r) for r in spec.fund_rows()] == ["财政拨款", "年度资金总额"]
     assert [f.label for f in spec.indicator_block.row] == [
-        "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"]
+        "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施",
+        "上年完成值"]
     labels = {lab.text for b in spec.blocks for lab in b.labels}
     assert {"全年预算数\n(A)", "全年执行数\n(B)", "上级财政转移支付\n(C)", "执行率\n((B-C)/A)"} <= labels
 

@@ -79,8 +79,8 @@ def test_blank_template_leaves_every_non_computed_field_to_the_unit(tmp_path: Pa
 
 def test_plan_with_explicit_locked_keys_ignores_input_roles() -> None:
     layout = Layout(load_spec("wangcheng"))
-    plan = plan_form(layout, {"fund.total.spent": 5, "name": "x"}, locked=["name", "fund.total.spent"])
-    assert "name" not in plan.unlocked and "fund.total.spent" in plan.unlocked
+    plan = plan_form(layout, {"goal.achieved": "x", "name": "x"}, locked=["name", "goal.achieved"])
+    assert "name" not in plan.unlocked and "goal.achieved" in plan.unlocked
     assert plan.prefilled_rows == 0 and not plan.hidden_rows
 
 
@@ -152,7 +152,7 @@ def test_number_and_text_validations_with_messages(tmp_path: Path) -> None:
     assert spent.type == "decimal" and spent.formula1 == "0" and "万元" in spent.prompt
     reason = dvs["J12:J41"]
     assert (reason.type, reason.operator, reason.formula1) == ("textLength", "lessThanOrEqual", "1000")
-    assert dvs["A2:K2"].type == "whole"          # the year, a blank template's input
+    assert dvs["A2:L2"].type == "whole"          # the year, a blank template's input
     assert all(dv.prompt and dv.showInputMessage for dv in dvs.values())
 
 
@@ -236,7 +236,7 @@ def test_page_setup_and_look(tmp_path: Path) -> None:
     assert ws.print_title_rows == "$11:$11"
     assert "第 &P 页" in ws.oddFooter.center.text
     assert not ws.sheet_view.showGridLines and ws.freeze_panes is None
-    assert "A1:K1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:L1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["A1"].value == "部门整体自评表" and ws["A1"].font.b and ws["A1"].font.sz == 16
     assert ws.column_dimensions["E"].width == pytest.approx(24, abs=1)
     assert ws["B8"].alignment.wrap_text and ws["C6"].border.left.style == "thin"
@@ -251,7 +251,7 @@ def test_conditional_formats_flag_score_weight_and_reasons(tmp_path: Path) -> No
     assert rules["I12:I41"] == ["AND(ISNUMBER(I12),I12>N(H12))"]
     assert rules["H42"] == ["ROUND(N($H$42),2)<>100"]
     assert rules["J12:J41"] == ["AND(ISNUMBER(I12),I12<N(H12),LEN(TRIM(J12))=0)"]
-    assert rules["C7:K7"] == ["AND(ISNUMBER($G$6),$G$6<0.9,LEN(TRIM($C$7))=0)"]
+    assert rules["C7:L7"] == ["AND(ISNUMBER($G$6),$G$6<0.9,LEN(TRIM($C$7))=0)"]
 
 
 def test_annotated_copy_has_comments_highlights_and_a_findings_sheet(tmp_path: Path) -> None:

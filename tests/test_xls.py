@@ -243,3 +243,23 @@ def test_a_corrected_xlsx_beside_the_units_earlier_xls_gets_its_own_copy(tmp_pat
     assert "XF920" not in res.output and f"写入 {tmp_path / 'feedback'} 2 份。" in res.stderr
     assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == [
         "430112001_长沙市望城区接待服务中心_校验(2).xlsx", "430112001_长沙市望城区接待服务中心_校验.xlsx"]
+
+
+@pytest.mark.libreoffice
+def test_a_roster_saved_as_xls_is_read_codes_with_their_zeros(tmp_path: Path, libreoffice: LibreOffice) -> None:
+    """The roster too may be an old .xls (it was refused with 'save it as .xlsx or CSV'): read through the same
+    layer; a code shown with leading zeros by its format keeps them (issue 15.3)."""
+    from xlsform.roster import load_roster
+    from xlsform.spec import load_spec
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位编码", "单位名称", "年度", "财政拨款全年预算数"])
+    sheet.append([12300001, "甲单位", 2025, 307.5])
+    sheet["A2"].number_format = "000000000"
+    sheet.append(["430112002", "乙单位", 2025, 2083])
+    book.save(tmp_path / "名册.xlsx")
+    libreoffice.run_ok([{"path": str(tmp_path / "名册.xlsx"), "save_xls": str(tmp_path / "名册.xls")}])
+    units = load_roster(tmp_path / "名册.xls", load_spec("wangcheng"))
+    assert [(u.code, u.name, u.values["fund.fiscal.budget"]) for u in units] == [
+        ("012300001", "甲单位", 307.5), ("430112002", "乙单位", 2083.0)]

@@ -293,6 +293,9 @@ register(
     Code("XF179", "info", "手工表格不生成批注副本",
          "本文件是手工制作的表格，核对结果所指的单元格在本文件中；批注副本只为下发的表格生成",
          "请按核对结果直接修改本文件。"),
+    Code("XF182", "warning", "金额单位存疑",
+         "{cell}「{value}」按万元计超过 {expected} 万元，资金表的金额可能是以元填写的，金额未读取",
+         "请核对金额单位：以元填写的，请在表头注明（元）或换算为万元后重新报送。"),
     Code("XF181", "warning", "工作表或自评表过多",
          "工作簿有 {value} 张工作表，只读取前 {expected} 张工作表、至多 {expected} 张自评表",
          "请每个文件只放本单位的自评表。"),
@@ -417,6 +420,19 @@ register(
          "{cell}「{field}」：有指标得分超过分值，总分按各项不超过分值计算应为 {expected}（等级：{grade}），"
          "按所填得分相加为 {value}",
          "请把超过分值的得分改为不超过分值的数。"),
+)
+
+# Year on year (previous/compare.py, `merge --previous`; checks/previous.py for a form showing 上年完成值):
+# what only last year's figures beside this year's show.
+register(
+    Code("XF520", "warning", "目标值低于上年实际完成值",
+         "{cell}「{field}」为「{value}」，低于上年同一指标「{past_name}」已达到的实际完成值「{expected}」"
+         "（上年：{past_file}）",
+         "目标值一般不应低于上年已达到的水平；如确需下调，请在目标内容或说明中写明理由。"),
+    Code("XF521", "warning", "总分上升而执行率明显下降",
+         "{cell}「{field}」为 {value}，高于上年的 {expected}，而预算执行率为 {rate}，比上年的 {past_rate} "
+         "下降了 {drop} 个百分点（上年报送：{past_file}）",
+         "执行率明显下降时自评总分通常不应上升；请核对各项得分是否客观，如有特殊原因请在偏差原因中说明。"),
 )
 
 # The reviewer's reading of how the table was set up and answered (checks/review.py; [rules.review]).

@@ -82,7 +82,7 @@ def generate_units(units: Sequence[Unit], spec: Spec, out_dir: str | Path, *, pa
         spec_id=spec.id, spec_version=spec.version, year=_batch_year(units),
         indicator_rows=spec.indicator_rows, password=batch.password, generated_at=batch.generated_at,
         generator=f"xlsform {__version__}",
-        units=[ManifestUnit(u.code, u.name, n, digests[n], dict(u.values)) for u, n in zip(units, names, strict=True)],
+        units=[ManifestUnit(u.code, u.name, n, digests[n], u.sent) for u, n in zip(units, names, strict=True)],
     )
     manifest.backup = manifest.save(out / MANIFEST_NAME, force=force)
     return manifest
@@ -123,15 +123,15 @@ def add_units(units: Sequence[Unit], spec: Spec, out_dir: str | Path, *, reissue
     new = [u for u in units if u.code not in known]
     again = [by_code[c] for c in dict.fromkeys(reissue)]
     result = Added(manifest, differing=[u.code for u in units if u.code in known and u.code not in reissue
-                                        and not _same_prefill(u.values, known[u.code].prefilled)])
+                                        and not _same_prefill(u.sent, known[u.code].prefilled)])
     _refuse_late_conflicts(out, manifest, new, again)
     now = _now()
     for unit_list, force, target in ((new, False, result.added), (again, True, result.reissued)):
         names = [unit_filename(u) for u in unit_list]
         batch = Batch(spec, out / FORMS_DIR, manifest.password, now, force)
         digests = _write_all(batch, list(zip(unit_list, names, strict=True)), jobs or os.cpu_count() or 1, progress)
-        target += [ManifestUnit(u.code, u.name, n, digests[n], dict(u.values)) for u, n in zip(unit_list, names,
-                                                                                              strict=True)]
+        target += [ManifestUnit(u.code, u.name, n, digests[n], u.sent) for u, n in zip(unit_list, names,
+                                                                                       strict=True)]
     for entry in result.reissued:
         old = known[entry.code]
         entry.history = [*old.history, {"reissued_at": now, "file": old.file, "sha256": old.sha256,
@@ -227,7 +227,8 @@ def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, s
     meta = {"generated_at": batch.generated_at}
     digests: dict[str, str] = {}
     for unit, name in chunk:
-        data = form_bytes(layout, unit.values, password=batch.password, meta=meta)
+        data = form_bytes(layout, unit.values, password=batch.password, meta=meta,
+                          locked=list(unit.sent) if unit.open else None)
         with atomic_output(batch.out_dir / name, force=batch.force) as fh:
             fh.write(data)
         digests[name] = hashlib.sha256(data).hexdigest()

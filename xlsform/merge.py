@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlsform import prefill
 from xlsform.fsutil import shown_path
@@ -35,6 +35,9 @@ from xlsform.results import FileResult
 from xlsform.scoring import ZERO, capped_scores, execution_rate, grade, round2, to_decimal
 from xlsform.spec import Spec, spec_by_id
 from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
+
+if TYPE_CHECKING:   # previous/compare.py builds on this module's rows
+    from xlsform.previous.compare import Comparison
 
 LEVELS = {"产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -77,6 +80,12 @@ class UnitRow:
     warnings: int | None = None
     note: str | None = None
     file: str | None = None
+    # merge --previous (previous/compare.py): last year's figures of the same unit and the change
+    prev_total: Decimal | None = None
+    prev_grade: str | None = None
+    prev_rate: Decimal | None = None
+    total_change: Decimal | None = None
+    rate_change: Decimal | None = None
 
     @property
     def counted_text(self) -> str:
@@ -103,6 +112,8 @@ class IndicatorRow:
     reason: str | None
     improvement: str | None
     file: str | None
+    prev_target: str | None = None      # merge --previous: the same indicator's target and actual last year
+    prev_actual: str | None = None
 
 
 @dataclass(slots=True)
@@ -157,6 +168,19 @@ class Totals:
 
 
 @dataclass
+class MatchRow:
+    """merge --previous: a year-on-year match for the clerk to confirm, or a unit or return left unmatched."""
+
+    code: str
+    name: str
+    kind: str
+    now: str | None
+    then: str | None
+    score: Decimal | None
+    file: str | None
+
+
+@dataclass
 class Summary:
     rows: list[UnitRow]
     totals: Totals
@@ -168,10 +192,14 @@ class Summary:
     include_invalid: bool = False
     year: int | None = None        # the round's year and form kind (department / project), for the title
     kind: str | None = None
+    matches: list[MatchRow] | None = None     # merge --previous: the 上年对照 sheet (None: no previous year)
 
 
 # Widths in Excel's column units for 8 pt text (measure.py): the printed columns of each table fill an A4
-# landscape page at 100% with some room to spare (at most 135 units); numbers and codes are set in Calibri.
+# landscape page at 100% with some room to spare (PAGE_PX); numbers and codes are set in Calibri. A new
+# column either fits that width (tests/test_merge.py counts it) or is printed=False and placed after the
+# printed ones: past the page's width, LibreOffice and Excel shrink the whole table under 8 pt to fit it.
+PAGE_PX = 1040     # A4 landscape less margins of 0.25" holds 1,074 pixels; a column takes 7 a unit and 5
 SUMMARY_COLUMNS = (
     Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 18),
     Column("全年预算数(万元)", "budget", "amount", 10), Column("全年执行数(万元)", "spent", "amount", 10),
@@ -214,25 +242,64 @@ RETURN_COLUMNS = (
     Column("错误数", "errors", "int", 4), Column("退回原因", "reason", "text", 100),
     Column("文件", "file", "path", 40, printed=False),
 )
+# merge --previous: columns beside this year's (only then), and the sheet of matches to confirm. 汇总表
+# prints one page wide: last year's figures are on screen, sortable and filterable, not on its printed page.
+PREVIOUS_COLUMNS = (
+    Column("上年总分", "prev_total", "score", 6, printed=False),
+    Column("上年等级", "prev_grade", "short", 5, printed=False),
+    Column("上年执行率", "prev_rate", "percent", 7, printed=False),
+    Column("总分增减", "total_change", "score", 6, printed=False),
+    Column("执行率增减", "rate_change", "percent", 7, printed=False),
+)
+PREVIOUS_INDICATOR_COLUMNS = (Column("上年目标值", "prev_target", "text", 14),
+                              Column("上年完成值", "prev_actual", "text", 14))
+MATCH_COLUMNS = (
+    Column("单位编码", "code", "code", 9), Column("单位名称", "name", "text", 18),
+    Column("对照情况", "kind", "short", 10), Column("本年", "now", "text", 30), Column("上年", "then", "text", 36),
+    Column("相似度", "score", "int", 5), Column("上年文件", "file", "path", 40, printed=False),
+)
 REASONS_SHOWN = 3     # the first errors, in report order, on 退回修改; the rest are on 问题清单
 
 
 # ------------------------------------------------------------------------------------ building
 
-def build_summary(assignment: Assignment, *, include_invalid: bool = False) -> Summary:
+def build_summary(assignment: Assignment, *, include_invalid: bool = False,
+                  previous: Comparison | None = None) -> Summary:
+    """`previous` (merge --previous): last year's figures beside each unit's and indicator's, and the
+    上年对照 sheet; its findings are already on the returns (`Comparison.attach`)."""
     rows, indicators = [], []
     for u in assignment.units:
         d = digest_of(u.result) if u.result else None
         row = unit_row(u, include_invalid, d)
         rows.append(row)
-        if d is not None:
-            indicators += indicator_rows(row, d.indicators)
+        details = indicator_rows(row, d.indicators) if d is not None else []
+        if previous is not None:
+            previous.fill(row, details)
+        indicators += details
     rank_rows(rows)
     counted = [r for r in rows if r.counted]
     year, kind = round_of(assignment)
     return Summary(rows=rows, totals=totals(counted), indicators=indicators, issues=issue_rows(assignment),
                    missing=missing_rows(assignment, rows), returned=return_rows(assignment, rows),
-                   stats=statistics(counted), include_invalid=include_invalid, year=year, kind=kind)
+                   stats=statistics(counted), include_invalid=include_invalid, year=year, kind=kind,
+                   matches=previous.match_rows() if previous is not None else None)
+
+
+def summary_columns(s: Summary) -> tuple[Column, ...]:
+    """汇总表's columns: with a previous year, last year's total, grade and rate and the changes, the first of
+    the columns seen on screen only (the printed ones fill the page)."""
+    if s.matches is None:
+        return SUMMARY_COLUMNS
+    at = next(i for i, c in enumerate(SUMMARY_COLUMNS) if not c.printed)
+    return (*SUMMARY_COLUMNS[:at], *PREVIOUS_COLUMNS, *SUMMARY_COLUMNS[at:])
+
+
+def indicator_columns(s: Summary) -> tuple[Column, ...]:
+    """指标明细's columns: with a previous year, last year's target and actual after 完成值."""
+    if s.matches is None:
+        return INDICATOR_COLUMNS
+    at = next(i for i, c in enumerate(INDICATOR_COLUMNS) if c.attr == "actual") + 1
+    return (*INDICATOR_COLUMNS[:at], *PREVIOUS_INDICATOR_COLUMNS, *INDICATOR_COLUMNS[at:])
 
 
 def round_of(a: Assignment) -> tuple[int | None, str | None]:
@@ -266,6 +333,9 @@ class Collected(FileResult):
 
 
 IDENTITY = ("code", "name", "year")
+# Cells kept for what merge --previous reports on a return after it was collected (XF520, XF521): an
+# imported form's fields are in the unit's own cells, which the template cannot tell.
+LOCATED = ("total.score", ".target")
 
 
 def collect(r: FileResult) -> FileResult:
@@ -273,7 +343,8 @@ def collect(r: FileResult) -> FileResult:
     if r.record is None or isinstance(r, Collected):
         return r
     slim = replace(r.record, values={k: r.record.values[k] for k in IDENTITY if k in r.record.values},
-                   cells={}, cached={}, fund_labels={})
+                   cells={k: v for k, v in r.record.cells.items() if k.endswith(LOCATED)}, cached={},
+                   fund_labels={})
     return Collected(file=r.file, sha256=r.sha256, mtime=r.mtime, record=slim, findings=r.findings, own=r.own,
                      digest=digest(r))
 
@@ -506,7 +577,8 @@ def score_counts(rows: Sequence[UnitRow]) -> list[tuple[str, int]]:
 
 # ------------------------------------------------------------------------------------ tables
 
-OPTIONAL_INDICATOR = frozenset({"content", "nature", "measure", "reason", "improvement"})
+OPTIONAL_INDICATOR = frozenset({"content", "nature", "measure", "reason", "improvement", "prev_target",
+                                "prev_actual"})
 
 
 def used_columns(columns: Sequence[Column], rows: Sequence[Any],

@@ -320,8 +320,10 @@ def is_dash(text: str) -> bool:
 # labels): "全年预算数\n(A)", "执行率\n((B-C)/A)", "产\n出\n指\n标\n（50分）", "其中：本年财政拨款", "年度资金总额：",
 # "权　重" all come down to the word a vocabulary lists.
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
-_LABEL_LEAD = re.compile(r"^(?:其中[:：]?|[（(]?[一二三四五六七八九十\d]+[)）、.．][:：]?)")
+_LABEL_LEAD = re.compile(r"^(?:其中[:：]?|[（(]?[一二三四五六七八九十\d]+[)）、.．][:：]?|[\u2460-\u2473]+)")
 _LABEL_TAIL = re.compile(r"[:：*＊]+$")
+# The column's number and formula some templates print after its name: "小计\n③=①+②", "支出实现率(%)⑤=④/③".
+_FORMULA_TAIL = re.compile(r"[\u2460-\u2473]+(?:=[\u2460-\u2473A-Za-z()+\-*/×÷]+)?$")
 _WEIGHT_NOTE = re.compile(r"\((\d+(?:\.\d+)?)分\)")
 _UNIT_NOTE = re.compile(r"(?:\(|单位[:：])\s*(万元|元)\s*\)?")
 LABEL_MAX = 60    # a longer text is a sentence, not a label
@@ -331,14 +333,15 @@ LABEL_MAX = 60    # a longer text is a sentence, not a label
 def label_key(text: str) -> str:
     """A printed label as the word it names: invisible characters, spaces and line breaks (vertical text)
     out, full-width to half-width, bracketed notes ("(A)", "（50分）", "(万元)"), a leading "其中：" or list
-    number and trailing colons dropped. "" for text too long to be a label."""
+    number ("2.", "①"), a trailing column number or formula ("④", "③=①+②") and trailing colons dropped.
+    "" for text too long to be a label."""
     if len(text) > LABEL_MAX * 2:
         return ""
     s = compact(text)
     previous = None
     while previous != s:              # nested brackets: "((B-C)/A)"
         previous, s = s, _BRACKETED.sub("", s)
-    s = _LABEL_TAIL.sub("", _LABEL_LEAD.sub("", s))
+    s = _LABEL_TAIL.sub("", _FORMULA_TAIL.sub("", _LABEL_LEAD.sub("", s)))
     return s if len(s) <= LABEL_MAX else ""
 
 

@@ -53,6 +53,7 @@ class Indicator:
     score: float | None = None
     reason: str | None = None
     improvement: str | None = None
+    previous: str | None = None      # 上年完成值: last year's actual, as the form showed it (a locked column)
 
 
 @dataclass

@@ -52,6 +52,13 @@ class Unit:
     values: dict[str, Any] = field(default_factory=dict)   # prefilled field values by field key
     notes: list[str] = field(default_factory=list)         # what was read as something else (info, XF230/XF210)
     warnings: list[str] = field(default_factory=list)      # what every return of this unit will be told (XF406)
+    open: set[str] = field(default_factory=set)   # keys of `values` written into the form but left to the unit:
+                                                  # not locked, not recorded as sent (last year's targets)
+
+    @property
+    def sent(self) -> dict[str, Any]:
+        """The values sent locked, as the manifest records them."""
+        return {k: v for k, v in self.values.items() if k not in self.open} if self.open else dict(self.values)
 
 
 @dataclass
@@ -69,12 +76,38 @@ def read_table(path: str | Path) -> Table:
     path = Path(path)
     if not path.is_file():
         raise RosterError([f"{path}：文件不存在"])
-    if path.suffix.lower() in (".xls", ".et") or _is_old_excel(path):
-        raise RosterError([f"{path.name}：这是旧版 Excel（.xls）或 WPS 表格文件，无法直接读取；"
-                           "请在 Excel 或 WPS 中“另存为” .xlsx 工作簿或“CSV UTF-8”后再试"])
+    if _is_old_excel(path):
+        return _read_xls(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     return _read_csv(path)
+
+
+def _read_xls(path: Path) -> Table:
+    """An old .xls (or WPS .et) roster through the reader's .xls layer (xls.py): the first visible sheet, each
+    cell as its value, a code formatted with leading zeros as the text it shows (_as_shown)."""
+    from xlsform.xlsx import XlsxError, open_reader
+
+    try:
+        rdr = open_reader(path.read_bytes())
+        book = rdr.workbook()
+        first = next((s.name for s in book.sheets if s.state == "visible"), None)
+        sheet = rdr.sheet(first) if first is not None else None
+        formats = rdr.number_formats()
+    except (XlsxError, OSError) as e:
+        raise RosterError([f"{path.name}：无法读取该旧版 Excel（.xls）文件（{e}）；"
+                           "请在 Excel 或 WPS 中“另存为” .xlsx 工作簿或“CSV UTF-8”后再试"]) from None
+    if sheet is None or not sheet.cells:
+        raise RosterError([f"{path.name}：工作表是空的，第 1 行应为列名"])
+    width = max(c for _, c in sheet.cells) + 1
+    grid: dict[int, list[Any]] = {}
+    for (r, c), cell in sheet.cells.items():
+        value = cell.value if cell.type != "e" else None
+        grid.setdefault(r, [None] * width)[c] = _as_shown(value, formats.get(sheet.styles.get((r, c), 0)))
+    rows = [grid.get(r, [None] * width) for r in range(max(grid) + 1)]
+    header = ["" if h is None else _cell_text(h) for h in rows[0]]
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(_cell_text(c) for c in r)]
+    return Table(path.name, header, body)
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # .xls, .et and encrypted .xlsx all start so
@@ -259,16 +292,17 @@ def _fmt(x: float) -> str:
 # -------------------------------------------------------------------------------------------- roster
 
 def roster_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
-    """Scalar fields a roster may prefill (prefill role), and the others (input/computed) it may not."""
+    """Scalar fields a roster may prefill (prefill role, or an input the spec makes prefillable), and the
+    others (input/computed) it may not."""
     fields = {f.key: f for f in spec.scalar_fields()}
-    prefill = {k: f for k, f in fields.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in fields.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in fields.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in fields.items() if not f.locks_when_given}
 
 
 def indicator_fields(spec: Spec) -> tuple[dict[str, Field], dict[str, Field]]:
     row = {f.key: f for f in spec.indicator_block.row}
-    prefill = {k: f for k, f in row.items() if f.role == "prefill"}
-    return prefill, {k: f for k, f in row.items() if f.role != "prefill"}
+    prefill = {k: f for k, f in row.items() if f.locks_when_given}
+    return prefill, {k: f for k, f in row.items() if not f.locks_when_given}
 
 
 def load_roster(path: str | Path, spec: Spec, indicators: str | Path | None = None,

@@ -30,7 +30,7 @@ SCALAR_KEYS = (
 FUND_COLUMNS = ("initial_budget", "budget", "spent", "transfer", "weight", "rate", "score")
 INDICATOR_COLUMNS = (
     "level1", "level2", "level3", "content", "nature", "target", "measure",
-    "actual", "weight", "score", "reason", "improvement",
+    "actual", "weight", "score", "reason", "improvement", "previous",
 )
 NATURES = ("≥", "≤", "=", "定性")
 
@@ -59,6 +59,13 @@ class Field:
     rule: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
     style: str | None = None
+    prefillable: bool = False        # an input the roster may prefill: then locked and checked like a prefill
+    hide_empty: bool = False         # an indicator column hidden on a form where no row holds a value
+
+    @cached_property
+    def locks_when_given(self) -> bool:
+        """Whether a value the roster gives for this field is sent locked (prefill, or a prefillable input)."""
+        return self.role == "prefill" or self.prefillable
 
     @cached_property
     def numeric(self) -> bool:   # cached: asked for every field of every return
@@ -107,6 +114,17 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class YearOnYear:
+    """[rules.previous]: how last year's returns are matched to this year's units and indicators, and when a
+    change between the years is worth a look. Similarities are rapidfuzz scores, 0–100 (100: identical)."""
+
+    unit_similarity: float = 90.0        # a unit name that differs from last year's at least this similar
+    indicator_similarity: float = 90.0   # a 三级指标 name within the same 一级/二级, at least this similar
+    rate_drop: float = 0.10              # execution rate fell by more than this (0.10 = 10 points) ...
+                                         # ... while the total score rose: XF521
+
+
+@dataclass(frozen=True)
 class Review:
     """How the indicator table is read as a performance reviewer reads it ([rules.review], docs/specs.md): the
     thresholds and vocabularies of the XF53x rules, data a region changes without code. Texts are compared
@@ -134,6 +152,7 @@ class Rules:
     self_score_tolerance: float = 0.20
     rate_caps: tuple[tuple[float, float], ...] = ()   # (below, cap), ascending
     scoring: Scoring = field(default_factory=Scoring)
+    previous: YearOnYear = field(default_factory=YearOnYear)
     review: Review = field(default_factory=Review)
 
     def grade_for(self, total: float) -> str:
@@ -434,7 +453,8 @@ def _build_rules(ctx: _Ctx, raw: dict[str, Any]) -> Rules:
                         for i, c in enumerate(caps_raw)))
     split = {k: float(ctx.check_type(v, (int, float), f"rules.split.{k}"))
              for k, v in ctx.opt(raw, "split", dict, "rules", {}).items()}
-    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps", "scoring", "review"}
+    known = {"grades", "reason_below_rate", "split", "self_score_tolerance", "rate_caps", "scoring", "review",
+             "previous"}
     if set(raw) - known:
         raise ctx.fail("rules", f"unknown key(s) {sorted(set(raw) - known)}")
     return Rules(
@@ -445,7 +465,25 @@ def _build_rules(ctx: _Ctx, raw: dict[str, Any]) -> Rules:
         split=split,
         self_score_tolerance=float(ctx.opt(raw, "self_score_tolerance", (int, float), "rules", 0.2)),
         rate_caps=caps,
+        previous=_build_previous(ctx, ctx.opt(raw, "previous", dict, "rules", {})),
     )
+
+
+def _build_previous(ctx: _Ctx, raw: dict[str, Any]) -> YearOnYear:
+    """[rules.previous]: the year-on-year thresholds, each checked with a message naming the key."""
+    where = "rules.previous"
+    known = {"unit_similarity", "indicator_similarity", "rate_drop"}
+    if set(raw) - known:
+        raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - known)}; known: {', '.join(sorted(known))}")
+    values: dict[str, float] = {}
+    for key in ("unit_similarity", "indicator_similarity"):
+        values[key] = float(ctx.opt(raw, key, (int, float), where, getattr(YearOnYear, key)))
+        if not 50 <= values[key] <= 100:
+            raise ctx.fail(f"{where}.{key}", "must be a similarity from 50 to 100 (100: only identical names)")
+    values["rate_drop"] = float(ctx.opt(raw, "rate_drop", (int, float), where, YearOnYear.rate_drop))
+    if not 0 < values["rate_drop"] < 1:
+        raise ctx.fail(f"{where}.rate_drop", "must be a share between 0 and 1 (0.10 = 10 percentage points)")
+    return YearOnYear(**values)
 
 
 def _build_scoring(ctx: _Ctx, raw: dict[str, Any]) -> Scoring:
@@ -567,7 +605,7 @@ def _build_block(ctx: _Ctx, raw: dict[str, Any], i: int) -> Block:
 
 
 _FIELD_KEYS = {"key", "label", "at", "role", "type", "required", "min", "max", "maxlen", "choices",
-               "format", "default", "rule", "args", "style"}
+               "format", "default", "rule", "args", "style", "prefillable", "hide_empty"}
 
 
 def _build_field(ctx: _Ctx, raw: dict[str, Any], where: str) -> Field:
@@ -592,6 +630,8 @@ def _build_field(ctx: _Ctx, raw: dict[str, Any], where: str) -> Field:
         format=ctx.opt(raw, "format", str, where), default=raw.get("default"),
         rule=ctx.opt(raw, "rule", str, where), args=ctx.opt(raw, "args", dict, where, {}),
         style=ctx.opt(raw, "style", str, where),
+        prefillable=ctx.opt(raw, "prefillable", bool, where, False),
+        hide_empty=ctx.opt(raw, "hide_empty", bool, where, False),
     )
 
 
@@ -672,3 +712,7 @@ def _check_field_semantics(ctx: _Ctx, spec: Spec, f: Field, keys: set[str], rule
         raise ctx.fail(f"{where}.max", f"'{f.max}' names no field of the indicator row")
     if f.style is not None and f.style not in STYLES:
         raise ctx.fail(f"{where}.style", f"'{f.style}' is not one of {STYLES}")
+    if f.prefillable and f.role != "input":
+        raise ctx.fail(f"{where}.prefillable", "only an input field can be made prefillable (a prefill field is)")
+    if f.hide_empty and (f.role == "computed" or f.key not in INDICATOR_COLUMNS):
+        raise ctx.fail(f"{where}.hide_empty", "only an indicator column that is not computed can be hidden")

@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from xlsform import prefill
-from xlsform.checks import arithmetic, completeness, integrity, plausibility, review
+from xlsform.checks import arithmetic, completeness, integrity, plausibility, previous, review
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding, make
 
-# In report order: is it our file, is it complete, do the sums hold, does the self-assessment make sense.
+# In report order: is it our file, is it complete, do the sums hold, does the self-assessment make sense,
+# and the targets against last year's actuals the form shows (上年完成值).
 FAMILIES: tuple[Callable[[CheckContext], Iterator[Finding]], ...] = (
-    integrity.check, completeness.check, arithmetic.check, plausibility.check, review.check,
+    integrity.check, completeness.check, arithmetic.check, plausibility.check, review.check, previous.check,
 )
 
 

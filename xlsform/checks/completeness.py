@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from typing import Any
 
-from xlsform import normalize
+from xlsform import normalize, prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key
@@ -29,8 +30,23 @@ def is_blank(ctx: CheckContext) -> bool:
     prefilled part: blank when nothing at all was read from it."""
     if ctx.imported:
         return not ctx.record.cells and not ctx.unreadable
-    return not any(p.field.role == "input" and ctx.record.values.get(k) not in (None, "")
-                   for k, p in ctx.layout.places.items()) and not ctx.unreadable
+    values, given = ctx.record.values, []
+    for k, p in ctx.layout.places.items():
+        if p.field.role == "input" and values.get(k) not in (None, ""):
+            if not p.field.prefillable:
+                return False
+            given.append(k)
+    if given:   # an input the office prefilled (执行数 B from the treasury) is no sign the unit filled anything
+        sent = ctx.entry.prefilled if ctx.entry is not None else _own_copy(ctx)
+        if any(k not in sent for k in given):
+            return False
+    return not ctx.unreadable
+
+
+def _own_copy(ctx: CheckContext) -> Mapping[str, Any]:
+    """What the workbook says was prefilled, from the copy in its `_xf_meta`."""
+    copy = prefill.from_meta(getattr(ctx.workbook, "meta", None) or {})
+    return {} if copy is prefill.BROKEN else copy
 
 
 def is_placeholder(text: str) -> bool:
@@ -59,7 +75,7 @@ def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     i = ind.index
     described = any(t and not _no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual)) \
         or bool(ind.score)
-    if ind.weight is None and described:
+    if ind.weight is None and described and ctx.has(indicator_key(i, "weight")):   # a form with no 分值 column
         yield ctx.finding("XF302", indicator_key(i, "weight"), filled=_filled(ctx, ind, "weight"))
     if not ind.weight:
         return

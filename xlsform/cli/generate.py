@@ -15,7 +15,7 @@ from xlsform.cli import jobs_option, jobs_or_all, main, spec_named
 from xlsform.generate import FORMS_DIR, Added, add_units, generate_units, write_blank
 from xlsform.layout import Layout, Place
 from xlsform.manifest import MANIFEST_NAME
-from xlsform.roster import load_roster
+from xlsform.roster import Unit, load_roster
 from xlsform.spec import Spec, builtin_names, load_spec
 
 DEFAULT_SPEC = "wangcheng"
@@ -43,7 +43,7 @@ def field_info(place: Place, spec: Spec) -> dict[str, Any]:
     return {
         "name": place.name, "key": place.key, "label": f.label, "sheet": spec.sheet, "cell": place.ref,
         "range": place.range_ref, "role": f.role, "type": f.type, "required": f.required,
-        "min": f.min, "max": f.max, "choices": f.choices,
+        "min": f.min, "max": f.max, "choices": f.choices, "prefillable": f.locks_when_given,
     }
 
 
@@ -67,7 +67,7 @@ def describe(spec: str, as_json: bool) -> None:
     click.echo(f"{s.name}  ({s.id} {s.version}; 工作表「{s.sheet}」; 指标 {layout.n} 行)")
     for p in layout.places.values():
         if p.index is None:
-            click.echo(_row(p.name, p.range_ref, p.field.role, p.field.type, p.field.label))
+            click.echo(_row(p.name, p.range_ref, p.field.role, p.field.type, p.field.label, p.field.prefillable))
     click.echo(f"指标行（第 1–{layout.n} 行，名称中的 NN 为 01–{layout.n:02d}）：")
     for column in layout.indicator_columns():
         first = layout.place(f"ind.1.{column}")
@@ -76,8 +76,9 @@ def describe(spec: str, as_json: bool) -> None:
                         first.field.label))
 
 
-def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
-    return f"  {name:<34} {cell:<10} {ROLE_LABEL.get(role, role)}/{role:<9} {ftype:<9} {label}"
+def _row(name: str, cell: str, role: str, ftype: str, label: str, prefillable: bool = False) -> str:
+    note = "（名册可预填，预填后锁定）" if prefillable else ""
+    return f"  {name:<34} {cell:<10} {ROLE_LABEL.get(role, role)}/{role:<9} {ftype:<9} {label}{note}"
 
 
 @main.command()
@@ -88,6 +89,10 @@ def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
 @click.option("--year", type=click.IntRange(2000, 2100), help="所有单位的年度（覆盖名册中的年度）。")
 @click.option("--indicators", type=click.Path(dir_okay=False, path_type=Path),
               help="指标文件（CSV 或 XLSX），每个单位每个指标一行。")
+@click.option("--previous", "previous_path", type=click.Path(exists=True, path_type=Path), metavar="上年",
+              help="上年的报送表（文件夹，任何表样），或上年的 manifest.json / 数据库所在的文件夹：未在 --indicators "
+                   "中给出指标的单位沿用上年的指标表（目标值由单位填写或修改），并在锁定的「上年完成值」列中显示"
+                   "上年的实际完成值。")
 @click.option("--password", help="工作表保护密码（默认随机生成，记录在 manifest.json 中）。")
 @jobs_option
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖（原清单先备份，保护密码沿用原清单的）。")
@@ -98,14 +103,19 @@ def _row(name: str, cell: str, role: str, ftype: str, label: str) -> str:
 @click.option("--reissue", multiple=True, metavar="CODE",
               help="重新下发某单位的表格（按名册重新生成，原表格的预填数据记入清单的 history）；可重复。")
 def generate(roster: Path | None, output: Path, spec_name: str, year: int | None, indicators: Path | None,
-             password: str | None, jobs: int | None, force: bool, blank: bool, add: bool,
-             reissue: tuple[str, ...]) -> None:
+             previous_path: Path | None, password: str | None, jobs: int | None, force: bool, blank: bool,
+             add: bool, reissue: tuple[str, ...]) -> None:
     """按名册 ROSTER（CSV 或 XLSX）为每个单位生成一份锁定、预填的自评表。
 
     表格写入 -o 目录下的 forms/（只含下发的表格，整体发给各单位）；manifest.json 写在 -o 目录中，
     含保护密码和预填数据，留在本处，不要外发。
 
     先检查名册：有任何问题时按行、列列出全部问题，不写任何文件。已存在的文件不加 --force 不会被覆盖。
+
+    --previous 给出上年的报送表时，按单位编码（其次按名称）找到各单位上年的报送：未给出指标的单位沿用上年的
+    指标表，每个指标旁显示上年完成值；名称相近而对照的单位会列出，请在下发前核对。
+
+    名册中可给出规格允许预填的填报项（如财政系统导出的全年执行数 fund.total.spent），这些单元格随之锁定。
 
     一轮已经下发后：--add 按新的名册只为新增单位生成表格（沿用本轮密码，已下发的不动）；--reissue CODE
     重新下发某一单位的表格并在清单中留下记录。清单被改写前总是先备份为 manifest.backup-<时间>.json。
@@ -116,6 +126,7 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         xlsform generate roster-新增.csv --indicators indicators.csv -o out/ --add
         xlsform generate roster.csv --indicators indicators.csv -o out/ --reissue 430112002
         xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
+        xlsform generate examples/roster.csv --previous examples/returns/wangcheng --year 2021 -o out2021/
     """
     spec = spec_named(spec_name)
     if blank:
@@ -129,7 +140,9 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     if roster is None:
         raise click.UsageError("缺少名册 ROSTER（或使用 --blank 生成空白模板）")
     units = load_roster(roster, spec, indicators=indicators, year=year)
-    if indicators is None:
+    if previous_path is not None:
+        _carry(units, spec, previous_path, jobs)
+    elif indicators is None:
         click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
                    "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
     for note in (n for u in units for n in u.notes):
@@ -162,6 +175,17 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
                    "本轮沿用原保护密码" if password is None else f"原清单已备份为 {manifest.backup}", err=True)
     elif password is None:
         click.echo("工作表保护密码为随机生成，已记录在清单 manifest.json 的 password 中", err=True)
+
+
+def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None) -> None:
+    """Prefill from last year's returns and say what was taken, what was not, and what to confirm."""
+    from xlsform.previous import source
+    from xlsform.previous.carry import carry
+
+    last = source.load(previous_path, kind=spec.kind, jobs=jobs_or_all(jobs), progress=True)
+    click.echo(last.summary(), err=True)
+    for line in carry(units, last, spec).lines():
+        click.echo(line, err=True)
 
 
 def _say_added(done: Added, output: Path) -> None:

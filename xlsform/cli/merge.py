@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,8 +19,12 @@ from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output, resolved
 from xlsform.merge import build_summary, collect
 from xlsform.results import FileResult
+from xlsform.spec import spec_by_id
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
 from xlsform.store import STORE_NAME, DatabaseError, Store, store_path
+
+if TYPE_CHECKING:
+    from xlsform.previous.compare import Comparison
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -189,11 +193,16 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
 @click.option("--include-invalid", is_flag=True, help="有错误的单位也计入合计、排名与统计（默认只列出不计入）。")
 @click.option("--format", "formats", type=click.Choice(["csv", "jsonl"]), multiple=True,
               help="另外把汇总表和指标明细写成 <名>_汇总表.csv 等文件（可重复给出）。")
+@click.option("--previous", "previous_path", type=click.Path(exists=True, path_type=Path), metavar="上年",
+              help="上年的报送表（文件夹，任何表样），或上年的 manifest.json / 数据库所在的文件夹：汇总表加上年总分、"
+                   "等级、执行率及增减，指标明细加上年目标值与完成值；按编码、其次按名称对照，名称相近的对照"
+                   "列在「上年对照」表中，请核对。")
 @click.option("--office", help="编制单位（如“长沙市望城区财政局”），印在汇总表每页的页眉，与标题、编制日期并列。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @batch_options
 def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, roster_path: Path | None,
-          spec_name: str, include_invalid: bool, formats: tuple[str, ...], office: str | None, force: bool,
+          spec_name: str, include_invalid: bool, formats: tuple[str, ...], previous_path: Path | None,
+          office: str | None, force: bool,
           jobs: int | None, no_ledger: bool, from_store: bool) -> None:
     """汇总：检查全部报送表，写出一份汇总工作簿（汇总表、指标明细、问题清单、未报送、退回修改、统计）。
 
@@ -205,12 +214,17 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
 
     输出文件已存在时不会覆盖，除非给出 --force。
 
+    --previous 给出上年的报送表时，另列上年的总分、等级、执行率及增减，以及各指标上年的目标值和完成值，
+    并报告目标值低于上年实际完成值（XF520）、总分上升而执行率明显下降（XF521）；名称相近而对照的单位和指标
+    列在「上年对照」表中，请核对。
+
     Example:
 
     \b
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --format csv
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --office 长沙市望城区财政局
         xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
+        xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --previous 上年报送表/
     """
     from xlsform.writer.summary import summary_tables, write_csv, write_jsonl, write_summary
 
@@ -229,7 +243,8 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]
         raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
     a = assign(results, rnd.units)
-    summary = build_summary(a, include_invalid=include_invalid)
+    comparison = _previous_year(previous_path, rnd, a, jobs) if previous_path else None
+    summary = build_summary(a, include_invalid=include_invalid, previous=comparison)
     # Built in memory, then written: a disk that fills up mid-way fails the one write below, instead of failing
     # inside xlsxwriter's zip, whose half-written ZipFile then printed a stray traceback when collected
     # (issue 15.21). A summary of 5,000 units is a few MB.
@@ -271,3 +286,19 @@ def refuse_open_file(path: Path) -> None:
 
 def _twin_paths(output: Path, fmt: str) -> dict[str, Path]:
     return {name: output.with_name(f"{output.stem}_{name}.{fmt}") for name in ("汇总表", "指标明细")}
+
+
+def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> Comparison:
+    """Read last year's returns, match them to this round's units and say on stderr what the clerk should
+    confirm; the findings go onto this year's returns."""
+    from xlsform.previous import source
+    from xlsform.previous.compare import Comparison
+
+    spec = (spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None) or rnd.specs[0]
+    last = source.load(path, specs=rnd.specs, jobs=jobs_or_all(jobs), progress=True)
+    click.echo(last.summary(), err=True)
+    comparison = Comparison(last, spec.rules.previous)
+    comparison.attach(a)
+    for line in comparison.report():
+        click.echo(line, err=True)
+    return comparison

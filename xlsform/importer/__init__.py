@@ -64,11 +64,13 @@ def import_workbook(rdr: WorkbookReader, raw: RawWorkbook, file: str, specs: tup
         sheet = rdr.sheet(info.name)
         grid = Grid.of(sheet, _formats_of(sheet, formats))
         for found in read_sheet(grid, lex, long_fields):
-            first = seen.get(found.signature())
+            first = _copy_of(found.signature(), seen)
             if first is not None:
                 _duplicate(first, found, file)
                 continue
-            form = Imported(Built(found, choose_spec(found, specs, lex), file), sheet)
+            spec = choose_spec(found, specs, lex)
+            found.settle(lex.own[spec.id])
+            form = Imported(Built(found, spec, file), sheet)
             seen[found.signature()] = form
             out.append(form)
         if len(out) >= MAX_FORMS:
@@ -78,6 +80,16 @@ def import_workbook(rdr: WorkbookReader, raw: RawWorkbook, file: str, specs: tup
     if out and (len(sheets) > MAX_SHEETS or len(out) >= MAX_FORMS):
         out[0].built.findings.append(make("XF181", file=file, value=len(sheets), expected=MAX_SHEETS))
     return out[:MAX_FORMS]
+
+
+def _copy_of(signature: frozenset[tuple[str, str]], seen: dict[frozenset[tuple[str, str]], Imported]
+             ) -> Imported | None:
+    """The form this one repeats: the same values, or some of them and nothing else (the table pasted again
+    without the title and names above it)."""
+    hit = seen.get(signature)
+    if hit is not None or not any(k.startswith(("ind.", "fund.")) for k, _ in signature):
+        return hit
+    return next((form for sig, form in seen.items() if signature < sig), None)
 
 
 def _sheets(rdr: WorkbookReader, raw: RawWorkbook) -> list[Any]:

@@ -137,7 +137,9 @@ class Built:
             if any(a in have for a in args):
                 have.add(key)
             elif key in printed:
-                given[key] = printed[key]
+                # as a computed value is (Decimal): a printed rate feeds the fund score's rule like a computed one
+                value = printed[key]
+                given[key] = Decimal(repr(value)) if type(value) is float else value
                 have.add(key)
         return given
 

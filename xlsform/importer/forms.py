@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlsform.importer.grid import Grid, GridCell
-from xlsform.importer.lexicon import COLUMN, FUND_COLUMN, Lexicon
-from xlsform.importer.scalars import find_year, read_fields, shown
+from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, Lexicon
+from xlsform.importer.scalars import TITLE_MAX, find_year, read_fields, shown
 from xlsform.importer.tables import (
+    AMOUNT_MAX_WAN,
     FundTable,
     HeaderRow,
     IndicatorTable,
@@ -49,6 +50,20 @@ class Found:
     yuan: GridCell | None = None
     notes: list[Note] = field(default_factory=list)
     indicators: int = 0
+    contested: dict[str, list[tuple[str, Read]]] = field(default_factory=dict)
+
+    def settle(self, own: frozenset[str]) -> None:
+        """A field two labels gave different values, once the spec is known: the value under the one label
+        that spec's vocabulary lists is the field's (项目名称 on a project form, not the 单位名称 above it);
+        otherwise it stays left out, reported (XF172)."""
+        for key, candidates in self.contested.items():
+            values = {shown(r): r for label, r in candidates if label in own}
+            if len(values) != 1 or key in self.values:
+                continue
+            read = next(iter(values.values()))
+            self.values[key] = read
+            self.places[key] = (read.cell.row, read.cell.col)
+            self.notes = [n for n in self.notes if not (n.code == "XF172" and n.args.get("key") == key)]
 
     def signature(self) -> frozenset[tuple[str, str]]:
         """What the form says, without where: two pastes of one table have the same."""
@@ -65,28 +80,83 @@ def read_sheet(grid: Grid, lex: Lexicon, long_fields: frozenset[str]) -> list[Fo
     for i, h in enumerate(headers):
         limit = headers[i + 1].first - 1 if i + 1 < len(headers) else grid.max_row
         tables.append(read_indicators(grid, lex, h, limit))
+    tables = _join_blocks(grid, lex, tables)
     regions = _regions(grid, lex, tables)
     if not tables:
         return [_form(grid, lex, *regions[0], None, fund_headers, long_fields)]
-    return [_form(grid, lex, first, last, table, fund_headers, long_fields)
-            for (first, last), table in zip(regions, tables, strict=True)]
+    after = _fund_forms_after(grid, lex, tables[-1], fund_headers)
+    if after:
+        regions[-1] = (regions[-1][0], after[0][0] - 1)
+    forms = [_form(grid, lex, first, last, table, fund_headers, long_fields)
+             for (first, last), table in zip(regions, tables, strict=True)]
+    return forms + [_form(grid, lex, first, last, None, fund_headers, long_fields) for first, last in after]
+
+
+def _join_blocks(grid: Grid, lex: Lexicon, tables: list[IndicatorTable]) -> list[IndicatorTable]:
+    """A table whose header is printed again right under the last row of the one before, with nothing between
+    (no title, no field, no totals): one form's indicators in blocks (年度绩效目标1, 年度绩效目标2, each with
+    its header), one table. The same rows again are a table pasted twice, and stay two."""
+    out: list[IndicatorTable] = []
+    for table in tables:
+        before = out[-1] if out else None
+        if before is not None and not before.totals and table.rows \
+                and _rows_of(before) != _rows_of(table) \
+                and not any(_is_label(lex, gc) or _is_title(gc)
+                            for r in grid.rows(before.end + 1, table.header.first - 1) for gc in grid.row(r)):
+            before.rows.extend(table.rows)
+            before.places.extend(table.places)
+            before.totals, before.total_places = table.totals, table.total_places
+            before.unknown.extend(table.unknown)
+            before.used |= table.used
+            before.end = table.end
+            continue
+        out.append(table)
+    return out
+
+
+def _rows_of(table: IndicatorTable) -> list[dict[str, str]]:
+    return [{k: shown(r) for k, r in row.items()} for row in table.rows]
+
+
+def _fund_forms_after(grid: Grid, lex: Lexicon, last: IndicatorTable, fund_headers: list[HeaderRow]
+                      ) -> list[tuple[int, int]]:
+    """Forms with a fund table and no indicator table under the sheet's last indicator table (a second unit's
+    form pasted below, its indicators not typed): each from its own title or first field, when it has one."""
+    out: list[tuple[int, int]] = []
+    start = last.end + 1
+    for h in (h for h in fund_headers if h.first > last.end):
+        head = next((r for r in grid.rows(start, h.first - 1)
+                     if any(_is_title(gc) or (_is_label(lex, gc) and lex.kind(gc.key, FIELD)) for gc in grid.row(r))),
+                    None)
+        start = h.first + 1
+        if head is not None:
+            out.append((head, grid.max_row))
+    return [(first, out[i + 1][0] - 1 if i + 1 < len(out) else last_row) for i, (first, last_row) in enumerate(out)]
 
 
 def _regions(grid: Grid, lex: Lexicon, tables: list[IndicatorTable]) -> list[tuple[int, int]]:
-    """Each form's rows: the first from the sheet's top, the others from the first label after the table
-    before them."""
+    """Each form's rows: the first from the sheet's top, the others from the first title or label after the
+    table before them."""
     if not tables:
         return [(0, grid.max_row)]
     heads = [0]
     for before, table in itertools.pairwise(tables):
         heads.append(next((r for r in grid.rows(before.end + 1, table.header.first)
-                           if any(_is_label(lex, gc) for gc in grid.row(r))), table.header.first))
+                           if any(_is_label(lex, gc) or _is_title(gc) for gc in grid.row(r))), table.header.first))
     ends = [h - 1 for h in heads[1:]] + [grid.max_row]
     return list(zip(heads, ends, strict=True))
 
 
 def _is_label(lex: Lexicon, gc: GridCell) -> bool:
     return not gc.number and (lex.is_label(gc.key) or bool(lex.title_specs(gc.key)))
+
+
+# A form's title in words any layout uses ("2023年度部门整体支出绩效评价自评表", "（2018年度）").
+_TITLE = re.compile(r"自评表|评价表|绩效.{0,8}表|(?:19|20)\d{2}\s*年度")
+
+
+def _is_title(gc: GridCell) -> bool:
+    return not gc.number and len(gc.text) <= TITLE_MAX and _TITLE.search(gc.text) is not None
 
 
 def _form(grid: Grid, lex: Lexicon, first: int, last: int, table: IndicatorTable | None,
@@ -109,9 +179,10 @@ def _form(grid: Grid, lex: Lexicon, first: int, last: int, table: IndicatorTable
         found.places.setdefault(key, place)
     for key, label in fields.labels.items():
         found.labels.setdefault(key, label.text)
-        found.heard.add(label.key)
+    found.heard |= fields.heard
     for key, a, b in fields.conflicts:
         found.notes.append(Note("XF172", b, {"key": key, "value": f"{a.text}（{_ref(a)}）、{b.text}"}))
+    found.contested = fields.contested
     firsts = [h.first for h in (table.header if table else None, fh) if h is not None]
     _add_year(found, grid, first, min(firsts) - 1 if firsts else last)
     _add_titles(found, grid, lex, first, min(firsts) - 1 if firsts else last)
@@ -177,6 +248,9 @@ def _add_funds(found: Found, funds: FundTable) -> None:
     for row, gc in funds.conflicts:
         found.notes.append(Note("XF172", gc, {"key": f"fund.{row}", "value": f"{funds.labels[row].text}、{gc.text}"}))
     found.yuan = funds.unit
+    if funds.doubtful is not None:
+        found.notes.append(Note("XF182", funds.doubtful, {"value": funds.doubtful.text,
+                                                          "expected": f"{AMOUNT_MAX_WAN:,}"}))
 
 
 def _add_year(found: Found, grid: Grid, first: int, last: int) -> None:

@@ -44,6 +44,7 @@ class Grid:
     name: str
     cells: dict[tuple[int, int], GridCell] = field(default_factory=dict)
     covered: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)   # cell -> anchor
+    merged: set[tuple[int, int]] = field(default_factory=set)     # every merged range's anchor, empty ones too
     by_row: dict[int, list[GridCell]] = field(default_factory=dict)
     from_above: dict[int, list[GridCell]] = field(default_factory=dict)   # row -> ranges reaching down to it
     max_row: int = -1
@@ -56,6 +57,7 @@ class Grid:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > 10_000:    # a merge over a whole column: no form's cell
                 continue
             spans[(r1, c1)] = (r1, c1, r2, c2)
+            grid.merged.add((r1, c1))
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     if (r, c) != (r1, c1):
@@ -101,6 +103,11 @@ class Grid:
     def rows(self, first: int = 0, last: int | None = None) -> Iterator[int]:
         last = self.max_row if last is None else min(last, self.max_row)
         return (r for r in sorted(self.by_row) if first <= r <= last)
+
+    def empty_merge(self, row: int, col: int) -> bool:
+        """(row, col) lies in a merged range with nothing in it: a box drawn for a value nobody typed."""
+        anchor = self.covered.get((row, col), (row, col))
+        return anchor in self.merged and anchor not in self.cells
 
     def right_of(self, gc: GridCell) -> GridCell | None:
         """The first cell with content to the right of `gc`'s range, in `gc`'s row."""

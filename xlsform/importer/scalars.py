@@ -17,7 +17,8 @@ from xlsform.importer.tables import Read
 from xlsform.normalize import is_dash, label_key
 
 _COLON = re.compile(r"[:：]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# A year a title states ("2020年度", "2020 年"), not the year of a date ("填报日期：2022年2月3日").
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 TITLE_MAX = 60      # a title or subtitle; a longer text is a sentence of a report
 
 
@@ -27,6 +28,11 @@ class Fields:
     places: dict[str, tuple[int, int]] = field(default_factory=dict)
     labels: dict[str, GridCell] = field(default_factory=dict)
     conflicts: list[tuple[str, GridCell, GridCell]] = field(default_factory=list)
+    # a field two labels give different values: each label's word and value, for the spec to settle
+    # (项目名称 and 单位名称 are both "name": the project's on a project form)
+    contested: dict[str, list[tuple[str, Read]]] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)       # key -> the word of the label its value is under
+    heard: set[str] = field(default_factory=set)     # every field label's word ("单位名称" of "单位名称：某局")
     used: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -40,33 +46,67 @@ def read_fields(grid: Grid, lex: Lexicon, first: int, last: int, used: set[tuple
                 continue
             key = lex.kind(gc.key, FIELD)
             found: Read | tuple[int, int] | None
+            if key is not None and _names_a_block(grid, lex, gc, key):
+                continue
+            word = gc.key
             if key is not None:
                 found = _beside(grid, lex, gc, key in long_fields, used)
             else:
                 key, found = _in_cell(lex, gc)
+                word = label_key(_COLON.split(gc.text, maxsplit=1)[0])
             if key is None:
                 continue
             out.used.add((gc.row, gc.col))
-            _keep(out, dropped, key, gc, found)
+            out.heard.add(word)
+            _keep(out, dropped, key, gc, word, found)
     return out
 
 
-def _keep(out: Fields, dropped: set[str], key: str, label: GridCell, found: Read | tuple[int, int] | None) -> None:
+def _names_a_block(grid: Grid, lex: Lexicon, label: GridCell, key: str) -> bool:
+    """A label merged down the rows of a block whose fields have labels of their own to its right
+    ("年度总体目标完成情况" over two rows, beside "预期目标 | 实际完成情况"): the block's name, not a field."""
+    if label.last_row == label.row:
+        return False
+    nxt = grid.right_of(label)
+    other = lex.kind(nxt.key, FIELD) if nxt is not None and not nxt.number else None
+    return other is not None and other != key
+
+
+def _keep(out: Fields, dropped: set[str], key: str, label: GridCell, word: str,
+          found: Read | tuple[int, int] | None) -> None:
     if key in dropped:
+        if isinstance(found, Read) and not _nothing(shown(found)):
+            out.contested[key].append((word, found))
         return
     if isinstance(found, Read):
         old = out.values.get(key)
+        if old is not None and _nothing(shown(found)):      # "无" under one label, the text under another
+            return
+        if old is not None and _nothing(shown(old)):
+            del out.values[key]
+            old = None
         if old is not None and shown(old) != shown(found):
             out.conflicts.append((key, old.cell, found.cell))
+            out.contested[key] = [(out.source[key], old), (word, found)]
             dropped.add(key)
             del out.values[key]
             return
+        out.source.setdefault(key, word)
         out.values.setdefault(key, found)
         out.places.setdefault(key, (found.cell.row, found.cell.col))
         out.used.add((found.cell.row, found.cell.col))
     elif found is not None and key not in out.places:
         out.places[key] = found
     out.labels.setdefault(key, label)
+
+
+_NOTHING = frozenset({"无", "暂无", "空"})
+
+
+def _nothing(text: str) -> bool:
+    """A field printed twice, once as "无" (the 年初 target of a form whose 调整 target is the real one): the
+    "无" is no value of it, so it is no conflict with the other."""
+    return is_dash(text) or label_key(text) in _NOTHING
 
 
 def shown(read: Read) -> str:
@@ -76,14 +116,21 @@ def shown(read: Read) -> str:
 def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tuple[int, int]]
             ) -> Read | tuple[int, int]:
     """The label's value (a Read), or the cell where it would be when it is empty."""
+    slot = (label.row, label.last_col + 1)
+    if grid.empty_merge(*slot):
+        # The box drawn for the value is empty: the field is. What lies beyond it, or under the label, is the
+        # next field's label ("主管部门 | [    ] | 财政处室") and no value of this one.
+        return slot
     nxt = grid.right_of(label)
-    if nxt is not None and (nxt.row, nxt.col) not in used and not _is_label(lex, nxt):
+    if nxt is not None and (nxt.row, nxt.col) not in used and not _is_label(lex, nxt) \
+            and not (long and _heads_column(grid, lex, label) and _heads_column(grid, lex, nxt)):
         return Read(nxt)
     # Under it only when the label heads a column: its neighbour is another field's label ("预期目标 | 实际完成
     # 情况", "单位名称 | 单位编码") or, for long text, the row has one. A label alone in its row with nothing
     # beside it is a field left empty; the row under it is the next field's ("部门职能概述" under an empty
     # "预算执行偏差原因").
-    others = any(x is not label and not x.number and lex.kind(x.key, FIELD) for x in grid.row(label.row))
+    others = any(x is not label and not x.number and lex.kind(x.key, FIELD) for x in grid.row(label.row)) \
+        or (long and nxt is not None and _heads_column(grid, lex, nxt))
     beside_label = nxt is None or (not nxt.number and lex.kind(nxt.key, FIELD) is not None)
     heads = others and (long or (beside_label and _over_values(grid, lex, label)))
     if heads:
@@ -91,6 +138,8 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
         under = grid.in_row(r, c)
         if under is not None and label.col <= under.col <= label.last_col and (under.row, under.col) not in used \
                 and not _is_label(lex, under):
+            if is_dash(under.text):       # "无" under 年初绩效目标: printed empty, not another value of it
+                return (under.row, under.col)
             return _lines_under(grid, lex, under, used) if long else Read(under)
         if under is None:
             return (r, c)
@@ -114,15 +163,27 @@ def _lines_under(grid: Grid, lex: Lexicon, first: GridCell, used: set[tuple[int,
     return Read(first) if len(lines) == 1 else Read(first, "\n".join(lines))
 
 
+def _heads_column(grid: Grid, lex: Lexicon, gc: GridCell) -> bool:
+    """`gc` reads as a column header: label-like text (short, not a number) with a text of its own right under
+    it, in its columns ("预期目标 | 目标实际完成情况" over the two texts), whether or not the vocabulary knows it."""
+    if gc.number or not gc.key:
+        return False
+    under = grid.in_row(gc.last_row + 1, gc.col)
+    return under is not None and gc.col <= under.col <= gc.last_col and not under.number \
+        and not _is_label(lex, under)
+
+
 def _over_values(grid: Grid, lex: Lexicon, label: GridCell) -> bool:
     """A row of field labels with each one's value under it ("单位名称 | 单位编码" over "某局 | 123"), not labels
-    that happen to share a row above something else."""
-    labels = [x for x in grid.row(label.row) if not x.number and lex.kind(x.key, FIELD)]
+    that happen to share a row above something else, nor a row over another row of labels and values
+    ("主管部门 | [ ] | 实施单位 | [ ]" over "项目类别 | … | 项目属性 | …": cells under no cell of the row)."""
+    row = grid.row(label.row)
+    labels = [x for x in row if not x.number and lex.kind(x.key, FIELD)]
     for x in labels:
         under = grid.in_row(x.last_row + 1, x.col)
         if under is None or not x.col <= under.col <= x.last_col or _is_label(lex, under):
             return False
-    return True
+    return all(any(x.col <= u.col <= x.last_col for x in row) for u in grid.row(label.last_row + 1))
 
 
 def _is_label(lex: Lexicon, gc: GridCell) -> bool:

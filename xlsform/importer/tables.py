@@ -15,14 +15,20 @@ from typing import NamedTuple
 
 from xlsform.importer.grid import Grid, GridCell
 from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, FUND_ROW, TOTAL, Lexicon
-from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label
+from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label, parse_number
 
 LEVELS = ("level1", "level2")
 _MEASURED = frozenset({"weight", "score", "target", "actual"})
+# Columns of a kind, not of a measure: one typed over the rows it is merged down applies to each of them (a
+# merged 指标性质 "定量指标"); a figure merged down the rows (a weight) stays its first row's.
+_MERGED_DOWN = frozenset({"nature", "measure"})
 _AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
 # "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name.
 _NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]\s*")
 MAX_FUND_ROWS = 12
+# No budget unit a self-evaluation form covers reaches this many 万元 (一百亿元): a figure above it in a table
+# that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
+AMOUNT_MAX_WAN = 1_000_000
 EMPTY_ROWS_END = 3
 
 
@@ -79,6 +85,7 @@ class FundTable:
     unplaced: list[GridCell] = field(default_factory=list)         # rows no vocabulary names, with figures
     conflicts: list[tuple[str, GridCell]] = field(default_factory=list)
     unit: GridCell | None = None                                   # the cell that says amounts are in 元
+    doubtful: GridCell | None = None                               # an amount too large to be in 万元
     end: int = 0
     used: set[tuple[int, int]] = field(default_factory=set)
 
@@ -235,10 +242,19 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
             continue
         places[key] = (r, h.col)
         gc = next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols), None)
+        if gc is None and key in _MERGED_DOWN:
+            gc = next((x for c in h.cols if (x := grid.at(r, c)) is not None and x.col in h.cols
+                       and x.row > header.last and not x.number), None)
+            if gc is not None and not is_dash(gc.text):   # the rows a merged 指标性质 spans each have it
+                row[key] = Read(gc, _unbroken(gc.text))
+                places[key] = (gc.row, gc.col)
+            continue
         if gc is None or is_dash(gc.text):
             continue
         text = None
-        if key == "level3":
+        if key in _MERGED_DOWN:
+            text = _unbroken(gc.text)
+        elif key == "level3":
             text = _NUMBERING.sub("", gc.text).strip()
             if not text or is_placeholder(text):
                 continue
@@ -248,6 +264,11 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
         places[key] = (gc.row, gc.col)
         data = True
     return (row if data else None), places
+
+
+def _unbroken(text: str) -> str:
+    """A kind typed as vertical text ("定\\n性\\n指\\n标") or wrapped ("万 元"): the word, without the breaks."""
+    return "".join(text.split())
 
 
 def _level_text(text: str) -> str:
@@ -268,6 +289,21 @@ def _read_totals(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> 
             table.totals[key] = Read(gc)
             table.total_places[key] = (gc.row, gc.col)
             table.used.add((gc.row, gc.col))
+    _total_across(grid, table, r, label)
+
+
+def _total_across(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> None:
+    """"总分 | [100分 merged across the row]": the one figure of a totals row, merged over the 得分 column and no
+    分值 column, is the total score."""
+    score, weight = table.header.columns.get("score"), table.header.columns.get("weight")
+    figures = [gc for gc in grid.row(r) if gc is not label and not is_dash(gc.text)]
+    if score is None or table.totals or len(figures) != 1 or not _figure(figures[0]):
+        return
+    gc = figures[0]
+    if gc.col <= score.col <= gc.last_col and (weight is None or not gc.col <= weight.col <= gc.last_col):
+        table.totals["score"] = Read(gc)
+        table.total_places["score"] = (gc.row, gc.col)
+        table.used.add((gc.row, gc.col))
 
 
 def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCell]:
@@ -302,7 +338,13 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
                    if (gc := next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols),
                                   None)) is not None}
         row = lex.kind(label.key, FUND_ROW) if label is not None else None
+        if row is None and label is None and r == header.last + 1 and any(map(_figure, figures.values())) \
+                and not _figures_below(grid, header, r):
+            row = "total"     # the table's one row, under a header that names the block: the whole budget
         if row is None:
+            if label is not None and not lex.is_label(label.key) and not any(map(_figure, figures.values())) \
+                    and _more_rows(grid, lex, first_col, r, min(limit, header.last + MAX_FUND_ROWS)):
+                continue    # a sub-row printed empty ("①中央及省级财政资金", "①……") above the table's next row
             if (label is not None and lex.is_label(label.key)) or not any(map(_figure, figures.values())):
                 r -= 1      # another block ("预期目标", "部门职能概述"), or no figures: the table has ended
                 break
@@ -310,23 +352,64 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
                 table.unplaced.append(label)
             table.used.update((gc.row, gc.col) for gc in figures.values())
             continue
-        _fund_row(table, row, label, figures, header, r)  # type: ignore[arg-type]
+        _fund_row(table, row, label, figures, header, r)
     table.end = r
     table.unit = _yuan(grid, header, table.end)
+    if table.unit is None:
+        _doubt_amounts(table)
     return table
+
+
+def _doubt_amounts(table: FundTable) -> None:
+    """Amounts that cannot be 万元 (元 typed under a "(万元)" label or none): none is read. A value is better
+    missing than 10,000 times too large."""
+    amounts = {k: r for k, r in table.values.items() if k.rsplit(".", 1)[1] in _AMOUNT_COLUMNS | {"transfer"}}
+    big = next((r.cell for r in amounts.values() if (_amount(r.cell) or 0) > AMOUNT_MAX_WAN), None)
+    if big is None:
+        return
+    table.doubtful = big
+    for key in amounts:
+        del table.values[key]
+
+
+def _amount(gc: GridCell) -> float | None:
+    if gc.number:
+        return float(gc.cell.value)   # type: ignore[arg-type]
+    value, _ = parse_number(gc.text, "amount")
+    return float(value) if value is not None else None
+
+
+def _figures_below(grid: Grid, header: HeaderRow, r: int) -> bool:
+    """The row under `r` has figures in the header's columns (the table has more than one row)."""
+    return any(_figure(x) for h in header.columns.values() for c in h.cols
+               if (x := grid.in_row(r + 1, c)) is not None and x.col in h.cols)
+
+
+def _more_rows(grid: Grid, lex: Lexicon, first_col: int, r: int, last: int) -> bool:
+    """A row the vocabulary names as a fund row comes further down, before anything else the form labels."""
+    for below in grid.rows(r + 1, last):
+        label = next((gc for gc in reversed(grid.row(below)) if gc.col < first_col and not gc.number), None)
+        if label is None:
+            return False
+        if lex.kind(label.key, FUND_ROW):
+            return True
+        if lex.is_label(label.key):
+            return False
+    return False
 
 
 def _figure(gc: GridCell) -> bool:
     return gc.number or any(ch.isdigit() for ch in gc.text)
 
 
-def _fund_row(table: FundTable, row: str, label: GridCell, figures: dict[str, GridCell], header: HeaderRow,
+def _fund_row(table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell], header: HeaderRow,
               r: int) -> None:
-    table.used.add((label.row, label.col))
-    if row in table.labels:          # "合计" and "年度资金总额" both: which one holds the figures is unclear
-        table.conflicts.append((row, label))
-        return
-    table.labels[row] = label
+    if label is not None:
+        table.used.add((label.row, label.col))
+        if row in table.labels:          # "合计" and "年度资金总额" both: which one holds the figures is unclear
+            table.conflicts.append((row, label))
+            return
+        table.labels[row] = label
     for column, h in header.columns.items():
         key = f"fund.{row}.{column}"
         table.places[key] = (r, h.col)

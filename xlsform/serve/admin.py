@@ -79,8 +79,9 @@ def login() -> Any:
         _audit("登录失败")
         return _login_page("密码不正确", 401)
     svc.throttle.succeeded(keys)
-    token = secrets.token_urlsafe(32)
-    svc.store.add_session(token, client_address(), time.time())
+    token, now = secrets.token_urlsafe(32), time.time()
+    svc.store.end_sessions(older_than=now - security.SESSION_IDLE)      # tidy: those nobody can use any more
+    svc.store.add_session(token, client_address(), now)
     session.clear()                      # a fresh session (and CSRF token) after login
     session["admin"] = token
     _audit("登录")

@@ -96,11 +96,12 @@ def plan_form(layout: Layout, values: Mapping[str, Any], locked: Collection[str]
     """Computed cells and prefilled fields are locked; input fields and empty prefill fields are the unit's.
 
     When any indicator row is prefilled, the rows beyond the prefilled ones are locked and hidden: the
-    indicator set was approved with the budget and is not the unit's to extend.
+    indicator set was approved with the budget and is not the unit's to extend. An input the spec makes
+    `prefillable` (执行数 B from the treasury system) is locked like a prefill field when it is given.
     """
     if locked is None:
         locked = [k for k, v in values.items() if present(v)]
-    lock = frozenset(k for k in locked if k in layout.places and layout.places[k].field.role == "prefill")
+    lock = frozenset(k for k in locked if k in layout.places and layout.places[k].field.locks_when_given)
     rows = max((layout.places[k].index or 0 for k in lock), default=0)
     unlocked = frozenset(
         k for k, p in layout.places.items()
@@ -205,12 +206,20 @@ class _FormWriter:
         for r, c, style in static.blanks:
             if r not in hidden:
                 ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
+        hidden_cols = self._hidden_columns()
         for c in range(self.layout.last_col + 1):
-            ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10))
+            ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10), None,
+                          {"hidden": True} if c in hidden_cols else None)
         for r in range(self.layout.last_row + 1):
             height = self._row_height(r)
             if height is not None or r in hidden:
                 ws.set_row(r, height, None, {"hidden": True} if r in hidden else None)
+
+    def _hidden_columns(self) -> frozenset[int]:
+        """Indicator columns the spec shows only when filled (上年完成值) that no row of this form fills: a
+        hidden column prints nothing, so a form without last year's figures keeps its width and scale."""
+        return frozenset(c for c, keys in _static(self.layout).optional_columns.items()
+                         if not any(present(self.values.get(k)) for k in keys))
 
     def _row_height(self, row: int) -> float | None:
         """The spec's height, grown so text in a one-row field prints whole (no viewer fits a row whose height
@@ -226,7 +235,7 @@ class _FormWriter:
         for place in static.text_by_row.get(row, ()):
             value = self.values.get(place.key)
             if isinstance(value, str) and value:
-                width = sum(self.spec.columns.get(col_letter(c), 10) for c in range(place.col, place.last_col + 1))
+                width = _span_width(self.layout, place.col, place.last_col, static.optional_letters)
                 height = max(height or 0, text_height(value, width))
         return height
 
@@ -406,6 +415,8 @@ class _Static:
     label_heights: dict[int, float]                   # the height one-row labels need
     growing_rows: frozenset[int]                      # rows left to the spreadsheet to fit (see _row_height)
     labels: tuple[tuple[LabelPlace, str | None], ...]  # as written (printed_labels), each with its open edge
+    optional_columns: dict[int, tuple[str, ...]]      # hide_empty columns: column -> the keys that show it
+    optional_letters: frozenset[str]                  # the same columns' letters
 
 
 _STATIC: weakref.WeakKeyDictionary[Layout, _Static] = weakref.WeakKeyDictionary()
@@ -436,14 +447,28 @@ def _build_static(layout: Layout) -> _Static:
     for p in layout.places.values():
         if p.field.type in ("text", "longtext") and p.row == p.last_row and p.field.role != "computed":
             text_by_row.setdefault(p.row, []).append(p)
+    letters = frozenset(f.at for f in layout.spec.indicator_block.row if f.hide_empty)
     labels = printed_labels(layout)
     label_heights: dict[int, float] = {}
     for lab, _ in labels:
         if lab.text and lab.row == lab.last_row and lab.style not in ("title", "subtitle"):
-            width = sum(layout.spec.columns.get(col_letter(c), 10) for c in range(lab.col, lab.last_col + 1))
+            width = _span_width(layout, lab.col, lab.last_col, letters)
             label_heights[lab.row] = max(label_heights.get(lab.row, 0), text_height(lab.text, width))
+    optional: dict[int, list[str]] = {}
+    for p in layout.places.values():
+        if p.field.hide_empty:
+            optional.setdefault(p.col, []).append(p.key)
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
-                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), labels)
+                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), labels,
+                   {c: tuple(keys) for c, keys in optional.items()}, letters)
+
+
+def _span_width(layout: Layout, first: int, last: int, optional: frozenset[str]) -> float:
+    """The width text wraps in across columns `first`..`last`, counting a column shown only when filled
+    (`optional`) as hidden: a row is then at least as tall as its text needs, whether the column shows or not."""
+    letters = [col_letter(c) for c in range(first, last + 1)]
+    shown = [x for x in letters if x not in optional] or letters    # the optional column's own cells: as wide
+    return sum(layout.spec.columns.get(x, 10) for x in shown)
 
 
 def printed_labels(layout: Layout) -> tuple[tuple[LabelPlace, str | None], ...]:

@@ -27,16 +27,17 @@ import xlsxwriter
 
 from xlsform import csvsafe
 from xlsform.merge import (
-    INDICATOR_COLUMNS,
     ISSUE_COLUMNS,
+    MATCH_COLUMNS,
     MISSING_COLUMNS,
     RETURN_COLUMNS,
-    SUMMARY_COLUMNS,
     Column,
     Summary,
+    indicator_columns,
     iter_table,
     must_fix,
     plain,
+    summary_columns,
     table,
     totals_cells,
     used_columns,
@@ -70,6 +71,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 HEADER: dict[str, Any] = {**BASE, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL}
 STATS_SHEET = "统计"
+MATCH_SHEET = "上年对照"   # merge --previous: matches for the clerk to confirm, units and returns left unmatched
 RULE_NOTE = ("说明：金额为计入合计的单位之和；执行率按资金加权 =（Σ全年执行数 − Σ上级财政转移支付）÷ Σ全年预算数，"
              "不是各单位执行率的平均数；各项得分为平均分；超过分值的指标得分按分值计入小计与总分。{excluded}"
              "指标明细为明细数据，不随汇总表打印，需要时筛选后选定区域打印。")
@@ -122,7 +124,7 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
     wb.set_custom_property(OUTPUT_PROPERTY, SUMMARY)   # so a later merge of the same folder knows it (ownfiles)
     fmts = _Formats(wb)
     _summary_sheet(wb, fmts, summary, heading)
-    detail = used_columns(INDICATOR_COLUMNS, summary.indicators)
+    detail = used_columns(indicator_columns(summary), summary.indicators)
     ws = _table_sheet(wb, fmts, "指标明细", detail, summary.indicators, heading,
                       excluded=[r.counted_text == "否" for r in summary.indicators])
     no_print(ws, detail)       # 10 rows a unit: the data behind 汇总表's scores, printed by selection
@@ -130,6 +132,8 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
                  printed_rows=must_fix(summary.issues), printed_name="问题清单（错误；警告与提示见表格）")
     _table_sheet(wb, fmts, "未报送", MISSING_COLUMNS, summary.missing, heading)
     _table_sheet(wb, fmts, "退回修改", RETURN_COLUMNS, summary.returned, heading)
+    if summary.matches is not None:
+        _table_sheet(wb, fmts, MATCH_SHEET, MATCH_COLUMNS, summary.matches, heading)
     _stats_sheet(wb, fmts, summary, heading)
     wb.close()
 
@@ -137,15 +141,16 @@ def write_summary(target: str | Path | IO[bytes], summary: Summary, *, created: 
 # ------------------------------------------------------------------------------------- sheets
 
 def _summary_sheet(wb: Any, fmts: _Formats, s: Summary, heading: Heading) -> None:
-    rows = table(s.rows, SUMMARY_COLUMNS)
-    ws = _start_sheet(wb, fmts, "汇总表", SUMMARY_COLUMNS, len(rows), heading)
-    last = _write_rows(ws, fmts, SUMMARY_COLUMNS, rows, excluded=[not r.counted for r in s.rows])
+    columns = summary_columns(s)
+    rows = table(s.rows, columns)
+    ws = _start_sheet(wb, fmts, "汇总表", columns, len(rows), heading)
+    last = _write_rows(ws, fmts, columns, rows, excluded=[not r.counted for r in s.rows])
     cells = totals_cells(s.totals)
-    _write_row(ws, fmts, SUMMARY_COLUMNS, last, [cells.get(c.attr) for c in SUMMARY_COLUMNS], "total")
+    _write_row(ws, fmts, columns, last, [cells.get(c.attr) for c in columns], "total")
     excluded = ("有错误的单位也已计入合计（--include-invalid）。" if s.include_invalid
                 else "有错误的单位已列出但未计入合计。")
-    _note(ws, fmts, last + 1, RULE_NOTE.format(excluded=excluded), SUMMARY_COLUMNS)
-    print_area(ws, SUMMARY_COLUMNS, last + 1)
+    _note(ws, fmts, last + 1, RULE_NOTE.format(excluded=excluded), columns)
+    print_area(ws, columns, last + 1)
 
 
 def _note(ws: Any, fmts: _Formats, r: int, text: str, columns: Sequence[Column]) -> None:
@@ -370,8 +375,8 @@ def write_jsonl(fh: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequenc
 def summary_tables(s: Summary) -> Mapping[str, tuple[Sequence[Column], list[list[Any]]]]:
     """The tables written as CSV / JSON Lines beside the workbook, by file-name suffix; every column is kept
     so that scripts reading them see the same columns whatever the layout."""
-    return {"汇总表": (SUMMARY_COLUMNS, table(s.rows, SUMMARY_COLUMNS)),
-            "指标明细": (INDICATOR_COLUMNS, table(s.indicators, INDICATOR_COLUMNS))}
+    units, details = summary_columns(s), indicator_columns(s)
+    return {"汇总表": (units, table(s.rows, units)), "指标明细": (details, table(s.indicators, details))}
 
 
 __all__ = ["summary_tables", "write_csv", "write_jsonl", "write_summary"]
