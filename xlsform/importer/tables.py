@@ -23,8 +23,11 @@ _MEASURED = frozenset({"weight", "score", "target", "actual"})
 # merged 指标性质 "定量指标"); a figure merged down the rows (a weight) stays its first row's.
 _MERGED_DOWN = frozenset({"nature", "measure"})
 _AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
-# "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name.
-_NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]\s*")
+# "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name; so is
+# "指标1" run straight into it ("指标1工程完工率": the unit typed over the slot's own text). Only Arabic digits
+# run in: "目标一致性" is a name.
+_NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*"
+                        r"(?:[0-9０-９一二三四五六七八九十]+\s*[:：、.．]|[0-9０-９]{1,2}(?=[\u4e00-\u9fff]))\s*")
 MAX_FUND_ROWS = 12
 # No budget unit a self-evaluation form covers reaches this many 万元 (一百亿元): a figure above it in a table
 # that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
