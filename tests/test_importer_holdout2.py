@@ -37,3 +37,18 @@ def test_a_slot_number_run_into_the_name_is_the_templates_and_a_bare_slot_is_no_
     values = _read(f)
     assert _rows(values, "level3") == ["维护路灯数量", "维护合格率", "目标一致性"]
     assert _rows(values, "level2") == ["数量指标", "质量指标", "服务对象满意度指标"]
+
+
+# ------------------------------------------------------------------------------ notes across the table
+
+def test_a_line_typed_across_the_table_is_no_indicator(tmp_path: Path) -> None:
+    """永德: "其他需要说明事项 | 无" under the last indicator, its text merged over every column, then the totals
+    row. It was an indicator (一级 "其他需要说明事项", 三级 "无"); the totals under it are still read."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "营养改善计划"], HEAD,
+        ["产出指标", "数量指标", "受资助人数", "735", "735", 90, 86],
+        ["其他需要说明事项", None, "无", None, None, None, None],
+        ["总分", None, None, None, None, 100, 96]], merges=("A4:B4", "C4:G4"))
+    values = _read(f)
+    assert _rows(values, "level3") == ["受资助人数"]
+    assert values["total.weight"] == 100 and values["total.score"] == 96
