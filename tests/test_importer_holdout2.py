@@ -52,3 +52,38 @@ def test_a_line_typed_across_the_table_is_no_indicator(tmp_path: Path) -> None:
     values = _read(f)
     assert _rows(values, "level3") == ["受资助人数"]
     assert values["total.weight"] == 100 and values["total.score"] == 96
+
+
+# ------------------------------------------------------------------ a fund breakdown printed side by side
+
+def test_two_lists_side_by_side_under_the_fund_total_are_not_read_as_its_columns(tmp_path: Path) -> None:
+    """零陵: the national department template's 按收入性质分 | 按支出性质分 under 年度资金总额, each a label and its
+    amount. 一般公共预算 is a fund row the vocabulary knows, so its amount was read as the 年初预算数 and the
+    amount beside 基本支出 as its 执行率 (229998%). Now the block is reported once (XF183) and not read."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门整体支出绩效自评表"], ["单位名称", "某疾病预防控制中心"],
+        ["年度预算申请", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        [None, "年度资金总额", 2456.18, 2456.18, 2456.18, 10, 1, 10],
+        [None, "按收入性质分：", 2456.18, None, "按支出性质分：", None, 2456.18],
+        [None, "其中：一般公共预算：", 2456.18, None, "其中：基本支出：", None, 2299.98],
+        [None, "政府性基金拨款：", None, None, "项目支出：", None, 156.2],
+        [None, "其他资金："],
+        ["年度总体目标", "预期目标", None, None, "实际完成情况"]],
+        merges=("C5:D5", "E5:F5", "G5:H5", "C6:D6", "E6:F6", "G6:H6", "C7:D7", "E7:F7", "G7:H7"),
+        formats={"G4": "0%"})
+    result = read_file(f)
+    assert result.record is not None
+    assert not [k for k in result.record.values if k.startswith("fund.fiscal.")]
+    assert result.record.values["fund.total.spent"] == 2456.18
+    assert [x.cell for x in result.findings if x.code == "XF183"] == ["B5"]
+
+
+def test_a_fund_row_with_amounts_under_its_columns_is_still_read(tmp_path: Path) -> None:
+    """The clean counterpart: 其中：财政拨款 with its amounts under the columns, "无" under one of them."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"],
+        ["项目资金", "全年预算数", "全年执行数", "执行率"],
+        ["年度资金总额", 100, 90, 0.9], ["其中：财政拨款", 100, "无", None],
+        HEAD, ["产出指标", "数量指标", "维护路灯数量", "500盏", "520盏", 50, 50]])
+    values = _read(f)
+    assert values["fund.fiscal.budget"] == 100

@@ -87,6 +87,7 @@ class FundTable:
     labels: dict[str, GridCell] = field(default_factory=dict)      # fund row -> its printed label
     unplaced: list[GridCell] = field(default_factory=list)         # rows no vocabulary names, with figures
     conflicts: list[tuple[str, GridCell]] = field(default_factory=list)
+    paired: list[tuple[GridCell, GridCell]] = field(default_factory=list)   # a row's label, the label beside it
     unit: GridCell | None = None                                   # the cell that says amounts are in 元
     doubtful: GridCell | None = None                               # an amount too large to be in 万元
     end: int = 0
@@ -353,6 +354,13 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
                    if (gc := next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols),
                                   None)) is not None}
         row = lex.kind(label.key, FUND_ROW) if label is not None else None
+        beside = _label_among(lex, figures)
+        if beside is not None and label is not None:
+            # "其中：一般公共预算：2456.18 | 其中：基本支出：2299.98": two lists side by side under the total, each
+            # a label and its amount; none of them stands under a column's header (a "rate" of 2299.98)
+            table.paired.append((label, beside))
+            table.used.update((gc.row, gc.col) for gc in (label, *figures.values()))
+            continue
         if row is None and label is None and r == header.last + 1 and any(map(_figure, figures.values())) \
                 and not _figures_below(grid, header, r):
             row = "total"     # the table's one row, under a header that names the block: the whole budget
@@ -411,6 +419,20 @@ def _more_rows(grid: Grid, lex: Lexicon, first_col: int, r: int, last: int) -> b
         if lex.is_label(label.key):
             return False
     return False
+
+
+_NOT_AMOUNT = frozenset({"无", "暂无", "空", "未执行"})
+
+
+def _label_among(lex: Lexicon, figures: dict[str, GridCell]) -> GridCell | None:
+    """A label where the row's amounts are ("按支出性质分：", "其中：基本支出："): words with no figure in them,
+    a fund row's name or a text ending in a colon."""
+    for gc in figures.values():
+        if gc.number or _figure(gc) or is_dash(gc.text) or gc.key in _NOT_AMOUNT:
+            continue
+        if lex.kind(gc.key, FUND_ROW) or gc.text.rstrip().endswith((":", "：")):
+            return gc
+    return None
 
 
 def _figure(gc: GridCell) -> bool:
