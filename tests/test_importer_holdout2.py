@@ -87,3 +87,47 @@ def test_a_fund_row_with_amounts_under_its_columns_is_still_read(tmp_path: Path)
         HEAD, ["产出指标", "数量指标", "维护路灯数量", "500盏", "520盏", 50, 50]])
     values = _read(f)
     assert values["fund.fiscal.budget"] == 100
+
+
+# ------------------------------------------------------------------------------------- labels heard
+
+def test_a_field_label_for_one_level_of_government_is_the_fields(tmp_path: Path) -> None:
+    """零陵 "区级预算单位名称", 衡山 "县级主管部门": the template printed for a district or a county."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目支出绩效自评表"], ["项目名称", "县级储备粮", "县级主管部门", "某县商务和粮食局"], HEAD,
+        ["产出指标", "数量指标", "储备到位率", "100%", "100%", 50, 50]])
+    assert _read(f)["department"] == "某县商务和粮食局"
+    g = _sheet(tmp_path / "g.xlsx", [
+        ["部门整体支出绩效自评表"], ["区级预算单位名称", "某区疾病预防控制中心"], HEAD,
+        ["产出指标", "数量指标", "接种率", "≥90%", "95%", 50, 50]])
+    assert _read(g)["name"] == "某区疾病预防控制中心"
+
+
+def test_a_fund_row_for_one_level_of_government_is_no_fund_row(tmp_path: Path) -> None:
+    """The clean counterpart: "②市级财政资金" under 财政资金小计 is a part of the fiscal row, not the row."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"], ["项目资金", "全年预算数", "全年执行数"],
+        ["年度资金总额", 100, 90], ["财政资金小计", 100, 90], ["②市级财政资金", 60, 50],
+        HEAD, ["产出指标", "数量指标", "维护路灯数量", "500盏", "520盏", 50, 50]])
+    values = _read(f)
+    assert values["fund.fiscal.budget"] == 100 and values["fund.fiscal.spent"] == 90
+
+
+def test_the_labels_of_the_county_special_fund_template(tmp_path: Path) -> None:
+    """衡山's 县级专项资金绩效目标自评表 and 湘西's form (spec data, [import]): 专项资金名称 and 项目支出名称 name the
+    project, 全年实际完成情况 is the goal achieved, 未完成原因和改进措施 heads the reasons, and 其中：中央、省、市补助
+    县级资金 is the fiscal part of the total."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["2020年度县级专项资金绩效目标自评表"], ["专项资金名称", "县级储备粮", "实施单位", "储备股"],
+        ["项目资金", None, "全年预算数(A)", "全年执行数(B)", "执行率(B/A)"],
+        [None, "年度资金总额", 194.9, 194.9, "100%"], [None, "其中：中央、省、市补助县级资金", 194.9, 194.9, "100%"],
+        ["年度总体目标", "年初设定目标", None, "全年实际完成情况"], [None, "保持储备机制", None, "规模达标"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "全年完成值", "未完成原因和改进措施"],
+        ["效益指标", "经济效益指标", "利息补贴保障率", "100%", "无", "没有轮换"]])
+    values = _read(f)
+    assert values["name"] == "县级储备粮" and values["goal.achieved"] == "规模达标"
+    assert values["fund.fiscal.budget"] == 194.9 and values["ind.1.reason"] == "没有轮换"
+    g = _sheet(tmp_path / "g.xlsx", [
+        ["项目支出绩效自评表"], ["项目支出名称", "湘西地区开发产业发展专项资金"], HEAD,
+        ["产出指标", "数量指标", "支持项目数", "10个", "12个", 50, 50]])
+    assert _read(g)["name"] == "湘西地区开发产业发展专项资金"
