@@ -131,3 +131,16 @@ def test_the_labels_of_the_county_special_fund_template(tmp_path: Path) -> None:
         ["项目支出绩效自评表"], ["项目支出名称", "湘西地区开发产业发展专项资金"], HEAD,
         ["产出指标", "数量指标", "支持项目数", "10个", "12个", 50, 50]])
     assert _read(g)["name"] == "湘西地区开发产业发展专项资金"
+
+
+# --------------------------------------------------------------------------------- the totals row
+
+def test_a_grade_printed_after_the_totals_is_the_forms_grade(tmp_path: Path) -> None:
+    """永德: "总分 | 100 | 96 | 优" with no 等级 label; a word that is no grade there is not read."""
+    rows: list[list[object]] = [["项目名称", "营养改善计划"], [*HEAD, "偏差原因"],
+                                ["产出指标", "数量指标", "受资助人数", "735", "735", 90, 86]]
+    f = _sheet(tmp_path / "f.xlsx", [*rows, ["总分", None, None, None, None, 100, 96, "优"]])
+    values = _read(f)
+    assert values["total.grade"] == "优" and values["total.score"] == 96
+    g = _sheet(tmp_path / "g.xlsx", [*rows, ["总分", None, None, None, None, 100, 96, "无"]])
+    assert "total.grade" not in _read(g)

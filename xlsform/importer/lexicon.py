@@ -24,6 +24,7 @@ class Lexicon:
     ends: tuple[str, ...] = ()
     ignored: frozenset[str] = frozenset()
     level1: tuple[str, ...] = ()          # every spec's 一级指标 names (a section row may name one)
+    grades: frozenset[str] = frozenset()  # every spec's grade names (优, 良, 中, 差)
 
     @classmethod
     def of(cls, specs: tuple[Spec, ...]) -> Lexicon:
@@ -47,6 +48,7 @@ class Lexicon:
         lex.ends = tuple(dict.fromkeys(e for e in ends if e))
         lex.ignored = frozenset(label_key(x) for spec in specs for x in spec.vocabulary.ignore)
         lex.level1 = tuple(dict.fromkeys(name for spec in specs for name in spec.tree))
+        lex.grades = frozenset(label_key(name) for spec in specs for _, name in spec.rules.grades)
         return lex
 
     def kind(self, label: str, kind: str) -> str | None:

@@ -164,7 +164,7 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
         own = [gc for gc in grid.row(r) if gc.col <= right]
         lead = own[0] if own else None
         if lead is not None and lead.col <= stop_col and lex.kind(lead.key, TOTAL):
-            _read_totals(grid, table, r, lead)
+            _read_totals(grid, lex, table, r, lead)
             break
         if lead is not None and _ends_table(grid, lex, r, lead):
             r -= 1
@@ -293,7 +293,7 @@ def _level_text(text: str) -> str:
     return label_key(text) or text
 
 
-def _read_totals(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> None:
+def _read_totals(grid: Grid, lex: Lexicon, table: IndicatorTable, r: int, label: GridCell) -> None:
     table.used.add((label.row, label.col))
     for key in ("weight", "score"):
         h = table.header.columns.get(key)
@@ -306,6 +306,18 @@ def _read_totals(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> 
             table.total_places[key] = (gc.row, gc.col)
             table.used.add((gc.row, gc.col))
     _total_across(grid, table, r, label)
+    _grade_after(grid, lex, table, r, label)
+
+
+def _grade_after(grid: Grid, lex: Lexicon, table: IndicatorTable, r: int, label: GridCell) -> None:
+    """"总分 | 100 | 96 | 优": a grade name printed after the totals row's figures is the form's grade."""
+    last = max((c for k in ("weight", "score") if (h := table.header.columns.get(k)) for c in h.cols),
+               default=label.last_col)
+    gc = next((x for x in grid.row(r) if x.col > last and not x.number), None)
+    if gc is not None and gc.key in lex.grades:
+        table.totals["grade"] = Read(gc)
+        table.total_places["grade"] = (gc.row, gc.col)
+        table.used.add((gc.row, gc.col))
 
 
 def _total_across(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> None:
