@@ -7,12 +7,14 @@ and how to fix it. `docs/findings.md` is generated from CATALOGUE (`python -m xl
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 from xlsform.fsutil import shown_path
 
 SEVERITIES = ("error", "warning", "info")
+_ATOMS = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,14 @@ class Finding:
     expected: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        if self.file:   # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
-            out["file"] = shown_path(self.file)
-        return out
+        # as dataclasses.asdict would, without its deep copy of every field (a report converts thousands)
+        value, expected = self.value, self.expected
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
+                "file": shown_path(self.file) if self.file else self.file,
+                "sheet": self.sheet, "cell": self.cell, "field": self.field, "key": self.key,
+                "value": value if isinstance(value, _ATOMS) else deepcopy(value),
+                "expected": expected if isinstance(expected, _ATOMS) else deepcopy(expected)}
 
 
 CATALOGUE: dict[str, Code] = {}
@@ -296,6 +302,10 @@ register(
     Code("XF182", "warning", "金额单位存疑",
          "{cell}「{value}」按万元计超过 {expected} 万元，资金表的金额可能是以元填写的，金额未读取",
          "请核对金额单位：以元填写的，请在表头注明（元）或换算为万元后重新报送。"),
+    Code("XF183", "info", "并列的资金分项未读取",
+         "{cell}起的资金分项「{value}」与另一组分项「{expected}」左右并列（如按收入性质分 / 按支出性质分），"
+         "金额不对应表头的年初预算数、全年预算数、全年执行数各栏，这些行未读取",
+         "如需读取分项金额，请把每个分项列成单独的一行，金额填在对应的栏目下。"),
     Code("XF181", "warning", "工作表或自评表过多",
          "工作簿有 {value} 张工作表，只读取前 {expected} 张工作表、至多 {expected} 张自评表",
          "请每个文件只放本单位的自评表。"),
