@@ -343,10 +343,14 @@ _COMPLETION = re.compile(r"完成|执行|进度")
 @lru_cache(maxsize=4096)
 def _stock_share(actual: str, task: str, phrases: tuple[str, ...]) -> bool:
     """A stock phrase with a share after it ("已完成100%", "达成 100%"): how much of the work was done, not what
-    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度)."""
+    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度) or the phrase
+    names what it measures ("达标100%" for 验收达标率, "满意100%" for 满意度)."""
     m = _SHARE_AFTER.fullmatch(bare(actual))
-    return m is not None and bool(m.group(1)) and m.group(1) in _bare_set(phrases) \
-        and _COMPLETION.search(compact(task)) is None
+    if m is None or not m.group(1) or m.group(1) not in _bare_set(phrases):
+        return False
+    name, phrase = letters(task), letters(m.group(1))
+    named = any(phrase[i:i + 2] in name for i in range(len(phrase) - 1))
+    return not named and _COMPLETION.search(name) is None
 
 
 @lru_cache(maxsize=16)
