@@ -7,12 +7,14 @@ and how to fix it. `docs/findings.md` is generated from CATALOGUE (`python -m xl
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 from xlsform.fsutil import shown_path
 
 SEVERITIES = ("error", "warning", "info")
+_ATOMS = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,14 @@ class Finding:
     expected: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        if self.file:   # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
-            out["file"] = shown_path(self.file)
-        return out
+        # as dataclasses.asdict would, without its deep copy of every field (a report converts thousands)
+        value, expected = self.value, self.expected
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
+                "file": shown_path(self.file) if self.file else self.file,
+                "sheet": self.sheet, "cell": self.cell, "field": self.field, "key": self.key,
+                "value": value if isinstance(value, _ATOMS) else deepcopy(value),
+                "expected": expected if isinstance(expected, _ATOMS) else deepcopy(expected)}
 
 
 CATALOGUE: dict[str, Code] = {}
@@ -468,6 +474,13 @@ register(
     Code("XF538", "warning", "年中调整预算未说明",
          "{cell}「{field}」：{row}年初预算数 {initial} 与全年预算数 {budget} 不同，{said}",
          "年中调整（追加或调减）预算的，请在预算执行偏差原因中说明调整的理由。"),
+    Code("XF539", "warning", "模板空行未删除",
+         "{cell}「{field}」为模板的占位名称「{value}」，本行没有分值和内容，是未使用的空行",
+         "请删除未使用的空行；如是下发表格自带的，请财政部门在下一轮的指标中删去。"),
+    Code("XF540", "warning", "金额疑似以元填写",
+         "{cell}「{field}」为 {value}（万元，即约 {yi} 亿元），超过本表金额的合理上限 {ceiling} 万元，像是按“元”填写"
+         "（按万元应约为 {expected}）",
+         "本表金额单位为万元，请核对并换算后重新填写。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
@@ -475,13 +488,13 @@ register(
 REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "同一任务在两个二级指标下计两次", ("XF514",)),
     (2, "模板说明文字未替换", ("XF530", "XF531")),
-    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532")),
+    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532", "XF539")),
     (4, "无目标值却得满分", ("XF513",)),
     (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),
     (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
     (7, "完成值偏离目标30%以上却得满分且未说明", ("XF535",)),
     (8, "完成情况照抄目标内容", ("XF536",)),
-    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537")),
+    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537", "XF540")),
     (10, "年中调整预算未说明", ("XF538",)),
 )
 

@@ -13,14 +13,11 @@ reset the file time), then the file's mtime, then the file name so the choice is
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from defusedxml import ElementTree
 
 from xlsform.fsutil import shown_path
 from xlsform.results import FileResult
@@ -191,6 +188,10 @@ def _code(r: FileResult) -> str | None:
 
 def workbook_modified(result: FileResult) -> datetime | None:
     """The last-saved time Excel/WPS recorded in docProps/core.xml; None when absent or unreadable."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
     try:
         with zipfile.ZipFile(result.file) as z:
             info = z.getinfo(_CORE)
