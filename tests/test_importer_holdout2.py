@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_importer import HEAD, _sheet
+from xlsform.check import check_file
 from xlsform.reader import read_file
 
 sys.path.insert(0, str(Path(__file__).parent / "legacy"))
@@ -177,3 +178,29 @@ def test_second_held_out_figures() -> None:
     assert total.right / total.total >= 0.95
     assert not total.wrong and not total.invented
     assert total.forms_found == total.forms_expected == 8
+
+
+# ------------------------------------------------------------------------------ the fund score printed
+
+def test_a_fund_score_printed_without_its_weight_is_not_recomputed_as_zero(tmp_path: Path) -> None:
+    """襄阳 (Hubei's template): "得分（20分*执行率）" printed 20, the weight only in the label. It was recomputed
+    as 0 × 100% and reported wrong (XF240 "应为 0") on a clean form; the printed score is the score."""
+    rows: list[list[object]] = [
+        ["项目名称", "东津院区建设补助"],
+        ["预算执行情况（万元）（20分）", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分（20分*执行率）"],
+        ["年度财政资金总额", 1000, 1000, 1, 20],
+        ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"],
+        ["产出指标", "数量指标", "建设完成率", "100%", "100%", 10]]
+    f = _sheet(tmp_path / "f.xlsx", rows, formats={"D3": "0%"})
+    result = check_file(f)
+    assert result.record is not None and result.record.values["fund.total.score"] == 20
+    assert not [x for x in result.findings if x.code == "XF240"]
+
+
+def test_a_fund_score_printed_beside_its_weight_is_still_checked(tmp_path: Path) -> None:
+    """The clean counterpart: weight 10, rate 86%, score printed 9: recomputed 8.6, reported."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "暖通改造"], ["项目资金", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", 100, 86, 10, 0.86, 9], HEAD,
+        ["产出指标", "数量指标", "工程完工率", "100", "100", 90, 90]], formats={"E3": "0%"})
+    assert [x.cell for x in check_file(f).findings if x.code == "XF240"] == ["F3"]

@@ -54,12 +54,13 @@ class Lexicon:
     def kind(self, label: str, kind: str) -> str | None:
         """The key `label` names as a `kind`, if any."""
         hit = self.meanings.get(label)
-        if hit is None and kind == FIELD:
+        if hit is None and kind == FIELD and label[:2] in _LEVELS:
             hit = self.meanings.get(_unlevelled(label))
         return hit.get(kind) if hit else None
 
     def is_label(self, label: str) -> bool:
-        return bool(label) and (label in self.meanings or FIELD in self.meanings.get(_unlevelled(label), ()))
+        return bool(label) and (label in self.meanings
+                                or (label[:2] in _LEVELS and FIELD in self.meanings.get(_unlevelled(label), ())))
 
     def is_end(self, label: str) -> bool:
         """A label after a form's tables ("填报人", "备注：1. ……"): a table ends before its row."""

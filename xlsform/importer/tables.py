@@ -157,6 +157,8 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
     right = header.span[1]
     stop_col = min(h.col for k, h in header.columns.items() if k in ("level1", "level2", "level3"))
     carried: dict[str, Read | None] = dict.fromkeys(LEVELS)
+    name = header.columns.get("level3")
+    values = {c for key, h in header.columns.items() if key not in ("level1", "level2", "level3") for c in h.cols}
     empty = 0
     r = header.last
     while r < limit:
@@ -181,7 +183,7 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
         if _section(lex, header, own, carried):
             table.used.add((own[0].row, own[0].col))
             continue
-        if _across(header, own):       # "其他需要说明事项 | 无" typed across the table: a note, no indicator
+        if name is not None and _across(name, values, own):   # "其他需要说明事项 | 无" typed across: a note
             continue
         row, places = _indicator_row(grid, header, r, carried)
         if row is not None:
@@ -223,14 +225,11 @@ def _section(lex: Lexicon, header: HeaderRow, own: list[GridCell], carried: dict
     return True
 
 
-def _across(header: HeaderRow, own: list[GridCell]) -> bool:
+def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
     """A line typed across the table ("其他需要说明事项 | [无 merged over every column]"): the cell under 三级指标
-    reaches into the columns of values. An indicator's name stays within its own column."""
-    name = header.columns.get("level3")
-    if name is None:
-        return False
-    values = {c for key, h in header.columns.items() if key not in ("level1", "level2", "level3") for c in h.cols}
-    return any(gc.col <= name.col <= gc.last_col and any(gc.col <= c <= gc.last_col for c in values) for gc in own)
+    (`name`) reaches into the columns of values. An indicator's name stays within its own column."""
+    return any(gc.last_col > gc.col <= name.col <= gc.last_col and any(gc.col <= c <= gc.last_col for c in values)
+               for gc in own)
 
 
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
