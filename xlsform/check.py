@@ -24,7 +24,7 @@ from xlsform.errors import XlsformError
 from xlsform.fsutil import resolved
 from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
-from xlsform.results import FileResult
+from xlsform.results import STALE_CODES, FileResult
 from xlsform.spec import EXCEL_TEXT_LIMIT, Spec, register, spec_by_id
 
 PROGRESS_MIN = 50
@@ -58,8 +58,11 @@ def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force
 
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     copy = {} if copy is prefill.BROKEN else copy
+    # another round's form, or the one a re-issue replaced, stays that form in its copy: locked as it was
+    # sent, and known again as stale when it comes back (never this round's prefill over its figures)
+    entry = None if result.stale else _entry(manifest, result)
     try:
-        written = annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
+        written = annotate_result(_cut(result), read.layout, out_dir, entry=entry, force=force,
                                   prefilled=copy, password=getattr(manifest, "password", None) or None)
     except NoName as e:   # the report matters more than the copy: say why, per file, and go on
         result.findings.append(make("XF920", file=result.file, value=str(e)))
@@ -104,7 +107,10 @@ def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     found = run_all(ctx)
-    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
+    stale = [f for f in found if f.code in STALE_CODES]
+    if stale:   # another round's form, or one a re-issue replaced: to be filled again on the right form, so
+        found = stale   # its own figures are not judged (as `serve` refuses it outright)
+    elif completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
         found = [f for f in found if f.code.startswith("XF1") or f.code in completeness.AS_SENT] \
             + [make("XF304", file=result.file)]
     result.findings.extend(found)

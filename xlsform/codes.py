@@ -260,6 +260,17 @@ register(
          "工作簿内保存的预填副本已损坏或被改动，无法据此核对锁定内容",
          "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
 )
+# A workbook we sent, but not the one this unit should fill now: another round's, or the form a re-issue
+# replaced (checks/integrity.py). Its locked cells are as that form sent them; nothing was tampered with.
+register(
+    Code("XF164", "error", "另一轮下发的表格",
+         "本文件是 {value} 年度下发的表格，不是本轮（{expected} 年度）下发给本单位的表格（{form}），"
+         "其中的预填数据和填报内容都属于 {value} 年度",
+         "请用本轮下发的表格填报后重新报送；如已另行报送，请删除本文件。"),
+    Code("XF165", "error", "重新下发前的旧表",
+         "本文件是本单位的表格于 {value} 重新下发之前的旧表，预填数据已作废；重新下发的表格为 {form}",
+         "请用重新下发的表格填报后重新报送（已填写的内容可复制过去）；如已另行报送，请删除本文件。"),
+)
 
 # Forms xlsform did not write, read by their printed labels (importer/, and checks/integrity.py for XF171).
 register(

@@ -10,6 +10,7 @@ from xlsform.fsutil import shown_path
 from xlsform.records import Record
 
 STATUSES = ("ok", "warnings", "errors", "unreadable")
+STALE_CODES = ("XF164", "XF165")
 
 
 @dataclass
@@ -32,6 +33,12 @@ class FileResult:
     @property
     def warnings(self) -> int:
         return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def stale(self) -> bool:
+        """A form this round sent, but not the one the unit fills now (another year's, or replaced by a
+        re-issue: XF164, XF165): never its unit's current return while one of the current form is there."""
+        return any(f.code in STALE_CODES for f in self.findings)
 
     @property
     def status(self) -> str:

@@ -176,10 +176,12 @@ def _pick(unit: RosterUnit, results: list[FileResult], modified: ModifiedFn) -> 
     return UnitStatus(unit, ordered[0], ordered[1:])
 
 
-def _newness(r: FileResult, modified: ModifiedFn) -> tuple[float, float, str]:
+def _newness(r: FileResult, modified: ModifiedFn) -> tuple[bool, float, float, str]:
+    """Newest first, but a return of the form the unit fills now before any of another round's or of the form
+    a re-issue replaced (XF164, XF165), whenever that one was saved."""
     mtime = r.mtime or 0.0
     content = modified(r)
-    return (content.timestamp() if content else mtime, mtime, r.file)
+    return (not r.stale, content.timestamp() if content else mtime, mtime, r.file)
 
 
 def _code(r: FileResult) -> str | None:
