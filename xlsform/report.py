@@ -74,12 +74,17 @@ def format_text(results: Sequence[FileResult], *, info: bool = True, note: str |
     ordered = sorted(shown, key=lambda r: _STATUS_ORDER[r.status])
     blocks = [format_file(r, info=info) for r in ordered]
     older = [r for r in results if r.file in superseded]
+    by_file = {r.file: r for r in current}
     if older:
-        blocks.append(f"已被本单位较新的报送取代、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
-            f"  {one_line(r.file)}（{STATUS_LABEL[r.status]}）→ 以 {one_line(superseded[r.file])} 为准"
-            for r in older))
+        blocks.append(f"同一单位另有报送、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
+            f"  {one_line(r.file)}（{_aside(r, by_file.get(superseded[r.file]))}，{STATUS_LABEL[r.status]}）"
+            f"→ 以 {one_line(superseded[r.file])} 为准" for r in older))
     total = summary(current) + (f"；另有 {len(older)} 个较早的报送已被取代" if older else "")
     return "\n\n".join([*blocks, *([note] if note else []), total])
+
+
+def _aside(older: FileResult, current: FileResult | None) -> str:
+    return older.set_aside_for(current) if current is not None else "已被较新的报送取代"
 
 
 def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:

@@ -48,6 +48,15 @@ class FileResult:
             return "errors"
         return "warnings" if self.warnings else "ok"
 
+    def set_aside_for(self, current: FileResult) -> str:
+        """Why this return does not count beside `current`, its unit's return that does: said so a clerk
+        sees a duplicate as a duplicate and a stale form as stale, not both as "older"."""
+        if self.sha256 and self.sha256 == current.sha256:
+            return "内容相同的重复文件"
+        if self.stale:
+            return "不是本轮或已被重新下发取代的表格"
+        return "已被较新的报送取代"
+
     def named(self, name: str) -> FileResult:
         """The result as it reads for a file of that name (a stored upload shown by the name its unit gave it,
         not the store's hash path)."""

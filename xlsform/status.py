@@ -240,11 +240,20 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
         lines += [f"  {shown_path(r.file)}（单位编码 {_code(r) or '无法识别'}）" for r in a.unmatched]
     several = [u for u in a.several if not states or u.state in states]
     if several:
-        lines.append(f"多次报送的单位（{len(several)} 个）：以最新一份为准，较早的已被较新的报送取代：")
+        lines.append(f"多次报送的单位（{len(several)} 个）：以本轮表格中最新的一份为准，其余不计入：")
         for u in several:
             lines.append(f"  {u.unit.code} {u.unit.name}：采用 {shown_path(u.result.file) if u.result else '—'}；"
-                         f"已被较新的报送取代：{'、'.join(shown_path(o.file) for o in u.others)}")
+                         + _set_aside(u))
     return lines
+
+
+def _set_aside(u: UnitStatus) -> str:
+    """"已被较新的报送取代：a.xlsx；内容相同的重复文件：b.xlsx": the unit's other files grouped by why."""
+    why: dict[str, list[str]] = {}
+    for o in u.others:
+        reason = o.set_aside_for(u.result) if u.result is not None else "已被较新的报送取代"
+        why.setdefault(reason, []).append(shown_path(o.file))
+    return "；".join(f"{reason}：{'、'.join(files)}" for reason, files in why.items())
 
 
 def _unit_cells(u: UnitStatus) -> tuple[str, ...]:
