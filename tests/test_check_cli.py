@@ -281,10 +281,10 @@ def _dies_on_b(path: Path) -> Any:
 
 
 def test_a_worker_that_dies_costs_one_file_not_the_batch() -> None:
-    from xlsform.check import _run
+    from xlsform.check import _as_is, _run
 
     files = [Path(f"{c}.xlsx") for c in "abcdefgh"]
-    results = list(_run(_dies_on_b, files, jobs=2))
+    results = list(_run(_dies_on_b, files, jobs=2, finish=_as_is))
     assert [Path(r.file).name for r in results] == [f.name for f in files]
     [dead] = [r for r in results if r.findings]
     assert dead.file == "b.xlsx" and dead.findings[0].code == "XF901" and dead.status == "unreadable"

@@ -7,12 +7,14 @@ and how to fix it. `docs/findings.md` is generated from CATALOGUE (`python -m xl
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 from xlsform.fsutil import shown_path
 
 SEVERITIES = ("error", "warning", "info")
+_ATOMS = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,14 @@ class Finding:
     expected: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        if self.file:   # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
-            out["file"] = shown_path(self.file)
-        return out
+        # as dataclasses.asdict would, without its deep copy of every field (a report converts thousands)
+        value, expected = self.value, self.expected
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
+                "file": shown_path(self.file) if self.file else self.file,
+                "sheet": self.sheet, "cell": self.cell, "field": self.field, "key": self.key,
+                "value": value if isinstance(value, _ATOMS) else deepcopy(value),
+                "expected": expected if isinstance(expected, _ATOMS) else deepcopy(expected)}
 
 
 CATALOGUE: dict[str, Code] = {}
@@ -307,6 +313,10 @@ register(
     Code("XF182", "warning", "金额单位存疑",
          "{cell}「{value}」按万元计超过 {expected} 万元，资金表的金额可能是以元填写的，金额未读取",
          "请核对金额单位：以元填写的，请在表头注明（元）或换算为万元后重新报送。"),
+    Code("XF183", "info", "并列的资金分项未读取",
+         "{cell}起的资金分项「{value}」与另一组分项「{expected}」左右并列（如按收入性质分 / 按支出性质分），"
+         "金额不对应表头的年初预算数、全年预算数、全年执行数各栏，这些行未读取",
+         "如需读取分项金额，请把每个分项列成单独的一行，金额填在对应的栏目下。"),
     Code("XF181", "warning", "工作表或自评表过多",
          "工作簿有 {value} 张工作表，只读取前 {expected} 张工作表、至多 {expected} 张自评表",
          "请每个文件只放本单位的自评表。"),
@@ -479,6 +489,13 @@ register(
     Code("XF538", "warning", "年中调整预算未说明",
          "{cell}「{field}」：{row}年初预算数 {initial} 与全年预算数 {budget} 不同，{said}",
          "年中调整（追加或调减）预算的，请在预算执行偏差原因中说明调整的理由。"),
+    Code("XF539", "warning", "模板空行未删除",
+         "{cell}「{field}」为模板的占位名称「{value}」，本行没有分值和内容，是未使用的空行",
+         "请删除未使用的空行；如是下发表格自带的，请财政部门在下一轮的指标中删去。"),
+    Code("XF540", "warning", "金额疑似以元填写",
+         "{cell}「{field}」为 {value}（万元，即约 {yi} 亿元），超过本表金额的合理上限 {ceiling} 万元，像是按“元”填写"
+         "（按万元应约为 {expected}）",
+         "本表金额单位为万元，请核对并换算后重新填写。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
@@ -486,13 +503,13 @@ register(
 REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "同一任务在两个二级指标下计两次", ("XF514",)),
     (2, "模板说明文字未替换", ("XF530", "XF531")),
-    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532")),
+    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532", "XF539")),
     (4, "无目标值却得满分", ("XF513",)),
     (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),
     (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
     (7, "完成值偏离目标30%以上却得满分且未说明", ("XF535",)),
     (8, "完成情况照抄目标内容", ("XF536",)),
-    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537")),
+    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537", "XF540")),
     (10, "年中调整预算未说明", ("XF538",)),
 )
 

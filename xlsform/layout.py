@@ -17,6 +17,7 @@ from xlsform.spec import Field, Spec
 
 LISTS_SHEET = "_xf_lists"
 META_SHEET = "_xf_meta"
+FINDINGS_SHEET = "校验结果"    # the sheet an annotated copy adds: the findings, each linked to its cell
 _IND_KEY = re.compile(r"^ind\.(\d+)\.([a-z0-9_]+)$")
 
 

@@ -13,6 +13,17 @@ STATUSES = ("ok", "warnings", "errors", "unreadable")
 STALE_CODES = ("XF164", "XF165")
 
 
+def set_aside(older: Any, current: Any) -> str:
+    """Why `older` does not count beside `current`, its unit's return that does (FileResults, or what a
+    streamed report keeps of them: both carry `sha256` and `stale`): said so a clerk sees a duplicate as a
+    duplicate and a stale form as stale, not both as "older"."""
+    if older.sha256 and older.sha256 == current.sha256:
+        return "内容相同的重复文件"
+    if older.stale:
+        return "不是本轮或已被重新下发取代的表格"
+    return "已被较新的报送取代"
+
+
 @dataclass
 class FileResult:
     file: str
@@ -47,15 +58,6 @@ class FileResult:
         if self.errors:
             return "errors"
         return "warnings" if self.warnings else "ok"
-
-    def set_aside_for(self, current: FileResult) -> str:
-        """Why this return does not count beside `current`, its unit's return that does: said so a clerk
-        sees a duplicate as a duplicate and a stale form as stale, not both as "older"."""
-        if self.sha256 and self.sha256 == current.sha256:
-            return "内容相同的重复文件"
-        if self.stale:
-            return "不是本轮或已被重新下发取代的表格"
-        return "已被较新的报送取代"
 
     def named(self, name: str) -> FileResult:
         """The result as it reads for a file of that name (a stored upload shown by the name its unit gave it,

@@ -13,17 +13,14 @@ reset the file time), then the file's mtime, then the file name so the choice is
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
-
 from xlsform.fsutil import shown_path
-from xlsform.results import FileResult
+from xlsform.results import FileResult, set_aside
 
 RETURNED = "已通过"         # was 已报送, which a clerk read as "returned" beside 仅有警告 (issue 15.14)
 WARNINGS = "仅有警告"
@@ -193,6 +190,10 @@ def _code(r: FileResult) -> str | None:
 
 def workbook_modified(result: FileResult) -> datetime | None:
     """The last-saved time Excel/WPS recorded in docProps/core.xml; None when absent or unreadable."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
     try:
         with zipfile.ZipFile(result.file) as z:
             info = z.getinfo(_CORE)
@@ -251,7 +252,7 @@ def _set_aside(u: UnitStatus) -> str:
     """"已被较新的报送取代：a.xlsx；内容相同的重复文件：b.xlsx": the unit's other files grouped by why."""
     why: dict[str, list[str]] = {}
     for o in u.others:
-        reason = o.set_aside_for(u.result) if u.result is not None else "已被较新的报送取代"
+        reason = set_aside(o, u.result) if u.result is not None else "已被较新的报送取代"
         why.setdefault(reason, []).append(shown_path(o.file))
     return "；".join(f"{reason}：{'、'.join(files)}" for reason, files in why.items())
 

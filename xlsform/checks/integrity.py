@@ -17,9 +17,8 @@ from typing import Any
 from xlsform import prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
-from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, a1
+from xlsform.layout import FINDINGS_SHEET, LISTS_SHEET, META_SHEET, Layout, a1
 from xlsform.scoring import EARLIER_GENERATORS, to_decimal
-from xlsform.writer.form import FINDINGS_SHEET
 from xlsform.xlsx import name_target
 
 _FORMULA_NOISE = re.compile(r"[\s$]")

@@ -7,16 +7,17 @@ import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from xlsform.cli import jobs_option, jobs_or_all, main, spec_named
-from xlsform.generate import FORMS_DIR, Added, add_units, generate_units, write_blank
-from xlsform.layout import Layout, Place
-from xlsform.manifest import MANIFEST_NAME
-from xlsform.roster import Unit, load_roster
-from xlsform.spec import Spec, builtin_names, load_spec
+
+if TYPE_CHECKING:
+    from xlsform.generate import Added
+    from xlsform.layout import Place
+    from xlsform.roster import Unit
+    from xlsform.spec import Spec
 
 DEFAULT_SPEC = "wangcheng"
 PROGRESS_ABOVE = 50
@@ -31,6 +32,8 @@ def specs() -> None:
     Example:
         xlsform specs
     """
+    from xlsform.spec import builtin_names, load_spec
+
     for name in builtin_names():
         spec = load_spec(name)
         default = "  (默认)" if name == DEFAULT_SPEC else ""
@@ -58,6 +61,8 @@ def describe(spec: str, as_json: bool) -> None:
         xlsform describe wangcheng
         xlsform describe project --json > fields.json
     """
+    from xlsform.layout import Layout
+
     s = spec_named(spec)
     layout = Layout(s)
     if as_json:
@@ -128,6 +133,10 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
         xlsform generate examples/roster.csv --previous examples/returns/wangcheng --year 2021 -o out2021/
     """
+    from xlsform.generate import FORMS_DIR, add_units, generate_units, write_blank
+    from xlsform.manifest import MANIFEST_NAME
+    from xlsform.roster import load_roster
+
     spec = spec_named(spec_name)
     if blank:
         if roster is not None:
@@ -208,6 +217,9 @@ def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None)
 
 
 def _say_added(done: Added, output: Path) -> None:
+    from xlsform.generate import FORMS_DIR
+    from xlsform.manifest import MANIFEST_NAME
+
     forms = output / FORMS_DIR
     if not done.added and not done.reissued:
         click.echo(f"名册中的单位都已在本轮清单中，未生成新表格（{output / MANIFEST_NAME}）")
