@@ -163,3 +163,14 @@ def test_a_duplicate_and_a_stale_form_are_named_for_what_they_are() -> None:
     [line] = [line for line in render(a) if "采用 a.xlsx" in line]
     assert line == ("  001 甲单位：采用 a.xlsx；内容相同的重复文件：a - 副本.xlsx；已被较新的报送取代：old.xlsx；"
                     "不是本轮或已被重新下发取代的表格：2024.xlsx"), line
+
+
+def test_a_file_no_unit_can_be_told_for_says_why() -> None:
+    """Trial of the whole round (round-qa): a unit's return renamed and saved as .ods was listed as
+    「单位编码 无法识别」 beside its unit's 未报送, without the reason the clerk must pass on."""
+    from xlsform.codes import make
+
+    ods = FileResult(file="教育局.ods", findings=[make("XF101", file="教育局.ods", value="OpenDocument 表格 .ods")])
+    lines = render(assign([ods], UNITS, modified=no_content_time))
+    want = "  教育局.ods（无法识别单位：文件不是 .xlsx 工作簿（OpenDocument 表格 .ods）"
+    assert any(line.startswith(want) for line in lines), lines

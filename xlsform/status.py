@@ -238,7 +238,7 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
     lines.append("合计：" + "，".join(f"{s} {n}" for s, n in a.counts().items()))
     if a.unmatched:
         lines.append(f"不属于名单中任何单位的文件（{len(a.unmatched)} 个）：")
-        lines += [f"  {shown_path(r.file)}（单位编码 {_code(r) or '无法识别'}）" for r in a.unmatched]
+        lines += [f"  {shown_path(r.file)}（{_unmatched_why(r)}）" for r in a.unmatched]
     several = [u for u in a.several if not states or u.state in states]
     if several:
         lines.append(f"多次报送的单位（{len(several)} 个）：以本轮表格中最新的一份为准，其余不计入：")
@@ -246,6 +246,16 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
             lines.append(f"  {u.unit.code} {u.unit.name}：采用 {shown_path(u.result.file) if u.result else '—'}；"
                          + _set_aside(u))
     return lines
+
+
+def _unmatched_why(r: FileResult) -> str:
+    """Why a file is no unit's: the code it names, or, for a file that could not be read (a unit's return
+    renamed and saved as .ods), what the reader said, so the clerk can tell whose it is and what to ask."""
+    code = _code(r)
+    if code is not None:
+        return f"单位编码 {code}"
+    said = next((f.message for f in getattr(r, "findings", ()) if f.severity == "error"), "")
+    return f"无法识别单位：{said}" if said else "单位编码 无法识别"
 
 
 def _set_aside(u: UnitStatus) -> str:
