@@ -47,6 +47,10 @@ def format_file(result: FileResult, *, info: bool = True) -> str:
     for f in sort_findings(result.findings):
         if info or f.severity != "info":
             lines.append(f"  [{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.code} {f.message}")
+    if result.annotated and result.findings:
+        # the copy to send back to this unit: with a unit's second return it is "…_校验(2).xlsx", and the
+        # folder holds its earlier copies too
+        lines.append(f"  批注副本：{one_line(shown_path(result.annotated))}")
     return "\n".join(lines)
 
 
