@@ -98,3 +98,24 @@ def test_the_form_a_reissue_replaced_is_named_as_such(tmp_path: Path) -> None:
     assert not codes(new, after) & ({"XF164", "XF165"} | TAMPER_CODES)
     # a unit that edits its copy's hidden data to match a changed budget is still caught (XF162)
     assert codes(old, before) & {"XF164", "XF165"} == set()
+
+
+def test_the_summary_shows_no_figures_of_another_years_form(tmp_path: Path) -> None:
+    """汇总表 showed last year's spending beside this year's budget (and a rate computed of the two) for a unit
+    whose only return was last year's form."""
+    import openpyxl
+
+    last = generate(tmp_path / "r2024", "--year", "2024")
+    generate(tmp_path / "r2025", "--year", "2025")
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    filled(last, tmp_path / "r2024", "430112001", returns / "old.xlsx", when="2026-01-20T08:00:00Z")
+    out = tmp_path / "汇总.xlsx"
+    res = run("merge", returns, "--manifest", tmp_path / "r2025", "-o", out, "--no-ledger")
+    assert res.exit_code == 0, res.output
+    sheet = openpyxl.load_workbook(out)["汇总表"]
+    header = [c.value for c in sheet[1]]
+    [row] = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+             if r[0] == "430112001"]
+    assert row["全年执行数(万元)"] is None and row["执行率"] is None and row["总分"] is None, row
+    assert "不是本轮" in str(row["备注"]) and row["状态"] == "有错误"
