@@ -274,8 +274,8 @@ register(
          "其中的预填数据和填报内容都属于 {value} 年度",
          "请用本轮下发的表格填报后重新报送；如已另行报送，请删除本文件。"),
     Code("XF165", "error", "重新下发前的旧表",
-         "本文件是本单位的表格于 {value} 重新下发之前的旧表，预填数据已作废；重新下发的表格为 {form}",
-         "请用重新下发的表格填报后重新报送（已填写的内容可复制过去）；如已另行报送，请删除本文件。"),
+         "本文件是本单位的表格于 {value} 重新下发之前的旧表，预填数据已作废；请改用 {value} 重新下发的表格 {form}",
+         "填报后重新报送（已填写的内容可复制过去）；如已另行报送，请删除本文件。"),
 )
 
 # Forms xlsform did not write, read by their printed labels (importer/, and checks/integrity.py for XF171).
