@@ -266,6 +266,17 @@ register(
          "工作簿内保存的预填副本已损坏或被改动，无法据此核对锁定内容",
          "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
 )
+# A workbook we sent, but not the one this unit should fill now: another round's, or the form a re-issue
+# replaced (checks/integrity.py). Its locked cells are as that form sent them; nothing was tampered with.
+register(
+    Code("XF164", "error", "另一轮下发的表格",
+         "本文件是 {value} 年度下发的表格，不是本轮（{expected} 年度）下发给本单位的表格（{form}），"
+         "其中的预填数据和填报内容都属于 {value} 年度",
+         "请用本轮下发的表格填报后重新报送；如已另行报送，请删除本文件。"),
+    Code("XF165", "error", "重新下发前的旧表",
+         "本文件是本单位的表格于 {value} 重新下发之前的旧表，预填数据已作废；请改用 {value} 重新下发的表格 {form}",
+         "填报后重新报送（已填写的内容可复制过去）；如已另行报送，请删除本文件。"),
+)
 
 # Forms xlsform did not write, read by their printed labels (importer/, and checks/integrity.py for XF171).
 register(
@@ -361,6 +372,10 @@ register(
     Code("XF407", "warning", "显示值与重算结果不一致",
          "单元格 {cell}「{field}」显示 {value}，按填报数据重算应为 {expected}",
          "请在 Excel 或 WPS 中打开后重新计算（F9）并保存，或恢复该单元格的公式。"),
+    Code("XF410", "warning", "数字以文字形式填写，表中计算有误",
+         "{cell}「{field}」中的“{value}”是文字而不是数字，表中的公式按 0 计算，{affected}显示的结果有误"
+         "（本次检查已按 {expected} 核对）",
+         "请在该单元格重新输入数字（不带逗号、单位和引号）后保存，表中的计算结果即恢复正常。"),
     Code("XF408", "error", "全年预算数为空或为 0",
          "{cell}「{field}」为 {value}，无法计算执行率",
          "请填写全年预算数；如确无预算，请与财政部门联系。"),
