@@ -25,7 +25,7 @@ from xlsform.errors import XlsformError
 from xlsform.fsutil import resolved
 from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
-from xlsform.results import FileResult
+from xlsform.results import STALE_CODES, FileResult
 from xlsform.spec import EXCEL_TEXT_LIMIT, Spec, register, spec_by_id
 
 if TYPE_CHECKING:
@@ -64,8 +64,11 @@ def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force
 
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     copy = {} if copy is prefill.BROKEN else copy
+    # another round's form, or the one a re-issue replaced, stays that form in its copy: locked as it was
+    # sent, and known again as stale when it comes back (never this round's prefill over its figures)
+    entry = None if result.stale else _entry(manifest, result)
     try:
-        written = annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
+        written = annotate_result(_cut(result), read.layout, out_dir, entry=entry, force=force,
                                   prefilled=copy, password=getattr(manifest, "password", None) or None)
     except NoName as e:   # the report matters more than the copy: say why, per file, and go on
         result.findings.append(make("XF920", file=result.file, value=str(e)))
@@ -110,7 +113,10 @@ def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     found = run_all(ctx)
-    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
+    stale = [f for f in found if f.code in STALE_CODES]
+    if stale:   # another round's form, or one a re-issue replaced: to be filled again on the right form, so
+        found = stale   # its own figures are not judged (as `serve` refuses it outright)
+    elif completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
         found = [f for f in found if f.code.startswith("XF1") or f.code in completeness.AS_SENT] \
             + [make("XF304", file=result.file)]
     result.findings.extend(found)
@@ -209,6 +215,7 @@ class Rendered:
     text: bytes
     form: int = 0
     more: tuple[Rendered, ...] = ()
+    stale: bool = False        # FileResult.stale: never its unit's current return beside a current form
 
     @classmethod
     def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
@@ -218,7 +225,8 @@ class Rendered:
         more = tuple(cls.of(m, render, i, False) for i, m in enumerate(result.more, 1)) if nested else ()
         return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
                    rec.code if rec is not None else None, rec.name if rec is not None else None, result.status,
-                   result.errors, result.warnings, result.annotated, note, render(result), form, more)
+                   result.errors, result.warnings, result.annotated, note, render(result), form, more,
+                   result.stale)
 
 
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,

@@ -96,6 +96,12 @@ class Place:
     def range_ref(self) -> str:
         return f"{self.ref}:{a1(self.last_row, self.last_col)}" if self.merged else self.ref
 
+    @cached_property
+    def label(self) -> str:
+        """The field's printed label as every finding names it: an indicator cell with its row
+        (「第 7 行指标·得分」), so a finding of the reader reads as one of the checks does."""
+        return f"第 {self.index} 行指标·{self.field.label}" if self.index is not None else self.field.label
+
 
 @dataclass(frozen=True)
 class LabelPlace:

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from xlsform.codes import Finding, one_line
 from xlsform.fsutil import shown_path
-from xlsform.results import FileResult
+from xlsform.results import FileResult, set_aside
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABEL = {"ok": "通过", "warnings": "通过", "errors": "有错误", "unreadable": "无法读取"}
@@ -47,6 +47,10 @@ def format_file(result: FileResult, *, info: bool = True) -> str:
     for f in sort_findings(result.findings):
         if info or f.severity != "info":
             lines.append(f"  [{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.code} {f.message}")
+    if result.annotated and result.findings:
+        # the copy to send back to this unit: with a unit's second return it is "…_校验(2).xlsx", and the
+        # folder holds its earlier copies too
+        lines.append(f"  批注副本：{one_line(shown_path(result.annotated))}")
     return "\n".join(lines)
 
 
@@ -82,13 +86,18 @@ def _tail(results: Sequence[Any], superseded: Mapping[str, str], note: str | Non
     the `Form`s of a streamed report)."""
     older = [r for r in results if r.file in superseded]
     current = [r for r in results if r.file not in superseded]
+    by_file = {r.file: r for r in current}
     blocks = []
     if older:
-        blocks.append(f"已被本单位较新的报送取代、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
-            f"  {one_line(r.file)}（{STATUS_LABEL[r.status]}）→ 以 {one_line(superseded[r.file])} 为准"
-            for r in older))
+        blocks.append(f"同一单位另有报送、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
+            f"  {one_line(r.file)}（{_aside(r, by_file.get(superseded[r.file]))}，{STATUS_LABEL[r.status]}）"
+            f"→ 以 {one_line(superseded[r.file])} 为准" for r in older))
     total = summary(current) + (f"；另有 {len(older)} 个较早的报送已被取代" if older else "")
     return [*blocks, *([note] if note else []), total]
+
+
+def _aside(older: Any, current: Any) -> str:
+    return set_aside(older, current) if current is not None else "已被较新的报送取代"
 
 
 def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
@@ -154,12 +163,15 @@ class Form:
     warnings: int
     annotated: str | None
     copy_note: str | None
+    sha256: str | None = None     # set_aside: a duplicate is told from an older return
+    stale: bool = False           # another round's form or one a re-issue replaced (status.assign ranks it last)
 
     @classmethod
     def of(cls, r: Any) -> Form:
         """From a check.Rendered."""
         unit = Unit(r.code, r.name) if r.readable else None
-        return cls(r.file, r.mtime, unit, r.status, r.errors, r.warnings, r.annotated, r.copy_note)
+        return cls(r.file, r.mtime, unit, r.status, r.errors, r.warnings, r.annotated, r.copy_note, r.sha256,
+                   r.stale)
 
 
 class ReportSpool:

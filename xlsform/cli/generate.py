@@ -154,6 +154,8 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     elif indicators is None:
         click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
                    "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
+    else:
+        _say_without_indicators(units, indicators)
     for note in (n for u in units for n in u.notes):
         click.echo(f"[提示] {note}", err=True)
     split = [w for u in units for w in u.warnings]
@@ -184,6 +186,23 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
                    "本轮沿用原保护密码" if password is None else f"原清单已备份为 {manifest.backup}", err=True)
     elif password is None:
         click.echo("工作表保护密码为随机生成，已记录在清单 manifest.json 的 password 中", err=True)
+
+
+SHOWN_UNITS = 20     # units named one a line on stderr before "……等 N 个"
+
+
+def _say_without_indicators(units: list[Unit], indicators: Path) -> None:
+    """A unit the indicators file has no row for gets an open table to fill itself: said, with its code, since
+    a code mistyped in the indicators file (or its zeros lost) looks exactly like that."""
+    bare = [u for u in units if not any(k.startswith("ind.") for k in u.values)]
+    if not bare:
+        return
+    click.echo(f"[注意] 指标文件 {indicators.name} 中没有以下 {len(bare)} 个单位的指标，其表格的指标表留空，"
+               "由单位自行填写；如不是有意为之，请核对指标文件中的单位编码：", err=True)
+    for u in bare[:SHOWN_UNITS]:
+        click.echo(f"  {u.code} {u.name}", err=True)
+    if len(bare) > SHOWN_UNITS:
+        click.echo(f"  ……等 {len(bare)} 个", err=True)
 
 
 def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None) -> None:
