@@ -17,6 +17,7 @@ Why it holds up under concurrency and crashes:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -79,6 +80,16 @@ _LEDGER_COLUMNS = ("time", "file", "sha256", "arrived", "unit", "spec", "status"
 
 class StoreError(Exception):
     """The database is from a newer xlsform, or is not ours."""
+
+
+def other_round_message(db: Path, held: tuple[str, int | None], spec_id: str, year: int | None) -> str:
+    """Why a store cannot serve this manifest: it holds another round's links and returns (Chinese)."""
+    def named(spec: str, y: int | None) -> str:
+        return f"{y} 年度（表样 {spec}）" if y else f"表样 {spec}"
+
+    return (f"{db} 属于 {named(*held)}的一轮，其中的链接和报送都是那一轮的；而清单是 {named(spec_id, year)}的。"
+            f"新的一轮请生成到新的文件夹（xlsform generate ... -o 新文件夹），或先把旧的 {db.name}、{FILES_NAME}/ "
+            "和 links.csv 移到别处保存")
 
 
 def store_path(beside: str | Path) -> Path:
@@ -219,6 +230,17 @@ class Store:
         with self._tx() as conn:
             conn.execute(f"{verb} INTO meta (key, value) VALUES (?, ?)", (key, value))
             return str(conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0])
+
+    def claim_round(self, spec_id: str, year: int | None) -> tuple[str, int | None] | None:
+        """A store belongs to one round, its form and year, recorded at the first claim. Returns the round it
+        belongs to when that is another one (and changes nothing), else None. A new year's manifest written
+        into last year's folder must not inherit last year's returns, links and board."""
+        mine = json.dumps({"spec": spec_id, "year": year}, sort_keys=True)
+        held = self.set_meta("round", mine, only_if_absent=True)
+        if held == mine:
+            return None
+        other = json.loads(held)
+        return str(other.get("spec")), other.get("year")
 
     def audit(self, actor: str, action: str, detail: str = "") -> None:
         with self._tx() as conn:

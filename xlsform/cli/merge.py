@@ -21,7 +21,7 @@ from xlsform.merge import build_summary, collect
 from xlsform.results import FileResult
 from xlsform.spec import spec_by_id
 from xlsform.status import STATES, Assignment, RosterUnit, assign, render
-from xlsform.store import STORE_NAME, DatabaseError, Store, store_path
+from xlsform.store import STORE_NAME, DatabaseError, Store, other_round_message, store_path
 
 if TYPE_CHECKING:
     from xlsform.previous.compare import Comparison
@@ -132,6 +132,10 @@ class Round:
         if not db.is_file():
             raise XlsformError(f"{db} 不存在：此轮尚未用 xlsform serve 收集报表")
         with Store(db) as store:
+            manifest = self.manifest
+            held = store.claim_round(manifest.spec_id, manifest.year) if manifest is not None else None
+            if held is not None and manifest is not None:     # last year's returns are not this round's
+                raise XlsformError(other_round_message(db, held, manifest.spec_id, manifest.year))
             sent = {store.file_path(s.sha256): s.filename for s in store.accepted() if s.state != "refused"}
         self.sent_as = {resolved(p): name for p, name in sent.items()}
         return [*paths, *sent]
