@@ -3,6 +3,8 @@ process on loopback (or, where the rule is a pure function, the function), named
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ pytest.importorskip("flask")
 
 from tests.helpers_serve import Round, Server, fresh_copy, post_file, read_links
 from xlsform.manifest import Manifest
+from xlsform.serve.collect.checkers import Handler, InThreads
+from xlsform.serve.collect.intake import Intake, Limits, TooMany, UnitBusy
+from xlsform.store import Store, store_path
 
 
 def _next_year(manifest: Path) -> int:
@@ -45,3 +50,142 @@ def test_a_new_years_manifest_in_last_years_folder_is_not_served_on_last_years_s
                                     str(tmp_path / "summary.xlsx"), "--no-ledger"])
     assert res.exit_code == 2 and f"{year - 1} 年度" in res.output, res.output
     assert not (tmp_path / "summary.xlsx").exists()
+
+
+# ------------------------------------------------------------------ P39, P63: who may hold the checking processes
+
+def _intake(rnd: Round, handle: Handler, **limits: int) -> Intake:
+    """An intake over the round's store whose checks are `handle` (in threads, two at once)."""
+    store = Store(store_path(rnd.manifest))
+    store.sync_units([(c, c) for c in ("430112001", "430112002")])
+    intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, limits=Limits(**limits))
+    intake.checks = InThreads(handle, slots=2, wait=10)
+    return intake
+
+
+def test_one_link_holds_one_checking_process_at_most(rnd: Round) -> None:
+    """Probe 39: 20 connections of one link downloading its annotated copy in a loop slowed every other
+    unit's upload 40 times (0.02 -> 0.9 s); its requests waited for the checking processes like anyone's."""
+    import io
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def handle(request: dict[str, object]) -> dict[str, object]:
+        seen.append(str(request["op"]))
+        if request.get("unit") == ["430112001", "430112001"]:
+            inside.set()
+            release.wait(10)
+        return {"state": "ok", "message": "", "errors": 0, "warnings": 0, "text": "{}"}
+
+    intake = _intake(rnd, handle, copies=2)
+    store = intake.store
+    a, b = store.unit("430112001"), store.unit("430112002")
+    assert a is not None and b is not None
+    first = threading.Thread(target=lambda: intake.submit(a, "a.xlsx", io.BytesIO(b"one")))
+    first.start()
+    assert inside.wait(10)                                             # unit A's upload is being checked
+    with pytest.raises(UnitBusy):                                      # A's next request does not queue ...
+        intake.submit(a, "a.xlsx", io.BytesIO(b"two"))
+    sub_b = intake.submit(b, "b.xlsx", io.BytesIO(b"three"))
+    assert sub_b.state == "ok"                                          # ... and B's is checked meanwhile
+    release.set()
+    first.join()
+    done = store.submission(sub_b.submission)
+    assert done is not None
+    for _ in range(2):                                                  # the unit's annotated copies: counted
+        intake.annotated_copy(done, for_unit=True)
+    with pytest.raises(TooMany):
+        intake.annotated_copy(done, for_unit=True)
+    intake.annotated_copy(done)                                         # the office's are not
+    assert seen.count("annotate") == 3
+    intake.close()
+    store.close()
+
+
+def test_a_links_requests_beyond_its_share_are_told_to_wait_not_queued(rnd: Round) -> None:
+    """The same through the web: 12 annotated-copy downloads of one link at once on a real server; those that
+    find the link's previous one still in a checking process get 429 at once, with how long to wait."""
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Server(rnd.manifest, "--check-processes", "1"):
+        link = read_links(rnd.folder)["430112001"]
+        assert post_file(link, rnd.returns["errors"].read_bytes())[0] == 200
+        with urllib.request.urlopen(link) as res:
+            [sid] = set(re.findall(r"/annotated/(\d+)", res.read().decode()))
+
+        def get(_: int) -> tuple[int, str | None]:
+            try:
+                with urllib.request.urlopen(f"{link}/annotated/{sid}", timeout=60) as res:
+                    return res.status, None
+            except urllib.error.HTTPError as e:
+                with e:
+                    return e.code, e.headers.get("Retry-After")
+
+        with ThreadPoolExecutor(12) as pool:
+            answers = list(pool.map(get, range(12)))
+    assert (200, None) in answers
+    refused = [a for a in answers if a[0] == 429]
+    assert refused and all(after and int(after) <= 10 for _, after in refused), answers
+    assert {s for s, _ in answers} <= {200, 429}
+
+
+def test_summaries_asked_at_once_are_built_once_beside_the_checking_processes(rnd: Round) -> None:
+    """Probe 63: two summary downloads at once took both checking processes (1,500 returns: 16 s in which
+    uploads waited and got 503)."""
+    import threading
+    import time
+
+    calls: list[str] = []
+
+    def handle(request: dict[str, object]) -> dict[str, object]:
+        calls.append(str(request["op"]))
+        if request["op"] == "summary":
+            time.sleep(0.5)
+            Path(str(request["out"])).write_bytes(b"summary")
+        return {}
+
+    intake = _intake(rnd, handle)
+    got: list[bytes] = []
+    askers = [threading.Thread(target=lambda: got.append(intake.summary())) for _ in range(3)]
+    for t in askers:
+        t.start()
+    for t in askers:
+        t.join()
+    assert got == [b"summary"] * 3 and calls == ["summary"]
+    intake.close()
+    intake.store.close()
+
+
+def test_uploads_are_checked_while_the_summary_is_built(made: Round, tmp_path: Path) -> None:
+    """With one checking process, an upload sent while the office's summary of 300 returns is being built is
+    answered before the summary is done (it used to wait for the summary's process)."""
+    import json
+    import threading
+
+    from tests.helpers_serve import Browser
+    rnd = fresh_copy(made, tmp_path)
+    manifest = json.loads(rnd.manifest.read_text(encoding="utf-8"))
+    template = manifest["units"][0]
+    manifest["units"] += [{**template, "code": f"4301{k:05d}", "name": f"单位{k}"} for k in range(300)]
+    rnd.manifest.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units((u["code"], u["name"]) for u in manifest["units"])
+        with rnd.returns["clean"].open("rb") as fh:
+            sha, size = store.put_file(fh)
+        for k in range(300):
+            store.add_submission(f"4301{k:05d}", "自评表.xlsx", size, sha, "ok", 0, 0, "{}")
+    with Server(rnd.manifest, "--check-processes", "1") as server:
+        office = Browser(server.url)
+        office.login()
+        link = read_links(rnd.folder)["430112002"]
+        summary = threading.Thread(target=lambda: office.open("/admin/summary.xlsx"))
+        summary.start()
+        time.sleep(0.3)
+        status, _ = post_file(link, rnd.returns["warnings"].read_bytes())
+        building = summary.is_alive()
+        summary.join()
+    assert status == 200 and building

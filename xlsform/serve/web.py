@@ -35,8 +35,8 @@ def client_address() -> str:
     return request.remote_addr or "?"
 
 
-def send_annotated(sub: Submission) -> Response:
-    copy = service().intake.annotated_copy(sub)
+def send_annotated(sub: Submission, *, for_unit: bool = False) -> Response:
+    copy = service().intake.annotated_copy(sub, for_unit=for_unit)
     if copy is None:
         abort(404)
     name, data = copy
