@@ -189,3 +189,27 @@ def test_uploads_are_checked_while_the_summary_is_built(made: Round, tmp_path: P
         building = summary.is_alive()
         summary.join()
     assert status == 200 and building
+
+
+# ------------------------------------------------------------------ P49: nothing the office downloads is cached
+
+def test_every_download_is_no_store(made: Round, tmp_path: Path) -> None:
+    """The summary, the zip, the CSV, a return and its annotated copy carried send_file's `no-cache`, which
+    lets a browser or proxy keep them on disk; every response is `no-store`."""
+    from tests.helpers_serve import Browser
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        link = read_links(rnd.folder)["430112001"]
+        assert post_file(link, rnd.returns["clean"].read_bytes())[0] == 200
+        office = Browser(server.url)
+        office.login()
+        _, _, page = office.open("/admin/unit/430112001")
+        sid = re.findall(r"/admin/submission/(\d+)/file", page)[0]
+        paths = ["/admin/summary.xlsx", "/admin/returns.zip", "/admin/units.csv", f"/admin/submission/{sid}/file",
+                 f"/admin/submission/{sid}/annotated", "/static/style.css", "/favicon.ico",
+                 "/u/" + link.split("/u/")[1] + f"/annotated/{sid}"]
+        for path in paths:
+            res = office.opener.open(server.url + path)
+            with res:
+                assert res.status == 200 and res.headers["Cache-Control"] == "no-store", (path, res.headers)

@@ -48,8 +48,10 @@ def _check_csrf() -> None:
 
 
 def _headers(response: Response) -> Response:
+    """The same headers on every response. Set, not defaulted: `send_file` sets its own Cache-Control
+    (no-cache, which lets a browser or a proxy keep the summary, the returns and the CSV on disk)."""
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        response.headers[name] = value
     return response
 
 
