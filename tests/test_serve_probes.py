@@ -213,3 +213,36 @@ def test_every_download_is_no_store(made: Round, tmp_path: Path) -> None:
             res = office.opener.open(server.url + path)
             with res:
                 assert res.status == 200 and res.headers["Cache-Control"] == "no-store", (path, res.headers)
+
+
+# ------------------------------------------------------------------ P36: a return sent as .xls is given back as .xls
+
+def test_a_return_sent_as_xls_is_downloaded_and_zipped_as_xls(made: Round, tmp_path: Path) -> None:
+    """The store keeps every upload as <sha256>.xlsx; the office's download and the zip named a .xls return
+    `.xlsx` too, which Excel refuses to open ("the file format or extension is not valid")."""
+    import io
+    import urllib.request
+    import zipfile
+
+    from tests.helpers_serve import Browser
+    from tests.helpers_xls import XLS_000
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        link = read_links(rnd.folder)["430112001"]
+        status, answer = post_file(link, XLS_000.read_bytes(), name="自评表.xls")
+        assert status == 200, answer
+        assert post_file(read_links(rnd.folder)["430112002"], rnd.returns["warnings"].read_bytes())[0] == 200
+        office = Browser(server.url)
+        office.login()
+        _, _, page = office.open("/admin/unit/430112001")
+        sid = re.findall(r"/admin/submission/(\d+)/file", page)[0]
+        with office.opener.open(f"{server.url}/admin/submission/{sid}/file") as res:
+            disposition = res.headers["Content-Disposition"]
+            assert res.read() == XLS_000.read_bytes()
+        assert disposition.endswith(".xls") and ".xlsx" not in disposition
+        with office.opener.open(f"{server.url}/admin/returns.zip") as res:
+            names = zipfile.ZipFile(io.BytesIO(res.read())).namelist()
+        assert sorted(n.rsplit(".", 1)[1] for n in names) == ["xls", "xlsx"], names
+        with urllib.request.urlopen(link) as res:                # and the form lets a unit pick one
+            assert 'accept=".xlsx,.xls"' in res.read().decode()

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, session, url_for
 
-from xlsform.fsutil import safe_filename
 from xlsform.serve import security
 from xlsform.serve.collect import downloads, links
 from xlsform.serve.collect.answers import STATE_ORDER, state_label
@@ -222,8 +221,10 @@ def submission_file(sid: int) -> Response:
     if not sub.kept:
         abort(404, description="这次上传未被接受，其文件已按保留规则清理（每个单位只保留最近 5 次未被接受的文件）")
     _audit("下载报送文件", f"{sub.unit} #{sid}")
-    return send_file(service().store.file_path(sub.sha256), as_attachment=True,
-                     download_name=safe_filename(sub.filename.removesuffix(".xlsx")) + ".xlsx", mimetype=XLSX)
+    path = service().store.file_path(sub.sha256)
+    name = downloads.download_name(sub.filename, path)
+    return send_file(path, as_attachment=True, download_name=name,
+                     mimetype=XLSX if name.endswith(".xlsx") else "application/vnd.ms-excel")
 
 
 @bp.get("/submission/<int:sid>/annotated")
