@@ -246,3 +246,29 @@ def test_a_return_sent_as_xls_is_downloaded_and_zipped_as_xls(made: Round, tmp_p
         assert sorted(n.rsplit(".", 1)[1] for n in names) == ["xls", "xlsx"], names
         with urllib.request.urlopen(link) as res:                # and the form lets a unit pick one
             assert 'accept=".xlsx,.xls"' in res.read().decode()
+
+
+# ------------------------------------------------------------------ P12: a unit's form needs no cookie
+
+def test_a_units_form_works_in_a_browser_that_keeps_no_cookie(made: Round, tmp_path: Path) -> None:
+    """The unit's upload form carried a CSRF token kept in a session cookie: a browser that keeps no cookie,
+    or any open form after --reset-admin-password replaced the signing key, got 400 表单已过期. A unit's
+    credential is the token in its URL; its pages set no cookie."""
+    import urllib.request
+    import uuid
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest):
+        link = read_links(rnd.folder)["430112001"]
+        with urllib.request.urlopen(link) as res:                  # a browser that keeps no cookie
+            assert res.headers.get("Set-Cookie") is None
+            page = res.read().decode()
+        assert 'name="csrf"' not in page
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"自评表.xlsx\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n").encode() + rnd.returns["clean"].read_bytes() \
+            + f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(link, data=body, headers={"Content-Type": f"multipart/form-data; boundary="
+                                                                              f"{boundary}", "Accept": "text/html"})
+        with urllib.request.urlopen(req) as res:                    # the form's post, as the page sends it
+            assert res.status == 200 and res.url.startswith(link) and 'id="state">已通过<' in res.read().decode()
