@@ -272,3 +272,80 @@ def test_a_units_form_works_in_a_browser_that_keeps_no_cookie(made: Round, tmp_p
                                                                               f"{boundary}", "Accept": "text/html"})
         with urllib.request.urlopen(req) as res:                    # the form's post, as the page sends it
             assert res.status == 200 and res.url.startswith(link) and 'id="state">已通过<' in res.read().decode()
+
+
+# ------------------------------------------------------------------ P22, P57: the address the links carry
+
+def test_a_remembered_address_that_cannot_reach_this_start_is_said(made: Round, tmp_path: Path) -> None:
+    """--base-url is remembered: a later start on another port, or listening on this computer only, left
+    every link pointing where nothing answers, and the start message said nothing."""
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest, "--base-url", "http://192.168.9.9:8000") as first:
+        said = "".join(first.lines)
+    assert "服务只在本机地址 127.0.0.1 上监听" in said and "--host 0.0.0.0" in said
+    assert "链接的端口是 8000，本次监听的是" in said and "--port 8000" in said
+    import socket
+
+    with socket.socket() as s:                              # a free port, to give both --port and --base-url
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with Server(rnd.manifest, "--port", str(port), "--base-url", f"http://127.0.0.1:{port}") as again:
+        assert not any("链接的端口是" in line or "只在本机地址" in line for line in again.lines)
+    from xlsform.serve.collect.links import unreachable
+
+    assert unreachable("https://pj.example.gov.cn", "0.0.0.0", 8000) == []          # the README's HTTPS proxy
+    assert unreachable("http://192.168.1.20:8000", "0.0.0.0", 8000) == []
+
+
+def test_the_json_confirm_address_is_the_links_not_the_requests_host(made: Round, tmp_path: Path) -> None:
+    """Behind the HTTPS proxy a request names the proxy's inside address (or any Host a client sends): the
+    409 answer's confirm address followed it instead of the address the unit's link has."""
+    import json
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest, "--base-url", "https://pj.example.gov.cn/") as server:
+        token = read_links(rnd.folder)["430112001"].split("/u/")[1]
+        here = f"{server.url}/u/{token}"
+        assert post_file(here, rnd.returns["clean"].read_bytes())[0] == 200
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.xlsx\"\r\n\r\n"
+                ).encode() + rnd.returns["errors"].read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(here, data=body, headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json",
+            "Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as held:
+            urllib.request.urlopen(req)
+        with held.value as answer:
+            confirm = json.loads(answer.read())["confirm"]["post"]
+    assert held.value.code == 409
+    assert confirm.startswith(f"https://pj.example.gov.cn/u/{token}/current/"), confirm
+
+
+# ------------------------------------------------------------------ P65, P66: error pages
+
+def test_a_page_number_past_any_bound_is_a_page_not_a_500(made: Round, tmp_path: Path) -> None:
+    from tests.helpers_serve import Browser
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        link = read_links(rnd.folder)["430112001"]
+        office = Browser(server.url)
+        office.login()
+        for path in ("/admin/?page=99999999999999999999", "/admin/unit/430112001?page=99999999999999999999",
+                     "/u/" + link.split("/u/")[1] + "?page=99999999999999999999", "/admin/?page=-3"):
+            status, _, page = office.open(path)
+            assert status == 200, (path, status, page[:300])
+
+
+def test_an_unknown_link_says_where_to_go(made: Round, tmp_path: Path) -> None:
+    """A mistyped or revoked link got the 404 page with no way back (every other error page has one)."""
+    from tests.helpers_serve import Browser
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        for path in ("/u/not-a-token", "/u/not-a-token/annotated/1"):
+            status, _, page = Browser(server.url).open(path)
+            assert status == 404 and re.search(r'id="back" href="/"', page), page

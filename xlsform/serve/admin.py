@@ -19,7 +19,7 @@ from xlsform.serve.collect.answers import STATE_ORDER, state_label
 from xlsform.serve.collect.checkers import Busy, Died
 from xlsform.serve.security import device_of, new_password, verify_password, wait_text
 from xlsform.serve.service import service
-from xlsform.serve.web import XLSX, client_address, findings_of, send_annotated
+from xlsform.serve.web import XLSX, client_address, findings_of, page_number, send_annotated
 from xlsform.store import Submission
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -141,7 +141,7 @@ def dashboard() -> str:
     counts = [(state_label(code), by_state.get(code, 0)) for code in STATE_CODES]
     label, query = request.args.get("state", ""), request.args.get("q", "").strip()
     state = _STATE_OF.get(label, "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     units, matched = store.find_units(state=state, text=query, limit=PAGE, offset=(page - 1) * PAGE)
     pages = max(1, -(-matched // PAGE))
     # one URL prefix for the rows: url_for per row cost more than the rest of the page
@@ -158,7 +158,7 @@ def unit(code: str) -> str:
     u = store.unit(code)
     if u is None:
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     history, total = store.history(code, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
     shown = u.submission or (history[0].id if history and page == 1 else None)
     latest = store.submission(shown) if shown else None       # the one whose findings are listed, whole

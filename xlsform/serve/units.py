@@ -7,11 +7,20 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from xlsform.serve.collect import links
 from xlsform.serve.collect.checkers import Busy
 from xlsform.serve.collect.intake import OverQuota, TooMany, UnitBusy
 from xlsform.serve.security import wait_text
 from xlsform.serve.service import service
-from xlsform.serve.web import findings_of, json_response, message_page, send_annotated, too_large_message, wants_json
+from xlsform.serve.web import (
+    findings_of,
+    json_response,
+    message_page,
+    page_number,
+    send_annotated,
+    too_large_message,
+    wants_json,
+)
 from xlsform.store import TooLarge, UnitView
 
 bp = Blueprint("units", __name__)
@@ -32,7 +41,7 @@ HISTORY_PAGE = 10       # a unit's past uploads a page
 def page(token: str) -> str:
     unit = _unit(token)
     store = service().store
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     history, total = store.history(unit.code, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
     newest = history[0].id if history and page == 1 else store.history(unit.code, limit=1)[0][0].id if total else None
     latest = store.submission(newest) if newest else None        # only this one's whole answer is read
@@ -60,8 +69,8 @@ def upload(token: str) -> Any:
         return _later(429, f"本单位上传太频繁：请 {wait_text(e.wait)}后再上传。每次上传前请先按检查结果改好表", e.wait)
     except OverQuota:
         return _refuse(507, "本单位上传的文件已占满分配给每个单位的空间，无法再上传：请联系财政局")
-    if wants_json():
-        confirm = url_for("units.make_current", token=token, sid=outcome.submission, _external=True)
+    if wants_json():     # at the address the unit's link has, not the one this request named (a proxy's Host)
+        confirm = f"{links.unit_url(service().config.base_url, token)}/current/{outcome.submission}"
         return json_response(outcome.answer(confirm), outcome.http_status)
     return redirect(url_for("units.page", token=token) + "#result", code=303)
 

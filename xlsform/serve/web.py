@@ -27,6 +27,11 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
+def page_number() -> int:
+    """The ?page= asked for, from 1 to a bound (page=99999999999999999999 overflowed SQLite's OFFSET: 500)."""
+    return min(max(1, request.args.get("page", 1, type=int) or 1), 1_000_000)
+
+
 def json_response(text: str, status: int) -> Response:
     return Response(text, status=status, mimetype="application/json")
 
@@ -90,7 +95,7 @@ def way_back() -> tuple[str, str] | None:
         token = path.split("/")[2]
         if token and service().store.unit_by_token(token) is not None:
             return url_for("units.page", token=token), "返回本单位页面"
-        return None
+        return url_for("home"), "返回首页（说明如何报送）"      # says the same for a good link and a bad one
     if path.startswith("/admin"):
         return url_for("admin.dashboard"), "返回财政局总览"
     return url_for("home"), "返回首页"
