@@ -218,6 +218,20 @@ def post_file(url: str, data: bytes, name: str = "return.xlsx", timeout: float =
             return e.code, json.loads(e.read() or b"{}")
 
 
+def post_retrying(url: str, data: bytes, name: str = "return.xlsx",
+                  timeout: float = 30.0) -> tuple[int, dict[str, Any]]:
+    """`post_file` as a script that honours 429 for its unit's previous upload still being checked (one link
+    holds one checking process at a time): it tries again a moment later."""
+    import time
+
+    for _ in range(2000):
+        status, answer = post_file(url, data, name, timeout)
+        if status != 429 or "还在检查中" not in str(answer.get("error")):
+            return status, answer
+        time.sleep(0.01)
+    return status, answer
+
+
 class Browser:
     """A client of a real server with its own cookie jar, as one browser is: follows redirects, keeps cookies
     (per host, whatever the port, as browsers do), reads the CSRF token off the page it is on."""

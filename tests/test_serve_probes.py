@@ -349,3 +349,38 @@ def test_an_unknown_link_says_where_to_go(made: Round, tmp_path: Path) -> None:
         for path in ("/u/not-a-token", "/u/not-a-token/annotated/1"):
             status, _, page = Browser(server.url).open(path)
             assert status == 404 and re.search(r'id="back" href="/"', page), page
+
+
+# ------------------------------------------------------------------ P64: a unit taken off the round
+
+def test_a_unit_taken_off_the_manifest_leaves_the_board_and_its_link_stops(made: Round, tmp_path: Path) -> None:
+    """A unit removed from the roster (regenerated without it) stayed on the board, in the missing list, the
+    CSV and links.csv, and its link still took uploads."""
+    from tests.helpers_serve import Browser
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest):
+        link = read_links(rnd.folder)["430112004"]
+        assert post_file(link, rnd.returns["invalid"].read_bytes())[0] == 200
+    m = Manifest.load(rnd.manifest)
+    m.units = [u for u in m.units if u.code != "430112004"]
+    m.save(rnd.manifest, force=True)
+    with Server(rnd.manifest) as server:
+        assert "430112004" not in read_links(rnd.folder)
+        here = f"{server.url}/u/{link.split('/u/')[1]}"
+        status, answer = post_file(here, rnd.returns["invalid"].read_bytes())
+        assert status == 410 and "不在本轮的报送名单中" in answer["error"], answer
+        office = Browser(server.url)
+        office.login()
+        board = office.open("/admin/")[2]
+        assert re.search(r'<span class="n">3</span> 个单位', board) and 'id="retired"' in board
+        assert ">430112004<" not in board.split('id="retired"')[0]
+        assert "430112004" not in office.open("/admin/missing")[2]
+        assert "430112004" not in office.open("/admin/units.csv")[2]
+        detail = office.open("/admin/unit/430112004")[2]
+        assert 'id="retired"' in detail and "原件" in detail                  # its history is kept
+    m.units = Manifest.load(rnd.manifest.with_name(next(
+        p.name for p in rnd.folder.glob("manifest.backup-*.json")))).units
+    m.save(rnd.manifest, force=True)
+    with Server(rnd.manifest) as server:                                     # put back: it is in the round again
+        assert post_file(f"{server.url}/u/{link.split('/u/')[1]}", rnd.returns["invalid"].read_bytes())[0] == 200

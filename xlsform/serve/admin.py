@@ -148,7 +148,7 @@ def dashboard() -> str:
     return render_template("dashboard.html", counts=counts, total=sum(by_state.values()), units=units,
                            matched=matched, page=page, pages=pages, state=label if state != "" else "",
                            q=query, states=STATE_ORDER, unit_href=url_for("admin.unit", code="-")[:-1],
-                           submissions=store.submission_count())
+                           submissions=store.submission_count(), retired=store.retired())
 
 
 @bp.get("/unit/<code>")

@@ -64,7 +64,7 @@ class Service:
             with suppress(OSError):
                 beside.chmod(0o600)
         self.store.remove_stale_temporaries()
-        self.store.sync_units((str(u.code), str(u.name)) for u in self.manifest.units)
+        self.store.sync_units(((str(u.code), str(u.name)) for u in self.manifest.units), retire_others=True)
         # cookies are per host, not per port: two rounds served from one PC must not share one
         self.cookie_name = "xlsform_" + self.store.set_meta("round_id", secrets.token_hex(4), only_if_absent=True)
         self.ignored_admin_password = False

@@ -31,6 +31,8 @@ def _unit(token: str) -> UnitView:
     unit = service().store.unit_by_token(token)
     if unit is None:
         abort(404)
+    if unit.retired:        # the office took it off the round's list: nothing more to send
+        abort(410, description=f"{unit.name}已不在本轮的报送名单中，不需要再报送；如有疑问请联系财政局")
     return unit
 
 
@@ -64,7 +66,7 @@ def upload(token: str) -> Any:
     except Busy:
         return _later(503, "服务器正忙：请稍等一分钟后重新上传", 30)
     except UnitBusy:
-        return _later(429, "本单位的上一份文件还在检查中：请等几秒，刷新本页查看它的结果，需要时再上传", 5)
+        return _later(429, "本单位的上一份文件还在检查中：请等几秒，刷新本页查看它的结果，需要时再上传", 0)
     except TooMany as e:
         return _later(429, f"本单位上传太频繁：请 {wait_text(e.wait)}后再上传。每次上传前请先按检查结果改好表", e.wait)
     except OverQuota:
@@ -100,7 +102,7 @@ def annotated(token: str, sid: int) -> Response:
     except Busy:
         return _later(503, "服务器正忙：请稍等一分钟后再下载", 30, "未能下载")
     except UnitBusy:
-        return _later(429, "本单位的上一个请求还在处理中：请等几秒后再下载", 5, "未能下载")
+        return _later(429, "本单位的上一个请求还在处理中：请等几秒后再下载", 0, "未能下载")
     except TooMany as e:
         return _later(429, f"本单位下载批注版太频繁：请 {wait_text(e.wait)}后再下载", e.wait, "未能下载")
 

@@ -65,6 +65,7 @@ _ERRORS = {
     400: "请求无法处理：请返回上一页，刷新后重新操作",
     403: "没有权限打开这个页面：各单位请用财政局发给本单位的专属链接",
     404: "页面不存在：链接可能抄错了或已经停用。请核对链接；仍打不开，请向财政局索取新链接",
+    410: "这个单位已不在本轮的报送名单中：如有疑问请联系财政局",
     405: "这个网址不能这样打开：请从页面上的按钮操作（各单位请打开本单位的专属链接）",
     429: "操作太频繁：请稍等一会儿再试",
     431: "请求头过大：请关闭浏览器后重新打开链接",
@@ -93,7 +94,8 @@ def way_back() -> tuple[str, str] | None:
     path = request.path
     if path.startswith("/u/"):
         token = path.split("/")[2]
-        if token and service().store.unit_by_token(token) is not None:
+        unit = service().store.unit_by_token(token) if token else None
+        if unit is not None and not unit.retired:
             return url_for("units.page", token=token), "返回本单位页面"
         return url_for("home"), "返回首页（说明如何报送）"      # says the same for a good link and a bad one
     if path.startswith("/admin"):
