@@ -70,3 +70,32 @@ def test_the_rounds_password_opens_the_copy_in_libreoffice(tmp_path: Path, libre
                                        {"path": str(copy), "unprotect": "another password"}])
     assert right["locked"]["xf_fund_total_budget"] and right["values"]["xf_fund_total_budget"] == 2083
     assert right["unprotected"]["部门整体自评表"] and not wrong["unprotected"]["部门整体自评表"]
+
+
+def test_the_restored_copy_sent_back_as_it_is_counts_as_the_units_return(tmp_path: Path) -> None:
+    """Trial of the whole round (round-qa): a unit whose copy already had its changed budget put back, and which
+    the comment told so, opened the copy, saved it and sent it back unchanged. It was skipped as 「本工具写出、
+    内容未改的批注副本」, so the unit stayed 有错误 on its first return with nothing left it could do. A copy
+    that puts back cells differs from the return it was made from: once a program has saved it, it is the unit's
+    return. The same copy lying in the returns folder unsaved (a clerk's slip) is still the tool's own file."""
+    from click.testing import CliRunner
+
+    from tests.helpers_round import saved_by_the_unit
+    from xlsform.cli import main
+
+    copy = annotated(tmp_path, Manifest.load(MANIFEST))
+    returns = tmp_path / "returns"
+    unsaved = returns / copy.name
+    unsaved.write_bytes(copy.read_bytes())
+
+    def status() -> dict[str, object]:
+        import json
+        res = CliRunner().invoke(main, ["status", str(returns), "--manifest", str(MANIFEST), "--json", "--no-ledger"])
+        [unit] = [u for u in json.loads(res.stdout)["units"] if u["code"] == "430112002"]
+        return unit    # type: ignore[no-any-return]
+
+    assert Path(str(status()["file"])).name == "002.xlsx"              # the clerk's slip: not a return
+    saved_by_the_unit(unsaved, "2030-01-02T08:00:00Z")               # the unit opened it and saved it
+    unit = status()
+    assert Path(str(unit["file"])).name == copy.name, unit
+    assert not {f.code for f in check_file(unsaved, manifest=Manifest.load(MANIFEST)).findings} & {"XF152", "XF162"}

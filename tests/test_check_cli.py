@@ -281,10 +281,27 @@ def _dies_on_b(path: Path) -> Any:
 
 
 def test_a_worker_that_dies_costs_one_file_not_the_batch() -> None:
-    from xlsform.check import _run
+    from xlsform.check import _as_is, _run
 
     files = [Path(f"{c}.xlsx") for c in "abcdefgh"]
-    results = list(_run(_dies_on_b, files, jobs=2))
+    results = list(_run(_dies_on_b, files, jobs=2, finish=_as_is))
     assert [Path(r.file).name for r in results] == [f.name for f in files]
     [dead] = [r for r in results if r.findings]
     assert dead.file == "b.xlsx" and dead.findings[0].code == "XF901" and dead.status == "unreadable"
+
+
+def test_the_report_names_each_returns_copy_to_send_back(tmp_path: Path) -> None:
+    """Trial of the whole round (round-qa): on the second pass feedback/ holds each unit's copies of every
+    return, 财政局_校验(2).xlsx being the copy of its oldest; the report never said which copy was whose."""
+    returns = tmp_path / "returns"
+    shutil.copytree(EXAMPLES / "wangcheng", returns)
+    run(returns, "--annotate", tmp_path / "fb")
+    again = returns / "again.xlsx"
+    record = load_seed("000")
+    write_return(again, record)
+    res = run(returns, "--annotate", tmp_path / "fb")
+    blocks = {b.splitlines()[0]: b for b in res.stdout.split("\n\n")}
+    [mine] = [b for head, b in blocks.items() if "again.xlsx" in head]
+    assert mine.splitlines()[-1].startswith("  批注副本：") and mine.rstrip().endswith("_校验(2).xlsx"), mine
+    assert all(Path(line.split("：", 1)[1]).exists() for b in blocks.values() for line in b.splitlines()
+               if line.startswith("  批注副本："))

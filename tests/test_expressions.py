@@ -133,6 +133,13 @@ def test_wan_yuan_and_yuan_compare_in_one_unit(amount: Decimal) -> None:
     ("≥95%", "0.9", False),
     ("1次", "召开一次", True),                    # Chinese numerals before a counting unit
     ("≥3场", "两场", False),
+    ("≥2万人", "1.5万", False),                 # an actual with its own 万 is not scaled again
+    ("≤150万", "125.25万", True),
+    ("≤90万元", "90", True),                    # a bare actual still takes the target's 万
+    ("2019年", "2020年", False),                # a calendar year is a time limit: later is late
+    ("2019年", "2019年", True),
+    ("2023年底前", "2023年10月", True),
+    ("2022年内", "2023年3月", False),
 ])
 def test_actual_against_target(target: str, actual: str, met: bool) -> None:
     outcome = ex.compare(ex.parse(target), ex.parse(actual), year=2023)

@@ -210,3 +210,13 @@ def test_generate_reads_label_variants_and_says_so(tmp_path: Path) -> None:
     assert "“服务对象满意度指标等”按指标体系中的“服务对象满意度指标”读取（XF230）" in result.output
     manifest = Manifest.load(out / "manifest.json")
     assert "服务对象满意度指标等" not in json.dumps([u.prefilled for u in manifest.units], ensure_ascii=False)
+
+
+def test_units_the_indicators_file_has_no_row_for_are_named(tmp_path: Path) -> None:
+    """Trial of the whole round (round-qa): a unit missing from --indicators got an open indicator table without
+    a word, which is also what a code mistyped there (or stripped of its zeros) looks like."""
+    result = run("generate", *EXAMPLE, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "[注意] 指标文件 indicators.csv 中没有以下 1 个单位的指标" in result.stderr
+    assert "  430112004 中国人民政治协商会议湖南省长沙市望城区委员会办公室" in result.stderr
+    assert "430112001" not in result.stderr

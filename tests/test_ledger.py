@@ -172,3 +172,22 @@ def test_the_ledger_command_exports_json_lines(tmp_path: Path) -> None:
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf") and ",aa," in lines[1]
     code, text = run("--format", "csv")
     assert code == 0 and text.splitlines()[1:] == lines[1:]
+
+
+def test_the_csv_export_reads_as_the_clerk_reads_status(tmp_path: Path) -> None:
+    """Trial of the whole round (round-qa): the CSV for the office's spreadsheet had 状态 "errors"/"warnings"
+    and times as 2026-12-06T11:36:04+00:00 (UTC), where status shows 有错误 and the local clock."""
+    import io
+    import re
+
+    from xlsform.ledger import export_csv
+
+    append(tmp_path / LEDGER_NAME, [res(tmp_path / "a.xlsx", "aa", errors=1), res(tmp_path / "b.xlsx", "bb")])
+    out = io.BytesIO()
+    assert export_csv(tmp_path / LEDGER_NAME, out) == 2
+    rows = out.getvalue().decode("utf-8-sig").splitlines()[1:]
+    assert [r.split(",")[6] for r in rows] == ["有错误", "已通过"]
+    for r in rows:
+        recorded, _file, _sha, arrived = r.split(",")[:4]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", recorded) and re.fullmatch(
+            r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", arrived), r

@@ -216,3 +216,12 @@ def test_merge_with_last_year_says_xf520_once_for_a_form_that_shows_it(
     rows = list(wb["问题清单"].iter_rows(values_only=True))
     codes = [r[rows[0].index("代码")] for r in rows[1:]]
     assert codes.count("XF520") == 1
+
+
+def test_stderr_counts_the_actuals_of_the_tables_carried_over(round2021: tuple[Path, Manifest, Result]) -> None:
+    """Trial of the whole round (round-qa): every unit got last year's table with its 上年完成值 and stderr said
+    「0 个指标填入上年完成值」."""
+    _, manifest, result = round2021
+    filled = sum(1 for u in manifest.units for k in u.prefilled if k.endswith(".previous"))
+    assert filled > 0
+    assert f"个单位沿用上年的指标表（目标值由单位填写或修改），{filled} 个指标填入上年完成值" in result.stderr

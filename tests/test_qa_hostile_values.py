@@ -91,7 +91,7 @@ def test_a_surrogate_in_a_return_costs_no_output_of_the_batch(base: bytes, tmp_p
     text = run("check", returns).stdout_bytes.decode("utf-8")
     # three returns of one unit: the newest is reported, the two older are listed as superseded (issue 15.10)
     assert text.count("XF221") == 1 and "另有 2 个较早的报送已被取代" in text
-    assert "bad.xlsx（有错误）→" in text and "good.xlsx（" in text
+    assert "bad.xlsx（已被较新的报送取代，有错误）→" in text and "good.xlsx（" in text
     for fmt in ("json", "csv"):
         out = tmp_path / f"records.{fmt}"
         assert run("read", returns, "--format", fmt, "-o", out).exit_code == 0

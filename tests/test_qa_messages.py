@@ -29,3 +29,14 @@ def test_a_30000_character_actual_copied_from_the_target_gives_a_short_message(t
     result = check_file(path)
     assert result.findings
     assert max(len(f.message) for f in result.findings) < 1000
+
+
+def test_the_readers_findings_name_an_indicator_cell_with_its_row(tmp_path: Path) -> None:
+    """Trial of the whole round (round-qa): 「得分」填写的“95%”不能作为数字读取 beside the checks' 「第 7 行指标·得分」:
+    the reader's findings named an indicator cell without its row."""
+    values = fill_values(load_seed("000"))
+    values["ind.2.score"] = "二十分"
+    values["ind.3.score"] = "5分"
+    result = check_file(write_return(tmp_path / "r.xlsx", values))
+    fields = {f.code: f.field for f in result.findings if f.code in ("XF220", "XF201")}
+    assert fields == {"XF220": "第 2 行指标·得分", "XF201": "第 3 行指标·得分"}, fields

@@ -3,6 +3,10 @@ duplicate of itself (XF902 "本文件与 <itself> 内容完全相同")."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tests.conftest import ROOT
 from xlsform.check import check_paths, expand_paths
 
@@ -15,3 +19,17 @@ def test_a_file_given_twice_is_checked_once() -> None:
     assert len(expand_paths([ONE, ONE])) == 1
     results = list(check_paths([RETURNS, ONE]))
     assert [f for r in results for f in r.findings if f.code == "XF902"] == []
+
+
+def test_a_file_reached_two_ways_is_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through a link to the file, a link to its folder, or a path with `..` in it: one return."""
+    import shutil
+
+    folder = tmp_path / "returns"
+    shutil.copytree(RETURNS, folder)
+    first = sorted(folder.glob("*.xlsx"))[0]
+    (tmp_path / "alias.xlsx").symlink_to(first)
+    (tmp_path / "same").symlink_to(folder, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    found = expand_paths([folder, "alias.xlsx", Path("same") / first.name, f"returns/../returns/{first.name}"])
+    assert len(found) == len(list(folder.glob("*.xlsx")))

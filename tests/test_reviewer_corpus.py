@@ -61,3 +61,16 @@ def test_forms_load_with_their_labels() -> None:
     form: Form = next(f for f in forms() if f.path.stem.startswith("sichuan_qingshen"))
     assert form.labels == {"goal.achieved": frozenset({2}), "execution.reason": frozenset({10})}
     assert form.values["fund.fiscal.initial_budget"] == 238.93
+    shanghai = next(f for f in forms() if f.path.stem.startswith("shanghai_putuo"))
+    assert shanghai.should["fund.fiscal.spent"] == frozenset({9}) and "fund.fiscal.spent" not in shanghai.labels
+
+
+def test_the_second_labellers_forms_are_of_other_counties() -> None:
+    """Issue 19's second round: at least 11 forms labelled by someone who had not read the rules, none of a
+    county the first labeller's forms came from."""
+    import tomllib
+
+    first = {tomllib.loads(f.path.read_text(encoding="utf-8")).get("region") for f in forms() if f.batch != "qa"}
+    second = [tomllib.loads(f.path.read_text(encoding="utf-8")) for f in forms("qa")]
+    assert len(second) >= 11 and all(m["source"].startswith("http") for m in second)
+    assert not {m["region"] for m in second} & first

@@ -226,9 +226,9 @@ def test_indicator_problems(tmp_path: Path, spec: Spec) -> None:
     found = problems(tmp_path, spec, "code,name\nA1,甲\nA2,乙\n", indicators)
     assert ("indicators.csv 第 1 行「score」列：这是指标表中由填报单位填写或自动计算的字段，不能预填；请删除该列"
             in found)
-    assert ("indicators.csv 第 2 行「level2」列：“社会效益指标”不属于一级指标“产出指标”；"
+    assert ("indicators.csv 第 2 行「二级指标」列：“社会效益指标”不属于一级指标“产出指标”；"
             "应为 数量指标、质量指标、时效指标、成本指标") in found
-    assert any(p.startswith("indicators.csv 第 3 行「level1」列：“投入指标”不是一级指标") for p in found)
+    assert any(p.startswith("indicators.csv 第 3 行「一级指标」列：“投入指标”不是一级指标") for p in found)
     assert "indicators.csv 第 4 行「code」列：单位编码“ZZ”不在名册中" in found
     assert any(p.startswith("indicators.csv 第 5 行「weight」列：“abc”不是数字") for p in found)
     assert "indicators.csv 「weight」列：单位“A1”的分值合计为 90（预算执行率 10 + 各指标），应为 100" in found
@@ -269,3 +269,50 @@ def test_a_row_without_weight_leaves_room_for_the_unit(tmp_path: Path, spec: Spe
     assert "ind.2.weight" not in unit.values and unit.values["ind.2.level3"] == "y"
     found = problems(tmp_path, spec, "code,name\nA1,甲\n", IND_HEADER + rows.replace(",50", ",95"))
     assert found == ["indicators.csv 「weight」列：单位“A1”的分值合计为 105（预算执行率 10 + 各指标），应为 100"]
+
+
+def test_a_real_rosters_title_unit_line_and_headers_with_their_unit(tmp_path: Path, spec: Spec) -> None:
+    """Trial of the whole round (round-qa): a bureau's roster.xlsx carries a merged title and a unit line above
+    its header, heads its money columns 「…（万元）」 and wraps a long header; it was refused with 105 lines
+    (every header unknown, and one 「不在名册中」 per indicator row)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年度部门整体支出绩效自评单位名单"])
+    ws.merge_cells("A1:F1")
+    ws.append([None, None, None, None, None, "单位：万元"])
+    ws.append(["单位编码", "单位名称", "所属独立核算\n单位个数", "财政拨款全年预算数（万元）",
+               "年度资金总额·全年预算数(A)（万元）", "年度资金总额 上级财政转移支付（单位：万元）"])
+    ws.append([43011201, "长沙市望城区教育局", 3, 12345.6, 15000, 230.5])
+    ws["A4"].number_format = "000000000"
+    wb.save(tmp_path / "roster.xlsx")
+    write(tmp_path / "indicators.csv", "单位编码,一级指标,二级指标,三级指标,目标值,分值\n"
+                                       "043011201,产出指标,数量指标,任务数,≥20项,90\n")
+    (unit,) = load_roster(tmp_path / "roster.xlsx", spec, indicators=tmp_path / "indicators.csv")
+    assert unit.code == "043011201" and unit.name == "长沙市望城区教育局"
+    assert (unit.values["sub_units"], unit.values["fund.fiscal.budget"], unit.values["fund.total.budget"],
+            unit.values["fund.total.transfer"], unit.values["ind.1.weight"]) == (3, 12345.6, 15000.0, 230.5, 90.0)
+
+
+def test_a_total_row_and_notes_are_named_and_columns_as_the_file_heads_them(tmp_path: Path, spec: Spec) -> None:
+    """A 合计 row was refused as 「name」列：部门(单位)名称不能为空, naming a column the file does not have."""
+    roster = ("单位编码,单位名称,财政拨款·全年预算数(A)\n043011201,教育局,100\n043011202,,abc\n"
+              "合计,,100\n填表说明：金额单位为万元。\n")
+    assert problems(tmp_path, spec, roster) == [
+        "roster.csv 第 3 行「财政拨款·全年预算数(A)」列：“abc”不是数字（只填数字，不要带单位、空格或文字）",
+        "roster.csv 第 3 行「单位名称」列：部门(单位)名称不能为空",
+        "roster.csv 第 4 行：这一行是合计行（“合计”），不是单位；请删除该行后再生成",
+        "roster.csv 第 5 行：这一行是说明文字（“填表说明：金额单位为万元。”），不是单位；请删除该行后再生成"]
+
+
+def test_a_roster_without_its_code_column_is_not_answered_row_by_row_in_the_indicators(tmp_path: Path,
+                                                                                       spec: Spec) -> None:
+    found = problems(tmp_path, spec, "编号,单位名称\n1,甲\n2,乙\n",
+                     IND_HEADER + "A1,产出指标,数量指标,接待批次,≥45,50\n" * 40)
+    assert found[-1] == "roster.csv 第 1 行：缺少必需的列「code」（单位编码）" and len(found) == 2, found
+
+
+def test_a_project_rounds_indicators_keyed_by_project_code(tmp_path: Path) -> None:
+    """The roster of a project round heads its codes 项目编码; its indicators file was refused for the same header."""
+    units = load(tmp_path, load_spec("project"), "项目编码,项目名称\nP1,饮水工程\n",
+                 "项目编码,一级指标,二级指标,三级指标,指标性质,指标值,度量单位,分值\nP1,产出指标,数量指标,工程数,≥,10,处,90\n")
+    assert units[0].values["ind.1.measure"] == "处"

@@ -182,7 +182,7 @@ def test_check_status_and_merge_agree_on_the_current_returns(round_: Round) -> N
     assert res.exit_code == 0, res.output
     assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取" in res.output
     assert "另有 1 个较早的报送已被取代" in res.output
-    assert f"{original}（有错误）→ 以 {fixed} 为准" in res.output and "XF402" not in res.output
+    assert f"{original}（已被较新的报送取代，有错误）→ 以 {fixed} 为准" in res.output and "XF402" not in res.output
     res = run("check", round_.returns, "--manifest", round_.manifest_path, "--json")
     by_file = {o["file"]: o for o in json.loads(res.stdout)}
     assert by_file[str(original)]["superseded_by"] == str(fixed) and "superseded_by" not in by_file[str(fixed)]

@@ -138,6 +138,13 @@ def test_unit_page_shows_who_the_deadline_and_the_state(client: FlaskClient, rnd
     assert 'id="state">未报送<' in page and 'type="file"' in page
 
 
+def test_the_file_picker_offers_the_xls_and_et_files_the_service_reads(client: FlaskClient, rnd: Round) -> None:
+    """Trial of the whole round (round-qa): a return saved as .xls is read and accepted, but the page asked for
+    「.xlsx 表」 and its file picker (accept=".xlsx") hid the unit's .xls file."""
+    page = client.get(links(rnd)["430112001"]).get_data(as_text=True)
+    assert 'accept=".xlsx,.xls,.et"' in page and "另存为 .xls" in page
+
+
 def test_json_upload_answers_with_the_object_check_json_gives(client: FlaskClient, rnd: Round) -> None:
     url = links(rnd)["430112001"]
     res = upload(client, url, rnd.returns["errors"], name="望城 接待.xlsx", headers=JSON)

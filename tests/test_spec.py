@@ -86,6 +86,9 @@ BROKEN = [
     ("yuan_ratio = [3000, 30000]", "yuan_ratio = [30000, 3000]", "rules.review.yuan_ratio: needs [low, high]"),
     ('counted = ["数量指标"]', 'counted = ["数量指标", 3]', "rules.review.counted[1]: expected"),
     ('counted = ["数量指标"]', 'countd = ["数量指标"]', "rules.review: unknown key(s) ['countd']"),
+    ("copy_min_letters = 20 ", "copy_min_letters = 3 ", "rules.review.copy_min_letters: must be a count of letters"),
+    ("copy_min_letters = 20 ", "copy_min_letters = 0.5 ", "rules.review.copy_min_letters: expected an integer"),
+    ("yuan_ceiling = 500000 ", "yuan_ceiling = -1 ", "rules.review.yuan_ceiling: must be an amount in 万元"),
 ]
 
 
@@ -114,7 +117,9 @@ def test_review_rules_are_data_in_every_builtin_spec() -> None:
         review = load_spec(name).rules.review
         assert review.stock_actuals and review.instructions and review.adjustment_words
         assert (review.overshoot, review.copy_similarity, review.yuan_ratio) == (0.3, 0.8, (3000.0, 30000.0))
+        assert review.copy_min_letters == 20 and review.yuan_ceiling >= 100000   # 10亿 and more
     assert Review().stock_actuals == ()        # a region's spec without the table: the rules have no words
+    assert Review().yuan_ceiling == 0          # ... and judges no amount by its size alone
 
 
 def test_the_100_80_50_variant_and_the_deduction_are_expressible(tmp_path: Path) -> None:

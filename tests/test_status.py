@@ -145,3 +145,32 @@ def test_parse_time_accepts_what_excel_and_wps_write() -> None:
     assert parse_time("2025-03-05T08:30:00Z") == datetime(2025, 3, 5, 8, 30, tzinfo=UTC)
     assert parse_time("2025-03-05T08:30:00") == datetime(2025, 3, 5, 8, 30, tzinfo=UTC)
     assert parse_time("yesterday") is None
+
+
+def test_a_duplicate_and_a_stale_form_are_named_for_what_they_are() -> None:
+    """Trial of the whole round (round-qa): the same file sent twice was listed as 「已被较新的报送取代」, and last
+    year's form, even when saved after the unit's real return, would have counted instead of it."""
+    import dataclasses
+
+    from xlsform.codes import make
+
+    twin = dataclasses.replace(res("a - 副本.xlsx", rec("001"), mtime=50.0), sha256="a.xlsx")
+    stale = res("2024.xlsx", rec("001"), mtime=500.0)
+    stale.findings.append(make("XF164", value=2024, expected=2025, form="2025_001.xlsx"))
+    a = assign([res("a.xlsx", rec("001")), twin, stale, res("old.xlsx", rec("001"), mtime=10.0)], UNITS,
+               modified=no_content_time)
+    assert a.units[0].result is not None and a.units[0].result.file == "a.xlsx"
+    [line] = [line for line in render(a) if "采用 a.xlsx" in line]
+    assert line == ("  001 甲单位：采用 a.xlsx；内容相同的重复文件：a - 副本.xlsx；已被较新的报送取代：old.xlsx；"
+                    "不是本轮或已被重新下发取代的表格：2024.xlsx"), line
+
+
+def test_a_file_no_unit_can_be_told_for_says_why() -> None:
+    """Trial of the whole round (round-qa): a unit's return renamed and saved as .ods was listed as
+    「单位编码 无法识别」 beside its unit's 未报送, without the reason the clerk must pass on."""
+    from xlsform.codes import make
+
+    ods = FileResult(file="教育局.ods", findings=[make("XF101", file="教育局.ods", value="OpenDocument 表格 .ods")])
+    lines = render(assign([ods], UNITS, modified=no_content_time))
+    want = "  教育局.ods（无法识别单位：文件不是 .xlsx 工作簿（OpenDocument 表格 .ods）"
+    assert any(line.startswith(want) for line in lines), lines

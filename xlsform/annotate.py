@@ -119,7 +119,8 @@ def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry:
         raise ValueError("an unreadable file has no annotated copy")
     sent = dict(entry.prefilled) if entry is not None else dict(prefilled or {})
     locked = list(sent) if sent else None
-    restored = {k: v for k, v in prefill.sent_values(result.findings).items() if k in layout.places}
+    restored = {k: _as_read(layout, k, v) for k, v in prefill.sent_values(result.findings).items()
+                if k in layout.places}
     # The copy lays every field out at its template cell, whichever rows the unit inserted or sheet it renamed
     findings = [replace(f, sheet=layout.spec.sheet, cell=layout.ref(f.key)) if f.key in layout.places else f
                 for f in sort_findings([_restored(f) if f.key in restored else f for f in result.findings])]
@@ -127,6 +128,8 @@ def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry:
     written = {**result.record.values, **restored}      # what the copy holds: read back, it is ours (ownfiles)
     meta = {"checked_from": shown_path(Path(result.file).name), "checked_sha256": result.sha256 or "",
             ownfiles.FINGERPRINT: ownfiles.fingerprint(written, computed)}
+    if restored:      # the copy differs from the return: sent back once saved, it is the unit's (ownfiles)
+        meta[ownfiles.RESTORED] = str(len(restored))
     target, created = claim(out_dir, result, force)
     try:
         with atomic_output(target, force=True) as fh:       # over the placeholder claim() made, or our own copy
@@ -137,6 +140,14 @@ def annotate_result(result: FileResult, layout: Layout, out_dir: Path, *, entry:
             target.unlink(missing_ok=True)
         raise
     return target
+
+
+def _as_read(layout: Layout, key: str, value: Any) -> Any:
+    """A sent value as the reader will read it back from the copy (a manifest's 2083 is read as 2083.0), so
+    the copy's fingerprint matches its own values and an unchanged copy is known as ours (ownfiles)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value) if layout.places[key].field.type == "integer" else float(value)
+    return value
 
 
 def _restored(f: Finding) -> Finding:

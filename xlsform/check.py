@@ -9,23 +9,29 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xlsform import ownfiles, prefill
 from xlsform.checks import completeness, run_all
 from xlsform.checks.context import CheckContext
+from xlsform.chunks import guided_chunks
 from xlsform.codes import make
 from xlsform.errors import XlsformError
 from xlsform.fsutil import resolved
 from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
-from xlsform.results import FileResult
+from xlsform.results import STALE_CODES, FileResult
 from xlsform.spec import EXCEL_TEXT_LIMIT, Spec, register, spec_by_id
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+R = TypeVar("R", "FileResult", "Rendered")   # what a batch yields: results, or results rendered for a report
 
 PROGRESS_MIN = 50
 WORKER_DIED = "检查进程意外退出（文件可能过大、损坏或含异常内容）"
@@ -58,8 +64,11 @@ def _annotate(result: FileResult, read: Any, manifest: Any, out_dir: Path, force
 
     copy = prefill.from_meta(getattr(read.workbook, "meta", None) or {})
     copy = {} if copy is prefill.BROKEN else copy
+    # another round's form, or the one a re-issue replaced, stays that form in its copy: locked as it was
+    # sent, and known again as stale when it comes back (never this round's prefill over its figures)
+    entry = None if result.stale else _entry(manifest, result)
     try:
-        written = annotate_result(_cut(result), read.layout, out_dir, entry=_entry(manifest, result), force=force,
+        written = annotate_result(_cut(result), read.layout, out_dir, entry=entry, force=force,
                                   prefilled=copy, password=getattr(manifest, "password", None) or None)
     except NoName as e:   # the report matters more than the copy: say why, per file, and go on
         result.findings.append(make("XF920", file=result.file, value=str(e)))
@@ -104,7 +113,10 @@ def _check_read(path: Path, read: Any, manifest: Any) -> FileResult:
                        recomputed=True)  # the reader's contract: computed fields are recomputed
     ctx.entry = _entry(manifest, result)
     found = run_all(ctx)
-    if completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
+    stale = [f for f in found if f.code in STALE_CODES]
+    if stale:   # another round's form, or one a re-issue replaced: to be filled again on the right form, so
+        found = stale   # its own figures are not judged (as `serve` refuses it outright)
+    elif completeness.is_blank(ctx):   # the file's own problems (tampering, sheets, the office's text) still count
         found = [f for f in found if f.code.startswith("XF1") or f.code in completeness.AS_SENT] \
             + [make("XF304", file=result.file)]
     result.findings.extend(found)
@@ -143,9 +155,21 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             out.append(p)
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
     first: dict[Path, Path] = {}
+    folders: dict[Path, Path] = {}
     for f in out:
-        first.setdefault(resolved(f), f)
+        first.setdefault(_real(f, folders), f)
     return list(first.values())
+
+
+def _real(file: Path, folders: dict[Path, Path]) -> Path:
+    """resolved(file), with each folder resolved once: a file that is no link is its real folder's entry
+    (one lstat instead of one per component of its path, for every file of a round)."""
+    if file.is_symlink():
+        return resolved(file)
+    folder = folders.get(file.parent)
+    if folder is None:
+        folder = folders[file.parent] = resolved(file.parent)
+    return folder / file.name
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
@@ -159,6 +183,72 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     `exclude`: files not to read at all (the outputs this very run is about to write). `each`: applied to every
     result where it is made (in its worker), e.g. `merge.collect`, which keeps only what a summary needs.
     """
+    files, named, one = _prepare(paths, manifest, annotate, force, specs, exclude)
+    if each is not None:
+        one = partial(_then, each, one)
+    results = _run(one, files, jobs, _as_is)
+    if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
+        results = _with_progress(results, len(files))
+    yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped), _marked)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One form's result as a report needs it, made in the process that checked the file: its status, counts,
+    the unit it names, what became of its annotated copy, and the result rendered (`text`, bytes to write as
+    they are). Sent back instead of the result itself, a batch's main process converts and encodes nothing.
+    `more`: the other forms of a workbook holding several (hand-made, one unit a sheet); `form`: the place of
+    this one among them."""
+
+    file: str
+    sha256: str | None
+    mtime: float | None
+    own: str | None
+    readable: bool
+    code: str | None
+    name: str | None
+    status: str
+    errors: int
+    warnings: int
+    annotated: str | None
+    copy_note: str | None      # why no annotated copy was written (XF920, XF903), when so
+    text: bytes
+    form: int = 0
+    more: tuple[Rendered, ...] = ()
+    stale: bool = False        # FileResult.stale: never its unit's current return beside a current form
+
+    @classmethod
+    def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
+           nested: bool = True) -> Rendered:
+        rec = result.record
+        note = next((f.message for f in result.findings if f.code in ("XF920", "XF903")), None)
+        more = tuple(cls.of(m, render, i, False) for i, m in enumerate(result.more, 1)) if nested else ()
+        return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
+                   rec.code if rec is not None else None, rec.name if rec is not None else None, result.status,
+                   result.errors, result.warnings, result.annotated, note, render(result), form, more,
+                   result.stale)
+
+
+def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,
+                 jobs: int = 1, progress: bool = False, annotate: str | Path | None = None, force: bool = False,
+                 specs: Sequence[Spec] = (), skipped: list[Rendered] | None = None,
+                 exclude: Iterable[Path] = ()) -> Iterator[Rendered]:
+    """`check_paths` for a report: each result rendered by `render` (a module-level function, so that worker
+    processes can run it) where it was checked. Memory stays flat however many files: nothing is kept."""
+    files, named, one = _prepare(paths, manifest, annotate, force, specs, exclude)
+    finish = partial(Rendered.of, render=render)
+    results = _run(partial(_checked_and_rendered, one=one, finish=finish), files, jobs, finish)
+    if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
+        results = _with_progress(results, len(files))
+    again = partial(_marked_again, one=one, render=render)
+    yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped), again)
+
+
+Checker = Callable[[Path], FileResult]
+
+
+def _prepare(paths: Iterable[str | Path], manifest: Any, annotate: str | Path | None, force: bool,
+             specs: Sequence[Spec], exclude: Iterable[Path]) -> tuple[list[Path], set[Path], Checker]:
     paths = list(paths)
     left_out = {resolved(p) for p in exclude}
     files = expand_paths(paths)
@@ -166,21 +256,36 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
         names = {p.name for p in left_out}
         files = [f for f in files if f.name not in names or resolved(f) not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
-    one: Callable[[Path], FileResult] = partial(check_file, manifest=manifest, annotate=annotate, force=force,
-                                                specs=tuple(specs))
-    if each is not None:
-        one = partial(_then, each, one)
-    results = _run(one, files, jobs)
-    if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
-        results = _with_progress(results, len(files))
-    yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped))
+    one: Checker = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs))
+    return files, named, one
 
 
-def _each_form(results: Iterable[FileResult]) -> Iterator[FileResult]:
+def _each_form(results: Iterable[R]) -> Iterator[R]:
     """Every form of a workbook that holds several (hand-made, one unit a sheet) as a result of its own."""
     for r in results:
         yield r
         yield from r.more
+
+
+def _as_is(result: FileResult) -> FileResult:
+    return result
+
+
+def _checked_and_rendered(path: Path, *, one: Checker, finish: Callable[[FileResult], Rendered]) -> Rendered:
+    return finish(one(path))
+
+
+def _marked(result: FileResult, first: str) -> FileResult:
+    result.findings.append(make("XF902", file=result.file, value=first))
+    return result
+
+
+def _marked_again(rendered: Rendered, first: str, *, one: Checker,
+                  render: Callable[[FileResult], bytes]) -> Rendered:
+    """A rendered duplicate is checked again here (duplicates are rare) to be rendered with its XF902."""
+    full = one(Path(rendered.file))
+    form = [full, *full.more][rendered.form]
+    return Rendered.of(_marked(form, first), render, rendered.form, nested=False)
 
 
 def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileResult], path: Path) -> FileResult:
@@ -190,8 +295,7 @@ def _then(each: Callable[[FileResult], FileResult], one: Callable[[Path], FileRe
     return done
 
 
-def _returns_only(results: Iterable[FileResult], named: set[Path],
-                  skipped: list[FileResult] | None) -> Iterator[FileResult]:
+def _returns_only(results: Iterable[R], named: set[Path], skipped: list[R] | None) -> Iterator[R]:
     for r in results:
         if r.own is not None and not _named(Path(r.file), named):
             if skipped is not None:
@@ -207,50 +311,66 @@ def _named(file: Path, named: set[Path]) -> bool:
 
 # A worker gets the function to run (with the batch's manifest bound in) once, through the pool's
 # initializer: sent with every task, a manifest of thousands of units cost more to pickle than the checks.
-_WORK: list[Callable[[Path], FileResult]] = []
+_WORK: list[Callable[[Path], Any]] = []
 
 
-def _init_worker(one: Callable[[Path], FileResult]) -> None:
+def _init_worker(one: Callable[[Path], Any]) -> None:
     _WORK[:] = [one]
 
 
-def _in_worker(path: Path) -> FileResult:
-    return _WORK[0](path)
+def _in_worker(paths: Sequence[Path]) -> list[Any]:
+    return [_WORK[0](path) for path in paths]
 
 
-def _pool(jobs: int, one: Callable[[Path], FileResult]) -> ProcessPoolExecutor:
+def _pool(jobs: int, one: Callable[[Path], Any]) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor  # only for a batch: a single file starts no pool
+
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(one,))
 
 
-def _run(one: Callable[[Path], FileResult], files: Sequence[Path], jobs: int) -> Iterator[FileResult]:
+def _run(one: Callable[[Path], R], files: Sequence[Path], jobs: int,
+         finish: Callable[[FileResult], R]) -> Iterator[R]:
     if jobs <= 1 or len(files) < 2:
         yield from map(one, files)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     jobs = min(jobs, len(files), os.cpu_count() or 1)
-    # Chunks amortise the round trips of tasks and results; order is kept by map().
-    chunk = max(1, min(64, len(files) // (jobs * 4)))
+    # Chunks amortise the round trips of tasks and results; a few in flight per process keep every process
+    # busy while the results not yet taken stay few, however many files (Executor.map submits them all).
+    chunks = guided_chunks(files, jobs, 64)
     done = 0
     try:
         with _pool(jobs, one) as pool:
-            for result in pool.map(_in_worker, files, chunksize=chunk):
-                done += 1
-                yield result
+            pending: deque[Any] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(_in_worker, chunk))
+                if len(pending) > 4 * jobs:
+                    for result in pending.popleft().result():
+                        done += 1
+                        yield result
+            while pending:
+                for result in pending.popleft().result():
+                    done += 1
+                    yield result
     except BrokenProcessPool:
         # A worker died (killed for memory, a crash in a C library): find the file that does it, one per
         # process, so it gets a finding and every other file still gets its result.
-        yield from _isolated(one, files[done:])
+        yield from _isolated(one, files[done:], finish)
 
 
-def _isolated(one: Callable[[Path], FileResult], files: Sequence[Path]) -> Iterator[FileResult]:
+def _isolated(one: Callable[[Path], R], files: Sequence[Path], finish: Callable[[FileResult], R]) -> Iterator[R]:
+    from concurrent.futures.process import BrokenProcessPool
+
     for f in files:
         try:
             with _pool(1, one) as pool:
-                yield pool.submit(_in_worker, f).result()
+                yield pool.submit(_in_worker, [f]).result()[0]
         except BrokenProcessPool:
-            yield FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)])
+            yield finish(FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)]))
 
 
-def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+def _with_progress(results: Iterator[R], total: int) -> Iterator[R]:
     import click
 
     with click.progressbar(length=total, label="检查中", file=sys.stderr) as bar:
@@ -259,12 +379,12 @@ def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileRe
             yield r
 
 
-def _mark_duplicates(results: Iterable[FileResult]) -> Iterator[FileResult]:
+def _mark_duplicates(results: Iterable[R], mark: Callable[[R, str], R]) -> Iterator[R]:
     """The same bytes sent twice (re-sent by mail, copied to two folders) are reported on the later copy."""
     seen: dict[str, str] = {}
     for r in results:
         if r.sha256 and r.sha256 in seen and seen[r.sha256] != r.file:   # not a sheet of the same workbook
-            r.findings.append(make("XF902", file=r.file, value=seen[r.sha256]))
+            r = mark(r, seen[r.sha256])
         elif r.sha256:
             seen[r.sha256] = r.file
         yield r

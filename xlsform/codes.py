@@ -7,12 +7,14 @@ and how to fix it. `docs/findings.md` is generated from CATALOGUE (`python -m xl
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 from xlsform.fsutil import shown_path
 
 SEVERITIES = ("error", "warning", "info")
+_ATOMS = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,14 @@ class Finding:
     expected: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        if self.file:   # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
-            out["file"] = shown_path(self.file)
-        return out
+        # as dataclasses.asdict would, without its deep copy of every field (a report converts thousands)
+        value, expected = self.value, self.expected
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                # a GBK file name unpacked on Linux cannot be written as UTF-8 as it is
+                "file": shown_path(self.file) if self.file else self.file,
+                "sheet": self.sheet, "cell": self.cell, "field": self.field, "key": self.key,
+                "value": value if isinstance(value, _ATOMS) else deepcopy(value),
+                "expected": expected if isinstance(expected, _ATOMS) else deepcopy(expected)}
 
 
 CATALOGUE: dict[str, Code] = {}
@@ -260,6 +266,17 @@ register(
          "工作簿内保存的预填副本已损坏或被改动，无法据此核对锁定内容",
          "请使用下发的原表格填报；检查时给出 --manifest 可按清单逐格核对。"),
 )
+# A workbook we sent, but not the one this unit should fill now: another round's, or the form a re-issue
+# replaced (checks/integrity.py). Its locked cells are as that form sent them; nothing was tampered with.
+register(
+    Code("XF164", "error", "另一轮下发的表格",
+         "本文件是 {value} 年度下发的表格，不是本轮（{expected} 年度）下发给本单位的表格（{form}），"
+         "其中的预填数据和填报内容都属于 {value} 年度",
+         "请用本轮下发的表格填报后重新报送；如已另行报送，请删除本文件。"),
+    Code("XF165", "error", "重新下发前的旧表",
+         "本文件是本单位的表格于 {value} 重新下发之前的旧表，预填数据已作废；请改用 {value} 重新下发的表格 {form}",
+         "填报后重新报送（已填写的内容可复制过去）；如已另行报送，请删除本文件。"),
+)
 
 # Forms xlsform did not write, read by their printed labels (importer/, and checks/integrity.py for XF171).
 register(
@@ -296,6 +313,10 @@ register(
     Code("XF182", "warning", "金额单位存疑",
          "{cell}「{value}」按万元计超过 {expected} 万元，资金表的金额可能是以元填写的，金额未读取",
          "请核对金额单位：以元填写的，请在表头注明（元）或换算为万元后重新报送。"),
+    Code("XF183", "info", "并列的资金分项未读取",
+         "{cell}起的资金分项「{value}」与另一组分项「{expected}」左右并列（如按收入性质分 / 按支出性质分），"
+         "金额不对应表头的年初预算数、全年预算数、全年执行数各栏，这些行未读取",
+         "如需读取分项金额，请把每个分项列成单独的一行，金额填在对应的栏目下。"),
     Code("XF181", "warning", "工作表或自评表过多",
          "工作簿有 {value} 张工作表，只读取前 {expected} 张工作表、至多 {expected} 张自评表",
          "请每个文件只放本单位的自评表。"),
@@ -351,6 +372,10 @@ register(
     Code("XF407", "warning", "显示值与重算结果不一致",
          "单元格 {cell}「{field}」显示 {value}，按填报数据重算应为 {expected}",
          "请在 Excel 或 WPS 中打开后重新计算（F9）并保存，或恢复该单元格的公式。"),
+    Code("XF410", "warning", "数字以文字形式填写，表中计算有误",
+         "{cell}「{field}」中的“{value}”是文字而不是数字，表中的公式按 0 计算，{affected}显示的结果有误"
+         "（本次检查已按 {expected} 核对）",
+         "请在该单元格重新输入数字（不带逗号、单位和引号）后保存，表中的计算结果即恢复正常。"),
     Code("XF408", "error", "全年预算数为空或为 0",
          "{cell}「{field}」为 {value}，无法计算执行率",
          "请填写全年预算数；如确无预算，请与财政部门联系。"),
@@ -464,6 +489,13 @@ register(
     Code("XF538", "warning", "年中调整预算未说明",
          "{cell}「{field}」：{row}年初预算数 {initial} 与全年预算数 {budget} 不同，{said}",
          "年中调整（追加或调减）预算的，请在预算执行偏差原因中说明调整的理由。"),
+    Code("XF539", "warning", "模板空行未删除",
+         "{cell}「{field}」为模板的占位名称「{value}」，本行没有分值和内容，是未使用的空行",
+         "请删除未使用的空行；如是下发表格自带的，请财政部门在下一轮的指标中删去。"),
+    Code("XF540", "warning", "金额疑似以元填写",
+         "{cell}「{field}」为 {value}（万元，即约 {yi} 亿元），超过本表金额的合理上限 {ceiling} 万元，像是按“元”填写"
+         "（按万元应约为 {expected}）",
+         "本表金额单位为万元，请核对并换算后重新填写。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
@@ -471,13 +503,13 @@ register(
 REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "同一任务在两个二级指标下计两次", ("XF514",)),
     (2, "模板说明文字未替换", ("XF530", "XF531")),
-    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532")),
+    (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532", "XF539")),
     (4, "无目标值却得满分", ("XF513",)),
     (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),
     (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
     (7, "完成值偏离目标30%以上却得满分且未说明", ("XF535",)),
     (8, "完成情况照抄目标内容", ("XF536",)),
-    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537")),
+    (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537", "XF540")),
     (10, "年中调整预算未说明", ("XF538",)),
 )
 

@@ -259,8 +259,16 @@ def _op(before: str, after: str) -> str | None:
 
 # ----------------------------------------------------------------------------------------- deadlines
 
+_YEAR_ALONE = re.compile(r"(\d{4})\s*年度?(?:底|末|内|全年)?(?:(?:之|以)?前|内|完成)?")
+
+
 def _dated(raw: str, s: str) -> Expr | None:
-    """"9月底前", "2023年10月前", "8月20日完成", "2023-08-20"."""
+    """"9月底前", "2023年10月前", "8月20日完成", "2023-08-20"; a calendar year alone ("2019年", "2023年底前")
+    is its last day: a time limit, not a count of 2,019 years."""
+    y = _YEAR_ALONE.fullmatch(s)
+    if y is not None and 1990 <= int(y.group(1)) <= 2100:
+        op = "≤" if s.endswith(("前", "内")) else None    # "2023年底前", "2022年内": a limit; "2019年": a date
+        return Expr(raw, DEADLINE, op, deadline=(int(y.group(1)), 12, 31))
     m = _DATE.search(s)
     if m is not None and "个月" not in s[max(0, m.start() - 1): m.end() + 1] and _is_date(s, m):
         year = int(m.group(1)) if m.group(1) else None
@@ -367,8 +375,8 @@ def figure_in(target: Expr, actual: Expr) -> Decimal | None:
     if actual.kind != NUMBER or actual.low is None or target.low is None:
         return None
     got = _in_unit(actual, target.unit)
-    if got is None or actual.unit:
-        return got
+    if got is None or actual.unit or _typed_scale(actual) != 1:
+        return got   # "150万" against "150万" carries its own 万: scaled once, when it was read
     if target.unit == "%" and got <= 1 < target.low:
         return got * 100    # "0.96" against "≥95%": a fraction, as a percent cell shows it
     return got * _typed_scale(target)   # "90" against "≤90万元" is 90 万元

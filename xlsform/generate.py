@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from xlsform import __version__
+from xlsform.chunks import guided_chunks
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output, safe_filename
 from xlsform.layout import Layout, layout_for
 from xlsform.manifest import MANIFEST_NAME, Manifest, ManifestUnit
 from xlsform.roster import Unit, load_roster, roster_fields
 from xlsform.spec import Spec
-from xlsform.writer import form_bytes
+from xlsform.writer import FormBatch, form_bytes
 
 Progress = Callable[[int], None]
 FORMS_DIR = "forms"       # <out>/forms/: only the workbooks to send; manifest.json stays in <out>/
@@ -211,8 +212,7 @@ def _write_all(batch: Batch, work: list[tuple[Unit, str]], jobs: int,
             if progress:
                 progress(1)
         return digests
-    size = max(1, min(50, len(work) // (jobs * 4)))
-    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    chunks = guided_chunks(work, jobs, 50)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for result in pool.map(_write_chunk, [batch] * len(chunks), chunks):
             digests.update(result)
@@ -221,14 +221,18 @@ def _write_all(batch: Batch, work: list[tuple[Unit, str]], jobs: int,
     return digests
 
 
+# One per process: the parts every form of a batch shares are built once, by the first form (writer/stencil.py).
+_FORMS = FormBatch()
+
+
 def _write_chunk(batch: Batch, chunk: Sequence[tuple[Unit, str]]) -> dict[str, str]:
     """Write some units' workbooks; returns file name -> SHA-256. Runs in a worker process."""
     layout = layout_for(batch.spec)  # the writer caches layout-only work on it
     meta = {"generated_at": batch.generated_at}
     digests: dict[str, str] = {}
     for unit, name in chunk:
-        data = form_bytes(layout, unit.values, password=batch.password, meta=meta,
-                          locked=list(unit.sent) if unit.open else None)
+        data = _FORMS.form_bytes(layout, unit.values, password=batch.password, meta=meta,
+                                 locked=list(unit.sent) if unit.open else None)
         with atomic_output(batch.out_dir / name, force=batch.force) as fh:
             fh.write(data)
         digests[name] = hashlib.sha256(data).hexdigest()

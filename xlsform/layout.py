@@ -17,6 +17,7 @@ from xlsform.spec import Field, Spec
 
 LISTS_SHEET = "_xf_lists"
 META_SHEET = "_xf_meta"
+FINDINGS_SHEET = "校验结果"    # the sheet an annotated copy adds: the findings, each linked to its cell
 _IND_KEY = re.compile(r"^ind\.(\d+)\.([a-z0-9_]+)$")
 
 
@@ -94,6 +95,12 @@ class Place:
     @cached_property
     def range_ref(self) -> str:
         return f"{self.ref}:{a1(self.last_row, self.last_col)}" if self.merged else self.ref
+
+    @cached_property
+    def label(self) -> str:
+        """The field's printed label as every finding names it: an indicator cell with its row
+        (「第 7 行指标·得分」), so a finding of the reader reads as one of the checks does."""
+        return f"第 {self.index} 行指标·{self.field.label}" if self.index is not None else self.field.label
 
 
 @dataclass(frozen=True)

@@ -98,13 +98,29 @@ CSV_COLUMNS = (("time", "记录时间"), ("file", "文件"), ("sha256", "SHA-256
                ("warnings", "警告数"))
 
 
+CSV_STATES = {"ok": "已通过", "warnings": "仅有警告", "errors": "有错误", "unreadable": "无法读取"}
+
+
 def export_csv(path: str | Path, out: IO[bytes]) -> int:
-    """The ledger as CSV (UTF-8 with BOM, cells escaped against formula injection); returns rows written."""
+    """The ledger as CSV (UTF-8 with BOM, cells escaped against formula injection); returns rows written.
+    Read by a clerk in a spreadsheet: states named as `status` names them, times as the clock showed them."""
     from xlsform.csvsafe import write_csv
 
     entries = read_ledger(path)
-    write_csv(out, [label for _, label in CSV_COLUMNS], ([e.get(k) for k, _ in CSV_COLUMNS] for e in entries))
+    write_csv(out, [label for _, label in CSV_COLUMNS], ([_for_clerk(k, e.get(k)) for k, _ in CSV_COLUMNS]
+                                                        for e in entries))
     return len(entries)
+
+
+def _for_clerk(key: str, value: Any) -> Any:
+    if key == "status":
+        return CSV_STATES.get(str(value), value)
+    if key in ("time", "arrived") and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return value
+    return value
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -359,6 +359,9 @@ def digest(r: FileResult) -> Digest | None:
     if record is None:
         return None
     row = UnitRow("", "", "")
+    if r.stale:   # another year's figures, or those of a replaced form, are not this round's: none shown
+        row.note = "交来的不是本轮（或重新下发后）的表格，数据未列入"
+        return Digest({a: getattr(row, a) for a in FIGURES}, [])
     if changed := len(sent_values(r)):
         row.note = f"预填内容被改动 {changed} 处，按下发数据汇总"
     found = record.indicators    # built from ~100 keys: once per record, not per use

@@ -3,9 +3,10 @@
 - An annotated copy (`check --annotate`) carries `checked_from` in its `_xf_meta`, and `checked_values`, a
   fingerprint of the values it was written with. A copy whose values still match is ours and no return
   (opened and saved unchanged, it still holds nothing new); a copy the unit corrected is a return like any
-  other, whatever it is called. A copy is replaced by a re-run only if, besides, no program has saved it
-  since it was written: its docProps/core.xml still says created == modified (xlsxwriter writes both; Excel,
-  WPS and LibreOffice set `modified` on every save).
+  other, whatever it is called. A copy that put changed locked cells back as sent (`restored` in its meta)
+  does hold something new: once a program has saved it, it is the unit's return too. A copy is replaced by a
+  re-run only if, besides, no program has saved it since it was written: its docProps/core.xml still says
+  created == modified (xlsxwriter writes both; Excel, WPS and LibreOffice set `modified` on every save).
 - A summary (`merge`) carries the custom document property `xf_output` = `summary` (one of an earlier
   version only the comment "xlsform merge" in its core properties).
 """
@@ -24,6 +25,7 @@ ANNOTATED = "annotated"
 SUMMARY = "summary"
 OUTPUT_PROPERTY = "xf_output"
 FINGERPRINT = "checked_values"
+RESTORED = "restored"        # how many changed locked cells an annotated copy put back as sent
 KIND_TEXT = {ANNOTATED: "本工具写出、内容未改的批注副本", SUMMARY: "本工具写出的汇总表"}
 
 _CORE = "docProps/core.xml"
@@ -41,7 +43,11 @@ def kind_of(path: str | Path, meta: Mapping[str, str], properties: Mapping[str, 
         return None
     written = meta.get(FINGERPRINT)
     if written and values is not None:
-        return ANNOTATED if fingerprint(values, computed) == written else None
+        if fingerprint(values, computed) != written:
+            return None
+        # A copy that put back cells the unit had changed is not what the unit sent: saved since (the unit
+        # opened it, read 「已恢复」 and sent it back as it is), it is the unit's return, not a copy of one.
+        return ANNOTATED if not meta.get(RESTORED) or unsaved_since_written(path) else None
     return ANNOTATED if unsaved_since_written(path) else None
 
 

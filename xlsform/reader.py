@@ -370,7 +370,7 @@ def _formula_findings(sheet: Sheet, locs: _Locations, file: str) -> Iterator[Fin
         place, ref = hit
         formula = sheet.cells[pos].formula or ""
         code = "XF223" if _LINKING.search(_STRING_LITERAL.sub('""', formula)) else "XF224"
-        yield make(code, file=file, sheet=sheet.name, cell=ref.rpartition("!")[2], field=place.field.label,
+        yield make(code, file=file, sheet=sheet.name, cell=ref.rpartition("!")[2], field=place.label,
                    key=place.key, value=formula)
 
 
@@ -385,7 +385,7 @@ def _off_anchor(sheet: Sheet, place: Place, row: int, col: int, ref: str,
         return row, col, sheet.cells.get((row, col)), ref
     r, c, cell = found[0]
     result.findings.append(make("XF115", file=result.file, sheet=sheet.name, cell=a1(r, c),
-                                field=place.field.label, key=place.key, expected=ref.rpartition("!")[2]))
+                                field=place.label, key=place.key, expected=ref.rpartition("!")[2]))
     return r, c, cell, f"{sheet.name}!{a1(r, c)}"
 
 
@@ -440,11 +440,11 @@ def _locate(name_text: str | None, sheet: str, place: Place, locs: _Locations) -
 def _location_findings(locs: _Locations, sheet: str, file: str) -> Iterator[Finding]:
     if locs.moved:
         place, (row, col) = locs.moved[0]
-        yield make("XF112", file=file, sheet=sheet, cell=a1(row, col), field=place.field.label, key=place.key,
+        yield make("XF112", file=file, sheet=sheet, cell=a1(row, col), field=place.label, key=place.key,
                    value=len(locs.moved), expected=place.ref)
     if locs.broken:
         place = locs.broken[0]
-        yield make("XF113", file=file, sheet=sheet, cell=place.ref, field=place.field.label, key=place.key,
+        yield make("XF113", file=file, sheet=sheet, cell=place.ref, field=place.label, key=place.key,
                    value=len(locs.broken))
 
 
@@ -472,9 +472,9 @@ def _field_value(cell: Cell, place: Place, ref: str, result: ReadResult, shown_a
 def _text_findings(text: str, place: Place, ref: str, file: str) -> Iterator[Finding]:
     sheet, _, cell = ref.rpartition("!")
     if "\ufffd" in text:
-        yield make("XF221", file=file, sheet=sheet, cell=cell, field=place.field.label, key=place.key, value=text)
+        yield make("XF221", file=file, sheet=sheet, cell=cell, field=place.label, key=place.key, value=text)
     if len(text) > MAX_CELL_TEXT:
-        yield make("XF222", file=file, sheet=sheet, cell=cell, field=place.field.label, key=place.key,
+        yield make("XF222", file=file, sheet=sheet, cell=cell, field=place.label, key=place.key,
                    value=len(text), expected=MAX_CELL_TEXT)
 
 
@@ -542,7 +542,7 @@ def _note_finding(notes: list[normalize.Note], value: Any, shown: str, place: Pl
     lead = errors[0] if errors else next((n for n in notes if n.code == normalize.YUAN), notes[0])
     detail = lead.detail if errors else "；".join(n.detail for n in notes)
     sheet, _, cell = ref.rpartition("!")
-    return make(lead.code, file=file, sheet=sheet, cell=cell, field=place.field.label, key=place.key,
+    return make(lead.code, file=file, sheet=sheet, cell=cell, field=place.label, key=place.key,
                 value=shown, expected=None if errors else value, detail=detail)
 
 

@@ -108,19 +108,20 @@ class Record:
     @property
     def indicators(self) -> list[Indicator]:
         """Indicator rows that hold anything, in form order."""
-        # Runs for every record in a check and a merge: cached key splits, and only the columns present.
+        # Runs for every record in a check, its JSON and a merge: each key is classified once per process.
         by_index: dict[int, dict[str, Any]] = {}
+        keys = _KEYS
         for key, value in self.values.items():
-            if not key.startswith("ind.") or value is None or value == "":
+            if value is None or value == "":
                 continue
-            parts = split_indicator_key(key)
-            if parts is None or parts[1] not in _INDICATOR_FIELDS:
+            info = keys[key] if key in keys else _indicator_field(key)
+            if info is None:
                 continue
-            number, column = parts
+            number, column, numeric = info
             row = by_index.get(number)
             if row is None:
                 row = by_index[number] = {}
-            if column in _NUMERIC:
+            if numeric:
                 row[column] = value if type(value) is float else _num(value)
             else:
                 row[column] = value if type(value) is str else _text(value)
@@ -135,10 +136,10 @@ class Record:
             "spec": {"id": self.spec_id, "version": self.spec_version},
             "source": {"file": shown_path(self.source) if self.source else self.source, "sha256": self.sha256},
             "identity": {k: _plain(v.get(k)) for k in IDENTITY_KEYS},
-            "funds": [{k: _plain(x) for k, x in vars(f).items()} for f in self.funds],
+            "funds": [_plain_fields(f) for f in self.funds],
             "execution": {"reason": v.get("execution.reason")},
             "goals": {k: _plain(v.get(f"goal.{k}")) for k in GOAL_KEYS},
-            "indicators": [{k: _plain(x) for k, x in vars(i).items()} for i in self.indicators],
+            "indicators": [_plain_fields(i) for i in self.indicators],
             "totals": {k: _plain(v.get(f"total.{k}")) for k in TOTAL_KEYS},
             "footer": {k: _plain(v.get(f"footer.{k}")) for k in FOOTER_KEYS},
             "cached": {k: _plain(x) for k, x in self.cached.items()},
@@ -190,6 +191,26 @@ def _text(x: Any) -> str | None:
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
     return str(x)
+
+
+# field key -> (indicator number, column, numeric) for an indicator field the record shows; None otherwise
+_KEYS: dict[str, tuple[int, str, bool] | None] = {}
+
+
+def _indicator_field(key: str) -> tuple[int, str, bool] | None:
+    parts = split_indicator_key(key) if key.startswith("ind.") else None
+    info = None if parts is None or parts[1] not in _INDICATOR_FIELDS else (parts[0], parts[1], parts[1] in _NUMERIC)
+    if len(_KEYS) < 100_000:    # keys are the layouts' fields: a few thousand at most
+        _KEYS[key] = info
+    return info
+
+
+def _plain_fields(row: FundRow | Indicator) -> dict[str, Any]:
+    """A row's fields, JSON-ready; a copy of its dict when no field needs converting (the common case)."""
+    fields = vars(row)
+    if Decimal in map(type, fields.values()):
+        return {k: _plain(x) for k, x in fields.items()}
+    return dict(fields)
 
 
 def _plain(x: Any) -> Any:

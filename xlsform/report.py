@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
 
 from xlsform.codes import Finding, one_line
 from xlsform.fsutil import shown_path
-from xlsform.results import FileResult
+from xlsform.results import FileResult, set_aside
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABEL = {"ok": "通过", "warnings": "通过", "errors": "有错误", "unreadable": "无法读取"}
@@ -46,6 +47,10 @@ def format_file(result: FileResult, *, info: bool = True) -> str:
     for f in sort_findings(result.findings):
         if info or f.severity != "info":
             lines.append(f"  [{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.code} {f.message}")
+    if result.annotated and result.findings:
+        # the copy to send back to this unit: with a unit's second return it is "…_校验(2).xlsx", and the
+        # folder holds its earlier copies too
+        lines.append(f"  批注副本：{one_line(shown_path(result.annotated))}")
     return "\n".join(lines)
 
 
@@ -73,13 +78,26 @@ def format_text(results: Sequence[FileResult], *, info: bool = True, note: str |
     shown = [r for r in current if not errors_only or r.status in ("errors", "unreadable")]
     ordered = sorted(shown, key=lambda r: _STATUS_ORDER[r.status])
     blocks = [format_file(r, info=info) for r in ordered]
+    return "\n\n".join([*blocks, *_tail(results, superseded, note)])
+
+
+def _tail(results: Sequence[Any], superseded: Mapping[str, str], note: str | None) -> list[str]:
+    """What follows the files' blocks: the superseded returns, `note` and the total (results: FileResults or
+    the `Form`s of a streamed report)."""
     older = [r for r in results if r.file in superseded]
+    current = [r for r in results if r.file not in superseded]
+    by_file = {r.file: r for r in current}
+    blocks = []
     if older:
-        blocks.append(f"已被本单位较新的报送取代、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
-            f"  {one_line(r.file)}（{STATUS_LABEL[r.status]}）→ 以 {one_line(superseded[r.file])} 为准"
-            for r in older))
+        blocks.append(f"同一单位另有报送、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
+            f"  {one_line(r.file)}（{_aside(r, by_file.get(superseded[r.file]))}，{STATUS_LABEL[r.status]}）"
+            f"→ 以 {one_line(superseded[r.file])} 为准" for r in older))
     total = summary(current) + (f"；另有 {len(older)} 个较早的报送已被取代" if older else "")
-    return "\n\n".join([*blocks, *([note] if note else []), total])
+    return [*blocks, *([note] if note else []), total]
+
+
+def _aside(older: Any, current: Any) -> str:
+    return set_aside(older, current) if current is not None else "已被较新的报送取代"
 
 
 def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
@@ -95,11 +113,127 @@ def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None 
 
 
 def format_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> str:
-    return json.dumps(to_json(results, superseded), ensure_ascii=False, indent=2, default=str)
+    """The JSON report of `check --json` as one text: an array, one file's object a line."""
+    return "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False, default=str) for o in to_json(results, superseded)) \
+        + "\n]"
 
 
-def exit_code(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> int:
+def exit_code(results: Iterable[Any], superseded: Mapping[str, str] | None = None) -> int:
     """0 when no current return has errors; 1 when any has errors or cannot be read (a return superseded by
-    a newer one of its unit does not count, as in status and merge)."""
+    a newer one of its unit does not count, as in status and merge). FileResults or a streamed report's Forms."""
     return 1 if any(r.status in ("errors", "unreadable") for r in results
                     if not superseded or r.file not in superseded) else 0
+
+
+# ----------------------------------------------------------------------------------- streamed reports
+# `check` renders each file's part of the report where the file was checked (check.render_paths) and sets
+# it aside as it arrives, in a spool that stays in memory up to a limit and then goes to a temporary file,
+# keeping of each form only what the end of the report needs (`Form`). Whether a return is superseded by a
+# newer one of its unit is known only once every file is in; then the report is written. Memory does not
+# grow with the round beyond those few fields a form.
+
+def json_bytes(result: FileResult) -> bytes:
+    """One file's object, compact (json's C encoder: its indenting encoder is pure Python and cost more than
+    reading the file), UTF-8."""
+    return json.dumps(result.to_json(), ensure_ascii=False, default=str).encode("utf-8")
+
+
+def text_bytes(result: FileResult, *, info: bool = True) -> bytes:
+    return format_file(result, info=info).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The unit a form names, as status.assign reads it from a record."""
+
+    code: str | None
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """What a streamed report keeps of one form: enough to count it, tell whether a newer return of its unit
+    supersedes it (status.assign reads `file`, `mtime` and `record`) and say what became of its copy."""
+
+    file: str
+    mtime: float | None
+    record: Unit | None
+    status: str
+    errors: int
+    warnings: int
+    annotated: str | None
+    copy_note: str | None
+    sha256: str | None = None     # set_aside: a duplicate is told from an older return
+    stale: bool = False           # another round's form or one a re-issue replaced (status.assign ranks it last)
+
+    @classmethod
+    def of(cls, r: Any) -> Form:
+        """From a check.Rendered."""
+        unit = Unit(r.code, r.name) if r.readable else None
+        return cls(r.file, r.mtime, unit, r.status, r.errors, r.warnings, r.annotated, r.copy_note, r.sha256,
+                   r.stale)
+
+
+class ReportSpool:
+    """The rendered forms of a batch, in order (`by_status`: one spool per status, for the text report)."""
+
+    SPOOL = 1 << 20
+
+    def __init__(self, *, by_status: bool) -> None:
+        import tempfile
+
+        self.forms: list[Form] = []
+        self.by_status = by_status
+        keys = _STATUS_ORDER if by_status else ("all",)
+        # closed when the report is written or given up (`close`)
+        self._spools = {k: tempfile.SpooledTemporaryFile(self.SPOOL) for k in keys}  # noqa: SIM115
+
+    def add(self, rendered: Any) -> None:
+        self.forms.append(Form.of(rendered))
+        spool = self._spools[rendered.status if self.by_status else "all"]
+        spool.write(len(rendered.text).to_bytes(4, "little"))
+        spool.write(rendered.text)
+
+    def texts(self, key: str) -> Iterator[bytes]:
+        spool = self._spools[key]
+        spool.seek(0)
+        while head := spool.read(4):
+            yield spool.read(int.from_bytes(head, "little"))
+
+    def close(self) -> None:
+        for spool in self._spools.values():
+            spool.close()
+
+
+def write_json(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, lines: bool = False) -> None:
+    """`check --json`: one array, an object a line (`lines`: JSON Lines, an object a line and nothing else);
+    a superseded return's object ends with `superseded_by`, as `to_json` adds it."""
+    for i, (form, text) in enumerate(zip(spool.forms, spool.texts("all"), strict=True)):
+        newer = superseded.get(form.file)
+        if newer is not None:   # the object's last key, as to_json adds it
+            text = text[:-1] + b', "superseded_by": ' + json.dumps(shown_path(newer), ensure_ascii=False).encode() \
+                + b"}"
+        if not lines:
+            out.write(b",\n" if i else b"[\n")
+        out.write(text)
+        if lines:
+            out.write(b"\n")
+    if not lines and spool.forms:
+        out.write(b"\n]\n")
+    out.flush()
+
+
+def write_text(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, note: str | None = None,
+               errors_only: bool = False) -> None:
+    """The text report, as format_text writes it of the same results (blocks rendered with or without info)."""
+    first = True
+    for status in _STATUS_ORDER:
+        forms = (f for f in spool.forms if f.status == status)
+        for form, text in zip(forms, spool.texts(status), strict=True):
+            if form.file in superseded or (errors_only and status not in ("errors", "unreadable")):
+                continue
+            out.write(text if first else b"\n\n" + text)
+            first = False
+    tail = "\n\n".join(_tail(spool.forms, superseded, note))
+    out.write(((tail if first else "\n\n" + tail) + "\n").encode("utf-8"))
+    out.flush()

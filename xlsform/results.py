@@ -10,6 +10,18 @@ from xlsform.fsutil import shown_path
 from xlsform.records import Record
 
 STATUSES = ("ok", "warnings", "errors", "unreadable")
+STALE_CODES = ("XF164", "XF165")
+
+
+def set_aside(older: Any, current: Any) -> str:
+    """Why `older` does not count beside `current`, its unit's return that does (FileResults, or what a
+    streamed report keeps of them: both carry `sha256` and `stale`): said so a clerk sees a duplicate as a
+    duplicate and a stale form as stale, not both as "older"."""
+    if older.sha256 and older.sha256 == current.sha256:
+        return "内容相同的重复文件"
+    if older.stale:
+        return "不是本轮或已被重新下发取代的表格"
+    return "已被较新的报送取代"
 
 
 @dataclass
@@ -32,6 +44,12 @@ class FileResult:
     @property
     def warnings(self) -> int:
         return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def stale(self) -> bool:
+        """A form this round sent, but not the one the unit fills now (another year's, or replaced by a
+        re-issue: XF164, XF165): never its unit's current return while one of the current form is there."""
+        return any(f.code in STALE_CODES for f in self.findings)
 
     @property
     def status(self) -> str:

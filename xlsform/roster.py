@@ -63,11 +63,34 @@ class Unit:
 
 @dataclass
 class Table:
-    """A file's header and data rows; each row keeps its row number in the file (header = row 1)."""
+    """A file's non-blank rows, each with its row number in the file; the header is `lines[at]` (the first
+    row unless a title stands above it: `with_header`), the data rows are those below it."""
 
     name: str
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]
+    lines: list[tuple[int, list[Any]]]
+    at: int = 0
+
+    @property
+    def header(self) -> list[str]:
+        return [_cell_text(h) for h in self.lines[self.at][1]] if self.lines else []
+
+    @property
+    def header_row(self) -> int:
+        return self.lines[self.at][0] if self.lines else 1
+
+    @property
+    def rows(self) -> list[tuple[int, list[Any]]]:
+        return self.lines[self.at + 1:]
+
+    def column(self, i: int) -> str:
+        """The header of column i as the file spells it (what a clerk looks for), or "第 N 列"."""
+        header = self.header
+        return header[i] if i < len(header) and header[i] else f"第 {i + 1} 列"
+
+
+def _lines(name: str, rows: Sequence[Sequence[Any]]) -> Table:
+    """Every row that holds anything, numbered as in the file (first row = 1)."""
+    return Table(name, [(i, list(r)) for i, r in enumerate(rows, start=1) if any(_cell_text(c) for c in r)])
 
 
 # ------------------------------------------------------------------------------------------- reading
@@ -104,10 +127,7 @@ def _read_xls(path: Path) -> Table:
     for (r, c), cell in sheet.cells.items():
         value = cell.value if cell.type != "e" else None
         grid.setdefault(r, [None] * width)[c] = _as_shown(value, formats.get(sheet.styles.get((r, c), 0)))
-    rows = [grid.get(r, [None] * width) for r in range(max(grid) + 1)]
-    header = ["" if h is None else _cell_text(h) for h in rows[0]]
-    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(_cell_text(c) for c in r)]
-    return Table(path.name, header, body)
+    return _lines(path.name, [grid.get(r, [None] * width) for r in range(max(grid) + 1)])
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # .xls, .et and encrypted .xlsx all start so
@@ -132,11 +152,10 @@ def _decode(data: bytes, name: str) -> str:
 
 def _read_csv(path: Path) -> Table:
     text = _decode(path.read_bytes(), path.name)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
+    table = _lines(path.name, list(csv.reader(io.StringIO(text, newline=""))))
+    if not table.lines:
         raise RosterError([f"{path.name}：文件是空的，第 1 行应为列名"])
-    body = [(i, list(r)) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
-    return Table(path.name, [h.strip() for h in rows[0]], body)
+    return table
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -151,11 +170,10 @@ def _read_xlsx(path: Path) -> Table:
                 for r in wb.worksheets[0].iter_rows()]
     finally:
         wb.close()
-    if not rows:
+    table = _lines(path.name, rows)
+    if not table.lines:
         raise RosterError([f"{path.name}：工作表是空的，第 1 行应为列名"])
-    header = ["" if h is None else str(h).strip() for h in rows[0]]
-    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(_cell_text(c) for c in r)]
-    return Table(path.name, header, body)
+    return table
 
 
 _ZEROS = re.compile(r"^0{2,}$")
@@ -180,8 +198,17 @@ def _cell_text(value: Any) -> str:
 
 # ------------------------------------------------------------------------------------------- columns
 
+# What a header carries besides its name: the unit of its figures, "(万元)", "（单位：万元）" (every real roster
+# heads its money columns so); a trailing "(A)" stays, aliases() drops it.
+_UNIT_SUFFIX = re.compile(r"\((单位[:：])?(万元|元|千元|亿元|个|人|项|%|分)\)$")
+_SPACE = re.compile(r"\s+")
+
+
 def _norm(header: str) -> str:
-    return header.strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
+    """A header as compared: lower case, no spaces or line breaks (a wrapped "所属独立核算\n单位个数"),
+    half-width parentheses, no unit suffix."""
+    text = _SPACE.sub("", header).lower().replace("（", "(").replace("）", ")")
+    return _UNIT_SUFFIX.sub("", text)
 
 
 # The headers a bureau's own roster uses for the two columns every roster has (issue 15.12: 单位名称 was refused).
@@ -204,9 +231,12 @@ def aliases(f: Field, key: str) -> list[str]:
 class _Problems:
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.columns: dict[str, dict[str, str]] = {}   # per file: field key -> its header as the file spells it
 
     def add(self, table: str, row: int | None, column: str | None, text: str) -> None:
+        """One problem; a column given by its field key is named as the file heads it (「单位名称」, not 「name」)."""
         where = f"第 {row} 行" if row else ""
+        column = self.columns.get(table, {}).get(column, column) if column else column
         col = f"「{column}」列" if column else ""
         self.items.append(f"{table} {where}{col}：{text}".replace(" ：", "："))
 
@@ -216,24 +246,45 @@ def _map_columns(table: Table, fields: dict[str, Field], other: dict[str, Field]
     """Header position -> field key; unknown, duplicate and not-prefillable columns are problems."""
     by_alias = {a: k for k, f in fields.items() for a in aliases(f, k)}
     not_prefill = {a: k for k, f in other.items() for a in aliases(f, k)}
+    _find_header(table, set(by_alias) | set(not_prefill))
     mapping: dict[int, str] = {}
+    row = table.header_row
     for i, header in enumerate(table.header):
         if not header:
             if any(i < len(r) and _cell_text(r[i]) for _, r in table.rows):
-                problems.add(table.name, 1, f"第 {i + 1} 列", "有数据但没有列名")
+                problems.add(table.name, row, f"第 {i + 1} 列", "有数据但没有列名")
             continue
         key = by_alias.get(_norm(header))
         if key is None:
             if _norm(header) in not_prefill:
-                problems.add(table.name, 1, header, f"这是{what}由填报单位填写或自动计算的字段，不能预填；请删除该列")
+                problems.add(table.name, row, header, f"这是{what}由填报单位填写或自动计算的字段，不能预填；请删除该列")
             else:
-                problems.add(table.name, 1, header, f"不认识的列名；{_nearest(header, by_alias, fields)}"
-                                                    f"可用的列：{', '.join(fields)}")
+                problems.add(table.name, row, header, f"不认识的列名；{_nearest(header, by_alias, fields)}"
+                                                      f"可用的列：{', '.join(fields)}")
         elif key in mapping.values():
-            problems.add(table.name, 1, header, f"与另一列重复（都对应 {key}）")
+            problems.add(table.name, row, header, f"与另一列重复（都对应 {key}）")
         else:
             mapping[i] = key
+    problems.columns[table.name] = {k: table.column(i) for i, k in mapping.items()}
     return mapping
+
+
+TITLE_ROWS = 5      # rows a roster may carry above its header: a title, "单位：万元", a date
+
+
+def _find_header(table: Table, known: set[str]) -> None:
+    """The header is the first row naming known columns. Real rosters carry a title above it ("2025年度部门
+    整体支出绩效自评单位名单", merged across) and a unit line: a row naming at least two known columns among the
+    first few is the header when the first row names none; the rows above it are not read."""
+    def hits(line: list[Any]) -> int:
+        return sum(1 for c in line if _norm(_cell_text(c)) in known)
+
+    if not table.lines or hits(table.lines[0][1]):
+        return
+    for at in range(1, min(len(table.lines), TITLE_ROWS + 1)):
+        if hits(table.lines[at][1]) >= 2:
+            table.at = at
+            return
 
 
 def _nearest(header: str, by_alias: dict[str, str], fields: dict[str, Field]) -> str:
@@ -327,10 +378,12 @@ def _units(table: Table, spec: Spec, year: int | None, problems: _Problems) -> l
     mapping = _map_columns(table, fields, other, "", problems)
     for key in REQUIRED:
         if key not in mapping.values():
-            problems.add(table.name, 1, None, f"缺少必需的列「{key}」（{fields[key].label}）")
+            problems.add(table.name, table.header_row, None, f"缺少必需的列「{key}」（{fields[key].label}）")
     units: list[Unit] = []
     seen: dict[str, int] = {}
     for row_no, row in table.rows:
+        if _not_a_unit(table.name, row_no, row, problems):
+            continue
         values = _row_values(table, row_no, row, mapping, fields, problems)
         if values is None:
             continue
@@ -339,6 +392,21 @@ def _units(table: Table, spec: Spec, year: int | None, problems: _Problems) -> l
         units.append(Unit(str(values.get("code") or ""), str(values.get("name") or ""), values))
     _numeric_codes(table, mapping, problems)
     return units
+
+
+# The first words of the rows a roster keeps below (or between) its units: a total, the notes for filling in.
+_NOT_A_UNIT = re.compile(r"^(合计|总计|小计|共计|填表说明|填报说明|说明|备注|注)(?![\u4e00-\u9fff])")
+
+
+def _not_a_unit(table: str, row_no: int, row: Sequence[Any], problems: _Problems) -> bool:
+    """A 合计 row or a line of notes is no unit: said as such (not 「名称不能为空」), to be deleted."""
+    first = next((_cell_text(c) for c in row if _cell_text(c)), "")
+    found = _NOT_A_UNIT.match(first)
+    if found is None:
+        return False
+    what = "合计行" if found.group(1).endswith("计") else "说明文字"
+    problems.add(table, row_no, None, f"这一行是{what}（“{_short(first)}”），不是单位；请删除该行后再生成")
+    return True
 
 
 def _numeric_codes(table: Table, mapping: dict[int, str], problems: _Problems) -> None:
@@ -402,12 +470,16 @@ def _apply_defaults(values: dict[str, Any], fields: dict[str, Field], year: int 
 
 def _add_indicators(table: Table, spec: Spec, units: list[Unit], problems: _Problems) -> None:
     fields, other = indicator_fields(spec)
-    code_field = Field(key="code", label="单位编码", at="A", role="prefill", type="text")
+    # the code column is headed as in the roster: 单位编码, or 项目编码 in a project round
+    code_field = roster_fields(spec)[0].get("code") or Field(key="code", label="单位编码", at="A", role="prefill",
+                                                             type="text")
     mapping = _map_columns(table, {INDICATOR_CODE: code_field, **fields}, other, "指标表中", problems)
     if INDICATOR_CODE not in mapping.values():
-        problems.add(table.name, 1, None, "缺少必需的列「code」（单位编码）")
+        problems.add(table.name, table.header_row, None, f"缺少必需的列「code」（{code_field.label}）")
         return
     by_code = {u.code: u for u in units if u.code}
+    if not by_code:       # the roster itself could not be read: its own problems say why, not each row here
+        return
     counts: dict[str, int] = {}
     for row_no, row in table.rows:
         values = _row_values(table, row_no, row, mapping, {INDICATOR_CODE: code_field, **fields}, problems)

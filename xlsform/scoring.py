@@ -51,7 +51,7 @@ def to_decimal(x: Any) -> Decimal | None:
                 return None
             d = Decimal(repr(x))
             if x:   # 0.0 and -0.0 are one key but two Decimals: zeros are made each time
-                if len(_DECIMALS) > 50_000:
+                if len(_DECIMALS) > 8192:    # amounts are each unit's own: weights and scores are what repeats
                     _DECIMALS.clear()
                 _DECIMALS[x] = d
         return d

@@ -140,6 +140,8 @@ class Review:
     copy_similarity: float = 0.80          # an actual this similar to its 目标内容 repeats it
     twin_similarity: float = 0.85          # two rows' tasks this similar are one task
     yuan_ratio: tuple[float, float] = (3000.0, 30000.0)   # an amount this many times its reference is in 元
+    copy_min_letters: int = 20             # a word-for-word copy of this many letters of the goal is a copy
+    yuan_ceiling: float = 0.0              # 万元: a fund amount above it was typed in 元 (0: not judged)
 
 
 @dataclass(frozen=True)
@@ -520,7 +522,7 @@ def _build_review(ctx: _Ctx, raw: dict[str, Any]) -> Review:
     """[rules.review]: word lists and shares, each checked with a message naming the key; absent keys keep
     the defaults (a region's own spec need not repeat them)."""
     where = "rules.review"
-    known = {*_SHARES, *_WORDS, "yuan_ratio"}
+    known = {*_SHARES, *_WORDS, "yuan_ratio", "copy_min_letters", "yuan_ceiling"}
     if set(raw) - known:
         raise ctx.fail(where, f"unknown key(s) {sorted(set(raw) - known)}; known: {', '.join(sorted(known))}")
     kw: dict[str, Any] = {}
@@ -538,6 +540,14 @@ def _build_review(ctx: _Ctx, raw: dict[str, Any]) -> Review:
         if len(pair) != 2 or not all(isinstance(x, int | float) for x in pair) or not 1 < pair[0] < pair[1]:
             raise ctx.fail(f"{where}.yuan_ratio", "needs [low, high] with 1 < low < high (3000, 30000)")
         kw["yuan_ratio"] = (float(pair[0]), float(pair[1]))
+    if "copy_min_letters" in raw:
+        kw["copy_min_letters"] = ctx.check_type(raw["copy_min_letters"], int, f"{where}.copy_min_letters")
+        if kw["copy_min_letters"] < 8:
+            raise ctx.fail(f"{where}.copy_min_letters", "must be a count of letters, at least 8")
+    if "yuan_ceiling" in raw:
+        kw["yuan_ceiling"] = float(ctx.check_type(raw["yuan_ceiling"], (int, float), f"{where}.yuan_ceiling"))
+        if kw["yuan_ceiling"] < 0:
+            raise ctx.fail(f"{where}.yuan_ceiling", "must be an amount in 万元 (0: not judged)")
     return Review(**kw)
 
 

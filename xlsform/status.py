@@ -13,17 +13,14 @@ reset the file time), then the file's mtime, then the file name so the choice is
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
-
 from xlsform.fsutil import shown_path
-from xlsform.results import FileResult
+from xlsform.results import FileResult, set_aside
 
 RETURNED = "已通过"         # was 已报送, which a clerk read as "returned" beside 仅有警告 (issue 15.14)
 WARNINGS = "仅有警告"
@@ -176,10 +173,12 @@ def _pick(unit: RosterUnit, results: list[FileResult], modified: ModifiedFn) -> 
     return UnitStatus(unit, ordered[0], ordered[1:])
 
 
-def _newness(r: FileResult, modified: ModifiedFn) -> tuple[float, float, str]:
+def _newness(r: FileResult, modified: ModifiedFn) -> tuple[bool, float, float, str]:
+    """Newest first, but a return of the form the unit fills now before any of another round's or of the form
+    a re-issue replaced (XF164, XF165), whenever that one was saved."""
     mtime = r.mtime or 0.0
     content = modified(r)
-    return (content.timestamp() if content else mtime, mtime, r.file)
+    return (not r.stale, content.timestamp() if content else mtime, mtime, r.file)
 
 
 def _code(r: FileResult) -> str | None:
@@ -191,6 +190,10 @@ def _code(r: FileResult) -> str | None:
 
 def workbook_modified(result: FileResult) -> datetime | None:
     """The last-saved time Excel/WPS recorded in docProps/core.xml; None when absent or unreadable."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
     try:
         with zipfile.ZipFile(result.file) as z:
             info = z.getinfo(_CORE)
@@ -235,14 +238,33 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
     lines.append("合计：" + "，".join(f"{s} {n}" for s, n in a.counts().items()))
     if a.unmatched:
         lines.append(f"不属于名单中任何单位的文件（{len(a.unmatched)} 个）：")
-        lines += [f"  {shown_path(r.file)}（单位编码 {_code(r) or '无法识别'}）" for r in a.unmatched]
+        lines += [f"  {shown_path(r.file)}（{_unmatched_why(r)}）" for r in a.unmatched]
     several = [u for u in a.several if not states or u.state in states]
     if several:
-        lines.append(f"多次报送的单位（{len(several)} 个）：以最新一份为准，较早的已被较新的报送取代：")
+        lines.append(f"多次报送的单位（{len(several)} 个）：以本轮表格中最新的一份为准，其余不计入：")
         for u in several:
             lines.append(f"  {u.unit.code} {u.unit.name}：采用 {shown_path(u.result.file) if u.result else '—'}；"
-                         f"已被较新的报送取代：{'、'.join(shown_path(o.file) for o in u.others)}")
+                         + _set_aside(u))
     return lines
+
+
+def _unmatched_why(r: FileResult) -> str:
+    """Why a file is no unit's: the code it names, or, for a file that could not be read (a unit's return
+    renamed and saved as .ods), what the reader said, so the clerk can tell whose it is and what to ask."""
+    code = _code(r)
+    if code is not None:
+        return f"单位编码 {code}"
+    said = next((f.message for f in getattr(r, "findings", ()) if f.severity == "error"), "")
+    return f"无法识别单位：{said}" if said else "单位编码 无法识别"
+
+
+def _set_aside(u: UnitStatus) -> str:
+    """"已被较新的报送取代：a.xlsx；内容相同的重复文件：b.xlsx": the unit's other files grouped by why."""
+    why: dict[str, list[str]] = {}
+    for o in u.others:
+        reason = set_aside(o, u.result) if u.result is not None else "已被较新的报送取代"
+        why.setdefault(reason, []).append(shown_path(o.file))
+    return "；".join(f"{reason}：{'、'.join(files)}" for reason, files in why.items())
 
 
 def _unit_cells(u: UnitStatus) -> tuple[str, ...]:

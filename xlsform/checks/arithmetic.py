@@ -114,8 +114,30 @@ def _show_split(split: dict[str, Decimal] | dict[str, float]) -> str:
     return "、".join(f"{name} {plain(to_decimal(w))}" for name, w in split.items())
 
 
+# The reader's notes on a value the file holds as text but reads as a number ("3,150.00", "４５", "3150万元"):
+# the spreadsheet's own formulas take such a cell as 0.
+TEXT_NUMBERS = ("XF201", "XF202", "XF203", "XF206", "XF207")
+
+
 def _cached(ctx: CheckContext) -> Iterator[Finding]:
-    """A cached formula result the file shows, against the recomputation (files from scripts have none)."""
+    """A cached formula result the file shows, against the recomputation (files from scripts have none).
+    Results wrong because an input holds its number as text are one finding at that input (XF410), which says
+    what to retype, not one "recalculate (F9)" per result that recalculating would not mend."""
+    texts = {f.key: f for f in ctx.prior if f.code in TEXT_NUMBERS and f.key}
+    wrong: dict[str, list[str]] = {}
+    for key, finding in _wrong_results(ctx):
+        through = sorted(ctx.inputs_of(key) & texts.keys()) if not ctx.imported else []
+        if not through:
+            yield finding
+        for t in through:
+            wrong.setdefault(t, []).append(key)
+    for t, keys in wrong.items():
+        note = texts[t]
+        shown = "、".join(f"「{ctx.label(k)}」" for k in keys)
+        yield ctx.finding("XF410", t, value=note.value, expected=note.expected, affected=shown)
+
+
+def _wrong_results(ctx: CheckContext) -> Iterator[tuple[str, Finding]]:
     for key, shown in ctx.record.cached.items():
         place = ctx.layout.places.get(key)
         if place is None or shown in (None, "") or not ctx.trusted(key):
@@ -130,8 +152,8 @@ def _cached(ctx: CheckContext) -> Iterator[Finding]:
             continue
         if not _same(shown, want, place.field.type):
             # a hand-made form has no formula to recalculate: the unit typed the figure (XF240)
-            yield ctx.finding("XF240" if ctx.imported else "XF407", key, value=_display(shown, place.field.type),
-                              expected=_display(want, place.field.type))
+            yield key, ctx.finding("XF240" if ctx.imported else "XF407", key,
+                                   value=_display(shown, place.field.type), expected=_display(want, place.field.type))
 
 
 def _same(shown: object, want: object, ftype: str) -> bool:

@@ -70,9 +70,11 @@ def _required(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
-    """A row in use (it has a weight, or text describing it) must have weight, actual and score together."""
+    """A row in use (it has a weight, or text describing it) must have weight, actual and score together. A
+    row that holds only the template's slot ("指标2", "……", "/") is not in use: the placeholder is its finding."""
     i = ind.index
-    described = any((ind.level3, ind.content, ind.target, ind.actual)) or bool(ind.score)
+    described = any(t and not _no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual)) \
+        or bool(ind.score)
     if ind.weight is None and described and ctx.has(indicator_key(i, "weight")):   # a form with no 分值 column
         yield ctx.finding("XF302", indicator_key(i, "weight"), filled=_filled(ctx, ind, "weight"))
     if not ind.weight:
@@ -81,6 +83,11 @@ def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
         key = indicator_key(i, column)
         if ctx.has(key) and getattr(ind, column) is None:
             yield ctx.finding("XF302", key, filled=_filled(ctx, ind, column))
+
+
+@lru_cache(maxsize=4096)
+def _no_content(text: str) -> bool:
+    return compact(text) in _NO_NAME or is_placeholder(text)
 
 
 def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
@@ -96,6 +103,7 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
+    slots: set[str] | None = None
     for key, value in ctx.record.values.items():
         if key not in texts or not isinstance(value, str):
             continue
@@ -103,11 +111,23 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
         if verdict is None:
             continue
         if verdict == "XF303":
-            yield ctx.finding("XF303", key, value=value)
+            if slots is None:
+                slots = _slot_names(ctx)
+            # a template's unused row ("指标2" and nothing else) costs no points: worth a word, not a refusal
+            yield ctx.finding("XF539" if key in slots else "XF303", key, value=value)
         else:
             # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
             prefilled = not ctx.imported and ctx.layout.places[key].field.role == "prefill"
             yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
+
+
+def _slot_names(ctx: CheckContext) -> set[str]:
+    """The name cells of the template's unused rows: rows with no weight, target, actual or score, whose names
+    are only the template's slots ("指标2", "指标1：", "……")."""
+    return {indicator_key(ind.index, column) for ind in ctx.indicators
+            if not (ind.weight or ind.score or ind.target or ind.actual)
+            and all(_no_content(t) for t in (ind.level3, ind.content) if t)
+            for column in ("level3", "content")}
 
 
 def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from xlsform.codes import Finding, make
-from xlsform.layout import Layout, a1, indicator_key, layout_for, split_indicator_key
+from xlsform.layout import Layout, a1, indicator_key, layout_for
 from xlsform.records import Indicator, Record
 from xlsform.scoring import to_decimal
 from xlsform.spec import Spec, spec_by_id
@@ -171,12 +171,7 @@ class CheckContext:
 @lru_cache(maxsize=16384)   # a field's printed label, for every finding of every return
 def _label(layout: Layout, key: str) -> str:
     place = layout.places.get(key)
-    if place is None:
-        return key
-    parts = split_indicator_key(key)
-    if parts:
-        return f"第 {parts[0]} 行指标·{place.field.label}"
-    return place.field.label
+    return key if place is None else place.label
 
 
 @lru_cache(maxsize=16384)   # the same few hundred "sheet!cell" strings, for every finding of every return

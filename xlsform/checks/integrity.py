@@ -17,9 +17,8 @@ from typing import Any
 from xlsform import prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
-from xlsform.layout import LISTS_SHEET, META_SHEET, Layout, a1
+from xlsform.layout import FINDINGS_SHEET, LISTS_SHEET, META_SHEET, Layout, a1
 from xlsform.scoring import EARLIER_GENERATORS, to_decimal
-from xlsform.writer.form import FINDINGS_SHEET
 from xlsform.xlsx import name_target
 
 _FORMULA_NOISE = re.compile(r"[\s$]")
@@ -27,12 +26,13 @@ _FORMULA_NOISE = re.compile(r"[\s$]")
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _version(ctx)
-    yield from _against_manifest(ctx)
+    stale = stale_issue(ctx)
+    yield from _against_manifest(ctx, stale)
     if ctx.imported:      # a hand-made form: nothing was locked, no formula or copy was sent; said once
         yield ctx.finding("XF171")
         yield from _external(ctx)
         return
-    yield from _against_own_copy(ctx)
+    yield from _against_own_copy(ctx, stale)
     if ctx.workbook is not None:
         yield from _formulas(ctx)
         yield from _sheets(ctx)
@@ -47,17 +47,21 @@ def _version(ctx: CheckContext) -> Iterator[Finding]:
 
 # ----------------------------------------------------------------------------------- the manifest
 
-def _against_manifest(ctx: CheckContext) -> Iterator[Finding]:
+def _against_manifest(ctx: CheckContext, stale: Finding | None) -> Iterator[Finding]:
     m = ctx.manifest
     if m is None:
         return
     if (m.spec_id, str(m.spec_version)) != (ctx.record.spec_id, ctx.record.spec_version):
         yield ctx.finding("XF155", value=f"{ctx.record.spec_id} {ctx.record.spec_version}",
                           expected=f"{m.spec_id} {m.spec_version}")
-    if getattr(m, "year", None) and ctx.record.year is not None and int(m.year) != ctx.record.year:
+    if getattr(m, "year", None) and ctx.record.year is not None and int(m.year) != ctx.record.year \
+            and _own_year(ctx) in (None, int(m.year)):       # the form's own year differs: XF164 says it
         yield ctx.finding("XF160", "year", value=ctx.record.year, expected=int(m.year))
     if ctx.entry is None:
         yield ctx.finding("XF154", "code", value=ctx.record.code)
+        return
+    if stale is not None:     # not this round's form: one finding, no cell "changed" against another form
+        yield stale
         return
     for key, sent in ctx.entry.prefilled.items():
         now = ctx.record.values.get(key)
@@ -65,7 +69,44 @@ def _against_manifest(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.finding("XF152", key, value=now, expected=sent)
 
 
-def _against_own_copy(ctx: CheckContext) -> Iterator[Finding]:
+def stale_issue(ctx: CheckContext) -> Finding | None:
+    """XF164 when the workbook was sent in another year's round (its own identity in `_xf_meta` says so), XF165
+    when its prefilled copy is what this unit's form held before `generate --reissue` replaced it. Such a file
+    is as it was sent, so comparing its locked cells with this round's would accuse the unit of changing
+    every one of them (and its annotated copy would mix two forms)."""
+    m, entry = ctx.manifest, ctx.entry
+    if m is None or entry is None or ctx.imported:
+        return None
+    own = _own_year(ctx)
+    if own is not None and getattr(m, "year", None) and own != int(m.year):
+        return ctx.finding("XF164", value=own, expected=int(m.year), form=entry.file)
+    if not entry.history:     # never re-issued: the common case costs nothing more
+        return None
+    copy = prefill.from_meta(getattr(ctx.workbook, "meta", None) or {})
+    if not copy or copy is prefill.BROKEN or _as_copied(copy, entry.prefilled, ctx.layout):
+        return None
+    for old in reversed(entry.history):
+        if _as_copied(copy, old.get("prefilled") or {}, ctx.layout):
+            return ctx.finding("XF165", value=str(old.get("reissued_at", ""))[:10] or "—", form=entry.file)
+    return None
+
+
+def _own_year(ctx: CheckContext) -> int | None:
+    """The year the workbook was generated for, from its own `_xf_meta` (not the cell a unit could edit)."""
+    text = (getattr(ctx.workbook, "meta", None) or {}).get("year")
+    try:
+        return int(str(text).strip()) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _as_copied(copy: dict[str, Any], sent: dict[str, Any], layout: Layout) -> bool:
+    """Whether a workbook's prefilled copy is exactly what `sent` prefilled (the cells a form shows)."""
+    keys = {k for k in (*copy, *sent) if k in layout.places}
+    return all(same_value(copy.get(k), sent.get(k)) for k in keys)
+
+
+def _against_own_copy(ctx: CheckContext, stale: Finding | None) -> Iterator[Finding]:
     copy = prefill.from_meta(getattr(ctx.workbook, "meta", None) or {})
     if copy is prefill.BROKEN:
         yield ctx.finding("XF163")
@@ -78,7 +119,7 @@ def _against_own_copy(ctx: CheckContext) -> Iterator[Finding]:
             now = values.get(key)
             if now != sent and key in places and not same_value(now, sent):   # equal: 307.0 == 307, "a" == "a"
                 yield ctx.finding("XF161", key, value=now, expected=sent)
-    elif ctx.entry is not None:   # the copy edited to match a changed cell: the manifest tells
+    elif ctx.entry is not None and stale is None:   # the copy edited to match a changed cell
         for key, sent in ctx.entry.prefilled.items():
             if key in copy and key in ctx.layout.places and not same_value(copy[key], sent):
                 yield ctx.finding("XF162", key, value=copy[key], expected=sent)

@@ -190,19 +190,25 @@ class _Row:
     @classmethod
     def of(cls, ctx: CheckContext, ind: Indicator, year: int | None) -> _Row:
         target, actual = ex.parse(ind.target), ex.parse(ind.actual)
-        if ind.actual is None or ind.weight is None or (target.kind == ex.NONE and ind.nature != "定性"):
+        if ind.actual is None or (target.kind == ex.NONE and ind.nature != "定性"):
             return cls(target, actual, None)
         scoring = ctx.spec.rules.scoring
         judged = _judged(scoring)
-        key = (ind.target, ind.actual, ind.nature, year, ind.weight)
+        # A row without a weight (a form printing none, or a 其中 row) is judged against its target all the same:
+        # "100%" answers "100%" there too. Only a weighted row's score is then held against the support.
+        weight = UNWEIGHTED if ind.weight is None else ind.weight
+        key = (ind.target, ind.actual, ind.nature, year, weight)
         if key not in judged:   # the same indicator rows repeat across a round's returns
             if len(judged) > 8192:
                 judged.clear()
             # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
             # them): both then have no unit and compare as they are.
             outcome = ex.compare(target, actual, ind.nature, year, _dec(scoring.equality_tolerance))
-            judged[key] = support(outcome, _dec(ind.weight), scoring)
+            judged[key] = support(outcome, _dec(weight), scoring)
         return cls(target, actual, judged[key])
+
+
+UNWEIGHTED = 1.0   # the nominal weight an unweighted row's support is computed at (only `met` is read from it)
 
 
 _JUDGED: dict[int, tuple[Scoring, dict[tuple[object, ...], Support | None]]] = {}
@@ -228,14 +234,20 @@ def _copies(ind: Indicator) -> bool:
 
 @lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
 def _copies_text(target: str, actual: str) -> bool:
-    return bare(actual) == bare(target) and (
-        _COMPARATOR.search(target) is not None or ex.parse(target).kind in (ex.RANGE, ex.DEADLINE))
+    """A limit said again ("≥95%", "80%-90%", "9月底前"): no measurement. A date said again ("2021年12月31日",
+    "2019年") is the date the work was done."""
+    if bare(actual) != bare(target):
+        return False
+    parsed = ex.parse(target)
+    return _COMPARATOR.search(target) is not None or parsed.kind == ex.RANGE \
+        or (parsed.kind == ex.DEADLINE and parsed.op is not None)
 
 
 def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
     """An actual that repeats most of its 目标内容 ("保证了区委办各项工作的正常运转" for "保证区委办各项工作的
     正常运转"): it restates the task, it does not say what was done."""
-    if ind.actual and ind.content and repeats(ind.actual, ind.content, review.copy_similarity):
+    if ind.actual and ind.content and repeats(ind.actual, ind.content, review.copy_similarity,
+                                              review.copy_min_letters):
         yield ctx.finding("XF536", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.content,
                           source="目标内容")
 
@@ -243,15 +255,15 @@ def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Itera
 def _repeats_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
     """实际完成情况 that repeats the 预期目标 / 年初设定目标."""
     achieved, goal = ctx.text("goal.achieved"), ctx.text("goal.target")
-    if achieved and goal and repeats(achieved, goal, review.copy_similarity):
+    if achieved and goal and repeats(achieved, goal, review.copy_similarity, review.copy_min_letters):
         yield ctx.finding("XF536", "goal.achieved", value=achieved, expected=goal, source=ctx.label("goal.target"))
 
 
 @lru_cache(maxsize=4096)
-def repeats(answer: str, goal: str, similarity: float) -> bool:
+def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     """Whether `answer` is `goal` said again: as alike as `similarity` (words only; figures, spacing and
-    punctuation aside), or a clipped copy (most of the goal, word for word), and reporting no figure the
-    goal does not already hold."""
+    punctuation aside), or a clipped copy (word for word, most of the goal or at least `run` letters of it:
+    "完成" before the goal's last sentence), and reporting no figure the goal does not already hold."""
     if len(answer) > ex.PARSED_MAX or len(goal) > ex.PARSED_MAX:
         return False   # a page of text is no copy of a task; comparing it would cost a hostile file seconds
     a, g = letters(answer), letters(goal)
@@ -259,7 +271,7 @@ def repeats(answer: str, goal: str, similarity: float) -> bool:
         return False
     if _fuzz().ratio(a, g) >= similarity * 100:
         return True
-    return len(a) >= max(8, len(g) / 2) and _fuzz().partial_ratio(a, g) >= 95
+    return len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g) >= 95
 
 
 @cache
@@ -282,7 +294,9 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review
         yield ctx.finding("XF505", actual_key, value=ind.actual, source="目标值")
         return
     quantitative = _quantitative(ind)
-    if quantitative and _stock(ind.actual, review.stock_actuals):   # DESIGN §3: "达成预期指标" measures nothing
+    # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction
+    if quantitative and (_stock(ind.actual, review.stock_actuals)
+                         or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals)):
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
         return
     if row.actual.kind == ex.NONE:
@@ -320,6 +334,23 @@ def _stock(actual: str, phrases: tuple[str, ...]) -> bool:
     """An answer from the stock of phrases that measure nothing ("达成预期指标", "已完成", "详见附件"), however
     it is punctuated or spaced ([rules.review] stock_actuals)."""
     return bare(actual) in _bare_set(phrases)
+
+
+_SHARE_AFTER = re.compile(r"(\D*?)(?:\d+(?:\.\d+)?)%")
+_COMPLETION = re.compile(r"完成|执行|进度")
+
+
+@lru_cache(maxsize=4096)
+def _stock_share(actual: str, task: str, phrases: tuple[str, ...]) -> bool:
+    """A stock phrase with a share after it ("已完成100%", "达成 100%"): how much of the work was done, not what
+    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度) or the phrase
+    names what it measures ("达标100%" for 验收达标率, "满意100%" for 满意度)."""
+    m = _SHARE_AFTER.fullmatch(bare(actual))
+    if m is None or not m.group(1) or m.group(1) not in _bare_set(phrases):
+        return False
+    name, phrase = letters(task), letters(m.group(1))
+    named = any(phrase[i:i + 2] in name for i in range(len(phrase) - 1))
+    return not named and _COMPLETION.search(name) is None
 
 
 @lru_cache(maxsize=16)
@@ -468,9 +499,12 @@ def _budget_cut_to_spent(ctx: CheckContext, row: str) -> Iterator[Finding]:
 
 def _yuan(ctx: CheckContext) -> Iterator[Finding]:
     """An amount about 10,000 times its reference (the row's own other budget: 全年预算数 for 执行数, 年初预算数
-    for 全年预算数; else the largest budget of the other rows): typed in 元 on a form in 万元. The reader warns
-    when "元" is written (XF208); this catches the bare figure."""
-    values, (low, high) = ctx.values, ctx.spec.rules.review.yuan_ratio
+    for 全年预算数; else the largest budget of the other rows): typed in 元 on a form in 万元 (XF517). Where
+    every amount was typed in 元 there is no reference: an amount beyond what one form of the spec can hold
+    ([rules.review] yuan_ceiling, in 万元) tells by its size (XF540). The reader warns when "元" is written
+    (XF208); this catches the bare figure."""
+    values, review = ctx.values, ctx.spec.rules.review
+    (low, high), ceiling = review.yuan_ratio, review.yuan_ceiling
     budgets = {row: (_float(values.get(f"fund.{row}.budget")), _float(values.get(f"fund.{row}.initial_budget")))
                for row in ctx.spec.fund_rows()}
     smallest = min((b for pair in budgets.values() for b in pair if b > 0), default=0.0)
@@ -478,13 +512,17 @@ def _yuan(ctx: CheckContext) -> Iterator[Finding]:
         return
     for row, column, key in _amount_keys(ctx.layout):
         value = _float(values.get(key))
-        if value < smallest * low:
+        if value < smallest * low and not (ceiling and value > ceiling):
             continue   # every figure of a sane form: one comparison
+        d = to_decimal(value) or Decimal(0)
         reference, basis = _reference(budgets, row, column)
         if reference > 0 and low <= value / reference <= high:
-            d = to_decimal(value) or Decimal(0)
             yield ctx.finding("XF517", key, value=d, expected=plain(d / 10000), basis=basis,
                               ratio=f"{value / reference:,.0f}")
+        elif ceiling and value > ceiling:
+            # Nothing on the form to hold it against (every amount typed in 元): its size alone tells.
+            yield ctx.finding("XF540", key, value=d, expected=plain(d / 10000), ceiling=plain(to_decimal(ceiling)),
+                              yi=plain(round(d / 10000, 1)))
 
 
 def _reference(budgets: dict[str, tuple[float, float]], row: str, column: str) -> tuple[float, str]:

@@ -2,6 +2,10 @@
 
 Library errors become click errors in exactly one place (`XlsformGroup.invoke`), so commands stay short.
 Exit codes: 0 success, 1 the data has errors (check), 2 the command itself could not run.
+
+Start-up is part of every command's time (`xlsform --help`, `xlsform check one.xlsx`): a command module
+imports at its top only click and what its options need, and the library inside the command, so that a
+command pays for what it uses (tests/test_startup.py holds the list of what a bare --help may not import).
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from xlsform import __version__
 from xlsform.cli import zh
 from xlsform.errors import XlsformError
-from xlsform.spec import Spec, SpecError, builtin_names, load_spec, spec_by_id
+
+if TYPE_CHECKING:
+    from xlsform.spec import Spec
 
 zh.install()   # click's own texts (Usage, Options, Missing option, ...) in Chinese like ours
 
@@ -45,7 +51,11 @@ class XlsformGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (XlsformError, SpecError) as e:
+        except XlsformError as e:
+            raise CommandError(str(e)) from None
+        except ValueError as e:
+            if not _spec_error(e):
+                raise
             raise CommandError(str(e)) from None
         except BrokenPipeError:   # `xlsform describe zhuzhou | head`: the reader has all it wanted
             _quiet_stdout()
@@ -54,6 +64,13 @@ class XlsformGroup(click.Group):
             where = e.filename or ""
             why = _OS_ERRORS.get(e.errno or 0, e.strerror or str(e))
             raise CommandError(f"无法读写 {where}：{why}（{e.strerror or e}）") from None
+
+
+def _spec_error(e: BaseException) -> bool:
+    """A spec file's own problem (spec.SpecError): only ever raised once that module is loaded, which a
+    command's help does not need."""
+    spec = sys.modules.get("xlsform.spec")
+    return spec is not None and isinstance(e, spec.SpecError)
 
 
 def _quiet_stdout() -> None:
@@ -75,6 +92,23 @@ _OS_ERRORS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.E
 @click.version_option(__version__, prog_name="xlsform")
 def main() -> None:
     """xlsform: 绩效自评表的生成、校验与汇总 (generate, check and merge self-evaluation workbooks)."""
+
+
+class LazyChoice(click.Choice[str]):
+    """A choice among a library module's values (`module.name`), imported when the option is used or its
+    command's help is shown, not at every start of the program."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._source = (module, name)
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(getattr(importlib.import_module(self._source[0]), self._source[1]))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:   # click sets the (empty) list it was given
+        pass
 
 
 def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,6 +136,8 @@ def load_specs(names: Sequence[str]) -> list[Spec]:
 
 
 def spec_named(name: str) -> Spec:
+    from xlsform.spec import builtin_names, load_spec
+
     path = Path(name)
     if path.suffix.lower() != ".toml" and not path.exists() and name not in builtin_names():
         raise XlsformError(f"未知的规格「{name}」：内置规格有 {'、'.join(builtin_names())}，"
@@ -139,6 +175,8 @@ def echo_not_workbooks(paths: Sequence[Any]) -> None:
 
 def require_known_spec(spec_id: str, specs: Sequence[Spec]) -> None:
     """The office's own set-up, not the unit's mistake: say so before reporting every file as unknown."""
+    from xlsform.spec import spec_by_id
+
     if spec_id and spec_id not in {s.id for s in specs} and spec_by_id(spec_id) is None:
         raise XlsformError(f"清单使用的规格「{spec_id}」不是内置规格：请用 --spec 给出生成表格时所用的规格文件"
                            f"（the manifest's spec '{spec_id}' is not built in: pass its file with --spec）")

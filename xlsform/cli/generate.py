@@ -7,16 +7,17 @@ import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from xlsform.cli import jobs_option, jobs_or_all, main, spec_named
-from xlsform.generate import FORMS_DIR, Added, add_units, generate_units, write_blank
-from xlsform.layout import Layout, Place
-from xlsform.manifest import MANIFEST_NAME
-from xlsform.roster import Unit, load_roster
-from xlsform.spec import Spec, builtin_names, load_spec
+
+if TYPE_CHECKING:
+    from xlsform.generate import Added
+    from xlsform.layout import Place
+    from xlsform.roster import Unit
+    from xlsform.spec import Spec
 
 DEFAULT_SPEC = "wangcheng"
 PROGRESS_ABOVE = 50
@@ -31,6 +32,8 @@ def specs() -> None:
     Example:
         xlsform specs
     """
+    from xlsform.spec import builtin_names, load_spec
+
     for name in builtin_names():
         spec = load_spec(name)
         default = "  (默认)" if name == DEFAULT_SPEC else ""
@@ -58,6 +61,8 @@ def describe(spec: str, as_json: bool) -> None:
         xlsform describe wangcheng
         xlsform describe project --json > fields.json
     """
+    from xlsform.layout import Layout
+
     s = spec_named(spec)
     layout = Layout(s)
     if as_json:
@@ -128,6 +133,10 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         xlsform generate --blank --spec project --year 2024 -o 空白模板.xlsx
         xlsform generate examples/roster.csv --previous examples/returns/wangcheng --year 2021 -o out2021/
     """
+    from xlsform.generate import FORMS_DIR, add_units, generate_units, write_blank
+    from xlsform.manifest import MANIFEST_NAME
+    from xlsform.roster import load_roster
+
     spec = spec_named(spec_name)
     if blank:
         if roster is not None:
@@ -145,6 +154,8 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     elif indicators is None:
         click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
                    "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
+    else:
+        _say_without_indicators(units, indicators)
     for note in (n for u in units for n in u.notes):
         click.echo(f"[提示] {note}", err=True)
     split = [w for u in units for w in u.warnings]
@@ -177,6 +188,23 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
         click.echo("工作表保护密码为随机生成，已记录在清单 manifest.json 的 password 中", err=True)
 
 
+SHOWN_UNITS = 20     # units named one a line on stderr before "……等 N 个"
+
+
+def _say_without_indicators(units: list[Unit], indicators: Path) -> None:
+    """A unit the indicators file has no row for gets an open table to fill itself: said, with its code, since
+    a code mistyped in the indicators file (or its zeros lost) looks exactly like that."""
+    bare = [u for u in units if not any(k.startswith("ind.") for k in u.values)]
+    if not bare:
+        return
+    click.echo(f"[注意] 指标文件 {indicators.name} 中没有以下 {len(bare)} 个单位的指标，其表格的指标表留空，"
+               "由单位自行填写；如不是有意为之，请核对指标文件中的单位编码：", err=True)
+    for u in bare[:SHOWN_UNITS]:
+        click.echo(f"  {u.code} {u.name}", err=True)
+    if len(bare) > SHOWN_UNITS:
+        click.echo(f"  ……等 {len(bare)} 个", err=True)
+
+
 def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None) -> None:
     """Prefill from last year's returns and say what was taken, what was not, and what to confirm."""
     from xlsform.previous import source
@@ -189,6 +217,9 @@ def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None)
 
 
 def _say_added(done: Added, output: Path) -> None:
+    from xlsform.generate import FORMS_DIR
+    from xlsform.manifest import MANIFEST_NAME
+
     forms = output / FORMS_DIR
     if not done.added and not done.reissued:
         click.echo(f"名册中的单位都已在本轮清单中，未生成新表格（{output / MANIFEST_NAME}）")

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from xlsform import ledger as ledger_lib
 from xlsform.cli import main
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output
 
 
 @main.command("ledger")
@@ -31,6 +29,9 @@ def ledger(manifest_path: Path, output: Path | None, fmt: str | None, force: boo
         xlsform ledger --manifest out/manifest.json -o ledger.jsonl
         xlsform ledger --manifest out/manifest.json -o 登记簿.csv
     """
+    from xlsform import ledger as ledger_lib
+    from xlsform.fsutil import atomic_output
+
     path = ledger_lib.ledger_path(manifest_path)
     if not path.is_file():
         raise XlsformError(f"{path} 不存在：此轮尚未运行过 status 或 merge（no ledger yet）")

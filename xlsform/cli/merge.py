@@ -12,19 +12,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from xlsform import ledger, ownfiles
-from xlsform.check import check_paths, expand_paths
-from xlsform.cli import echo_not_workbooks, echo_skipped, jobs_option, jobs_or_all, load_specs, main, require_known_spec
+from xlsform.cli import (
+    LazyChoice,
+    echo_not_workbooks,
+    echo_skipped,
+    jobs_option,
+    jobs_or_all,
+    load_specs,
+    main,
+    require_known_spec,
+)
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output, resolved
-from xlsform.merge import build_summary, collect
-from xlsform.results import FileResult
-from xlsform.spec import spec_by_id
-from xlsform.status import STATES, Assignment, RosterUnit, assign, render
-from xlsform.store import STORE_NAME, DatabaseError, Store, other_round_message, store_path
 
 if TYPE_CHECKING:
     from xlsform.previous.compare import Comparison
+    from xlsform.results import FileResult
+    from xlsform.status import Assignment, RosterUnit
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -45,7 +48,7 @@ def unit_options(required: bool) -> Decorator:
 
 def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--no-ledger", is_flag=True,
-                     help=f"不写登记簿 {STORE_NAME}（ledger：manifest 旁对每份报送的记录），也不提它（只查看）。")(f)
+                     help="不写登记簿 xlsform.sqlite3（ledger：manifest 旁对每份报送的记录），也不提它（只查看）。")(f)
     f = click.option("--from-store", is_flag=True,
                      help="另外以 xlsform serve 收到的各单位当前报表（manifest 旁的数据库）为输入；"
                           "此时可不给 PATHS。")(f)
@@ -63,6 +66,8 @@ class Round:
         self.source = manifest_path or roster_path
         self.sent_as: dict[Path, str] = {}     # --from-store: a stored file -> the name its unit uploaded
         self.specs = load_specs([spec_name])
+        from xlsform.status import RosterUnit
+
         if manifest_path:
             from xlsform.manifest import Manifest
 
@@ -87,6 +92,8 @@ class Round:
 
     def check(self, paths: Sequence[Path], jobs: int | None, skip: Sequence[Path] = (),
               each: Callable[[FileResult], FileResult] | None = None) -> list[FileResult]:
+        from xlsform.check import check_paths
+
         if note := self.unverified():
             click.echo(note, err=True)
         ours: list[FileResult] = []
@@ -99,12 +106,19 @@ class Round:
 
     def _named_as_sent(self, result: FileResult) -> FileResult:
         """A file from the store is shown by the name its unit gave it, as the web pages show it."""
-        name = self.sent_as.get(resolved(result.file)) if self.sent_as else None
+        if not self.sent_as:
+            return result
+        from xlsform.fsutil import resolved
+
+        name = self.sent_as.get(resolved(result.file))
         return result if name is None else result.named(name)
 
     def record(self, results: Sequence[FileResult], a: Assignment) -> int | None:
         """Append what was seen to the ledger beside the manifest or roster; the entries added, None when
         nothing could be recorded (said on stderr; a store this call created is removed again)."""
+        from xlsform import ledger
+        from xlsform.store import DatabaseError
+
         if self.source is None:
             return 0
         path = ledger.ledger_path(self.source)
@@ -126,6 +140,9 @@ class Round:
             if not paths:
                 raise click.UsageError("请给出报送文件或目录（PATHS），或加 --from-store")
             return list(paths)
+        from xlsform.fsutil import resolved
+        from xlsform.store import Store, other_round_message, store_path
+
         if self.source is None:
             raise click.UsageError("--from-store 需要 --manifest（数据库在 manifest.json 旁）")
         db = store_path(self.source)
@@ -147,7 +164,7 @@ class Round:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @unit_options(required=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序使用。")
-@click.option("--state", "states", type=click.Choice(STATES), multiple=True,
+@click.option("--state", "states", type=LazyChoice("xlsform.status", "STATES"), multiple=True,
               help="只列出处于该状态的单位（可重复给出，如 --state 有错误 --state 未报送）；合计仍按全部单位。")
 @batch_options
 def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Path | None, spec_name: str,
@@ -169,6 +186,8 @@ def status(paths: tuple[Path, ...], manifest_path: Path | None, roster_path: Pat
         xlsform status returns/ --manifest out/manifest.json --state 有错误 --state 未报送
         xlsform status --manifest out/manifest.json --from-store
     """
+    from xlsform.status import assign, render
+
     if manifest_path is None and roster_path is None:
         raise click.UsageError("请用 --manifest 给出 manifest.json，或用 --roster 给出单位名册")
     rnd = Round(manifest_path, roster_path, spec_name)
@@ -230,6 +249,11 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         xlsform merge --from-store -o 汇总.xlsx --manifest out/manifest.json
         xlsform merge returns/ -o 汇总.xlsx --manifest out/manifest.json --previous 上年报送表/
     """
+    from xlsform import ownfiles
+    from xlsform.check import expand_paths
+    from xlsform.fsutil import atomic_output, check_writable, refuse_input_as_output
+    from xlsform.merge import build_summary, collect
+    from xlsform.status import assign
     from xlsform.writer.summary import summary_tables, write_csv, write_jsonl, write_summary
 
     extra = {fmt: _twin_paths(output, fmt) for fmt in formats}
@@ -297,6 +321,7 @@ def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> C
     confirm; the findings go onto this year's returns."""
     from xlsform.previous import source
     from xlsform.previous.compare import Comparison
+    from xlsform.spec import spec_by_id
 
     spec = (spec_by_id(rnd.manifest.spec_id) if rnd.manifest is not None else None) or rnd.specs[0]
     last = source.load(path, specs=rnd.specs, jobs=jobs_or_all(jobs), progress=True)

@@ -7,16 +7,16 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from xlsform.cli import main
-from xlsform.csvsafe import csv_text
 from xlsform.errors import XlsformError
-from xlsform.fsutil import atomic_output, resolved, shown_path
-from xlsform.reader import ReadResult, read_file, walk_returns
-from xlsform.spec import Spec, load_spec
+
+if TYPE_CHECKING:
+    from xlsform.reader import ReadResult
+    from xlsform.spec import Spec
 
 PROGRESS_ABOVE = 50
 
@@ -57,6 +57,10 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
         xlsform read returns/ -o records.json
         xlsform read returns/ --format csv -o records.csv
     """
+    from xlsform.fsutil import resolved
+    from xlsform.reader import walk_returns
+    from xlsform.spec import load_spec
+
     spec = load_spec(spec_name) if spec_name else None
     # our own output, when written into the returns folder by an earlier run
     files = [f for f in walk_returns(paths) if output is None or resolved(f) != resolved(output)]
@@ -77,6 +81,8 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
 
 
 def _read_all(files: list[Path], spec: Spec | None) -> Iterator[ReadResult]:
+    from xlsform.reader import read_file
+
     if len(files) <= PROGRESS_ABOVE or not sys.stderr.isatty():
         yield from (read_file(f, spec=spec) for f in files)
         return
@@ -86,12 +92,16 @@ def _read_all(files: list[Path], spec: Spec | None) -> Iterator[ReadResult]:
 
 def _warn(result: ReadResult) -> None:
     """Unreadable files and values that could not be read, one line each on stderr."""
+    from xlsform.fsutil import shown_path
+
     for f in result.findings:
         if f.severity == "error":
             click.echo(f"{shown_path(result.file)}: [{f.code}] {f.message}", err=True)
 
 
 def _sink(output: Path | None, force: bool) -> AbstractContextManager[IO[bytes]]:
+    from xlsform.fsutil import atomic_output
+
     if output is None:
         return nullcontext(sys.stdout.buffer)
     return atomic_output(output, force)
@@ -99,6 +109,8 @@ def _sink(output: Path | None, force: bool) -> AbstractContextManager[IO[bytes]]
 
 def render(results: Iterable[ReadResult], fmt: str) -> str:
     """Records of the readable files in the chosen format."""
+    from xlsform.csvsafe import csv_text
+
     readable = [r for r in results if r.record is not None]
     if fmt == "csv":
         return csv_text([label for label, _ in CSV_COLUMNS], (csv_row(r) for r in readable))
@@ -109,6 +121,8 @@ def render(results: Iterable[ReadResult], fmt: str) -> str:
 
 
 def csv_row(result: ReadResult) -> list[Any]:
+    from xlsform.fsutil import shown_path
+
     rec, layout = result.record, result.layout
     assert rec is not None and layout is not None
     row = layout.spec.scored_fund_row

@@ -134,7 +134,7 @@ class Built:
         have = set(inputs)
         given: dict[str, Any] = {}
         for key, args in self.layout.dependencies:
-            if any(a in have for a in args):
+            if self._ready(key, args, have):
                 have.add(key)
             elif key in printed:
                 # as a computed value is (Decimal): a printed rate feeds the fund score's rule like a computed one
@@ -147,9 +147,18 @@ class Built:
         """Computed fields with at least one input: the others would be a 0 or a grade the form never had."""
         have = set(inputs) | set(given)
         for key, args in self.layout.dependencies:
-            if any(a in have for a in args):
+            if self._ready(key, args, have):
                 have.add(key)
         return have
+
+    def _ready(self, key: str, args: tuple[str, ...], have: set[str]) -> bool:
+        """A computed field the form gives inputs for. A fund score is its weight times the rate: on a form that
+        prints no weight (Hubei's "得分（20分*执行率）", the 20 only in the label) it is not recomputed as 0
+        against the score the unit printed; the printed score is the value."""
+        if not any(a in have for a in args):
+            return False
+        f = self.layout.places[key].field
+        return f.rule != "fund_score" or f.args.get("weight") in have
 
     def _fund_labels(self) -> dict[str, str]:
         rows = {k.split(".")[1] for k in self.record.values if k.startswith("fund.")}

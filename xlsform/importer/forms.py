@@ -245,6 +245,10 @@ def _add_funds(found: Found, funds: FundTable) -> None:
         found.places.setdefault(key, place)
     for gc in funds.unplaced:
         found.notes.append(Note("XF173", gc, {"value": gc.text}))
+    if funds.paired:       # one finding for the block, at its first row
+        left, right = zip(*funds.paired[:4], strict=True)
+        found.notes.append(Note("XF183", left[0], {"value": "、".join(gc.text for gc in left),
+                                                   "expected": "、".join(gc.text for gc in right)}))
     for row, gc in funds.conflicts:
         found.notes.append(Note("XF172", gc, {"key": f"fund.{row}", "value": f"{funds.labels[row].text}、{gc.text}"}))
     found.yuan = funds.unit

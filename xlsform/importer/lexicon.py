@@ -24,6 +24,7 @@ class Lexicon:
     ends: tuple[str, ...] = ()
     ignored: frozenset[str] = frozenset()
     level1: tuple[str, ...] = ()          # every spec's 一级指标 names (a section row may name one)
+    grades: frozenset[str] = frozenset()  # every spec's grade names (优, 良, 中, 差)
 
     @classmethod
     def of(cls, specs: tuple[Spec, ...]) -> Lexicon:
@@ -47,15 +48,19 @@ class Lexicon:
         lex.ends = tuple(dict.fromkeys(e for e in ends if e))
         lex.ignored = frozenset(label_key(x) for spec in specs for x in spec.vocabulary.ignore)
         lex.level1 = tuple(dict.fromkeys(name for spec in specs for name in spec.tree))
+        lex.grades = frozenset(label_key(name) for spec in specs for _, name in spec.rules.grades)
         return lex
 
     def kind(self, label: str, kind: str) -> str | None:
         """The key `label` names as a `kind`, if any."""
         hit = self.meanings.get(label)
+        if hit is None and kind == FIELD and label[:2] in _LEVELS:
+            hit = self.meanings.get(_unlevelled(label))
         return hit.get(kind) if hit else None
 
     def is_label(self, label: str) -> bool:
-        return bool(label) and label in self.meanings
+        return bool(label) and (label in self.meanings
+                                or (label[:2] in _LEVELS and FIELD in self.meanings.get(_unlevelled(label), ())))
 
     def is_end(self, label: str) -> bool:
         """A label after a form's tables ("填报人", "备注：1. ……"): a table ends before its row."""
@@ -64,6 +69,16 @@ class Lexicon:
     def title_specs(self, label: str) -> list[str]:
         """The specs whose title words appear in `label` ("2020年度部门整体支出绩效自评表")."""
         return [spec_id for spec_id, words in self.titles.items() if any(w and w in label for w in words)]
+
+
+# A field's label with the level of government in front ("区级预算单位名称", "县级主管部门") is the field's: the
+# template printed for one level of the budget. Fields only: "市级财政资金" under 财政资金小计 is a part of a fund
+# row, not the row.
+_LEVELS = frozenset({"省级", "市级", "州级", "盟级", "县级", "区级", "旗级", "乡级", "镇级"})
+
+
+def _unlevelled(label: str) -> str:
+    return label[2:] if len(label) > 3 and label[:2] in _LEVELS else ""
 
 
 _CACHE: dict[tuple[int, ...], tuple[tuple[Spec, ...], Lexicon]] = {}

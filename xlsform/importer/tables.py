@@ -23,8 +23,11 @@ _MEASURED = frozenset({"weight", "score", "target", "actual"})
 # merged 指标性质 "定量指标"); a figure merged down the rows (a weight) stays its first row's.
 _MERGED_DOWN = frozenset({"nature", "measure"})
 _AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
-# "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name.
-_NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]\s*")
+# "指标1：" before the unit's own wording is the template's numbering, not part of the indicator's name; so is
+# "指标1" run straight into it ("指标1工程完工率": the unit typed over the slot's own text). Only Arabic digits
+# run in: "目标一致性" is a name.
+_NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*"
+                        r"(?:[0-9０-９一二三四五六七八九十]+\s*[:：、.．]|[0-9０-９]{1,2}(?=[\u4e00-\u9fff]))\s*")
 MAX_FUND_ROWS = 12
 # No budget unit a self-evaluation form covers reaches this many 万元 (一百亿元): a figure above it in a table
 # that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
@@ -84,6 +87,7 @@ class FundTable:
     labels: dict[str, GridCell] = field(default_factory=dict)      # fund row -> its printed label
     unplaced: list[GridCell] = field(default_factory=list)         # rows no vocabulary names, with figures
     conflicts: list[tuple[str, GridCell]] = field(default_factory=list)
+    paired: list[tuple[GridCell, GridCell]] = field(default_factory=list)   # a row's label, the label beside it
     unit: GridCell | None = None                                   # the cell that says amounts are in 元
     doubtful: GridCell | None = None                               # an amount too large to be in 万元
     end: int = 0
@@ -153,6 +157,8 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
     right = header.span[1]
     stop_col = min(h.col for k, h in header.columns.items() if k in ("level1", "level2", "level3"))
     carried: dict[str, Read | None] = dict.fromkeys(LEVELS)
+    name = header.columns.get("level3")
+    values = {c for key, h in header.columns.items() if key not in ("level1", "level2", "level3") for c in h.cols}
     empty = 0
     r = header.last
     while r < limit:
@@ -160,7 +166,7 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
         own = [gc for gc in grid.row(r) if gc.col <= right]
         lead = own[0] if own else None
         if lead is not None and lead.col <= stop_col and lex.kind(lead.key, TOTAL):
-            _read_totals(grid, table, r, lead)
+            _read_totals(grid, lex, table, r, lead)
             break
         if lead is not None and _ends_table(grid, lex, r, lead):
             r -= 1
@@ -176,6 +182,8 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             continue
         if _section(lex, header, own, carried):
             table.used.add((own[0].row, own[0].col))
+            continue
+        if name is not None and _across(name, values, own):   # "其他需要说明事项 | 无" typed across: a note
             continue
         row, places = _indicator_row(grid, header, r, carried)
         if row is not None:
@@ -215,6 +223,13 @@ def _section(lex: Lexicon, header: HeaderRow, own: list[GridCell], carried: dict
         return False
     carried["level1"], carried["level2"] = Read(own[0], name), None
     return True
+
+
+def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
+    """A line typed across the table ("其他需要说明事项 | [无 merged over every column]"): the cell under 三级指标
+    (`name`) reaches into the columns of values. An indicator's name stays within its own column."""
+    return any(gc.last_col > gc.col <= name.col <= gc.last_col and any(gc.col <= c <= gc.last_col for c in values)
+               for gc in own)
 
 
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
@@ -277,7 +292,7 @@ def _level_text(text: str) -> str:
     return label_key(text) or text
 
 
-def _read_totals(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> None:
+def _read_totals(grid: Grid, lex: Lexicon, table: IndicatorTable, r: int, label: GridCell) -> None:
     table.used.add((label.row, label.col))
     for key in ("weight", "score"):
         h = table.header.columns.get(key)
@@ -290,6 +305,18 @@ def _read_totals(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> 
             table.total_places[key] = (gc.row, gc.col)
             table.used.add((gc.row, gc.col))
     _total_across(grid, table, r, label)
+    _grade_after(grid, lex, table, r, label)
+
+
+def _grade_after(grid: Grid, lex: Lexicon, table: IndicatorTable, r: int, label: GridCell) -> None:
+    """"总分 | 100 | 96 | 优": a grade name printed after the totals row's figures is the form's grade."""
+    last = max((c for k in ("weight", "score") if (h := table.header.columns.get(k)) for c in h.cols),
+               default=label.last_col)
+    gc = next((x for x in grid.row(r) if x.col > last and not x.number), None)
+    if gc is not None and gc.key in lex.grades:
+        table.totals["grade"] = Read(gc)
+        table.total_places["grade"] = (gc.row, gc.col)
+        table.used.add((gc.row, gc.col))
 
 
 def _total_across(grid: Grid, table: IndicatorTable, r: int, label: GridCell) -> None:
@@ -338,6 +365,13 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
                    if (gc := next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols),
                                   None)) is not None}
         row = lex.kind(label.key, FUND_ROW) if label is not None else None
+        beside = _label_among(lex, figures)
+        if beside is not None and label is not None:
+            # "其中：一般公共预算：2456.18 | 其中：基本支出：2299.98": two lists side by side under the total, each
+            # a label and its amount; none of them stands under a column's header (a "rate" of 2299.98)
+            table.paired.append((label, beside))
+            table.used.update((gc.row, gc.col) for gc in (label, *figures.values()))
+            continue
         if row is None and label is None and r == header.last + 1 and any(map(_figure, figures.values())) \
                 and not _figures_below(grid, header, r):
             row = "total"     # the table's one row, under a header that names the block: the whole budget
@@ -396,6 +430,20 @@ def _more_rows(grid: Grid, lex: Lexicon, first_col: int, r: int, last: int) -> b
         if lex.is_label(label.key):
             return False
     return False
+
+
+_NOT_AMOUNT = frozenset({"无", "暂无", "空", "未执行"})
+
+
+def _label_among(lex: Lexicon, figures: dict[str, GridCell]) -> GridCell | None:
+    """A label where the row's amounts are ("按支出性质分：", "其中：基本支出："): words with no figure in them,
+    a fund row's name or a text ending in a colon."""
+    for gc in figures.values():
+        if gc.number or _figure(gc) or is_dash(gc.text) or gc.key in _NOT_AMOUNT:
+            continue
+        if lex.kind(gc.key, FUND_ROW) or gc.text.rstrip().endswith((":", "：")):
+            return gc
+    return None
 
 
 def _figure(gc: GridCell) -> bool:

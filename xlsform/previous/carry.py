@@ -36,7 +36,7 @@ class Carried:
     """What --previous did, unit by unit, for stderr."""
 
     tables: int = 0                  # units given last year's indicator table
-    actuals: int = 0                 # 上年完成值 filled in beside indicators given this year
+    actuals: int = 0                 # indicators given their 上年完成值 (in a table given or carried over)
     matched: list[UnitMatch] = field(default_factory=list)
     without: list[Unit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -72,7 +72,9 @@ def carry(units: Sequence[Unit], last: LastYear, spec: Spec) -> Carried:
         if any(k.startswith("ind.") for k in unit.values):
             done.actuals += _actuals(unit, m.past.indicators, spec, columns)
         else:
-            done.tables += _table(unit, m.past.indicators, spec, columns, done.notes)
+            rows = _table(unit, m.past.indicators, spec, columns, done.notes)
+            done.tables += 1 if rows else 0
+            done.actuals += sum(1 for row in rows if "previous" in row)
     return done
 
 
@@ -90,8 +92,9 @@ def _actuals(unit: Unit, past: Sequence[Indicator], spec: Spec, columns: set[str
     return filled
 
 
-def _table(unit: Unit, past: Sequence[Indicator], spec: Spec, columns: set[str], notes: list[str]) -> int:
-    """Last year's indicator rows as this unit's; 1 when any row was taken."""
+def _table(unit: Unit, past: Sequence[Indicator], spec: Spec, columns: set[str],
+           notes: list[str]) -> list[dict[str, object]]:
+    """Last year's indicator rows as this unit's: the rows taken (none when none could be)."""
     rows: list[dict[str, object]] = []
     for ind in past:
         if not _in_use(ind):
@@ -103,7 +106,7 @@ def _table(unit: Unit, past: Sequence[Indicator], spec: Spec, columns: set[str],
         rows.append(_row(ind, columns))
     rows = rows[:spec.indicator_rows]
     if not rows:
-        return 0
+        return rows
     if not _weights_add_up(unit, rows, spec):
         for row in rows:
             row.pop("weight", None)
@@ -114,7 +117,7 @@ def _table(unit: Unit, past: Sequence[Indicator], spec: Spec, columns: set[str],
             unit.values[key] = value
             if column in OPEN_COLUMNS:
                 unit.open.add(key)
-    return 1
+    return rows
 
 
 def _row(ind: Indicator, columns: set[str]) -> dict[str, object]:

@@ -27,13 +27,14 @@ from xlsform import __version__, prefill
 from xlsform.codes import Finding
 from xlsform.errors import XlsformError
 from xlsform.fsutil import atomic_output
-from xlsform.layout import LISTS_SHEET, META_SHEET, LabelPlace, Layout, Place, a1, col_letter
+from xlsform.layout import FINDINGS_SHEET, LISTS_SHEET, META_SHEET, LabelPlace, Layout, Place, a1, col_letter
 from xlsform.spec import EXCEL_TEXT_LIMIT, NUMERIC_TYPES, Field
 from xlsform.writer import styles
 from xlsform.writer.measure import text_height
+from xlsform.writer.record import Recording, Unsupported
+from xlsform.writer.stencil import MarkingWorkbook, Stencil, StructureKey, build, structure_key
 from xlsform.writer.styles import Formats
 
-FINDINGS_SHEET = "校验结果"
 # Text stays text: a value such as "=HYPERLINK(...)" or "00123" must never become a formula or a number.
 WORKBOOK_OPTIONS = {
     "in_memory": True,
@@ -131,22 +132,87 @@ def form_bytes(layout: Layout, values: Mapping[str, Any], *, password: str | Non
                findings: Sequence[Finding] = (), prefilled: Mapping[str, Any] | None = None) -> bytes:
     """The workbook as bytes; see `write_form`. `prefilled`: what was sent, for the copy the workbook carries
     in `_xf_meta` (an annotated copy passes the original, not what the unit changed); default: `values`."""
-    buf = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
-    plan = plan_form(layout, values, locked)
-    copy = prefill.meta_rows(values if prefilled is None else prefilled,
-                             [k for k in layout.places if k in plan.locked_prefill])
-    try:
-        _FormWriter(workbook, layout, values, plan, findings).write(
-            password if password is not None else secrets.token_urlsafe(12), {**copy, **dict(meta or {})})
-    finally:
-        workbook.close()
-    return buf.getvalue()
+    job = _Job(layout, values, password, locked, meta, findings, prefilled)
+    return job.xlsxwriter(xlsxwriter.Workbook)[0]
 
 
-def _ok(rc: Any, what: str) -> None:
+class FormBatch:
+    """Form bytes for many units, each exactly what `form_bytes` writes: the first unit of each structure is
+    written by xlsxwriter, the others through its stencil (`writer/stencil.py`), which holds the parts that
+    do not change between units built once. One batch per worker process; it keeps at most `LIMIT`
+    structures (a batch has a handful: one per pattern of prefilled fields)."""
+
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self._stencils: dict[StructureKey, Stencil | None] = {}
+        self.stencilled = 0      # units written through a stencil (tests and benchmarks read it)
+
+    def form_bytes(self, layout: Layout, values: Mapping[str, Any], *, password: str | None = None,
+                   locked: Collection[str] | None = None, meta: Mapping[str, str] | None = None,
+                   prefilled: Mapping[str, Any] | None = None) -> bytes:
+        job = _Job(layout, values, password, locked, meta, (), prefilled)
+        rec = Recording()
+        try:
+            job.write(rec)
+        except Unsupported:
+            return job.xlsxwriter(xlsxwriter.Workbook)[0]
+        key = structure_key(rec)
+        if key in self._stencils:
+            stencil = self._stencils[key]
+            if stencil is not None:
+                try:
+                    data = stencil.render(rec)
+                    self.stencilled += 1
+                    return data
+                except Exception:   # a value it cannot take: that structure goes to xlsxwriter from now on
+                    self._stencils[key] = None
+            return job.xlsxwriter(xlsxwriter.Workbook)[0]
+        data, book = job.xlsxwriter(MarkingWorkbook)
+        if len(self._stencils) >= self.LIMIT:
+            self._stencils.clear()
+        self._stencils[key] = build(data, book, rec)
+        return data
+
+
+@dataclass
+class _Job:
+    """One form's inputs, written through any workbook (xlsxwriter's, a marking one, or a recording)."""
+
+    layout: Layout
+    values: Mapping[str, Any]
+    password: str | None
+    locked: Collection[str] | None
+    meta: Mapping[str, str] | None
+    findings: Sequence[Finding]
+    prefilled: Mapping[str, Any] | None
+
+    def __post_init__(self) -> None:
+        self.plan = plan_form(self.layout, self.values, self.locked)
+        copy = prefill.meta_rows(self.values if self.prefilled is None else self.prefilled,
+                                 [k for k in self.layout.places if k in self.plan.locked_prefill])
+        self.meta_rows = {**copy, **dict(self.meta or {})}
+        if self.password is None:
+            self.password = secrets.token_urlsafe(12)
+
+    def write(self, workbook: Any) -> None:
+        _FormWriter(workbook, self.layout, self.values, self.plan, self.findings).write(
+            str(self.password), self.meta_rows)
+
+    def xlsxwriter(self, workbook_class: Any) -> tuple[bytes, Any]:
+        buf = io.BytesIO()
+        workbook = workbook_class(buf, WORKBOOK_OPTIONS)
+        try:
+            self.write(workbook)
+        finally:
+            workbook.close()
+        return buf.getvalue(), workbook
+
+
+def _ok(rc: Any, what: str, *detail: Any) -> None:
+    """`what` and `detail` name the call in the error (joined only then: this runs for every cell)."""
     if isinstance(rc, int) and rc < 0:
-        raise WriterError(f"写出工作簿失败：{what}（xlsxwriter 返回 {rc}）")
+        raise WriterError(f"写出工作簿失败：{' '.join(map(str, (what, *detail)))}（xlsxwriter 返回 {rc}）")
 
 
 def quote_sheet(name: str) -> str:
@@ -167,12 +233,13 @@ class _FormWriter:
         self.fmt = Formats(workbook)
         self.sheet_ref = quote_sheet(self.spec.sheet)
         self.marks = _marks(self.findings, self.spec.sheet)
+        self.static = _static(layout)
         # Cached results for the formulas, so viewers that do not recalculate show the true numbers.
         self.recomputed = layout.recompute(dict(values))
 
     def write(self, password: str, meta: dict[str, str]) -> None:
         ws = self.wb.add_worksheet(self.spec.sheet, worksheet_class=FormSheet)
-        ws.growing_rows = _static(self.layout).growing_rows
+        ws.growing_rows = self.static.growing_rows
         self._cells(ws)
         self._validations(ws)
         self._conditional_formats(ws)
@@ -188,28 +255,21 @@ class _FormWriter:
     # ------------------------------------------------------------------------------------ cells
 
     def _cells(self, ws: Any) -> None:
-        static = _static(self.layout)
+        static = self.static
+        marks = self.marks
         for lab, edge in static.labels:
-            fmt = self.fmt.cell(lab.style, mark=self.marks.get((lab.row, lab.col)), open_edge=edge)
+            fmt = self.fmt.cell(lab.style, mark=marks.get((lab.row, lab.col)) if marks else None, open_edge=edge)
             self._span(ws, lab.row, lab.col, lab.last_row, lab.last_col, fmt)
             if lab.text:
-                _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), f"label {lab.text[:10]}")
-        # Hidden indicator rows get no cells at all: an unformatted cell is locked under protection, and the
-        # rows cannot be unhidden on a protected sheet. This is a third of a short form's cells.
+                _ok(ws.write_string(lab.row, lab.col, lab.text, fmt), "label", lab.text[:10])
+        self._places(ws)
         hidden = self.plan.hidden_rows
-        for place in self.layout.places.values():
-            if place.row in hidden and not self.values.get(place.key):
-                continue
-            fmt = self._place_format(place)
-            self._span(ws, place.row, place.col, place.last_row, place.last_col, fmt)
-            self._value(ws, place, fmt)
         for r, c, style in static.blanks:
             if r not in hidden:
-                ws.write_blank(r, c, None, self.fmt.cell(style, mark=self.marks.get((r, c))))
+                ws.write_blank(r, c, None, self.fmt.cell(style, mark=marks.get((r, c)) if marks else None))
         hidden_cols = self._hidden_columns()
-        for c in range(self.layout.last_col + 1):
-            ws.set_column(c, c, self.spec.columns.get(col_letter(c), 10), None,
-                          {"hidden": True} if c in hidden_cols else None)
+        for c, width in enumerate(static.widths):
+            ws.set_column(c, c, width, None, {"hidden": True} if c in hidden_cols else None)
         for r in range(self.layout.last_row + 1):
             height = self._row_height(r)
             if height is not None or r in hidden:
@@ -218,7 +278,7 @@ class _FormWriter:
     def _hidden_columns(self) -> frozenset[int]:
         """Indicator columns the spec shows only when filled (上年完成值) that no row of this form fills: a
         hidden column prints nothing, so a form without last year's figures keeps its width and scale."""
-        return frozenset(c for c, keys in _static(self.layout).optional_columns.items()
+        return frozenset(c for c, keys in self.static.optional_columns.items()
                          if not any(present(self.values.get(k)) for k in keys))
 
     def _row_height(self, row: int) -> float | None:
@@ -228,48 +288,48 @@ class _FormWriter:
         A row the unit types long text into (`FormSheet.growing_rows`) gets the height of the text it holds,
         none when empty: the spreadsheet fits it again as the unit types, so a blank form stays compact.
         """
-        static = _static(self.layout)
-        growing = row in static.growing_rows
-        height = None if growing else (
-            max(self.layout.row_heights.get(row) or 0, static.label_heights.get(row, 0)) or None)
-        for place in static.text_by_row.get(row, ()):
-            value = self.values.get(place.key)
+        height, texts = self.static.rows[row]
+        for key, width in texts:
+            value = self.values.get(key)
             if isinstance(value, str) and value:
-                width = _span_width(self.layout, place.col, place.last_col, static.optional_letters)
                 height = max(height or 0, text_height(value, width))
         return height
 
     @staticmethod
     def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Any) -> None:
-        if (r0, c0) != (r1, c1):
-            _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), f"merge {a1(r0, c0)}:{a1(r1, c1)}")
+        if r0 != r1 or c0 != c1:
+            _ok(ws.merge_range(r0, c0, r1, c1, "", fmt), "merge", a1(r0, c0))
 
-    def _place_format(self, place: Place) -> Any:
-        f = place.field
-        align = None if f.style else ("left" if f.type in ("text", "longtext") and f.role != "computed" else "center")
-        if f.role == "computed" and f.type == "text" and not f.format:
-            num_format = "General"   # a formula in a Text cell would show as text when re-entered
-        else:
-            num_format = f.format or styles.NUMBER_FORMAT[f.type]
-        return self.fmt.cell(f.style, num_format=num_format, unlocked=place.key in self.plan.unlocked,
-                             align=align, top=f.type == "longtext", mark=self.marks.get((place.row, place.col)))
+    def _places(self, ws: Any) -> None:
+        """Every field's cell: its format, its merge, and its value or formula with the cached result.
 
-    def _value(self, ws: Any, place: Place, fmt: Any) -> None:
-        r, c, key = place.row, place.col, place.key
-        if place.field.role == "computed":
-            cached = _cached(self.recomputed.get(key))
-            _ok(ws.write_formula(r, c, _static(self.layout).formulas[key], fmt, cached), f"formula {key}")
-            return
-        value = self.values.get(key)
-        if not present(value):
-            ws.write_blank(r, c, None, fmt)
-        elif place.field.type in NUMERIC_TYPES and _is_number(value):
-            _ok(ws.write_number(r, c, float(value), fmt), f"number {key}")
-        else:
-            text = _as_text(value)
-            if len(text) > EXCEL_TEXT_LIMIT:
-                raise WriterError(f"「{place.field.label}」的文字超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字")
-            _ok(ws.write_string(r, c, text, fmt), f"text {key}")
+        Hidden indicator rows get no cells at all: an unformatted cell is locked under protection, and the
+        rows cannot be unhidden on a protected sheet. This is a third of a short form's cells. (One loop with
+        what each field needs worked out per layout: it runs for every field of every form of a batch.)
+        """
+        values, unlocked, marks, hidden = self.values, self.plan.unlocked, self.marks, self.plan.hidden_rows
+        formulas, cell = self.static.formulas, self.fmt.cell
+        for place, merged, computed, numeric, (style, num_format, align, top) in self.static.places:
+            key, r, c = place.key, place.row, place.col
+            if r in hidden and not values.get(key):
+                continue
+            fmt = cell(style, num_format=num_format, unlocked=key in unlocked, align=align, top=top,
+                       mark=marks.get((r, c)) if marks else None)
+            if merged:
+                _ok(ws.merge_range(r, c, place.last_row, place.last_col, "", fmt), "merge", a1(r, c))
+            if computed:
+                _ok(ws.write_formula(r, c, formulas[key], fmt, _cached(self.recomputed.get(key))), "formula", key)
+                continue
+            value = values.get(key)
+            if not present(value):
+                ws.write_blank(r, c, None, fmt)
+            elif numeric and _is_number(value):
+                _ok(ws.write_number(r, c, float(value), fmt), "number", key)
+            else:
+                text = value if type(value) is str else _as_text(value)
+                if len(text) > EXCEL_TEXT_LIMIT:
+                    raise WriterError(f"「{place.field.label}」的文字超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT} 字")
+                _ok(ws.write_string(r, c, text, fmt), "text", key)
 
     # ------------------------------------------------------------------------------ validation
 
@@ -284,7 +344,7 @@ class _FormWriter:
     def _input_runs(self) -> Iterator[tuple[Place, Place]]:
         """Unlocked places as ranges: scalars alone, indicator columns in runs of consecutive rows."""
         run: list[Place] = []
-        for place in _static(self.layout).by_column:
+        for place in self.static.by_column:
             if place.key not in self.plan.unlocked:
                 continue
             if run and place.index and run[-1].index == place.index - 1 and run[-1].col == place.col:
@@ -345,13 +405,13 @@ class _FormWriter:
     # ------------------------------------------------------------------------------ names, sheets
 
     def _names(self) -> None:
-        _define_names(self.wb, _static(self.layout).names)
+        _define_names(self.wb, self.static.names)
 
     def _lists_sheet(self, password: str) -> None:
         ws = self.wb.add_worksheet(LISTS_SHEET)
         for col, (name, items) in enumerate(self.layout.lists().items()):
             for row, item in enumerate(items):
-                _ok(ws.write_string(row, col, item), f"list {name}")
+                _ok(ws.write_string(row, col, item), "list", name)
             last = max(len(items), 1)
             ref = f"={quote_sheet(LISTS_SHEET)}!${col_letter(col)}$1:${col_letter(col)}${last}"
             _ok(self.wb.define_name(name, ref), f"defined name {name}")
@@ -364,8 +424,8 @@ class _FormWriter:
         rows |= {str(k): str(v) for k, v in extra.items() if k not in rows}   # extras never change the identity
         ws = self.wb.add_worksheet(META_SHEET)
         for r, (key, value) in enumerate(rows.items()):
-            _ok(ws.write_string(r, 0, key), f"meta {key}")
-            _ok(ws.write_string(r, 1, value), f"meta {key}")
+            _ok(ws.write_string(r, 0, key), "meta", key)
+            _ok(ws.write_string(r, 1, value), "meta", key)
         ws.very_hidden()
         ws.protect(password, PROTECT_OPTIONS)
         for key in ("spec_id", "spec_version", "code", "year"):
@@ -414,7 +474,13 @@ class _Static:
     text_by_row: dict[int, tuple[Place, ...]]         # one-row text fields, for growing rows to fit
     label_heights: dict[int, float]                   # the height one-row labels need
     growing_rows: frozenset[int]                      # rows left to the spreadsheet to fit (see _row_height)
+    widths: tuple[float, ...]                         # each column's width
+    # each field with: merged, computed, numeric, and its format's style, number format, align, top
+    places: tuple[tuple[Place, bool, bool, bool, tuple[str | None, str, str | None, bool]], ...]
     labels: tuple[tuple[LabelPlace, str | None], ...]  # as written (printed_labels), each with its open edge
+    # each row's height before the text it holds (None: the default, or left to grow), and its one-row text
+    # fields with their widths
+    rows: tuple[tuple[float | None, tuple[tuple[str, float], ...]], ...]
     optional_columns: dict[int, tuple[str, ...]]      # hide_empty columns: column -> the keys that show it
     optional_letters: frozenset[str]                  # the same columns' letters
 
@@ -458,9 +524,35 @@ def _build_static(layout: Layout) -> _Static:
     for p in layout.places.values():
         if p.field.hide_empty:
             optional.setdefault(p.col, []).append(p.key)
+    widths = tuple(layout.spec.columns.get(col_letter(c), 10) for c in range(layout.last_col + 1))
     return _Static(blanks, {p.key: layout.formula(p.key) for p in layout.computed()}, names, (*scalars, *rows),
-                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), labels,
+                   {r: tuple(ps) for r, ps in text_by_row.items()}, label_heights, _growing_rows(layout), widths,
+                   tuple(_place_info(p) for p in layout.places.values()), labels,
+                   _rows(layout, text_by_row, label_heights, letters),
                    {c: tuple(keys) for c, keys in optional.items()}, letters)
+
+
+def _rows(layout: Layout, text_by_row: dict[int, list[Place]], label_heights: dict[int, float],
+          optional: frozenset[str]) -> tuple[tuple[float | None, tuple[tuple[str, float], ...]], ...]:
+    growing = _growing_rows(layout)
+    return tuple(
+        (None if r in growing else (max(layout.row_heights.get(r) or 0, label_heights.get(r, 0)) or None),
+         tuple((p.key, _span_width(layout, p.col, p.last_col, optional)) for p in text_by_row.get(r, ())))
+        for r in range(layout.last_row + 1))
+
+
+def _place_info(p: Place) -> tuple[Place, bool, bool, bool, tuple[str | None, str, str | None, bool]]:
+    return p, p.merged, p.field.role == "computed", p.field.type in NUMERIC_TYPES, _place_format(p.field)
+
+
+def _place_format(f: Field) -> tuple[str | None, str, str | None, bool]:
+    """What a field's cell format takes from the spec: style, number format, alignment, top-aligned."""
+    align = None if f.style else ("left" if f.type in ("text", "longtext") and f.role != "computed" else "center")
+    if f.role == "computed" and f.type == "text" and not f.format:
+        num_format = "General"   # a formula in a Text cell would show as text when re-entered
+    else:
+        num_format = f.format or styles.NUMBER_FORMAT[f.type]
+    return f.style, num_format, align, f.type == "longtext"
 
 
 def _span_width(layout: Layout, first: int, last: int, optional: frozenset[str]) -> float:
@@ -509,12 +601,17 @@ def _define_names(workbook: Any, names: tuple[tuple[str, str], ...]) -> None:
     """Workbook-scoped names. The ~330 names of a form are checked by xlsxwriter's define_name once per
     process; later workbooks append the same checked entries directly (define_name's regex checks were a
     third of a form's writing time in the batch)."""
-    if names in _CHECKED_NAMES and isinstance(getattr(workbook, "defined_names", None), list):
+    if isinstance(workbook, Recording):
+        workbook.define_names(names)
+        return
+    real = isinstance(workbook, xlsxwriter.Workbook)
+    if real and names in _CHECKED_NAMES and isinstance(getattr(workbook, "defined_names", None), list):
         workbook.defined_names.extend([name, -1, ref, False] for name, ref in names)
         return
     for name, ref in names:
-        _ok(workbook.define_name(name, "=" + ref), f"defined name {name}")
-    _CHECKED_NAMES.add(names)
+        _ok(workbook.define_name(name, "=" + ref), "defined name", name)
+    if real:
+        _CHECKED_NAMES.add(names)
 
 
 # ---------------------------------------------------------------------------------------- helpers

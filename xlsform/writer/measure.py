@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterator
 from functools import lru_cache
 
 MAX_ROW_HEIGHT = 409.0   # Excel's limit, in points
@@ -75,30 +74,28 @@ def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
 
 
 def _paragraph_lines(text: str, room: float) -> int:
-    lines, used = 1, 0.0
-    for word in _words(text):
-        if word.isspace():
+    """Lines one paragraph takes. Runs that do not break are a CJK character alone, a space, or a run of
+    anything else (a word, a path): measured in one pass over the characters (this runs for every text a
+    form and a summary hold)."""
+    lines, used, word = 1, 0.0, 0.0
+    for ch in text:
+        if ch.isspace():
+            if word:
+                lines, used = _place(word, lines, used, room)
+                word = 0.0
             # Spaces take room where they stand, a paragraph's leading ones included (they print as an
             # indent); only at the end of a line do they hang past it, never pushing text down.
-            used = min(used + text_width(word), room)
-        else:
-            lines, used = _place(text_width(word), lines, used, room)
-    return lines
-
-
-def _words(text: str) -> Iterator[str]:
-    """Runs that do not break: a CJK character alone, a space, or a run of anything else (a word, a path)."""
-    word: list[str] = []
-    for ch in text:
-        if ch.isspace() or char_width(ch) == 2:
+            used = min(used + glyph_width(ch), room)
+        elif char_width(ch) == 2:
             if word:
-                yield "".join(word)
-                word = []
-            yield ch
+                lines, used = _place(word, lines, used, room)
+                word = 0.0
+            lines, used = _place(glyph_width(ch), lines, used, room)
         else:
-            word.append(ch)
+            word += glyph_width(ch)
     if word:
-        yield "".join(word)
+        lines, used = _place(word, lines, used, room)
+    return lines
 
 
 def _place(w: float, lines: int, used: float, room: float) -> tuple[int, float]:

@@ -7,7 +7,7 @@ property dicts and caches each combination: a 30-row form needs about 30 distinc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 # Chinese government forms are set in 宋体; Excel, WPS and LibreOffice all map it to a CJK serif face.
 FONT = "宋体"
@@ -53,7 +53,14 @@ CF_WARNING: dict[str, Any] = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 
 
 class Formats:
-    """Per-workbook cache of formats built from layered property dicts (later layers win)."""
+    """Per-workbook cache of formats built from layered property dicts (later layers win).
+
+    What a cell's arguments make of the layers is the same for every workbook: worked out once per process
+    (a batch writes thousands of forms, each with the same thirty formats); only the workbook's own format
+    objects are made per workbook.
+    """
+
+    _cell_props: ClassVar[dict[tuple[Any, ...], tuple[tuple[tuple[str, Any], ...], dict[str, Any]]]] = {}
 
     def __init__(self, workbook: Any) -> None:
         self._workbook = workbook
@@ -64,10 +71,12 @@ class Formats:
         props: dict[str, Any] = {}
         for layer in layers:
             props.update(layer)
-        key = tuple(sorted(props.items()))
+        return self._format(tuple(sorted(props.items())), props)
+
+    def _format(self, key: tuple[tuple[str, Any], ...], props: dict[str, Any]) -> Any:
         fmt = self._cache.get(key)
-        if fmt is None:
-            fmt = self._cache[key] = self._workbook.add_format(props)
+        if fmt is None:   # the layers' order, not the key's: {"border": 1, "top": 0} is not {"top": 0, "border": 1}
+            fmt = self._cache[key] = self._workbook.add_format(dict(props))
         return fmt
 
     def cell(self, style: str | None, *, num_format: str | None = None, unlocked: bool = False,
@@ -78,24 +87,36 @@ class Formats:
         args = (style, num_format, unlocked, align, top, mark, open_edge)
         fmt = self._cells.get(args)
         if fmt is None:
-            fmt = self._cells[args] = self._build_cell(*args)
+            built = self._cell_props.get(args)
+            if built is None:
+                props = _layered(_cell_layers(*args))
+                built = self._cell_props[args] = (tuple(sorted(props.items())), props)
+            fmt = self._cells[args] = self._format(*built)
         return fmt
 
-    def _build_cell(self, style: str | None, num_format: str | None, unlocked: bool, align: str | None,
-                    top: bool, mark: str | None, open_edge: str | None) -> Any:
-        layers: list[Mapping[str, Any]] = [BASE]
-        if style is None or style not in BORDERLESS:
-            layers.append(BORDER)
-            if open_edge:
-                layers.append({open_edge: 0})
-        if align:
-            layers.append({"align": align, "valign": "top" if top else "vcenter"})
-        if style:
-            layers.append(STYLE[style])
-        if num_format:
-            layers.append({"num_format": num_format})
-        if unlocked:
-            layers.append({"locked": False, "bg_color": INPUT_FILL})
-        if mark:
-            layers.append(MARK[mark])
-        return self.get(*layers)
+
+def _layered(layers: list[Mapping[str, Any]]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for layer in layers:
+        props.update(layer)
+    return props
+
+
+def _cell_layers(style: str | None, num_format: str | None, unlocked: bool, align: str | None, top: bool,
+                 mark: str | None, open_edge: str | None) -> list[Mapping[str, Any]]:
+    layers: list[Mapping[str, Any]] = [BASE]
+    if style is None or style not in BORDERLESS:
+        layers.append(BORDER)
+        if open_edge:
+            layers.append({open_edge: 0})
+    if align:
+        layers.append({"align": align, "valign": "top" if top else "vcenter"})
+    if style:
+        layers.append(STYLE[style])
+    if num_format:
+        layers.append({"num_format": num_format})
+    if unlocked:
+        layers.append({"locked": False, "bg_color": INPUT_FILL})
+    if mark:
+        layers.append(MARK[mark])
+    return layers

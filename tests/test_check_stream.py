@@ -1,0 +1,182 @@
+"""`check` writes its report as results arrive and keeps nothing of a file once written (issue 18).
+
+The reports are the same as when every result was kept to the end: the JSON objects are each file's
+`FileResult.to_json()` (one a line, in one array, or JSON Lines with --jsonl), the text report has the old
+order (unreadable, errors, warnings, ok, then the note and the total). What changed is when things happen:
+each file's result is rendered in the process that checked it, written, and dropped.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import ROOT
+from xlsform import report
+from xlsform.check import check_paths, render_paths
+from xlsform.cli import main
+from xlsform.cli.check import superseded
+from xlsform.results import FileResult
+
+EXAMPLES = ROOT / "examples" / "returns"
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example returns, a copy of one (a duplicate), a broken file and a text file: every status."""
+    folder = tmp_path_factory.mktemp("batch")
+    for f in sorted(EXAMPLES.rglob("*.xlsx")):
+        shutil.copy(f, folder / f.name)
+    first = sorted(folder.glob("*.xlsx"))[0]
+    shutil.copy(first, folder / "zz_again.xlsx")
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not a zip")
+    return folder
+
+
+def _cli(*args: Any) -> tuple[int, str]:
+    res = CliRunner().invoke(main, ["check", *map(str, args)])
+    return res.exit_code, res.stdout
+
+
+def _kept(batch: Path) -> tuple[list[FileResult], dict[str, str]]:
+    """The results as the old check kept them, and which returns newer ones of their units supersede."""
+    results = list(check_paths([batch]))
+    return results, superseded(results, None)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_json_is_one_array_of_each_files_result_one_a_line(batch: Path, jobs: int) -> None:
+    code, out = _cli(batch, "--json", "-j", jobs)
+    results, older = _kept(batch)
+    expected = json.loads(json.dumps(report.to_json(results, older), ensure_ascii=False, default=str))
+    assert older and any("superseded_by" in o for o in expected)    # the copy of a return: two of one unit
+    assert code == 1
+    assert json.loads(out) == expected
+    lines = out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(expected) + 2
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == expected
+    assert any(f["code"] == "XF902" for o in expected for f in o["findings"])   # the duplicate, re-rendered
+
+
+def test_json_lines_are_the_same_objects(batch: Path) -> None:
+    code, out = _cli(batch, "--jsonl", "-j", 2)
+    _, whole = _cli(batch, "--json")
+    assert code == 1
+    assert [json.loads(line) for line in out.splitlines()] == json.loads(whole)
+
+
+@pytest.mark.parametrize("flags", [(), ("--no-info",), ("--errors-only",), ("--errors-only", "--no-info")])
+def test_text_report_is_the_report_of_the_kept_results(batch: Path, flags: tuple[str, ...]) -> None:
+    results, older = _kept(batch)
+    expected = report.format_text(results, info="--no-info" not in flags, errors_only="--errors-only" in flags,
+                                  note=report.NO_MANIFEST, superseded=older)
+    code, out = _cli(batch, *flags, "-j", 2)
+    assert code == 1
+    assert out == expected + "\n"
+    assert {"warnings", "errors", "unreadable"} <= {r.status for r in results}
+
+
+def test_no_return_found_writes_nothing_and_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    for flag in ("--json", "--jsonl", "--no-info"):
+        code, out = _cli(tmp_path, flag)
+        assert code == 2 and out == ""
+
+
+def test_no_result_is_kept_while_the_batch_runs(batch: Path) -> None:
+    """When a file's result is rendered, the results of the files before it are gone (the old `check`
+    kept every result, and every converted object, until the last file)."""
+    refs: list[weakref.ref[FileResult]] = []
+    alive: list[int] = []
+
+    def render(result: FileResult) -> bytes:
+        gc.collect()
+        alive.append(sum(r() is not None for r in refs))
+        refs.append(weakref.ref(result))
+        return report.json_bytes(result)
+
+    spool = report.ReportSpool(by_status=False)
+    for rendered in render_paths([batch], render, jobs=1):
+        spool.add(rendered)
+    spool.close()
+    assert len(alive) >= 6 and max(alive) == 0
+
+
+def _returns(folder: Path, n: int) -> Path:
+    """n distinct returns (unit code and amounts varied), written through one batch writer."""
+    from xlsform.layout import Layout
+    from xlsform.records import Record
+    from xlsform.spec import load_spec
+    from xlsform.writer import FormBatch
+
+    layout = Layout(load_spec("wangcheng"))
+    seed = Record.from_json(json.loads((ROOT / "examples" / "seeds" / "000_wangcheng_reception.json").read_text()))
+    values = {k: v for k, v in seed.values.items() if k in layout.places and layout.places[k].field.role != "computed"}
+    locked = [k for k in values if layout.places[k].field.role == "prefill"]
+    batch = FormBatch()
+    folder.mkdir()
+    for i in range(n):
+        unit = {**values, "code": f"X{i:05d}", "fund.total.budget": 1000.0 + i}
+        (folder / f"{i:05d}.xlsx").write_bytes(batch.form_bytes(layout, unit, password="pw", locked=locked))
+    return folder
+
+
+PEAK = """
+import atexit, sys
+def peak():   # this process's own high-water mark (ru_maxrss would count the test runner it was forked from)
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0]
+    sys.stderr.write("PEAK " + hwm.split()[1] + "\\n")
+atexit.register(peak)
+from xlsform.cli import main
+main(sys.argv[1:])
+"""
+
+
+def _peak_mb(*args: str) -> float:
+    err = subprocess.run([sys.executable, "-c", PEAK, "check", *args], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, check=False).stderr
+    return int(err.rsplit("PEAK ", 1)[1].split()[0]) / 1024
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak from /proc")
+def test_memory_does_not_grow_with_the_number_of_returns(tmp_path: Path) -> None:
+    """400 returns against 40, one process: the old check grew by 37 MB (--json) and 6.4 MB (text report)
+    here; now each by about 1 MB (file lists and the duplicate test's hashes)."""
+    few, many = _returns(tmp_path / "few", 40), _returns(tmp_path / "many", 400)
+    for flag in ("--json", "--no-info"):
+        growth = _peak_mb(str(many), flag, "-j", "1") - _peak_mb(str(few), flag, "-j", "1")
+        assert growth < 3, (flag, growth)
+
+
+def test_a_findings_json_is_its_fields() -> None:
+    """Finding.to_json no longer goes through dataclasses.asdict: the same keys, order and values."""
+    import dataclasses
+
+    from xlsform.codes import Finding, make
+
+    for f in (make("XF902", file="a/b.xlsx", value="x.xlsx"), make("XF405", cell="H42", value=70, expected=100),
+              Finding("XF230", "info", "m", sheet="s", key="ind.1.level1", value=[1, {"a": 2}], expected=(1,))):
+        assert list(f.to_json().items()) == list(dataclasses.asdict(f).items())
+        assert f.to_json()["value"] is not f.value or not isinstance(f.value, list)
+
+
+def test_work_is_split_in_chunks_that_shrink_to_the_end() -> None:
+    """Large chunks first (few round trips), single items last (no process waits long for another's chunk)."""
+    from xlsform.chunks import guided_chunks
+
+    for n, jobs in ((1000, 2), (7, 2), (1, 4), (0, 2), (50_000, 8)):
+        chunks = guided_chunks(list(range(n)), jobs, 64)
+        assert [x for c in chunks for x in c] == list(range(n))
+        sizes = [len(c) for c in chunks]
+        assert sizes == sorted(sizes, reverse=True) and max(sizes, default=1) <= 64
+        assert not sizes or sizes[-1] == 1

@@ -1,0 +1,68 @@
+"""Start-up: a command imports what it uses (issue 18: `xlsform --help` and `check one.xlsx` within 0.15 s).
+
+Every command's time starts with importing: the whole library, xlsxwriter, sqlite3 and a process pool cost
+`xlsform --help` 0.24 s where `python -c pass` takes 0.02 s. These tests run the real command in a fresh
+interpreter and list the modules it imported (timings are the benchmark's: benchmarks/bench_speed.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers_forms import write_return
+from xlsform.records import Record
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "seeds" / "000_wangcheng_reception.json"
+# Heavy, and used by some commands only: the writer, the reader and checks, the store, the pool, the server.
+HEAVY = ("xlsxwriter", "openpyxl", "sqlite3", "concurrent.futures", "multiprocessing", "flask", "werkzeug",
+         "waitress", "defusedxml", "xlsform.writer", "xlsform.generate", "xlsform.reader", "xlsform.xlsx",
+         "xlsform.check", "xlsform.store", "xlsform.merge", "xlsform.spec", "xlsform.serve")
+NOT_FOR_CHECK = ("xlsxwriter", "openpyxl", "sqlite3", "concurrent.futures", "multiprocessing", "flask",
+                 "werkzeug", "waitress", "xlsform.writer", "xlsform.generate", "xlsform.store", "xlsform.merge",
+                 "xlsform.ledger", "xlsform.serve", "xlsform.annotate")
+
+PROBE = """
+import json, sys
+from xlsform.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\nMODULES " + json.dumps(sorted(sys.modules)))
+"""
+
+
+def imported_by(*args: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    return set(json.loads(out.rsplit("MODULES ", 1)[1]))
+
+
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_a_bare_help_imports_no_library_module() -> None:
+    modules = imported_by("--help")
+    assert "click" in modules        # the probe ran the program
+    assert loaded(modules, HEAVY) == []
+    assert sorted(m for m in modules if m.startswith("xlsform.") and not m.startswith("xlsform.cli")) == \
+        ["xlsform.errors"]
+
+
+def test_a_command_help_imports_no_library_module() -> None:
+    assert loaded(imported_by("generate", "--help"), HEAVY) == []
+    status = imported_by("status", "--help")       # its --state choices are the library's states
+    assert loaded(status, ("xlsxwriter", "sqlite3", "concurrent.futures", "xlsform.check")) == []
+
+
+def test_checking_one_file_imports_neither_the_writer_nor_a_pool(tmp_path: Path) -> None:
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    path = write_return(tmp_path / "one.xlsx", record)
+    modules = imported_by("check", str(path))
+    assert "xlsform.check" in modules
+    assert loaded(modules, NOT_FOR_CHECK) == []
