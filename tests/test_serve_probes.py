@@ -384,3 +384,29 @@ def test_a_unit_taken_off_the_manifest_leaves_the_board_and_its_link_stops(made:
     m.save(rnd.manifest, force=True)
     with Server(rnd.manifest) as server:                                     # put back: it is in the round again
         assert post_file(f"{server.url}/u/{link.split('/u/')[1]}", rnd.returns["invalid"].read_bytes())[0] == 200
+
+
+# ------------------------------------------------------------------ P62: the throttle forgets
+
+def test_a_rounds_worth_of_typos_never_makes_the_office_wait() -> None:
+    """Failures were counted for ever: 30 honest typos over the weeks of a round (any browser, any address)
+    put the key all clients share into its waits, and every new browser of the office waited from then on;
+    a right password also left the wait its try had set for the next login."""
+    from xlsform.serve.security import LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for day in range(60):                                   # two typos a day, from the office's PCs
+        for k in range(2):
+            now[0] = day * 86400.0 + k * 3600
+            keys = throttle.keys(f"10.0.0.{day % 7 + k}", None)
+            assert throttle.attempt(keys) == 0, day
+    keys = throttle.keys("10.0.0.99", None)                 # a new browser, the right password
+    assert throttle.attempt(keys) == 0
+    throttle.succeeded(keys)
+    assert throttle.attempt(throttle.keys("10.0.0.98", None)) == 0       # and the next one is not held up
+    for n in range(40):                                     # a guesser still meets the waits within the day
+        if throttle.attempt(throttle.keys(f"10.9.{n}.1", None)) > 0:
+            break
+    else:
+        raise AssertionError("40 guesses from 40 addresses in a moment, none held up")
