@@ -410,3 +410,27 @@ def test_a_rounds_worth_of_typos_never_makes_the_office_wait() -> None:
             break
     else:
         raise AssertionError("40 guesses from 40 addresses in a moment, none held up")
+
+
+# ------------------------------------------------------------------ P46: names that show as another
+
+def test_a_file_name_cannot_show_as_another_by_direction_controls(made: Round, tmp_path: Path) -> None:
+    """报表\\u202excod.exe.xlsx showed on the pages as 报表xslx.exe.docx (the right-to-left override reverses
+    what follows), and the office's download kept the control in its name."""
+    from tests.helpers_serve import Browser
+    from xlsform.fsutil import safe_filename
+
+    spoof = "报表\u202excod.exe.xlsx"
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        status, answer = post_file(read_links(rnd.folder)["430112001"], rnd.returns["clean"].read_bytes(), name=spoof)
+        assert status == 200 and answer["file"] == "报表xcod.exe.xlsx", answer["file"]
+        office = Browser(server.url)
+        office.login()
+        page = office.open("/admin/unit/430112001")[2]
+        assert "\u202e" not in page
+        sid = re.findall(r"/admin/submission/(\d+)/file", page)[0]
+        with office.opener.open(f"{server.url}/admin/submission/{sid}/file") as res:
+            assert "%E2%80%AE" not in res.headers["Content-Disposition"]
+    for control in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        assert control not in safe_filename(f"单位{control}gnp.exe")
