@@ -86,6 +86,13 @@ def build_round(root: Path) -> Round:
     return Round(root / "sent", returns)
 
 
+def build_units(root: Path, count: int) -> tuple[Path, dict[str, Path]]:
+    """A round of `count` units, each with its own clean return (benchmarks/units_round.py)."""
+    from benchmarks.units_round import build_units as build
+
+    return build(root, count)
+
+
 @pytest.fixture(scope="session")
 def made(tmp_path_factory: pytest.TempPathFactory) -> Round:
     """The round, built once for every module that imports this fixture."""
