@@ -2,8 +2,10 @@
 
     python benchmarks/bench_serve.py                  # all three, in a temporary folder
     python benchmarks/bench_serve.py --uploads 300 --clients 10
+    python benchmarks/bench_serve.py --against /old/venv/bin/python    # latency only: this and the code before
 
-1. Latency: 10 clients upload returns (each a different file) as fast as they get answers, asking for JSON;
+1. Latency: 10 clients — 10 units, each uploading one file after another — upload returns (each a different
+   file) as fast as they get answers, asking for JSON;
    the time from sending an upload to having its whole JSON answer, p50 / p95 / max (target p95 ≤ 60 ms on 2 cores);
    then the same with the checks in the server's own threads (`--check-processes 0 --threads 8`, how it
    was before), for a ratio taken in one run.
@@ -35,10 +37,12 @@ import urllib.request
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.units_round import build_units  # noqa: E402
 from tests.helpers_serve import PASSWORD, Server, build_round, post_file, read_links  # noqa: E402
 from xlsform.store import Store, store_path  # noqa: E402
 
@@ -82,40 +86,70 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def uploads(server: Server, folder: Path, returns: dict[str, Path], count: int, clients: int) -> list[float]:
-    urls = read_links(folder)
-    plan = [("430112001", "clean"), ("430112002", "warnings"), ("430112004", "invalid")]
-    base = {name: returns[name].read_bytes() for _, name in plan}
-    work = [(f"{server.url}/u/{urls[plan[i % 3][0]].split('/u/')[1]}", variant(base[plan[i % 3][1]], i))
-            for i in range(count)]
+def uploads(server: Server, manifest: Path, returns: dict[str, Path], count: int, clients: int) -> list[float]:
+    """`clients` units upload `count` returns in all, each unit one after another (a unit's link holds one
+    checking process at a time, as a real unit's office uploads one file at a time), as fast as answers
+    come; each upload's time from sending it to having its whole JSON answer."""
+    urls = read_links(manifest.parent)
+    codes = list(returns)[:clients]
+    assert len(codes) == clients, f"{clients} clients need {clients} units"
 
-    def one(job: tuple[str, bytes]) -> float:
-        start = time.perf_counter()
-        status, _ = post_file(*job)
-        assert status == 200, status
-        return time.perf_counter() - start
+    def client(k: int) -> list[float]:
+        url = f"{server.url}/u/{urls[codes[k]].split('/u/')[1]}"
+        data = returns[codes[k]].read_bytes()
+        times = []
+        for i in range(k, count, clients):
+            body = variant(data, i)
+            start = time.perf_counter()
+            status, _ = post_file(url, body)
+            times.append(time.perf_counter() - start)
+            assert status == 200, status
+        return times
 
     with ThreadPoolExecutor(clients) as pool:
-        return list(pool.map(one, work))
+        return [t for times in pool.map(client, range(clients)) for t in times]
 
 
-def latency(root: Path, count: int, clients: int, *args: str) -> None:
-    rnd = build_round(root / f"latency{len(args)}")
-    with Server(rnd.manifest, *args) as server:
-        uploads(server, rnd.folder, rnd.returns, 20, 2)                 # warm up
-        times = uploads(server, rnd.folder, rnd.returns, count, clients)
+def serving(against: str | None) -> dict[str, Any]:
+    """Server arguments that run the xlsform `against` (a Python with the code before installed) imports,
+    from a folder of no checkout; else this checkout's."""
+    if against is None:
+        return {}
+    return {"command": [against, "-m", "xlsform"], "cwd": Path(tempfile.gettempdir())}
+
+
+def units_round(root: Path, count: int, against: str | None = None) -> tuple[Path, dict[str, Path]]:
+    """`count` units with a return each (benchmarks/units_round.py), written by the xlsform under test."""
+    if against is None:
+        return build_units(root, count)
+    import subprocess
+
+    subprocess.run([against, str(ROOT / "benchmarks" / "units_round.py"), str(root), str(count)], check=True,
+                   cwd=tempfile.gettempdir())
+    return root / "sent" / "manifest.json", {p.stem: p for p in sorted((root / "returns").glob("*.xlsx"))}
+
+
+def latency(root: Path, count: int, clients: int, *args: str, against: str | None = None) -> float:
+    """The p95 in seconds."""
+    manifest, returns = units_round(root / f"latency{len(args)}{'-against' if against else ''}", max(clients, 2),
+                                    against)
+    with Server(manifest, *args, **serving(against)) as server:
+        uploads(server, manifest, returns, 20, 2)                 # warm up
+        times = uploads(server, manifest, returns, count, clients)
         how = " ".join(args) or "defaults"
-        print(f"upload -> JSON answer ({how}), {count} uploads, {clients} clients: "
+        code = f"{against}'s xlsform (the code before)" if against else "this checkout"
+        print(f"upload -> JSON answer, {code}, {how}, {count} uploads, {clients} clients: "
               f"p50 {pct(times, 50) * 1000:.0f} ms, "
               f"p95 {pct(times, 95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
-              f"{memory_text(server.proc.pid)}")
+              f"{memory_text(server.proc.pid)}", flush=True)
+        return pct(times, 95)
 
 
 def memory(root: Path) -> None:
-    rnd = build_round(root / "memory")
-    with Server(rnd.manifest, "--threads", "16") as server:
+    manifest, returns = build_units(root / "memory", 50)
+    with Server(manifest, "--threads", "16") as server:
         start = time.perf_counter()
-        uploads(server, rnd.folder, rnd.returns, 200, 50)
+        uploads(server, manifest, returns, 200, 50)
         took = time.perf_counter() - start
         print(f"load test, 200 uploads from 50 clients: {took:.1f} s; {memory_text(server.proc.pid)}")
 
@@ -220,13 +254,37 @@ def long_history(root: Path, uploads: int = 6001) -> None:
               f"{memory_text(server.proc.pid)}")
 
 
+def compare(root: Path, count: int, clients: int, against: str, rounds: int) -> None:
+    """The upload latency of this checkout and of another (`--against`, the code before), interleaved so
+    that both meet the machine's load alike; the ratio of their p95s."""
+    import os
+
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+    ours, theirs = [], []
+    for n in range(rounds):
+        ours.append(latency(root / f"ours{n}", count, clients))
+        theirs.append(latency(root / f"theirs{n}", count, clients, against=against))
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    print(f"p95 this checkout / {against}: median {statistics.median(ratios):.2f} "
+          f"(each round {', '.join(f'{r:.2f}' for r in ratios)}); p95 here {statistics.median(ours) * 1000:.0f} ms, "
+          f"there {statistics.median(theirs) * 1000:.0f} ms")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--uploads", type=int, default=300)
     ap.add_argument("--clients", type=int, default=10)
     ap.add_argument("--units", type=int, default=5000)
+    ap.add_argument("--against", metavar="PYTHON",
+                    help="only the upload latency, of this checkout and of the xlsform PYTHON has installed (the "
+                         "code before, with its serve extra), interleaved, with the ratio")
+    ap.add_argument("--rounds", type=int, default=3, help="with --against: rounds of the two, interleaved")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        if args.against:
+            compare(Path(tmp), args.uploads, args.clients, args.against, args.rounds)
+            return
         latency(Path(tmp), args.uploads, args.clients)
         # the same run with the checks in the server's threads (the design before the checking processes)
         latency(Path(tmp), args.uploads, args.clients, "--check-processes", "0", "--threads", "8")

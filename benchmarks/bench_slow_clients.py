@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_serve import pct, uploads  # noqa: E402
-from tests.helpers_serve import Server, build_round  # noqa: E402
+from benchmarks.bench_serve import pct, serving, units_round, uploads  # noqa: E402
+from tests.helpers_serve import Server  # noqa: E402
 
 
 class SlowClient:
@@ -101,15 +101,16 @@ def _send(sock: socket.socket, data: bytes) -> None:
         sock.send(data)
 
 
-def measure(root: Path, name: str, count: int, clients: int, slow: int, *args: str) -> float:
+def measure(root: Path, name: str, count: int, clients: int, slow: int, *args: str,
+            against: str | None = None) -> float:
     """The p95 of the uploads in seconds; infinity when they timed out (the service was blocked)."""
-    rnd = build_round(root / name)
-    with Server(rnd.manifest, *args) as server:
-        uploads(server, rnd.folder, rnd.returns, 20, 2)                 # warm up
+    manifest, returns = units_round(root / name, clients, against)
+    with Server(manifest, *args, **serving(against)) as server:
+        uploads(server, manifest, returns, 20, 2)                 # warm up
         attacker = SlowClient.start(server.url, slow) if slow else None
         time.sleep(2 if slow else 0)
         try:
-            times = uploads(server, rnd.folder, rnd.returns, count, clients)
+            times = uploads(server, manifest, returns, count, clients)
         except OSError as e:          # a timeout: nobody else got through
             times = []
             print(f"uploads failed ({e}): the service was blocked", flush=True)
@@ -120,6 +121,7 @@ def measure(root: Path, name: str, count: int, clients: int, slow: int, *args: s
     p95 = pct(times, 95)
     how = f"{slow} slow connections from 127.0.0.2" if slow else "quiet"
     extra = f" ({' '.join(args)})" if args else ""
+    extra += f" [{against}]" if against else ""
     reopened = f"; the server dropped {dropped} of them" if slow else ""
     print(f"{how}{extra}: {count} uploads, {clients} clients: p50 {pct(times, 50) * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms, max {max(times) * 1000:.0f} ms{reopened}", flush=True)
@@ -133,21 +135,32 @@ def main() -> None:
     ap.add_argument("--slow", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=1, help="repeat the three, interleaved; medians of the ratios")
     ap.add_argument("--attack", metavar="URL", help=argparse.SUPPRESS)     # the slow client's own process
+    ap.add_argument("--against", metavar="PYTHON",
+                    help="also the quiet and slow figures of the xlsform PYTHON has installed (the code before)")
     args = ap.parse_args()
     if args.attack:
         SlowClient(args.attack, args.slow).run_until_stdin_closes()
         return
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
-    bounded, unbounded = [], []
+    bounded, unbounded, before = [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-slow-") as tmp:
         for n in range(args.rounds):
             quiet = measure(Path(tmp), f"quiet{n}", args.uploads, args.clients, 0)
             bounded.append(measure(Path(tmp), f"slow{n}", args.uploads, args.clients, args.slow) / quiet)
             unbounded.append(measure(Path(tmp), f"unbounded{n}", args.uploads, args.clients, args.slow,
                                      "--per-address", "0") / quiet)
+            if args.against:
+                their_quiet = measure(Path(tmp), f"quiet-against{n}", args.uploads, args.clients, 0,
+                                      against=args.against)
+                their_slow = measure(Path(tmp), f"slow-against{n}", args.uploads, args.clients, args.slow,
+                                     against=args.against)
+                before.append((their_slow / their_quiet, quiet / their_quiet))
     print(f"p95 ratio with {args.slow} slow connections / quiet: {statistics.median(bounded):.2f} "
           f"(target <= 2; each round {', '.join(f'{r:.2f}' for r in bounded)}); without the bound per address: "
           f"{statistics.median(unbounded):.2f} ({', '.join(f'{r:.2f}' for r in unbounded)})")
+    if before:
+        print(f"{args.against}: slow / quiet {statistics.median([b[0] for b in before]):.2f}; quiet p95 here / "
+              f"there {statistics.median([b[1] for b in before]):.2f}")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -93,6 +93,13 @@ for (const c of document.querySelectorAll('td, th')) {
   const inner = c.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
   if (inner < 2 * parseFloat(s.fontSize) - 0.5)
     out.push(`cell "${c.textContent.trim().slice(0, 12)}" ${inner.toFixed(1)} px`);
+  const text = c.textContent.trim();                 // a short label (a state, a count, a time) on one line
+  if (text.length <= 8 && !/\\s/.test(text)) {
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (tops.size > 1) out.push(`cell "${text}" broken over ${tops.size} lines`);
+  }
 }
 return out;
 """

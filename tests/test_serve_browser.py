@@ -28,6 +28,7 @@ from tests.helpers_browser import (
     wait_for_download,
 )
 from tests.helpers_serve import PASSWORD, Round, Server, build_round, fresh_copy, post_file, read_links
+from xlsform.manifest import Manifest
 
 pytestmark = pytest.mark.browser
 
@@ -136,12 +137,17 @@ def _pages(server: Server, rnd: Round, driver: Any) -> dict[str, str]:
 
 def test_every_page_fits_a_desktop_and_a_phone(browser: tuple[Any, Path], tmp_path: Path) -> None:
     """Laid out by the browser at 1366x900 and 390x844: nothing wider than the screen, no table cell narrower
-    than two characters (the 级别 and 单元格 columns used to wrap one character a line; a phone's history
-    table spilled past its card; a long file name widened the page)."""
+    than two characters, no short label (a state, a count, a time) broken over two lines (the 级别 and 单元格
+    columns used to wrap one character a line; a phone's history table spilled past its card; a long file
+    name widened the page; beside a long unit name the board's 仅有警告 took two lines)."""
     from selenium.webdriver.common.by import By
 
     driver, _ = browser
     rnd = fresh_copy(build_round(tmp_path / "made"), tmp_path)
+    manifest = Manifest.load(rnd.manifest)       # a unit name of the roster's longest (100 characters), and a
+    [never] = [u for u in manifest.units if u.code == "430112999"]       # short label beside it stays whole
+    never.name = "长沙市望城区" + "某某" * 47
+    manifest.save(rnd.manifest, force=True)
     with Server(rnd.manifest, "--deadline", "2020-01-01") as server:
         pages = _pages(server, rnd, driver)
         problems = {}

@@ -75,16 +75,16 @@ def test_more_errors_wait_for_the_unit_to_confirm_over_json(client: FlaskClient,
 
 def test_more_errors_wait_for_the_unit_to_confirm_in_the_page(client: FlaskClient, rnd: Round) -> None:
     url = links(rnd)["430112001"]
-    upload(client, url, rnd.returns["clean"], form={"csrf": csrf(client, url)})
-    res = upload(client, url, rnd.returns["errors"], form={"csrf": csrf(client, url)}, follow_redirects=True)
+    upload(client, url, rnd.returns["clean"])
+    res = upload(client, url, rnd.returns["errors"], follow_redirects=True)
     page = res.get_data(as_text=True)
     assert 'id="state">已通过<' in page and "比本单位当前的报表（0 处）多" in page and 'id="confirm"' in page
     action = re.search(r'<form method="post" action="([^"]+/current/\d+)">', page)
     assert action
-    page = client.post(action.group(1), data={"csrf": csrf(client, url)}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(action.group(1), follow_redirects=True).get_data(as_text=True)
     assert 'id="state">有错误<' in page
     other = links(rnd)["430112004"]                  # another unit's link cannot confirm it
-    assert client.post(other + action.group(1)[len(url):], data={"csrf": csrf(client, other)}).status_code == 404
+    assert client.post(other + action.group(1)[len(url):]).status_code == 404
 
 
 def test_the_office_makes_an_earlier_submission_current_again_and_it_is_audited(client: FlaskClient,

@@ -101,9 +101,10 @@ def test_wrong_methods_unknown_pages_and_expired_forms_say_what_to_do(served) ->
             ("PUT", link, 405, "请从页面上的按钮操作", f"/u/{token}"),
             ("DELETE", link, 405, "请从页面上的按钮操作", f"/u/{token}"),
             ("GET", server.url + "/admin/logout", 405, "请从页面上的按钮操作", "/admin/"),
-            ("GET", server.url + "/u/no-such-token", 404, "向财政局索取新链接", None),
+            ("GET", server.url + "/u/no-such-token", 404, "向财政局索取新链接", "/"),
             ("GET", server.url + "/nothing-here", 404, "请核对链接", "/"),
-            ("POST", link, 400, "表单已过期", f"/u/{token}")):
+            ("POST", link, 400, "没有收到文件", f"/u/{token}"),          # a unit's form needs no cookie
+            ("POST", server.url + "/admin/login", 400, "表单已过期", "/admin/")):
         status, page = raw(url, method, b"" if method != "GET" else None)
         assert_chinese_with_a_way_on(status, page, want, words, back)
     status, page = raw(server.url + "/")

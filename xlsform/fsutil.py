@@ -15,7 +15,9 @@ from typing import IO
 
 from xlsform.errors import XlsformError
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# the characters no file system takes, control characters, and the direction controls that make a name show
+# as another ("报表\u202excod.exe" shows as 报表exe.docx)
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
 

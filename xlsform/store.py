@@ -17,6 +17,7 @@ Why it holds up under concurrency and crashes:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -70,6 +71,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE submissions ADD COLUMN held TEXT NOT NULL DEFAULT '';
     ALTER TABLE submissions ADD COLUMN pruned TEXT;
     """,
+    # 3 -> 4: when a unit left the round (no longer in its manifest; NULL: in it). Its rows stay as history,
+    # its link stops working, and the board, the lists and links.csv leave it out
+    """
+    ALTER TABLE units ADD COLUMN retired TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SUBMISSION_STATES = ("ok", "warnings", "errors", "refused")
@@ -79,6 +85,16 @@ _LEDGER_COLUMNS = ("time", "file", "sha256", "arrived", "unit", "spec", "status"
 
 class StoreError(Exception):
     """The database is from a newer xlsform, or is not ours."""
+
+
+def other_round_message(db: Path, held: tuple[str, int | None], spec_id: str, year: int | None) -> str:
+    """Why a store cannot serve this manifest: it holds another round's links and returns (Chinese)."""
+    def named(spec: str, y: int | None) -> str:
+        return f"{y} 年度（表样 {spec}）" if y else f"表样 {spec}"
+
+    return (f"{db} 属于 {named(*held)}的一轮，其中的链接和报送都是那一轮的；而清单是 {named(spec_id, year)}的。"
+            f"新的一轮请生成到新的文件夹（xlsform generate ... -o 新文件夹），或先把旧的 {db.name}、{FILES_NAME}/ "
+            "和 links.csv 移到别处保存")
 
 
 def store_path(beside: str | Path) -> Path:
@@ -108,6 +124,7 @@ class UnitView:
     filename: str | None = None
     errors: int | None = None
     warnings: int | None = None
+    retired: bool = False             # no longer in the round's manifest
 
 
 @dataclass(frozen=True)
@@ -220,6 +237,17 @@ class Store:
             conn.execute(f"{verb} INTO meta (key, value) VALUES (?, ?)", (key, value))
             return str(conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0])
 
+    def claim_round(self, spec_id: str, year: int | None) -> tuple[str, int | None] | None:
+        """A store belongs to one round, its form and year, recorded at the first claim. Returns the round it
+        belongs to when that is another one (and changes nothing), else None. A new year's manifest written
+        into last year's folder must not inherit last year's returns, links and board."""
+        mine = json.dumps({"spec": spec_id, "year": year}, sort_keys=True)
+        held = self.set_meta("round", mine, only_if_absent=True)
+        if held == mine:
+            return None
+        other = json.loads(held)
+        return str(other.get("spec")), other.get("year")
+
     def audit(self, actor: str, action: str, detail: str = "") -> None:
         with self._tx() as conn:
             conn.execute("INSERT INTO audit (time, actor, action, detail) VALUES (?, ?, ?, ?)",
@@ -282,16 +310,21 @@ class Store:
 
     # ------------------------------------------------------------------------------------- units
 
-    def sync_units(self, units: Iterable[tuple[str, str]]) -> None:
-        """The manifest's units: new ones added, names kept current; units are never deleted (history)."""
+    def sync_units(self, units: Iterable[tuple[str, str]], *, retire_others: bool = False) -> None:
+        """The manifest's units: new ones added, names kept current, and (`retire_others`: these are all of
+        the round's units) the others marked as having left the round. Units are never deleted (history)."""
+        given = list(units)
         with self._tx() as conn:
-            conn.executemany("INSERT INTO units (code, name) VALUES (?, ?) "
-                             "ON CONFLICT (code) DO UPDATE SET name = excluded.name", list(units))
+            conn.executemany("INSERT INTO units (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET"
+                             " name = excluded.name, retired = NULL", given)
+            if retire_others:
+                conn.execute("UPDATE units SET retired = ? WHERE retired IS NULL AND code NOT IN"
+                             " (SELECT value FROM json_each(?))", (now_iso(), json.dumps([c for c, _ in given])))
 
     def units_without_link(self) -> list[str]:
-        """Units never given a link (a revoked link stays revoked until the office reissues it)."""
+        """Units of the round never given a link (a revoked link stays revoked until the office reissues it)."""
         rows = self._conn().execute("SELECT code FROM units WHERE token_hash IS NULL AND revoked IS NULL"
-                                    " ORDER BY code").fetchall()
+                                    " AND retired IS NULL ORDER BY code").fetchall()
         return [r[0] for r in rows]
 
     def issue_link(self, code: str) -> str:
@@ -318,11 +351,18 @@ class Store:
         return rows[0] if rows else None
 
     def units(self) -> list[UnitView]:
-        return self._overview("", ())
+        """The round's units (not those that left it)."""
+        return self._overview("WHERE u.retired IS NULL", ())
+
+    def retired(self) -> list[tuple[str, str]]:
+        """The units that left the round (code, name)."""
+        rows = self._conn().execute("SELECT code, name FROM units WHERE retired IS NOT NULL ORDER BY code")
+        return [(r[0], r[1]) for r in rows.fetchall()]
 
     def state_counts(self) -> dict[str | None, int]:
-        """Units by the state of their current return (None: none yet)."""
-        rows = self._conn().execute(f"SELECT s.state, count(*) {_JOINED} GROUP BY s.state").fetchall()
+        """The round's units by the state of their current return (None: none yet)."""
+        rows = self._conn().execute(f"SELECT s.state, count(*) {_JOINED} WHERE u.retired IS NULL"
+                                    " GROUP BY s.state").fetchall()
         return {r[0]: int(r[1]) for r in rows}
 
     def find_units(self, *, state: str | None = "", text: str = "", limit: int = -1,
@@ -338,9 +378,10 @@ class Store:
             where += " ORDER BY u.code"
         rows = self._conn().execute(
             "SELECT u.code, u.name, u.token_hash IS NOT NULL AS has_link, s.state, s.id AS submission, s.time,"
-            f" s.filename, s.errors, s.warnings {_JOINED} {where}", tuple(args)).fetchall()
+            f" s.filename, s.errors, s.warnings, u.retired IS NOT NULL AS retired {_JOINED} {where}",
+            tuple(args)).fetchall()
         return [UnitView(r["code"], r["name"], bool(r["has_link"]), r["state"], r["submission"], r["time"],
-                         r["filename"], r["errors"], r["warnings"]) for r in rows]
+                         r["filename"], r["errors"], r["warnings"], bool(r["retired"])) for r in rows]
 
     # ------------------------------------------------------------------------------- submissions
 
@@ -502,7 +543,7 @@ _JOINED = ("FROM units u LEFT JOIN accepted a ON a.unit = u.code"
 
 
 def _unit_filter(state: str | None, text: str) -> tuple[str, tuple[Any, ...]]:
-    clauses: list[str] = []
+    clauses: list[str] = ["u.retired IS NULL"]
     args: list[Any] = []
     if state is None:
         clauses.append("s.state IS NULL")
@@ -512,7 +553,7 @@ def _unit_filter(state: str | None, text: str) -> tuple[str, tuple[Any, ...]]:
     if text:
         clauses.append("(instr(u.code, ?) > 0 OR instr(u.name, ?) > 0)")
         args += [text, text]
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(args)
+    return "WHERE " + " AND ".join(clauses), tuple(args)
 
 
 class TooLarge(Exception):

@@ -497,9 +497,14 @@ class WorkbookReader(Protocol):
     def properties(self) -> dict[str, str]: ...
 
 
+def file_kind(data: bytes) -> str:
+    """"xls" for an OLE document that is not an encrypted .xlsx (a .xls, or WPS .et), else "xlsx"."""
+    return "xls" if data.startswith(OLE_MAGIC) and _ENCRYPTION_INFO not in data else "xlsx"
+
+
 def open_reader(data: bytes) -> WorkbookReader:
-    """The reader a file's bytes need: an OLE document that is not an encrypted .xlsx is a .xls (or WPS .et)."""
-    if data.startswith(OLE_MAGIC) and _ENCRYPTION_INFO not in data:
+    """The reader a file's bytes need (`file_kind`)."""
+    if file_kind(data) == "xls":
         from xlsform.xls import XlsReader  # xlrd is imported only when a .xls comes
         return XlsReader(data)
     return Reader(data)

@@ -141,7 +141,7 @@ class Round:
                 raise click.UsageError("请给出报送文件或目录（PATHS），或加 --from-store")
             return list(paths)
         from xlsform.fsutil import resolved
-        from xlsform.store import Store, store_path
+        from xlsform.store import Store, other_round_message, store_path
 
         if self.source is None:
             raise click.UsageError("--from-store 需要 --manifest（数据库在 manifest.json 旁）")
@@ -149,6 +149,10 @@ class Round:
         if not db.is_file():
             raise XlsformError(f"{db} 不存在：此轮尚未用 xlsform serve 收集报表")
         with Store(db) as store:
+            manifest = self.manifest
+            held = store.claim_round(manifest.spec_id, manifest.year) if manifest is not None else None
+            if held is not None and manifest is not None:     # last year's returns are not this round's
+                raise XlsformError(other_round_message(db, held, manifest.spec_id, manifest.year))
             sent = {store.file_path(s.sha256): s.filename for s in store.accepted() if s.state != "refused"}
         self.sent_as = {resolved(p): name for p, name in sent.items()}
         return [*paths, *sent]

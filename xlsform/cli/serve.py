@@ -98,6 +98,8 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     issued = svc.issue_links(base)
     click.echo(f"正在收集报表：{links.listening_base(host, actual)}/admin （财政局）", err=True)
     click.echo(f"各单位链接：{svc.links_csv}（本次新发放 {issued} 个；所有链接都以 {base}/u/ 开头）", err=True)
+    for problem in links.unreachable(base, host, actual):
+        click.echo(f"注意：{problem}。", err=True)
     if links.local_only(base):
         click.echo("注意：链接指向本机地址，只能在这台电脑上打开。要让各单位访问，请加 --host 0.0.0.0 重新启动"
                    "（如有固定网址，再加 --base-url http://本机地址:端口）。", err=True)

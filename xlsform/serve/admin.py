@@ -13,14 +13,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, session, url_for
 
-from xlsform.fsutil import safe_filename
 from xlsform.serve import security
 from xlsform.serve.collect import downloads, links
 from xlsform.serve.collect.answers import STATE_ORDER, state_label
 from xlsform.serve.collect.checkers import Busy, Died
 from xlsform.serve.security import device_of, new_password, verify_password, wait_text
 from xlsform.serve.service import service
-from xlsform.serve.web import XLSX, client_address, findings_of, send_annotated
+from xlsform.serve.web import XLSX, client_address, findings_of, page_number, send_annotated
 from xlsform.store import Submission
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -142,14 +141,14 @@ def dashboard() -> str:
     counts = [(state_label(code), by_state.get(code, 0)) for code in STATE_CODES]
     label, query = request.args.get("state", ""), request.args.get("q", "").strip()
     state = _STATE_OF.get(label, "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     units, matched = store.find_units(state=state, text=query, limit=PAGE, offset=(page - 1) * PAGE)
     pages = max(1, -(-matched // PAGE))
     # one URL prefix for the rows: url_for per row cost more than the rest of the page
     return render_template("dashboard.html", counts=counts, total=sum(by_state.values()), units=units,
                            matched=matched, page=page, pages=pages, state=label if state != "" else "",
                            q=query, states=STATE_ORDER, unit_href=url_for("admin.unit", code="-")[:-1],
-                           submissions=store.submission_count())
+                           submissions=store.submission_count(), retired=store.retired())
 
 
 @bp.get("/unit/<code>")
@@ -159,7 +158,7 @@ def unit(code: str) -> str:
     u = store.unit(code)
     if u is None:
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     history, total = store.history(code, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
     shown = u.submission or (history[0].id if history and page == 1 else None)
     latest = store.submission(shown) if shown else None       # the one whose findings are listed, whole
@@ -222,8 +221,10 @@ def submission_file(sid: int) -> Response:
     if not sub.kept:
         abort(404, description="这次上传未被接受，其文件已按保留规则清理（每个单位只保留最近 5 次未被接受的文件）")
     _audit("下载报送文件", f"{sub.unit} #{sid}")
-    return send_file(service().store.file_path(sub.sha256), as_attachment=True,
-                     download_name=safe_filename(sub.filename.removesuffix(".xlsx")) + ".xlsx", mimetype=XLSX)
+    path = service().store.file_path(sub.sha256)
+    name = downloads.download_name(sub.filename, path)
+    return send_file(path, as_attachment=True, download_name=name,
+                     mimetype=XLSX if name.endswith(".xlsx") else "application/vnd.ms-excel")
 
 
 @bp.get("/submission/<int:sid>/annotated")

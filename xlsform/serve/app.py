@@ -10,7 +10,7 @@ from xlsform.serve import admin, units
 from xlsform.serve.collect.answers import HELD_LABELS, state_label
 from xlsform.serve.security import HEADERS, MIN_PASSWORD, same_token
 from xlsform.serve.service import SERVICE, ServeConfig, Service
-from xlsform.serve.web import csrf_token, error_message, message_page, wants_json
+from xlsform.serve.web import csrf_token, error_message, message_page
 
 __all__ = ["ServeConfig", "create_app"]
 
@@ -39,17 +39,21 @@ def create_app(config: ServeConfig) -> Flask:
 
 
 def _check_csrf() -> None:
-    """Every form post carries the session's token. A unit's upload asked for JSON (a script, not a form) is
-    exempt: its URL's secret token is the credential, which another site cannot know."""
-    if request.method != "POST" or (request.blueprint == "units" and wants_json()):
+    """Every form post of the office carries its session's token: the office is known by a cookie, which a
+    browser would send along with a post another site makes. A unit is known by nothing but the secret token
+    in its URL, which another site cannot know: its posts need no cookie and no form token (a unit's form
+    used to fail with 表单已过期 when its browser kept no cookie or the signing key had been replaced)."""
+    if request.method != "POST" or request.blueprint == "units":
         return
     if not same_token(request.form.get("csrf"), session.get("csrf")):
         abort(400, description="表单已过期，请返回上一页刷新后重新提交")
 
 
 def _headers(response: Response) -> Response:
+    """The same headers on every response. Set, not defaulted: `send_file` sets its own Cache-Control
+    (no-cache, which lets a browser or a proxy keep the summary, the returns and the CSV on disk)."""
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        response.headers[name] = value
     return response
 
 

@@ -69,17 +69,19 @@ class LoginThrottle:
     Failed logins are counted per key: a browser that has logged in here before shows a signed device cookie
     (`device_value`) and is a key of its own; any other client is keyed by its address, and all of those
     together also share one key. After `free` failures a key waits `first` seconds, twice as long after each
-    further failure, up to `cap`; a try during the wait is not even checked. So a guesser costs the office's
-    own browsers nothing, whatever address they share with it (NAT, the HTTPS proxy), and a new browser of
-    the office waits at most `cap` — the page says how long.
+    further failure, up to `cap`; a try during the wait is not even checked. A failure counts for `memory`
+    seconds (a day): the office's typos of a whole round must not add up until every new browser waits. So a
+    guesser costs the office's own browsers nothing, whatever address they share with it (NAT, the HTTPS
+    proxy), and a new browser of the office waits at most `cap` — the page says how long.
     """
 
     SHARED = "*"          # the key every client without a device cookie also counts against
 
     def __init__(self, free: int = 3, first: float = 30.0, cap: float = 900.0, shared_free: int = 30,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 memory: float = 86400.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.free, self.first, self.cap, self.shared_free, self.clock = free, first, cap, shared_free, clock
-        self._failures: dict[str, tuple[int, float]] = {}
+        self.memory = memory
+        self._failures: dict[str, tuple[list[float], float]] = {}     # key -> (failure times, wait until)
         self._lock = threading.Lock()
 
     def keys(self, address: str, device: str | None) -> list[str]:
@@ -91,24 +93,29 @@ class LoginThrottle:
         Otherwise the seconds to wait, and nothing is checked."""
         now = self.clock()
         with self._lock:
-            wait = max(0.0, *(self._failures.get(k, (0, 0.0))[1] - now for k in keys))
+            wait = max(0.0, *(self._failures.get(k, ([], 0.0))[1] - now for k in keys))
             if wait > 0:
                 return wait
             for key in keys:
-                n, _ = self._failures.pop(key, (0, 0.0))
+                times, _ = self._failures.pop(key, ([], 0.0))
+                times = [t for t in times if now - t < self.memory]
+                times.append(now)
                 free = self.shared_free if key == self.SHARED else self.free
-                delay = 0.0 if n + 1 < free else min(self.cap, self.first * 2.0 ** (n + 1 - free))
-                self._failures[key] = (n + 1, now + delay)      # re-inserted: the dict stays oldest first
+                n = len(times)
+                delay = 0.0 if n < free else min(self.cap, self.first * 2.0 ** (n - free))
+                self._failures[key] = (times[-64:], now + delay)     # re-inserted: the dict stays oldest first
             while len(self._failures) > 10_000:      # a flood of addresses must not grow memory without end
                 self._failures.pop(next(iter(self._failures)))
             return 0.0
 
     def succeeded(self, keys: list[str]) -> None:
+        """The password was right: the key's failures are forgiven, but from the key all share only this
+        try, and the wait it set is lifted (a login of the office leaves no wait for the next one)."""
         with self._lock:
             for key in keys:
-                n, until = self._failures.pop(key, (0, 0.0))
-                if key == self.SHARED and n > 1:           # only this try is taken back from the shared count
-                    self._failures[key] = (n - 1, until)
+                times, _ = self._failures.pop(key, ([], 0.0))
+                if key == self.SHARED and len(times) > 1:
+                    self._failures[key] = (times[:-1], 0.0)
 
 
 def device_value(secret: str, device: str) -> str:

@@ -15,7 +15,7 @@ from xlsform.serve.collect.deadline import Deadline
 from xlsform.serve.collect.intake import CHECKERS_LOG, Intake, Limits
 from xlsform.serve.collect.lock import ServerLock
 from xlsform.serve.security import LoginThrottle, hash_password, new_password, password_problem
-from xlsform.store import Store, store_path
+from xlsform.store import Store, other_round_message, store_path
 
 SERVICE = "xlsform"      # the key of the Service in app.extensions
 
@@ -52,6 +52,9 @@ class Service:
 
     def _open(self) -> None:
         config = self.config
+        held = self.store.claim_round(self.manifest.spec_id, self.manifest.year)
+        if held is not None:         # before anything is changed: the store is another round's
+            raise XlsformError(other_round_message(self.store.path, held, self.manifest.spec_id, self.manifest.year))
         self.links_csv = self.store.path.parent / links.LINKS_NAME
         self.max_bytes = int(config.max_upload_mb * 1024 * 1024)
         self.throttle = LoginThrottle()
@@ -61,7 +64,7 @@ class Service:
             with suppress(OSError):
                 beside.chmod(0o600)
         self.store.remove_stale_temporaries()
-        self.store.sync_units((str(u.code), str(u.name)) for u in self.manifest.units)
+        self.store.sync_units(((str(u.code), str(u.name)) for u in self.manifest.units), retire_others=True)
         # cookies are per host, not per port: two rounds served from one PC must not share one
         self.cookie_name = "xlsform_" + self.store.set_meta("round_id", secrets.token_hex(4), only_if_absent=True)
         self.ignored_admin_password = False

@@ -7,11 +7,20 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from xlsform.serve.collect import links
 from xlsform.serve.collect.checkers import Busy
-from xlsform.serve.collect.intake import OverQuota, TooMany
+from xlsform.serve.collect.intake import OverQuota, TooMany, UnitBusy
 from xlsform.serve.security import wait_text
 from xlsform.serve.service import service
-from xlsform.serve.web import findings_of, json_response, message_page, send_annotated, too_large_message, wants_json
+from xlsform.serve.web import (
+    findings_of,
+    json_response,
+    message_page,
+    page_number,
+    send_annotated,
+    too_large_message,
+    wants_json,
+)
 from xlsform.store import TooLarge, UnitView
 
 bp = Blueprint("units", __name__)
@@ -22,6 +31,8 @@ def _unit(token: str) -> UnitView:
     unit = service().store.unit_by_token(token)
     if unit is None:
         abort(404)
+    if unit.retired:        # the office took it off the round's list: nothing more to send
+        abort(410, description=f"{unit.name}已不在本轮的报送名单中，不需要再报送；如有疑问请联系财政局")
     return unit
 
 
@@ -32,7 +43,7 @@ HISTORY_PAGE = 10       # a unit's past uploads a page
 def page(token: str) -> str:
     unit = _unit(token)
     store = service().store
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     history, total = store.history(unit.code, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
     newest = history[0].id if history and page == 1 else store.history(unit.code, limit=1)[0][0].id if total else None
     latest = store.submission(newest) if newest else None        # only this one's whole answer is read
@@ -53,17 +64,15 @@ def upload(token: str) -> Any:
     except TooLarge:
         return _refuse(413, too_large_message())
     except Busy:
-        response = _refuse(503, "服务器正忙：请稍等一分钟后重新上传")
-        response.headers["Retry-After"] = "30"
-        return response
+        return _later(503, "服务器正忙：请稍等一分钟后重新上传", 30)
+    except UnitBusy:
+        return _later(429, "本单位的上一份文件还在检查中：请等几秒，刷新本页查看它的结果，需要时再上传", 0)
     except TooMany as e:
-        response = _refuse(429, f"本单位上传太频繁：请 {wait_text(e.wait)}后再上传。每次上传前请先按检查结果改好表")
-        response.headers["Retry-After"] = str(int(e.wait) + 1)
-        return response
+        return _later(429, f"本单位上传太频繁：请 {wait_text(e.wait)}后再上传。每次上传前请先按检查结果改好表", e.wait)
     except OverQuota:
         return _refuse(507, "本单位上传的文件已占满分配给每个单位的空间，无法再上传：请联系财政局")
-    if wants_json():
-        confirm = url_for("units.make_current", token=token, sid=outcome.submission, _external=True)
+    if wants_json():     # at the address the unit's link has, not the one this request named (a proxy's Host)
+        confirm = f"{links.unit_url(service().config.base_url, token)}/current/{outcome.submission}"
         return json_response(outcome.answer(confirm), outcome.http_status)
     return redirect(url_for("units.page", token=token) + "#result", code=303)
 
@@ -88,8 +97,22 @@ def annotated(token: str, sid: int) -> Response:
     sub = service().store.submission(sid)
     if sub is None or sub.unit != unit.code:      # another unit's submission does not exist for this link
         abort(404)
-    return send_annotated(sub)
+    try:
+        return send_annotated(sub, for_unit=True)
+    except Busy:
+        return _later(503, "服务器正忙：请稍等一分钟后再下载", 30, "未能下载")
+    except UnitBusy:
+        return _later(429, "本单位的上一个请求还在处理中：请等几秒后再下载", 0, "未能下载")
+    except TooMany as e:
+        return _later(429, f"本单位下载批注版太频繁：请 {wait_text(e.wait)}后再下载", e.wait, "未能下载")
 
 
-def _refuse(status: int, message: str) -> Response:
-    return message_page(status, "未能上传", message)
+def _refuse(status: int, message: str, title: str = "未能上传") -> Response:
+    return message_page(status, title, message)
+
+
+def _later(status: int, message: str, seconds: float, title: str = "未能上传") -> Response:
+    """A refusal that passes: how long to wait, also as Retry-After for a script."""
+    response = _refuse(status, message, title)
+    response.headers["Retry-After"] = str(int(seconds) + 1)
+    return response

@@ -27,6 +27,11 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
+def page_number() -> int:
+    """The ?page= asked for, from 1 to a bound (page=99999999999999999999 overflowed SQLite's OFFSET: 500)."""
+    return min(max(1, request.args.get("page", 1, type=int) or 1), 1_000_000)
+
+
 def json_response(text: str, status: int) -> Response:
     return Response(text, status=status, mimetype="application/json")
 
@@ -35,8 +40,8 @@ def client_address() -> str:
     return request.remote_addr or "?"
 
 
-def send_annotated(sub: Submission) -> Response:
-    copy = service().intake.annotated_copy(sub)
+def send_annotated(sub: Submission, *, for_unit: bool = False) -> Response:
+    copy = service().intake.annotated_copy(sub, for_unit=for_unit)
     if copy is None:
         abort(404)
     name, data = copy
@@ -60,6 +65,7 @@ _ERRORS = {
     400: "请求无法处理：请返回上一页，刷新后重新操作",
     403: "没有权限打开这个页面：各单位请用财政局发给本单位的专属链接",
     404: "页面不存在：链接可能抄错了或已经停用。请核对链接；仍打不开，请向财政局索取新链接",
+    410: "这个单位已不在本轮的报送名单中：如有疑问请联系财政局",
     405: "这个网址不能这样打开：请从页面上的按钮操作（各单位请打开本单位的专属链接）",
     429: "操作太频繁：请稍等一会儿再试",
     431: "请求头过大：请关闭浏览器后重新打开链接",
@@ -88,9 +94,10 @@ def way_back() -> tuple[str, str] | None:
     path = request.path
     if path.startswith("/u/"):
         token = path.split("/")[2]
-        if token and service().store.unit_by_token(token) is not None:
+        unit = service().store.unit_by_token(token) if token else None
+        if unit is not None and not unit.retired:
             return url_for("units.page", token=token), "返回本单位页面"
-        return None
+        return url_for("home"), "返回首页（说明如何报送）"      # says the same for a good link and a bad one
     if path.startswith("/admin"):
         return url_for("admin.dashboard"), "返回财政局总览"
     return url_for("home"), "返回首页"

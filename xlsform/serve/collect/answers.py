@@ -16,7 +16,7 @@ STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
 HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
 BLANK = "XF304"             # a form returned with nothing filled
 _FULL_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]).*[\\/]")     # C:\..\, \\server\..\, /home/../
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")   # and direction controls
 
 
 def state_label(state: str | None) -> str:
@@ -79,7 +79,8 @@ def failed(path: Path, why: str) -> FileResult:
 
 def display_name(filename: str) -> str:
     """The sender's file name as text to show and keep in the database (never as a path): without the folders
-    of a full path an old browser sends, no control characters, bounded. A "/" inside a name (macOS allows
+    of a full path an old browser sends, no control characters (nor the direction controls that make a name
+    show as another: 报表\u202excod.exe shows as 报表exe.docx), bounded. A "/" inside a name (macOS allows
     it: 2024/2025 自评表.xlsx) is kept as it is."""
     name = _CONTROL.sub("", _FULL_PATH.sub("", filename or "")).strip()
     return name[:200] or "未命名.xlsx"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any
 
 from xlsform.check import check_file
@@ -15,6 +16,7 @@ from xlsform.merge import build_summary
 from xlsform.serve.collect.answers import state_label
 from xlsform.status import RosterUnit, assign
 from xlsform.store import Store, UnitView
+from xlsform.xlsx import file_kind
 
 CSV_HEADER = ("单位编码", "单位名称", "状态", "报送时间", "逾期", "文件名", "错误数", "警告数", "链接已发放")
 
@@ -36,14 +38,30 @@ def write_summary_of(store: Store, manifest: Any, out: IO[bytes]) -> None:
 
 
 def write_returns_zip(store: Store, out: IO[bytes]) -> int:
-    """Every unit's current return, named `<code>_<name>.xlsx` (names made safe), in one zip."""
+    """Every unit's current return, named `<code>_<name>.xlsx` (`.xls` for one sent as .xls; names made
+    safe), in one zip."""
     names = {u.code: u.name for u in store.units()}
     accepted = store.accepted()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:   # a workbook is a zip: deflating it gains nothing
         for s in accepted:
-            member = safe_filename(f"{s.unit}_{names.get(s.unit, '')}") + ".xlsx"
-            z.write(store.file_path(s.sha256), member)
+            path = store.file_path(s.sha256)
+            z.write(path, safe_filename(f"{s.unit}_{names.get(s.unit, '')}") + suffix_of(path))
     return len(accepted)
+
+
+def suffix_of(path: Path) -> str:
+    """The file name ending its content needs: Excel refuses to open a .xls workbook named .xlsx, and the
+    store keeps every upload as <sha256>.xlsx whatever it is."""
+    with path.open("rb") as fh:
+        return "." + file_kind(fh.read())
+
+
+def download_name(sent_as: str, path: Path) -> str:
+    """A stored upload's name for the office: the unit's own name, made safe, ending as its content."""
+    stem = sent_as
+    for ending in (".xlsx", ".xls", ".XLSX", ".XLS"):
+        stem = stem.removesuffix(ending)
+    return safe_filename(stem) + suffix_of(path)
 
 
 def units_csv(units: Sequence[UnitView], late: Callable[[str | None], bool] = lambda _: False) -> bytes:

@@ -18,6 +18,9 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -72,12 +75,19 @@ class OverQuota(Exception):
     """The unit's kept files already take its whole quota."""
 
 
+class UnitBusy(Exception):
+    """The unit's previous request is still in a checking process (one link holds one at most)."""
+
+
 @dataclass
 class Limits:
-    """What one unit (one link) may cost: uploads in a window, and disk."""
+    """What one unit (one link) may cost: uploads and annotated copies in a window, and disk. Each upload and
+    each annotated copy takes a checking process for a moment, and one link holds one at a time at most, so
+    that one link holder cannot keep the processes from every other unit."""
     uploads: int = 30               # uploads ...
     window: float = 600.0           # ... per this many seconds
     quota_bytes: int = 100 << 20    # the unit's kept files; an upload may pass it by one file at most
+    copies: int = 60                # annotated copies a unit downloads per window
 
 
 class Intake:
@@ -90,8 +100,10 @@ class Intake:
         self.manifest = manifest
         self.max_bytes = max_bytes
         self.limits = limits or Limits()
-        self._recent: dict[str, deque[float]] = {}
+        self._recent: dict[tuple[str, str], deque[float]] = {}
         self._recent_lock = threading.Lock()
+        self._in_check: set[str] = set()         # units with a request in a checking process now
+        self._summary: Future[bytes] | None = None   # the summary being built, which every request waits for
         self.checks: InThreads | Processes
         if processes > 0 and manifest is not None and manifest.path is not None:
             self.checks = Processes(manifest.path, processes=processes, wait=wait, timeout=timeout,
@@ -102,10 +114,14 @@ class Intake:
     def submit(self, unit: UnitView, filename: str, stream: IO[bytes], confirmed: bool = False) -> Outcome:
         """Store, check and record one upload; it becomes the unit's current return unless it is refused or
         held (a blank form; more errors than the current one, unless `confirmed`). Raises `store.TooLarge`
-        (nothing kept), `checkers.Busy`, `TooMany` or `OverQuota`."""
-        self._count_upload(unit.code)
-        if self.store.unit_bytes(unit.code) >= self.limits.quota_bytes:
-            raise OverQuota
+        (nothing kept), `checkers.Busy`, `UnitBusy`, `TooMany` or `OverQuota`."""
+        with self._one_at_a_time(unit.code):
+            self._count(unit.code, "upload", self.limits.uploads)
+            if self.store.unit_bytes(unit.code) >= self.limits.quota_bytes:
+                raise OverQuota
+            return self._submit(unit, filename, stream, confirmed)
+
+    def _submit(self, unit: UnitView, filename: str, stream: IO[bytes], confirmed: bool) -> Outcome:
         sha, size = self.store.put_file(stream, limit=self.max_bytes)
         name = display_name(filename)
         path = self.store.file_path(sha)
@@ -125,23 +141,47 @@ class Intake:
         current = self.store.submission(now.submission) if held and now and now.submission else None
         return Outcome(sid, got["state"], message, got["text"], held=held, current=current)
 
-    def _count_upload(self, code: str) -> None:
-        """At most `limits.uploads` uploads of one unit in any `limits.window` seconds (in memory: a restart
-        forgets, which costs nothing worth keeping)."""
+    @contextmanager
+    def _one_at_a_time(self, code: str) -> Iterator[None]:
+        """One request of a unit in a checking process at a time; another one meanwhile is refused at once
+        (`UnitBusy`) rather than queued: queued, a link holder's requests would fill every checking process
+        and every request thread."""
+        with self._recent_lock:
+            if code in self._in_check:
+                raise UnitBusy
+            self._in_check.add(code)
+        try:
+            yield
+        finally:
+            with self._recent_lock:
+                self._in_check.discard(code)
+
+    def _count(self, code: str, kind: str, limit: int) -> None:
+        """At most `limit` requests of this kind by one unit in any `limits.window` seconds (in memory: a
+        restart forgets, which costs nothing worth keeping)."""
         now = time.monotonic()
         with self._recent_lock:
-            recent = self._recent.setdefault(code, deque())
+            recent = self._recent.setdefault((code, kind), deque())
             while recent and now - recent[0] > self.limits.window:
                 recent.popleft()
-            if len(recent) >= self.limits.uploads:
+            if len(recent) >= limit:
                 raise TooMany(self.limits.window - (now - recent[0]))
             recent.append(now)
 
-    def annotated_copy(self, sub: Submission) -> tuple[str, bytes] | None:
+    def annotated_copy(self, sub: Submission, *, for_unit: bool = False) -> tuple[str, bytes] | None:
         """The marked-up copy of a submission that was read, with its name (the unit's code and name, as
-        `check --annotate` names it); None for a refused one."""
+        `check --annotate` names it); None for a refused one. Asked by the unit's link (`for_unit`), it
+        counts against the unit's copies and waits for no other request of the unit (`TooMany`,
+        `UnitBusy`); the office's are not limited."""
         if sub.state == "refused":
             return None
+        if not for_unit:
+            return self._annotate(sub)
+        with self._one_at_a_time(sub.unit):
+            self._count(sub.unit, "copy", self.limits.copies)
+            return self._annotate(sub)
+
+    def _annotate(self, sub: Submission) -> tuple[str, bytes] | None:
         with tempfile.TemporaryDirectory(prefix="xlsform-annotate-") as folder:
             try:
                 self.checks.call({"op": "annotate", "path": str(self.store.file_path(sub.sha256)),
@@ -152,12 +192,30 @@ class Intake:
             return (copies[0].name, copies[0].read_bytes()) if copies else None
 
     def summary(self) -> bytes:
-        """The merge summary of every unit's current return. Built in a checking process: it re-reads every
-        return (as `merge` does), seconds of work that in the server would stall every other request."""
+        """The merge summary of every unit's current return. It re-reads every return (as `merge` does):
+        seconds of work, done in a process of its own beside the checking processes (in one of them, two
+        downloads at once took both and every upload waited; in the server it would stall every request).
+        One is built at a time: a download asked while one is being built gets that one."""
+        with self._recent_lock:
+            building, mine = self._summary, self._summary is None
+            if building is None:
+                building = self._summary = Future()
+        if not mine:
+            return building.result()
+        try:
+            building.set_result(self._build_summary())
+        except BaseException as e:
+            building.set_exception(e)
+        finally:
+            with self._recent_lock:
+                self._summary = None
+        return building.result()
+
+    def _build_summary(self) -> bytes:
         with tempfile.TemporaryDirectory(prefix="xlsform-summary-") as folder:
             out = Path(folder) / "summary.xlsx"
-            got = self.checks.call({"op": "summary", "store": str(self.store.path), "out": str(out)},
-                                   timeout=SUMMARY_TIMEOUT)
+            got = self.checks.call_apart({"op": "summary", "store": str(self.store.path), "out": str(out)},
+                                         timeout=SUMMARY_TIMEOUT)
             if "failed" in got or not out.is_file():
                 raise Died(got.get("failed", WORKER_DIED))
             return out.read_bytes()

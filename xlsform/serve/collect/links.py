@@ -37,6 +37,26 @@ def local_only(base_url: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+def unreachable(base_url: str, host: str, port: int) -> list[str]:
+    """Why the links may not reach a server listening on host:port (Chinese; none when they look right):
+    a remembered --base-url outlives the start it was given at, so a later start on another port, or on
+    this computer only, left every link pointing where nothing answers, and nothing said so."""
+    parts = urlsplit(base_url)
+    link_host = parts.hostname or ""
+    problems = []
+    if (host.startswith("127.") or host in ("localhost", "::1")) and not local_only(base_url):
+        problems.append(f"链接指向 {link_host}，但服务只在本机地址 {host} 上监听：如果没有代理转发，其他电脑"
+                        "打不开。要让各单位访问，请加 --host 0.0.0.0 重新启动")
+    try:
+        link_port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        link_port = None
+    if parts.scheme == "http" and link_port != port:
+        problems.append(f"链接的端口是 {link_port}，本次监听的是 {port}：如果没有代理把 {link_port} 转到这里，"
+                        f"各单位打不开。请用 --port {link_port} 启动，或加 --base-url 给出正确的网址")
+    return problems
+
+
 def _lan_address() -> str | None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
