@@ -65,7 +65,8 @@ _NO_NAME = normalize.DASHES | {"", "无", "空", "…", "……", "...", "......
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
     for f in ctx.spec.scalar_fields():
-        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key):
+        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key) \
+                and not ctx.withheld(f.key):
             yield ctx.finding("XF301", f.key)
 
 

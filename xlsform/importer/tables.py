@@ -90,6 +90,9 @@ class FundTable:
     paired: list[tuple[GridCell, GridCell]] = field(default_factory=list)   # a row's label, the label beside it
     unit: GridCell | None = None                                   # the cell that says amounts are in 元
     doubtful: GridCell | None = None                               # an amount too large to be in 万元
+    # fields whose cell shows a figure the table does not read (amounts in 元, a row printed twice, one amount
+    # merged over two columns): printed, not empty
+    withheld: set[str] = field(default_factory=set)
     end: int = 0
     used: set[tuple[int, int]] = field(default_factory=set)
 
@@ -386,7 +389,7 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
                 table.unplaced.append(label)
             table.used.update((gc.row, gc.col) for gc in figures.values())
             continue
-        _fund_row(table, row, label, figures, header, r)
+        _fund_row(grid, table, row, label, figures, header, r)
     table.end = r
     table.unit = _yuan(grid, header, table.end)
     if table.unit is None:
@@ -404,6 +407,7 @@ def _doubt_amounts(table: FundTable) -> None:
     table.doubtful = big
     for key in amounts:
         del table.values[key]
+    table.withheld.update(amounts)
 
 
 def _amount(gc: GridCell) -> float | None:
@@ -450,12 +454,13 @@ def _figure(gc: GridCell) -> bool:
     return gc.number or any(ch.isdigit() for ch in gc.text)
 
 
-def _fund_row(table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell], header: HeaderRow,
-              r: int) -> None:
+def _fund_row(grid: Grid, table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell],
+              header: HeaderRow, r: int) -> None:
     if label is not None:
         table.used.add((label.row, label.col))
         if row in table.labels:          # "合计" and "年度资金总额" both: which one holds the figures is unclear
             table.conflicts.append((row, label))
+            table.withheld.update(f"fund.{row}.{column}" for column, gc in figures.items() if _figure(gc))
             return
         table.labels[row] = label
     for column, h in header.columns.items():
@@ -466,6 +471,10 @@ def _fund_row(table: FundTable, row: str, label: GridCell | None, figures: dict[
             table.values[key] = Read(gc)
             table.places[key] = (gc.row, gc.col)
             table.used.add((gc.row, gc.col))
+        elif gc is None and (over := grid.in_row(r, h.col)) is not None and _figure(over):
+            # one amount merged over this column and the one before it ("预算数(A) | 执行数(B)" under one 864.2):
+            # the column prints a figure, just not one of its own
+            table.withheld.add(key)
 
 
 def _yuan(grid: Grid, header: HeaderRow, end: int) -> GridCell | None:
