@@ -65,3 +65,57 @@ def test_amounts_in_yuan_left_unread_are_not_unfilled(tmp_path: Path) -> None:
     yuan = _fund_form(tmp_path, [2751417.82, 2546673.98, 10, 0.93, 9.3])
     found = _codes(yuan)
     assert "XF182" in found and "XF301" not in _codes(yuan, "fund.total.spent")
+
+
+# ------------------------------------------------------------------ weights on a form that prints none
+
+def _project(tmp_path: Path, head: list[Any], rows: list[list[Any]], name: str = "f.xlsx") -> Path:
+    return _sheet(tmp_path / name, [
+        ["项目名称", "特色种养补贴"],
+        ["项目资金（万元）", None, "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        [None, "年度资金总额", 9.48, 9.48, 10, 1, 10], head, *rows])
+
+
+def _all(path: Path) -> list[Finding]:
+    return check_file(path).findings
+
+
+def test_a_table_printing_no_weights_is_not_summed_nor_split(tmp_path: Path) -> None:
+    """衡山's 县级专项资金 form and Hubei's 得分-only tables print no weight for an indicator: the weights "added
+    up to 10" (XF405, an error) and "产出指标 0、效益指标 0" was their split (XF406)."""
+    head = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "得分"]
+    none = _project(tmp_path, head, [["产出指标", "数量指标", "储备到位率", "100%", "100%", 50],
+                                     ["效益指标", "经济效益指标", "利息保障率", "100%", "100%", 30]])
+    codes = {f.code for f in _all(none)}
+    assert not codes & {"XF405", "XF406", "XF302", "XF542"}, codes
+    weighted = _project(tmp_path, [*head[:5], "分值", "得分"],
+                        [["产出指标", "数量指标", "储备到位率", "100%", "100%", 50, 50],
+                         ["效益指标", "经济效益指标", "利息保障率", "100%", "100%", 30, 30]], "w.xlsx")
+    assert "XF405" in {f.code for f in _all(weighted)}   # 10 + 50 + 30 = 90
+
+
+def test_a_weight_column_left_empty_on_every_row_is_said_once(tmp_path: Path) -> None:
+    """A 分值 column printed and left empty: one XF302 per row said the same thing on every row, and XF405
+    added that the weights came to the fund's 10. Now one finding names the cells."""
+    rows = [["产出指标", "数量指标", "储备到位率", "100%", "100%", None, None],
+            ["效益指标", "经济效益指标", "利息保障率", "100%", "100%", None, None],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", None, None]]
+    empty = _project(tmp_path, HEAD, rows)
+    found = [f for f in _found(empty) if f.code in ("XF302", "XF405", "XF542")]
+    assert [(f.code, f.cell) for f in found] == [("XF542", "F5")] and "F5、F6、F7" in found[0].message
+    one = _project(tmp_path, HEAD, [[*rows[0][:5], 50, 50], rows[1], [*rows[2][:5], 10, 10]], "one.xlsx")
+    assert [(f.code, f.cell) for f in _found(one) if f.code in ("XF302", "XF542")] == [("XF302", "F6")]
+
+
+def test_rows_breaking_down_a_weighted_row_need_no_weight(tmp_path: Path) -> None:
+    """萧县: each ★ core indicator is followed by its breakdown, "其中桃树种植面积 1.5亩 | 1.5亩", with no weight
+    or score; each was XF302 "分值未填写". A row of its own with no weight still is."""
+    rows = [["产出指标", "数量指标", "★补助瓜果蔬菜种植面积", "29.5亩", "29.5亩", 50, 50],
+            [None, None, "其中桃树种植面积", "1.5亩", "1.5亩", None, None],
+            [None, None, "其中：露天蔬菜", "20亩", "20亩", None, None],
+            ["效益指标", "社会效益指标", "受益人口数量", "90人", "90人", 30, 30],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]]
+    clean = _project(tmp_path, HEAD, rows)
+    assert not {f.code for f in _found(clean)} & {"XF302", "XF405"}
+    alone = _project(tmp_path, HEAD, [*rows, [None, None, "受益农户数量", "39户", "39户", None, None]], "a.xlsx")
+    assert [(f.code, f.cell) for f in _found(alone) if f.code == "XF302"] == [("XF302", "F10")]

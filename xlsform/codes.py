@@ -496,6 +496,12 @@ register(
          "{cell}「{field}」为 {value}（万元，即约 {yi} 亿元），超过本表金额的合理上限 {ceiling} 万元，像是按“元”填写"
          "（按万元应约为 {expected}）",
          "本表金额单位为万元，请核对并换算后重新填写。"),
+    Code("XF541", "warning", "指标名称中留有模板提示",
+         "{cell}「{field}」「{value}」中留有表格模板的提示「{expected}」，本行{target}已另行填写",
+         "请把提示换成本行的数值或删去提示，使指标名称完整。"),
+    Code("XF542", "error", "指标分值均未填写",
+         "{cell}「{field}」：本表印有分值一栏，指标的分值却一行也没有填写（{cells}，共 {count} 行）",
+         "请按批复的绩效目标填写每个指标的分值；各指标分值与预算执行率分值之和应为 100。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the

@@ -17,6 +17,7 @@ from xlsform.spec import Spec
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _required(ctx)
+    yield from _unweighted(ctx)
     for ind in ctx.indicators:
         yield from _half_filled(ctx, ind)
         if ind.weight:   # most rows of a form are empty: no generator for them
@@ -71,19 +72,49 @@ def _required(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
-    """A row in use (it has a weight, or text describing it) must have weight, actual and score together. A
-    row that holds only the template's slot ("指标2", "……", "/") is not in use: the placeholder is its finding."""
-    i = ind.index
-    described = any(t and not _no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual)) \
-        or bool(ind.score)
-    if ind.weight is None and described and ctx.has(indicator_key(i, "weight")):   # a form with no 分值 column
-        yield ctx.finding("XF302", indicator_key(i, "weight"), filled=_filled(ctx, ind, "weight"))
+    """A weighted row must have its actual and score too (a row without a weight: `_unweighted`)."""
     if not ind.weight:
         return
     for column in ("actual", "score"):
-        key = indicator_key(i, column)
-        if ctx.has(key) and getattr(ind, column) is None:
+        key = indicator_key(ind.index, column)
+        if ctx.has(key) and getattr(ind, column) is None and not ctx.withheld(key):
             yield ctx.finding("XF302", key, filled=_filled(ctx, ind, column))
+
+
+def _described(ind: Indicator) -> bool:
+    """A row in use: text describing it, or a score. A row that holds only the template's slot ("指标2",
+    "……", "/") is not in use: the placeholder is its finding."""
+    return any(t and not _no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual)) or bool(ind.score)
+
+
+def _unweighted(ctx: CheckContext) -> Iterator[Finding]:
+    """Rows in use with an empty 分值 cell (a form printing no 分值 column has none to fill). Where no row of
+    the table has a weight, the column was left empty as a whole: one finding names its cells. Otherwise each
+    such row is filled halfway (XF302), except a row breaking down the weighted row above it ("其中桃树种植
+    面积" under "★补助瓜果蔬菜种植面积": [rules.review] breakdown), which the template gives no weight."""
+    rows, parent, breakdown = [], False, ctx.spec.rules.review.breakdown
+    for ind in ctx.indicators:
+        key = indicator_key(ind.index, "weight")
+        part = bool(breakdown) and _breaks_down(ind.level3 or ind.content or "", breakdown)
+        if not part:
+            parent = bool(ind.weight)
+        if ind.weight is None and _described(ind) and ctx.has(key) and not ctx.withheld(key) \
+                and not (part and parent):
+            rows.append(ind)
+    if not rows:
+        return
+    if not any(ind.weight for ind in ctx.indicators):
+        cells = [ctx.where(indicator_key(ind.index, "weight"))[1] for ind in rows]
+        shown = "、".join(c for c in cells[:8] if c) + ("等" if len(cells) > 8 else "")
+        yield ctx.finding("XF542", indicator_key(rows[0].index, "weight"), count=len(rows), cells=shown or "—")
+        return
+    for ind in rows:
+        yield ctx.finding("XF302", indicator_key(ind.index, "weight"), filled=_filled(ctx, ind, "weight"))
+
+
+@lru_cache(maxsize=4096)
+def _breaks_down(name: str, prefixes: tuple[str, ...]) -> bool:
+    return normalize.compact(name).startswith(tuple(normalize.compact(p) for p in prefixes))
 
 
 @lru_cache(maxsize=4096)
