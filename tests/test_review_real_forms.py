@@ -119,3 +119,23 @@ def test_rows_breaking_down_a_weighted_row_need_no_weight(tmp_path: Path) -> Non
     assert not {f.code for f in _found(clean)} & {"XF302", "XF405"}
     alone = _project(tmp_path, HEAD, [*rows, [None, None, "受益农户数量", "39户", "39户", None, None]], "a.xlsx")
     assert [(f.code, f.cell) for f in _found(alone) if f.code == "XF302"] == [("XF302", "F10")]
+
+
+# ------------------------------------------------------------------ a hint left after a name
+
+def test_a_hint_left_after_a_name_whose_target_is_filled_is_one_warning(tmp_path: Path) -> None:
+    """昌宁: "公猪舍(≥**平方米)" with 22.8 as the target, on every row. Each name was an XF530 error ("the
+    template's guidance, not content"); the name is content and the value is there, the hint was not removed.
+    Where the row gives no value the hint stands for it: still XF530."""
+    rows = [["产出指标", "数量指标", "公猪舍(≥**平方米)", "22.8", "22.8", 30, 30],
+            [None, None, "育肥猪舍（≥**平方米）", "180", "180", 30, 30],
+            ["效益指标", "社会效益指标", "带动农户增收", "≥10户", "12户", 20, 20],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]]
+    clean = _project(tmp_path, HEAD, rows)
+    hints = [f for f in _found(clean) if f.code in ("XF530", "XF541")]
+    assert [(f.code, f.severity, f.cell) for f in hints] == [("XF541", "warning", "C5")]
+    assert "22.8" in hints[0].message and "C6" in hints[0].message
+    unset = _project(tmp_path, HEAD, [rows[0], [None, None, "育肥猪舍（≥**平方米）", None, "180", 30, 30], *rows[2:]],
+                     "u.xlsx")
+    assert sorted((f.code, f.cell) for f in _found(unset) if f.code in ("XF530", "XF541")) == \
+        [("XF530", "C6"), ("XF541", "C5")]

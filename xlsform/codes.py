@@ -497,7 +497,7 @@ register(
          "（按万元应约为 {expected}）",
          "本表金额单位为万元，请核对并换算后重新填写。"),
     Code("XF541", "warning", "指标名称中留有模板提示",
-         "{cell}「{field}」「{value}」中留有表格模板的提示「{expected}」，本行{target}已另行填写",
+         "{cell}「{field}」「{value}」中留有表格模板的提示「{expected}」，本行{target}已另行填写{others}",
          "请把提示换成本行的数值或删去提示，使指标名称完整。"),
     Code("XF542", "error", "指标分值均未填写",
          "{cell}「{field}」：本表印有分值一栏，指标的分值却一行也没有填写（{cells}，共 {count} 行）",
@@ -508,7 +508,7 @@ register(
 # reviewer's corpus (tests/fixtures/reviewer) is measured class by class against them.
 REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "同一任务在两个二级指标下计两次", ("XF514",)),
-    (2, "模板说明文字未替换", ("XF530", "XF531")),
+    (2, "模板说明文字未替换", ("XF530", "XF531", "XF541")),
     (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532", "XF539")),
     (4, "无目标值却得满分", ("XF513",)),
     (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),

@@ -9,7 +9,7 @@ from typing import Any
 from xlsform import normalize, prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
-from xlsform.layout import indicator_key
+from xlsform.layout import indicator_key, split_indicator_key
 from xlsform.normalize import compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
@@ -136,6 +136,7 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
     slots: set[str] | None = None
+    named: list[tuple[str, str, str, str]] = []   # (key, name, hint, the row's target): said once (XF541)
     for key, value in ctx.record.values.items():
         if key not in texts or not isinstance(value, str):
             continue
@@ -150,7 +151,36 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
         else:
             # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
             prefilled = not ctx.imported and ctx.layout.places[key].field.role == "prefill"
-            yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
+            given = _value_beside(ctx, key) if verdict != value and not prefilled else None
+            if given is not None:
+                named.append((key, value, verdict, given))
+            else:
+                yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
+    if named:
+        yield _hints_in_names(ctx, named)
+
+
+def _hints_in_names(ctx: CheckContext, named: list[tuple[str, str, str, str]]) -> Finding:
+    """Names that still carry the template's hint while the row's target holds the value (昌宁's "公猪舍
+    (≥**平方米)" | 22.8): one remark for the form, naming every such cell; the name is not left unfilled."""
+    key, value, hint, given = named[0]
+    cells = [c for k, *_ in named[1:] if (c := ctx.where(k)[1])]
+    others = f"；另有 {len(named) - 1} 个指标名称同样如此（{'、'.join(cells[:8])}{'等' if len(cells) > 8 else ''}）" \
+        if len(named) > 1 else ""
+    return ctx.finding("XF541", key, value=value, expected=hint, target=given, others=others)
+
+
+def _value_beside(ctx: CheckContext, key: str) -> str | None:
+    """For a hint left after an indicator's name ("公猪舍(≥**平方米)"): the label of the row's 目标值 when that
+    holds the value the hint asks for. The name is then words plus a leftover hint, not an unfilled cell."""
+    parts = split_indicator_key(key)
+    if parts is None or parts[1] not in ("level3", "content"):
+        return None
+    target = indicator_key(parts[0], "target")
+    value = ctx.text(target)
+    if value is None or _no_content(value) or is_placeholder(value):
+        return None
+    return f"{ctx.label(target).split('·')[-1]}「{value}」"
 
 
 def _slot_names(ctx: CheckContext) -> set[str]:
