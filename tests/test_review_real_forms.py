@@ -139,3 +139,18 @@ def test_a_hint_left_after_a_name_whose_target_is_filled_is_one_warning(tmp_path
                      "u.xlsx")
     assert sorted((f.code, f.cell) for f in _found(unset) if f.code in ("XF530", "XF541")) == \
         [("XF530", "C6"), ("XF541", "C5")]
+
+
+# ------------------------------------------------------------------ "—" as a target, on purpose
+
+def test_a_dash_for_a_target_on_a_hand_made_form_says_none_applies(tmp_path: Path) -> None:
+    """银川: the evaluation framework's 项目决策 rows print "—" under 指标值 (no target is set for 完整性,
+    相关性). Our own forms keep the dash; the importer reads it as empty, and full marks there were XF513
+    ("full marks without a target") on seven rows. An empty 指标值 with full marks still is."""
+    rows = [["产出指标", "数量指标", "保障人数", "2370人", "2370人", 50, 50],
+            ["效益指标", "社会效益指标", "办学条件改善", "—", "明显改善", 30, 30],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]]
+    dashed = _project(tmp_path, HEAD, rows)
+    assert "XF513" not in _codes(dashed)
+    empty = _project(tmp_path, HEAD, [rows[0], [*rows[1][:3], None, *rows[1][4:]], rows[2]], "e.xlsx")
+    assert [(f.code, f.cell) for f in _found(empty) if f.code == "XF513"] == [("XF513", "G6")]

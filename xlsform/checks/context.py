@@ -131,6 +131,10 @@ class CheckContext:
         in 元, one amount merged over two columns; each reported where it was read): missing, not empty."""
         return self.imported and key in getattr(self.workbook, "withheld", ())
 
+    def dashed(self, key: str) -> bool:
+        """Whether a hand-made form prints a dash there ("—", "/"): read as empty, yet said on purpose."""
+        return self.imported and key in getattr(self.workbook, "dashed", ())
+
     @cached_property
     def imported(self) -> bool:
         """A form xlsform did not write, read by its labels (xlsform/importer): no locked cells, formulas,

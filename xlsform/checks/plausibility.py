@@ -398,8 +398,9 @@ def _no_target(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     for one. Nothing says the work was done, whatever the actual says."""
     if not (ctx.has(indicator_key(ind.index, "target")) and ind.weight and ind.score == ind.weight):
         return
-    if ind.target:   # "—" or "/" there says deliberately that no target applies (an evaluation framework's rows)
-        return
+    target = indicator_key(ind.index, "target")
+    if ind.target or ctx.dashed(target):   # "—" or "/" says on purpose that no target applies (an evaluation
+        return                             # framework's rows); a hand-made form's dash is read as empty
     if ind.content and _quantitative_text(ind.content):
         return
     yield ctx.finding("XF513", indicator_key(ind.index, "score"), value=ind.score)

@@ -33,6 +33,7 @@ class ImportedWorkbook(RawWorkbook):
     imported: bool = True
     located: dict[str, str] = field(default_factory=dict)
     withheld: frozenset[str] = frozenset()
+    dashed: frozenset[str] = frozenset()       # indicator cells printing only "—" or "/": empty on purpose
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Imported:
         wb = ImportedWorkbook(**{f.name: getattr(raw, f.name) for f in fields(RawWorkbook)})
         wb.form, wb.located = self.sheet, dict(self.built.located)
         wb.withheld = frozenset(self.built.found.withheld)
+        wb.dashed = frozenset(self.built.found.dashed)
         return wb
 
 

@@ -54,6 +54,7 @@ class Found:
     # fields the form prints a value for that was left out (two values, amounts in 元, one amount over two
     # columns): not read, and not empty either
     withheld: set[str] = field(default_factory=set)
+    dashed: set[str] = field(default_factory=set)       # indicator cells printing only a dash ("—", "/")
 
     def settle(self, own: frozenset[str]) -> None:
         """A field two labels gave different values, once the spec is known: the value under the one label
@@ -109,6 +110,7 @@ def _join_blocks(grid: Grid, lex: Lexicon, tables: list[IndicatorTable]) -> list
                             for r in grid.rows(before.end + 1, table.header.first - 1) for gc in grid.row(r)):
             before.rows.extend(table.rows)
             before.places.extend(table.places)
+            before.dashes.extend(table.dashes)
             before.totals, before.total_places = table.totals, table.total_places
             before.unknown.extend(table.unknown)
             before.used |= table.used
@@ -230,6 +232,8 @@ def _add_indicators(found: Found, table: IndicatorTable) -> None:
             found.values[f"ind.{i}.{column}"] = read
         for column, place in places.items():
             found.places[f"ind.{i}.{column}"] = place
+    for i, dashes in enumerate(table.dashes, start=1):
+        found.dashed.update(f"ind.{i}.{column}" for column in dashes)
     found.indicators = len(table.rows)
     for column, read in table.totals.items():
         _put(found, f"total.{column}", read)

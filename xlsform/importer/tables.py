@@ -72,6 +72,7 @@ class IndicatorTable:
     header: HeaderRow
     rows: list[dict[str, Read]] = field(default_factory=list)
     places: list[dict[str, tuple[int, int]]] = field(default_factory=list)   # every column's cell per row
+    dashes: list[set[str]] = field(default_factory=list)   # per row, the columns whose cell shows only "—", "/"
     totals: dict[str, Read] = field(default_factory=dict)
     total_places: dict[str, tuple[int, int]] = field(default_factory=dict)
     unknown: list[GridCell] = field(default_factory=list)
@@ -188,10 +189,11 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             continue
         if name is not None and _across(name, values, own):   # "其他需要说明事项 | 无" typed across: a note
             continue
-        row, places = _indicator_row(grid, header, r, carried)
+        row, places, dashes = _indicator_row(grid, header, r, carried)
         if row is not None:
             table.rows.append(row)
             table.places.append(places)
+            table.dashes.append(dashes)
             table.used.update((x.cell.row, x.cell.col) for x in row.values())
     table.end = min(r, limit)
     return table
@@ -236,9 +238,12 @@ def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
 
 
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
-                   ) -> tuple[dict[str, Read] | None, dict[str, tuple[int, int]]]:
+                   ) -> tuple[dict[str, Read] | None, dict[str, tuple[int, int]], set[str]]:
+    """The row's values, every column's cell, and the columns printing a dash: read as empty, but "—" under
+    指标值 says on purpose that no target applies (an evaluation framework's 项目决策 rows)."""
     row: dict[str, Read] = {}
     places: dict[str, tuple[int, int]] = {}
+    dashes: set[str] = set()
     for key in LEVELS:
         if key not in header.columns:
             if carried[key] is not None:      # named by a section row above ("一、产出指标")
@@ -268,6 +273,8 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
                 places[key] = (gc.row, gc.col)
             continue
         if gc is None or is_dash(gc.text):
+            if gc is not None:
+                dashes.add(key)
             continue
         text = None
         if key in _MERGED_DOWN:
@@ -281,7 +288,7 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
         row[key] = Read(gc, text if text != gc.text else None)
         places[key] = (gc.row, gc.col)
         data = True
-    return (row if data else None), places
+    return (row if data else None), places, dashes
 
 
 def _unbroken(text: str) -> str:
