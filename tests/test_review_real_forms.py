@@ -154,3 +154,23 @@ def test_a_dash_for_a_target_on_a_hand_made_form_says_none_applies(tmp_path: Pat
     assert "XF513" not in _codes(dashed)
     empty = _project(tmp_path, HEAD, [rows[0], [*rows[1][:3], None, *rows[1][4:]], rows[2]], "e.xlsx")
     assert [(f.code, f.cell) for f in _found(empty) if f.code == "XF513"] == [("XF513", "G6")]
+
+
+# ------------------------------------------------------------------ measures that should stay low
+
+def test_a_bare_figure_for_a_measure_that_should_stay_low_is_a_ceiling(tmp_path: Path) -> None:
+    """重庆's common indicators: 预算调整率 3% with 0, 结转结余率 2% with 0, 公用经费控制率 100% with 97%, each with
+    full marks, were XF502 "target missed". Those rates should stay low: the figure is a ceiling and was met.
+    Broken (调整率 5% against 3%) or a floor missed (预算完成率 60% against 70%), full marks are still flagged."""
+    def form(name: str, adjust: str, done: str) -> Path:
+        return _project(tmp_path, HEAD, [
+            ["产出指标", "数量指标", "预算调整率", "3%", adjust, 10, 10],
+            [None, None, "结转结余率", "2%", "0", 10, 10],
+            [None, "质量指标", "公用经费控制率", "100%", "97%", 10, 10],
+            [None, None, "预算完成率", "70%", done, 20, 20],
+            ["效益指标", "社会效益指标", "稿件数量", "2200篇", "2859篇", 30, 30],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]], name)
+    clean = form("c.xlsx", "0", "76%")
+    assert "XF502" not in _codes(clean)
+    missed = form("m.xlsx", "5%", "60%")
+    assert sorted(f.cell for f in _found(missed) if f.code == "XF502") == ["G5", "G8"]

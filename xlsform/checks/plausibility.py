@@ -194,21 +194,37 @@ class _Row:
             return cls(target, actual, None)
         scoring = ctx.spec.rules.scoring
         judged = _judged(scoring)
+        nature = _nature(ind, target, ctx.spec.rules.review.lower_better)
         # A row without a weight (a form printing none, or a 其中 row) is judged against its target all the same:
         # "100%" answers "100%" there too. Only a weighted row's score is then held against the support.
         weight = UNWEIGHTED if ind.weight is None else ind.weight
-        key = (ind.target, ind.actual, ind.nature, year, weight)
+        key = (ind.target, ind.actual, nature, year, weight)
         if key not in judged:   # the same indicator rows repeat across a round's returns
             if len(judged) > 8192:
                 judged.clear()
             # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
             # them): both then have no unit and compare as they are.
-            outcome = ex.compare(target, actual, ind.nature, year, _dec(scoring.equality_tolerance))
+            outcome = ex.compare(target, actual, nature, year, _dec(scoring.equality_tolerance))
             judged[key] = support(outcome, _dec(weight), scoring)
         return cls(target, actual, judged[key])
 
 
 UNWEIGHTED = 1.0   # the nominal weight an unweighted row's support is computed at (only `met` is read from it)
+
+
+def _nature(ind: Indicator, target: ex.Expr, lower_better: tuple[str, ...]) -> str | None:
+    """The comparison a row sets. A bare figure is a floor ("400 次"), unless the row's 指标性质 says otherwise
+    or its name is a measure that should stay low ("预算调整率 3%", "结转结余率 2%", "公用经费控制率 100%":
+    [rules.review] lower_better): then the figure is a ceiling, and 0 meets it."""
+    if ind.nature in ex.NATURE_OF or ind.nature == "定性" or target.kind != ex.NUMBER or target.op is not None:
+        return ind.nature
+    return "≤" if lower_better and _names_ceiling(ind.level3 or ind.content or "", lower_better) else ind.nature
+
+
+@lru_cache(maxsize=4096)
+def _names_ceiling(name: str, measures: tuple[str, ...]) -> bool:
+    text = compact(name)
+    return any(compact(m) in text for m in measures)
 
 
 _JUDGED: dict[int, tuple[Scoring, dict[tuple[object, ...], Support | None]]] = {}
@@ -363,7 +379,7 @@ def _overshoot(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> 
     预算管理一体化 rule calls it 偏离 (a target set too low or too wide) and it needs explaining."""
     if ind.score is None or ind.weight is None or ind.score < ind.weight or ind.reason or ind.improvement:
         return
-    off = _off_target(row.target, row.actual, ind.nature, review.overshoot)
+    off = _off_target(row.target, row.actual, _nature(ind, row.target, review.lower_better), review.overshoot)
     if off is not None:
         yield ctx.finding("XF535", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.target,
                           how=off[0], share=off[1])
