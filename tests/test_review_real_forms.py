@@ -174,3 +174,17 @@ def test_a_bare_figure_for_a_measure_that_should_stay_low_is_a_ceiling(tmp_path:
     assert "XF502" not in _codes(clean)
     missed = form("m.xlsx", "5%", "60%")
     assert sorted(f.cell for f in _found(missed) if f.code == "XF502") == ["G5", "G8"]
+
+
+# ------------------------------------------------------------------ a limit without a figure said again
+
+def test_a_yes_no_target_answered_in_its_own_words_is_no_copied_limit(tmp_path: Path) -> None:
+    """襄阳: 成本控制 "不超过预算" | "不超过预算". XF505 ("the actual copies the target's limit") read the comparator
+    alone; there is no figure to copy, the row answers yes. XF533 (the target is no value) stays; a limit
+    with its figure said again ("≥266米" | "≥266米") is still XF505."""
+    rows = [["产出指标", "数量指标", "成本控制", "不超过预算", "不超过预算", 20, 20],
+            [None, None, "安装水标尺", "≥266米", "≥266米", 30, 30],
+            ["效益指标", "社会效益指标", "受益人口", "≥1000人", "1200人", 30, 30],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]]
+    found = _found(_project(tmp_path, HEAD, rows))
+    assert [(f.code, f.cell) for f in found if f.code in ("XF505", "XF533")] == [("XF505", "E6"), ("XF533", "D5")]

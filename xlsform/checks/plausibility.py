@@ -251,11 +251,11 @@ def _copies(ind: Indicator) -> bool:
 @lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
 def _copies_text(target: str, actual: str) -> bool:
     """A limit said again ("≥95%", "80%-90%", "9月底前"): no measurement. A date said again ("2021年12月31日",
-    "2019年") is the date the work was done."""
+    "2019年") is the date the work was done, and a limit without a figure ("不超过预算") a yes answered yes."""
     if bare(actual) != bare(target):
         return False
     parsed = ex.parse(target)
-    return _COMPARATOR.search(target) is not None or parsed.kind == ex.RANGE \
+    return (_COMPARATOR.search(target) is not None and parsed.kind in _MEASURED) or parsed.kind == ex.RANGE \
         or (parsed.kind == ex.DEADLINE and parsed.op is not None)
 
 
