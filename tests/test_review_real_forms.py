@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from tests.test_importer import HEAD, _sheet
 from xlsform.check import check_file
 from xlsform.codes import Finding
@@ -188,3 +190,40 @@ def test_a_yes_no_target_answered_in_its_own_words_is_no_copied_limit(tmp_path: 
             ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]]
     found = _found(_project(tmp_path, HEAD, rows))
     assert [(f.code, f.cell) for f in found if f.code in ("XF505", "XF533")] == [("XF505", "E6"), ("XF533", "D5")]
+
+
+# ------------------------------------------------------------------ the indicator tree, once per cell
+
+def test_a_level_outside_the_tree_merged_over_its_rows_is_one_finding(tmp_path: Path) -> None:
+    """银川 and 寿县 use an evaluation framework's 一级 (项目决策, 规划), merged down beside their rows: XF510 was
+    said once per row at the same cell (16 times on 银川's form). Now once per cell, naming the rows; two
+    cells are two findings."""
+    rows = [["项目决策", "项目立项", "相关性", "—", "符合", 5, 5],
+            [None, None, "可行性", "—", "可行", 5, 5],
+            [None, "项目目标", "完整性", "—", "完整", 10, 10],
+            ["项目管理", "资金管理", "资金到位率", "100%", "100%", 20, 20],
+            [None, None, "预算执行率", "100%", "100%", 20, 20],
+            ["产出指标", "数量指标", "保障人数", "2370人", "2370人", 20, 20],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]]
+    path = _project(tmp_path, HEAD, rows)
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("A5:A7")
+    wb.active.merge_cells("A8:A9")
+    wb.save(path)
+    found = [f for f in _found(path) if f.code == "XF510"]
+    assert [(x.cell, x.value) for x in found] == [("A5", "项目决策"), ("A8", "项目管理")]
+    assert "第 1–3 行" in found[0].message
+
+
+def test_a_level_named_as_a_goal_is_the_indicator_of_that_name(tmp_path: Path) -> None:
+    """宁德: "产出目标 | 数量目标", the 绩效目标表's words for 产出指标 | 数量指标, were XF510 errors. They are read
+    as the catalogue's names (an info note, XF230); a 一级 no catalogue name stands for still is XF510."""
+    rows = [["产出目标", "数量目标", "抽查台站个数", "9个", "9个", 50, 50],
+            ["效益目标", "社会效益目标", "宣传活动场数", "10场", "11场", 30, 30],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10]]
+    goals = _project(tmp_path, HEAD, rows)
+    assert not _codes(goals) & {"XF510", "XF506"}
+    assert {f.code for f in check_file(goals).findings} >= {"XF230"}
+    other = _project(tmp_path, HEAD, [["规划目标", "数量目标", "抽查台站个数", "9个", "9个", 50, 50], *rows[1:]],
+                     "o.xlsx")
+    assert [f.value for f in _found(other) if f.code == "XF510"] == ["规划目标"]

@@ -402,7 +402,7 @@ register(
          "{cell}「{field}」「{value}」与{source}相同",
          "请填写实际完成情况，而不是照抄目标。"),
     Code("XF506", "error", "二级指标不属于一级指标",
-         "{cell}「{field}」为「{value}」，不属于一级指标「{level1}」（应为：{expected}）",
+         "{cell}「{field}」为「{value}」，不属于一级指标「{level1}」（应为：{expected}）{rows}",
          "请把本指标放到正确的一级指标下，或改为该一级指标下的二级指标。"),
     Code("XF507", "warning", "指标行重复",
          "{cell}「{field}」所在行与第 {other} 行的指标完全相同",
@@ -414,7 +414,7 @@ register(
          "{cell}「{field}」「{value}」与本行指标不符，更像是第 {other} 行「{expected}」的完成情况",
          "请检查各行完成值是否错位。"),
     Code("XF510", "error", "一级指标不在指标体系中",
-         "{cell}「{field}」为「{value}」，不是规定的一级指标（应为：{expected}）",
+         "{cell}「{field}」为「{value}」，不是规定的一级指标（应为：{expected}）{rows}",
          "请从下拉列表中选择一级指标。"),
 )
 # Plausibility, the indicator table read as a reviewer reads it (checks/plausibility.py, expressions.py).

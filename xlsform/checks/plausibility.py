@@ -65,14 +65,31 @@ def _year(ctx: CheckContext) -> int | None:
 # ------------------------------------------------------------------------------------------ the tree
 
 def _tree(ctx: CheckContext) -> Iterator[Finding]:
+    """一级 outside the tree (XF510), 二级 outside its 一级 (XF506): once per cell, as the unit mends it. A 一级
+    merged down beside four rows is one cell to change, not four findings."""
     tree = ctx.spec.tree
+    wrong: dict[tuple[str, str | None, str], list[int]] = {}   # (code, cell, key of the first row) -> rows
+    first: dict[tuple[str, str | None, str], str] = {}
     for ind in ctx.indicators:
         if ind.level1 and ind.level1 not in tree:
-            yield ctx.finding("XF510", indicator_key(ind.index, "level1"), value=ind.level1,
-                              expected="、".join(tree))
+            code, key, value = "XF510", indicator_key(ind.index, "level1"), ind.level1
         elif ind.level1 and ind.level2 and ind.level2 not in tree[ind.level1]:
-            yield ctx.finding("XF506", indicator_key(ind.index, "level2"), value=ind.level2,
-                              expected="、".join(tree[ind.level1]), level1=ind.level1)
+            code, key, value = "XF506", indicator_key(ind.index, "level2"), ind.level2
+        else:
+            continue
+        cell = ctx.where(key)[1]
+        group = (code, cell or key, value)   # no cell (a record without a file): each row its own
+        first.setdefault(group, key)
+        wrong.setdefault(group, []).append(ind.index)
+    for (code, _, value), rows in wrong.items():
+        key = first[(code, _, value)]
+        shared = f"（第 {rows[0]}–{rows[-1]} 行共用此格）" if len(rows) > 1 else ""
+        if code == "XF510":
+            yield ctx.finding(code, key, value=value, expected="、".join(tree), rows=shared)
+        else:
+            level1 = ctx.values.get(key.replace("level2", "level1"))
+            yield ctx.finding(code, key, value=value, expected="、".join(tree[str(level1)]), level1=level1,
+                              rows=shared)
 
 
 def _duplicates(ctx: CheckContext) -> Iterator[Finding]:
