@@ -227,3 +227,17 @@ def test_a_level_named_as_a_goal_is_the_indicator_of_that_name(tmp_path: Path) -
     other = _project(tmp_path, HEAD, [["规划目标", "数量目标", "抽查台站个数", "9个", "9个", 50, 50], *rows[1:]],
                      "o.xlsx")
     assert [f.value for f in _found(other) if f.code == "XF510"] == ["规划目标"]
+
+
+# ------------------------------------------------------------------ a field the form does not print
+
+def test_no_rate_for_want_of_a_budget_the_form_does_not_print_is_no_error(tmp_path: Path) -> None:
+    """宁德 2020: the fund block prints 年初预算 | 年中调整 | 小计 | 拨付 | 支出实现率, no 全年预算数 the importer
+    knows; XF408 said "全年预算数 is empty, fill it in" about a cell the form does not have. A 全年预算数
+    printed empty still is XF408."""
+    form = _sheet(tmp_path / "f.xlsx", [
+        ["单位名称", "某局"], ["资金情况（万元）", None, "年初预算数", "全年执行数", "分值", "得分"],
+        [None, "年度资金总额", 130.54, 188.45, 10, 10], *INDICATORS])
+    assert "XF408" not in _codes(form)
+    empty = _fund_form(tmp_path, [None, 188.45, 10, None, None])
+    assert "XF408" in _codes(empty)

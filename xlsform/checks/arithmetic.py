@@ -42,7 +42,8 @@ def _execution(ctx: CheckContext) -> Iterator[Finding]:
         return  # the reader's error or XF301 (全年执行数 empty) says it; a 0% rate would only mislead
     rate = ctx.num(rate_key)
     if rate is None:
-        yield ctx.finding("XF408", budget, value=ctx.values.get(budget))
+        if ctx.has(budget) or not ctx.imported:   # a hand-made form printing no 全年预算数 (宁德's 小计③=①+②
+            yield ctx.finding("XF408", budget, value=ctx.values.get(budget))   # is its own word): nothing to fill
         return
     if rate > ONE:
         yield ctx.finding("XF401", rate_key, value=percent(rate))
