@@ -235,9 +235,11 @@ def test_no_rate_for_want_of_a_budget_the_form_does_not_print_is_no_error(tmp_pa
     """宁德 2020: the fund block prints 年初预算 | 年中调整 | 小计 | 拨付 | 支出实现率, no 全年预算数 the importer
     knows; XF408 said "全年预算数 is empty, fill it in" about a cell the form does not have. A 全年预算数
     printed empty still is XF408."""
-    form = _sheet(tmp_path / "f.xlsx", [
-        ["单位名称", "某局"], ["资金情况（万元）", None, "年初预算数", "全年执行数", "分值", "得分"],
-        [None, "年度资金总额", 130.54, 188.45, 10, 10], *INDICATORS])
-    assert "XF408" not in _codes(form)
-    empty = _fund_form(tmp_path, [None, 188.45, 10, None, None])
+    def form(name: str, head: list[Any], amounts: list[Any]) -> Path:
+        return _sheet(tmp_path / name, [
+            ["单位名称", "某局"], ["资金情况（万元）", None, *head, "分值", "得分"],
+            [None, "合计", *amounts, 10, 10], [None, "其中：当年财政拨款", *amounts], *INDICATORS])
+    unprinted = form("u.xlsx", ["年初预算数", "全年执行数"], [130.54, 188.45])
+    assert "XF408" not in _codes(unprinted)
+    empty = form("e.xlsx", ["年初预算数", "全年预算数", "全年执行数"], [130.54, None, 188.45])
     assert "XF408" in _codes(empty)
