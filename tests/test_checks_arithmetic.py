@@ -77,11 +77,20 @@ def test_spent_below_transfer() -> None:
 
 def test_cached_value_differing_from_recomputation() -> None:
     r = seed_with("004")
-    r.cached = {"total.weight": 100, "total.score": 69.58, "fund.total.rate": 0.96}
+    r.cached = {"total.weight": 90, "total.score": 69.58, "fund.total.rate": 0.96}
     fs = [f for f in findings(r, arithmetic.check) if f.code == "XF407"]
     assert codes(fs) == [("XF407", "H42"), ("XF407", "G6")]
-    assert "显示 100，按填报数据重算应为 70" in fs[0].message
+    assert "显示 90，按填报数据重算应为 70" in fs[0].message
     assert "显示 96.00%，按填报数据重算应为 95.83%" in fs[1].message
+
+
+def test_the_required_total_shown_over_weights_that_miss_it_is_said_once() -> None:
+    """Seed 004: 总分·分值 shows 100 over weights adding up to 70. XF405 says so at H42; XF407 at the same cell
+    ("shows 100, should be 70") was the same problem again. A 90 shown there is a second one (above)."""
+    r = seed_with("004")
+    r.cached = {"total.weight": 100}
+    fs = findings(r, arithmetic.check)
+    assert ("XF405", "H42") in codes(fs) and ("XF407", "H42") not in codes(fs)
 
 
 def test_cached_total_score_mismatch_names_the_recomputed_total() -> None:

@@ -402,7 +402,7 @@ register(
          "{cell}「{field}」「{value}」与{source}相同",
          "请填写实际完成情况，而不是照抄目标。"),
     Code("XF506", "error", "二级指标不属于一级指标",
-         "{cell}「{field}」为「{value}」，不属于一级指标「{level1}」（应为：{expected}）",
+         "{cell}「{field}」为「{value}」，不属于一级指标「{level1}」（应为：{expected}）{rows}",
          "请把本指标放到正确的一级指标下，或改为该一级指标下的二级指标。"),
     Code("XF507", "warning", "指标行重复",
          "{cell}「{field}」所在行与第 {other} 行的指标完全相同",
@@ -414,7 +414,7 @@ register(
          "{cell}「{field}」「{value}」与本行指标不符，更像是第 {other} 行「{expected}」的完成情况",
          "请检查各行完成值是否错位。"),
     Code("XF510", "error", "一级指标不在指标体系中",
-         "{cell}「{field}」为「{value}」，不是规定的一级指标（应为：{expected}）",
+         "{cell}「{field}」为「{value}」，不是规定的一级指标（应为：{expected}）{rows}",
          "请从下拉列表中选择一级指标。"),
 )
 # Plausibility, the indicator table read as a reviewer reads it (checks/plausibility.py, expressions.py).
@@ -496,13 +496,19 @@ register(
          "{cell}「{field}」为 {value}（万元，即约 {yi} 亿元），超过本表金额的合理上限 {ceiling} 万元，像是按“元”填写"
          "（按万元应约为 {expected}）",
          "本表金额单位为万元，请核对并换算后重新填写。"),
+    Code("XF541", "warning", "指标名称中留有模板提示",
+         "{cell}「{field}」「{value}」中留有表格模板的提示「{expected}」，本行{target}已另行填写{others}",
+         "请把提示换成本行的数值或删去提示，使指标名称完整。"),
+    Code("XF542", "error", "指标分值均未填写",
+         "{cell}「{field}」：本表印有分值一栏，指标的分值却一行也没有填写（{cells}，共 {count} 行）",
+         "请按批复的绩效目标填写每个指标的分值；各指标分值与预算执行率分值之和应为 100。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
 # reviewer's corpus (tests/fixtures/reviewer) is measured class by class against them.
 REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "同一任务在两个二级指标下计两次", ("XF514",)),
-    (2, "模板说明文字未替换", ("XF530", "XF531")),
+    (2, "模板说明文字未替换", ("XF530", "XF531", "XF541")),
     (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532", "XF539")),
     (4, "无目标值却得满分", ("XF513",)),
     (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),

@@ -247,11 +247,14 @@ _LABEL_NOISE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）�
 @lru_cache(maxsize=4096)
 def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | None]:
     """A level label as the catalogue spells it: "服务对象满意度指标等", "1.产出指标：", "满意度" -> the one
-    choice it names, with a note; any other text comes back as it is (the checks report it)."""
+    choice it names, with a note; any other text comes back as it is (the checks report it). A level named
+    as a goal ("产出目标", "数量目标": the 绩效目标表's words, Fujian's forms) is the indicator of that name."""
     if text in choices:
         return text, None
     s = _LABEL_NOISE.sub("", compact(text))
     s = _LABEL_NOISE.sub("", s)   # "（一）产出指标等：" has noise on both ends
+    if s.endswith("目标") and s[:-2] + "指标" in choices:
+        s = s[:-2] + "指标"
     found = [c for c in choices if c == s] or \
             [c for c in choices if len(s) >= 2 and (c.startswith(s) or s.startswith(c) or c == s + "指标")]
     if len(found) != 1:

@@ -142,6 +142,8 @@ class Review:
     yuan_ratio: tuple[float, float] = (3000.0, 30000.0)   # an amount this many times its reference is in 元
     copy_min_letters: int = 20             # a word-for-word copy of this many letters of the goal is a copy
     yuan_ceiling: float = 0.0              # 万元: a fund amount above it was typed in 元 (0: not judged)
+    breakdown: tuple[str, ...] = ()        # a 三级 opening with one of these ("其中") breaks down the row above
+    lower_better: tuple[str, ...] = ()     # measures that should stay low ("预算调整率"): a bare figure is a ceiling
 
 
 @dataclass(frozen=True)
@@ -515,7 +517,8 @@ def _build_scoring(ctx: _Ctx, raw: dict[str, Any]) -> Scoring:
 
 
 _SHARES = ("overshoot", "copy_similarity", "twin_similarity")
-_WORDS = ("quantitative", "standards", "counted", "stock_actuals", "instructions", "adjustment_words")
+_WORDS = ("quantitative", "standards", "counted", "stock_actuals", "instructions", "adjustment_words", "breakdown",
+          "lower_better")
 
 
 def _build_review(ctx: _Ctx, raw: dict[str, Any]) -> Review:

@@ -42,7 +42,8 @@ def _execution(ctx: CheckContext) -> Iterator[Finding]:
         return  # the reader's error or XF301 (全年执行数 empty) says it; a 0% rate would only mislead
     rate = ctx.num(rate_key)
     if rate is None:
-        yield ctx.finding("XF408", budget, value=ctx.values.get(budget))
+        if ctx.has(budget) or not ctx.imported:   # a hand-made form printing no 全年预算数 (宁德's 小计③=①+②
+            yield ctx.finding("XF408", budget, value=ctx.values.get(budget))   # is its own word): nothing to fill
         return
     if rate > ONE:
         yield ctx.finding("XF401", rate_key, value=percent(rate))
@@ -83,11 +84,22 @@ def expected_total(ctx: CheckContext) -> Decimal:
     return Decimal(repr(sum(split.values()))) if split else DEFAULT_TOTAL
 
 
-def _weight_total(ctx: CheckContext) -> Iterator[Finding]:
+def weighs_indicators(ctx: CheckContext) -> bool:
+    """Whether any indicator row carries a weight. A form printing none (衡山's 县级专项资金 form, a copy that
+    ends before its table, Hubei's 得分-only table) cannot have its weights added up or split: the sum would
+    be the fund's 10 alone. Where the form prints a 分值 column and leaves it empty, XF542 says so."""
+    return any(ind.weight for ind in ctx.indicators)
+
+
+def _weights_off(ctx: CheckContext) -> bool:
     total = ctx.num("total.weight")
-    want = expected_total(ctx)
-    if total is not None and total != want and ctx.trusted("total.weight"):
-        yield ctx.finding("XF405", "total.weight", value=total, expected=want)
+    return total is not None and total != expected_total(ctx) and ctx.trusted("total.weight") \
+        and weighs_indicators(ctx)
+
+
+def _weight_total(ctx: CheckContext) -> Iterator[Finding]:
+    if _weights_off(ctx):
+        yield ctx.finding("XF405", "total.weight", value=ctx.num("total.weight"), expected=expected_total(ctx))
 
 
 def level1_weights(ctx: CheckContext) -> dict[str, Decimal]:
@@ -102,8 +114,8 @@ def level1_weights(ctx: CheckContext) -> dict[str, Decimal]:
 
 def _split(ctx: CheckContext) -> Iterator[Finding]:
     split = ctx.spec.rules.split
-    if not split:
-        return
+    if not split or not any(ind.weight and ind.level1 for ind in ctx.indicators):
+        return   # no weighted row under a 一级 (a form printing no weights, or no levels): nothing to split
     seen = level1_weights(ctx)
     if all(seen.get(k, Decimal(0)) == Decimal(repr(v)) for k, v in split.items()):
         return
@@ -126,6 +138,8 @@ def _cached(ctx: CheckContext) -> Iterator[Finding]:
     texts = {f.key: f for f in ctx.prior if f.code in TEXT_NUMBERS and f.key}
     wrong: dict[str, list[str]] = {}
     for key, finding in _wrong_results(ctx):
+        if key == "total.weight" and finding.value == plain(expected_total(ctx)) and _weights_off(ctx):
+            continue   # 100 printed over weights that add up to 70: XF405 says it at this very cell
         through = sorted(ctx.inputs_of(key) & texts.keys()) if not ctx.imported else []
         if not through:
             yield finding

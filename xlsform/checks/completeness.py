@@ -9,7 +9,7 @@ from typing import Any
 from xlsform import normalize, prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
-from xlsform.layout import indicator_key
+from xlsform.layout import indicator_key, split_indicator_key
 from xlsform.normalize import compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
@@ -17,6 +17,7 @@ from xlsform.spec import Spec
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _required(ctx)
+    yield from _unweighted(ctx)
     for ind in ctx.indicators:
         yield from _half_filled(ctx, ind)
         if ind.weight:   # most rows of a form are empty: no generator for them
@@ -65,24 +66,55 @@ _NO_NAME = normalize.DASHES | {"", "无", "空", "…", "……", "...", "......
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
     for f in ctx.spec.scalar_fields():
-        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key):
+        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key) \
+                and not ctx.withheld(f.key):
             yield ctx.finding("XF301", f.key)
 
 
 def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
-    """A row in use (it has a weight, or text describing it) must have weight, actual and score together. A
-    row that holds only the template's slot ("指标2", "……", "/") is not in use: the placeholder is its finding."""
-    i = ind.index
-    described = any(t and not _no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual)) \
-        or bool(ind.score)
-    if ind.weight is None and described and ctx.has(indicator_key(i, "weight")):   # a form with no 分值 column
-        yield ctx.finding("XF302", indicator_key(i, "weight"), filled=_filled(ctx, ind, "weight"))
+    """A weighted row must have its actual and score too (a row without a weight: `_unweighted`)."""
     if not ind.weight:
         return
     for column in ("actual", "score"):
-        key = indicator_key(i, column)
-        if ctx.has(key) and getattr(ind, column) is None:
+        key = indicator_key(ind.index, column)
+        if ctx.has(key) and getattr(ind, column) is None and not ctx.withheld(key):
             yield ctx.finding("XF302", key, filled=_filled(ctx, ind, column))
+
+
+def _described(ind: Indicator) -> bool:
+    """A row in use: text describing it, or a score. A row that holds only the template's slot ("指标2",
+    "……", "/") is not in use: the placeholder is its finding."""
+    return any(t and not _no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual)) or bool(ind.score)
+
+
+def _unweighted(ctx: CheckContext) -> Iterator[Finding]:
+    """Rows in use with an empty 分值 cell (a form printing no 分值 column has none to fill). Where no row of
+    the table has a weight, the column was left empty as a whole: one finding names its cells. Otherwise each
+    such row is filled halfway (XF302), except a row breaking down the weighted row above it ("其中桃树种植
+    面积" under "★补助瓜果蔬菜种植面积": [rules.review] breakdown), which the template gives no weight."""
+    rows, parent, breakdown = [], False, ctx.spec.rules.review.breakdown
+    for ind in ctx.indicators:
+        key = indicator_key(ind.index, "weight")
+        part = bool(breakdown) and _breaks_down(ind.level3 or ind.content or "", breakdown)
+        if not part:
+            parent = bool(ind.weight)
+        if ind.weight is None and _described(ind) and ctx.has(key) and not ctx.withheld(key) \
+                and not (part and parent):
+            rows.append(ind)
+    if not rows:
+        return
+    if not any(ind.weight for ind in ctx.indicators):
+        cells = [ctx.where(indicator_key(ind.index, "weight"))[1] for ind in rows]
+        shown = "、".join(c for c in cells[:8] if c) + ("等" if len(cells) > 8 else "")
+        yield ctx.finding("XF542", indicator_key(rows[0].index, "weight"), count=len(rows), cells=shown or "—")
+        return
+    for ind in rows:
+        yield ctx.finding("XF302", indicator_key(ind.index, "weight"), filled=_filled(ctx, ind, "weight"))
+
+
+@lru_cache(maxsize=4096)
+def _breaks_down(name: str, prefixes: tuple[str, ...]) -> bool:
+    return normalize.compact(name).startswith(tuple(normalize.compact(p) for p in prefixes))
 
 
 @lru_cache(maxsize=4096)
@@ -104,6 +136,7 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
     slots: set[str] | None = None
+    named: list[tuple[str, str, str, str]] = []   # (key, name, hint, the row's target): said once (XF541)
     for key, value in ctx.record.values.items():
         if key not in texts or not isinstance(value, str):
             continue
@@ -118,7 +151,36 @@ def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
         else:
             # in a cell the office filled, the form went out that way: the unit cannot be blamed for it
             prefilled = not ctx.imported and ctx.layout.places[key].field.role == "prefill"
-            yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
+            given = _value_beside(ctx, key) if verdict != value and not prefilled else None
+            if given is not None:
+                named.append((key, value, verdict, given))
+            else:
+                yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
+    if named:
+        yield _hints_in_names(ctx, named)
+
+
+def _hints_in_names(ctx: CheckContext, named: list[tuple[str, str, str, str]]) -> Finding:
+    """Names that still carry the template's hint while the row's target holds the value (昌宁's "公猪舍
+    (≥**平方米)" | 22.8): one remark for the form, naming every such cell; the name is not left unfilled."""
+    key, value, hint, given = named[0]
+    cells = [c for k, *_ in named[1:] if (c := ctx.where(k)[1])]
+    others = f"；另有 {len(named) - 1} 个指标名称同样如此（{'、'.join(cells[:8])}{'等' if len(cells) > 8 else ''}）" \
+        if len(named) > 1 else ""
+    return ctx.finding("XF541", key, value=value, expected=hint, target=given, others=others)
+
+
+def _value_beside(ctx: CheckContext, key: str) -> str | None:
+    """For a hint left after an indicator's name ("公猪舍(≥**平方米)"): the label of the row's 目标值 when that
+    holds the value the hint asks for. The name is then words plus a leftover hint, not an unfilled cell."""
+    parts = split_indicator_key(key)
+    if parts is None or parts[1] not in ("level3", "content"):
+        return None
+    target = indicator_key(parts[0], "target")
+    value = ctx.text(target)
+    if value is None or _no_content(value) or is_placeholder(value):
+        return None
+    return f"{ctx.label(target).split('·')[-1]}「{value}」"
 
 
 def _slot_names(ctx: CheckContext) -> set[str]:

@@ -126,6 +126,15 @@ class CheckContext:
             return key in self.record.cells or key in self.workbook.located
         return key in self.layout.places
 
+    def withheld(self, key: str) -> bool:
+        """Whether the form prints a value there that the importer left out (two differing values, amounts
+        in 元, one amount merged over two columns; each reported where it was read): missing, not empty."""
+        return self.imported and key in getattr(self.workbook, "withheld", ())
+
+    def dashed(self, key: str) -> bool:
+        """Whether a hand-made form prints a dash there ("—", "/"): read as empty, yet said on purpose."""
+        return self.imported and key in getattr(self.workbook, "dashed", ())
+
     @cached_property
     def imported(self) -> bool:
         """A form xlsform did not write, read by its labels (xlsform/importer): no locked cells, formulas,

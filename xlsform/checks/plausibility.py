@@ -65,14 +65,31 @@ def _year(ctx: CheckContext) -> int | None:
 # ------------------------------------------------------------------------------------------ the tree
 
 def _tree(ctx: CheckContext) -> Iterator[Finding]:
+    """一级 outside the tree (XF510), 二级 outside its 一级 (XF506): once per cell, as the unit mends it. A 一级
+    merged down beside four rows is one cell to change, not four findings."""
     tree = ctx.spec.tree
+    wrong: dict[tuple[str, str | None, str], list[int]] = {}   # (code, cell, key of the first row) -> rows
+    first: dict[tuple[str, str | None, str], str] = {}
     for ind in ctx.indicators:
         if ind.level1 and ind.level1 not in tree:
-            yield ctx.finding("XF510", indicator_key(ind.index, "level1"), value=ind.level1,
-                              expected="、".join(tree))
+            code, key, value = "XF510", indicator_key(ind.index, "level1"), ind.level1
         elif ind.level1 and ind.level2 and ind.level2 not in tree[ind.level1]:
-            yield ctx.finding("XF506", indicator_key(ind.index, "level2"), value=ind.level2,
-                              expected="、".join(tree[ind.level1]), level1=ind.level1)
+            code, key, value = "XF506", indicator_key(ind.index, "level2"), ind.level2
+        else:
+            continue
+        cell = ctx.where(key)[1]
+        group = (code, cell or key, value)   # no cell (a record without a file): each row its own
+        first.setdefault(group, key)
+        wrong.setdefault(group, []).append(ind.index)
+    for (code, _, value), rows in wrong.items():
+        key = first[(code, _, value)]
+        shared = f"（第 {rows[0]}–{rows[-1]} 行共用此格）" if len(rows) > 1 else ""
+        if code == "XF510":
+            yield ctx.finding(code, key, value=value, expected="、".join(tree), rows=shared)
+        else:
+            level1 = ctx.values.get(key.replace("level2", "level1"))
+            yield ctx.finding(code, key, value=value, expected="、".join(tree[str(level1)]), level1=level1,
+                              rows=shared)
 
 
 def _duplicates(ctx: CheckContext) -> Iterator[Finding]:
@@ -194,21 +211,37 @@ class _Row:
             return cls(target, actual, None)
         scoring = ctx.spec.rules.scoring
         judged = _judged(scoring)
+        nature = _nature(ind, target, ctx.spec.rules.review.lower_better)
         # A row without a weight (a form printing none, or a 其中 row) is judged against its target all the same:
         # "100%" answers "100%" there too. Only a weighted row's score is then held against the support.
         weight = UNWEIGHTED if ind.weight is None else ind.weight
-        key = (ind.target, ind.actual, ind.nature, year, weight)
+        key = (ind.target, ind.actual, nature, year, weight)
         if key not in judged:   # the same indicator rows repeat across a round's returns
             if len(judged) > 8192:
                 judged.clear()
             # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
             # them): both then have no unit and compare as they are.
-            outcome = ex.compare(target, actual, ind.nature, year, _dec(scoring.equality_tolerance))
+            outcome = ex.compare(target, actual, nature, year, _dec(scoring.equality_tolerance))
             judged[key] = support(outcome, _dec(weight), scoring)
         return cls(target, actual, judged[key])
 
 
 UNWEIGHTED = 1.0   # the nominal weight an unweighted row's support is computed at (only `met` is read from it)
+
+
+def _nature(ind: Indicator, target: ex.Expr, lower_better: tuple[str, ...]) -> str | None:
+    """The comparison a row sets. A bare figure is a floor ("400 次"), unless the row's 指标性质 says otherwise
+    or its name is a measure that should stay low ("预算调整率 3%", "结转结余率 2%", "公用经费控制率 100%":
+    [rules.review] lower_better): then the figure is a ceiling, and 0 meets it."""
+    if ind.nature in ex.NATURE_OF or ind.nature == "定性" or target.kind != ex.NUMBER or target.op is not None:
+        return ind.nature
+    return "≤" if lower_better and _names_ceiling(ind.level3 or ind.content or "", lower_better) else ind.nature
+
+
+@lru_cache(maxsize=4096)
+def _names_ceiling(name: str, measures: tuple[str, ...]) -> bool:
+    text = compact(name)
+    return any(compact(m) in text for m in measures)
 
 
 _JUDGED: dict[int, tuple[Scoring, dict[tuple[object, ...], Support | None]]] = {}
@@ -235,11 +268,11 @@ def _copies(ind: Indicator) -> bool:
 @lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
 def _copies_text(target: str, actual: str) -> bool:
     """A limit said again ("≥95%", "80%-90%", "9月底前"): no measurement. A date said again ("2021年12月31日",
-    "2019年") is the date the work was done."""
+    "2019年") is the date the work was done, and a limit without a figure ("不超过预算") a yes answered yes."""
     if bare(actual) != bare(target):
         return False
     parsed = ex.parse(target)
-    return _COMPARATOR.search(target) is not None or parsed.kind == ex.RANGE \
+    return (_COMPARATOR.search(target) is not None and parsed.kind in _MEASURED) or parsed.kind == ex.RANGE \
         or (parsed.kind == ex.DEADLINE and parsed.op is not None)
 
 
@@ -363,7 +396,7 @@ def _overshoot(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> 
     预算管理一体化 rule calls it 偏离 (a target set too low or too wide) and it needs explaining."""
     if ind.score is None or ind.weight is None or ind.score < ind.weight or ind.reason or ind.improvement:
         return
-    off = _off_target(row.target, row.actual, ind.nature, review.overshoot)
+    off = _off_target(row.target, row.actual, _nature(ind, row.target, review.lower_better), review.overshoot)
     if off is not None:
         yield ctx.finding("XF535", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.target,
                           how=off[0], share=off[1])
@@ -398,8 +431,9 @@ def _no_target(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     for one. Nothing says the work was done, whatever the actual says."""
     if not (ctx.has(indicator_key(ind.index, "target")) and ind.weight and ind.score == ind.weight):
         return
-    if ind.target:   # "—" or "/" there says deliberately that no target applies (an evaluation framework's rows)
-        return
+    target = indicator_key(ind.index, "target")
+    if ind.target or ctx.dashed(target):   # "—" or "/" says on purpose that no target applies (an evaluation
+        return                             # framework's rows); a hand-made form's dash is read as empty
     if ind.content and _quantitative_text(ind.content):
         return
     yield ctx.finding("XF513", indicator_key(ind.index, "score"), value=ind.score)

@@ -27,10 +27,13 @@ from xlsform.xlsx import RawWorkbook, Sheet, WorkbookReader
 @dataclass
 class ImportedWorkbook(RawWorkbook):
     """The raw workbook of an imported form: `form` is the sheet it was read from, `located` every field the
-    form prints (filled or empty) -> "Sheet!C6", so that findings name cells of the unit's own file."""
+    form prints (filled or empty) -> "Sheet!C6", so that findings name cells of the unit's own file;
+    `withheld` the fields whose cell shows a value the importer left out (reported when it was)."""
 
     imported: bool = True
     located: dict[str, str] = field(default_factory=dict)
+    withheld: frozenset[str] = frozenset()
+    dashed: frozenset[str] = frozenset()       # indicator cells printing only "—" or "/": empty on purpose
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Imported:
     def workbook(self, raw: RawWorkbook) -> ImportedWorkbook:
         wb = ImportedWorkbook(**{f.name: getattr(raw, f.name) for f in fields(RawWorkbook)})
         wb.form, wb.located = self.sheet, dict(self.built.located)
+        wb.withheld = frozenset(self.built.found.withheld)
+        wb.dashed = frozenset(self.built.found.dashed)
         return wb
 
 

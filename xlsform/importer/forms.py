@@ -51,6 +51,10 @@ class Found:
     notes: list[Note] = field(default_factory=list)
     indicators: int = 0
     contested: dict[str, list[tuple[str, Read]]] = field(default_factory=dict)
+    # fields the form prints a value for that was left out (two values, amounts in 元, one amount over two
+    # columns): not read, and not empty either
+    withheld: set[str] = field(default_factory=set)
+    dashed: set[str] = field(default_factory=set)       # indicator cells printing only a dash ("—", "/")
 
     def settle(self, own: frozenset[str]) -> None:
         """A field two labels gave different values, once the spec is known: the value under the one label
@@ -64,6 +68,7 @@ class Found:
             self.values[key] = read
             self.places[key] = (read.cell.row, read.cell.col)
             self.notes = [n for n in self.notes if not (n.code == "XF172" and n.args.get("key") == key)]
+            self.withheld.discard(key)
 
     def signature(self) -> frozenset[tuple[str, str]]:
         """What the form says, without where: two pastes of one table have the same."""
@@ -105,6 +110,7 @@ def _join_blocks(grid: Grid, lex: Lexicon, tables: list[IndicatorTable]) -> list
                             for r in grid.rows(before.end + 1, table.header.first - 1) for gc in grid.row(r)):
             before.rows.extend(table.rows)
             before.places.extend(table.places)
+            before.dashes.extend(table.dashes)
             before.totals, before.total_places = table.totals, table.total_places
             before.unknown.extend(table.unknown)
             before.used |= table.used
@@ -182,6 +188,7 @@ def _form(grid: Grid, lex: Lexicon, first: int, last: int, table: IndicatorTable
     found.heard |= fields.heard
     for key, a, b in fields.conflicts:
         found.notes.append(Note("XF172", b, {"key": key, "value": f"{a.text}（{_ref(a)}）、{b.text}"}))
+        found.withheld.add(key)
     found.contested = fields.contested
     firsts = [h.first for h in (table.header if table else None, fh) if h is not None]
     _add_year(found, grid, first, min(firsts) - 1 if firsts else last)
@@ -204,6 +211,7 @@ def _put(found: Found, key: str, read: Read) -> None:
         found.notes.append(Note("XF172", read.cell, {"key": key, "value": f"{shown(old)}（{_ref(old.cell)}）、"
                                                                              f"{shown(read)}"}))
         del found.values[key]
+        found.withheld.add(key)
         return
     found.values.setdefault(key, read)
     found.places.setdefault(key, (read.cell.row, read.cell.col))
@@ -224,6 +232,8 @@ def _add_indicators(found: Found, table: IndicatorTable) -> None:
             found.values[f"ind.{i}.{column}"] = read
         for column, place in places.items():
             found.places[f"ind.{i}.{column}"] = place
+    for i, dashes in enumerate(table.dashes, start=1):
+        found.dashed.update(f"ind.{i}.{column}" for column in dashes)
     found.indicators = len(table.rows)
     for column, read in table.totals.items():
         _put(found, f"total.{column}", read)
@@ -252,6 +262,7 @@ def _add_funds(found: Found, funds: FundTable) -> None:
     for row, gc in funds.conflicts:
         found.notes.append(Note("XF172", gc, {"key": f"fund.{row}", "value": f"{funds.labels[row].text}、{gc.text}"}))
     found.yuan = funds.unit
+    found.withheld |= funds.withheld
     if funds.doubtful is not None:
         found.notes.append(Note("XF182", funds.doubtful, {"value": funds.doubtful.text,
                                                           "expected": f"{AMOUNT_MAX_WAN:,}"}))

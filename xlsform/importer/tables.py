@@ -72,6 +72,7 @@ class IndicatorTable:
     header: HeaderRow
     rows: list[dict[str, Read]] = field(default_factory=list)
     places: list[dict[str, tuple[int, int]]] = field(default_factory=list)   # every column's cell per row
+    dashes: list[set[str]] = field(default_factory=list)   # per row, the columns whose cell shows only "—", "/"
     totals: dict[str, Read] = field(default_factory=dict)
     total_places: dict[str, tuple[int, int]] = field(default_factory=dict)
     unknown: list[GridCell] = field(default_factory=list)
@@ -90,6 +91,9 @@ class FundTable:
     paired: list[tuple[GridCell, GridCell]] = field(default_factory=list)   # a row's label, the label beside it
     unit: GridCell | None = None                                   # the cell that says amounts are in 元
     doubtful: GridCell | None = None                               # an amount too large to be in 万元
+    # fields whose cell shows a figure the table does not read (amounts in 元, a row printed twice, one amount
+    # merged over two columns): printed, not empty
+    withheld: set[str] = field(default_factory=set)
     end: int = 0
     used: set[tuple[int, int]] = field(default_factory=set)
 
@@ -185,10 +189,11 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             continue
         if name is not None and _across(name, values, own):   # "其他需要说明事项 | 无" typed across: a note
             continue
-        row, places = _indicator_row(grid, header, r, carried)
+        row, places, dashes = _indicator_row(grid, header, r, carried)
         if row is not None:
             table.rows.append(row)
             table.places.append(places)
+            table.dashes.append(dashes)
             table.used.update((x.cell.row, x.cell.col) for x in row.values())
     table.end = min(r, limit)
     return table
@@ -233,9 +238,12 @@ def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
 
 
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
-                   ) -> tuple[dict[str, Read] | None, dict[str, tuple[int, int]]]:
+                   ) -> tuple[dict[str, Read] | None, dict[str, tuple[int, int]], set[str]]:
+    """The row's values, every column's cell, and the columns printing a dash: read as empty, but "—" under
+    指标值 says on purpose that no target applies (an evaluation framework's 项目决策 rows)."""
     row: dict[str, Read] = {}
     places: dict[str, tuple[int, int]] = {}
+    dashes: set[str] = set()
     for key in LEVELS:
         if key not in header.columns:
             if carried[key] is not None:      # named by a section row above ("一、产出指标")
@@ -265,6 +273,8 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
                 places[key] = (gc.row, gc.col)
             continue
         if gc is None or is_dash(gc.text):
+            if gc is not None:
+                dashes.add(key)
             continue
         text = None
         if key in _MERGED_DOWN:
@@ -278,7 +288,7 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
         row[key] = Read(gc, text if text != gc.text else None)
         places[key] = (gc.row, gc.col)
         data = True
-    return (row if data else None), places
+    return (row if data else None), places, dashes
 
 
 def _unbroken(text: str) -> str:
@@ -386,7 +396,7 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
                 table.unplaced.append(label)
             table.used.update((gc.row, gc.col) for gc in figures.values())
             continue
-        _fund_row(table, row, label, figures, header, r)
+        _fund_row(grid, table, row, label, figures, header, r)
     table.end = r
     table.unit = _yuan(grid, header, table.end)
     if table.unit is None:
@@ -404,6 +414,7 @@ def _doubt_amounts(table: FundTable) -> None:
     table.doubtful = big
     for key in amounts:
         del table.values[key]
+    table.withheld.update(amounts)
 
 
 def _amount(gc: GridCell) -> float | None:
@@ -450,12 +461,13 @@ def _figure(gc: GridCell) -> bool:
     return gc.number or any(ch.isdigit() for ch in gc.text)
 
 
-def _fund_row(table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell], header: HeaderRow,
-              r: int) -> None:
+def _fund_row(grid: Grid, table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell],
+              header: HeaderRow, r: int) -> None:
     if label is not None:
         table.used.add((label.row, label.col))
         if row in table.labels:          # "合计" and "年度资金总额" both: which one holds the figures is unclear
             table.conflicts.append((row, label))
+            table.withheld.update(f"fund.{row}.{column}" for column, gc in figures.items() if _figure(gc))
             return
         table.labels[row] = label
     for column, h in header.columns.items():
@@ -466,6 +478,10 @@ def _fund_row(table: FundTable, row: str, label: GridCell | None, figures: dict[
             table.values[key] = Read(gc)
             table.places[key] = (gc.row, gc.col)
             table.used.add((gc.row, gc.col))
+        elif gc is None and (over := grid.in_row(r, h.col)) is not None and _figure(over):
+            # one amount merged over this column and the one before it ("预算数(A) | 执行数(B)" under one 864.2):
+            # the column prints a figure, just not one of its own
+            table.withheld.add(key)
 
 
 def _yuan(grid: Grid, header: HeaderRow, end: int) -> GridCell | None:
