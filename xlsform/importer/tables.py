@@ -28,6 +28,9 @@ _AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
 # run in: "目标一致性" is a name.
 _NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*"
                         r"(?:[0-9０-９一二三四五六七八九十]+\s*[:：、.．]|[0-9０-９]{1,2}(?=[\u4e00-\u9fff]))\s*")
+# A weight printed at the end of an indicator's name, "相关性（5分）": the framework's score sheets print the
+# weight there when the table has no 分值 column (the 一级/二级 labels' brackets are their groups' weights).
+_WEIGHT_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 MAX_FUND_ROWS = 12
 # No budget unit a self-evaluation form covers reaches this many 万元 (一百亿元): a figure above it in a table
 # that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
@@ -273,6 +276,11 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
             text = _NUMBERING.sub("", gc.text).strip()
             if not text or is_placeholder(text):
                 continue
+            weight = _WEIGHT_IN_NAME.search(text) if "weight" not in header.columns else None
+            if weight is not None and text[:weight.start()].strip():
+                # "相关性（5分）" in a table with no 分值 column: the row's weight is printed in its name
+                row["weight"] = Read(gc, weight.group(1))
+                text = text[:weight.start()].strip()
         elif not gc.number and is_placeholder(gc.text):
             continue
         row[key] = Read(gc, text if text != gc.text else None)
