@@ -51,3 +51,30 @@ def test_a_weight_in_the_name_stays_in_it_where_a_weight_column_is_printed(tmp_p
         ["产出指标", "数量指标", "维护路灯数量（5分）", "500盏", "520盏", 50, 50]])
     values = _read(f)
     assert values["ind.1.level3"] == "维护路灯数量（5分）" and values["ind.1.weight"] == 50
+
+
+# ------------------------------------------------------------------ the budget named by the rate's divisor
+
+def test_the_column_the_rate_divides_by_is_the_budget_whatever_its_words(tmp_path: Path) -> None:
+    """北京 海淀: "年初预算数(A) | 全年执行数(B) | 执行率(B/A)", no other budget column. It was read as an initial
+    budget the form does not print beside no budget (and so no rate to check)."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "道路保洁"],
+        [None, "年初预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+        ["年度资金总额", 310.2, 154.74, 10, 0.5, 5],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁道路", "20条", "20条", 90, 90]], formats={"E3": "0%"})
+    values = _read(f)
+    assert values["fund.total.budget"] == 310.2 and "fund.total.initial_budget" not in values
+    assert values["fund.total.rate"] == 0.5
+
+
+def test_an_initial_budget_beside_a_budget_stays_an_initial_budget(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "道路保洁"],
+        [None, "年初预算数(A)", "全年预算数", "全年执行数(B)", "执行率(B/A)"],
+        ["年度资金总额", 300, 310.2, 154.74, 0.5],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁道路", "20条", "20条", 90, 90]])
+    values = _read(f)
+    assert values["fund.total.initial_budget"] == 300 and values["fund.total.budget"] == 310.2

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from xlsform.importer.grid import Grid, GridCell
 from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, FUND_ROW, TOTAL, Lexicon
-from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label, parse_number
+from xlsform.normalize import compact, is_dash, is_placeholder, label_key, label_unit, normalize_label, parse_number
 
 LEVELS = ("level1", "level2")
 _MEASURED = frozenset({"weight", "score", "target", "actual"})
@@ -101,6 +101,30 @@ class FundTable:
 
 def header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
     """The header row of an indicator table (`kind` COLUMN) or a fund table (FUND_COLUMN) at `row`."""
+    header = _header_at(grid, lex, row, kind)
+    if header is not None and kind == FUND_COLUMN:
+        _budget_by_letter(header)
+    return header
+
+
+# The rate's header names the column it divides by: "执行率(B/A)", "执行率((B-C)/A)".
+_DIVISOR = re.compile(r"/\s*\(?\s*([A-Za-z])\s*\)?\s*\)?\s*$")
+
+
+def _budget_by_letter(header: HeaderRow) -> None:
+    """"年初预算数(A) | 全年执行数(B) | 执行率(B/A)" with no other budget: the column the rate divides by is the
+    budget, whatever its words (Beijing's template names its only budget 年初预算数). Read as an initial budget
+    beside no budget, the form would give no rate and an initial budget it does not print."""
+    rate, initial = header.columns.get("rate"), header.columns.get("initial_budget")
+    if rate is None or initial is None or "budget" in header.columns:
+        return
+    m = _DIVISOR.search(compact(rate.cell.text).replace("（", "(").replace("）", ")"))
+    if m is not None and re.search(rf"\(\s*{m.group(1)}\s*\)", compact(initial.cell.text)):
+        del header.columns["initial_budget"]
+        header.columns["budget"] = Header("budget", initial.cols, initial.cell)
+
+
+def _header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
     first = _labels_in(grid.showing(row), lex, kind, {})    # "一级指标" merged over two header rows counts
     if not first or _valid(_labels_in(grid.row(row + 1), lex, kind, {}), kind):
         # a header's first row names at least one column and needs the second to be whole (the row under
