@@ -78,3 +78,35 @@ def test_an_initial_budget_beside_a_budget_stays_an_initial_budget(tmp_path: Pat
         ["产出指标", "数量指标", "保洁道路", "20条", "20条", 90, 90]])
     values = _read(f)
     assert values["fund.total.initial_budget"] == 300 and values["fund.total.budget"] == 310.2
+
+
+# ------------------------------------------------------------- words of the 广水 / 海淀 templates (data)
+
+def test_a_scored_block_of_evaluated_items_and_the_indicators_under_it_are_one_table(tmp_path: Path) -> None:
+    """广水: "评价内容 | 分值 | 自评分 | 复核分" (项目决策 / 项目管理, scored items the 自评总分 adds up) above the
+    indicator table's "一级指标 … 年初指标值 | 年终完成值 | 自评分 | 复核分". Neither was read: the block's rows
+    were missing and the indicators had no score and no actual. 复核分 (the bureau's re-check) is no score."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "乡村道路建设养护项目", "项目主管单位", "广水市交通运输局"],
+        ["项目权重", "评价内容", "分值", "自评分", "复核分"],
+        ["项目决策", "决策依据", 2, 2, 1],
+        ["项目管理", "财务制度", 3, 3, 3],
+        [None, "一级指标", "二级指标", "指标名称（三级指标）", "年初指标值", "年终完成值", "自评分", "复核分"],
+        [None, "产出指标", "数量指标", "养护里程", "300公里", "300公里", 15, 14]])
+    values = _read(f)
+    assert _rows(values, "level3") == ["决策依据", "财务制度", "养护里程"]
+    assert _rows(values, "score") == [2, 3, 15]
+    assert _rows(values, "weight") == [2, 3, None]
+    assert values["ind.3.actual"] == "300公里" and values["department"] == "广水市交通运输局"
+
+
+def test_the_fiscal_row_and_the_department_of_beijings_template(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "道路保洁", "主管部门及代码", "学院路街道办事处"],
+        [None, "预算数", "执行数"],
+        ["年度资金总额：", 310.2, 154.74],
+        ["其中：本年一般公共预算拨款", 310.2, 154.74],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁道路", "20条", "20条", 90, 90]])
+    values = _read(f)
+    assert values["fund.fiscal.budget"] == 310.2 and values["department"] == "学院路街道办事处"
