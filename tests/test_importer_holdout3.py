@@ -110,3 +110,21 @@ def test_the_fiscal_row_and_the_department_of_beijings_template(tmp_path: Path) 
         ["产出指标", "数量指标", "保洁道路", "20条", "20条", 90, 90]])
     values = _read(f)
     assert values["fund.fiscal.budget"] == 310.2 and values["department"] == "学院路街道办事处"
+
+
+# ------------------------------------------------------------------ a sentence with digits is no amount
+
+def test_a_goal_typed_under_the_fund_table_is_no_fund_row(tmp_path: Path) -> None:
+    """海淀: 年度总体目标 and its two texts right under the fund rows, one of them with "20条" in it. The row was
+    taken for a fund row the vocabulary does not know, reported as XF173 with the goal as its label."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "道路保洁"],
+        [None, None, "预算数", "执行数", "得分"],
+        [None, "年度资金总额：", 310.2, 154.74, 5],
+        ["年度总体目标", "通过规范地区自管道路清扫保洁外包工作经费的使用，实现科学管理", None, None,
+         "按照年初设定目标，将辖区20条城市道路清扫保洁业务通过公开招投标方式进行了外包"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁道路", "20条", "20条", 90, 90]], merges=("B4:D4",))
+    result = read_file(f)
+    assert result.record is not None and result.record.values["fund.total.budget"] == 310.2
+    assert not [x for x in result.findings if x.code == "XF173"]

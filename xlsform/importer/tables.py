@@ -36,6 +36,7 @@ MAX_FUND_ROWS = 12
 # that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
 AMOUNT_MAX_WAN = 1_000_000
 EMPTY_ROWS_END = 3
+FIGURE_MAX = 24     # the longest text read as a figure: "1,234,567.89万元（含结转）"
 
 
 class Read(NamedTuple):
@@ -479,7 +480,9 @@ def _label_among(lex: Lexicon, figures: dict[str, GridCell]) -> GridCell | None:
 
 
 def _figure(gc: GridCell) -> bool:
-    return gc.number or any(ch.isdigit() for ch in gc.text)
+    """An amount, a rate or a score: a number, or a short text with digits ("4753.66万元", "95%"). A sentence
+    with a number in it ("将辖区20条城市道路…外包") is text (a goal typed beside the fund table)."""
+    return gc.number or (len(gc.text) <= FIGURE_MAX and any(ch.isdigit() for ch in gc.text))
 
 
 def _fund_row(table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell], header: HeaderRow,
