@@ -128,3 +128,31 @@ def test_a_goal_typed_under_the_fund_table_is_no_fund_row(tmp_path: Path) -> Non
     result = read_file(f)
     assert result.record is not None and result.record.values["fund.total.budget"] == 310.2
     assert not [x for x in result.findings if x.code == "XF173"]
+
+
+# ------------------------------------------------------------------------- the money by source as columns
+
+def test_the_total_of_the_money_by_source_is_the_budget(tmp_path: Path) -> None:
+    """广水: "中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率", one row of figures. The spend and the rate were
+    read, the budget was not."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "乡村道路建设养护项目"],
+        ["项目资金", "中央（万元）", "省、地（万元）", "本级（万元）", "其他（万元）", "合计（万元）",
+         "执行数（万元）", "执行率"],
+        [None, None, None, 309, None, 309, 300, 0.9709],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "养护里程", "300公里", "300公里", 90, 90]], formats={"H3": "0.00%"})
+    values = _read(f)
+    assert values["fund.total.budget"] == 309 and values["fund.total.spent"] == 300
+    assert "fund.total.initial_budget" not in values
+
+
+def test_a_total_column_beside_a_budget_column_is_not_the_budget(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "乡村道路建设养护项目"],
+        ["项目资金", "财政拨款", "合计", "全年预算数", "全年执行数"],
+        [None, 100, 120, 309, 300],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "养护里程", "300公里", "300公里", 90, 90]])
+    values = _read(f)
+    assert values["fund.total.budget"] == 309

@@ -105,7 +105,20 @@ def header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None
     header = _header_at(grid, lex, row, kind)
     if header is not None and kind == FUND_COLUMN:
         _budget_by_letter(header)
+        _budget_by_sources(grid, lex, header)
     return header
+
+
+def _budget_by_sources(grid: Grid, lex: Lexicon, header: HeaderRow) -> None:
+    """"中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率": the money by source as columns, their total before
+    the spend, and no budget column: the total's column is the budget (广水's template)."""
+    spent = header.columns.get("spent")
+    if spent is None or header.columns.keys() & {"budget", "initial_budget"}:
+        return
+    total = next((gc for gc in grid.row(header.first) if gc.last_col < spent.col and not gc.number
+                  and lex.kind(gc.key, FUND_ROW) == "total"), None)
+    if total is not None and any(gc.col < total.col and not gc.number for gc in grid.row(header.first)):
+        header.columns["budget"] = Header("budget", tuple(range(total.col, total.last_col + 1)), total)
 
 
 # The rate's header names the column it divides by: "执行率(B/A)", "执行率((B-C)/A)".
