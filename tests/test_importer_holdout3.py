@@ -156,3 +156,55 @@ def test_a_total_column_beside_a_budget_column_is_not_the_budget(tmp_path: Path)
         ["产出指标", "数量指标", "养护里程", "300公里", "300公里", 90, 90]])
     values = _read(f)
     assert values["fund.total.budget"] == 309
+
+
+# ------------------------------------------------------- the 财政局(制) report cover: amounts beside labels
+
+COVER = [
+    ["项目名称：农村公路养护"],
+    ["项目单位：农村公路养护中心"],
+    ["主管部门：县交通运输局"],
+    ["项目起止时间", "2020年元月起至2020年12月止"],
+    ["计划安排资金（万元）", 700, "实际到位资金（万元）", 690, "实际支出（万元）", "7,00.0,77", "结余（万元）", 0],
+    ["其中：中央财政", None, "其中：中央财政", None, "其中：中央财政", None, "其中：中央财政"],
+    ["县财政", 700, "县财政", 690, "县财政", "7,00.0,77", "县财政"],
+    ["支出内容", "实际支出数", "会计凭证号", "备注"],
+    ["30226 劳务费", 50000, "2020年01月记账 9", "付养护劳务费"],
+]
+
+
+def test_amounts_printed_beside_their_labels_across_a_row_are_the_forms_budget_and_spend(tmp_path: Path) -> None:
+    """岳阳县, 遵化: "计划安排资金(万元) | 700 | 实际到位资金 | … | 实际支出(万元) | …" with the sources of money
+    under each pair and a ledger of payments below: no form was found (XF180). The spend printed
+    "7,00.0,77" is no number: reported, not read; nothing of the ledger is read."""
+    result = read_file(_sheet(tmp_path / "f.xlsx", COVER))
+    assert result.record is not None
+    values = result.record.values
+    assert values["fund.total.budget"] == 700 and "fund.total.spent" not in values
+    assert values["name"] == "农村公路养护" and values["implementer"] == "农村公路养护中心"
+    assert not [k for k in values if k.startswith("ind.") or k.startswith("fund.fiscal")]
+    assert [x.cell for x in result.findings if x.code == "XF220"] == ["F5"]
+
+
+def test_a_date_with_a_month_in_words_gives_no_year(tmp_path: Path) -> None:
+    """"2020年元月起至2020年12月止" is a date range (the project's period), not the form's year: the form was
+    given the year 2020 from it (a form is often reported the year after)."""
+    assert "year" not in _read(_sheet(tmp_path / "f.xlsx", COVER))
+    g = _sheet(tmp_path / "g.xlsx", [["（2020年度）"], *COVER[:3], COVER[4]])
+    assert _read(g)["year"] == 2020
+
+
+def test_a_form_with_no_indicator_rows_and_no_fund_weight_gets_no_total(tmp_path: Path) -> None:
+    """遵化: a budget, a spend and no weight: the missing fund score counted as 0, the total 0 and the grade 差."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "村专职委员工作补贴"],
+        ["计划安排资金（万元）", 21.7, "实际支出（万元）", 21.7]])
+    values = _read(f)
+    assert values["fund.total.rate"] == 1
+    assert "total.score" not in values and "total.grade" not in values and "fund.total.score" not in values
+    g = _sheet(tmp_path / "g.xlsx", [
+        ["项目名称", "村专职委员工作补贴"],
+        [None, "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", 21.7, 21.7, 10, None, None]])
+    values = _read(g)
+    assert values["fund.total.score"] == 10 and "total.score" not in values and "total.weight" not in values

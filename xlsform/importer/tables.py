@@ -399,6 +399,8 @@ def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCe
 def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundTable:
     table = FundTable(header)
     table.used = {(h.cell.row, h.cell.col) for h in header.columns.values()}
+    if _pairs(grid, lex, header):
+        return _read_pairs(grid, table)
     first_col = header.span[0]
     r = header.last
     while r < min(limit, header.last + MAX_FUND_ROWS):
@@ -435,6 +437,38 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
         _fund_row(table, row, label, figures, header, r)
     table.end = r
     table.unit = _yuan(grid, header, table.end)
+    if table.unit is None:
+        _doubt_amounts(table)
+    return table
+
+
+def _pairs(grid: Grid, lex: Lexicon, header: HeaderRow) -> bool:
+    """"计划安排资金(万元) | 700 | 实际到位资金(万元) | 700 | 实际支出(万元) | 700": the amounts printed each right
+    after its label across one row (the 财政局(制) 绩效评价报告 cover), not in a column under it."""
+    if header.first != header.last:
+        return False
+    for h in header.columns.values():
+        value = grid.right_of(h.cell)
+        if value is None or value.col != h.cell.last_col + 1 or (not value.number and lex.is_label(value.key)) \
+                or not (_figure(value) or is_dash(value.text)):
+            return False
+    return True
+
+
+def _read_pairs(grid: Grid, table: FundTable) -> FundTable:
+    """The figure beside each label is the whole budget's (the sources of money under each pair, 其中：中央财政 …,
+    are not read)."""
+    for column, h in table.header.columns.items():
+        value = grid.right_of(h.cell)
+        key = f"fund.total.{column}"
+        if value is None:
+            continue
+        table.places[key] = (value.row, value.col)
+        if not is_dash(value.text):
+            table.values[key] = Read(value)
+            table.used.add((value.row, value.col))
+    table.end = table.header.last
+    table.unit = _yuan(grid, table.header, table.end)
     if table.unit is None:
         _doubt_amounts(table)
     return table
