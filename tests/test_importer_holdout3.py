@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.test_importer import _sheet
+from xlsform.check import check_file
 from xlsform.reader import read_file
 
 sys.path.insert(0, str(Path(__file__).parent / "legacy"))
@@ -42,6 +43,8 @@ def test_a_weight_printed_in_the_indicators_name_is_its_weight_when_no_column_pr
     assert _rows(values, "level3") == ["相关性", "必要性（政策依据）", "测算依据"]
     assert _rows(values, "weight") == [5, None, 2.5]
     assert _rows(values, "level2") == ["目标任务", "目标任务", "预算编制"]
+    # the weight is a figure printed in the label, not a number typed as text (XF206 asked to retype it)
+    assert not [x for x in check_file(f).findings if x.code == "XF206"]
 
 
 def test_a_weight_in_the_name_stays_in_it_where_a_weight_column_is_printed(tmp_path: Path) -> None:
@@ -208,3 +211,15 @@ def test_a_form_with_no_indicator_rows_and_no_fund_weight_gets_no_total(tmp_path
         ["年度资金总额", 21.7, 21.7, 10, None, None]])
     values = _read(g)
     assert values["fund.total.score"] == 10 and "total.score" not in values and "total.weight" not in values
+
+
+def test_a_label_ending_in_a_colon_across_the_form_is_where_its_value_goes(tmp_path: Path) -> None:
+    """长江禁捕: "填报日期：" merged over the form's last three columns, left blank. XF301 named the cell right of
+    the merged range, outside the form; the date is typed after the colon, in the label's own cell."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["2020年度长江禁捕项目自评表"],
+        ["单位名称：农业工作科", None, None, None, "填报日期："],
+        ["项目名称", "渔业成品油价格改革补贴"],
+        ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "分值", "得分"],
+        ["产出指标", "数量指标", "补贴渔船数", "6", "6", 100, 100]], merges=("A2:D2", "E2:G2"))
+    assert [x.cell for x in check_file(f).findings if x.code == "XF301" and x.key == "footer.date"] == ["E2"]

@@ -88,7 +88,9 @@ class Built:
         place = self._place(key, read)
         gc = read.cell
         f = place.field
-        if read.text is not None:
+        if read.number and read.text is not None:
+            cell = Cell(float(read.text), "n")     # not a number typed as text (XF206): a weight in a label
+        elif read.text is not None:
             cell = Cell(read.text, "s")
         elif gc.number and not f.numeric:
             cell = Cell(gc.text, "s")        # as Excel shows it: 0.8 under "0%" is "80%"

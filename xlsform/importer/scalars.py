@@ -144,6 +144,8 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
             return _lines_under(grid, lex, under, used) if long else Read(under)
         if under is None:
             return (r, c)
+    if nxt is None and label.text.rstrip().endswith((":", "：")):
+        return (label.row, label.col)       # "填报日期：" across the form's width: typed after the colon
     return (label.row, label.last_col + 1)
 
 

@@ -45,6 +45,7 @@ class Read(NamedTuple):
 
     cell: GridCell
     text: str | None = None
+    number: bool = False     # `text` is a figure printed inside a label ("相关性（5分）"): a number, not typed text
 
 
 @dataclass
@@ -317,7 +318,7 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
             weight = _WEIGHT_IN_NAME.search(text) if "weight" not in header.columns else None
             if weight is not None and text[:weight.start()].strip():
                 # "相关性（5分）" in a table with no 分值 column: the row's weight is printed in its name
-                row["weight"] = Read(gc, weight.group(1))
+                row["weight"] = Read(gc, weight.group(1), number=True)
                 text = text[:weight.start()].strip()
         elif not gc.number and is_placeholder(gc.text):
             continue
