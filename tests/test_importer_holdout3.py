@@ -223,3 +223,23 @@ def test_a_label_ending_in_a_colon_across_the_form_is_where_its_value_goes(tmp_p
         ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "分值", "得分"],
         ["产出指标", "数量指标", "补贴渔船数", "6", "6", 100, 100]], merges=("A2:D2", "E2:G2"))
     assert [x.cell for x in check_file(f).findings if x.code == "XF301" and x.key == "footer.date"] == ["E2"]
+
+
+# ----------------------------------------------------------------- the fund table under the indicators
+
+def test_a_fund_table_printed_under_the_indicator_table_is_the_forms(tmp_path: Path) -> None:
+    """The indicators first, the money after the totals row: the fund table was no form's (its values lost).
+    A fund table under its own title is still a form of its own."""
+    ind = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+           ["产出指标", "数量指标", "补贴渔船数", "6艘", "6艘", 90, 88]]
+    fund = [[None, "全年预算数", "全年执行数", "分值", "执行率", "得分"], ["年度资金总额", 1.56, 1.4, 10, 0.8974, 8.97]]
+    f = _sheet(tmp_path / "f.xlsx", [["项目支出绩效自评表"], ["项目名称", "渔业补贴"], *ind,
+                                     ["总分", None, None, None, None, 100, 96.97], [], *fund])
+    values = _read(f)
+    assert values["fund.total.budget"] == 1.56 and values["fund.total.spent"] == 1.4 and values["ind.1.score"] == 88
+    g = _sheet(tmp_path / "g.xlsx", [["项目支出绩效自评表"], ["项目名称", "渔业补贴"], *fund, *ind,
+                                     ["总分", None, None, None, None, 100, 96.97], [],
+                                     ["项目支出绩效自评表"], ["项目名称", "禁捕补助"], *fund])
+    result = read_file(g)
+    assert result.record is not None and len(result.more) == 1 and result.more[0].record is not None
+    assert result.more[0].record.values["name"] == "禁捕补助"
