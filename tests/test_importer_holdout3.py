@@ -243,3 +243,19 @@ def test_a_fund_table_printed_under_the_indicator_table_is_the_forms(tmp_path: P
     result = read_file(g)
     assert result.record is not None and len(result.more) == 1 and result.more[0].record is not None
     assert result.more[0].record.values["name"] == "禁捕补助"
+
+
+def test_a_fund_table_printed_transposed_is_read_by_its_row_and_column_labels(tmp_path: Path) -> None:
+    """"资金情况 | 合计 | 财政拨款 | 其他资金" over "全年预算数 | 100 | 80 | 20", "全年执行数 | …", "执行率 | …": the
+    sources of money as columns and the stages as rows. Nothing of it was read."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目支出绩效自评表"], ["项目名称", "渔业补贴"],
+        ["资金情况（万元）", "合计", "财政拨款", "其他资金"],
+        ["全年预算数", 100, 80, 20], ["全年执行数", 90, 72, "—"], ["执行率", 0.9, 0.9, None],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "补贴渔船数", "6艘", "6艘", 90, 88]])
+    values = _read(f)
+    assert (values["fund.total.budget"], values["fund.total.spent"], values["fund.total.rate"]) == (100, 90, 0.9)
+    assert (values["fund.fiscal.budget"], values["fund.fiscal.spent"]) == (80, 72)
+    assert values["fund.other.budget"] == 20 and "fund.other.spent" not in values
+    assert values["ind.1.score"] == 88

@@ -24,6 +24,7 @@ from xlsform.importer.tables import (
     IndicatorTable,
     Read,
     find_headers,
+    find_transposed,
     read_funds,
     read_indicators,
 )
@@ -74,6 +75,9 @@ def read_sheet(grid: Grid, lex: Lexicon, long_fields: frozenset[str]) -> list[Fo
     headers = find_headers(grid, lex, COLUMN)
     fund_headers = [h for h in find_headers(grid, lex, FUND_COLUMN)
                     if not any(x.first <= h.first <= x.last for x in headers)]
+    fund_headers = sorted(fund_headers + [h for h in find_transposed(grid, lex)
+                                          if not any(x.first <= h.first <= x.last for x in (*headers, *fund_headers))],
+                          key=lambda h: h.first)
     if not headers and not fund_headers:
         return []
     tables = []

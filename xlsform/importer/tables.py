@@ -65,6 +65,9 @@ class HeaderRow:
     last: int
     columns: dict[str, Header]
     parts: list[GridCell] = field(default_factory=list)     # header cells read as part of a column's label
+    # a fund table printed transposed: the fund rows (sources of money) head the columns, `columns` are then
+    # the labels of the rows under them (全年预算数, 全年执行数, 执行率), each a Header at its row's label cell
+    sources: dict[str, Header] = field(default_factory=dict)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -397,9 +400,61 @@ def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCe
 
 # --------------------------------------------------------------------------------------- fund table
 
+def find_transposed(grid: Grid, lex: Lexicon) -> list[HeaderRow]:
+    """Fund tables printed the other way round: "| 合计 | 财政拨款 | 其他资金" over rows "全年预算数 | 100 | 80 |
+    20", "全年执行数 | …", "执行率 | …" — the sources of money as columns, the stages as rows."""
+    out: list[HeaderRow] = []
+    for r in grid.rows():
+        if out and r <= out[-1].last:
+            continue
+        sources: dict[str, Header] = {}
+        for gc in grid.row(r):
+            key = lex.kind(gc.key, FUND_ROW) if not gc.number else None
+            if key is not None and key not in sources and lex.kind(gc.key, FUND_COLUMN) is None:
+                sources[key] = Header(key, tuple(range(gc.col, gc.last_col + 1)), gc)
+        if len(sources) < 2:
+            continue
+        first_col = min(h.col for h in sources.values())
+        stages: dict[str, Header] = {}
+        last = r
+        for below in range(r + 1, r + 1 + MAX_FUND_ROWS):
+            label = next((gc for gc in grid.row(below) if gc.col < first_col and not gc.number), None)
+            key = lex.kind(label.key, FUND_COLUMN) if label is not None else None
+            if label is None or key is None or key in stages:
+                break
+            stages[key] = Header(key, (label.col,), label)
+            last = below
+        if _valid(stages, FUND_COLUMN):
+            out.append(HeaderRow(r, last, stages, sources=sources))
+    return out
+
+
+def _read_transposed(grid: Grid, table: FundTable) -> FundTable:
+    header = table.header
+    for source, top in header.sources.items():
+        table.used.add((top.cell.row, top.cell.col))
+        table.labels[source] = top.cell
+        for column, stage in header.columns.items():
+            key = f"fund.{source}.{column}"
+            gc = next((x for c in top.cols if (x := grid.in_row(stage.cell.row, c)) is not None and x.col in top.cols),
+                      None)
+            table.places[key] = (stage.cell.row, top.col)
+            if gc is not None and not is_dash(gc.text):
+                table.values[key] = Read(gc)
+                table.places[key] = (gc.row, gc.col)
+                table.used.add((gc.row, gc.col))
+    table.end = header.last
+    table.unit = _yuan(grid, header, table.end)
+    if table.unit is None:
+        _doubt_amounts(table)
+    return table
+
+
 def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundTable:
     table = FundTable(header)
     table.used = {(h.cell.row, h.cell.col) for h in header.columns.values()}
+    if header.sources:
+        return _read_transposed(grid, table)
     if _pairs(grid, lex, header):
         return _read_pairs(grid, table)
     first_col = header.span[0]
