@@ -2,12 +2,13 @@
 
     python tests/legacy/measure.py          # the figures issue 17 asks for, per file and in total, per set
 
-Three sets, reported apart: the corpus the importer was written with (forms/, expected/), a HELD-OUT set
+Four sets, reported apart: the corpus the importer was written with (forms/, expected/), a HELD-OUT set
 (forms_holdout/, expected_holdout/) transcribed by someone who had not read the importer, from other
-published layouts, with its records written before the importer first ran on it, and a SECOND held-out set
-(forms_holdout2/, expected_holdout2/) made the same way later, from forms neither earlier set uses. A
+published layouts, with its records written before the importer first ran on it, and a SECOND and a THIRD
+held-out set (forms_holdout2/, forms_holdout3/ and their expected_*/) made the same way later, each from
+forms no earlier set uses. A
 held-out set's first-run figures are the honest estimate of how the importer does on forms nobody tuned it
-for; `python tests/legacy/measure.py held-out-2` reports one set.
+for; `python tests/legacy/measure.py held-out-3` reports one set.
 
 A value is right when the record has it, from the expected cell's form, equal to what the form shows
 (numbers to 1e-6, rates to 4 decimals as printed 0.00%); wrong when the record has another value; missing
@@ -35,8 +36,10 @@ HOLDOUT_FORMS = HERE / "forms_holdout"
 HOLDOUT_EXPECTED = HERE / "expected_holdout"
 HOLDOUT2_FORMS = HERE / "forms_holdout2"
 HOLDOUT2_EXPECTED = HERE / "expected_holdout2"
+HOLDOUT3_FORMS = HERE / "forms_holdout3"
+HOLDOUT3_EXPECTED = HERE / "expected_holdout3"
 SETS = {"corpus": (FORMS, EXPECTED), "held-out": (HOLDOUT_FORMS, HOLDOUT_EXPECTED),
-        "held-out-2": (HOLDOUT2_FORMS, HOLDOUT2_EXPECTED)}
+        "held-out-2": (HOLDOUT2_FORMS, HOLDOUT2_EXPECTED), "held-out-3": (HOLDOUT3_FORMS, HOLDOUT3_EXPECTED)}
 
 
 @dataclass

@@ -88,7 +88,9 @@ class Built:
         place = self._place(key, read)
         gc = read.cell
         f = place.field
-        if read.text is not None:
+        if read.number and read.text is not None:
+            cell = Cell(float(read.text), "n")     # not a number typed as text (XF206): a weight in a label
+        elif read.text is not None:
             cell = Cell(read.text, "s")
         elif gc.number and not f.numeric:
             cell = Cell(gc.text, "s")        # as Excel shows it: 0.8 under "0%" is "80%"
@@ -130,18 +132,28 @@ class Built:
     # --------------------------------------------------------------------------------------- computing
 
     def _given(self, inputs: dict[str, Any], printed: dict[str, Any]) -> dict[str, Any]:
-        """Computed fields the form prints over none of their inputs: the printed figure is the value."""
+        """Computed fields the form prints over none of their inputs: the printed figure is the value. One it
+        neither prints nor gives the inputs of is none: a fund score without its weight is no 0 in the total
+        (遵化's cover, a rate and no weight, gave a total of 0 and 差), and a form with no indicator rows has
+        no total to compute (its fund score alone would be graded 差)."""
         have = set(inputs)
         given: dict[str, Any] = {}
         for key, args in self.layout.dependencies:
-            if self._ready(key, args, have):
+            if self._ready(key, args, have) and (key in printed or not self._partial(key)):
                 have.add(key)
-            elif key in printed:
+                continue
+            if key in printed:
                 # as a computed value is (Decimal): a printed rate feeds the fund score's rule like a computed one
                 value = printed[key]
                 given[key] = Decimal(repr(value)) if type(value) is float else value
                 have.add(key)
+            elif self._partial(key) or self.layout.places[key].field.rule == "fund_score":
+                given[key] = None
         return given
+
+    def _partial(self, key: str) -> bool:
+        """A total of a form with no indicator rows: what it would add up is not on the form."""
+        return self.found.indicators == 0 and self.layout.places[key].field.rule in ("score_total", "weight_total")
 
     def _computable(self, inputs: dict[str, Any], given: dict[str, Any]) -> set[str]:
         """Computed fields with at least one input: the others would be a 0 or a grade the form never had."""

@@ -24,6 +24,7 @@ from xlsform.importer.tables import (
     IndicatorTable,
     Read,
     find_headers,
+    find_transposed,
     read_funds,
     read_indicators,
 )
@@ -79,6 +80,9 @@ def read_sheet(grid: Grid, lex: Lexicon, long_fields: frozenset[str]) -> list[Fo
     headers = find_headers(grid, lex, COLUMN)
     fund_headers = [h for h in find_headers(grid, lex, FUND_COLUMN)
                     if not any(x.first <= h.first <= x.last for x in headers)]
+    fund_headers = sorted(fund_headers + [h for h in find_transposed(grid, lex)
+                                          if not any(x.first <= h.first <= x.last for x in (*headers, *fund_headers))],
+                          key=lambda h: h.first)
     if not headers and not fund_headers:
         return []
     tables = []
@@ -169,9 +173,14 @@ def _form(grid: Grid, lex: Lexicon, first: int, last: int, table: IndicatorTable
           fund_headers: list[HeaderRow], long_fields: frozenset[str]) -> Found:
     top = table.header.first if table is not None else last + 1
     fh = next((h for h in fund_headers if first <= h.first < top), None)
-    if fh is None and table is None:
-        fh = next((h for h in fund_headers if first <= h.first <= last), None)
-    funds = read_funds(grid, lex, fh, top - 1 if table is not None else last) if fh is not None else None
+    bottom = top - 1 if table is not None else last
+    if fh is None:
+        # the fund table under the indicators (or the form's only table): the form's own when nothing of
+        # another form comes between (a fund table with its own title or fields is a form of its own)
+        start = table.end if table is not None else first
+        fh = next((h for h in fund_headers if start <= h.first <= last), None)
+        bottom = last
+    funds = read_funds(grid, lex, fh, bottom) if fh is not None else None
     used = (table.used if table else set()) | (funds.used if funds else set())
     fields = read_fields(grid, lex, first, last, used, long_fields)
     found = Found(grid.name, _origin(grid, lex, first, last))

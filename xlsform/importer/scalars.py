@@ -17,8 +17,9 @@ from xlsform.importer.tables import Read
 from xlsform.normalize import is_dash, label_key
 
 _COLON = re.compile(r"[:：]")
-# A year a title states ("2020年度", "2020 年"), not the year of a date ("填报日期：2022年2月3日").
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+# A year a title states ("2020年度", "2020 年"), not the year of a date ("填报日期：2022年2月3日", "2020年元月起至
+# 2020年12月止", "2021年十二月"): a form is often reported the year after the dates it prints.
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[元正冬腊])\s*月)")
 TITLE_MAX = 60      # a title or subtitle; a longer text is a sentence of a report
 
 
@@ -143,6 +144,8 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
             return _lines_under(grid, lex, under, used) if long else Read(under)
         if under is None:
             return (r, c)
+    if nxt is None and label.text.rstrip().endswith((":", "：")):
+        return (label.row, label.col)       # "填报日期：" across the form's width: typed after the colon
     return (label.row, label.last_col + 1)
 
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from xlsform.importer.grid import Grid, GridCell
 from xlsform.importer.lexicon import COLUMN, FIELD, FUND_COLUMN, FUND_ROW, TOTAL, Lexicon
-from xlsform.normalize import is_dash, is_placeholder, label_key, label_unit, normalize_label, parse_number
+from xlsform.normalize import compact, is_dash, is_placeholder, label_key, label_unit, normalize_label, parse_number
 
 LEVELS = ("level1", "level2")
 _MEASURED = frozenset({"weight", "score", "target", "actual"})
@@ -28,11 +28,15 @@ _AMOUNT_COLUMNS = frozenset({"initial_budget", "budget", "spent"})
 # run in: "目标一致性" is a name.
 _NUMBERING = re.compile(r"^\s*(?:指标|目标)\s*"
                         r"(?:[0-9０-９一二三四五六七八九十]+\s*[:：、.．]|[0-9０-９]{1,2}(?=[\u4e00-\u9fff]))\s*")
+# A weight printed at the end of an indicator's name, "相关性（5分）": the framework's score sheets print the
+# weight there when the table has no 分值 column (the 一级/二级 labels' brackets are their groups' weights).
+_WEIGHT_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 MAX_FUND_ROWS = 12
 # No budget unit a self-evaluation form covers reaches this many 万元 (一百亿元): a figure above it in a table
 # that states no 元 was typed in 元 under a 万元 label, and read as 万元 it would be 10,000 times too large.
 AMOUNT_MAX_WAN = 1_000_000
 EMPTY_ROWS_END = 3
+FIGURE_MAX = 24     # the longest text read as a figure: "1,234,567.89万元（含结转）"
 
 
 class Read(NamedTuple):
@@ -41,6 +45,7 @@ class Read(NamedTuple):
 
     cell: GridCell
     text: str | None = None
+    number: bool = False     # `text` is a figure printed inside a label ("相关性（5分）"): a number, not typed text
 
 
 @dataclass
@@ -60,6 +65,9 @@ class HeaderRow:
     last: int
     columns: dict[str, Header]
     parts: list[GridCell] = field(default_factory=list)     # header cells read as part of a column's label
+    # a fund table printed transposed: the fund rows (sources of money) head the columns, `columns` are then
+    # the labels of the rows under them (全年预算数, 全年执行数, 执行率), each a Header at its row's label cell
+    sources: dict[str, Header] = field(default_factory=dict)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -102,6 +110,43 @@ class FundTable:
 
 def header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
     """The header row of an indicator table (`kind` COLUMN) or a fund table (FUND_COLUMN) at `row`."""
+    header = _header_at(grid, lex, row, kind)
+    if header is not None and kind == FUND_COLUMN:
+        _budget_by_letter(header)
+        _budget_by_sources(grid, lex, header)
+    return header
+
+
+def _budget_by_sources(grid: Grid, lex: Lexicon, header: HeaderRow) -> None:
+    """"中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率": the money by source as columns, their total before
+    the spend, and no budget column: the total's column is the budget (广水's template)."""
+    spent = header.columns.get("spent")
+    if spent is None or header.columns.keys() & {"budget", "initial_budget"}:
+        return
+    total = next((gc for gc in grid.row(header.first) if gc.last_col < spent.col and not gc.number
+                  and lex.kind(gc.key, FUND_ROW) == "total"), None)
+    if total is not None and any(gc.col < total.col and not gc.number for gc in grid.row(header.first)):
+        header.columns["budget"] = Header("budget", tuple(range(total.col, total.last_col + 1)), total)
+
+
+# The rate's header names the column it divides by: "执行率(B/A)", "执行率((B-C)/A)".
+_DIVISOR = re.compile(r"/\s*\(?\s*([A-Za-z])\s*\)?\s*\)?\s*$")
+
+
+def _budget_by_letter(header: HeaderRow) -> None:
+    """"年初预算数(A) | 全年执行数(B) | 执行率(B/A)" with no other budget: the column the rate divides by is the
+    budget, whatever its words (Beijing's template names its only budget 年初预算数). Read as an initial budget
+    beside no budget, the form would give no rate and an initial budget it does not print."""
+    rate, initial = header.columns.get("rate"), header.columns.get("initial_budget")
+    if rate is None or initial is None or "budget" in header.columns:
+        return
+    m = _DIVISOR.search(compact(rate.cell.text).replace("（", "(").replace("）", ")"))
+    if m is not None and re.search(rf"\(\s*{m.group(1)}\s*\)", compact(initial.cell.text)):
+        del header.columns["initial_budget"]
+        header.columns["budget"] = Header("budget", initial.cols, initial.cell)
+
+
+def _header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
     first = _labels_in(grid.showing(row), lex, kind, {})    # "一级指标" merged over two header rows counts
     if not first or _valid(_labels_in(grid.row(row + 1), lex, kind, {}), kind):
         # a header's first row names at least one column and needs the second to be whole (the row under
@@ -283,6 +328,11 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
             text = _NUMBERING.sub("", gc.text).strip()
             if not text or is_placeholder(text):
                 continue
+            weight = _WEIGHT_IN_NAME.search(text) if "weight" not in header.columns else None
+            if weight is not None and text[:weight.start()].strip():
+                # "相关性（5分）" in a table with no 分值 column: the row's weight is printed in its name
+                row["weight"] = Read(gc, weight.group(1), number=True)
+                text = text[:weight.start()].strip()
         elif not gc.number and is_placeholder(gc.text):
             continue
         row[key] = Read(gc, text if text != gc.text else None)
@@ -360,9 +410,63 @@ def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCe
 
 # --------------------------------------------------------------------------------------- fund table
 
+def find_transposed(grid: Grid, lex: Lexicon) -> list[HeaderRow]:
+    """Fund tables printed the other way round: "| 合计 | 财政拨款 | 其他资金" over rows "全年预算数 | 100 | 80 |
+    20", "全年执行数 | …", "执行率 | …" — the sources of money as columns, the stages as rows."""
+    out: list[HeaderRow] = []
+    for r in grid.rows():
+        if out and r <= out[-1].last:
+            continue
+        sources: dict[str, Header] = {}
+        for gc in grid.row(r):
+            key = lex.kind(gc.key, FUND_ROW) if not gc.number else None
+            if key is not None and key not in sources and lex.kind(gc.key, FUND_COLUMN) is None:
+                sources[key] = Header(key, tuple(range(gc.col, gc.last_col + 1)), gc)
+        if len(sources) < 2:
+            continue
+        first_col = min(h.col for h in sources.values())
+        stages: dict[str, Header] = {}
+        last = r
+        for below in range(r + 1, r + 1 + MAX_FUND_ROWS):
+            label = next((gc for gc in grid.row(below) if gc.col < first_col and not gc.number), None)
+            key = lex.kind(label.key, FUND_COLUMN) if label is not None else None
+            if label is None or key is None or key in stages:
+                break
+            stages[key] = Header(key, (label.col,), label)
+            last = below
+        if _valid(stages, FUND_COLUMN):
+            out.append(HeaderRow(r, last, stages, sources=sources))
+    return out
+
+
+def _read_transposed(grid: Grid, table: FundTable) -> FundTable:
+    header = table.header
+    for source, top in header.sources.items():
+        table.used.add((top.cell.row, top.cell.col))
+        table.labels[source] = top.cell
+        for column, stage in header.columns.items():
+            key = f"fund.{source}.{column}"
+            gc = next((x for c in top.cols if (x := grid.in_row(stage.cell.row, c)) is not None and x.col in top.cols),
+                      None)
+            table.places[key] = (stage.cell.row, top.col)
+            if gc is not None and not is_dash(gc.text):
+                table.values[key] = Read(gc)
+                table.places[key] = (gc.row, gc.col)
+                table.used.add((gc.row, gc.col))
+    table.end = header.last
+    table.unit = _yuan(grid, header, table.end)
+    if table.unit is None:
+        _doubt_amounts(table)
+    return table
+
+
 def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundTable:
     table = FundTable(header)
     table.used = {(h.cell.row, h.cell.col) for h in header.columns.values()}
+    if header.sources:
+        return _read_transposed(grid, table)
+    if _pairs(grid, lex, header):
+        return _read_pairs(grid, table)
     first_col = header.span[0]
     r = header.last
     while r < min(limit, header.last + MAX_FUND_ROWS):
@@ -399,6 +503,38 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
         _fund_row(grid, table, row, label, figures, header, r)
     table.end = r
     table.unit = _yuan(grid, header, table.end)
+    if table.unit is None:
+        _doubt_amounts(table)
+    return table
+
+
+def _pairs(grid: Grid, lex: Lexicon, header: HeaderRow) -> bool:
+    """"计划安排资金(万元) | 700 | 实际到位资金(万元) | 700 | 实际支出(万元) | 700": the amounts printed each right
+    after its label across one row (the 财政局(制) 绩效评价报告 cover), not in a column under it."""
+    if header.first != header.last:
+        return False
+    for h in header.columns.values():
+        value = grid.right_of(h.cell)
+        if value is None or value.col != h.cell.last_col + 1 or (not value.number and lex.is_label(value.key)) \
+                or not (_figure(value) or is_dash(value.text)):
+            return False
+    return True
+
+
+def _read_pairs(grid: Grid, table: FundTable) -> FundTable:
+    """The figure beside each label is the whole budget's (the sources of money under each pair, 其中：中央财政 …,
+    are not read)."""
+    for column, h in table.header.columns.items():
+        value = grid.right_of(h.cell)
+        key = f"fund.total.{column}"
+        if value is None:
+            continue
+        table.places[key] = (value.row, value.col)
+        if not is_dash(value.text):
+            table.values[key] = Read(value)
+            table.used.add((value.row, value.col))
+    table.end = table.header.last
+    table.unit = _yuan(grid, table.header, table.end)
     if table.unit is None:
         _doubt_amounts(table)
     return table
@@ -458,7 +594,9 @@ def _label_among(lex: Lexicon, figures: dict[str, GridCell]) -> GridCell | None:
 
 
 def _figure(gc: GridCell) -> bool:
-    return gc.number or any(ch.isdigit() for ch in gc.text)
+    """An amount, a rate or a score: a number, or a short text with digits ("4753.66万元", "95%"). A sentence
+    with a number in it ("将辖区20条城市道路…外包") is text (a goal typed beside the fund table)."""
+    return gc.number or (len(gc.text) <= FIGURE_MAX and any(ch.isdigit() for ch in gc.text))
 
 
 def _fund_row(grid: Grid, table: FundTable, row: str, label: GridCell | None, figures: dict[str, GridCell],
