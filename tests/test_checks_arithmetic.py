@@ -91,6 +91,7 @@ def test_the_required_total_shown_over_weights_that_miss_it_is_said_once() -> No
     r.cached = {"total.weight": 100}
     fs = findings(r, arithmetic.check)
     assert ("XF405", "H42") in codes(fs) and ("XF407", "H42") not in codes(fs)
+    assert "分值合计为 70，应为 100（本格显示为 100）" in next(f.message for f in fs if f.code == "XF405")
 
 
 def test_cached_total_score_mismatch_names_the_recomputed_total() -> None:

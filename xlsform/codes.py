@@ -68,12 +68,18 @@ def make(code: str, *, file: str | None = None, sheet: str | None = None, cell: 
     """A finding from the catalogue, its message rendered from the template."""
     c = CATALOGUE[code]
     where = f"{sheet}!{cell}" if sheet and cell else (cell or "")
+    extra = {**_OPTIONAL, **extra}
     text = c.message.format(cell=where or "—", field=field or "", value=_show(value), expected=_show(expected),
                             **{k: _short(v) if isinstance(v, str) else v for k, v in extra.items()})
     if c.fix:
         text = f"{text}。{c.fix}" if not text.endswith(("。", "！", "？")) else f"{text}{c.fix}"
     return Finding(code=code, severity=c.severity, message=text, file=file, sheet=sheet, cell=cell,
                    field=field, key=key, value=value, expected=expected)
+
+
+# Placeholders a message may leave out: a clause said only when it applies (the rows sharing one cell, the other
+# cells of a remark said once for a form, what the cell itself shows).
+_OPTIONAL = {"rows": "", "others": "", "shown": ""}
 
 
 def _show(x: Any) -> str:
@@ -364,7 +370,7 @@ register(
          "{cell}「{field}」为负数 {value}",
          "请填写不小于 0 的数。"),
     Code("XF405", "error", "分值合计不为 100",
-         "{cell}「{field}」：分值合计为 {value}，应为 {expected}",
+         "{cell}「{field}」：分值合计为 {value}，应为 {expected}{shown}",
          "请核对各指标的分值，使预算执行率分值与各指标分值之和等于规定的总分。"),
     Code("XF406", "info", "一级指标分值分布与规定不同",
          "一级指标分值为 {value}，规定为 {expected}",
