@@ -2,13 +2,12 @@
 
     python tests/legacy/measure.py          # the figures issue 17 asks for, per file and in total, per set
 
-Four sets, reported apart: the corpus the importer was written with (forms/, expected/), a HELD-OUT set
+Five sets, reported apart: the corpus the importer was written with (forms/, expected/), a HELD-OUT set
 (forms_holdout/, expected_holdout/) transcribed by someone who had not read the importer, from other
-published layouts, with its records written before the importer first ran on it, and a SECOND, a THIRD and a FOURTH
-held-out set (forms_holdout2/, forms_holdout3/, forms_holdout4/ and their expected_*/) made the same way later, each from
-forms no earlier set uses. A
-held-out set's first-run figures are the honest estimate of how the importer does on forms nobody tuned it
-for; `python tests/legacy/measure.py held-out-3` reports one set.
+published layouts, with its records written before the importer first ran on it, and a SECOND, a THIRD and
+a FOURTH held-out set (forms_holdout2/ … forms_holdout4/ and their expected_*/) made the same way later,
+each from forms no earlier set uses. A held-out set's first-run figures are the honest estimate of how the
+importer does on forms nobody tuned it for; `python tests/legacy/measure.py held-out-4` reports one set.
 
 A value is right when the record has it, from the expected cell's form, equal to what the form shows
 (numbers to 1e-6, rates to 4 decimals as printed 0.00%); wrong when the record has another value; missing

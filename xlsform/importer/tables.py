@@ -173,11 +173,38 @@ def _header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | Non
 
 
 def _labels_in(cells: list[GridCell], lex: Lexicon, kind: str, out: dict[str, Header]) -> dict[str, Header]:
+    weights: list[GridCell] = []
     for gc in cells:
         key = lex.kind(gc.key, kind)
+        if key == "weight" and kind == COLUMN:
+            weights.append(gc)
         if key is not None and key not in out:
             out[key] = Header(key, tuple(range(gc.col, gc.last_col + 1)), gc)
+    if len(weights) > 1:
+        _row_weight(cells, lex, out, weights)
     return out
+
+
+def _row_weight(cells: list[GridCell], lex: Lexicon, out: dict[str, Header], weights: list[GridCell]) -> None:
+    """"一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值": a 分值 printed after each level. One right after a 一级
+    or 二级 label is its group's weight; a row's weight is the 分值 after its 三级 (the finest level printed).
+    Where none can be told apart, none is read: a group's weight read as every row's would be wrong."""
+    level3 = out.get("level3")
+    after = [gc for gc in weights if level3 is not None and gc.col > level3.cell.last_col]
+    if not after:
+        labelled = sorted((gc for gc in cells if lex.kind(gc.key, COLUMN) is not None), key=lambda gc: gc.col)
+        after = [gc for gc in weights if _left_of(labelled, gc, lex) not in LEVELS]
+    if len(after) == 1 or (after and level3 is not None and after[0].col > level3.cell.last_col):
+        gc = after[0]
+        out["weight"] = Header("weight", tuple(range(gc.col, gc.last_col + 1)), gc)
+    else:
+        out.pop("weight", None)
+
+
+def _left_of(labelled: list[GridCell], cell: GridCell, lex: Lexicon) -> str | None:
+    """The column key of the labelled header cell nearest left of `cell`."""
+    left = [gc for gc in labelled if gc.last_col < cell.col]
+    return None if not left else lex.kind(left[-1].key, COLUMN)
 
 
 def _valid(columns: dict[str, Header], kind: str) -> bool:
@@ -348,8 +375,22 @@ def _unbroken(text: str) -> str:
 
 def _level_text(text: str) -> str:
     """一级/二级 as the words printed, without what the layout added: line breaks of vertical text, spaces,
-    the weight in brackets ("产出指标\\n（50分）")."""
-    return label_key(text) or text
+    the weight in brackets ("产出指标\\n（50分）", "项目绩效（特性指标70分）"). Words in brackets are the
+    name's own ("应付账款(暂存款)"): cut, the row would be another 二级's."""
+    folded = compact(text)
+    own = [m for m in _NAMED_NOTE.finditer(folded) if not _LAYOUT_NOTE.search(m.group(1))]
+    if not own:
+        return label_key(text) or text
+    kept = _NAMED_NOTE.sub(lambda m: m.group(0) if _LAYOUT_NOTE.search(m.group(1)) else f"\ue000{m.group(1)}\ue001",
+                           folded)
+    return (label_key(kept) or kept).replace("\ue000", "(").replace("\ue001", ")")
+
+
+# A bracketed note in a level's label, and what makes it the layout's, not the name's: a figure (a weight,
+# "（50分）", "（10）"), a column letter ("(A)"), a unit, the template's hint ("（可选项）").
+_NAMED_NOTE = re.compile(r"\(([^()]*)\)")
+_LAYOUT_NOTE = re.compile(r"[0-9]|^[A-Za-z]$|^万?元$|^%$|可选|必选|选填|必填")
+
 
 
 def _read_totals(grid: Grid, lex: Lexicon, table: IndicatorTable, r: int, label: GridCell) -> None:
