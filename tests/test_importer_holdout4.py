@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_importer import _sheet
+from xlsform.check import check_file
 from xlsform.reader import read_file
 from xlsform.spec import spec_by_id
 
@@ -59,6 +60,23 @@ def test_group_weights_with_no_weight_after_the_third_level_give_no_row_weight(t
     assert _rows(values, "score") == [18, 30]
 
 
+def test_levels_printed_as_name_and_weight_under_one_label_give_the_third_levels_weight(tmp_path: Path) -> None:
+    """The score sheet with each level's label merged over two columns and "指标 | 分值" under it: the row of
+    sub-labels was read as an indicator named "指标" and no row had a weight."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["一级指标", None, "二级指标", None, "三级指标", None, "评价标准", "自评得分"],
+        ["指标", "分值", "指标", "分值", "指标", "分值", None, None],
+        ["项目决策", 20, "项目目标", 4, "目标内容", 4, "设有目标(1分)", 4],
+        [None, None, "决策过程", 8, "决策依据", 4, "符合法律法规(1分)", 3]],
+        merges=("A1:B1", "C1:D1", "E1:F1", "G1:G2", "H1:H2", "A3:A4", "B3:B4"))
+    values = _read(f)
+    assert _rows(values, "level3") == ["目标内容", "决策依据"]
+    assert _rows(values, "weight") == [4, 4] and _rows(values, "score") == [4, 3]
+    assert _rows(values, "level1") == ["项目决策", "项目决策"]
+    codes = [(x.code, x.cell) for x in check_file(f).findings if x.code == "XF176"]
+    assert codes == [("XF176", "G1")]     # 评价标准 is not read; the groups' 分值 are known words, not unknown
+
+
 def test_one_weight_column_stays_the_rows_weight_wherever_it_is(tmp_path: Path) -> None:
     f = _sheet(tmp_path / "f.xlsx", [
         ["一级指标", "二级指标", "分值", "三级指标", "指标值", "实际完成值", "得分"],
@@ -78,6 +96,17 @@ def test_words_in_brackets_are_part_of_a_level_name_a_weight_in_brackets_is_not(
     values = _read(f)
     assert _rows(values, "level1") == ["一般公共预算支出管理", "产出指标", "效益指标"]
     assert _rows(values, "level2") == ["应付账款(暂存款)", "数量指标", "社会效益指标"]
+
+
+def test_a_weights_slot_left_blank_in_a_level_label_is_no_part_of_its_name(tmp_path: Path) -> None:
+    """A blank template's "前期工作（  分）": the weight was to be typed in the brackets."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["一级指标", "二级指标", "三级指标", "自评得分"],
+        ["前期工作（  分）", "论证决策（__分）", "立项论证充分性", 5],
+        ["实施过程()", "资金管理（单位：万元）", "资金到位", 4]])
+    values = _read(f)
+    assert _rows(values, "level1") == ["前期工作", "实施过程"]
+    assert _rows(values, "level2") == ["论证决策", "资金管理"]
 
 
 # --------------------------------------------------------------- another tradition's words, as spec data

@@ -152,6 +152,8 @@ def _header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | Non
         # a header's first row names at least one column and needs the second to be whole (the row under
         # "自评得分 98" at the top of a form is the fund header by itself)
         return HeaderRow(row, row, first) if _valid(first, kind) else None
+    if kind == COLUMN and (split := _split_levels(grid, lex, row, first)) is not None:
+        return split
     used = {c for h in first.values() for c in h.cols}
     second: dict[str, Header] = {}
     parts: list[GridCell] = []
@@ -170,6 +172,35 @@ def _header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | Non
     if second and _valid(both, kind) and not any(gc.number for gc in grid.row(row + 1)):
         return HeaderRow(row, row + 1, both, parts)
     return HeaderRow(row, row, first) if _valid(first, kind) else None
+
+
+def _split_levels(grid: Grid, lex: Lexicon, row: int, first: dict[str, Header]) -> HeaderRow | None:
+    """"一级指标 | 二级指标 | 三级指标" each merged over two columns, "指标 | 分值" under each: a level's name and
+    its weight side by side under one label. The header is both rows; each level reads from the column that
+    is not the 分值; the 分值 under the 三级 is the row's weight, those under 一级 and 二级 their groups' (none
+    read). Without this the row of sub-labels was read as an indicator named "指标"."""
+    under: list[tuple[Header, GridCell]] = []
+    for gc in grid.row(row + 1):
+        if gc.number:
+            return None
+        owner = next((h for h in first.values() if h.cols[0] <= gc.col and gc.last_col <= h.cols[-1]
+                      and gc.last_col - gc.col + 1 < len(h.cols)), None)
+        if owner is not None and owner.key in (*LEVELS, "level3") and lex.kind(gc.key, COLUMN) == "weight":
+            under.append((owner, gc))
+    if not under:
+        return None
+    columns = dict(first)
+    parts: list[GridCell] = []
+    for owner, gc in under:
+        rest = tuple(c for c in columns[owner.key].cols if not gc.col <= c <= gc.last_col)
+        columns[owner.key] = Header(owner.key, rest, owner.cell)
+        if owner.key == "level3":
+            columns["weight"] = Header("weight", tuple(range(gc.col, gc.last_col + 1)), gc)
+    if not any(owner.key == "level3" for owner, _ in under) and "weight" in columns:
+        # a 分值 of its own beside levels that print their groups' weights: which is the row's is not printed
+        del columns["weight"]
+    parts.extend(gc for gc in grid.row(row + 1) if all(gc is not w for _, w in under))
+    return HeaderRow(row, row + 1, columns, parts) if _valid(columns, COLUMN) else None
 
 
 def _labels_in(cells: list[GridCell], lex: Lexicon, kind: str, out: dict[str, Header]) -> dict[str, Header]:
@@ -387,9 +418,10 @@ def _level_text(text: str) -> str:
 
 
 # A bracketed note in a level's label, and what makes it the layout's, not the name's: a figure (a weight,
-# "（50分）", "（10）"), a column letter ("(A)"), a unit, the template's hint ("（可选项）").
+# "（50分）", "（10）"), a column letter ("(A)"), a unit, the template's hint ("（可选项）"), a weight's slot
+# left blank ("（  分）", "()").
 _NAMED_NOTE = re.compile(r"\(([^()]*)\)")
-_LAYOUT_NOTE = re.compile(r"[0-9]|^[A-Za-z]$|^万?元$|^%$|可选|必选|选填|必填")
+_LAYOUT_NOTE = re.compile(r"[0-9]|^[A-Za-z]?$|^_*分?$|万?元|^%$|可选|必选|选填|必填")
 
 
 
@@ -444,7 +476,9 @@ def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCe
         for gc in grid.row(r):
             if (gc.row, gc.col) in known or gc.last_row > header.last or not left <= gc.col <= right:
                 continue
-            if gc.key and not gc.number and gc.key not in lex.ignored:
+            # a label the vocabulary knows, printed again (a group's 分值 beside the row's, 具体指标 beside 三级指标),
+            # is no unknown header: saying so would be false
+            if gc.key and not gc.number and gc.key not in lex.ignored and lex.kind(gc.key, COLUMN) is None:
                 out.append(gc)
     return out
 
