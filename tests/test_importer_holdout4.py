@@ -152,3 +152,31 @@ def test_fourth_held_out_figures() -> None:
     assert total.right / total.total >= 0.95
     assert not total.wrong and not total.invented
     assert total.forms_found == total.forms_expected == 4
+
+
+# ---------------------------------------------------------------------------------- dates as shown
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("yyyy/m/d", "2022/11/30"), ('yyyy"年"m"月"d"日"', "2022年11月30日"), ("yyyy-mm-dd", "2022-11-30"),
+    ("yyyy.mm.dd", "2022.11.30"), ('[$-804]yyyy"年"m"月"', "2022年11月"), ("YYYY/MM/DD", "2022/11/30"),
+    ("yyyy-mm-dd h:mm:ss", "2022-11-30"), ("m/d/yy", "11/30/22"), ('m"月"d"日"', "11月30日")])
+def test_a_date_reads_as_its_number_format_shows_it(code: str, text: str) -> None:
+    """A 时效 target or actual typed as a date: it was read "2022-11-30" whatever the cell showed (only a 年 in
+    the code gave 年月日). A midnight time of day, which a program's date code adds, is left out."""
+    from xlsform.importer.formats import shown
+
+    assert shown(44895.0, code) == text
+    assert shown(44895.5, "yyyy/m/d h:mm") == "2022/11/30 12:00"
+
+
+def test_a_date_under_the_builtin_date_format_reads_as_a_chinese_excel_shows_it(tmp_path: Path) -> None:
+    """numFmtId 14, what Excel gives a typed date: "2022/6/30" in a zh-CN Excel or WPS (was "2022-06-30")."""
+    import datetime
+
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "路灯维护"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "时效指标", "完工时间", datetime.datetime(2022, 6, 30), datetime.datetime(2022, 6, 1), 10, 10]],
+        formats={"D3": "mm-dd-yy", "E3": 'yyyy"年"m"月"d"日"'})      # openpyxl writes "mm-dd-yy" as id 14
+    values = _read(f)
+    assert values["ind.1.target"] == "2022/6/30" and values["ind.1.actual"] == "2022年6月1日"
