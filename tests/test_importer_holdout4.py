@@ -180,3 +180,82 @@ def test_a_date_under_the_builtin_date_format_reads_as_a_chinese_excel_shows_it(
         formats={"D3": "mm-dd-yy", "E3": 'yyyy"年"m"月"d"日"'})      # openpyxl writes "mm-dd-yy" as id 14
     values = _read(f)
     assert values["ind.1.target"] == "2022/6/30" and values["ind.1.actual"] == "2022年6月1日"
+
+
+# ------------------------------------------------- forms typed without merges (found by unmerging the sets)
+
+def test_a_two_row_header_typed_without_merges_keeps_the_labels_of_its_first_row(tmp_path: Path) -> None:
+    """永德's header unmerged: "实际完成值 | 分值 | 得分" typed in the first row only, over empty cells of the
+    row naming the levels. They were lost: no actual, weight or score on any row."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "营养改善计划"],
+        ["绩效指标", None, None, "年度指标值", None, None, "实际完成值", "分值", "得分"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
+        ["产出指标", "数量指标", "受益学生人数", "≥", 1200, "人", "1250人", 50, 50]])
+    values = _read(f)
+    assert values["ind.1.actual"] == "1250人" and values["ind.1.weight"] == 50 and values["ind.1.score"] == 50
+    assert values["ind.1.target"] == "1200"
+
+
+def test_no_after_the_indicators_names_no_indicator(tmp_path: Path) -> None:
+    """"其他需要说明事项 | | 无" typed in the table's columns without a merge: it was an indicator named 无."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "受益学生人数", "1200人", "1250人", 90, 90],
+        ["其他需要说明事项", None, "无"]])
+    values = _read(f)
+    assert _rows(values, "level3") == ["受益学生人数"] and "ind.2.level1" not in values
+
+
+def test_an_empty_unmerged_box_beside_a_label_leaves_the_field_empty(tmp_path: Path) -> None:
+    """重庆's identity rows unmerged: "主管部门 | | | 财政处室 | | 自评总分(分) | 97.6" over "部门联系人 | 曾雪莲 | |
+    联系电话": 财政处室 was read as the 主管部门 (a label of the row, in the column of 联系电话)."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["部门整体绩效自评表"],
+        ["主管部门", None, None, "财政处室", None, "自评总分(分)", 97.6],
+        ["部门联系人", "曾雪莲", None, "联系电话", None],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "播发稿件数量", "2200篇", "2859篇", 90, 87.6]])
+    values = _read(f)
+    assert "department" not in values
+    assert values["total.score"] == 97.6
+
+
+def test_a_value_a_column_away_from_its_label_is_still_its_value(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["主管部门", None, "县教育局"],
+        ["实施单位", None, "县第一中学"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "受益学生人数", "1200人", "1250人", 90, 90]])
+    values = _read(f)
+    assert values["department"] == "县教育局" and values["implementer"] == "县第一中学"
+
+
+def test_a_goal_typed_without_merges_ends_at_the_forms_next_section(tmp_path: Path) -> None:
+    """四川's 项目基本情况 unmerged: the goal under 项目年度目标 took in "2.项目实施内容及过程概述" and the text
+    under it; lines of the goal itself ("目标1：…", "2.完成…") stay."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "安可替代补助资金"],
+        ["1.项目年度目标完成情况"],
+        ["项目年度目标", None, "年度目标完成情况"],
+        ["1.购买安可设备；", None, "完成"],
+        ["2.完成项目资金支付。"],
+        ["2.项目实施内容及过程概述"],
+        ["2023年购买13台安可电脑。"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "购买安可电脑", "13台", "13台", 90, 90]])
+    values = _read(f)
+    assert values["goal.target"] == "1.购买安可设备；\n2.完成项目资金支付。"
+
+
+def test_a_goal_whose_lines_are_not_numbered_stops_at_the_next_section_too(tmp_path: Path) -> None:
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "工资性支出"],
+        ["1.项目年度目标完成情况"],
+        ["项目年度目标", None, "年度目标完成情况"],
+        ["严格执行相关政策，保障工资及时足额发放。", None, "按时足额发放"],
+        ["2.项目实施内容及过程概述"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "发放覆盖率", "100%", "100%", 90, 90]])
+    values = _read(f)
+    assert values["goal.target"] == "严格执行相关政策，保障工资及时足额发放。"

@@ -111,10 +111,33 @@ class FundTable:
 def header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
     """The header row of an indicator table (`kind` COLUMN) or a fund table (FUND_COLUMN) at `row`."""
     header = _header_at(grid, lex, row, kind)
+    if header is not None and kind == COLUMN and header.first == header.last:
+        _labels_above(grid, lex, header)
     if header is not None and kind == FUND_COLUMN:
         _budget_by_letter(header)
         _budget_by_sources(grid, lex, header)
     return header
+
+
+def _labels_above(grid: Grid, lex: Lexicon, header: HeaderRow) -> None:
+    """A header printed over two rows without its merges: "实际完成值 | 分值 | 得分" typed in the first row only,
+    above the empty cells of the row that names the levels ("一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值").
+    Those labels are the header's too; read as its first row they were lost (no actual, no score)."""
+    row = header.first - 1
+    below = {c for gc in grid.row(header.first) for c in range(gc.col, gc.last_col + 1)}
+    left, reach = header.span
+    added: dict[str, Header] = {}
+    for gc in sorted(grid.row(row), key=lambda gc: gc.col):
+        key = lex.kind(gc.key, COLUMN)
+        cols = range(gc.col, gc.last_col + 1)
+        if gc.number or gc.last_row >= header.first or gc.col < left or gc.col > reach + 1 \
+                or key is None or key in header.columns or key in added or below.intersection(cols):
+            continue     # the header's columns and the ones right beside them, one after another
+        added[key] = Header(key, tuple(cols), gc)
+        reach = max(reach, gc.last_col)
+    if added:
+        header.columns.update(added)
+        header.first = row
 
 
 def _budget_by_sources(grid: Grid, lex: Lexicon, header: HeaderRow) -> None:
@@ -384,7 +407,7 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
             text = _unbroken(gc.text)
         elif key == "level3":
             text = _NUMBERING.sub("", gc.text).strip()
-            if not text or is_placeholder(text):
+            if not text or is_placeholder(text) or label_key(text) in _NO_NAME:
                 continue
             weight = _WEIGHT_IN_NAME.search(text) if "weight" not in header.columns else None
             if weight is not None and text[:weight.start()].strip():
@@ -397,6 +420,10 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
         places[key] = (gc.row, gc.col)
         data = True
     return (row if data else None), places, dashes
+
+
+# "无" where an indicator's name goes names none ("其他需要说明事项 | 无" typed in the table's columns, unmerged).
+_NO_NAME = frozenset({"无", "暂无", "没有"})
 
 
 def _unbroken(text: str) -> str:
