@@ -259,3 +259,48 @@ def test_a_goal_whose_lines_are_not_numbered_stops_at_the_next_section_too(tmp_p
         ["产出指标", "数量指标", "发放覆盖率", "100%", "100%", 90, 90]])
     values = _read(f)
     assert values["goal.target"] == "严格执行相关政策，保障工资及时足额发放。"
+
+
+# --------------------------------------------- merged cells unmerged and filled ("取消合并并填充")
+
+def test_a_line_repeated_across_the_table_is_no_indicator(tmp_path: Path) -> None:
+    """广水's "项目年度目标 1：…" over the table, and "无" after its label, each repeated in every cell: they were
+    indicators, and every row under the first moved onto the wrong 二级."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["一级指标", "二级指标", "三级指标", "年初指标值", "年终完成值", "自评分"],
+        ["产出指标", "数量指标", "养护里程", "300公里", "300公里", 15],
+        ["项目年度目标 2：桥梁维护"] * 6,
+        ["产出指标", "质量指标", "验收合格率", "100%", "100%", 12],
+        ["其他需要说明事项", "其他需要说明事项", "无", "无", "无", "无"]])
+    values = _read(f)
+    assert _rows(values, "level3") == ["养护里程", "验收合格率"]
+    assert _rows(values, "level2") == ["数量指标", "质量指标"]
+
+
+def test_a_block_label_repeated_down_beside_the_table_does_not_hide_its_totals_row(tmp_path: Path) -> None:
+    """青神's "绩效指标(90分)" merged down beside the table, filled: on the 合计 row it led the row, which was read
+    as an indicator named 合计."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分"],
+        ["绩效指标(90分)", "产出指标", "数量指标", "发放覆盖率", "100%", "100%", 60, 60],
+        ["绩效指标(90分)", "效益指标", "社会效益指标", "足额保障率", "100%", "100%", 30, 30],
+        ["绩效指标(90分)", "合计", "合计", "合计", "合计", "合计", 90, 90]])
+    values = _read(f)
+    assert _rows(values, "level3") == ["发放覆盖率", "足额保障率"]
+    assert values["total.score"] == 90
+
+
+def test_a_label_repeated_over_its_box_keeps_its_value_after_the_copies(tmp_path: Path) -> None:
+    """"填报日期：" filled over three cells, nothing typed after it: it took the text under the first copy (the
+    project's name)."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["2020年度长江禁捕项目自评表"],
+        ["单位名称：农业工作科"] * 4 + ["填报日期："] * 3,
+        ["项目名称"] + ["渔业补贴"] * 6,
+        ["主管部门", "区市场监督管理局", "区市场监督管理局", "项目实施单位", "农业科", "农业科", "农业科"],
+        ["一级指标", "二级指标", "三级指标", "年初目标值", "实际完成值", "得分"],
+        ["产出指标", "数量指标", "补贴渔船数", "6", "6", 20]])
+    values = _read(f)
+    assert "footer.date" not in values
+    assert values["name"] == "渔业补贴" and values["department"] == "区市场监督管理局"
+    assert values["implementer"] == "农业科"

@@ -7,7 +7,7 @@ hand in expected*/ (its cells aside, which move). Written by openpyxl into a tem
 the sets is touched. `unmerge` is a copy with no merged range (the box's value in its first cell, the rest
 empty), `shift` the whole sheet three rows down and two columns right, `text` every plain number typed as
 text, `narrative_first` a report sheet before the form, `fill_merged` every merged label repeated over its
-range ("unmerge and fill"). The held-out tests hold the first four to no value wrong or invented.
+range ("unmerge and fill"). tests/test_importer_variants.py holds every variant to no value wrong or invented.
 """
 
 from __future__ import annotations

@@ -117,12 +117,15 @@ def shown(read: Read) -> str:
 def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tuple[int, int]]
             ) -> Read | tuple[int, int]:
     """The label's value (a Read), or the cell where it would be when it is empty."""
-    slot = (label.row, label.last_col + 1)
+    edge = label        # the label's last copy: a merged label unmerged and filled repeats in the cells after it
+    while (copy := grid.right_of(edge)) is not None and copy.col == edge.last_col + 1 and copy.text == label.text:
+        edge = copy
+    slot = (label.row, edge.last_col + 1)
     if grid.empty_merge(*slot):
         # The box drawn for the value is empty: the field is. What lies beyond it, or under the label, is the
         # next field's label ("主管部门 | [    ] | 财政处室") and no value of this one.
         return slot
-    nxt = grid.right_of(label)
+    nxt = grid.right_of(edge)
     if nxt is not None and nxt.col > slot[1] and _in_label_column(grid, lex, nxt):
         # An empty cell beside the label, then a text in a column where the rows around print labels
         # ("主管部门 | | 财政处室 | …" over "部门联系人 | 曾雪莲 | 联系电话"): the box was left unmerged and empty,
@@ -135,7 +138,7 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
     # 情况", "单位名称 | 单位编码") or, for long text, the row has one. A label alone in its row with nothing
     # beside it is a field left empty; the row under it is the next field's ("部门职能概述" under an empty
     # "预算执行偏差原因").
-    others = any(x is not label and not x.number and lex.kind(x.key, FIELD) for x in grid.row(label.row)) \
+    others = any(x.text != label.text and not x.number and lex.kind(x.key, FIELD) for x in grid.row(label.row)) \
         or (long and nxt is not None and _heads_column(grid, lex, nxt))
     beside_label = nxt is None or (not nxt.number and lex.kind(nxt.key, FIELD) is not None)
     heads = others and (long or (beside_label and _over_values(grid, lex, label)))

@@ -294,6 +294,8 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
     while r < limit:
         r += 1
         own = [gc for gc in grid.row(r) if gc.col <= right]
+        if own and own[0].col < header.span[0] and _repeats_above(grid, own[0]):
+            own = own[1:]       # a block's label left of the table repeated down its rows ("绩效指标" unmerged, filled)
         lead = own[0] if own else None
         if lead is not None and lead.col <= stop_col and lex.kind(lead.key, TOTAL):
             _read_totals(grid, lex, table, r, lead)
@@ -315,6 +317,8 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             continue
         if name is not None and _across(name, values, own):   # "其他需要说明事项 | 无" typed across: a note
             continue
+        if _one_line(own, name):      # a line typed across the table, its text repeated in every cell
+            continue
         row, places, dashes = _indicator_row(grid, header, r, carried)
         if row is not None:
             table.rows.append(row)
@@ -323,6 +327,11 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             table.used.update((x.cell.row, x.cell.col) for x in row.values())
     table.end = min(r, limit)
     return table
+
+
+def _repeats_above(grid: Grid, gc: GridCell) -> bool:
+    above = grid.in_row(gc.row - 1, gc.col)
+    return above is not None and above.col == gc.col and not gc.number and above.text == gc.text
 
 
 def _ends_table(grid: Grid, lex: Lexicon, r: int, lead: GridCell) -> bool:
@@ -361,6 +370,16 @@ def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
     (`name`) reaches into the columns of values. An indicator's name stays within its own column."""
     return any(gc.last_col > gc.col <= name.col <= gc.last_col and any(gc.col <= c <= gc.last_col for c in values)
                for gc in own)
+
+
+def _one_line(own: list[GridCell], name: Header | None) -> bool:
+    """"项目年度目标1：…" or "无" in every cell of a row (merged cells unmerged and filled): one text across the
+    table, no indicator. A row that names no indicator ("无" under 三级指标) is none either."""
+    texts = {gc.text for gc in own if not gc.number}
+    if len(own) >= 3 and len(texts) == 1 and not any(gc.number for gc in own):
+        return True
+    cell = next((gc for gc in own if name is not None and gc.col <= name.col <= gc.last_col), None)
+    return cell is not None and not cell.number and label_key(cell.text) in _NO_NAME
 
 
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
