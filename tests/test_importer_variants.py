@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent / "legacy"))
 import vary
 
 
-@pytest.mark.parametrize("variant", ["shift", "unmerge", "text", "narrative_first", "fill_merged"])
+@pytest.mark.parametrize("variant", ["shift", "unmerge", "text", "narrative_first", "fill_merged", "spaced",
+                                     "fullwidth"])
 def test_no_value_is_read_wrong_or_invented_on_any_variant_of_the_sets(variant: str, tmp_path: Path) -> None:
     wrong: list[str] = []
     for file, fn, exp in vary.fixtures():

@@ -1,19 +1,22 @@
 """Every form of every set, written again with the noise a clerk's copy adds, compared with its record.
 
-    python tests/legacy/vary.py [VARIANT ...]      # base, shift, unmerge, text, narrative_first, fill_merged
+    python tests/legacy/vary.py [VARIANT ...]      # base, shift, unmerge, text, narrative_first, fill_merged, …
 
 A variant changes the layout, not the content: the record each form should give stays the one written by
 hand in expected*/ (its cells aside, which move). Written by openpyxl into a temporary folder; no file of
 the sets is touched. `unmerge` is a copy with no merged range (the box's value in its first cell, the rest
 empty), `shift` the whole sheet three rows down and two columns right, `text` every plain number typed as
 text, `narrative_first` a report sheet before the form, `fill_merged` every merged label repeated over its
-range ("unmerge and fill"). tests/test_importer_variants.py holds every variant to no value wrong or invented.
+range ("unmerge and fill"), `spaced` short labels spread with ideographic spaces ("项　目　名　称"),
+`fullwidth` brackets, colons and commas typed full-width. tests/test_importer_variants.py holds every
+variant to no value wrong or invented.
 """
 
 from __future__ import annotations
 
 import copy
 import importlib
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -69,9 +72,29 @@ def fill_merged(book: BookDesc) -> None:
         s.merges = []
 
 
+_SHORT_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
+_FULL = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，", ";": "；"})
+
+
+def spaced(book: BookDesc) -> None:
+    """Short labels spread with ideographic spaces, as typed to fill a wide cell ("项　目　名　称")."""
+    for s in book.sheets:
+        for k, p in s.cells.items():
+            if isinstance(p.value, str) and _SHORT_LABEL.match(p.value):
+                s.cells[k] = Put("\u3000".join(p.value), p.fmt, p.wrap)
+
+
+def fullwidth(book: BookDesc) -> None:
+    """Brackets, colons and commas typed full-width in every text."""
+    for s in book.sheets:
+        for k, p in s.cells.items():
+            if isinstance(p.value, str):
+                s.cells[k] = Put(p.value.translate(_FULL), p.fmt, p.wrap)
+
+
 VARIANTS: dict[str, Callable[[BookDesc], None]] = {
     "base": lambda b: None, "shift": shift, "unmerge": unmerge, "text": as_text,
-    "narrative_first": narrative_first, "fill_merged": fill_merged}
+    "narrative_first": narrative_first, "fill_merged": fill_merged, "spaced": spaced, "fullwidth": fullwidth}
 
 
 def fixtures() -> list[tuple[str, Callable[[], BookDesc], dict[str, Any]]]:
