@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from xlsform.importer.grid import Grid, GridCell
@@ -202,6 +203,8 @@ def _split_levels(grid: Grid, lex: Lexicon, row: int, first: dict[str, Header]) 
     its weight side by side under one label. The header is both rows; each level reads from the column that
     is not the 分值; the 分值 under the 三级 is the row's weight, those under 一级 and 二级 their groups' (none
     read). Without this the row of sub-labels was read as an indicator named "指标"."""
+    if not any(len(h.cols) > 1 for k, h in first.items() if k in (*LEVELS, "level3")):
+        return None
     under: list[tuple[Header, GridCell]] = []
     for gc in grid.row(row + 1):
         if gc.number:
@@ -379,7 +382,7 @@ def _one_line(own: list[GridCell], name: Header | None) -> bool:
     if len(own) >= 3 and len(texts) == 1 and not any(gc.number for gc in own):
         return True
     cell = next((gc for gc in own if name is not None and gc.col <= name.col <= gc.last_col), None)
-    return cell is not None and not cell.number and label_key(cell.text) in _NO_NAME
+    return cell is not None and not cell.number and len(cell.text) < 8 and label_key(cell.text) in _NO_NAME
 
 
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
@@ -450,6 +453,7 @@ def _unbroken(text: str) -> str:
     return "".join(text.split())
 
 
+@lru_cache(maxsize=4096)
 def _level_text(text: str) -> str:
     """一级/二级 as the words printed, without what the layout added: line breaks of vertical text, spaces,
     the weight in brackets ("产出指标\\n（50分）", "项目绩效（特性指标70分）"). Words in brackets are the
