@@ -8,8 +8,9 @@ the sets is touched. `unmerge` is a copy with no merged range (the box's value i
 empty), `shift` the whole sheet three rows down and two columns right, `text` every plain number typed as
 text, `narrative_first` a report sheet before the form, `fill_merged` every merged label repeated over its
 range ("unmerge and fill"), `spaced` short labels spread with ideographic spaces ("项　目　名　称"),
-`fullwidth` brackets, colons and commas typed full-width. tests/test_importer_variants.py holds every
-variant to no value wrong or invented.
+`fullwidth` brackets, colons and commas typed full-width, `xlsxwriter` the plain copy written by xlsxwriter
+(its merged ranges' blank cells formatted, formulas with cached values). tests/test_importer_variants.py
+holds every variant to no value wrong or invented.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import measure  # noqa: E402
-from book import BookDesc, Put, SheetDesc, write_openpyxl  # noqa: E402
+from book import BookDesc, Put, SheetDesc, write_openpyxl, write_xlsxwriter  # noqa: E402
 
 SETS = (("make_legacy", measure.EXPECTED), ("make_holdout", measure.HOLDOUT_EXPECTED),
         ("make_holdout2", measure.HOLDOUT2_EXPECTED), ("make_holdout3", measure.HOLDOUT3_EXPECTED),
@@ -94,7 +95,8 @@ def fullwidth(book: BookDesc) -> None:
 
 VARIANTS: dict[str, Callable[[BookDesc], None]] = {
     "base": lambda b: None, "shift": shift, "unmerge": unmerge, "text": as_text,
-    "narrative_first": narrative_first, "fill_merged": fill_merged, "spaced": spaced, "fullwidth": fullwidth}
+    "narrative_first": narrative_first, "fill_merged": fill_merged, "spaced": spaced, "fullwidth": fullwidth,
+    "xlsxwriter": lambda b: None}
 
 
 def fixtures() -> list[tuple[str, Callable[[], BookDesc], dict[str, Any]]]:
@@ -113,7 +115,7 @@ def measure_variant(variant: str, file: str, fn: Callable[[], BookDesc], exp: di
     book = fn()
     VARIANTS[variant](book)
     path = folder / f"{Path(file).stem}_{variant}.xlsx"
-    write_openpyxl(book, path)
+    (write_xlsxwriter if variant == "xlsxwriter" else write_openpyxl)(book, path)
     exp = copy.deepcopy(exp)
     exp["file"] = path.name
     for form in exp["forms"]:
