@@ -159,7 +159,8 @@ def test_fourth_held_out_figures() -> None:
 @pytest.mark.parametrize(("code", "text"), [
     ("yyyy/m/d", "2022/11/30"), ('yyyy"年"m"月"d"日"', "2022年11月30日"), ("yyyy-mm-dd", "2022-11-30"),
     ("yyyy.mm.dd", "2022.11.30"), ('[$-804]yyyy"年"m"月"', "2022年11月"), ("YYYY/MM/DD", "2022/11/30"),
-    ("yyyy-mm-dd h:mm:ss", "2022-11-30"), ("m/d/yy", "11/30/22"), ('m"月"d"日"', "11月30日")])
+    ("yyyy-mm-dd h:mm:ss", "2022-11-30"), ("m/d/yy", "11/30/22"), ('m"月"d"日"', "11月30日"),
+    ("yyyy/m/d aaaa", "2022/11/30 星期三")])
 def test_a_date_reads_as_its_number_format_shows_it(code: str, text: str) -> None:
     """A 时效 target or actual typed as a date: it was read "2022-11-30" whatever the cell showed (only a 年 in
     the code gave 年月日). A midnight time of day, which a program's date code adds, is left out."""

@@ -51,6 +51,8 @@ def _date_text(value: float, section: str) -> str:
     seconds = round((value - int(value)) * 86400)
     hour, minute, second = seconds // 3600, seconds // 60 % 60, seconds % 60
     tokens = list(_DATE_TOKEN.finditer(section))
+    if any((t.group(3) or "").lower() in ("am/pm", "a/p") for t in tokens):
+        hour = hour % 12 or 12        # a 12-hour clock
     out: list[str] = []
     at = 0
     for i, tok in enumerate(tokens):
@@ -60,10 +62,10 @@ def _date_text(value: float, section: str) -> str:
             out.append(tok.group(1) if tok.group(1) is not None else tok.group(2))
             continue
         t = tok.group(3).lower()
-        if not seconds and t[0] in "hsa":
+        if not seconds and (t[0] in "hs" or t in ("am/pm", "a/p")):
             out.append("\0")      # a time part at midnight: cut below
             continue
-        out.append(_date_part(t, day, (hour, minute, second), _is_minute(tokens, i)))
+        out.append(_date_part(t, day, (hour, minute, second), _is_minute(tokens, i), seconds >= 43200))
     out.append(section[at:])
     text = "".join(out)
     if "\0" in text:
@@ -79,7 +81,7 @@ def _is_minute(tokens: list[re.Match[str]], i: int) -> bool:
     return codes[i] == "m" and (before == "h" or after == "s")
 
 
-def _date_part(t: str, day: date, clock: tuple[int, int, int], minute: bool) -> str:
+def _date_part(t: str, day: date, clock: tuple[int, int, int], minute: bool, pm: bool) -> str:
     hour, mins, second = clock
     if t in ("yyyy", "e"):
         return f"{day.year}"
@@ -98,7 +100,7 @@ def _date_part(t: str, day: date, clock: tuple[int, int, int], minute: bool) -> 
         return f"{second:0{len(t)}d}"
     if t in ("aaa", "aaaa"):
         return ("" if t == "aaa" else "星期") + _WEEKDAYS[day.weekday()]
-    return "上午" if hour < 12 else "下午"
+    return "下午" if pm else "上午"
 
 
 def _split_at_pattern(section: str) -> tuple[str, str, str]:

@@ -118,8 +118,8 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
             ) -> Read | tuple[int, int]:
     """The label's value (a Read), or the cell where it would be when it is empty."""
     edge = label        # the label's last copy: a merged label unmerged and filled repeats in the cells after it
-    while (copy := grid.right_of(edge)) is not None and copy.col == edge.last_col + 1 and copy.text == label.text:
-        edge = copy
+    while (again := grid.right_of(edge)) is not None and again.col == edge.last_col + 1 and again.text == label.text:
+        edge = again
     slot = (label.row, edge.last_col + 1)
     if grid.empty_merge(*slot):
         # The box drawn for the value is empty: the field is. What lies beyond it, or under the label, is the
