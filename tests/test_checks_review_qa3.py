@@ -1,0 +1,116 @@
+"""Issue 19, third held-out round: what four more published forms found (tests/fixtures/reviewer, batch "qa3",
+labelled before any check ran on them), each rule with its clean counterparts. Record-level, on a one-row
+project form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.helpers_checks import findings
+from tests.test_checks_review_qa import _codes, _row
+from xlsform.records import Record
+
+GOAL = "完成年度防汛工作,完成中型灌区节水改造项目和农业综合水价改革项目。"
+
+
+def _achieved(text: str) -> Record:
+    r = _row()
+    return Record(spec_id="project", spec_version="2020.1",
+                  values={**r.values, "goal.target": GOAL, "goal.achieved": text})
+
+
+# ------------------------------------------------ 6: 实际完成情况 that is only a stock phrase
+
+@pytest.mark.parametrize("text", [
+    "完成年度目标。",                 # 天长's 水利局: the whole 实际完成情况
+    "已完成",
+    "已完成全年各项工作任务",
+    "达到预期目标",
+    "全部完成年度绩效目标任务。",
+    "圆满完成了年度目标",
+])
+def test_a_stock_phrase_as_the_whole_achievement_is_reported(text: str) -> None:
+    assert _codes(_achieved(text), "XF543", "XF536") == [("XF543", "goal.achieved")]
+
+
+@pytest.mark.parametrize("text", [
+    "完成年度目标，完成中型灌区节水改造1处、农业综合水价改革1项。",   # the stock phrase, then what was done
+    "完成中型灌区节水改造项目1个。",
+    "完成节水改造",                   # a word of its own: it names the work
+    "全年安全度汛，无人员伤亡。",
+    "完成年度目标120%",               # a figure is an answer (another rule may judge it)
+])
+def test_an_achievement_that_says_what_was_done_is_clean(text: str) -> None:
+    assert _codes(_achieved(text), "XF543") == []
+
+
+def test_no_achievement_field_no_finding() -> None:
+    assert _codes(_row(), "XF543") == []
+
+
+# the same reading of a row's actual beside a target that is a value (XF504)
+
+@pytest.mark.parametrize("actual", ["完成年度目标", "已完成全年任务", "达成年度绩效目标"])
+def test_a_stock_phrase_going_on_with_empty_words_measures_nothing(actual: str) -> None:
+    assert _codes(_row(actual=actual), "XF504") == [("XF504", "ind.1.actual")]
+
+
+@pytest.mark.parametrize(("level2", "target", "actual"), [
+    ("质量指标", "100%", "完成验收100%"),          # names what it measures
+    ("数量指标", "≥2次", "完成2次"),
+    ("社会效益指标", "完成年度目标", "完成年度目标"),   # a qualitative target answered in its own words
+])
+def test_stock_words_around_a_measure_or_beside_a_qualitative_target_are_clean(level2: str, target: str,
+                                                                               actual: str) -> None:
+    assert _codes(_row(level2=level2, target=target, actual=actual), "XF504") == []
+
+
+# ------------------------------------------------ 3: a template slot marked unused with slashes
+
+@pytest.mark.parametrize(("name", "target", "actual"), [
+    ("指标1:/", "/", "/"),            # 天长's 生态效益 row: 「指标1:/ / /」, no weight
+    ("指标1：/", "—", None),
+    ("指标2", "/", "/"),
+])
+def test_a_slot_row_of_slashes_is_one_unused_row_warning(name: str, target: str, actual: Any) -> None:
+    """It was an error XF302 (a row in use without a weight) and no class-3 finding."""
+    r = _row(level3=name, target=target, actual=actual, weight=None, score=None)
+    assert _codes(r, "XF302", "XF303", "XF539") == [("XF539", "ind.1.level3")]
+
+
+def test_a_slot_row_with_a_real_target_is_a_row_in_use() -> None:
+    r = _row(level3="指标1:/", target="≥95%", actual="96%", weight=None, score=None)
+    codes = _codes(r, "XF302", "XF303", "XF539")
+    assert ("XF539", "ind.1.level3") not in codes and ("XF303", "ind.1.level3") in codes
+
+
+@pytest.mark.parametrize("text", ["原因:无", "措施:/", "无", "/"])
+def test_a_reason_of_none_is_no_placeholder(text: str) -> None:
+    """Only the 指标N slot takes a slash after it; 「原因：无」 in a reason cell is an answer."""
+    r = _row(reason=text)
+    assert [f.code for f in findings(r) if f.code in ("XF303", "XF539")] == []
+
+
+# ------------------------------------------------ 6: a stock target answered by a stock actual
+
+@pytest.mark.parametrize("level2", ["数量指标", "质量指标", "时效指标"])
+def test_a_stock_actual_beside_a_stock_target_measures_nothing(level2: str) -> None:
+    """安居's 「指标1：食品安全监管人员培训 | 已完成 | 已完成」: XF533 said the target is no value; the actual
+    that says the same stock phrase went unreported."""
+    r = _row(level2=level2, level3="食品安全监管人员培训", target="已完成", actual="已完成")
+    assert ("XF504", "ind.1.actual") in _codes(r, "XF504")
+
+
+@pytest.mark.parametrize(("level2", "nature", "target", "actual"), [
+    ("社会效益指标", None, "效果明显", "达成预期指标"),   # the national template's scale for 效益
+    ("质量指标", "定性", "已完成", "已完成"),              # qualitative by the spec's own 指标性质
+    ("质量指标", None, "合格", "合格"),                   # a pass/fail standard answered
+    ("成本指标", None, "是", "是"),                       # 原州's 「种薯采购价格不高于市场价 | 是 | 是」: a yes/no
+    ("时效指标", None, "按时完成", "2022年11月完成"),      # an answer with a date
+])
+def test_stock_words_where_no_measure_is_asked_are_clean(level2: str, nature: Any, target: str,
+                                                         actual: str) -> None:
+    r = _row(level2=level2, nature=nature, level3="工作开展情况", target=target, actual=actual)
+    assert _codes(r, "XF504") == []
