@@ -114,3 +114,36 @@ def test_stock_words_where_no_measure_is_asked_are_clean(level2: str, nature: An
                                                          actual: str) -> None:
     r = _row(level2=level2, nature=nature, level3="工作开展情况", target=target, actual=actual)
     assert _codes(r, "XF504") == []
+
+
+# ------------------------------------------------ 6: stock phrases said with how it went before them
+
+@pytest.mark.parametrize("actual", ["已按时完成", "基本完成", "顺利完成年度目标任务", "均已达标", "基本满意",
+                                    "按计划完成"])
+def test_a_stock_phrase_after_words_of_manner_measures_nothing(actual: str) -> None:
+    """The list held 「已完成」「全部完成」「按时完成」 one by one; 「已按时完成」「按计划完成」 passed as answers."""
+    assert _codes(_row(level3="验收合格率", target="≥95%", actual=actual), "XF504") == [("XF504", "ind.1.actual")]
+
+
+@pytest.mark.parametrize("actual", ["已按时完成验收，合格率98%", "基本完成96%", "按计划完成，合格率97%", "96%"])
+def test_words_of_manner_before_a_measure_are_an_answer(actual: str) -> None:
+    assert _codes(_row(level3="验收合格率", target="≥95%", actual=actual, reason="略"), "XF504") == []
+
+
+def test_words_of_manner_before_the_whole_achievement() -> None:
+    assert _codes(_achieved("已按计划顺利完成年度目标任务。"), "XF543") == [("XF543", "goal.achieved")]
+    assert _codes(_achieved("已按计划完成中型灌区节水改造1处。"), "XF543") == []
+
+
+# ------------------------------------------------ 3: slots numbered in Chinese
+
+@pytest.mark.parametrize("slot", ["指标一：", "指标二", "指标一:/"])
+def test_a_slot_numbered_in_chinese_is_an_unused_row(slot: str) -> None:
+    r = _row(level3=slot, target=None, actual=None, weight=None, score=None)
+    assert _codes(r, "XF302", "XF303", "XF539") == [("XF539", "ind.1.level3")]
+
+
+@pytest.mark.parametrize("name", ["指标一：资金拨付及时率", "指标一项", "一级指标体系建设"])
+def test_a_name_after_a_chinese_number_is_a_name(name: str) -> None:
+    r = _row(level3=name)
+    assert _codes(r, "XF303", "XF539") == []

@@ -267,8 +267,8 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
 # instructions copied from the notes ("请填写…"). Matched on the compact text; compiled once: a batch runs this
 # on every text cell of every return.
 _TEMPLATE_TEXT = re.compile("|".join((
-    r"^(?:[一二三]级)?(?:(?:指标|目标|内容|原因|措施)\d*:|指标\d+)$",                # "指标2:", "指标2"
-    r"^(?:[一二三]级)?指标\d+:?[-—―─/\\]{1,3}$",                                # "指标1:/" (a slot marked unused)
+    r"^(?:[一二三]级)?(?:(?:指标|目标|内容|原因|措施)(?:\d*|[一二三四五六七八九十]{1,2}):|指标(?:\d+|[一二三四五六七八九十]{1,2}))$",
+    r"^(?:[一二三]级)?指标(?:\d+|[一二三四五六七八九十]{1,2}):?[-—―─/\\]{1,3}$",   # "指标1:/": a slot marked unused
     r"^[.。…·\-—_、]*(?:…|\.\.\.)[.。…·\-—_、]*$",                                 # "……", "..."
     r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                          # "XX单位", "≥**人"
     r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",              # instructions

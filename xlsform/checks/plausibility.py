@@ -329,7 +329,7 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review
         return
     quantitative = _quantitative(ind)
     # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction
-    stock = _stock(ind.actual, review.stock_actuals, review.stock_objects) \
+    stock = _stock(ind.actual, review) \
         or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals)
     if stock and (quantitative or _claimed_target(ind, review)):
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
@@ -374,26 +374,40 @@ def _claimed_target(ind: Indicator, review: Review) -> bool:
     nor in 效益/满意度, where 「达成预期指标」 is the template's own scale."""
     target = ind.target or ""
     return ind.level2 in review.quantitative and ind.nature != "定性" and _CLAIM.search(target) is not None \
-        and _stock(target, review.stock_actuals, review.stock_objects)
+        and _stock(target, review)
 
 
 STOCK_MAX = 40   # letters: a stock answer is a phrase; a sentence saying what was done is longer
 
 
 @lru_cache(maxsize=4096)
-def _stock(actual: str, phrases: tuple[str, ...], objects: tuple[str, ...] = ()) -> bool:
+def _stock(actual: str, review: Review) -> bool:
     """An answer from the stock of phrases that measure nothing ("达成预期指标", "已完成", "详见附件"), however
-    it is punctuated or spaced ([rules.review] stock_actuals), also when it goes on only with words that name
-    nothing done ([rules.review] stock_objects: "完成年度目标", "已完成全年各项工作任务"). One word of its own
-    ("完成年度目标，培训200人", "完成节水改造") and it is an answer."""
+    it is punctuated or spaced ([rules.review] stock_actuals); also said with words before it that only say
+    how it went (stock_modifiers: "已按时完成", "基本完成") or after it that name nothing done (stock_objects:
+    "完成年度目标", "已完成全年各项工作任务"). One word of its own ("完成年度目标，培训200人", "完成节水改造")
+    or a figure, and it is an answer."""
     text = bare(actual)
-    heads = _bare_set(phrases)
+    heads = _bare_set(review.stock_actuals)
     if text in heads:
         return True
-    if not objects or len(text) > STOCK_MAX:
+    if len(text) > STOCK_MAX:
         return False
-    words = _bare_set(objects)
-    return any(text.startswith(h) and _made_of(text[len(h):], words) for h in heads if h)
+    objects = _bare_set(review.stock_objects)
+    return any(text.startswith(h, i) and (i + len(h) == len(text) or _made_of(text[i + len(h):], objects))
+               for i in _after(text, _bare_set(review.stock_modifiers)) for h in heads if h)
+
+
+def _after(text: str, words: frozenset[str]) -> set[int]:
+    """Every place a run of `words` from the start of `text` can end (0: none of them)."""
+    ends, todo = {0}, [0]
+    while todo:
+        i = todo.pop()
+        for w in words:
+            if w and text.startswith(w, i) and i + len(w) not in ends:
+                ends.add(i + len(w))
+                todo.append(i + len(w))
+    return ends
 
 
 def _made_of(rest: str, words: frozenset[str]) -> bool:
@@ -409,7 +423,7 @@ def _stock_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
     """实际完成情况 that is only a stock phrase ("完成年度目标。", "已完成"): it says nothing of what was done
     against the 预期目标 beside it, whatever the rows below say."""
     achieved = ctx.text("goal.achieved")
-    if achieved and _stock(achieved, review.stock_actuals, review.stock_objects):
+    if achieved and _stock(achieved, review):
         yield ctx.finding("XF543", "goal.achieved", value=achieved)
 
 
