@@ -147,3 +147,20 @@ def test_a_slot_numbered_in_chinese_is_an_unused_row(slot: str) -> None:
 def test_a_name_after_a_chinese_number_is_a_name(name: str) -> None:
     r = _row(level3=name)
     assert _codes(r, "XF303", "XF539") == []
+
+
+# ------------------------------------------------ 9: "(%)" printed after an amount's name
+
+@pytest.mark.parametrize(("level3", "target"), [("项目总成本(%)", "100"), ("项目总成本（%）", "≤100"),
+                                                ("建设资金投入（百分比）", "100")])
+def test_a_share_label_on_an_amount_is_reported(level3: str, target: str) -> None:
+    """Issue 19 names 「(%)」 labels on amounts; only a "%" in the target or the 度量单位 was read."""
+    r = _row(level2="成本指标", level3=level3, target=target, actual=target.lstrip("≤"))
+    assert _codes(r, "XF537") == [("XF537", "ind.1.target")]
+
+
+@pytest.mark.parametrize(("level3", "target"), [("资金使用成本(万元)", "≤50"), ("奖补资金兑付率(%)", "≥100%"),
+                                                ("成本控制率(%)", "≤100"), ("项目总成本(元)", "≤500000")])
+def test_an_amount_in_money_or_a_rate_with_its_label_is_clean(level3: str, target: str) -> None:
+    r = _row(level2="成本指标", level3=level3, target=target, actual=target.lstrip("≤≥"))
+    assert _codes(r, "XF537") == []

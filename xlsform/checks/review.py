@@ -93,14 +93,22 @@ def _letter_set(texts: tuple[str, ...]) -> frozenset[str]:
 _AMOUNT = re.compile(r"(?:成本|经费|资金|费用|金额|投资|投入|支出|预算|补助标准|补贴标准|单价)(?:总额|合计|控制)?$")
 
 
+# A unit printed after the name ("项目总成本(%)", "资金投入(万元)"): a label of the column, not the name.
+_UNIT_LABEL = re.compile(r"\((%|百分比|万元|元)\)$")
+
+
 def _amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
-    """An amount written as a share: "项目总成本" with the target "100%" (or 度量单位 "%"). A cost is so many
-    元 or 万元; "100%" of it measures nothing."""
+    """An amount written as a share: "项目总成本" with the target "100%", 度量单位 "%", or "(%)" printed after
+    the name ("项目总成本(%)" | 100). A cost is so many 元 or 万元; "100%" of it measures nothing."""
     name = compact(ind.level3 or "")
+    label = _UNIT_LABEL.search(name)
+    if label is not None:
+        name = name[:label.start()]
     if not ind.target or not _AMOUNT.search(name) or _RATE.search(name):
         return
     target = ex.parse(ind.target)
-    share = target.unit == "%" or (not target.unit and compact(ind.measure or "") in ("%", "百分比"))
+    shown_share = label is not None and label.group(1) in ("%", "百分比")
+    share = target.unit == "%" or (not target.unit and (shown_share or compact(ind.measure or "") in ("%", "百分比")))
     if target.kind in (ex.NUMBER, ex.RANGE) and share:
         yield ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
 
