@@ -164,3 +164,36 @@ def test_a_share_label_on_an_amount_is_reported(level3: str, target: str) -> Non
 def test_an_amount_in_money_or_a_rate_with_its_label_is_clean(level3: str, target: str) -> None:
     r = _row(level2="成本指标", level3=level3, target=target, actual=target.lstrip("≤≥"))
     assert _codes(r, "XF537") == []
+
+
+# ------------------------------------------------ 2: guidance on how to fill the cell, left in it
+
+@pytest.mark.parametrize("text", ["根据实际情况填写", "按实际完成情况填写", "此栏填写实际完成值", "本栏填报完成情况"])
+def test_guidance_on_filling_the_cell_is_template_text(text: str) -> None:
+    assert _codes(_achieved(text), "XF530", "XF303") == [("XF530", "goal.achieved")]
+
+
+@pytest.mark.parametrize(("level3", "target"), [("统计报表报送", "按时准确填报"), ("档案管理", "根据实际需要填写台账")])
+def test_a_target_about_filling_in_is_no_guidance(level3: str, target: str) -> None:
+    assert _codes(_row(level2="效益指标", level3=level3, target=target, actual=target), "XF530", "XF303") == []
+
+
+# ------------------------------------------------ 10: a budget change explained in other words
+
+def _adjusted(reason: str) -> Record:
+    r = _row()
+    return Record(spec_id="project", spec_version="2020.1",
+                  values={**r.values, "fund.fiscal.initial_budget": 80.0, "fund.fiscal.budget": 100.0,
+                          "execution.reason": reason})
+
+
+@pytest.mark.parametrize("reason", ["上级新增资金20万元", "因上级增拨项目资金", "省级资金拨付增加", "财政拨款增加20万元",
+                                    "年中追加预算20万元"])
+def test_a_reason_that_speaks_of_the_budget_change_explains_it(reason: str) -> None:
+    """「上级新增资金」 explains 年初 80 / 全年 100: it was XF538 'adjustment not explained' (a false warning)."""
+    assert _codes(_adjusted(reason), "XF538") == []
+
+
+@pytest.mark.parametrize("reason", ["支出增加", "无", "按计划执行"])
+def test_a_reason_about_spending_does_not_explain_the_budget_change(reason: str) -> None:
+    assert _codes(_adjusted(reason), "XF538") == [("XF538", "execution.reason")]

@@ -276,6 +276,10 @@ _TEMPLATE_TEXT = re.compile("|".join((
 # The template's hint after a name ("旅游景点开发数量（≥**个）", "受益人口数≥**人"): a placeholder in brackets or
 # after a comparison sign. The name is content; "XX村道路硬化" is a placeholder for a name, no hint.
 _HINT = re.compile(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
+# Guidance on how to fill the cell, left in it: "根据实际情况填写", "此栏填写实际完成值" (an answer never says how
+# to fill its own cell; "统计报表按时填报" as a target names work, and is not anchored so).
+_FILL_IN = re.compile(r"^(?:根据|按照?|依据)实际(?:完成)?(?:情况)?(?:如实)?(?:填写|填报|填列)$"
+                      r"|^(?:此|本)[栏处格](?:填写|填报|填列)")
 # A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
 _LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
 GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text is someone's own
@@ -299,7 +303,7 @@ def template_guidance(text: str, instructions: tuple[str, ...]) -> str | None:
     if len(text) > GUIDANCE_MAX:
         return None
     s = compact(text)
-    if _LIMIT.search(s) or bare(_LIMIT.sub("", s)) in _instruction_texts(instructions):
+    if _LIMIT.search(s) or _FILL_IN.search(s) or bare(_LIMIT.sub("", s)) in _instruction_texts(instructions):
         return text
     return _hint(s)
 
