@@ -187,8 +187,8 @@ def _adjusted(reason: str) -> Record:
                           "execution.reason": reason})
 
 
-@pytest.mark.parametrize("reason", ["上级新增资金20万元", "因上级增拨项目资金", "省级资金拨付增加", "财政拨款增加20万元",
-                                    "年中追加预算20万元"])
+@pytest.mark.parametrize("reason", ["上级新增资金20万元", "因上级增拨项目资金", "省级资金拨付增加",
+                                    "财政拨款增加20万元", "年中追加预算20万元"])
 def test_a_reason_that_speaks_of_the_budget_change_explains_it(reason: str) -> None:
     """「上级新增资金」 explains 年初 80 / 全年 100: it was XF538 'adjustment not explained' (a false warning)."""
     assert _codes(_adjusted(reason), "XF538") == []
@@ -197,3 +197,22 @@ def test_a_reason_that_speaks_of_the_budget_change_explains_it(reason: str) -> N
 @pytest.mark.parametrize("reason", ["支出增加", "无", "按计划执行"])
 def test_a_reason_about_spending_does_not_explain_the_budget_change(reason: str) -> None:
     assert _codes(_adjusted(reason), "XF538") == [("XF538", "execution.reason")]
+
+
+# ------------------------------------------------ 3: more of the templates' placeholders
+
+@pytest.mark.parametrize("slot", ["···", "。。。", "⋯⋯", "（可自行增加）", "指标3：（可根据实际增加）"])
+def test_more_template_slots_are_unused_rows(slot: str) -> None:
+    r = _row(level3=slot, target=None, actual=None, weight=None, score=None)
+    assert _codes(r, "XF302", "XF303", "XF539") == [("XF539", "ind.1.level3")]
+
+
+@pytest.mark.parametrize("target", ["X月底前", "≥X%"])
+def test_a_single_x_before_a_date_or_share_is_a_placeholder(target: str) -> None:
+    r = _row(level2="时效指标", level3="完成时限", target=target, actual="2022年11月")
+    assert _codes(r, "XF303", "XF533") == [("XF303", "ind.1.target")]
+
+
+@pytest.mark.parametrize("name", ["X光机购置数量", "X射线检测合格率", "第X批次", "可增加就业岗位"])
+def test_an_x_in_a_name_or_a_word_of_adding_is_content(name: str) -> None:
+    assert _codes(_row(level3=name), "XF303", "XF539") == []

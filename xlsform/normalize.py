@@ -269,9 +269,11 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
 _TEMPLATE_TEXT = re.compile("|".join((
     r"^(?:[一二三]级)?(?:(?:指标|目标|内容|原因|措施)(?:\d*|[一二三四五六七八九十]{1,2}):|指标(?:\d+|[一二三四五六七八九十]{1,2}))$",
     r"^(?:[一二三]级)?指标(?:\d+|[一二三四五六七八九十]{1,2}):?[-—―─/\\]{1,3}$",   # "指标1:/": a slot marked unused
-    r"^[.。…·\-—_、]*(?:…|\.\.\.)[.。…·\-—_、]*$",                                 # "……", "..."
+    r"^[.。…⋯·•・\-—_、]*(?:…|⋯|\.\.\.|[·•・。]{3})[.。…⋯·•・\-—_、]*$",                # "……", "...", "···"
     r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                          # "XX单位", "≥**人"
+    r"(?<![A-Za-z])[xX×](?=[年月日%])",                                             # "X月底前", "≥X%"
     r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",              # instructions
+    r"\(可(?:根据实际|根据需要|自行)?(?:增加|添加|增删|删减)[^()]{0,6}\)$",                 # "（可自行增加）"
 )))
 # The template's hint after a name ("旅游景点开发数量（≥**个）", "受益人口数≥**人"): a placeholder in brackets or
 # after a comparison sign. The name is content; "XX村道路硬化" is a placeholder for a name, no hint.

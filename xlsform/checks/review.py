@@ -19,7 +19,7 @@ from xlsform import expressions as ex
 from xlsform.checks.context import CheckContext, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
-from xlsform.normalize import compact, letters
+from xlsform.normalize import compact, is_placeholder, letters
 from xlsform.records import Indicator
 from xlsform.spec import Review
 
@@ -42,8 +42,8 @@ def _target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Ite
     """In 数量/质量/时效/成本 the target is a count, a rate, an amount or a date ("≥3 次", "100%", "9月底前");
     "严格执行相关制度规定" or "及时" there sets nothing to measure against. A pass/fail standard ("合格") is a
     value; a row the spec's 指标性质 calls 定性 is qualitative by design."""
-    if not ind.target or ind.level2 not in review.quantitative or ind.nature == "定性":
-        return
+    if not ind.target or ind.level2 not in review.quantitative or ind.nature == "定性" or is_placeholder(ind.target):
+        return   # a placeholder ("X月底前") is the template's, reported as such (XF303)
     code = _target_verdict(ind.target, ind.level2, ind.content or ind.level3, review)
     if code == "XF533":
         yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
