@@ -216,3 +216,28 @@ def test_a_single_x_before_a_date_or_share_is_a_placeholder(target: str) -> None
 @pytest.mark.parametrize("name", ["X光机购置数量", "X射线检测合格率", "第X批次", "可增加就业岗位"])
 def test_an_x_in_a_name_or_a_word_of_adding_is_content(name: str) -> None:
     assert _codes(_row(level3=name), "XF303", "XF539") == []
+
+
+# ------------------------------------------------ 5: targets that are values in other words
+
+@pytest.mark.parametrize(("level2", "target", "actual"), [
+    ("时效指标", "当年完成", "2022年12月"),        # the year is the time limit, as 「年内完成」 was
+    ("时效指标", "全年", "全年"),                  # a service kept the whole year: a period, as 「1-12月」
+    ("时效指标", "本年度内完成", "2022年11月"),
+    ("质量指标", "无重大安全事故", "无"),          # none asked for: a value, as 「0起」
+    ("质量指标", "零投诉", "0"),
+    ("质量指标", "未发生安全责任事故", "未发生"),
+])
+def test_a_time_limit_or_a_none_in_words_is_a_value(level2: str, target: str, actual: str) -> None:
+    assert _codes(_row(level2=level2, level3="工作情况", target=target, actual=actual), "XF533") == []
+
+
+@pytest.mark.parametrize(("level2", "target"), [
+    ("质量指标", "全年有序安全运行"),              # 政协's seed row: conduct, no value
+    ("质量指标", "资源采购期以当年为主"),          # 黄石's: a description
+    ("质量指标", "无法量化"),                      # "cannot", not "none"
+    ("时效指标", "全年持续开展宣传活动"),
+])
+def test_descriptions_that_mention_the_year_or_none_are_still_no_value(level2: str, target: str) -> None:
+    assert _codes(_row(level2=level2, level3="工作情况", target=target, actual=target), "XF533") \
+        == [("XF533", "ind.1.target")]

@@ -61,7 +61,7 @@ _RANGE_SEP = re.compile(r"^\s*(?:-|~|～|—|–|至|到)\s*")
 # Deadlines: a month (and day) with "前"/"底前"/"内", or a period of the year.
 _DATE = re.compile(r"(?:(\d{4})\s*[年./-]\s*)?(\d{1,2})\s*(?:月份?|[./-](?=\d))\s*(?:(\d{1,2})\s*[日号]?)?"
                    r"\s*(底|末|中旬|上旬|下旬|初)?")
-_PERIODS = ((re.compile(r"年底|年末|年内|年度内"), 12),
+_PERIODS = ((re.compile(r"年底|年末|年内|年度内|^(?:当年|本年度?|全年)(?:内|底|末)?(?:完成|实施)?$"), 12),
             (re.compile(r"(?:第?[一1]|首)季度末?"), 3), (re.compile(r"上半年|年中|第?[二2]季度末?"), 6),
             (re.compile(r"第?[三3]季度末?|前三季度"), 9), (re.compile(r"第?[四4]季度末?"), 12),
             (re.compile(r"下半年"), 12))

@@ -57,7 +57,8 @@ def _target_verdict(text: str, level2: str, task: str | None, review: Review) ->
     target = ex.parse(text)
     if target.kind in _MEASURED:
         return "XF534" if _count_as_share(target, level2, task, review) else None
-    return None if target.kind == ex.NONE or _standard(text, review.standards) else "XF533"
+    return None if target.kind == ex.NONE or _standard(text, review.standards) or _none_of(text, review.zero_words) \
+        else "XF533"
 
 
 STANDARD_MAX = 8   # letters: "符合国家标准", "工程验收合格" are standards; a longer text describes conduct
@@ -68,6 +69,15 @@ def _standard(target: str, standards: tuple[str, ...]) -> bool:
     """A pass/fail standard ([rules.review] standards), alone or closing a short target ("验收合格")."""
     text = letters(target)
     return len(text) <= STANDARD_MAX and any(text.endswith(s) for s in _letter_set(standards))
+
+
+@lru_cache(maxsize=4096)
+def _none_of(target: str, words: tuple[str, ...]) -> bool:
+    """A short target that asks for none of something ([rules.review] zero_words: "无重大安全事故", "零投诉",
+    "未发生安全责任事故"): a count of zero, a value as "0起" is."""
+    text = letters(target)
+    return len(text) <= STANDARD_MAX + 4 and not text.startswith("无法") \
+        and text.startswith(tuple(letters(w) for w in words if letters(w)))   # "无法量化" is "cannot", not none
 
 
 _RATE = re.compile(r"率|比例|比重|占比|覆盖|百分")
