@@ -241,3 +241,26 @@ def test_a_time_limit_or_a_none_in_words_is_a_value(level2: str, target: str, ac
 def test_descriptions_that_mention_the_year_or_none_are_still_no_value(level2: str, target: str) -> None:
     assert _codes(_row(level2=level2, level3="工作情况", target=target, actual=target), "XF533") \
         == [("XF533", "ind.1.target")]
+
+
+# ------------------------------------------------ 6: 「详见附件」 is no answer whatever the target
+
+@pytest.mark.parametrize(("level1", "level2", "target"), [("效益指标", "社会效益指标", "效果明显"),
+                                                          ("产出指标", "质量指标", "合格")])
+def test_see_the_attachment_beside_a_qualitative_target_is_a_class_6_finding(level1: str, level2: str,
+                                                                             target: str) -> None:
+    """Issue 19: 「详见附件」 with full marks should not pass. Beside a qualitative target it was XF512 (no answer),
+    which the class table did not count as class 6."""
+    from xlsform.codes import REVIEW_CLASSES
+
+    r = _row(level1=level1, level2=level2, level3="社会影响", target=target, actual="详见附件")
+    class_6 = next(codes for n, _, codes in REVIEW_CLASSES if n == 6)
+    assert [c for c, _ in _codes(r, *class_6)] == ["XF512"]
+
+
+def test_the_national_scale_beside_a_qualitative_target_stays_clean() -> None:
+    from xlsform.codes import REVIEW_CLASSES
+
+    class_6 = next(codes for n, _, codes in REVIEW_CLASSES if n == 6)
+    r = _row(level1="效益指标", level2="社会效益指标", level3="社会影响", target="效果明显", actual="达成预期指标")
+    assert _codes(r, *class_6) == []
