@@ -264,3 +264,25 @@ def test_the_national_scale_beside_a_qualitative_target_stays_clean() -> None:
     class_6 = next(codes for n, _, codes in REVIEW_CLASSES if n == 6)
     r = _row(level1="效益指标", level2="社会效益指标", level3="社会影响", target="效果明显", actual="达成预期指标")
     assert _codes(r, *class_6) == []
+
+
+# ------------------------------------------------ precision: one count in another measure word or spelling
+
+@pytest.mark.parametrize(("target", "actual"), [("≥10个", "12家"), ("≥100户", "102家"), ("10台", "10套"),
+                                                ("≥3次", "3场"), ("≥5公里", "5.2km"), ("≥100平方米", "105m²"),
+                                                ("≥1290.3平方米", "1290.3㎡"), ("≥50人", "52名")])
+def test_the_same_count_in_another_word_or_spelling_answers_the_target(target: str, actual: str) -> None:
+    """「≥10个」 | 「12家」 was XF504 'not a comparable figure' (a false warning on a clean row)."""
+    assert _codes(_row(level2="数量指标", level3="数量", target=target, actual=actual),
+                  "XF504", "XF502", "XF501", "XF509") == []
+
+
+@pytest.mark.parametrize(("target", "actual"), [("≥3次", "120人"), ("≥10个", "12人"), ("≥5公里", "5.2平方米")])
+def test_people_events_things_and_lengths_stay_apart(target: str, actual: str) -> None:
+    assert _codes(_row(level2="数量指标", level3="数量", target=target, actual=actual), "XF504") \
+        == [("XF504", "ind.1.actual")]
+
+
+def test_a_shortfall_in_another_measure_word_is_still_judged() -> None:
+    r = _row(level2="数量指标", level3="企业数量", target="≥10个", actual="6家")
+    assert ("XF502", "ind.1.score") in _codes(r, "XF502")

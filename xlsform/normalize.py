@@ -218,6 +218,26 @@ def letters(text: str) -> str:
     return _NOT_LETTER.sub("", compact(text))
 
 
+# ------------------------------------------------------------------------------------ units after a figure
+# One unit spelled several ways ("5.2km" for "≥5公里", "105㎡" for "≥100平方米"): read as the first spelling.
+_UNIT_SPELLINGS = {"km": "公里", "千米": "公里", "㎞": "公里", "m": "米", "m²": "平方米", "m2": "平方米",
+                   "㎡": "平方米", "平米": "平方米", "m³": "立方米", "m3": "立方米", "kg": "公斤", "千克": "公斤",
+                   "㎏": "公斤"}
+# Measure words that count the same kind of thing: a reviewer reads "12家" against "≥10个", "3场" against
+# "≥3次" as one count. People, events and things stay apart ("120人" is no answer to "≥3次").
+_COUNTERS = (frozenset("个家户所座处台套件份项辆间栋张块部"), frozenset("人名位"),
+             frozenset({"次", "场", "期", "批", "轮", "场次", "批次", "期次"}))
+
+
+def unit_spelling(unit: str) -> str:
+    return _UNIT_SPELLINGS.get(unit.lower(), unit)
+
+
+def same_count(a: str, b: str) -> bool:
+    """Whether two measure words count the same kind of thing ("个" and "家", "次" and "场")."""
+    return any(a in group and b in group for group in _COUNTERS)
+
+
 @lru_cache(maxsize=1)
 def _nature_aliases() -> dict[str, str]:
     # imported here: the expression parser compares text through this module (one direction at import time)
