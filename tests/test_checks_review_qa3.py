@@ -286,3 +286,26 @@ def test_people_events_things_and_lengths_stay_apart(target: str, actual: str) -
 def test_a_shortfall_in_another_measure_word_is_still_judged() -> None:
     r = _row(level2="数量指标", level3="企业数量", target="≥10个", actual="6家")
     assert ("XF502", "ind.1.score") in _codes(r, "XF502")
+
+
+# ------------------------------------------------ precision: a level reached, a grade as the standard
+
+@pytest.mark.parametrize(("level3", "actual"), [("验收合格率", "达到100%"), ("资金到位率", "已达到100%")])
+def test_a_share_reached_is_the_measures_level(level3: str, actual: str) -> None:
+    """「达到100%」 for 验收合格率 said the rate reached 100%; it was read as the work's progress (XF504)."""
+    assert _codes(_row(level3=level3, target="100%", actual=actual), "XF504") == []
+
+
+def test_work_done_as_a_share_beside_a_satisfaction_is_still_no_measure() -> None:
+    r = _row(level2="质量指标", level3="群众满意度", target="≥90%", actual="已完成100%")
+    assert _codes(r, "XF504") == [("XF504", "ind.1.actual")]
+
+
+@pytest.mark.parametrize("target", ["AAA级", "一级", "优秀等次", "达到省级"])
+def test_a_grade_is_a_quality_standard(target: str) -> None:
+    assert _codes(_row(level2="质量指标", level3="评定等级", target=target, actual=target), "XF533") == []
+
+
+def test_a_long_text_ending_in_a_grade_word_is_still_a_description() -> None:
+    r = _row(level2="质量指标", level3="服务水平", target="争创全市更高服务等级", actual="提升")
+    assert _codes(r, "XF533") == [("XF533", "ind.1.target")]

@@ -330,7 +330,7 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review
     quantitative = _quantitative(ind)
     # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction
     stock = _stock(ind.actual, review) \
-        or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals)
+        or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals, review.level_verbs)
     if stock and (quantitative or _claimed_target(ind, review)):
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
         return
@@ -432,12 +432,13 @@ _COMPLETION = re.compile(r"完成|执行|进度")
 
 
 @lru_cache(maxsize=4096)
-def _stock_share(actual: str, task: str, phrases: tuple[str, ...]) -> bool:
+def _stock_share(actual: str, task: str, phrases: tuple[str, ...], levels: tuple[str, ...] = ()) -> bool:
     """A stock phrase with a share after it ("已完成100%", "达成 100%"): how much of the work was done, not what
-    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度) or the phrase
-    names what it measures ("达标100%" for 验收达标率, "满意100%" for 满意度)."""
+    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度), the phrase
+    names what it measures ("达标100%" for 验收达标率, "满意100%" for 满意度), or it says the measure reached
+    that level ([rules.review] level_verbs: "达到100%" for 验收合格率)."""
     m = _SHARE_AFTER.fullmatch(bare(actual))
-    if m is None or not m.group(1) or m.group(1) not in _bare_set(phrases):
+    if m is None or not m.group(1) or m.group(1) not in _bare_set(phrases) or m.group(1) in _bare_set(levels):
         return False
     name, phrase = letters(task), letters(m.group(1))
     named = any(phrase[i:i + 2] in name for i in range(len(phrase) - 1))
