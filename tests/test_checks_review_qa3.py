@@ -309,3 +309,13 @@ def test_a_grade_is_a_quality_standard(target: str) -> None:
 def test_a_long_text_ending_in_a_grade_word_is_still_a_description() -> None:
     r = _row(level2="质量指标", level3="服务水平", target="争创全市更高服务等级", actual="提升")
     assert _codes(r, "XF533") == [("XF533", "ind.1.target")]
+
+
+@pytest.mark.parametrize("text", ["完成情况良好。", "取得明显成效", "达到预期效果", "已完成，效果良好"])
+def test_a_stock_verdict_on_the_whole_is_no_achievement(text: str) -> None:
+    assert _codes(_achieved(text), "XF543") == [("XF543", "goal.achieved")]
+
+
+@pytest.mark.parametrize("text", ["取得良好效果，受益群众1200人。", "完成情况良好，新建公厕3座。", "取得节水改造成效"])
+def test_a_verdict_with_what_was_done_is_an_achievement(text: str) -> None:
+    assert _codes(_achieved(text), "XF543") == []
