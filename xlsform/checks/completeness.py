@@ -184,11 +184,12 @@ def _value_beside(ctx: CheckContext, key: str) -> str | None:
 
 
 def _slot_names(ctx: CheckContext) -> set[str]:
-    """The name cells of the template's unused rows: rows with no weight, target, actual or score, whose names
-    are only the template's slots ("指标2", "指标1：", "……")."""
+    """The name cells of the template's unused rows: rows with no weight or score, whose names are only the
+    template's slots ("指标2", "指标1：", "……") and whose target and actual say nothing either (empty, or "/"
+    for 'not applicable': 天长's 「指标1:/ | / | /」 under 生态效益)."""
     return {indicator_key(ind.index, column) for ind in ctx.indicators
-            if not (ind.weight or ind.score or ind.target or ind.actual)
-            and all(_no_content(t) for t in (ind.level3, ind.content) if t)
+            if not (ind.weight or ind.score)
+            and all(_no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual) if t)
             for column in ("level3", "content")}
 
 
