@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from xlsform.codes import Finding, one_line
 from xlsform.fsutil import shown_path
-from xlsform.results import FileResult, set_aside
+from xlsform.results import SUPERSEDED, FileResult, set_aside
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABEL = {"ok": "通过", "warnings": "通过", "errors": "有错误", "unreadable": "无法读取"}
@@ -88,16 +88,23 @@ def _tail(results: Sequence[Any], superseded: Mapping[str, str], note: str | Non
     current = [r for r in results if r.file not in superseded]
     by_file = {r.file: r for r in current}
     blocks = []
+    why = [_aside(r, by_file.get(superseded[r.file])) for r in older]
     if older:
         blocks.append(f"同一单位另有报送、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
-            f"  {one_line(r.file)}（{_aside(r, by_file.get(superseded[r.file]))}，{STATUS_LABEL[r.status]}）"
-            f"→ 以 {one_line(superseded[r.file])} 为准" for r in older))
-    total = summary(current) + (f"；另有 {len(older)} 个较早的报送已被取代" if older else "")
+            f"  {one_line(r.file)}（{reason}{'' if r.record is None else '，' + _label(r)}）"
+            f"→ 以 {one_line(superseded[r.file])} 为准" for r, reason in zip(older, why, strict=True)))
+    plain = all(w == SUPERSEDED for w in why)
+    total = summary(current) + (f"；另有 {len(older)} 个{'较早的报送已被取代' if plain else '同一单位的其他文件不计入'}"
+                                if older else "")
     return [*blocks, *([note] if note else []), total]
 
 
 def _aside(older: Any, current: Any) -> str:
-    return set_aside(older, current) if current is not None else "已被较新的报送取代"
+    return set_aside(older, current) if current is not None else SUPERSEDED
+
+
+def _label(r: Any) -> str:
+    return STATUS_LABEL[r.status]
 
 
 def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
@@ -165,13 +172,14 @@ class Form:
     copy_note: str | None
     sha256: str | None = None     # set_aside: a duplicate is told from an older return
     stale: bool = False           # another round's form or one a re-issue replaced (status.assign ranks it last)
+    blank: bool = False           # returned as sent (XF304): a state of its own, ranked below a filled return
 
     @classmethod
     def of(cls, r: Any) -> Form:
         """From a check.Rendered."""
         unit = Unit(r.code, r.name) if r.readable else None
         return cls(r.file, r.mtime, unit, r.status, r.errors, r.warnings, r.annotated, r.copy_note, r.sha256,
-                   r.stale)
+                   r.stale, r.blank)
 
 
 class ReportSpool:

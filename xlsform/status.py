@@ -173,12 +173,16 @@ def _pick(unit: RosterUnit, results: list[FileResult], modified: ModifiedFn) -> 
     return UnitStatus(unit, ordered[0], ordered[1:])
 
 
-def _newness(r: FileResult, modified: ModifiedFn) -> tuple[bool, float, float, str]:
+def _newness(r: FileResult, modified: ModifiedFn) -> tuple[bool, bool, bool, float, float, str]:
     """Newest first, but a return of the form the unit fills now before any of another round's or of the form
-    a re-issue replaced (XF164, XF165), whenever that one was saved."""
+    a re-issue replaced (XF164, XF165), a file that could be read before one that could not (an .ods, a broken
+    copy: what it holds is unknown), and a filled return before a form sent back blank (XF304), whenever those
+    were saved: none of them may hide a return the unit did fill (the service keeps its current return over a
+    blank upload the same way)."""
     mtime = r.mtime or 0.0
     content = modified(r)
-    return (not r.stale, content.timestamp() if content else mtime, mtime, r.file)
+    return (not r.stale, r.record is not None, not r.blank, content.timestamp() if content else mtime, mtime,
+            r.file)
 
 
 def _code(r: FileResult) -> str | None:

@@ -1,0 +1,92 @@
+"""What the second trial of a whole round (roundtrial, issue 15: 14 units of its own, a roster code with leading
+zeros, a re-issue, a late unit, .xls and .ods returns, blank and tampered returns, two passes) found, each as a
+test that failed before its fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import ROOT
+from tests.helpers_round import corrected, saved_by_the_unit
+from xlsform.cli import main
+from xlsform.manifest import Manifest
+
+SHEET = "部门整体自评表"
+FILLED = {"D5": 300, "D6": 300, "G10": "年度目标基本完成", "B43": "王五", "E43": "0731-1234567", "G43": "2026-01-10",
+          "J43": "赵六"}
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def sent(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
+    out = tmp_path_factory.mktemp("round") / "round"
+    res = run("generate", ROOT / "examples/roster.csv", "--indicators", ROOT / "examples/indicators.csv", "-o", out)
+    assert res.exit_code == 0, res.output
+    return out, Manifest.load(out / "manifest.json")
+
+
+def form_of(sent: tuple[Path, Manifest], code: str) -> Path:
+    out, manifest = sent
+    entry = manifest.unit(code)
+    assert entry is not None
+    return out / "forms" / entry.file
+
+
+def filled_return(sent: tuple[Path, Manifest], returns: Path, code: str = "430112001") -> Path:
+    returns.mkdir(exist_ok=True)
+    form = form_of(sent, code)
+    return corrected(form, returns / form.name, SHEET, FILLED, when="2030-01-01T08:00:00Z")
+
+
+def an_ods(path: Path) -> Path:
+    """What LibreOffice writes when a unit saves its form as .ods (the part the reader looks at: the mimetype)."""
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+def status_json(returns: Path, out: Path) -> dict[str, object]:
+    res = run("status", returns, "--manifest", out / "manifest.json", "--json", "--no-ledger")
+    data: dict[str, object] = json.loads(res.stdout)
+    return data
+
+
+def test_a_later_file_that_cannot_be_read_never_hides_the_units_readable_return(
+        sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    """The unit saved its form as .ods (unreadable, XF101) and then sent an .xlsx of it: the .ods, saved later
+    on disk, was taken as the unit's return and the readable .xlsx listed as superseded; check exited 1."""
+    out, _ = sent
+    returns = tmp_path / "returns"
+    good = filled_return(sent, returns)
+    ods = an_ods(returns / (good.stem + ".ods"))
+    os.utime(ods, (4_000_000_000, 4_000_000_000))        # later than anything else, on disk
+    [unit] = [u for u in status_json(returns, out)["units"] if u["code"] == "430112001"]  # type: ignore[attr-defined]
+    assert unit["file"].endswith(".xlsx") and unit["others"] == [str(ods)], unit
+    res = run("check", returns, "--manifest", out / "manifest.json")
+    assert "无法读取，可读取的报送优先" in res.output, res.output
+    assert "共 1 个文件" in res.output and "1 个较早的报送已被取代" not in res.output, res.output
+
+
+def test_a_blank_form_sent_after_the_filled_one_does_not_replace_it(sent: tuple[Path, Manifest],
+                                                                   tmp_path: Path) -> None:
+    out, _ = sent
+    returns = tmp_path / "returns"
+    good = filled_return(sent, returns)
+    blank = returns / ("再次报送_" + good.name)
+    shutil.copy(form_of(sent, "430112001"), blank)
+    saved_by_the_unit(blank, "2031-01-01T08:00:00Z")     # saved a year after the filled one
+    [unit] = [u for u in status_json(returns, out)["units"] if u["code"] == "430112001"]  # type: ignore[attr-defined]
+    assert unit["file"] == str(good), unit
+    res = run("check", returns, "--manifest", out / "manifest.json")
+    assert "空表（未填写），已填写的报送优先" in res.output, res.output
