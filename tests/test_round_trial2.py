@@ -90,3 +90,54 @@ def test_a_blank_form_sent_after_the_filled_one_does_not_replace_it(sent: tuple[
     assert unit["file"] == str(good), unit
     res = run("check", returns, "--manifest", out / "manifest.json")
     assert "空表（未填写），已填写的报送优先" in res.output, res.output
+
+
+# ------------------------------------------------------------------ the office's own targets (XF533 and kin)
+
+def codes_at(res: Result, code: str) -> dict[str, list[str]]:
+    """unit code -> cells of `code` findings, from `check --json`."""
+    out: dict[str, list[str]] = {}
+    for o in json.loads(res.stdout):
+        if o["record"]:
+            out[o["record"]["identity"]["code"]] = [f["cell"] for f in o["findings"] if f["code"] == code]
+    return out
+
+
+def test_a_target_the_office_prefilled_is_said_once_at_generate_not_on_every_return(
+        sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    """The trial: 「及时」 as a 时效 target in the indicators file gave XF533 on 13 of 14 returns, on a locked cell
+    the unit cannot change. It is said to the office when the forms are generated, and left out of the returns
+    checked against the manifest; a unit that types such a target into its own open table is still told."""
+    out, _ = sent
+    res = run("generate", ROOT / "examples/roster.csv", "--indicators", ROOT / "examples/indicators.csv", "-o",
+              tmp_path / "again")
+    assert res.exit_code == 0
+    said = [line for line in res.stderr.splitlines() if "XF533" in line]
+    assert any("「实际发生的公务接待批次和人数」" in line and "430112001" in line for line in said), res.stderr
+    assert "单位不能修改" in res.stderr
+
+    returns = tmp_path / "returns"
+    filled_return(sent, returns, "430112001")
+    own = form_of(sent, "430112004")          # no indicators sent: the unit fills its own table
+    corrected(own, returns / own.name, SHEET, {**FILLED, "B12": "产出指标", "C12": "时效指标", "D12": "按时完成",
+                                                 "F12": "及时", "G12": "及时", "H12": 90, "I12": 90})
+    checked = run("check", returns, "--manifest", out / "manifest.json", "--json")
+    found = codes_at(checked, "XF533")
+    assert found["430112001"] == [], found              # the office's locked targets: said at generate
+    assert found["430112004"] == ["F12"], found         # the unit's own target: its to fix
+    alone = codes_at(run("check", returns, "--json"), "XF533")   # a form read alone: every finding stays
+    assert alone["430112001"] == ["F12", "F15"], alone
+
+
+def test_targets_that_are_values_get_no_word_at_generate(tmp_path: Path) -> None:
+    roster, indicators = tmp_path / "roster.csv", tmp_path / "indicators.csv"
+    roster.write_text("code,name,year,fund.total.budget,fund.fiscal.budget\n430112901,甲单位,2025,100,100\n",
+                      encoding="utf-8")
+    indicators.write_text("code,level1,level2,level3,content,target,weight\n"
+                          "430112901,产出指标,数量指标,培训,开展培训,≥12次,25\n"
+                          "430112901,产出指标,时效指标,完成时间,按时完成,12月底前,25\n"
+                          "430112901,效益指标,社会效益指标,知晓率,宣传,≥85%,30\n"
+                          "430112901,满意度指标,服务对象满意度指标,满意度,问卷,≥90%,10\n", encoding="utf-8")
+    res = run("generate", roster, "--indicators", indicators, "-o", tmp_path / "round")
+    assert res.exit_code == 0, res.output
+    assert "下发内容中有" not in res.stderr and "XF5" not in res.stderr, res.stderr
