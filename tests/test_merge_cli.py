@@ -178,7 +178,7 @@ def test_status_json_lists_several_returns_newest_first(round_: Round) -> None:
     res = run("status", round_.returns, "--manifest", round_.manifest, "--json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["counts"] == {"已通过": 0, "仅有警告": 2, "有错误": 1, "未报送": 1}
+    assert data["counts"] == {"已通过": 0, "仅有警告": 2, "有错误": 1, "空表": 0, "未报送": 1}
     [several] = data["several"]
     assert several["code"] == "430112004" and several["others"] == [str(older)]
     assert several["counted"] == str(round_.files["430112004"])

@@ -141,3 +141,41 @@ def test_targets_that_are_values_get_no_word_at_generate(tmp_path: Path) -> None
     res = run("generate", roster, "--indicators", indicators, "-o", tmp_path / "round")
     assert res.exit_code == 0, res.output
     assert "下发内容中有" not in res.stderr and "XF5" not in res.stderr, res.stderr
+
+
+# ------------------------------------------------------------------ a form sent back blank
+
+def test_a_blank_return_is_its_own_state_in_check_status_and_merge(sent: tuple[Path, Manifest],
+                                                                   tmp_path: Path) -> None:
+    """The trial's 档案馆 opened its form and saved it untouched: status said 有错误 (the clerk looks for an error
+    to send back) and merge listed it on 退回修改. It is 空表 everywhere, a unit to chase as 未报送 is, and a
+    filled return beside it is still 有错误/仅有警告 as before."""
+    out, _ = sent
+    returns = tmp_path / "returns"
+    filled_return(sent, returns, "430112001")
+    blank = returns / form_of(sent, "430112002").name
+    shutil.copy(form_of(sent, "430112002"), blank)
+    saved_by_the_unit(blank)
+    manifest = out / "manifest.json"
+
+    data = status_json(returns, out)
+    states = {u["code"]: (u["state"], u["state_code"]) for u in data["units"]}  # type: ignore[attr-defined]
+    assert states["430112002"] == ("空表", "blank")
+    assert states["430112001"][0] in ("有错误", "仅有警告", "已通过") and states["430112004"][0] == "未报送"
+    assert data["counts"] == {"已通过": 0, "仅有警告": 0, "有错误": 1, "空表": 1, "未报送": 1}, data["counts"]
+
+    res = run("check", returns, "--manifest", manifest)
+    assert res.exit_code == 1                                      # still to be chased: a current return's XF304
+    assert f"{blank}：空表（尚未填写）\n" in res.output, res.output
+    assert "1 个有错误，1 个空表，0 个无法读取" in res.output, res.output
+
+    merged = tmp_path / "汇总.xlsx"
+    res = run("merge", returns, "--manifest", manifest, "-o", merged, "--no-ledger")
+    assert res.exit_code == 0, res.output
+    import openpyxl
+    book = openpyxl.load_workbook(merged)
+    chase = {r[0]: r for r in book["未报送"].iter_rows(values_only=True) if r[0]}
+    assert chase["430112002"][2:4] == ("空表", "交回的是空表（一项也未填写），请催报"), chase
+    assert chase["430112004"][2] == "未报送"
+    sent_back = [r[0] for r in book["退回修改"].iter_rows(values_only=True) if r[0]]
+    assert "430112002" not in sent_back

@@ -17,6 +17,7 @@ NO_MANIFEST = ("未给出 --manifest：锁定的预填内容按各工作簿内�
                "单位编码是否在本轮下发名单中未核对。")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _STATUS_ORDER = {"unreadable": 0, "errors": 1, "warnings": 2, "ok": 3}
+BLANK_LABEL = "空表（尚未填写）"    # the form came back as sent: one XF304, counted apart from the errors to fix
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -38,8 +39,8 @@ def unit_label(result: FileResult) -> str:
 
 def format_file(result: FileResult, *, info: bool = True) -> str:
     unit = unit_label(result)
-    head = f"{'【' + unit + '】' if unit else ''}{one_line(result.file)}：{STATUS_LABEL[result.status]}"
-    if result.status == "errors":
+    head = f"{'【' + unit + '】' if unit else ''}{one_line(result.file)}：{_label(result)}"
+    if result.status == "errors" and not (result.blank and result.errors == 1):   # a blank form: its XF304 says it
         head += f"，错误 {result.errors} 条，警告 {result.warnings} 条"
     elif result.warnings:
         head += f"，警告 {result.warnings} 条"
@@ -58,13 +59,15 @@ def summary(results: Sequence[FileResult]) -> str:
     """The one-line total, e.g. "共 4 个文件：1 个通过，2 个有错误，1 个无法读取；错误 5 条，警告 3 条"."""
     by_status = {s: sum(r.status == s for r in results) for s in _STATUS_ORDER}
     passed = by_status["ok"] + by_status["warnings"]
+    blank = sum(bool(r.blank) for r in results)
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     files = len({r.file for r in results})
     # a hand-made workbook may hold several units' forms: each is counted as a form, the file once
     counted = f"共 {files} 个文件" if files == len(results) else f"共 {files} 个文件、{len(results)} 张自评表"
-    return (f"{counted}：{passed} 个通过，{by_status['errors']} 个有错误，"
-            f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
+    return (f"{counted}：{passed} 个通过，{by_status['errors'] - blank} 个有错误，"
+            + (f"{blank} 个空表，" if blank else "")
+            + f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
 
 
 def format_text(results: Sequence[FileResult], *, info: bool = True, note: str | None = None,
@@ -104,7 +107,7 @@ def _aside(older: Any, current: Any) -> str:
 
 
 def _label(r: Any) -> str:
-    return STATUS_LABEL[r.status]
+    return BLANK_LABEL if r.blank else STATUS_LABEL[r.status]
 
 
 def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:

@@ -1,9 +1,11 @@
 """Who has returned: assign checked files to the units of the roster.
 
 Each roster unit ends in one state: 已通过 (accepted), 仅有警告 (accepted, look at the warnings), 有错误 (returned
-but not acceptable yet, including files that cannot be read) or 未报送. Nothing is silently dropped: a file
-that matches no unit is listed as unmatched, and when a unit returned several files the newest counts and the
-others are listed with it.
+but not acceptable yet, including files that cannot be read), 空表 (the form came back as it was sent, nothing
+filled: a unit to chase like one that sent nothing, not a return with an error to fix) or 未报送.
+
+Nothing is silently dropped: a file that matches no unit is listed as unmatched, and when a unit returned several
+files the newest counts and the others are listed with it.
 
 "Newest" is decided by the workbook's own content first, then by the file: the `dcterms:modified` time that
 Excel and WPS write into docProps/core.xml on every save (it survives copying, mailing and unzipping, which
@@ -25,10 +27,11 @@ from xlsform.results import FileResult, set_aside
 RETURNED = "已通过"         # was 已报送, which a clerk read as "returned" beside 仅有警告 (issue 15.14)
 WARNINGS = "仅有警告"
 ERRORS = "有错误"
+BLANK = "空表"            # returned as sent (XF304): was 有错误, which sent the clerk looking for the error
 MISSING = "未报送"
-STATES = (RETURNED, WARNINGS, ERRORS, MISSING)
+STATES = (RETURNED, WARNINGS, ERRORS, BLANK, MISSING)
 # For scripts: a code beside each label (the labels are for people and may be reworded).
-STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", MISSING: "missing"}
+STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", BLANK: "blank", MISSING: "missing"}
 
 _CORE = "docProps/core.xml"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
@@ -102,6 +105,8 @@ class Assignment:
 def state_of(result: FileResult | None) -> str:
     if result is None:
         return MISSING
+    if result.blank and result.record is not None:
+        return BLANK
     if result.status in ("errors", "unreadable"):
         return ERRORS
     return WARNINGS if result.status == "warnings" else RETURNED
@@ -239,7 +244,7 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
     if missing:
         lines.append(f"{MISSING}的单位（{len(missing)} 个）：")
         lines += ["  " + line for line in align([(u.unit.code, u.unit.name) for u in missing])]
-    lines.append("合计：" + "，".join(f"{s} {n}" for s, n in a.counts().items()))
+    lines.append("合计：" + counts_text(a.counts()))
     if a.unmatched:
         lines.append(f"不属于名单中任何单位的文件（{len(a.unmatched)} 个）：")
         lines += [f"  {shown_path(r.file)}（{_unmatched_why(r)}）" for r in a.unmatched]
@@ -250,6 +255,11 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
             lines.append(f"  {u.unit.code} {u.unit.name}：采用 {shown_path(u.result.file) if u.result else '—'}；"
                          + _set_aside(u))
     return lines
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """"已通过 3，仅有警告 2，有错误 1，未报送 1": 空表 only when there is one (most rounds have none)."""
+    return "，".join(f"{s} {n}" for s, n in counts.items() if n or s != BLANK)
 
 
 def _unmatched_why(r: FileResult) -> str:
