@@ -179,3 +179,37 @@ def test_a_blank_return_is_its_own_state_in_check_status_and_merge(sent: tuple[P
     assert chase["430112004"][2] == "未报送"
     sent_back = [r[0] for r in book["退回修改"].iter_rows(values_only=True) if r[0]]
     assert "430112002" not in sent_back
+
+
+# ------------------------------------------------------------------ a part above its whole (XF411)
+
+@pytest.mark.parametrize(("fiscal", "total", "found"), [
+    (900, 812.3, ["D5"]),          # the trial: 财政拨款执行数 above 年度资金总额执行数, nothing said
+    (300, 300, []),                # the whole budget is 财政拨款: equal is clean
+    (250, 300.004, []),            # a part below its whole; and within half a cent
+    (300.004, 300, []),
+])
+def test_a_fiscal_figure_above_the_total_is_an_error_at_the_typed_cell(
+        sent: tuple[Path, Manifest], tmp_path: Path, fiscal: float, total: float, found: list[str]) -> None:
+    out, _ = sent
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    form = form_of(sent, "430112001")
+    corrected(form, returns / form.name, SHEET,
+              {**FILLED, "D5": fiscal, "D6": total, "C7": "部分项目结转。"})
+    res = run("check", returns, "--manifest", out / "manifest.json", "--json")
+    [one] = json.loads(res.stdout)
+    got = [f for f in one["findings"] if f["code"] == "XF411"]
+    assert [f["cell"] for f in got] == found, got
+    if got:
+        assert "为 900，大于资金总额 D6「年度资金总额·全年执行数(B)」的 812.3" in got[0]["message"]
+        assert got[0]["severity"] == "error"
+
+
+def test_a_budget_split_the_roster_got_wrong_is_said_at_generate_not_on_the_return(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("code,name,year,fund.fiscal.budget,fund.total.budget\n430112901,甲单位,2025,120,100\n"
+                      "430112902,乙单位,2025,100,120\n", encoding="utf-8")
+    res = run("generate", roster, "-o", tmp_path / "round")
+    [line] = [x for x in res.stderr.splitlines() if "XF411" in x]
+    assert "C5「财政拨款·全年预算数(A)」为 120，大于资金总额" in line and "430112901 甲单位）" in line

@@ -2,7 +2,8 @@
 
 Some rules judge how a form was set up rather than how it was filled: a target that is a description and not a
 value (XF533), a count written as a share (XF534), an amount as a percentage (XF537), template text or an empty
-template row left in (XF531, XF539, XF541), a weight on a placeholder row (XF532). When the office prefilled that
+template row left in (XF531, XF539, XF541), a weight on a placeholder row (XF532), a 财政拨款 budget above the
+年度资金总额 one (XF411, when both were prefilled). When the office prefilled that
 cell from its roster or indicators file, the cell is locked in the unit's form: the unit cannot act on it, and
 telling it on every return (13 of 15 in the trial) only teaches the unit and the clerk to skip warnings. So:
 
@@ -22,7 +23,7 @@ from typing import Any
 from xlsform.codes import Finding
 
 # Findings about the form as the office set it up (see the module's docstring).
-OFFICE_SET_UP = frozenset({"XF531", "XF532", "XF533", "XF534", "XF537", "XF539", "XF541"})
+OFFICE_SET_UP = frozenset({"XF411", "XF531", "XF532", "XF533", "XF534", "XF537", "XF539", "XF541"})
 
 
 def office_findings(findings: Iterable[Finding], prefilled: Collection[str]) -> list[Finding]:
@@ -41,7 +42,7 @@ class SentFinding:
 def review_sent(units: Sequence[Any], spec: Any) -> list[SentFinding]:
     """Each unit's prefilled values as its form carries them, through the rules that judge the set-up; grouped
     by code, cell and value (the same indicators file line sent to 300 units is one line to fix)."""
-    from xlsform.checks import completeness, review
+    from xlsform.checks import arithmetic, completeness, review
     from xlsform.checks.context import CheckContext
     from xlsform.layout import layout_for
     from xlsform.records import Record
@@ -52,16 +53,16 @@ def review_sent(units: Sequence[Any], spec: Any) -> list[SentFinding]:
         sent = unit.sent
         record = Record(spec_id=spec.id, spec_version=spec.version, values=dict(sent))
         ctx = CheckContext(record=record, spec=spec, layout=layout)
-        for f in office_findings(_set_up(ctx, completeness, review), sent):
+        for f in office_findings(_set_up(ctx, arithmetic, completeness, review), sent):
             one = grouped.setdefault((f.code, f.cell, f.message), SentFinding(f))
             one.units.append((unit.code, unit.name))
     return list(grouped.values())
 
 
-def _set_up(ctx: Any, completeness: Any, review: Any) -> list[Finding]:
+def _set_up(ctx: Any, arithmetic: Any, completeness: Any, review: Any) -> list[Finding]:
     """Only the rules that can say an OFFICE_SET_UP code (the whole families cost 3 times more, for every unit
     of a 5,000-unit roster)."""
-    found = list(completeness.placeholders(ctx))
+    found = [*arithmetic.parts_within_total(ctx), *completeness.placeholders(ctx)]
     rules = ctx.spec.rules.review
     for ind in ctx.indicators:
         if ind.weight:
