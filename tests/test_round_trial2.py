@@ -213,3 +213,55 @@ def test_a_budget_split_the_roster_got_wrong_is_said_at_generate_not_on_the_retu
     res = run("generate", roster, "-o", tmp_path / "round")
     [line] = [x for x in res.stderr.splitlines() if "XF411" in x]
     assert "C5「财政拨款·全年预算数(A)」为 120，大于资金总额" in line and "430112901 甲单位）" in line
+
+
+# ------------------------------------------------------------------ returns saved as .ods
+
+def saved_as_ods(xlsx: Path, ods: Path) -> Path:
+    """What a unit's LibreOffice writes when it saves its form as .ods (the program's own format)."""
+    import subprocess
+    import tempfile
+
+    from tests.helpers_lo import require_libreoffice
+    require_libreoffice()
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", f"-env:UserInstallation={Path(tmp, 'p').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "ods", "--outdir", tmp, str(xlsx)], check=True, capture_output=True,
+                       timeout=120)
+        shutil.move(Path(tmp, xlsx.stem + ".ods"), ods)
+    xlsx.unlink()
+    return ods
+
+
+@pytest.mark.libreoffice
+def test_a_return_saved_as_ods_is_read_checked_and_merged_like_its_xlsx(sent: tuple[Path, Manifest],
+                                                                       tmp_path: Path) -> None:
+    """The trial's 司法局 saved its form as .ods: XF101, its unit 有错误, nothing in 汇总表. LibreOffice converts
+    it back without loss: the same findings as the .xlsx it was made from, plus one note (XF119)."""
+    out, manifest = sent
+    returns = tmp_path / "returns"
+    xlsx = filled_return(sent, returns)
+    want = run("check", xlsx, "--manifest", out / "manifest.json", "--json")
+    ods = saved_as_ods(xlsx, returns / (xlsx.stem + ".ods"))
+    res = run("check", returns, "--manifest", out / "manifest.json", "--json", "--annotate", tmp_path / "fb")
+    [got] = json.loads(res.stdout)
+    [before] = json.loads(want.stdout)
+    assert [f["code"] for f in got["findings"]] == [f["code"] for f in before["findings"]] + ["XF119"]
+    for part in ("identity", "funds", "execution", "goals", "indicators", "totals", "footer"):
+        assert got["record"][part] == before["record"][part], part
+    assert list((tmp_path / "fb").glob("430112001_*_校验.xlsx"))           # its annotated copy
+    [unit] = [u for u in status_json(returns, out)["units"] if u["code"] == "430112001"]  # type: ignore[attr-defined]
+    assert unit["file"] == str(ods) and unit["state"] == before_state(before)
+
+
+def before_state(result: dict[str, object]) -> str:
+    return {"ok": "已通过", "warnings": "仅有警告", "errors": "有错误"}[str(result["status"])]
+
+
+def test_without_libreoffice_an_ods_return_says_how_to_save_it_as_xlsx(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XLSFORM_SOFFICE", "")
+    res = run("check", an_ods(tmp_path / "自评表.ods"))
+    assert res.exit_code == 1
+    assert "OpenDocument 表格 .ods，本机没有可用来转换它的 LibreOffice" in res.output
+    assert "用 LibreOffice 的，请选「文件 → 另存为」，文件类型选「Excel 2007-365 (.xlsx)」" in res.output

@@ -120,7 +120,8 @@ def one_line(text: str) -> str:
 register(
     Code("XF101", "error", "不是 Excel 工作簿",
          "文件不是 .xlsx 工作簿（{value}）",
-         "请用 Excel 或 WPS 打开下发的表格填写，并另存为 .xlsx（Excel 工作簿）后重新报送。"),
+         "请用 Excel 或 WPS 打开下发的表格填写，并另存为 .xlsx（Excel 工作簿）后重新报送；用 LibreOffice 的，"
+         "请选「文件 → 另存为」，文件类型选「Excel 2007-365 (.xlsx)」，在询问格式时选「使用 Excel 2007-365!」。"),
     Code("XF102", "error", "无法读取的旧版格式",
          "文件是无法读取的旧版表格格式（{value}）",
          "请用 Excel、WPS 或 LibreOffice 打开，选“文件→另存为”，保存类型选“Excel 工作簿（*.xlsx）”后重新报送。"),
@@ -175,6 +176,9 @@ register(
 )
 # Old .xls workbooks are read (xls.py), but the format keeps less than .xlsx: what could not be checked is said.
 register(
+    Code("XF119", "info", ".ods 已转换后检查",
+         "本文件为 OpenDocument 表格（.ods），已用本机的 LibreOffice 转换为 .xlsx 后读取和核对",
+         "无需处理；以后报送请另存为 .xlsx（Excel 工作簿）。"),
     Code("XF118", "info", "旧版 .xls 格式：部分内容未核对",
          "本文件为旧版 .xls 格式，已按数值读取和核对；{value}无法从 .xls 中核对",
          "如需完整核对，请用 Excel/WPS 打开后另存为 .xlsx（Excel 工作簿）再报送。"),
