@@ -238,7 +238,7 @@ def test_a_return_saved_as_ods_is_read_checked_and_merged_like_its_xlsx(sent: tu
                                                                        tmp_path: Path) -> None:
     """The trial's 司法局 saved its form as .ods: XF101, its unit 有错误, nothing in 汇总表. LibreOffice converts
     it back without loss: the same findings as the .xlsx it was made from, plus one note (XF119)."""
-    out, manifest = sent
+    out, _ = sent
     returns = tmp_path / "returns"
     xlsx = filled_return(sent, returns)
     want = run("check", xlsx, "--manifest", out / "manifest.json", "--json")
