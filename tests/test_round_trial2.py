@@ -265,3 +265,47 @@ def test_without_libreoffice_an_ods_return_says_how_to_save_it_as_xlsx(tmp_path:
     assert res.exit_code == 1
     assert "OpenDocument 表格 .ods，本机没有可用来转换它的 LibreOffice" in res.output
     assert "用 LibreOffice 的，请选「文件 → 另存为」，文件类型选「Excel 2007-365 (.xlsx)」" in res.output
+
+
+def test_an_ods_is_dated_by_the_time_libreoffice_saved_it(tmp_path: Path) -> None:
+    """An .ods has no docProps/core.xml: its save time is meta.xml's dc:date, so that an .ods and an .xlsx of one
+    unit are compared by when the unit saved them, not by when the clerk saved the attachments."""
+    from xlsform.results import FileResult
+    from xlsform.status import workbook_modified
+
+    ods = tmp_path / "a.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("meta.xml", '<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+                               ' xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>'
+                               "<dc:date>2026-01-12T09:30:00</dc:date></office:meta></office:document-meta>")
+    when = workbook_modified(FileResult(str(ods)))
+    assert when is not None and when.isoformat() == "2026-01-12T09:30:00+00:00"
+
+
+def test_a_blank_return_set_aside_is_named_once(sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    out, _ = sent
+    returns = tmp_path / "returns"
+    blank = returns / ("空_" + form_of(sent, "430112001").name)
+    returns.mkdir()
+    shutil.copy(form_of(sent, "430112001"), blank)
+    saved_by_the_unit(blank, "2031-01-01T08:00:00Z")
+    filled_return(sent, returns)
+    res = run("check", returns, "--manifest", out / "manifest.json")
+    assert f"{blank}（空表（未填写），已填写的报送优先）→" in res.output, res.output
+
+
+def test_the_reasons_to_send_back_read_as_one_text(sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    """退回修改 joined the unit's errors as 「…不要自行修改。；部门整体自评表!C6…」."""
+    out, _ = sent
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    form = form_of(sent, "430112001")
+    corrected(form, returns / form.name, SHEET, {**FILLED, "C5": 400, "C6": 400})
+    merged = tmp_path / "汇总.xlsx"
+    assert run("merge", returns, "--manifest", out / "manifest.json", "-o", merged, "--no-ledger").exit_code == 0
+    import openpyxl
+    [row] = [r for r in openpyxl.load_workbook(merged)["退回修改"].iter_rows(values_only=True) if r[0] == "430112001"]
+    reason = str(row[3])
+    assert "。；" not in reason and reason.count("XF") == 0 and reason.endswith("。"), reason
+    assert "不要自行修改；部门整体自评表!C6" in reason, reason

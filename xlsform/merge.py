@@ -540,9 +540,11 @@ def return_rows(a: Assignment, rows: Sequence[UnitRow]) -> list[ReturnRow]:
             reason = "文件无法读取，请联系单位重新报送：" + "；".join(f.message for f in r.findings[:1])
         else:
             errors = [f for f in r.findings if f.severity == "error"]
-            reason = "；".join(f.message for f in errors[:REASONS_SHOWN])
+            # one sentence a finding, joined by "；" (each message ends in "。", which "。；" would double)
+            reason = "；".join(f.message.rstrip("。") for f in errors[:REASONS_SHOWN])
             if len(errors) > REASONS_SHOWN:
                 reason += f"；等共 {len(errors)} 处，见问题清单"
+            reason += "。"
         out.append(ReturnRow(row.code, row.name, r.file, r.errors, reason))
     return out
 

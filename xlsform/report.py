@@ -94,7 +94,7 @@ def _tail(results: Sequence[Any], superseded: Mapping[str, str], note: str | Non
     why = [_aside(r, by_file.get(superseded[r.file])) for r in older]
     if older:
         blocks.append(f"同一单位另有报送、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
-            f"  {one_line(r.file)}（{reason}{'' if r.record is None else '，' + _label(r)}）"
+            f"  {one_line(r.file)}（{reason}{'' if r.record is None or r.blank else '，' + _label(r)}）"
             f"→ 以 {one_line(superseded[r.file])} 为准" for r, reason in zip(older, why, strict=True)))
     plain = all(w == SUPERSEDED for w in why)
     total = summary(current) + (f"；另有 {len(older)} 个{'较早的报送已被取代' if plain else '同一单位的其他文件不计入'}"

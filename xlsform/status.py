@@ -35,6 +35,8 @@ STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", BLANK
 
 _CORE = "docProps/core.xml"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
+_ODS_META = "meta.xml"
+_ODS_DATE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}meta/{http://purl.org/dc/elements/1.1/}date"
 _CORE_LIMIT = 1 << 16   # core.xml is a few hundred bytes; a larger one is not worth parsing
 
 ModifiedFn = Callable[[FileResult], datetime | None]
@@ -198,20 +200,24 @@ def _code(r: FileResult) -> str | None:
 # ------------------------------------------------------------------------------ file metadata
 
 def workbook_modified(result: FileResult) -> datetime | None:
-    """The last-saved time Excel/WPS recorded in docProps/core.xml; None when absent or unreadable."""
+    """The last-saved time Excel/WPS recorded in docProps/core.xml (LibreOffice in an .ods: meta.xml's dc:date,
+    so an .ods and an .xlsx of one unit compare by the times their program saved them); None when absent or
+    unreadable."""
     import zipfile
 
     from defusedxml import ElementTree
 
     try:
         with zipfile.ZipFile(result.file) as z:
-            info = z.getinfo(_CORE)
+            names = set(z.namelist())
+            part, tag = (_CORE, _MODIFIED) if _CORE in names or _ODS_META not in names else (_ODS_META, _ODS_DATE)
+            info = z.getinfo(part)
             if info.file_size > _CORE_LIMIT:
                 return None
             root = ElementTree.fromstring(z.read(info))
     except Exception:  # a file we cannot open or parse simply has no content time
         return None
-    node = root.find(_MODIFIED)
+    node = root.find(tag)
     return parse_time(node.text) if node is not None and node.text else None
 
 
