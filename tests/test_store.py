@@ -127,3 +127,24 @@ def test_merge_from_an_empty_store_names_the_store_not_an_empty_path_list(tmp_pa
                                        "-o", str(tmp_path / "s.xlsx")])
     assert result.exit_code == 2
     assert "在 收集服务的数据库 中没有找到报送表" in result.output
+
+
+def test_an_incoming_file_is_readable_at_once_and_kept_only_when_asked(tmp_path: Path) -> None:
+    """`incoming`: the bytes are readable under a temporary name while they go to the disk; named by their
+    hash only by `keep` (after `sync`); a block left without `keep` (a refused or failed upload) leaves
+    nothing behind."""
+    with Store(tmp_path / "x.sqlite3") as store:
+        with store.incoming(io.BytesIO(b"data")) as upload:
+            assert upload.path.read_bytes() == b"data" and upload.path.parent == store.files_dir
+            assert not store.file_path(upload.sha256).exists()
+            with pytest.raises(AssertionError):
+                upload.keep()                              # never named before its bytes are durable
+        assert [p for p in store.files_dir.rglob("*") if p.is_file()] == []
+        with store.incoming(io.BytesIO(b"data")) as upload:
+            upload.sync()
+            upload.keep()
+        assert store.file_path(upload.sha256).read_bytes() == b"data" and store._pending[upload.sha256] == 1
+        store.release_file(upload.sha256)
+        with pytest.raises(TooLarge), store.incoming(io.BytesIO(b"x" * 100), limit=10):
+            pass
+        assert [p.name for p in store.files_dir.rglob("*") if p.is_file()] == [f"{upload.sha256}.xlsx"]
