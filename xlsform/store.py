@@ -159,6 +159,10 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._files = threading.Lock()
+        # This process's writers queue here, each woken as the one before commits. Left to SQLite, a writer
+        # that finds the database locked sleeps and polls (1, 2, 5, 10 ... ms): uploads committing at once
+        # waited out those sleeps. Other processes (a `status` run) still meet the busy timeout.
+        self._writing = threading.RLock()
         self._pending: Counter[str] = Counter()    # files stored by put_file whose row is not yet committed
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(self.path)      # SQLite gives its -wal and -shm files the database's permissions
@@ -200,13 +204,14 @@ class Store:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (IMMEDIATE) so that concurrent writers queue up."""
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._writing:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self._tx() as conn:
