@@ -262,3 +262,21 @@ def test_a_busy_refusal_leaves_neither_a_file_nor_a_temporary(rnd: Round) -> Non
         finally:
             intake.close()
 
+
+
+def test_the_watchdog_fires_what_overruns_and_nothing_disarmed() -> None:
+    """One thread bounds every check (a timer thread a check cost each upload a thread start): a shorter limit
+    armed while it waits for a longer one still fires on time; a disarmed one never fires."""
+    from xlsform.serve.collect.checkers import _Watchdog
+
+    dog, fired, wrong = _Watchdog(), threading.Event(), []
+    long = dog.arm(60, lambda: wrong.append("the long one"))
+    time.sleep(0.05)                              # the thread now waits for the long one
+    gone = dog.arm(0.05, lambda: wrong.append("a disarmed one"))
+    dog.disarm(gone)
+    start = time.monotonic()
+    dog.arm(0.1, fired.set)
+    assert fired.wait(10) and time.monotonic() - start < 5
+    time.sleep(0.1)
+    dog.disarm(long)
+    assert wrong == []

@@ -222,15 +222,18 @@ class _Watchdog:
         self._due: dict[int, tuple[float, Callable[[], None]]] = {}
         self._next = 0
         self._thread: threading.Thread | None = None
+        self._until = 0.0          # when the thread looks next, at the latest
 
     def arm(self, seconds: float, action: Callable[[], None]) -> int:
         with self._wake:
             self._next += 1
-            self._due[self._next] = (time.monotonic() + seconds, action)
+            due = time.monotonic() + seconds
+            self._due[self._next] = (due, action)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="xlsform-watchdog", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            elif due < self._until:      # (every check has the same limit: it is woken only for a shorter one)
+                self._wake.notify()
             return self._next
 
     def disarm(self, key: int) -> None:
@@ -244,8 +247,8 @@ class _Watchdog:
                 late = [k for k, (due, _) in self._due.items() if due <= now]
                 actions = [self._due.pop(k)[1] for k in late]
                 if not actions:
-                    soonest = min((due for due, _ in self._due.values()), default=now + 60.0)
-                    self._wake.wait(soonest - now)
+                    self._until = min((due for due, _ in self._due.values()), default=now + 60.0)
+                    self._wake.wait(self._until - now)
                     continue
             for action in actions:
                 with suppress(Exception):
