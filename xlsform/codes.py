@@ -68,9 +68,11 @@ def make(code: str, *, file: str | None = None, sheet: str | None = None, cell: 
     """A finding from the catalogue, its message rendered from the template."""
     c = CATALOGUE[code]
     where = f"{sheet}!{cell}" if sheet and cell else (cell or "")
-    extra = {**_OPTIONAL, **extra}
-    text = c.message.format(cell=where or "—", field=field or "", value=_show(value), expected=_show(expected),
-                            **{k: _short(v) if isinstance(v, str) else v for k, v in extra.items()})
+    args = dict(_OPTIONAL)     # an optional clause is "" unless given; only a non-empty text needs _short
+    for k, v in extra.items():
+        args[k] = _short(v) if v and isinstance(v, str) else v
+    args.update(cell=where or "—", field=field or "", value=_show(value), expected=_show(expected))
+    text = c.message.format_map(args)
     if c.fix:
         text = f"{text}。{c.fix}" if not text.endswith(("。", "！", "？")) else f"{text}{c.fix}"
     return Finding(code=code, severity=c.severity, message=text, file=file, sheet=sheet, cell=cell,

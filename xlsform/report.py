@@ -145,7 +145,12 @@ def exit_code(results: Iterable[Any], superseded: Mapping[str, str] | None = Non
 def json_bytes(result: FileResult) -> bytes:
     """One file's object, compact (json's C encoder: its indenting encoder is pure Python and cost more than
     reading the file), UTF-8."""
-    return json.dumps(result.to_json(), ensure_ascii=False, default=str).encode("utf-8")
+    return _ENCODER.encode(result.to_json()).encode("utf-8")
+
+
+# json.dumps(obj, ensure_ascii=False, default=str) makes an encoder a call; the same output from one made once,
+# without the check for circular references (a result is a tree of fresh dicts and lists: it has none).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
 
 
 def text_bytes(result: FileResult, *, info: bool = True) -> bytes:

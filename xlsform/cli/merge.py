@@ -280,7 +280,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
         book = io.BytesIO()
         write_summary(book, summary, created=datetime.now(), office=office)
         fh.write(book.getbuffer())
-    tables = summary_tables(summary)
+    tables = summary_tables(summary) if extra else {}    # only for --format: the tables again, as rows
     for fmt, targets in extra.items():
         write = write_csv if fmt == "csv" else write_jsonl
         for name, target in targets.items():
