@@ -309,3 +309,23 @@ def test_the_reasons_to_send_back_read_as_one_text(sent: tuple[Path, Manifest], 
     reason = str(row[3])
     assert "。；" not in reason and reason.count("XF") == 0 and reason.endswith("。"), reason
     assert "不要自行修改；部门整体自评表!C6" in reason, reason
+
+
+def test_an_ods_conversion_that_hangs_is_stopped_with_its_processes(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile .ods that keeps LibreOffice busy costs the batch the time limit, and nothing outlives it."""
+    import time
+
+    from xlsform import ods
+
+    fake = tmp_path / "soffice"
+    marker = tmp_path / "child.pid"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {marker}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("XLSFORM_SOFFICE", str(fake))
+    start = time.monotonic()
+    assert ods.to_xlsx(an_ods(tmp_path / "a.ods").read_bytes(), timeout=1.0) is None
+    assert time.monotonic() - start < 10
+    child = Path(f"/proc/{int(marker.read_text())}/stat")
+    time.sleep(0.2)                # the whole process group was killed, the grandchild too (gone, or a zombie
+    assert not child.exists() or child.read_text().split(")")[-1].split()[0] == "Z"   # nobody reaped yet)
