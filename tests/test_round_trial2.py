@@ -329,3 +329,18 @@ def test_an_ods_conversion_that_hangs_is_stopped_with_its_processes(tmp_path: Pa
     child = Path(f"/proc/{int(marker.read_text())}/stat")
     time.sleep(0.2)                # the whole process group was killed, the grandchild too (gone, or a zombie
     assert not child.exists() or child.read_text().split(")")[-1].split()[0] == "Z"   # nobody reaped yet)
+
+
+def test_the_service_names_a_stored_ods_return_as_an_ods(tmp_path: Path) -> None:
+    """An .ods upload is accepted once converted; the office's download must not name it .xlsx (LibreOffice and
+    Excel then refuse to open it)."""
+    from xlsform.serve.collect.downloads import download_name, suffix_of
+
+    stored = tmp_path / ("0" * 64 + ".xlsx")
+    shutil.copy(an_ods(tmp_path / "a.ods"), stored)
+    assert suffix_of(stored) == ".ods"
+    assert download_name("司法局自评表.ods", stored) == "司法局自评表.ods"
+    xlsx = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(xlsx, "w") as z:
+        z.writestr("[Content_Types].xml", "<x/>")
+    assert suffix_of(xlsx) == ".xlsx"
