@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.conftest import ROOT
-from tests.helpers_round import corrected, saved_by_the_unit
+from tests.helpers_round import corrected, saved_as_ods, saved_by_the_unit
 from xlsform.cli import main
 from xlsform.manifest import Manifest
 
@@ -216,22 +216,6 @@ def test_a_budget_split_the_roster_got_wrong_is_said_at_generate_not_on_the_retu
 
 
 # ------------------------------------------------------------------ returns saved as .ods
-
-def saved_as_ods(xlsx: Path, ods: Path) -> Path:
-    """What a unit's LibreOffice writes when it saves its form as .ods (the program's own format)."""
-    import subprocess
-    import tempfile
-
-    from tests.helpers_lo import require_libreoffice
-    require_libreoffice()
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["soffice", f"-env:UserInstallation={Path(tmp, 'p').as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "ods", "--outdir", tmp, str(xlsx)], check=True, capture_output=True,
-                       timeout=120)
-        shutil.move(Path(tmp, xlsx.stem + ".ods"), ods)
-    xlsx.unlink()
-    return ods
-
 
 @pytest.mark.libreoffice
 def test_a_return_saved_as_ods_is_read_checked_and_merged_like_its_xlsx(sent: tuple[Path, Manifest],

@@ -431,7 +431,7 @@ def test_an_ods_upload_is_checked_as_its_xlsx_and_kept_as_an_ods(client: FlaskCl
                                                                  tmp_path: Path) -> None:
     """A unit working in LibreOffice saves its return as .ods: the service converts it (xlsform/ods.py), checks it
     as the .xlsx it was saved from (plus XF119), and the office downloads it under its own ending."""
-    from tests.test_round_trial2 import saved_as_ods
+    from tests.helpers_round import saved_as_ods
 
     source = tmp_path / "clean.xlsx"
     source.write_bytes(rnd.returns["clean"].read_bytes())
