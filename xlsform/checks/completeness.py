@@ -21,8 +21,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for ind in ctx.indicators:
         yield from _half_filled(ctx, ind)
         if ind.weight:   # most rows of a form are empty: no generator for them
-            yield from _weighted_placeholder(ctx, ind)
-    yield from _placeholders(ctx)
+            yield from weighted_placeholder(ctx, ind)
+    yield from placeholders(ctx)
 
 
 def is_blank(ctx: CheckContext) -> bool:
@@ -132,7 +132,7 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
     return "".join(names) or "其他内容"
 
 
-def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
+def placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
     slots: set[str] | None = None
@@ -193,7 +193,7 @@ def _slot_names(ctx: CheckContext) -> set[str]:
             for column in ("level3", "content")}
 
 
-def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+def weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """A row whose 三级指标 is "/" (or "……", "无") yet carries a weight: points for no indicator."""
     names = [n for n in (ind.level3, ind.content) if n is not None]
     if ind.weight and names and all(compact(n) in _NO_NAME for n in names):

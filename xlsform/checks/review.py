@@ -28,8 +28,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     review = ctx.spec.rules.review
     for ind in ctx.indicators:
         if ind.target:   # most rows of a form are empty
-            yield from _target_is_a_value(ctx, ind, review)
-            yield from _amount_as_share(ctx, ind)
+            yield from target_is_a_value(ctx, ind, review)
+            yield from amount_as_share(ctx, ind)
     yield from _adjusted_budget(ctx, review)
 
 
@@ -38,7 +38,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 _MEASURED = (ex.NUMBER, ex.RANGE, ex.DEADLINE)
 
 
-def _target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
+def target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
     """In 数量/质量/时效/成本 the target is a count, a rate, an amount or a date ("≥3 次", "100%", "9月底前");
     "严格执行相关制度规定" or "及时" there sets nothing to measure against. A pass/fail standard ("合格") is a
     value; a row the spec's 指标性质 calls 定性 is qualitative by design."""
@@ -113,7 +113,7 @@ _AMOUNT = re.compile(r"(?:成本|经费|资金|费用|金额|投资|投入|支�
 _UNIT_LABEL = re.compile(r"\((%|百分比|万元|元)\)$")
 
 
-def _amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+def amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """An amount written as a share: "项目总成本" with the target "100%", 度量单位 "%", or "(%)" printed after
     the name ("项目总成本(%)" | 100). A cost is so many 元 or 万元; "100%" of it measures nothing."""
     name = compact(ind.level3 or "")
