@@ -328,3 +328,15 @@ def test_the_service_names_a_stored_ods_return_as_an_ods(tmp_path: Path) -> None
     with zipfile.ZipFile(xlsx, "w") as z:
         z.writestr("[Content_Types].xml", "<x/>")
     assert suffix_of(xlsx) == ".xlsx"
+
+
+def test_the_ledger_records_a_blank_return_as_status_names_it(sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    out, _ = sent
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(form_of(sent, "430112002"), returns / "空白.xlsx")
+    assert run("status", returns, "--manifest", out / "manifest.json").exit_code == 0
+    export = tmp_path / "ledger.csv"
+    assert run("ledger", "--manifest", out / "manifest.json", "-o", export).exit_code == 0
+    [row] = export.read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert ",空表," in row, row
