@@ -340,3 +340,26 @@ def test_the_ledger_records_a_blank_return_as_status_names_it(sent: tuple[Path, 
     assert run("ledger", "--manifest", out / "manifest.json", "-o", export).exit_code == 0
     [row] = export.read_text(encoding="utf-8-sig").splitlines()[1:]
     assert ",空表," in row, row
+
+
+def test_adding_a_late_unit_speaks_of_the_late_unit_only(tmp_path: Path) -> None:
+    """The trial's --add (and --reissue) repeated, for units sent long before, that 民政局 has no indicators and
+    that their targets are descriptions: what generate says is about the forms it writes now."""
+    roster, indicators = tmp_path / "roster.csv", tmp_path / "indicators.csv"
+    head = "code,name,year,fund.total.budget,fund.fiscal.budget\n"
+    roster.write_text(head + "430112901,甲单位,2025,100,100\n430112902,乙单位,2025,100,100\n", encoding="utf-8")
+    rows = ["430112902,产出指标,数量指标,培训,开展培训,及时,25",
+            "430112902,产出指标,时效指标,完成时间,按时,12月底前,25",
+            "430112902,效益指标,社会效益指标,知晓率,宣传,≥85%,30",
+            "430112902,满意度指标,服务对象满意度指标,满意度,问卷,≥90%,10"]
+    indicators.write_text("code,level1,level2,level3,content,target,weight\n" + "\n".join(rows) + "\n",
+                          encoding="utf-8")
+    first = run("generate", roster, "--indicators", indicators, "-o", tmp_path / "round")
+    assert "430112901 甲单位" in first.stderr and "XF533" in first.stderr      # said once, when sent
+    roster.write_text(roster.read_text(encoding="utf-8") + "430112903,丙单位,2025,100,100\n", encoding="utf-8")
+    late = [r.replace("430112902", "430112903").replace(",及时,", ",≥12次,") for r in rows]
+    indicators.write_text(indicators.read_text(encoding="utf-8") + "\n".join(late) + "\n", encoding="utf-8")
+    added = run("generate", roster, "--indicators", indicators, "-o", tmp_path / "round", "--add")
+    assert added.exit_code == 0, added.output
+    assert "430112903 丙单位" in added.stdout
+    assert "甲单位" not in added.stderr and "XF533" not in added.stderr, added.stderr
