@@ -363,3 +363,31 @@ def test_adding_a_late_unit_speaks_of_the_late_unit_only(tmp_path: Path) -> None
     assert added.exit_code == 0, added.output
     assert "430112903 丙单位" in added.stdout
     assert "甲单位" not in added.stderr and "XF533" not in added.stderr, added.stderr
+
+
+def test_a_form_copied_as_values_into_a_new_workbook_is_not_told_it_emptied_a_field(
+        sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    """A unit pasted its form's values into a new workbook (no locks, names or hidden copy: read by its labels).
+    The year printed alone in the title row was not found, and XF152 said 「年度」 原为 2025，现为（空）: a field
+    the labels did not lead to is not a locked cell emptied."""
+    import openpyxl
+
+    out, _ = sent
+    filled = filled_return(sent, tmp_path / "filled")
+    source = openpyxl.load_workbook(filled, data_only=True)[SHEET]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in source.iter_rows():
+        for c in row:
+            if c.value is not None and type(c).__name__ == "Cell":
+                sheet.cell(c.row, c.column, c.value)
+    for merged in source.merged_cells.ranges:
+        sheet.merge_cells(str(merged))
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    book.save(returns / "复制的表.xlsx")
+    res = run("check", returns, "--manifest", out / "manifest.json", "--json")
+    [one] = json.loads(res.stdout)
+    assert "XF170" in [f["code"] for f in one["findings"]]          # read as a hand-made form
+    assert [f for f in one["findings"] if f["code"] == "XF152" and f["key"] == "year"] == []
