@@ -391,3 +391,19 @@ def test_a_form_copied_as_values_into_a_new_workbook_is_not_told_it_emptied_a_fi
     [one] = json.loads(res.stdout)
     assert "XF170" in [f["code"] for f in one["findings"]]          # read as a hand-made form
     assert [f for f in one["findings"] if f["code"] == "XF152" and f["key"] == "year"] == []
+
+
+def test_a_negative_source_is_one_error_not_also_a_part_above_its_total() -> None:
+    """zhuzhou's 合计 is the sum of its sources: a source typed negative makes another exceed it; XF404 says the
+    one mistake, XF411 must not say it again."""
+    from xlsform.checks import CheckContext, run_all
+    from xlsform.records import Record
+
+    values = {"fund.fiscal.budget": 100, "fund.fiscal.spent": 90, "fund.other.budget": -20, "fund.other.spent": 0,
+              "fund.carryover.budget": 0, "fund.carryover.spent": 0}
+    ctx = CheckContext.for_record(Record(spec_id="zhuzhou", spec_version="2020.1", values=values))
+    found = [f.code for f in run_all(ctx)]
+    assert "XF404" in found and "XF411" not in found, found
+    values["fund.other.budget"] = 20
+    ctx = CheckContext.for_record(Record(spec_id="zhuzhou", spec_version="2020.1", values=values))
+    assert "XF411" not in [f.code for f in run_all(ctx)]
