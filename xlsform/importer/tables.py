@@ -599,6 +599,8 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
         if header_at(grid, lex, r, COLUMN) is not None:
             r -= 1
             break
+        if not grid.row(r) and _fund_row_at(grid, lex, r + 1, first_col):
+            continue        # an empty row inside the table (a row the clerk inserted and left), its rows go on
         label = next((gc for gc in reversed(grid.row(r)) if gc.col < first_col and not gc.number), None)
         figures = {k: gc for k, h in header.columns.items()
                    if (gc := next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols),
@@ -631,6 +633,12 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
     if table.unit is None:
         _doubt_amounts(table)
     return table
+
+
+def _fund_row_at(grid: Grid, lex: Lexicon, r: int, first_col: int) -> bool:
+    """Row `r` is a fund row: its label left of the amounts names one ("其中：财政拨款")."""
+    label = next((gc for gc in reversed(grid.row(r)) if gc.col < first_col and not gc.number), None)
+    return label is not None and lex.kind(label.key, FUND_ROW) is not None
 
 
 def _pairs(grid: Grid, lex: Lexicon, header: HeaderRow) -> bool:
