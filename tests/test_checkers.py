@@ -220,3 +220,63 @@ def test_the_summary_is_built_in_a_worker_as_the_server_would_build_it(rnd: Roun
 
     assert cells(built) == cells(here.getvalue())
     assert any("clean.xlsx" in map(str, row) for row in cells(built))
+
+
+def test_the_upload_is_synced_while_its_check_runs_and_a_failure_there_keeps_the_pipe_in_step(
+        made: Round, pool: Processes) -> None:
+    """`meanwhile` (the upload's fsync) runs after the request went to the worker and before its answer is
+    read; when it fails, its error is raised and the worker's answer is read all the same, so the next request
+    gets its own answer, not this one's."""
+    seen: list[bool] = []
+
+    assert pool.call(upload(made, "clean", "430112001"), meanwhile=lambda: seen.append(True))["state"] == "ok"
+    assert seen == [True]
+
+    def failing() -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        pool.call(upload(made, "clean", "430112001"), meanwhile=failing)
+    refused = pool.call(upload(made, "clean", "430112002"))          # answered for itself: in step
+    assert refused["state"] == "refused" and "不是本单位" in refused["message"]
+
+
+def test_a_busy_refusal_leaves_neither_a_file_nor_a_temporary(rnd: Round) -> None:
+    """An upload the pool has no room for (503) is not kept: before, its file stayed in the store under its
+    hash with no row naming it, and marked in use for ever (never pruned)."""
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units([("430112001", "单位")])
+        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, wait=0.1, timeout=60)
+        try:
+            unit = store.unit("430112001")
+            assert unit is not None and isinstance(intake.checks, Processes)
+            with intake.checks.slot(), rnd.returns["clean"].open("rb") as fh, pytest.raises(Busy):
+                intake.submit(unit, "a.xlsx", fh)
+            assert [p for p in store.files_dir.rglob("*") if p.is_file()] == []
+            assert not store._pending
+            with rnd.returns["clean"].open("rb") as fh:
+                done = intake.submit(unit, "b.xlsx", fh)
+            assert done.state == "ok" and not store._pending
+            assert [p.name for p in store.files_dir.rglob("*") if p.is_file()] == [
+                f"{store.submission(done.submission).sha256}.xlsx"]                          # type: ignore[union-attr]
+        finally:
+            intake.close()
+
+
+
+def test_the_watchdog_fires_what_overruns_and_nothing_disarmed() -> None:
+    """One thread bounds every check (a timer thread a check cost each upload a thread start): a shorter limit
+    armed while it waits for a longer one still fires on time; a disarmed one never fires."""
+    from xlsform.serve.collect.checkers import _Watchdog
+
+    dog, fired, wrong = _Watchdog(), threading.Event(), []
+    long = dog.arm(60, lambda: wrong.append("the long one"))
+    time.sleep(0.05)                              # the thread now waits for the long one
+    gone = dog.arm(0.05, lambda: wrong.append("a disarmed one"))
+    dog.disarm(gone)
+    start = time.monotonic()
+    dog.arm(0.1, fired.set)
+    assert fired.wait(10) and time.monotonic() - start < 5
+    time.sleep(0.1)
+    dog.disarm(long)
+    assert wrong == []

@@ -1032,7 +1032,9 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
         pos = _POSITIONS.get(ref) or _position(ref)
         if v:
             if attrs.endswith(b' t="s"'):
-                cells[pos] = _new_cell(Cell, (_shared_string(strings, v), "s", None))
+                i = int(v) if v.isdigit() else -1      # _shared_string inline: it runs for most cells
+                cells[pos] = _new_cell(Cell, (strings[i] if 0 <= i < len(strings) else _shared_string(strings, v),
+                                              "s", None))
                 continue
             if b' t="' not in attrs:
                 cells[pos] = _new_cell(Cell, (_number(v), "n", None))
@@ -1078,6 +1080,10 @@ def scan_shared_strings(data: bytes) -> list[str] | None:
     # An empty <si/> or a prefixed <x:si> would shift or drop every index after it: those take the tree.
     if len(items) != text.count("<si") or 2 * len(items) != text.count("si>"):
         return None
+    if "&" not in text and "\r" not in text and "_x" not in text and not any(rich for _, rich in items):
+        # The common table: plain items (a non-empty `rich` is an item the first pattern did not match) with
+        # nothing to expand or unescape, each its text as it stands (this runs for every return of a round).
+        return [plain for plain, _ in items]
     return [_unescape(_xml_text(plain)) if plain or not rich else
             _unescape("".join(_xml_text(x) for x in _T_TEXT.findall(_RPH.sub("", rich)))) for plain, rich in items]
 

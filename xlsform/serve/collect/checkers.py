@@ -25,6 +25,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -71,8 +72,11 @@ class InThreads:
         finally:
             self._free.release()
 
-    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float | None = None,
+             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
         with self.slot():
+            if meanwhile is not None:
+                meanwhile()
             return answered(self.handle, request)
 
     def call_apart(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
@@ -116,10 +120,12 @@ class Processes:
         finally:
             self._idle.put(worker)
 
-    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """The worker's answer; `timeout` (default: the pool's) bounds this request's work."""
+    def call(self, request: dict[str, Any], timeout: float | None = None,
+             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
+        """The worker's answer; `timeout` (default: the pool's) bounds this request's work. `meanwhile` runs in
+        this thread while the worker works (the upload's fsync: waiting for the disk and for the check at once)."""
         with self.slot() as worker:
-            return worker.call(request, timeout or self.timeout)
+            return worker.call(request, timeout or self.timeout, meanwhile)
 
     def call_apart(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """A long job (the office's summary: seconds of re-reading every return) in a process started for it
@@ -155,7 +161,8 @@ class _Worker:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
                 env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
-    def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float,
+             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
         if self.proc is None or self.proc.poll() is not None:   # never started, or ended since
             self.stop()
             self._start()
@@ -167,16 +174,25 @@ class _Worker:
             overran.append(True)
             proc.kill()
 
-        timer = threading.Timer(timeout, overrun)
-        timer.start()
+        alarm = WATCHDOG.arm(timeout, overrun)
+        trouble: BaseException | None = None
         try:
             proc.stdin.write(json.dumps(request).encode("ascii") + b"\n")
             proc.stdin.flush()
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException as e:      # the answer is read all the same: the pipe stays in step
+                    trouble = e
             answer = read_answer(proc.stdout)
         except (OSError, ValueError):
             answer = None
         finally:
-            timer.cancel()
+            WATCHDOG.disarm(alarm)
+        if trouble is not None:
+            if answer is None:
+                self.stop()
+            raise trouble
         if answer is None:
             self.stop()
             raise Died(f"检查超过 {timeout:g} 秒仍未完成，已停止" if overran else WORKER_DIED)
@@ -195,6 +211,51 @@ class _Worker:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+class _Watchdog:
+    """Stops what overruns its time: one thread for all the pool's requests (a timer thread started per
+    request cost each upload a thread start, which waits for the interpreter lock the busy threads hold)."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: dict[int, tuple[float, Callable[[], None]]] = {}
+        self._next = 0
+        self._thread: threading.Thread | None = None
+        self._until = 0.0          # when the thread looks next, at the latest
+
+    def arm(self, seconds: float, action: Callable[[], None]) -> int:
+        with self._wake:
+            self._next += 1
+            due = time.monotonic() + seconds
+            self._due[self._next] = (due, action)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="xlsform-watchdog", daemon=True)
+                self._thread.start()
+            elif due < self._until:      # (every check has the same limit: it is woken only for a shorter one)
+                self._wake.notify()
+            return self._next
+
+    def disarm(self, key: int) -> None:
+        with self._wake:
+            self._due.pop(key, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                now = time.monotonic()
+                late = [k for k, (due, _) in self._due.items() if due <= now]
+                actions = [self._due.pop(k)[1] for k in late]
+                if not actions:
+                    self._until = min((due for due, _ in self._due.values()), default=now + 60.0)
+                    self._wake.wait(self._until - now)
+                    continue
+            for action in actions:
+                with suppress(Exception):
+                    action()
+
+
+WATCHDOG = _Watchdog()
 
 
 def _log(path: Path | None) -> IO[bytes]:

@@ -122,20 +122,30 @@ class Intake:
             return self._submit(unit, filename, stream, confirmed)
 
     def _submit(self, unit: UnitView, filename: str, stream: IO[bytes], confirmed: bool) -> Outcome:
-        sha, size = self.store.put_file(stream, limit=self.max_bytes)
         name = display_name(filename)
-        path = self.store.file_path(sha)
+        # The check reads the file as soon as it is written, while this thread waits for its bytes to reach the
+        # disk (`meanwhile`); it is named by its hash, durably, only then, and the row committed after that.
+        with self.store.incoming(stream, limit=self.max_bytes) as upload:
+            request = {"op": "upload", "path": str(upload.path), "name": name, "unit": [unit.code, unit.name]}
+            try:
+                got = self.checks.call(request, meanwhile=upload.sync)
+            except Died as e:
+                got = {"failed": str(e)}
+            upload.sync()           # (done already unless the check failed first)
+            upload.keep()
+        sha, size = upload.sha256, upload.size
         try:
-            got = self.checks.call({"op": "upload", "path": str(path), "name": name, "unit": [unit.code, unit.name]})
-        except Died as e:
-            got = {"failed": str(e)}
-        if "failed" in got:
-            got = checked_upload(failed(path, got["failed"]), name, unit.code, unit.name, self.manifest)
-        now = self.store.unit(unit.code)          # as it is after the check, not as the upload began
-        held = held_reason(got, now, confirmed)
-        message = held_message(held, got["errors"], now.errors or 0) if held and now else got["message"]
-        sid = self.store.add_submission(unit.code, name, size, sha, got["state"], got["errors"], got["warnings"],
-                                        got["text"], message, held=held)
+            if "failed" in got:
+                got = checked_upload(failed(self.store.file_path(sha), got["failed"]), name, unit.code, unit.name,
+                                     self.manifest)
+            now = self.store.unit(unit.code)          # as it is after the check, not as the upload began
+            held = held_reason(got, now, confirmed)
+            message = held_message(held, got["errors"], now.errors or 0) if held and now else got["message"]
+            sid = self.store.add_submission(unit.code, name, size, sha, got["state"], got["errors"],
+                                            got["warnings"], got["text"], message, held=held)
+        except BaseException:
+            self.store.release_file(sha)     # no row names it: pruning may take it again
+            raise
         if got["state"] == "refused":
             self.store.prune_refused(unit.code, keep=KEEP_REFUSED)
         current = self.store.submission(now.submission) if held and now and now.submission else None
