@@ -82,6 +82,9 @@ class IndicatorTable:
     rows: list[dict[str, Read]] = field(default_factory=list)
     places: list[dict[str, tuple[int, int]]] = field(default_factory=list)   # every column's cell per row
     dashes: list[set[str]] = field(default_factory=list)   # per row, the columns whose cell shows only "—", "/"
+    # per row, the columns whose cell lies in a figure merged down from a row above ("权数 20" printed once for
+    # two rows, one of which is chosen): read as the first row's, printed here too, so not left empty
+    shared: list[set[str]] = field(default_factory=list)
     totals: dict[str, Read] = field(default_factory=dict)
     total_places: dict[str, tuple[int, int]] = field(default_factory=dict)
     unknown: list[GridCell] = field(default_factory=list)
@@ -327,6 +330,7 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             table.rows.append(row)
             table.places.append(places)
             table.dashes.append(dashes)
+            table.shared.append(_merged_from_above(grid, header, r, row))
             table.used.update((x.cell.row, x.cell.col) for x in row.values())
     table.end = min(r, limit)
     return table
@@ -373,6 +377,17 @@ def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
     (`name`) reaches into the columns of values. An indicator's name stays within its own column."""
     return any(gc.last_col > gc.col <= name.col <= gc.last_col and any(gc.col <= c <= gc.last_col for c in values)
                for gc in own)
+
+
+def _merged_from_above(grid: Grid, header: HeaderRow, r: int, row: dict[str, Read]) -> set[str]:
+    """The measured columns of row `r` that show a figure merged down from a table row above it."""
+    out = set()
+    for key in _MEASURED - row.keys():
+        h = header.columns.get(key)
+        x = next((x for c in h.cols if (x := grid.at(r, c)) is not None), None) if h is not None else None
+        if x is not None and header.last < x.row < r and x.text and not is_dash(x.text):
+            out.add(key)
+    return out
 
 
 def _one_line(own: list[GridCell], name: Header | None) -> bool:
