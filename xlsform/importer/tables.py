@@ -393,8 +393,8 @@ def _merged_from_above(grid: Grid, header: HeaderRow, r: int, row: dict[str, Rea
 def _one_line(own: list[GridCell], name: Header | None) -> bool:
     """"项目年度目标1：…" or "无" in every cell of a row (merged cells unmerged and filled): one text across the
     table, no indicator. A row that names no indicator ("无" under 三级指标) is none either."""
-    texts = {gc.text for gc in own if not gc.number}
-    if len(own) >= 3 and len(texts) == 1 and not any(gc.number for gc in own):
+    if len(own) >= 3 and own[0].text == own[-1].text and not any(gc.number for gc in own) \
+            and len({gc.text for gc in own}) == 1:
         return True
     cell = next((gc for gc in own if name is not None and gc.col <= name.col <= gc.last_col), None)
     return cell is not None and not cell.number and len(cell.text) < 8 and label_key(cell.text) in _NO_NAME
