@@ -123,3 +123,46 @@ def _post_confirmed(url: str, data: bytes) -> tuple[int, dict[str, object]]:
     except urllib.error.HTTPError as e:
         with e:
             return e.code, json.loads(e.read() or b"{}")
+
+
+# ------------------------------------------------------------------ P76: chunked uploads
+
+def _chunked(url: str, data: bytes) -> tuple[int, dict[str, object]]:
+    """An upload with Transfer-Encoding: chunked (no Content-Length), as some scripts and proxies send it."""
+    import http.client
+    import uuid
+    from urllib.parse import urlsplit
+
+    b, where = uuid.uuid4().hex, urlsplit(url)
+    body = (f"--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.xlsx\"\r\n\r\n").encode() \
+        + data + f"\r\n--{b}--\r\n".encode()
+    conn = http.client.HTTPConnection(where.hostname or "", where.port, timeout=60)
+    try:
+        conn.putrequest("POST", where.path)
+        for name, value in (("Transfer-Encoding", "chunked"), ("Accept", "application/json"),
+                            ("Content-Type", f"multipart/form-data; boundary={b}")):
+            conn.putheader(name, value)
+        conn.endheaders()
+        try:
+            for i in range(0, len(body), 1 << 16):
+                part = body[i:i + (1 << 16)]
+                conn.send(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            conn.send(b"0\r\n\r\n")
+        except OSError:                       # refused by its size while still sending: the answer is there
+            pass
+        res = conn.getresponse()
+        return res.status, json.loads(res.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def test_chunked_uploads_are_checked_and_bounded_alike(made: Round, tmp_path: Path) -> None:
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        url = _unit_url(server, rnd, "430112001")
+        status, ok = _chunked(url, rnd.returns["clean"].read_bytes())
+        assert status == 200 and ok["status"] == "ok", ok
+        status, big = _chunked(url, b"PK" + b"\0" * (12 << 20))
+        assert status == 413 and "10 MB" in str(big["error"]), big
+        status, junk = _chunked(url, b"x" * 100)
+        assert status == 422 and junk["status"] == "refused"
