@@ -351,6 +351,18 @@ def test_walk_returns_keeps_other_formats_and_skips_lock_files(tmp_path: Path) -
     assert found == ["a.xls", "b.xlsx", "c.et", "sub/d.xlsm"]
 
 
+def test_walk_returns_sorts_as_paths_sort(tmp_path: Path) -> None:
+    """The key walk_returns sorts by gives sorted()'s own order of the paths (parts, not text: "a/b" before
+    "a-b", "a b" after "a/z")."""
+    names = ["a-b.xlsx", "a/b.xlsx", "a/z.xlsx", "a b.xlsx", "B.xlsx", "b.xlsx", "a/c/d.xlsx", "10.xlsx", "9.xlsx",
+             "单位2.xlsx", "单位10.xlsx", "a.b/c.xlsx", "a0.xlsx"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    found = list(walk_returns([tmp_path]))
+    assert found == sorted(tmp_path / n for n in names)
+
+
 # ------------------------------------------------------------------------------------- LibreOffice
 
 @pytest.mark.libreoffice

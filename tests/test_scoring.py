@@ -55,6 +55,18 @@ def test_round2_matches_decimal_half_up_for_three_decimals(whole: int, thousandt
     assert round2(float(text)) == Decimal(text).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def test_round2_is_the_same_whatever_was_rounded_before() -> None:
+    """round2 keeps what it rounded (scores repeat across a round): a zero keeps its sign, True is still no
+    number after 1.0, and a float and a Decimal are each rounded as themselves."""
+    for first, second, expected in [(0.0, -0.0, "-0.00"), (-0.0, 0.0, "0.00"), (1.005, Decimal("1.005"), "1.01"),
+                                    (Decimal("2.675"), 2.675, "2.68"), (7.5, 7.5, "7.50")]:
+        round2(first)
+        assert str(round2(second)) == expected
+    round2(1.0)
+    with pytest.raises(TypeError):
+        round2(True)
+
+
 @pytest.mark.parametrize("bad", [None, "1.5", True, float("nan"), float("inf")])
 def test_round2_refuses_what_is_not_a_number(bad: object) -> None:
     with pytest.raises(TypeError):

@@ -77,10 +77,24 @@ def _significant15(x: Decimal) -> Decimal:
 
 def round2(x: Number) -> Decimal:
     """Excel's ROUND(x, 2): half away from zero, on the value as the engine sees it (15 significant digits)."""
+    # scores, weights and their sums repeat across a round: each is rounded once a process (not zeros: 0.0 and
+    # -0.0 are one key and two results)
+    cache = _ROUNDED.get(type(x)) if x else None
+    if cache is not None and (hit := cache.get(x)) is not None:
+        return hit
     d = to_decimal(x)
     if d is None:
         raise TypeError(f"round2 needs a number, got {x!r}")
-    return _significant15(d).quantize(CENT, rounding=ROUND_HALF_UP)
+    out = _significant15(d).quantize(CENT, rounding=ROUND_HALF_UP)
+    if cache is not None:
+        if len(cache) > 8192:
+            cache.clear()
+        cache[x] = out
+    return out
+
+
+# round2 of floats and of Decimals, each type apart (a float and a Decimal can be equal and round differently)
+_ROUNDED: dict[type, dict[Any, Decimal]] = {float: {}, Decimal: {}}
 
 
 def _n(x: Any) -> Decimal:

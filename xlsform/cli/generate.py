@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Collection
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,7 +173,9 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
             done = add_units(units, spec, output, reissue=reissue, jobs=jobs_or_all(jobs),
                              progress=bar.update if bar is not None else None)
         _say_added(done, output)
+        _say_office_findings(units, spec, only={u.code for u in (*done.added, *done.reissued)})
         return
+    _say_office_findings(units, spec)
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)
@@ -203,6 +206,26 @@ def _say_without_indicators(units: list[Unit], indicators: Path) -> None:
         click.echo(f"  {u.code} {u.name}", err=True)
     if len(bare) > SHOWN_UNITS:
         click.echo(f"  ……等 {len(bare)} 个", err=True)
+
+
+def _say_office_findings(units: list[Unit], spec: Spec, only: Collection[str] | None = None) -> None:
+    """What checking the returns would say about the office's own locked content (a target that is no value,
+    template text left in): said here, once, before the forms go out; checks against the manifest then leave
+    it out of every return, since the unit cannot change a locked cell (checks/office.py)."""
+    from xlsform.checks.office import review_sent
+
+    found = review_sent([u for u in units if only is None or u.code in only], spec)
+    if not found:
+        return
+    click.echo(f"[注意] 下发内容中有 {len(found)} 处检查时会提示的问题（在单位的表中已锁定，单位不能修改，"
+               "检查报送时不再向单位提示；如需改正，请修改名册或指标文件后重新生成，已下发的用 --reissue）：",
+               err=True)
+    for one in found[:SHOWN_UNITS]:
+        (code, name), more = one.units[0], len(one.units) - 1
+        who = f"{code} {name}" + (f" 等 {len(one.units)} 个单位" if more else "")
+        click.echo(f"  {one.finding.code} {one.finding.message}（{who}）", err=True)
+    if len(found) > SHOWN_UNITS:
+        click.echo(f"  ……等 {len(found)} 处", err=True)
 
 
 def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None) -> None:
