@@ -280,3 +280,30 @@ def test_the_watchdog_fires_what_overruns_and_nothing_disarmed() -> None:
     time.sleep(0.1)
     dog.disarm(long)
     assert wrong == []
+
+
+def test_a_worker_grown_large_is_replaced_after_its_answer(made: Round, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file's check left its process that large for the rest of the round (the allocator keeps the
+    memory): a worker whose peak passed the limit says so with its answer and ends, and a fresh one takes its
+    place at once — every answer still arrives, none is an XF901. (The limit made tiny: every check retires.)"""
+    monkeypatch.setenv("XLSFORM_RETIRE_MB", "1")
+    checks = Processes(made.manifest, processes=1, wait=5, timeout=60)
+    try:
+        pids = []
+        for _ in range(3):
+            [worker] = list(checks._idle.queue)
+            assert worker.proc is not None
+            pids.append(worker.proc.pid)
+            got = checks.call(upload(made, "clean", "430112001"))
+            assert got["state"] == "ok" and "retire" not in got, got
+        assert len(set(pids)) == 3
+    finally:
+        checks.close()
+
+
+def test_the_retiring_answer_is_the_last_one_a_worker_gives() -> None:
+    answers = io.BytesIO()
+    serve_requests(lambda r: {"n": r["n"]}, io.BytesIO(b'{"n": 0}\n{"n": 1}\n{"n": 2}\n'), answers,
+                   retire=lambda: True)
+    answers.seek(0)
+    assert read_answer(answers) == {"n": 0, "retire": True} and read_answer(answers) is None
