@@ -73,11 +73,8 @@ class InThreads:
         finally:
             self._free.release()
 
-    def call(self, request: dict[str, Any], timeout: float | None = None,
-             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         with self.slot():
-            if meanwhile is not None:
-                meanwhile()
             return answered(self.handle, request)
 
     def call_apart(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
@@ -121,12 +118,10 @@ class Processes:
         finally:
             self._idle.put(worker)
 
-    def call(self, request: dict[str, Any], timeout: float | None = None,
-             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
-        """The worker's answer; `timeout` (default: the pool's) bounds this request's work. `meanwhile` runs in
-        this thread while the worker works (the upload's fsync: waiting for the disk and for the check at once)."""
+    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """The worker's answer; `timeout` (default: the pool's) bounds this request's work."""
         with self.slot() as worker:
-            return worker.call(request, timeout or self.timeout, meanwhile)
+            return worker.call(request, timeout or self.timeout)
 
     def call_apart(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """A long job (the office's summary: seconds of re-reading every return) in a process started for it
@@ -163,8 +158,7 @@ class _Worker:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
                 env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
-    def call(self, request: dict[str, Any], timeout: float,
-             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         if self.proc is None or self.proc.poll() is not None:   # never started, or ended since
             self.stop()
             self._start()
@@ -177,31 +171,21 @@ class _Worker:
             proc.kill()
 
         alarm = WATCHDOG.arm(timeout, overrun)
-        trouble: BaseException | None = None
         try:
             proc.stdin.write(json.dumps(request).encode("ascii") + b"\n")
             proc.stdin.flush()
-            if meanwhile is not None:
-                try:
-                    meanwhile()
-                except BaseException as e:      # the answer is read all the same: the pipe stays in step
-                    trouble = e
             answer = read_answer(proc.stdout)
         except (OSError, ValueError):
             answer = None
         finally:
             WATCHDOG.disarm(alarm)
-        if answer is not None and answer.pop("retire", False):      # it grew too large and has ended
-            self.stop()
-            if self.standing:                # a fresh one starts now, ready by the next request
-                self._start()
-        if trouble is not None:
-            if answer is None:
-                self.stop()
-            raise trouble
         if answer is None:
             self.stop()
             raise Died(f"检查超过 {timeout:g} 秒仍未完成，已停止" if overran else WORKER_DIED)
+        if answer.pop("retire", False):      # it grew too large and has ended
+            self.stop()
+            if self.standing:                # a fresh one starts now, ready by the next request
+                self._start()
         return answer
 
     def stop(self) -> None:
