@@ -319,3 +319,22 @@ def test_a_stock_verdict_on_the_whole_is_no_achievement(text: str) -> None:
 @pytest.mark.parametrize("text", ["取得良好效果，受益群众1200人。", "完成情况良好，新建公厕3座。", "取得节水改造成效"])
 def test_a_verdict_with_what_was_done_is_an_achievement(text: str) -> None:
     assert _codes(_achieved(text), "XF543") == []
+
+
+@pytest.mark.parametrize("level3", ["完成2022年度审计", "编制2023年预算"])
+def test_a_year_in_the_task_is_no_count(level3: str) -> None:
+    """「完成2022年度审计」 | 100%: the year was read as 2,022 of something, and 「100%」 as a share of that count."""
+    assert _codes(_row(level2="数量指标", level3=level3, target="100%", actual="100%"), "XF534") == []
+
+
+def test_a_count_beside_a_year_is_still_a_count() -> None:
+    r = _row(level2="数量指标", level3="开展3次培训", target="100%", actual="100%")
+    assert _codes(r, "XF534") == [("XF534", "ind.1.target")]
+
+
+@pytest.mark.parametrize("level2", ["时效指标", "数量指标"])
+def test_on_time_said_twice_is_one_finding_on_the_target(level2: str) -> None:
+    """「按时完成」 | 「按时完成」 is common: the target is no value (XF533); the actual answers 'on time?' in words
+    and is not reported again (a second warning on the row would be noise)."""
+    r = _row(level2=level2, level3="完成时限", target="按时完成", actual="按时完成")
+    assert _codes(r, "XF504", "XF533") == [("XF533", "ind.1.target")]

@@ -123,8 +123,16 @@ def test_a_target_the_office_prefilled_is_said_once_at_generate_not_on_every_ret
                                                  "F12": "及时", "G12": "及时", "H12": 90, "I12": 90})
     checked = run("check", returns, "--manifest", out / "manifest.json", "--json")
     found = codes_at(checked, "XF533")
-    assert found["430112001"] == [], found              # the office's locked targets: said at generate
+    # the office's locked targets: told to it at generate; on the return a note (提示) at the cell, no warning
+    assert found["430112001"] == ["F12", "F15"], found
+    notes = [f for o in json.loads(checked.stdout) if o["record"] and o["record"]["identity"]["code"] == "430112001"
+             for f in o["findings"] if f["code"] == "XF533"]
+    assert {f["severity"] for f in notes} == {"info"}
+    assert all("单位本次无需修改" in f["message"] and "请把目标值写成" not in f["message"] for f in notes)
     assert found["430112004"] == ["F12"], found         # the unit's own target: its to fix
+    own_found = [f for o in json.loads(checked.stdout) if o["record"] and o["record"]["identity"]["code"] == "430112004"
+                 for f in o["findings"] if f["code"] == "XF533"]
+    assert [f["severity"] for f in own_found] == ["warning"]
     alone = codes_at(run("check", returns, "--json"), "XF533")   # a form read alone: every finding stays
     assert alone["430112001"] == ["F12", "F15"], alone
 
@@ -246,7 +254,8 @@ def test_a_return_saved_as_ods_is_read_checked_and_merged_like_its_xlsx(sent: tu
     res = run("check", returns, "--manifest", out / "manifest.json", "--json", "--annotate", tmp_path / "fb")
     [got] = json.loads(res.stdout)
     [before] = json.loads(want.stdout)
-    assert [f["code"] for f in got["findings"]] == [f["code"] for f in before["findings"]] + ["XF119"]
+    # the same findings, plus the note (the reader's notes come before the rules' notes of the same level)
+    assert sorted(f["code"] for f in got["findings"]) == sorted([f["code"] for f in before["findings"]] + ["XF119"])
     for part in ("identity", "funds", "execution", "goals", "indicators", "totals", "footer"):
         assert got["record"][part] == before["record"][part], part
     assert list((tmp_path / "fb").glob("430112001_*_校验.xlsx"))           # its annotated copy

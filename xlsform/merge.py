@@ -511,8 +511,10 @@ def must_fix(rows: Sequence[IssueRow]) -> int:
 
 
 def _findings(code: str, name: str, r: FileResult) -> list[IssueRow]:
+    # the office's notes on its own prefilled cells were told to it at generate: not one row per unit again
+    from xlsform.checks.office import is_office_note
     return [IssueRow(code, name, r.file, SEVERITY_TEXT.get(f.severity, f.severity), f.code, f.sheet, f.cell,
-                     f.field, f.message) for f in r.findings]
+                     f.field, f.message) for f in r.findings if not is_office_note(f)]
 
 
 def _note(code: str, name: str, r: FileResult, message: str) -> IssueRow:

@@ -34,9 +34,10 @@ def run_all(ctx: CheckContext) -> list[Finding]:
     # A cell the reader could not read has its finding already ("十分" is not a number); "empty" or
     # "half-filled" about the same cell would send the clerk after a second, false problem.
     out = [f for f in out if f.key is None or f.key not in ctx.unreadable]
-    if ctx.entry is not None:   # how the office set up its own locked cells: said to it once, at generate
-        theirs = set(map(id, office.office_findings(out, ctx.entry.prefilled)))
-        out = [f for f in out if id(f) not in theirs] if theirs else out
+    if ctx.entry is not None and not ctx.imported:
+        # how the office set up its own locked cells: told to it at generate, a note here (a hand-made form's
+        # cells are all the unit's own, whatever the manifest prefilled in the form it was sent)
+        out = office.as_office_notes(out, ctx.entry.prefilled)
     return out
 
 

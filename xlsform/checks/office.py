@@ -9,18 +9,21 @@ telling it on every return (13 of 15 in the trial) only teaches the unit and the
 
 - `generate` runs these rules over each unit's prefilled values and tells the office once, grouped by what it
   found, with the units it concerns (`review_sent`), before the forms go out;
-- checking a return against the manifest leaves out such a finding on a cell the manifest says the office
-  prefilled (`office_findings`); a cell the unit filled itself (an open indicator table) is still the unit's.
-Without a manifest nothing is left out: a reviewer reading a form alone sees every finding.
+- checking a return against the manifest keeps such a finding on a cell the manifest says the office prefilled
+  only as a note (提示, `as_office_notes`) that says the cell is the office's and the unit need not act: it
+  changes no state and counts as no warning, yet a reviewer of the return still sees at the cell that the
+  target measures nothing (the unit's own target-setting, copied in by the office, is what a review scores);
+  a cell the unit filled itself (an open indicator table, any hand-made form) stays the unit's warning.
+Without a manifest nothing is changed: a reviewer reading a form alone sees every finding as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from xlsform.codes import Finding
+from xlsform.codes import CATALOGUE, Finding
 
 # Findings about the form as the office set it up (see the module's docstring).
 OFFICE_SET_UP = frozenset({"XF411", "XF531", "XF532", "XF533", "XF534", "XF537", "XF539", "XF541"})
@@ -29,6 +32,28 @@ OFFICE_SET_UP = frozenset({"XF411", "XF531", "XF532", "XF533", "XF534", "XF537",
 def office_findings(findings: Iterable[Finding], prefilled: Collection[str]) -> list[Finding]:
     """The findings about cells the office prefilled (and locked): not the unit's to act on."""
     return [f for f in findings if f.code in OFFICE_SET_UP and f.key is not None and f.key in prefilled]
+
+
+OFFICE_NOTE = "（本格为下发时预填并锁定的内容，单位本次无需修改；生成表格时已告知财政部门，请在下一轮设定指标时改正。）"
+
+
+def as_office_notes(findings: list[Finding], prefilled: Collection[str]) -> list[Finding]:
+    """The findings, those about cells the office prefilled turned into notes to the office (see above)."""
+    theirs = set(map(id, office_findings(findings, prefilled)))
+    if not theirs:
+        return findings
+    return [_as_note(f) if id(f) in theirs else f for f in findings]
+
+
+def is_office_note(f: Finding) -> bool:
+    """A note made by `as_office_notes` (these codes are warnings or errors otherwise)."""
+    return f.severity == "info" and f.code in OFFICE_SET_UP
+
+
+def _as_note(f: Finding) -> Finding:
+    fix = CATALOGUE[f.code].fix
+    said = f.message[:-len(fix)].rstrip("。") if fix and f.message.endswith(fix) else f.message.rstrip("。")
+    return replace(f, severity="info", message=said + OFFICE_NOTE)
 
 
 @dataclass

@@ -365,16 +365,18 @@ def _quantitative(ind: Indicator) -> bool:
 
 
 _CLAIM = re.compile(r"完成|达成|达到|实现")
+_ON_TIME = re.compile(r"按时|按期|如期|及时|准时")
 
 
 def _claimed_target(ind: Indicator, review: Review) -> bool:
     """A 数量/质量/时效/成本 row whose target is a stock claim of completion (安居's 「已完成」 | 「已完成」): the
     target is no value (XF533 says so), and a stock phrase as the actual measures nothing either. Not a
     pass/fail standard ("合格") or a yes/no ("是" | "是") answered, not on a row the spec's 指标性质 calls 定性,
-    nor in 效益/满意度, where 「达成预期指标」 is the template's own scale."""
+    nor in 效益/满意度, where 「达成预期指标」 is the template's own scale. A claim of time ("按时完成" |
+    "按时完成") answers a question of time in words: XF533 on the target is the one thing to say."""
     target = ind.target or ""
     return ind.level2 in review.quantitative and ind.nature != "定性" and _CLAIM.search(target) is not None \
-        and _stock(target, review)
+        and _ON_TIME.search(target) is None and _stock(target, review)
 
 
 STOCK_MAX = 40   # letters: a stock answer is a phrase; a sentence saying what was done is longer

@@ -89,7 +89,13 @@ def _count_as_share(target: ex.Expr, level2: str, task: str | None, review: Revi
     if level2 not in review.counted or task is None or target.unit != "%" or target.low != 100:
         return False
     named = ex.parse(task)
-    return named.kind == ex.NUMBER and named.unit not in ("%", "元", "") and not _RATE.search(compact(task))
+    return named.kind == ex.NUMBER and named.unit not in ("%", "元", "") and not _RATE.search(compact(task)) \
+        and not _a_year(named)
+
+
+def _a_year(named: ex.Expr) -> bool:
+    """"完成2022年度审计": the figure names the year of the work, it counts nothing."""
+    return named.unit.startswith("年") and named.low is not None and 1900 <= named.low <= 2100
 
 
 @lru_cache(maxsize=16)
