@@ -166,3 +166,22 @@ def test_chunked_uploads_are_checked_and_bounded_alike(made: Round, tmp_path: Pa
         assert status == 413 and "10 MB" in str(big["error"]), big
         status, junk = _chunked(url, b"x" * 100)
         assert status == 422 and junk["status"] == "refused"
+
+
+# ------------------------------------------------------------------ P79: the office's console at a rush
+
+def test_a_rush_of_uploads_leaves_no_english_queue_chatter_on_the_console(made: Round, tmp_path: Path) -> None:
+    """Requests waiting their turn made waitress print 「Task queue depth is N」 on the office's console, one
+    line per waiting request: at a deadline's rush, a screen of English about nothing wrong."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest, "--check-processes", "1", "--threads", "1") as server:
+        links = read_links(rnd.folder)
+        urls = [f"{server.url}/u/{token_of(links[c])}" for c in ("430112001", "430112002", "430112004")]
+        data = rnd.returns["clean"].read_bytes()
+        with ThreadPoolExecutor(12) as pool:
+            statuses = list(pool.map(lambda k: post_file(urls[k % 3], data)[0], range(24)))
+        assert 422 in statuses                       # (another unit's return for two of the three: checked all)
+        said = "".join(server.lines)
+    assert "Task queue depth" not in said, said
