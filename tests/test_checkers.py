@@ -222,23 +222,32 @@ def test_the_summary_is_built_in_a_worker_as_the_server_would_build_it(rnd: Roun
     assert any("clean.xlsx" in map(str, row) for row in cells(built))
 
 
-def test_the_upload_is_synced_while_its_check_runs_and_a_failure_there_keeps_the_pipe_in_step(
-        made: Round, pool: Processes) -> None:
-    """`meanwhile` (the upload's fsync) runs after the request went to the worker and before its answer is
-    read; when it fails, its error is raised and the worker's answer is read all the same, so the next request
-    gets its own answer, not this one's."""
-    seen: list[bool] = []
+def test_an_upload_whose_bytes_cannot_reach_the_disk_keeps_nothing(rnd: Round,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fsync runs beside the check: when it fails (a full or failing disk) the upload fails whatever the
+    check said — no file under its hash, no temporary, no row — and the next upload is checked as usual."""
+    import xlsform.store
 
-    assert pool.call(upload(made, "clean", "430112001"), meanwhile=lambda: seen.append(True))["state"] == "ok"
-    assert seen == [True]
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units([("430112001", "单位")])
+        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, timeout=60)
+        try:
+            unit = store.unit("430112001")
+            assert unit is not None
 
-    def failing() -> None:
-        raise OSError(28, "No space left on device")
+            def full(fd: int) -> None:
+                raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError, match="No space"):
-        pool.call(upload(made, "clean", "430112001"), meanwhile=failing)
-    refused = pool.call(upload(made, "clean", "430112002"))          # answered for itself: in step
-    assert refused["state"] == "refused" and "不是本单位" in refused["message"]
+            monkeypatch.setattr(xlsform.store.os, "fsync", full)
+            with rnd.returns["clean"].open("rb") as fh, pytest.raises(OSError, match="No space"):
+                intake.submit(unit, "a.xlsx", fh)
+            monkeypatch.undo()
+            assert [p for p in store.files_dir.rglob("*") if p.is_file()] == [] and store.submissions() == []
+            assert not store._pending
+            with rnd.returns["clean"].open("rb") as fh:
+                assert intake.submit(unit, "b.xlsx", fh).state == "ok"
+        finally:
+            intake.close()
 
 
 def test_a_busy_refusal_leaves_neither_a_file_nor_a_temporary(rnd: Round) -> None:
@@ -280,3 +289,30 @@ def test_the_watchdog_fires_what_overruns_and_nothing_disarmed() -> None:
     time.sleep(0.1)
     dog.disarm(long)
     assert wrong == []
+
+
+def test_a_worker_grown_large_is_replaced_after_its_answer(made: Round, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file's check left its process that large for the rest of the round (the allocator keeps the
+    memory): a worker whose peak passed the limit says so with its answer and ends, and a fresh one takes its
+    place at once — every answer still arrives, none is an XF901. (The limit made tiny: every check retires.)"""
+    monkeypatch.setenv("XLSFORM_RETIRE_MB", "1")
+    checks = Processes(made.manifest, processes=1, wait=5, timeout=60)
+    try:
+        pids = []
+        for _ in range(3):
+            [worker] = list(checks._idle.queue)
+            assert worker.proc is not None
+            pids.append(worker.proc.pid)
+            got = checks.call(upload(made, "clean", "430112001"))
+            assert got["state"] == "ok" and "retire" not in got, got
+        assert len(set(pids)) == 3
+    finally:
+        checks.close()
+
+
+def test_the_retiring_answer_is_the_last_one_a_worker_gives() -> None:
+    answers = io.BytesIO()
+    serve_requests(lambda r: {"n": r["n"]}, io.BytesIO(b'{"n": 0}\n{"n": 1}\n{"n": 2}\n'), answers,
+                   retire=lambda: True)
+    answers.seek(0)
+    assert read_answer(answers) == {"n": 0, "retire": True} and read_answer(answers) is None

@@ -123,3 +123,65 @@ def _post_confirmed(url: str, data: bytes) -> tuple[int, dict[str, object]]:
     except urllib.error.HTTPError as e:
         with e:
             return e.code, json.loads(e.read() or b"{}")
+
+
+# ------------------------------------------------------------------ P76: chunked uploads
+
+def _chunked(url: str, data: bytes) -> tuple[int, dict[str, object]]:
+    """An upload with Transfer-Encoding: chunked (no Content-Length), as some scripts and proxies send it."""
+    import http.client
+    import uuid
+    from urllib.parse import urlsplit
+
+    b, where = uuid.uuid4().hex, urlsplit(url)
+    body = (f"--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.xlsx\"\r\n\r\n").encode() \
+        + data + f"\r\n--{b}--\r\n".encode()
+    conn = http.client.HTTPConnection(where.hostname or "", where.port, timeout=60)
+    try:
+        conn.putrequest("POST", where.path)
+        for name, value in (("Transfer-Encoding", "chunked"), ("Accept", "application/json"),
+                            ("Content-Type", f"multipart/form-data; boundary={b}")):
+            conn.putheader(name, value)
+        conn.endheaders()
+        try:
+            for i in range(0, len(body), 1 << 16):
+                part = body[i:i + (1 << 16)]
+                conn.send(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            conn.send(b"0\r\n\r\n")
+        except OSError:                       # refused by its size while still sending: the answer is there
+            pass
+        res = conn.getresponse()
+        return res.status, json.loads(res.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def test_chunked_uploads_are_checked_and_bounded_alike(made: Round, tmp_path: Path) -> None:
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        url = _unit_url(server, rnd, "430112001")
+        status, ok = _chunked(url, rnd.returns["clean"].read_bytes())
+        assert status == 200 and ok["status"] == "ok", ok
+        status, big = _chunked(url, b"PK" + b"\0" * (12 << 20))
+        assert status == 413 and "10 MB" in str(big["error"]), big
+        status, junk = _chunked(url, b"x" * 100)
+        assert status == 422 and junk["status"] == "refused"
+
+
+# ------------------------------------------------------------------ P79: the office's console at a rush
+
+def test_a_rush_of_uploads_leaves_no_english_queue_chatter_on_the_console(made: Round, tmp_path: Path) -> None:
+    """Requests waiting their turn made waitress print 「Task queue depth is N」 on the office's console, one
+    line per waiting request: at a deadline's rush, a screen of English about nothing wrong."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest, "--check-processes", "1", "--threads", "1") as server:
+        links = read_links(rnd.folder)
+        urls = [f"{server.url}/u/{token_of(links[c])}" for c in ("430112001", "430112002", "430112004")]
+        data = rnd.returns["clean"].read_bytes()
+        with ThreadPoolExecutor(12) as pool:
+            statuses = list(pool.map(lambda k: post_file(urls[k % 3], data)[0], range(24)))
+        assert 422 in statuses                       # (another unit's return for two of the three: checked all)
+        said = "".join(server.lines)
+    assert "Task queue depth" not in said, said

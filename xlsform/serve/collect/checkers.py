@@ -44,6 +44,7 @@ WORKER = "xlsform.serve.collect.worker"      # the checking process's module (na
 _BOOT = ("import sys; root, want = sys.argv.pop(1), sys.argv.pop(1); root in sys.path or sys.path.insert(0, root); "
          "from xlsform.serve.collect.worker import main; main(sys.argv[1:], expect=want)")
 MEMORY_LIMIT = 1 << 30     # a worker's address space (POSIX): a file the reader's budget missed fails alone
+RETIRE_MB = 100            # a worker holding more than this after an answer is replaced (30 MB fresh)
 
 
 class Busy(Exception):
@@ -72,11 +73,8 @@ class InThreads:
         finally:
             self._free.release()
 
-    def call(self, request: dict[str, Any], timeout: float | None = None,
-             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         with self.slot():
-            if meanwhile is not None:
-                meanwhile()
             return answered(self.handle, request)
 
     def call_apart(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
@@ -120,17 +118,15 @@ class Processes:
         finally:
             self._idle.put(worker)
 
-    def call(self, request: dict[str, Any], timeout: float | None = None,
-             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
-        """The worker's answer; `timeout` (default: the pool's) bounds this request's work. `meanwhile` runs in
-        this thread while the worker works (the upload's fsync: waiting for the disk and for the check at once)."""
+    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """The worker's answer; `timeout` (default: the pool's) bounds this request's work."""
         with self.slot() as worker:
-            return worker.call(request, timeout or self.timeout, meanwhile)
+            return worker.call(request, timeout or self.timeout)
 
     def call_apart(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """A long job (the office's summary: seconds of re-reading every return) in a process started for it
         and stopped after: it never takes a checking process, so uploads go on being checked meanwhile."""
-        worker = _Worker(self.manifest, self.log)
+        worker = _Worker(self.manifest, self.log, standing=False)
         try:
             return worker.call(request, timeout)
         finally:
@@ -145,9 +141,10 @@ class Processes:
 
 
 class _Worker:
-    def __init__(self, manifest: Path, log: Path | None) -> None:
+    def __init__(self, manifest: Path, log: Path | None, *, standing: bool = True) -> None:
         self.manifest = manifest
         self.log = log
+        self.standing = standing         # one of the pool's (not a process started for one long job)
         self.proc: subprocess.Popen[bytes] | None = None
         self._start()
 
@@ -161,8 +158,7 @@ class _Worker:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
                 env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
-    def call(self, request: dict[str, Any], timeout: float,
-             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
+    def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         if self.proc is None or self.proc.poll() is not None:   # never started, or ended since
             self.stop()
             self._start()
@@ -175,27 +171,21 @@ class _Worker:
             proc.kill()
 
         alarm = WATCHDOG.arm(timeout, overrun)
-        trouble: BaseException | None = None
         try:
             proc.stdin.write(json.dumps(request).encode("ascii") + b"\n")
             proc.stdin.flush()
-            if meanwhile is not None:
-                try:
-                    meanwhile()
-                except BaseException as e:      # the answer is read all the same: the pipe stays in step
-                    trouble = e
             answer = read_answer(proc.stdout)
         except (OSError, ValueError):
             answer = None
         finally:
             WATCHDOG.disarm(alarm)
-        if trouble is not None:
-            if answer is None:
-                self.stop()
-            raise trouble
         if answer is None:
             self.stop()
             raise Died(f"检查超过 {timeout:g} 秒仍未完成，已停止" if overran else WORKER_DIED)
+        if answer.pop("retire", False):      # it grew too large and has ended
+            self.stop()
+            if self.standing:                # a fresh one starts now, ready by the next request
+                self._start()
         return answer
 
     def stop(self) -> None:
@@ -270,10 +260,35 @@ def _log(path: Path | None) -> IO[bytes]:
 
 # ------------------------------------------------------------------------------ the worker's side
 
-def serve_requests(handle: Handler, requests: IO[bytes], answers: IO[bytes]) -> None:
-    """Answer each request line until the server closes the pipe."""
+def serve_requests(handle: Handler, requests: IO[bytes], answers: IO[bytes],
+                   retire: Callable[[], bool] = lambda: False) -> None:
+    """Answer each request line until the server closes the pipe, or until `retire()` says this process has
+    grown too large (its last answer says so: the server starts a fresh one in its place)."""
     for line in requests:
-        write_answer(answers, answered(handle, json.loads(line)))
+        answer = answered(handle, json.loads(line))
+        if retire():
+            answer["retire"] = True
+        write_answer(answers, answer)
+        if answer.get("retire"):
+            return
+
+
+def grew_too_large(limit_mb: float = RETIRE_MB) -> bool:
+    """Whether this process holds more than `limit_mb` of memory now. A large file's check (within the
+    reader's budget: up to a few hundred MB) leaves the process that large, the memory kept by the allocator
+    rather than given back, so a service running for weeks would hold every checking process at its largest
+    file; a fresh process takes 30 MB."""
+    try:
+        with open("/proc/self/statm", "rb") as f:        # Linux: resident now (the peak is inherited: fork)
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20) > limit_mb
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+    except ImportError:          # Windows: no figure; the processes keep running as they are
+        return False
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20 if sys.platform == "darwin" else 1 << 10) > limit_mb
 
 
 def answered(handle: Handler, request: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +104,9 @@ class Intake:
         self._recent_lock = threading.Lock()
         self._in_check: set[str] = set()         # units with a request in a checking process now
         self._summary: Future[bytes] | None = None   # the summary being built, which every request waits for
+        # threads that wait for uploads' fsyncs while their checks run (started once: a thread started per
+        # upload waits for the interpreter lock the busy request threads hold)
+        self._syncing = ThreadPoolExecutor(max(4, processes + 2, slots + 2), thread_name_prefix="xlsform-sync")
         self.checks: InThreads | Processes
         if processes > 0 and manifest is not None and manifest.path is not None:
             self.checks = Processes(manifest.path, processes=processes, wait=wait, timeout=timeout,
@@ -123,15 +126,19 @@ class Intake:
 
     def _submit(self, unit: UnitView, filename: str, stream: IO[bytes], confirmed: bool) -> Outcome:
         name = display_name(filename)
-        # The check reads the file as soon as it is written, while this thread waits for its bytes to reach the
-        # disk (`meanwhile`); it is named by its hash, durably, only then, and the row committed after that.
+        # The check reads the file as soon as it is written, while one of `_syncing`'s threads waits for its
+        # bytes to reach the disk (a checking process is not held meanwhile); it is named by its hash, durably,
+        # only then, and the row committed after that.
         with self.store.incoming(stream, limit=self.max_bytes) as upload:
+            synced = self._syncing.submit(upload.sync)
             request = {"op": "upload", "path": str(upload.path), "name": name, "unit": [unit.code, unit.name]}
             try:
-                got = self.checks.call(request, meanwhile=upload.sync)
+                got = self.checks.call(request)
             except Died as e:
                 got = {"failed": str(e)}
-            upload.sync()           # (done already unless the check failed first)
+            finally:
+                wait([synced])          # its file is not closed nor removed under it, whatever happened here
+            synced.result()             # a failed fsync fails the upload: nothing kept, no row
             upload.keep()
         sha, size = upload.sha256, upload.size
         try:
@@ -232,3 +239,4 @@ class Intake:
 
     def close(self) -> None:
         self.checks.close()
+        self._syncing.shutdown(wait=True)
