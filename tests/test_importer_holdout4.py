@@ -305,3 +305,31 @@ def test_a_label_repeated_over_its_box_keeps_its_value_after_the_copies(tmp_path
     assert "footer.date" not in values
     assert values["name"] == "渔业补贴" and values["department"] == "区市场监督管理局"
     assert values["implementer"] == "农业科"
+
+
+def test_an_empty_row_inside_the_fund_table_does_not_end_it(tmp_path: Path) -> None:
+    """A row left empty between the fund header and its rows (or between two rows) ended the table: no amount."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["项目名称", "道路养护"],
+        ["项目资金（万元）", "全年预算数", "全年执行数", "执行率"],
+        [],
+        ["年度资金总额", 100, 90, 0.9],
+        [],
+        ["其中：财政拨款", 100, 90, 0.9],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "养护里程", "300公里", "300公里", 90, 90]])
+    values = _read(f)
+    assert values["fund.total.budget"] == 100 and values["fund.fiscal.spent"] == 90
+
+
+def test_a_weight_merged_over_two_rows_is_no_empty_weight_on_the_second(tmp_path: Path) -> None:
+    """考评表: 权数 20 printed once over "结转结余率 / 结转结余变动率" (二者择其一). Read as the first row's, the
+    second row was reported with its weight left empty (XF302 at a cell of the merged range)."""
+    f = _sheet(tmp_path / "f.xlsx", [
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "结转结余率", "≤9%", "8%", 20, 20],
+        [None, None, "结转结余变动率", "≤-30%", "-35%", None, 20],
+        ["产出指标", "质量指标", "合格率", "100%", "100%", None, 60]], merges=("F2:F3",))
+    findings = [(x.code, x.cell) for x in check_file(f).findings if x.code in ("XF302", "XF303")]
+    assert ("XF302", "F3") not in findings
+    assert ("XF302", "F4") in findings      # a weight left empty in a cell of its own is still reported

@@ -15,7 +15,7 @@ import vary
 
 
 @pytest.mark.parametrize("variant", ["shift", "unmerge", "text", "narrative_first", "fill_merged", "spaced",
-                                     "fullwidth", "xlsxwriter"])
+                                     "fullwidth", "xlsxwriter", "gaps", "empty_column"])
 def test_no_value_is_read_wrong_or_invented_on_any_variant_of_the_sets(variant: str, tmp_path: Path) -> None:
     wrong: list[str] = []
     for file, fn, exp in vary.fixtures():

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.conftest import ROOT
-from tests.helpers_round import corrected, saved_by_the_unit
+from tests.helpers_round import corrected, saved_as_ods, saved_by_the_unit
 from xlsform.cli import main
 from xlsform.manifest import Manifest
 
@@ -225,22 +225,6 @@ def test_a_budget_split_the_roster_got_wrong_is_said_at_generate_not_on_the_retu
 
 # ------------------------------------------------------------------ returns saved as .ods
 
-def saved_as_ods(xlsx: Path, ods: Path) -> Path:
-    """What a unit's LibreOffice writes when it saves its form as .ods (the program's own format)."""
-    import subprocess
-    import tempfile
-
-    from tests.helpers_lo import require_libreoffice
-    require_libreoffice()
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["soffice", f"-env:UserInstallation={Path(tmp, 'p').as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "ods", "--outdir", tmp, str(xlsx)], check=True, capture_output=True,
-                       timeout=120)
-        shutil.move(Path(tmp, xlsx.stem + ".ods"), ods)
-    xlsx.unlink()
-    return ods
-
-
 @pytest.mark.libreoffice
 def test_a_return_saved_as_ods_is_read_checked_and_merged_like_its_xlsx(sent: tuple[Path, Manifest],
                                                                        tmp_path: Path) -> None:
@@ -318,3 +302,117 @@ def test_the_reasons_to_send_back_read_as_one_text(sent: tuple[Path, Manifest], 
     reason = str(row[3])
     assert "。；" not in reason and reason.count("XF") == 0 and reason.endswith("。"), reason
     assert "不要自行修改；部门整体自评表!C6" in reason, reason
+
+
+def test_an_ods_conversion_that_hangs_is_stopped_with_its_processes(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile .ods that keeps LibreOffice busy costs the batch the time limit, and nothing outlives it."""
+    import time
+
+    from xlsform import ods
+
+    fake = tmp_path / "soffice"
+    marker = tmp_path / "child.pid"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {marker}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("XLSFORM_SOFFICE", str(fake))
+    start = time.monotonic()
+    assert ods.to_xlsx(an_ods(tmp_path / "a.ods").read_bytes(), timeout=1.0) is None
+    assert time.monotonic() - start < 10
+    child = Path(f"/proc/{int(marker.read_text())}/stat")
+    time.sleep(0.2)                # the whole process group was killed, the grandchild too (gone, or a zombie
+    assert not child.exists() or child.read_text().split(")")[-1].split()[0] == "Z"   # nobody reaped yet)
+
+
+def test_the_service_names_a_stored_ods_return_as_an_ods(tmp_path: Path) -> None:
+    """An .ods upload is accepted once converted; the office's download must not name it .xlsx (LibreOffice and
+    Excel then refuse to open it)."""
+    from xlsform.serve.collect.downloads import download_name, suffix_of
+
+    stored = tmp_path / ("0" * 64 + ".xlsx")
+    shutil.copy(an_ods(tmp_path / "a.ods"), stored)
+    assert suffix_of(stored) == ".ods"
+    assert download_name("司法局自评表.ods", stored) == "司法局自评表.ods"
+    xlsx = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(xlsx, "w") as z:
+        z.writestr("[Content_Types].xml", "<x/>")
+    assert suffix_of(xlsx) == ".xlsx"
+
+
+def test_the_ledger_records_a_blank_return_as_status_names_it(sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    out, _ = sent
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(form_of(sent, "430112002"), returns / "空白.xlsx")
+    assert run("status", returns, "--manifest", out / "manifest.json").exit_code == 0
+    export = tmp_path / "ledger.csv"
+    assert run("ledger", "--manifest", out / "manifest.json", "-o", export).exit_code == 0
+    [row] = export.read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert ",空表," in row, row
+
+
+def test_adding_a_late_unit_speaks_of_the_late_unit_only(tmp_path: Path) -> None:
+    """The trial's --add (and --reissue) repeated, for units sent long before, that 民政局 has no indicators and
+    that their targets are descriptions: what generate says is about the forms it writes now."""
+    roster, indicators = tmp_path / "roster.csv", tmp_path / "indicators.csv"
+    head = "code,name,year,fund.total.budget,fund.fiscal.budget\n"
+    roster.write_text(head + "430112901,甲单位,2025,100,100\n430112902,乙单位,2025,100,100\n", encoding="utf-8")
+    rows = ["430112902,产出指标,数量指标,培训,开展培训,及时,25",
+            "430112902,产出指标,时效指标,完成时间,按时,12月底前,25",
+            "430112902,效益指标,社会效益指标,知晓率,宣传,≥85%,30",
+            "430112902,满意度指标,服务对象满意度指标,满意度,问卷,≥90%,10"]
+    indicators.write_text("code,level1,level2,level3,content,target,weight\n" + "\n".join(rows) + "\n",
+                          encoding="utf-8")
+    first = run("generate", roster, "--indicators", indicators, "-o", tmp_path / "round")
+    assert "430112901 甲单位" in first.stderr and "XF533" in first.stderr      # said once, when sent
+    roster.write_text(roster.read_text(encoding="utf-8") + "430112903,丙单位,2025,100,100\n", encoding="utf-8")
+    late = [r.replace("430112902", "430112903").replace(",及时,", ",≥12次,") for r in rows]
+    indicators.write_text(indicators.read_text(encoding="utf-8") + "\n".join(late) + "\n", encoding="utf-8")
+    added = run("generate", roster, "--indicators", indicators, "-o", tmp_path / "round", "--add")
+    assert added.exit_code == 0, added.output
+    assert "430112903 丙单位" in added.stdout
+    assert "甲单位" not in added.stderr and "XF533" not in added.stderr, added.stderr
+
+
+def test_a_form_copied_as_values_into_a_new_workbook_is_not_told_it_emptied_a_field(
+        sent: tuple[Path, Manifest], tmp_path: Path) -> None:
+    """A unit pasted its form's values into a new workbook (no locks, names or hidden copy: read by its labels).
+    The year printed alone in the title row was not found, and XF152 said 「年度」 原为 2025，现为（空）: a field
+    the labels did not lead to is not a locked cell emptied."""
+    import openpyxl
+
+    out, _ = sent
+    filled = filled_return(sent, tmp_path / "filled")
+    source = openpyxl.load_workbook(filled, data_only=True)[SHEET]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in source.iter_rows():
+        for c in row:
+            if c.value is not None and type(c).__name__ == "Cell":
+                sheet.cell(c.row, c.column, c.value)
+    for merged in source.merged_cells.ranges:
+        sheet.merge_cells(str(merged))
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    book.save(returns / "复制的表.xlsx")
+    res = run("check", returns, "--manifest", out / "manifest.json", "--json")
+    [one] = json.loads(res.stdout)
+    assert "XF170" in [f["code"] for f in one["findings"]]          # read as a hand-made form
+    assert [f for f in one["findings"] if f["code"] == "XF152" and f["key"] == "year"] == []
+
+
+def test_a_negative_source_is_one_error_not_also_a_part_above_its_total() -> None:
+    """zhuzhou's 合计 is the sum of its sources: a source typed negative makes another exceed it; XF404 says the
+    one mistake, XF411 must not say it again."""
+    from xlsform.checks import CheckContext, run_all
+    from xlsform.records import Record
+
+    values = {"fund.fiscal.budget": 100, "fund.fiscal.spent": 90, "fund.other.budget": -20, "fund.other.spent": 0,
+              "fund.carryover.budget": 0, "fund.carryover.spent": 0}
+    ctx = CheckContext.for_record(Record(spec_id="zhuzhou", spec_version="2020.1", values=values))
+    found = [f.code for f in run_all(ctx)]
+    assert "XF404" in found and "XF411" not in found, found
+    values["fund.other.budget"] = 20
+    ctx = CheckContext.for_record(Record(spec_id="zhuzhou", spec_version="2020.1", values=values))
+    assert "XF411" not in [f.code for f in run_all(ctx)]

@@ -25,8 +25,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-TIMEOUT = 90.0                  # seconds for one conversion; a form converts in 2-3 s, a cold first start in ~10
-_CPU_SECONDS = 120
+TIMEOUT = 30.0                  # seconds for one conversion: a form converts in 2-3 s, a cold first start in ~10
+_CPU_SECONDS = 60
 _MAX_OUTPUT = 64 << 20          # bytes any file LibreOffice writes may reach (RLIMIT_FSIZE)
 _MEMORY_KIB = 2 << 20           # address space, KiB (RLIMIT_AS): a form converts within 1 GiB
 

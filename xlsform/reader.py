@@ -288,8 +288,8 @@ def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: WorkbookReader) -> str |
 class _Locations:
     """Where each field of a layout sits in a file, given its defined names."""
 
-    # place, row, col, merged, ref, kind (_TEXT, _NUMBER or None: what the fast path of _record may read)
-    fields: list[tuple[Place, int, int, bool, str, str | None]] = field(default_factory=list)
+    # place, key, (row, col), merged, ref, kind (_TEXT, _NUMBER or None: what the fast path of _record may read)
+    fields: list[tuple[Place, str, tuple[int, int], bool, str, str | None]] = field(default_factory=list)
     computed: list[tuple[Place, int, int, str]] = field(default_factory=list)      # place, row, col, ref
     moved: list[tuple[Place, tuple[int, int]]] = field(default_factory=list)
     broken: list[Place] = field(default_factory=list)
@@ -310,29 +310,32 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
         rec.cached[place.key] = _cached(_xls_cached(cell) if xls else cell, place)
         rec.cells[place.key] = ref
     values, where = rec.values, rec.cells
-    rows = {r for r, _ in cells}
-    for place, row, col, merged, ref, kind in locs.fields:
-        if row not in rows and not merged:   # most of a form's 30 indicator rows are empty
-            continue
-        cell = cells.get((row, col))
-        if (cell is None or cell.value is None) and merged:
-            row, col, cell, ref = _off_anchor(sheet, place, row, col, ref, result)
-        if cell is None or cell.value is None:
-            continue
-        v = cell.value
+    # Runs for every field of every return (most of a form's 30 indicator rows are empty): names bound here,
+    # each cell unpacked once.
+    odd, most = _ODD_TEXT.search, normalize.MAX_NUMBER
+    for place, key, pos, merged, ref, kind in locs.fields:
+        cell = cells.get(pos)
+        if cell is None or cell[0] is None:
+            if not merged:
+                continue
+            row, col, cell, ref = _off_anchor(sheet, place, pos[0], pos[1], ref, result)
+            if cell is None or cell.value is None:
+                continue
+        else:
+            row, col = pos
+        v, t, _ = cell
         # The two common cases, text in a text field and a number in a number field, without the general
-        # path's calls (this loop runs for every field of every return); the rest is _field_value's.
-        if kind is _TEXT and type(v) is str and cell.type != "e" and _ODD_TEXT.search(v) is None \
-                and len(v) <= MAX_CELL_TEXT:
+        # path's calls; the rest is _field_value's.
+        if kind is _TEXT and type(v) is str and t != "e" and odd(v) is None and len(v) <= MAX_CELL_TEXT:
             value: Any = v.strip() or None
-        elif kind is _NUMBER and type(v) is float and abs(v) < normalize.MAX_NUMBER:
+        elif kind is _NUMBER and type(v) is float and abs(v) < most:
             value = v
         else:
             value = _field_value(cell, place, ref, result, raw.number_kind(row, col)
                                  if type(v) is float and not place.field.numeric else None)
         if value is not None:
-            values[place.key] = value
-            where[place.key] = ref
+            values[key] = value
+            where[key] = ref
     _normalise_labels(layout, values, where, result)
     values.update(_recomputed(layout, values))
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
@@ -428,7 +431,7 @@ def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -
         if place.field.role == "computed":
             locs.computed.append((place, row, col, ref))
         else:
-            locs.fields.append((place, row, col, place.merged, ref, _kind(place.field)))
+            locs.fields.append((place, place.key, (row, col), place.merged, ref, _kind(place.field)))
             locs.inputs[(row, col)] = (place, ref)
     _LOCATIONS[key] = (layout, names, locs)
     return locs

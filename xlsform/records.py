@@ -8,7 +8,7 @@ recomputed value; what the file itself had cached for them is kept apart in `cac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -108,6 +108,11 @@ class Record:
     @property
     def indicators(self) -> list[Indicator]:
         """Indicator rows that hold anything, in form order."""
+        rows = self._indicator_rows()
+        return [Indicator(i, **rows[i]) for i in sorted(rows)]
+
+    def _indicator_rows(self) -> dict[int, dict[str, Any]]:
+        """Row number -> the row's fields that hold anything (an Indicator's, by name)."""
         # Runs for every record in a check, its JSON and a merge: each key is classified once per process.
         by_index: dict[int, dict[str, Any]] = {}
         keys = _KEYS
@@ -125,7 +130,7 @@ class Record:
                 row[column] = value if type(value) is float else _num(value)
             else:
                 row[column] = value if type(value) is str else _text(value)
-        return [Indicator(i, **by_index[i]) for i in sorted(by_index)]
+        return by_index
 
     # ---------------------------------------------------------------------------------- JSON
 
@@ -139,7 +144,9 @@ class Record:
             "funds": [_plain_fields(f) for f in self.funds],
             "execution": {"reason": v.get("execution.reason")},
             "goals": {k: _plain(v.get(f"goal.{k}")) for k in GOAL_KEYS},
-            "indicators": [_plain_fields(i) for i in self.indicators],
+            # as [vars(i) for i in self.indicators], without making the Indicators (no field needs converting:
+            # _indicator_rows gives floats and texts)
+            "indicators": [{"index": i, **_NO_INDICATOR, **row} for i, row in sorted(self._indicator_rows().items())],
             "totals": {k: _plain(v.get(f"total.{k}")) for k in TOTAL_KEYS},
             "footer": {k: _plain(v.get(f"footer.{k}")) for k in FOOTER_KEYS},
             "cached": {k: _plain(x) for k, x in self.cached.items()},
@@ -193,6 +200,8 @@ def _text(x: Any) -> str | None:
     return str(x)
 
 
+# An Indicator's fields but its index, all empty, in the order the dataclass (and so its JSON) has them
+_NO_INDICATOR = {f.name: None for f in fields(Indicator) if f.name != "index"}
 # field key -> (indicator number, column, numeric) for an indicator field the record shows; None otherwise
 _KEYS: dict[str, tuple[int, str, bool] | None] = {}
 

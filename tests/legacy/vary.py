@@ -9,7 +9,8 @@ empty), `shift` the whole sheet three rows down and two columns right, `text` ev
 text, `narrative_first` a report sheet before the form, `fill_merged` every merged label repeated over its
 range ("unmerge and fill"), `spaced` short labels spread with ideographic spaces ("项　目　名　称"),
 `fullwidth` brackets, colons and commas typed full-width, `xlsxwriter` the plain copy written by xlsxwriter
-(its merged ranges' blank cells formatted, formulas with cached values). tests/test_importer_variants.py
+(its merged ranges' blank cells formatted, formulas with cached values), `gaps` an empty row after every
+fifth, `empty_column` an empty column before D. tests/test_importer_variants.py
 holds every variant to no value wrong or invented.
 """
 
@@ -93,10 +94,29 @@ def fullwidth(book: BookDesc) -> None:
                 s.cells[k] = Put(p.value.translate(_FULL), p.fmt, p.wrap)
 
 
+def gaps(book: BookDesc, every: int = 5) -> None:
+    """An empty row inserted after every fifth row (merged ranges grow over it)."""
+    def at(r: int) -> int:
+        return r + r // every
+    for s in book.sheets:
+        s.cells = {(at(r), c): p for (r, c), p in s.cells.items()}
+        s.merges = [(at(a), b, at(c), d) for a, b, c, d in s.merges]
+
+
+def empty_column(book: BookDesc, col: int = 3) -> None:
+    """An empty column inserted before column D."""
+    def at(c: int) -> int:
+        return c + (1 if c >= col else 0)
+    for s in book.sheets:
+        s.cells = {(r, at(c)): p for (r, c), p in s.cells.items()}
+        s.merges = [(a, at(b), c, at(d)) for a, b, c, d in s.merges]
+        s.widths = {at(c): w for c, w in s.widths.items()}
+
+
 VARIANTS: dict[str, Callable[[BookDesc], None]] = {
     "base": lambda b: None, "shift": shift, "unmerge": unmerge, "text": as_text,
     "narrative_first": narrative_first, "fill_merged": fill_merged, "spaced": spaced, "fullwidth": fullwidth,
-    "xlsxwriter": lambda b: None}
+    "xlsxwriter": lambda b: None, "gaps": gaps, "empty_column": empty_column}
 
 
 def fixtures() -> list[tuple[str, Callable[[], BookDesc], dict[str, Any]]]:

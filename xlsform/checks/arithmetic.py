@@ -83,11 +83,11 @@ def parts_within_total(ctx: CheckContext) -> Iterator[Finding]:
     for column in _AMOUNTS:
         whole_key = f"fund.{WHOLE}.{column}"
         whole = ctx.num(whole_key)
-        if whole is None or whole < 0:
-            continue
-        for row in rows:
+        parts = {row: ctx.num(f"fund.{row}.{column}") for row in rows if row != WHOLE}
+        if whole is None or whole < 0 or any(p is not None and p < 0 for p in parts.values()):
+            continue   # a negative amount is its own error (XF404), and the cause of any part above a 合计
+        for row, part in parts.items():
             part_key = f"fund.{row}.{column}"
-            part = ctx.num(part_key) if row != WHOLE else None
             if part is None or part - whole < _CENT:
                 continue
             if part_key in sent and whole_key not in sent:

@@ -82,6 +82,9 @@ class IndicatorTable:
     rows: list[dict[str, Read]] = field(default_factory=list)
     places: list[dict[str, tuple[int, int]]] = field(default_factory=list)   # every column's cell per row
     dashes: list[set[str]] = field(default_factory=list)   # per row, the columns whose cell shows only "—", "/"
+    # per row, the columns whose cell lies in a figure merged down from a row above ("权数 20" printed once for
+    # two rows, one of which is chosen): read as the first row's, printed here too, so not left empty
+    shared: list[set[str]] = field(default_factory=list)
     totals: dict[str, Read] = field(default_factory=dict)
     total_places: dict[str, tuple[int, int]] = field(default_factory=dict)
     unknown: list[GridCell] = field(default_factory=list)
@@ -327,6 +330,7 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             table.rows.append(row)
             table.places.append(places)
             table.dashes.append(dashes)
+            table.shared.append(_merged_from_above(grid, header, r, row))
             table.used.update((x.cell.row, x.cell.col) for x in row.values())
     table.end = min(r, limit)
     return table
@@ -375,11 +379,22 @@ def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
                for gc in own)
 
 
+def _merged_from_above(grid: Grid, header: HeaderRow, r: int, row: dict[str, Read]) -> set[str]:
+    """The measured columns of row `r` that show a figure merged down from a table row above it."""
+    out = set()
+    for key in _MEASURED - row.keys():
+        h = header.columns.get(key)
+        x = next((x for c in h.cols if (x := grid.at(r, c)) is not None), None) if h is not None else None
+        if x is not None and header.last < x.row < r and x.text and not is_dash(x.text):
+            out.add(key)
+    return out
+
+
 def _one_line(own: list[GridCell], name: Header | None) -> bool:
     """"项目年度目标1：…" or "无" in every cell of a row (merged cells unmerged and filled): one text across the
     table, no indicator. A row that names no indicator ("无" under 三级指标) is none either."""
-    texts = {gc.text for gc in own if not gc.number}
-    if len(own) >= 3 and len(texts) == 1 and not any(gc.number for gc in own):
+    if len(own) >= 3 and own[0].text == own[-1].text and not any(gc.number for gc in own) \
+            and len({gc.text for gc in own}) == 1:
         return True
     cell = next((gc for gc in own if name is not None and gc.col <= name.col <= gc.last_col), None)
     return cell is not None and not cell.number and len(cell.text) < 8 and label_key(cell.text) in _NO_NAME
@@ -599,6 +614,8 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
         if header_at(grid, lex, r, COLUMN) is not None:
             r -= 1
             break
+        if not grid.row(r) and _fund_row_at(grid, lex, r + 1, first_col):
+            continue        # an empty row inside the table (a row the clerk inserted and left), its rows go on
         label = next((gc for gc in reversed(grid.row(r)) if gc.col < first_col and not gc.number), None)
         figures = {k: gc for k, h in header.columns.items()
                    if (gc := next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols),
@@ -631,6 +648,12 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
     if table.unit is None:
         _doubt_amounts(table)
     return table
+
+
+def _fund_row_at(grid: Grid, lex: Lexicon, r: int, first_col: int) -> bool:
+    """Row `r` is a fund row: its label left of the amounts names one ("其中：财政拨款")."""
+    label = next((gc for gc in reversed(grid.row(r)) if gc.col < first_col and not gc.number), None)
+    return label is not None and lex.kind(label.key, FUND_ROW) is not None
 
 
 def _pairs(grid: Grid, lex: Lexicon, header: HeaderRow) -> bool:
