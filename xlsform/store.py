@@ -77,6 +77,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE units ADD COLUMN retired TEXT;
     """,
+    # 4 -> 5: indexes that answer the quota and the pruning of refused files without reading the rows: the
+    # columns they ask about (`pruned` last of all) come after each row's check answer, kilobytes long, so
+    # every upload read through all of its unit's answers, and a refused one (to prune) through every answer
+    # of the round (a whole-table scan, holding the write lock: 49 ms at 3,300 uploads, growing with the round)
+    """
+    CREATE INDEX submissions_kept ON submissions (unit, pruned, state, sha256, size);
+    CREATE INDEX submissions_by_file ON submissions (sha256, pruned);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SUBMISSION_STATES = ("ok", "warnings", "errors", "refused")
