@@ -204,3 +204,20 @@ def test_the_quota_and_pruning_never_read_through_the_rounds_answers(tmp_path: P
             assert "SCAN submissions" not in plan, (sql, plan)
         plans = [" / ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + sql)) for sql in asked]
         assert sum("COVERING INDEX" in p for p in plans) >= 2, plans
+
+
+def test_the_current_returns_are_listed_without_their_answers(tmp_path: Path) -> None:
+    """The summary, the zip of returns and merge --from-store need each current return's file, not its check's
+    JSON: loading 5,000 answers of tens of KB held the server at hundreds of MB for a download."""
+    with Store(tmp_path / "x.sqlite3") as store:
+        store.sync_units([("001", "甲"), ("002", "乙")])
+        sha, size = store.put_file(io.BytesIO(b"one"))
+        for code in ("001", "002"):
+            store._pending[sha] += 1
+            store.add_submission(code, f"{code}.xlsx", size, sha, "ok", 0, 0, '{"findings": []}' * 100)
+        listed = store.accepted()
+        assert [(s.unit, s.filename, s.sha256, s.state) for s in listed] == [("001", "001.xlsx", sha, "ok"),
+                                                                            ("002", "002.xlsx", sha, "ok")]
+        assert all(s.result == "" for s in listed)
+        whole = store.submission(listed[0].id)
+        assert whole is not None and whole.result.startswith('{"findings"')
