@@ -53,7 +53,7 @@ def test_a_blank_form_never_replaces_a_filled_return(client: FlaskClient, rnd: R
 
 def test_a_blank_form_as_the_first_upload_is_the_units_return(client: FlaskClient, rnd: Round) -> None:
     res = upload(client, links(rnd)["430112001"], blank_form(rnd, "430112001"), headers=JSON)
-    assert res.status_code == 200 and state(client, "430112001") == "errors"
+    assert res.status_code == 200 and state(client, "430112001") == "blank"     # 空表, as status says
 
 
 def test_more_errors_wait_for_the_unit_to_confirm_over_json(client: FlaskClient, rnd: Round) -> None:

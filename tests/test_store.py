@@ -221,3 +221,55 @@ def test_the_current_returns_are_listed_without_their_answers(tmp_path: Path) ->
         assert all(s.result == "" for s in listed)
         whole = store.submission(listed[0].id)
         assert whole is not None and whole.result.startswith('{"findings"')
+
+
+def test_a_store_of_schema_5_upgrades_to_blank_states_keeping_every_row_and_index(tmp_path: Path) -> None:
+    """Schema 6 lets a submission be 'blank' (空表): the CHECK constraint is rebuilt, the rows, the current
+    returns and the indexes kept, and an earlier blank upload (stored as 'errors' with XF304) becomes 'blank'."""
+    path = tmp_path / "v5.sqlite3"
+    conn = sqlite3.connect(path)
+    for n in range(5):
+        conn.executescript(MIGRATIONS[n])
+    conn.execute("PRAGMA user_version = 5")
+    conn.executescript("""
+        INSERT INTO units (code, name) VALUES ('001', '甲'), ('002', '乙');
+        INSERT INTO submissions (id, unit, time, filename, size, sha256, state, errors, warnings, message, result,
+                                 held, pruned) VALUES
+          (1, '001', 't1', 'a.xlsx', 5, 'aa', 'ok', 0, 0, '', '{"findings":[]}', '', NULL),
+          (2, '001', 't2', '空.xlsx', 5, 'bb', 'errors', 1, 0, '空表', '{"findings":[{"code":"XF304"}]}',
+           'blank', NULL),
+          (3, '002', 't3', '空.xlsx', 5, 'bb', 'errors', 1, 0, '', '{"findings":[{"code":"XF304"}]}', '', NULL),
+          (4, '002', 't4', 'x.xlsx', 5, 'cc', 'refused', 1, 0, 'no', '{"findings":[{"code":"XF304"}]}', '', 't5'),
+          (5, '002', 't6', 'e.xlsx', 5, 'dd', 'errors', 2, 0, '', '{"findings":[{"code":"XF511"}]}', '', NULL);
+        INSERT INTO accepted (unit, submission) VALUES ('001', 1), ('002', 3);
+    """)
+    conn.commit()
+    indexes = sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"))
+    before = conn.execute("SELECT id, unit, time, filename, size, sha256, errors, warnings, message, result, held,"
+                          " pruned FROM submissions ORDER BY id").fetchall()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION and store.integrity_check() == "ok"
+        assert [(s.id, s.state) for s in reversed(store.submissions())] == [
+            (1, "ok"), (2, "blank"), (3, "blank"), (4, "refused"), (5, "errors")]
+        assert [(u.code, u.submission, u.state) for u in store.units()] == [("001", 1, "ok"), ("002", 3, "blank")]
+        assert store.state_counts() == {"ok": 1, "blank": 1}
+        assert store.find_units(state="blank")[0][0].code == "002"
+    conn = sqlite3.connect(path)
+    assert sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")) == indexes
+    assert conn.execute("SELECT id, unit, time, filename, size, sha256, errors, warnings, message, result, held,"
+                        " pruned FROM submissions ORDER BY id").fetchall() == before
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert "'blank'" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'submissions'").fetchone()[0]
+    assert not conn.execute("SELECT name FROM sqlite_master WHERE name LIKE '%v6%'").fetchall()
+    conn.close()
+
+
+def test_a_blank_submission_is_stored_and_becomes_current_where_nothing_else_is(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.sqlite3") as store:
+        store.sync_units([("001", "甲")])
+        sha, size = store.put_file(io.BytesIO(b"blank"))
+        sid = store.add_submission("001", "空表.xlsx", size, sha, "blank", 1, 0, "{}")
+        assert store.unit("001").submission == sid and store.unit("001").state == "blank"  # type: ignore[union-attr]
+        with pytest.raises(sqlite3.IntegrityError), store._tx() as conn:   # the constraint holds for the rest
+            conn.execute("UPDATE submissions SET state = 'nonsense' WHERE id = ?", (sid,))

@@ -85,9 +85,37 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX submissions_kept ON submissions (unit, pruned, state, sha256, size);
     CREATE INDEX submissions_by_file ON submissions (sha256, pruned);
     """,
+    # 5 -> 6: a form returned as it was sent (XF304) is a state of its own, 'blank' (空表, as `status` says:
+    # a unit to chase, not a return with an error to fix), no longer 'errors'. SQLite cannot change a CHECK
+    # constraint in place: the table is rebuilt, every row and index kept. `accepted` names submissions by
+    # id, so its rows wait aside while the old table is dropped (dropping it under them breaks their foreign
+    # key; the ids are copied unchanged). Blank uploads already stored are given their state.
+    """
+    CREATE TABLE submissions_v6 (
+        id INTEGER PRIMARY KEY, unit TEXT NOT NULL REFERENCES units(code), time TEXT NOT NULL,
+        filename TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('ok', 'warnings', 'errors', 'blank', 'refused')),
+        errors INTEGER NOT NULL, warnings INTEGER NOT NULL, message TEXT NOT NULL DEFAULT '',
+        result TEXT NOT NULL, held TEXT NOT NULL DEFAULT '', pruned TEXT);
+    INSERT INTO submissions_v6 (id, unit, time, filename, size, sha256, state, errors, warnings, message, result,
+                                held, pruned)
+        SELECT id, unit, time, filename, size, sha256, state, errors, warnings, message, result, held, pruned
+        FROM submissions;
+    CREATE TEMP TABLE accepted_v6 AS SELECT unit, submission FROM accepted;
+    DELETE FROM accepted;
+    DROP TABLE submissions;
+    ALTER TABLE submissions_v6 RENAME TO submissions;
+    INSERT INTO accepted (unit, submission) SELECT unit, submission FROM temp.accepted_v6;
+    DROP TABLE temp.accepted_v6;
+    CREATE INDEX submissions_by_unit ON submissions (unit, id);
+    CREATE INDEX submissions_kept ON submissions (unit, pruned, state, sha256, size);
+    CREATE INDEX submissions_by_file ON submissions (sha256, pruned);
+    UPDATE submissions SET state = 'blank'
+        WHERE state = 'errors' AND (instr(result, '"code":"XF304"') OR instr(result, '"code": "XF304"'));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-SUBMISSION_STATES = ("ok", "warnings", "errors", "refused")
+SUBMISSION_STATES = ("ok", "warnings", "errors", "blank", "refused")
 DatabaseError = sqlite3.Error      # what callers catch, so that none of them needs to import sqlite3
 _LEDGER_COLUMNS = ("time", "file", "sha256", "arrived", "unit", "spec", "status", "errors", "warnings")
 

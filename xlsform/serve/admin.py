@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from xlsform.serve import security
 from xlsform.serve.collect import downloads, links
-from xlsform.serve.collect.answers import STATE_ORDER, state_label
+from xlsform.serve.collect.answers import NOT_RETURNED, STATE_ORDER, state_label
 from xlsform.serve.collect.checkers import Busy, Died
 from xlsform.serve.security import device_of, new_password, verify_password, wait_text
 from xlsform.serve.service import service
@@ -27,7 +27,7 @@ PAGE = 500          # units table rows a page: 5,000 rows render in ~0.2 s here,
 HISTORY_PAGE = 20   # a unit's submissions a page
 DONE = {"current": "已设为当前报表，汇总表与报送状态随之更新。", "revoke": "链接已停用：旧链接立即失效。",
         "reissue": "已重新发放链接：旧链接立即失效，请把下面的新链接发给该单位。"}
-STATE_CODES: tuple[str | None, ...] = (None, "errors", "warnings", "ok")      # in the order of STATE_ORDER
+STATE_CODES: tuple[str | None, ...] = (None, "blank", "errors", "warnings", "ok")      # as STATE_ORDER
 _STATE_OF: dict[str, str | None] = {state_label(c): c for c in STATE_CODES}
 
 
@@ -138,7 +138,9 @@ def password() -> Any:
 def dashboard() -> str:
     store = service().store
     by_state = store.state_counts()
-    counts = [(state_label(code), by_state.get(code, 0)) for code in STATE_CODES]
+    # 空表 only when there is one, as `status` counts (most rounds have none); the filter always offers it
+    counts = [(state_label(code), by_state.get(code, 0)) for code in STATE_CODES
+              if by_state.get(code) or code != "blank"]
     label, query = request.args.get("state", ""), request.args.get("q", "").strip()
     state = _STATE_OF.get(label, "")
     page = page_number()
@@ -202,7 +204,10 @@ def make_current(code: str, sid: int) -> Any:
 @bp.get("/missing")
 @login_required
 def missing() -> str:
-    units = [u for u in service().store.units() if u.state in (None, "errors")]
+    """The units to chase (nothing returned, or only the blank form: 催报) and those whose return has errors
+    (退回修改), in that order: the same two lists as merge's 未报送 and 退回修改 sheets."""
+    units = service().store.units()
+    units = [u for u in units if u.state in NOT_RETURNED] + [u for u in units if u.state == "errors"]
     return render_template("missing.html", units=units, now=datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 

@@ -12,10 +12,13 @@ from xlsform.codes import CATALOGUE, make
 from xlsform.normalize import compact
 from xlsform.results import FileResult
 
-STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过", "refused": "未被接受"}
-STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
+# 空表: the form came back as it was sent (XF304): a unit to chase like one that sent nothing, as `status`,
+# the ledger and `merge` say (was 有错误, which sent the office looking for an error to send back)
+STATE_LABELS = {None: "未报送", "blank": "空表", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过",
+                "refused": "未被接受"}
+STATE_ORDER = ("未报送", "空表", "有错误", "仅有警告", "已通过")
+NOT_RETURNED = (None, "blank")      # the units to chase (催报): nothing yet, or only the blank form
 HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
-BLANK = "XF304"             # a form returned with nothing filled
 HAND_MADE = "XF170"         # the importer read it: a form xlsform did not write
 _FULL_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]).*[\\/]")     # C:\..\, \\server\..\, /home/../
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")   # and direction controls
@@ -26,13 +29,14 @@ def state_label(state: str | None) -> str:
 
 
 def checked_upload(checked: FileResult, name: str, code: str, unit_name: str, manifest: Any) -> dict[str, Any]:
-    """The check's result as the service keeps and answers it: state, refusal message, counts, JSON text."""
+    """The check's result as the service keeps and answers it: state ('blank' for a form returned as sent,
+    as `status` says 空表), refusal message, counts, JSON text."""
     result = checked.named(name)
     message = refusal(result, code, unit_name, manifest)
     answer = result.to_json() if not message else refused_answer(result, message)
-    return {"state": "refused" if message else result.status, "message": message, "errors": result.errors,
-            "warnings": result.warnings, "blank": any(f.code == BLANK for f in result.findings),
-            "text": answer_text(answer)}
+    state = "refused" if message else "blank" if result.blank else result.status
+    return {"state": state, "message": message, "errors": result.errors, "warnings": result.warnings,
+            "blank": state == "blank", "text": answer_text(answer)}
 
 
 # Advice the catalogue gives the office (check's reader) that a unit reading its own page cannot act on: on
@@ -57,10 +61,12 @@ def for_unit(finding: dict[str, Any]) -> dict[str, Any]:
 
 def held_reason(got: dict[str, Any], current: Any, confirmed: bool) -> str:
     """Why a readable upload must not replace the unit's current return at once ('' when it may): a blank
-    form never replaces a return; one with more errors than the current waits for the unit to confirm."""
-    if got["state"] == "refused" or current is None or current.state is None:
+    form never replaces a filled return; one with more errors than the current waits for the unit to confirm.
+    A blank current return is no return: anything readable replaces it (a newer blank too, as `status`
+    takes the newest of two blank files)."""
+    if got["state"] == "refused" or current is None or current.state in NOT_RETURNED:
         return ""
-    if got.get("blank"):
+    if got["state"] == "blank":
         return "blank"
     if not confirmed and got["errors"] > (current.errors or 0):
         return "worse"
