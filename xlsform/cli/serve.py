@@ -26,8 +26,9 @@ MISSING_EXTRA = ("xlsform serve 需要网页组件（Flask 与 waitress），当
 @click.option("--max-upload-mb", type=click.FloatRange(0.1, 200), default=10, show_default=True,
               help="单个上传文件的大小上限（MB）。")
 @click.option("--deadline", callback=lambda _c, _p, v: _checked_deadline(v),
-              help="报送截止日期（当天结束为止）或时间，如 2025-03-31 或 \"2025-03-31 17:30\"：显示在各单位页面上，"
-                   "之后的上传标为「逾期」；记住供以后启动使用。")
+              help="报送截止日期（当天结束为止）或时间，如 2025-03-31 或 \"2025-03-31 17:30\"，可加时区，如 "
+                   "\"2025-03-31 17:30 +08:00\"（不加则按这台电脑的时钟）：显示在各单位页面上，之后的上传标为「逾期」；"
+                   "记住供以后启动使用。")
 @click.option("--base-url", callback=lambda _c, _p, v: _checked_base(v),
               help="各单位链接的网址开头，如 http://192.168.1.20:8000；记住供以后启动使用，links.csv 随之改写"
                    "（默认按 --host/--port，0.0.0.0 时用本机在办公网中的地址）。")
@@ -103,6 +104,10 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
     if links.local_only(base):
         click.echo("注意：链接指向本机地址，只能在这台电脑上打开。要让各单位访问，请加 --host 0.0.0.0 重新启动"
                    "（如有固定网址，再加 --base-url http://本机地址:端口）。", err=True)
+    if svc.deadline is not None:
+        click.echo(f"报送截止：{svc.deadline.shown}", err=True)
+        if warning := svc.deadline.warning():
+            click.echo(f"注意：{warning}。", err=True)
     if svc.new_admin_password:
         click.echo(f"管理密码（只显示这一次，请记下）：{svc.new_admin_password}", err=True)
     elif reset_admin_password:

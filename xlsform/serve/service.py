@@ -86,8 +86,8 @@ class Service:
             deadline = Deadline.parse(text)
         except ValueError as e:
             raise XlsformError(str(e)) from None
-        if given:
-            self.store.set_meta("deadline", deadline.text)
+        if given:      # with its zone, when one was given: a later start on another clock keeps the moment
+            self.store.set_meta("deadline", deadline.kept)
         return deadline
 
     def late(self, stamp: str | None) -> bool:
