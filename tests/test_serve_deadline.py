@@ -86,6 +86,10 @@ def test_an_upload_after_a_beijing_deadline_is_late_on_a_utc_server(clock, made:
         assert "（北京时间）" in office.open("/admin/missing")[2]
         mine = next(r for r in office.open("/admin/units.csv")[2].splitlines() if r.startswith("430112001"))
         assert mine.split(",")[4] == "逾期"
+        # every time on the pages and in the CSV on the deadline's clock: the upload reads as after it
+        uploaded = datetime.strptime(mine.split(",")[3], "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING)
+        assert abs(uploaded - datetime.now(BEIJING)) < timedelta(minutes=5) and uploaded > passed
+        assert f"{uploaded:%Y-%m-%d %H:%M} <span class=\"late\">逾期</span>" in Browser("").open(link)[2]
     with Server(rnd.manifest) as again:                 # remembered with its zone
         assert f"报送截止：{passed:%Y-%m-%d %H:%M}（北京时间）" in "".join(again.lines)
 

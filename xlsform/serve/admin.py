@@ -208,7 +208,8 @@ def missing() -> str:
     (退回修改), in that order: the same two lists as merge's 未报送 and 退回修改 sheets."""
     units = service().store.units()
     units = [u for u in units if u.state in NOT_RETURNED] + [u for u in units if u.state == "errors"]
-    return render_template("missing.html", units=units, now=datetime.now().strftime("%Y-%m-%d %H:%M"))
+    now = datetime.now().astimezone(service().zone)
+    return render_template("missing.html", units=units, now=now.strftime("%Y-%m-%d %H:%M"))
 
 
 @bp.get("/audit")
@@ -276,7 +277,7 @@ def returns_zip() -> Response:
 @bp.get("/units.csv")
 @login_required
 def units_csv() -> Response:
-    data = downloads.units_csv(service().store.units(), service().late)
+    data = downloads.units_csv(service().store.units(), service().late, service().zone)
     _audit("导出单位表")
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"报送情况_{_stamp()}.csv",
                      mimetype="text/csv")

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from xlsform.serve import admin, units
 from xlsform.serve.collect.answers import HELD_LABELS, state_label
+from xlsform.serve.collect.downloads import shown_time
 from xlsform.serve.security import HEADERS, MIN_PASSWORD, same_token
 from xlsform.serve.service import SERVICE, ServeConfig, Service
 from xlsform.serve.web import csrf_token, error_message, message_page
@@ -28,6 +29,7 @@ def create_app(config: ServeConfig) -> Flask:
     app.extensions[SERVICE] = service
     app.jinja_env.globals.update(csrf_token=csrf_token, state_label=state_label, deadline=service.deadline,
                                  late=service.late, min_length=MIN_PASSWORD, held_label=HELD_LABELS.get)
+    app.jinja_env.filters["clock"] = lambda stamp, seconds=False: shown_time(stamp, service.zone, seconds=seconds)
     app.after_request(_headers)
     app.before_request(_check_csrf)
     app.register_blueprint(units.bp)

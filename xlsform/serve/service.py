@@ -59,6 +59,8 @@ class Service:
         self.max_bytes = int(config.max_upload_mb * 1024 * 1024)
         self.throttle = LoginThrottle()
         self.deadline = self._deadline(config.deadline)
+        # the clock the pages and the CSV show times on: the deadline's (None: as the store keeps them)
+        self.zone = self.deadline.end.tzinfo if self.deadline is not None else None
         self.store.make_private()
         for beside in (self.links_csv, self.store.path.parent / CHECKERS_LOG):     # left readable earlier
             with suppress(OSError):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from contextlib import suppress
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
@@ -70,14 +71,20 @@ def download_name(sent_as: str, path: Path) -> str:
     return safe_filename(stem) + suffix_of(path)
 
 
-def units_csv(units: Sequence[UnitView], late: Callable[[str | None], bool] = lambda _: False) -> bytes:
+def units_csv(units: Sequence[UnitView], late: Callable[[str | None], bool] = lambda _: False,
+              zone: tzinfo | None = None) -> bytes:
     """The units table as CSV (UTF-8 with BOM for Excel; formula-like text neutralised by csvsafe); times as
     the office's clock shows them, `late` says which current returns came after the deadline."""
-    rows = [(u.code, u.name, state_label(u.state), shown_time(u.time), "逾期" if late(u.time) else "",
+    rows = [(u.code, u.name, state_label(u.state), shown_time(u.time, zone), "逾期" if late(u.time) else "",
              u.filename or "", u.errors, u.warnings, "是" if u.has_link else "否") for u in units]
     return csv_text(CSV_HEADER, rows).encode("utf-8-sig")
 
 
-def shown_time(stamp: str | None) -> str:
-    """2025-03-31T09:05:12+08:00 as 2025-03-31 09:05:12: the store keeps the offset, people read the clock."""
-    return (stamp or "")[:19].replace("T", " ")
+def shown_time(stamp: str | None, zone: tzinfo | None = None, *, seconds: bool = True) -> str:
+    """2025-03-31T09:05:12+08:00 as 2025-03-31 09:05:12: the store keeps the offset, people read the clock —
+    in `zone` when given (the deadline's: a server on a UTC clock with a deadline in Beijing time shows every
+    time in Beijing time, so that an upload marked 逾期 reads as after the deadline beside it)."""
+    if stamp and zone is not None:
+        with suppress(ValueError):
+            stamp = datetime.fromisoformat(stamp).astimezone(zone).isoformat()
+    return (stamp or "")[:19 if seconds else 16].replace("T", " ")
