@@ -129,3 +129,44 @@ def _unit(state: str | None, errors: int | None = None) -> UnitView:
 def test_which_upload_a_blank_holds_back(got: str, current: str | None, held: str) -> None:
     answer = {"state": got, "errors": 5, "blank": got == "blank"}
     assert held_reason(answer, _unit(current, 1), confirmed=False) == held
+
+
+def _as_schema_5(db: Path) -> None:
+    """The store as the previous xlsform left it: the old CHECK (no 'blank'), a blank upload kept as 'errors'."""
+    import sqlite3
+
+    from xlsform.store import MIGRATIONS
+
+    old = MIGRATIONS[0].split("CREATE TABLE submissions")[1].split(";")[0]
+    old = old.replace("result TEXT NOT NULL)", "result TEXT NOT NULL, held TEXT NOT NULL DEFAULT '', pruned TEXT)")
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.executescript(f"""
+        PRAGMA foreign_keys = OFF; BEGIN;
+        CREATE TABLE submissions_v5 {old};
+        INSERT INTO submissions_v5 SELECT id, unit, time, filename, size, sha256,
+            CASE state WHEN 'blank' THEN 'errors' ELSE state END, errors, warnings, message, result, held, pruned
+            FROM submissions;
+        DROP TABLE submissions;
+        ALTER TABLE submissions_v5 RENAME TO submissions;
+        CREATE INDEX submissions_by_unit ON submissions (unit, id);
+        {MIGRATIONS[4]}
+        PRAGMA user_version = 5; COMMIT;""")
+    assert conn.execute("SELECT count(*) FROM submissions WHERE state = 'errors'").fetchone()[0] == 2
+    conn.close()
+
+
+def test_a_store_of_the_previous_schema_shows_its_blank_returns_as_kongbiao_after_the_upgrade(
+        made: Round, tmp_path: Path) -> None:
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest):
+        urls = read_links(rnd.folder)
+        assert post_file(urls[BLANK_UNIT], blank_form(rnd, BLANK_UNIT).read_bytes())[0] == 200
+        assert post_file(urls[ERRORS_UNIT], rnd.returns["invalid"].read_bytes())[0] == 200
+    _as_schema_5(rnd.folder / "xlsform.sqlite3")
+    with Server(rnd.manifest) as server:
+        office = Browser(server.url)
+        office.login()
+        assert board_counts(office.open("/admin/")[2]) == {"未报送": 2, "空表": 1, "有错误": 1, "仅有警告": 0,
+                                                         "已通过": 0}
+        assert post_file(read_links(rnd.folder)[BLANK_UNIT], rnd.returns["clean"].read_bytes())[0] == 200
+        assert board_counts(office.open("/admin/")[2])["已通过"] == 1
