@@ -7,8 +7,10 @@
 1. Latency: 10 clients — 10 units, each uploading one file after another — upload returns (each a different
    file) as fast as they get answers, asking for JSON;
    the time from sending an upload to having its whole JSON answer, p50 / p95 / max (target p95 ≤ 60 ms on 2 cores);
+   beside it, quiet anchors taken in the same run (one client alone, one check of the file in-process, a
+   trivial request at the same concurrency), so that a run on a loaded machine still says something;
    then the same with the checks in the server's own threads (`--check-processes 0 --threads 8`, how it
-   was before), for a ratio taken in one run.
+   was before), for a ratio taken in one run. `--latency-only` stops there.
 2. Memory: 200 uploads from 50 clients; the peak resident set (VmHWM) of the server and of its checking
    processes, summed (target < 300 MB).
 3. Long history: one unit with 6,001 uploads of 70 KB answers; its page and the office's unit page, 4 times
@@ -26,6 +28,7 @@ import argparse
 import http.cookiejar
 import io
 import json
+import os
 import re
 import statistics
 import sys
@@ -129,20 +132,60 @@ def units_round(root: Path, count: int, against: str | None = None) -> tuple[Pat
     return root / "sent" / "manifest.json", {p.stem: p for p in sorted((root / "returns").glob("*.xlsx"))}
 
 
+def quiet_check_ms(manifest: Path, path: Path, times: int = 20) -> float:
+    """The anchor the machine's load cannot inflate much: one check of the same return in this process (the
+    work a checking process does per upload), the fastest of `times`, in ms."""
+    from xlsform.check import check_file
+    from xlsform.manifest import Manifest
+
+    m = Manifest.load(manifest)
+    took = []
+    for _ in range(times):
+        start = time.perf_counter()
+        check_file(path, manifest=m)
+        took.append(time.perf_counter() - start)
+    return min(took) * 1000
+
+
+def trivial_p95(server: Server, count: int, clients: int) -> float:
+    """The p95 of a request with next to no work (the favicon) from `clients` clients at once, in seconds: what
+    the machine's load alone adds to any answer at this concurrency."""
+    def client(k: int) -> list[float]:
+        times = []
+        for _ in range(k, count, clients):
+            start = time.perf_counter()
+            with urllib.request.urlopen(server.url + "/favicon.ico") as res:
+                res.read()
+            times.append(time.perf_counter() - start)
+        return times
+
+    with ThreadPoolExecutor(clients) as pool:
+        return pct([t for times in pool.map(client, range(clients)) for t in times], 95)
+
+
 def latency(root: Path, count: int, clients: int, *args: str, against: str | None = None) -> float:
-    """The p95 in seconds."""
+    """The p95 in seconds, printed beside the quiet anchors taken in the same run: one upload at a time (no
+    queueing: the floor of one upload's answer), one check of the same file in this process, and a trivial
+    request at the same concurrency. On a loaded machine the ratios are what can be compared."""
     manifest, returns = units_round(root / f"latency{len(args)}{'-against' if against else ''}", max(clients, 2),
                                     against)
     with Server(manifest, *args, **serving(against)) as server:
         uploads(server, manifest, returns, 20, 2)                 # warm up
+        alone = uploads(server, manifest, returns, 40, 1)
         times = uploads(server, manifest, returns, count, clients)
+        trivial = trivial_p95(server, count, clients)
         how = " ".join(args) or "defaults"
         code = f"{against}'s xlsform (the code before)" if against else "this checkout"
+        check = quiet_check_ms(manifest, next(iter(returns.values())))
+        p95 = pct(times, 95)
         print(f"upload -> JSON answer, {code}, {how}, {count} uploads, {clients} clients: "
               f"p50 {pct(times, 50) * 1000:.0f} ms, "
-              f"p95 {pct(times, 95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
-              f"{memory_text(server.proc.pid)}", flush=True)
-        return pct(times, 95)
+              f"p95 {p95 * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; {memory_text(server.proc.pid)}\n"
+              f"  anchors in the same run: one client alone p50 {pct(alone, 50) * 1000:.1f} ms (p95 = "
+              f"{p95 / pct(alone, 50):.1f}x); one check of the file in-process {check:.1f} ms (p95 = "
+              f"{p95 * 1000 / check:.0f}x); a trivial request, {clients} clients, p95 {trivial * 1000:.1f} ms; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+        return p95
 
 
 def memory(root: Path) -> None:
@@ -257,8 +300,6 @@ def long_history(root: Path, uploads: int = 6001) -> None:
 def compare(root: Path, count: int, clients: int, against: str, rounds: int) -> None:
     """The upload latency of this checkout and of another (`--against`, the code before), interleaved so
     that both meet the machine's load alike; the ratio of their p95s."""
-    import os
-
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     ours, theirs = [], []
     for n in range(rounds):
@@ -280,6 +321,7 @@ def main() -> None:
                     help="only the upload latency, of this checkout and of the xlsform PYTHON has installed (the "
                          "code before, with its serve extra), interleaved, with the ratio")
     ap.add_argument("--rounds", type=int, default=3, help="with --against: rounds of the two, interleaved")
+    ap.add_argument("--latency-only", action="store_true", help="only the upload latency (1.), with its anchors")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         if args.against:
@@ -288,6 +330,8 @@ def main() -> None:
         latency(Path(tmp), args.uploads, args.clients)
         # the same run with the checks in the server's threads (the design before the checking processes)
         latency(Path(tmp), args.uploads, args.clients, "--check-processes", "0", "--threads", "8")
+        if args.latency_only:
+            return
         memory(Path(tmp))
         long_history(Path(tmp))
         dashboard(Path(tmp), args.units, args.units * 3 // 5)

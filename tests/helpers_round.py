@@ -43,3 +43,20 @@ def copy_of(feedback: Path, source: Path) -> Path:
         if read.workbook is not None and read.workbook.meta.get("checked_sha256") == digest:
             return path
     raise AssertionError(f"no annotated copy of {source} in {feedback}")
+
+
+def saved_as_ods(xlsx: Path, ods: Path) -> Path:
+    """What a unit's LibreOffice writes when it saves its form as .ods (the program's own format)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from tests.helpers_lo import require_libreoffice
+    require_libreoffice()
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", f"-env:UserInstallation={Path(tmp, 'p').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "ods", "--outdir", tmp, str(xlsx)], check=True, capture_output=True,
+                       timeout=120)
+        shutil.move(Path(tmp, xlsx.stem + ".ods"), ods)
+    xlsx.unlink()
+    return ods

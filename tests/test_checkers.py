@@ -220,3 +220,99 @@ def test_the_summary_is_built_in_a_worker_as_the_server_would_build_it(rnd: Roun
 
     assert cells(built) == cells(here.getvalue())
     assert any("clean.xlsx" in map(str, row) for row in cells(built))
+
+
+def test_an_upload_whose_bytes_cannot_reach_the_disk_keeps_nothing(rnd: Round,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fsync runs beside the check: when it fails (a full or failing disk) the upload fails whatever the
+    check said — no file under its hash, no temporary, no row — and the next upload is checked as usual."""
+    import xlsform.store
+
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units([("430112001", "单位")])
+        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, timeout=60)
+        try:
+            unit = store.unit("430112001")
+            assert unit is not None
+
+            def full(fd: int) -> None:
+                raise OSError(28, "No space left on device")
+
+            monkeypatch.setattr(xlsform.store.os, "fsync", full)
+            with rnd.returns["clean"].open("rb") as fh, pytest.raises(OSError, match="No space"):
+                intake.submit(unit, "a.xlsx", fh)
+            monkeypatch.undo()
+            assert [p for p in store.files_dir.rglob("*") if p.is_file()] == [] and store.submissions() == []
+            assert not store._pending
+            with rnd.returns["clean"].open("rb") as fh:
+                assert intake.submit(unit, "b.xlsx", fh).state == "ok"
+        finally:
+            intake.close()
+
+
+def test_a_busy_refusal_leaves_neither_a_file_nor_a_temporary(rnd: Round) -> None:
+    """An upload the pool has no room for (503) is not kept: before, its file stayed in the store under its
+    hash with no row naming it, and marked in use for ever (never pruned)."""
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units([("430112001", "单位")])
+        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, wait=0.1, timeout=60)
+        try:
+            unit = store.unit("430112001")
+            assert unit is not None and isinstance(intake.checks, Processes)
+            with intake.checks.slot(), rnd.returns["clean"].open("rb") as fh, pytest.raises(Busy):
+                intake.submit(unit, "a.xlsx", fh)
+            assert [p for p in store.files_dir.rglob("*") if p.is_file()] == []
+            assert not store._pending
+            with rnd.returns["clean"].open("rb") as fh:
+                done = intake.submit(unit, "b.xlsx", fh)
+            assert done.state == "ok" and not store._pending
+            assert [p.name for p in store.files_dir.rglob("*") if p.is_file()] == [
+                f"{store.submission(done.submission).sha256}.xlsx"]                          # type: ignore[union-attr]
+        finally:
+            intake.close()
+
+
+
+def test_the_watchdog_fires_what_overruns_and_nothing_disarmed() -> None:
+    """One thread bounds every check (a timer thread a check cost each upload a thread start): a shorter limit
+    armed while it waits for a longer one still fires on time; a disarmed one never fires."""
+    from xlsform.serve.collect.checkers import _Watchdog
+
+    dog, fired, wrong = _Watchdog(), threading.Event(), []
+    long = dog.arm(60, lambda: wrong.append("the long one"))
+    time.sleep(0.05)                              # the thread now waits for the long one
+    gone = dog.arm(0.05, lambda: wrong.append("a disarmed one"))
+    dog.disarm(gone)
+    start = time.monotonic()
+    dog.arm(0.1, fired.set)
+    assert fired.wait(10) and time.monotonic() - start < 5
+    time.sleep(0.1)
+    dog.disarm(long)
+    assert wrong == []
+
+
+def test_a_worker_grown_large_is_replaced_after_its_answer(made: Round, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file's check left its process that large for the rest of the round (the allocator keeps the
+    memory): a worker whose peak passed the limit says so with its answer and ends, and a fresh one takes its
+    place at once — every answer still arrives, none is an XF901. (The limit made tiny: every check retires.)"""
+    monkeypatch.setenv("XLSFORM_RETIRE_MB", "1")
+    checks = Processes(made.manifest, processes=1, wait=5, timeout=60)
+    try:
+        pids = []
+        for _ in range(3):
+            [worker] = list(checks._idle.queue)
+            assert worker.proc is not None
+            pids.append(worker.proc.pid)
+            got = checks.call(upload(made, "clean", "430112001"))
+            assert got["state"] == "ok" and "retire" not in got, got
+        assert len(set(pids)) == 3
+    finally:
+        checks.close()
+
+
+def test_the_retiring_answer_is_the_last_one_a_worker_gives() -> None:
+    answers = io.BytesIO()
+    serve_requests(lambda r: {"n": r["n"]}, io.BytesIO(b'{"n": 0}\n{"n": 1}\n{"n": 2}\n'), answers,
+                   retire=lambda: True)
+    answers.seek(0)
+    assert read_answer(answers) == {"n": 0, "retire": True} and read_answer(answers) is None

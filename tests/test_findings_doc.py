@@ -24,7 +24,7 @@ def test_every_message_renders_and_says_how_to_fix() -> None:
         extra = {k: "x" for k in ("filled", "actual", "target", "source", "level1", "other", "why", "basis", "ratio",
                                   "grade", "level2", "how", "share", "row", "initial", "budget", "said",
                                   "past_name", "past_file", "rate", "past_rate", "drop", "ceiling", "yi", "form",
-                                  "affected", "count", "cells")}
+                                  "affected", "count", "cells", "relation", "twin")}
         try:
             f = make(code, sheet="表", cell="A1", field="字段", value=1, expected=2, **extra)
         except KeyError as e:  # a reader code with its own placeholders

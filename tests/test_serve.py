@@ -142,7 +142,7 @@ def test_the_file_picker_offers_the_xls_and_et_files_the_service_reads(client: F
     """Trial of the whole round (round-qa): a return saved as .xls is read and accepted, but the page asked for
     「.xlsx 表」 and its file picker (accept=".xlsx") hid the unit's .xls file."""
     page = client.get(links(rnd)["430112001"]).get_data(as_text=True)
-    assert 'accept=".xlsx,.xls,.et"' in page and "另存为 .xls" in page
+    assert 'accept=".xlsx,.xls,.et,.ods"' in page and "另存为 .xls 或 .ods" in page   # .ods: converted (ods.py)
 
 
 def test_json_upload_answers_with_the_object_check_json_gives(client: FlaskClient, rnd: Round) -> None:
@@ -424,3 +424,22 @@ def test_hostile_uploads_are_read_by_the_safe_reader_and_refused(client: FlaskCl
         res = upload(client, url, data, headers=JSON)
         assert res.status_code == 422 and code in [f["code"] for f in res.get_json()["findings"]], code
     assert client.application.extensions["xlsform"].store.unit("430112001").state is None
+
+
+@pytest.mark.libreoffice
+def test_an_ods_upload_is_checked_as_its_xlsx_and_kept_as_an_ods(client: FlaskClient, rnd: Round,
+                                                                 tmp_path: Path) -> None:
+    """A unit working in LibreOffice saves its return as .ods: the service converts it (xlsform/ods.py), checks it
+    as the .xlsx it was saved from (plus XF119), and the office downloads it under its own ending."""
+    from tests.helpers_round import saved_as_ods
+
+    source = tmp_path / "clean.xlsx"
+    source.write_bytes(rnd.returns["clean"].read_bytes())
+    ods = saved_as_ods(source, tmp_path / "司法局.ods")
+    url = links(rnd)["430112001"]
+    res = upload(client, url, ods, name="司法局.ods", headers=JSON)
+    assert res.status_code == 200, res.get_data(as_text=True)
+    got = res.get_json()
+    assert got["status"] in ("ok", "warnings") and "XF119" in [f["code"] for f in got["findings"]]
+    want = check_json(rnd.returns["clean"], rnd.manifest)
+    assert [f["code"] for f in got["findings"] if f["code"] != "XF119"] == [f["code"] for f in want["findings"]]

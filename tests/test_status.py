@@ -11,6 +11,7 @@ from xlsform.codes import Finding
 from xlsform.records import Record
 from xlsform.results import FileResult
 from xlsform.status import (
+    BLANK,
     ERRORS,
     MISSING,
     RETURNED,
@@ -46,7 +47,7 @@ def test_each_unit_gets_one_state() -> None:
                 res("c.xlsx", rec("003"), ("warning", "error"))], UNITS, modified=no_content_time)
     assert [(u.unit.code, u.state) for u in a.units] == [("001", RETURNED), ("002", WARNINGS), ("003", ERRORS),
                                                          ("004", MISSING)]
-    assert a.counts() == {RETURNED: 1, WARNINGS: 1, ERRORS: 1, MISSING: 1}
+    assert a.counts() == {RETURNED: 1, WARNINGS: 1, ERRORS: 1, BLANK: 0, MISSING: 1}
     assert a.unmatched == [] and a.several == []
 
 

@@ -216,6 +216,7 @@ class Rendered:
     form: int = 0
     more: tuple[Rendered, ...] = ()
     stale: bool = False        # FileResult.stale: never its unit's current return beside a current form
+    blank: bool = False        # FileResult.blank: returned as sent, nothing filled
 
     @classmethod
     def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
@@ -226,7 +227,7 @@ class Rendered:
         return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
                    rec.code if rec is not None else None, rec.name if rec is not None else None, result.status,
                    result.errors, result.warnings, result.annotated, note, render(result), form, more,
-                   result.stale)
+                   result.stale, result.blank)
 
 
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,

@@ -122,7 +122,8 @@ def one_line(text: str) -> str:
 register(
     Code("XF101", "error", "不是 Excel 工作簿",
          "文件不是 .xlsx 工作簿（{value}）",
-         "请用 Excel 或 WPS 打开下发的表格填写，并另存为 .xlsx（Excel 工作簿）后重新报送。"),
+         "请用 Excel 或 WPS 打开下发的表格填写，并另存为 .xlsx（Excel 工作簿）后重新报送；用 LibreOffice 的，"
+         "请选「文件 → 另存为」，文件类型选「Excel 2007-365 (.xlsx)」，在询问格式时选「使用 Excel 2007-365!」。"),
     Code("XF102", "error", "无法读取的旧版格式",
          "文件是无法读取的旧版表格格式（{value}）",
          "请用 Excel、WPS 或 LibreOffice 打开，选“文件→另存为”，保存类型选“Excel 工作簿（*.xlsx）”后重新报送。"),
@@ -177,6 +178,9 @@ register(
 )
 # Old .xls workbooks are read (xls.py), but the format keeps less than .xlsx: what could not be checked is said.
 register(
+    Code("XF119", "info", ".ods 已转换后检查",
+         "本文件为 OpenDocument 表格（.ods），已用本机的 LibreOffice 转换为 .xlsx 后读取和核对",
+         "无需处理；以后报送请另存为 .xlsx（Excel 工作簿）。"),
     Code("XF118", "info", "旧版 .xls 格式：部分内容未核对",
          "本文件为旧版 .xls 格式，已按数值读取和核对；{value}无法从 .xls 中核对",
          "如需完整核对，请用 Excel/WPS 打开后另存为 .xlsx（Excel 工作簿）再报送。"),
@@ -384,6 +388,9 @@ register(
          "{cell}「{field}」中的“{value}”是文字而不是数字，表中的公式按 0 计算，{affected}显示的结果有误"
          "（本次检查已按 {expected} 核对）",
          "请在该单元格重新输入数字（不带逗号、单位和引号）后保存，表中的计算结果即恢复正常。"),
+    Code("XF411", "error", "分项资金大于资金总额",
+         "{cell}「{field}」为 {value}，{relation} {other}「{twin}」的 {expected}",
+         "分项资金（如财政拨款）是资金总额的一部分，不能大于总额；请核对这两个数，改正填错的一个。"),
     Code("XF408", "error", "全年预算数为空或为 0",
          "{cell}「{field}」为 {value}，无法计算执行率",
          "请填写全年预算数；如确无预算，请与财政部门联系。"),
@@ -431,7 +438,7 @@ register(
          "{cell}「{field}」为「{value}」，带有比较符号或是一个区间，不是实际完成的数值（目标值「{expected}」）",
          "请填写实际完成的数值，如「96.5%」「411 次」，不要写「≥95%」。"),
     Code("XF512", "warning", "完成值是说明文字或占位符",
-         "{cell}「{field}」为「{value}」，是表格的说明文字或占位符，不是完成情况",
+         "{cell}「{field}」为「{value}」，没有写出完成情况（是说明文字、占位符或“详见附件”一类的话）",
          "请删除说明文字，填写实际完成情况。"),
     Code("XF513", "warning", "无目标值却得满分",
          "{cell}「{field}」为满分 {value}，但本行没有目标值，无法判断是否完成",
@@ -510,6 +517,9 @@ register(
     Code("XF542", "error", "指标分值均未填写",
          "{cell}「{field}」：本表印有分值一栏，指标的分值却一行也没有填写（{cells}，共 {count} 行）",
          "请按批复的绩效目标填写每个指标的分值；各指标分值与预算执行率分值之和应为 100。"),
+    Code("XF543", "warning", "实际完成情况只写了套话",
+         "{cell}「{field}」只写了「{value}」，没有写出实际完成了哪些任务、完成了多少",
+         "请对照预期目标逐项写明实际完成的情况（做了什么、做了多少、何时完成）。"),
 )
 
 # The classes a performance reviewer flags (issue 19) and the codes that report each: the docs list them and the
@@ -520,7 +530,7 @@ REVIEW_CLASSES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (3, "占位内容（指标1：、/、XX、**、……）", ("XF303", "XF532", "XF539")),
     (4, "无目标值却得满分", ("XF513",)),
     (5, "目标值不是可衡量的值；一次性任务以100%为目标", ("XF533", "XF534")),
-    (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504",)),
+    (6, "套话作完成值（达成预期指标、已完成、详见附件）", ("XF504", "XF512", "XF543")),
     (7, "完成值偏离目标30%以上却得满分且未说明", ("XF535",)),
     (8, "完成情况照抄目标内容", ("XF536",)),
     (9, "金额以元填写、金额以百分比表示", ("XF517", "XF537", "XF540")),

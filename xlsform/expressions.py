@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from xlsform.normalize import compact
+from xlsform.normalize import compact, same_count, unit_spelling
 
 # Kinds of expression.
 NUMBER = "number"            # one figure, maybe with a comparison: "≥95%", "411 次"
@@ -61,7 +61,7 @@ _RANGE_SEP = re.compile(r"^\s*(?:-|~|～|—|–|至|到)\s*")
 # Deadlines: a month (and day) with "前"/"底前"/"内", or a period of the year.
 _DATE = re.compile(r"(?:(\d{4})\s*[年./-]\s*)?(\d{1,2})\s*(?:月份?|[./-](?=\d))\s*(?:(\d{1,2})\s*[日号]?)?"
                    r"\s*(底|末|中旬|上旬|下旬|初)?")
-_PERIODS = ((re.compile(r"年底|年末|年内|年度内"), 12),
+_PERIODS = ((re.compile(r"年底|年末|年内|年度内|^(?:当年|本年度?|全年)(?:内|底|末)?(?:完成|实施)?$"), 12),
             (re.compile(r"(?:第?[一1]|首)季度末?"), 3), (re.compile(r"上半年|年中|第?[二2]季度末?"), 6),
             (re.compile(r"第?[三3]季度末?|前三季度"), 9), (re.compile(r"第?[四4]季度末?"), 12),
             (re.compile(r"下半年"), 12))
@@ -212,7 +212,7 @@ def _unit(after: str) -> tuple[str, str]:
             return share, after[len(share):]
     s = after.lstrip("余多")    # "1100余人"
     n = 0
-    while n < len(s) and n < 4 and s[n].isalpha() and not s[n:].startswith(_UNIT_STOPS):
+    while n < len(s) and n < 4 and (s[n].isalpha() or s[n] in "²³㎡㎞㎏") and not s[n:].startswith(_UNIT_STOPS):
         n += 1
     return s[:n], s[n:]
 
@@ -227,7 +227,7 @@ def _canonical(value: Decimal, unit: str) -> tuple[Decimal, str]:
         return value / 10, "%"
     if unit in _SHARES:
         return value, "%"
-    return value, unit
+    return value, unit_spelling(unit)
 
 
 def _range_end(rest: str, unit: str) -> tuple[Decimal, str, str | None] | None:
@@ -403,7 +403,8 @@ def _in_unit(actual: Expr, unit: str) -> Decimal | None:
 
 def _same_unit(target: str, actual: str) -> bool:
     # "95" beside a 度量单位 column compares with "96"; "人" with "人次" is the same count for a reviewer
-    return not target or not actual or target == actual or target.startswith(actual) or actual.startswith(target)
+    return not target or not actual or target == actual or target.startswith(actual) or actual.startswith(target) \
+        or same_count(target, actual)   # "12家" against "≥10个"
 
 
 def by_nature(kind: str | None, want: Decimal, got: Decimal, tolerance: Decimal) -> Outcome | None:

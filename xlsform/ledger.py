@@ -73,7 +73,7 @@ def entry_for(result: FileResult, unit: str | None, now: datetime | None = None)
         "arrived": iso_time(result.mtime),
         "unit": unit,
         "spec": f"{record.spec_id} {record.spec_version}" if record else None,
-        "status": result.status,
+        "status": "blank" if result.blank and record is not None else result.status,   # as status says: 空表
         "errors": result.errors,
         "warnings": result.warnings,
     }
@@ -98,7 +98,7 @@ CSV_COLUMNS = (("time", "记录时间"), ("file", "文件"), ("sha256", "SHA-256
                ("warnings", "警告数"))
 
 
-CSV_STATES = {"ok": "已通过", "warnings": "仅有警告", "errors": "有错误", "unreadable": "无法读取"}
+CSV_STATES = {"ok": "已通过", "warnings": "仅有警告", "errors": "有错误", "blank": "空表", "unreadable": "无法读取"}
 
 
 def export_csv(path: str | Path, out: IO[bytes]) -> int:

@@ -34,7 +34,7 @@ from xlsform.records import Indicator, Record
 from xlsform.results import FileResult
 from xlsform.scoring import ZERO, capped_scores, execution_rate, grade, round2, to_decimal
 from xlsform.spec import Spec, spec_by_id
-from xlsform.status import ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
+from xlsform.status import BLANK, ERRORS, MISSING, RETURNED, WARNINGS, Assignment, UnitStatus
 
 if TYPE_CHECKING:   # previous/compare.py builds on this module's rows
     from xlsform.previous.compare import Comparison
@@ -511,8 +511,10 @@ def must_fix(rows: Sequence[IssueRow]) -> int:
 
 
 def _findings(code: str, name: str, r: FileResult) -> list[IssueRow]:
+    # the office's notes on its own prefilled cells were told to it at generate: not one row per unit again
+    from xlsform.checks.office import is_office_note
     return [IssueRow(code, name, r.file, SEVERITY_TEXT.get(f.severity, f.severity), f.code, f.sheet, f.cell,
-                     f.field, f.message) for f in r.findings]
+                     f.field, f.message) for f in r.findings if not is_office_note(f)]
 
 
 def _note(code: str, name: str, r: FileResult, message: str) -> IssueRow:
@@ -520,9 +522,13 @@ def _note(code: str, name: str, r: FileResult, message: str) -> IssueRow:
 
 
 def missing_rows(a: Assignment, rows: Sequence[UnitRow]) -> list[MissingRow]:
-    """Roster units with no return at all (units whose return has errors are on 退回修改)."""
-    return [MissingRow(row.code, row.name, u.state, None, None, "未收到报送表，请催报")
-            for u, row in zip(a.units, rows, strict=True) if u.state == MISSING]
+    """Roster units to chase: no return at all, or only the form sent back blank (units whose return has errors
+    are on 退回修改)."""
+    return [MissingRow(row.code, row.name, u.state, None, None, _CHASE[u.state])
+            for u, row in zip(a.units, rows, strict=True) if u.state in _CHASE]
+
+
+_CHASE = {MISSING: "未收到报送表，请催报", BLANK: "交回的是空表（一项也未填写），请催报"}
 
 
 def return_rows(a: Assignment, rows: Sequence[UnitRow]) -> list[ReturnRow]:
@@ -536,9 +542,11 @@ def return_rows(a: Assignment, rows: Sequence[UnitRow]) -> list[ReturnRow]:
             reason = "文件无法读取，请联系单位重新报送：" + "；".join(f.message for f in r.findings[:1])
         else:
             errors = [f for f in r.findings if f.severity == "error"]
-            reason = "；".join(f.message for f in errors[:REASONS_SHOWN])
+            # one sentence a finding, joined by "；" (each message ends in "。", which "。；" would double)
+            reason = "；".join(f.message.rstrip("。") for f in errors[:REASONS_SHOWN])
             if len(errors) > REASONS_SHOWN:
                 reason += f"；等共 {len(errors)} 处，见问题清单"
+            reason += "。"
         out.append(ReturnRow(row.code, row.name, r.file, r.errors, reason))
     return out
 

@@ -218,6 +218,26 @@ def letters(text: str) -> str:
     return _NOT_LETTER.sub("", compact(text))
 
 
+# ------------------------------------------------------------------------------------ units after a figure
+# One unit spelled several ways ("5.2km" for "≥5公里", "105㎡" for "≥100平方米"): read as the first spelling.
+_UNIT_SPELLINGS = {"km": "公里", "千米": "公里", "㎞": "公里", "m": "米", "m²": "平方米", "m2": "平方米",
+                   "㎡": "平方米", "平米": "平方米", "m³": "立方米", "m3": "立方米", "kg": "公斤", "千克": "公斤",
+                   "㎏": "公斤"}
+# Measure words that count the same kind of thing: a reviewer reads "12家" against "≥10个", "3场" against
+# "≥3次" as one count. People, events and things stay apart ("120人" is no answer to "≥3次").
+_COUNTERS = (frozenset("个家户所座处台套件份项辆间栋张块部"), frozenset("人名位"),
+             frozenset({"次", "场", "期", "批", "轮", "场次", "批次", "期次"}))
+
+
+def unit_spelling(unit: str) -> str:
+    return _UNIT_SPELLINGS.get(unit.lower(), unit)
+
+
+def same_count(a: str, b: str) -> bool:
+    """Whether two measure words count the same kind of thing ("个" and "家", "次" and "场")."""
+    return any(a in group and b in group for group in _COUNTERS)
+
+
 @lru_cache(maxsize=1)
 def _nature_aliases() -> dict[str, str]:
     # imported here: the expression parser compares text through this module (one direction at import time)
@@ -267,14 +287,21 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
 # instructions copied from the notes ("请填写…"). Matched on the compact text; compiled once: a batch runs this
 # on every text cell of every return.
 _TEMPLATE_TEXT = re.compile("|".join((
-    r"^(?:[一二三]级)?(?:(?:指标|目标|内容|原因|措施)\d*:|指标\d+)$",                # "指标2:", "指标2"
-    r"^[.。…·\-—_、]*(?:…|\.\.\.)[.。…·\-—_、]*$",                                 # "……", "..."
+    r"^(?:[一二三]级)?(?:(?:指标|目标|内容|原因|措施)(?:\d*|[一二三四五六七八九十]{1,2}):|指标(?:\d+|[一二三四五六七八九十]{1,2}))$",
+    r"^(?:[一二三]级)?指标(?:\d+|[一二三四五六七八九十]{1,2}):?[-—―─/\\]{1,3}$",   # "指标1:/": a slot marked unused
+    r"^[.。…⋯·•・\-—_、]*(?:…|⋯|\.\.\.|[·•・。]{3})[.。…⋯·•・\-—_、]*$",                # "……", "...", "···"
     r"(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])|\*{2,}|某某|○○",                          # "XX单位", "≥**人"
+    r"(?<![A-Za-z])[xX×](?=[年月日%])",                                             # "X月底前", "≥X%"
     r"请(?:在此)?(?:填写|填入|输入|选择|录入)|此处填写|填写说明|例如:$",              # instructions
+    r"\(可(?:根据实际|根据需要|自行)?(?:增加|添加|增删|删减)[^()]{0,6}\)$",                 # "（可自行增加）"
 )))
 # The template's hint after a name ("旅游景点开发数量（≥**个）", "受益人口数≥**人"): a placeholder in brackets or
 # after a comparison sign. The name is content; "XX村道路硬化" is a placeholder for a name, no hint.
 _HINT = re.compile(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
+# Guidance on how to fill the cell, left in it: "根据实际情况填写", "此栏填写实际完成值" (an answer never says how
+# to fill its own cell; "统计报表按时填报" as a target names work, and is not anchored so).
+_FILL_IN = re.compile(r"^(?:根据|按照?|依据)实际(?:完成)?(?:情况)?(?:如实)?(?:填写|填报|填列)$"
+                      r"|^(?:此|本)[栏处格](?:填写|填报|填列)")
 # A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
 _LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
 GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text is someone's own
@@ -298,7 +325,7 @@ def template_guidance(text: str, instructions: tuple[str, ...]) -> str | None:
     if len(text) > GUIDANCE_MAX:
         return None
     s = compact(text)
-    if _LIMIT.search(s) or bare(_LIMIT.sub("", s)) in _instruction_texts(instructions):
+    if _LIMIT.search(s) or _FILL_IN.search(s) or bare(_LIMIT.sub("", s)) in _instruction_texts(instructions):
         return text
     return _hint(s)
 

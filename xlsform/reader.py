@@ -50,7 +50,9 @@ _UNREADABLE = {"unopenable": "XF109", "empty": "XF110", "not_xlsx": "XF101", "le
                "too_large": "XF107", "unsafe_xml": "XF108", "over_budget": "XF116", "not_regular": "XF117",
                "folder": "XF904"}
 _SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文件", "unknown": "无法识别的文件内容",
-            "ods": "OpenDocument 表格 .ods", "ole_other": "Word、PowerPoint 等其他 Office 文件",
+            "ods": "OpenDocument 表格 .ods",
+            "ods_unconverted": "OpenDocument 表格 .ods，本机没有可用来转换它的 LibreOffice，或转换未成功",
+            "ole_other": "Word、PowerPoint 等其他 Office 文件",
             "docx": "Word 文档（.docx），不是表格", "pptx": "PowerPoint 演示文稿（.pptx），不是表格",
             "no_workbook": "压缩包中没有 Excel 工作簿，可能是 Word 等其他文件"}
 
@@ -171,7 +173,12 @@ def _size(n: int) -> str:
 # -------------------------------------------------------------------------------------------- reading
 
 def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
-    rdr = open_reader(data)
+    try:
+        rdr = open_reader(data)
+    except XlsxError as e:
+        if (e.kind, e.detail) != ("not_xlsx", "ods"):
+            raise
+        rdr = _from_ods(data, result)
     raw = rdr.workbook()
     result.workbook = raw
     if rdr.has_sheet(META_SHEET):
@@ -192,6 +199,18 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
     raw.unlocked_styles, raw.number_kinds = rdr.styles()
     result.layout = layout
     result.record = _record(raw, raw.form, layout, result)
+
+
+def _from_ods(data: bytes, result: ReadResult) -> WorkbookReader:
+    """An .ods return, as the LibreOffice installed here converts it to .xlsx (ods.py); said once (XF119)."""
+    from xlsform import ods
+
+    converted = ods.to_xlsx(data)
+    if converted is None:
+        raise XlsxError("not_xlsx", "ods_unconverted")
+    rdr = open_reader(converted)
+    result.findings.append(make("XF119", file=result.file))
+    return rdr
 
 
 def _import(rdr: WorkbookReader, raw: RawWorkbook, spec: Spec | None, result: ReadResult) -> None:

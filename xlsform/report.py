@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from xlsform.codes import Finding, one_line
 from xlsform.fsutil import shown_path
-from xlsform.results import FileResult, set_aside
+from xlsform.results import SUPERSEDED, FileResult, set_aside
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABEL = {"ok": "通过", "warnings": "通过", "errors": "有错误", "unreadable": "无法读取"}
@@ -17,6 +17,7 @@ NO_MANIFEST = ("未给出 --manifest：锁定的预填内容按各工作簿内�
                "单位编码是否在本轮下发名单中未核对。")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _STATUS_ORDER = {"unreadable": 0, "errors": 1, "warnings": 2, "ok": 3}
+BLANK_LABEL = "空表（尚未填写）"    # the form came back as sent: one XF304, counted apart from the errors to fix
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -38,8 +39,8 @@ def unit_label(result: FileResult) -> str:
 
 def format_file(result: FileResult, *, info: bool = True) -> str:
     unit = unit_label(result)
-    head = f"{'【' + unit + '】' if unit else ''}{one_line(result.file)}：{STATUS_LABEL[result.status]}"
-    if result.status == "errors":
+    head = f"{'【' + unit + '】' if unit else ''}{one_line(result.file)}：{_label(result)}"
+    if result.status == "errors" and not (result.blank and result.errors == 1):   # a blank form: its XF304 says it
         head += f"，错误 {result.errors} 条，警告 {result.warnings} 条"
     elif result.warnings:
         head += f"，警告 {result.warnings} 条"
@@ -58,13 +59,15 @@ def summary(results: Sequence[FileResult]) -> str:
     """The one-line total, e.g. "共 4 个文件：1 个通过，2 个有错误，1 个无法读取；错误 5 条，警告 3 条"."""
     by_status = {s: sum(r.status == s for r in results) for s in _STATUS_ORDER}
     passed = by_status["ok"] + by_status["warnings"]
+    blank = sum(bool(r.blank) for r in results)
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     files = len({r.file for r in results})
     # a hand-made workbook may hold several units' forms: each is counted as a form, the file once
     counted = f"共 {files} 个文件" if files == len(results) else f"共 {files} 个文件、{len(results)} 张自评表"
-    return (f"{counted}：{passed} 个通过，{by_status['errors']} 个有错误，"
-            f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
+    return (f"{counted}：{passed} 个通过，{by_status['errors'] - blank} 个有错误，"
+            + (f"{blank} 个空表，" if blank else "")
+            + f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
 
 
 def format_text(results: Sequence[FileResult], *, info: bool = True, note: str | None = None,
@@ -88,16 +91,23 @@ def _tail(results: Sequence[Any], superseded: Mapping[str, str], note: str | Non
     current = [r for r in results if r.file not in superseded]
     by_file = {r.file: r for r in current}
     blocks = []
+    why = [_aside(r, by_file.get(superseded[r.file])) for r in older]
     if older:
         blocks.append(f"同一单位另有报送、不计入结果的文件（{len(older)} 个）：\n" + "\n".join(
-            f"  {one_line(r.file)}（{_aside(r, by_file.get(superseded[r.file]))}，{STATUS_LABEL[r.status]}）"
-            f"→ 以 {one_line(superseded[r.file])} 为准" for r in older))
-    total = summary(current) + (f"；另有 {len(older)} 个较早的报送已被取代" if older else "")
+            f"  {one_line(r.file)}（{reason}{'' if r.record is None or r.blank else '，' + _label(r)}）"
+            f"→ 以 {one_line(superseded[r.file])} 为准" for r, reason in zip(older, why, strict=True)))
+    plain = all(w == SUPERSEDED for w in why)
+    total = summary(current) + (f"；另有 {len(older)} 个{'较早的报送已被取代' if plain else '同一单位的其他文件不计入'}"
+                                if older else "")
     return [*blocks, *([note] if note else []), total]
 
 
 def _aside(older: Any, current: Any) -> str:
-    return set_aside(older, current) if current is not None else "已被较新的报送取代"
+    return set_aside(older, current) if current is not None else SUPERSEDED
+
+
+def _label(r: Any) -> str:
+    return BLANK_LABEL if r.blank else STATUS_LABEL[r.status]
 
 
 def to_json(results: Iterable[FileResult], superseded: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
@@ -170,13 +180,14 @@ class Form:
     copy_note: str | None
     sha256: str | None = None     # set_aside: a duplicate is told from an older return
     stale: bool = False           # another round's form or one a re-issue replaced (status.assign ranks it last)
+    blank: bool = False           # returned as sent (XF304): a state of its own, ranked below a filled return
 
     @classmethod
     def of(cls, r: Any) -> Form:
         """From a check.Rendered."""
         unit = Unit(r.code, r.name) if r.readable else None
         return cls(r.file, r.mtime, unit, r.status, r.errors, r.warnings, r.annotated, r.copy_note, r.sha256,
-                   r.stale)
+                   r.stale, r.blank)
 
 
 class ReportSpool:

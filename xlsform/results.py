@@ -11,17 +11,23 @@ from xlsform.records import Record
 
 STATUSES = ("ok", "warnings", "errors", "unreadable")
 STALE_CODES = ("XF164", "XF165")
+BLANK_CODE = "XF304"     # the form came back as it was sent: nothing typed
+SUPERSEDED = "已被较新的报送取代"
 
 
 def set_aside(older: Any, current: Any) -> str:
     """Why `older` does not count beside `current`, its unit's return that does (FileResults, or what a
-    streamed report keeps of them: both carry `sha256` and `stale`): said so a clerk sees a duplicate as a
-    duplicate and a stale form as stale, not both as "older"."""
+    streamed report keeps of them: both carry `sha256`, `stale`, `record` and `blank`): said so a clerk sees a
+    duplicate as a duplicate, a stale form as stale and an unreadable or blank file as such, not all as "older"."""
     if older.sha256 and older.sha256 == current.sha256:
         return "内容相同的重复文件"
     if older.stale:
         return "不是本轮或已被重新下发取代的表格"
-    return "已被较新的报送取代"
+    if older.record is None and current.record is not None:
+        return "无法读取，可读取的报送优先"
+    if older.blank and not current.blank:
+        return "空表（未填写），已填写的报送优先"
+    return SUPERSEDED
 
 
 @dataclass
@@ -50,6 +56,11 @@ class FileResult:
         """A form this round sent, but not the one the unit fills now (another year's, or replaced by a
         re-issue: XF164, XF165): never its unit's current return while one of the current form is there."""
         return any(f.code in STALE_CODES for f in self.findings)
+
+    @property
+    def blank(self) -> bool:
+        """Returned as sent, nothing filled (XF304): not a return to count, judge or prefer over a filled one."""
+        return any(f.code == BLANK_CODE for f in self.findings)
 
     @property
     def status(self) -> str:

@@ -134,6 +134,10 @@ class Review:
     standards: tuple[str, ...] = ()        # pass/fail standards that are values there ("合格", "达标")
     counted: tuple[str, ...] = ("数量指标",)   # where "100%" for a task that names a count is no target
     stock_actuals: tuple[str, ...] = ()    # answers that measure nothing ("达成预期指标", "已完成", "详见附件")
+    stock_objects: tuple[str, ...] = ()    # what such an answer says it did without naming it ("年度", "目标", "任务")
+    stock_modifiers: tuple[str, ...] = ()  # how it says it went, before it ("已", "按时", "基本", "顺利")
+    zero_words: tuple[str, ...] = ()       # a short target opening so asks for none ("无重大安全事故")
+    level_verbs: tuple[str, ...] = ()      # a share after these is the measure's level ("达到100%")
     instructions: tuple[str, ...] = ()     # the templates' own guidance ("对照年度目标，说明…（100字以内）")
     adjustment_words: tuple[str, ...] = ()   # words that explain a budget changed during the year
     overshoot: float = 0.30                # an actual this share beyond its target (or inside a ceiling) ...
@@ -517,8 +521,8 @@ def _build_scoring(ctx: _Ctx, raw: dict[str, Any]) -> Scoring:
 
 
 _SHARES = ("overshoot", "copy_similarity", "twin_similarity")
-_WORDS = ("quantitative", "standards", "counted", "stock_actuals", "instructions", "adjustment_words", "breakdown",
-          "lower_better")
+_WORDS = ("quantitative", "standards", "counted", "stock_actuals", "stock_objects", "stock_modifiers",
+          "zero_words", "level_verbs", "instructions", "adjustment_words", "breakdown", "lower_better")
 
 
 def _build_review(ctx: _Ctx, raw: dict[str, Any]) -> Review:

@@ -1,9 +1,11 @@
 """Who has returned: assign checked files to the units of the roster.
 
 Each roster unit ends in one state: 已通过 (accepted), 仅有警告 (accepted, look at the warnings), 有错误 (returned
-but not acceptable yet, including files that cannot be read) or 未报送. Nothing is silently dropped: a file
-that matches no unit is listed as unmatched, and when a unit returned several files the newest counts and the
-others are listed with it.
+but not acceptable yet, including files that cannot be read), 空表 (the form came back as it was sent, nothing
+filled: a unit to chase like one that sent nothing, not a return with an error to fix) or 未报送.
+
+Nothing is silently dropped: a file that matches no unit is listed as unmatched, and when a unit returned several
+files the newest counts and the others are listed with it.
 
 "Newest" is decided by the workbook's own content first, then by the file: the `dcterms:modified` time that
 Excel and WPS write into docProps/core.xml on every save (it survives copying, mailing and unzipping, which
@@ -25,13 +27,16 @@ from xlsform.results import FileResult, set_aside
 RETURNED = "已通过"         # was 已报送, which a clerk read as "returned" beside 仅有警告 (issue 15.14)
 WARNINGS = "仅有警告"
 ERRORS = "有错误"
+BLANK = "空表"            # returned as sent (XF304): was 有错误, which sent the clerk looking for the error
 MISSING = "未报送"
-STATES = (RETURNED, WARNINGS, ERRORS, MISSING)
+STATES = (RETURNED, WARNINGS, ERRORS, BLANK, MISSING)
 # For scripts: a code beside each label (the labels are for people and may be reworded).
-STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", MISSING: "missing"}
+STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", BLANK: "blank", MISSING: "missing"}
 
 _CORE = "docProps/core.xml"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
+_ODS_META = "meta.xml"
+_ODS_DATE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}meta/{http://purl.org/dc/elements/1.1/}date"
 _CORE_LIMIT = 1 << 16   # core.xml is a few hundred bytes; a larger one is not worth parsing
 
 ModifiedFn = Callable[[FileResult], datetime | None]
@@ -102,6 +107,8 @@ class Assignment:
 def state_of(result: FileResult | None) -> str:
     if result is None:
         return MISSING
+    if result.blank and result.record is not None:
+        return BLANK
     if result.status in ("errors", "unreadable"):
         return ERRORS
     return WARNINGS if result.status == "warnings" else RETURNED
@@ -173,12 +180,16 @@ def _pick(unit: RosterUnit, results: list[FileResult], modified: ModifiedFn) -> 
     return UnitStatus(unit, ordered[0], ordered[1:])
 
 
-def _newness(r: FileResult, modified: ModifiedFn) -> tuple[bool, float, float, str]:
+def _newness(r: FileResult, modified: ModifiedFn) -> tuple[bool, bool, bool, float, float, str]:
     """Newest first, but a return of the form the unit fills now before any of another round's or of the form
-    a re-issue replaced (XF164, XF165), whenever that one was saved."""
+    a re-issue replaced (XF164, XF165), a file that could be read before one that could not (an .ods, a broken
+    copy: what it holds is unknown), and a filled return before a form sent back blank (XF304), whenever those
+    were saved: none of them may hide a return the unit did fill (the service keeps its current return over a
+    blank upload the same way)."""
     mtime = r.mtime or 0.0
     content = modified(r)
-    return (not r.stale, content.timestamp() if content else mtime, mtime, r.file)
+    return (not r.stale, r.record is not None, not r.blank, content.timestamp() if content else mtime, mtime,
+            r.file)
 
 
 def _code(r: FileResult) -> str | None:
@@ -189,20 +200,24 @@ def _code(r: FileResult) -> str | None:
 # ------------------------------------------------------------------------------ file metadata
 
 def workbook_modified(result: FileResult) -> datetime | None:
-    """The last-saved time Excel/WPS recorded in docProps/core.xml; None when absent or unreadable."""
+    """The last-saved time Excel/WPS recorded in docProps/core.xml (LibreOffice in an .ods: meta.xml's dc:date,
+    so an .ods and an .xlsx of one unit compare by the times their program saved them); None when absent or
+    unreadable."""
     import zipfile
 
     from defusedxml import ElementTree
 
     try:
         with zipfile.ZipFile(result.file) as z:
-            info = z.getinfo(_CORE)
+            names = set(z.namelist())
+            part, tag = (_CORE, _MODIFIED) if _CORE in names or _ODS_META not in names else (_ODS_META, _ODS_DATE)
+            info = z.getinfo(part)
             if info.file_size > _CORE_LIMIT:
                 return None
             root = ElementTree.fromstring(z.read(info))
     except Exception:  # a file we cannot open or parse simply has no content time
         return None
-    node = root.find(_MODIFIED)
+    node = root.find(tag)
     return parse_time(node.text) if node is not None and node.text else None
 
 
@@ -235,7 +250,7 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
     if missing:
         lines.append(f"{MISSING}的单位（{len(missing)} 个）：")
         lines += ["  " + line for line in align([(u.unit.code, u.unit.name) for u in missing])]
-    lines.append("合计：" + "，".join(f"{s} {n}" for s, n in a.counts().items()))
+    lines.append("合计：" + counts_text(a.counts()))
     if a.unmatched:
         lines.append(f"不属于名单中任何单位的文件（{len(a.unmatched)} 个）：")
         lines += [f"  {shown_path(r.file)}（{_unmatched_why(r)}）" for r in a.unmatched]
@@ -246,6 +261,11 @@ def render(a: Assignment, states: Collection[str] = ()) -> list[str]:
             lines.append(f"  {u.unit.code} {u.unit.name}：采用 {shown_path(u.result.file) if u.result else '—'}；"
                          + _set_aside(u))
     return lines
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """"已通过 3，仅有警告 2，有错误 1，未报送 1": 空表 only when there is one (most rounds have none)."""
+    return "，".join(f"{s} {n}" for s, n in counts.items() if n or s != BLANK)
 
 
 def _unmatched_why(r: FileResult) -> str:

@@ -10,7 +10,8 @@ Why it holds up under concurrency and crashes:
   `INSERT OR IGNORE`), so two `status` runs at once cannot both add the same ledger row.
 - A file is written to a temporary name, fsynced, renamed to its hash and its folder fsynced *before* the
   row naming it is committed: a crash at any moment leaves no row without its file (at worst a file without
-  a row, which is harmless and reused by the next upload of the same bytes).
+  a row, which is harmless and reused by the next upload of the same bytes). `incoming` splits that write
+  so that the service checks the upload while its bytes go to the disk; the order on the disk is the same.
 - The schema carries its version (`PRAGMA user_version`); `MIGRATIONS[n]` takes version n to n + 1.
 """
 
@@ -158,6 +159,10 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._files = threading.Lock()
+        # This process's writers queue here, each woken as the one before commits. Left to SQLite, a writer
+        # that finds the database locked sleeps and polls (1, 2, 5, 10 ... ms): uploads committing at once
+        # waited out those sleeps. Other processes (a `status` run) still meet the busy timeout.
+        self._writing = threading.RLock()
         self._pending: Counter[str] = Counter()    # files stored by put_file whose row is not yet committed
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(self.path)      # SQLite gives its -wal and -shm files the database's permissions
@@ -199,13 +204,14 @@ class Store:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (IMMEDIATE) so that concurrent writers queue up."""
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._writing:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self._tx() as conn:
@@ -489,11 +495,24 @@ class Store:
         Raises `TooLarge` past `limit` bytes (nothing is kept). The caller commits a row only after this
         (`add_submission`; `release_file` when it will not), and until then pruning leaves the file alone.
         """
+        with self.incoming(source, limit) as upload:
+            upload.sync()
+            upload.keep()
+        return upload.sha256, upload.size
+
+    @contextmanager
+    def incoming(self, source: IO[bytes], limit: int | None = None) -> Iterator[Incoming]:
+        """A stream written to a temporary file in the store's folder (hashed as it is written; `TooLarge`
+        past `limit`): readable at once at `.path`; `sync()` makes its bytes durable, and `keep()` (after
+        `sync`) names it by its hash, as `put_file` does. Leaving the block removes it unless it was kept.
+        Split so that the upload's check can read the file while its bytes go to the disk."""
         self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
         fd, tmp = _mkstemp(self.files_dir)
+        out = os.fdopen(fd, "wb")
+        upload: Incoming | None = None
         try:
-            with os.fdopen(fd, "wb") as out:
+            with out:
                 while chunk := source.read(_CHUNK):
                     size += len(chunk)
                     if limit is not None and size > limit:
@@ -501,21 +520,13 @@ class Store:
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
-                os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            target = self.file_path(sha)
-            target.parent.mkdir(mode=0o700, exist_ok=True)
-            with self._files:
-                self._pending[sha] += 1
-                if target.is_file() and target.stat().st_size == size:   # the same bytes are already kept
-                    Path(tmp).unlink()
-                else:
-                    os.replace(tmp, target)
-                    _fsync_dir(target.parent)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return sha, size
+                upload = Incoming(self, Path(tmp), digest.hexdigest(), size, os.dup(out.fileno()))
+            yield upload
+        finally:
+            if upload is not None:
+                upload.close()
+            if upload is None or not upload.kept:
+                Path(tmp).unlink(missing_ok=True)
 
     def make_private(self) -> None:
         """Readable by the office's account only: the database (it holds the password hash and the signing
@@ -556,6 +567,51 @@ def _unit_filter(state: str | None, text: str) -> tuple[str, tuple[Any, ...]]:
     return "WHERE " + " AND ".join(clauses), tuple(args)
 
 
+class Incoming:
+    """A file `Store.incoming` is receiving: written, hashed, not yet durable nor named by its hash."""
+
+    def __init__(self, store: Store, path: Path, sha256: str, size: int, fd: int) -> None:
+        self.store, self.path, self.sha256, self.size = store, path, sha256, size
+        self._fd: int | None = fd
+        self.synced = self.kept = False
+
+    def sync(self) -> None:
+        """The bytes on the disk (fsync): may run while another process reads the file."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+        self.synced = True
+        self.close()
+
+    def keep(self) -> None:
+        """Under its hash name, the rename on the disk too, before any row names it; pruning leaves it alone
+        until `release_file`. Nothing on the disk is renamed before its bytes are durable (`sync` first), so a
+        crash never leaves a hash name over incomplete bytes (a later upload of the same bytes trusts it)."""
+        assert self.synced, "sync() before keep()"
+        store, target = self.store, self.store.file_path(self.sha256)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+        with store._files:
+            store._pending[self.sha256] += 1
+            try:
+                if target.is_file() and target.stat().st_size == self.size:   # the same bytes are kept already
+                    self.path.unlink()
+                else:
+                    os.replace(self.path, target)
+            except BaseException:
+                store._pending[self.sha256] -= 1       # (release_file, inside the lock already)
+                if store._pending[self.sha256] <= 0:
+                    del store._pending[self.sha256]
+                raise
+            self.kept = True
+        # Outside the lock, so that other uploads' renames need not wait for this one; also when the bytes were
+        # there: the upload that renamed them may still be syncing the folder, and our row must not be first.
+        _fsync_dir(target.parent)
+
+    def close(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
 class TooLarge(Exception):
     """An upload passed the size limit."""
 
@@ -579,7 +635,7 @@ def _chmod(path: Path, mode: int) -> None:
 def _mkstemp(folder: Path) -> tuple[int, str]:
     import tempfile
 
-    return tempfile.mkstemp(prefix=_TMP_PREFIX, dir=folder)
+    return tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".xlsx", dir=folder)   # named as kept
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -33,6 +33,9 @@ from xlrd.biffh import XL_CELL_BLANK, XL_CELL_BOOLEAN, XL_CELL_EMPTY, XL_CELL_ER
 
 from xlsform.layout import col_letter
 from xlsform.xlsx import (
+    BUILTIN_FORMATS,
+    CJK_DATES,
+    DATE_IDS,
     MAX_CELLS,
     MAX_FILE_BYTES,
     MAX_MERGED,
@@ -185,8 +188,13 @@ class XlsReader:
     def number_formats(self) -> dict[int, str]:
         """XF index -> number format code ("0.00%", "yyyy-mm-dd", "@", "General"), for showing values."""
         fmts = self.book.format_map
-        return {i: f.format_str for i, xf in enumerate(self.book.xf_list)
+        return {i: _BUILTIN_DATES.get(str(xf.format_key)) or f.format_str for i, xf in enumerate(self.book.xf_list)
                 if (f := fmts.get(xf.format_key)) is not None}
+
+
+# xlrd names the built-in date formats as an en-US Excel shows them ("m/d/yy"): the codes a zh-CN Excel
+# shows (xlsx.py's), so a date reads alike from .xls and .xlsx.
+_BUILTIN_DATES = {k: v for k, v in {**BUILTIN_FORMATS, **CJK_DATES}.items() if k in DATE_IDS}
 
 
 def _workbook_stream(data: bytes) -> bytes:

@@ -702,22 +702,31 @@ def _number_formats(data: bytes) -> tuple[tuple[int, str], ...]:
     if xfs is None:
         return ()
     codes = {el.get("numFmtId", ""): el.get("formatCode", "") for el in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
-    # the CJK date ids (27-36, 50-58) have no code in the standard: shown as ISO dates
-    return tuple((i, codes.get(fid) or BUILTIN_FORMATS.get(fid) or ("yyyy-mm-dd" if fid in _DATE_IDS else "General"))
+    # the CJK date ids (27-36, 50-58) have no code in the standard: shown as a zh-CN Excel shows them
+    return tuple((i, codes.get(fid) or BUILTIN_FORMATS.get(fid) or CJK_DATES.get(fid)
+                  or ("yyyy-mm-dd" if fid in DATE_IDS else "General"))
                  for i, xf in enumerate(xfs) if (fid := xf.get("numFmtId", "0")))
 
 
 # ECMA-376 18.8.30's built-in number formats (the ones a form meets; ids 5-8 and 37-44 are locale currency)
 BUILTIN_FORMATS = {"0": "General", "1": "0", "2": "0.00", "3": "#,##0", "4": "#,##0.00", "9": "0%", "10": "0.00%",
-                   "11": "0.00E+00", "12": "# ?/?", "13": "# ??/??", "14": "yyyy-mm-dd", "15": "d-mmm-yy",
+                   "11": "0.00E+00", "12": "# ?/?", "13": "# ??/??", "14": "yyyy/m/d", "15": "d-mmm-yy",
                    "16": "d-mmm", "17": "mmm-yy", "18": "h:mm AM/PM", "19": "h:mm:ss AM/PM", "20": "h:mm",
-                   "21": "h:mm:ss", "22": "yyyy-mm-dd h:mm", "37": "#,##0 ;(#,##0)", "38": "#,##0 ;[Red](#,##0)",
+                   "21": "h:mm:ss", "22": "yyyy/m/d h:mm", "37": "#,##0 ;(#,##0)", "38": "#,##0 ;[Red](#,##0)",
                    "39": "#,##0.00;(#,##0.00)", "40": "#,##0.00;[Red](#,##0.00)", "45": "mm:ss",
                    "46": "[h]:mm:ss", "47": "mmss.0", "48": "##0.0E+0", "49": "@"}
 
 
+# Ids 14 and 22 and the CJK date ids are locale-dependent: the codes are what Excel and WPS in zh-CN show (a
+# clerk's typed date under id 14 shows "2022/11/30"), so a hand-made form's date reads as its clerk saw it.
+CJK_DATES = {"27": 'yyyy"年"m"月"', "28": 'm"月"d"日"', "29": 'm"月"d"日"', "30": "m-d-yy",
+              "31": 'yyyy"年"m"月"d"日"', "36": 'yyyy"年"m"月"', "50": 'yyyy"年"m"月"', "51": 'm"月"d"日"',
+              "52": 'yyyy"年"m"月"', "53": 'm"月"d"日"', "54": 'm"月"d"日"', "57": 'yyyy"年"m"月"',
+              "58": 'm"月"d"日"'}
+
+
 # Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ones Excel and WPS use).
-_DATE_IDS = frozenset(map(str, [*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)]))
+DATE_IDS = frozenset(map(str, [*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)]))
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
@@ -725,7 +734,7 @@ def number_kind(fmt_id: str, codes: dict[str, str]) -> str | None:
     """"percent", "date" or None for a numFmtId, looking into custom format codes."""
     if fmt_id in ("9", "10"):
         return "percent"
-    if fmt_id in _DATE_IDS:
+    if fmt_id in DATE_IDS:
         return "date"
     code = _QUOTED.sub("", codes.get(fmt_id, "")).split(";")[0].lower()
     if "%" in code:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from xlsform import prefill
-from xlsform.checks import arithmetic, completeness, integrity, plausibility, previous, review
+from xlsform.checks import arithmetic, completeness, integrity, office, plausibility, previous, review
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding, make
 
@@ -33,7 +33,12 @@ def run_all(ctx: CheckContext) -> list[Finding]:
             ctx = on_sent_values(ctx, out)
     # A cell the reader could not read has its finding already ("十分" is not a number); "empty" or
     # "half-filled" about the same cell would send the clerk after a second, false problem.
-    return [f for f in out if f.key is None or f.key not in ctx.unreadable]
+    out = [f for f in out if f.key is None or f.key not in ctx.unreadable]
+    if ctx.entry is not None and not ctx.imported:
+        # how the office set up its own locked cells: told to it at generate, a note here (a hand-made form's
+        # cells are all the unit's own, whatever the manifest prefilled in the form it was sent)
+        out = office.as_office_notes(out, ctx.entry.prefilled)
+    return out
 
 
 def on_sent_values(ctx: CheckContext, integrity_findings: list[Finding]) -> CheckContext:

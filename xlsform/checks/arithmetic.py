@@ -38,6 +38,7 @@ def _execution(ctx: CheckContext) -> Iterator[Finding]:
     budget, rate_key = f"fund.{row}.budget", f"fund.{row}.rate"
     for r in ctx.spec.fund_rows():
         yield from _spent_below_transfer(ctx, r)
+    yield from parts_within_total(ctx)
     if not ctx.trusted(rate_key) or not _spent_entered(ctx, rate_key):
         return  # the reader's error or XF301 (全年执行数 empty) says it; a 0% rate would only mislead
     rate = ctx.num(rate_key)
@@ -63,6 +64,43 @@ def _spent_below_transfer(ctx: CheckContext, row: str) -> Iterator[Finding]:
     spent, transfer = ctx.num(f"fund.{row}.spent"), ctx.num(f"fund.{row}.transfer")
     if spent is not None and transfer is not None and spent < transfer:
         yield ctx.finding("XF409", f"fund.{row}.spent", value=spent, expected=transfer)
+
+
+WHOLE = "total"                      # the fund row every other row is a part of (年度资金总额, 合计)
+_AMOUNTS = ("initial_budget", "budget", "spent", "transfer")
+_CENT = Decimal("0.005")
+
+
+def parts_within_total(ctx: CheckContext) -> Iterator[Finding]:
+    """财政拨款 (or any source row) is a part of 年度资金总额: a part above the whole in the same column (the trial:
+    财政拨款执行数 900 beside 年度资金总额执行数 812.3) is a figure typed wrongly, whichever of the two it is. Said
+    at the cell the unit typed (the part, or the whole when only the part was prefilled). Not on a hand-made
+    form, whose rows are matched by their printed labels and may not be parts of the row read as 合计."""
+    rows = ctx.spec.fund_rows()
+    if WHOLE not in rows or ctx.imported:
+        return
+    sent = ctx.entry.prefilled if ctx.entry is not None else {}
+    for column in _AMOUNTS:
+        whole_key = f"fund.{WHOLE}.{column}"
+        whole = ctx.num(whole_key)
+        parts = {row: ctx.num(f"fund.{row}.{column}") for row in rows if row != WHOLE}
+        if whole is None or whole < 0 or any(p is not None and p < 0 for p in parts.values()):
+            continue   # a negative amount is its own error (XF404), and the cause of any part above a 合计
+        for row, part in parts.items():
+            part_key = f"fund.{row}.{column}"
+            if part is None or part - whole < _CENT:
+                continue
+            if part_key in sent and whole_key not in sent:
+                yield _part_and_whole(ctx, whole_key, whole, part_key, part, "小于其中的分项")
+            else:
+                yield _part_and_whole(ctx, part_key, part, whole_key, whole, "大于资金总额")
+
+
+def _part_and_whole(ctx: CheckContext, at: str, value: Decimal, other: str, expected: Decimal,
+                    relation: str) -> Finding:
+    cell = ctx.where(other)[1]
+    return ctx.finding("XF411", at, value=value, expected=expected, relation=relation, other=cell or "",
+                       twin=ctx.label(other))
 
 
 def _negatives(ctx: CheckContext) -> Iterator[Finding]:

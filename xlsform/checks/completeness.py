@@ -21,8 +21,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for ind in ctx.indicators:
         yield from _half_filled(ctx, ind)
         if ind.weight:   # most rows of a form are empty: no generator for them
-            yield from _weighted_placeholder(ctx, ind)
-    yield from _placeholders(ctx)
+            yield from weighted_placeholder(ctx, ind)
+    yield from placeholders(ctx)
 
 
 def is_blank(ctx: CheckContext) -> bool:
@@ -132,7 +132,7 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
     return "".join(names) or "其他内容"
 
 
-def _placeholders(ctx: CheckContext) -> Iterator[Finding]:
+def placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
     slots: set[str] | None = None
@@ -184,15 +184,16 @@ def _value_beside(ctx: CheckContext, key: str) -> str | None:
 
 
 def _slot_names(ctx: CheckContext) -> set[str]:
-    """The name cells of the template's unused rows: rows with no weight, target, actual or score, whose names
-    are only the template's slots ("指标2", "指标1：", "……")."""
+    """The name cells of the template's unused rows: rows with no weight or score, whose names are only the
+    template's slots ("指标2", "指标1：", "……") and whose target and actual say nothing either (empty, or "/"
+    for 'not applicable': 天长's 「指标1:/ | / | /」 under 生态效益)."""
     return {indicator_key(ind.index, column) for ind in ctx.indicators
-            if not (ind.weight or ind.score or ind.target or ind.actual)
-            and all(_no_content(t) for t in (ind.level3, ind.content) if t)
+            if not (ind.weight or ind.score)
+            and all(_no_content(t) for t in (ind.level3, ind.content, ind.target, ind.actual) if t)
             for column in ("level3", "content")}
 
 
-def _weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+def weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """A row whose 三级指标 is "/" (or "……", "无") yet carries a weight: points for no indicator."""
     names = [n for n in (ind.level3, ind.content) if n is not None]
     if ind.weight and names and all(compact(n) in _NO_NAME for n in names):

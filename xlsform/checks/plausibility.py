@@ -53,6 +53,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield from _against_target(ctx, ind, judged, review)
         yield from _reason(ctx, ind, judged)
     yield from _repeats_goal(ctx, review)
+    yield from _stock_goal(ctx, review)
     yield from _capped_total(ctx)
     yield from _funds(ctx)
 
@@ -328,8 +329,9 @@ def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review
         return
     quantitative = _quantitative(ind)
     # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction
-    if quantitative and (_stock(ind.actual, review.stock_actuals)
-                         or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals)):
+    stock = _stock(ind.actual, review) \
+        or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals, review.level_verbs)
+    if stock and (quantitative or _claimed_target(ind, review)):
         yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
         return
     if row.actual.kind == ex.NONE:
@@ -362,11 +364,69 @@ def _quantitative(ind: Indicator) -> bool:
     return text is not None and _quantitative_text(text)
 
 
+_CLAIM = re.compile(r"完成|达成|达到|实现")
+_ON_TIME = re.compile(r"按时|按期|如期|及时|准时")
+
+
+def _claimed_target(ind: Indicator, review: Review) -> bool:
+    """A 数量/质量/时效/成本 row whose target is a stock claim of completion (安居's 「已完成」 | 「已完成」): the
+    target is no value (XF533 says so), and a stock phrase as the actual measures nothing either. Not a
+    pass/fail standard ("合格") or a yes/no ("是" | "是") answered, not on a row the spec's 指标性质 calls 定性,
+    nor in 效益/满意度, where 「达成预期指标」 is the template's own scale. A claim of time ("按时完成" |
+    "按时完成") answers a question of time in words: XF533 on the target is the one thing to say."""
+    target = ind.target or ""
+    return ind.level2 in review.quantitative and ind.nature != "定性" and _CLAIM.search(target) is not None \
+        and _ON_TIME.search(target) is None and _stock(target, review)
+
+
+STOCK_MAX = 40   # letters: a stock answer is a phrase; a sentence saying what was done is longer
+
+
 @lru_cache(maxsize=4096)
-def _stock(actual: str, phrases: tuple[str, ...]) -> bool:
+def _stock(actual: str, review: Review) -> bool:
     """An answer from the stock of phrases that measure nothing ("达成预期指标", "已完成", "详见附件"), however
-    it is punctuated or spaced ([rules.review] stock_actuals)."""
-    return bare(actual) in _bare_set(phrases)
+    it is punctuated or spaced ([rules.review] stock_actuals); also said with words before it that only say
+    how it went (stock_modifiers: "已按时完成", "基本完成") or after it that name nothing done (stock_objects:
+    "完成年度目标", "已完成全年各项工作任务"). One word of its own ("完成年度目标，培训200人", "完成节水改造")
+    or a figure, and it is an answer."""
+    text = bare(actual)
+    heads = _bare_set(review.stock_actuals)
+    if text in heads:
+        return True
+    if len(text) > STOCK_MAX:
+        return False
+    objects = _bare_set(review.stock_objects)
+    return any(text.startswith(h, i) and (i + len(h) == len(text) or _made_of(text[i + len(h):], objects))
+               for i in _after(text, _bare_set(review.stock_modifiers)) for h in heads if h)
+
+
+def _after(text: str, words: frozenset[str]) -> set[int]:
+    """Every place a run of `words` from the start of `text` can end (0: none of them)."""
+    ends, todo = {0}, [0]
+    while todo:
+        i = todo.pop()
+        for w in words:
+            if w and text.startswith(w, i) and i + len(w) not in ends:
+                ends.add(i + len(w))
+                todo.append(i + len(w))
+    return ends
+
+
+def _made_of(rest: str, words: frozenset[str]) -> bool:
+    """Whether `rest` is a run of `words` and nothing else (every split tried: "年度目标任务")."""
+    ends = {0}
+    for i in range(len(rest)):
+        if i in ends:
+            ends.update(i + len(w) for w in words if w and rest.startswith(w, i))
+    return len(rest) in ends and bool(rest)
+
+
+def _stock_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
+    """实际完成情况 that is only a stock phrase ("完成年度目标。", "已完成"): it says nothing of what was done
+    against the 预期目标 beside it, whatever the rows below say."""
+    achieved = ctx.text("goal.achieved")
+    if achieved and _stock(achieved, review):
+        yield ctx.finding("XF543", "goal.achieved", value=achieved)
 
 
 _SHARE_AFTER = re.compile(r"(\D*?)(?:\d+(?:\.\d+)?)%")
@@ -374,12 +434,13 @@ _COMPLETION = re.compile(r"完成|执行|进度")
 
 
 @lru_cache(maxsize=4096)
-def _stock_share(actual: str, task: str, phrases: tuple[str, ...]) -> bool:
+def _stock_share(actual: str, task: str, phrases: tuple[str, ...], levels: tuple[str, ...] = ()) -> bool:
     """A stock phrase with a share after it ("已完成100%", "达成 100%"): how much of the work was done, not what
-    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度) or the phrase
-    names what it measures ("达标100%" for 验收达标率, "满意100%" for 满意度)."""
+    the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度), the phrase
+    names what it measures ("达标100%" for 验收达标率, "满意100%" for 满意度), or it says the measure reached
+    that level ([rules.review] level_verbs: "达到100%" for 验收合格率)."""
     m = _SHARE_AFTER.fullmatch(bare(actual))
-    if m is None or not m.group(1) or m.group(1) not in _bare_set(phrases):
+    if m is None or not m.group(1) or m.group(1) not in _bare_set(phrases) or m.group(1) in _bare_set(levels):
         return False
     name, phrase = letters(task), letters(m.group(1))
     named = any(phrase[i:i + 2] in name for i in range(len(phrase) - 1))

@@ -19,7 +19,7 @@ from xlsform import expressions as ex
 from xlsform.checks.context import CheckContext, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
-from xlsform.normalize import compact, letters
+from xlsform.normalize import compact, is_placeholder, letters
 from xlsform.records import Indicator
 from xlsform.spec import Review
 
@@ -28,8 +28,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     review = ctx.spec.rules.review
     for ind in ctx.indicators:
         if ind.target:   # most rows of a form are empty
-            yield from _target_is_a_value(ctx, ind, review)
-            yield from _amount_as_share(ctx, ind)
+            yield from target_is_a_value(ctx, ind, review)
+            yield from amount_as_share(ctx, ind)
     yield from _adjusted_budget(ctx, review)
 
 
@@ -38,12 +38,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 _MEASURED = (ex.NUMBER, ex.RANGE, ex.DEADLINE)
 
 
-def _target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
+def target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
     """In 数量/质量/时效/成本 the target is a count, a rate, an amount or a date ("≥3 次", "100%", "9月底前");
     "严格执行相关制度规定" or "及时" there sets nothing to measure against. A pass/fail standard ("合格") is a
     value; a row the spec's 指标性质 calls 定性 is qualitative by design."""
-    if not ind.target or ind.level2 not in review.quantitative or ind.nature == "定性":
-        return
+    if not ind.target or ind.level2 not in review.quantitative or ind.nature == "定性" or is_placeholder(ind.target):
+        return   # a placeholder ("X月底前") is the template's, reported as such (XF303)
     code = _target_verdict(ind.target, ind.level2, ind.content or ind.level3, review)
     if code == "XF533":
         yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
@@ -57,7 +57,8 @@ def _target_verdict(text: str, level2: str, task: str | None, review: Review) ->
     target = ex.parse(text)
     if target.kind in _MEASURED:
         return "XF534" if _count_as_share(target, level2, task, review) else None
-    return None if target.kind == ex.NONE or _standard(text, review.standards) else "XF533"
+    return None if target.kind == ex.NONE or _standard(text, review.standards) or _none_of(text, review.zero_words) \
+        else "XF533"
 
 
 STANDARD_MAX = 8   # letters: "符合国家标准", "工程验收合格" are standards; a longer text describes conduct
@@ -70,6 +71,15 @@ def _standard(target: str, standards: tuple[str, ...]) -> bool:
     return len(text) <= STANDARD_MAX and any(text.endswith(s) for s in _letter_set(standards))
 
 
+@lru_cache(maxsize=4096)
+def _none_of(target: str, words: tuple[str, ...]) -> bool:
+    """A short target that asks for none of something ([rules.review] zero_words: "无重大安全事故", "零投诉",
+    "未发生安全责任事故"): a count of zero, a value as "0起" is."""
+    text = letters(target)
+    return len(text) <= STANDARD_MAX + 4 and not text.startswith("无法") \
+        and text.startswith(tuple(letters(w) for w in words if letters(w)))   # "无法量化" is "cannot", not none
+
+
 _RATE = re.compile(r"率|比例|比重|占比|覆盖|百分")
 
 
@@ -79,7 +89,13 @@ def _count_as_share(target: ex.Expr, level2: str, task: str | None, review: Revi
     if level2 not in review.counted or task is None or target.unit != "%" or target.low != 100:
         return False
     named = ex.parse(task)
-    return named.kind == ex.NUMBER and named.unit not in ("%", "元", "") and not _RATE.search(compact(task))
+    return named.kind == ex.NUMBER and named.unit not in ("%", "元", "") and not _RATE.search(compact(task)) \
+        and not _a_year(named)
+
+
+def _a_year(named: ex.Expr) -> bool:
+    """"完成2022年度审计": the figure names the year of the work, it counts nothing."""
+    return named.unit.startswith("年") and named.low is not None and 1900 <= named.low <= 2100
 
 
 @lru_cache(maxsize=16)
@@ -93,14 +109,22 @@ def _letter_set(texts: tuple[str, ...]) -> frozenset[str]:
 _AMOUNT = re.compile(r"(?:成本|经费|资金|费用|金额|投资|投入|支出|预算|补助标准|补贴标准|单价)(?:总额|合计|控制)?$")
 
 
-def _amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
-    """An amount written as a share: "项目总成本" with the target "100%" (or 度量单位 "%"). A cost is so many
-    元 or 万元; "100%" of it measures nothing."""
+# A unit printed after the name ("项目总成本(%)", "资金投入(万元)"): a label of the column, not the name.
+_UNIT_LABEL = re.compile(r"\((%|百分比|万元|元)\)$")
+
+
+def amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
+    """An amount written as a share: "项目总成本" with the target "100%", 度量单位 "%", or "(%)" printed after
+    the name ("项目总成本(%)" | 100). A cost is so many 元 or 万元; "100%" of it measures nothing."""
     name = compact(ind.level3 or "")
+    label = _UNIT_LABEL.search(name)
+    if label is not None:
+        name = name[:label.start()]
     if not ind.target or not _AMOUNT.search(name) or _RATE.search(name):
         return
     target = ex.parse(ind.target)
-    share = target.unit == "%" or (not target.unit and compact(ind.measure or "") in ("%", "百分比"))
+    shown_share = label is not None and label.group(1) in ("%", "百分比")
+    share = target.unit == "%" or (not target.unit and (shown_share or compact(ind.measure or "") in ("%", "百分比")))
     if target.kind in (ex.NUMBER, ex.RANGE) and share:
         yield ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
 

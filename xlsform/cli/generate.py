@@ -151,19 +151,6 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
     units = load_roster(roster, spec, indicators=indicators, year=year)
     if previous_path is not None:
         _carry(units, spec, previous_path, jobs)
-    elif indicators is None:
-        click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
-                   "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
-    else:
-        _say_without_indicators(units, indicators)
-    for note in (n for u in units for n in u.notes):
-        click.echo(f"[提示] {note}", err=True)
-    split = [w for u in units for w in u.warnings]
-    for warning in split:
-        click.echo(f"[注意] {warning}", err=True)
-    if split:
-        click.echo(f"[注意] 共 {len(split)} 个单位的分值分配与规定不符。如非有意，请修改指标文件后重新生成"
-                   "（已生成的加 --force；已下发的用 --reissue）。", err=True)
     if add or reissue:
         if password is not None or force:
             raise click.UsageError("--add / --reissue 沿用本轮清单中的保护密码，且从不覆盖已下发的表格："
@@ -172,7 +159,11 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
             done = add_units(units, spec, output, reissue=reissue, jobs=jobs_or_all(jobs),
                              progress=bar.update if bar is not None else None)
         _say_added(done, output)
+        # about the forms written now: the units already sent were told when theirs were generated
+        written = {u.code for u in (*done.added, *done.reissued)}
+        _say_about([u for u in units if u.code in written], spec, indicators, previous_path)
         return
+    _say_about(units, spec, indicators, previous_path)
     with _progress(len(units)) as bar:
         manifest = generate_units(units, spec, output, password=password, jobs=jobs_or_all(jobs), force=force,
                                   progress=bar.update if bar is not None else None)
@@ -191,6 +182,28 @@ def generate(roster: Path | None, output: Path, spec_name: str, year: int | None
 SHOWN_UNITS = 20     # units named one a line on stderr before "……等 N 个"
 
 
+def _say_about(units: list[Unit], spec: Spec, indicators: Path | None, previous_path: Path | None) -> None:
+    """What the office should know about the forms being generated, before they go out: units without
+    indicators, what the roster read as something else, weights off the spec's split, and what checking the
+    returns would say about the office's own locked content."""
+    if not units:
+        return
+    if previous_path is None and indicators is None:
+        click.echo("注意：未给出 --indicators，每个单位都将得到一张空白的指标表，由单位自行填写指标；"
+                   "如指标已随预算批复，请用 --indicators 给出指标文件。", err=True)
+    elif previous_path is None and indicators is not None:
+        _say_without_indicators(units, indicators)
+    for note in (n for u in units for n in u.notes):
+        click.echo(f"[提示] {note}", err=True)
+    split = [w for u in units for w in u.warnings]
+    for warning in split:
+        click.echo(f"[注意] {warning}", err=True)
+    if split:
+        click.echo(f"[注意] 共 {len(split)} 个单位的分值分配与规定不符。如非有意，请修改指标文件后重新生成"
+                   "（已生成的加 --force；已下发的用 --reissue）。", err=True)
+    _say_office_findings(units, spec)
+
+
 def _say_without_indicators(units: list[Unit], indicators: Path) -> None:
     """A unit the indicators file has no row for gets an open table to fill itself: said, with its code, since
     a code mistyped in the indicators file (or its zeros lost) looks exactly like that."""
@@ -203,6 +216,26 @@ def _say_without_indicators(units: list[Unit], indicators: Path) -> None:
         click.echo(f"  {u.code} {u.name}", err=True)
     if len(bare) > SHOWN_UNITS:
         click.echo(f"  ……等 {len(bare)} 个", err=True)
+
+
+def _say_office_findings(units: list[Unit], spec: Spec) -> None:
+    """What checking the returns would say about the office's own locked content (a target that is no value,
+    template text left in): said here, once, before the forms go out; checks against the manifest then leave
+    it out of every return, since the unit cannot change a locked cell (checks/office.py)."""
+    from xlsform.checks.office import review_sent
+
+    found = review_sent(units, spec)
+    if not found:
+        return
+    click.echo(f"[注意] 下发内容中有 {len(found)} 处检查时会提示的问题（在单位的表中已锁定，单位不能修改，"
+               "检查报送时不再向单位提示；如需改正，请修改名册或指标文件后重新生成，已下发的用 --reissue）：",
+               err=True)
+    for one in found[:SHOWN_UNITS]:
+        (code, name), more = one.units[0], len(one.units) - 1
+        who = f"{code} {name}" + (f" 等 {len(one.units)} 个单位" if more else "")
+        click.echo(f"  {one.finding.code} {one.finding.message}（{who}）", err=True)
+    if len(found) > SHOWN_UNITS:
+        click.echo(f"  ……等 {len(found)} 处", err=True)
 
 
 def _carry(units: list[Unit], spec: Spec, previous_path: Path, jobs: int | None) -> None:

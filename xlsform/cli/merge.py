@@ -288,9 +288,11 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
             with atomic_output(target, force) as fh:
                 write(fh, columns, rows)
     added = 0 if no_ledger else rnd.record(results, a)
+    from xlsform.status import counts_text
+
     counts = a.counts()
     click.echo(f"已写入 {output}：{len(summary.rows)} 个单位，计入合计 {summary.totals.units} 个；"
-               + "，".join(f"{s} {n}" for s, n in counts.items())
+               + counts_text(counts)
                + (f"；名单外文件 {len(a.unmatched)} 个" if a.unmatched else "")
                + (f"；登记簿新增 {added} 条" if rnd.source and not no_ledger and added is not None else "") + "。")
 

@@ -115,6 +115,7 @@ def _join_blocks(grid: Grid, lex: Lexicon, tables: list[IndicatorTable]) -> list
             before.rows.extend(table.rows)
             before.places.extend(table.places)
             before.dashes.extend(table.dashes)
+            before.shared.extend(table.shared)
             before.totals, before.total_places = table.totals, table.total_places
             before.unknown.extend(table.unknown)
             before.used |= table.used
@@ -243,6 +244,8 @@ def _add_indicators(found: Found, table: IndicatorTable) -> None:
             found.places[f"ind.{i}.{column}"] = place
     for i, dashes in enumerate(table.dashes, start=1):
         found.dashed.update(f"ind.{i}.{column}" for column in dashes)
+    for i, shared in enumerate(table.shared, start=1):
+        found.withheld.update(f"ind.{i}.{column}" for column in shared)
     found.indicators = len(table.rows)
     for column, read in table.totals.items():
         _put(found, f"total.{column}", read)

@@ -117,12 +117,20 @@ def shown(read: Read) -> str:
 def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tuple[int, int]]
             ) -> Read | tuple[int, int]:
     """The label's value (a Read), or the cell where it would be when it is empty."""
-    slot = (label.row, label.last_col + 1)
+    edge = label        # the label's last copy: a merged label unmerged and filled repeats in the cells after it
+    while (again := grid.right_of(edge)) is not None and again.col == edge.last_col + 1 and again.text == label.text:
+        edge = again
+    slot = (label.row, edge.last_col + 1)
     if grid.empty_merge(*slot):
         # The box drawn for the value is empty: the field is. What lies beyond it, or under the label, is the
         # next field's label ("主管部门 | [    ] | 财政处室") and no value of this one.
         return slot
-    nxt = grid.right_of(label)
+    nxt = grid.right_of(edge)
+    if nxt is not None and nxt.col > slot[1] and _in_label_column(grid, lex, nxt):
+        # An empty cell beside the label, then a text in a column where the rows around print labels
+        # ("主管部门 | | 财政处室 | …" over "部门联系人 | 曾雪莲 | 联系电话"): the box was left unmerged and empty,
+        # the text is the next field's label.
+        return slot
     if nxt is not None and (nxt.row, nxt.col) not in used and not _is_label(lex, nxt) \
             and not (long and _heads_column(grid, lex, label) and _heads_column(grid, lex, nxt)):
         return Read(nxt)
@@ -130,7 +138,7 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
     # 情况", "单位名称 | 单位编码") or, for long text, the row has one. A label alone in its row with nothing
     # beside it is a field left empty; the row under it is the next field's ("部门职能概述" under an empty
     # "预算执行偏差原因").
-    others = any(x is not label and not x.number and lex.kind(x.key, FIELD) for x in grid.row(label.row)) \
+    others = any(x.text != label.text and not x.number and lex.kind(x.key, FIELD) for x in grid.row(label.row)) \
         or (long and nxt is not None and _heads_column(grid, lex, nxt))
     beside_label = nxt is None or (not nxt.number and lex.kind(nxt.key, FIELD) is not None)
     heads = others and (long or (beside_label and _over_values(grid, lex, label)))
@@ -149,21 +157,58 @@ def _beside(grid: Grid, lex: Lexicon, label: GridCell, long: bool, used: set[tup
     return (label.row, label.last_col + 1)
 
 
+def _in_label_column(grid: Grid, lex: Lexicon, gc: GridCell) -> bool:
+    """A field label is printed in `gc`'s column in the row above or below it."""
+    for r in (gc.row - 1, gc.last_row + 1):
+        x = grid.in_row(r, gc.col)
+        if x is not None and x.col == gc.col and not x.number and lex.kind(x.key, FIELD) is not None:
+            return True
+    return False
+
+
 MAX_LINES = 20
+# The numbering of a form's sections: "1.项目年度目标完成情况" above a block, "2.项目实施内容及过程概述" after it.
+_SECTION = re.compile(r"^\s*(?:(\d{1,2})[.．、]|([一二三四五六七八九十])、|[（(]([一二三四五六七八九十])[)）])")
+_CN_DIGITS = "一二三四五六七八九十"
 
 
 def _lines_under(grid: Grid, lex: Lexicon, first: GridCell, used: set[tuple[int, int]]) -> Read:
     """A long text typed over several rows under its header ("目标1：…", "目标2：…" one a row): the rows of
     the same columns down to the next label, joined line by line."""
     lines, at = [first.text], first
+    heading = _section_number(grid, first.row - 2) or _section_number(grid, first.row - 3)
+    own = _numbered(first.text)
+    own = (own[0], own[1] + 1) if own is not None else None
     for _ in range(MAX_LINES):
         nxt = grid.in_row(at.last_row + 1, first.col)
         if nxt is None or nxt.col != first.col or nxt.last_col != first.last_col or (nxt.row, nxt.col) in used \
                 or _is_label(lex, nxt) or any(_is_label(lex, x) for x in grid.row(nxt.row)):
             break
+        number = _numbered(nxt.text)
+        if number is not None and number == own:
+            own = (number[0], number[1] + 1)       # the goal's own list: "1.…", "2.…"
+        elif heading is not None and number == (heading[0], heading[1] + 1):
+            break       # the form's next section ("2.项目实施内容及过程概述" after "1.项目年度目标完成情况")
         lines.append(nxt.text)
         at = nxt
     return Read(first) if len(lines) == 1 else Read(first, "\n".join(lines))
+
+
+def _numbered(text: str) -> tuple[int, int] | None:
+    """A section number as (style, number): "2." (0, 2), "二、" (1, 2), "（二）" (2, 2)."""
+    m = _SECTION.match(text)
+    if m is None:
+        return None
+    if m.group(1):
+        return 0, int(m.group(1))
+    style = 1 if m.group(2) else 2
+    return style, _CN_DIGITS.index(m.group(2) or m.group(3)) + 1
+
+
+def _section_number(grid: Grid, row: int) -> tuple[int, int] | None:
+    """The number of a section heading alone in `row` (the heading over a block of fields), if any."""
+    cells = [gc for gc in grid.row(row) if not gc.number] if row >= 0 else []
+    return _numbered(cells[-1].text) if cells else None
 
 
 def _heads_column(grid: Grid, lex: Lexicon, gc: GridCell) -> bool:

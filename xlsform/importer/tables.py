@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from xlsform.importer.grid import Grid, GridCell
@@ -81,6 +82,9 @@ class IndicatorTable:
     rows: list[dict[str, Read]] = field(default_factory=list)
     places: list[dict[str, tuple[int, int]]] = field(default_factory=list)   # every column's cell per row
     dashes: list[set[str]] = field(default_factory=list)   # per row, the columns whose cell shows only "—", "/"
+    # per row, the columns whose cell lies in a figure merged down from a row above ("权数 20" printed once for
+    # two rows, one of which is chosen): read as the first row's, printed here too, so not left empty
+    shared: list[set[str]] = field(default_factory=list)
     totals: dict[str, Read] = field(default_factory=dict)
     total_places: dict[str, tuple[int, int]] = field(default_factory=dict)
     unknown: list[GridCell] = field(default_factory=list)
@@ -111,10 +115,33 @@ class FundTable:
 def header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | None:
     """The header row of an indicator table (`kind` COLUMN) or a fund table (FUND_COLUMN) at `row`."""
     header = _header_at(grid, lex, row, kind)
+    if header is not None and kind == COLUMN and header.first == header.last:
+        _labels_above(grid, lex, header)
     if header is not None and kind == FUND_COLUMN:
         _budget_by_letter(header)
         _budget_by_sources(grid, lex, header)
     return header
+
+
+def _labels_above(grid: Grid, lex: Lexicon, header: HeaderRow) -> None:
+    """A header printed over two rows without its merges: "实际完成值 | 分值 | 得分" typed in the first row only,
+    above the empty cells of the row that names the levels ("一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值").
+    Those labels are the header's too; read as its first row they were lost (no actual, no score)."""
+    row = header.first - 1
+    below = {c for gc in grid.row(header.first) for c in range(gc.col, gc.last_col + 1)}
+    left, reach = header.span
+    added: dict[str, Header] = {}
+    for gc in sorted(grid.row(row), key=lambda gc: gc.col):
+        key = lex.kind(gc.key, COLUMN)
+        cols = range(gc.col, gc.last_col + 1)
+        if gc.number or gc.last_row >= header.first or gc.col < left or gc.col > reach + 1 \
+                or key is None or key in header.columns or key in added or below.intersection(cols):
+            continue     # the header's columns and the ones right beside them, one after another
+        added[key] = Header(key, tuple(cols), gc)
+        reach = max(reach, gc.last_col)
+    if added:
+        header.columns.update(added)
+        header.first = row
 
 
 def _budget_by_sources(grid: Grid, lex: Lexicon, header: HeaderRow) -> None:
@@ -152,6 +179,8 @@ def _header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | Non
         # a header's first row names at least one column and needs the second to be whole (the row under
         # "自评得分 98" at the top of a form is the fund header by itself)
         return HeaderRow(row, row, first) if _valid(first, kind) else None
+    if kind == COLUMN and (split := _split_levels(grid, lex, row, first)) is not None:
+        return split
     used = {c for h in first.values() for c in h.cols}
     second: dict[str, Header] = {}
     parts: list[GridCell] = []
@@ -172,12 +201,70 @@ def _header_at(grid: Grid, lex: Lexicon, row: int, kind: str) -> HeaderRow | Non
     return HeaderRow(row, row, first) if _valid(first, kind) else None
 
 
+def _split_levels(grid: Grid, lex: Lexicon, row: int, first: dict[str, Header]) -> HeaderRow | None:
+    """"一级指标 | 二级指标 | 三级指标" each merged over two columns, "指标 | 分值" under each: a level's name and
+    its weight side by side under one label. The header is both rows; each level reads from the column that
+    is not the 分值; the 分值 under the 三级 is the row's weight, those under 一级 and 二级 their groups' (none
+    read). Without this the row of sub-labels was read as an indicator named "指标"."""
+    if not any(len(h.cols) > 1 for k, h in first.items() if k in (*LEVELS, "level3")):
+        return None
+    under: list[tuple[Header, GridCell]] = []
+    for gc in grid.row(row + 1):
+        if gc.number:
+            return None
+        owner = next((h for h in first.values() if h.cols[0] <= gc.col and gc.last_col <= h.cols[-1]
+                      and gc.last_col - gc.col + 1 < len(h.cols)), None)
+        if owner is not None and owner.key in (*LEVELS, "level3") and lex.kind(gc.key, COLUMN) == "weight":
+            under.append((owner, gc))
+    if not under:
+        return None
+    columns = dict(first)
+    parts: list[GridCell] = []
+    for owner, gc in under:
+        rest = tuple(c for c in columns[owner.key].cols if not gc.col <= c <= gc.last_col)
+        columns[owner.key] = Header(owner.key, rest, owner.cell)
+        if owner.key == "level3":
+            columns["weight"] = Header("weight", tuple(range(gc.col, gc.last_col + 1)), gc)
+    if not any(owner.key == "level3" for owner, _ in under) and "weight" in columns:
+        # a 分值 of its own beside levels that print their groups' weights: which is the row's is not printed
+        del columns["weight"]
+    parts.extend(gc for gc in grid.row(row + 1) if all(gc is not w for _, w in under))
+    return HeaderRow(row, row + 1, columns, parts) if _valid(columns, COLUMN) else None
+
+
 def _labels_in(cells: list[GridCell], lex: Lexicon, kind: str, out: dict[str, Header]) -> dict[str, Header]:
+    weights: list[GridCell] = []
     for gc in cells:
         key = lex.kind(gc.key, kind)
+        if key == "weight" and kind == COLUMN:
+            weights.append(gc)
         if key is not None and key not in out:
             out[key] = Header(key, tuple(range(gc.col, gc.last_col + 1)), gc)
+    if len(weights) > 1:
+        _row_weight(cells, lex, out, weights)
     return out
+
+
+def _row_weight(cells: list[GridCell], lex: Lexicon, out: dict[str, Header], weights: list[GridCell]) -> None:
+    """"一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值": a 分值 printed after each level. One right after a 一级
+    or 二级 label is its group's weight; a row's weight is the 分值 after its 三级 (the finest level printed).
+    Where none can be told apart, none is read: a group's weight read as every row's would be wrong."""
+    level3 = out.get("level3")
+    after = [gc for gc in weights if level3 is not None and gc.col > level3.cell.last_col]
+    if not after:
+        labelled = sorted((gc for gc in cells if lex.kind(gc.key, COLUMN) is not None), key=lambda gc: gc.col)
+        after = [gc for gc in weights if _left_of(labelled, gc, lex) not in LEVELS]
+    if len(after) == 1 or (after and level3 is not None and after[0].col > level3.cell.last_col):
+        gc = after[0]
+        out["weight"] = Header("weight", tuple(range(gc.col, gc.last_col + 1)), gc)
+    else:
+        out.pop("weight", None)
+
+
+def _left_of(labelled: list[GridCell], cell: GridCell, lex: Lexicon) -> str | None:
+    """The column key of the labelled header cell nearest left of `cell`."""
+    left = [gc for gc in labelled if gc.last_col < cell.col]
+    return None if not left else lex.kind(left[-1].key, COLUMN)
 
 
 def _valid(columns: dict[str, Header], kind: str) -> bool:
@@ -213,6 +300,8 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
     while r < limit:
         r += 1
         own = [gc for gc in grid.row(r) if gc.col <= right]
+        if own and own[0].col < header.span[0] and _repeats_above(grid, own[0]):
+            own = own[1:]       # a block's label left of the table repeated down its rows ("绩效指标" unmerged, filled)
         lead = own[0] if own else None
         if lead is not None and lead.col <= stop_col and lex.kind(lead.key, TOTAL):
             _read_totals(grid, lex, table, r, lead)
@@ -234,14 +323,22 @@ def read_indicators(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> 
             continue
         if name is not None and _across(name, values, own):   # "其他需要说明事项 | 无" typed across: a note
             continue
+        if _one_line(own, name):      # a line typed across the table, its text repeated in every cell
+            continue
         row, places, dashes = _indicator_row(grid, header, r, carried)
         if row is not None:
             table.rows.append(row)
             table.places.append(places)
             table.dashes.append(dashes)
+            table.shared.append(_merged_from_above(grid, header, r, row))
             table.used.update((x.cell.row, x.cell.col) for x in row.values())
     table.end = min(r, limit)
     return table
+
+
+def _repeats_above(grid: Grid, gc: GridCell) -> bool:
+    above = grid.in_row(gc.row - 1, gc.col)
+    return above is not None and above.col == gc.col and not gc.number and above.text == gc.text
 
 
 def _ends_table(grid: Grid, lex: Lexicon, r: int, lead: GridCell) -> bool:
@@ -280,6 +377,27 @@ def _across(name: Header, values: set[int], own: list[GridCell]) -> bool:
     (`name`) reaches into the columns of values. An indicator's name stays within its own column."""
     return any(gc.last_col > gc.col <= name.col <= gc.last_col and any(gc.col <= c <= gc.last_col for c in values)
                for gc in own)
+
+
+def _merged_from_above(grid: Grid, header: HeaderRow, r: int, row: dict[str, Read]) -> set[str]:
+    """The measured columns of row `r` that show a figure merged down from a table row above it."""
+    out = set()
+    for key in _MEASURED - row.keys():
+        h = header.columns.get(key)
+        x = next((x for c in h.cols if (x := grid.at(r, c)) is not None), None) if h is not None else None
+        if x is not None and header.last < x.row < r and x.text and not is_dash(x.text):
+            out.add(key)
+    return out
+
+
+def _one_line(own: list[GridCell], name: Header | None) -> bool:
+    """"项目年度目标1：…" or "无" in every cell of a row (merged cells unmerged and filled): one text across the
+    table, no indicator. A row that names no indicator ("无" under 三级指标) is none either."""
+    if len(own) >= 3 and own[0].text == own[-1].text and not any(gc.number for gc in own) \
+            and len({gc.text for gc in own}) == 1:
+        return True
+    cell = next((gc for gc in own if name is not None and gc.col <= name.col <= gc.last_col), None)
+    return cell is not None and not cell.number and len(cell.text) < 8 and label_key(cell.text) in _NO_NAME
 
 
 def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Read | None]
@@ -326,7 +444,7 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
             text = _unbroken(gc.text)
         elif key == "level3":
             text = _NUMBERING.sub("", gc.text).strip()
-            if not text or is_placeholder(text):
+            if not text or is_placeholder(text) or label_key(text) in _NO_NAME:
                 continue
             weight = _WEIGHT_IN_NAME.search(text) if "weight" not in header.columns else None
             if weight is not None and text[:weight.start()].strip():
@@ -341,15 +459,35 @@ def _indicator_row(grid: Grid, header: HeaderRow, r: int, carried: dict[str, Rea
     return (row if data else None), places, dashes
 
 
+# "无" where an indicator's name goes names none ("其他需要说明事项 | 无" typed in the table's columns, unmerged).
+_NO_NAME = frozenset({"无", "暂无", "没有"})
+
+
 def _unbroken(text: str) -> str:
     """A kind typed as vertical text ("定\\n性\\n指\\n标") or wrapped ("万 元"): the word, without the breaks."""
     return "".join(text.split())
 
 
+@lru_cache(maxsize=4096)
 def _level_text(text: str) -> str:
     """一级/二级 as the words printed, without what the layout added: line breaks of vertical text, spaces,
-    the weight in brackets ("产出指标\\n（50分）")."""
-    return label_key(text) or text
+    the weight in brackets ("产出指标\\n（50分）", "项目绩效（特性指标70分）"). Words in brackets are the
+    name's own ("应付账款(暂存款)"): cut, the row would be another 二级's."""
+    folded = compact(text)
+    own = [m for m in _NAMED_NOTE.finditer(folded) if not _LAYOUT_NOTE.search(m.group(1))]
+    if not own:
+        return label_key(text) or text
+    kept = _NAMED_NOTE.sub(lambda m: m.group(0) if _LAYOUT_NOTE.search(m.group(1)) else f"\ue000{m.group(1)}\ue001",
+                           folded)
+    return (label_key(kept) or kept).replace("\ue000", "(").replace("\ue001", ")")
+
+
+# A bracketed note in a level's label, and what makes it the layout's, not the name's: a figure (a weight,
+# "（50分）", "（10）"), a column letter ("(A)"), a unit, the template's hint ("（可选项）"), a weight's slot
+# left blank ("（  分）", "()").
+_NAMED_NOTE = re.compile(r"\(([^()]*)\)")
+_LAYOUT_NOTE = re.compile(r"[0-9]|^[A-Za-z]?$|^_*分?$|万?元|^%$|可选|必选|选填|必填")
+
 
 
 def _read_totals(grid: Grid, lex: Lexicon, table: IndicatorTable, r: int, label: GridCell) -> None:
@@ -403,7 +541,9 @@ def _unknown_headers(grid: Grid, lex: Lexicon, header: HeaderRow) -> list[GridCe
         for gc in grid.row(r):
             if (gc.row, gc.col) in known or gc.last_row > header.last or not left <= gc.col <= right:
                 continue
-            if gc.key and not gc.number and gc.key not in lex.ignored:
+            # a label the vocabulary knows, printed again (a group's 分值 beside the row's, 具体指标 beside 三级指标),
+            # is no unknown header: saying so would be false
+            if gc.key and not gc.number and gc.key not in lex.ignored and lex.kind(gc.key, COLUMN) is None:
                 out.append(gc)
     return out
 
@@ -474,6 +614,8 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
         if header_at(grid, lex, r, COLUMN) is not None:
             r -= 1
             break
+        if not grid.row(r) and _fund_row_at(grid, lex, r + 1, first_col):
+            continue        # an empty row inside the table (a row the clerk inserted and left), its rows go on
         label = next((gc for gc in reversed(grid.row(r)) if gc.col < first_col and not gc.number), None)
         figures = {k: gc for k, h in header.columns.items()
                    if (gc := next((x for c in h.cols if (x := grid.in_row(r, c)) is not None and x.col in h.cols),
@@ -506,6 +648,12 @@ def read_funds(grid: Grid, lex: Lexicon, header: HeaderRow, limit: int) -> FundT
     if table.unit is None:
         _doubt_amounts(table)
     return table
+
+
+def _fund_row_at(grid: Grid, lex: Lexicon, r: int, first_col: int) -> bool:
+    """Row `r` is a fund row: its label left of the amounts names one ("其中：财政拨款")."""
+    label = next((gc for gc in reversed(grid.row(r)) if gc.col < first_col and not gc.number), None)
+    return label is not None and lex.kind(label.key, FUND_ROW) is not None
 
 
 def _pairs(grid: Grid, lex: Lexicon, header: HeaderRow) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import socket
 import threading
 import time
@@ -53,6 +54,9 @@ class Bounds:
 def create_server(app: Flask, *, host: str, port: int, threads: int, max_body: int,
                   bounds: Bounds = Bounds()) -> Any:
     """The waitress server for `app`, listening; a port in use is an XlsformError saying so."""
+    # Waitress says "Task queue depth is N" on the office's console for every request that waits its turn: at
+    # a deadline's rush, a screen of English lines about nothing wrong (the wait is the bounded queue at work).
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         server = waitress.create_server(
             app, host=host, port=port, threads=threads, max_request_body_size=max_body,

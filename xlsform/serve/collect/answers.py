@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from xlsform.codes import CATALOGUE, make
+from xlsform.normalize import compact
 from xlsform.results import FileResult
 
 STATE_LABELS = {None: "未报送", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过", "refused": "未被接受"}
 STATE_ORDER = ("未报送", "有错误", "仅有警告", "已通过")
 HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
 BLANK = "XF304"             # a form returned with nothing filled
+HAND_MADE = "XF170"         # the importer read it: a form xlsform did not write
 _FULL_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]).*[\\/]")     # C:\..\, \\server\..\, /home/../
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")   # and direction controls
 
@@ -93,6 +95,8 @@ def refusal(result: FileResult, unit_code: str, unit_name: str, manifest: Any) -
         first = next((f.message for f in result.findings if f.severity == "error"), "")
         return f"无法作为自评表读取，请上传下发的 .xlsx 工作簿。{first}"
     code = (record.code or "").strip()
+    if not code and any(f.code == HAND_MADE for f in result.findings):
+        return hand_made_refusal(record.name, unit_name)
     if code != unit_code:
         whose = f"单位 {code}（{record.name or ''}）的报表" if code else "没有单位编码的工作簿"
         return f"这是{whose}，不是本单位（{unit_code} {unit_name}）的自评表：请上传本单位的表"
@@ -101,6 +105,17 @@ def refusal(result: FileResult, unit_code: str, unit_name: str, manifest: Any) -
     if manifest is not None and manifest.year and record.year and record.year != manifest.year:
         return f"这份表是 {record.year} 年度的，本轮为 {manifest.year} 年度：请上传本轮下发的表"
     return ""
+
+
+def hand_made_refusal(name: str | None, unit_name: str) -> str:
+    """A workbook the importer read (a form made by hand, or last year's, with no unit code): nothing in it says
+    whose it is, and its locked figures cannot be compared cell by cell, so it cannot be the unit's return;
+    it is not "another unit's" either (usually it is the unit's own figures in a layout of its own)."""
+    whose = ""
+    if name and compact(name) != compact(unit_name):
+        whose = f"，表中的单位名称是「{name}」"
+    return (f"这份表是自行制作或沿用以前格式的表格，不是财政局本轮下发给本单位的表格{whose}，无法确认是本单位的报表，"
+            "也无法核对预填的数据：请把内容填到财政局下发给本单位的表格中，再上传那份表")
 
 
 def refused_answer(result: FileResult, message: str) -> dict[str, Any]:

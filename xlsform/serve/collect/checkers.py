@@ -25,6 +25,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -43,6 +44,7 @@ WORKER = "xlsform.serve.collect.worker"      # the checking process's module (na
 _BOOT = ("import sys; root, want = sys.argv.pop(1), sys.argv.pop(1); root in sys.path or sys.path.insert(0, root); "
          "from xlsform.serve.collect.worker import main; main(sys.argv[1:], expect=want)")
 MEMORY_LIMIT = 1 << 30     # a worker's address space (POSIX): a file the reader's budget missed fails alone
+RETIRE_MB = 100            # a worker holding more than this after an answer is replaced (30 MB fresh)
 
 
 class Busy(Exception):
@@ -124,7 +126,7 @@ class Processes:
     def call_apart(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """A long job (the office's summary: seconds of re-reading every return) in a process started for it
         and stopped after: it never takes a checking process, so uploads go on being checked meanwhile."""
-        worker = _Worker(self.manifest, self.log)
+        worker = _Worker(self.manifest, self.log, standing=False)
         try:
             return worker.call(request, timeout)
         finally:
@@ -139,9 +141,10 @@ class Processes:
 
 
 class _Worker:
-    def __init__(self, manifest: Path, log: Path | None) -> None:
+    def __init__(self, manifest: Path, log: Path | None, *, standing: bool = True) -> None:
         self.manifest = manifest
         self.log = log
+        self.standing = standing         # one of the pool's (not a process started for one long job)
         self.proc: subprocess.Popen[bytes] | None = None
         self._start()
 
@@ -167,8 +170,7 @@ class _Worker:
             overran.append(True)
             proc.kill()
 
-        timer = threading.Timer(timeout, overrun)
-        timer.start()
+        alarm = WATCHDOG.arm(timeout, overrun)
         try:
             proc.stdin.write(json.dumps(request).encode("ascii") + b"\n")
             proc.stdin.flush()
@@ -176,10 +178,14 @@ class _Worker:
         except (OSError, ValueError):
             answer = None
         finally:
-            timer.cancel()
+            WATCHDOG.disarm(alarm)
         if answer is None:
             self.stop()
             raise Died(f"检查超过 {timeout:g} 秒仍未完成，已停止" if overran else WORKER_DIED)
+        if answer.pop("retire", False):      # it grew too large and has ended
+            self.stop()
+            if self.standing:                # a fresh one starts now, ready by the next request
+                self._start()
         return answer
 
     def stop(self) -> None:
@@ -197,6 +203,51 @@ class _Worker:
             proc.wait()
 
 
+class _Watchdog:
+    """Stops what overruns its time: one thread for all the pool's requests (a timer thread started per
+    request cost each upload a thread start, which waits for the interpreter lock the busy threads hold)."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: dict[int, tuple[float, Callable[[], None]]] = {}
+        self._next = 0
+        self._thread: threading.Thread | None = None
+        self._until = 0.0          # when the thread looks next, at the latest
+
+    def arm(self, seconds: float, action: Callable[[], None]) -> int:
+        with self._wake:
+            self._next += 1
+            due = time.monotonic() + seconds
+            self._due[self._next] = (due, action)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="xlsform-watchdog", daemon=True)
+                self._thread.start()
+            elif due < self._until:      # (every check has the same limit: it is woken only for a shorter one)
+                self._wake.notify()
+            return self._next
+
+    def disarm(self, key: int) -> None:
+        with self._wake:
+            self._due.pop(key, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                now = time.monotonic()
+                late = [k for k, (due, _) in self._due.items() if due <= now]
+                actions = [self._due.pop(k)[1] for k in late]
+                if not actions:
+                    self._until = min((due for due, _ in self._due.values()), default=now + 60.0)
+                    self._wake.wait(self._until - now)
+                    continue
+            for action in actions:
+                with suppress(Exception):
+                    action()
+
+
+WATCHDOG = _Watchdog()
+
+
 def _log(path: Path | None) -> IO[bytes]:
     """The log the workers' stderr is appended to: the office's alone (a traceback may quote a file's text)."""
     if path is None:
@@ -209,10 +260,35 @@ def _log(path: Path | None) -> IO[bytes]:
 
 # ------------------------------------------------------------------------------ the worker's side
 
-def serve_requests(handle: Handler, requests: IO[bytes], answers: IO[bytes]) -> None:
-    """Answer each request line until the server closes the pipe."""
+def serve_requests(handle: Handler, requests: IO[bytes], answers: IO[bytes],
+                   retire: Callable[[], bool] = lambda: False) -> None:
+    """Answer each request line until the server closes the pipe, or until `retire()` says this process has
+    grown too large (its last answer says so: the server starts a fresh one in its place)."""
     for line in requests:
-        write_answer(answers, answered(handle, json.loads(line)))
+        answer = answered(handle, json.loads(line))
+        if retire():
+            answer["retire"] = True
+        write_answer(answers, answer)
+        if answer.get("retire"):
+            return
+
+
+def grew_too_large(limit_mb: float = RETIRE_MB) -> bool:
+    """Whether this process holds more than `limit_mb` of memory now. A large file's check (within the
+    reader's budget: up to a few hundred MB) leaves the process that large, the memory kept by the allocator
+    rather than given back, so a service running for weeks would hold every checking process at its largest
+    file; a fresh process takes 30 MB."""
+    try:
+        with open("/proc/self/statm", "rb") as f:        # Linux: resident now (the peak is inherited: fork)
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20) > limit_mb
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+    except ImportError:          # Windows: no figure; the processes keep running as they are
+        return False
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20 if sys.platform == "darwin" else 1 << 10) > limit_mb
 
 
 def answered(handle: Handler, request: dict[str, Any]) -> dict[str, Any]:

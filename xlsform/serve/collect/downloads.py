@@ -38,7 +38,7 @@ def write_summary_of(store: Store, manifest: Any, out: IO[bytes]) -> None:
 
 
 def write_returns_zip(store: Store, out: IO[bytes]) -> int:
-    """Every unit's current return, named `<code>_<name>.xlsx` (`.xls` for one sent as .xls; names made
+    """Every unit's current return, named `<code>_<name>.xlsx` (`.xls` / `.ods` for one sent so; names made
     safe), in one zip."""
     names = {u.code: u.name for u in store.units()}
     accepted = store.accepted()
@@ -49,17 +49,23 @@ def write_returns_zip(store: Store, out: IO[bytes]) -> int:
     return len(accepted)
 
 
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+
+
 def suffix_of(path: Path) -> str:
-    """The file name ending its content needs: Excel refuses to open a .xls workbook named .xlsx, and the
-    store keeps every upload as <sha256>.xlsx whatever it is."""
+    """The file name ending its content needs: Excel refuses to open a .xls workbook named .xlsx, LibreOffice
+    an .ods named .xlsx (an .ods is accepted once converted: ods.py), and the store keeps every upload as
+    <sha256>.xlsx whatever it is."""
     with path.open("rb") as fh:
-        return "." + file_kind(fh.read())
+        data = fh.read()
+    # an .ods begins with its stored, uncompressed "mimetype" member (ODF 1.2 §3.3), right after the header
+    return ".ods" if data[30:30 + len(_ODS_MIMETYPE)] == _ODS_MIMETYPE else "." + file_kind(data)
 
 
 def download_name(sent_as: str, path: Path) -> str:
     """A stored upload's name for the office: the unit's own name, made safe, ending as its content."""
     stem = sent_as
-    for ending in (".xlsx", ".xls", ".XLSX", ".XLS"):
+    for ending in (".xlsx", ".xls", ".ods", ".XLSX", ".XLS", ".ODS"):
         stem = stem.removesuffix(ending)
     return safe_filename(stem) + suffix_of(path)
 

@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +104,9 @@ class Intake:
         self._recent_lock = threading.Lock()
         self._in_check: set[str] = set()         # units with a request in a checking process now
         self._summary: Future[bytes] | None = None   # the summary being built, which every request waits for
+        # threads that wait for uploads' fsyncs while their checks run (started once: a thread started per
+        # upload waits for the interpreter lock the busy request threads hold)
+        self._syncing = ThreadPoolExecutor(max(4, processes + 2, slots + 2), thread_name_prefix="xlsform-sync")
         self.checks: InThreads | Processes
         if processes > 0 and manifest is not None and manifest.path is not None:
             self.checks = Processes(manifest.path, processes=processes, wait=wait, timeout=timeout,
@@ -122,20 +125,34 @@ class Intake:
             return self._submit(unit, filename, stream, confirmed)
 
     def _submit(self, unit: UnitView, filename: str, stream: IO[bytes], confirmed: bool) -> Outcome:
-        sha, size = self.store.put_file(stream, limit=self.max_bytes)
         name = display_name(filename)
-        path = self.store.file_path(sha)
+        # The check reads the file as soon as it is written, while one of `_syncing`'s threads waits for its
+        # bytes to reach the disk (a checking process is not held meanwhile); it is named by its hash, durably,
+        # only then, and the row committed after that.
+        with self.store.incoming(stream, limit=self.max_bytes) as upload:
+            synced = self._syncing.submit(upload.sync)
+            request = {"op": "upload", "path": str(upload.path), "name": name, "unit": [unit.code, unit.name]}
+            try:
+                got = self.checks.call(request)
+            except Died as e:
+                got = {"failed": str(e)}
+            finally:
+                wait([synced])          # its file is not closed nor removed under it, whatever happened here
+            synced.result()             # a failed fsync fails the upload: nothing kept, no row
+            upload.keep()
+        sha, size = upload.sha256, upload.size
         try:
-            got = self.checks.call({"op": "upload", "path": str(path), "name": name, "unit": [unit.code, unit.name]})
-        except Died as e:
-            got = {"failed": str(e)}
-        if "failed" in got:
-            got = checked_upload(failed(path, got["failed"]), name, unit.code, unit.name, self.manifest)
-        now = self.store.unit(unit.code)          # as it is after the check, not as the upload began
-        held = held_reason(got, now, confirmed)
-        message = held_message(held, got["errors"], now.errors or 0) if held and now else got["message"]
-        sid = self.store.add_submission(unit.code, name, size, sha, got["state"], got["errors"], got["warnings"],
-                                        got["text"], message, held=held)
+            if "failed" in got:
+                got = checked_upload(failed(self.store.file_path(sha), got["failed"]), name, unit.code, unit.name,
+                                     self.manifest)
+            now = self.store.unit(unit.code)          # as it is after the check, not as the upload began
+            held = held_reason(got, now, confirmed)
+            message = held_message(held, got["errors"], now.errors or 0) if held and now else got["message"]
+            sid = self.store.add_submission(unit.code, name, size, sha, got["state"], got["errors"],
+                                            got["warnings"], got["text"], message, held=held)
+        except BaseException:
+            self.store.release_file(sha)     # no row names it: pruning may take it again
+            raise
         if got["state"] == "refused":
             self.store.prune_refused(unit.code, keep=KEEP_REFUSED)
         current = self.store.submission(now.submission) if held and now and now.submission else None
@@ -222,3 +239,4 @@ class Intake:
 
     def close(self) -> None:
         self.checks.close()
+        self._syncing.shutdown(wait=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from xlsform.check import check_file
 from xlsform.serve.collect.answers import checked_upload
-from xlsform.serve.collect.checkers import limit_memory, serve_requests
+from xlsform.serve.collect.checkers import RETIRE_MB, grew_too_large, limit_memory, serve_requests
 from xlsform.serve.collect.downloads import write_summary_of
 from xlsform.store import Store
 
@@ -49,7 +49,9 @@ def main(argv: list[str], expect: str | None = None) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())   # nothing the checker prints can break the protocol
     limit_memory()
-    serve_requests(handler(Manifest.load(argv[0])), sys.stdin.buffer, answers)
+    retire_mb = float(os.environ.get("XLSFORM_RETIRE_MB") or RETIRE_MB)     # (tests make it small)
+    serve_requests(handler(Manifest.load(argv[0])), sys.stdin.buffer, answers,
+                   retire=lambda: grew_too_large(retire_mb))
 
 
 if __name__ == "__main__":
