@@ -273,3 +273,38 @@ def test_a_blank_submission_is_stored_and_becomes_current_where_nothing_else_is(
         assert store.unit("001").submission == sid and store.unit("001").state == "blank"  # type: ignore[union-attr]
         with pytest.raises(sqlite3.IntegrityError), store._tx() as conn:   # the constraint holds for the rest
             conn.execute("UPDATE submissions SET state = 'nonsense' WHERE id = ?", (sid,))
+
+
+_OPENER = """
+import sys, time
+from pathlib import Path
+from xlsform.store import Store
+folder, me, rounds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+for i in range(rounds):
+    (folder / f"ready-{i}-{me}").touch()
+    while len(list(folder.glob(f"ready-{i}-*"))) < 3:     # the three processes open each new store together
+        time.sleep(0.001)
+    try:
+        with Store(folder / f"{i}.sqlite3") as store:
+            store.set_meta(me, "x")
+    except Exception as e:
+        print(i, repr(e), flush=True)
+"""
+
+
+def test_processes_creating_one_store_at_once_all_open_it(tmp_path: Path) -> None:
+    """Two `status` runs started together on a new round: setting WAL on the new database answered "database is
+    locked" at once (SQLite calls no busy handler for it), and the run that lost dropped its ledger write."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    procs = [subprocess.Popen([sys.executable, "-c", _OPENER, str(tmp_path), me, "30"], stdout=subprocess.PIPE,
+                              text=True, env=env) for me in "abc"]
+    said = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0] and said == ["", "", ""], said
+    for i in range(30):
+        with Store(tmp_path / f"{i}.sqlite3") as store:
+            assert [store.meta(me) for me in "abc"] == ["x", "x", "x"]

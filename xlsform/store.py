@@ -23,6 +23,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -215,7 +216,7 @@ class Store:
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            _wal(conn)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
@@ -659,6 +660,22 @@ class TooLarge(Exception):
 def _ledger_value(entry: Mapping[str, Any], column: str) -> Any:
     value = entry.get(column)
     return (value or "") if column == "sha256" else value
+
+
+def _wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
+    """WAL mode. Set on a new database it needs the database to itself, and while another process is creating
+    the same one (two `status` runs started together) SQLite answers "database is locked" at once, without its
+    busy handler: one run in twenty lost its ledger write so. Wait for it as the busy timeout would. Once set,
+    the mode is kept in the file and this asks for no lock."""
+    end = time.monotonic() + wait
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > end:
+                raise
+            time.sleep(0.01)
 
 
 def _create_private(path: Path) -> None:
