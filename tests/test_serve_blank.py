@@ -94,26 +94,37 @@ def test_a_blank_current_return_is_replaced_by_any_readable_one_and_never_replac
     assert (BLANK_UNIT, "有错误") in listed(office.open("/admin/")[2])
 
 
-def test_merge_from_the_store_chases_a_blank_current_return(made: Round, tmp_path: Path) -> None:
+def assert_chased(summary: Path) -> None:
+    """The blank unit is on 未报送 with 「空表 ... 请催报」, not on 退回修改: as `merge` treats a blank file."""
     from openpyxl import load_workbook
 
-    from xlsform.cli import main
-
-    rnd = fresh_copy(made, tmp_path)
-    with Server(rnd.manifest) as _:
-        urls = read_links(rnd.folder)
-        assert post_file(urls[BLANK_UNIT], blank_form(rnd, BLANK_UNIT).read_bytes())[0] == 200
-        assert post_file(urls[WARNINGS_UNIT], rnd.returns["warnings"].read_bytes())[0] == 200
-    out = tmp_path / "汇总.xlsx"
-    res = CliRunner().invoke(main, ["merge", "--from-store", "--manifest", str(rnd.manifest), "-o", str(out),
-                                    "--jobs", "1"])
-    assert res.exit_code in (0, 1), res.output
-    wb = load_workbook(out, read_only=True)
+    wb = load_workbook(summary, read_only=True)
     chase = [[str(c) for c in row if c is not None] for row in wb["未报送"].iter_rows(values_only=True)]
     blank_row = next(r for r in chase if BLANK_UNIT in r)
     assert any("空表" in c and "请催报" in c for c in blank_row), blank_row
     assert not any(BLANK_UNIT in [str(c) for c in row] for row in wb["退回修改"].iter_rows(values_only=True))
     wb.close()
+
+
+def test_merge_from_the_store_and_the_offices_summary_chase_a_blank_current_return(made: Round, tmp_path: Path
+                                                                                    ) -> None:
+    from xlsform.cli import main
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        urls = read_links(rnd.folder)
+        assert post_file(urls[BLANK_UNIT], blank_form(rnd, BLANK_UNIT).read_bytes())[0] == 200
+        assert post_file(urls[WARNINGS_UNIT], rnd.returns["warnings"].read_bytes())[0] == 200
+        office = Browser(server.url)
+        office.login()
+        with office.opener.open(server.url + "/admin/summary.xlsx", timeout=120) as res:
+            (tmp_path / "served.xlsx").write_bytes(res.read())
+    assert_chased(tmp_path / "served.xlsx")
+    out = tmp_path / "汇总.xlsx"
+    res = CliRunner().invoke(main, ["merge", "--from-store", "--manifest", str(rnd.manifest), "-o", str(out),
+                                    "--jobs", "1"])
+    assert res.exit_code in (0, 1), res.output
+    assert_chased(out)
 
 
 def _unit(state: str | None, errors: int | None = None) -> UnitView:
