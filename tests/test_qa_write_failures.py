@@ -168,3 +168,39 @@ def test_a_full_disk_costs_merge_and_status_one_clean_message(tmp_path: Path) ->
                             capture_output=True, text=True, timeout=120, cwd=ROOT, preexec_fn=_small_files(4))
     assert status.returncode == 0 and "本次未记录" in status.stderr and "登记簿新增" not in status.stderr
     assert not list(folder.glob("xlsform.sqlite3*"))
+
+
+def test_a_failed_record_never_removes_a_store_another_run_recorded_in(tmp_path: Path, monkeypatch: Any) -> None:
+    """Two `status`/`merge` runs starting a round's ledger at once: the one whose write failed removed the store
+    it thought it had made, with the rows the other run had recorded (it only looked whether the file existed
+    before). Now only the run that made the file (O_EXCL) removes it, and only while no row is in it."""
+    from xlsform import ledger
+    from xlsform.cli.merge import Round
+    from xlsform.status import Assignment
+    from xlsform.store import Store
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("code,name\n430112901,甲单位\n", encoding="utf-8")
+    rnd = Round(None, roster, "wangcheng")
+    path = ledger.ledger_path(roster)
+
+    def the_other_run_records_first(*args: Any, **kw: Any) -> int:
+        Store(path).close()
+        with __import__("sqlite3").connect(path) as db:
+            db.execute("INSERT INTO ledger (time, file, status, errors, warnings) VALUES ('t', 'f', 'ok', 0, 0)")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ledger, "append", the_other_run_records_first)
+    assert rnd.record([], Assignment([])) is None
+    assert path.exists()                                       # kept: the other run's rows are in it
+
+    path.unlink()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    def no_space(*args: Any, **kw: Any) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ledger, "append", no_space)
+    assert rnd.record([], Assignment([])) is None
+    assert not path.exists()                                   # this run made it and wrote nothing: removed
