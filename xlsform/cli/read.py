@@ -44,8 +44,8 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str | None, force: bool) -> None:
     """把返回的自评表读成记录（JSON / JSON Lines / CSV），每个值带有工作表和单元格位置。
 
-    PATHS 可以是文件或目录（递归查找 .xlsx、.xls、.et、.ods 等表格文件，按文件内容识别格式；读不了的
-    格式说明如何另存为 .xlsx）。无法读取的文件在标准错误输出中各占一行并说明原因。
+    PATHS 可以是文件或目录（递归查找 .xlsx、.xls、.et、.ods 等表格文件，按内容识别格式）。
+    无法读取的文件在标准错误输出中各占一行，说明原因（读不了的格式说明如何另存为 .xlsx）。
     退出码：0 全部读取；1 有文件无法读取；2 命令本身无法运行。
 
     \b
