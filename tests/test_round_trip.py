@@ -260,6 +260,7 @@ def test_merge_of_a_folder_with_no_returns_says_so_and_fails(round_: Round) -> N
     target = round_.root / "汇总.xlsx"
     res = run("merge", round_.returns, "-o", target, "--manifest", round_.manifest_path, "--no-ledger")
     assert res.exit_code == 2 and "没有找到报送表" in res.output and not target.exists()
+    assert "（.xlsx、.xls、.et 或 .ods）" in res.output          # every format merge reads, not .xlsx alone
 
 
 # -------------------------------------------------- 4. the summary shows what was sent, not what was changed
