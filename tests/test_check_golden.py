@@ -8,11 +8,13 @@ import json
 
 from tests.helpers_check_golden import GOLDEN, reports
 
+UPDATE = "a deliberate change of what check reports? run `python -m tests.helpers_check_golden --update`"
+
 
 def test_the_bundled_returns_are_reported_as_before() -> None:
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))
     got = reports()
-    assert sorted(got) == sorted(want), "files (run `python -m tests.helpers_check_golden --update` if new)"
+    assert sorted(got) == sorted(want), f"files ({UPDATE})"
     for name, was in want.items():
-        assert got[name]["text"] == was["text"], f"{name}: text report"
-        assert got[name]["json"] == was["json"], f"{name}: --json"
+        assert got[name]["text"] == was["text"], f"{name}: text report ({UPDATE})"
+        assert got[name]["json"] == was["json"], f"{name}: --json ({UPDATE})"

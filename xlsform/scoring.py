@@ -87,7 +87,7 @@ def round2(x: Number) -> Decimal:
         raise TypeError(f"round2 needs a number, got {x!r}")
     out = _significant15(d).quantize(CENT, rounding=ROUND_HALF_UP)
     if cache is not None:
-        if len(cache) > 8192:
+        if len(cache) > 1024:    # what repeats is a few dozen scores and weights; amounts are each unit's own
             cache.clear()
         cache[x] = out
     return out
