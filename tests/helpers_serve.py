@@ -170,7 +170,7 @@ class Server:
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
             self.lines.append(line)
-            m = re.match(r"listening on (http://127\.0\.0\.1:\d+)", line)
+            m = re.match(r"服务已启动：(http://127\.0\.0\.1:\d+)", line)
             if m:
                 self.url = m.group(1)
                 self._ready.set()

@@ -125,7 +125,8 @@ def test_text_report_groups_by_file_errors_first_and_totals() -> None:
     # (XF534), "按时开展" as a 质量 target (XF533), three more actuals that repeat their 目标内容 (XF536,
     # two of them were XF504); 004's "全年有序安全运行" as a 质量 target (XF533). 004's 总分·分值 showing 100 over
     # weights of 70 is said once, by XF405 (XF407 there said it again, advising F9, which mends nothing).
-    assert out.strip().endswith("共 4 个文件：1 个通过，3 个有错误，0 个无法读取；错误 4 条，警告 36 条")
+    assert out.strip().endswith("共 4 个文件：1 个通过（其中 1 个仅有警告），3 个有错误，0 个无法读取；"
+                                "错误 4 条，警告 36 条")
     block = out[out.index("004_wangcheng_cppcc.xlsx"):]
     block = block[:block.index("\n\n")]
     lines = block.splitlines()
@@ -144,7 +145,7 @@ def test_clean_return_exits_0(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     # rows 6 and 8 copy their 目标内容 (XF536), rows 5, 6, 8 have full marks without a target (XF513), rows 1
     # and 4 set targets that are no values (XF533): warnings, still a pass
-    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取；错误 0 条，警告 7 条" in res.stdout
+    assert "共 1 个文件：1 个通过（其中 1 个仅有警告），0 个有错误，0 个无法读取；错误 0 条，警告 7 条" in res.stdout
 
 
 def test_bad_files_never_stop_the_batch(tmp_path: Path) -> None:
@@ -263,7 +264,8 @@ def test_summary_line_counts_files_and_findings() -> None:
     results = [FileResult("ok.xlsx", record=rec), FileResult("w.xlsx", record=rec, findings=[warn]),
                FileResult("e.xlsx", record=rec, findings=[err, err, warn]),
                FileResult("x.xlsx", record=None, findings=[make("XF101", value="PDF 文件")])]
-    assert report.summary(results) == "共 4 个文件：2 个通过，1 个有错误，1 个无法读取；错误 3 条，警告 2 条"
+    assert report.summary(results) == ("共 4 个文件：2 个通过（其中 1 个仅有警告），1 个有错误，1 个无法读取；"
+                                       "错误 3 条，警告 2 条")
     assert report.exit_code(results) == 1 and report.exit_code(results[:2]) == 0
     text = report.format_text(results)
     heads = ["x.xlsx：无法读取", "e.xlsx：有错误，错误 2 条，警告 1 条", "w.xlsx：通过，警告 1 条", "ok.xlsx：通过"]

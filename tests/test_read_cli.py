@@ -154,3 +154,10 @@ def test_a_folder_without_workbooks_is_a_command_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     result = CliRunner().invoke(main, ["read", str(tmp_path)])
     assert result.exit_code == 2 and "没有找到报表文件" in result.output
+    assert "（.xlsx、.xls、.et 或 .ods）" in result.output      # not ".xlsx" alone: .xls and .ods are read too
+
+
+def test_help_says_xls_and_ods_are_read_not_to_be_resaved() -> None:
+    """The help told a clerk .xls/.et files 需要另存 (to be saved again) while they are read (acceptance run)."""
+    result = CliRunner().invoke(main, ["read", "--help"])
+    assert result.exit_code == 0 and "需要另存" not in result.output and ".ods" in result.output

@@ -280,6 +280,7 @@ def test_oversized_file_is_refused_without_reading(tmp_path: Path, monkeypatch: 
 def test_missing_file_is_a_finding(tmp_path: Path) -> None:
     result = read_file(tmp_path / "nope.xlsx")
     assert result.record is None and _codes(result) == ["XF109"]
+    assert "文件不存在" in result.findings[0].message and "No such file" not in result.findings[0].message
 
 
 def test_workbook_not_made_from_a_spec(tmp_path: Path) -> None:

@@ -180,7 +180,9 @@ def test_check_status_and_merge_agree_on_the_current_returns(round_: Round) -> N
     fixed = corrected(copy, round_.returns / copy.name, SHEET, {REASON: "疫情影响，接待任务减少。"})
     res = run("check", round_.returns, "--manifest", round_.manifest_path)
     assert res.exit_code == 0, res.output
-    assert "共 1 个文件：1 个通过，0 个有错误，0 个无法读取" in res.output
+    # the total counts the return with warnings only as status does (仅有警告, not 已通过): the acceptance run
+    # read "6 个通过" from check beside status's "已通过 5，仅有警告 1"
+    assert "共 1 个文件：1 个通过（其中 1 个仅有警告），0 个有错误，0 个无法读取" in res.output
     assert "另有 1 个较早的报送已被取代" in res.output
     assert f"{original}（已被较新的报送取代，有错误）→ 以 {fixed} 为准" in res.output and "XF402" not in res.output
     res = run("check", round_.returns, "--manifest", round_.manifest_path, "--json")
@@ -191,6 +193,7 @@ def test_check_status_and_merge_agree_on_the_current_returns(round_: Round) -> N
     status = json.loads(run("status", round_.returns, "--manifest", round_.manifest_path, "--no-ledger",
                             "--json").stdout)
     assert status["counts"]["有错误"] == 0
+    assert (status["counts"]["已通过"], status["counts"]["仅有警告"]) == (0, 1)
     [unit] = [u for u in status["units"] if u["code"] == "430112001"]
     assert (unit["state"], unit["state_code"]) == ("仅有警告", "warnings")       # issue 15.18: a code for scripts
     out = round_.root / "汇总.xlsx"
@@ -238,7 +241,7 @@ def test_errors_only_lists_only_the_files_with_errors(round_: Round) -> None:
     good = clean_return(round_, "002")
     res = run("check", round_.returns, "--errors-only")
     assert str(bad) in res.output and str(good) not in res.output
-    assert "共 2 个文件：1 个通过，1 个有错误" in res.output       # the total still counts both
+    assert "共 2 个文件：1 个通过（其中 1 个仅有警告），1 个有错误" in res.output       # the total still counts both
     assert str(good) in run("check", round_.returns).output
 
 
@@ -257,6 +260,7 @@ def test_merge_of_a_folder_with_no_returns_says_so_and_fails(round_: Round) -> N
     target = round_.root / "汇总.xlsx"
     res = run("merge", round_.returns, "-o", target, "--manifest", round_.manifest_path, "--no-ledger")
     assert res.exit_code == 2 and "没有找到报送表" in res.output and not target.exists()
+    assert "（.xlsx、.xls、.et 或 .ods）" in res.output          # every format merge reads, not .xlsx alone
 
 
 # -------------------------------------------------- 4. the summary shows what was sent, not what was changed

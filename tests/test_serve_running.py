@@ -73,3 +73,18 @@ def test_listening_everywhere_gives_links_this_computers_network_address() -> No
     assert base.endswith(":8000") and "0.0.0.0" not in base
     assert local_only("http://127.0.0.1:8000") and local_only("http://localhost:1")
     assert not local_only("http://192.168.1.20:8000") and not local_only("https://pj.example.gov.cn")
+
+
+def test_every_start_line_the_office_sees_is_chinese(made: Round, tmp_path: Path) -> None:
+    """The start messages end with the address the server bound; that line was English ("listening on …"),
+    the one English line an office saw on a normal start (the acceptance run from a fresh clone)."""
+    import re
+
+    rnd = fresh_copy(made, tmp_path)
+    with Server(rnd.manifest) as server:
+        lines = [line.strip() for line in server.lines if line.strip()]
+        assert lines and lines[-1].startswith("服务已启动：" + server.url)
+        assert "Ctrl+C" in lines[-1]
+        words = [line for line in lines if not re.search(r"[\u4e00-\u9fff]", line)]
+        assert not words, words                        # every line says something in Chinese
+        assert not any("listening on" in line for line in lines)

@@ -147,3 +147,15 @@ def test_not_toml_and_unknown_names(tmp_path: Path) -> None:
         load_spec("nanjing")
     with pytest.raises(SpecError, match="cannot read spec file"):
         load_spec(tmp_path / "missing.toml")
+
+
+def test_a_spec_name_or_file_a_clerk_gets_wrong_is_said_in_chinese(tmp_path: Path) -> None:
+    """`--spec wangchen` answered only "unknown spec 'wangchen': built-in specs are …" (acceptance run)."""
+    bad = tmp_path / "x.toml"
+    bad.write_text("[form\n", encoding="utf-8")
+    for name, words in (("wangchen", "没有名为「wangchen」的规格：内置规格有 project, wangcheng, zhuzhou"),
+                        (tmp_path / "missing.toml", "无法读取规格文件，文件不存在"),
+                        (bad, "规格文件的格式有误")):
+        with pytest.raises(SpecError) as e:
+            load_spec(name)
+        assert words in str(e.value)

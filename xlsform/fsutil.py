@@ -20,6 +20,26 @@ from xlsform.errors import XlsformError
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
+# Why a file could not be opened, as a clerk reads it: the operating system's own words are English
+# ("Too many levels of symbolic links"), and they end up inside a Chinese finding.
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在（可能已被移走或删除，或是指向不存在文件的快捷方式）",
+    errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+    errno.ELOOP: "是一个循环指向自身的快捷方式（符号链接），没有实际文件",
+    errno.EISDIR: "是文件夹，不是文件", errno.ENOTDIR: "路径中有同名的文件，不是文件夹",
+    errno.ENAMETOOLONG: "文件名或路径太长", errno.EIO: "磁盘读取出错",
+    errno.EBUSY: "文件正被其他程序占用", errno.ETXTBSY: "文件正被其他程序占用",
+    errno.EMFILE: "同时打开的文件太多", errno.ENFILE: "同时打开的文件太多",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """The reason of an OSError in Chinese; an errno not listed keeps the system's words, marked as such."""
+    known = _OS_REASONS.get(e.errno or 0)
+    if known:
+        return known
+    return f"系统提示：{e.strerror}" if e.strerror else type(e).__name__
+
 
 def resolved(path: str | Path) -> Path:
     """The path resolved as far as it can be: a symlink loop in a returns folder (`ln -s loop.xlsx loop.xlsx`)

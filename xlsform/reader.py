@@ -24,6 +24,7 @@ from typing import Any
 
 from xlsform import normalize
 from xlsform.codes import Finding, make
+from xlsform.fsutil import os_reason
 from xlsform.layout import META_SHEET, Layout, Place, a1, layout_for
 from xlsform.records import Record
 from xlsform.results import FileResult
@@ -97,7 +98,7 @@ def _load(path: Path, result: ReadResult) -> bytes:
             # Sized by the file, not by the limit: read(20 MB) would allocate 20 MB for every 20 KB return.
             data = fh.read(st.st_size + 1)
     except OSError as e:
-        raise XlsxError("unopenable", e.strerror or type(e).__name__) from None
+        raise XlsxError("unopenable", os_reason(e)) from None
     result.sha256 = hashlib.sha256(data).hexdigest()
     return data
 
@@ -139,7 +140,7 @@ def _why_unlistable(path: Path) -> str:
     except PermissionError:
         return "没有读取权限"
     except OSError as e:
-        return e.strerror or type(e).__name__
+        return os_reason(e)
 
 
 def _unreadable(e: XlsxError, file: str) -> Finding:

@@ -56,7 +56,8 @@ def format_file(result: FileResult, *, info: bool = True) -> str:
 
 
 def summary(results: Sequence[FileResult]) -> str:
-    """The one-line total, e.g. "共 4 个文件：1 个通过，2 个有错误，1 个无法读取；错误 5 条，警告 3 条"."""
+    """The one-line total, e.g. "共 4 个文件：1 个通过，2 个有错误，1 个无法读取；错误 5 条，警告 3 条", or
+    "共 12 个文件：12 个通过（其中 2 个仅有警告），0 个有错误，…" as status says 已通过 10，仅有警告 2."""
     by_status = {s: sum(r.status == s for r in results) for s in _STATUS_ORDER}
     passed = by_status["ok"] + by_status["warnings"]
     blank = sum(bool(r.blank) for r in results)
@@ -65,7 +66,10 @@ def summary(results: Sequence[FileResult]) -> str:
     files = len({r.file for r in results})
     # a hand-made workbook may hold several units' forms: each is counted as a form, the file once
     counted = f"共 {files} 个文件" if files == len(results) else f"共 {files} 个文件、{len(results)} 张自评表"
-    return (f"{counted}：{passed} 个通过，{by_status['errors'] - blank} 个有错误，"
+    # status and merge count a return with warnings only apart (仅有警告) from one with nothing to say (已通过);
+    # the total says both, so the three commands' counts read the same
+    partly = f"（其中 {by_status['warnings']} 个仅有警告）" if by_status["warnings"] else ""
+    return (f"{counted}：{passed} 个通过{partly}，{by_status['errors'] - blank} 个有错误，"
             + (f"{blank} 个空表，" if blank else "")
             + f"{by_status['unreadable']} 个无法读取；错误 {errors} 条，警告 {warnings} 条")
 

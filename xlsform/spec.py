@@ -292,7 +292,7 @@ def load_spec(name_or_path: str | Path) -> Spec:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{source}: not valid TOML: {e}") from None
+        raise SpecError(f"{source}: 规格文件的格式有误，请按提示的行和列改正（not valid TOML: {e}）") from None
     return _build(data, source)
 
 
@@ -302,14 +302,18 @@ def _read_source(name: str) -> tuple[str, str]:
         try:
             return path.read_text(encoding="utf-8-sig"), str(path)     # Notepad may add a BOM
         except OSError as e:
-            raise SpecError(f"{name}: cannot read spec file: {e.strerror}") from None
+            from xlsform.fsutil import os_reason
+            raise SpecError(f"{name}: 无法读取规格文件，{os_reason(e)}"
+                            f"（cannot read spec file: {e.strerror}）") from None
         except UnicodeDecodeError:   # Notepad's "ANSI" is GBK on Chinese Windows
             raise SpecError(f"{name}: 规格文件不是 UTF-8 编码，请另存为 UTF-8 (the spec file must be UTF-8 text)") \
                 from None
     res = resources.files("xlsform.templates").joinpath(f"{name}.toml")
     if not res.is_file():
-        raise SpecError(f"unknown spec '{name}': built-in specs are {', '.join(builtin_names())}, "
-                        "or give the path of a .toml spec file")
+        # a clerk's typo in --spec: said in Chinese first (the English kept for scripts that matched it)
+        names = ", ".join(builtin_names())
+        raise SpecError(f"没有名为「{name}」的规格：内置规格有 {names}，或给出 .toml 规格文件的路径"
+                        f"（unknown spec '{name}': built-in specs are {names}, or give the path of a .toml spec file）")
     return res.read_text(encoding="utf-8"), name
 
 

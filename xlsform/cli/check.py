@@ -82,7 +82,7 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
         echo_not_workbooks(paths)
         if not spool.forms:   # the wrong folder, or returns still in their .zip: not a clean pass
             ours = f"（另有 {len(skipped)} 个本工具写出的文件已跳过）" if skipped else ""
-            raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）{ours}")
+            raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx、.xls、.et 或 .ods）{ours}")
         older = superseded(spool.forms, manifest)
         if as_json:
             report.write_json(spool, older, sys.stdout.buffer, lines=as_jsonl)

@@ -272,7 +272,7 @@ def merge(paths: tuple[Path, ...], output: Path, manifest_path: Path | None, ros
     if not results:   # an empty summary would pass for "nobody returned"; the folder is more likely wrong
         also = f"（另有 {rnd.skipped} 个本工具写出的文件已跳过）" if rnd.skipped else ""
         where = [*map(str, paths), *(["收集服务的数据库"] if from_store else [])]
-        raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx）{also}，未写出汇总表")
+        raise XlsformError(f"在 {'、'.join(where)} 中没有找到报送表（.xlsx、.xls、.et 或 .ods）{also}，未写出汇总表")
     a = assign(results, rnd.units)
     comparison = _previous_year(previous_path, rnd, a, jobs) if previous_path else None
     summary = build_summary(a, include_invalid=include_invalid, previous=comparison)

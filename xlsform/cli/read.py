@@ -44,8 +44,9 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str | None, force: bool) -> None:
     """把返回的自评表读成记录（JSON / JSON Lines / CSV），每个值带有工作表和单元格位置。
 
-    PATHS 可以是文件或目录（递归查找 .xlsx，以及 .xls/.et/.xlsm 等需要另存的文件）。无法读取的文件
-    在标准错误输出中各占一行并说明原因。退出码：0 全部读取；1 有文件无法读取；2 命令本身无法运行。
+    PATHS 可以是文件或目录（递归查找 .xlsx、.xls、.et、.ods 等表格文件，按内容识别格式）。
+    无法读取的文件在标准错误输出中各占一行，说明原因（读不了的格式说明如何另存为 .xlsx）。
+    退出码：0 全部读取；1 有文件无法读取；2 命令本身无法运行。
 
     \b
     CSV 的列：文件、SHA-256、规格、规格版本、年度、单位编码、单位名称、主管部门、实施单位、
@@ -65,7 +66,7 @@ def read(paths: tuple[Path, ...], fmt: str, output: Path | None, spec_name: str 
     # our own output, when written into the returns folder by an earlier run
     files = [f for f in walk_returns(paths) if output is None or resolved(f) != resolved(output)]
     if not files:
-        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx）")
+        raise XlsformError(f"在 {'、'.join(map(str, paths))} 中没有找到报表文件（.xlsx、.xls、.et 或 .ods）")
     results = list(_read_all(files, spec))
     unreadable = [r for r in results if r.record is None]
     for r in results:

@@ -116,7 +116,9 @@ def serve(manifest_path: Path, host: str, port: int, max_upload_mb: float, deadl
         click.echo("已设定过管理密码，本次给出的 --admin-password（或 XLSFORM_ADMIN_PASSWORD）未使用：要更换密码，"
                    "请登录后在「修改密码」页修改，或加 --reset-admin-password 重新启动。", err=True)
     svc.lock.describe(f"进程 {os.getpid()}，{links.listening_base(host, actual)}")
-    click.echo(f"listening on http://{host}:{actual}", err=True)
+    # the last start line: the address the server really bound (tests and scripts wait for it), in the
+    # office's language like every other line it sees
+    click.echo(f"服务已启动：http://{host}:{actual}（按 Ctrl+C 停止）", err=True)
     try:
         server.run()
     except KeyboardInterrupt:
