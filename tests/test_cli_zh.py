@@ -87,3 +87,16 @@ def test_a_pipe_closed_early_ends_quietly() -> None:
     shell = subprocess.run(f"'{sys.executable}' -m xlsform describe zhuzhou --json | head -n 1", shell=True,
                            capture_output=True, cwd=ROOT, timeout=60)
     assert shell.stdout == b"[\n" and shell.stderr == b""
+
+
+def test_help_paragraphs_typed_over_several_lines_have_no_space_inside_chinese() -> None:
+    """click joins a paragraph's lines with a space: 「说明原因（…）。 退出码」 in `read --help`. Chinese has no
+    spaces between words; spaces beside Latin text stay (「PATHS 可以」)."""
+    import re
+
+    for command in ("read", "check", "merge", "generate", "status", "serve"):
+        res = run(command, "--help")
+        assert res.exit_code == 0
+        cjk = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+        assert not re.search(f"[{cjk}] [{cjk}]", res.output), (command, res.output)
+    assert "PATHS 可以是文件或目录" in run("read", "--help").output

@@ -9,7 +9,9 @@ A text missing here stays English, which a test notices for the ones a clerk mee
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
+from typing import Any
 
 ZH: dict[str, str] = {
     "Usage:": "用法：",
@@ -109,6 +111,24 @@ def install() -> None:
             continue
         _set(module, "_", gettext)
         _set(module, "ngettext", ngettext)
+    formatting = importlib.import_module("click.formatting")
+    wrap = getattr(formatting, "wrap_text", None)
+    if wrap is not None and not getattr(wrap, "joins_chinese", False):
+        setattr(formatting, "wrap_text", _joining_chinese(wrap))
+
+
+# A help paragraph typed over several lines is joined by click with a space ("说明原因。 退出码"); Chinese has no
+# space between words, so a space click put between two Chinese characters or marks is taken out again.
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_SPACE_IN_CHINESE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def _joining_chinese(wrap: Callable[..., str]) -> Callable[..., str]:
+    def wrap_text(text: str, *args: Any, **kw: Any) -> str:
+        return _SPACE_IN_CHINESE.sub("", wrap(text, *args, **kw))
+
+    wrap_text.joins_chinese = True  # type: ignore[attr-defined]
+    return wrap_text
 
 
 def _set(module: object, attr: str, fn: Callable[..., str]) -> None:
