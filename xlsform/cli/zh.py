@@ -111,10 +111,10 @@ def install() -> None:
             continue
         _set(module, "_", gettext)
         _set(module, "ngettext", ngettext)
-    formatting = importlib.import_module("click.formatting")
-    wrap = getattr(formatting, "wrap_text", None)
-    if wrap is not None and not getattr(wrap, "joins_chinese", False):
-        setattr(formatting, "wrap_text", _joining_chinese(wrap))
+    import click.formatting as formatting
+
+    if not getattr(formatting.wrap_text, "joins_chinese", False):
+        formatting.wrap_text = _joining_chinese(formatting.wrap_text)
 
 
 # A help paragraph typed over several lines is joined by click with a space ("说明原因。 退出码"); Chinese has no
