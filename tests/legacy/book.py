@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,60 @@ class BookDesc:
         s = SheetDesc(name)
         self.sheets.append(s)
         return s
+
+
+def rows_at(s: SheetDesc, first: int, cols: str, rows: list[list[object]]) -> None:
+    """Rows from row `first`, one list per row laid over the column letters in `cols`; a (value, fmt) tuple
+    is a number shown with a number format; None leaves the cell empty."""
+    letters = cols.split()
+    for i, values in enumerate(rows):
+        for letter, v in zip(letters, values, strict=False):
+            if isinstance(v, tuple):
+                s.put(f"{letter}{first + i}", v[0], v[1])
+            else:
+                s.put(f"{letter}{first + i}", v)
+
+
+# ------------------------------------------------------------------------------------------ a set of fixtures
+
+Builder = Callable[[], BookDesc]
+
+
+class Fixtures(dict[str, tuple[str, Builder, str]]):
+    """One builder script's fixtures, name -> (file, builder, writer), written into `out`; the five scripts
+    (make_legacy.py, make_holdout*.py) differ only in their forms."""
+
+    def __init__(self, out: Path) -> None:
+        super().__init__()
+        self.out = out
+
+    def add(self, file: str, writer: str) -> Callable[[Builder], Builder]:
+        """A decorator; writer: openpyxl, xlsxwriter, or "<writer>+lo" (re-saved by LibreOffice as the file's
+        suffix)."""
+        def wrap(fn: Builder) -> Builder:
+            self[fn.__name__] = (file, fn, writer)
+            return fn
+        return wrap
+
+    def build(self, name: str) -> Path:
+        file, fn, writer = self[name]
+        target = self.out / file
+        book = fn()
+        base, _, lo = writer.partition("+")
+        write = write_openpyxl if base == "openpyxl" else write_xlsxwriter
+        if not lo:
+            write(book, target)
+            return target
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp, Path(file).stem + ".xlsx")
+            write(book, source)
+            libreoffice(source, target)
+        return target
+
+    def main(self, argv: list[str]) -> None:
+        self.out.mkdir(exist_ok=True)
+        for name in argv or list(self):
+            print(self.build(name))
 
 
 # ------------------------------------------------------------------------------------------ writers

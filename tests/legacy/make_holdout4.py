@@ -24,39 +24,18 @@ transcribed up to where its copy is clear; each SOURCE note says what is left ou
 from __future__ import annotations
 
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from book import BookDesc, SheetDesc, libreoffice, write_openpyxl, write_xlsxwriter  # noqa: E402
+from book import BookDesc, Fixtures, rows_at  # noqa: E402
 
 OUT = HERE / "forms_holdout4"
 PCT0 = "0%"
 
-FIXTURES: dict[str, tuple[str, Callable[[], BookDesc], str]] = {}   # name -> (file, builder, writer)
-
-
-def fixture(file: str, writer: str) -> Callable[[Callable[[], BookDesc]], Callable[[], BookDesc]]:
-    """writer: openpyxl, xlsxwriter, or "<writer>+lo" (re-saved by LibreOffice as the file's suffix)."""
-    def wrap(fn: Callable[[], BookDesc]) -> Callable[[], BookDesc]:
-        FIXTURES[fn.__name__] = (file, fn, writer)
-        return fn
-    return wrap
-
-
-def rows_at(s: SheetDesc, first: int, cols: str, rows: list[list[object]]) -> None:
-    """Rows from row `first`, one list per row laid over the column letters in `cols`; a (value, fmt) tuple
-    is a number shown with a number format; None leaves the cell empty."""
-    letters = cols.split()
-    for i, values in enumerate(rows):
-        for letter, v in zip(letters, values, strict=False):
-            if isinstance(v, tuple):
-                s.put(f"{letter}{first + i}", v[0], v[1])
-            else:
-                s.put(f"{letter}{first + i}", v)
+FIXTURES = Fixtures(OUT)   # name -> (file, builder, writer)
+fixture = FIXTURES.add
 
 
 # ---------------------------------------------------------------------------------------------- U01
@@ -283,29 +262,5 @@ def u06_nanxian_report() -> BookDesc:
     return b
 
 
-# ------------------------------------------------------------------------------------------------ build
-
-def build(name: str) -> Path:
-    file, fn, writer = FIXTURES[name]
-    target = OUT / file
-    book = fn()
-    base, _, lo = writer.partition("+")
-    write = write_openpyxl if base == "openpyxl" else write_xlsxwriter
-    if not lo:
-        write(book, target)
-        return target
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp, Path(file).stem + ".xlsx")
-        write(book, source)
-        libreoffice(source, target)
-    return target
-
-
-def main(argv: list[str]) -> None:
-    OUT.mkdir(exist_ok=True)
-    for name in argv or list(FIXTURES):
-        print(build(name))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    FIXTURES.main(sys.argv[1:])

@@ -17,36 +17,19 @@ from this script's output. The workbooks are committed: this script documents an
 from __future__ import annotations
 
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from book import BookDesc, Formula, SheetDesc, libreoffice, write_openpyxl, write_xlsxwriter  # noqa: E402
+from book import BookDesc, Fixtures, Formula, SheetDesc, rows_at  # noqa: E402
 
 OUT = HERE / "forms"
 PCT = "0.00%"
 PCT0 = "0%"
 
-FIXTURES: dict[str, tuple[str, Callable[[], BookDesc], str]] = {}   # name -> (file, builder, writer)
-
-
-def fixture(file: str, writer: str) -> Callable[[Callable[[], BookDesc]], Callable[[], BookDesc]]:
-    """writer: openpyxl, xlsxwriter, or "<writer>+lo" (re-saved by LibreOffice as the file's suffix)."""
-    def wrap(fn: Callable[[], BookDesc]) -> Callable[[], BookDesc]:
-        FIXTURES[fn.__name__] = (file, fn, writer)
-        return fn
-    return wrap
-
-
-def indicator_rows(s: SheetDesc, first: int, cols: str, rows: list[list[object]]) -> None:
-    """Indicator rows from row `first`, one list per row laid over the column letters in `cols`."""
-    letters = cols.split()
-    for i, values in enumerate(rows):
-        for letter, v in zip(letters, values, strict=False):
-            s.put(f"{letter}{first + i}", v)
+FIXTURES = Fixtures(OUT)   # name -> (file, builder, writer)
+fixture = FIXTURES.add
 
 
 # ---------------------------------------------------------------------------------------------- L01
@@ -83,7 +66,7 @@ def l01_wangcheng_reception() -> BookDesc:
     s.merge("B13:B21", "年度绩效指标")
     s.merge("C13:C16", "产出指标")
     s.merge("C17:C20", "效益指标")
-    indicator_rows(s, 13, "D E F G H I J", [
+    rows_at(s, 13, "D E F G H I J", [
         ["数量指标", "公务接待", "根据各级来宾及外区县副县级以上领导带队考察团公务活动来函、来电等进行具体公务接待",
          "实际发生的公务接待批次和人数", "45批次，1100余人", 20, 20],
         ["质量指标", "公务接待", "确保公务接待满意率达95%以上", "95%及以上", "公务接待满意率100%", 20, 20],
@@ -151,7 +134,7 @@ def zhuzhou_form(s: SheetDesc, top: int, formulas: bool) -> None:
     s.merge(f"B{h + 1}:B{h + 2}", "产出指标 (50 分)")
     s.merge(f"C{h + 1}:C{h + 2}", "数量指标")
     s.merge(f"B{h + 3}:B{h + 5}", "满意度指标 (10 分)")
-    indicator_rows(s, h + 1, "D E F G H", [
+    rows_at(s, h + 1, "D E F G H", [
         ["召开年度全市接待工作会议", "1 次", "1 次", 10, 10],
         ["完成规定范围接待工作任务", "400 次", "411 次", 30, 30],
         ["任务完成率", "100%", "100%", 20, 20],
@@ -216,7 +199,7 @@ def l03_wangcheng_two_units() -> BookDesc:
                   "改进措施"])
     s.merge("A11:A25", "年度绩效指标")
     unit = "部门整体运转"
-    indicator_rows(s, 11, "B C D E F G H I", [
+    rows_at(s, 11, "B C D E F G H I", [
         ["产出指标", "数量指标", unit, "建设涉台教育社区教育基地，3个，3万元/个", "100%",
          "2020年9月11日举办区直机关党组织书记培训班（党员轮训）。", "6", "6"],
         ["产出指标", "数量指标", unit, "区直机关工委开展一次党员轮训", "100%",
@@ -278,7 +261,7 @@ def l03_wangcheng_two_units() -> BookDesc:
     s.merge("B16:B19", "效益指标")
     s.put("B20", "满意度指标")
     unit = "政协日常事务专项"
-    indicator_rows(s, 11, "C D E F G H I", [
+    rows_at(s, 11, "C D E F G H I", [
         ["数量指标", unit, "望城故事，幸福望城大家谈节目节目制作播出", "2个节目", "已完成2个节目", 10, 10],
         ["数量指标", unit, "《黑石号文化探源》书籍编印和欧阳询书法艺术专题研讨", "1本书 1次会议", "已完成1本书 1次会议", 10, 10],
         ["质量指标", unit, "政协云运行与维护", "全年有序安全运行", "全年有序安全运行", 10, 10],
@@ -335,7 +318,7 @@ def l04_chizhou_project() -> BookDesc:
     s.merge("C15:C16", "质量指标")
     s.merge("C18:C19", "成本指标")
     s.merge("B20:B23", "效益指标(30分)")
-    indicator_rows(s, 14, "C D E F G H", [
+    rows_at(s, 14, "C D E F G H", [
         ["数量指标", "基建工程委托业务项目数量", "≥50个", 50, 8, 8],
         [None, "委托业务报告合格率", "≥100百分比", 100, 8, 8],
         [None, "经费支出合规性", "严格执行相关制度规定", "达成预期指标", 8, 8],
@@ -398,8 +381,8 @@ def l05_tianchang_flood() -> BookDesc:
     for i, (name, first) in enumerate(zip(level2, firsts, strict=True)):
         r = 13 + 3 * i
         s.merge(f"C{r}:C{r + 2}", name)
-        indicator_rows(s, r, "D E F G H", [first, ["指标2："], ["……"]])
-    indicator_rows(s, 14, "D E F G H", [["指标2：完成农业综合水价改革项目", 1, 1, 10, 10]])
+        rows_at(s, r, "D E F G H", [first, ["指标2："], ["……"]])
+    rows_at(s, 14, "D E F G H", [["指标2：完成农业综合水价改革项目", 1, 1, 10, 10]])
     s.merge("A40:F40", "总分")
     s.put("G40", 100)
     s.put("H40", 100)
@@ -667,7 +650,7 @@ def l10_jinzhai_villages() -> BookDesc:
     s.merge("F13:F16", "数量指标")
     s.merge("F17:F18", "质量指标")
     s.merge("F19:F20", "时效指标")
-    indicator_rows(s, 13, "G H I J K", [
+    rows_at(s, 13, "G H I J K", [
         ["指标1:开展精品示范村建设数量", "≤4", 4, 10, 10],
         ["指标2:建设美丽宜居自然村庄数量", "≥200", 202, 10, 10],
         ["指标3:完成农村户用卫生厕所改造数量", "≥2000", 3061, 10, 10],
@@ -712,7 +695,7 @@ def l11_yinchuan_school() -> BookDesc:
     s.merge("A13:A16", "项目管理(25分)")
     s.merge("A17:A25", "项目产出(30分)")
     s.merge("A26:A32", "项目效益(35分)")
-    indicator_rows(s, 9, "B C D E F G", [
+    rows_at(s, 9, "B C D E F G", [
         ["项目目标", "完整性", 4, "—", "目标明确、内容细化、目标量化", 4],
         ["项目立项", "相关性", 2, "—", "按照学校管理标准对学校进行管理", 2],
         [None, "可行性", 2, "—", "实际工作需求", 2],
@@ -790,7 +773,7 @@ def l13_lijiang_satellite() -> BookDesc:
         s.merge(f"{col}12:{col}13", text)
     s.row("A13", ["一级 指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"])
     s.merge("A14:A16", "产出指标")
-    indicator_rows(s, 14, "B C D E F G H I", [
+    rows_at(s, 14, "B C D E F G H I", [
         ["数量指标", "卫片执法补助经费", "﹦", 72890, "元", 72890, 10, 9],
         ["质量指标", "项目验收合格率", "﹦", 100, "%", 100, 20, 19],
         ["时效指标", "项目完成及时率", "﹦", 100, "%", 100, 20, 19],
@@ -802,29 +785,5 @@ def l13_lijiang_satellite() -> BookDesc:
     return b
 
 
-# ------------------------------------------------------------------------------------------------ build
-
-def build(name: str) -> Path:
-    file, fn, writer = FIXTURES[name]
-    target = OUT / file
-    book = fn()
-    base, _, lo = writer.partition("+")
-    write = write_openpyxl if base == "openpyxl" else write_xlsxwriter
-    if not lo:
-        write(book, target)
-        return target
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp, Path(file).stem + ".xlsx")
-        write(book, source)
-        libreoffice(source, target)
-    return target
-
-
-def main(argv: list[str]) -> None:
-    OUT.mkdir(exist_ok=True)
-    for name in argv or list(FIXTURES):
-        print(build(name))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    FIXTURES.main(sys.argv[1:])
