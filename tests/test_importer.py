@@ -240,6 +240,18 @@ def _sheet(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = (), form
     return path
 
 
+def _read(path: Path) -> dict[str, object]:
+    """What the form gave: the values, and a computed field's figure as printed."""
+    result = read_file(path)
+    assert result.record is not None
+    return {**result.record.values, **result.record.cached}
+
+
+def _rows(values: dict[str, object], column: str) -> list[object]:
+    """One column of the indicator rows read (a row read has a 三级 name; an empty cell is None)."""
+    return [values.get(f"ind.{i}.{column}") for i in range(1, 100) if f"ind.{i}.level3" in values]
+
+
 HEAD = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_importer import HEAD, _sheet
+from tests.test_importer import HEAD, _read, _sheet
 from xlsform.check import check_file
 from xlsform.normalize import label_key
 from xlsform.reader import read_file
@@ -18,13 +18,6 @@ sys.path.insert(0, str(Path(__file__).parent / "legacy"))
 import measure
 
 HOLDOUT = {e["file"]: e for e in measure.expectations(measure.HOLDOUT_EXPECTED)}
-
-
-def _read(path: Path) -> dict[str, object]:
-    """What the form gave: the values, and a computed field's figure as printed."""
-    result = read_file(path)
-    assert result.record is not None
-    return {**result.record.values, **result.record.cached}
 
 
 # ------------------------------------------------------------------------------ nothing invented

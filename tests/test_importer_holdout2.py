@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_importer import HEAD, _sheet
+from tests.test_importer import HEAD, _read, _sheet
 from xlsform.check import check_file
 from xlsform.reader import read_file
 
@@ -17,13 +17,6 @@ sys.path.insert(0, str(Path(__file__).parent / "legacy"))
 import measure
 
 HOLDOUT2 = {e["file"]: e for e in measure.expectations(measure.HOLDOUT2_EXPECTED)}
-
-
-def _read(path: Path) -> dict[str, object]:
-    """What the form gave: the values, and a computed field's figure as printed."""
-    result = read_file(path)
-    assert result.record is not None
-    return {**result.record.values, **result.record.cached}
 
 
 def _rows(values: dict[str, object], column: str) -> list[object]:

@@ -9,25 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_importer import _sheet
+from tests.test_importer import _read, _rows, _sheet
 from xlsform.check import check_file
-from xlsform.reader import read_file
 from xlsform.spec import spec_by_id
 
 sys.path.insert(0, str(Path(__file__).parent / "legacy"))
 import measure
 
 HOLDOUT4 = {e["file"]: e for e in measure.expectations(measure.HOLDOUT4_EXPECTED)}
-
-
-def _read(path: Path) -> dict[str, object]:
-    result = read_file(path)
-    assert result.record is not None
-    return {**result.record.values, **result.record.cached}
-
-
-def _rows(values: dict[str, object], column: str) -> list[object]:
-    return [values.get(f"ind.{i}.{column}") for i in range(1, 100) if f"ind.{i}.level3" in values]
 
 
 # ------------------------------------------------------------------------ a 分值 column after each level
