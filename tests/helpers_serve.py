@@ -206,17 +206,28 @@ class Server:
         self.stop()
 
 
-def post_file(url: str, data: bytes, name: str = "return.xlsx", timeout: float = 30.0) -> tuple[int, dict[str, Any]]:
-    """A multipart upload asking for JSON, with the standard library only (what a unit's script would do)."""
-    import urllib.error
+def post_file(url: str, data: bytes, name: str = "return.xlsx", timeout: float = 30.0,
+              fields: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+    """A multipart upload asking for JSON, with the standard library only (what a unit's script would do);
+    `fields`: form fields sent before the file (confirm=1)."""
     import urllib.request
     import uuid
 
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+    parts = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                    for k, v in (fields or {}).items())
+    body = (f"{parts}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
             "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
     req = urllib.request.Request(url, data=body, method="POST", headers={
         "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"})
+    return json_answer(req, timeout)
+
+
+def json_answer(req: Any, timeout: float = 30.0) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body of a request, an HTTP error's included."""
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(req, timeout=timeout) as res:
             return res.status, json.loads(res.read())

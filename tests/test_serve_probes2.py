@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("flask")
 
-from tests.helpers_serve import Round, Server, fresh_copy, post_file, read_links, token_of
+from tests.helpers_serve import Round, Server, fresh_copy, json_answer, post_file, read_links, token_of
 
 LEGACY = Path(__file__).resolve().parent / "legacy" / "forms"
 
@@ -88,13 +88,8 @@ def test_the_json_confirm_path_end_to_end(made: Round, tmp_path: Path) -> None:
         assert confirm.startswith(url + "/current/")
 
         def post(address: str) -> tuple[int, dict[str, object]]:
-            req = urllib.request.Request(address, data=b"", method="POST", headers={"Accept": "application/json"})
-            try:
-                with urllib.request.urlopen(req) as res:
-                    return res.status, json.loads(res.read())
-            except urllib.error.HTTPError as e:
-                with e:
-                    return e.code, json.loads(e.read() or b"{}")
+            return json_answer(urllib.request.Request(address, data=b"", method="POST",
+                                                      headers={"Accept": "application/json"}))
 
         status, done = post(confirm)
         assert status == 200 and done["status"] == "current", done
@@ -103,26 +98,8 @@ def test_the_json_confirm_path_end_to_end(made: Round, tmp_path: Path) -> None:
         assert post_file(url, rnd.returns["clean"].read_bytes())[0] == 200           # fewer errors: at once
         status = post_file(url + "?confirm=1", rnd.returns["errors"].read_bytes())[0]
         assert status == 409                          # confirm is a form field, not a query parameter
-        body_status, forced = _post_confirmed(url, rnd.returns["errors"].read_bytes())
+        body_status, forced = post_file(url, rnd.returns["errors"].read_bytes(), fields={"confirm": "1"})
         assert body_status == 200 and forced["status"] == "errors", forced
-
-
-def _post_confirmed(url: str, data: bytes) -> tuple[int, dict[str, object]]:
-    """An upload with the form field confirm=1 beside the file."""
-    import uuid
-
-    b = uuid.uuid4().hex
-    body = (f"--{b}\r\nContent-Disposition: form-data; name=\"confirm\"\r\n\r\n1\r\n"
-            f"--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.xlsx\"\r\n\r\n").encode() \
-        + data + f"\r\n--{b}--\r\n".encode()
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={b}",
-                                                          "Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(req) as res:
-            return res.status, json.loads(res.read())
-    except urllib.error.HTTPError as e:
-        with e:
-            return e.code, json.loads(e.read() or b"{}")
 
 
 # ------------------------------------------------------------------ P76: chunked uploads
