@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from xlsform.fsutil import resolved, shown_path
 from xlsform.results import FileResult
-from xlsform.status import iso_time
+from xlsform.status import RESULT_LABELS, iso_time
 from xlsform.store import STORE_NAME, Store, store_path
 
 LEDGER_NAME = STORE_NAME          # the ledger is a table of the round's store
@@ -98,9 +98,6 @@ CSV_COLUMNS = (("time", "记录时间"), ("file", "文件"), ("sha256", "SHA-256
                ("warnings", "警告数"))
 
 
-CSV_STATES = {"ok": "已通过", "warnings": "仅有警告", "errors": "有错误", "blank": "空表", "unreadable": "无法读取"}
-
-
 def export_csv(path: str | Path, out: IO[bytes]) -> int:
     """The ledger as CSV (UTF-8 with BOM, cells escaped against formula injection); returns rows written.
     Read by a clerk in a spreadsheet: states named as `status` names them, times as the clock showed them."""
@@ -114,7 +111,7 @@ def export_csv(path: str | Path, out: IO[bytes]) -> int:
 
 def _for_clerk(key: str, value: Any) -> Any:
     if key == "status":
-        return CSV_STATES.get(str(value), value)
+        return RESULT_LABELS.get(str(value), value)
     if key in ("time", "arrived") and isinstance(value, str):
         try:
             return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -32,6 +32,10 @@ MISSING = "未报送"
 STATES = (RETURNED, WARNINGS, ERRORS, BLANK, MISSING)
 # For scripts: a code beside each label (the labels are for people and may be reworded).
 STATE_CODES = {RETURNED: "passed", WARNINGS: "warnings", ERRORS: "errors", BLANK: "blank", MISSING: "missing"}
+# The label of a checked file's status (FileResult.status; "blank" for a form returned as sent), one naming for
+# the ledger's CSV and the web service's pages.
+RESULT_LABELS: dict[str | None, str] = {"ok": RETURNED, "warnings": WARNINGS, "errors": ERRORS, "blank": BLANK,
+                                        "unreadable": "无法读取"}
 
 _CORE = "docProps/core.xml"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"

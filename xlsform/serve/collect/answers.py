@@ -11,12 +11,12 @@ from typing import Any
 from xlsform.codes import CATALOGUE, make
 from xlsform.normalize import compact
 from xlsform.results import FileResult
+from xlsform.status import BLANK, ERRORS, MISSING, RESULT_LABELS, RETURNED, WARNINGS
 
 # 空表: the form came back as it was sent (XF304): a unit to chase like one that sent nothing, as `status`,
 # the ledger and `merge` say (was 有错误, which sent the office looking for an error to send back)
-STATE_LABELS = {None: "未报送", "blank": "空表", "errors": "有错误", "warnings": "仅有警告", "ok": "已通过",
-                "refused": "未被接受"}
-STATE_ORDER = ("未报送", "空表", "有错误", "仅有警告", "已通过")
+STATE_LABELS: dict[str | None, str] = {None: MISSING, **RESULT_LABELS, "refused": "未被接受"}
+STATE_ORDER = (MISSING, BLANK, ERRORS, WARNINGS, RETURNED)
 NOT_RETURNED = (None, "blank")      # the units to chase (催报): nothing yet, or only the blank form
 HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
 HAND_MADE = "XF170"         # the importer read it: a form xlsform did not write
@@ -25,7 +25,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]") 
 
 
 def state_label(state: str | None) -> str:
-    return STATE_LABELS.get(state, state or "未报送")
+    return STATE_LABELS.get(state, state or MISSING)
 
 
 def checked_upload(checked: FileResult, name: str, code: str, unit_name: str, manifest: Any) -> dict[str, Any]:
