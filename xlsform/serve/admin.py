@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from xlsform.serve import security
 from xlsform.serve.collect import downloads, links
-from xlsform.serve.collect.answers import NOT_RETURNED, STATE_ORDER, state_label
+from xlsform.serve.collect.answers import NOT_RETURNED, STATE_CODES, STATE_ORDER, state_label
 from xlsform.serve.collect.checkers import Busy, Died
 from xlsform.serve.security import device_of, new_password, verify_password, wait_text
 from xlsform.serve.service import service
@@ -27,7 +27,6 @@ PAGE = 500          # units table rows a page: 5,000 rows render in ~0.2 s here,
 HISTORY_PAGE = 20   # a unit's submissions a page
 DONE = {"current": "已设为当前报表，汇总表与报送状态随之更新。", "revoke": "链接已停用：旧链接立即失效。",
         "reissue": "已重新发放链接：旧链接立即失效，请把下面的新链接发给该单位。"}
-STATE_CODES: tuple[str | None, ...] = (None, "blank", "errors", "warnings", "ok")      # as STATE_ORDER
 _STATE_OF: dict[str, str | None] = {state_label(c): c for c in STATE_CODES}
 
 

@@ -11,12 +11,13 @@ from typing import Any
 from xlsform.codes import CATALOGUE, make
 from xlsform.normalize import compact
 from xlsform.results import FileResult
-from xlsform.status import BLANK, ERRORS, MISSING, RESULT_LABELS, RETURNED, WARNINGS
+from xlsform.status import MISSING, RESULT_LABELS
 
 # 空表: the form came back as it was sent (XF304): a unit to chase like one that sent nothing, as `status`,
 # the ledger and `merge` say (was 有错误, which sent the office looking for an error to send back)
 STATE_LABELS: dict[str | None, str] = {None: MISSING, **RESULT_LABELS, "refused": "未被接受"}
-STATE_ORDER = (MISSING, BLANK, ERRORS, WARNINGS, RETURNED)
+STATE_CODES: tuple[str | None, ...] = (None, "blank", "errors", "warnings", "ok")   # the board's order
+STATE_ORDER = tuple(STATE_LABELS[c] for c in STATE_CODES)
 NOT_RETURNED = (None, "blank")      # the units to chase (催报): nothing yet, or only the blank form
 HELD_LABELS = {"blank": "空表，未替换当前报表", "worse": "错误更多，待确认，未替换当前报表"}
 HAND_MADE = "XF170"         # the importer read it: a form xlsform did not write
