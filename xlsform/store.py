@@ -26,7 +26,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,7 +202,7 @@ class Store:
         self._writing = threading.RLock()
         self._pending: Counter[str] = Counter()    # files stored by put_file whose row is not yet committed
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _create_private(self.path)      # SQLite gives its -wal and -shm files the database's permissions
+        create_private(self.path)       # SQLite gives its -wal and -shm files the database's permissions
         try:
             self._migrate()
         except BaseException:
@@ -678,10 +678,37 @@ def _wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
             time.sleep(0.01)
 
 
-def _create_private(path: Path) -> None:
-    """Create the file 0600 if it is not there (an existing one keeps its permissions: see make_private)."""
-    with suppress(FileExistsError):
+def create_private(path: Path) -> bool:
+    """Create the file 0600 if it is not there (an existing one keeps its permissions: see make_private);
+    whether this call made it (O_EXCL: of two processes creating one store at once, only one did)."""
+    try:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+def discard_unused(path: Path) -> None:
+    """Remove a store that holds nothing but its own settings (meta), with its -wal, -shm and -journal: what a
+    first write that failed leaves (a full disk: issue 15.21). A store another process has recorded in stays.
+    When it cannot even be read, one page at most and an empty write-ahead log say it is unused."""
+    tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'"
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)) as db:
+            used = any(db.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for (t,) in db.execute(tables))
+    except sqlite3.Error:
+        used = _size(path) > 4096 or _size(path.with_name(path.name + "-wal")) > 0
+    if not used:
+        for part in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+            with suppress(OSError):
+                part.unlink()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _chmod(path: Path, mode: int) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,22 +116,19 @@ class Round:
         """Append what was seen to the ledger beside the manifest or roster; the entries added, None when
         nothing could be recorded (said on stderr; a store this call created is removed again)."""
         from xlsform import ledger
-        from xlsform.store import DatabaseError
+        from xlsform.store import DatabaseError, create_private, discard_unused
 
         if self.source is None:
             return 0
         path = ledger.ledger_path(self.source)
-        created = _create(path)
+        created = False
         try:
+            created = create_private(path)
             return ledger.append(path, results, a.unit_of())
         except (OSError, DatabaseError) as e:  # a read-only share: the report matters more than the record of it
             why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            if created and _unused(path):
-                # a full disk left a 0-byte xlsform.sqlite3 (and its -wal, -shm) behind: issue 15.21; another run
-                # that opened the store this run made and recorded in it keeps its rows
-                for part in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
-                    with suppress(OSError):
-                        part.unlink()
+            if created:   # only the run that made the file may remove it (issue 15.21: a full disk's 0-byte store)
+                discard_unused(path)
             click.echo(f"登记簿 {path} 无法写入（{why}），本次未记录；可加 --no-ledger。", err=True)
             return None
 
@@ -337,33 +332,3 @@ def _previous_year(path: Path, rnd: Round, a: Assignment, jobs: int | None) -> C
         click.echo(line, err=True)
     return comparison
 
-
-def _create(path: Path) -> bool:
-    """Whether this run made the store's file (O_EXCL: of two runs starting a round's ledger at once only one
-    did, and only that one may remove it again; the other's rows are never deleted on its failure)."""
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except OSError:
-        return False
-    return True
-
-
-def _unused(path: Path) -> bool:
-    """No row in any table of the store but its own settings (meta): what a failed first write leaves. When the
-    store cannot even be read (the full disk), one page at most and an empty write-ahead log say the same."""
-    import sqlite3
-    from contextlib import closing
-
-    tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'"
-    try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)) as db:
-            return not any(db.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for (t,) in db.execute(tables))
-    except sqlite3.Error:
-        return _size(path) <= 4096 and _size(path.with_name(path.name + "-wal")) == 0
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
