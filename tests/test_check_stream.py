@@ -8,6 +8,7 @@ each file's result is rendered in the process that checked it, written, and drop
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import shutil
@@ -180,3 +181,26 @@ def test_work_is_split_in_chunks_that_shrink_to_the_end() -> None:
         sizes = [len(c) for c in chunks]
         assert sizes == sorted(sizes, reverse=True) and max(sizes, default=1) <= 64
         assert not sizes or sizes[-1] == 1
+
+
+def test_json_bytes_is_json_dumps_of_the_result_whatever_the_cells_cache_holds(batch: Path) -> None:
+    """A file's object is json.dumps(result.to_json()) byte for byte; the record's `cells`, encoded once per
+    mapping and joined in, must follow each record: the same fields in another order, or another cell for one
+    of them, give that record's own mapping, not the one seen before."""
+    results = [r for r in check_paths([batch]) if r.record is not None]
+    assert len(results) >= 4
+
+    def plain(r: FileResult) -> bytes:
+        return json.dumps(r.to_json(), ensure_ascii=False, default=str).encode("utf-8")
+
+    for r in results + results:            # the second time from the cache
+        assert report.json_bytes(r) == plain(r)
+    rec = results[0].record
+    assert rec is not None
+    first, *rest = rec.cells.items()
+    reordered = FileResult(results[0].file, record=dataclasses.replace(rec, cells=dict([*rest, first])))
+    moved = FileResult(results[0].file, record=dataclasses.replace(rec, cells={**rec.cells, first[0]: "表!Z99"}))
+    unreadable = FileResult(results[0].file, findings=results[0].findings)
+    for r in (reordered, moved, unreadable, results[0]):
+        assert report.json_bytes(r) == plain(r)
+    assert list(json.loads(report.json_bytes(reordered))["record"]["cells"])[-1] == first[0]
