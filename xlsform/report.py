@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -155,13 +155,13 @@ def json_bytes(result: FileResult) -> bytes:
     obj = result.to_json()
     record = obj["record"]
     if record is None:
-        return _ENCODER.encode(obj).encode("utf-8")
+        return _encode(obj).encode("utf-8")
     # to_json's order: ..., "warnings", "record", "findings" at the top; "cells" last in the record
     cells, findings = record.pop("cells"), obj.pop("findings")
     del obj["record"]
-    return b"".join((_ENCODER.encode(obj)[:-1].encode("utf-8"), b', "record": ',
-                     _ENCODER.encode(record)[:-1].encode("utf-8"), b', "cells": ', _cells_json(cells),
-                     b'}, "findings": ', _ENCODER.encode(findings).encode("utf-8"), b"}"))
+    return b"".join((_encode(obj)[:-1].encode("utf-8"), b', "record": ', _encode(record)[:-1].encode("utf-8"),
+                     b', "cells": ', _cells_json(cells), b'}, "findings": ', _encode(findings).encode("utf-8"),
+                     b"}"))
 
 
 # the field keys of a `cells` mapping, in order -> (the mapping, its JSON): a few templates a round
@@ -173,7 +173,7 @@ def _cells_json(cells: dict[str, str]) -> bytes:
     hit = _CELLS.get(keys)
     if hit is not None and hit[0] == cells:     # same keys in the same order (the tuple), same cells
         return hit[1]
-    text = _ENCODER.encode(cells).encode("utf-8")
+    text = _encode(cells).encode("utf-8")
     if len(keys) <= 2_000:      # a hand-made form's record is no bigger; hostile files must not grow it
         if len(_CELLS) >= 16:
             _CELLS.clear()
@@ -184,6 +184,20 @@ def _cells_json(cells: dict[str, str]) -> bytes:
 # json.dumps(obj, ensure_ascii=False, default=str) makes an encoder a call; the same output from one made once,
 # without the check for circular references (a result is a tree of fresh dicts and lists: it has none).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+
+
+def _make_encode() -> Callable[[Any], str]:
+    """_ENCODER.encode for a dict or list, calling json's C encoder made once (encode makes one per call, in
+    Python: json_bytes encodes four parts a file)."""
+    from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+
+    if c_make_encoder is None:    # an interpreter without json's C speedups
+        return _ENCODER.encode
+    chunks = c_make_encoder(None, str, encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda obj: "".join(chunks(obj, 0))
+
+
+_encode = _make_encode()
 
 
 def text_bytes(result: FileResult, *, info: bool = True) -> bytes:
