@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import weakref
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -204,3 +205,17 @@ def test_json_bytes_is_json_dumps_of_the_result_whatever_the_cells_cache_holds(b
     for r in (reordered, moved, unreadable, results[0]):
         assert report.json_bytes(r) == plain(r)
     assert list(json.loads(report.json_bytes(reordered))["record"]["cells"])[-1] == first[0]
+
+
+def test_a_records_funds_in_json_are_its_fund_rows(batch: Path) -> None:
+    """Record.to_json's funds (built without FundRow objects) are the `funds` view's rows, whatever the
+    order of the values and whichever rows have none (labelled rows without values come last)."""
+    from xlsform.records import _plain_fields
+
+    rec = next(r.record for r in check_paths([batch]) if r.record is not None)
+    values = dict(reversed(list(rec.values.items())))
+    values["fund.total.budget"] = 12            # an int, a Decimal, a text: as the view converts them
+    values["fund.total.spent"] = Decimal("3.5")
+    values["fund.fiscal.spent"] = "abc"
+    for r in (rec, dataclasses.replace(rec, values=values, fund_labels={**rec.fund_labels, "extra": "其他"})):
+        assert r.to_json()["funds"] == [_plain_fields(f) for f in r.funds]
