@@ -219,3 +219,40 @@ def test_a_records_funds_in_json_are_its_fund_rows(batch: Path) -> None:
     values["fund.fiscal.spent"] = "abc"
     for r in (rec, dataclasses.replace(rec, values=values, fund_labels={**rec.fund_labels, "extra": "其他"})):
         assert r.to_json()["funds"] == [_plain_fields(f) for f in r.funds]
+
+
+def _spooled(batch: Path, jobs: int, spill: Any) -> tuple[list[Any], list[bytes]]:
+    spool = report.ReportSpool(by_status=False)
+    folder: list[str] = []
+
+    def given() -> str:
+        folder.append(spill(spool))
+        return folder[-1]
+
+    try:
+        rendered = list(render_paths([batch], report.json_bytes, jobs=jobs, spill=given))
+        for r in rendered:
+            spool.add(r)
+        texts = list(spool.texts("all"))
+    finally:
+        spool.close()
+    assert all(not Path(f).exists() for f in folder)        # removed with what the processes wrote there
+    return rendered, texts
+
+
+def test_checking_processes_write_the_texts_the_main_process_only_reads_them_back(batch: Path) -> None:
+    """With a pool, each process writes its rendered texts into the spool's folder and sends where they
+    are (the main process, on the same two cores, no longer takes in and copies every file's JSON); the
+    report's texts are those of a run in one process. The duplicate is re-rendered in the main process."""
+    alone, expected = _spooled(batch, 1, lambda spool: spool.spill_folder())
+    pooled, texts = _spooled(batch, 2, lambda spool: spool.spill_folder())
+    assert texts == expected and len(texts) >= 6
+    assert all(r.at is None and r.text for r in alone)
+    spilled = [r for r in pooled if r.at is not None]
+    assert len(spilled) == len(pooled) - 1 and all(r.text == b"" for r in spilled)
+
+
+def test_a_spill_folder_that_cannot_be_written_costs_nothing_but_the_saving(batch: Path, tmp_path: Path) -> None:
+    _, expected = _spooled(batch, 1, lambda spool: spool.spill_folder())
+    rendered, texts = _spooled(batch, 2, lambda spool: str(tmp_path / "gone"))    # no such folder
+    assert texts == expected and all(r.at is None for r in rendered)
