@@ -323,7 +323,6 @@ def is_placeholder(text: str) -> bool:
 # _TEMPLATE_TEXT: its anchored alternatives start with one of _TEMPLATE_FIRST, the others hold a _TEMPLATE_MARKS.
 _TEMPLATE_FIRST = frozenset("一二三指目内原措.。…⋯·•・-—_、")
 _TEMPLATE_MARKS = re.compile("[xX×*某○请此填例可]")
-_HINT_MARKS = ("*", "x", "X", "×")      # _HINT needs "**" or two of x, X, ×
 
 
 def _may_be_template(s: str) -> bool:
@@ -351,7 +350,7 @@ def template_guidance(text: str, instructions: tuple[str, ...]) -> str | None:
 
 
 def _hint(s: str) -> str | None:
-    if not any(mark in s for mark in _HINT_MARKS):
+    if "*" not in s and "x" not in s and "X" not in s and "×" not in s:    # _HINT needs "**" or two of them
         return None
     hint = _HINT.search(s)
     return hint.group() if hint and len(letters(s[:hint.start()] + s[hint.end():])) >= 2 else None
