@@ -42,6 +42,21 @@ def key_sets(layout: Layout) -> KeySets:
     return hit[1]
 
 
+_MEMOS: dict[tuple[int, str], tuple[object, dict[Any, Any]]] = {}
+
+
+def rules_memo(rules: object, name: str) -> dict[Any, Any]:
+    """A cache of what a rule worked out from texts under one spec's rules (a Review, a Scoring), found by the
+    rules' identity: hashing a Review's 200 words as an lru_cache key, for every row of every return, costs
+    more than most answers. The caller keys it by the texts and bounds it."""
+    hit = _MEMOS.get((id(rules), name))
+    if hit is None or hit[0] is not rules:
+        if len(_MEMOS) > 256:
+            _MEMOS.clear()
+        hit = _MEMOS[(id(rules), name)] = (rules, {})
+    return hit[1]
+
+
 @dataclass
 class CheckContext:
     record: Record
