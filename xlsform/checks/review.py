@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from xlsform import expressions as ex
-from xlsform.checks.context import CheckContext, plain, rules_memo
+from xlsform.checks.context import CheckContext, memo_for, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
 from xlsform.normalize import compact, is_placeholder, letters
@@ -45,7 +45,7 @@ def target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iter
     if not ind.target:
         return
     task = ind.content or ind.level3
-    codes = rules_memo(review, "target")     # the same rows repeat across a round's returns
+    codes = memo_for(review, "target")     # the same rows repeat across a round's returns
     key = (ind.target, ind.level2, ind.nature, task)
     code = codes.get(key, _UNSEEN)
     if code is _UNSEEN:
