@@ -17,6 +17,7 @@ is a run of 0 returns, subtracted. Stages, each including the ones before it:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import subprocess
@@ -40,6 +41,9 @@ def _inner(stage: str, folder: str, n: int) -> None:
     files = sorted(str(p) for p in Path(folder).glob("*.xlsx"))
     for f in files[-WARM:]:    # the whole path whatever the stage, so the subtracted start-up is the same
         whole(f)
+    # a full collection (tens of millions of instructions over the start-up's objects) falls wherever the
+    # allocation count says: frozen, a change elsewhere cannot move one into or out of the measured stage
+    gc.freeze()
     for f in files[:n]:
         run(f)
 
@@ -48,6 +52,7 @@ def _count(stage: str, folder: Path, n: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp, "cg.out")
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONHASHSEED"] = "0"     # hash randomisation moves counts by a few percent from run to run
         subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
                         __file__, "--inner", stage, "--dir", str(folder), "--n", str(n)],
                        check=True, capture_output=True, env=env)

@@ -76,7 +76,8 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
     spool = report.ReportSpool(by_status=not as_json)
     try:
         for rendered in render_paths(paths, render, manifest=manifest, jobs=jobs_or_all(jobs), progress=True,
-                                     specs=specs, annotate=annotate, force=force, skipped=skipped):
+                                     specs=specs, annotate=annotate, force=force, skipped=skipped,
+                                     spill=spool.spill_folder):
             spool.add(rendered)
         echo_skipped(skipped)
         echo_not_workbooks(paths)
