@@ -366,3 +366,24 @@ def test_a_met_ceiling_with_full_marks_is_clean(target: Decimal, share: Decimal,
 def test_a_met_deadline_with_full_marks_is_clean(month: int, done: int, day: int) -> None:
     if done <= month:
         assert _row4(target=f"{month}月底前", actual=f"{done}月{day}日完成") == []
+
+
+def test_rows_read_once_are_read_again_under_another_specs_rules() -> None:
+    """A row's texts are read once per spec's rules (plausibility._readings): the same row under rules that
+    know no measure to keep low is judged by those rules, before and after it was judged under the seed's."""
+    from dataclasses import replace
+
+    from xlsform.spec import spec_by_id
+
+    record = seed_with("004", ind__1__level3="预算调整率", ind__1__content=None, ind__1__target="3%",
+                       ind__1__actual="2%", ind__1__weight=10.0, ind__1__score=10.0)
+    spec = spec_by_id(record.spec_id)
+    assert spec is not None
+    floors = replace(spec, rules=replace(spec.rules, review=replace(spec.rules.review, lower_better=())))
+
+    def row_1(**kw: object) -> list[tuple[str, str | None]]:
+        return [c for c in codes(findings(record, plausibility.check, **kw)) if c[1] in ("I12", "J12")]
+
+    assert row_1() == []                                          # 2% is within a ceiling of 3%
+    assert row_1(spec=floors) == [("XF502", "I12"), ("XF508", "J12")]   # ... and short of a floor of 3%
+    assert row_1() == []
