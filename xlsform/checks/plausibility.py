@@ -188,9 +188,13 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
         own = _overlap(actual, grams[ind.index])
         if len(actual) < SHIFT_COMMON or own + SHIFT_MARGIN > 1:
             continue   # no row can share enough pairs with it, or beat its own row by the margin
+        # words the row's own description has too are no sign that the actual belongs elsewhere (the name every
+        # row carries, a unit's name after every text): another row must win on the words that set it apart
+        mine = grams[ind.index]
+        telling = actual - mine
         best, other = 0.0, None
         for o, odesc in rows:
-            score = _overlap(actual, grams[o.index]) if odesc != desc else 0.0
+            score = _overlap(telling, grams[o.index] - mine) if odesc != desc else 0.0
             if score > best:
                 best, other = score, o
         if other is not None and best >= SHIFT_MIN and best >= own + SHIFT_MARGIN:
