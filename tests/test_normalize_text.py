@@ -110,3 +110,22 @@ def test_placeholder_tests_on_the_templates_own_texts(text: str) -> None:
 
     assert n.is_placeholder.__wrapped__(text) == _placeholder_searched(text)
     assert n.template_guidance.__wrapped__(text, _INSTRUCTIONS) == _guidance_searched(text, _INSTRUCTIONS)
+
+
+_GLYPH_KEYS = "".join(map(chr, __import__("xlsform.normalize", fromlist=["_GLYPHS"])._GLYPHS))
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from([*_GLYPH_KEYS, *" \t\n\r\u3000\u00a0\u2028", *"≥≤95%公务接待a(),，。"]),
+               max_size=30))
+def test_compact_is_fold_without_spaces_and_compacting_twice_changes_nothing(text: str) -> None:
+    """compact maps glyphs by the characters that change, not by a translate of every character: the same
+    text as fold without whitespace; and a compact text is its own compact form (template_guidance relies on
+    it to skip a second pass)."""
+    import re
+
+    from xlsform import normalize as n
+
+    once = n.compact.__wrapped__(text)
+    assert once == re.sub(r"\s+", "", text.translate(n._GLYPHS))
+    assert n.compact.__wrapped__(once) == once
