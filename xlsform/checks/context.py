@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, lru_cache
-from typing import Any, TypeVar, cast
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, cast, overload
 
 from xlsform.codes import Finding, make
 from xlsform.layout import Layout, a1, indicator_key, layout_for
@@ -44,6 +44,31 @@ def key_sets(layout: Layout) -> KeySets:
 
 
 T = TypeVar("T")
+S = TypeVar("S")
+
+
+class once(Generic[S, T]):   # lower case: a decorator, as functools.cached_property is
+    """functools.cached_property without the lock Python 3.11 takes on every first read (a context's four views
+    are each read once a return): the value is computed on the first read and then found in the instance."""
+
+    def __init__(self, fn: Callable[[S], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> once[S, T]: ...
+    @overload
+    def __get__(self, obj: S, owner: type) -> T: ...
+    def __get__(self, obj: S | None, owner: type) -> once[S, T] | T:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
 _MEMOS: dict[tuple[int, str], tuple[object, dict[Any, Any]]] = {}
 
 
@@ -93,7 +118,7 @@ class CheckContext:
 
     # ------------------------------------------------------------------------------ values
 
-    @cached_property
+    @once
     def values(self) -> dict[str, Any]:
         """The record's values with every computed field recomputed from the inputs (never trust a cache)."""
         if self.recomputed:
@@ -110,7 +135,7 @@ class CheckContext:
         s = (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
         return s or None
 
-    @cached_property
+    @once
     def unreadable(self) -> frozenset[str]:
         """Fields the reader could not read (an error quoting the text): their value is missing, not empty."""
         return frozenset(f.key for f in self.prior if f.severity == "error" and f.key)
@@ -144,13 +169,13 @@ class CheckContext:
         """Whether a hand-made form prints a dash there ("—", "/"): read as empty, yet said on purpose."""
         return self.imported and key in getattr(self.workbook, "dashed", ())
 
-    @cached_property
+    @once
     def imported(self) -> bool:
         """A form xlsform did not write, read by its labels (xlsform/importer): no locked cells, formulas,
         prefilled copy or fixed positions; its fields are where the unit's own file has them."""
         return bool(getattr(self.workbook, "imported", False))
 
-    @cached_property
+    @once
     def indicators(self) -> list[Indicator]:
         return self.record.indicators
 
