@@ -295,6 +295,31 @@ def test_parts_with_a_dtd_comment_or_pi_take_the_parser_path(prefix: str, odd: s
     assert scan_shared_strings(sst) is None
 
 
+def test_a_sheet_tail_read_once_still_leaves_the_rest_of_each_sheet_checked() -> None:
+    # What follows <sheetData> is checked and read once per content (every return of a template shares it);
+    # each sheet's own part is still checked whole, and a tail that fails a check sends the sheet the old way.
+    tail = ('<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><sheetProtection sheet="1"/>'
+            '<dataValidations count="1"><dataValidation type="list" sqref="A1"><formula1>"甲,乙"</formula1>'
+            "</dataValidation></dataValidations>")
+    plain = _sheet_xml('<row r="1"><c r="A1" s="2" t="s"><v>0</v></c></row>', tail)
+    for _ in range(2):
+        assert scannable(plain)
+        fast, tree = _both(plain, ["x"])
+        _assert_same(fast, tree)
+        assert fast.merged == [(0, 0, 0, 1)] and fast.protection == {"sheet": "1"} and fast.validations == 1
+    assert not scannable(_sheet_xml('<row r="1"><!-- x --><c r="A1"><v>1</v></c></row>', tail))
+    assert not scannable(_sheet_xml('<row r="1"><c r="A1"><v>1\x01</v></c></row>', tail))
+    # the checks that end at the tail's first byte see it as part of the sheet
+    for broken, why in ((b'<row r="1" s="12', "style index"), (b'<row r="1"><c r="A1"><v>\xe4\xb8', "continuation")):
+        data = _sheet_xml("", tail).replace(b"<sheetData>", b"<sheetData>" + broken)
+        with pytest.raises(XlsxError, match=why):
+            scan_sheet("S", data, list)
+    # a tail failing a check: the sheet is checked and read whole, as before
+    assert not scannable(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', "<!-- x -->" + tail))
+    with pytest.raises(XlsxError, match="style index"):
+        scan_sheet("S", _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', tail + '<x s="y"/>'), list)
+
+
 def test_too_many_members_is_a_bomb() -> None:
     extra = {f"xl/media/x{i}.bin": b"" for i in range(2001)}
     with pytest.raises(XlsxError) as e:
