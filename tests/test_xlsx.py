@@ -19,6 +19,7 @@ from xlsform.xlsx import (
     Sheet,
     XlsxError,
     central_directory,
+    iter_text_rows,
     name_target,
     parse_ref,
     parse_sheet,
@@ -318,6 +319,28 @@ def test_a_sheet_tail_read_once_still_leaves_the_rest_of_each_sheet_checked() ->
     assert not scannable(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', "<!-- x -->" + tail))
     with pytest.raises(XlsxError, match="style index"):
         scan_sheet("S", _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', tail + '<x s="y"/>'), list)
+
+
+def test_meta_rows_read_once_per_content_take_each_files_own_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every return of a template carries the same `_xf_meta` bytes: which cell is which shared string is worked
+    # out once, and each file's own strings fill it in (here the unit code is string 0 in both files).
+    a, b = (workbook_bytes("wangcheng", {"code": code}) for code in ("A", "B"))
+    first = Reader(a)
+    first.workbook()
+    assert first.text_rows("_xf_meta") == dict(iter_text_rows(first.sheet("_xf_meta")))
+    second = Reader(b)
+    second.workbook()
+    assert second.pkg.read(second._paths["_xf_meta"] or "") == first.pkg.read(first._paths["_xf_meta"] or "")
+    monkeypatch.setattr(Reader, "sheet", lambda *_: pytest.fail("read again"))
+    assert second.text_rows("_xf_meta") == {**first.text_rows("_xf_meta"), "code": "B"}
+    monkeypatch.undo()
+    # a table too short for the remembered indexes: read the general way, and refused as it always was
+    short = rezip(b, lambda name, body: body.replace(b"<si><t>generator</t></si>", b"")
+                  if name == "xl/sharedStrings.xml" else body)
+    third = Reader(short)
+    third.workbook()
+    with pytest.raises(XlsxError, match="shared string"):
+        third.text_rows("_xf_meta")
 
 
 def test_too_many_members_is_a_bomb() -> None:

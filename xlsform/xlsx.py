@@ -607,6 +607,27 @@ class Reader:
         _check_texts((c.value for c in sheet.cells.values()), len(data))
         return sheet
 
+    def text_rows(self, name: str) -> dict[str, str]:
+        """dict(iter_text_rows(self.sheet(name))) of a small key/value sheet (`_xf_meta`). Its bytes are the
+        same in every return of a template, so what each of its cells is (a shared-string index, or a text
+        fixed by those bytes) is worked out once per content and only the strings are this file's."""
+        path = self._paths.get(name)
+        data = self.pkg.read(path) if path is not None else b""     # what self.sheet reads first, cached
+        plan = _TEXT_ROWS.get(data) if data and len(data) <= _TEXT_ROWS_LIMIT else None
+        if plan is not None:
+            strings = self.shared_strings() if b' t="s"' in data else []
+            try:
+                return {strings[k].strip() if isinstance(k, int) else k: strings[v] if isinstance(v, int) else v
+                        for k, v in plan}
+            except IndexError:       # this file's table is shorter: the sheet is read the general way
+                pass
+        sheet = self.sheet(name)
+        if data and len(data) <= _TEXT_ROWS_LIMIT and data not in _TEXT_ROWS and _scannable(data, _sheet_tail(data)):
+            if len(_TEXT_ROWS) >= 64:
+                _TEXT_ROWS.clear()
+            _TEXT_ROWS[data] = _text_rows_plan(sheet, data)
+        return dict(iter_text_rows(sheet))
+
     def shared_strings(self) -> list[str]:
         if self._shared is None:
             part = next((t for ty, t, _ in self.wb_rels.values() if ty.endswith("/sharedStrings")), None)
@@ -1222,6 +1243,38 @@ def _entity(m: re.Match[str]) -> str:
             or 0x10000 <= code <= 0x10FFFF):
         raise XlsxError("corrupt", f"character reference &{name[:12]};")
     return chr(code)
+
+
+_TEXT_ROWS_LIMIT = 64 * 1024    # `_xf_meta` is 1-3 KB; a larger "meta" sheet is read each time
+# sheet bytes -> each row's (key, value) as iter_text_rows gives them: a shared-string index (int) or the text
+# itself; None when a cell's text cannot be told from the bytes alone
+_TEXT_ROWS: dict[bytes, tuple[tuple[int | str, int | str], ...] | None] = {}
+
+
+def _text_rows_plan(sheet: Sheet, data: bytes) -> tuple[tuple[int | str, int | str], ...] | None:
+    """iter_text_rows of a scanned sheet with each shared string named by its index: the cells whose bytes
+    are a bare index (<c r=".." t="s"><v>12</v></c>) are the only ones whose text is not in the bytes."""
+    bare = {_POSITIONS.get(ref) or _position(ref): int(v) for ref, attrs, v, inner in _CELL_FULL.findall(data)
+            if v and attrs.endswith(b' t="s"') and v.isdigit()}
+    plan: list[tuple[int | str, int | str]] = []
+    for r in sorted({r for r, _ in sheet.cells}):
+        key, value = sheet.cell(r, 0), sheet.cell(r, 1)
+        if key is None or not isinstance(key.value, str):
+            continue
+        parts = [bare.get((r, c), -1) if cell is not None and cell.type == "s" else None
+                 for c, cell in ((0, key), (1, value))]
+        if -1 in parts:     # a shared string the bytes do not name plainly
+            return None
+        plan.append((key.value.strip() if parts[0] is None else parts[0],
+                     as_text(value.value if value else None) if parts[1] is None else parts[1]))
+    return tuple(plan)
+
+
+def text_rows(rdr: WorkbookReader, name: str) -> dict[str, str]:
+    """The key/value rows of a small two-column sheet such as `_xf_meta`, as text (iter_text_rows)."""
+    if isinstance(rdr, Reader):
+        return rdr.text_rows(name)
+    return dict(iter_text_rows(rdr.sheet(name)))
 
 
 def iter_text_rows(sheet: Sheet) -> Iterator[tuple[str, str]]:
