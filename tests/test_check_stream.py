@@ -8,12 +8,14 @@ each file's result is rendered in the process that checked it, written, and drop
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import shutil
 import subprocess
 import sys
 import weakref
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +182,77 @@ def test_work_is_split_in_chunks_that_shrink_to_the_end() -> None:
         sizes = [len(c) for c in chunks]
         assert sizes == sorted(sizes, reverse=True) and max(sizes, default=1) <= 64
         assert not sizes or sizes[-1] == 1
+
+
+def test_json_bytes_is_json_dumps_of_the_result_whatever_the_cells_cache_holds(batch: Path) -> None:
+    """A file's object is json.dumps(result.to_json()) byte for byte; the record's `cells`, encoded once per
+    mapping and joined in, must follow each record: the same fields in another order, or another cell for one
+    of them, give that record's own mapping, not the one seen before."""
+    results = [r for r in check_paths([batch]) if r.record is not None]
+    assert len(results) >= 4
+
+    def plain(r: FileResult) -> bytes:
+        return json.dumps(r.to_json(), ensure_ascii=False, default=str).encode("utf-8")
+
+    for r in results + results:            # the second time from the cache
+        assert report.json_bytes(r) == plain(r)
+    rec = results[0].record
+    assert rec is not None
+    first, *rest = rec.cells.items()
+    reordered = FileResult(results[0].file, record=dataclasses.replace(rec, cells=dict([*rest, first])))
+    moved = FileResult(results[0].file, record=dataclasses.replace(rec, cells={**rec.cells, first[0]: "表!Z99"}))
+    unreadable = FileResult(results[0].file, findings=results[0].findings)
+    for r in (reordered, moved, unreadable, results[0]):
+        assert report.json_bytes(r) == plain(r)
+    assert list(json.loads(report.json_bytes(reordered))["record"]["cells"])[-1] == first[0]
+
+
+def test_a_records_funds_in_json_are_its_fund_rows(batch: Path) -> None:
+    """Record.to_json's funds (built without FundRow objects) are the `funds` view's rows, whatever the
+    order of the values and whichever rows have none (labelled rows without values come last)."""
+    from xlsform.records import _plain_fields
+
+    rec = next(r.record for r in check_paths([batch]) if r.record is not None)
+    values = dict(reversed(list(rec.values.items())))
+    values["fund.total.budget"] = 12            # an int, a Decimal, a text: as the view converts them
+    values["fund.total.spent"] = Decimal("3.5")
+    values["fund.fiscal.spent"] = "abc"
+    for r in (rec, dataclasses.replace(rec, values=values, fund_labels={**rec.fund_labels, "extra": "其他"})):
+        assert r.to_json()["funds"] == [_plain_fields(f) for f in r.funds]
+
+
+def _spooled(batch: Path, jobs: int, spill: Any) -> tuple[list[Any], list[bytes]]:
+    spool = report.ReportSpool(by_status=False)
+    folder: list[str] = []
+
+    def given() -> str:
+        folder.append(spill(spool))
+        return folder[-1]
+
+    try:
+        rendered = list(render_paths([batch], report.json_bytes, jobs=jobs, spill=given))
+        for r in rendered:
+            spool.add(r)
+        texts = list(spool.texts("all"))
+    finally:
+        spool.close()
+    assert all(not Path(f).exists() for f in folder)        # removed with what the processes wrote there
+    return rendered, texts
+
+
+def test_checking_processes_write_the_texts_the_main_process_only_reads_them_back(batch: Path) -> None:
+    """With a pool, each process writes its rendered texts into the spool's folder and sends where they
+    are (the main process, on the same two cores, no longer takes in and copies every file's JSON); the
+    report's texts are those of a run in one process. The duplicate is re-rendered in the main process."""
+    alone, expected = _spooled(batch, 1, lambda spool: spool.spill_folder())
+    pooled, texts = _spooled(batch, 2, lambda spool: spool.spill_folder())
+    assert texts == expected and len(texts) >= 6
+    assert all(r.at is None and r.text for r in alone)
+    spilled = [r for r in pooled if r.at is not None]
+    assert len(spilled) == len(pooled) - 1 and all(r.text == b"" for r in spilled)
+
+
+def test_a_spill_folder_that_cannot_be_written_costs_nothing_but_the_saving(batch: Path, tmp_path: Path) -> None:
+    _, expected = _spooled(batch, 1, lambda spool: spool.spill_folder())
+    rendered, texts = _spooled(batch, 2, lambda spool: str(tmp_path / "gone"))    # no such folder
+    assert texts == expected and all(r.at is None for r in rendered)

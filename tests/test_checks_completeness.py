@@ -52,3 +52,21 @@ def test_real_text_is_not_a_placeholder(text: str) -> None:
 def test_header_text_typed_into_a_cell_is_a_placeholder() -> None:
     fs = findings(seed_with("004", ind__1__reason="未完成原因", ind__2__improvement="改进 措施"), completeness.check)
     assert codes(fs) == [("XF303", "J12"), ("XF303", "K13")]
+
+
+def test_texts_read_once_are_read_again_under_another_specs_instructions() -> None:
+    """What a text stands in for (XF530: the template's guidance) is remembered per spec (context.memo_for):
+    under a spec that gives no guidance texts, the same answer is an answer, before and after the seed's spec
+    judged it."""
+    from dataclasses import replace
+
+    from xlsform.spec import spec_by_id
+
+    text = "对照年度目标 说明相关任务目标的完成情况"
+    record = seed_with("004", goal__achieved=text)
+    spec = spec_by_id(record.spec_id)
+    assert spec is not None
+    plain = replace(spec, rules=replace(spec.rules, review=replace(spec.rules.review, instructions=())))
+    assert codes(findings(record, completeness.check)) == [("XF530", "G10")]
+    assert findings(record, completeness.check, spec=plain) == []
+    assert codes(findings(record, completeness.check)) == [("XF530", "G10")]

@@ -227,3 +227,21 @@ def test_why_stock_phrases_stopped_being_reported(nature: str, target: str, actu
               "ind.1.actual": actual, "ind.1.weight": 20.0, "ind.1.score": 20.0}
     r = Record(spec_id="project", spec_version="2020.1", values=values)
     assert [(c, k) for c, k, _ in _at(r, "XF504", "XF512")] == [("XF504", "ind.1.actual")]
+
+
+def test_targets_read_once_are_read_again_under_another_specs_rules() -> None:
+    """What a target is (XF533) is remembered per spec's rules (context.rules_memo): rules that ask no value of
+    any 二级 judge the same rows differently, before and after the seed's rules judged them."""
+    from dataclasses import replace
+
+    from xlsform.checks import review
+    from xlsform.spec import spec_by_id
+
+    record = _004(ind__1__target="严格执行相关制度规定")
+    spec = spec_by_id(record.spec_id)
+    assert spec is not None
+    free = replace(spec, rules=replace(spec.rules, review=replace(spec.rules.review, quantitative=())))
+    said = _at(record, "XF533")
+    assert [key for _, key, _ in said] == ["ind.1.target"]
+    assert [f for f in findings(record, review.check, spec=free) if f.code == "XF533"] == []
+    assert _at(record, "XF533") == said

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -217,6 +218,9 @@ class Rendered:
     more: tuple[Rendered, ...] = ()
     stale: bool = False        # FileResult.stale: never its unit's current return beside a current form
     blank: bool = False        # FileResult.blank: returned as sent, nothing filled
+    # where a checking process wrote `text` instead of sending it (its spill file, offset, length): `text` is
+    # then empty, and the main process reads the bytes back only to write the report
+    at: tuple[str, int, int] | None = None
 
     @classmethod
     def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
@@ -233,12 +237,17 @@ class Rendered:
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,
                  jobs: int = 1, progress: bool = False, annotate: str | Path | None = None, force: bool = False,
                  specs: Sequence[Spec] = (), skipped: list[Rendered] | None = None,
-                 exclude: Iterable[Path] = ()) -> Iterator[Rendered]:
+                 exclude: Iterable[Path] = (), spill: Callable[[], str] | None = None) -> Iterator[Rendered]:
     """`check_paths` for a report: each result rendered by `render` (a module-level function, so that worker
-    processes can run it) where it was checked. Memory stays flat however many files: nothing is kept."""
+    processes can run it) where it was checked. Memory stays flat however many files: nothing is kept.
+
+    `spill`: gives a private folder where checking processes write the rendered texts themselves (`Rendered.at`)
+    instead of sending them through the pool's pipes to be copied again by the main process, which has the
+    two processes' results to take in on the same two cores (called only when a pool is started)."""
     files, named, one = _prepare(paths, manifest, annotate, force, specs, exclude)
     finish = partial(Rendered.of, render=render)
-    results = _run(partial(_checked_and_rendered, one=one, finish=finish), files, jobs, finish)
+    folder = spill() if spill is not None and _pooled(jobs, files) else None
+    results = _run(partial(_checked_and_rendered, one=one, finish=finish, spill=folder), files, jobs, finish)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
     again = partial(_marked_again, one=one, render=render)
@@ -273,8 +282,48 @@ def _as_is(result: FileResult) -> FileResult:
     return result
 
 
-def _checked_and_rendered(path: str, *, one: Checker, finish: Callable[[FileResult], Rendered]) -> Rendered:
-    return finish(one(path))
+def _checked_and_rendered(path: str, *, one: Checker, finish: Callable[[FileResult], Rendered],
+                          spill: str | None = None) -> Rendered:
+    rendered = finish(one(path))
+    return rendered if spill is None else _spilled(rendered, spill)
+
+
+class _Spill:
+    """A checking process's spill file in the batch's spill folder: where its rendered texts go."""
+
+    def __init__(self, folder: str) -> None:
+        self.fd, self.path = tempfile.mkstemp(dir=folder, suffix=".part")   # unique even if a pid is reused
+        self.size = 0
+
+    def write(self, text: bytes) -> tuple[str, int, int]:
+        at = (self.path, self.size, len(text))
+        view = memoryview(text)
+        while view:
+            n = os.write(self.fd, view)
+            self.size += n
+            view = view[n:]
+        return at
+
+
+# In a checking process: the spill folder -> its spill file there (None: writing to it failed)
+_SPILLS: dict[str, _Spill | None] = {}
+
+
+def _spilled(rendered: Rendered, folder: str) -> Rendered:
+    """The rendered result with its text written to this process's spill file; as it was when that cannot be
+    done (a full disk costs the saving, not the report: the text goes through the pipe as before)."""
+    try:
+        if folder not in _SPILLS:
+            _SPILLS[folder] = _Spill(folder)
+        spill = _SPILLS[folder]
+        if spill is None:
+            return rendered
+        at = spill.write(rendered.text)
+    except OSError:
+        _SPILLS[folder] = None
+        return rendered
+    more = tuple(_spilled(m, folder) for m in rendered.more)
+    return dataclasses.replace(rendered, text=b"", at=at, more=more)
 
 
 def _marked(result: FileResult, first: str) -> FileResult:
@@ -330,9 +379,14 @@ def _pool(jobs: int, one: Callable[[str], Any]) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(one,))
 
 
+def _pooled(jobs: int, files: Sequence[str]) -> bool:
+    """Whether a batch is checked in a pool of processes (`_run`)."""
+    return jobs > 1 and len(files) > 1
+
+
 def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
          finish: Callable[[FileResult], R]) -> Iterator[R]:
-    if jobs <= 1 or len(files) < 2:
+    if not _pooled(jobs, files):
         yield from map(one, files)
         return
     from concurrent.futures.process import BrokenProcessPool

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from dataclasses import dataclass
+from string import Formatter
 from typing import Any
 
 from xlsform.fsutil import shown_path
@@ -66,16 +67,21 @@ def make(code: str, *, file: str | None = None, sheet: str | None = None, cell: 
          field: str | None = None, key: str | None = None, value: Any = None, expected: Any = None,
          **extra: Any) -> Finding:
     """A finding from the catalogue, its message rendered from the template."""
-    c = CATALOGUE[code]
-    where = f"{sheet}!{cell}" if sheet and cell else (cell or "")
-    args = dict(_OPTIONAL)     # an optional clause is "" unless given; only a non-empty text needs _short
+    t = _TEMPLATES.get(code) or _template(code)
+    args = {"cell": f"{sheet}!{cell}" if sheet and cell else (cell or "—"), "field": field or ""}
+    if t.value:   # only what the message quotes is shown (a message without {value} never reads it)
+        args["value"] = _show(value)
+    if t.expected:
+        args["expected"] = _show(expected)
     for k, v in extra.items():
         args[k] = _short(v) if v and isinstance(v, str) else v
-    args.update(cell=where or "—", field=field or "", value=_show(value), expected=_show(expected))
-    text = c.message.format_map(args)
-    if c.fix:
-        text = f"{text}。{c.fix}" if not text.endswith(("。", "！", "？")) else f"{text}{c.fix}"
-    return Finding(code=code, severity=c.severity, message=text, file=file, sheet=sheet, cell=cell,
+    for k in t.optional:   # an optional clause is "" unless given
+        if k not in args:
+            args[k] = ""
+    text = t.message.format_map(args)
+    if t.fix:   # the fix follows a message that ends with what it quotes: its punctuation is known only now
+        text = f"{text}。{t.fix}" if not text.endswith(("。", "！", "？")) else f"{text}{t.fix}"
+    return Finding(code=code, severity=t.severity, message=text, file=file, sheet=sheet, cell=cell,
                    field=field, key=key, value=value, expected=expected)
 
 
@@ -84,12 +90,42 @@ def make(code: str, *, file: str | None = None, sheet: str | None = None, cell: 
 _OPTIONAL = {"rows": "", "others": "", "shown": ""}
 
 
+@dataclass(frozen=True)
+class _Template:
+    """A code's message as `make` renders it, worked out once: which of the values it quotes, and the fix
+    already joined to it where the message ends in its own words (most do)."""
+
+    severity: str
+    message: str          # the template, with the fix when its joining punctuation is known in advance
+    fix: str              # the fix still to join (a message ending with a placeholder), else ""
+    value: bool           # the template quotes {value}
+    expected: bool        # ... {expected}
+    optional: tuple[str, ...]   # the optional clauses it has
+
+
+_TEMPLATES: dict[str, _Template] = {}
+
+
+def _template(code: str) -> _Template:
+    c = CATALOGUE[code]
+    names = {re.split(r"[.\[]", name)[0] for _, name, _, _ in Formatter().parse(c.message) if name}
+    message, fix = c.message, c.fix
+    if fix and not message.endswith("}"):
+        literal = fix.replace("{", "{{").replace("}", "}}")
+        message, fix = (f"{message}。{literal}" if not message.endswith(("。", "！", "？")) else message + literal), ""
+    t = _TEMPLATES[code] = _Template(c.severity, message, fix, "value" in names, "expected" in names,
+                                     tuple(k for k in _OPTIONAL if k in names))
+    return t
+
+
 def _show(x: Any) -> str:
     if x is None:
         return "（空）"
+    if type(x) is float:   # no control character, and short: _short has nothing to do
+        return str(int(x)) if x.is_integer() else str(x)
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
-    return _short(str(x))
+    return _short(x if type(x) is str else str(x))
 
 
 SHOW_CHARS = 100     # a message quotes this much of a cell's text; the finding's `value` keeps all of it
@@ -98,6 +134,8 @@ SHOW_CHARS = 100     # a message quotes this much of a cell's text; the finding'
 def _short(text: str) -> str:
     """A long text (a pasted report, a hostile 32,767-character cell) quoted as its start and an ellipsis,
     on one line: line breaks and control characters (terminal escapes) become spaces."""
+    if len(text) <= SHOW_CHARS and text.isprintable():   # most texts: no character one_line would replace
+        return text
     text = one_line(text)
     return text if len(text) <= SHOW_CHARS else text[:SHOW_CHARS] + "…"
 

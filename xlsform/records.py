@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from xlsform.fsutil import shown_path
@@ -141,7 +142,7 @@ class Record:
             "spec": {"id": self.spec_id, "version": self.spec_version},
             "source": {"file": shown_path(self.source) if self.source else self.source, "sha256": self.sha256},
             "identity": {k: _plain(v.get(k)) for k in IDENTITY_KEYS},
-            "funds": [_plain_fields(f) for f in self.funds],
+            "funds": self._funds_json(),
             "execution": {"reason": v.get("execution.reason")},
             "goals": {k: _plain(v.get(f"goal.{k}")) for k in GOAL_KEYS},
             # as [vars(i) for i in self.indicators], without making the Indicators (no field needs converting:
@@ -152,6 +153,21 @@ class Record:
             "cached": {k: _plain(x) for k, x in self.cached.items()},
             "cells": dict(self.cells),
         }
+
+    def _funds_json(self) -> list[dict[str, Any]]:
+        """[_plain_fields(f) for f in self.funds], without making the FundRows (their fields are floats, texts
+        and None: nothing to convert)."""
+        v, labels = self.values, self.fund_labels
+        rows = dict.fromkeys([key.split(".")[1] for key in v if key.startswith("fund.")])
+        rows.update(dict.fromkeys(labels))     # rows with no value last, in the form's order
+        out = []
+        for row in rows:
+            one: dict[str, Any] = {"key": row, "label": labels.get(row, row)}
+            for column, key in _fund_keys(row):
+                x = v.get(key)
+                one[column] = x if type(x) is float else _num(x)
+            out.append(one)
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Record:
@@ -177,6 +193,11 @@ class Record:
             fund_labels={f["key"]: f.get("label", f["key"]) for f in data.get("funds", [])},
             source=data.get("source", {}).get("file"), sha256=data.get("source", {}).get("sha256"),
         )
+
+
+@lru_cache(maxsize=256)
+def _fund_keys(row: str) -> tuple[tuple[str, str], ...]:
+    return tuple((c, f"fund.{row}.{c}") for c in FUND_COLUMNS)
 
 
 def _put(values: dict[str, Any], key: str, value: Any) -> None:

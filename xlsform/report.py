@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -148,13 +150,56 @@ def exit_code(results: Iterable[Any], superseded: Mapping[str, str] | None = Non
 
 def json_bytes(result: FileResult) -> bytes:
     """One file's object, compact (json's C encoder: its indenting encoder is pure Python and cost more than
-    reading the file), UTF-8."""
-    return _ENCODER.encode(result.to_json()).encode("utf-8")
+    reading the file), UTF-8: the bytes `json.dumps(result.to_json(), ensure_ascii=False)` gives.
+
+    A record's `cells` (the cell each field was read from) is the same in nearly every return of a template:
+    encoded once per distinct mapping and joined in as bytes (it was a fifth of the JSON's cost)."""
+    obj = result.to_json()
+    record = obj["record"]
+    if record is None:
+        return _encode(obj).encode("utf-8")
+    # to_json's order: ..., "warnings", "record", "findings" at the top; "cells" last in the record
+    cells, findings = record.pop("cells"), obj.pop("findings")
+    del obj["record"]
+    return b"".join((_encode(obj)[:-1].encode("utf-8"), b', "record": ', _encode(record)[:-1].encode("utf-8"),
+                     b', "cells": ', _cells_json(cells), b'}, "findings": ', _encode(findings).encode("utf-8"),
+                     b"}"))
+
+
+# the field keys of a `cells` mapping, in order -> (the mapping, its JSON): a few templates a round
+_CELLS: dict[tuple[str, ...], tuple[dict[str, str], bytes]] = {}
+
+
+def _cells_json(cells: dict[str, str]) -> bytes:
+    keys = tuple(cells)
+    hit = _CELLS.get(keys)
+    if hit is not None and hit[0] == cells:     # same keys in the same order (the tuple), same cells
+        return hit[1]
+    text = _encode(cells).encode("utf-8")
+    if len(keys) <= 2_000:      # a hand-made form's record is no bigger; hostile files must not grow it
+        if len(_CELLS) >= 16:
+            _CELLS.clear()
+        _CELLS[keys] = (cells, text)
+    return text
 
 
 # json.dumps(obj, ensure_ascii=False, default=str) makes an encoder a call; the same output from one made once,
 # without the check for circular references (a result is a tree of fresh dicts and lists: it has none).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+
+
+def _make_encode() -> Callable[[Any], str]:
+    """_ENCODER.encode for a dict or list, calling json's C encoder made once (encode makes one per call, in
+    Python: json_bytes encodes four parts a file)."""
+    from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+
+    if c_make_encoder is None:    # an interpreter without json's C speedups
+        return _ENCODER.encode
+    chunks = c_make_encoder(None, str, encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda obj: "".join(chunks(obj, 0))
+
+
+_encode = _make_encode()
 
 
 def text_bytes(result: FileResult, *, info: bool = True) -> bytes:
@@ -195,7 +240,11 @@ class Form:
 
 
 class ReportSpool:
-    """The rendered forms of a batch, in order (`by_status`: one spool per status, for the text report)."""
+    """The rendered forms of a batch, in order (`by_status`: one spool per status, for the text report).
+
+    A form's text is in the spool itself (written here, in memory up to a limit, then in a temporary file) or
+    where a checking process wrote it (`Rendered.at`: a file in `spill_folder()`); read back only to be written
+    into the report. Kept a form: its `Form` and three numbers."""
 
     SPOOL = 1 << 20
 
@@ -207,22 +256,64 @@ class ReportSpool:
         keys = _STATUS_ORDER if by_status else ("all",)
         # closed when the report is written or given up (`close`)
         self._spools = {k: tempfile.SpooledTemporaryFile(self.SPOOL) for k in keys}  # noqa: SIM115
+        # per key, three numbers a text: the spill file's index in _files (-1: the spool), offset, length
+        self._where = {k: array("q") for k in keys}
+        self._files: dict[str, int] = {}
+        self._folder: str | None = None
+
+    def spill_folder(self) -> str:
+        """A private folder for checking processes to write texts into (check.render_paths' `spill`); removed
+        with everything in it by `close`."""
+        import tempfile
+
+        if self._folder is None:
+            self._folder = tempfile.mkdtemp(prefix="xlsform-check-")
+        return self._folder
 
     def add(self, rendered: Any) -> None:
         self.forms.append(Form.of(rendered))
-        spool = self._spools[rendered.status if self.by_status else "all"]
-        spool.write(len(rendered.text).to_bytes(4, "little"))
+        key = rendered.status if self.by_status else "all"
+        if rendered.at is not None:
+            path, offset, length = rendered.at
+            self._where[key].extend((self._files.setdefault(path, len(self._files)), offset, length))
+            return
+        spool = self._spools[key]
+        self._where[key].extend((-1, spool.tell(), len(rendered.text)))
         spool.write(rendered.text)
 
     def texts(self, key: str) -> Iterator[bytes]:
-        spool = self._spools[key]
-        spool.seek(0)
-        while head := spool.read(4):
-            yield spool.read(int.from_bytes(head, "little"))
+        spool, where = self._spools[key], self._where[key]
+        fds = [os.open(path, os.O_RDONLY) for path in self._files]
+        try:
+            for i in range(0, len(where), 3):
+                index, offset, length = where[i: i + 3]
+                if index < 0:
+                    spool.seek(offset)
+                    yield spool.read(length)
+                else:
+                    yield _read_at(fds[index], offset, length)
+        finally:
+            for fd in fds:
+                os.close(fd)
 
     def close(self) -> None:
         for spool in self._spools.values():
             spool.close()
+        if self._folder is not None:
+            import shutil
+
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _read_at(fd: int, offset: int, length: int) -> bytes:
+    parts = []
+    while length > 0:
+        part = os.pread(fd, length, offset)
+        if not part:
+            raise OSError(f"检查进程写出的结果不完整（缺少 {length} 字节）")
+        parts.append(part)
+        offset, length = offset + len(part), length - len(part)
+    return b"".join(parts)
 
 
 def write_json(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, lines: bool = False) -> None:

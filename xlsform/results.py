@@ -78,9 +78,16 @@ class FileResult:
                        findings=[replace(f, file=name) if f.file else f for f in self.findings])
 
     def to_json(self) -> dict[str, Any]:
+        errors = warnings = 0      # status, errors and warnings in one pass (the properties take five)
+        for f in self.findings:
+            if f.severity == "error":
+                errors += 1
+            elif f.severity == "warning":
+                warnings += 1
+        status = "unreadable" if self.record is None else "errors" if errors else "warnings" if warnings else "ok"
         return {
-            "file": shown_path(self.file), "sha256": self.sha256, "status": self.status,
-            "errors": self.errors, "warnings": self.warnings,
+            "file": shown_path(self.file), "sha256": self.sha256, "status": status,
+            "errors": errors, "warnings": warnings,
             "record": self.record.to_json() if self.record else None,
             # errors first, then warnings, then notes (each kept in the order found): what a script acts on
             "findings": [f.to_json() for f in sorted(self.findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))],

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
-from xlsform.checks.context import CheckContext, percent, plain
+from xlsform.checks.context import CheckContext, layout_inputs, once_for, percent, plain
 from xlsform.codes import Finding
-from xlsform.layout import indicator_key
+from xlsform.layout import Layout, indicator_key
 from xlsform.normalize import MAX_NUMBER
 from xlsform.scoring import to_decimal
+from xlsform.spec import Spec
 
 ONE = Decimal(1)
 FUND_SPLIT_KEY = "预算执行率"      # the name of the fund share in `rules.split`
@@ -36,8 +38,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 def _execution(ctx: CheckContext) -> Iterator[Finding]:
     row = ctx.spec.scored_fund_row
     budget, rate_key = f"fund.{row}.budget", f"fund.{row}.rate"
-    for r in ctx.spec.fund_rows():
-        yield from _spent_below_transfer(ctx, r)
+    values = ctx.values
+    for spent, transfer in once_for(ctx.spec, "transfers", lambda: _transfer_keys(ctx.spec)):
+        if values.get(spent) is not None and values.get(transfer) is not None:
+            yield from _spent_below_transfer(ctx, spent, transfer)
     yield from parts_within_total(ctx)
     if not ctx.trusted(rate_key) or not _spent_entered(ctx, rate_key):
         return  # the reader's error or XF301 (全年执行数 empty) says it; a 0% rate would only mislead
@@ -48,22 +52,32 @@ def _execution(ctx: CheckContext) -> Iterator[Finding]:
         return
     if rate > ONE:
         yield ctx.finding("XF401", rate_key, value=percent(rate))
-    floor = Decimal(repr(ctx.spec.rules.reason_below_rate))
+    floor = once_for(ctx.spec, "reason floor", lambda: Decimal(repr(ctx.spec.rules.reason_below_rate)))
     if rate < floor and ctx.has("execution.reason") and ctx.text("execution.reason") is None:
         yield ctx.finding("XF402", "execution.reason", value=percent(rate), expected=f"{plain(floor * 100)}%")
 
 
+def _transfer_keys(spec: Spec) -> tuple[tuple[str, str], ...]:
+    return tuple((f"fund.{row}.spent", f"fund.{row}.transfer") for row in spec.fund_rows())
+
+
 def _spent_entered(ctx: CheckContext, rate_key: str) -> bool:
     """Whether any 全年执行数 the rate is computed from was filled in."""
-    places = ctx.layout.places
-    spent = [k for k in ctx.inputs_of(rate_key) if k.endswith(".spent") and places[k].field.role != "computed"]
-    return any(ctx.values.get(k) is not None for k in spent)
+    values = ctx.values
+    return any(values.get(k) is not None for k in _typed_spent(ctx.layout, rate_key))
 
 
-def _spent_below_transfer(ctx: CheckContext, row: str) -> Iterator[Finding]:
-    spent, transfer = ctx.num(f"fund.{row}.spent"), ctx.num(f"fund.{row}.transfer")
+@lru_cache(maxsize=64)
+def _typed_spent(layout: Layout, rate_key: str) -> tuple[str, ...]:
+    """The typed 全年执行数 a rate is computed from, once per layout."""
+    return tuple(k for k in layout_inputs(layout, rate_key)
+                 if k.endswith(".spent") and layout.places[k].field.role != "computed")
+
+
+def _spent_below_transfer(ctx: CheckContext, spent_key: str, transfer_key: str) -> Iterator[Finding]:
+    spent, transfer = ctx.num(spent_key), ctx.num(transfer_key)
     if spent is not None and transfer is not None and spent < transfer:
-        yield ctx.finding("XF409", f"fund.{row}.spent", value=spent, expected=transfer)
+        yield ctx.finding("XF409", spent_key, value=spent, expected=transfer)
 
 
 WHOLE = "total"                      # the fund row every other row is a part of (年度资金总额, 合计)
@@ -76,24 +90,33 @@ def parts_within_total(ctx: CheckContext) -> Iterator[Finding]:
     财政拨款执行数 900 beside 年度资金总额执行数 812.3) is a figure typed wrongly, whichever of the two it is. Said
     at the cell the unit typed (the part, or the whole when only the part was prefilled). Not on a hand-made
     form, whose rows are matched by their printed labels and may not be parts of the row read as 合计."""
-    rows = ctx.spec.fund_rows()
-    if WHOLE not in rows or ctx.imported:
+    columns = once_for(ctx.spec, "parts", lambda: _whole_and_parts(ctx.spec))
+    if not columns or ctx.imported:
         return
     sent = ctx.entry.prefilled if ctx.entry is not None else {}
-    for column in _AMOUNTS:
-        whole_key = f"fund.{WHOLE}.{column}"
+    for whole_key, part_keys in columns:
         whole = ctx.num(whole_key)
-        parts = {row: ctx.num(f"fund.{row}.{column}") for row in rows if row != WHOLE}
-        if whole is None or whole < 0 or any(p is not None and p < 0 for p in parts.values()):
+        if whole is None or whole < 0:
+            continue
+        parts = [(part_key, ctx.num(part_key)) for part_key in part_keys]
+        if any(p is not None and p < 0 for _, p in parts):
             continue   # a negative amount is its own error (XF404), and the cause of any part above a 合计
-        for row, part in parts.items():
-            part_key = f"fund.{row}.{column}"
+        for part_key, part in parts:
             if part is None or part - whole < _CENT:
                 continue
             if part_key in sent and whole_key not in sent:
                 yield _part_and_whole(ctx, whole_key, whole, part_key, part, "小于其中的分项")
             else:
                 yield _part_and_whole(ctx, part_key, part, whole_key, whole, "大于资金总额")
+
+
+def _whole_and_parts(spec: Spec) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(the 合计's key, the other rows' keys) per amount column; nothing when the spec has no 合计 row."""
+    rows = spec.fund_rows()
+    if WHOLE not in rows:
+        return ()
+    return tuple((f"fund.{WHOLE}.{column}", tuple(f"fund.{row}.{column}" for row in rows if row != WHOLE))
+                 for column in _AMOUNTS)
 
 
 def _part_and_whole(ctx: CheckContext, at: str, value: Decimal, other: str, expected: Decimal,
@@ -106,7 +129,10 @@ def _part_and_whole(ctx: CheckContext, at: str, value: Decimal, other: str, expe
 def _negatives(ctx: CheckContext) -> Iterator[Finding]:
     numeric = ctx.keys.numeric_inputs
     for key, value in ctx.record.values.items():
-        if key in numeric and isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        kind = type(value)
+        if kind is str or value is None:   # most values: texts, and nothing
+            continue
+        if (kind is float or (kind is not bool and isinstance(value, int | float))) and value < 0 and key in numeric:
             yield ctx.finding("XF404", key, value=value)
 
 
@@ -119,7 +145,7 @@ def _scores_within_weights(ctx: CheckContext) -> Iterator[Finding]:
 def expected_total(ctx: CheckContext) -> Decimal:
     """All weights sum to this: the spec's split when it has one, else 100."""
     split = ctx.spec.rules.split
-    return Decimal(repr(sum(split.values()))) if split else DEFAULT_TOTAL
+    return once_for(ctx.spec, "total", lambda: Decimal(repr(sum(split.values()))) if split else DEFAULT_TOTAL)
 
 
 def weighs_indicators(ctx: CheckContext) -> bool:
@@ -153,8 +179,14 @@ def level1_weights(ctx: CheckContext) -> dict[str, Decimal]:
     out.update({name: Decimal(0) for name in ctx.spec.tree})
     for ind in ctx.indicators:
         if ind.level1 and ind.weight:
-            out[ind.level1] = out.get(ind.level1, Decimal(0)) + Decimal(repr(ind.weight))
+            out[ind.level1] = out.get(ind.level1, Decimal(0)) + _decimal(ind.weight)
     return out
+
+
+def _decimal(x: float) -> Decimal:
+    """Decimal(repr(x)): a float's from the process's cache of repeated figures (scoring.to_decimal)."""
+    d = to_decimal(x) if type(x) is float else None
+    return Decimal(repr(x)) if d is None else d
 
 
 def _split(ctx: CheckContext) -> Iterator[Finding]:
@@ -162,7 +194,8 @@ def _split(ctx: CheckContext) -> Iterator[Finding]:
     if not split or not any(ind.weight and ind.level1 for ind in ctx.indicators):
         return   # no weighted row under a 一级 (a form printing no weights, or no levels): nothing to split
     seen = level1_weights(ctx)
-    if all(seen.get(k, Decimal(0)) == Decimal(repr(v)) for k, v in split.items()):
+    want = once_for(ctx.spec, "split", lambda: {k: Decimal(repr(v)) for k, v in split.items()})
+    if all(seen.get(k, Decimal(0)) == w for k, w in want.items()):
         return
     yield ctx.finding("XF406", value=_show_split(seen), expected=_show_split(split))
 
@@ -216,6 +249,8 @@ def _wrong_results(ctx: CheckContext) -> Iterator[tuple[str, Finding]]:
 
 
 def _same(shown: object, want: object, ftype: str) -> bool:
+    if shown == want and (type(shown) is float or type(shown) is str) and type(want) is type(shown):
+        return True   # what the file shows nearly always: the recomputed figure itself
     a, b = to_decimal(shown), to_decimal(want)
     if a is None or b is None:
         return str(shown).strip() == ("" if want is None else str(want).strip())

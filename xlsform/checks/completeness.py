@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from xlsform import normalize, prefill
-from xlsform.checks.context import CheckContext
+from xlsform.checks.context import CheckContext, memo_for, once_for
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key, split_indicator_key
 from xlsform.normalize import compact
@@ -19,8 +19,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _required(ctx)
     yield from _unweighted(ctx)
     for ind in ctx.indicators:
-        yield from _half_filled(ctx, ind)
         if ind.weight:   # most rows of a form are empty: no generator for them
+            yield from _half_filled(ctx, ind)
             yield from weighted_placeholder(ctx, ind)
     yield from placeholders(ctx)
 
@@ -65,19 +65,24 @@ _NO_NAME = normalize.DASHES | {"", "无", "空", "…", "……", "...", "......
 
 
 def _required(ctx: CheckContext) -> Iterator[Finding]:
-    for f in ctx.spec.scalar_fields():
-        if f.required and f.role != "computed" and ctx.text(f.key) is None and ctx.has(f.key) \
-                and not ctx.withheld(f.key):
-            yield ctx.finding("XF301", f.key)
+    for key in once_for(ctx.spec, "required", lambda: _required_keys(ctx.spec)):
+        if ctx.text(key) is None and ctx.has(key) and not ctx.withheld(key):
+            yield ctx.finding("XF301", key)
+
+
+def _required_keys(spec: Spec) -> tuple[str, ...]:
+    return tuple(f.key for f in spec.scalar_fields() if f.required and f.role != "computed")
 
 
 def _half_filled(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """A weighted row must have its actual and score too (a row without a weight: `_unweighted`)."""
     if not ind.weight:
         return
-    for column in ("actual", "score"):
+    for column, value in (("actual", ind.actual), ("score", ind.score)):
+        if value is not None:
+            continue
         key = indicator_key(ind.index, column)
-        if ctx.has(key) and getattr(ind, column) is None and not ctx.withheld(key):
+        if ctx.has(key) and not ctx.withheld(key):
             yield ctx.finding("XF302", key, filled=_filled(ctx, ind, column))
 
 
@@ -135,12 +140,19 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 def placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
+    verdicts = memo_for(ctx.spec, "stands in")   # most text of a round repeats from return to return
+    if len(verdicts) > 8192:
+        verdicts.clear()
+    unseen = _UNSEEN
+    # a text's verdict at a glance (None: real content, the common case); the few others below in form order
+    said = [(key, value) for key, value in ctx.record.values.items()
+            if key in texts and isinstance(value, str) and verdicts.get(value, unseen) is not None]
     slots: set[str] | None = None
     named: list[tuple[str, str, str, str]] = []   # (key, name, hint, the row's target): said once (XF541)
-    for key, value in ctx.record.values.items():
-        if key not in texts or not isinstance(value, str):
-            continue
-        verdict = _stands_in(value, headers, instructions)
+    for key, value in said:
+        verdict = verdicts.get(value, unseen)
+        if verdict is unseen:
+            verdict = verdicts[value] = _stands_in(value, headers, instructions)
         if verdict is None:
             continue
         if verdict == "XF303":
@@ -158,6 +170,9 @@ def placeholders(ctx: CheckContext) -> Iterator[Finding]:
                 yield ctx.finding("XF531" if prefilled else "XF530", key, value=value, expected=verdict)
     if named:
         yield _hints_in_names(ctx, named)
+
+
+_UNSEEN = object()
 
 
 def _hints_in_names(ctx: CheckContext, named: list[tuple[str, str, str, str]]) -> Finding:
@@ -200,7 +215,6 @@ def weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]
         yield ctx.finding("XF532", indicator_key(ind.index, "weight"), value=ind.weight, expected=names[0])
 
 
-@lru_cache(maxsize=8192)   # most text of a round repeats from return to return (prefilled indicators)
 def _stands_in(value: str, headers: frozenset[str], instructions: tuple[str, ...]) -> str | None:
     """What a text stands in for content as: the template's guidance (returned), a placeholder or one of the
     form's own labels ("XF303"), or None for real content."""

@@ -7,10 +7,11 @@ families never touch cells, files or the catalogue's formatting themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from xlsform.codes import Finding, make
 from xlsform.layout import Layout, a1, indicator_key, layout_for
@@ -40,6 +41,31 @@ def key_sets(layout: Layout) -> KeySets:
             texts=frozenset(p.key for p in places if p.field.type in ("text", "longtext", "choice")))
         hit = _KEYSETS[id(layout)] = (layout, sets)
     return hit[1]
+
+
+T = TypeVar("T")
+_MEMOS: dict[tuple[int, str], tuple[object, dict[Any, Any]]] = {}
+
+
+def memo_for(owner: object, name: str) -> dict[Any, Any]:
+    """A cache of what a rule works out from a spec's rules or layout (a Review, a Spec) and some texts, found
+    by the owner's identity: hashing a Review's 200 words as an lru_cache key for every row of every return
+    costs more than most answers, and a Spec (its dicts) cannot be hashed. The caller keys it by the texts
+    and bounds it."""
+    hit = _MEMOS.get((id(owner), name))
+    if hit is None or hit[0] is not owner:
+        if len(_MEMOS) > 256:
+            _MEMOS.clear()
+        hit = _MEMOS[(id(owner), name)] = (owner, {})
+    return hit[1]
+
+
+def once_for(owner: object, name: str, make: Callable[[], T]) -> T:
+    """What `make` works out from a spec (its fund rows, its split) once per spec, found by its identity."""
+    memo = memo_for(owner, name)
+    if name not in memo:
+        memo[name] = make()
+    return cast(T, memo[name])
 
 
 @dataclass
@@ -94,26 +120,9 @@ class CheckContext:
         is wrong, and reporting it would only repeat the reader's finding in a misleading form."""
         return not self.unreadable or not (self.inputs_of(key) & self.unreadable)
 
-    def inputs_of(self, key: str) -> set[str]:
+    def inputs_of(self, key: str) -> frozenset[str]:
         """The field itself and, for a computed field, every field it is computed from."""
-        out: set[str] = set()
-        todo = [key]
-        while todo:
-            k = todo.pop()
-            place = self.layout.places.get(k)
-            if k in out or place is None:
-                continue
-            out.add(k)
-            for ref in place.field.args.values():
-                for r in ref if isinstance(ref, list) else [ref]:
-                    todo.extend(self._expand(r))
-        return out
-
-    def _expand(self, ref: str) -> list[str]:
-        """"ind.*.weight" -> every indicator row's weight key; a plain key stays itself."""
-        if ref.startswith("ind.*."):
-            return [indicator_key(i, ref[6:]) for i in range(1, self.layout.n + 1)]
-        return [ref]
+        return layout_inputs(self.layout, key)
 
     @property
     def keys(self) -> KeySets:
@@ -175,6 +184,29 @@ class CheckContext:
         sheet, cell = self.where(key) if key else (None, None)
         return make(code, file=self.file, sheet=sheet, cell=cell, field=self.label(key) if key else None,
                     key=key, value=plain(value), expected=plain(expected), **extra)
+
+
+@lru_cache(maxsize=4096)   # the layout's own graph: asked for the rate, every cached figure, of every return
+def layout_inputs(layout: Layout, key: str) -> frozenset[str]:
+    out: set[str] = set()
+    todo = [key]
+    while todo:
+        k = todo.pop()
+        place = layout.places.get(k)
+        if k in out or place is None:
+            continue
+        out.add(k)
+        for ref in place.field.args.values():
+            for r in ref if isinstance(ref, list) else [ref]:
+                todo.extend(_expand(layout, r))
+    return frozenset(out)
+
+
+def _expand(layout: Layout, ref: str) -> list[str]:
+    """"ind.*.weight" -> every indicator row's weight key; a plain key stays itself."""
+    if ref.startswith("ind.*."):
+        return [indicator_key(i, ref[6:]) for i in range(1, layout.n + 1)]
+    return [ref]
 
 
 @lru_cache(maxsize=16384)   # a field's printed label, for every finding of every return

@@ -42,16 +42,19 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     moved = {f.key for f in shifted}
     year = _year(ctx)
     review = ctx.spec.rules.review
+    readings = _readings(review)
     for ind in ctx.indicators:
-        judged = _Row.of(ctx, ind, year)
+        reading = _read(readings, ind, review)
         if ind.weight and ind.score == ind.weight:   # most rows of a form are empty: no generator for them
             yield from _no_target(ctx, ind)
-        copied = list(_repeats_content(ctx, ind, review)) if ind.actual and ind.content else []
-        yield from copied
-        # an actual that repeats its 目标内容 or sits in another row's place is that, not a measurement
-        if indicator_key(ind.index, "actual") not in moved and not copied:
-            yield from _against_target(ctx, ind, judged, review)
-        yield from _reason(ctx, ind, judged)
+        if reading.copied:
+            # an actual that repeats its 目标内容 ("保证了区委办各项工作的正常运转" for "保证区委办各项工作的正常运转")
+            # restates the task, it does not say what was done: that, not a measurement
+            yield ctx.finding("XF536", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.content,
+                              source="目标内容")
+        elif indicator_key(ind.index, "actual") not in moved:   # nor is an actual sitting in another row's place
+            yield from _against_target(ctx, ind, reading, year)
+        yield from _reason(ctx, ind, reading, year)
     yield from _repeats_goal(ctx, review)
     yield from _stock_goal(ctx, review)
     yield from _capped_total(ctx)
@@ -185,9 +188,13 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
         own = _overlap(actual, grams[ind.index])
         if len(actual) < SHIFT_COMMON or own + SHIFT_MARGIN > 1:
             continue   # no row can share enough pairs with it, or beat its own row by the margin
+        # words the row's own description has too are no sign that the actual belongs elsewhere (the name every
+        # row carries, a unit's name after every text): another row must win on the words that set it apart
+        mine = grams[ind.index]
+        telling = actual - mine
         best, other = 0.0, None
         for o, odesc in rows:
-            score = _overlap(actual, grams[o.index]) if odesc != desc else 0.0
+            score = _overlap(telling, grams[o.index] - mine) if odesc != desc else 0.0
             if score > best:
                 best, other = score, o
         if other is not None and best >= SHIFT_MIN and best >= own + SHIFT_MARGIN:
@@ -197,34 +204,63 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
 
 # ------------------------------------------------------------------------- score against the target
 
-class _Row:
-    """One indicator row read as a reviewer reads it: target and actual parsed, the supported score."""
+class _Reading:
+    """What a row's texts say, whatever its figures: target and actual parsed, the comparison the row sets,
+    and the verdict of the rules that read texts only. Read once per distinct row under one spec's rules: the
+    prefilled parts of a round's rows repeat from return to return, and so do many actuals."""
 
-    __slots__ = ("actual", "support", "target")
+    __slots__ = ("actual", "copied", "nature", "target", "verdict")
 
-    def __init__(self, target: ex.Expr, actual: ex.Expr, found: Support | None) -> None:
-        self.target, self.actual, self.support = target, actual, found
+    def __init__(self, ind: Indicator, review: Review) -> None:
+        self.target, self.actual = ex.parse(ind.target), ex.parse(ind.actual)
+        self.nature = _nature(ind, self.target, review.lower_better)
+        self.copied = bool(ind.actual and ind.content
+                           and repeats(ind.actual, ind.content, review.copy_similarity, review.copy_min_letters))
+        self.verdict = _verdict(ind, self.actual, review)
 
-    @classmethod
-    def of(cls, ctx: CheckContext, ind: Indicator, year: int | None) -> _Row:
-        target, actual = ex.parse(ind.target), ex.parse(ind.actual)
-        if ind.actual is None or (target.kind == ex.NONE and ind.nature != "定性"):
-            return cls(target, actual, None)
-        scoring = ctx.spec.rules.scoring
-        judged = _judged(scoring)
-        nature = _nature(ind, target, ctx.spec.rules.review.lower_better)
-        # A row without a weight (a form printing none, or a 其中 row) is judged against its target all the same:
-        # "100%" answers "100%" there too. Only a weighted row's score is then held against the support.
-        weight = UNWEIGHTED if ind.weight is None else ind.weight
-        key = (ind.target, ind.actual, nature, year, weight)
-        if key not in judged:   # the same indicator rows repeat across a round's returns
-            if len(judged) > 8192:
-                judged.clear()
-            # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
-            # them): both then have no unit and compare as they are.
-            outcome = ex.compare(target, actual, nature, year, _dec(scoring.equality_tolerance))
-            judged[key] = support(outcome, _dec(weight), scoring)
-        return cls(target, actual, judged[key])
+
+# (actual, target, content, level3, level2, nature): what a reading depends on besides the spec's rules
+_ReadingKey = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
+_READINGS: dict[int, tuple[Review, dict[_ReadingKey, _Reading]]] = {}
+
+
+def _readings(review: Review) -> dict[_ReadingKey, _Reading]:
+    """The rows read under one spec's rules, by their texts (cheaper keys than the rules)."""
+    hit = _READINGS.get(id(review))
+    if hit is None or hit[0] is not review:
+        hit = _READINGS[id(review)] = (review, {})
+    return hit[1]
+
+
+def _read(readings: dict[_ReadingKey, _Reading], ind: Indicator, review: Review) -> _Reading:
+    key = (ind.actual, ind.target, ind.content, ind.level3, ind.level2, ind.nature)
+    reading = readings.get(key)
+    if reading is None:
+        if len(readings) > 8192:
+            readings.clear()
+        reading = readings[key] = _Reading(ind, review)
+    return reading
+
+
+def _support(ctx: CheckContext, ind: Indicator, reading: _Reading, year: int | None) -> Support | None:
+    """The score a reviewer accepts for the row, from its target, actual and weight (None: the texts cannot say)."""
+    if ind.actual is None or (reading.target.kind == ex.NONE and ind.nature != "定性"):
+        return None
+    scoring = ctx.spec.rules.scoring
+    judged = _judged(scoring)
+    # A row without a weight (a form printing none, or a 其中 row) is judged against its target all the same:
+    # "100%" answers "100%" there too. Only a weighted row's score is then held against the support.
+    weight = UNWEIGHTED if ind.weight is None else ind.weight
+    key = (ind.target, ind.actual, reading.nature, year, weight)
+    if key not in judged:   # the same indicator rows repeat across a round's returns
+        if len(judged) > 8192:
+            judged.clear()
+        # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
+        # them): both then have no unit and compare as they are.
+        outcome = ex.compare(reading.target, reading.actual, reading.nature, year,
+                             _dec(scoring.equality_tolerance))
+        judged[key] = support(outcome, _dec(weight), scoring)
+    return judged[key]
 
 
 UNWEIGHTED = 1.0   # the nominal weight an unweighted row's support is computed at (only `met` is read from it)
@@ -277,15 +313,6 @@ def _copies_text(target: str, actual: str) -> bool:
         or (parsed.kind == ex.DEADLINE and parsed.op is not None)
 
 
-def _repeats_content(ctx: CheckContext, ind: Indicator, review: Review) -> Iterator[Finding]:
-    """An actual that repeats most of its 目标内容 ("保证了区委办各项工作的正常运转" for "保证区委办各项工作的
-    正常运转"): it restates the task, it does not say what was done."""
-    if ind.actual and ind.content and repeats(ind.actual, ind.content, review.copy_similarity,
-                                              review.copy_min_letters):
-        yield ctx.finding("XF536", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.content,
-                          source="目标内容")
-
-
 def _repeats_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
     """实际完成情况 that repeats the 预期目标 / 年初设定目标."""
     achieved, goal = ctx.text("goal.achieved"), ctx.text("goal.target")
@@ -320,35 +347,52 @@ def _figures(text: str) -> set[Decimal]:
     return {v for v, _ in ex.parse(text).figures}
 
 
-def _against_target(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> Iterator[Finding]:
-    actual_key = indicator_key(ind.index, "actual")
+def _verdict(ind: Indicator, actual: ex.Expr, review: Review) -> str | None:
+    """What the rules that read a row's texts only make of its actual: a finding's code ("XF512": when the row
+    is weighted), "none" (nothing to say), "judge" (the score is held against the support) or "measured"
+    (the same, and a target that is a value must give a support: XF504 when it cannot); None without one."""
     if not ind.actual:
-        return
+        return None
     if _copies(ind):
-        yield ctx.finding("XF505", actual_key, value=ind.actual, source="目标值")
-        return
+        return "XF505"
     quantitative = _quantitative(ind)
     # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction
     stock = _stock(ind.actual, review) \
         or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals, review.level_verbs)
     if stock and (quantitative or _claimed_target(ind, review)):
-        yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
-        return
-    if row.actual.kind == ex.NONE:
+        return "XF504"
+    if actual.kind == ex.NONE:
         # the completeness check reports placeholders and the template's text; "无" answers "无重大安全事故"
-        if ind.weight and not is_placeholder(ind.actual) and not _none_meant(ind) \
+        if not is_placeholder(ind.actual) and not _none_meant(ind) \
                 and template_text(ind.actual, review.instructions) is None:
+            return "XF512"
+        return "none"
+    if (actual.op is not None and actual.kind == ex.NUMBER) or actual.kind == ex.RANGE:
+        return "XF511"
+    return "measured" if quantitative else "judge"
+
+
+def _against_target(ctx: CheckContext, ind: Indicator, reading: _Reading, year: int | None) -> Iterator[Finding]:
+    verdict = reading.verdict
+    if verdict is None or verdict == "none":
+        return
+    actual_key = indicator_key(ind.index, "actual")
+    if verdict == "XF505":
+        yield ctx.finding("XF505", actual_key, value=ind.actual, source="目标值")
+    elif verdict == "XF504":
+        yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target or ind.content)
+    elif verdict == "XF512":
+        if ind.weight:
             yield ctx.finding("XF512", actual_key, value=ind.actual)
-        return
-    if (row.actual.op is not None and row.actual.kind == ex.NUMBER) or row.actual.kind == ex.RANGE:
+    elif verdict == "XF511":
         yield ctx.finding("XF511", actual_key, value=ind.actual, expected=ind.target)
-        return
-    if quantitative and row.support is None and ind.target:
-        yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target)
-        return
-    if row.support is not None and ind.weight and ind.score is not None:
-        yield from _score_fits(ctx, ind, row.support)
-        yield from _overshoot(ctx, ind, row, review)
+    else:
+        found = _support(ctx, ind, reading, year)
+        if verdict == "measured" and found is None and ind.target:
+            yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target)
+        elif found is not None and ind.weight and ind.score is not None:
+            yield from _score_fits(ctx, ind, found)
+            yield from _overshoot(ctx, ind, reading)
 
 
 @lru_cache(maxsize=4096)
@@ -452,12 +496,12 @@ def _bare_set(texts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(bare(t) for t in texts)
 
 
-def _overshoot(ctx: CheckContext, ind: Indicator, row: _Row, review: Review) -> Iterator[Finding]:
+def _overshoot(ctx: CheckContext, ind: Indicator, reading: _Reading) -> Iterator[Finding]:
     """Full marks for an actual far beyond its target (or far inside a ceiling) with no word why: the
     预算管理一体化 rule calls it 偏离 (a target set too low or too wide) and it needs explaining."""
     if ind.score is None or ind.weight is None or ind.score < ind.weight or ind.reason or ind.improvement:
         return
-    off = _off_target(row.target, row.actual, _nature(ind, row.target, review.lower_better), review.overshoot)
+    off = _off_target(reading.target, reading.actual, reading.nature, ctx.spec.rules.review.overshoot)
     if off is not None:
         yield ctx.finding("XF535", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.target,
                           how=off[0], share=off[1])
@@ -524,7 +568,7 @@ def _below(found: Support, weight: Decimal) -> object:
 
 # ------------------------------------------------------------------------------------------ reasons
 
-def _reason(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Finding]:
+def _reason(ctx: CheckContext, ind: Indicator, reading: _Reading, year: int | None) -> Iterator[Finding]:
     """DESIGN §2: a reason is required when the score is below the weight or the actual misses the target."""
     key = indicator_key(ind.index, "reason")
     if not ctx.has(key) or ind.reason or ind.improvement or not ind.weight:
@@ -532,7 +576,8 @@ def _reason(ctx: CheckContext, ind: Indicator, row: _Row) -> Iterator[Finding]:
     if ind.score is not None and ind.score < ind.weight:
         yield ctx.finding("XF508", key, why=f"得分 {plain(_dec(ind.score))} 低于分值 {plain(_dec(ind.weight))}")
         return
-    if row.support is not None and not row.support.met and row.actual.kind != ex.QUALITATIVE:
+    found = _support(ctx, ind, reading, year)
+    if found is not None and not found.met and reading.actual.kind != ex.QUALITATIVE:
         yield ctx.finding("XF508", key, why=f"完成值「{ind.actual}」未达到目标值「{ind.target}」")
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from xlsform import expressions as ex
-from xlsform.checks.context import CheckContext, plain
+from xlsform.checks.context import CheckContext, memo_for, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
 from xlsform.normalize import compact, is_placeholder, letters
@@ -42,14 +42,31 @@ def target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iter
     """In 数量/质量/时效/成本 the target is a count, a rate, an amount or a date ("≥3 次", "100%", "9月底前");
     "严格执行相关制度规定" or "及时" there sets nothing to measure against. A pass/fail standard ("合格") is a
     value; a row the spec's 指标性质 calls 定性 is qualitative by design."""
-    if not ind.target or ind.level2 not in review.quantitative or ind.nature == "定性" or is_placeholder(ind.target):
-        return   # a placeholder ("X月底前") is the template's, reported as such (XF303)
-    code = _target_verdict(ind.target, ind.level2, ind.content or ind.level3, review)
+    if not ind.target:
+        return
+    task = ind.content or ind.level3
+    codes = memo_for(review, "target")     # the same rows repeat across a round's returns
+    key = (ind.target, ind.level2, ind.nature, task)
+    code = codes.get(key, _UNSEEN)
+    if code is _UNSEEN:
+        if len(codes) > 8192:
+            codes.clear()
+        code = codes[key] = _target_code(ind.target, ind.level2, ind.nature, task, review)
     if code == "XF533":
         yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
     elif code == "XF534":
         yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target,
                           expected=ind.content or ind.level3)
+
+
+_UNSEEN = object()
+
+
+def _target_code(target: str, level2: str | None, nature: str | None, task: str | None,
+                 review: Review) -> str | None:
+    if level2 is None or level2 not in review.quantitative or nature == "定性" or is_placeholder(target):
+        return None   # a placeholder ("X月底前") is the template's, reported as such (XF303)
+    return _target_verdict(target, level2, task, review)
 
 
 @lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
@@ -116,17 +133,22 @@ _UNIT_LABEL = re.compile(r"\((%|百分比|万元|元)\)$")
 def amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """An amount written as a share: "项目总成本" with the target "100%", 度量单位 "%", or "(%)" printed after
     the name ("项目总成本(%)" | 100). A cost is so many 元 or 万元; "100%" of it measures nothing."""
-    name = compact(ind.level3 or "")
+    if ind.target and _share_of_amount(ind.level3 or "", ind.target, ind.measure or ""):
+        yield ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
+
+
+@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+def _share_of_amount(level3: str, target: str, measure: str) -> bool:
+    name = compact(level3)
     label = _UNIT_LABEL.search(name)
     if label is not None:
         name = name[:label.start()]
-    if not ind.target or not _AMOUNT.search(name) or _RATE.search(name):
-        return
-    target = ex.parse(ind.target)
+    if not _AMOUNT.search(name) or _RATE.search(name):
+        return False
+    parsed = ex.parse(target)
     shown_share = label is not None and label.group(1) in ("%", "百分比")
-    share = target.unit == "%" or (not target.unit and (shown_share or compact(ind.measure or "") in ("%", "百分比")))
-    if target.kind in (ex.NUMBER, ex.RANGE) and share:
-        yield ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
+    share = parsed.unit == "%" or (not parsed.unit and (shown_share or compact(measure) in ("%", "百分比")))
+    return parsed.kind in (ex.NUMBER, ex.RANGE) and share
 
 
 def _shown(ind: Indicator) -> str:
@@ -141,7 +163,8 @@ def _adjusted_budget(ctx: CheckContext, review: Review) -> Iterator[Finding]:
     原因; on a form without one (the national project form), in any row's 偏差原因. Once per form, on the first
     typed row that changed."""
     texts = _explanations(ctx)
-    if any(w in compact(t) for t in texts for w in _compact_words(review.adjustment_words)):
+    words = _compact_words(review.adjustment_words)
+    if any(w in said for said in [compact(t) for t in texts] for w in words):
         return
     for row in _budget_rows(ctx.layout):
         initial, budget = ctx.num(f"fund.{row}.initial_budget"), ctx.num(f"fund.{row}.budget")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from xlsform.cli import (
+    collector_off,
     echo_not_workbooks,
     echo_skipped,
     jobs_option,
@@ -61,8 +62,9 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
     """
     from functools import partial
 
-    from xlsform import report
-    from xlsform.check import render_paths
+    with collector_off():
+        from xlsform import report
+        from xlsform.check import render_paths
 
     specs = load_specs(spec_files)
     manifest = load_manifest(manifest_path)
@@ -76,7 +78,8 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
     spool = report.ReportSpool(by_status=not as_json)
     try:
         for rendered in render_paths(paths, render, manifest=manifest, jobs=jobs_or_all(jobs), progress=True,
-                                     specs=specs, annotate=annotate, force=force, skipped=skipped):
+                                     specs=specs, annotate=annotate, force=force, skipped=skipped,
+                                     spill=spool.spill_folder):
             spool.add(rendered)
         echo_skipped(skipped)
         echo_not_workbooks(paths)
