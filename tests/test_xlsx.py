@@ -18,6 +18,8 @@ from xlsform.xlsx import (
     Reader,
     Sheet,
     XlsxError,
+    _formula_in,
+    _scan_formula,
     central_directory,
     iter_text_rows,
     name_target,
@@ -341,6 +343,22 @@ def test_meta_rows_read_once_per_content_take_each_files_own_strings(monkeypatch
     third.workbook()
     with pytest.raises(XlsxError, match="shared string"):
         third.text_rows("_xf_meta")
+
+
+def test_a_formula_parsed_once_per_text_keeps_each_cells_value() -> None:
+    # A template's formulas are in every return: parsed once per text, their cached values are each cell's own.
+    cells = ('<row r="1"><c r="A1"><f>IF(B1&gt;0,B1,"")</f><v>{}</v></c>'
+             '<c r="B1"><f t="shared" ref="B1:B2" si="0">C1*2</f><v>4</v></c></row>'
+             '<row r="2"><c r="B2"><f t="shared" si="0"/><v>6</v></c><c r="C2" t="str"><f>"a&lt;"</f><v>a&lt;</v></c>'
+             "</row>")
+    for value in ("1.5", "2.5", "1.5"):
+        fast, tree = _both(_sheet_xml(cells.format(value)))
+        _assert_same(fast, tree)
+        assert fast.at("A1") == (float(value), "n", 'IF(B1>0,B1,"")')
+        assert fast.at("B2") == (6.0, "n", "C2*2") and fast.at("C2") == ("a<", "str", '"a<"')
+    # a formula that does not close before the value is read from the whole content, as it always was
+    for inner in ("<f x</f><v>1</v>", "<fx></f><v>1</v><f>A1</f>", '<f t="shared" si="0"/></f><v>1</v>'):
+        assert _scan_formula(inner) == _formula_in(inner)
 
 
 def test_too_many_members_is_a_bomb() -> None:

@@ -1207,6 +1207,28 @@ def _scan_cell(t: str, inner: str, strings: list[str]) -> tuple[Cell | None, str
 
 
 def _scan_formula(inner: str) -> tuple[str | None, str | None]:
+    """A cell's formula and shared-formula index. A cell that opens with its formula (<f>..</f><v>..</v>, as
+    every writer puts it) has it parsed once per formula text: the template's formulas are in every return,
+    their cached values are each return's own."""
+    i = inner.find("<v>")
+    if i > 0 and inner.startswith("<f") and inner.endswith("</f>", 0, i):
+        hit = _leading_formula(inner[:i])
+        if hit is not None:
+            return hit
+    return _formula_in(inner)
+
+
+@_content_cache(256)
+def _leading_formula(part: str) -> tuple[str | None, str | None] | None:
+    """_formula_in(part) when the formula opens `part` and closes within it, so that it is the same as that of
+    the whole cell's content; None otherwise."""
+    m = _F_OPEN.match(part)
+    if m is None or "</f>" not in part[m.end():]:
+        return None
+    return _formula_in(part)
+
+
+def _formula_in(inner: str) -> tuple[str | None, str | None]:
     m = _F_OPEN.search(inner)
     if m is None:
         return None, None
