@@ -1,10 +1,11 @@
 """Instructions a return costs `check --json`, stage by stage (callgrind: the machine's load does not move it).
 
-    python benchmarks/instructions.py [--n 200] [--dir /tmp/xlsform-speed] [--stages read,check,json]
+    python benchmarks/instructions.py [--n 200] [--dir /tmp/xlsform-speed] [--stages read,check,json] [--own]
 
 Wall-clock times on this shared machine drift by up to 40%; an instruction count does not, so a change to the
 reader or the rules is measured here, before and after, and the whole-process ratio in `bench_speed.py`.
-The returns are `bench_speed.py`'s (1,000 filled Wangcheng forms, written once into --dir). In one process,
+The returns are `bench_speed.py`'s (1,000 filled Wangcheng forms, written once into --dir; `--own`: the set
+whose texts are each unit's own, so that no cache keyed on a text is shared between returns). In one process,
 after a warm-up of 20 returns through the whole path (caches filled as in a worker that has checked a few),
 each stage runs over the first --n returns under `valgrind --tool=callgrind`; the start-up (imports, warm-up)
 is a run of 0 returns, subtracted. Stages, each including the ones before it:
@@ -66,6 +67,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "xlsform-speed")
     ap.add_argument("--stages", default=",".join(STAGES))
+    ap.add_argument("--own", action="store_true", help="the returns whose texts are each unit's own")
     ap.add_argument("--inner", choices=STAGES, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inner:
@@ -74,7 +76,10 @@ def main() -> int:
     sys.path.insert(0, str(BENCH))
     from bench_speed import make_returns  # type: ignore[import-not-found]
 
-    folder = make_returns(args.dir, 1000, 2)
+    folder = make_returns(args.dir, 1000, 2, own=args.own)
+    # bytecode written first: a run that compiles the library would count that too (right after an edit)
+    subprocess.run([sys.executable, "-c", "import xlsform.cli, xlsform.check, xlsform.report"], check=True,
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
     base = _count("json", folder, 0)
     print(f"start-up and warm-up: {base / 1e6:.1f} M instructions; then per return, over {args.n}:")
     before = 0.0

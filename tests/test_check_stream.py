@@ -256,3 +256,20 @@ def test_a_spill_folder_that_cannot_be_written_costs_nothing_but_the_saving(batc
     _, expected = _spooled(batch, 1, lambda spool: spool.spill_folder())
     rendered, texts = _spooled(batch, 2, lambda spool: str(tmp_path / "gone"))    # no such folder
     assert texts == expected and all(r.at is None for r in rendered)
+
+
+def test_a_results_tally_is_what_its_properties_say(batch: Path) -> None:
+    """FileResult.tally (one pass, for reports) gives the status, counts, stale and blank the properties do."""
+    from xlsform.codes import make
+
+    results = list(check_paths([batch]))
+    some = next(f for r in results for f in r.findings)
+    extra = [dataclasses.replace(some, code="XF164"), make("XF304", file="x"), make("XF901", file="x", value="v")]
+    results += [dataclasses.replace(r, findings=[*r.findings, f]) for r in results[:2] for f in extra]
+    results += [FileResult("none.xlsx"), dataclasses.replace(next(r for r in results if r.record), findings=[])]
+    seen = set()
+    for r in results:
+        t = r.tally()
+        assert t == (r.status, r.errors, r.warnings, r.stale, r.blank)
+        seen.add(t.status), seen.add(("stale", t.stale)), seen.add(("blank", t.blank))
+    assert {"ok", "warnings", "errors", "unreadable", ("stale", True), ("blank", True)} <= seen

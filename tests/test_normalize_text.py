@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlsform import expressions, normalize
@@ -55,3 +55,77 @@ def test_each_step_only_removes_more(text: str) -> None:
 
 def test_the_expression_parser_compares_through_the_same_function() -> None:
     assert expressions.clean is normalize.compact
+
+
+# ------------------------------------------------------------------ the placeholder tests' quick refusals
+
+def _placeholder_searched(text: str) -> bool:
+    """is_placeholder as the patterns alone say it (no quick refusal)."""
+    from xlsform import normalize as n
+
+    s = n.compact(text)
+    hint = n._HINT.search(s)
+    no_hint = not (hint and len(n.letters(s[:hint.start()] + s[hint.end():])) >= 2)
+    return n._TEMPLATE_TEXT.search(s) is not None and no_hint
+
+
+def _guidance_searched(text: str, instructions: tuple[str, ...]) -> str | None:
+    from xlsform import normalize as n
+
+    if len(text) > n.GUIDANCE_MAX:
+        return None
+    s = n.compact(text)
+    if n._LIMIT.search(s) or n._FILL_IN.search(s) or n.bare(n._LIMIT.sub("", s)) in n._instruction_texts(instructions):
+        return text
+    hint = n._HINT.search(s)
+    return hint.group() if hint and len(n.letters(s[:hint.start()] + s[hint.end():])) >= 2 else None
+
+
+# the characters the patterns turn on, their full-width and look-alike forms, and ordinary words around them
+_PLACEHOLDER_CHARS = "一二三级指标目内容原因措施1234567890:：/—-―─\\.。…⋯·•・_、xX×*＊某○" \
+    "请在此填写入输选择录说明例如可根据增添删减()（）≥≤<>=＞＜％%年月日" \
+    "字以内下左右限不超过多于个人次　 \t\n完成率达到公务接待满意"
+_PLACEHOLDER_ALPHABET = st.sampled_from([*_PLACEHOLDER_CHARS, "……", "XX", "**", "请填写", "100字以内"])
+_INSTRUCTIONS = ("对照年度目标，说明完成情况（100字以内）", "请填写实际完成值")
+
+
+@settings(max_examples=400)
+@given(st.lists(_PLACEHOLDER_ALPHABET, max_size=14).map("".join))
+def test_placeholder_tests_refuse_quickly_only_what_the_patterns_refuse(text: str) -> None:
+    """is_placeholder and template_guidance skip their searches when a character every match needs is
+    missing: the answers are those of the searches themselves, for any text."""
+    from xlsform import normalize as n
+
+    assert n.is_placeholder.__wrapped__(text) == _placeholder_searched(text)
+    assert n.template_guidance.__wrapped__(text, _INSTRUCTIONS) == _guidance_searched(text, _INSTRUCTIONS)
+
+
+@pytest.mark.parametrize("text", ["指标2：", "指标1:/", "……", "···", "XX单位", "≥**人", "X月底前", "请填写完成值",
+                                  "填写说明", "例如：", "开发数量（可自行增加）", "说明完成情况（100字以内）。",
+                                  "根据实际情况填写", "此栏填写实际值", "开发数量（≥**个）", "受益人口数≥XX人",
+                                  "公务接待满意率100%", "三级指标", "内容", "目标1：", "x", "受益人口数≥××人",
+                                  "道路（××公里）", "××村道路硬化"])
+def test_placeholder_tests_on_the_templates_own_texts(text: str) -> None:
+    from xlsform import normalize as n
+
+    assert n.is_placeholder.__wrapped__(text) == _placeholder_searched(text)
+    assert n.template_guidance.__wrapped__(text, _INSTRUCTIONS) == _guidance_searched(text, _INSTRUCTIONS)
+
+
+_GLYPH_KEYS = "".join(map(chr, __import__("xlsform.normalize", fromlist=["_GLYPHS"])._GLYPHS))
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from([*_GLYPH_KEYS, *" \t\n\r\u3000\u00a0\u2028", *"≥≤95%公务接待a(),，。"]),
+               max_size=30))
+def test_compact_is_fold_without_spaces_and_compacting_twice_changes_nothing(text: str) -> None:
+    """compact maps glyphs by the characters that change, not by a translate of every character: the same
+    text as fold without whitespace; and a compact text is its own compact form (template_guidance relies on
+    it to skip a second pass)."""
+    import re
+
+    from xlsform import normalize as n
+
+    once = n.compact.__wrapped__(text)
+    assert once == re.sub(r"\s+", "", text.translate(n._GLYPHS))
+    assert n.compact.__wrapped__(once) == once

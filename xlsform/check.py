@@ -224,14 +224,18 @@ class Rendered:
 
     @classmethod
     def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
-           nested: bool = True) -> Rendered:
+           nested: bool = True, spill: str | None = None) -> Rendered:
+        """`spill`: the batch's spill folder, when made in a checking process of a pool (`_spilled`)."""
         rec = result.record
         note = next((f.message for f in result.findings if f.code in ("XF920", "XF903")), None)
-        more = tuple(cls.of(m, render, i, False) for i, m in enumerate(result.more, 1)) if nested else ()
+        more = tuple(cls.of(m, render, i, False, spill) for i, m in enumerate(result.more, 1)) if nested else ()
+        text = render(result)
+        at = _spilled(text, spill) if spill is not None else None
+        t = result.tally()
         return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
-                   rec.code if rec is not None else None, rec.name if rec is not None else None, result.status,
-                   result.errors, result.warnings, result.annotated, note, render(result), form, more,
-                   result.stale, result.blank)
+                   rec.code if rec is not None else None, rec.name if rec is not None else None, t.status,
+                   t.errors, t.warnings, result.annotated, note, text if at is None else b"", form, more,
+                   t.stale, t.blank, at)
 
 
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,
@@ -247,7 +251,8 @@ def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], byt
     files, named, one = _prepare(paths, manifest, annotate, force, specs, exclude)
     finish = partial(Rendered.of, render=render)
     folder = spill() if spill is not None and _pooled(jobs, files) else None
-    results = _run(partial(_checked_and_rendered, one=one, finish=finish, spill=folder), files, jobs, finish)
+    in_pool = finish if folder is None else partial(Rendered.of, render=render, spill=folder)
+    results = _run(partial(_checked_and_rendered, one=one, finish=in_pool), files, jobs, finish)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
     again = partial(_marked_again, one=one, render=render)
@@ -282,10 +287,8 @@ def _as_is(result: FileResult) -> FileResult:
     return result
 
 
-def _checked_and_rendered(path: str, *, one: Checker, finish: Callable[[FileResult], Rendered],
-                          spill: str | None = None) -> Rendered:
-    rendered = finish(one(path))
-    return rendered if spill is None else _spilled(rendered, spill)
+def _checked_and_rendered(path: str, *, one: Checker, finish: Callable[[FileResult], Rendered]) -> Rendered:
+    return finish(one(path))
 
 
 class _Spill:
@@ -309,21 +312,17 @@ class _Spill:
 _SPILLS: dict[str, _Spill | None] = {}
 
 
-def _spilled(rendered: Rendered, folder: str) -> Rendered:
-    """The rendered result with its text written to this process's spill file; as it was when that cannot be
-    done (a full disk costs the saving, not the report: the text goes through the pipe as before)."""
+def _spilled(text: bytes, folder: str) -> tuple[str, int, int] | None:
+    """Where `text` went in this process's spill file; None when it cannot be written there (a full disk
+    costs the saving, not the report: the text goes through the pipe as before)."""
     try:
         if folder not in _SPILLS:
             _SPILLS[folder] = _Spill(folder)
         spill = _SPILLS[folder]
-        if spill is None:
-            return rendered
-        at = spill.write(rendered.text)
+        return spill.write(text) if spill is not None else None
     except OSError:
         _SPILLS[folder] = None
-        return rendered
-    more = tuple(_spilled(m, folder) for m in rendered.more)
-    return dataclasses.replace(rendered, text=b"", at=at, more=more)
+        return None
 
 
 def _marked(result: FileResult, first: str) -> FileResult:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from xlsform.codes import Finding
 from xlsform.fsutil import shown_path
@@ -28,6 +28,16 @@ def set_aside(older: Any, current: Any) -> str:
     if older.blank and not current.blank:
         return "空表（未填写），已填写的报送优先"
     return SUPERSEDED
+
+
+class Tally(NamedTuple):
+    """What FileResult's status, errors, warnings, stale and blank say, from one pass (`FileResult.tally`)."""
+
+    status: str
+    errors: int
+    warnings: int
+    stale: bool
+    blank: bool
 
 
 @dataclass
@@ -77,17 +87,28 @@ class FileResult:
         return replace(self, file=name, record=record,
                        findings=[replace(f, file=name) if f.file else f for f in self.findings])
 
-    def to_json(self) -> dict[str, Any]:
-        errors = warnings = 0      # status, errors and warnings in one pass (the properties take five)
+    def tally(self) -> Tally:
+        """status, errors, warnings, stale and blank in one pass over the findings: a report asks for all of
+        them for every file, and the properties take a pass each."""
+        errors = warnings = 0
+        stale = blank = False
         for f in self.findings:
             if f.severity == "error":
                 errors += 1
             elif f.severity == "warning":
                 warnings += 1
+            if f.code in STALE_CODES:
+                stale = True
+            elif f.code == BLANK_CODE:
+                blank = True
         status = "unreadable" if self.record is None else "errors" if errors else "warnings" if warnings else "ok"
+        return Tally(status, errors, warnings, stale, blank)
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.tally()
         return {
-            "file": shown_path(self.file), "sha256": self.sha256, "status": status,
-            "errors": errors, "warnings": warnings,
+            "file": shown_path(self.file), "sha256": self.sha256, "status": t.status,
+            "errors": t.errors, "warnings": t.warnings,
             "record": self.record.to_json() if self.record else None,
             # errors first, then warnings, then notes (each kept in the order found): what a script acts on
             "findings": [f.to_json() for f in sorted(self.findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))],

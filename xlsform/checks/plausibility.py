@@ -201,16 +201,19 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
 def _shifted_to(actual: str, own: str, descriptions: tuple[str, ...]) -> str | None:
     """The description (among the form's, in row order) an actual describes better than its own row's.
     Rows that share a description share its score: the first of them is the one named."""
-    grams = _bigrams(actual)
-    mine = _overlap(grams, _bigrams(own))
-    if len(grams) < SHIFT_COMMON or mine + SHIFT_MARGIN > 1:
+    grams, mine = _bigrams(actual), _bigrams(own)
+    score_own = _overlap(grams, mine)
+    if len(grams) < SHIFT_COMMON or score_own + SHIFT_MARGIN > 1:
         return None   # no row can share enough pairs with it, or beat its own row by the margin
+    # words the row's own description has too are no sign that the actual belongs elsewhere (the name every
+    # row carries, a unit's name after every text): another row must win on the words that set it apart
+    telling = grams - mine
     best, other = 0.0, None
     for desc in descriptions:
-        score = _overlap(grams, _bigrams(desc)) if desc != own else 0.0
+        score = _overlap(telling, _bigrams(desc) - mine) if desc != own else 0.0
         if score > best:
             best, other = score, desc
-    return other if other is not None and best >= SHIFT_MIN and best >= mine + SHIFT_MARGIN else None
+    return other if other is not None and best >= SHIFT_MIN and best >= score_own + SHIFT_MARGIN else None
 
 
 _shifted_to_seen = lru_cache(maxsize=4096)(_shifted_to)

@@ -11,10 +11,12 @@ command pays for what it uses (tests/test_startup.py holds the list of what a ba
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +111,19 @@ class LazyChoice(click.Choice[str]):
     @choices.setter
     def choices(self, value: Any) -> None:   # click sets the (empty) list it was given
         pass
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """For a command's imports of the library: they make ~100,000 objects that all live until the program
+    ends, and the collector's passes over them while they are being made cost ~4 ms of every start."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:

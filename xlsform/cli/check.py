@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from xlsform.cli import (
+    collector_off,
     echo_not_workbooks,
     echo_skipped,
     jobs_option,
@@ -61,8 +62,9 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
     """
     from functools import partial
 
-    from xlsform import report
-    from xlsform.check import render_paths
+    with collector_off():
+        from xlsform import report
+        from xlsform.check import render_paths
 
     specs = load_specs(spec_files)
     manifest = load_manifest(manifest_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 ZH: dict[str, str] = {
@@ -119,13 +120,18 @@ def install() -> None:
 
 # A help paragraph typed over several lines is joined by click with a space ("说明原因。 退出码"); Chinese has no
 # space between words, so a space click put between two Chinese characters or marks is taken out again.
+# Compiled when help is first shown (its ranges cost a millisecond to compile, at every start otherwise).
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-_SPACE_IN_CHINESE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+@lru_cache(maxsize=1)
+def _space_in_chinese() -> re.Pattern[str]:
+    return re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 def _joining_chinese(wrap: Callable[..., str]) -> Callable[..., str]:
     def wrap_text(text: str, *args: Any, **kw: Any) -> str:
-        return _SPACE_IN_CHINESE.sub("", wrap(text, *args, **kw))
+        return _space_in_chinese().sub("", wrap(text, *args, **kw))
 
     wrap_text.joins_chinese = True  # type: ignore[attr-defined]
     return wrap_text
