@@ -19,9 +19,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _required(ctx)
     yield from _unweighted(ctx)
     for ind in ctx.indicators:
-        if ind.weight:   # most rows of a form are empty: no generator for them
-            yield from _half_filled(ctx, ind)
-            yield from weighted_placeholder(ctx, ind)
+        if ind.weight:   # most rows of a form are empty, and most others complete: no generator for them
+            if ind.actual is None or ind.score is None:
+                yield from _half_filled(ctx, ind)
+            if _names_nothing(ind.level3, ind.content):
+                yield from weighted_placeholder(ctx, ind)
     yield from placeholders(ctx)
 
 
@@ -210,9 +212,16 @@ def _slot_names(ctx: CheckContext) -> set[str]:
 
 def weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """A row whose 三级指标 is "/" (or "……", "无") yet carries a weight: points for no indicator."""
-    names = [n for n in (ind.level3, ind.content) if n is not None]
-    if ind.weight and names and all(compact(n) in _NO_NAME for n in names):
-        yield ctx.finding("XF532", indicator_key(ind.index, "weight"), value=ind.weight, expected=names[0])
+    if ind.weight and _names_nothing(ind.level3, ind.content):
+        yield ctx.finding("XF532", indicator_key(ind.index, "weight"), value=ind.weight,
+                          expected=ind.level3 if ind.level3 is not None else ind.content)
+
+
+@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+def _names_nothing(level3: str | None, content: str | None) -> bool:
+    """Whether a row's 三级指标 and 目标内容, those it has, are only "/", "……", "无" (at least one of them)."""
+    names = [n for n in (level3, content) if n is not None]
+    return bool(names) and all(compact(n) in _NO_NAME for n in names)
 
 
 def _stands_in(value: str, headers: frozenset[str], instructions: tuple[str, ...]) -> str | None:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, cast, overload
 
-from xlsform.codes import Finding, make
+from xlsform.codes import Finding, render
 from xlsform.layout import Layout, a1, indicator_key, layout_for
 from xlsform.records import Indicator, Record
 from xlsform.scoring import to_decimal
@@ -85,11 +85,11 @@ def memo_for(owner: object, name: str) -> dict[Any, Any]:
     return hit[1]
 
 
-def once_for(owner: object, name: str, make: Callable[[], T]) -> T:
-    """What `make` works out from a spec (its fund rows, its split) once per spec, found by its identity."""
+def once_for(owner: object, name: str, build: Callable[[], T]) -> T:
+    """What `build` works out from a spec (its fund rows, its split) once per spec, found by its identity."""
     memo = memo_for(owner, name)
     if name not in memo:
-        memo[name] = make()
+        memo[name] = build()
     return cast(T, memo[name])
 
 
@@ -206,9 +206,11 @@ class CheckContext:
     def finding(self, code: str, key: str | None = None, *, value: Any = None, expected: Any = None,
                 **extra: Any) -> Finding:
         """A finding located at a field (or at the file, without a key)."""
-        sheet, cell = self.where(key) if key else (None, None)
-        return make(code, file=self.file, sheet=sheet, cell=cell, field=self.label(key) if key else None,
-                    key=key, value=plain(value), expected=plain(expected), **extra)
+        if key is None:
+            return render(code, self.file, None, None, None, None, plain(value), plain(expected), extra)
+        sheet, cell = self.where(key)
+        return render(code, self.file, sheet, cell, _label(self.layout, key), key, plain(value), plain(expected),
+                      extra)
 
 
 @lru_cache(maxsize=4096)   # the layout's own graph: asked for the rate, every cached figure, of every return

@@ -52,9 +52,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             # restates the task, it does not say what was done: that, not a measurement
             yield ctx.finding("XF536", indicator_key(ind.index, "actual"), value=ind.actual, expected=ind.content,
                               source="目标内容")
-        elif indicator_key(ind.index, "actual") not in moved:   # nor is an actual sitting in another row's place
-            yield from _against_target(ctx, ind, reading, year)
-        yield from _reason(ctx, ind, reading, year)
+        elif reading.verdict is not None and reading.verdict != "none" \
+                and not (moved and indicator_key(ind.index, "actual") in moved):   # nor is an actual sitting in
+            yield from _against_target(ctx, ind, reading, year)                  # another row's place
+        if ind.weight and not (ind.reason or ind.improvement):   # most rows give their reason or need none
+            yield from _reason(ctx, ind, reading, year)
     yield from _repeats_goal(ctx, review)
     yield from _stock_goal(ctx, review)
     yield from _capped_total(ctx)
@@ -182,24 +184,39 @@ def _overlap(actual: frozenset[str], description: frozenset[str]) -> float:
 def _shifted(ctx: CheckContext) -> Iterator[Finding]:
     """An actual that describes another row's indicator better than its own: rows slipped when pasting."""
     rows = [(ind, ind.content or ind.level3 or "") for ind in ctx.indicators if ind.actual]
-    grams = {ind.index: _bigrams(desc) for ind, desc in rows}
+    first: dict[str, Indicator] = {}   # each description's first row: the one an actual is said to belong to
     for ind, desc in rows:
-        actual = _bigrams(ind.actual or "")
-        own = _overlap(actual, grams[ind.index])
-        if len(actual) < SHIFT_COMMON or own + SHIFT_MARGIN > 1:
-            continue   # no row can share enough pairs with it, or beat its own row by the margin
-        # words the row's own description has too are no sign that the actual belongs elsewhere (the name every
-        # row carries, a unit's name after every text): another row must win on the words that set it apart
-        mine = grams[ind.index]
-        telling = actual - mine
-        best, other = 0.0, None
-        for o, odesc in rows:
-            score = _overlap(telling, grams[o.index] - mine) if odesc != desc else 0.0
-            if score > best:
-                best, other = score, o
-        if other is not None and best >= SHIFT_MIN and best >= own + SHIFT_MARGIN:
+        first.setdefault(desc, ind)
+    descriptions = tuple(first)
+    for ind, desc in rows:
+        actual = ind.actual or ""
+        # a round's rows repeat their descriptions, and many their actuals; a page of text is not kept
+        other = (_shifted_to_seen if len(actual) <= ex.PARSED_MAX else _shifted_to)(actual, desc, descriptions)
+        if other is not None:
+            row = first[other]
             yield ctx.finding("XF509", indicator_key(ind.index, "actual"), value=ind.actual,
-                              expected=other.content or other.level3, other=other.index)
+                              expected=row.content or row.level3, other=row.index)
+
+
+def _shifted_to(actual: str, own: str, descriptions: tuple[str, ...]) -> str | None:
+    """The description (among the form's, in row order) an actual describes better than its own row's.
+    Rows that share a description share its score: the first of them is the one named."""
+    grams, mine = _bigrams(actual), _bigrams(own)
+    score_own = _overlap(grams, mine)
+    if len(grams) < SHIFT_COMMON or score_own + SHIFT_MARGIN > 1:
+        return None   # no row can share enough pairs with it, or beat its own row by the margin
+    # words the row's own description has too are no sign that the actual belongs elsewhere (the name every
+    # row carries, a unit's name after every text): another row must win on the words that set it apart
+    telling = grams - mine
+    best, other = 0.0, None
+    for desc in descriptions:
+        score = _overlap(telling, _bigrams(desc) - mine) if desc != own else 0.0
+        if score > best:
+            best, other = score, desc
+    return other if other is not None and best >= SHIFT_MIN and best >= score_own + SHIFT_MARGIN else None
+
+
+_shifted_to_seen = lru_cache(maxsize=4096)(_shifted_to)
 
 
 # ------------------------------------------------------------------------- score against the target
@@ -391,8 +408,11 @@ def _against_target(ctx: CheckContext, ind: Indicator, reading: _Reading, year: 
         if verdict == "measured" and found is None and ind.target:
             yield ctx.finding("XF504", actual_key, value=ind.actual, expected=ind.target)
         elif found is not None and ind.weight and ind.score is not None:
-            yield from _score_fits(ctx, ind, found)
-            yield from _overshoot(ctx, ind, reading)
+            fits = _score_fits(ctx, ind, found)
+            if fits is not None:
+                yield fits
+            if ind.score >= ind.weight and not (ind.reason or ind.improvement):   # full marks, no word why
+                yield from _overshoot(ctx, ind, reading)
 
 
 @lru_cache(maxsize=4096)
@@ -544,19 +564,21 @@ def _no_target(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     yield ctx.finding("XF513", indicator_key(ind.index, "score"), value=ind.score)
 
 
-def _score_fits(ctx: CheckContext, ind: Indicator, found: Support) -> Iterator[Finding]:
+def _score_fits(ctx: CheckContext, ind: Indicator, found: Support) -> Finding | None:
     weight, score = _dec(ind.weight or 0), _dec(ind.score or 0)
     if score > weight:
-        return   # an error of its own (XF403); the total counts it at the weight (XF518)
+        return None   # an error of its own (XF403); the total counts it at the weight (XF518)
     key = indicator_key(ind.index, "score")
-    shown = {"actual": ind.actual, "target": ind.target}
     tolerance = _dec(ctx.spec.rules.self_score_tolerance) * weight if found.low == found.high else Decimal(0)
     if found.met and found.low == weight and score < weight:
-        yield ctx.finding("XF501", key, value=score, expected=weight, **shown)
-    elif not found.met and score == weight and found.high <= weight:
-        yield ctx.finding("XF502", key, value=score, expected=_below(found, weight), **shown)
-    elif score < found.low - tolerance or score > found.high + tolerance:
-        yield ctx.finding("XF503", key, value=score, expected=plain(found.shown), **shown)
+        return ctx.finding("XF501", key, value=score, expected=weight, actual=ind.actual, target=ind.target)
+    if not found.met and score == weight and found.high <= weight:
+        return ctx.finding("XF502", key, value=score, expected=_below(found, weight), actual=ind.actual,
+                           target=ind.target)
+    if score < found.low - tolerance or score > found.high + tolerance:
+        return ctx.finding("XF503", key, value=score, expected=plain(found.shown), actual=ind.actual,
+                           target=ind.target)
+    return None
 
 
 def _below(found: Support, weight: Decimal) -> object:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
+from typing import cast
 
 from xlsform import expressions as ex
 from xlsform.checks.context import CheckContext, memo_for, plain
@@ -26,10 +27,14 @@ from xlsform.spec import Review
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     review = ctx.spec.rules.review
+    codes = memo_for(review, "target")   # the same rows repeat across a round's returns
     for ind in ctx.indicators:
-        if ind.target:   # most rows of a form are empty
-            yield from target_is_a_value(ctx, ind, review)
-            yield from amount_as_share(ctx, ind)
+        if ind.target:   # most rows of a form are empty; of the others, most say nothing (no generator per row)
+            code = _target_code(codes, ind, review)
+            if code is not None:
+                yield _target_finding(ctx, ind, code)
+            if _share_of_amount(ind.level3 or "", ind.target, ind.measure or ""):
+                yield _share_finding(ctx, ind)
     yield from _adjusted_budget(ctx, review)
 
 
@@ -42,28 +47,35 @@ def target_is_a_value(ctx: CheckContext, ind: Indicator, review: Review) -> Iter
     """In 数量/质量/时效/成本 the target is a count, a rate, an amount or a date ("≥3 次", "100%", "9月底前");
     "严格执行相关制度规定" or "及时" there sets nothing to measure against. A pass/fail standard ("合格") is a
     value; a row the spec's 指标性质 calls 定性 is qualitative by design."""
-    if not ind.target:
-        return
+    if ind.target:
+        code = _target_code(memo_for(review, "target"), ind, review)
+        if code is not None:
+            yield _target_finding(ctx, ind, code)
+
+
+def _target_code(codes: dict[tuple[str | None, ...], str | None], ind: Indicator, review: Review) -> str | None:
+    """XF533, XF534 or None for a row's target, remembered by the texts it depends on."""
     task = ind.content or ind.level3
-    codes = memo_for(review, "target")     # the same rows repeat across a round's returns
     key = (ind.target, ind.level2, ind.nature, task)
     code = codes.get(key, _UNSEEN)
     if code is _UNSEEN:
         if len(codes) > 8192:
             codes.clear()
-        code = codes[key] = _target_code(ind.target, ind.level2, ind.nature, task, review)
+        code = codes[key] = _target_code_of(ind.target or "", ind.level2, ind.nature, task, review)
+    return cast(str | None, code)
+
+
+def _target_finding(ctx: CheckContext, ind: Indicator, code: str) -> Finding:
     if code == "XF533":
-        yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
-    elif code == "XF534":
-        yield ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target,
-                          expected=ind.content or ind.level3)
+        return ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target, level2=ind.level2)
+    return ctx.finding(code, indicator_key(ind.index, "target"), value=ind.target, expected=ind.content or ind.level3)
 
 
 _UNSEEN = object()
 
 
-def _target_code(target: str, level2: str | None, nature: str | None, task: str | None,
-                 review: Review) -> str | None:
+def _target_code_of(target: str, level2: str | None, nature: str | None, task: str | None,
+                    review: Review) -> str | None:
     if level2 is None or level2 not in review.quantitative or nature == "定性" or is_placeholder(target):
         return None   # a placeholder ("X月底前") is the template's, reported as such (XF303)
     return _target_verdict(target, level2, task, review)
@@ -134,7 +146,11 @@ def amount_as_share(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]:
     """An amount written as a share: "项目总成本" with the target "100%", 度量单位 "%", or "(%)" printed after
     the name ("项目总成本(%)" | 100). A cost is so many 元 or 万元; "100%" of it measures nothing."""
     if ind.target and _share_of_amount(ind.level3 or "", ind.target, ind.measure or ""):
-        yield ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
+        yield _share_finding(ctx, ind)
+
+
+def _share_finding(ctx: CheckContext, ind: Indicator) -> Finding:
+    return ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
 
 
 @lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
