@@ -171,6 +171,22 @@ def test_shared_strings_the_scan_cannot_index_safely_take_the_tree(items: str) -
     assert scan_shared_strings(_sst(items)) is None
 
 
+@pytest.mark.parametrize("items", ["<si><t>部门</t></si><si><t></t></si><si><t>a b</t></si>",
+                                   "<si><t>one</t></si>", "<si><t>a</t></si> <si><t>b</t></si>",
+                                   '<si><t>a</t></si><si><t xml:space="preserve"> b</t></si>',
+                                   "<si><t>a</t></si><!-- <si><t>b</t></si> --><si><t>c</t></si>",
+                                   "<si><t>a</t><![CDATA[x]]></si>", "<si><t>a</t></si><si><t>b</t><t>c</t></si>"])
+def test_the_common_table_split_at_its_items_reads_as_the_tree(items: str) -> None:
+    # The plain table (<si><t>..</t></si> after <si><t>..</t></si>) is split in one call; anything else in it
+    # (a comment, CDATA, attributes, runs) is read the general way or by the tree, with the same result.
+    data = _sst(items)
+    scanned = scan_shared_strings(data)
+    if "<!" in items:      # a comment or CDATA: the tree's to read
+        assert scanned is None
+    else:
+        assert scanned == shared_strings_by_tree(data)
+
+
 def test_openpyxl_written_sheet_reads_the_same_by_both_paths(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active

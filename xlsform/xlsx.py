@@ -1163,7 +1163,12 @@ _SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si>(.*?)</
 
 def scan_shared_strings(data: bytes) -> list[str] | None:
     """sharedStrings.xml in the plain dialect, as the tree path reads it; None when it must take that path."""
-    if _SST_HEAD not in data[:300] or not data.rstrip().endswith(b"</sst>") or not _scannable_xml(data):
+    if _SST_HEAD not in data[:300] or not data.rstrip().endswith(b"</sst>"):
+        return None
+    plain = _plain_table(data)
+    if plain is not None:
+        return plain
+    if not _scannable_xml(data):
         return None
     try:
         text = data.decode("utf-8")
@@ -1180,6 +1185,35 @@ def scan_shared_strings(data: bytes) -> list[str] | None:
         return [plain for plain, _ in items]
     return [_unescape(_xml_text(plain)) if plain or not rich else
             _unescape("".join(_xml_text(x) for x in _T_TEXT.findall(_RPH.sub("", rich)))) for plain, rich in items]
+
+
+_SI_PLAIN, _SI_NEXT, _SI_LAST = "<si><t>", "</t></si><si><t>", "</t></si>"
+
+
+def _plain_table(data: bytes) -> list[str] | None:
+    """The common table, <sst ..> then <si><t>text</t></si> item after item with nothing to expand or unescape,
+    split at its item boundaries in one call (this runs for every return); None for anything else, which
+    scan_shared_strings then reads as before. Only "<" starts markup, so a body holding no "<" but its items'
+    holds nothing else (no comment, CDATA, empty or rich item)."""
+    if not _utf8_head(data) or data.translate(None, _ALLOWED):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    first, last = text.find(_SI_PLAIN), text.rfind(_SI_LAST)
+    if first < 0 or last < first or text[last + len(_SI_LAST):].rstrip() != "</sst>" or "&" in text \
+            or "\r" in text or "_x" in text or not text.startswith("<sst", text.rfind("<", 0, first)):
+        return None
+    items = text[first + len(_SI_PLAIN): last].split(_SI_NEXT)
+    if text.count("<", first) != 4 * len(items) + 1:   # each item's four tags and "</sst>"
+        return None
+    head = data.find(_SI_PLAIN.encode())    # what precedes the items, checked as _scannable_xml would
+    start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+    if start > head or _UNSCANNABLE.search(data, start, head) is not None:
+        return None
+    _no_noncharacters(text)
+    return items
 
 
 @_content_cache(64)
