@@ -116,6 +116,8 @@ class Sheet:
     # Style indexes are only needed to tell locked from unlocked cells: the fast path finds them on demand.
     _styles: dict[tuple[int, int], int] | None = field(default=None, repr=False, compare=False)
     _style_src: bytes = field(default=b"", repr=False, compare=False)   # the scanned part, for `styles`
+    # the shared-string table the text of its "s" cells comes from (None: no table, or not read from one)
+    strings: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def styles(self) -> dict[tuple[int, int], int]:
@@ -825,7 +827,7 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
 
 def _read_cells(sheet: Sheet, data: ET.Element, ns: str, shared: Callable[[], list[str]]) -> None:
     tags = _Tags(ns)
-    strings = shared()
+    strings = sheet.strings = shared()
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
     styles = sheet._styles = {}
@@ -1120,7 +1122,7 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
     sheet = Sheet(name, _style_src=data)
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
-    strings = shared() if b' t="s"' in data else []
+    strings = sheet.strings = shared() if b' t="s"' in data else []
     cells = sheet.cells
     # Runs for every cell of every return, on the bytes: the common cells (a bare shared-string index or
     # number, group `v`) are read without decoding anything; the rest go through _scan_cell.
