@@ -312,6 +312,7 @@ class _Member(NamedTuple):
         return cls(i.filename, i.flag_bits, i.compress_type, i.CRC, i.compress_size, i.file_size, i.header_offset)
 
 
+_new_member = tuple.__new__                 # _Member(...) without the NamedTuple's Python-level __new__
 _EOCD = struct.Struct("<4s4H2LH")          # end of central directory record, 22 bytes
 _CENTRAL = struct.Struct("<4s6H3L5H2L")    # central directory file header, 46 bytes
 
@@ -338,11 +339,14 @@ def central_directory(data: bytes) -> list[_Member] | None:
          _disk, _iattr, _eattr, header) = _CENTRAL.unpack_from(data, pos)
         if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, header) or needed & 0xFF > MAX_ZIP_VERSION:
             return None
-        try:
-            name = data[pos + 46: pos + 46 + name_len].decode("utf-8" if flags & 0x800 else "cp437")
+        raw = data[pos + 46: pos + 46 + name_len]
+        try:   # an ASCII name reads the same in UTF-8 and cp437, and ASCII is decoded without a codec call
+            name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")
         except UnicodeDecodeError:
             return None
-        members.append(_Member(name.split("\x00", 1)[0], flags, method, crc, csize, usize, header))
+        if "\x00" in name:
+            name = name.split("\x00", 1)[0]
+        members.append(_new_member(_Member, (name, flags, method, crc, csize, usize, header)))
         pos += 46 + name_len + extra_len + note_len
     return members if pos == end else None
 
