@@ -1030,6 +1030,38 @@ def _position(ref: bytes) -> tuple[int, int]:
     return rc
 
 
+_SHARED, _PLAIN, _OTHER_TYPE = "s", "n", "other"
+_ATTR_KINDS: dict[bytes, str] = {}      # a cell's attributes -> whether its value is a string index, a number
+_INDEXES: dict[bytes, int] = {}         # b"12" -> 12
+_NUMBERS: dict[bytes, float] = {}       # b"4477.2" -> 4477.2, checked as _number checks it
+
+
+def _attr_kind(attrs: bytes) -> str:
+    kind = _SHARED if attrs.endswith(b' t="s"') else _PLAIN if b' t="' not in attrs else _OTHER_TYPE
+    if len(_ATTR_KINDS) > 10_000:       # each bounded: a hostile sheet of a million distinct ones
+        _ATTR_KINDS.clear()
+    _ATTR_KINDS[attrs] = kind
+    return kind
+
+
+def _index(v: bytes) -> int:
+    """A shared-string index; -1 for anything but digits (then _shared_string says what is wrong)."""
+    if not v.isdigit():
+        return -1
+    if len(_INDEXES) > 100_000:
+        _INDEXES.clear()
+    i = _INDEXES[v] = int(v)
+    return i
+
+
+def _remember_number(v: bytes) -> float:
+    x = _number(v)        # raises for what OOXML does not allow: nothing is remembered then
+    if len(_NUMBERS) > 100_000:
+        _NUMBERS.clear()
+    _NUMBERS[v] = x
+    return x
+
+
 def _no_noncharacters(text: str) -> None:
     """U+FFFE and U+FFFF are not characters to XML: the parser refuses them, so the scanner does too (on the
     decoded text, where finding one is a memchr; on the bytes it costs a 3-byte search)."""
@@ -1129,17 +1161,24 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
     strings = sheet.strings = shared() if b' t="s"' in data else []
     cells = sheet.cells
     # Runs for every cell of every return, on the bytes: the common cells (a bare shared-string index or
-    # number, group `v`) are read without decoding anything; the rest go through _scan_cell.
+    # number, group `v`) are read without decoding anything, what their attributes say, their index and their
+    # number each looked up (a template's few dozen attribute sets, indexes and figures repeat in every return);
+    # the rest go through _scan_cell.
+    kinds, indexes, numbers = _ATTR_KINDS, _INDEXES, _NUMBERS
     for ref, attrs, v, inner in _CELL_FULL.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
         pos = _POSITIONS.get(ref) or _position(ref)
         if v:
-            if attrs.endswith(b' t="s"'):
-                i = int(v) if v.isdigit() else -1      # _shared_string inline: it runs for most cells
+            kind = kinds.get(attrs) or _attr_kind(attrs)
+            if kind is _SHARED:
+                i = indexes.get(v)
+                if i is None:
+                    i = _index(v)
                 cells[pos] = _new_cell(Cell, (strings[i] if 0 <= i < len(strings) else _shared_string(strings, v),
                                               "s", None))
                 continue
-            if b' t="' not in attrs:
-                cells[pos] = _new_cell(Cell, (_number(v), "n", None))
+            if kind is _PLAIN:
+                x = numbers.get(v)
+                cells[pos] = _new_cell(Cell, (_remember_number(v) if x is None else x, "n", None))
                 continue
             inner = b"<v>" + v + b"</v>"
         i = attrs.find(b' t="')
