@@ -329,6 +329,8 @@ def test_a_sheet_tail_read_once_still_leaves_the_rest_of_each_sheet_checked() ->
         _assert_same(fast, tree)
         assert fast.merged == [(0, 0, 0, 1)] and fast.protection == {"sheet": "1"} and fast.validations == 1
     assert not scannable(_sheet_xml('<row r="1"><!-- x --><c r="A1"><v>1</v></c></row>', tail))
+    for odd in ("<?pi x?>", "<c><v>1</v></c>", '<c s="1" r="A2"/>', "<c\tr='A2'/>"):   # without "!", with "?"
+        assert not scannable(_sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c>{odd}</row>', tail))
     assert not scannable(_sheet_xml('<row r="1"><c r="A1"><v>1\x01</v></c></row>', tail))
     # the checks that end at the tail's first byte see it as part of the sheet
     for broken, why in ((b'<row r="1" s="12', "style index"), (b'<row r="1"><c r="A1"><v>\xe4\xb8', "continuation")):
