@@ -366,7 +366,7 @@ class Package:
         self.data = data
         self._cache: dict[str, bytes] = {}
         self.members = {i.filename.lstrip("/").lower(): i for i in infos}
-        _check_members(infos)
+        _check_members(infos, len(self.members))
         self._check_macros()
 
     def has(self, name: str) -> bool:
@@ -470,10 +470,11 @@ def _sniff(data: bytes) -> str:
     return "unknown"
 
 
-def _check_members(infos: list[_Member]) -> None:
+def _check_members(infos: list[_Member], distinct: int) -> None:
+    """`distinct`: how many names the members have, told apart as Package.members tells them."""
     if len(infos) > MAX_MEMBERS:
         raise XlsxError("bomb", f"{len(infos)} members")
-    if len({i.filename.lstrip("/").lower() for i in infos}) != len(infos):
+    if distinct != len(infos):
         # Two members of one name: readers disagree on which counts, so a file could show one thing to
         # Excel and another to us. Excel refuses such files too.
         raise XlsxError("corrupt", "duplicate zip members")
