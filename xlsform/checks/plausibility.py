@@ -208,6 +208,8 @@ def _shifted_to(actual: str, own: str, descriptions: tuple[str, ...]) -> str | N
     # words the row's own description has too are no sign that the actual belongs elsewhere (the name every
     # row carries, a unit's name after every text): another row must win on the words that set it apart
     telling = grams - mine
+    if len(telling) < SHIFT_COMMON:
+        return None   # too few such words for any row to share enough of them (most actuals: none at all)
     best, other = 0.0, None
     for desc in descriptions:
         score = _overlap(telling, _bigrams(desc) - mine) if desc != own else 0.0
@@ -345,11 +347,12 @@ def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     if len(answer) > ex.PARSED_MAX or len(goal) > ex.PARSED_MAX:
         return False   # a page of text is no copy of a task; comparing it would cost a hostile file seconds
     a, g = letters(answer), letters(goal)
-    if len(g) < 6 or len(a) < 4 or not _figures(answer) <= _figures(goal):
+    if len(g) < 6 or len(a) < 4:
         return False
-    if _fuzz().ratio(a, g) >= similarity * 100:
-        return True
-    return len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g) >= 95
+    alike = _fuzz().ratio(a, g) >= similarity * 100 \
+        or (len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g) >= 95)
+    # the words first: most answers are not alike, and reading a text's figures costs more than comparing it
+    return alike and _figures(answer) <= _figures(goal)
 
 
 @cache
@@ -460,17 +463,32 @@ def _stock(actual: str, review: Review) -> bool:
     if len(text) > STOCK_MAX:
         return False
     objects = _bare_set(review.stock_objects)
-    return any(text.startswith(h, i) and (i + len(h) == len(text) or _made_of(text[i + len(h):], objects))
-               for i in _after(text, _bare_set(review.stock_modifiers)) for h in heads if h)
+    starting = _by_first(heads)
+    for i in _after(text, _bare_set(review.stock_modifiers)):
+        for h in starting.get(text[i:i + 1], ()):
+            if text.startswith(h, i) and (i + len(h) == len(text) or _made_of(text[i + len(h):], objects)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=16)
+def _by_first(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The (non-empty) words by their first character: only those can start at a place in a text."""
+    out: dict[str, tuple[str, ...]] = {}
+    for w in words:
+        if w:
+            out[w[0]] = (*out.get(w[0], ()), w)
+    return out
 
 
 def _after(text: str, words: frozenset[str]) -> set[int]:
     """Every place a run of `words` from the start of `text` can end (0: none of them)."""
+    starting = _by_first(words)
     ends, todo = {0}, [0]
     while todo:
         i = todo.pop()
-        for w in words:
-            if w and text.startswith(w, i) and i + len(w) not in ends:
+        for w in starting.get(text[i:i + 1], ()):
+            if text.startswith(w, i) and i + len(w) not in ends:
                 ends.add(i + len(w))
                 todo.append(i + len(w))
     return ends
@@ -478,10 +496,11 @@ def _after(text: str, words: frozenset[str]) -> set[int]:
 
 def _made_of(rest: str, words: frozenset[str]) -> bool:
     """Whether `rest` is a run of `words` and nothing else (every split tried: "年度目标任务")."""
+    starting = _by_first(words)
     ends = {0}
     for i in range(len(rest)):
         if i in ends:
-            ends.update(i + len(w) for w in words if w and rest.startswith(w, i))
+            ends.update(i + len(w) for w in starting.get(rest[i], ()) if rest.startswith(w, i))
     return len(rest) in ends and bool(rest)
 
 
