@@ -138,17 +138,20 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
 def _twin_pairs(rows: tuple[tuple[int, str | None, str, tuple[str, str] | None], ...],
                 share: float) -> tuple[tuple[int, int], ...]:
     """(row, the earlier row it repeats) for every twin among (index, 二级, task words, side) rows."""
-    rows = tuple(r for r in rows if TWIN_MIN_LETTERS <= len(r[2]) <= ex.PARSED_MAX)
+    sized = [(*r, len(r[2])) for r in rows if TWIN_MIN_LETTERS <= len(r[2]) <= ex.PARSED_MAX]
+    ratio = _fuzz().ratio
     pairs = []
-    for n, (index, level2, task, side) in enumerate(rows):
+    for n, (index, level2, task, side, size) in enumerate(sized):
         best, other = 0.0, None
-        for o, o_level2, t, s in rows[:n]:
-            # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
-            if o_level2 == level2 or 2 * min(len(t), len(task)) < share * (len(t) + len(task)) \
-                    or (side is not None and s is not None and side != s) \
-                    or (min(len(t), len(task)) < TWIN_EXACT_BELOW and t != task):
+        for o, o_level2, t, s, o_size in sized[:n]:
+            if o_level2 == level2:
                 continue
-            score = _fuzz().ratio(task, t)
+            # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
+            shorter = o_size if o_size < size else size
+            if 2 * shorter < share * (o_size + size) or (side is not None and s is not None and side != s) \
+                    or (shorter < TWIN_EXACT_BELOW and t != task):
+                continue
+            score = ratio(task, t)
             if score > best:
                 best, other = score, o
         if other is not None and best >= share * 100:
@@ -364,7 +367,7 @@ def _fuzz() -> Any:
 
 
 def _figures(text: str) -> set[Decimal]:
-    return {v for v, _ in ex.parse(text).figures}
+    return {v for v, _ in ex.figures_of(text)}
 
 
 def _verdict(ind: Indicator, actual: ex.Expr, review: Review) -> str | None:
