@@ -273,3 +273,19 @@ def test_a_results_tally_is_what_its_properties_say(batch: Path) -> None:
         assert t == (r.status, r.errors, r.warnings, r.stale, r.blank)
         seen.add(t.status), seen.add(("stale", t.stale)), seen.add(("blank", t.blank))
     assert {"ok", "warnings", "errors", "unreadable", ("stale", True), ("blank", True)} <= seen
+
+
+def test_a_report_written_a_few_bytes_at_a_time_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.writev may take only part of what it is given (a pipe, a signal): the rest is written after it."""
+    import os
+
+    real = os.writev
+
+    def some(fd: int, buffers: list[Any]) -> int:
+        return real(fd, [bytes(b"".join(bytes(b) for b in buffers)[:7])])
+
+    monkeypatch.setattr(os, "writev", some)
+    parts = [b"[\n", memoryview(b'{"a": 1}'), b",\n", b'{"b": "\xe4\xb8\xad"}', b"\n]\n"] * 300
+    with (tmp_path / "out.json").open("wb") as out:
+        report._write_all(out, parts)
+    assert (tmp_path / "out.json").read_bytes() == b"".join(bytes(p) for p in parts)

@@ -18,7 +18,10 @@ from xlsform.xlsx import (
     Reader,
     Sheet,
     XlsxError,
+    _formula_in,
+    _scan_formula,
     central_directory,
+    iter_text_rows,
     name_target,
     parse_ref,
     parse_sheet,
@@ -168,6 +171,22 @@ def test_shared_strings_the_scan_cannot_index_safely_take_the_tree(items: str) -
     assert scan_shared_strings(_sst(items)) is None
 
 
+@pytest.mark.parametrize("items", ["<si><t>部门</t></si><si><t></t></si><si><t>a b</t></si>",
+                                   "<si><t>one</t></si>", "<si><t>a</t></si> <si><t>b</t></si>",
+                                   '<si><t>a</t></si><si><t xml:space="preserve"> b</t></si>',
+                                   "<si><t>a</t></si><!-- <si><t>b</t></si> --><si><t>c</t></si>",
+                                   "<si><t>a</t><![CDATA[x]]></si>", "<si><t>a</t></si><si><t>b</t><t>c</t></si>"])
+def test_the_common_table_split_at_its_items_reads_as_the_tree(items: str) -> None:
+    # The plain table (<si><t>..</t></si> after <si><t>..</t></si>) is split in one call; anything else in it
+    # (a comment, CDATA, attributes, runs) is read the general way or by the tree, with the same result.
+    data = _sst(items)
+    scanned = scan_shared_strings(data)
+    if "<!" in items:      # a comment or CDATA: the tree's to read
+        assert scanned is None
+    else:
+        assert scanned == shared_strings_by_tree(data)
+
+
 def test_openpyxl_written_sheet_reads_the_same_by_both_paths(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -293,6 +312,69 @@ def test_parts_with_a_dtd_comment_or_pi_take_the_parser_path(prefix: str, odd: s
     assert not scannable(sheet)
     sst = f'{prefix}{odd}<sst xmlns="{NS}"><si><t>a</t></si></sst>'.encode()
     assert scan_shared_strings(sst) is None
+
+
+def test_a_sheet_tail_read_once_still_leaves_the_rest_of_each_sheet_checked() -> None:
+    # What follows <sheetData> is checked and read once per content (every return of a template shares it);
+    # each sheet's own part is still checked whole, and a tail that fails a check sends the sheet the old way.
+    tail = ('<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><sheetProtection sheet="1"/>'
+            '<dataValidations count="1"><dataValidation type="list" sqref="A1"><formula1>"甲,乙"</formula1>'
+            "</dataValidation></dataValidations>")
+    plain = _sheet_xml('<row r="1"><c r="A1" s="2" t="s"><v>0</v></c></row>', tail)
+    for _ in range(2):
+        assert scannable(plain)
+        fast, tree = _both(plain, ["x"])
+        _assert_same(fast, tree)
+        assert fast.merged == [(0, 0, 0, 1)] and fast.protection == {"sheet": "1"} and fast.validations == 1
+    assert not scannable(_sheet_xml('<row r="1"><!-- x --><c r="A1"><v>1</v></c></row>', tail))
+    assert not scannable(_sheet_xml('<row r="1"><c r="A1"><v>1\x01</v></c></row>', tail))
+    # the checks that end at the tail's first byte see it as part of the sheet
+    for broken, why in ((b'<row r="1" s="12', "style index"), (b'<row r="1"><c r="A1"><v>\xe4\xb8', "continuation")):
+        data = _sheet_xml("", tail).replace(b"<sheetData>", b"<sheetData>" + broken)
+        with pytest.raises(XlsxError, match=why):
+            scan_sheet("S", data, list)
+    # a tail failing a check: the sheet is checked and read whole, as before
+    assert not scannable(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', "<!-- x -->" + tail))
+    with pytest.raises(XlsxError, match="style index"):
+        scan_sheet("S", _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', tail + '<x s="y"/>'), list)
+
+
+def test_meta_rows_read_once_per_content_take_each_files_own_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every return of a template carries the same `_xf_meta` bytes: which cell is which shared string is worked
+    # out once, and each file's own strings fill it in (here the unit code is string 0 in both files).
+    a, b = (workbook_bytes("wangcheng", {"code": code}) for code in ("A", "B"))
+    first = Reader(a)
+    first.workbook()
+    assert first.text_rows("_xf_meta") == dict(iter_text_rows(first.sheet("_xf_meta")))
+    second = Reader(b)
+    second.workbook()
+    assert second.pkg.read(second._paths["_xf_meta"] or "") == first.pkg.read(first._paths["_xf_meta"] or "")
+    monkeypatch.setattr(Reader, "sheet", lambda *_: pytest.fail("read again"))
+    assert second.text_rows("_xf_meta") == {**first.text_rows("_xf_meta"), "code": "B"}
+    monkeypatch.undo()
+    # a table too short for the remembered indexes: read the general way, and refused as it always was
+    short = rezip(b, lambda name, body: body.replace(b"<si><t>generator</t></si>", b"")
+                  if name == "xl/sharedStrings.xml" else body)
+    third = Reader(short)
+    third.workbook()
+    with pytest.raises(XlsxError, match="shared string"):
+        third.text_rows("_xf_meta")
+
+
+def test_a_formula_parsed_once_per_text_keeps_each_cells_value() -> None:
+    # A template's formulas are in every return: parsed once per text, their cached values are each cell's own.
+    cells = ('<row r="1"><c r="A1"><f>IF(B1&gt;0,B1,"")</f><v>{}</v></c>'
+             '<c r="B1"><f t="shared" ref="B1:B2" si="0">C1*2</f><v>4</v></c></row>'
+             '<row r="2"><c r="B2"><f t="shared" si="0"/><v>6</v></c><c r="C2" t="str"><f>"a&lt;"</f><v>a&lt;</v></c>'
+             "</row>")
+    for value in ("1.5", "2.5", "1.5"):
+        fast, tree = _both(_sheet_xml(cells.format(value)))
+        _assert_same(fast, tree)
+        assert fast.at("A1") == (float(value), "n", 'IF(B1>0,B1,"")')
+        assert fast.at("B2") == (6.0, "n", "C2*2") and fast.at("C2") == ("a<", "str", '"a<"')
+    # a formula that does not close before the value is read from the whole content, as it always was
+    for inner in ("<f x</f><v>1</v>", "<fx></f><v>1</v><f>A1</f>", '<f t="shared" si="0"/></f><v>1</v>'):
+        assert _scan_formula(inner) == _formula_in(inner)
 
 
 def test_too_many_members_is_a_bomb() -> None:

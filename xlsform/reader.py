@@ -37,9 +37,9 @@ from xlsform.xlsx import (
     WorkbookReader,
     XlsxError,
     as_text,
-    iter_text_rows,
     name_target,
     open_reader,
+    text_rows,
 )
 
 XLSX_SUFFIXES = (".xlsx",)
@@ -183,7 +183,7 @@ def _read(data: bytes, spec: Spec | None, result: ReadResult) -> None:
     raw = rdr.workbook()
     result.workbook = raw
     if rdr.has_sheet(META_SHEET):
-        raw.meta = dict(iter_text_rows(rdr.sheet(META_SHEET)))
+        raw.meta = text_rows(rdr, META_SHEET)
     if not raw.meta.get("spec_id"):
         raw.properties = rdr.properties()
         if not _meta(raw).get("spec_id"):     # not one of our forms: read it by its printed labels

@@ -247,6 +247,7 @@ class ReportSpool:
     into the report. Kept a form: its `Form` and three numbers."""
 
     SPOOL = 1 << 20
+    READ_AT_ONCE = 1 << 20
 
     def __init__(self, *, by_status: bool) -> None:
         import tempfile
@@ -281,17 +282,22 @@ class ReportSpool:
         self._where[key].extend((-1, spool.tell(), len(rendered.text)))
         spool.write(rendered.text)
 
-    def texts(self, key: str) -> Iterator[bytes]:
+    def texts(self, key: str) -> Iterator[bytes | memoryview]:
+        """The texts of `key`, in order. Texts one process wrote one after another are read back together (a
+        read of up to READ_AT_ONCE bytes, and views into it) rather than one read a file."""
         spool, where = self._spools[key], self._where[key]
         fds = [os.open(path, os.O_RDONLY) for path in self._files]
         try:
-            for i in range(0, len(where), 3):
-                index, offset, length = where[i: i + 3]
+            for index, offset, lengths in _runs(where, self.READ_AT_ONCE):
                 if index < 0:
                     spool.seek(offset)
-                    yield spool.read(length)
+                    block = memoryview(spool.read(sum(lengths)))
                 else:
-                    yield _read_at(fds[index], offset, length)
+                    block = memoryview(_read_at(fds[index], offset, sum(lengths)))
+                start = 0
+                for length in lengths:
+                    yield block[start: start + length]
+                    start += length
         finally:
             for fd in fds:
                 os.close(fd)
@@ -303,6 +309,24 @@ class ReportSpool:
             import shutil
 
             shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _runs(where: array[int], limit: int) -> Iterator[tuple[int, int, list[int]]]:
+    """(file index, offset, lengths) of consecutive texts stored one after another in the same file, each run
+    at most `limit` bytes (or one text)."""
+    run: list[int] = []
+    index = offset = end = -1
+    for i in range(0, len(where), 3):
+        at, start, length = where[i], where[i + 1], where[i + 2]
+        if run and (at != index or start != end or end - offset + length > limit):
+            yield index, offset, run
+            run = []
+        if not run:
+            index, offset = at, start
+        run.append(length)
+        end = start + length
+    if run:
+        yield index, offset, run
 
 
 def _read_at(fd: int, offset: int, length: int) -> bytes:
@@ -319,19 +343,62 @@ def _read_at(fd: int, offset: int, length: int) -> bytes:
 def write_json(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, lines: bool = False) -> None:
     """`check --json`: one array, an object a line (`lines`: JSON Lines, an object a line and nothing else);
     a superseded return's object ends with `superseded_by`, as `to_json` adds it."""
+    _write_all(out, _json_parts(spool, superseded, lines))
+
+
+def _json_parts(spool: ReportSpool, superseded: Mapping[str, str], lines: bool) -> Iterator[bytes | memoryview]:
     for i, (form, text) in enumerate(zip(spool.forms, spool.texts("all"), strict=True)):
         newer = superseded.get(form.file)
         if newer is not None:   # the object's last key, as to_json adds it
-            text = text[:-1] + b', "superseded_by": ' + json.dumps(shown_path(newer), ensure_ascii=False).encode() \
-                + b"}"
+            text = bytes(text[:-1]) + b', "superseded_by": ' \
+                + json.dumps(shown_path(newer), ensure_ascii=False).encode() + b"}"
         if not lines:
-            out.write(b",\n" if i else b"[\n")
-        out.write(text)
+            yield b",\n" if i else b"[\n"
+        yield text
         if lines:
-            out.write(b"\n")
+            yield b"\n"
     if not lines and spool.forms:
-        out.write(b"\n]\n")
+        yield b"\n]\n"
+
+
+def _write_all(out: IO[bytes], parts: Iterable[bytes | memoryview]) -> None:
+    """Every part written to `out`; straight to its file descriptor when it has one, many parts a system call
+    (os.writev), not two or three writes for each file's object as a buffered stream makes them."""
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, ValueError):    # an in-memory stream (io.UnsupportedOperation is an OSError)
+        fd = -1
+    if fd < 0 or not hasattr(os, "writev"):
+        for part in parts:
+            out.write(part)
+        out.flush()
+        return
     out.flush()
+    batch: list[bytes | memoryview] = []
+    size = 0
+    for part in parts:
+        batch.append(part)
+        size += len(part)
+        if len(batch) == _IOV_MAX or size >= _WRITE_AT_ONCE:
+            _writev(fd, batch)
+            batch, size = [], 0
+    if batch:
+        _writev(fd, batch)
+
+
+_IOV_MAX = 1024           # buffers one writev takes on Linux and the BSDs
+_WRITE_AT_ONCE = 1 << 20  # and bytes: what is held for it stays small however large the report
+
+
+def _writev(fd: int, parts: list[bytes | memoryview]) -> None:
+    views, first = [memoryview(p) for p in parts], 0
+    while first < len(views):
+        written = os.writev(fd, views[first:])
+        while first < len(views) and written >= len(views[first]):   # a pipe may take part of them at a time
+            written -= len(views[first])
+            first += 1
+        if written:
+            views[first] = views[first][written:]
 
 
 def write_text(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, note: str | None = None,

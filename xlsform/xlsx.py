@@ -599,12 +599,34 @@ class Reader:
         _budget(data, "cells", MAX_CELLS, b'<c r="', 10)
         _budget(data, "rows", MAX_ROWS, b"<row", 6)
         _budget(data, "merged ranges", MAX_MERGED, b"<mergeCell ", 21)
-        if scannable(data):
-            sheet = scan_sheet(name, data, self.shared_strings)
+        tail = _sheet_tail(data)
+        if _scannable(data, tail):
+            sheet = _scan_sheet(name, data, self.shared_strings, tail)
         else:
             sheet = parse_sheet(name, parse_xml(data), self.shared_strings)
         _check_texts((c.value for c in sheet.cells.values()), len(data))
         return sheet
+
+    def text_rows(self, name: str) -> dict[str, str]:
+        """dict(iter_text_rows(self.sheet(name))) of a small key/value sheet (`_xf_meta`). Its bytes are the
+        same in every return of a template, so what each of its cells is (a shared-string index, or a text
+        fixed by those bytes) is worked out once per content and only the strings are this file's."""
+        path = self._paths.get(name)
+        data = self.pkg.read(path) if path is not None else b""     # what self.sheet reads first, cached
+        plan = _TEXT_ROWS.get(data) if data and len(data) <= _TEXT_ROWS_LIMIT else None
+        if plan is not None:
+            strings = self.shared_strings() if b' t="s"' in data else []
+            try:
+                return {strings[k].strip() if isinstance(k, int) else k: strings[v] if isinstance(v, int) else v
+                        for k, v in plan}
+            except IndexError:       # this file's table is shorter: the sheet is read the general way
+                pass
+        sheet = self.sheet(name)
+        if data and len(data) <= _TEXT_ROWS_LIMIT and data not in _TEXT_ROWS and _scannable(data, _sheet_tail(data)):
+            if len(_TEXT_ROWS) >= 64:
+                _TEXT_ROWS.clear()
+            _TEXT_ROWS[data] = _text_rows_plan(sheet, data)
+        return dict(iter_text_rows(sheet))
 
     def shared_strings(self) -> list[str]:
         if self._shared is None:
@@ -972,17 +994,21 @@ _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
-def _scannable_xml(data: bytes) -> bool:
+def _scannable_xml(data: bytes, end: int | None = None) -> bool:
     """Plain UTF-8 XML with nothing the regex scanners cannot read as the parser would (the same safety as
     the C-parser path of parse_xml: no DTD, so no entity but the five predefined ones can appear).
 
     A control character XML forbids sends the part to the parser, which refuses it as a conforming one must.
+    `end`: where a worksheet's tail starts that _sheet_tail found plain; only the part before it is looked at.
     """
-    if not _utf8_head(data) or data.translate(None, _ALLOWED):
+    if not _utf8_head(data) or (data if end is None else data[:end]).translate(None, _ALLOWED):
         return False
     # searched from the end of the XML declaration (the one <?...?> allowed), or from the start without one
     start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
-    return _UNSCANNABLE.search(data, start) is None
+    if end is None or start > end:
+        return _UNSCANNABLE.search(data, start) is None
+    # no match of _UNSCANNABLE that starts before the tail reads past its "</sheetData>"
+    return _UNSCANNABLE.search(data, start, end + len(_SHEET_DATA_END)) is None
 
 
 _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-level __new__
@@ -1006,19 +1032,89 @@ def _no_noncharacters(text: str) -> None:
 
 
 def scannable(data: bytes) -> bool:
+    return _scannable(data, _sheet_tail(data))
+
+
+def _scannable(data: bytes, tail: tuple[int, _Tail] | None) -> bool:
     head = data[:600]
     # A part cut short (a broken upload, a hostile file) must go to the parser and fail, not scan half its cells.
     return (b"<worksheet " in head and _MAIN_NS in head and data.rstrip().endswith(b"</worksheet>")
-            and _scannable_xml(data))
+            and _scannable_xml(data, tail[0] if tail else None))
+
+
+class _Tail(NamedTuple):
+    """What follows a worksheet's <sheetData> (merged ranges, protection, validations, page set-up): the same
+    in every return of a template, so checked and read once per distinct content (7 KB of a form's 18)."""
+
+    merged: tuple[tuple[int, int, int, int], ...]
+    protection: tuple[tuple[str, str], ...] | None
+    validations: int
+    cells: bool            # holds "<c r=" or "</c>", which the cell scan must see as part of the sheet
+
+
+_SHEET_DATA_END = b"</sheetData>"
+_TAILS: dict[bytes, _Tail | None] = {}
+
+
+def _sheet_tail(data: bytes) -> tuple[int, _Tail] | None:
+    """Where a worksheet's tail starts and what it holds, when the tail passes on its own every check the
+    scanner makes of a whole sheet; None when it does not (or is missing or large): then the whole sheet is
+    checked and read as one, exactly as before."""
+    end = data.rfind(_SHEET_DATA_END)
+    if end < 0 or len(data) - end > CACHE_PART_LIMIT:
+        return None
+    tail = data[end:]
+    if tail in _TAILS:
+        info = _TAILS[tail]
+    else:
+        info = _read_tail(tail)
+        if len(_TAILS) >= 64:
+            _TAILS.clear()
+        _TAILS[tail] = info
+    return None if info is None else (end, info)
+
+
+def _read_tail(tail: bytes) -> _Tail | None:
+    """The tail's merged ranges, protection and validations, read as scan_sheet reads them from a whole
+    sheet; None when any of the scanner's checks fails on it (or reading it would raise): those errors are
+    then met where they always were, in order."""
+    if tail.translate(None, _ALLOWED) or _UNSCANNABLE.search(tail) or _BAD_STYLE.search(tail):
+        return None
+    try:
+        text = tail.decode("utf-8")
+        _no_noncharacters(text)
+        merged, protection, validations = _tail_parts(text)
+    except (UnicodeDecodeError, XlsxError):
+        return None
+    return _Tail(tuple(merged), None if protection is None else tuple(protection.items()), validations,
+                 b'<c r="' in tail or b"</c>" in tail)
+
+
+def _tail_parts(tail: str) -> tuple[list[tuple[int, int, int, int]], dict[str, str] | None, int]:
+    """Merged ranges, <sheetProtection> attributes and the number of validations, from what follows
+    <sheetData> (small, so read as text)."""
+    merged = tail.find("<mergeCells")
+    ranges = list(_merged(tail[merged: tail.find("</mergeCells>", merged)])) if merged >= 0 else []
+    prot = _PROTECTION.search(tail)
+    protection = {k: _xml_text(v) for k, v in _ATTR.findall(prot.group(1))} if prot else None
+    first = tail.find("dataValidation")
+    return ranges, protection, len(_VALIDATION.findall(tail, max(first - 20, 0))) if first >= 0 else 0
 
 
 def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet:
-    if not data.isascii():   # ASCII is UTF-8; anything else is checked whole, as the parser would
-        try:
+    return _scan_sheet(name, data, shared, _sheet_tail(data))
+
+
+def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: tuple[int, _Tail] | None) -> Sheet:
+    # With a plain tail (_sheet_tail), only the part before it is checked and scanned for cells.
+    end = tail[0] if tail else len(data)
+    if not (data if tail is None else data[:end]).isascii():
+        try:   # ASCII is UTF-8; anything else is checked whole, as the parser would
             _no_noncharacters(data.decode("utf-8"))
         except UnicodeDecodeError as e:
             raise XlsxError("corrupt", f"sheet {name}: {e.reason}") from None
-    bad = _BAD_STYLE.search(data)
+    # no match of _BAD_STYLE that starts before the tail reads past the tail's first byte, "<"
+    bad = _BAD_STYLE.search(data) if tail is None else _BAD_STYLE.search(data, 0, end + 1)
     if bad:
         raise XlsxError("corrupt", f"sheet {name}: style index at {bad.group()[:30]!r}")
     sheet = Sheet(name, _style_src=data)
@@ -1028,7 +1124,7 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
     cells = sheet.cells
     # Runs for every cell of every return, on the bytes: the common cells (a bare shared-string index or
     # number, group `v`) are read without decoding anything; the rest go through _scan_cell.
-    for ref, attrs, v, inner in _CELL_FULL.findall(data):
+    for ref, attrs, v, inner in _CELL_FULL.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
         pos = _POSITIONS.get(ref) or _position(ref)
         if v:
             if attrs.endswith(b' t="s"'):
@@ -1050,16 +1146,14 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
                 sheet.formulas.append(pos)
             cells[pos] = cell
     _resolve_shared(sheet, masters, pending)
-    # What follows <sheetData> (merged ranges, protection, validations) is small: read as text.
-    end = data.rfind(b"</sheetData>")
-    tail = data[max(end, 0):].decode("utf-8")
-    merged = tail.find("<mergeCells")
-    if merged >= 0:
-        sheet.merged = list(_merged(tail[merged: tail.find("</mergeCells>", merged)]))
-    prot = _PROTECTION.search(tail)
-    sheet.protection = {k: _xml_text(v) for k, v in _ATTR.findall(prot.group(1))} if prot else None
-    first = tail.find("dataValidation")
-    sheet.validations = len(_VALIDATION.findall(tail, max(first - 20, 0))) if first >= 0 else 0
+    if tail is not None:
+        info = tail[1]
+        sheet.merged = list(info.merged)
+        sheet.protection = None if info.protection is None else dict(info.protection)
+        sheet.validations = info.validations
+    else:
+        sheet.merged, sheet.protection, sheet.validations = _tail_parts(data[max(data.rfind(_SHEET_DATA_END), 0):]
+                                                                        .decode("utf-8"))
     return sheet
 
 
@@ -1069,7 +1163,12 @@ _SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si>(.*?)</
 
 def scan_shared_strings(data: bytes) -> list[str] | None:
     """sharedStrings.xml in the plain dialect, as the tree path reads it; None when it must take that path."""
-    if _SST_HEAD not in data[:300] or not data.rstrip().endswith(b"</sst>") or not _scannable_xml(data):
+    if _SST_HEAD not in data[:300] or not data.rstrip().endswith(b"</sst>"):
+        return None
+    plain = _plain_table(data)
+    if plain is not None:
+        return plain
+    if not _scannable_xml(data):
         return None
     try:
         text = data.decode("utf-8")
@@ -1086,6 +1185,35 @@ def scan_shared_strings(data: bytes) -> list[str] | None:
         return [plain for plain, _ in items]
     return [_unescape(_xml_text(plain)) if plain or not rich else
             _unescape("".join(_xml_text(x) for x in _T_TEXT.findall(_RPH.sub("", rich)))) for plain, rich in items]
+
+
+_SI_PLAIN, _SI_NEXT, _SI_LAST = "<si><t>", "</t></si><si><t>", "</t></si>"
+
+
+def _plain_table(data: bytes) -> list[str] | None:
+    """The common table, <sst ..> then <si><t>text</t></si> item after item with nothing to expand or unescape,
+    split at its item boundaries in one call (this runs for every return); None for anything else, which
+    scan_shared_strings then reads as before. Only "<" starts markup, so a body holding no "<" but its items'
+    holds nothing else (no comment, CDATA, empty or rich item)."""
+    if not _utf8_head(data) or data.translate(None, _ALLOWED):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    first, last = text.find(_SI_PLAIN), text.rfind(_SI_LAST)
+    if first < 0 or last < first or text[last + len(_SI_LAST):].rstrip() != "</sst>" or "&" in text \
+            or "\r" in text or "_x" in text or not text.startswith("<sst", text.rfind("<", 0, first)):
+        return None
+    items = text[first + len(_SI_PLAIN): last].split(_SI_NEXT)
+    if text.count("<", first) != 4 * len(items) + 1:   # each item's four tags and "</sst>"
+        return None
+    head = data.find(_SI_PLAIN.encode())    # what precedes the items, checked as _scannable_xml would
+    start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+    if start > head or _UNSCANNABLE.search(data, start, head) is not None:
+        return None
+    _no_noncharacters(text)
+    return items
 
 
 @_content_cache(64)
@@ -1113,6 +1241,28 @@ def _scan_cell(t: str, inner: str, strings: list[str]) -> tuple[Cell | None, str
 
 
 def _scan_formula(inner: str) -> tuple[str | None, str | None]:
+    """A cell's formula and shared-formula index. A cell that opens with its formula (<f>..</f><v>..</v>, as
+    every writer puts it) has it parsed once per formula text: the template's formulas are in every return,
+    their cached values are each return's own."""
+    i = inner.find("<v>")
+    if i > 0 and inner.startswith("<f") and inner.endswith("</f>", 0, i):
+        hit = _leading_formula(inner[:i])
+        if hit is not None:
+            return hit
+    return _formula_in(inner)
+
+
+@_content_cache(256)
+def _leading_formula(part: str) -> tuple[str | None, str | None] | None:
+    """_formula_in(part) when the formula opens `part` and closes within it, so that it is the same as that of
+    the whole cell's content; None otherwise."""
+    m = _F_OPEN.match(part)
+    if m is None or "</f>" not in part[m.end():]:
+        return None
+    return _formula_in(part)
+
+
+def _formula_in(inner: str) -> tuple[str | None, str | None]:
     m = _F_OPEN.search(inner)
     if m is None:
         return None, None
@@ -1149,6 +1299,38 @@ def _entity(m: re.Match[str]) -> str:
             or 0x10000 <= code <= 0x10FFFF):
         raise XlsxError("corrupt", f"character reference &{name[:12]};")
     return chr(code)
+
+
+_TEXT_ROWS_LIMIT = 64 * 1024    # `_xf_meta` is 1-3 KB; a larger "meta" sheet is read each time
+# sheet bytes -> each row's (key, value) as iter_text_rows gives them: a shared-string index (int) or the text
+# itself; None when a cell's text cannot be told from the bytes alone
+_TEXT_ROWS: dict[bytes, tuple[tuple[int | str, int | str], ...] | None] = {}
+
+
+def _text_rows_plan(sheet: Sheet, data: bytes) -> tuple[tuple[int | str, int | str], ...] | None:
+    """iter_text_rows of a scanned sheet with each shared string named by its index: the cells whose bytes
+    are a bare index (<c r=".." t="s"><v>12</v></c>) are the only ones whose text is not in the bytes."""
+    bare = {_POSITIONS.get(ref) or _position(ref): int(v) for ref, attrs, v, inner in _CELL_FULL.findall(data)
+            if v and attrs.endswith(b' t="s"') and v.isdigit()}
+    plan: list[tuple[int | str, int | str]] = []
+    for r in sorted({r for r, _ in sheet.cells}):
+        key, value = sheet.cell(r, 0), sheet.cell(r, 1)
+        if key is None or not isinstance(key.value, str):
+            continue
+        parts = [bare.get((r, c), -1) if cell is not None and cell.type == "s" else None
+                 for c, cell in ((0, key), (1, value))]
+        if -1 in parts:     # a shared string the bytes do not name plainly
+            return None
+        plan.append((key.value.strip() if parts[0] is None else parts[0],
+                     as_text(value.value if value else None) if parts[1] is None else parts[1]))
+    return tuple(plan)
+
+
+def text_rows(rdr: WorkbookReader, name: str) -> dict[str, str]:
+    """The key/value rows of a small two-column sheet such as `_xf_meta`, as text (iter_text_rows)."""
+    if isinstance(rdr, Reader):
+        return rdr.text_rows(name)
+    return dict(iter_text_rows(rdr.sheet(name)))
 
 
 def iter_text_rows(sheet: Sheet) -> Iterator[tuple[str, str]]:
