@@ -205,10 +205,10 @@ _EXPR_ALPHABET = st.sampled_from([*_EXPR_CHARS, "百分点", "达到", "满意",
 @settings(max_examples=500)
 @given(st.lists(_EXPR_ALPHABET, max_size=12).map("".join))
 def test_parse_refuses_quickly_only_what_its_patterns_refuse(text: str) -> None:
-    """parse and _figures skip the searches no match can come of (no digit for a date or figure, none of the
+    """parse and figures_of skip the searches no match can come of (no digit for a date or figure, none of the
     characters a placeholder needs): what they read is what the plain searches read, for any text."""
     assert ex.parse.__wrapped__(text) == _parsed_plainly(text)
-    assert ex._figures.__wrapped__(text) == _figures_plainly(text)
+    assert ex.figures_of.__wrapped__(text) == _figures_plainly(text)
 
 
 @pytest.mark.parametrize("text", ["如：", "示例：说明", "限100字", "不超过 200 字", "**人", "XX次", "某某单位", "○○",
@@ -217,4 +217,4 @@ def test_parse_refuses_quickly_only_what_its_patterns_refuse(text: str) -> None:
                                   "第三季度末", "满意", "达到预期", "١٢ 人", "５０%"])
 def test_parse_refuses_quickly_only_what_its_patterns_refuse_on_known_texts(text: str) -> None:
     assert ex.parse.__wrapped__(text) == _parsed_plainly(text)
-    assert ex._figures.__wrapped__(text) == _figures_plainly(text)
+    assert ex.figures_of.__wrapped__(text) == _figures_plainly(text)

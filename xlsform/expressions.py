@@ -115,7 +115,7 @@ class Expr:
     @property
     def figures(self) -> tuple[tuple[Decimal, str], ...]:
         """Every figure of the text with its canonical unit: "45批次，1100余人" -> ((45, 批次), (1100, 人))."""
-        return _figures(self.text)
+        return figures_of(self.text)
 
 
 # How the parser sees a text: folded and without spaces (xlsform.normalize, the one place for it).
@@ -177,7 +177,8 @@ def _figure(raw: str, s: str) -> Expr | None:
 
 
 @lru_cache(maxsize=8192)
-def _figures(text: str) -> tuple[tuple[Decimal, str], ...]:
+def figures_of(text: str) -> tuple[tuple[Decimal, str], ...]:
+    """`parse(text).figures` without reading the rest of the text (kind, comparison, range, deadline)."""
     s = clean(text)
     out: list[tuple[Decimal, str]] = []
     if _DIGIT.search(s) is None:
