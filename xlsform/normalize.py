@@ -35,9 +35,9 @@ NATURE = "XF210"          # ">=" -> "≥"
 NOT_A_NUMBER = "XF220"    # error
 
 # Zero-width and byte-order characters that survive copy-paste from web pages and WeChat.
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
-HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")   # a C-speed test before a per-character translate
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
+HAS_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")   # a C-speed test before a per-character translate
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space, as IMEs in full-width mode type them, and Word's "−".
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}
 # Glyphs that look like the plain ones and mean the same: no-break space, ≧ ≦ ⩾ ⩽, ═ ﹦.

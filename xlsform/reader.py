@@ -313,7 +313,7 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     values, where = rec.values, rec.cells
     # Runs for every field of every return (most of a form's 30 indicator rows are empty): names bound here,
     # each cell unpacked once.
-    odd, most = _ODD_TEXT.search, normalize.MAX_NUMBER
+    odd, most, plain = _ODD_TEXT.search, normalize.MAX_NUMBER, _plain_strings(sheet.strings)
     for place, key, pos, merged, ref, kind in locs.fields:
         cell = cells.get(pos)
         if cell is None or cell[0] is None:
@@ -326,9 +326,10 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
             row, col = pos
         v, t, _ = cell
         # The two common cases, text in a text field and a number in a number field, without the general
-        # path's calls; the rest is _field_value's.
-        if kind is _TEXT and type(v) is str and t != "e" and odd(v) is None and len(v) <= MAX_CELL_TEXT:
-            value: Any = v.strip() or None
+        # path's calls (a shared string of a plain table without even its own tests); the rest is _field_value's.
+        if kind is _TEXT and ((t == "s" and plain) or
+                              (type(v) is str and t != "e" and odd(v) is None and len(v) <= MAX_CELL_TEXT)):
+            value: Any = v.strip() or None    # type: ignore[union-attr]  # an "s" cell's value is a str
         elif kind is _NUMBER and type(v) is float and abs(v) < most:
             value = v
         else:
@@ -342,6 +343,16 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
     result.findings.extend(_formula_findings(sheet, locs, result.file))
     return rec
+
+
+def _plain_strings(strings: list[str] | None) -> bool:
+    """Whether every shared string is one the fast path of _record may take as it stands: none holds a
+    character _ODD_TEXT looks for or is longer than a cell holds. Then the text of an "s" cell needs no test
+    of its own (each `in` below is a memchr over the whole table, not a search a text)."""
+    if not strings:
+        return False
+    joined = "".join(strings)
+    return not any(ch in joined for ch in _ODD_CHARS) and max(map(len, strings)) <= MAX_CELL_TEXT
 
 
 def _normalise_labels(layout: Layout, values: dict[str, Any], where: dict[str, str], result: ReadResult) -> None:
@@ -375,7 +386,8 @@ def _label_value(values: dict[str, Any], key: str, text: str, choices: tuple[str
 
 
 # Invisible characters, or U+FFFD (what a lone UTF-16 surrogate escape was read as): the general path.
-_ODD_TEXT = re.compile(normalize.HAS_INVISIBLE.pattern.replace("]", "\ufffd]"))
+_ODD_CHARS = normalize.INVISIBLE_CHARS + "\ufffd"
+_ODD_TEXT = re.compile(f"[{_ODD_CHARS}]")
 MAX_CELL_TEXT = EXCEL_TEXT_LIMIT   # a longer text is cut by every spreadsheet that opens a copy of it
 # Formulas that reach outside the workbook: another workbook ([1]Sheet!A1), a DDE command (cmd|' /C calc'!A0)
 # or a function that opens, fetches or calls something.

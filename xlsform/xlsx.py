@@ -116,6 +116,8 @@ class Sheet:
     # Style indexes are only needed to tell locked from unlocked cells: the fast path finds them on demand.
     _styles: dict[tuple[int, int], int] | None = field(default=None, repr=False, compare=False)
     _style_src: bytes = field(default=b"", repr=False, compare=False)   # the scanned part, for `styles`
+    # the shared-string table the text of its "s" cells comes from (None: no table, or not read from one)
+    strings: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def styles(self) -> dict[tuple[int, int], int]:
@@ -310,6 +312,7 @@ class _Member(NamedTuple):
         return cls(i.filename, i.flag_bits, i.compress_type, i.CRC, i.compress_size, i.file_size, i.header_offset)
 
 
+_new_member = tuple.__new__                 # _Member(...) without the NamedTuple's Python-level __new__
 _EOCD = struct.Struct("<4s4H2LH")          # end of central directory record, 22 bytes
 _CENTRAL = struct.Struct("<4s6H3L5H2L")    # central directory file header, 46 bytes
 
@@ -336,11 +339,14 @@ def central_directory(data: bytes) -> list[_Member] | None:
          _disk, _iattr, _eattr, header) = _CENTRAL.unpack_from(data, pos)
         if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, header) or needed & 0xFF > MAX_ZIP_VERSION:
             return None
-        try:
-            name = data[pos + 46: pos + 46 + name_len].decode("utf-8" if flags & 0x800 else "cp437")
+        raw = data[pos + 46: pos + 46 + name_len]
+        try:   # an ASCII name reads the same in UTF-8 and cp437, and ASCII is decoded without a codec call
+            name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")
         except UnicodeDecodeError:
             return None
-        members.append(_Member(name.split("\x00", 1)[0], flags, method, crc, csize, usize, header))
+        if "\x00" in name:
+            name = name.split("\x00", 1)[0]
+        members.append(_new_member(_Member, (name, flags, method, crc, csize, usize, header)))
         pos += 46 + name_len + extra_len + note_len
     return members if pos == end else None
 
@@ -825,7 +831,7 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
 
 def _read_cells(sheet: Sheet, data: ET.Element, ns: str, shared: Callable[[], list[str]]) -> None:
     tags = _Tags(ns)
-    strings = shared()
+    strings = sheet.strings = shared()
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
     styles = sheet._styles = {}
@@ -1024,6 +1030,38 @@ def _position(ref: bytes) -> tuple[int, int]:
     return rc
 
 
+_SHARED, _PLAIN, _OTHER_TYPE = "s", "n", "other"
+_ATTR_KINDS: dict[bytes, str] = {}      # a cell's attributes -> whether its value is a string index, a number
+_INDEXES: dict[bytes, int] = {}         # b"12" -> 12
+_NUMBERS: dict[bytes, float] = {}       # b"4477.2" -> 4477.2, checked as _number checks it
+
+
+def _attr_kind(attrs: bytes) -> str:
+    kind = _SHARED if attrs.endswith(b' t="s"') else _PLAIN if b' t="' not in attrs else _OTHER_TYPE
+    if len(_ATTR_KINDS) > 10_000:       # each bounded: a hostile sheet of a million distinct ones
+        _ATTR_KINDS.clear()
+    _ATTR_KINDS[attrs] = kind
+    return kind
+
+
+def _index(v: bytes) -> int:
+    """A shared-string index; -1 for anything but digits (then _shared_string says what is wrong)."""
+    if not v.isdigit():
+        return -1
+    if len(_INDEXES) > 100_000:
+        _INDEXES.clear()
+    i = _INDEXES[v] = int(v)
+    return i
+
+
+def _remember_number(v: bytes) -> float:
+    x = _number(v)        # raises for what OOXML does not allow: nothing is remembered then
+    if len(_NUMBERS) > 100_000:
+        _NUMBERS.clear()
+    _NUMBERS[v] = x
+    return x
+
+
 def _no_noncharacters(text: str) -> None:
     """U+FFFE and U+FFFF are not characters to XML: the parser refuses them, so the scanner does too (on the
     decoded text, where finding one is a memchr; on the bytes it costs a 3-byte search)."""
@@ -1120,20 +1158,27 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
     sheet = Sheet(name, _style_src=data)
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
-    strings = shared() if b' t="s"' in data else []
+    strings = sheet.strings = shared() if b' t="s"' in data else []
     cells = sheet.cells
     # Runs for every cell of every return, on the bytes: the common cells (a bare shared-string index or
-    # number, group `v`) are read without decoding anything; the rest go through _scan_cell.
+    # number, group `v`) are read without decoding anything, what their attributes say, their index and their
+    # number each looked up (a template's few dozen attribute sets, indexes and figures repeat in every return);
+    # the rest go through _scan_cell.
+    kinds, indexes, numbers = _ATTR_KINDS, _INDEXES, _NUMBERS
     for ref, attrs, v, inner in _CELL_FULL.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
         pos = _POSITIONS.get(ref) or _position(ref)
         if v:
-            if attrs.endswith(b' t="s"'):
-                i = int(v) if v.isdigit() else -1      # _shared_string inline: it runs for most cells
+            kind = kinds.get(attrs) or _attr_kind(attrs)
+            if kind is _SHARED:
+                i = indexes.get(v)
+                if i is None:
+                    i = _index(v)
                 cells[pos] = _new_cell(Cell, (strings[i] if 0 <= i < len(strings) else _shared_string(strings, v),
                                               "s", None))
                 continue
-            if b' t="' not in attrs:
-                cells[pos] = _new_cell(Cell, (_number(v), "n", None))
+            if kind is _PLAIN:
+                x = numbers.get(v)
+                cells[pos] = _new_cell(Cell, (_remember_number(v) if x is None else x, "n", None))
                 continue
             inner = b"<v>" + v + b"</v>"
         i = attrs.find(b' t="')
