@@ -218,3 +218,23 @@ def test_parse_refuses_quickly_only_what_its_patterns_refuse(text: str) -> None:
 def test_parse_refuses_quickly_only_what_its_patterns_refuse_on_known_texts(text: str) -> None:
     assert ex.parse.__wrapped__(text) == _parsed_plainly(text)
     assert ex.figures_of.__wrapped__(text) == _figures_plainly(text)
+
+
+def _op_plainly(before: str, after: str) -> str | None:
+    tail = before[-6:]
+    for word, op in ex.OPS_BEFORE:
+        if word in tail:
+            return op
+    head = after.lstrip("余左右")[:4]
+    return next((op for word, op in ex._OPS_AFTER if head.startswith(word)), None)
+
+
+_OP_ALPHABET = st.sampled_from([*"≥≤<>=!不大小于低高少多至最控制在得超过等或及以上下内之余左右满意率人次",
+                                *(w for w, _ in ex.OPS_BEFORE), *(w for w, _ in ex._OPS_AFTER)])
+
+
+@settings(max_examples=500)
+@given(st.lists(_OP_ALPHABET, max_size=6).map("".join), st.lists(_OP_ALPHABET, max_size=6).map("".join))
+def test_the_comparison_is_looked_for_only_where_a_word_of_it_stands(before: str, after: str) -> None:
+    """_op searches once for any comparison word before the figure, then tries them longest first as before."""
+    assert ex._op(before, after) == _op_plainly(before, after)

@@ -268,11 +268,18 @@ def _range_end(rest: str, unit: str) -> tuple[Decimal, str, str | None] | None:
 
 def _op(before: str, after: str) -> str | None:
     tail = before[-6:]
-    for word, op in OPS_BEFORE:
-        if word in tail:
-            return op
+    if _ANY_OP_BEFORE.search(tail) is not None:   # most figures have none: one search, not forty
+        for word, op in OPS_BEFORE:
+            if word in tail:
+                return op
     head = after.lstrip("余左右")[:4]
-    return next((op for word, op in _OPS_AFTER if head.startswith(word)), None)
+    for word, op in _OPS_AFTER:
+        if head.startswith(word):
+            return op
+    return None
+
+
+_ANY_OP_BEFORE = re.compile("|".join(re.escape(word) for word, _ in OPS_BEFORE))
 
 
 # ----------------------------------------------------------------------------------------- deadlines

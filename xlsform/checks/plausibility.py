@@ -191,10 +191,11 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
     for ind, desc in rows:
         first.setdefault(desc, ind)
     descriptions = tuple(first)
+    kept = sum(map(len, descriptions)) <= 4 * ex.PARSED_MAX
     for ind, desc in rows:
         actual = ind.actual or ""
         # a round's rows repeat their descriptions, and many their actuals; a page of text is not kept
-        other = (_shifted_to_seen if len(actual) <= ex.PARSED_MAX else _shifted_to)(actual, desc, descriptions)
+        other = (_shifted_to_seen if kept and len(actual) <= ex.PARSED_MAX else _shifted_to)(actual, desc, descriptions)
         if other is not None:
             row = first[other]
             yield ctx.finding("XF509", indicator_key(ind.index, "actual"), value=ind.actual,
@@ -258,10 +259,18 @@ def _read(readings: dict[_ReadingKey, _Reading], ind: Indicator, review: Review)
     key = (ind.actual, ind.target, ind.content, ind.level3, ind.level2, ind.nature)
     reading = readings.get(key)
     if reading is None:
-        if len(readings) > 8192:
-            readings.clear()
-        reading = readings[key] = _Reading(ind, review)
+        reading = _Reading(ind, review)
+        if _kept(key):
+            if len(readings) > 8192:
+                readings.clear()
+            readings[key] = reading
     return reading
+
+
+def _kept(texts: tuple[str | None, ...]) -> bool:
+    """Whether texts are short enough to be kept as a cache's key: a page of text (a hostile 32,767-character
+    cell in every row of every return) would make a bounded count of entries an unbounded amount of memory."""
+    return sum(len(t) for t in texts if t) <= 4 * ex.PARSED_MAX
 
 
 def _support(ctx: CheckContext, ind: Indicator, reading: _Reading, year: int | None) -> Support | None:
