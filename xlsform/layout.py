@@ -211,18 +211,27 @@ class Layout:
         computed fields whose value is taken as it is (a hand-made form's total typed over no sources)."""
         out: dict[str, Any] = {}
         rules = self.spec.rules
-        for key, compute, args in self._plan:
+        for key, compute, args in self._recompute_plan:
             if given and key in given:
                 out[key] = given[key]
                 continue
             arg_values: dict[str, Any] = {}
-            for name, ref in args:
+            for name, ref, inputs_only in args:
                 if type(ref) is str:
                     arg_values[name] = out[ref] if ref in out else values.get(ref)
+                elif inputs_only:     # a column of inputs (the 30 scores): none of them is ever in `out`
+                    arg_values[name] = list(map(values.get, ref))
                 else:
                     arg_values[name] = [out[r] if r in out else values.get(r) for r in ref]
             out[key] = compute(arg_values, rules)
         return out
+
+    @cached_property
+    def _recompute_plan(self) -> list[tuple[str, Any, list[tuple[str, str | tuple[str, ...], bool]]]]:
+        """_plan with each list of keys marked when none of them is computed (so read from the inputs alone)."""
+        computed = {key for key, _, _ in self._plan}
+        return [(key, compute, [(name, ref, not isinstance(ref, str) and computed.isdisjoint(ref))
+                                for name, ref in args]) for key, compute, args in self._plan]
 
     @cached_property
     def dependencies(self) -> tuple[tuple[str, tuple[str, ...]], ...]:

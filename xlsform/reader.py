@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +298,8 @@ class _Locations:
     broken: list[Place] = field(default_factory=list)
     inputs: dict[tuple[int, int], tuple[Place, str]] = field(default_factory=dict)   # (row, col) -> place, ref
     fund_labels: dict[str, str] = field(default_factory=dict)
+    # `fields` as runs on one row: (row, start, stop, whether one is merged and so read even from an empty row)
+    runs: tuple[tuple[int, int, int, bool], ...] = ()
 
 
 def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) -> Record:
@@ -314,7 +318,10 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
     # Runs for every field of every return (most of a form's 30 indicator rows are empty): names bound here,
     # each cell unpacked once.
     odd, most, plain = _ODD_TEXT.search, normalize.MAX_NUMBER, _plain_strings(sheet.strings)
-    for place, key, pos, merged, ref, kind in locs.fields:
+    rows = set(map(_ROW, cells))     # most of a form's 30 indicator rows are empty: their fields are skipped
+    fields = locs.fields
+    for place, key, pos, merged, ref, kind in chain.from_iterable(
+            fields[start:stop] for row, start, stop, always in locs.runs if always or row in rows):
         cell = cells.get(pos)
         if cell is None or cell[0] is None:
             if not merged:
@@ -446,11 +453,24 @@ def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -
         else:
             locs.fields.append((place, place.key, (row, col), place.merged, ref, _kind(place.field)))
             locs.inputs[(row, col)] = (place, ref)
+    locs.runs = _runs(locs.fields)
     _LOCATIONS[key] = (layout, names, locs)
     return locs
 
 
+def _runs(fields: list[tuple[Place, str, tuple[int, int], bool, str, str | None]]
+          ) -> tuple[tuple[int, int, int, bool], ...]:
+    runs: list[tuple[int, int, int, bool]] = []
+    for i, (_, _, (row, _), merged, _, _) in enumerate(fields):
+        if runs and runs[-1][0] == row:
+            runs[-1] = (row, runs[-1][1], i + 1, runs[-1][3] or merged)
+        else:
+            runs.append((row, i, i + 1, merged))
+    return tuple(runs)
+
+
 _TEXT, _NUMBER = "text", "number"
+_ROW = itemgetter(0)
 
 
 def _kind(f: Field) -> str | None:
