@@ -289,3 +289,14 @@ def test_a_report_written_a_few_bytes_at_a_time_is_whole(tmp_path: Path, monkeyp
     with (tmp_path / "out.json").open("wb") as out:
         report._write_all(out, parts)
     assert (tmp_path / "out.json").read_bytes() == b"".join(bytes(p) for p in parts)
+
+
+def test_a_workbook_of_several_forms_is_reported_the_same_from_a_pool(tmp_path: Path) -> None:
+    """Hand-made workbooks holding several units' forms (each a result of its own, `Rendered.more`): from a
+    pool, whose processes write every form's text to their spill files, the report is the one-process report."""
+    legacy = ROOT / "tests" / "legacy" / "forms"
+    for name in ("L03_wangcheng_two_units.xlsx", "L06_ezhou_two_projects.xlsx", "L01_wangcheng_reception.xlsx"):
+        shutil.copy(legacy / name, tmp_path / name)
+    _, alone = _cli(tmp_path, "--json", "-j", 1)
+    _, pooled = _cli(tmp_path, "--json", "-j", 2)
+    assert pooled == alone and len(json.loads(alone)) >= 5

@@ -407,3 +407,19 @@ def test_rows_read_once_are_read_again_under_another_specs_rules() -> None:
     assert row_1() == []                                          # 2% is within a ceiling of 3%
     assert row_1(spec=floors) == [("XF502", "I12"), ("XF508", "J12")]   # ... and short of a floor of 3%
     assert row_1() == []
+
+
+def test_a_page_of_text_is_judged_and_not_kept_as_a_cache_key() -> None:
+    """Rows are remembered by their texts (plausibility._readings, review's targets): a hostile page of text in
+    a cell is judged like any text, but not kept, so a bounded count of entries stays a bounded memory."""
+    from xlsform.checks.context import memo_for
+    from xlsform.spec import spec_by_id
+
+    page = "完成情况" * 2000
+    record = seed_with("004", ind__1__actual=page, ind__1__target=page)
+    spec = spec_by_id(record.spec_id)
+    assert spec is not None
+    findings(record)
+    kept = [k for k in plausibility._readings(spec.rules.review) if page in k]
+    targets = [k for k in memo_for(spec.rules.review, "target") if page in k]
+    assert (kept, targets) == ([], [])

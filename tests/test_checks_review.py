@@ -230,7 +230,7 @@ def test_why_stock_phrases_stopped_being_reported(nature: str, target: str, actu
 
 
 def test_targets_read_once_are_read_again_under_another_specs_rules() -> None:
-    """What a target is (XF533) is remembered per spec's rules (context.rules_memo): rules that ask no value of
+    """What a target is (XF533) is remembered per spec's rules (context.memo_for): rules that ask no value of
     any 二级 judge the same rows differently, before and after the seed's rules judged them."""
     from dataclasses import replace
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlsform import expressions as ex
@@ -172,3 +172,69 @@ _texts = st.one_of(st.text(max_size=30), st.sampled_from([t for t, _ in TABLE]))
 def test_compare_never_raises(target: str, actual: str, nature: str | None, year: int | None) -> None:
     outcome = ex.compare(ex.parse(target), ex.parse(actual), nature, year)
     assert outcome is None or isinstance(outcome.met, bool)
+
+
+# ------------------------------------------------------------------ parse's quick refusals
+
+def _parsed_plainly(text: str) -> ex.Expr:
+    """parse without its quick tests: every pattern searched."""
+    raw = text
+    if len(raw) > ex.PARSED_MAX:
+        return ex.Expr(raw, ex.TEXT)
+    s = ex.clean(raw)
+    if s.lower() in ex._PLACEHOLDERS or ex._NOT_A_VALUE.search(s):
+        return ex.Expr(raw, ex.NONE)
+    return ex._dated(raw, s) or ex._figure(raw, s) or ex._period(raw, s) or ex._qualitative(raw, s) \
+        or ex.Expr(raw, ex.TEXT)
+
+
+def _figures_plainly(text: str) -> tuple[tuple[Decimal, str], ...]:
+    s = ex.clean(text)
+    return tuple(ex._canonical(v, ex._unit(s[m.end():])[0]) for m in ex._FIGURE.finditer(s)
+                 if (v := ex._number(m.group(1), m.group(2))) is not None)
+
+
+# digits (ASCII, full-width, Arabic-Indic), Chinese numerals and units, the signs and words the patterns turn on
+_EXPR_CHARS = "0123456789５١٢.,%‰≥≤<>=～~-—–至到年月日号底前内末季度上下半个次人元万亿千" \
+    "一二两三四五六七八九十第指标目内容完成值请此处填写限不超过字以" \
+    "简要说明例如示某○＊*xX×?？_…。、，：: \t"
+_EXPR_ALPHABET = st.sampled_from([*_EXPR_CHARS, "百分点", "达到", "满意", "批次", "2023年", "9月底前", "第三季度",
+                                  "以内", "简要描述"])
+
+
+@settings(max_examples=500)
+@given(st.lists(_EXPR_ALPHABET, max_size=12).map("".join))
+def test_parse_refuses_quickly_only_what_its_patterns_refuse(text: str) -> None:
+    """parse and figures_of skip the searches no match can come of (no digit for a date or figure, none of the
+    characters a placeholder needs): what they read is what the plain searches read, for any text."""
+    assert ex.parse.__wrapped__(text) == _parsed_plainly(text)
+    assert ex.figures_of.__wrapped__(text) == _figures_plainly(text)
+
+
+@pytest.mark.parametrize("text", ["如：", "示例：说明", "限100字", "不超过 200 字", "**人", "XX次", "某某单位", "○○",
+                                  "指标2：", "——", "…", " ", "请填写", "此处填写", "填写说明", "100字以内", "简要说明",
+                                  "2023年底前", "9月底前", "8月20日完成", "五个", "两场", "≥95%", "3-5万元", "年内完成",
+                                  "第三季度末", "满意", "达到预期", "١٢ 人", "５０%"])
+def test_parse_refuses_quickly_only_what_its_patterns_refuse_on_known_texts(text: str) -> None:
+    assert ex.parse.__wrapped__(text) == _parsed_plainly(text)
+    assert ex.figures_of.__wrapped__(text) == _figures_plainly(text)
+
+
+def _op_plainly(before: str, after: str) -> str | None:
+    tail = before[-6:]
+    for word, op in ex.OPS_BEFORE:
+        if word in tail:
+            return op
+    head = after.lstrip("余左右")[:4]
+    return next((op for word, op in ex._OPS_AFTER if head.startswith(word)), None)
+
+
+_OP_ALPHABET = st.sampled_from([*"≥≤<>=!不大小于低高少多至最控制在得超过等或及以上下内之余左右满意率人次",
+                                *(w for w, _ in ex.OPS_BEFORE), *(w for w, _ in ex._OPS_AFTER)])
+
+
+@settings(max_examples=500)
+@given(st.lists(_OP_ALPHABET, max_size=6).map("".join), st.lists(_OP_ALPHABET, max_size=6).map("".join))
+def test_the_comparison_is_looked_for_only_where_a_word_of_it_stands(before: str, after: str) -> None:
+    """_op searches once for any comparison word before the figure, then tries them longest first as before."""
+    assert ex._op(before, after) == _op_plainly(before, after)

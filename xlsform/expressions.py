@@ -115,7 +115,7 @@ class Expr:
     @property
     def figures(self) -> tuple[tuple[Decimal, str], ...]:
         """Every figure of the text with its canonical unit: "45批次，1100余人" -> ((45, 批次), (1100, 人))."""
-        return _figures(self.text)
+        return figures_of(self.text)
 
 
 # How the parser sees a text: folded and without spaces (xlsform.normalize, the one place for it).
@@ -134,10 +134,25 @@ def parse(text: str | None) -> Expr:
     if len(raw) > PARSED_MAX:
         return Expr(raw, TEXT)
     s = clean(raw)
-    if s.lower() in _PLACEHOLDERS or _NOT_A_VALUE.search(s):
+    if s.lower() in _PLACEHOLDERS or (_may_not_be_a_value(s) and _NOT_A_VALUE.search(s)):
         return Expr(raw, NONE)
+    if _DIGIT.search(s) is None:    # no date, year or figure in digits can be read: one cheap search, not three
+        return _chinese_figure(raw, s) or _period(raw, s) or _qualitative(raw, s) or Expr(raw, TEXT)
     # a dated deadline before a figure ("9月底前" is no count of months); a period ("年底前") only without one
     return _dated(raw, s) or _figure(raw, s) or _period(raw, s) or _qualitative(raw, s) or Expr(raw, TEXT)
+
+
+# A unit's own sentence goes through parse() as every target and actual does: these tests, a character that a
+# match cannot do without, spare it the searches no match can come of. _NOT_A_VALUE's alternatives: the first
+# and third are anchored at a first character of _NOT_A_VALUE_FIRST (or a space), the others hold one of
+# _NOT_A_VALUE_MARKS; _DATE, _YEAR_ALONE and _FIGURE all need a digit.
+_DIGIT = re.compile(r"\d")
+_NOT_A_VALUE_FIRST = frozenset("*＊xX×?？_.…。-—–/\\、,，一二三指目内完")
+_NOT_A_VALUE_MARKS = re.compile("[*＊xX×某○请此填限不字简例如示]")
+
+
+def _may_not_be_a_value(s: str) -> bool:
+    return bool(s) and (s[0] in _NOT_A_VALUE_FIRST or s[0].isspace() or _NOT_A_VALUE_MARKS.search(s) is not None)
 
 
 # ------------------------------------------------------------------------------------------- figures
@@ -162,9 +177,12 @@ def _figure(raw: str, s: str) -> Expr | None:
 
 
 @lru_cache(maxsize=8192)
-def _figures(text: str) -> tuple[tuple[Decimal, str], ...]:
+def figures_of(text: str) -> tuple[tuple[Decimal, str], ...]:
+    """`parse(text).figures` without reading the rest of the text (kind, comparison, range, deadline)."""
     s = clean(text)
-    out = []
+    out: list[tuple[Decimal, str]] = []
+    if _DIGIT.search(s) is None:
+        return ()
     for m in _FIGURE.finditer(s):
         value = _number(m.group(1), m.group(2))
         if value is not None:
@@ -250,11 +268,18 @@ def _range_end(rest: str, unit: str) -> tuple[Decimal, str, str | None] | None:
 
 def _op(before: str, after: str) -> str | None:
     tail = before[-6:]
-    for word, op in OPS_BEFORE:
-        if word in tail:
-            return op
+    if _ANY_OP_BEFORE.search(tail) is not None:   # most figures have none: one search, not forty
+        for word, op in OPS_BEFORE:
+            if word in tail:
+                return op
     head = after.lstrip("余左右")[:4]
-    return next((op for word, op in _OPS_AFTER if head.startswith(word)), None)
+    for word, op in _OPS_AFTER:
+        if head.startswith(word):
+            return op
+    return None
+
+
+_ANY_OP_BEFORE = re.compile("|".join(re.escape(word) for word, _ in OPS_BEFORE))
 
 
 # ----------------------------------------------------------------------------------------- deadlines

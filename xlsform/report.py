@@ -6,6 +6,7 @@ import json
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -305,10 +306,12 @@ class ReportSpool:
     def close(self) -> None:
         for spool in self._spools.values():
             spool.close()
-        if self._folder is not None:
-            import shutil
-
-            shutil.rmtree(self._folder, ignore_errors=True)
+        if self._folder is not None:    # it holds the checking processes' spill files and nothing else
+            with suppress(OSError):
+                for name in os.listdir(self._folder):
+                    with suppress(OSError):
+                        os.unlink(os.path.join(self._folder, name))
+                os.rmdir(self._folder)
 
 
 def _runs(where: array[int], limit: int) -> Iterator[tuple[int, int, list[int]]]:

@@ -138,17 +138,20 @@ def _twins(ctx: CheckContext) -> Iterator[Finding]:
 def _twin_pairs(rows: tuple[tuple[int, str | None, str, tuple[str, str] | None], ...],
                 share: float) -> tuple[tuple[int, int], ...]:
     """(row, the earlier row it repeats) for every twin among (index, 二级, task words, side) rows."""
-    rows = tuple(r for r in rows if TWIN_MIN_LETTERS <= len(r[2]) <= ex.PARSED_MAX)
+    sized = [(*r, len(r[2])) for r in rows if TWIN_MIN_LETTERS <= len(r[2]) <= ex.PARSED_MAX]
+    ratio = _fuzz().ratio
     pairs = []
-    for n, (index, level2, task, side) in enumerate(rows):
+    for n, (index, level2, task, side, size) in enumerate(sized):
         best, other = 0.0, None
-        for o, o_level2, t, s in rows[:n]:
-            # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
-            if o_level2 == level2 or 2 * min(len(t), len(task)) < share * (len(t) + len(task)) \
-                    or (side is not None and s is not None and side != s) \
-                    or (min(len(t), len(task)) < TWIN_EXACT_BELOW and t != task):
+        for o, o_level2, t, s, o_size in sized[:n]:
+            if o_level2 == level2:
                 continue
-            score = _fuzz().ratio(task, t)
+            # the ratio is at most 2·shorter/(both lengths): most pairs are ruled out without comparing them
+            shorter = o_size if o_size < size else size
+            if 2 * shorter < share * (o_size + size) or (side is not None and s is not None and side != s) \
+                    or (shorter < TWIN_EXACT_BELOW and t != task):
+                continue
+            score = ratio(task, t)
             if score > best:
                 best, other = score, o
         if other is not None and best >= share * 100:
@@ -188,10 +191,11 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
     for ind, desc in rows:
         first.setdefault(desc, ind)
     descriptions = tuple(first)
+    kept = sum(map(len, descriptions)) <= 4 * ex.PARSED_MAX
     for ind, desc in rows:
         actual = ind.actual or ""
         # a round's rows repeat their descriptions, and many their actuals; a page of text is not kept
-        other = (_shifted_to_seen if len(actual) <= ex.PARSED_MAX else _shifted_to)(actual, desc, descriptions)
+        other = (_shifted_to_seen if kept and len(actual) <= ex.PARSED_MAX else _shifted_to)(actual, desc, descriptions)
         if other is not None:
             row = first[other]
             yield ctx.finding("XF509", indicator_key(ind.index, "actual"), value=ind.actual,
@@ -208,6 +212,8 @@ def _shifted_to(actual: str, own: str, descriptions: tuple[str, ...]) -> str | N
     # words the row's own description has too are no sign that the actual belongs elsewhere (the name every
     # row carries, a unit's name after every text): another row must win on the words that set it apart
     telling = grams - mine
+    if len(telling) < SHIFT_COMMON:
+        return None   # too few such words for any row to share enough of them (most actuals: none at all)
     best, other = 0.0, None
     for desc in descriptions:
         score = _overlap(telling, _bigrams(desc) - mine) if desc != own else 0.0
@@ -253,10 +259,18 @@ def _read(readings: dict[_ReadingKey, _Reading], ind: Indicator, review: Review)
     key = (ind.actual, ind.target, ind.content, ind.level3, ind.level2, ind.nature)
     reading = readings.get(key)
     if reading is None:
-        if len(readings) > 8192:
-            readings.clear()
-        reading = readings[key] = _Reading(ind, review)
+        reading = _Reading(ind, review)
+        if _kept(key):
+            if len(readings) > 8192:
+                readings.clear()
+            readings[key] = reading
     return reading
+
+
+def _kept(texts: tuple[str | None, ...]) -> bool:
+    """Whether texts are short enough to be kept as a cache's key: a page of text (a hostile 32,767-character
+    cell in every row of every return) would make a bounded count of entries an unbounded amount of memory."""
+    return sum(len(t) for t in texts if t) <= 4 * ex.PARSED_MAX
 
 
 def _support(ctx: CheckContext, ind: Indicator, reading: _Reading, year: int | None) -> Support | None:
@@ -345,11 +359,12 @@ def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     if len(answer) > ex.PARSED_MAX or len(goal) > ex.PARSED_MAX:
         return False   # a page of text is no copy of a task; comparing it would cost a hostile file seconds
     a, g = letters(answer), letters(goal)
-    if len(g) < 6 or len(a) < 4 or not _figures(answer) <= _figures(goal):
+    if len(g) < 6 or len(a) < 4:
         return False
-    if _fuzz().ratio(a, g) >= similarity * 100:
-        return True
-    return len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g) >= 95
+    alike = _fuzz().ratio(a, g) >= similarity * 100 \
+        or (len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g) >= 95)
+    # the words first: most answers are not alike, and reading a text's figures costs more than comparing it
+    return alike and _figures(answer) <= _figures(goal)
 
 
 @cache
@@ -361,7 +376,7 @@ def _fuzz() -> Any:
 
 
 def _figures(text: str) -> set[Decimal]:
-    return {v for v, _ in ex.parse(text).figures}
+    return {v for v, _ in ex.figures_of(text)}
 
 
 def _verdict(ind: Indicator, actual: ex.Expr, review: Review) -> str | None:
@@ -460,17 +475,32 @@ def _stock(actual: str, review: Review) -> bool:
     if len(text) > STOCK_MAX:
         return False
     objects = _bare_set(review.stock_objects)
-    return any(text.startswith(h, i) and (i + len(h) == len(text) or _made_of(text[i + len(h):], objects))
-               for i in _after(text, _bare_set(review.stock_modifiers)) for h in heads if h)
+    starting = _by_first(heads)
+    for i in _after(text, _bare_set(review.stock_modifiers)):
+        for h in starting.get(text[i:i + 1], ()):
+            if text.startswith(h, i) and (i + len(h) == len(text) or _made_of(text[i + len(h):], objects)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=16)
+def _by_first(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The (non-empty) words by their first character: only those can start at a place in a text."""
+    out: dict[str, tuple[str, ...]] = {}
+    for w in words:
+        if w:
+            out[w[0]] = (*out.get(w[0], ()), w)
+    return out
 
 
 def _after(text: str, words: frozenset[str]) -> set[int]:
     """Every place a run of `words` from the start of `text` can end (0: none of them)."""
+    starting = _by_first(words)
     ends, todo = {0}, [0]
     while todo:
         i = todo.pop()
-        for w in words:
-            if w and text.startswith(w, i) and i + len(w) not in ends:
+        for w in starting.get(text[i:i + 1], ()):
+            if text.startswith(w, i) and i + len(w) not in ends:
                 ends.add(i + len(w))
                 todo.append(i + len(w))
     return ends
@@ -478,10 +508,11 @@ def _after(text: str, words: frozenset[str]) -> set[int]:
 
 def _made_of(rest: str, words: frozenset[str]) -> bool:
     """Whether `rest` is a run of `words` and nothing else (every split tried: "年度目标任务")."""
+    starting = _by_first(words)
     ends = {0}
     for i in range(len(rest)):
         if i in ends:
-            ends.update(i + len(w) for w in words if w and rest.startswith(w, i))
+            ends.update(i + len(w) for w in starting.get(rest[i], ()) if rest.startswith(w, i))
     return len(rest) in ends and bool(rest)
 
 

@@ -59,9 +59,11 @@ def _target_code(codes: dict[tuple[str | None, ...], str | None], ind: Indicator
     key = (ind.target, ind.level2, ind.nature, task)
     code = codes.get(key, _UNSEEN)
     if code is _UNSEEN:
-        if len(codes) > 8192:
-            codes.clear()
-        code = codes[key] = _target_code_of(ind.target or "", ind.level2, ind.nature, task, review)
+        code = _target_code_of(ind.target or "", ind.level2, ind.nature, task, review)
+        if sum(len(t) for t in key if t) <= 4 * ex.PARSED_MAX:   # a page of text is not kept as a key
+            if len(codes) > 8192:
+                codes.clear()
+            codes[key] = code
     return cast(str | None, code)
 
 
