@@ -143,6 +143,20 @@ def measure(cmd: list[str], source: Path | None = None) -> dict[str, Any]:
     return figures
 
 
+def _importable(checkout: Path) -> Path:
+    """A folder from which the checkout's xlsform imports as installed: its specs (`templates/` at the top of
+    a checkout) are the package `xlsform.templates` there, which only an install maps. A folder of links, so the
+    checkout itself is not touched."""
+    if (checkout / "xlsform" / "templates").exists() or not (checkout / "templates").is_dir():
+        return checkout
+    folder = Path(tempfile.mkdtemp(prefix="xlsform-compare-"))
+    (folder / "xlsform").mkdir()
+    for entry in (checkout / "xlsform").iterdir():
+        (folder / "xlsform" / entry.name).symlink_to(entry)
+    (folder / "xlsform" / "templates").symlink_to(checkout / "templates")
+    return folder
+
+
 def commands(returns: Path, manifest: Path, out: Path) -> dict[str, list[str]]:
     xlsform = [sys.executable, "-m", "xlsform"]
     return {"merge": [*xlsform, "merge", str(returns), "-o", str(out), "--manifest", str(manifest),
@@ -200,7 +214,7 @@ def main() -> None:
         sources: dict[str, Path | None] = dict.fromkeys(cmds)
         if args.compare:
             cmds["merge (--compare)"] = commands(returns, manifest, Path(tmp) / "汇总_compare.xlsx")["merge"]
-            sources["merge (--compare)"] = args.compare.resolve()
+            sources["merge (--compare)"] = _importable(args.compare.resolve())
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in cmds}
         for _ in range(args.runs):
             for name, cmd in cmds.items():
