@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from xlsform.normalize import compact, same_count, unit_spelling
+from xlsform.normalize import TEXT_CACHE, compact, same_count, unit_spelling
 
 # Kinds of expression.
 NUMBER = "number"            # one figure, maybe with a comparison: "≥95%", "411 次"
@@ -127,7 +127,7 @@ clean = compact
 PARSED_MAX = 1000
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def parse(text: str | None) -> Expr:
     """Any target or actual text as an `Expr`; never raises."""
     raw = "" if text is None else str(text)
@@ -176,7 +176,7 @@ def _figure(raw: str, s: str) -> Expr | None:
     return Expr(raw, NUMBER, _op(s[: m.start()], rest), low, low, unit)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def figures_of(text: str) -> tuple[tuple[Decimal, str], ...]:
     """`parse(text).figures` without reading the rest of the text (kind, comparison, range, deadline)."""
     s = clean(text)
@@ -407,7 +407,7 @@ def figure_in(target: Expr, actual: Expr) -> Decimal | None:
     return got * _typed_scale(target)   # "90" against "≤90万元" is 90 万元
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _typed_scale(target: Expr) -> Decimal:
     """How many canonical units one unit of the target as typed is ("≤90万元": 10,000 元), for a bare actual
     written in the target's own unit."""

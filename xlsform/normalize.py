@@ -21,6 +21,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+# Entries each cache keyed on a text keeps (the least recently used go first): a round's texts that repeat,
+# the prefilled indicators, are a few hundred a template and stay; a unit's own texts are read once or twice
+# in its return. 16,384 of them took each checking process 40 MB over a round of distinct texts.
+TEXT_CACHE = 2_048
+
 # Catalogue codes (xlsform/codes.py, reading section).
 UNIT = "XF201"            # 万元 / 万 / 分 after the number
 FULL_WIDTH = "XF202"      # full-width digits and punctuation
@@ -192,7 +197,7 @@ def fold(text: str) -> str:
     return text.translate(_GLYPHS)
 
 
-@lru_cache(maxsize=16384)   # the same prefilled texts repeat in every return of a round
+@lru_cache(maxsize=TEXT_CACHE)   # the same prefilled texts repeat in every return of a round
 def compact(text: str) -> str:
     """`fold` without any whitespace (line breaks included): how targets, actuals and labels are parsed and
     compared ("＞＝ 95 ％" and ">=95%" are one text)."""
@@ -214,14 +219,14 @@ _NOT_WORD = re.compile(r"[^\w≥≤<>=%]|_")
 _NOT_LETTER = re.compile(r"[\W\d_]")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=TEXT_CACHE)
 def bare(text: str) -> str:
     """`compact` without punctuation: "对照年度目标，说明…（100字以内）" and "对照年度目标,说明…(100字以内)。"
     are one text. Figures, comparison signs and "%" stay: "≥**人" is not "**人", "≥95%" is not "95%"."""
     return _NOT_WORD.sub("", compact(text))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=TEXT_CACHE)
 def letters(text: str) -> str:
     """The words of a text alone (no figures, signs, punctuation or spaces), as shifted rows and tasks
     retyped under another 二级 are compared: "确保满意率达95%以上" and "满意率达到98%" share their words."""
@@ -274,7 +279,7 @@ LABEL = "XF230"           # a 一级/二级指标 written with an extra word or 
 _LABEL_NOISE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)+|[：:、。，,；;]+$|(?:等|类|方面)+$")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | None]:
     """A level label as the catalogue spells it: "服务对象满意度指标等", "1.产出指标：", "满意度" -> the one
     choice it names, with a note; any other text comes back as it is (the checks report it). A level named
@@ -319,7 +324,7 @@ GUIDANCE_MAX = 300   # a template's guidance is a sentence or two; longer text i
 DASHES = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "//", "\\", "－", "／"})
 
 
-@lru_cache(maxsize=8192)   # prefilled texts repeat in every return of a round
+@lru_cache(maxsize=TEXT_CACHE)   # prefilled texts repeat in every return of a round
 def is_placeholder(text: str) -> bool:
     """Template text left in place of content ("指标2：", "……", "XX单位", "≥**人", "请填写……"). A hint left
     after a real name ("开发数量（≥**个）") is not: the name is content (`template_guidance` finds the hint)."""
@@ -344,7 +349,7 @@ def _may_limit(s: str) -> bool:
     return "字" in s[-5:]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def template_guidance(text: str, instructions: tuple[str, ...]) -> str | None:
     """The template's own guidance a text still holds, if any: one of `instructions` (loosely: widths,
     spaces, punctuation and the word limit do not matter), a text that closes with a word limit, or a hint
@@ -391,7 +396,7 @@ _UNIT_NOTE = re.compile(r"(?:\(|单位[:：])\s*(万元|元)\s*\)?")
 LABEL_MAX = 60    # a longer text is a sentence, not a label
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=TEXT_CACHE)
 def label_key(text: str) -> str:
     """A printed label as the word it names: invisible characters, spaces and line breaks (vertical text)
     out, full-width to half-width, bracketed notes ("(A)", "（50分）", "(万元)"), a leading "其中：" or list

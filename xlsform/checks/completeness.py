@@ -10,7 +10,7 @@ from xlsform import normalize, prefill
 from xlsform.checks.context import CheckContext, memo_for, once_for
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key, split_indicator_key
-from xlsform.normalize import compact
+from xlsform.normalize import TEXT_CACHE, compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
 
@@ -119,12 +119,12 @@ def _unweighted(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding("XF302", indicator_key(ind.index, "weight"), filled=_filled(ctx, ind, "weight"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _breaks_down(name: str, prefixes: tuple[str, ...]) -> bool:
     return normalize.compact(name).startswith(tuple(normalize.compact(p) for p in prefixes))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _no_content(text: str) -> bool:
     return compact(text) in _NO_NAME or is_placeholder(text)
 
@@ -143,7 +143,7 @@ def placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
     verdicts = memo_for(ctx.spec, "stands in")   # most text of a round repeats from return to return
-    if len(verdicts) > 8192:
+    if len(verdicts) > TEXT_CACHE:
         verdicts.clear()
     unseen = _UNSEEN
     # a text's verdict at a glance (None: real content, the common case); the few others below in form order
@@ -217,7 +217,7 @@ def weighted_placeholder(ctx: CheckContext, ind: Indicator) -> Iterator[Finding]
                           expected=ind.level3 if ind.level3 is not None else ind.content)
 
 
-@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+@lru_cache(maxsize=TEXT_CACHE)   # the same rows repeat across a round's returns
 def _names_nothing(level3: str | None, content: str | None) -> bool:
     """Whether a row's 三级指标 and 目标内容, those it has, are only "/", "……", "无" (at least one of them)."""
     names = [n for n in (level3, content) if n is not None]

@@ -20,7 +20,7 @@ from xlsform.checks.completeness import is_placeholder, template_text
 from xlsform.checks.context import CheckContext, percent, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
-from xlsform.normalize import bare, compact, letters
+from xlsform.normalize import TEXT_CACHE, bare, compact, letters
 from xlsform.records import Indicator
 from xlsform.scoring import Support, score_total, support, to_decimal
 from xlsform.spec import Review, Scoring
@@ -173,7 +173,7 @@ def _side(ind: Indicator) -> tuple[str, str] | None:
 
 # ------------------------------------------------------------------------------------ shifted rows
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE // 4)    # a set of a hundred 2-character strings an entry: the largest entries
 def _bigrams(text: str) -> frozenset[str]:
     t = letters(text)
     return frozenset(t[i:i + 2] for i in range(len(t) - 1))
@@ -222,7 +222,7 @@ def _shifted_to(actual: str, own: str, descriptions: tuple[str, ...]) -> str | N
     return other if other is not None and best >= SHIFT_MIN and best >= score_own + SHIFT_MARGIN else None
 
 
-_shifted_to_seen = lru_cache(maxsize=4096)(_shifted_to)
+_shifted_to_seen = lru_cache(maxsize=TEXT_CACHE)(_shifted_to)
 
 
 # ------------------------------------------------------------------------- score against the target
@@ -261,7 +261,7 @@ def _read(readings: dict[_ReadingKey, _Reading], ind: Indicator, review: Review)
     if reading is None:
         reading = _Reading(ind, review)
         if _kept(key):
-            if len(readings) > 8192:
+            if len(readings) > TEXT_CACHE:
                 readings.clear()
             readings[key] = reading
     return reading
@@ -284,7 +284,7 @@ def _support(ctx: CheckContext, ind: Indicator, reading: _Reading, year: int | N
     weight = UNWEIGHTED if ind.weight is None else ind.weight
     key = (ind.target, ind.actual, reading.nature, year, weight)
     if key not in judged:   # the same indicator rows repeat across a round's returns
-        if len(judged) > 8192:
+        if len(judged) > TEXT_CACHE:
             judged.clear()
         # Where the spec has a 度量单位 column, target and actual are bare numbers ("95" with "%" beside
         # them): both then have no unit and compare as they are.
@@ -306,7 +306,7 @@ def _nature(ind: Indicator, target: ex.Expr, lower_better: tuple[str, ...]) -> s
     return "≤" if lower_better and _names_ceiling(ind.level3 or ind.content or "", lower_better) else ind.nature
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _names_ceiling(name: str, measures: tuple[str, ...]) -> bool:
     text = compact(name)
     return any(compact(m) in text for m in measures)
@@ -333,7 +333,7 @@ def _copies(ind: Indicator) -> bool:
     return bool(ind.target) and _copies_text(ind.target or "", ind.actual or "")
 
 
-@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+@lru_cache(maxsize=TEXT_CACHE)   # the same rows repeat across a round's returns
 def _copies_text(target: str, actual: str) -> bool:
     """A limit said again ("≥95%", "80%-90%", "9月底前"): no measurement. A date said again ("2021年12月31日",
     "2019年") is the date the work was done, and a limit without a figure ("不超过预算") a yes answered yes."""
@@ -351,7 +351,7 @@ def _repeats_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
         yield ctx.finding("XF536", "goal.achieved", value=achieved, expected=goal, source=ctx.label("goal.target"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     """Whether `answer` is `goal` said again: as alike as `similarity` (words only; figures, spacing and
     punctuation aside), or a clipped copy (word for word, most of the goal or at least `run` letters of it:
@@ -430,7 +430,7 @@ def _against_target(ctx: CheckContext, ind: Indicator, reading: _Reading, year: 
                 yield from _overshoot(ctx, ind, reading)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _quantitative_text(text: str) -> bool:
     return ex.parse(text).kind in (ex.NUMBER, ex.RANGE, ex.DEADLINE)
 
@@ -461,7 +461,7 @@ def _claimed_target(ind: Indicator, review: Review) -> bool:
 STOCK_MAX = 40   # letters: a stock answer is a phrase; a sentence saying what was done is longer
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _stock(actual: str, review: Review) -> bool:
     """An answer from the stock of phrases that measure nothing ("达成预期指标", "已完成", "详见附件"), however
     it is punctuated or spaced ([rules.review] stock_actuals); also said with words before it that only say
@@ -528,7 +528,7 @@ _SHARE_AFTER = re.compile(r"(\D*?)(?:\d+(?:\.\d+)?)%")
 _COMPLETION = re.compile(r"完成|执行|进度")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _stock_share(actual: str, task: str, phrases: tuple[str, ...], levels: tuple[str, ...] = ()) -> bool:
     """A stock phrase with a share after it ("已完成100%", "达成 100%"): how much of the work was done, not what
     the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度), the phrase
@@ -558,7 +558,7 @@ def _overshoot(ctx: CheckContext, ind: Indicator, reading: _Reading) -> Iterator
                           how=off[0], share=off[1])
 
 
-@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+@lru_cache(maxsize=TEXT_CACHE)   # the same rows repeat across a round's returns
 def _off_target(target: ex.Expr, actual: ex.Expr, nature: str | None, overshoot: float) -> tuple[str, str] | None:
     """How far an actual lies beyond a floor or inside a ceiling, when that is `overshoot` or more."""
     got = ex.figure_in(target, actual)

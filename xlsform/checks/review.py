@@ -20,7 +20,7 @@ from xlsform import expressions as ex
 from xlsform.checks.context import CheckContext, memo_for, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
-from xlsform.normalize import compact, is_placeholder, letters
+from xlsform.normalize import TEXT_CACHE, compact, is_placeholder, letters
 from xlsform.records import Indicator
 from xlsform.spec import Review
 
@@ -61,7 +61,7 @@ def _target_code(codes: dict[tuple[str | None, ...], str | None], ind: Indicator
     if code is _UNSEEN:
         code = _target_code_of(ind.target or "", ind.level2, ind.nature, task, review)
         if sum(len(t) for t in key if t) <= 4 * ex.PARSED_MAX:   # a page of text is not kept as a key
-            if len(codes) > 8192:
+            if len(codes) > TEXT_CACHE:
                 codes.clear()
             codes[key] = code
     return cast(str | None, code)
@@ -83,7 +83,7 @@ def _target_code_of(target: str, level2: str | None, nature: str | None, task: s
     return _target_verdict(target, level2, task, review)
 
 
-@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+@lru_cache(maxsize=TEXT_CACHE)   # the same rows repeat across a round's returns
 def _target_verdict(text: str, level2: str, task: str | None, review: Review) -> str | None:
     target = ex.parse(text)
     if target.kind in _MEASURED:
@@ -95,14 +95,14 @@ def _target_verdict(text: str, level2: str, task: str | None, review: Review) ->
 STANDARD_MAX = 8   # letters: "符合国家标准", "工程验收合格" are standards; a longer text describes conduct
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _standard(target: str, standards: tuple[str, ...]) -> bool:
     """A pass/fail standard ([rules.review] standards), alone or closing a short target ("验收合格")."""
     text = letters(target)
     return len(text) <= STANDARD_MAX and any(text.endswith(s) for s in _letter_set(standards))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _none_of(target: str, words: tuple[str, ...]) -> bool:
     """A short target that asks for none of something ([rules.review] zero_words: "无重大安全事故", "零投诉",
     "未发生安全责任事故"): a count of zero, a value as "0起" is."""
@@ -155,7 +155,7 @@ def _share_finding(ctx: CheckContext, ind: Indicator) -> Finding:
     return ctx.finding("XF537", indicator_key(ind.index, "target"), value=_shown(ind), expected=ind.level3)
 
 
-@lru_cache(maxsize=4096)   # the same rows repeat across a round's returns
+@lru_cache(maxsize=TEXT_CACHE)   # the same rows repeat across a round's returns
 def _share_of_amount(level3: str, target: str, measure: str) -> bool:
     name = compact(level3)
     label = _UNIT_LABEL.search(name)
