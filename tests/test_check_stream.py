@@ -300,3 +300,11 @@ def test_a_workbook_of_several_forms_is_reported_the_same_from_a_pool(tmp_path: 
     _, alone = _cli(tmp_path, "--json", "-j", 1)
     _, pooled = _cli(tmp_path, "--json", "-j", 2)
     assert pooled == alone and len(json.loads(alone)) >= 5
+
+
+def test_texts_are_read_back_where_the_system_has_no_pread(batch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no os.pread: the spill files are read back by seeking, with the same texts."""
+    _, expected = _spooled(batch, 2, lambda spool: spool.spill_folder())
+    monkeypatch.setattr(report, "_pread", report._seek_and_read)
+    _, texts = _spooled(batch, 2, lambda spool: spool.spill_folder())
+    assert texts == expected

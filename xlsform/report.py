@@ -287,7 +287,7 @@ class ReportSpool:
         """The texts of `key`, in order. Texts one process wrote one after another are read back together (a
         read of up to READ_AT_ONCE bytes, and views into it) rather than one read a file."""
         spool, where = self._spools[key], self._where[key]
-        fds = [os.open(path, os.O_RDONLY) for path in self._files]
+        fds = [os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)) for path in self._files]   # Windows: binary
         try:
             for index, offset, lengths in _runs(where, self.READ_AT_ONCE):
                 if index < 0:
@@ -335,12 +335,21 @@ def _runs(where: array[int], limit: int) -> Iterator[tuple[int, int, list[int]]]
 def _read_at(fd: int, offset: int, length: int) -> bytes:
     parts = []
     while length > 0:
-        part = os.pread(fd, length, offset)
+        part = _pread(fd, length, offset)
         if not part:
             raise OSError(f"检查进程写出的结果不完整（缺少 {length} 字节）")
         parts.append(part)
         offset, length = offset + len(part), length - len(part)
     return b"".join(parts)
+
+
+def _seek_and_read(fd: int, length: int, offset: int) -> bytes:
+    """os.pread where the system has none (Windows): the descriptors are this process's own, read one at a time."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, length)
+
+
+_pread = getattr(os, "pread", _seek_and_read)
 
 
 def write_json(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, lines: bool = False) -> None:
