@@ -14,6 +14,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,20 @@ def upload(rnd: Round, name: str, code: str) -> dict[str, Any]:
     return {"op": "upload", "path": str(rnd.returns[name]), "name": f"{name}.xlsx", "unit": [code, "单位"]}
 
 
+@contextmanager
+def one_unit(rnd: Round, **options: Any) -> Iterator[tuple[Store, Intake, Any]]:
+    """The round's store with its one unit 430112001, an intake of one checking process over it, and the unit."""
+    with Store(store_path(rnd.manifest)) as store:
+        store.sync_units([("430112001", "单位")])
+        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, timeout=60, **options)
+        try:
+            unit = store.unit("430112001")
+            assert unit is not None
+            yield store, intake, unit
+        finally:
+            intake.close()
+
+
 def test_a_worker_answers_exactly_what_the_servers_thread_would(made: Round, pool: Processes) -> None:
     here = handler(Manifest.load(made.manifest))
     for name, code in (("clean", "430112001"), ("invalid", "430112004"), ("errors", "430112001"),
@@ -63,30 +78,23 @@ def test_a_crashed_worker_is_replaced_before_the_next_file(made: Round, pool: Pr
 
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="stops the worker with SIGSTOP")
 def test_a_file_over_the_time_limit_is_stopped_and_refused_with_xf901(rnd: Round) -> None:
-    with Store(store_path(rnd.manifest)) as store:
-        store.sync_units([("430112001", "单位")])
-        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, timeout=60)
-        try:
-            unit = store.unit("430112001")
-            assert unit is not None
-            with rnd.returns["clean"].open("rb") as fh:
-                assert intake.submit(unit, "a.xlsx", fh).state == "ok"
-            assert isinstance(intake.checks, Processes)
-            intake.checks.timeout = 1
-            [worker] = list(intake.checks._idle.queue)
-            assert worker.proc is not None
-            os.kill(worker.proc.pid, signal.SIGSTOP)        # stuck for sure, however fast or loaded the machine
-            with rnd.returns["clean"].open("rb") as fh:
-                stuck = intake.submit(unit, "b.xlsx", fh)
-            answer = json.loads(stuck.text)
-            assert stuck.state == "refused" and stuck.http_status == 422
-            assert answer["findings"][0]["code"] == "XF901" and "秒仍未完成" in answer["findings"][0]["message"]
-            assert store.unit("430112001").filename == "a.xlsx"        # the accepted return stays
-            intake.checks.timeout = 60
-            with rnd.returns["clean"].open("rb") as fh:                # a fresh worker takes the next file
-                assert intake.submit(unit, "c.xlsx", fh).state == "ok"
-        finally:
-            intake.close()
+    with one_unit(rnd) as (store, intake, unit):
+        with rnd.returns["clean"].open("rb") as fh:
+            assert intake.submit(unit, "a.xlsx", fh).state == "ok"
+        assert isinstance(intake.checks, Processes)
+        intake.checks.timeout = 1
+        [worker] = list(intake.checks._idle.queue)
+        assert worker.proc is not None
+        os.kill(worker.proc.pid, signal.SIGSTOP)        # stuck for sure, however fast or loaded the machine
+        with rnd.returns["clean"].open("rb") as fh:
+            stuck = intake.submit(unit, "b.xlsx", fh)
+        answer = json.loads(stuck.text)
+        assert stuck.state == "refused" and stuck.http_status == 422
+        assert answer["findings"][0]["code"] == "XF901" and "秒仍未完成" in answer["findings"][0]["message"]
+        assert store.unit("430112001").filename == "a.xlsx"        # the accepted return stays
+        intake.checks.timeout = 60
+        with rnd.returns["clean"].open("rb") as fh:                # a fresh worker takes the next file
+            assert intake.submit(unit, "c.xlsx", fh).state == "ok"
 
 
 def test_a_busy_pool_refuses_after_waiting(made: Round, pool: Processes) -> None:
@@ -228,48 +236,34 @@ def test_an_upload_whose_bytes_cannot_reach_the_disk_keeps_nothing(rnd: Round,
     check said — no file under its hash, no temporary, no row — and the next upload is checked as usual."""
     import xlsform.store
 
-    with Store(store_path(rnd.manifest)) as store:
-        store.sync_units([("430112001", "单位")])
-        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, timeout=60)
-        try:
-            unit = store.unit("430112001")
-            assert unit is not None
+    with one_unit(rnd) as (store, intake, unit):
+        def full(fd: int) -> None:
+            raise OSError(28, "No space left on device")
 
-            def full(fd: int) -> None:
-                raise OSError(28, "No space left on device")
-
-            monkeypatch.setattr(xlsform.store.os, "fsync", full)
-            with rnd.returns["clean"].open("rb") as fh, pytest.raises(OSError, match="No space"):
-                intake.submit(unit, "a.xlsx", fh)
-            monkeypatch.undo()
-            assert [p for p in store.files_dir.rglob("*") if p.is_file()] == [] and store.submissions() == []
-            assert not store._pending
-            with rnd.returns["clean"].open("rb") as fh:
-                assert intake.submit(unit, "b.xlsx", fh).state == "ok"
-        finally:
-            intake.close()
+        monkeypatch.setattr(xlsform.store.os, "fsync", full)
+        with rnd.returns["clean"].open("rb") as fh, pytest.raises(OSError, match="No space"):
+            intake.submit(unit, "a.xlsx", fh)
+        monkeypatch.undo()
+        assert [p for p in store.files_dir.rglob("*") if p.is_file()] == [] and store.submissions() == []
+        assert not store._pending
+        with rnd.returns["clean"].open("rb") as fh:
+            assert intake.submit(unit, "b.xlsx", fh).state == "ok"
 
 
 def test_a_busy_refusal_leaves_neither_a_file_nor_a_temporary(rnd: Round) -> None:
     """An upload the pool has no room for (503) is not kept: before, its file stayed in the store under its
     hash with no row naming it, and marked in use for ever (never pruned)."""
-    with Store(store_path(rnd.manifest)) as store:
-        store.sync_units([("430112001", "单位")])
-        intake = Intake(store, Manifest.load(rnd.manifest), max_bytes=1 << 20, processes=1, wait=0.1, timeout=60)
-        try:
-            unit = store.unit("430112001")
-            assert unit is not None and isinstance(intake.checks, Processes)
-            with intake.checks.slot(), rnd.returns["clean"].open("rb") as fh, pytest.raises(Busy):
-                intake.submit(unit, "a.xlsx", fh)
-            assert [p for p in store.files_dir.rglob("*") if p.is_file()] == []
-            assert not store._pending
-            with rnd.returns["clean"].open("rb") as fh:
-                done = intake.submit(unit, "b.xlsx", fh)
-            assert done.state == "ok" and not store._pending
-            assert [p.name for p in store.files_dir.rglob("*") if p.is_file()] == [
-                f"{store.submission(done.submission).sha256}.xlsx"]                          # type: ignore[union-attr]
-        finally:
-            intake.close()
+    with one_unit(rnd, wait=0.1) as (store, intake, unit):
+        assert isinstance(intake.checks, Processes)
+        with intake.checks.slot(), rnd.returns["clean"].open("rb") as fh, pytest.raises(Busy):
+            intake.submit(unit, "a.xlsx", fh)
+        assert [p for p in store.files_dir.rglob("*") if p.is_file()] == []
+        assert not store._pending
+        with rnd.returns["clean"].open("rb") as fh:
+            done = intake.submit(unit, "b.xlsx", fh)
+        assert done.state == "ok" and not store._pending
+        assert [p.name for p in store.files_dir.rglob("*") if p.is_file()] == [
+            f"{store.submission(done.submission).sha256}.xlsx"]                          # type: ignore[union-attr]
 
 
 
