@@ -90,18 +90,23 @@ class Record:
 
     @property
     def funds(self) -> list[FundRow]:
-        rows: list[str] = []
-        for key in self.values:
-            if key.startswith("fund."):
-                row = key.split(".")[1]
-                if row not in rows:
-                    rows.append(row)
-        for row in self.fund_labels:
-            if row not in rows:
-                rows.append(row)
-        return [FundRow(row, self.fund_labels.get(row, row),
-                        **{c: _num(self.values.get(f"fund.{row}.{c}")) for c in FUND_COLUMNS})
-                for row in rows]
+        return [FundRow(**row) for row in self._fund_rows()]
+
+    def _fund_rows(self) -> list[dict[str, Any]]:
+        """Each fund row's fields as FundRow has them (key, label, every column as a number or None): the rows
+        with values in the order they come, then the labelled rows without any, in the form's order. Also the
+        record's JSON as it is (nothing to convert)."""
+        v, labels = self.values, self.fund_labels
+        rows = dict.fromkeys([key.split(".")[1] for key in v if key.startswith("fund.")])
+        rows.update(dict.fromkeys(labels))
+        out = []
+        for row in rows:
+            one: dict[str, Any] = {"key": row, "label": labels.get(row, row)}
+            for column, key in _fund_keys(row):
+                x = v.get(key)
+                one[column] = x if type(x) is float else _num(x)
+            out.append(one)
+        return out
 
     def fund(self, row: str) -> FundRow | None:
         return next((f for f in self.funds if f.key == row), None)
@@ -142,7 +147,7 @@ class Record:
             "spec": {"id": self.spec_id, "version": self.spec_version},
             "source": {"file": shown_path(self.source) if self.source else self.source, "sha256": self.sha256},
             "identity": {k: _plain(v.get(k)) for k in IDENTITY_KEYS},
-            "funds": self._funds_json(),
+            "funds": self._fund_rows(),
             "execution": {"reason": v.get("execution.reason")},
             "goals": {k: _plain(v.get(f"goal.{k}")) for k in GOAL_KEYS},
             # as [vars(i) for i in self.indicators], without making the Indicators (no field needs converting:
@@ -153,21 +158,6 @@ class Record:
             "cached": {k: _plain(x) for k, x in self.cached.items()},
             "cells": dict(self.cells),
         }
-
-    def _funds_json(self) -> list[dict[str, Any]]:
-        """[_plain_fields(f) for f in self.funds], without making the FundRows (their fields are floats, texts
-        and None: nothing to convert)."""
-        v, labels = self.values, self.fund_labels
-        rows = dict.fromkeys([key.split(".")[1] for key in v if key.startswith("fund.")])
-        rows.update(dict.fromkeys(labels))     # rows with no value last, in the form's order
-        out = []
-        for row in rows:
-            one: dict[str, Any] = {"key": row, "label": labels.get(row, row)}
-            for column, key in _fund_keys(row):
-                x = v.get(key)
-                one[column] = x if type(x) is float else _num(x)
-            out.append(one)
-        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Record:
