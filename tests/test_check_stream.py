@@ -259,7 +259,8 @@ def test_a_spill_folder_that_cannot_be_written_costs_nothing_but_the_saving(batc
 
 
 def test_a_results_tally_is_what_its_properties_say(batch: Path) -> None:
-    """FileResult.tally (one pass, for reports) gives the status, counts, stale and blank the properties do."""
+    """FileResult.tally (one pass, for reports, and what the properties read) gives the status, counts, stale
+    and blank the findings say."""
     from xlsform.codes import make
 
     results = list(check_paths([batch]))
@@ -271,6 +272,11 @@ def test_a_results_tally_is_what_its_properties_say(batch: Path) -> None:
     for r in results:
         t = r.tally()
         assert t == (r.status, r.errors, r.warnings, r.stale, r.blank)
+        errors = sum(f.severity == "error" for f in r.findings)      # the rules, counted apart from tally
+        warnings = sum(f.severity == "warning" for f in r.findings)
+        status = "unreadable" if r.record is None else "errors" if errors else "warnings" if warnings else "ok"
+        assert t == (status, errors, warnings, any(f.code in ("XF164", "XF165") for f in r.findings),
+                     any(f.code == "XF304" for f in r.findings))
         seen.add(t.status), seen.add(("stale", t.stale)), seen.add(("blank", t.blank))
     assert {"ok", "warnings", "errors", "unreadable", ("stale", True), ("blank", True)} <= seen
 

@@ -55,30 +55,26 @@ class FileResult:
 
     @property
     def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
+        return self.tally().errors
 
     @property
     def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
+        return self.tally().warnings
 
     @property
     def stale(self) -> bool:
         """A form this round sent, but not the one the unit fills now (another year's, or replaced by a
         re-issue: XF164, XF165): never its unit's current return while one of the current form is there."""
-        return any(f.code in STALE_CODES for f in self.findings)
+        return self.tally().stale
 
     @property
     def blank(self) -> bool:
         """Returned as sent, nothing filled (XF304): not a return to count, judge or prefer over a filled one."""
-        return any(f.code == BLANK_CODE for f in self.findings)
+        return self.tally().blank
 
     @property
     def status(self) -> str:
-        if self.record is None:
-            return "unreadable"
-        if self.errors:
-            return "errors"
-        return "warnings" if self.warnings else "ok"
+        return self.tally().status
 
     def named(self, name: str) -> FileResult:
         """The result as it reads for a file of that name (a stored upload shown by the name its unit gave it,
@@ -88,8 +84,8 @@ class FileResult:
                        findings=[replace(f, file=name) if f.file else f for f in self.findings])
 
     def tally(self) -> Tally:
-        """status, errors, warnings, stale and blank in one pass over the findings: a report asks for all of
-        them for every file, and the properties take a pass each."""
+        """status, errors, warnings, stale and blank in one pass over the findings (a report asks for all of
+        them for every file); each property is one of these."""
         errors = warnings = 0
         stale = blank = False
         for f in self.findings:
