@@ -314,3 +314,16 @@ def test_texts_are_read_back_where_the_system_has_no_pread(batch: Path, monkeypa
     monkeypatch.setattr(report, "_pread", report._seek_and_read)
     _, texts = _spooled(batch, 2, lambda spool: spool.spill_folder())
     assert texts == expected
+
+
+def test_a_report_is_whole_where_the_system_has_no_writev(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no os.writev: fsutil.write_all writes the parts one by one, a few bytes at a time if so."""
+    import os
+
+    real = os.write
+    monkeypatch.delattr(os, "writev")
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, bytes(data)[:5]))
+    parts = [b"[\n", memoryview(b'{"a": 1}'), b",\n", b'{"b": "\xe4\xb8\xad"}', b"\n]\n"] * 100
+    with (tmp_path / "out.json").open("wb") as out:
+        report._write_all(out, parts)
+    assert (tmp_path / "out.json").read_bytes() == b"".join(bytes(p) for p in parts)

@@ -23,7 +23,7 @@ from xlsform.checks.context import CheckContext
 from xlsform.chunks import guided_chunks
 from xlsform.codes import make
 from xlsform.errors import XlsformError
-from xlsform.fsutil import resolved
+from xlsform.fsutil import resolved, write_all
 from xlsform.layout import layout_for
 from xlsform.reader import read_file, walk_returns
 from xlsform.results import STALE_CODES, FileResult
@@ -300,11 +300,8 @@ class _Spill:
 
     def write(self, text: bytes) -> tuple[str, int, int]:
         at = (self.path, self.size, len(text))
-        view = memoryview(text)
-        while view:
-            n = os.write(self.fd, view)
-            self.size += n
-            view = view[n:]
+        write_all(self.fd, [text])
+        self.size += len(text)
         return at
 
 

@@ -8,7 +8,7 @@ import re
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
@@ -212,3 +212,16 @@ def refuse_input_as_output(path: Path, inputs: Iterable[Path]) -> None:
 def write_atomic(path: str | Path, writer: Callable[[IO[bytes]], None], force: bool = False) -> None:
     with atomic_output(path, force) as fh:
         writer(fh)
+
+
+def write_all(fd: int, parts: Sequence[bytes | memoryview]) -> None:
+    """Every byte of `parts` written to `fd`, in order: many parts a system call where there is os.writev (not
+    on Windows), and whatever part a call did not take (a pipe, a signal) written after it."""
+    views, first = [memoryview(p) for p in parts], 0
+    while first < len(views):
+        written = os.writev(fd, views[first:]) if hasattr(os, "writev") else os.write(fd, views[first])
+        while first < len(views) and written >= len(views[first]):
+            written -= len(views[first])
+            first += 1
+        if written:
+            views[first] = views[first][written:]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from xlsform.codes import Finding, one_line
-from xlsform.fsutil import shown_path
+from xlsform.fsutil import shown_path, write_all
 from xlsform.results import SUPERSEDED, FileResult, set_aside
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -375,12 +375,12 @@ def _json_parts(spool: ReportSpool, superseded: Mapping[str, str], lines: bool) 
 
 def _write_all(out: IO[bytes], parts: Iterable[bytes | memoryview]) -> None:
     """Every part written to `out`; straight to its file descriptor when it has one, many parts a system call
-    (os.writev), not two or three writes for each file's object as a buffered stream makes them."""
+    (fsutil.write_all), not two or three writes for each file's object as a buffered stream makes them."""
     try:
         fd = out.fileno()
     except (AttributeError, OSError, ValueError):    # an in-memory stream (io.UnsupportedOperation is an OSError)
         fd = -1
-    if fd < 0 or not hasattr(os, "writev"):
+    if fd < 0:
         for part in parts:
             out.write(part)
         out.flush()
@@ -392,25 +392,14 @@ def _write_all(out: IO[bytes], parts: Iterable[bytes | memoryview]) -> None:
         batch.append(part)
         size += len(part)
         if len(batch) == _IOV_MAX or size >= _WRITE_AT_ONCE:
-            _writev(fd, batch)
+            write_all(fd, batch)
             batch, size = [], 0
     if batch:
-        _writev(fd, batch)
+        write_all(fd, batch)
 
 
 _IOV_MAX = 1024           # buffers one writev takes on Linux and the BSDs
 _WRITE_AT_ONCE = 1 << 20  # and bytes: what is held for it stays small however large the report
-
-
-def _writev(fd: int, parts: list[bytes | memoryview]) -> None:
-    views, first = [memoryview(p) for p in parts], 0
-    while first < len(views):
-        written = os.writev(fd, views[first:])
-        while first < len(views) and written >= len(views[first]):   # a pipe may take part of them at a time
-            written -= len(views[first])
-            first += 1
-        if written:
-            views[first] = views[first][written:]
 
 
 def write_text(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, note: str | None = None,
