@@ -1002,6 +1002,12 @@ _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
+def _after_declaration(data: bytes) -> int:
+    """Where a part's markup is searched from: the end of its XML declaration (the one <?...?> allowed), or
+    its start without one."""
+    return data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+
+
 def _scannable_xml(data: bytes, end: int | None = None) -> bool:
     """Plain UTF-8 XML with nothing the regex scanners cannot read as the parser would (the same safety as
     the C-parser path of parse_xml: no DTD, so no entity but the five predefined ones can appear).
@@ -1011,8 +1017,7 @@ def _scannable_xml(data: bytes, end: int | None = None) -> bool:
     """
     if not _utf8_head(data) or (data if end is None else data[:end]).translate(None, _ALLOWED):
         return False
-    # searched from the end of the XML declaration (the one <?...?> allowed), or from the start without one
-    start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+    start = _after_declaration(data)
     if end is None or start > end:
         return _UNSCANNABLE.search(data, start) is None
     # no match of _UNSCANNABLE that starts before the tail reads past its "</sheetData>"
@@ -1264,7 +1269,7 @@ def _plain_table(data: bytes) -> list[str] | None:
     if text.count("<", first) != 4 * len(items) + 1:   # each item's four tags and "</sst>"
         return None
     head = data.find(_SI_PLAIN.encode())    # what precedes the items, checked as _scannable_xml would
-    start = data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+    start = _after_declaration(data)
     if start > head or _UNSCANNABLE.search(data, start, head) is not None:
         return None
     _no_noncharacters(text)
