@@ -129,3 +129,56 @@ def test_compact_is_fold_without_spaces_and_compacting_twice_changes_nothing(tex
     once = n.compact.__wrapped__(text)
     assert once == re.sub(r"\s+", "", text.translate(n._GLYPHS))
     assert n.compact.__wrapped__(once) == once
+
+
+# ------------------------------------------------------------------ the stand-in gate (a return's own texts)
+
+def _stands_in_plainly(text: str, words: frozenset[str], instructions: tuple[str, ...]) -> bool:
+    from xlsform import normalize as n
+
+    return n.is_placeholder.__wrapped__(text) or n.template_guidance.__wrapped__(text, instructions) is not None \
+        or n.compact.__wrapped__(text) in words
+
+
+def _spec_words() -> list[tuple[frozenset[str], tuple[str, ...]]]:
+    """Every built-in spec's labels (as completeness compares them) and guidance."""
+    from xlsform.checks.completeness import _header_texts
+    from xlsform.spec import _builtins
+
+    return [(_header_texts(s), s.rules.review.instructions) for s in _builtins()]
+
+
+def _pieces() -> list[str]:
+    """Pieces of the specs' labels and guidance (whole, cut at either end), glyphs, spaces, the characters
+    the template patterns turn on, and words of a unit's own sentences."""
+    out: list[str] = [*_PLACEHOLDER_CHARS, *_GLYPH_KEYS, *" \t\n\u3000\u00a0\u200b", "公务接待满意率", "（江南教育）"]
+    for words, instructions in _spec_words():
+        for t in [*sorted(words), *instructions]:
+            out += [t, t[1:], t[:-1], t[:2], t[-2:]]
+    return out
+
+
+@settings(max_examples=1500)
+@given(st.data())
+def test_the_stand_in_gate_refuses_only_what_is_no_stand_in(data: st.DataObject) -> None:
+    """completeness asks the gate before compacting a text: a text it refuses is no placeholder, no guidance
+    and none of the form's labels, whichever spec and however the text is spaced, widened or punctuated."""
+    from xlsform import normalize as n
+
+    words, instructions = data.draw(st.sampled_from(_spec_words()))
+    text = data.draw(st.lists(st.sampled_from(_pieces()), min_size=1, max_size=6).map("".join))
+    if not n.stand_in_gate(words, instructions)(text):
+        assert not _stands_in_plainly(text, words, instructions)
+
+
+def test_the_stand_in_gate_passes_each_label_and_guidance_and_refuses_sentences() -> None:
+    from xlsform import normalize as n
+
+    for words, instructions in _spec_words():
+        gate = n.stand_in_gate(words, instructions)
+        for t in [*words, *instructions]:
+            for typed in (t, f" {t}\u3000", t.replace("(", "（").replace(")", "）"), t.replace("，", ",") + "。"):
+                assert gate(typed) or not _stands_in_plainly(typed, words, instructions), typed
+        for own in ("公务接待满意率100%（江南教育）", "45批次，1100余人", "以接待为桥梁全面展现望城经济发展变化。"):
+            assert not gate(own)
+    assert n.stand_in_gate({""}, ())("公务接待")   # a label that compacts to nothing: every text may be it

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -337,7 +338,8 @@ def is_placeholder(text: str) -> bool:
 # (the alternation tried at every position of a sentence cost more than the rest of the cell's checks).
 # _TEMPLATE_TEXT: its anchored alternatives start with one of _TEMPLATE_FIRST, the others hold a _TEMPLATE_MARKS.
 _TEMPLATE_FIRST = frozenset("一二三指目内原措.。…⋯·•・-—_、")
-_TEMPLATE_MARKS = re.compile("[xX×*某○请此填例可]")
+_MARK_CHARS = "xX×*某○请此填例可"
+_TEMPLATE_MARKS = re.compile(f"[{_MARK_CHARS}]")
 
 
 def _may_be_template(s: str) -> bool:
@@ -375,6 +377,58 @@ def _hint(s: str) -> str | None:
 @lru_cache(maxsize=16)
 def _instruction_texts(instructions: tuple[str, ...]) -> frozenset[str]:
     return frozenset(bare(_LIMIT.sub("", compact(t))) for t in instructions) - {""}
+
+
+# ------------------------------------------------------------------ a form's stand-ins, refused at a glance
+# A return's text cells are mostly a unit's own sentences, each read once: compacting every one of them to
+# ask whether it is template text costs more than the rest of its checks. `stand_in_gate` asks the raw text
+# instead, with what every such text must show: compact, bare and letters work character by character
+# (a character becomes at most one, or none), so where a compact text starts or ends, or which characters it
+# holds, can be read from the raw text, skipping what compact (or bare) drops.
+def _like(chars: Iterable[str]) -> str:
+    """A regex class's contents: `chars` and every glyph that compact turns into one of them."""
+    want = set(chars)
+    return "".join(sorted(re.escape(c) for c in want | {g for g, to in _GLYPH_TEXT.items() if to in want}))
+
+
+def _dropped(plain: str, gone: Callable[[str], bool]) -> str:
+    """One character that compact (and whatever `gone` says is dropped after it) drops: those `plain` matches
+    as themselves, except glyphs compact turns into a kept character, plus glyphs it turns into a dropped one."""
+    kept = "".join(re.escape(g) for g, to in _GLYPH_TEXT.items() if not gone(to))
+    lost = "".join(re.escape(g) for g, to in _GLYPH_TEXT.items() if gone(to))
+    return f"(?:(?![{kept}])(?:{plain})|[{lost}])"
+
+
+_COMPACT_GONE = _dropped(_SPACES.pattern, lambda t: not _SPACES.sub("", t))
+_BARE_GONE = _dropped(_NOT_WORD.pattern, lambda t: not _NOT_WORD.sub("", _SPACES.sub("", t)))
+
+
+def _ends(texts: Iterable[str], gone: str) -> str:
+    """Texts whose (compact or bare) form can be one of `texts` (non-empty): it starts with one's first
+    character and ends with one's last (or is a single character)."""
+    texts = list(texts)
+    return f"{gone}*[{_like(t[0] for t in texts)}](?:.*[{_like(t[-1] for t in texts)}])?{gone}*\\Z"
+
+
+def stand_in_gate(words: Iterable[str], instructions: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test every text passes that `is_placeholder`, `template_guidance(text, instructions)` or
+    `compact(text) in words` can answer (a placeholder, the template's guidance, one of the form's labels):
+    a text it fails is none of them, told without compacting it. Most of a return's texts fail it."""
+    words, guidance = set(words), _instruction_texts(instructions)
+    if "" in words:
+        return lambda text: True
+    starts = [f"{_COMPACT_GONE}*[{_like(_TEMPLATE_FIRST)}]"]
+    starts += [_ends(words, _COMPACT_GONE)] if words else []
+    # a text holding no "字" has no word limit to take off before it is compared with the guidance
+    starts += [_ends(guidance, _BARE_GONE)] if guidance else []
+    start = re.compile("|".join(starts), re.S).match
+    # "字": a word limit (_LIMIT); _FILL_IN's every match holds a "填", one of the marks
+    marked = re.compile(f"[{_like(_MARK_CHARS + '字')}]").search
+
+    def may_stand_in(text: str) -> bool:
+        return start(text) is not None or marked(text) is not None
+
+    return may_stand_in
 
 
 def is_dash(text: str) -> bool:

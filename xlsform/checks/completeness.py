@@ -10,7 +10,7 @@ from xlsform import normalize, prefill
 from xlsform.checks.context import CheckContext, memo_for, once_for
 from xlsform.codes import Finding
 from xlsform.layout import indicator_key, split_indicator_key
-from xlsform.normalize import TEXT_CACHE, compact
+from xlsform.normalize import GUIDANCE_MAX, TEXT_CACHE, compact
 from xlsform.records import Indicator
 from xlsform.spec import Spec
 
@@ -142,6 +142,7 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 def placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
+    may_stand_in = once_for(ctx.spec, "may stand in", lambda: normalize.stand_in_gate(headers, instructions))
     verdicts = memo_for(ctx.spec, "stands in")   # most text of a round repeats from return to return
     if len(verdicts) > TEXT_CACHE:
         verdicts.clear()
@@ -154,7 +155,10 @@ def placeholders(ctx: CheckContext) -> Iterator[Finding]:
     for key, value in said:
         verdict = verdicts.get(value, unseen)
         if verdict is unseen:
-            verdict = verdicts[value] = _stands_in(value, headers, instructions)
+            # a unit's own sentence (most texts a return holds, each read once) is refused at a glance
+            verdict = _stands_in(value, headers, instructions) if may_stand_in(value) else None
+            if len(value) <= GUIDANCE_MAX:   # a page of text is not kept as a key (the count bounds no memory)
+                verdicts[value] = verdict
         if verdict is None:
             continue
         if verdict == "XF303":
