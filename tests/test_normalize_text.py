@@ -131,13 +131,12 @@ def test_compact_is_fold_without_spaces_and_compacting_twice_changes_nothing(tex
     assert n.compact.__wrapped__(once) == once
 
 
-# ------------------------------------------------------------------ the stand-in gate (a return's own texts)
+# ------------------------------------------------------------------ the gates (a return's own texts)
 
-def _stands_in_plainly(text: str, words: frozenset[str], instructions: tuple[str, ...]) -> bool:
+def _template_plainly(text: str, instructions: tuple[str, ...]) -> bool:
     from xlsform import normalize as n
 
-    return n.is_placeholder.__wrapped__(text) or n.template_guidance.__wrapped__(text, instructions) is not None \
-        or n.compact.__wrapped__(text) in words
+    return n.is_placeholder.__wrapped__(text) or n.template_guidance.__wrapped__(text, instructions) is not None
 
 
 def _spec_words() -> list[tuple[frozenset[str], tuple[str, ...]]]:
@@ -151,7 +150,8 @@ def _spec_words() -> list[tuple[frozenset[str], tuple[str, ...]]]:
 def _pieces() -> list[str]:
     """Pieces of the specs' labels and guidance (whole, cut at either end), glyphs, spaces, the characters
     the template patterns turn on, and words of a unit's own sentences."""
-    out: list[str] = [*_PLACEHOLDER_CHARS, *_GLYPH_KEYS, *" \t\n\u3000\u00a0\u200b", "公务接待满意率", "（江南教育）"]
+    out: list[str] = [*_PLACEHOLDER_CHARS, *_GLYPH_KEYS, *" \t\n\u3000\u00a0\u200b", "公务接待满意率", "（江南教育）",
+                      "一、", "可持续", "（可", "一 级"]
     for words, instructions in _spec_words():
         for t in [*sorted(words), *instructions]:
             out += [t, t[1:], t[:-1], t[:2], t[-2:]]
@@ -160,25 +160,46 @@ def _pieces() -> list[str]:
 
 @settings(max_examples=1500)
 @given(st.data())
-def test_the_stand_in_gate_refuses_only_what_is_no_stand_in(data: st.DataObject) -> None:
-    """completeness asks the gate before compacting a text: a text it refuses is no placeholder, no guidance
-    and none of the form's labels, whichever spec and however the text is spaced, widened or punctuated."""
+def test_the_gates_refuse_only_what_is_no_stand_in(data: st.DataObject) -> None:
+    """completeness asks the gates before compacting a text: a text the template gate refuses is no
+    placeholder and no guidance, one the label gate refuses none of the form's labels, whichever spec and
+    however the text is spaced, widened or punctuated."""
     from xlsform import normalize as n
 
     words, instructions = data.draw(st.sampled_from(_spec_words()))
     text = data.draw(st.lists(st.sampled_from(_pieces()), min_size=1, max_size=6).map("".join))
-    if not n.stand_in_gate(words, instructions)(text):
-        assert not _stands_in_plainly(text, words, instructions)
+    if not n.template_gate(instructions)(text):
+        assert not _template_plainly(text, instructions)
+    if not n.label_gate(words)(text):
+        assert n.compact.__wrapped__(text) not in words
 
 
-def test_the_stand_in_gate_passes_each_label_and_guidance_and_refuses_sentences() -> None:
+def test_the_gates_pass_each_label_and_guidance_and_refuse_sentences() -> None:
     from xlsform import normalize as n
 
     for words, instructions in _spec_words():
-        gate = n.stand_in_gate(words, instructions)
+        template, label = n.template_gate(instructions), n.label_gate(words)
         for t in [*words, *instructions]:
             for typed in (t, f" {t}\u3000", t.replace("(", "（").replace(")", "）"), t.replace("，", ",") + "。"):
-                assert gate(typed) or not _stands_in_plainly(typed, words, instructions), typed
-        for own in ("公务接待满意率100%（江南教育）", "45批次，1100余人", "以接待为桥梁全面展现望城经济发展变化。"):
-            assert not gate(own)
-    assert n.stand_in_gate({""}, ())("公务接待")   # a label that compacts to nothing: every text may be it
+                assert template(typed) or not _template_plainly(typed, instructions), typed
+                assert label(typed) or n.compact(typed) not in words, typed
+        assert all(label(w) for w in words)
+        for own in ("公务接待满意率100%（江南教育）", "45批次，1100余人", "以接待为桥梁全面展现望城经济发展变化。",
+                    "可持续影响指标", "一、加强自身建设：积极参加培训学习。（江南教育）"):
+            assert not template(own), own
+    assert n.label_gate({""})("公务接待")   # a label that compacts to nothing: every text may be it
+    assert not n.label_gate(set())("公务接待")
+
+
+@pytest.mark.parametrize("text", ["三级指标1", "二级 指标2：", "一级指标：", "开发数量（可自行增加）", "指标（ 可增加）",
+                                  "．．．", "请填写完成值", "根据实际情况填写", "说明完成情况（100字以内）。"])
+def test_the_template_gate_passes_the_templates_own_texts(text: str) -> None:
+    from xlsform import normalize as n
+
+    assert _template_plainly(text, _INSTRUCTIONS) and n.template_gate(_INSTRUCTIONS)(text)
+
+
+def test_the_label_gate_reads_a_first_letter_typed_full_width() -> None:
+    from xlsform import normalize as n
+
+    assert n.compact("Ａ类项目") in {"A类项目"} and n.label_gate({"A类项目"})("Ａ类项目")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -336,14 +336,18 @@ def is_placeholder(text: str) -> bool:
 # Every text cell of every return goes through the three patterns above, most of them a unit's own words that
 # none can match: these tests, each a character or two that a match cannot do without, spare the searches
 # (the alternation tried at every position of a sentence cost more than the rest of the cell's checks).
-# _TEMPLATE_TEXT: its anchored alternatives start with one of _TEMPLATE_FIRST, the others hold a _TEMPLATE_MARKS.
-_TEMPLATE_FIRST = frozenset("一二三指目内原措.。…⋯·•・-—_、")
-_MARK_CHARS = "xX×*某○请此填例可"
+# _TEMPLATE_TEXT: its anchored alternatives start with one of _TEMPLATE_FIRST or a level ("一级": a sentence
+# opening "一、" is none of them), the others hold a _TEMPLATE_MARKS ("此处填写" a "填") or "(可".
+_TEMPLATE_FIRST = frozenset("指目内原措.。…⋯·•・-—_、")
+_LEVELS = ("一级", "二级", "三级")
+_MARK_CHARS = "xX×*某○请填例"
 _TEMPLATE_MARKS = re.compile(f"[{_MARK_CHARS}]")
+_MAY_ADD = "(可"     # "（可自行增加）": 可 alone is in every 可持续 of a form
 
 
 def _may_be_template(s: str) -> bool:
-    return bool(s) and (s[0] in _TEMPLATE_FIRST or _TEMPLATE_MARKS.search(s) is not None)
+    return bool(s) and (s[0] in _TEMPLATE_FIRST or s.startswith(_LEVELS) or _TEMPLATE_MARKS.search(s) is not None
+                        or _MAY_ADD in s)
 
 
 def _may_limit(s: str) -> bool:
@@ -399,7 +403,7 @@ def _dropped(plain: str, gone: Callable[[str], bool]) -> str:
     return f"(?:(?![{kept}])(?:{plain})|[{lost}])"
 
 
-_COMPACT_GONE = _dropped(_SPACES.pattern, lambda t: not _SPACES.sub("", t))
+_COMPACT_GONE = _dropped(r"\s", lambda t: not _SPACES.sub("", t))
 _BARE_GONE = _dropped(_NOT_WORD.pattern, lambda t: not _NOT_WORD.sub("", _SPACES.sub("", t)))
 
 
@@ -410,25 +414,45 @@ def _ends(texts: Iterable[str], gone: str) -> str:
     return f"{gone}*[{_like(t[0] for t in texts)}](?:.*[{_like(t[-1] for t in texts)}])?{gone}*\\Z"
 
 
-def stand_in_gate(words: Iterable[str], instructions: tuple[str, ...]) -> Callable[[str], bool]:
-    """A test every text passes that `is_placeholder`, `template_guidance(text, instructions)` or
-    `compact(text) in words` can answer (a placeholder, the template's guidance, one of the form's labels):
-    a text it fails is none of them, told without compacting it. Most of a return's texts fail it."""
-    words, guidance = set(words), _instruction_texts(instructions)
-    if "" in words:
-        return lambda text: True
-    starts = [f"{_COMPACT_GONE}*[{_like(_TEMPLATE_FIRST)}]"]
-    starts += [_ends(words, _COMPACT_GONE)] if words else []
+def _first_asks(firsts: Set[str], pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """`pattern` matched at a text's start, asked only when the text does not open with a letter that compact
+    and bare keep as itself and that is none of `firsts` (the characters the pattern can start with)."""
+    start = pattern.match
+
+    def asks(text: str) -> bool:
+        first = text[:1]
+        return (first in firsts or not first.isalnum() or first in _GLYPH_TEXT) and start(text) is not None
+
+    return asks
+
+
+def template_gate(instructions: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test every text passes that `is_placeholder` or `template_guidance(text, instructions)` can answer:
+    a text it fails is neither, told without compacting it. Most of a return's texts (a unit's own
+    sentences, each read once) fail it."""
+    guidance = _instruction_texts(instructions)
+    starts = [f"{_COMPACT_GONE}*(?:[{_like(_TEMPLATE_FIRST)}]|[{_like('一二三')}]{_COMPACT_GONE}*级)"]
     # a text holding no "字" has no word limit to take off before it is compared with the guidance
     starts += [_ends(guidance, _BARE_GONE)] if guidance else []
-    start = re.compile("|".join(starts), re.S).match
+    start = _first_asks(_TEMPLATE_FIRST | set("一二三") | {t[0] for t in guidance}, re.compile("|".join(starts), re.S))
     # "字": a word limit (_LIMIT); _FILL_IN's every match holds a "填", one of the marks
     marked = re.compile(f"[{_like(_MARK_CHARS + '字')}]").search
+    may_add = re.compile(f"[{_like('(')}]{_COMPACT_GONE}*可").search
 
-    def may_stand_in(text: str) -> bool:
-        return start(text) is not None or marked(text) is not None
+    def may_be_template(text: str) -> bool:
+        return start(text) or marked(text) is not None or ("可" in text and may_add(text) is not None)
 
-    return may_stand_in
+    return may_be_template
+
+
+def label_gate(words: Iterable[str]) -> Callable[[str], bool]:
+    """A test every text passes whose compact form is one of `words` (a form's printed labels)."""
+    words = set(words)
+    if "" in words:
+        return lambda text: True
+    if not words:
+        return lambda text: False
+    return _first_asks({w[0] for w in words}, re.compile(_ends(words, _COMPACT_GONE), re.S))
 
 
 def is_dash(text: str) -> bool:

@@ -142,7 +142,8 @@ def _filled(ctx: CheckContext, ind: Indicator, missing: str) -> str:
 def placeholders(ctx: CheckContext) -> Iterator[Finding]:
     headers, texts = _header_texts(ctx.spec), ctx.keys.texts
     instructions = ctx.spec.rules.review.instructions
-    may_stand_in = once_for(ctx.spec, "may stand in", lambda: normalize.stand_in_gate(headers, instructions))
+    may_be_template = once_for(ctx.spec, "template gate", lambda: normalize.template_gate(instructions))
+    may_be_label = once_for(ctx.spec, "label gate", lambda: normalize.label_gate(headers))
     verdicts = memo_for(ctx.spec, "stands in")   # most text of a round repeats from return to return
     if len(verdicts) > TEXT_CACHE:
         verdicts.clear()
@@ -156,7 +157,10 @@ def placeholders(ctx: CheckContext) -> Iterator[Finding]:
         verdict = verdicts.get(value, unseen)
         if verdict is unseen:
             # a unit's own sentence (most texts a return holds, each read once) is refused at a glance
-            verdict = _stands_in(value, headers, instructions) if may_stand_in(value) else None
+            if may_be_template(value):
+                verdict = _stands_in(value, headers, instructions)
+            else:
+                verdict = "XF303" if may_be_label(value) and compact(value) in headers else None
             if len(value) <= GUIDANCE_MAX:   # a page of text is not kept as a key (the count bounds no memory)
                 verdicts[value] = verdict
         if verdict is None:
