@@ -423,3 +423,23 @@ def test_a_page_of_text_is_judged_and_not_kept_as_a_cache_key() -> None:
     kept = [k for k in plausibility._readings(spec.rules.review) if page in k]
     targets = [k for k in memo_for(spec.rules.review, "target") if page in k]
     assert (kept, targets) == ([], [])
+
+
+_GRAM_TEXT = st.text(alphabet=st.sampled_from([*"公务接待满意率达到江南教育ab1２%，。 ", "\U00020000", "\U00020001"]),
+                     max_size=24)
+
+
+@settings(max_examples=300)
+@given(_GRAM_TEXT, _GRAM_TEXT)
+def test_letter_pairs_as_numbers_count_as_the_pairs_themselves(a: str, b: str) -> None:
+    """Shifted rows compare sets of adjacent letter pairs, kept as numbers read from the text's UTF-32: every
+    count and difference they make is that of the 2-letter strings (characters beyond the BMP included)."""
+    from xlsform.normalize import letters
+
+    def pairs(t: str) -> frozenset[str]:
+        w = letters(t)
+        return frozenset(w[i:i + 2] for i in range(len(w) - 1))
+
+    ga, gb = plausibility._bigrams.__wrapped__(a), plausibility._bigrams.__wrapped__(b)
+    assert len(ga) == len(pairs(a)) and len(gb) == len(pairs(b))
+    assert len(ga & gb) == len(pairs(a) & pairs(b)) and len(ga - gb) == len(pairs(a) - pairs(b))

@@ -10,9 +10,11 @@ reason, a full-year budget cut to what was spent, amounts typed in 元.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache, lru_cache
+from itertools import chain
 from typing import Any
 
 from xlsform import expressions as ex
@@ -173,13 +175,18 @@ def _side(ind: Indicator) -> tuple[str, str] | None:
 
 # ------------------------------------------------------------------------------------ shifted rows
 
-@lru_cache(maxsize=TEXT_CACHE // 4)    # a set of a hundred 2-character strings an entry: the largest entries
-def _bigrams(text: str) -> frozenset[str]:
+@lru_cache(maxsize=TEXT_CACHE // 4)    # a set of a hundred numbers an entry: the largest entries
+def _bigrams(text: str) -> frozenset[int]:
+    """Every pair of adjacent letters, as one number: the two characters' 32-bit codes side by side in 64
+    bits, read by `array` from the text's UTF-32 (pairs starting at an even place, then at an odd one). The
+    sets are only counted and compared, so a number serves as well as the 2-letter string, and building it
+    costs no string, hash or loop in Python per pair."""
     t = letters(text)
-    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
+    raw, n = t.encode("utf-32-le", "surrogatepass"), len(t)
+    return frozenset(chain(array("Q", raw[:8 * (n // 2)]), array("Q", raw[4:4 + 8 * ((n - 1) // 2)])))
 
 
-def _overlap(actual: frozenset[str], description: frozenset[str]) -> float:
+def _overlap(actual: frozenset[int], description: frozenset[int]) -> float:
     common = len(actual & description)
     return common / len(description) if common >= SHIFT_COMMON else 0.0
 
