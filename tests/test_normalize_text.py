@@ -112,6 +112,16 @@ def test_placeholder_tests_on_the_templates_own_texts(text: str) -> None:
     assert n.template_guidance.__wrapped__(text, _INSTRUCTIONS) == _guidance_searched(text, _INSTRUCTIONS)
 
 
+def test_str_split_drops_the_whitespace_the_pattern_drops() -> None:
+    """compact drops spaces by str.split: the characters it splits at are exactly those \\s matches."""
+    import re
+    import sys
+
+    space = re.compile(r"\s")
+    assert [c for c in range(sys.maxunicode + 1) if (space.match(chr(c)) is None) != (not chr(c).isspace())] == []
+    assert "".join("a\u3000b\u2028c\x1fd\x85e".split()) == re.sub(r"\s+", "", "a\u3000b\u2028c\x1fd\x85e")
+
+
 _GLYPH_KEYS = "".join(map(chr, __import__("xlsform.normalize", fromlist=["_GLYPHS"])._GLYPHS))
 
 
@@ -158,7 +168,7 @@ def _pieces() -> list[str]:
     return out
 
 
-@settings(max_examples=1500)
+@settings(max_examples=800)
 @given(st.data())
 def test_the_gates_refuse_only_what_is_no_stand_in(data: st.DataObject) -> None:
     """completeness asks the gates before compacting a text: a text the template gate refuses is no
