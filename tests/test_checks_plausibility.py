@@ -443,3 +443,21 @@ def test_letter_pairs_as_numbers_count_as_the_pairs_themselves(a: str, b: str) -
     ga, gb = plausibility._bigrams.__wrapped__(a), plausibility._bigrams.__wrapped__(b)
     assert len(ga) == len(pairs(a)) and len(gb) == len(pairs(b))
     assert len(ga & gb) == len(pairs(a) & pairs(b)) and len(ga - gb) == len(pairs(a) - pairs(b))
+
+
+_WORDS = st.text(alphabet="完成年度目标任务公务接待培训的", min_size=4, max_size=70)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_a_clipped_copy_is_told_with_a_cutoff_as_without(data: st.DataObject) -> None:
+    """repeats asks partial_ratio with score_cutoff (rapidfuzz skips windows that cannot reach it): at the
+    threshold the answer is the plain score's, on copies clipped and retyped as on unrelated texts."""
+    from rapidfuzz import fuzz
+
+    g = data.draw(_WORDS)
+    i, j = sorted(data.draw(st.lists(st.integers(0, len(g)), min_size=2, max_size=2)))
+    a = data.draw(st.sampled_from([g[i:j], g[i:j] + data.draw(_WORDS)[:3], data.draw(_WORDS)]))
+    if len(a) >= 4:
+        cut = fuzz.partial_ratio(a, g, score_cutoff=plausibility.CLIPPED) >= plausibility.CLIPPED
+        assert cut == (fuzz.partial_ratio(a, g) >= plausibility.CLIPPED)

@@ -358,6 +358,9 @@ def _repeats_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
         yield ctx.finding("XF536", "goal.achieved", value=achieved, expected=goal, source=ctx.label("goal.target"))
 
 
+CLIPPED = 95   # partial_ratio of a clipped copy
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     """Whether `answer` is `goal` said again: as alike as `similarity` (words only; figures, spacing and
@@ -368,8 +371,9 @@ def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     a, g = letters(answer), letters(goal)
     if len(g) < 6 or len(a) < 4:
         return False
+    # score_cutoff: rapidfuzz skips the windows that cannot reach it (half the instructions on two paragraphs)
     alike = _fuzz().ratio(a, g) >= similarity * 100 \
-        or (len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g) >= 95)
+        or (len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g, score_cutoff=CLIPPED) >= CLIPPED)
     # the words first: most answers are not alike, and reading a text's figures costs more than comparing it
     return alike and _figures(answer) <= _figures(goal)
 
@@ -541,7 +545,8 @@ def _stock_share(actual: str, task: str, phrases: tuple[str, ...], levels: tuple
     the indicator measures - unless the indicator is itself such a share (a 完成率, 执行进度), the phrase
     names what it measures ("达标100%" for 验收达标率, "满意100%" for 满意度), or it says the measure reached
     that level ([rules.review] level_verbs: "达到100%" for 验收合格率)."""
-    m = _SHARE_AFTER.fullmatch(bare(actual))
+    text = bare(actual)
+    m = _SHARE_AFTER.fullmatch(text) if text.endswith("%") else None   # the pattern ends with it
     if m is None or not m.group(1) or m.group(1) not in _bare_set(phrases) or m.group(1) in _bare_set(levels):
         return False
     name, phrase = letters(task), letters(m.group(1))
