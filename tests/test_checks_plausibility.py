@@ -461,3 +461,34 @@ def test_a_clipped_copy_is_told_with_a_cutoff_as_without(data: st.DataObject) ->
     if len(a) >= 4:
         cut = fuzz.partial_ratio(a, g, score_cutoff=plausibility.CLIPPED) >= plausibility.CLIPPED
         assert cut == (fuzz.partial_ratio(a, g) >= plausibility.CLIPPED)
+
+
+def _shifted_plainly(actual: str, own: str, descriptions: tuple[str, ...]) -> str | None:
+    """_shifted_to as first written: every row's pairs less the own row's, scored by _overlap."""
+    p = plausibility
+    grams, mine = p._bigrams(actual), p._bigrams(own)
+    score_own = p._overlap(grams, mine)
+    if len(grams) < p.SHIFT_COMMON or score_own + p.SHIFT_MARGIN > 1:
+        return None
+    telling = grams - mine
+    if len(telling) < p.SHIFT_COMMON:
+        return None
+    best, other = 0.0, None
+    for desc in descriptions:
+        score = p._overlap(telling, p._bigrams(desc) - mine) if desc != own else 0.0
+        if score > best:
+            best, other = score, desc
+    return other if other is not None and best >= p.SHIFT_MIN and best >= score_own + p.SHIFT_MARGIN else None
+
+
+_ROW_WORDS = ["公务接待", "满意率", "培训", "人次", "完成", "（江南教育）", "党员", "轮训", "经费", "支出",
+              "100%", "，", "监督", "检查"]
+_ROW_TEXT = st.lists(st.sampled_from(_ROW_WORDS), min_size=1, max_size=7).map("".join)
+
+
+@settings(max_examples=400)
+@given(_ROW_TEXT, st.lists(_ROW_TEXT, min_size=1, max_size=6))
+def test_a_shifted_actual_is_found_as_the_plain_scoring_finds_it(actual: str, rows: list[str]) -> None:
+    descriptions = tuple(dict.fromkeys(rows))
+    own = rows[0]
+    assert plausibility._shifted_to(actual, own, descriptions) == _shifted_plainly(actual, own, descriptions)

@@ -119,7 +119,8 @@ def test_str_split_drops_the_whitespace_the_pattern_drops() -> None:
 
     space = re.compile(r"\s")
     assert [c for c in range(sys.maxunicode + 1) if (space.match(chr(c)) is None) != (not chr(c).isspace())] == []
-    assert "".join("a\u3000b\u2028c\x1fd\x85e".split()) == re.sub(r"\s+", "", "a\u3000b\u2028c\x1fd\x85e")
+    spaced = "a\u3000b\u2028c\x1fd\x85e"
+    assert "".join(spaced.split()) == re.sub(r"\s+", "", spaced) == "abcde"
 
 
 _GLYPH_KEYS = "".join(map(chr, __import__("xlsform.normalize", fromlist=["_GLYPHS"])._GLYPHS))
@@ -201,8 +202,9 @@ def test_the_gates_pass_each_label_and_guidance_and_refuse_sentences() -> None:
     assert not n.label_gate(set())("公务接待")
 
 
-@pytest.mark.parametrize("text", ["三级指标1", "二级 指标2：", "一级指标：", "开发数量（可自行增加）", "指标（ 可增加）",
-                                  "．．．", "请填写完成值", "根据实际情况填写", "说明完成情况（100字以内）。"])
+@pytest.mark.parametrize("text", ["三级指标1", "二级 指标2：", "一级指标：", "开发数量（可自行增加）",
+                                  "指标（ 可增加）", "．．．", "请填写完成值", "根据实际情况填写",
+                                  "说明完成情况（100字以内）。"])
 def test_the_template_gate_passes_the_templates_own_texts(text: str) -> None:
     from xlsform import normalize as n
 

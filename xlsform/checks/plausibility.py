@@ -223,8 +223,14 @@ def _shifted_to(actual: str, own: str, descriptions: tuple[str, ...]) -> str | N
         return None   # too few such words for any row to share enough of them (most actuals: none at all)
     best, other = 0.0, None
     for desc in descriptions:
-        score = _overlap(telling, _bigrams(desc) - mine) if desc != own else 0.0
-        if score > best:
+        if desc == own:
+            continue
+        # _overlap(telling, pairs - mine) without making `pairs - mine` for every row: telling holds none of
+        # mine, so what it shares with that set is what it shares with the pairs, and most rows share too
+        # few for the share to be asked
+        pairs = _bigrams(desc)
+        common = len(telling & pairs)
+        if common >= SHIFT_COMMON and (score := common / len(pairs - mine)) > best:
             best, other = score, desc
     return other if other is not None and best >= SHIFT_MIN and best >= score_own + SHIFT_MARGIN else None
 
