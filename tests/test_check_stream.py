@@ -153,11 +153,13 @@ def _peak_mb(*args: str) -> float:
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak from /proc")
 def test_memory_does_not_grow_with_the_number_of_returns(tmp_path: Path) -> None:
     """400 returns against 40, one process: the old check grew by 37 MB (--json) and 6.4 MB (text report)
-    here; now each by about 1 MB (file lists and the duplicate test's hashes)."""
+    here; now each by 2-3 MB: the forms kept (file names, the duplicate test's hashes, about 1 KB a return)
+    and the spool's first megabyte, held in memory and copied once when it goes to a file (the 40 returns'
+    0.8 MB of JSON stay under it). The allowance of 4 MB leaves the noise of the allocator's arenas room."""
     few, many = _returns(tmp_path / "few", 40), _returns(tmp_path / "many", 400)
     for flag in ("--json", "--no-info"):
         growth = _peak_mb(str(many), flag, "-j", "1") - _peak_mb(str(few), flag, "-j", "1")
-        assert growth < 3, (flag, growth)
+        assert growth < 4, (flag, growth)
 
 
 def test_a_findings_json_is_its_fields() -> None:
