@@ -329,3 +329,19 @@ def test_a_report_is_whole_where_the_system_has_no_writev(tmp_path: Path, monkey
     with (tmp_path / "out.json").open("wb") as out:
         report._write_all(out, parts)
     assert (tmp_path / "out.json").read_bytes() == b"".join(bytes(p) for p in parts)
+
+
+def test_a_pools_results_name_their_files_with_the_batchs_own_text(batch: Path) -> None:
+    """A report keeps every form's file name to its end: the name a checking process sent back (an equal
+    copy) is replaced by the batch's own, so each name is held once; every other field is as sent."""
+    from xlsform import check
+
+    files = [str(f) for f in sorted(batch.iterdir())]
+    sent = [check.Rendered.of(check.check_file(f), report.json_bytes) for f in files]
+    for r in sent:      # as unpickled from a checking process: equal texts, other objects
+        r.file = "".join(list(r.file))
+    sent[1].file = "elsewhere.xlsx"     # a name that is not the file's own is left as it is
+    shared = list(check._shared_names(sent, files))
+    assert shared == sent
+    assert [r.file is f for r, f in zip(shared, files, strict=True)] == [i != 1 for i in range(len(files))]
+    assert shared[1].file == "elsewhere.xlsx"
