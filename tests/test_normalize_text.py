@@ -215,3 +215,15 @@ def test_the_label_gate_reads_a_first_letter_typed_full_width() -> None:
     from xlsform import normalize as n
 
     assert n.compact("Ａ类项目") in {"A类项目"} and n.label_gate({"A类项目"})("Ａ类项目")
+
+
+def test_the_gates_skip_exactly_the_characters_compact_and_bare_drop() -> None:
+    """The gates read a text's first and last kept characters past those compact (or bare) drops: their
+    classes of such characters, written with ranges, are those characters (every BMP code point)."""
+    import re
+
+    from xlsform import normalize as n
+
+    for skip, drop in ((n._COMPACT_GONE, n.compact.__wrapped__), (n._BARE_GONE, lambda t: n.bare.__wrapped__(t))):
+        one = re.compile(skip)
+        assert [c for c in range(0x10000) if (one.fullmatch(chr(c)) is None) != (drop(chr(c)) != "")] == []

@@ -391,22 +391,41 @@ def _instruction_texts(instructions: tuple[str, ...]) -> frozenset[str]:
 # instead, with what every such text must show: compact, bare and letters work character by character
 # (a character becomes at most one, or none), so where a compact text starts or ends, or which characters it
 # holds, can be read from the raw text, skipping what compact (or bare) drops.
+def _class(chars: Iterable[str]) -> str:
+    """A regex class's contents for `chars`, runs of consecutive characters written as ranges (the 94
+    full-width forms one range: a class of them enumerated costs sre milliseconds to compile in every
+    checking process)."""
+    points, out = sorted(set(map(ord, chars))), []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        out.append(re.escape(chr(points[i])) + (f"-{re.escape(chr(points[j]))}" if j > i else ""))
+        i = j + 1
+    return "".join(out)
+
+
 def _like(chars: Iterable[str]) -> str:
     """A regex class's contents: `chars` and every glyph that compact turns into one of them."""
     want = set(chars)
-    return "".join(sorted(re.escape(c) for c in want | {g for g, to in _GLYPH_TEXT.items() if to in want}))
+    return _class(want | {g for g, to in _GLYPH_TEXT.items() if to in want})
 
 
-def _dropped(plain: str, gone: Callable[[str], bool]) -> str:
-    """One character that compact (and whatever `gone` says is dropped after it) drops: those `plain` matches
-    as themselves, except glyphs compact turns into a kept character, plus glyphs it turns into a dropped one."""
-    kept = "".join(re.escape(g) for g, to in _GLYPH_TEXT.items() if not gone(to))
-    lost = "".join(re.escape(g) for g, to in _GLYPH_TEXT.items() if gone(to))
-    return f"(?:(?![{kept}])(?:{plain})|[{lost}])"
+def _dropped(kept_as_is: str, also: str, gone: Callable[[str], bool]) -> str:
+    """One character that compact (and whatever `gone` says is dropped after it) drops: any but those
+    `kept_as_is` (a class's contents) and the glyphs compact turns into a kept character; or one of `also`,
+    or a glyph compact turns into a dropped one."""
+    as_is = re.compile(f"[{kept_as_is}]")
+    # only the kept glyphs that would not be kept as themselves need naming (a class costs sre a
+    # bitmap to compile for each character beyond Latin-1 it names)
+    kept = _class(g for g, to in _GLYPH_TEXT.items() if not gone(to) and not as_is.match(g))
+    lost = _class(g for g, to in _GLYPH_TEXT.items() if gone(to))
+    return f"(?:[^{kept_as_is}{kept}]|[{also}{lost}])"
 
 
-_COMPACT_GONE = _dropped(r"\s", lambda t: not _SPACES.sub("", t))
-_BARE_GONE = _dropped(_NOT_WORD.pattern, lambda t: not _NOT_WORD.sub("", _SPACES.sub("", t)))
+_COMPACT_GONE = _dropped(r"\S", "", lambda t: not _SPACES.sub("", t))        # spaces (\s: the rest is \S)
+_BARE_GONE = _dropped(r"\w≥≤<>=%", "_", lambda t: not _NOT_WORD.sub("", _SPACES.sub("", t)))   # _NOT_WORD
 
 
 def _ends(texts: Iterable[str], gone: str) -> str:
