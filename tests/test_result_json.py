@@ -124,5 +124,5 @@ def test_every_bundled_return_takes_the_fast_path_and_a_subclass_the_reference(m
 
     said = Said(r.file, r.sha256, record=r.record, findings=r.findings)
     assert result_json.json_bytes(said) is None and report.json_bytes(said) == reference(said)
-    odd = dataclasses.replace(r, record=dataclasses.replace(r.record, cached={1: 2.0}))    # json converts the key
+    odd = dataclasses.replace(r, record=dataclasses.replace(r.record, cached={1: 2.0}))  # type: ignore[dict-item]  # json converts it
     assert result_json.json_bytes(odd) is None and report.json_bytes(odd) == reference(odd)
