@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
@@ -97,6 +98,7 @@ _GOAL_FIELDS = tuple(f"goal.{k}" for k in GOAL_KEYS)
 _TOTAL_FIELDS = tuple(f"total.{k}" for k in TOTAL_KEYS)
 _FOOTER_FIELDS = tuple(f"footer.{k}" for k in FOOTER_KEYS)
 _finding_values = attrgetter(*_FINDING_FIELDS)
+_FILE_AT = _FINDING_FIELDS.index("file") - len(_FINDING_FIELDS)    # its place in vals from the end
 
 
 class _Text:
@@ -135,8 +137,9 @@ class _Text:
         pieces = _encode_nul(vals).encode("utf-8")[1:-1].split(b"\x00")
         if len(pieces) != len(vals):
             pieces = [encode(x).encode("utf-8") for x in vals]
+        self.frags.append(self.tail)
         out = [b""] * (2 * len(vals) + 1)
-        out[0::2] = [*self.frags, self.tail]
+        out[0::2] = self.frags
         out[1::2] = pieces
         return b"".join(out)
 
@@ -179,12 +182,17 @@ def _record(record: Record, out: _Text) -> bool:
     out.add(_TOTALS, map(records._plain, map(v.get, _TOTAL_FIELDS)))
     out.add(_FOOTER, map(records._plain, map(v.get, _FOOTER_FIELDS)))
     if cached:
-        out.add(_dict(_CACHED, cached), map(records._plain, cached.values()))
+        out.add(_cached_keys(tuple(cached)), map(records._plain, cached.values()))
         out.tail = b"}"
     else:
         out.tail = _NO_CACHED
     out.tail += _CELLS + _cells_json(record.cells) + b"}"
     return True
+
+
+@lru_cache(maxsize=64)     # the computed fields of a layout: a few a round
+def _cached_keys(keys: tuple[str, ...]) -> _Dict:
+    return _dict(_CACHED, keys)
 
 
 # the field keys of a `cells` mapping, in order -> (the mapping, its JSON): a few templates a round
@@ -223,6 +231,7 @@ class _Plan(NamedTuple):
 _ABSENT = object()
 _PLANS: dict[tuple[tuple[Any, ...], tuple[Any, ...]], _Plan | None] = {}
 _NUMERIC = tuple(c in ("weight", "score") for c in _INDICATOR_COLUMNS)
+_BLANK_ROW = [None] * len(_INDICATOR_COLUMNS)
 _TEXTS = frozenset({str, type(None)})
 _FLOATS = frozenset({float, type(None)})
 
@@ -285,7 +294,7 @@ def _indicators(values: dict[str, Any], plan: _Plan, out: _Text) -> None:
     width, count, vals = len(_INDICATOR_COLUMNS), 0, out.vals
     for i, number in enumerate(plan.indicators):
         row = flat[i * width:(i + 1) * width]
-        if row.count(None) != width:    # a row only where a value is not empty, as _indicator_rows
+        if row != _BLANK_ROW:    # a row only where a value is not empty, as _indicator_rows
             if not as_is:
                 row = [_column(x, numeric) for x, numeric in zip(row, _NUMERIC, strict=True)]
             vals.append(number)
@@ -310,10 +319,9 @@ def _findings(result: FileResult, file: str, out: _Text) -> bool:
     for f in findings:
         if type(f) is not Finding:
             return False
-        row = _finding_values(f)
-        if row[3]:      # to_json: shown_path(f.file); nearly always the result's own file
-            row = (*row[:3], file if row[3] == result.file else shown_path(row[3]), *row[4:])
-        vals += row
+        vals += _finding_values(f)
+        if f.file:      # to_json: shown_path(f.file); nearly always the result's own file
+            vals[_FILE_AT] = file if f.file == result.file else shown_path(f.file)
     out.rows(_FINDINGS, len(findings))
     return True
 
