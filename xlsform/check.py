@@ -156,21 +156,33 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             out.append(p)
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
     first: dict[str, Path] = {}
-    folders: dict[Path, str] = {}
+    folders: dict[str, tuple[str, frozenset[str] | None]] = {}
     for f in out:
         first.setdefault(_real(f, folders), f)
     return list(first.values())
 
 
-def _real(file: Path, folders: dict[Path, str]) -> str:
-    """str(resolved(file)), with each folder resolved once: a file that is no link is its real folder's
-    entry (one lstat instead of one per component of its path, for every file of a round)."""
-    if file.is_symlink():
+def _real(file: Path, folders: dict[str, tuple[str, frozenset[str] | None]]) -> str:
+    """str(resolved(file)), with each folder resolved and listed once: a file that is no link is its real
+    folder's entry, and which names of a folder are links its listing says (no system call a file, for every
+    file of a round)."""
+    folder, name = os.path.split(os.fspath(file))
+    known = folders.get(folder)
+    if known is None:
+        known = folders[folder] = (str(resolved(folder or ".")), _links(folder or "."))
+    real, links = known
+    if file.is_symlink() if links is None else name in links:
         return str(resolved(file))
-    folder = folders.get(file.parent)
-    if folder is None:
-        folder = folders[file.parent] = str(resolved(file.parent))
-    return os.path.join(folder, file.name)
+    return os.path.join(real, name)
+
+
+def _links(folder: str) -> frozenset[str] | None:
+    """The names in a folder that are symbolic links; None when it cannot be listed (each file is then asked)."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(e.name for e in entries if e.is_symlink())
+    except OSError:
+        return None
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
