@@ -1,7 +1,7 @@
 """report.json_bytes (result_json: a result's JSON encoded from its fields) gives the bytes of
 json.dumps(result.to_json(), ensure_ascii=False, default=str) for any result: generated records of every
 layout (keys in any order, blank, converted and hostile values, two keys for one indicator cell), findings
-with any values, unreadable files, subclasses, and the plans and cells kept from one result to the next."""
+with any values, unreadable files, subclasses, and the tables and cells kept from one result to the next."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ results = st.builds(FileResult, file=st.one_of(texts, st.just("r/退回.xlsx")),
 @given(results)
 def test_a_results_json_is_json_dumps_of_its_to_json(r: FileResult) -> None:
     same_as_reference(r)
-    if r.record is not None:    # the same layout again (its plan kept), every value now blank
+    if r.record is not None:    # the same keys again (as learnt), every value now blank
         blank = dataclasses.replace(r.record, values=dict.fromkeys(r.record.values, ""))
         same_as_reference(dataclasses.replace(r, record=blank))
 
@@ -97,11 +97,18 @@ def test_a_results_json_is_json_dumps_of_its_to_json(r: FileResult) -> None:
     {"ind.3.level1": "kept", "ind.03.level1": ""},      # two keys for one cell: the last that holds anything
     {"ind.03.level1": "kept", "ind.3.level1": ""},
     {"fund.total.budget": 12, "fund.fiscal.spent": Decimal("1.5"), "fund.x.rate": "abc", "fund.y.spent": None},
+    {"ind.1001.level1": "far", "ind.2.level1": "near", "ind.0.score": 0.0},     # past the grid's bound; row 0
 ])
 def test_values_of_another_type_and_two_keys_for_one_cell(values: dict[str, Any]) -> None:
     r = FileResult("r.xlsx", record=Record("wangcheng", "2020.1", values=values, fund_labels={"z": "新行"}))
-    for _ in range(2):      # the second time with the layout's plan kept
+    for _ in range(2):      # the second time with its keys learnt
         same_as_reference(r)
+
+
+def test_a_far_indicator_number_does_not_make_a_grid_of_every_row_before_it() -> None:
+    r = FileResult("r.xlsx", record=Record("wangcheng", "2020.1", values={"ind.50000.level1": "far"}))
+    same_as_reference(r)
+    assert len(result_json._GRID_KEYS) <= (result_json._MOST_ROWS + 1) * len(INDICATOR_COLUMNS)
 
 
 def test_every_bundled_return_takes_the_fast_path_and_a_subclass_the_reference(monkeypatch: Any) -> None:

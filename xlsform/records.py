@@ -97,7 +97,8 @@ class Record:
         with values in the order they come, then the labelled rows without any, in the form's order. Also the
         record's JSON as it is (nothing to convert)."""
         v, labels = self.values, self.fund_labels
-        rows = dict.fromkeys([key.split(".")[1] for key in v if key.startswith("fund.")])
+        rows: dict[Any, None] = dict.fromkeys(map(_FUND_ROW.__getitem__, v))    # each key classified once
+        rows.pop(None, None)
         rows.update(dict.fromkeys(labels))
         out = []
         for row in rows:
@@ -183,6 +184,20 @@ class Record:
             fund_labels={f["key"]: f.get("label", f["key"]) for f in data.get("funds", [])},
             source=data.get("source", {}).get("file"), sha256=data.get("source", {}).get("sha256"),
         )
+
+
+class _FundRows(dict[str, str | None]):
+    """field key -> the fund row it is a column of ("fund.total.budget" -> "total"), None for another field:
+    worked out once a key (a record's funds read every key of the record)."""
+
+    def __missing__(self, key: str) -> str | None:
+        row = key.split(".")[1] if key.startswith("fund.") else None
+        if len(self) < 100_000:     # keys are the layouts' fields: a few thousand at most
+            self[key] = row
+        return row
+
+
+_FUND_ROW = _FundRows()
 
 
 @lru_cache(maxsize=256)

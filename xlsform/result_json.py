@@ -8,7 +8,7 @@ one flat list whose items are separated by a NUL: JSON escapes every control cha
 NUL can only be a separator and the text splits back into one piece a value. So the escaping, the spelling of
 floats and NaN and default=str are json's own, and no key is encoded per return.
 
-Where a result has a shape this does not know (a subclass, a key that is not text), `json_parts` says None and
+Where a result has a shape this does not know (a subclass, a key that is not text), `json_bytes` says None and
 the caller takes the reference path. tests/test_result_json.py compares the two on generated results.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import repeat
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
@@ -24,6 +25,7 @@ from typing import Any, NamedTuple
 from xlsform import records
 from xlsform.codes import Finding
 from xlsform.fsutil import shown_path
+from xlsform.layout import indicator_key
 from xlsform.records import FOOTER_KEYS, GOAL_KEYS, IDENTITY_KEYS, RECORD_FORMAT, TOTAL_KEYS, Record
 from xlsform.results import _SEVERITY_ORDER, FileResult
 from xlsform.spec import FUND_COLUMNS
@@ -146,8 +148,8 @@ class _Text:
 
 def json_bytes(result: FileResult) -> bytes | None:
     """`json.dumps(result.to_json(), ensure_ascii=False, default=str).encode()`, or None where a part is not
-    of the type whose to_json this follows (a subclass may say more) or a record is not of a layout `_plan`
-    knows."""
+    of the type whose to_json this follows (a subclass may say more) or a "cached" key is not text (json would
+    convert it)."""
     record = result.record
     if type(result) is not FileResult or (record is not None and type(record) is not Record):
         return None
@@ -166,19 +168,20 @@ def json_bytes(result: FileResult) -> bytes | None:
 
 
 def _record(record: Record, out: _Text) -> bool:
-    """Record.to_json; False where `_plan` knows no layout for it or a "cached" key is not text (json would
-    convert it: the reference does)."""
+    """Record.to_json; False where a "cached" key is not text."""
     v, cached = record.values, record.cached
-    plan = _plan(record)
-    if plan is None or any(type(k) is not str for k in cached):
+    if any(type(k) is not str for k in cached):
         return False
     out.add(_SPEC, (record.spec_id, record.spec_version))
     out.add(_SOURCE, (shown_path(record.source) if record.source else record.source, record.sha256))
     out.add(_IDENTITY, map(records._plain, map(v.get, IDENTITY_KEYS)))
-    _funds(record, plan, out)
+    funds = record._fund_rows()
+    for row in funds:
+        out.vals += row.values()
+    out.rows(_FUNDS, len(funds))
     out.add(_EXECUTION, (v.get("execution.reason"),))
     out.add(_GOALS, map(records._plain, map(v.get, _GOAL_FIELDS)))
-    _indicators(v, plan, out)
+    _indicators(record, out)
     out.add(_TOTALS, map(records._plain, map(v.get, _TOTAL_FIELDS)))
     out.add(_FOOTER, map(records._plain, map(v.get, _FOOTER_FIELDS)))
     if cached:
@@ -214,86 +217,74 @@ def _cells_json(cells: dict[str, str]) -> bytes:
     return text
 
 
-class _Plan(NamedTuple):
-    """Where a record's fund and indicator rows are among its values (records._fund_rows and _indicator_rows
-    find them by reading every key of every record): made once per layout, the keys of the record's values
-    and fund labels, in order. Each row's field keys in the row's column order, flat (_ABSENT: a column the
-    record does not have)."""
-
-    funds: tuple[str, ...]          # the fund rows, in _fund_rows' order
-    fund_keys: tuple[Any, ...]      # 7 a row
-    indicators: tuple[int, ...]     # the numbers of the indicator rows with a key, in order
-    indicator_keys: tuple[Any, ...]  # 13 a row
-    texts: Callable[[list[Any]], tuple[Any, ...]]     # those values of the text columns, of the numeric ones
-    numbers: Callable[[list[Any]], tuple[Any, ...]]
-
-
-_ABSENT = object()
-_PLANS: dict[tuple[tuple[Any, ...], tuple[Any, ...]], _Plan | None] = {}
+# field key -> where an indicator field's value is in a record's grid of indicator rows (number * width +
+# column: row n of the grid is indicator n), read through _grid_keys; _OTHER for a key that is not an
+# indicator field; _ODD for one past _MOST_ROWS or not spelled as layout.indicator_key spells it (the grid
+# would not find it, and it could be a second key for a cell): such a record takes _indicator_rows. Keys are
+# the layouts' fields: a few thousand.
+_SLOTS: dict[str, int] = {}
+_OTHER, _MOST_ROWS, _ODD, _UNKNOWN = -1, 1_000, 1 << 40, 1 << 41
+_WIDTH = len(_INDICATOR_COLUMNS)
+_COLUMN = {c: i for i, c in enumerate(_INDICATOR_COLUMNS)}
 _NUMERIC = tuple(c in ("weight", "score") for c in _INDICATOR_COLUMNS)
-_BLANK_ROW = [None] * len(_INDICATOR_COLUMNS)
+_BLANK_ROW = [None] * _WIDTH
 _TEXTS = frozenset({str, type(None)})
 _FLOATS = frozenset({float, type(None)})
 
 
-def _plan(record: Record) -> _Plan | None:
-    key = (tuple(record.values), tuple(record.fund_labels))
-    plan = _PLANS.get(key, _ABSENT)
-    if plan is _ABSENT:
-        plan = _make_plan(*key)
-        if len(key[0]) <= 2_000:    # a hand-made form's record is no bigger; hostile files must not grow it
-            if len(_PLANS) >= 64:
-                _PLANS.clear()
-            _PLANS[key] = plan
-    return plan  # type: ignore[return-value]
+def _slot(key: str) -> int:
+    info = records._KEYS[key] if key in records._KEYS else records._indicator_field(key)
+    if info is None:
+        return _OTHER
+    number, column, _ = info
+    return number * _WIDTH + _COLUMN[column] if number <= _MOST_ROWS and key == indicator_key(number, column) else _ODD
 
 
-def _make_plan(keys: tuple[Any, ...], labels: tuple[Any, ...]) -> _Plan | None:
-    """None for a record whose keys are not all text or that has two keys for one indicator cell
-    ("ind.3.level1", "ind.03.level1": _indicator_rows keeps the last one that holds anything)."""
-    if any(type(k) is not str for k in keys):
-        return None
-    funds = dict.fromkeys([k.split(".")[1] for k in keys if k.startswith("fund.")])   # as _fund_rows
-    funds.update(dict.fromkeys(labels))
-    rows: dict[int, dict[str, str]] = {}
-    for k in keys:
-        info = records._KEYS[k] if k in records._KEYS else records._indicator_field(k)
-        if info is not None:
-            row = rows.setdefault(info[0], {})
-            if info[1] in row:
-                return None
-            row[info[1]] = k
-    numbers = tuple(sorted(rows))
-    width = len(_INDICATOR_COLUMNS)
-    at = [[i for i in range(len(numbers) * width) if _NUMERIC[i % width] is numeric] for numeric in (False, True)]
-    return _Plan(tuple(funds), tuple(k for row in funds for _, k in records._fund_keys(row)), numbers,
-                 tuple(rows[n].get(c, _ABSENT) for n in numbers for c in _INDICATOR_COLUMNS),
-                 itemgetter(*at[0]) if numbers else tuple, itemgetter(*at[1]) if numbers else tuple)
+_GRID_KEYS: list[str] = []      # indicator_key(n, column) for every column of rows 0, 1, ... (as far as asked)
 
 
-def _funds(record: Record, plan: _Plan, out: _Text) -> None:
-    """Record._fund_rows' rows: key, label, every column as a float or None."""
-    flat = list(map(record.values.get, plan.fund_keys))
-    if not _FLOATS.issuperset(map(type, flat)):
-        flat = [x if type(x) is float else records._num(x) for x in flat]
-    labels, width = record.fund_labels, len(FUND_COLUMNS)
-    for i, row in enumerate(plan.funds):
-        out.vals += (row, labels.get(row, row), *flat[i * width:(i + 1) * width])
-    out.rows(_FUNDS, len(plan.funds))
+def _grid_keys(rows: int) -> list[str]:
+    """The field keys of a grid of that many indicator rows, row after row."""
+    for number in range(len(_GRID_KEYS) // _WIDTH, rows):
+        _GRID_KEYS.extend(indicator_key(number, column) for column in _INDICATOR_COLUMNS)
+    return _GRID_KEYS[:rows * _WIDTH]
 
 
-def _indicators(values: dict[str, Any], plan: _Plan, out: _Text) -> None:
+@lru_cache(maxsize=64)
+def _columns(rows: int) -> tuple[Callable[[list[Any]], tuple[Any, ...]], Callable[[list[Any]], tuple[Any, ...]]]:
+    """For a grid of that many rows: its text columns' values, its numeric columns' values (two or more a row:
+    each getter gives a tuple)."""
+    at = [[i for i in range(rows * _WIDTH) if _NUMERIC[i % _WIDTH] is numeric] for numeric in (False, True)]
+    return itemgetter(*at[0]), itemgetter(*at[1])
+
+
+def _indicators(record: Record, out: _Text) -> None:
     """Record._indicator_rows' rows, in order, as to_json has them: the index, then every column (None where
-    empty); a row without any value is left out. Texts and floats as they are (nearly always); anything else
-    converted as _indicator_rows does."""
-    flat = list(map(values.get, plan.indicator_keys))
-    texts, numbers = plan.texts(flat), plan.numbers(flat)
+    empty); a row without any value is left out. The rows are read as a grid, every column of rows 0 to the
+    last one a key names (found through a table of field keys: not classifying every key of every record as
+    _indicator_rows does); texts and floats as they are (nearly always), anything else converted as
+    _indicator_rows does."""
+    values = record.values
+    top = max(map(_SLOTS.get, values, repeat(_UNKNOWN)), default=_OTHER)     # the last indicator's last column
+    if top == _UNKNOWN and len(_SLOTS) < 100_000:
+        _SLOTS.update({key: _slot(key) for key in values if key not in _SLOTS})
+        top = max(map(_SLOTS.get, values, repeat(_UNKNOWN)), default=_OTHER)
+    if top >= _ODD:
+        rows = sorted(record._indicator_rows().items())
+        out.vals += [x for number, row in rows for x in (number, *map(row.get, _INDICATOR_COLUMNS))]
+        out.rows(_INDICATORS, len(rows))
+        return
+    if top < 0:
+        out.rows(_INDICATORS, 0)
+        return
+    grid = list(map(values.get, _grid_keys(top // _WIDTH + 1)))
+    texts, numbers = (getter(grid) for getter in _columns(len(grid) // _WIDTH))
     as_is = _TEXTS.issuperset(map(type, texts)) and "" not in texts and _FLOATS.issuperset(map(type, numbers))
     if not as_is:
-        flat = [None if x is None or x == "" else x for x in flat]
-    width, count, vals = len(_INDICATOR_COLUMNS), 0, out.vals
-    for i, number in enumerate(plan.indicators):
-        row = flat[i * width:(i + 1) * width]
+        grid = [None if x is None or x == "" else x for x in grid]
+    count, vals = 0, out.vals
+    for number in range(len(grid) // _WIDTH):
+        row = grid[number * _WIDTH:(number + 1) * _WIDTH]
         if row != _BLANK_ROW:    # a row only where a value is not empty, as _indicator_rows
             if not as_is:
                 row = [_column(x, numeric) for x, numeric in zip(row, _NUMERIC, strict=True)]
