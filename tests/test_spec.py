@@ -159,3 +159,35 @@ def test_a_spec_name_or_file_a_clerk_gets_wrong_is_said_in_chinese(tmp_path: Pat
         with pytest.raises(SpecError) as e:
             load_spec(name)
         assert words in str(e.value)
+
+
+def test_a_built_in_spec_is_kept_built_and_built_again_when_its_text_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checking process reads the built spec back instead of parsing the TOML again (like bytecode): the
+    same spec, built again when its text (or this module) changes, when the kept copy is torn, and still
+    given when the copy cannot be written."""
+    import xlsform.spec as spec_module
+
+    kept = tmp_path / "kept" / "wangcheng.pickle"
+    monkeypatch.setattr(spec_module, "_kept_path", lambda spec_file, name: kept)
+    fresh = load_spec("wangcheng")
+    assert spec_module._kept_built("wangcheng") == fresh and kept.exists()
+    first = kept.read_bytes()
+    assert spec_module._kept_built("wangcheng") == fresh and kept.read_bytes() == first   # read back as kept
+
+    source = spec_module._read_source
+    edited = lambda name: (source(name)[0].replace('name = "', 'name = "改 ', 1), source(name)[1])  # noqa: E731
+    monkeypatch.setattr(spec_module, "_read_source", edited)
+    changed = spec_module._kept_built("wangcheng")
+    assert changed != fresh and changed.name == "改 " + fresh.name and kept.read_bytes() != first
+    monkeypatch.setattr(spec_module, "_read_source", source)
+
+    kept.write_bytes(first[: len(first) // 2])           # torn
+    assert spec_module._kept_built("wangcheng") == fresh and kept.read_bytes() == first
+
+    def refused(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    kept.unlink()
+    monkeypatch.setattr(spec_module, "_keep", refused)
+    assert spec_module._kept_built("wangcheng") == fresh and not kept.exists()
