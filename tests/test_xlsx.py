@@ -239,6 +239,24 @@ def test_shared_string_index_out_of_range_is_corrupt() -> None:
         scan_sheet("S", data, lambda: list("abc"))
 
 
+def test_the_cells_kept_between_returns_are_bounded_and_read_as_each_return_says() -> None:
+    """The scanner keeps the cells of short texts and of figures between returns (a template's labels and
+    common entries): a round of distinct ones keeps at most _REMEMBERED of each, a unit's long text none, and
+    a kept cell never stands for another return's text or figure."""
+    from xlsform import xlsx
+
+    long = "长" * (xlsx._SHORT_TEXT + 1)
+    for n in range(0, 3 * xlsx._REMEMBERED, 500):
+        texts = [f"t{n + i}" for i in range(500)] + [long + str(n)]
+        cells = "".join(f'<c r="A{i + 1}" t="s"><v>{i}</v></c><c r="B{i + 1}"><v>{n + i}.5</v></c>'
+                        for i in range(len(texts)))
+        scanned, parsed = _both(_sheet_xml(f'<row r="1">{cells}</row>'), texts)
+        _assert_same(scanned, parsed)
+        assert scanned.at("A1") == (f"t{n}", "s", None) and scanned.at("B1") == (n + 0.5, "n", None)
+        assert len(xlsx._TEXTS) <= xlsx._REMEMBERED + 1 and len(xlsx._NUMBERS) <= xlsx._REMEMBERED + 1
+        assert not any(len(t) > xlsx._SHORT_TEXT for t in xlsx._TEXTS)
+
+
 # ------------------------------------------------------------------------------------------ safety
 
 def test_doctype_refused_in_utf8_and_utf16() -> None:

@@ -1045,9 +1045,15 @@ def _position(ref: bytes) -> tuple[int, int]:
 _SHARED, _PLAIN, _OTHER_TYPE = "s", "n", "other"
 _ATTR_KINDS: dict[bytes, str] = {}      # a cell's attributes -> whether its value is a string index, a number
 _INDEXES: dict[bytes, int] = {}         # b"12" -> 12
-_NUMBERS: dict[bytes, float] = {}       # b"4477.2" -> 4477.2, checked as _number checks it
-# What repeats is a template's few hundred indexes and figures; a round's own figures are each new, and a
-# process holding 100,000 of them took the check of 50,000 returns over its 150 MB (two processes × 7 MB)
+# The cells themselves (a Cell costs a return more to make than to look up): b"4477.2" -> Cell(4477.2, "n"),
+# checked as _number checks it; a short text -> Cell(text, "s"), the template's labels and the round's common
+# entries (产出指标, 10, 2020) that are in every return.
+_NUMBERS: dict[bytes, Cell] = {}
+_TEXTS: dict[str, Cell] = {}
+_SHORT_TEXT = 40             # characters: labels and catalogue entries; a unit's own sentences are not kept
+# What repeats is a template's few hundred indexes, figures and labels; a round's own figures are each new,
+# and a process holding 100,000 of them took the check of 50,000 returns over its 150 MB (two processes ×
+# 7 MB). _TEXTS at most 4,096 texts of 40 characters: under 1.5 MB.
 _REMEMBERED = 4_096
 
 
@@ -1069,12 +1075,21 @@ def _index(v: bytes) -> int:
     return i
 
 
-def _remember_number(v: bytes) -> float:
-    x = _number(v)        # raises for what OOXML does not allow: nothing is remembered then
+def _remember_number(v: bytes) -> Cell:
+    cell = _new_cell(Cell, (_number(v), "n", None))   # raises for what OOXML does not allow: nothing kept then
     if len(_NUMBERS) > _REMEMBERED:
         _NUMBERS.clear()
-    _NUMBERS[v] = x
-    return x
+    _NUMBERS[v] = cell
+    return cell
+
+
+def _text_cell(text: str) -> Cell:
+    cell = _new_cell(Cell, (text, "s", None))
+    if len(text) <= _SHORT_TEXT:
+        if len(_TEXTS) > _REMEMBERED:
+            _TEXTS.clear()
+        _TEXTS[text] = cell
+    return cell
 
 
 def _no_noncharacters(text: str) -> None:
@@ -1179,7 +1194,7 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
     # number, group `v`) are read without decoding anything, what their attributes say, their index and their
     # number each looked up (a template's few dozen attribute sets, indexes and figures repeat in every return);
     # the rest go through _scan_cell.
-    kinds, indexes, numbers = _ATTR_KINDS, _INDEXES, _NUMBERS
+    kinds, indexes, numbers, texts = _ATTR_KINDS, _INDEXES, _NUMBERS, _TEXTS
     for ref, attrs, v, inner in _CELL_FULL.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
         pos = _POSITIONS.get(ref) or _position(ref)
         if v:
@@ -1188,12 +1203,11 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
                 i = indexes.get(v)
                 if i is None:
                     i = _index(v)
-                cells[pos] = _new_cell(Cell, (strings[i] if 0 <= i < len(strings) else _shared_string(strings, v),
-                                              "s", None))
+                text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
+                cells[pos] = texts.get(text) or _text_cell(text)
                 continue
             if kind is _PLAIN:
-                x = numbers.get(v)
-                cells[pos] = _new_cell(Cell, (_remember_number(v) if x is None else x, "n", None))
+                cells[pos] = numbers.get(v) or _remember_number(v)
                 continue
             inner = b"<v>" + v + b"</v>"
         i = attrs.find(b' t="')
