@@ -255,6 +255,10 @@ def test_the_cells_kept_between_returns_are_bounded_and_read_as_each_return_says
         assert scanned.at("A1") == (f"t{n}", "s", None) and scanned.at("B1") == (n + 0.5, "n", None)
         assert len(xlsx._TEXTS) <= xlsx._REMEMBERED + 1 and len(xlsx._NUMBERS) <= xlsx._REMEMBERED + 1
         assert not any(len(t) > xlsx._SHORT_TEXT for t in xlsx._TEXTS)
+    # each cell's reference and attributes are kept too: a sheet of 12,000 distinct ones keeps at most 10,000
+    cells = "".join(f'<c r="C{i}" s="{i % 7}"><v>{i % 3}</v></c>' for i in range(1, 12_001))
+    assert len(scan_sheet("S", _sheet_xml(f'<row r="1">{cells}</row>'), list).cells) == 12_000
+    assert 0 < len(xlsx._HEADS) <= 10_001
 
 
 # ------------------------------------------------------------------------------------------ safety

@@ -981,6 +981,8 @@ _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # Possessive quantifiers: most <c> of a form are empty styled cells (<c r="B5" s="3"/>), and without them
 # each of those would be backtracked character by character before the regex moves on.
 _CELL_FULL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++)"([^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
+# The same cells, with the reference and the attributes as one group (C5" s="7" t="s): one lookup a cell
+_CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++"[^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
 _STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
 # A style index (of a cell or a row) that is not a number: the parser path refuses it as it reads, the scanner
 # up front (no other element of a worksheet has an attribute named s).
@@ -1044,10 +1046,10 @@ def _position(ref: bytes) -> tuple[int, int]:
 
 _SHARED, _PLAIN, _OTHER_TYPE = "s", "n", "other"
 _ATTR_KINDS: dict[bytes, str] = {}      # a cell's attributes -> whether its value is a string index, a number
+# a cell's reference and attributes (_CELL_HEAD) -> its position, _attr_kind and attributes: a template's few
+# hundred cells, the same in every return
+_HEADS: dict[bytes, tuple[tuple[int, int], str, bytes]] = {}
 _INDEXES: dict[bytes, int] = {}         # b"12" -> 12
-# The cells themselves (a Cell costs a return more to make than to look up): b"4477.2" -> Cell(4477.2, "n"),
-# checked as _number checks it; a short text -> Cell(text, "s"), the template's labels and the round's common
-# entries (产出指标, 10, 2020) that are in every return.
 _NUMBERS: dict[bytes, Cell] = {}
 _TEXTS: dict[str, Cell] = {}
 _SHORT_TEXT = 40             # characters: labels and catalogue entries; a unit's own sentences are not kept
@@ -1055,6 +1057,15 @@ _SHORT_TEXT = 40             # characters: labels and catalogue entries; a unit'
 # and a process holding 100,000 of them took the check of 50,000 returns over its 150 MB (two processes ×
 # 7 MB). _TEXTS at most 4,096 texts of 40 characters: under 1.5 MB.
 _REMEMBERED = 4_096
+
+
+def _head(head: bytes) -> tuple[tuple[int, int], str, bytes]:
+    ref, _, attrs = head.partition(b'"')
+    if len(_HEADS) > 10_000:            # about 3 MB at most: a hostile sheet of a million distinct cells
+        _HEADS.clear()
+    found = _HEADS[head] = (_POSITIONS.get(ref) or _position(ref), _ATTR_KINDS.get(attrs) or _attr_kind(attrs),
+                            attrs)
+    return found
 
 
 def _attr_kind(attrs: bytes) -> str:
@@ -1194,11 +1205,10 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
     # number, group `v`) are read without decoding anything, what their attributes say, their index and their
     # number each looked up (a template's few dozen attribute sets, indexes and figures repeat in every return);
     # the rest go through _scan_cell.
-    kinds, indexes, numbers, texts = _ATTR_KINDS, _INDEXES, _NUMBERS, _TEXTS
-    for ref, attrs, v, inner in _CELL_FULL.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
-        pos = _POSITIONS.get(ref) or _position(ref)
+    heads, indexes, numbers, texts = _HEADS, _INDEXES, _NUMBERS, _TEXTS
+    for head, v, inner in _CELL_HEAD.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
+        pos, kind, attrs = heads.get(head) or _head(head)
         if v:
-            kind = kinds.get(attrs) or _attr_kind(attrs)
             if kind is _SHARED:
                 i = indexes.get(v)
                 if i is None:
