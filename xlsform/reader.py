@@ -379,8 +379,9 @@ def _plain_strings(strings: list[str] | None) -> bool:
     of its own (each `in` below is a memchr over the whole table, not a search a text)."""
     if not strings:
         return False
-    joined = "".join(strings)
-    return not any(ch in joined for ch in _ODD_CHARS) and max(map(len, strings)) <= MAX_CELL_TEXT
+    joined = "".join(strings)    # all of them no longer than a cell holds: none of them is
+    return not any(ch in joined for ch in _ODD_CHARS) and (len(joined) <= MAX_CELL_TEXT or
+                                                          max(map(len, strings)) <= MAX_CELL_TEXT)
 
 
 def _normalise_labels(layout: Layout, values: dict[str, Any], where: dict[str, str], result: ReadResult) -> None:
