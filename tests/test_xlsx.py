@@ -261,6 +261,16 @@ def test_the_cells_kept_between_returns_are_bounded_and_read_as_each_return_says
     assert 0 < len(xlsx._HEADS) <= 10_001
 
 
+def test_a_position_is_the_tuple_the_scanner_keys_its_cell_by() -> None:
+    from xlsform.xlsx import position
+
+    sheet = scan_sheet("S", _sheet_xml('<row r="5"><c r="C5"><v>1</v></c><c r="XFD5"><v>2</v></c></row>'), list)
+    for row, col in ((4, 2), (4, 16383)):
+        assert next(k for k in sheet.cells if k == (row, col)) is position(row, col)
+    # what no sheet can name is itself, not an error: a defined name may point anywhere
+    assert position(-1, 0) == (-1, 0) and position(0, 20_000) == (0, 20_000) and position(2_000_000, 0)
+
+
 # ------------------------------------------------------------------------------------------ safety
 
 def test_doctype_refused_in_utf8_and_utf16() -> None:

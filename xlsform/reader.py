@@ -40,6 +40,7 @@ from xlsform.xlsx import (
     as_text,
     name_target,
     open_reader,
+    position,
     text_rows,
 )
 
@@ -473,7 +474,7 @@ def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -
         if place.field.role == "computed":
             locs.computed.append((place, row, col, ref))
         else:
-            locs.fields.append((place, place.key, (row, col), place.merged, ref, _kind(place.field)))
+            locs.fields.append((place, place.key, position(row, col), place.merged, ref, _kind(place.field)))
             locs.inputs[(row, col)] = (place, ref)
     locs.plan = tuple((row, always, tuple((e[1], e[2], e[4], e[5], e) for e in locs.fields[start:stop]))
                       for row, start, stop, always in _runs(locs.fields))

@@ -1035,6 +1035,20 @@ _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-l
 _POSITIONS: dict[bytes, tuple[int, int]] = {}   # b"C6" -> (5, 2): a template's few hundred refs, every return
 
 
+def position(row: int, col: int) -> tuple[int, int]:
+    """(row, col) as the very tuple the scanner keys a cell of that reference by: looking a field's cell up
+    with it finds the key by identity, without comparing two tuples (a reader's plan holds these)."""
+    if row < 0 or col < 0:
+        return row, col
+    ref = f"{col_letter(col)}{row + 1}".encode()
+    found = _POSITIONS.get(ref)
+    if found is None:
+        if parse_ref(ref.decode()) != (row, col):    # no reference a sheet can hold (past column XFD)
+            return row, col
+        found = _position(ref)
+    return found
+
+
 def _position(ref: bytes) -> tuple[int, int]:
     if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
         _POSITIONS.clear()
