@@ -33,3 +33,24 @@ def test_a_file_reached_two_ways_is_checked_once(tmp_path: Path, monkeypatch: py
     monkeypatch.chdir(tmp_path)
     found = expand_paths([folder, "alias.xlsx", Path("same") / first.name, f"returns/../returns/{first.name}"])
     assert len(found) == len(list(folder.glob("*.xlsx")))
+
+
+def test_a_link_is_known_as_one_even_where_its_folder_cannot_be_listed(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which names are links is read from each folder's listing; a folder that cannot be listed (no read
+    permission) has each file asked instead, with the same answer."""
+    import os
+
+    import xlsform.check as check
+
+    (tmp_path / "alias.xlsx").symlink_to(ONE)
+    listing = os.scandir
+
+    def unlistable(folder: str) -> object:
+        if Path(folder).resolve() == tmp_path.resolve():
+            raise PermissionError(13, "Permission denied", folder)
+        return listing(folder)
+
+    monkeypatch.setattr(check.os, "scandir", unlistable)
+    assert check._links(str(tmp_path)) is None
+    assert expand_paths([ONE, tmp_path / "alias.xlsx"]) == [ONE]

@@ -552,3 +552,42 @@ def test_strict_open_xml_reads_like_transitional(tmp_path: Path) -> None:
     assert result.record is not None, result.findings
     assert result.record.values == read_file(tmp_path / "t.xlsx").record.values  # type: ignore[union-attr]
     assert result.workbook is not None and result.workbook.form is not None and result.workbook.form.protected
+
+
+def test_a_file_is_read_whole_however_the_system_hands_it_over() -> None:
+    """_load reads the descriptor itself: what arrives in several reads is joined, never past the size asked
+    (the limit's one extra byte tells a file that grew), and an empty file is empty."""
+    import os
+    import threading
+    import time
+
+    from xlsform.reader import _read_fd
+
+    r, w = os.pipe()
+
+    def later() -> None:      # the second part arrives after the first read has returned
+        time.sleep(0.05)
+        os.write(w, b"defgh")
+        os.close(w)
+
+    os.write(w, b"PK\x03\x04abc")
+    writer = threading.Thread(target=later)
+    writer.start()
+    try:
+        assert _read_fd(r, 100) == b"PK\x03\x04abcdefgh"
+    finally:
+        writer.join()
+        os.close(r)
+    r, w = os.pipe()
+    try:
+        os.write(w, b"0123456789")
+        assert _read_fd(r, 4) == b"0123"
+    finally:
+        os.close(r)
+        os.close(w)
+    r, w = os.pipe()
+    os.close(w)
+    try:
+        assert _read_fd(r, 10) == b""
+    finally:
+        os.close(r)

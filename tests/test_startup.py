@@ -66,3 +66,24 @@ def test_checking_one_file_imports_neither_the_writer_nor_a_pool(tmp_path: Path)
     modules = imported_by("check", str(path))
     assert "xlsform.check" in modules
     assert loaded(modules, NOT_FOR_CHECK) == []
+
+
+EXIT_PROBE = """
+import atexit, gc, sys
+from xlsform.cli import main
+atexit.register(lambda: print("FROZEN", gc.get_freeze_count() > 0))
+main({args})
+"""
+
+
+def test_the_program_leaves_its_objects_out_of_the_last_collection(tmp_path: Path) -> None:
+    # run as the program (its own command line): frozen before the interpreter's last collection, and the
+    # report still whole; run with arguments (as a test or a host program does), the caller's heap is untouched
+    sheet = write_return(tmp_path / "one.xlsx", Record.from_json(json.loads(SEED.read_text(encoding="utf-8"))))
+    own = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "check", "--json", str(sheet)],
+                         capture_output=True, text=True, timeout=120)
+    assert own.stdout.rstrip().endswith("FROZEN True")
+    assert json.loads(own.stdout.rsplit("FROZEN", 1)[0])[0]["file"] == str(sheet)
+    hosted = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args="['--help']")], capture_output=True,
+                            text=True, timeout=120)
+    assert hosted.stdout.rstrip().endswith("FROZEN False")

@@ -156,21 +156,33 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             out.append(p)
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
     first: dict[str, Path] = {}
-    folders: dict[Path, str] = {}
+    folders: dict[str, tuple[str, frozenset[str] | None]] = {}
     for f in out:
         first.setdefault(_real(f, folders), f)
     return list(first.values())
 
 
-def _real(file: Path, folders: dict[Path, str]) -> str:
-    """str(resolved(file)), with each folder resolved once: a file that is no link is its real folder's
-    entry (one lstat instead of one per component of its path, for every file of a round)."""
-    if file.is_symlink():
+def _real(file: Path, folders: dict[str, tuple[str, frozenset[str] | None]]) -> str:
+    """str(resolved(file)), with each folder resolved and listed once: a file that is no link is its real
+    folder's entry, and which names of a folder are links its listing says (no system call a file, for every
+    file of a round)."""
+    folder, name = os.path.split(os.fspath(file))
+    known = folders.get(folder)
+    if known is None:
+        known = folders[folder] = (str(resolved(folder or ".")), _links(folder or "."))
+    real, links = known
+    if file.is_symlink() if links is None else name in links:
         return str(resolved(file))
-    folder = folders.get(file.parent)
-    if folder is None:
-        folder = folders[file.parent] = str(resolved(file.parent))
-    return os.path.join(folder, file.name)
+    return os.path.join(real, name)
+
+
+def _links(folder: str) -> frozenset[str] | None:
+    """The names in a folder that are symbolic links; None when it cannot be listed (each file is then asked)."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(e.name for e in entries if e.is_symlink())
+    except OSError:
+        return None
 
 
 def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int = 1, progress: bool = False,
@@ -193,7 +205,7 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped), _marked)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Rendered:
     """One form's result as a report needs it, made in the process that checked the file: its status, counts,
     the unit it names, what became of its annotated copy, and the result rendered (`text`, bytes to write as
@@ -252,7 +264,8 @@ def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], byt
     finish = partial(Rendered.of, render=render)
     folder = spill() if spill is not None and _pooled(jobs, files) else None
     in_pool = finish if folder is None else partial(Rendered.of, render=render, spill=folder)
-    results = _run(partial(_checked_and_rendered, one=one, finish=in_pool), files, jobs, finish)
+    results = _shared_names(_run(partial(_checked_and_rendered, one=one, finish=in_pool), files, jobs, finish),
+                            files)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
         results = _with_progress(results, len(files))
     again = partial(_marked_again, one=one, render=render)
@@ -260,6 +273,18 @@ def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], byt
 
 
 Checker = Callable[[str], FileResult]
+
+
+def _shared_names(results: Iterable[Rendered], files: Sequence[str]) -> Iterator[Rendered]:
+    """Each result naming its file with the batch's own text of the name (one result a file, in order), not
+    the copy a checking process sent back: a report keeps every form's name to its end, and two copies of
+    each cost a round of 50,000 returns 5 MB more."""
+    for rendered, file in zip(results, files, strict=True):
+        if rendered.file == file:
+            rendered.file = file
+            for more in rendered.more:
+                more.file = file
+        yield rendered
 
 
 def _prepare(paths: Iterable[str | Path], manifest: Any, annotate: str | Path | None, force: bool,

@@ -93,16 +93,32 @@ def read_file(path: str | Path, *, spec: Spec | None = None) -> ReadResult:
 def _load(path: Path, result: ReadResult) -> bytes:
     try:
         fd, st = _open(path)
-        with open(fd, "rb") as fh:
+        try:
             result.mtime = st.st_mtime
             if st.st_size > MAX_FILE_BYTES:
                 raise XlsxError("too_large", str(st.st_size))
             # Sized by the file, not by the limit: read(20 MB) would allocate 20 MB for every 20 KB return.
-            data = fh.read(st.st_size + 1)
+            data = _read_fd(fd, st.st_size + 1)
+        finally:
+            os.close(fd)
     except OSError as e:
         raise XlsxError("unopenable", os_reason(e)) from None
     result.sha256 = hashlib.sha256(data).hexdigest()
     return data
+
+
+def _read_fd(fd: int, size: int) -> bytes:
+    """Up to `size` bytes, to the end of the file: what a buffered file's read(size) gives, read straight from
+    the descriptor (a file object would ask the system again for its size, whether it is a terminal and
+    where it stands, for every return of a round)."""
+    parts = []
+    while size > 0:
+        part = os.read(fd, size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 _SPECIAL = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),

@@ -50,6 +50,13 @@ class XlsformCommand(click.Command):
 class XlsformGroup(click.Group):
     command_class = XlsformCommand
 
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kw: Any) -> Any:
+        try:
+            return super().main(args, *rest, **kw)
+        finally:
+            if args is None:    # the program's own command line (a test passes its arguments): it ends now
+                _before_exit()
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -66,6 +73,14 @@ class XlsformGroup(click.Group):
             where = e.filename or ""
             why = _OS_ERRORS.get(e.errno or 0, e.strerror or str(e))
             raise CommandError(f"无法读写 {where}：{why}（{e.strerror or e}）") from None
+
+
+def _before_exit() -> None:
+    """The interpreter's last act is a full collection over every object the program made (~200,000 after a
+    batch's imports: 15 ms of a 0.8 s check of 1,000 returns), only for the memory to be given back to the
+    system. Frozen, they are left out of it; everything is still closed and flushed at exit as before (module
+    teardown frees by reference count, so files left open are flushed; only cycles are left to the system)."""
+    gc.freeze()
 
 
 def _spec_error(e: BaseException) -> bool:
