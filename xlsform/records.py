@@ -120,23 +120,35 @@ class Record:
 
     def _indicator_rows(self) -> dict[int, dict[str, Any]]:
         """Row number -> the row's fields that hold anything (an Indicator's, by name)."""
-        # Runs for every record in a check, its JSON and a merge: each key is classified once per process.
+        # Runs for every record in a check, its JSON and a merge: each key is classified once per process, and
+        # the common values (a float in a number column, a text in a text column) take no conversion call.
         by_index: dict[int, dict[str, Any]] = {}
-        keys = _KEYS
+        known = _KEYS.get
         for key, value in self.values.items():
-            if value is None or value == "":
-                continue
-            info = keys[key] if key in keys else _indicator_field(key)
+            info = known(key, _UNSEEN)
             if info is None:
                 continue
+            if info is _UNSEEN:
+                info = _indicator_field(key)
+                if info is None:
+                    continue
             number, column, numeric = info
+            if numeric:
+                if type(value) is not float:
+                    if value is None or value == "":
+                        continue
+                    value = _num(value)
+            elif type(value) is str:
+                if not value:            # "" holds nothing
+                    continue
+            else:
+                if value is None or value == "":
+                    continue
+                value = _text(value)
             row = by_index.get(number)
             if row is None:
                 row = by_index[number] = {}
-            if numeric:
-                row[column] = value if type(value) is float else _num(value)
-            else:
-                row[column] = value if type(value) is str else _text(value)
+            row[column] = value
         return by_index
 
     # ---------------------------------------------------------------------------------- JSON
@@ -238,6 +250,7 @@ def _indicator(index: int, row: dict[str, Any]) -> Indicator:
     return ind
 # field key -> (indicator number, column, numeric) for an indicator field the record shows; None otherwise
 _KEYS: dict[str, tuple[int, str, bool] | None] = {}
+_UNSEEN = (0, "", False)     # what _KEYS.get gives for a key not classified yet
 
 
 def _indicator_field(key: str) -> tuple[int, str, bool] | None:
