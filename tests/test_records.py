@@ -52,3 +52,28 @@ def test_indicators_ignore_keys_that_only_look_like_indicator_fields() -> None:
         "indicator.1.weight": 3.0, "ind.1.score": None, "ind.1.actual": ""})
     assert [(i.index, i.weight, i.level3) for i in r.indicators] == [(2, 10.0, "公务接待")]
     assert [(i.index, i.weight) for i in r.indicators] == [(2, 10.0)]    # the same the second time (cached parts)
+
+
+_VALUES = st.one_of(st.none(), st.just(""), st.text(max_size=4), st.floats(), st.integers(-10**20, 10**20),
+                    st.booleans(), st.decimals(allow_nan=False, allow_infinity=False), st.just(0.0))
+_KEYS = st.sampled_from(["ind.1.weight", "ind.1.level1", "ind.2.score", "ind.2.actual", "ind.30.previous",
+                         "ind.3.nature", "ind.3.bogus", "fund.total.budget", "code", "ind.x.weight", "ind.04.score"])
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=11))
+def test_indicator_rows_hold_each_value_as_the_per_field_definition_says(values: dict[str, object]) -> None:
+    """An indicator's number fields as floats (None for what is no number), its text fields as text; empty
+    values and keys that are no indicator field left out."""
+    from xlsform.layout import split_indicator_key
+    from xlsform.records import _num, _text
+
+    expected: dict[int, dict[str, object]] = {}
+    for key, value in values.items():
+        parts = split_indicator_key(key)
+        if value is None or value == "" or parts is None or parts[1] == "bogus":
+            continue
+        numeric = parts[1] in ("weight", "score")
+        expected.setdefault(parts[0], {})[parts[1]] = (value if type(value) is float else _num(value)) if numeric \
+            else (value if type(value) is str else _text(value))
+    got = Record("wangcheng", "2020.1", values=dict(values))._indicator_rows()
+    assert repr(got) == repr(expected)

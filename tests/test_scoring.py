@@ -6,20 +6,26 @@ show the functions themselves follow the rules, including the float traps the de
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlsform.scoring import (
+    _as_given,
+    _n,
+    _numbers,
     amount_sum,
+    capped_scores,
     execution_rate,
     fund_score,
     grade,
     rate_cap,
     round2,
     score_total,
+    scored,
     supported_score,
     to_decimal,
     weight_total,
@@ -285,3 +291,44 @@ def test_to_decimal_is_the_shortest_repr_every_time(x: float) -> None:
     assert to_decimal(x) == Decimal(repr(x))
     assert str(to_decimal(-0.0)) == "-0.0" and str(to_decimal(0.0)) == "0.0"
     assert to_decimal(x) is not None and str(to_decimal(x)) == str(Decimal(repr(x)))
+
+
+# What a score, weight or amount slot of a return can hold, hostile ones included: empty, "", text, numbers of
+# every type, zeros of both signs, non-finite ones, booleans.
+slots = st.one_of(st.none(), st.just(""), st.text(max_size=3), st.floats(-1e12, 1e12), st.integers(-10**6, 10**6),
+                  st.decimals(-10**12, 10**12), st.booleans(), st.sampled_from([0.0, -0.0, math.nan, math.inf]),
+                  st.sampled_from([Decimal("NaN"), Decimal("-Infinity"), Decimal("-0")]),
+                  st.decimals(min_value=0, max_value=100, places=2).map(float))
+# the same, mostly from a few values that meet each other often (an empty score beside a weight, ...)
+slot_lists = st.lists(st.sampled_from([None, "", "x", 0.0, -0.0, 5.0, 8.26, Decimal(3), True, math.nan]) | slots,
+                      max_size=12)
+
+
+def _scored_per_slot(fund: object, items: list[object], weights: list[object] | None) -> bool:
+    """scored() as first written, one slot at a time: the definition the C-level filters must keep."""
+    if to_decimal(fund) is None:
+        return False
+    return not weights or not any((w := to_decimal(weight)) is not None and w > 0 and (score is None or score == "")
+                                  for score, weight in zip(items, weights, strict=False))
+
+
+@settings(max_examples=300)
+@given(slots, slot_lists, st.none() | slot_lists)
+def test_scored_and_the_numbers_are_what_each_slot_gives(fund: object, items: list[object],
+                                                          weights: list[object] | None) -> None:
+    assert scored(fund, items, weights) is _scored_per_slot(fund, items, weights)
+    numbers = [d for d in map(to_decimal, items) if d is not None]
+    assert [str(d) for d in _numbers(items)] == [str(d) for d in numbers]    # the same Decimals, exponents too
+    assert str(weight_total(fund, items)) == str(round2(_n(fund) + sum(numbers, Decimal(0))))
+    total = score_total(fund, items, None, (), weights)
+    if total is not None:
+        capped = [d for d in map(to_decimal, capped_scores(items, weights)) if d is not None]
+        assert str(total) == str(round2(round2(_n(fund)) + sum((round2(d) for d in capped), Decimal(0))))
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False), st.integers(-200, 200))
+def test_band_limits_are_the_decimal_of_their_repr(x: float, n: int) -> None:
+    # grade() and rate_cap() keep each limit's Decimal: the one of its repr, sign of zero and exponent too
+    for limit in (x, n, -0.0, 0.0, float(n)):
+        assert str(_as_given(limit)) == str(Decimal(repr(limit)))
+    assert str(rate_cap(Decimal(-1000), ((float(n), x),))) == str(Decimal(repr(x)))

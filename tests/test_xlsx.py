@@ -239,6 +239,38 @@ def test_shared_string_index_out_of_range_is_corrupt() -> None:
         scan_sheet("S", data, lambda: list("abc"))
 
 
+def test_the_cells_kept_between_returns_are_bounded_and_read_as_each_return_says() -> None:
+    """The scanner keeps the cells of short texts and of figures between returns (a template's labels and
+    common entries): a round of distinct ones keeps at most _REMEMBERED of each, a unit's long text none, and
+    a kept cell never stands for another return's text or figure."""
+    from xlsform import xlsx
+
+    long = "长" * (xlsx._SHORT_TEXT + 1)
+    for n in range(0, 3 * xlsx._REMEMBERED, 500):
+        texts = [f"t{n + i}" for i in range(500)] + [long + str(n)]
+        cells = "".join(f'<c r="A{i + 1}" t="s"><v>{i}</v></c><c r="B{i + 1}"><v>{n + i}.5</v></c>'
+                        for i in range(len(texts)))
+        scanned, parsed = _both(_sheet_xml(f'<row r="1">{cells}</row>'), texts)
+        _assert_same(scanned, parsed)
+        assert scanned.at("A1") == (f"t{n}", "s", None) and scanned.at("B1") == (n + 0.5, "n", None)
+        assert len(xlsx._TEXTS) <= xlsx._REMEMBERED + 1 and len(xlsx._NUMBERS) <= xlsx._REMEMBERED + 1
+        assert not any(len(t) > xlsx._SHORT_TEXT for t in xlsx._TEXTS)
+    # each cell's reference and attributes are kept too: a sheet of 12,000 distinct ones keeps at most 10,000
+    cells = "".join(f'<c r="C{i}" s="{i % 7}"><v>{i % 3}</v></c>' for i in range(1, 12_001))
+    assert len(scan_sheet("S", _sheet_xml(f'<row r="1">{cells}</row>'), list).cells) == 12_000
+    assert 0 < len(xlsx._HEADS) <= 10_001
+
+
+def test_a_position_is_the_tuple_the_scanner_keys_its_cell_by() -> None:
+    from xlsform.xlsx import position
+
+    sheet = scan_sheet("S", _sheet_xml('<row r="5"><c r="C5"><v>1</v></c><c r="XFD5"><v>2</v></c></row>'), list)
+    for row, col in ((4, 2), (4, 16383)):
+        assert next(k for k in sheet.cells if k == (row, col)) is position(row, col)
+    # what no sheet can name is itself, not an error: a defined name may point anywhere
+    assert position(-1, 0) == (-1, 0) and position(0, 20_000) == (0, 20_000) and position(2_000_000, 0)
+
+
 # ------------------------------------------------------------------------------------------ safety
 
 def test_doctype_refused_in_utf8_and_utf16() -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from xlsform.xlsx import (
     as_text,
     name_target,
     open_reader,
+    position,
     text_rows,
 )
 
@@ -308,14 +308,18 @@ class _Locations:
     """Where each field of a layout sits in a file, given its defined names."""
 
     # place, key, (row, col), merged, ref, kind (_TEXT, _NUMBER or None: what the fast path of _record may read)
-    fields: list[tuple[Place, str, tuple[int, int], bool, str, str | None]] = field(default_factory=list)
+    fields: list[_Entry] = field(default_factory=list)
     computed: list[tuple[Place, int, int, str]] = field(default_factory=list)      # place, row, col, ref
     moved: list[tuple[Place, tuple[int, int]]] = field(default_factory=list)
     broken: list[Place] = field(default_factory=list)
     inputs: dict[tuple[int, int], tuple[Place, str]] = field(default_factory=dict)   # (row, col) -> place, ref
     fund_labels: dict[str, str] = field(default_factory=dict)
-    # `fields` as runs on one row: (row, start, stop, whether one is merged and so read even from an empty row)
-    runs: tuple[tuple[int, int, int, bool], ...] = ()
+    # `fields` as runs on one row: (row, whether one is merged and so read even from an empty row, its fields
+    # as _record's loop reads them: key, (row, col), ref, kind, the entry)
+    plan: tuple[tuple[int, bool, tuple[tuple[str, tuple[int, int], str, str | None, _Entry], ...]], ...] = ()
+
+
+_Entry = tuple[Place, str, tuple[int, int], bool, str, str | None]
 
 
 def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) -> Record:
@@ -331,41 +335,59 @@ def _record(raw: RawWorkbook, sheet: Sheet, layout: Layout, result: ReadResult) 
         rec.cached[place.key] = _cached(_xls_cached(cell) if xls else cell, place)
         rec.cells[place.key] = ref
     values, where = rec.values, rec.cells
-    # Runs for every field of every return (most of a form's 30 indicator rows are empty): names bound here,
-    # each cell unpacked once.
-    odd, most, plain = _ODD_TEXT.search, normalize.MAX_NUMBER, _plain_strings(sheet.strings)
+    # Runs for every field of every return: names bound here, each cell unpacked once, the two common cases
+    # (text in a text field, a number in a number field) read in the loop, the rest by _field.
+    get, odd, most, plain = cells.get, _ODD_TEXT.search, normalize.MAX_NUMBER, _plain_strings(sheet.strings)
     rows = set(map(_ROW, cells))     # most of a form's 30 indicator rows are empty: their fields are skipped
-    fields = locs.fields
-    for place, key, pos, merged, ref, kind in chain.from_iterable(
-            fields[start:stop] for row, start, stop, always in locs.runs if always or row in rows):
-        cell = cells.get(pos)
-        if cell is None or cell[0] is None:
-            if not merged:
+    for row, always, entries in locs.plan:
+        if not always and row not in rows:
+            continue
+        for key, pos, ref, kind, entry in entries:
+            cell = get(pos)
+            if cell is not None:
+                v, t, _ = cell
+                # a shared string of a plain table is taken without even its own tests
+                if kind is _TEXT and type(v) is str and ((t == "s" and plain) or (
+                        t != "e" and odd(v) is None and len(v) <= MAX_CELL_TEXT)):
+                    v = v.strip()
+                    if v:
+                        values[key] = v
+                        where[key] = ref
+                    continue
+                if kind is _NUMBER and type(v) is float and abs(v) < most:
+                    values[key] = v
+                    where[key] = ref
+                    continue
+            elif not entry[3]:      # an empty cell of a field that is not merged
                 continue
-            row, col, cell, ref = _off_anchor(sheet, place, pos[0], pos[1], ref, result)
-            if cell is None or cell.value is None:
-                continue
-        else:
-            row, col = pos
-        v, t, _ = cell
-        # The two common cases, text in a text field and a number in a number field, without the general
-        # path's calls (a shared string of a plain table without even its own tests); the rest is _field_value's.
-        if kind is _TEXT and ((t == "s" and plain) or
-                              (type(v) is str and t != "e" and odd(v) is None and len(v) <= MAX_CELL_TEXT)):
-            value: Any = v.strip() or None    # type: ignore[union-attr]  # an "s" cell's value is a str
-        elif kind is _NUMBER and type(v) is float and abs(v) < most:
-            value = v
-        else:
-            value = _field_value(cell, place, ref, result, raw.number_kind(row, col)
-                                 if type(v) is float and not place.field.numeric else None)
-        if value is not None:
-            values[key] = value
-            where[key] = ref
+            value, ref = _field(sheet, raw, entry, cell, result)
+            if value is not None:
+                values[key] = value
+                where[key] = ref
     _normalise_labels(layout, values, where, result)
     values.update(_recomputed(layout, values))
     result.findings.extend(_location_findings(locs, sheet.name, result.file))
     result.findings.extend(_formula_findings(sheet, locs, result.file))
     return rec
+
+
+def _field(sheet: Sheet, raw: RawWorkbook, entry: _Entry, cell: Cell | None, result: ReadResult) -> tuple[Any, str]:
+    """A field _record's loop does not read itself: its value (None: nothing) and the cell it was read from."""
+    place, _, (row, col), merged, ref, kind = entry
+    if cell is None or cell.value is None:
+        if not merged:
+            return None, ref
+        row, col, cell, ref = _off_anchor(sheet, place, row, col, ref, result)
+        if cell is None or cell.value is None:
+            return None, ref
+    v = cell.value
+    if kind is _TEXT and type(v) is str and cell.type != "e" and _ODD_TEXT.search(v) is None \
+            and len(v) <= MAX_CELL_TEXT:
+        return v.strip() or None, ref     # an unmerged range's text, read as the loop reads an anchor's
+    if kind is _NUMBER and type(v) is float and abs(v) < normalize.MAX_NUMBER:
+        return v, ref
+    return _field_value(cell, place, ref, result, raw.number_kind(row, col)
+                        if type(v) is float and not place.field.numeric else None), ref
 
 
 def _plain_strings(strings: list[str] | None) -> bool:
@@ -374,8 +396,9 @@ def _plain_strings(strings: list[str] | None) -> bool:
     of its own (each `in` below is a memchr over the whole table, not a search a text)."""
     if not strings:
         return False
-    joined = "".join(strings)
-    return not any(ch in joined for ch in _ODD_CHARS) and max(map(len, strings)) <= MAX_CELL_TEXT
+    joined = "".join(strings)    # all of them no longer than a cell holds: none of them is
+    return not any(ch in joined for ch in _ODD_CHARS) and (len(joined) <= MAX_CELL_TEXT or
+                                                          max(map(len, strings)) <= MAX_CELL_TEXT)
 
 
 def _normalise_labels(layout: Layout, values: dict[str, Any], where: dict[str, str], result: ReadResult) -> None:
@@ -467,15 +490,15 @@ def _locations(layout: Layout, sheet: str, names: tuple[tuple[str, str], ...]) -
         if place.field.role == "computed":
             locs.computed.append((place, row, col, ref))
         else:
-            locs.fields.append((place, place.key, (row, col), place.merged, ref, _kind(place.field)))
+            locs.fields.append((place, place.key, position(row, col), place.merged, ref, _kind(place.field)))
             locs.inputs[(row, col)] = (place, ref)
-    locs.runs = _runs(locs.fields)
+    locs.plan = tuple((row, always, tuple((e[1], e[2], e[4], e[5], e) for e in locs.fields[start:stop]))
+                      for row, start, stop, always in _runs(locs.fields))
     _LOCATIONS[key] = (layout, names, locs)
     return locs
 
 
-def _runs(fields: list[tuple[Place, str, tuple[int, int], bool, str, str | None]]
-          ) -> tuple[tuple[int, int, int, bool], ...]:
+def _runs(fields: list[_Entry]) -> tuple[tuple[int, int, int, bool], ...]:
     runs: list[tuple[int, int, int, bool]] = []
     for i, (_, _, (row, _), merged, _, _) in enumerate(fields):
         if runs and runs[-1][0] == row:

@@ -97,7 +97,8 @@ class Record:
         with values in the order they come, then the labelled rows without any, in the form's order. Also the
         record's JSON as it is (nothing to convert)."""
         v, labels = self.values, self.fund_labels
-        rows = dict.fromkeys([key.split(".")[1] for key in v if key.startswith("fund.")])
+        rows: dict[Any, None] = dict.fromkeys(map(_FUND_ROW.__getitem__, v))    # each key classified once
+        rows.pop(None, None)
         rows.update(dict.fromkeys(labels))
         out = []
         for row in rows:
@@ -119,23 +120,35 @@ class Record:
 
     def _indicator_rows(self) -> dict[int, dict[str, Any]]:
         """Row number -> the row's fields that hold anything (an Indicator's, by name)."""
-        # Runs for every record in a check, its JSON and a merge: each key is classified once per process.
+        # Runs for every record in a check, its JSON and a merge: each key is classified once per process, and
+        # the common values (a float in a number column, a text in a text column) take no conversion call.
         by_index: dict[int, dict[str, Any]] = {}
-        keys = _KEYS
+        known = _KEYS.get
         for key, value in self.values.items():
-            if value is None or value == "":
-                continue
-            info = keys[key] if key in keys else _indicator_field(key)
+            info = known(key, _UNSEEN)
             if info is None:
                 continue
+            if info is _UNSEEN:
+                info = _indicator_field(key)
+                if info is None:
+                    continue
             number, column, numeric = info
+            if numeric:
+                if type(value) is not float:
+                    if value is None or value == "":
+                        continue
+                    value = _num(value)
+            elif type(value) is str:
+                if not value:            # "" holds nothing
+                    continue
+            else:
+                if value is None or value == "":
+                    continue
+                value = _text(value)
             row = by_index.get(number)
             if row is None:
                 row = by_index[number] = {}
-            if numeric:
-                row[column] = value if type(value) is float else _num(value)
-            else:
-                row[column] = value if type(value) is str else _text(value)
+            row[column] = value
         return by_index
 
     # ---------------------------------------------------------------------------------- JSON
@@ -185,6 +198,20 @@ class Record:
         )
 
 
+class _FundRows(dict[str, str | None]):
+    """field key -> the fund row it is a column of ("fund.total.budget" -> "total"), None for another field:
+    worked out once a key (a record's funds read every key of the record)."""
+
+    def __missing__(self, key: str) -> str | None:
+        row = key.split(".")[1] if key.startswith("fund.") else None
+        if len(self) < 100_000:     # keys are the layouts' fields: a few thousand at most
+            self[key] = row
+        return row
+
+
+_FUND_ROW = _FundRows()
+
+
 @lru_cache(maxsize=256)
 def _fund_keys(row: str) -> tuple[tuple[str, str], ...]:
     return tuple((c, f"fund.{row}.{c}") for c in FUND_COLUMNS)
@@ -223,6 +250,7 @@ def _indicator(index: int, row: dict[str, Any]) -> Indicator:
     return ind
 # field key -> (indicator number, column, numeric) for an indicator field the record shows; None otherwise
 _KEYS: dict[str, tuple[int, str, bool] | None] = {}
+_UNSEEN = (0, "", False)     # what _KEYS.get gives for a key not classified yet
 
 
 def _indicator_field(key: str) -> tuple[int, str, bool] | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import IO, Any
 
+from xlsform import result_json
 from xlsform.codes import Finding, one_line
 from xlsform.fsutil import shown_path, write_all
 from xlsform.results import SUPERSEDED, FileResult, set_aside
@@ -151,56 +152,14 @@ def exit_code(results: Iterable[Any], superseded: Mapping[str, str] | None = Non
 
 def json_bytes(result: FileResult) -> bytes:
     """One file's object, compact (json's C encoder: its indenting encoder is pure Python and cost more than
-    reading the file), UTF-8: the bytes `json.dumps(result.to_json(), ensure_ascii=False)` gives.
-
-    A record's `cells` (the cell each field was read from) is the same in nearly every return of a template:
-    encoded once per distinct mapping and joined in as bytes (it was a fifth of the JSON's cost)."""
-    obj = result.to_json()
-    record = obj["record"]
-    if record is None:
-        return _encode(obj).encode("utf-8")
-    # to_json's order: ..., "warnings", "record", "findings" at the top; "cells" last in the record
-    cells, findings = record.pop("cells"), obj.pop("findings")
-    del obj["record"]
-    return b"".join((_encode(obj)[:-1].encode("utf-8"), b', "record": ', _encode(record)[:-1].encode("utf-8"),
-                     b', "cells": ', _cells_json(cells), b'}, "findings": ', _encode(findings).encode("utf-8"),
-                     b"}"))
+    reading the file), UTF-8: the bytes `json.dumps(result.to_json(), ensure_ascii=False, default=str)` gives,
+    encoded from the result's fields without building to_json's dicts (result_json)."""
+    data = result_json.json_bytes(result)
+    if data is None:   # a shape result_json does not know: the reference
+        return result_json.encode(result.to_json()).encode("utf-8")
+    return data
 
 
-# the field keys of a `cells` mapping, in order -> (the mapping, its JSON): a few templates a round
-_CELLS: dict[tuple[str, ...], tuple[dict[str, str], bytes]] = {}
-
-
-def _cells_json(cells: dict[str, str]) -> bytes:
-    keys = tuple(cells)
-    hit = _CELLS.get(keys)
-    if hit is not None and hit[0] == cells:     # same keys in the same order (the tuple), same cells
-        return hit[1]
-    text = _encode(cells).encode("utf-8")
-    if len(keys) <= 2_000:      # a hand-made form's record is no bigger; hostile files must not grow it
-        if len(_CELLS) >= 16:
-            _CELLS.clear()
-        _CELLS[keys] = (cells, text)
-    return text
-
-
-# json.dumps(obj, ensure_ascii=False, default=str) makes an encoder a call; the same output from one made once,
-# without the check for circular references (a result is a tree of fresh dicts and lists: it has none).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
-
-
-def _make_encode() -> Callable[[Any], str]:
-    """_ENCODER.encode for a dict or list, calling json's C encoder made once (encode makes one per call, in
-    Python: json_bytes encodes four parts a file)."""
-    from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-
-    if c_make_encoder is None:    # an interpreter without json's C speedups
-        return _ENCODER.encode
-    chunks = c_make_encoder(None, str, encode_basestring, None, ": ", ", ", False, False, True)
-    return lambda obj: "".join(chunks(obj, 0))
-
-
-_encode = _make_encode()
 
 
 def text_bytes(result: FileResult, *, info: bool = True) -> bytes:

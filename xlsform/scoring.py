@@ -26,7 +26,10 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from itertools import compress, repeat
+from operator import eq, is_, is_not, or_
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from xlsform.expressions import Outcome
@@ -122,8 +125,14 @@ def fund_score(weight: Any, rate: Decimal | None) -> Decimal | None:
 
 
 def _numbers(items: Iterable[Any]) -> Iterable[Decimal]:
-    """The numbers among the items; empty slots (most of a form's 30 indicator rows) add nothing."""
-    return (d for d in map(to_decimal, items) if d is not None)
+    """The numbers among the items; empty slots (most of a form's 30 indicator rows) add nothing.
+
+    Filtered in C: the empty slots are dropped before to_decimal is called on them, and no Python-level step
+    is taken per item (this runs over every indicator column of every return)."""
+    return cast(Iterable[Decimal], filter(_is_something, map(to_decimal, filter(_is_something, items))))
+
+
+_is_something = partial(is_not, None)     # x -> `x is not None`, a C call
 
 
 def weight_total(fund: Any, items: Iterable[Any]) -> Decimal:
@@ -146,7 +155,7 @@ def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
     if not scored(fund, items, weights):
         return None
     items = capped_scores(items, weights)
-    total = round2(round2(_n(fund)) + sum((round2(d) for d in _numbers(items)), ZERO))
+    total = round2(round2(_n(fund)) + sum(map(round2, _numbers(items)), ZERO))
     cap = rate_cap(rate, caps)
     return total if cap is None else min(total, cap)
 
@@ -155,8 +164,11 @@ def scored(fund: Any, items: Sequence[Any], weights: Sequence[Any] | None = None
     """Is every score there: the fund score, and a score on each indicator row whose weight is above 0."""
     if to_decimal(fund) is None:
         return False
-    return not weights or not any((w := to_decimal(weight)) is not None and w > 0 and (score is None or score == "")
-                                  for score, weight in zip(items, weights, strict=False))
+    if not weights:
+        return True
+    # the weights of the rows without a score (None or ""), as numbers; any above 0 is a score missing
+    unscored = map(or_, map(is_, items, repeat(None)), map(eq, items, repeat("")))
+    return not any(map(ZERO.__lt__, _numbers(compress(weights, unscored))))
 
 
 def rate_cap(rate: Decimal | None, caps: Sequence[tuple[float, float]]) -> Decimal | None:
@@ -164,8 +176,8 @@ def rate_cap(rate: Decimal | None, caps: Sequence[tuple[float, float]]) -> Decim
     if rate is None:
         return None
     for below, cap in caps:
-        if rate < Decimal(repr(below)):
-            return Decimal(repr(cap))
+        if rate < _as_given(below):
+            return _as_given(cap)
     return None
 
 
@@ -174,9 +186,16 @@ def grade(total: Any, bands: Sequence[tuple[float, str]]) -> str | None:
         return None  # no total (a score was text): no grade either, as in the spreadsheet
     t = _n(total)
     for low, name in bands:
-        if t >= Decimal(repr(low)):
+        if t >= _as_given(low):
             return name
     return bands[-1][1]
+
+
+def _as_given(x: float) -> Decimal:
+    """A spec's band limit as the Decimal of its repr, a float's kept by to_decimal (every return's grade
+    compares its total with the same few limits)."""
+    d = to_decimal(x) if type(x) is float else None
+    return Decimal(repr(x)) if d is None else d
 
 
 def amount_sum(items: Iterable[Any]) -> Decimal | None:

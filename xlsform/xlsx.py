@@ -981,6 +981,8 @@ _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # Possessive quantifiers: most <c> of a form are empty styled cells (<c r="B5" s="3"/>), and without them
 # each of those would be backtracked character by character before the regex moves on.
 _CELL_FULL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++)"([^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
+# The same cells, with the reference and the attributes as one group (C5" s="7" t="s): one lookup a cell
+_CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++"[^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
 _STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
 # A style index (of a cell or a row) that is not a number: the parser path refuses it as it reads, the scanner
 # up front (no other element of a worksheet has an attribute named s).
@@ -1033,6 +1035,20 @@ _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-l
 _POSITIONS: dict[bytes, tuple[int, int]] = {}   # b"C6" -> (5, 2): a template's few hundred refs, every return
 
 
+def position(row: int, col: int) -> tuple[int, int]:
+    """(row, col) as the very tuple the scanner keys a cell of that reference by: looking a field's cell up
+    with it finds the key by identity, without comparing two tuples (a reader's plan holds these)."""
+    if row < 0 or col < 0:
+        return row, col
+    ref = f"{col_letter(col)}{row + 1}".encode()
+    found = _POSITIONS.get(ref)
+    if found is None:
+        if parse_ref(ref.decode()) != (row, col):    # no reference a sheet can hold (past column XFD)
+            return row, col
+        found = _position(ref)
+    return found
+
+
 def _position(ref: bytes) -> tuple[int, int]:
     if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
         _POSITIONS.clear()
@@ -1044,11 +1060,26 @@ def _position(ref: bytes) -> tuple[int, int]:
 
 _SHARED, _PLAIN, _OTHER_TYPE = "s", "n", "other"
 _ATTR_KINDS: dict[bytes, str] = {}      # a cell's attributes -> whether its value is a string index, a number
+# a cell's reference and attributes (_CELL_HEAD) -> its position, _attr_kind and attributes: a template's few
+# hundred cells, the same in every return
+_HEADS: dict[bytes, tuple[tuple[int, int], str, bytes]] = {}
 _INDEXES: dict[bytes, int] = {}         # b"12" -> 12
-_NUMBERS: dict[bytes, float] = {}       # b"4477.2" -> 4477.2, checked as _number checks it
-# What repeats is a template's few hundred indexes and figures; a round's own figures are each new, and a
-# process holding 100,000 of them took the check of 50,000 returns over its 150 MB (two processes × 7 MB)
+_NUMBERS: dict[bytes, Cell] = {}
+_TEXTS: dict[str, Cell] = {}
+_SHORT_TEXT = 40             # characters: labels and catalogue entries; a unit's own sentences are not kept
+# What repeats is a template's few hundred indexes, figures and labels; a round's own figures are each new,
+# and a process holding 100,000 of them took the check of 50,000 returns over its 150 MB (two processes ×
+# 7 MB). _TEXTS at most 4,096 texts of 40 characters: under 1.5 MB.
 _REMEMBERED = 4_096
+
+
+def _head(head: bytes) -> tuple[tuple[int, int], str, bytes]:
+    ref, _, attrs = head.partition(b'"')
+    if len(_HEADS) > 10_000:            # about 3 MB at most: a hostile sheet of a million distinct cells
+        _HEADS.clear()
+    found = _HEADS[head] = (_POSITIONS.get(ref) or _position(ref), _ATTR_KINDS.get(attrs) or _attr_kind(attrs),
+                            attrs)
+    return found
 
 
 def _attr_kind(attrs: bytes) -> str:
@@ -1069,12 +1100,21 @@ def _index(v: bytes) -> int:
     return i
 
 
-def _remember_number(v: bytes) -> float:
-    x = _number(v)        # raises for what OOXML does not allow: nothing is remembered then
+def _remember_number(v: bytes) -> Cell:
+    cell = _new_cell(Cell, (_number(v), "n", None))   # raises for what OOXML does not allow: nothing kept then
     if len(_NUMBERS) > _REMEMBERED:
         _NUMBERS.clear()
-    _NUMBERS[v] = x
-    return x
+    _NUMBERS[v] = cell
+    return cell
+
+
+def _text_cell(text: str) -> Cell:
+    cell = _new_cell(Cell, (text, "s", None))
+    if len(text) <= _SHORT_TEXT:
+        if len(_TEXTS) > _REMEMBERED:
+            _TEXTS.clear()
+        _TEXTS[text] = cell
+    return cell
 
 
 def _no_noncharacters(text: str) -> None:
@@ -1179,21 +1219,19 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
     # number, group `v`) are read without decoding anything, what their attributes say, their index and their
     # number each looked up (a template's few dozen attribute sets, indexes and figures repeat in every return);
     # the rest go through _scan_cell.
-    kinds, indexes, numbers = _ATTR_KINDS, _INDEXES, _NUMBERS
-    for ref, attrs, v, inner in _CELL_FULL.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
-        pos = _POSITIONS.get(ref) or _position(ref)
+    heads, indexes, numbers, texts = _HEADS, _INDEXES, _NUMBERS, _TEXTS
+    for head, v, inner in _CELL_HEAD.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
+        pos, kind, attrs = heads.get(head) or _head(head)
         if v:
-            kind = kinds.get(attrs) or _attr_kind(attrs)
             if kind is _SHARED:
                 i = indexes.get(v)
                 if i is None:
                     i = _index(v)
-                cells[pos] = _new_cell(Cell, (strings[i] if 0 <= i < len(strings) else _shared_string(strings, v),
-                                              "s", None))
+                text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
+                cells[pos] = texts.get(text) or _text_cell(text)
                 continue
             if kind is _PLAIN:
-                x = numbers.get(v)
-                cells[pos] = _new_cell(Cell, (_remember_number(v) if x is None else x, "n", None))
+                cells[pos] = numbers.get(v) or _remember_number(v)
                 continue
             inner = b"<v>" + v + b"</v>"
         i = attrs.find(b' t="')
