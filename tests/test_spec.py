@@ -191,3 +191,26 @@ def test_a_built_in_spec_is_kept_built_and_built_again_when_its_text_changes(
     kept.unlink()
     monkeypatch.setattr(spec_module, "_keep", refused)
     assert spec_module._kept_built("wangcheng") == fresh and not kept.exists()
+
+
+def test_a_kept_spec_is_made_again_through_its_constructors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read back through __init__, not by a pickle filling in each object's __dict__ (Python 3.11 reads the
+    attributes of the latter more slowly: the rules paid up to 88 K instructions a return for it)."""
+    import pickle
+
+    import xlsform.spec as spec_module
+
+    spec = load_spec("wangcheng")
+    made: list[str] = []
+    for kind in (spec_module.Spec, spec_module.Field, spec_module.Rules):
+        init = kind.__init__
+
+        def counted(self: object, *args: object, _init: object = init, **kw: object) -> None:
+            made.append(type(self).__name__)
+            _init(self, *args, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(kind, "__init__", counted)
+    again = pickle.loads(pickle.dumps(spec))
+    assert again == spec
+    fields = sum(len(b.fields) + len(b.row) for b in spec.blocks)
+    assert made.count("Spec") == 1 and made.count("Rules") == 1 and made.count("Field") == fields

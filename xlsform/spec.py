@@ -6,10 +6,11 @@ file, the key and what is wrong, so a region adapting a spec gets a clear messag
 
 from __future__ import annotations
 
+import copyreg
 import re
 import tomllib
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -241,6 +242,18 @@ class Spec:
                 if f.key.startswith(f"fund.{row}."):
                     return f.label.split("·")[0]
         return row
+
+
+def _made_again(obj: Any) -> tuple[type, tuple[Any, ...]]:
+    """A spec's parts pickle as their constructor's arguments, so a spec read back (`_kept_built`) is made
+    through __init__: Python 3.11 reads the attributes of an object made so faster than those of one whose
+    __dict__ a pickle filled in (the rules paid 18-88 K instructions a return for that). Cached properties are
+    worked out again when first asked."""
+    return type(obj), tuple(getattr(obj, f.name) for f in fields(obj))
+
+
+for _part in (Field, Label, Block, Scoring, YearOnYear, Review, Rules, Vocabulary, Spec):
+    copyreg.pickle(_part, _made_again)
 
 
 # ---------------------------------------------------------------------------------------------- loading
