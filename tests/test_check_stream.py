@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -345,3 +346,38 @@ def test_a_pools_results_name_their_files_with_the_batchs_own_text(batch: Path) 
     assert shared == sent
     assert [r.file is f for r, f in zip(shared, files, strict=True)] == [i != 1 for i in range(len(files))]
     assert shared[1].file == "elsewhere.xlsx"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="asks the system whether a process exists (POSIX)")
+def test_a_killed_checks_spill_folder_is_removed_by_the_next_check(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check killed outright (SIGKILL, out of memory) cannot remove its spill folder: the next check's
+    spool removes the spill files of every folder whose process has ended, and the folder; a live process's
+    folder, another name, and a file that is no spill file are left as they are."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True)
+    dead = int(ended.stdout)
+    killed = tmp_path / f"{report.SPILL_PREFIX}{dead}-abc"
+    killed.mkdir()
+    (killed / "tmp1.part").write_bytes(b"x" * 1000)
+    alive = tmp_path / f"{report.SPILL_PREFIX}{os.getppid()}-def"      # the test runner's parent: running
+    alive.mkdir()
+    (alive / "tmp2.part").write_bytes(b"y")
+    kept = tmp_path / f"{report.SPILL_PREFIX}{dead}-ghi"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("not ours")
+    (kept / "tmp3.part").write_bytes(b"z")
+    older = tmp_path / "xlsform-check-k3j4"           # a folder named before the process id was in the name
+    older.mkdir()
+    spool = report.ReportSpool(by_status=False)
+    mine = Path(spool.spill_folder())
+    assert mine.parent == tmp_path and mine.name.startswith(f"{report.SPILL_PREFIX}{os.getpid()}-")
+    assert not killed.exists()
+    assert (alive / "tmp2.part").exists()
+    assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]
+    assert older.exists()
+    spool.close()
+    assert not mine.exists()

@@ -228,7 +228,8 @@ class ReportSpool:
         import tempfile
 
         if self._folder is None:
-            self._folder = tempfile.mkdtemp(prefix="xlsform-check-")
+            self._folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+            sweep_abandoned(tempfile.gettempdir())
         return self._folder
 
     def add(self, rendered: Any) -> None:
@@ -271,6 +272,41 @@ class ReportSpool:
                     with suppress(OSError):
                         os.unlink(os.path.join(self._folder, name))
                 os.rmdir(self._folder)
+
+
+SPILL_PREFIX = "xlsform-check-"     # then the checking command's process id, so a later run knows it ended
+
+
+def sweep_abandoned(folder: str) -> None:
+    """Remove the spill folders of checks that ended without removing them (killed: SIGKILL, the system out
+    of memory, a power cut), which would otherwise keep their returns' reports, up to a gigabyte a round, in
+    the temporary folder. Only a folder whose process is gone, and in it only spill files (*.part): anything
+    else there, or a process that cannot be asked (not POSIX), leaves it as it is."""
+    if os.name != "posix":
+        return
+    ended: list[str] = []
+    with suppress(OSError), os.scandir(folder) as entries:
+        ended = [e.path for e in entries if e.name.startswith(SPILL_PREFIX) and _ended(e.name[len(SPILL_PREFIX):])
+                 and e.is_dir(follow_symlinks=False)]
+    for path in ended:
+        with suppress(OSError):
+            for name in os.listdir(path):
+                if name.endswith(".part"):
+                    os.unlink(os.path.join(path, name))
+            os.rmdir(path)
+
+
+def _ended(rest: str) -> bool:
+    pid = rest.split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)       # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, OSError):   # alive under another user, or not a process id
+        return False
+    return False
 
 
 def _runs(where: array[int], limit: int) -> Iterator[tuple[int, int, list[int]]]:
