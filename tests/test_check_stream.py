@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import weakref
+from contextlib import suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -381,3 +382,47 @@ def test_a_killed_checks_spill_folder_is_removed_by_the_next_check(tmp_path: Pat
     assert older.exists()
     spool.close()
     assert not mine.exists()
+
+
+def _children(pid: int) -> list[int]:
+    with suppress(OSError):
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="lists a process's children from /proc")
+def test_checking_processes_end_when_the_check_is_killed_outright(tmp_path: Path) -> None:
+    """Killed with SIGKILL, a check cannot stop its pool: its checking processes end by themselves within
+    about a second instead of waiting for work forever."""
+    import signal
+    import time
+
+    folder = _returns(tmp_path / "few", 20)
+    for f in sorted(folder.iterdir()):     # the same returns under other names (not links: each is checked)
+        for i in range(60):
+            os.link(f, folder / f"{f.stem}-{i}.xlsx")
+    check = subprocess.Popen([sys.executable, "-m", "xlsform", "check", "--json", "-j", "2", str(folder)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline and check.poll() is None:
+            time.sleep(0.02)
+            workers = _children(check.pid)
+        assert len(workers) == 2, "the pool did not start"
+        os.kill(check.pid, signal.SIGKILL)
+        check.wait()
+        deadline = time.monotonic() + 10
+        while [w for w in workers if _running(w)] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [w for w in workers if _running(w)] == []
+    finally:
+        if check.poll() is None:
+            check.kill()
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and has not ended (a zombie waits only to be reaped)."""
+    with suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return False

@@ -388,6 +388,22 @@ _WORK: list[Callable[[str], Any]] = []
 
 def _init_worker(one: Callable[[str], Any]) -> None:
     _WORK[:] = [one]
+    _end_with(os.getppid())
+
+
+def _end_with(parent: int) -> None:
+    """A checking process ends when the command that started it is gone. Killed outright (SIGKILL, the system
+    out of memory), the command cannot stop its pool, and its checking processes would wait for work forever,
+    each holding its memory: they hold the other end of their own task pipe, so they never see it close."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="xlsform-parent-watch", daemon=True).start()
 
 
 def _in_worker(paths: Sequence[str]) -> list[Any]:
