@@ -386,9 +386,11 @@ def _named(file: Path, named: set[Path]) -> bool:
 _WORK: list[Callable[[str], Any]] = []
 
 
-def _init_worker(one: Callable[[str], Any]) -> None:
+def _init_worker(one: Callable[[str], Any], parent: int) -> None:
+    """`parent`: the command's process id, taken before the fork (asked here, it would already be the
+    system's if the command were killed while this process started)."""
     _WORK[:] = [one]
-    _end_with(os.getppid())
+    _end_with(parent)
 
 
 def _end_with(parent: int) -> None:
@@ -413,7 +415,7 @@ def _in_worker(paths: Sequence[str]) -> list[Any]:
 def _pool(jobs: int, one: Callable[[str], Any]) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor  # only for a batch: a single file starts no pool
 
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(one,))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(one, os.getpid()))
 
 
 def _pooled(jobs: int, files: Sequence[str]) -> bool:
