@@ -198,7 +198,7 @@ def _shifted(ctx: CheckContext) -> Iterator[Finding]:
     for ind, desc in rows:
         first.setdefault(desc, ind)
     descriptions = tuple(first)
-    kept = sum(map(len, descriptions)) <= 4 * ex.PARSED_MAX
+    kept = _kept(descriptions)
     for ind, desc in rows:
         actual = ind.actual or ""
         # a round's rows repeat their descriptions, and many their actuals; a page of text is not kept
