@@ -267,11 +267,7 @@ class ReportSpool:
         for spool in self._spools.values():
             spool.close()
         if self._folder is not None:    # it holds the checking processes' spill files and nothing else
-            with suppress(OSError):
-                for name in os.listdir(self._folder):
-                    with suppress(OSError):
-                        os.unlink(os.path.join(self._folder, name))
-                os.rmdir(self._folder)
+            _remove_spills(self._folder)
 
 
 SPILL_PREFIX = "xlsform-check-"     # then the checking command's process id, so a later run knows it ended
@@ -289,11 +285,17 @@ def sweep_abandoned(folder: str) -> None:
         ended = [e.path for e in entries if e.name.startswith(SPILL_PREFIX) and _ended(e.name[len(SPILL_PREFIX):])
                  and e.is_dir(follow_symlinks=False)]
     for path in ended:
-        with suppress(OSError):
-            for name in os.listdir(path):
-                if name.endswith(".part"):
-                    os.unlink(os.path.join(path, name))
-            os.rmdir(path)
+        _remove_spills(path)
+
+
+def _remove_spills(folder: str) -> None:
+    """A spill folder's spill files (*.part, as _Spill names them), then the folder if that emptied it."""
+    with suppress(OSError):
+        for name in os.listdir(folder):
+            if name.endswith(".part"):
+                with suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
 
 
 def _ended(rest: str) -> bool:
@@ -304,7 +306,7 @@ def _ended(rest: str) -> bool:
         os.kill(int(pid), 0)       # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return True
-    except (PermissionError, OverflowError, OSError):   # alive under another user, or not a process id
+    except (OverflowError, OSError):   # alive under another user (PermissionError), or not a process id
         return False
     return False
 
