@@ -387,10 +387,10 @@ def _instruction_texts(instructions: tuple[str, ...]) -> frozenset[str]:
 
 # ------------------------------------------------------------------ a form's stand-ins, refused at a glance
 # A return's text cells are mostly a unit's own sentences, each read once: compacting every one of them to
-# ask whether it is template text costs more than the rest of its checks. `stand_in_gate` asks the raw text
-# instead, with what every such text must show: compact, bare and letters work character by character
-# (a character becomes at most one, or none), so where a compact text starts or ends, or which characters it
-# holds, can be read from the raw text, skipping what compact (or bare) drops.
+# ask whether it is template text costs more than the rest of its checks. The gates (`template_gate`,
+# `label_gate`) ask the raw text instead, with what every such text must show: compact, bare and letters work
+# character by character (a character becomes at most one, or none), so where a compact text starts or ends,
+# or which characters it holds, can be read from the raw text, skipping what compact (or bare) drops.
 def _class(chars: Iterable[str]) -> str:
     """A regex class's contents for `chars`, runs of consecutive characters written as ranges (the 94
     full-width forms one range: a class of them enumerated costs sre milliseconds to compile in every
