@@ -979,9 +979,8 @@ def _shift(m: re.Match[str], drow: int, dcol: int) -> str:
 _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # Cells with content; self-closing style-only cells never match, as no attribute of <c> can hold a "/".
 # Possessive quantifiers: most <c> of a form are empty styled cells (<c r="B5" s="3"/>), and without them
-# each of those would be backtracked character by character before the regex moves on.
-_CELL_FULL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++)"([^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
-# The same cells, with the reference and the attributes as one group (C5" s="7" t="s): one lookup a cell
+# each of those would be backtracked character by character before the regex moves on. The reference and
+# the attributes are one group (C5" s="7" t="s"): one lookup a cell (_head).
 _CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++"[^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
 _STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
 # A style index (of a cell or a row) that is not a number: the parser path refuses it as it reads, the scanner
@@ -1053,7 +1052,7 @@ def _position(ref: bytes) -> tuple[int, int]:
     if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
         _POSITIONS.clear()
     rc = parse_ref(ref.decode())
-    assert rc is not None, ref         # _CELL_FULL only matches letters then digits
+    assert rc is not None, ref         # _CELL_HEAD only matches letters then digits
     _POSITIONS[ref] = rc
     return rc
 
@@ -1408,8 +1407,8 @@ _TEXT_ROWS: dict[bytes, tuple[tuple[int | str, int | str], ...] | None] = {}
 def _text_rows_plan(sheet: Sheet, data: bytes) -> tuple[tuple[int | str, int | str], ...] | None:
     """iter_text_rows of a scanned sheet with each shared string named by its index: the cells whose bytes
     are a bare index (<c r=".." t="s"><v>12</v></c>) are the only ones whose text is not in the bytes."""
-    bare = {_POSITIONS.get(ref) or _position(ref): int(v) for ref, attrs, v, inner in _CELL_FULL.findall(data)
-            if v and attrs.endswith(b' t="s"') and v.isdigit()}
+    heads = [(_HEADS.get(head) or _head(head), v) for head, v, _ in _CELL_HEAD.findall(data) if v and v.isdigit()]
+    bare = {pos: int(v) for (pos, kind, _), v in heads if kind is _SHARED}
     plan: list[tuple[int | str, int | str]] = []
     for r in sorted({r for r, _ in sheet.cells}):
         key, value = sheet.cell(r, 0), sheet.cell(r, 1)
