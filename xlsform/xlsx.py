@@ -619,7 +619,9 @@ class Reader:
         same in every return of a template, so what each of its cells is (a shared-string index, or a text
         fixed by those bytes) is worked out once per content and only the strings are this file's."""
         path = self._paths.get(name)
-        data = self.pkg.read(path) if path is not None else b""     # what self.sheet reads first, cached
+        # what self.sheet reads first, cached; a template's meta sheet is the same part in each of its returns,
+        # so it is inflated once per distinct content (common), like workbook.xml
+        data = self.pkg.read(path, common=True) if path is not None else b""
         plan = _TEXT_ROWS.get(data) if data and len(data) <= _TEXT_ROWS_LIMIT else None
         if plan is not None:
             strings = self.shared_strings() if b' t="s"' in data else []
