@@ -68,6 +68,19 @@ def test_checking_one_file_imports_neither_the_writer_nor_a_pool(tmp_path: Path)
     assert loaded(modules, NOT_FOR_CHECK) == []
 
 
+# What only an unusual file or a spec being built needs: a plain return's check must not pay their import.
+FALLBACK_ONLY = ("zipfile", "tomllib", "calendar", "defusedxml", "importlib.resources")
+
+
+def test_checking_a_plain_return_imports_no_fallback_only_module(tmp_path: Path) -> None:
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    path = write_return(tmp_path / "one.xlsx", record)
+    imported_by("check", str(path))       # the first run in a fresh clone builds and keeps the built-in spec
+    modules = imported_by("check", "--json", str(path))
+    assert "xlsform.checks.plausibility" in modules
+    assert loaded(modules, FALLBACK_ONLY) == []
+
+
 EXIT_PROBE = """
 import atexit, gc, sys
 from xlsform.cli import main
