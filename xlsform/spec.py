@@ -265,9 +265,9 @@ def _templates() -> Any:
     """The built-in specs' folder: a Path where the package is a folder (an install, an editable one), else
     importlib.resources' view of it (a zipped install). importlib.resources costs every command's start-up
     1.5 ms to import, for a folder the package's own __path__ names."""
-    import xlsform.templates as package
+    from importlib import import_module
 
-    folders = list(getattr(package, "__path__", []))
+    folders = list(getattr(import_module("xlsform.templates"), "__path__", []))
     if len(folders) == 1 and os.path.isdir(folders[0]):
         return Path(folders[0])
     from importlib import resources
