@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers_forms import write_return
 from xlsform.records import Record
 
@@ -67,6 +69,19 @@ def test_checking_one_file_imports_neither_the_writer_nor_a_pool(tmp_path: Path)
     assert "xlsform.check" in modules
     assert loaded(modules, NOT_FOR_CHECK) == []
 
+
+
+def test_checking_a_batch_in_processes_imports_no_executor(tmp_path: Path) -> None:
+    from xlsform import forkpool
+
+    if not forkpool.AVAILABLE:
+        pytest.skip("without fork the batch uses concurrent.futures")
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        write_return(tmp_path / name, record)
+    modules = imported_by("check", "--json", "-j", "2", str(tmp_path))
+    assert "xlsform.forkpool" in modules
+    assert loaded(modules, ("concurrent.futures", "multiprocessing")) == []
 
 # What only an unusual file or a spec being built needs: a plain return's check must not pay their import.
 FALLBACK_ONLY = ("zipfile", "tomllib", "calendar", "defusedxml", "importlib.resources")
