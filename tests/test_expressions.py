@@ -238,3 +238,13 @@ _OP_ALPHABET = st.sampled_from([*"≥≤<>=!不大小于低高少多至最控制
 def test_the_comparison_is_looked_for_only_where_a_word_of_it_stands(before: str, after: str) -> None:
     """_op searches once for any comparison word before the figure, then tries them longest first as before."""
     assert ex._op(before, after) == _op_plainly(before, after)
+
+
+def test_last_day_is_calendars_for_every_month_of_four_centuries() -> None:
+    import calendar
+
+    from xlsform.expressions import last_day
+
+    for year in range(1900, 2301):
+        for month in range(1, 13):
+            assert last_day(year, month) == calendar.monthrange(year, month)[1], (year, month)

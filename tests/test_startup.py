@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers_forms import write_return
 from xlsform.records import Record
 
@@ -68,6 +70,32 @@ def test_checking_one_file_imports_neither_the_writer_nor_a_pool(tmp_path: Path)
     assert loaded(modules, NOT_FOR_CHECK) == []
 
 
+
+def test_checking_a_batch_in_processes_imports_no_executor(tmp_path: Path) -> None:
+    from xlsform import forkpool
+
+    if not forkpool.AVAILABLE:
+        pytest.skip("without fork the batch uses concurrent.futures")
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        write_return(tmp_path / name, record)
+    modules = imported_by("check", "--json", "-j", "2", str(tmp_path))
+    assert "xlsform.forkpool" in modules
+    assert loaded(modules, ("concurrent.futures", "multiprocessing")) == []
+
+# What only an unusual file or a spec being built needs: a plain return's check must not pay their import.
+FALLBACK_ONLY = ("zipfile", "tomllib", "calendar", "defusedxml", "importlib.resources")
+
+
+def test_checking_a_plain_return_imports_no_fallback_only_module(tmp_path: Path) -> None:
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    path = write_return(tmp_path / "one.xlsx", record)
+    imported_by("check", str(path))       # the first run in a fresh clone builds and keeps the built-in spec
+    modules = imported_by("check", "--json", str(path))
+    assert "xlsform.checks.plausibility" in modules
+    assert loaded(modules, FALLBACK_ONLY) == []
+
+
 EXIT_PROBE = """
 import atexit, gc, sys
 from xlsform.cli import main
@@ -77,13 +105,28 @@ main({args})
 
 
 def test_the_program_leaves_its_objects_out_of_the_last_collection(tmp_path: Path) -> None:
-    # run as the program (its own command line): frozen before the interpreter's last collection, and the
-    # report still whole; run with arguments (as a test or a host program does), the caller's heap is untouched
-    sheet = write_return(tmp_path / "one.xlsx", Record.from_json(json.loads(SEED.read_text(encoding="utf-8"))))
-    own = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "check", "--json", str(sheet)],
-                         capture_output=True, text=True, timeout=120)
+    # run as the program (its own command line) by a command that ends through the interpreter's teardown:
+    # frozen before the interpreter's last collection, its output whole; run with arguments (as a test or a
+    # host program does), the caller's heap is untouched
+    own = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "specs"], capture_output=True,
+                         text=True, timeout=120)
     assert own.stdout.rstrip().endswith("FROZEN True")
-    assert json.loads(own.stdout.rsplit("FROZEN", 1)[0])[0]["file"] == str(sheet)
+    assert "wangcheng" in own.stdout
     hosted = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args="['--help']")], capture_output=True,
                             text=True, timeout=120)
     assert hosted.stdout.rstrip().endswith("FROZEN False")
+
+
+def test_a_finished_check_ends_without_the_interpreters_teardown(tmp_path: Path) -> None:
+    # check closes everything it opened, so the program ends at once (`_exit_now`, before the teardown that
+    # the freeze above prepares): the exit functions still run, the report is whole, the exit code is
+    # check's (1: this return has errors)
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    record.values["total.budget"] = -1
+    sheet = write_return(tmp_path / "one.xlsx", record)
+    run = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "check", "--json", str(sheet)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    report, frozen = run.stdout.rsplit("FROZEN", 1)
+    assert json.loads(report)[0]["file"] == str(sheet)
+    assert frozen.strip() == "False"     # its exit functions ran, and no teardown followed to prepare for

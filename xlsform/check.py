@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xlsform import ownfiles, prefill
+from xlsform import forkpool, ownfiles, prefill
 from xlsform.checks import completeness, run_all
 from xlsform.checks.context import CheckContext
 from xlsform.chunks import guided_chunks
@@ -428,12 +428,17 @@ def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
     if not _pooled(jobs, files):
         yield from map(one, files)
         return
-    from concurrent.futures.process import BrokenProcessPool
-
     jobs = min(jobs, len(files), os.cpu_count() or 1)
     # Chunks amortise the round trips of tasks and results; a few in flight per process keep every process
     # busy while the results not yet taken stay few, however many files (Executor.map submits them all).
     chunks = guided_chunks(files, jobs, 64)
+    if forkpool.AVAILABLE:
+        for chunk, results in zip(chunks, forkpool.ordered(one, chunks, jobs), strict=True):
+            # a process that died (killed for memory, a crash in a C library) costs only the file that does it
+            yield from results if results is not None else _isolated(one, chunk, finish)
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
     try:
         with _pool(jobs, one) as pool:
@@ -455,6 +460,13 @@ def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
 
 
 def _isolated(one: Callable[[str], R], files: Sequence[str], finish: Callable[[FileResult], R]) -> Iterator[R]:
+    """Each file in a process of its own: the one that ends its process gets XF901, every other its result."""
+    if forkpool.AVAILABLE:
+        for f in files:
+            [alone] = forkpool.ordered(one, [[f]], 1)
+            yield alone[0] if alone is not None else \
+                finish(FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)]))
+        return
     from concurrent.futures.process import BrokenProcessPool
 
     for f in files:
