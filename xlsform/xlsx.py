@@ -26,6 +26,8 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -1311,6 +1313,7 @@ def _scan_cells(part: bytes, stop: int, strings: list[str], sheet: Sheet, master
 _Plain = tuple[tuple[int, int], int, Cell | None]     # position, shared-string index (-1: a number), number
 _KNOWN_ROWS: dict[bytes, tuple[int, tuple[_Plain, ...]]] = {}    # row -> (highest index, its cells)
 _ROW_LIMIT = 2048          # bytes of a row kept: a form's are 100-700; at most 512 rows, ~2 MB a process
+_SEEN_ROWS: set[int] = set()     # the hashes of rows met once (_seen_before)
 _ROW_END = b"</row>"
 _OPEN_CELL = re.compile(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head, not self-closing
 
@@ -1335,7 +1338,7 @@ def _rows(data: bytes, tail: tuple[int, _Tail] | None) -> _Rows | None:
         return None
     known = list(map(_KNOWN_ROWS.get, pieces))
     known[0] = known[-1] = None
-    unknown = [piece for piece, hit in zip(pieces, known, strict=True) if hit is None]
+    unknown = list(compress(pieces, map(is_, known, repeat(None))))
     if not all(map(_closed, unknown[:-1])):      # the last piece ends where the whole scan stops too
         return None
     return _Rows(pieces, known, _ROW_END.join(unknown) + _SHEET_DATA_END)
@@ -1345,7 +1348,21 @@ def _closed(piece: bytes) -> bool:
     """Whether no cell of the piece runs on past its end: none opens (<c r=".." ..>, not self-closing) after
     its last </c>. (The whole sheet's scan would read such a cell on into the next row.)"""
     i = piece.find(b'<c r="', piece.rfind(b"</c>") + 1)
-    return i < 0 or _OPEN_CELL.search(piece, i) is None
+    # an opening tag's ">" follows no "/": where every ">" does, only self-closing cells follow (the common
+    # row ends with its empty styled cells); else the pattern tells
+    return i < 0 or piece.count(b">", i) == piece.count(b"/>", i) or _OPEN_CELL.search(piece, i) is None
+
+
+def _seen_before(piece: bytes) -> bool:
+    """Whether a row was met before (by its hash, which the lookup in _KNOWN_ROWS has made already): a row is
+    kept the second time it is met, so that a unit's own rows, met once, are never kept."""
+    h = hash(piece)
+    if h in _SEEN_ROWS:
+        return True
+    if len(_SEEN_ROWS) >= 8192:
+        _SEEN_ROWS.clear()
+    _SEEN_ROWS.add(h)
+    return False
 
 
 def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str, tuple[int, int, str]],
@@ -1360,7 +1377,7 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
                     cell = texts.get(text) or _text_cell(text)
                 cells[pos] = cell
             continue
-        learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
+        learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii() and _seen_before(piece)
         plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
         if plain is not None:
             if len(_KNOWN_ROWS) >= 512:
