@@ -236,13 +236,15 @@ class Rendered:
 
     @classmethod
     def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
-           nested: bool = True, spill: str | None = None) -> Rendered:
-        """`spill`: the batch's spill folder, when made in a checking process of a pool (`_spilled`)."""
+           nested: bool = True, spill: str | None = None, trailer: bytes = b"") -> Rendered:
+        """`spill`: the batch's spill folder, when made in a checking process of a pool (`_spilled`), where
+        the text is written followed by `trailer`."""
         rec = result.record
         note = next((f.message for f in result.findings if f.code in ("XF920", "XF903")), None)
-        more = tuple(cls.of(m, render, i, False, spill) for i, m in enumerate(result.more, 1)) if nested else ()
+        more = tuple(cls.of(m, render, i, False, spill, trailer) for i, m in enumerate(result.more, 1)) \
+            if nested else ()
         text = render(result)
-        at = _spilled(text, spill) if spill is not None else None
+        at = _spilled(text, spill, trailer) if spill is not None else None
         t = result.tally()
         return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
                    rec.code if rec is not None else None, rec.name if rec is not None else None, t.status,
@@ -253,17 +255,19 @@ class Rendered:
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,
                  jobs: int = 1, progress: bool = False, annotate: str | Path | None = None, force: bool = False,
                  specs: Sequence[Spec] = (), skipped: list[Rendered] | None = None,
-                 exclude: Iterable[Path] = (), spill: Callable[[], str] | None = None) -> Iterator[Rendered]:
+                 exclude: Iterable[Path] = (), spill: Callable[[], str] | None = None,
+                 trailer: bytes = b"") -> Iterator[Rendered]:
     """`check_paths` for a report: each result rendered by `render` (a module-level function, so that worker
     processes can run it) where it was checked. Memory stays flat however many files: nothing is kept.
 
     `spill`: gives a private folder where checking processes write the rendered texts themselves (`Rendered.at`)
     instead of sending them through the pool's pipes to be copied again by the main process, which has the
-    two processes' results to take in on the same two cores (called only when a pool is started)."""
+    two processes' results to take in on the same two cores (called only when a pool is started); each text
+    there is followed by `trailer` (ReportSpool.trailer)."""
     files, named, one = _prepare(paths, manifest, annotate, force, specs, exclude)
     finish = partial(Rendered.of, render=render)
     folder = spill() if spill is not None and _pooled(jobs, files) else None
-    in_pool = finish if folder is None else partial(Rendered.of, render=render, spill=folder)
+    in_pool = finish if folder is None else partial(Rendered.of, render=render, spill=folder, trailer=trailer)
     results = _shared_names(_run(partial(_checked_and_rendered, one=one, finish=in_pool), files, jobs, finish),
                             files)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
@@ -323,10 +327,11 @@ class _Spill:
         self.fd, self.path = tempfile.mkstemp(dir=folder, suffix=".part")   # unique even if a pid is reused
         self.size = 0
 
-    def write(self, text: bytes) -> tuple[str, int, int]:
+    def write(self, text: bytes, trailer: bytes) -> tuple[str, int, int]:
+        """Where `text` is (`trailer` after it)."""
         at = (self.path, self.size, len(text))
-        write_all(self.fd, [text])
-        self.size += len(text)
+        write_all(self.fd, [text, trailer])
+        self.size += len(text) + len(trailer)
         return at
 
 
@@ -334,14 +339,14 @@ class _Spill:
 _SPILLS: dict[str, _Spill | None] = {}
 
 
-def _spilled(text: bytes, folder: str) -> tuple[str, int, int] | None:
+def _spilled(text: bytes, folder: str, trailer: bytes = b"") -> tuple[str, int, int] | None:
     """Where `text` went in this process's spill file; None when it cannot be written there (a full disk
     costs the saving, not the report: the text goes through the pipe as before)."""
     try:
         if folder not in _SPILLS:
             _SPILLS[folder] = _Spill(folder)
         spill = _SPILLS[folder]
-        return spill.write(text) if spill is not None else None
+        return spill.write(text, trailer) if spill is not None else None
     except OSError:
         _SPILLS[folder] = None
         return None
