@@ -216,3 +216,27 @@ def test_a_spill_file_the_disk_fills_midway_sends_the_rest_through_the_pipes(
     monkeypatch.setattr(check, "write_all", filling)     # the pool's processes are forked with it
     monkeypatch.setattr(report, "_COPY_FROM", 1)
     assert _report(batch, tmp_path / "report.json") == expected[False]
+
+
+def test_a_copy_that_copies_nothing_is_read_instead_and_a_short_spill_file_is_an_error(
+        batch: Path, tmp_path: Path, expected: dict[bool, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call that copies nothing (a file system that says 0) is not taken for the end of the spill file:
+    the stretch is read; a spill file that really ends early (cut by someone) is an error, not a report
+    with a hole."""
+    monkeypatch.setattr(report, "_COPY_FROM", 1)
+    monkeypatch.setattr(os, "copy_file_range", lambda *args: 0, raising=False)
+    monkeypatch.setattr(os, "sendfile", lambda *args: 0, raising=False)
+    assert _report(batch, tmp_path / "report.json") == expected[False]
+    monkeypatch.undo()
+    monkeypatch.setattr(report, "_COPY_FROM", 1)
+    spool = report.ReportSpool(by_status=False)
+    try:
+        for rendered in render_paths([batch], report.json_bytes, jobs=2, spill=spool.spill_folder,
+                                     trailer=spool.trailer):
+            spool.add(rendered)
+        for spilled in Path(spool.spill_folder()).iterdir():
+            os.truncate(spilled, spilled.stat().st_size // 2)
+        with (tmp_path / "short.json").open("wb") as fh, pytest.raises(OSError, match="不完整"):
+            report.write_json(spool, superseded(spool.forms, None), fh)
+    finally:
+        spool.close()
