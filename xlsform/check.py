@@ -237,19 +237,19 @@ class Rendered:
     @classmethod
     def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
            nested: bool = True, spill: str | None = None, trailer: bytes = b"") -> Rendered:
-        """`spill`: the batch's spill folder, when made in a checking process of a pool (`_spilled`), where
+        """`spill`: the batch's spill folder, when made in a checking process of a pool (`_spill`), where
         the text is written followed by `trailer`."""
         rec = result.record
         note = next((f.message for f in result.findings if f.code in ("XF920", "XF903")), None)
-        more = tuple(cls.of(m, render, i, False, spill, trailer) for i, m in enumerate(result.more, 1)) \
-            if nested else ()
-        text = render(result)
-        at = _spilled(text, spill, trailer) if spill is not None else None
         t = result.tally()
-        return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
+        made = cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
                    rec.code if rec is not None else None, rec.name if rec is not None else None, t.status,
-                   t.errors, t.warnings, result.annotated, note, text if at is None else b"", form, more,
-                   t.stale, t.blank, at)
+                   t.errors, t.warnings, result.annotated, note, render(result), form, (), t.stale, t.blank)
+        if spill is not None:   # before its other forms: spilled in the order the report has them
+            _spill(made, spill, trailer)
+        if nested and result.more:
+            made.more = tuple(cls.of(m, render, i, False, spill, trailer) for i, m in enumerate(result.more, 1))
+        return made
 
 
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,
@@ -321,35 +321,68 @@ def _checked_and_rendered(path: str, *, one: Checker, finish: Callable[[FileResu
 
 
 class _Spill:
-    """A checking process's spill file in the batch's spill folder: where its rendered texts go."""
+    """A checking process's spill file in the batch's spill folder: where its rendered texts go. They are
+    held and written together (`flush`: at the end of each chunk of work, before its results are sent, or
+    when HELD bytes are held), not a system call a text."""
+
+    HELD = 1 << 20
 
     def __init__(self, folder: str) -> None:
         self.fd, self.path = tempfile.mkstemp(dir=folder, suffix=".part")   # unique even if a pid is reused
-        self.size = 0
+        self.size = 0           # written and held
+        self.held: list[bytes] = []
+        self.waiting: list[tuple[Rendered, bytes]] = []     # the results whose texts are held, and the texts
+        self.bytes_held = 0
 
-    def write(self, text: bytes, trailer: bytes) -> tuple[str, int, int]:
-        """Where `text` is (`trailer` after it)."""
-        at = (self.path, self.size, len(text))
-        write_all(self.fd, [text, trailer])
+    def add(self, rendered: Rendered, trailer: bytes) -> None:
+        """The text of `rendered` to the spill file (`trailer` after it): sent as where it is from now on."""
+        text = rendered.text
+        rendered.at, rendered.text = (self.path, self.size, len(text)), b""
+        self.held += (text, trailer)
+        self.waiting.append((rendered, text))
         self.size += len(text) + len(trailer)
-        return at
+        self.bytes_held += len(text) + len(trailer)
+        if self.bytes_held >= self.HELD:
+            self.flush()
+
+    def flush(self) -> None:
+        """Writes what is held; when it cannot (a full disk), the results whose texts were held carry them
+        again, to go through the pipe as before, and OSError says so."""
+        held, waiting = self.held, self.waiting
+        self.held, self.waiting, self.bytes_held = [], [], 0
+        try:
+            write_all(self.fd, held)
+        except OSError:
+            for rendered, text in waiting:
+                rendered.at, rendered.text = None, text
+            raise
 
 
 # In a checking process: the spill folder -> its spill file there (None: writing to it failed)
 _SPILLS: dict[str, _Spill | None] = {}
 
 
-def _spilled(text: bytes, folder: str, trailer: bytes = b"") -> tuple[str, int, int] | None:
-    """Where `text` went in this process's spill file; None when it cannot be written there (a full disk
-    costs the saving, not the report: the text goes through the pipe as before)."""
+def _spill(rendered: Rendered, folder: str, trailer: bytes) -> None:
+    """`rendered`'s text to this process's spill file (Rendered.at), unless it cannot be written there (a
+    full disk costs the saving, not the report: the text goes through the pipe as before)."""
     try:
         if folder not in _SPILLS:
             _SPILLS[folder] = _Spill(folder)
         spill = _SPILLS[folder]
-        return spill.write(text, trailer) if spill is not None else None
+        if spill is not None:
+            spill.add(rendered, trailer)
     except OSError:
         _SPILLS[folder] = None
-        return None
+
+
+def _flush_spills() -> None:
+    """Every text held for a spill file written, before the results that say where it is are sent."""
+    for folder, spill in _SPILLS.items():
+        if spill is not None:
+            try:
+                spill.flush()
+            except OSError:
+                _SPILLS[folder] = None
 
 
 def _marked(result: FileResult, first: str) -> FileResult:
@@ -414,7 +447,9 @@ def _end_with(parent: int) -> None:
 
 
 def _in_worker(paths: Sequence[str]) -> list[Any]:
-    return [_WORK[0](path) for path in paths]
+    done = [_WORK[0](path) for path in paths]
+    _flush_spills()
+    return done
 
 
 def _pool(jobs: int, one: Callable[[str], Any]) -> ProcessPoolExecutor:
