@@ -90,13 +90,28 @@ main({args})
 
 
 def test_the_program_leaves_its_objects_out_of_the_last_collection(tmp_path: Path) -> None:
-    # run as the program (its own command line): frozen before the interpreter's last collection, and the
-    # report still whole; run with arguments (as a test or a host program does), the caller's heap is untouched
-    sheet = write_return(tmp_path / "one.xlsx", Record.from_json(json.loads(SEED.read_text(encoding="utf-8"))))
-    own = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "check", "--json", str(sheet)],
-                         capture_output=True, text=True, timeout=120)
+    # run as the program (its own command line) by a command that ends through the interpreter's teardown:
+    # frozen before the interpreter's last collection, its output whole; run with arguments (as a test or a
+    # host program does), the caller's heap is untouched
+    own = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "specs"], capture_output=True,
+                         text=True, timeout=120)
     assert own.stdout.rstrip().endswith("FROZEN True")
-    assert json.loads(own.stdout.rsplit("FROZEN", 1)[0])[0]["file"] == str(sheet)
+    assert "wangcheng" in own.stdout
     hosted = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args="['--help']")], capture_output=True,
                             text=True, timeout=120)
     assert hosted.stdout.rstrip().endswith("FROZEN False")
+
+
+def test_a_finished_check_ends_without_the_interpreters_teardown(tmp_path: Path) -> None:
+    # check closes everything it opened, so the program ends at once (`_exit_now`, before the teardown that
+    # the freeze above prepares): the exit functions still run, the report is whole, the exit code is
+    # check's (1: this return has errors)
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    record.values["total.budget"] = -1
+    sheet = write_return(tmp_path / "one.xlsx", record)
+    run = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "check", "--json", str(sheet)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    report, frozen = run.stdout.rsplit("FROZEN", 1)
+    assert json.loads(report)[0]["file"] == str(sheet)
+    assert frozen.strip() == "False"     # its exit functions ran, and no teardown followed to prepare for
