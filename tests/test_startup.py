@@ -146,7 +146,7 @@ def test_a_finished_check_ends_without_the_interpreters_teardown(tmp_path: Path)
     frozen, ran, ended = run.stderr.splitlines()[-3:]
     assert (ran, ended) == ("EXIT FUNCTIONS RAN", "ENDED AT ONCE 1")
     # the library's objects, imported for the command, were left out of every collection after the imports
-    assert int(frozen.split()[1]) > 50_000
+    assert int(frozen.split()[1]) > 10_000
     other = subprocess.run([sys.executable, "-c", ENDING_PROBE, "specs"], capture_output=True, text=True,
                            timeout=120)
     assert other.returncode == 0 and "wangcheng" in other.stdout
