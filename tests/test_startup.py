@@ -84,7 +84,7 @@ def test_checking_a_batch_in_processes_imports_no_executor(tmp_path: Path) -> No
     assert loaded(modules, ("concurrent.futures", "multiprocessing")) == []
 
 # What only an unusual file or a spec being built needs: a plain return's check must not pay their import.
-FALLBACK_ONLY = ("zipfile", "tomllib", "calendar", "defusedxml", "importlib.resources")
+FALLBACK_ONLY = ("zipfile", "tomllib", "calendar", "defusedxml", "importlib.resources", "traceback")
 
 
 def test_checking_a_plain_return_imports_no_fallback_only_module(tmp_path: Path) -> None:
