@@ -452,7 +452,12 @@ def _end_with(parent: int) -> None:
 
 
 def _in_worker(paths: Sequence[str]) -> list[Any]:
-    done = [_WORK[0](path) for path in paths]
+    return _chunk_of(_WORK[0], paths)
+
+
+def _chunk_of(one: Callable[[str], Any], paths: Sequence[str]) -> list[Any]:
+    """A checking process's chunk of work: each file's result, sent once the texts they spilled are written."""
+    done = [one(path) for path in paths]
     _flush_spills()
     return done
 
@@ -478,7 +483,7 @@ def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
     # busy while the results not yet taken stay few, however many files (Executor.map submits them all).
     chunks = guided_chunks(files, jobs, 64)
     if forkpool.AVAILABLE:
-        for chunk, results in zip(chunks, forkpool.ordered(one, chunks, jobs), strict=True):
+        for chunk, results in zip(chunks, forkpool.ordered(partial(_chunk_of, one), chunks, jobs), strict=True):
             # a process that died (killed for memory, a crash in a C library) costs only the file that does it
             yield from results if results is not None else _isolated(one, chunk, finish)
         return
@@ -508,7 +513,7 @@ def _isolated(one: Callable[[str], R], files: Sequence[str], finish: Callable[[F
     """Each file in a process of its own: the one that ends its process gets XF901, every other its result."""
     if forkpool.AVAILABLE:
         for f in files:
-            [alone] = forkpool.ordered(one, [[f]], 1)
+            [alone] = forkpool.ordered(partial(_chunk_of, one), [[f]], 1)
             yield alone[0] if alone is not None else \
                 finish(FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)]))
         return

@@ -44,10 +44,10 @@ class _Process:
 
 def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: int,
             ahead: int = 4) -> Iterator[list[Any] | None]:
-    """`[work(x) for x in chunk]` for each chunk, computed in `jobs` forked processes and yielded in the chunks'
-    order; None for a chunk whose process died while working on it. Each process holds at most two chunks (the
-    next is there when it finishes one), and no chunk is sent more than `ahead` x jobs chunks ahead of the
-    next one to yield, so results waiting for an earlier chunk stay few however many files."""
+    """`work(chunk)` (a list: a result an item) for each chunk, computed in `jobs` forked processes and yielded
+    in the chunks' order; None for a chunk whose process died while working on it. Each process holds at most
+    two chunks (the next is there when it finishes one), and no chunk is sent more than `ahead` x jobs chunks
+    ahead of the next one to yield, so results waiting for an earlier chunk stay few however many files."""
     procs: list[_Process] = []
     done: dict[int, list[Any] | None] = {}
     waiting: deque[int] = deque(range(len(chunks)))      # chunks not sent (or sent to a process that died)
@@ -123,7 +123,7 @@ def _serve(work: Callable[[Any], Any], tasks: int, results: int) -> None:
     try:
         while (message := _receive(tasks)) is not None:
             chunk = pickle.loads(message)
-            _send(results, pickle.dumps([work(x) for x in chunk], pickle.HIGHEST_PROTOCOL))
+            _send(results, pickle.dumps(work(chunk), pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:    # the command is gone: nobody to answer
         pass
     except Exception:   # a bug of ours, not a file's (check_file turns those into findings): said, and ended
