@@ -54,14 +54,11 @@ def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: i
     following = 0
     try:
         while following < len(chunks):
-            while waiting and len(procs) < jobs:
-                procs.append(_fork(work, procs))
             for proc in procs:
-                while waiting and len(proc.held) < 2 and waiting[0] < following + ahead * jobs:
-                    index = waiting.popleft()
-                    message = pickle.dumps(chunks[index], pickle.HIGHEST_PROTOCOL)
-                    proc.out += len(message).to_bytes(_HEAD, "little") + message
-                    proc.held.append(index)
+                _give(proc, chunks, waiting, following + ahead * jobs)
+            while waiting and len(procs) < jobs:     # each given its chunks before the next is forked
+                procs.append(_fork(work, procs))
+                _give(procs[-1], chunks, waiting, following + ahead * jobs)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -69,6 +66,23 @@ def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: i
                 _step(procs, done, waiting)
     finally:
         _end(procs)
+
+
+def _give(proc: _Process, chunks: Sequence[Sequence[Any]], waiting: deque[int], before: int) -> None:
+    """Up to two chunks for the process to hold, of those waiting whose index is below `before`."""
+    while waiting and len(proc.held) < 2 and waiting[0] < before:
+        index = waiting.popleft()
+        message = pickle.dumps(chunks[index], pickle.HIGHEST_PROTOCOL)
+        proc.out += len(message).to_bytes(_HEAD, "little") + message
+        proc.held.append(index)
+    _write(proc)
+
+
+def _write(proc: _Process) -> None:
+    """As much of the process's tasks as its pipe takes now (never waiting: see _step)."""
+    if proc.out:
+        with suppress(BlockingIOError, BrokenPipeError):   # full, or ended: its results pipe says which
+            del proc.out[:os.write(proc.tasks, proc.out)]
 
 
 def _step(procs: list[_Process], done: dict[int, list[Any] | None], waiting: deque[int]) -> None:
@@ -79,8 +93,7 @@ def _step(procs: list[_Process], done: dict[int, list[Any] | None], waiting: deq
     readable, writable, _ = select.select([p.results for p in busy], [p.tasks for p in busy if p.out], [])
     for proc in busy:
         if proc.tasks in writable:
-            with suppress(BlockingIOError, BrokenPipeError):   # full after all, or ended: its results say which
-                del proc.out[:os.write(proc.tasks, proc.out)]
+            _write(proc)
         if proc.results not in readable:
             continue
         message = _receive(proc.results)
