@@ -242,8 +242,9 @@ _shifted_to_seen = lru_cache(maxsize=TEXT_CACHE)(_shifted_to)
 
 class _Reading:
     """What a row's texts say, whatever its figures: target and actual parsed, the comparison the row sets,
-    and the verdict of the rules that read texts only. Read once per distinct row under one spec's rules: the
-    prefilled parts of a round's rows repeat from return to return, and so do many actuals."""
+    and the verdict of the rules that read texts only (None for a copied actual). Read once per distinct row
+    under one spec's rules: the prefilled parts of a round's rows repeat from return to return, and so do many
+    actuals."""
 
     __slots__ = ("actual", "copied", "nature", "target", "verdict")
 
@@ -252,7 +253,8 @@ class _Reading:
         self.nature = _nature(ind, self.target, review.lower_better)
         self.copied = bool(ind.actual and ind.content
                            and repeats(ind.actual, ind.content, review.copy_similarity, review.copy_min_letters))
-        self.verdict = _verdict(ind, self.actual, review)
+        # a copied actual is judged for that alone (XF536): no rule reads its verdict
+        self.verdict = None if self.copied else _verdict(ind, self.actual, review)
 
 
 # (actual, target, content, level3, level2, nature): what a reading depends on besides the spec's rules
