@@ -90,9 +90,12 @@ _QUALITY = re.compile(r"有效|明显|显著|提升|提高|改善|增强|达标|
 QUALITATIVE_MAX = 30   # longer text describes work done, no band can be read from it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Expr:
-    """A target or actual as typed (`text`) and as read. Bounds are in `unit`, the canonical unit."""
+    """A target or actual as typed (`text`) and as read. Bounds are in `unit`, the canonical unit.
+
+    Frozen, yet made without the frozen dataclass's __init__ (one object.__setattr__ call a field): every
+    text a unit types is parsed into one, and that __init__ cost a fifth of the parse."""
 
     text: str
     kind: str
@@ -102,6 +105,12 @@ class Expr:
     unit: str = ""                  # "元", "%", "人次", ... or ""
     deadline: tuple[int | None, int, int] | None = None   # (year or None, month, day): the latest date
     band: str | None = None         # MET / PARTLY / MISSED for a qualitative phrase
+
+    def __init__(self, text: str, kind: str, op: str | None = None, low: Decimal | None = None,
+                 high: Decimal | None = None, unit: str = "",
+                 deadline: tuple[int | None, int, int] | None = None, band: str | None = None) -> None:
+        self.__dict__.update(text=text, kind=kind, op=op, low=low, high=high, unit=unit, deadline=deadline,
+                             band=band)
 
     @property
     def value(self) -> Decimal | None:
@@ -294,7 +303,9 @@ def _dated(raw: str, s: str) -> Expr | None:
     if y is not None and 1990 <= int(y.group(1)) <= 2100:
         op = "≤" if s.endswith(("前", "内")) else None    # "2023年底前", "2022年内": a limit; "2019年": a date
         return Expr(raw, DEADLINE, op, deadline=(int(y.group(1)), 12, 31))
-    m = _DATE.search(s)
+    # every date holds a 月 or a "." "/" "-" after its month (most figures, "100%" or "45批次", none): the
+    # pattern, with no fixed first character, is not tried at every place of a text that cannot hold one
+    m = _DATE.search(s) if "月" in s or "." in s or "/" in s or "-" in s else None
     if m is not None and "个月" not in s[max(0, m.start() - 1): m.end() + 1] and _is_date(s, m):
         year = int(m.group(1)) if m.group(1) else None
         month = int(m.group(2))
