@@ -45,6 +45,7 @@ OPS_BEFORE = sorted(
     key=lambda p: -len(p[0]))
 _OPS_AFTER = (("及以上", "≥"), ("或以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("或以下", "≤"), ("以下", "≤"),
               ("以内", "≤"), ("之内", "≤"), ("内", "≤"))
+_OPS_AFTER_WORDS = tuple(word for word, _ in _OPS_AFTER)
 OPERATORS = frozenset(op for _, op in OPS_BEFORE)
 # Natures (the spec's 指标性质 column) as the dropdown offers them: strict comparisons are read as the wide ones.
 NATURE_OF = {"≥": "≥", ">": "≥", "≤": "≤", "<": "≤", "=": "=", "≠": "≠"}
@@ -109,8 +110,15 @@ class Expr:
     def __init__(self, text: str, kind: str, op: str | None = None, low: Decimal | None = None,
                  high: Decimal | None = None, unit: str = "",
                  deadline: tuple[int | None, int, int] | None = None, band: str | None = None) -> None:
-        self.__dict__.update(text=text, kind=kind, op=op, low=low, high=high, unit=unit, deadline=deadline,
-                             band=band)
+        fields = self.__dict__   # in the fields' order, as the dataclass's own __init__ sets them
+        fields["text"] = text
+        fields["kind"] = kind
+        fields["op"] = op
+        fields["low"] = low
+        fields["high"] = high
+        fields["unit"] = unit
+        fields["deadline"] = deadline
+        fields["band"] = band
 
     @property
     def value(self) -> Decimal | None:
@@ -234,9 +242,10 @@ def _number(digits: str, scale: str | None) -> Decimal | None:
 
 def _unit(after: str) -> tuple[str, str]:
     """The unit right after a figure ("%", "元", "人次", "个百分点"), and what follows it."""
-    for share in _SHARES:
-        if after.startswith(share):
-            return share, after[len(share):]
+    if after.startswith(_SHARES):   # one call for the common case, a figure with no share after it
+        for share in _SHARES:
+            if after.startswith(share):
+                return share, after[len(share):]
     s = after.lstrip("余多")    # "1100余人"
     n = 0
     while n < len(s) and n < 4 and (s[n].isalpha() or s[n] in "²³㎡㎞㎏") and not s[n:].startswith(_UNIT_STOPS):
@@ -282,9 +291,10 @@ def _op(before: str, after: str) -> str | None:
             if word in tail:
                 return op
     head = after.lstrip("余左右")[:4]
-    for word, op in _OPS_AFTER:
-        if head.startswith(word):
-            return op
+    if head.startswith(_OPS_AFTER_WORDS):   # most figures have none: one call, not nine
+        for word, op in _OPS_AFTER:
+            if head.startswith(word):
+                return op
     return None
 
 
