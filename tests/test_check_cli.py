@@ -283,9 +283,13 @@ def _dies_on_b(path: Path) -> Any:
     return FileResult(file=str(path))
 
 
-def test_a_worker_that_dies_costs_one_file_not_the_batch() -> None:
+@pytest.mark.parametrize("forks", [True, False], ids=["forkpool", "concurrent.futures"])
+def test_a_worker_that_dies_costs_one_file_not_the_batch(forks: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # forkpool where the system forks; concurrent.futures elsewhere (Windows, macOS), tested here all the same
+    from xlsform import forkpool
     from xlsform.check import _as_is, _run
 
+    monkeypatch.setattr(forkpool, "AVAILABLE", forks and forkpool.AVAILABLE)
     files = [Path(f"{c}.xlsx") for c in "abcdefgh"]
     results = list(_run(_dies_on_b, files, jobs=2, finish=_as_is))
     assert [Path(r.file).name for r in results] == [f.name for f in files]

@@ -260,3 +260,13 @@ def test_an_expr_is_made_without_the_frozen_init_and_stays_a_frozen_dataclass() 
     assert dataclasses.replace(e, unit="次").unit == "次" and ex.Expr("x", ex.TEXT).unit == ""
     with pytest.raises(dataclasses.FrozenInstanceError):
         e.kind = ex.TEXT  # type: ignore[misc]
+
+
+def test_last_day_is_calendars_for_every_month_of_four_centuries() -> None:
+    import calendar
+
+    from xlsform.expressions import last_day
+
+    for year in range(1900, 2301):
+        for month in range(1, 13):
+            assert last_day(year, month) == calendar.monthrange(year, month)[1], (year, month)

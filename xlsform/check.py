@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xlsform import ownfiles, prefill
+from xlsform import forkpool, ownfiles, prefill
 from xlsform.checks import completeness, run_all
 from xlsform.checks.context import CheckContext
 from xlsform.chunks import guided_chunks
@@ -25,7 +25,7 @@ from xlsform.codes import make
 from xlsform.errors import XlsformError
 from xlsform.fsutil import resolved, write_all
 from xlsform.layout import layout_for
-from xlsform.reader import read_file, walk_returns
+from xlsform.reader import read_file, walk_names
 from xlsform.results import STALE_CODES, FileResult
 from xlsform.spec import EXCEL_TEXT_LIMIT, Spec, register, spec_by_id
 
@@ -146,32 +146,37 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     Nothing is left out by its name: a corrected `_校验.xlsx` copy sent back is a return. Our own outputs are
     recognised by their content once read (`check_paths`).
     """
-    out: list[Path] = []
+    return list(map(Path, _expanded(paths)))
+
+
+def _expanded(paths: Iterable[str | Path]) -> list[str]:
+    """expand_paths, each file as the text of its path (a batch keeps its files as text, `_prepare`)."""
+    out: list[str] = []
     for p in map(Path, paths):
         if not p.exists():
             raise XlsformError(f"找不到文件或目录：{p}（no such file or directory）")
         if p.is_dir():
-            out.extend(walk_returns([p]))
+            out.extend(walk_names(p))
         else:
-            out.append(p)
+            out.append(str(p))
     # a file named and also inside a folder named (a late return added by hand) is one return, not two
-    first: dict[str, Path] = {}
+    first: dict[str, str] = {}
     folders: dict[str, tuple[str, frozenset[str] | None]] = {}
     for f in out:
         first.setdefault(_real(f, folders), f)
     return list(first.values())
 
 
-def _real(file: Path, folders: dict[str, tuple[str, frozenset[str] | None]]) -> str:
+def _real(file: str, folders: dict[str, tuple[str, frozenset[str] | None]]) -> str:
     """str(resolved(file)), with each folder resolved and listed once: a file that is no link is its real
     folder's entry, and which names of a folder are links its listing says (no system call a file, for every
     file of a round)."""
-    folder, name = os.path.split(os.fspath(file))
+    folder, name = os.path.split(file)
     known = folders.get(folder)
     if known is None:
         known = folders[folder] = (str(resolved(folder or ".")), _links(folder or "."))
     real, links = known
-    if file.is_symlink() if links is None else name in links:
+    if os.path.islink(file) if links is None else name in links:
         return str(resolved(file))
     return os.path.join(real, name)
 
@@ -291,14 +296,14 @@ def _prepare(paths: Iterable[str | Path], manifest: Any, annotate: str | Path | 
              specs: Sequence[Spec], exclude: Iterable[Path]) -> tuple[list[str], set[Path], Checker]:
     paths = list(paths)
     left_out = {resolved(p) for p in exclude}
-    files = expand_paths(paths)
+    # the batch's files as text: a Path object costs a round of 50,000 returns 20 MB more, for nothing
+    files = _expanded(paths)
     if left_out:   # resolving costs a system call a folder of the path: only for a file of such a name
         names = {p.name for p in left_out}
-        files = [f for f in files if f.name not in names or resolved(f) not in left_out]
+        files = [f for f in files if os.path.basename(f) not in names or resolved(f) not in left_out]
     named = {Path(p) for p in paths}   # resolved only for the rare result that is one of our own files
     one: Checker = partial(check_file, manifest=manifest, annotate=annotate, force=force, specs=tuple(specs))
-    # the batch's files as text: a Path object costs a round of 50,000 returns 20 MB more, for nothing
-    return [os.fspath(f) for f in files], named, one
+    return files, named, one
 
 
 def _each_form(results: Iterable[R]) -> Iterator[R]:
@@ -428,12 +433,17 @@ def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
     if not _pooled(jobs, files):
         yield from map(one, files)
         return
-    from concurrent.futures.process import BrokenProcessPool
-
     jobs = min(jobs, len(files), os.cpu_count() or 1)
     # Chunks amortise the round trips of tasks and results; a few in flight per process keep every process
     # busy while the results not yet taken stay few, however many files (Executor.map submits them all).
     chunks = guided_chunks(files, jobs, 64)
+    if forkpool.AVAILABLE:
+        for chunk, results in zip(chunks, forkpool.ordered(one, chunks, jobs), strict=True):
+            # a process that died (killed for memory, a crash in a C library) costs only the file that does it
+            yield from results if results is not None else _isolated(one, chunk, finish)
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
     try:
         with _pool(jobs, one) as pool:
@@ -455,6 +465,13 @@ def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
 
 
 def _isolated(one: Callable[[str], R], files: Sequence[str], finish: Callable[[FileResult], R]) -> Iterator[R]:
+    """Each file in a process of its own: the one that ends its process gets XF901, every other its result."""
+    if forkpool.AVAILABLE:
+        for f in files:
+            [alone] = forkpool.ordered(one, [[f]], 1)
+            yield alone[0] if alone is not None else \
+                finish(FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)]))
+        return
     from concurrent.futures.process import BrokenProcessPool
 
     for f in files:

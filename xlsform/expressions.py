@@ -12,7 +12,6 @@ before the spec's scoring rules turn it into points: see `xlsform.scoring.suppor
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -306,6 +305,13 @@ _ANY_OP_BEFORE = re.compile("|".join(re.escape(word) for word, _ in OPS_BEFORE))
 _YEAR_ALONE = re.compile(r"(\d{4})\s*年度?(?:底|末|内|全年)?(?:(?:之|以)?前|内|完成)?")
 
 
+def last_day(year: int, month: int) -> int:
+    """The last day of a month (calendar.monthrange's, whose module and its locale cost every start-up 1.5 ms)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def _dated(raw: str, s: str) -> Expr | None:
     """"9月底前", "2023年10月前", "8月20日完成", "2023-08-20"; a calendar year alone ("2019年", "2023年底前")
     is its last day: a time limit, not a count of 2,019 years."""
@@ -321,7 +327,7 @@ def _dated(raw: str, s: str) -> Expr | None:
         month = int(m.group(2))
         if 1 <= month <= 12 and (year is None or 1990 <= year <= 2100):
             day = int(m.group(3)) if m.group(3) else None
-            last = calendar.monthrange(year or 2001, month)[1]
+            last = last_day(year or 2001, month)
             if m.group(4) in ("上旬", "初"):
                 day = day or 10
             elif m.group(4) == "中旬":
@@ -339,7 +345,7 @@ def _period(raw: str, s: str) -> Expr | None:
         for pattern, month in _PERIODS:
             if pattern.search(s):
                 return Expr(raw, DEADLINE, _deadline_op(s, len(s)), deadline=(None, month,
-                                                                              calendar.monthrange(2001, month)[1]))
+                                                                              last_day(2001, month)))
     return None
 
 

@@ -7,12 +7,11 @@ file, the key and what is wrong, so a region adapting a spec gets a clear messag
 from __future__ import annotations
 
 import copyreg
+import os
 import re
-import tomllib
 from contextlib import suppress
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -259,8 +258,20 @@ for _part in (Field, Label, Block, Scoring, YearOnYear, Review, Rules, Vocabular
 # ---------------------------------------------------------------------------------------------- loading
 
 def builtin_names() -> list[str]:
-    root = resources.files("xlsform.templates")
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
+    return sorted(p.name[:-5] for p in _templates().iterdir() if p.name.endswith(".toml"))
+
+
+def _templates() -> Any:
+    """The built-in specs' folder: a Path where the package is a folder (an install, an editable one), else
+    importlib.resources' view of it (a zipped install). importlib.resources costs every command's start-up
+    1.5 ms to import, for a folder the package's own __path__ names."""
+    from importlib import import_module
+
+    folders = list(getattr(import_module("xlsform.templates"), "__path__", []))
+    if len(folders) == 1 and os.path.isdir(folders[0]):
+        return Path(folders[0])
+    from importlib import resources
+    return resources.files("xlsform.templates")
 
 
 _REGISTERED: dict[str, Spec] = {}
@@ -311,7 +322,7 @@ def _kept_built(name: str) -> Spec:
     import sys
 
     text, source = _read_source(name)
-    res = resources.files("xlsform.templates").joinpath(f"{name}.toml")
+    res = _templates().joinpath(f"{name}.toml")
     if source != name or not isinstance(res, Path):      # a file of that name in the folder, or a zipped install
         return _parsed(text, source)
     key = hashlib.sha256(b"\0".join((text.encode("utf-8"), Path(__file__).read_bytes(),
@@ -357,6 +368,8 @@ def load_spec(name_or_path: str | Path) -> Spec:
 
 
 def _parsed(text: str, source: str) -> Spec:
+    import tomllib  # only when a spec is built: a check reads the built-in specs kept built (_kept_built)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -376,7 +389,7 @@ def _read_source(name: str) -> tuple[str, str]:
         except UnicodeDecodeError:   # Notepad's "ANSI" is GBK on Chinese Windows
             raise SpecError(f"{name}: 规格文件不是 UTF-8 编码，请另存为 UTF-8 (the spec file must be UTF-8 text)") \
                 from None
-    res = resources.files("xlsform.templates").joinpath(f"{name}.toml")
+    res = _templates().joinpath(f"{name}.toml")
     if not res.is_file():
         # a clerk's typo in --spec: said in Chinese first (the English kept for scripts that matched it)
         names = ", ".join(builtin_names())

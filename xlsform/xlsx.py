@@ -22,18 +22,17 @@ import posixpath
 import re
 import struct
 import xml.etree.ElementTree as ET
-import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple, Protocol, TypeVar
-
-import defusedxml.ElementTree as DET
-from defusedxml import DefusedXmlException
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from xlsform.layout import col_index, col_letter
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024        # a real return is 15–60 KB; 20 MB leaves room for pasted pictures
 MAX_TOTAL_BYTES = 50 * 1024 * 1024       # declared uncompressed size of all members together
@@ -50,6 +49,7 @@ MAX_MERGED = 10_000
 MAX_NAMES = 50_000
 MAX_ELEMENTS = 400_000                   # XML elements of one part read as a tree
 MAX_TEXT = 1_000_000                     # characters of one string (Excel holds 32,767 in a cell)
+_STORED, _DEFLATED = 0, 8                # the zip format's compression methods (zipfile.ZIP_STORED, ...)
 MAX_ZIP_VERSION = 63                     # "version needed to extract" zipfile (and ECMA-376's zips) know
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -215,16 +215,24 @@ def parse_xml(data: bytes) -> ET.Element:
     """
     _budget(data, "elements", MAX_ELEMENTS)
     try:
-        if _plainly_safe(data):
-            return ET.fromstring(data)
-        root: ET.Element = DET.fromstring(data, forbid_dtd=True)
-        return root
-    except DefusedXmlException as e:
-        raise XlsxError("unsafe_xml", type(e).__name__) from None
+        return ET.fromstring(data) if _plainly_safe(data) else _defused(data)
     except ET.ParseError as e:
         raise XlsxError("corrupt", f"XML: {e}") from None
     except (LookupError, ValueError) as e:   # an unknown or multi-byte encoding declared: not an OOXML part
         raise XlsxError("corrupt", f"XML: {e}") from None
+
+
+def _defused(data: bytes) -> ET.Element:
+    """defusedxml's parse, which refuses DTDs and entities; imported here, for the rare part that is not plain
+    UTF-8 XML, instead of costing every command's start-up."""
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
+    try:
+        root: ET.Element = DET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as e:
+        raise XlsxError("unsafe_xml", type(e).__name__) from None
+    return root
 
 
 def _budget(data: bytes, what: str, limit: int, needle: bytes = b"<", min_bytes: int = 4) -> None:
@@ -358,6 +366,8 @@ class Package:
         _check_magic(data)
         infos = central_directory(data)
         if infos is None:   # a comment, zip64, data before the zip, ...: zipfile knows them all
+            import zipfile  # only then: the common zip costs no import of it
+
             try:
                 infos = [_Member.of(i) for i in zipfile.ZipFile(io.BytesIO(data)).infolist()]
             except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
@@ -395,8 +405,7 @@ class Package:
                     if len(_INFLATED) >= 64:
                         _INFLATED.clear()
                     _INFLATED[key] = data
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError,
-                OSError) as e:
+        except (zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError) as e:
             raise XlsxError("corrupt", f"{name}: {e}") from None
         self._cache[info.filename] = data
         return data
@@ -405,16 +414,16 @@ class Package:
         """A member's stored (compressed) bytes, found through its local header."""
         header = self.data[info.header_offset: info.header_offset + 30]
         if len(header) < 30 or header[:4] != ZIP_MAGIC:
-            raise zipfile.BadZipFile("bad local header")
+            raise ValueError("bad local header")
         start = info.header_offset + 30 + int.from_bytes(header[26:28], "little") + \
             int.from_bytes(header[28:30], "little")
         return self.data[start: start + info.compress_size]
 
     def _inflate(self, info: _Member, raw: bytes) -> bytes:
         """Inflated straight from the bytes, never past the declared size (zipfile.open costs 5x more)."""
-        if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_type == _STORED:
             data = raw[: info.file_size + 1]
-        elif info.compress_type == zipfile.ZIP_DEFLATED:
+        elif info.compress_type == _DEFLATED:
             data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
         else:
             raise NotImplementedError(f"compression {info.compress_type}")

@@ -17,6 +17,7 @@ from xlsform.cli import (
     jobs_or_all,
     load_specs,
     main,
+    may_end_now,
     require_known_spec,
     specs_option,
 )
@@ -96,6 +97,7 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
         spool.close()
     if annotate is not None:
         _echo_copies(spool.forms, annotate)
+    may_end_now()
     click.get_current_context().exit(report.exit_code(spool.forms, older))
 
 
