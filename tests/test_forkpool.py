@@ -70,6 +70,25 @@ def test_results_come_in_the_chunks_order_whatever_process_made_them() -> None:
     assert got == [[x * x for x in chunk] for chunk in chunks]
 
 
+def _slow_first(chunk: list[int]) -> list[int]:
+    import time
+
+    if 0 in chunk:
+        time.sleep(0.3)     # the chunk to yield first comes last: the others are done and wait behind it
+    return [x * x for x in chunk]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_next_chunk_is_always_given_when_the_window_moves(jobs: int) -> None:
+    # once every chunk given out has come back, the next ones must be given with the window where the yields
+    # moved it; given with the window before them, nobody held anything and the command waited forever
+    chunks = [[0], [1], [2], [3], [4], [5], [6]]
+    for ahead in (1, 2):
+        with within(30):
+            assert list(forkpool.ordered(_slow_first, chunks, jobs, ahead=ahead)) == \
+                [[x * x for x in c] for c in chunks]
+
+
 def test_a_process_that_dies_costs_its_chunk_and_the_rest_is_done() -> None:
     chunks = [[1, 2], [3, 4, 7, 5], [6], [8, 9], [10], [11, 12], [13]]
     with within(60):

@@ -53,17 +53,20 @@ def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: i
     waiting: deque[int] = deque(range(len(chunks)))      # chunks not sent (or sent to a process that died)
     following = 0
     try:
-        while following < len(chunks):
+        while True:
+            while following in done:
+                yield done.pop(following)
+                following += 1
+            if following == len(chunks):
+                return
+            # given after the yields, with the window where they moved it: the next chunk to yield is then
+            # always held by a process, which _step waits for
             for proc in procs:
                 _give(proc, chunks, waiting, following + ahead * jobs)
             while waiting and len(procs) < jobs:     # each given its chunks before the next is forked
                 procs.append(_fork(work, procs))
                 _give(procs[-1], chunks, waiting, following + ahead * jobs)
-            while following in done:
-                yield done.pop(following)
-                following += 1
-            if following < len(chunks):
-                _step(procs, done, waiting)
+            _step(procs, done, waiting)
     finally:
         _end(procs)
 
@@ -90,6 +93,8 @@ def _step(procs: list[_Process], done: dict[int, list[Any] | None], waiting: deq
     busy writing its results is never waited on to read its tasks, so neither waits for the other); each process
     with results gives them, each that ended gives back what it held."""
     busy = [p for p in procs if p.held]
+    if not busy:    # nothing to wait for would be waiting forever
+        raise RuntimeError("forkpool: no process holds the next chunk")
     readable, writable, _ = select.select([p.results for p in busy], [p.tasks for p in busy if p.out], [])
     for proc in busy:
         if proc.tasks in writable:
