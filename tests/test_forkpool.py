@@ -134,3 +134,21 @@ def test_a_process_writes_nothing_the_command_had_buffered(tmp_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          stdin=subprocess.DEVNULL)
     assert out.stdout.splitlines() == ["once", "[[1], [2]]"]
+
+
+def test_a_command_holding_many_files_still_runs_its_processes() -> None:
+    # a server with a thousand connections open: the pipes' descriptors are beyond select's 1,024
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        pytest.skip("cannot hold 1,100 files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with within(60):
+            assert list(forkpool.ordered(_each(_square), [[1], [2], [3]], 2)) == [[1], [4], [9]]
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
