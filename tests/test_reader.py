@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -362,6 +363,20 @@ def test_walk_returns_sorts_as_paths_sort(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"x")
     found = list(walk_returns([tmp_path]))
     assert found == sorted(tmp_path / n for n in names)
+
+
+def test_walk_names_writes_each_path_as_path_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's files are listed as text (walk_names): each exactly str(Path(folder, name)) from the folder as
+    it was given (trailing separator, "." parts, the current folder), so a report names them as before."""
+    from xlsform.reader import walk_names
+
+    for name in ("b.xlsx", "a/c.xlsx", "a.b/d.xlsx"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    monkeypatch.chdir(tmp_path)
+    for top in (str(tmp_path), f"{tmp_path}/", f"{tmp_path}/./a/..", ".", "./", "a", "a/"):
+        expected = sorted(Path(folder, n) for folder, _, names in os.walk(top) for n in names)
+        assert walk_names(top) == [str(p) for p in expected], top
 
 
 # ------------------------------------------------------------------------------------- LibreOffice

@@ -84,7 +84,7 @@ def test_checking_a_batch_in_processes_imports_no_executor(tmp_path: Path) -> No
     assert loaded(modules, ("concurrent.futures", "multiprocessing")) == []
 
 # What only an unusual file or a spec being built needs: a plain return's check must not pay their import.
-FALLBACK_ONLY = ("zipfile", "tomllib", "calendar", "defusedxml", "importlib.resources")
+FALLBACK_ONLY = ("zipfile", "tomllib", "calendar", "defusedxml", "importlib.resources", "traceback")
 
 
 def test_checking_a_plain_return_imports_no_fallback_only_module(tmp_path: Path) -> None:
@@ -117,16 +117,37 @@ def test_the_program_leaves_its_objects_out_of_the_last_collection(tmp_path: Pat
     assert hosted.stdout.rstrip().endswith("FROZEN False")
 
 
+ENDING_PROBE = """
+import atexit, os, sys
+from xlsform.cli import main
+
+real_exit = os._exit
+def ended(code):        # how the process ended, said on its way out
+    os.write(2, f"ENDED AT ONCE {code}\\n".encode())
+    real_exit(code)
+os._exit = ended
+atexit.register(lambda: os.write(2, b"EXIT FUNCTIONS RAN\\n"))
+atexit.register(lambda: os.write(2, f"FROZEN {__import__('gc').get_freeze_count()}\\n".encode()))
+main()
+"""
+
+
 def test_a_finished_check_ends_without_the_interpreters_teardown(tmp_path: Path) -> None:
-    # check closes everything it opened, so the program ends at once (`_exit_now`, before the teardown that
-    # the freeze above prepares): the exit functions still run, the report is whole, the exit code is
-    # check's (1: this return has errors)
+    # check closes everything it opened, so the program ends at once (`_exit_now`): the exit functions still
+    # run first, the report is whole, the exit code is check's (1: this return has errors); a command that
+    # does not say so ends through the interpreter's teardown
     record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
     record.values["total.budget"] = -1
     sheet = write_return(tmp_path / "one.xlsx", record)
-    run = subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=""), "check", "--json", str(sheet)],
+    run = subprocess.run([sys.executable, "-c", ENDING_PROBE, "check", "--json", str(sheet)],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
-    report, frozen = run.stdout.rsplit("FROZEN", 1)
-    assert json.loads(report)[0]["file"] == str(sheet)
-    assert frozen.strip() == "False"     # its exit functions ran, and no teardown followed to prepare for
+    assert json.loads(run.stdout)[0]["file"] == str(sheet)
+    frozen, ran, ended = run.stderr.splitlines()[-3:]
+    assert (ran, ended) == ("EXIT FUNCTIONS RAN", "ENDED AT ONCE 1")
+    # the library's objects, imported for the command, were left out of every collection after the imports
+    assert int(frozen.split()[1]) > 10_000
+    other = subprocess.run([sys.executable, "-c", ENDING_PROBE, "specs"], capture_output=True, text=True,
+                           timeout=120)
+    assert other.returncode == 0 and "wangcheng" in other.stdout
+    assert "ENDED AT ONCE" not in other.stderr and "EXIT FUNCTIONS RAN" in other.stderr

@@ -7,7 +7,6 @@ import os
 import re
 import tempfile
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -142,6 +141,8 @@ def _abandon(fh: IO[bytes], e: BaseException) -> None:
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, fh.fileno())
             os.close(null)
+    import traceback  # a failed write only: every command imports this module, few need traceback
+
     for x in _chain(e):
         traceback.clear_frames(x.__traceback__)
     with suppress(OSError, ValueError):

@@ -672,19 +672,31 @@ def walk_returns(paths: Iterable[str | Path]) -> Iterator[Path]:
         if not p.is_dir():
             yield p
             continue
-        yield from sorted(_walk(p), key=_path_order)
+        yield from map(Path, walk_names(p))
 
 
-def _path_order(path: Path) -> Any:
+def walk_names(top: str | Path) -> list[str]:
+    """walk_returns for one folder, as the text of each path (`str(Path(folder, name))`), in its order: a
+    round's thousands of files are listed without a Path object each."""
+    return sorted(_walk(top), key=_path_order)
+
+
+def _path_order(path: str) -> Any:
     """The order of sorted(paths) (PurePath's own comparison: by parts, case-folded where the system folds
-    case), as a key: a round's thousands of files sort without a Python-level comparison each."""
-    return path.parts if os.path.normcase("A") == "A" else [part.lower() for part in path.parts]
+    case), as a key: a round's thousands of files sort without a Python-level comparison each. A path as
+    _walk writes it has no empty or "." part, so its parts are its text split at the separator (an absolute
+    path's first part is then "" for every path, as "/" is in Path.parts)."""
+    if os.path.normcase("A") == "A" and not os.path.altsep:
+        return path.split(os.sep)
+    return [part.lower() for part in Path(path).parts]
 
 
-def _walk(top: Path) -> list[Path]:
-    found: list[Path] = []
-    for folder, _, names in os.walk(top, onerror=lambda e: found.append(Path(e.filename))):
-        found.extend(Path(folder, n) for n in names if _return_name(n))
+def _walk(top: str | Path) -> list[str]:
+    found: list[str] = []
+    for folder, _, names in os.walk(top, onerror=lambda e: found.append(str(Path(e.filename)))):
+        base = str(Path(folder))      # as Path(folder, name) writes it: no "." part, no separator doubled
+        prefix = base if base.endswith(os.sep) else "" if base == "." else base + os.sep
+        found.extend(prefix + n for n in names if _return_name(n))
     return found
 
 
