@@ -115,3 +115,32 @@ def test_a_process_writes_nothing_the_command_had_buffered(tmp_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          stdin=subprocess.DEVNULL)
     assert out.stdout.splitlines() == ["once", "[[1], [2]]"]
+
+
+def test_a_slow_chunk_never_leaves_the_command_waiting_on_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While one process works on a slow chunk, the other answers every chunk the window lets it have and
+    holds none: when the slow one answers, the window moves on by more than it holds, and the chunks beyond
+    it must go out then, not after a select on no pipe at all (which waits forever: found hanging a check
+    whose results came at uneven speeds). The processes are simulated, every order of answers the pipes
+    allow (each busy process answers one chunk or none a step), the chunk at the head slowest."""
+    import itertools
+    import random
+
+    monkeypatch.setattr(forkpool, "_write", lambda proc: proc.out.clear())
+    monkeypatch.setattr(forkpool, "_end", lambda procs: None)
+    for seed in range(300):
+        rnd = random.Random(seed)
+        pids = itertools.count(1)
+        monkeypatch.setattr(forkpool, "_fork", lambda work, others, pids=pids: forkpool._Process(next(pids), -1, -1))
+
+        def step(procs: list[Any], done: dict[int, Any], waiting: Any, rnd: random.Random = rnd) -> None:
+            busy = [p for p in procs if p.held]
+            assert busy, "select on no pipe: the command would wait forever"
+            head = min(i for p in busy for i in p.held)
+            some = [p for p in busy if rnd.random() < (0.1 if head in p.held else 0.7)] or [rnd.choice(busy)]
+            for p in some:
+                index = p.held.popleft()
+                done[index] = [index]
+
+        monkeypatch.setattr(forkpool, "_step", step)
+        assert list(forkpool.ordered(None, [[i] for i in range(40)], 2)) == [[i] for i in range(40)], seed

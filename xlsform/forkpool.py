@@ -62,7 +62,9 @@ def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: i
             while following in done:
                 yield done.pop(following)
                 following += 1
-            if following < len(chunks):
+            # nothing held: every chunk sent is answered and those waiting were beyond the window, which has
+            # just moved on (they go out at the top); select would wait on no pipe at all, forever
+            if following < len(chunks) and any(p.held for p in procs):
                 _step(procs, done, waiting)
     finally:
         _end(procs)
