@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers_checks import codes, findings, seed_with
 from xlsform.checks import completeness
@@ -70,3 +72,30 @@ def test_texts_read_once_are_read_again_under_another_specs_instructions() -> No
     assert codes(findings(record, completeness.check)) == [("XF530", "G10")]
     assert findings(record, completeness.check, spec=plain) == []
     assert codes(findings(record, completeness.check)) == [("XF530", "G10")]
+
+
+def _parts_plainly(rows: list[tuple[str, float | None]], breakdown: tuple[str, ...]) -> list[bool]:
+    """Whether each row is a part of a weighted row above it, as _unweighted first worked it out: every row's
+    name read, in order."""
+    out, parent = [], False
+    for name, weight in rows:
+        part = bool(breakdown) and completeness._breaks_down(name, breakdown)
+        if not part:
+            parent = bool(weight)
+        out.append(part and parent)
+    return out
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(["其中桃树", "其 中：梨", "道路硬化", "培训", ""]),
+                          st.sampled_from([None, 0.0, 5.0])), max_size=12),
+       st.lists(st.integers(min_value=0, max_value=11), max_size=6))
+def test_parts_are_read_only_as_far_as_asked_and_say_what_reading_every_row_says(
+        rows: list[tuple[str, float | None]], asked: list[int]) -> None:
+    from xlsform.records import Indicator
+
+    inds = [Indicator(i + 1, level3=name or None, weight=weight) for i, (name, weight) in enumerate(rows)]
+    plain = _parts_plainly([(name, weight) for name, weight in rows], ("其中",))
+    parts = completeness._Parts(inds, ("其中",))
+    for i in sorted(a for a in set(asked) if a < len(rows)):   # _unweighted asks in row order
+        assert parts.under_weighted(i) == plain[i], (rows, i)

@@ -63,13 +63,17 @@ def test_every_message_renders_as_its_template_says(code: str) -> None:
 
 def test_a_fix_with_braces_and_a_message_ending_in_a_value_render_as_written() -> None:
     codes.register(codes.Code("XF990", "info", "测试", "值为 {value}", "请改为「{不是占位符}」。"),
-                   codes.Code("XF991", "info", "测试", "值为 {value}。", "请改为「{不是占位符}」。"))
+                   codes.Code("XF991", "info", "测试", "值为 {value}。", "请改为「{不是占位符}」。"),
+                   # a literal "%" (and "%s") in a message: the message is rendered as a %-format
+                   codes.Code("XF992", "info", "测试", "{field}为 {value}%（%s 不是占位符）", "请核对 100%。"),
+                   codes.Code("XF993", "info", "测试", "执行率 100%，%d 字", "请核对。"))
     try:
-        for code in ("XF990", "XF991"):
+        for code in ("XF990", "XF991", "XF992", "XF993"):
             for value in ("好。", "好", 1.5):
-                assert make(code, value=value).message == _reference(code, None, None, None, value, None, {})
+                assert make(code, field="率", value=value).message \
+                    == _reference(code, None, None, "率", value, None, {})
     finally:
-        for code in ("XF990", "XF991"):
+        for code in ("XF990", "XF991", "XF992", "XF993"):
             CATALOGUE.pop(code)
             codes._TEMPLATES.pop(code, None)
 

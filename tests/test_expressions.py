@@ -240,6 +240,28 @@ def test_the_comparison_is_looked_for_only_where_a_word_of_it_stands(before: str
     assert ex._op(before, after) == _op_plainly(before, after)
 
 
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from([*"0123456789", *"年月日号份底末中旬上下初", *"./-~:,% ", *"前内完成个次元"]),
+               max_size=16))
+def test_every_date_the_pattern_finds_holds_a_month_mark(text: str) -> None:
+    """_dated tries the date pattern only on a text holding 月, ".", "/" or "-": every match holds one."""
+    m = ex._DATE.search(text)
+    assert m is None or any(c in m.group() for c in "月./-")
+
+
+def test_an_expr_is_made_without_the_frozen_init_and_stays_a_frozen_dataclass() -> None:
+    import dataclasses
+    import pickle
+
+    e = ex.parse("≥95%")
+    same = ex.Expr("≥95%", ex.NUMBER, "≥", Decimal(95), Decimal(95), "%")
+    assert e == same and hash(e) == hash(same) and pickle.loads(pickle.dumps(e)) == e
+    assert dataclasses.astuple(e) == ("≥95%", ex.NUMBER, "≥", Decimal(95), Decimal(95), "%", None, None)
+    assert dataclasses.replace(e, unit="次").unit == "次" and ex.Expr("x", ex.TEXT).unit == ""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.kind = ex.TEXT  # type: ignore[misc]
+
+
 def test_last_day_is_calendars_for_every_month_of_four_centuries() -> None:
     import calendar
 

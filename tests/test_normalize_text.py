@@ -142,6 +142,15 @@ def test_compact_is_fold_without_spaces_and_compacting_twice_changes_nothing(tex
     assert n.compact.__wrapped__(once) == once
 
 
+def test_no_glyph_becomes_another_glyph() -> None:
+    """compact replaces each glyph found throughout, one after the other: that is one translate only while
+    what a glyph becomes is never itself a glyph (else the order of the replacements would matter)."""
+    from xlsform import normalize as n
+
+    assert [g for g, to in n._GLYPH_TEXT.items() if to in n._GLYPH_TEXT] == []
+    assert all(len(to) <= 1 for to in n._GLYPH_TEXT.values())
+
+
 # ------------------------------------------------------------------ the gates (a return's own texts)
 
 def _template_plainly(text: str, instructions: tuple[str, ...]) -> bool:

@@ -7,8 +7,10 @@ and how to fix it. `docs/findings.md` is generated from CATALOGUE (`python -m xl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
+from operator import itemgetter
 from string import Formatter
 from typing import Any
 
@@ -85,7 +87,8 @@ def render(code: str, file: str | None, sheet: str | None, cell: str | None, fie
     for k in t.optional:   # an optional clause is "" unless given
         if k not in args:
             args[k] = ""
-    text = t.message.format_map(args)
+    # the template as a %-format with its names in order: no name parsed, allocated and looked up per field
+    text = t.form % t.pick(args) if t.pick is not None else t.form % (args[t.one],) if t.one else t.form
     if t.fix:   # the fix follows a message that ends with what it quotes: its punctuation is known only now
         text = f"{text}。{t.fix}" if not text.endswith(("。", "！", "？")) else f"{text}{t.fix}"
     return Finding(code, t.severity, text, file, sheet, cell, field, key, value, expected)
@@ -103,6 +106,9 @@ class _Template:
 
     severity: str
     message: str          # the template, with the fix when its joining punctuation is known in advance
+    form: str             # `message` as a %-format ("%s" for each placeholder), or as it reads without any
+    one: str              # the name of its one placeholder, when it has exactly one
+    pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None   # its placeholders' values in order (two or more)
     fix: str              # the fix still to join (a message ending with a placeholder), else ""
     value: bool           # the template quotes {value}
     expected: bool        # ... {expected}
@@ -119,9 +125,23 @@ def _template(code: str) -> _Template:
     if fix and not message.endswith("}"):
         literal = fix.replace("{", "{{").replace("}", "}}")
         message, fix = (f"{message}。{literal}" if not message.endswith(("。", "！", "？")) else message + literal), ""
-    t = _TEMPLATES[code] = _Template(c.severity, message, fix, "value" in names, "expected" in names,
-                                     tuple(k for k in _OPTIONAL if k in names))
+    t = _TEMPLATES[code] = _Template(c.severity, message, *_percent_form(message), fix, "value" in names,
+                                     "expected" in names, tuple(k for k in _OPTIONAL if k in names))
     return t
+
+
+def _percent_form(message: str) -> tuple[str, str, Callable[[dict[str, Any]], tuple[Any, ...]] | None]:
+    """(form, one, pick) of a template: `form % pick(args)` is `message.format_map(args)` for a template of
+    plain {name} placeholders, as every catalogue message is (str() of each value, as format() with no spec
+    gives; a name missing from args raises KeyError alike)."""
+    parts = list(Formatter().parse(message))
+    fields = [name for _, name, _, _ in parts if name is not None]
+    if not fields:
+        return "".join(literal for literal, *_ in parts), "", None
+    if any(spec or conversion or not name.isidentifier() for _, name, spec, conversion in parts if name is not None):
+        raise ValueError(f"{message!r}: a message names its values as plain {{name}} placeholders")
+    form = "".join(literal.replace("%", "%%") + ("%s" if name is not None else "") for literal, name, *_ in parts)
+    return (form, fields[0], None) if len(fields) == 1 else (form, "", itemgetter(*fields))
 
 
 def _show(x: Any) -> str:

@@ -99,14 +99,12 @@ def _unweighted(ctx: CheckContext) -> Iterator[Finding]:
     the table has a weight, the column was left empty as a whole: one finding names its cells. Otherwise each
     such row is filled halfway (XF302), except a row breaking down the weighted row above it ("其中桃树种植
     面积" under "★补助瓜果蔬菜种植面积": [rules.review] breakdown), which the template gives no weight."""
-    rows, parent, breakdown = [], False, ctx.spec.rules.review.breakdown
-    for ind in ctx.indicators:
+    rows, breakdown, inds = [], ctx.spec.rules.review.breakdown, ctx.indicators
+    parts = _Parts(inds, breakdown)
+    for i, ind in enumerate(inds):
         key = indicator_key(ind.index, "weight")
-        part = bool(breakdown) and _breaks_down(ind.level3 or ind.content or "", breakdown)
-        if not part:
-            parent = bool(ind.weight)
         if ind.weight is None and _described(ind) and ctx.has(key) and not ctx.withheld(key) \
-                and not (part and parent):
+                and not (breakdown and parts.under_weighted(i)):
             rows.append(ind)
     if not rows:
         return
@@ -117,6 +115,28 @@ def _unweighted(ctx: CheckContext) -> Iterator[Finding]:
         return
     for ind in rows:
         yield ctx.finding("XF302", indicator_key(ind.index, "weight"), filled=_filled(ctx, ind, "weight"))
+
+
+class _Parts:
+    """Which rows break down the weighted row above them ([rules.review] breakdown), worked out only as far as
+    a row without a weight asks (most forms have none): reading each name costs a compact of a unit's text."""
+
+    def __init__(self, inds: list[Indicator], breakdown: tuple[str, ...]) -> None:
+        self.inds, self.breakdown = inds, breakdown
+        self.read = 0          # rows before this one are read: `parent` is the weight above them
+        self.parent = False    # whether the last row read that is no part has a weight
+
+    def part(self, i: int) -> bool:
+        ind = self.inds[i]
+        return _breaks_down(ind.level3 or ind.content or "", self.breakdown)
+
+    def under_weighted(self, i: int) -> bool:
+        """Whether row i is a part ("其中…") of a weighted row above it."""
+        for j in range(self.read, i):
+            if not self.part(j):
+                self.parent = bool(self.inds[j].weight)
+        self.read = max(self.read, i)
+        return self.part(i) and self.parent
 
 
 @lru_cache(maxsize=TEXT_CACHE)

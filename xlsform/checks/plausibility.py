@@ -242,17 +242,27 @@ _shifted_to_seen = lru_cache(maxsize=TEXT_CACHE)(_shifted_to)
 
 class _Reading:
     """What a row's texts say, whatever its figures: target and actual parsed, the comparison the row sets,
-    and the verdict of the rules that read texts only. Read once per distinct row under one spec's rules: the
-    prefilled parts of a round's rows repeat from return to return, and so do many actuals."""
+    and the verdict of the rules that read texts only (None for a copied actual). Read once per distinct row
+    under one spec's rules: the prefilled parts of a round's rows repeat from return to return, and so do many
+    actuals."""
 
-    __slots__ = ("actual", "copied", "nature", "target", "verdict")
+    __slots__ = ("_actual", "copied", "nature", "target", "text", "verdict")
 
     def __init__(self, ind: Indicator, review: Review) -> None:
-        self.target, self.actual = ex.parse(ind.target), ex.parse(ind.actual)
+        self.target, self.text = ex.parse(ind.target), ind.actual
         self.nature = _nature(ind, self.target, review.lower_better)
         self.copied = bool(ind.actual and ind.content
                            and repeats(ind.actual, ind.content, review.copy_similarity, review.copy_min_letters))
-        self.verdict = _verdict(ind, self.actual, review)
+        # a copied actual is judged for that alone (XF536): no rule reads its verdict, and its reading (a long
+        # sentence, parsed for nothing) only when a reason is asked for its score
+        self._actual = None if self.copied else ex.parse(ind.actual)
+        self.verdict = None if self._actual is None else _verdict(ind, self._actual, review)
+
+    @property
+    def actual(self) -> ex.Expr:
+        if self._actual is None:
+            self._actual = ex.parse(self.text)
+        return self._actual
 
 
 # (actual, target, content, level3, level2, nature): what a reading depends on besides the spec's rules
@@ -405,10 +415,10 @@ def _verdict(ind: Indicator, actual: ex.Expr, review: Review) -> str | None:
     if _copies(ind):
         return "XF505"
     quantitative = _quantitative(ind)
-    # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction
-    stock = _stock(ind.actual, review) \
-        or _stock_share(ind.actual, ind.content or ind.level3 or "", review.stock_actuals, review.level_verbs)
-    if stock and (quantitative or _claimed_target(ind, review)):
+    # DESIGN §3: "达成预期指标" measures nothing; nor does "已完成100%" (the work's progress) beside a satisfaction.
+    # Asked only of a row that sets a value or claims one (most rows of the other kinds: the actual is not read)
+    if (quantitative or _claimed_target(ind, review)) and (_stock(ind.actual, review) or _stock_share(
+            ind.actual, ind.content or ind.level3 or "", review.stock_actuals, review.level_verbs)):
         return "XF504"
     if actual.kind == ex.NONE:
         # the completeness check reports placeholders and the template's text; "无" answers "无重大安全事故"

@@ -179,15 +179,15 @@ def _adjusted_budget(ctx: CheckContext, review: Review) -> Iterator[Finding]:
     """年初预算数 ≠ 全年预算数: the budget was adjusted during the year (追加 or 调减), and the form must say so
     (the national template's own note: 年中发生预算调整的，应单独说明理由). Said where the form has a 预算执行偏差
     原因; on a form without one (the national project form), in any row's 偏差原因. Once per form, on the first
-    typed row that changed."""
-    texts = _explanations(ctx)
-    words = _compact_words(review.adjustment_words)
-    if any(w in said for said in [compact(t) for t in texts] for w in words):
-        return
+    typed row that changed. The texts are read only then: most forms show no adjustment (and a form with no
+    年初预算数 cannot), and compacting a unit's own sentences to look for words in them costs more."""
     for row in _budget_rows(ctx.layout):
         initial, budget = ctx.num(f"fund.{row}.initial_budget"), ctx.num(f"fund.{row}.budget")
         if initial is not None and budget is not None and abs(budget - initial) >= _CENT:
-            yield _unexplained(ctx, row, initial, budget, texts)
+            texts = _explanations(ctx)
+            words = _compact_words(review.adjustment_words)
+            if not any(w in said for said in [compact(t) for t in texts] for w in words):
+                yield _unexplained(ctx, row, initial, budget, texts)
             return
 
 
