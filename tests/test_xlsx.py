@@ -375,6 +375,119 @@ def test_a_sheet_tail_read_once_still_leaves_the_rest_of_each_sheet_checked() ->
         scan_sheet("S", _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', tail + '<x s="y"/>'), list)
 
 
+def _by_rows(data: bytes, strings: list[str]) -> tuple[Sheet | None, object]:
+    """A worksheet as Reader.sheet reads it: its rows seen before (xlsx._KNOWN_ROWS) neither checked nor
+    scanned again. (None, the error) when the sheet is refused, (None, None) when it takes the parser."""
+    from xlsform import xlsx
+
+    tail = xlsx._sheet_tail(data)
+    rows = xlsx._rows(data, tail)
+    if not xlsx._scannable(data, tail, rows):
+        return None, None
+    try:
+        return xlsx._scan_sheet("S", data, lambda: strings, tail, rows), None
+    except XlsxError as e:
+        return None, str(e)
+
+
+def _whole(data: bytes, strings: list[str]) -> tuple[Sheet | None, object]:
+    """The same sheet checked and scanned whole (no rows remembered)."""
+    if not scannable(data):
+        return None, None
+    try:
+        return scan_sheet("S", data, lambda: strings), None
+    except XlsxError as e:
+        return None, str(e)
+
+
+def _same_read(a: tuple[Sheet | None, object], b: tuple[Sheet | None, object]) -> None:
+    assert a[1] == b[1]
+    assert (a[0] is None) == (b[0] is None)
+    if a[0] is not None and b[0] is not None:
+        _assert_same(a[0], b[0])
+        assert list(a[0].cells.items()) == list(b[0].cells.items())    # in the same order too
+
+
+_ROW_CELLS = ['<c r="{c}{r}" s="3"/>', '<c r="{c}{r}" s="1" t="s"><v>{i}</v></c>', '<c r="{c}{r}"><v>{i}.5</v></c>',
+              '<c r="{c}{r}" t="s"><v>{i}</v></c>', '<c r="{c}{r}" s="2"><f>A1+{i}</f><v>3</v></c>',
+              '<c r="{c}{r}" t="inlineStr"><is><t>行{i}</t></is></c>', '<c r="{c}{r}" t="b"><v>1</v></c>',
+              '<c r="{c}{r}" t="str"><f>"优"</f><v>优</v></c>', '<c r="{c}{r}" s="1" t="s"><v>{i}</v></c>']
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.tuples(st.integers(0, len(_ROW_CELLS) - 1), st.integers(0, 5)), max_size=6),
+                min_size=1, max_size=8), st.integers(0, 2))
+def test_rows_seen_before_are_read_as_the_whole_sheet_is(rows: list[list[tuple[int, int]]], short: int) -> None:
+    # A template's rows repeat from return to return: one seen before is neither checked nor scanned again, and
+    # the sheet reads exactly as when checked and scanned whole (its cells in the same order), whatever the
+    # strings of this return's own table (`short`: a table too short for some remembered index)
+    body = "".join(f'<row r="{r + 1}">' + "".join(_ROW_CELLS[k].format(c="ABCDEF"[n], r=r + 1, i=i)
+                                                  for n, (k, i) in enumerate(cells)) + "</row>"
+                   for r, cells in enumerate(rows))
+    data = _sheet_xml(body, '<sheetProtection sheet="1"/>')
+    strings = [f"s{i}" for i in range(6 - 2 * short)]
+    for _ in range(2):      # the first read keeps its plain rows, the second reads them from what was kept
+        _same_read(_by_rows(data, strings), _whole(data, strings))
+
+
+def test_a_row_seen_before_is_checked_again_in_no_sheet_but_what_is_new_is() -> None:
+    from xlsform import xlsx
+
+    tail = '<sheetProtection sheet="1"/>'
+    label = '<row r="2"><c r="A2" s="1" t="s"><v>0</v></c><c r="B2" s="3"/><c r="C2"><v>7</v></c></row>'
+    data = _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>' + label + '<row r="3"><c r="A3"><v>2</v></c></row>',
+                      tail)
+    _by_rows(data, ["x"])
+    assert label.removesuffix("</row>").encode() in xlsx._KNOWN_ROWS
+    rows = xlsx._rows(data, xlsx._sheet_tail(data))
+    assert rows is not None and rows.known[1] is not None and label.encode() not in rows.rest
+    # what a new row holds beside a known one is found as in a sheet read whole
+    for odd in ("<!-- x -->", "<?pi x?>", '<c s="1" r="A4"/>', '<c r="A4"><v>1\x01</v></c>', '<c r="A4" s="x"/>',
+                '<c r="A4" t="inlineStr"><is><t>\udcff</t></is></c>', '<c r="A4" t="s"><v>9</v></c>',
+                '<c r="A4"><v>nan</v></c>'):
+        odd_bytes = odd.encode("utf-8", "surrogateescape")
+        sheet = data.replace(b"</sheetData>", b'<row r="4">' + odd_bytes + b"</row></sheetData>")
+        read, whole = _by_rows(sheet, ["x"]), _whole(sheet, ["x"])
+        _same_read(read, whole)
+        assert read[0] is None, odd
+    # a known row whose index this return's table does not hold is refused as the whole scan refuses it
+    _same_read(_by_rows(data, []), _whole(data, []))
+    assert _by_rows(data, [])[1] is not None
+
+
+def test_a_cell_running_on_past_its_row_sends_the_sheet_the_old_way() -> None:
+    # The whole sheet's scan reads a cell without its </c> on into the next row (the parser refuses such a
+    # sheet); cut after each row, it would not: such a sheet is scanned whole, never row by row.
+    from xlsform import xlsx
+
+    known = '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+    _by_rows(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>' + known + '<row r="3"/>', "<x/>"), ["x"])
+    data = _sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></row>' + known + '<row r="3"/>', "<x/>")
+    assert xlsx._rows(data, xlsx._sheet_tail(data)) is None
+    _same_read(_by_rows(data, ["x"]), _whole(data, ["x"]))
+    # a ">" in an attribute ends the tag for the scan: that cell opens, and runs on too
+    opened = _sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c><c r="B1" s=">"/></row>{known}<row r="3"/>', "<x/>")
+    assert xlsx._rows(opened, xlsx._sheet_tail(opened)) is None
+    _same_read(_by_rows(opened, ["x"]), _whole(opened, ["x"]))
+    ok = _sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c><c r="B1" s="2"/></row>{known}<row r="3"/>', "<x/>")
+    assert xlsx._rows(ok, xlsx._sheet_tail(ok)) is not None
+
+
+def test_the_rows_kept_are_bounded_and_plain() -> None:
+    from xlsform import xlsx
+
+    for n in range(0, 1500, 100):
+        body = "".join(f'<row r="{i}"><c r="A{i}"><v>{n + i}</v></c></row>' for i in range(1, 101))
+        _by_rows(_sheet_xml(body, "<x/>"), [])
+        assert len(xlsx._KNOWN_ROWS) <= 512
+    long = '<row r="2">' + '<c r="A2" s="3"/>' * (xlsx._ROW_LIMIT // 16) + "</row>"
+    text = '<row r="3"><c r="A3" t="inlineStr"><is><t>甲</t></is></c></row>'
+    formula = '<row r="4"><c r="A4"><f>1+1</f><v>2</v></c></row>'
+    xlsx._KNOWN_ROWS.clear()
+    _by_rows(_sheet_xml('<row r="1"/>' + long + text + formula + '<row r="5"/>', "<x/>"), [])
+    assert not any(key.startswith((b'<row r="2"', b'<row r="3"', b'<row r="4"')) for key in xlsx._KNOWN_ROWS)
+
+
 def test_meta_rows_read_once_per_content_take_each_files_own_strings(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every return of a template carries the same `_xf_meta` bytes: which cell is which shared string is worked
     # out once, and each file's own strings fill it in (here the unit code is string 0 in both files).

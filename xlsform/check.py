@@ -241,34 +241,38 @@ class Rendered:
 
     @classmethod
     def of(cls, result: FileResult, render: Callable[[FileResult], bytes], form: int = 0,
-           nested: bool = True, spill: str | None = None) -> Rendered:
-        """`spill`: the batch's spill folder, when made in a checking process of a pool (`_spilled`)."""
+           nested: bool = True, spill: str | None = None, trailer: bytes = b"") -> Rendered:
+        """`spill`: the batch's spill folder, when made in a checking process of a pool (`_spill`), where
+        the text is written followed by `trailer`."""
         rec = result.record
         note = next((f.message for f in result.findings if f.code in ("XF920", "XF903")), None)
-        more = tuple(cls.of(m, render, i, False, spill) for i, m in enumerate(result.more, 1)) if nested else ()
-        text = render(result)
-        at = _spilled(text, spill) if spill is not None else None
         t = result.tally()
-        return cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
+        made = cls(result.file, result.sha256, result.mtime, result.own, rec is not None,
                    rec.code if rec is not None else None, rec.name if rec is not None else None, t.status,
-                   t.errors, t.warnings, result.annotated, note, text if at is None else b"", form, more,
-                   t.stale, t.blank, at)
+                   t.errors, t.warnings, result.annotated, note, render(result), form, (), t.stale, t.blank)
+        if spill is not None:   # before its other forms: spilled in the order the report has them
+            _spill(made, spill, trailer)
+        if nested and result.more:
+            made.more = tuple(cls.of(m, render, i, False, spill, trailer) for i, m in enumerate(result.more, 1))
+        return made
 
 
 def render_paths(paths: Iterable[str | Path], render: Callable[[FileResult], bytes], *, manifest: Any = None,
                  jobs: int = 1, progress: bool = False, annotate: str | Path | None = None, force: bool = False,
                  specs: Sequence[Spec] = (), skipped: list[Rendered] | None = None,
-                 exclude: Iterable[Path] = (), spill: Callable[[], str] | None = None) -> Iterator[Rendered]:
+                 exclude: Iterable[Path] = (), spill: Callable[[], str] | None = None,
+                 trailer: bytes = b"") -> Iterator[Rendered]:
     """`check_paths` for a report: each result rendered by `render` (a module-level function, so that worker
     processes can run it) where it was checked. Memory stays flat however many files: nothing is kept.
 
     `spill`: gives a private folder where checking processes write the rendered texts themselves (`Rendered.at`)
     instead of sending them through the pool's pipes to be copied again by the main process, which has the
-    two processes' results to take in on the same two cores (called only when a pool is started)."""
+    two processes' results to take in on the same two cores (called only when a pool is started); each text
+    there is followed by `trailer` (ReportSpool.trailer)."""
     files, named, one = _prepare(paths, manifest, annotate, force, specs, exclude)
     finish = partial(Rendered.of, render=render)
     folder = spill() if spill is not None and _pooled(jobs, files) else None
-    in_pool = finish if folder is None else partial(Rendered.of, render=render, spill=folder)
+    in_pool = finish if folder is None else partial(Rendered.of, render=render, spill=folder, trailer=trailer)
     results = _shared_names(_run(partial(_checked_and_rendered, one=one, finish=in_pool), files, jobs, finish),
                             files)
     if progress and (len(files) > PROGRESS_MIN or sys.stderr.isatty()):
@@ -322,34 +326,68 @@ def _checked_and_rendered(path: str, *, one: Checker, finish: Callable[[FileResu
 
 
 class _Spill:
-    """A checking process's spill file in the batch's spill folder: where its rendered texts go."""
+    """A checking process's spill file in the batch's spill folder: where its rendered texts go. They are
+    held and written together (`flush`: at the end of each chunk of work, before its results are sent, or
+    when HELD bytes are held), not a system call a text."""
+
+    HELD = 1 << 20
 
     def __init__(self, folder: str) -> None:
         self.fd, self.path = tempfile.mkstemp(dir=folder, suffix=".part")   # unique even if a pid is reused
-        self.size = 0
+        self.size = 0           # written and held
+        self.held: list[bytes] = []
+        self.waiting: list[tuple[Rendered, bytes]] = []     # the results whose texts are held, and the texts
+        self.bytes_held = 0
 
-    def write(self, text: bytes) -> tuple[str, int, int]:
-        at = (self.path, self.size, len(text))
-        write_all(self.fd, [text])
-        self.size += len(text)
-        return at
+    def add(self, rendered: Rendered, trailer: bytes) -> None:
+        """The text of `rendered` to the spill file (`trailer` after it): sent as where it is from now on."""
+        text = rendered.text
+        rendered.at, rendered.text = (self.path, self.size, len(text)), b""
+        self.held += (text, trailer)
+        self.waiting.append((rendered, text))
+        self.size += len(text) + len(trailer)
+        self.bytes_held += len(text) + len(trailer)
+        if self.bytes_held >= self.HELD:
+            self.flush()
+
+    def flush(self) -> None:
+        """Writes what is held; when it cannot (a full disk), the results whose texts were held carry them
+        again, to go through the pipe as before, and OSError says so."""
+        held, waiting = self.held, self.waiting
+        self.held, self.waiting, self.bytes_held = [], [], 0
+        try:
+            write_all(self.fd, held)
+        except OSError:
+            for rendered, text in waiting:
+                rendered.at, rendered.text = None, text
+            raise
 
 
 # In a checking process: the spill folder -> its spill file there (None: writing to it failed)
 _SPILLS: dict[str, _Spill | None] = {}
 
 
-def _spilled(text: bytes, folder: str) -> tuple[str, int, int] | None:
-    """Where `text` went in this process's spill file; None when it cannot be written there (a full disk
-    costs the saving, not the report: the text goes through the pipe as before)."""
+def _spill(rendered: Rendered, folder: str, trailer: bytes) -> None:
+    """`rendered`'s text to this process's spill file (Rendered.at), unless it cannot be written there (a
+    full disk costs the saving, not the report: the text goes through the pipe as before)."""
     try:
         if folder not in _SPILLS:
             _SPILLS[folder] = _Spill(folder)
         spill = _SPILLS[folder]
-        return spill.write(text) if spill is not None else None
+        if spill is not None:
+            spill.add(rendered, trailer)
     except OSError:
         _SPILLS[folder] = None
-        return None
+
+
+def _flush_spills() -> None:
+    """Every text held for a spill file written, before the results that say where it is are sent."""
+    for folder, spill in _SPILLS.items():
+        if spill is not None:
+            try:
+                spill.flush()
+            except OSError:
+                _SPILLS[folder] = None
 
 
 def _marked(result: FileResult, first: str) -> FileResult:
@@ -414,7 +452,14 @@ def _end_with(parent: int) -> None:
 
 
 def _in_worker(paths: Sequence[str]) -> list[Any]:
-    return [_WORK[0](path) for path in paths]
+    return _chunk_of(_WORK[0], paths)
+
+
+def _chunk_of(one: Callable[[str], Any], paths: Sequence[str]) -> list[Any]:
+    """A checking process's chunk of work: each file's result, sent once the texts they spilled are written."""
+    done = [one(path) for path in paths]
+    _flush_spills()
+    return done
 
 
 def _pool(jobs: int, one: Callable[[str], Any]) -> ProcessPoolExecutor:
@@ -438,7 +483,7 @@ def _run(one: Callable[[str], R], files: Sequence[str], jobs: int,
     # busy while the results not yet taken stay few, however many files (Executor.map submits them all).
     chunks = guided_chunks(files, jobs, 64)
     if forkpool.AVAILABLE:
-        for chunk, results in zip(chunks, forkpool.ordered(one, chunks, jobs), strict=True):
+        for chunk, results in zip(chunks, forkpool.ordered(partial(_chunk_of, one), chunks, jobs), strict=True):
             # a process that died (killed for memory, a crash in a C library) costs only the file that does it
             yield from results if results is not None else _isolated(one, chunk, finish)
         return
@@ -468,7 +513,7 @@ def _isolated(one: Callable[[str], R], files: Sequence[str], finish: Callable[[F
     """Each file in a process of its own: the one that ends its process gets XF901, every other its result."""
     if forkpool.AVAILABLE:
         for f in files:
-            [alone] = forkpool.ordered(one, [[f]], 1)
+            [alone] = forkpool.ordered(partial(_chunk_of, one), [[f]], 1)
             yield alone[0] if alone is not None else \
                 finish(FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)]))
         return

@@ -44,24 +44,21 @@ class _Process:
 
 def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: int,
             ahead: int = 4) -> Iterator[list[Any] | None]:
-    """`[work(x) for x in chunk]` for each chunk, computed in `jobs` forked processes and yielded in the chunks'
-    order; None for a chunk whose process died while working on it. Each process holds at most two chunks (the
-    next is there when it finishes one), and no chunk is sent more than `ahead` x jobs chunks ahead of the
-    next one to yield, so results waiting for an earlier chunk stay few however many files."""
+    """`work(chunk)` (a list: a result an item) for each chunk, computed in `jobs` forked processes and yielded
+    in the chunks' order; None for a chunk whose process died while working on it. Each process holds at most
+    two chunks (the next is there when it finishes one), and no chunk is sent more than `ahead` x jobs chunks
+    ahead of the next one to yield, so results waiting for an earlier chunk stay few however many files."""
     procs: list[_Process] = []
     done: dict[int, list[Any] | None] = {}
     waiting: deque[int] = deque(range(len(chunks)))      # chunks not sent (or sent to a process that died)
     following = 0
     try:
         while following < len(chunks):
-            while waiting and len(procs) < jobs:
-                procs.append(_fork(work, procs))
             for proc in procs:
-                while waiting and len(proc.held) < 2 and waiting[0] < following + ahead * jobs:
-                    index = waiting.popleft()
-                    message = pickle.dumps(chunks[index], pickle.HIGHEST_PROTOCOL)
-                    proc.out += len(message).to_bytes(_HEAD, "little") + message
-                    proc.held.append(index)
+                _give(proc, chunks, waiting, following + ahead * jobs)
+            while waiting and len(procs) < jobs:     # each given its chunks before the next is forked
+                procs.append(_fork(work, procs))
+                _give(procs[-1], chunks, waiting, following + ahead * jobs)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -69,6 +66,23 @@ def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: i
                 _step(procs, done, waiting)
     finally:
         _end(procs)
+
+
+def _give(proc: _Process, chunks: Sequence[Sequence[Any]], waiting: deque[int], before: int) -> None:
+    """Up to two chunks for the process to hold, of those waiting whose index is below `before`."""
+    while waiting and len(proc.held) < 2 and waiting[0] < before:
+        index = waiting.popleft()
+        message = pickle.dumps(chunks[index], pickle.HIGHEST_PROTOCOL)
+        proc.out += len(message).to_bytes(_HEAD, "little") + message
+        proc.held.append(index)
+    _write(proc)
+
+
+def _write(proc: _Process) -> None:
+    """As much of the process's tasks as its pipe takes now (never waiting: see _step)."""
+    if proc.out:
+        with suppress(BlockingIOError, BrokenPipeError):   # full, or ended: its results pipe says which
+            del proc.out[:os.write(proc.tasks, proc.out)]
 
 
 def _step(procs: list[_Process], done: dict[int, list[Any] | None], waiting: deque[int]) -> None:
@@ -79,8 +93,7 @@ def _step(procs: list[_Process], done: dict[int, list[Any] | None], waiting: deq
     readable, writable, _ = select.select([p.results for p in busy], [p.tasks for p in busy if p.out], [])
     for proc in busy:
         if proc.tasks in writable:
-            with suppress(BlockingIOError, BrokenPipeError):   # full after all, or ended: its results say which
-                del proc.out[:os.write(proc.tasks, proc.out)]
+            _write(proc)
         if proc.results not in readable:
             continue
         message = _receive(proc.results)
@@ -123,7 +136,7 @@ def _serve(work: Callable[[Any], Any], tasks: int, results: int) -> None:
     try:
         while (message := _receive(tasks)) is not None:
             chunk = pickle.loads(message)
-            _send(results, pickle.dumps([work(x) for x in chunk], pickle.HIGHEST_PROTOCOL))
+            _send(results, pickle.dumps(work(chunk), pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:    # the command is gone: nobody to answer
         pass
     except Exception:   # a bug of ours, not a file's (check_file turns those into findings): said, and ended

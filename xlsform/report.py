@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import IO, Any
+from functools import partial
+from typing import IO, Any, NamedTuple
 
 from xlsform import result_json
 from xlsform.codes import Finding, one_line
@@ -204,16 +207,21 @@ class ReportSpool:
 
     A form's text is in the spool itself (written here, in memory up to a limit, then in a temporary file) or
     where a checking process wrote it (`Rendered.at`: a file in `spill_folder()`); read back only to be written
-    into the report. Kept a form: its `Form` and three numbers."""
+    into the report. Kept a form: its `Form` and three numbers.
+
+    Each text is stored followed by `trailer`: for a JSON report, what follows an object in it (`lines`: JSON
+    Lines), so that texts stored one after another are, with what lies between them, the report's own bytes,
+    copied into it as they are (`write_json`)."""
 
     SPOOL = 1 << 20
     READ_AT_ONCE = 1 << 20
 
-    def __init__(self, *, by_status: bool) -> None:
+    def __init__(self, *, by_status: bool, lines: bool = False) -> None:
         import tempfile
 
         self.forms: list[Form] = []
         self.by_status = by_status
+        self.trailer = b"" if by_status else _separator(lines)
         keys = _STATUS_ORDER if by_status else ("all",)
         # closed when the report is written or given up (`close`)
         self._spools = {k: tempfile.SpooledTemporaryFile(self.SPOOL) for k in keys}  # noqa: SIM115
@@ -221,10 +229,11 @@ class ReportSpool:
         self._where = {k: array("q") for k in keys}
         self._files: dict[str, int] = {}
         self._folder: str | None = None
+        self.fds: list[int] = []
 
     def spill_folder(self) -> str:
-        """A private folder for checking processes to write texts into (check.render_paths' `spill`); removed
-        with everything in it by `close`."""
+        """A private folder for checking processes to write texts into (check.render_paths' `spill`, each
+        text followed by `trailer`); removed with everything in it by `close`."""
         import tempfile
 
         if self._folder is None:
@@ -242,26 +251,40 @@ class ReportSpool:
         spool = self._spools[key]
         self._where[key].extend((-1, spool.tell(), len(rendered.text)))
         spool.write(rendered.text)
+        spool.write(self.trailer)
 
     def texts(self, key: str) -> Iterator[bytes | memoryview]:
         """The texts of `key`, in order. Texts one process wrote one after another are read back together (a
         read of up to READ_AT_ONCE bytes, and views into it) rather than one read a file."""
-        spool, where = self._spools[key], self._where[key]
-        fds = [os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)) for path in self._files]   # Windows: binary
-        try:
-            for index, offset, lengths in _runs(where, self.READ_AT_ONCE):
-                if index < 0:
-                    spool.seek(offset)
-                    block = memoryview(spool.read(sum(lengths)))
-                else:
-                    block = memoryview(_read_at(fds[index], offset, sum(lengths)))
+        gap = len(self.trailer)
+        with self._opened(key) as read:
+            for index, offset, lengths in _runs(self._where[key], self.READ_AT_ONCE, gap):
+                block = memoryview(read(Stored(index, offset, sum(lengths) + gap * (len(lengths) - 1))))
                 start = 0
                 for length in lengths:
                     yield block[start: start + length]
-                    start += length
+                    start += length + gap
+
+    @contextmanager
+    def _opened(self, key: str) -> Iterator[Callable[[Stored], bytes]]:
+        """Reads what a `Stored` of `key` says, with the spill files open meanwhile (`self.fds`, in the
+        order of a Stored's `file`)."""
+        self.fds = [os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)) for path in self._files]   # Windows
+        try:
+            yield partial(self._read, self._spools[key])
         finally:
-            for fd in fds:
+            for fd in self.fds:
                 os.close(fd)
+            self.fds = []
+
+    def _read(self, spool: IO[bytes], at: Stored) -> bytes:
+        if at.file >= 0:
+            return _read_at(self.fds[at.file], at.offset, at.length)
+        spool.seek(at.offset)
+        data = spool.read(at.length)
+        if len(data) != at.length:
+            raise OSError(f"检查结果的暂存文件不完整（缺少 {at.length - len(data)} 字节）")
+        return data
 
     def close(self) -> None:
         for spool in self._spools.values():
@@ -311,14 +334,22 @@ def _ended(rest: str) -> bool:
     return False
 
 
-def _runs(where: array[int], limit: int) -> Iterator[tuple[int, int, list[int]]]:
-    """(file index, offset, lengths) of consecutive texts stored one after another in the same file, each run
-    at most `limit` bytes (or one text)."""
+class Stored(NamedTuple):
+    """Bytes where a spool keeps them: `file` the index of a spill file (ReportSpool.fds), -1 the spool."""
+
+    file: int
+    offset: int
+    length: int
+
+
+def _runs(where: array[int], limit: int, gap: int = 0) -> Iterator[tuple[int, int, list[int]]]:
+    """(file index, offset, lengths) of consecutive texts stored one after another in the same file (`gap`
+    bytes between them: the spool's trailer), each run at most `limit` bytes (or one text)."""
     run: list[int] = []
     index = offset = end = -1
     for i in range(0, len(where), 3):
         at, start, length = where[i], where[i + 1], where[i + 2]
-        if run and (at != index or start != end or end - offset + length > limit):
+        if run and (at != index or start != end + gap or end - offset + length > limit):
             yield index, offset, run
             run = []
         if not run:
@@ -352,31 +383,70 @@ _pread = getattr(os, "pread", _seek_and_read)
 def write_json(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, lines: bool = False) -> None:
     """`check --json`: one array, an object a line (`lines`: JSON Lines, an object a line and nothing else);
     a superseded return's object ends with `superseded_by`, as `to_json` adds it."""
-    _write_all(out, _json_parts(spool, superseded, lines))
+    with spool._opened("all") as read:
+        _write_all(out, _json_parts(spool, superseded, lines), read, spool.fds)
 
 
-def _json_parts(spool: ReportSpool, superseded: Mapping[str, str], lines: bool) -> Iterator[bytes | memoryview]:
-    for i, (form, text) in enumerate(zip(spool.forms, spool.texts("all"), strict=True)):
+def _separator(lines: bool) -> bytes:
+    """What follows each object of a JSON report but the last."""
+    return b"\n" if lines else b",\n"
+
+
+def _json_parts(spool: ReportSpool, superseded: Mapping[str, str],
+                lines: bool) -> Iterator[bytes | Stored | _Superseded]:
+    """The report as parts: bytes, and stretches of the spool's files to copy as they are (`Stored`): an
+    object with what follows it where the spool's trailer is that, so objects stored one after another are
+    one stretch."""
+    if not spool.forms:
+        return
+    if not lines:
+        yield b"[\n"
+    separator, trailer, last = _separator(lines), spool.trailer, len(spool.forms) - 1
+    where = spool._where["all"]
+    file = start = end = -1     # the stretch of stored bytes not yet given (end: -1, none)
+    for i, form in enumerate(spool.forms):
+        at, offset, length = where[3 * i], where[3 * i + 1], where[3 * i + 2]
+        after = separator if i < last else (b"\n" if lines else b"\n]\n")
         newer = superseded.get(form.file)
+        if end >= 0 and (newer is not None or at != file or offset != end):
+            yield Stored(file, start, end - start)
+            end = -1
         if newer is not None:   # the object's last key, as to_json adds it
-            text = bytes(text[:-1]) + b', "superseded_by": ' \
-                + json.dumps(shown_path(newer), ensure_ascii=False).encode() + b"}"
-        if not lines:
-            yield b",\n" if i else b"[\n"
-        yield text
-        if lines:
-            yield b"\n"
-    if not lines and spool.forms:
-        yield b"\n]\n"
+            yield _Superseded(Stored(at, offset, length), b', "superseded_by": '
+                              + json.dumps(shown_path(newer), ensure_ascii=False).encode() + b"}" + after)
+            continue
+        if end < 0:
+            file, start = at, offset
+        end = offset + length
+        if after == trailer:      # the object and what follows it, as stored
+            end += len(trailer)
+        else:
+            yield Stored(file, start, end - start)
+            yield after
+            end = -1
+    if end >= 0:
+        yield Stored(file, start, end - start)
 
 
-def _write_all(out: IO[bytes], parts: Iterable[bytes | memoryview]) -> None:
-    """Every part written to `out`; straight to its file descriptor when it has one, many parts a system call
-    (fsutil.write_all), not two or three writes for each file's object as a buffered stream makes them."""
+class _Superseded(NamedTuple):
+    """A stored object to be written with its last byte (its closing brace) replaced by `end`."""
+
+    text: Stored
+    end: bytes
+
+
+def _write_all(out: IO[bytes], parts: Iterable[bytes | memoryview | Stored | _Superseded],
+               read: Callable[[Stored], bytes] | None = None, fds: Sequence[int] = ()) -> None:
+    """Every part written to `out`, a `Stored` one read through `read` (its texts as the spool keeps them).
+    Straight to its file descriptor when it has one, many parts a system call (fsutil.write_all), not two or
+    three writes for each file's object as a buffered stream makes them; into a regular file, a long stretch
+    of a spill file (`fds`) is copied by the system itself (os.copy_file_range, os.sendfile: not read into
+    this process and written out again), where it can."""
     try:
         fd = out.fileno()
     except (AttributeError, OSError, ValueError):    # an in-memory stream (io.UnsupportedOperation is an OSError)
         fd = -1
+    parts = _read_stored(parts, read, fds, _Copier(fd) if fd >= 0 and _regular(fd) else None)
     if fd < 0:
         for part in parts:
             out.write(part)
@@ -386,6 +456,11 @@ def _write_all(out: IO[bytes], parts: Iterable[bytes | memoryview]) -> None:
     batch: list[bytes | memoryview] = []
     size = 0
     for part in parts:
+        if part is _FLUSH:
+            if batch:
+                write_all(fd, batch)
+            batch, size = [], 0
+            continue
         batch.append(part)
         size += len(part)
         if len(batch) == _IOV_MAX or size >= _WRITE_AT_ONCE:
@@ -397,6 +472,77 @@ def _write_all(out: IO[bytes], parts: Iterable[bytes | memoryview]) -> None:
 
 _IOV_MAX = 1024           # buffers one writev takes on Linux and the BSDs
 _WRITE_AT_ONCE = 1 << 20  # and bytes: what is held for it stays small however large the report
+_COPY_FROM = 1 << 16      # a stretch this long is copied by the system; a shorter one is read (fewer calls)
+_FLUSH = memoryview(b"")  # in _read_stored's parts: write what is held, the system copies next
+
+
+def _read_stored(parts: Iterable[bytes | memoryview | Stored | _Superseded], read: Callable[[Stored], bytes] | None,
+                 fds: Sequence[int], copier: _Copier | None) -> Iterator[bytes | memoryview]:
+    """The parts as bytes to write; a stored stretch read READ_AT_ONCE bytes at a time, or copied by the
+    system into the output where `copier` can (after _FLUSH: what was held before it is written first)."""
+    for part in parts:
+        if not isinstance(part, Stored | _Superseded):
+            yield part
+            continue
+        assert read is not None, "stored parts are read through the spool"
+        if isinstance(part, _Superseded):
+            yield read(part.text)[:-1]
+            yield part.end
+            continue
+        offset, end = part.offset, part.offset + part.length
+        if copier is not None and part.file >= 0 and part.length >= _COPY_FROM:
+            yield _FLUSH
+            offset += copier.copy(fds[part.file], offset, part.length)
+        while offset < end:
+            length = min(ReportSpool.READ_AT_ONCE, end - offset)
+            yield read(part._replace(offset=offset, length=length))
+            offset += length
+
+
+def _regular(fd: int) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        return False
+
+
+class _Copier:
+    """Copies stretches of a file into the output file by a system call that moves the bytes inside the
+    system (copy_file_range: on a file system that shares blocks, nothing is copied at all; sendfile), at the
+    output's own position as a write would. One the system refuses for these files (another file system, an
+    output opened to append, a system without it) is not asked again: the bytes are then read and written."""
+
+    _CANNOT = frozenset({errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EBADF,
+                         errno.ENOTSOCK, errno.ESPIPE})
+
+    def __init__(self, out: int) -> None:
+        self.out = out
+        self.ways: list[Callable[[int, int, int], int]] = [
+            *([self._copy_file_range] if hasattr(os, "copy_file_range") else []),
+            *([self._sendfile] if hasattr(os, "sendfile") else [])]
+
+    def copy(self, src: int, offset: int, length: int) -> int:
+        """How many bytes from `offset` were copied (all of them, or up to where no way is left)."""
+        done = 0
+        while done < length and self.ways:
+            try:
+                n = self.ways[0](src, offset + done, length - done)
+            except OSError as e:
+                if e.errno not in self._CANNOT:   # a full disk, a file-size limit: as a write would fail
+                    raise
+                del self.ways[0]
+                continue
+            if n == 0:      # the end of the spill file, or a file system that copies nothing: reading tells
+                del self.ways[0]
+                continue
+            done += n
+        return done
+
+    def _copy_file_range(self, src: int, offset: int, length: int) -> int:
+        return os.copy_file_range(src, self.out, length, offset)
+
+    def _sendfile(self, src: int, offset: int, length: int) -> int:
+        return os.sendfile(self.out, src, offset, length)
 
 
 def write_text(spool: ReportSpool, superseded: Mapping[str, str], out: IO[bytes], *, note: str | None = None,

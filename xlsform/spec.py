@@ -45,6 +45,8 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class Field:
+    """One cell (or, in the indicator block, one column) of the form: what it holds, where, how it is checked."""
+
     key: str
     label: str
     at: str                     # relative A1 range inside the block; a column letter for indicator rows
@@ -75,6 +77,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Label:
+    """A fixed text printed on the form, at a place relative to its block."""
+
     at: str
     text: str
     style: str = "label"
@@ -82,6 +86,8 @@ class Label:
 
 @dataclass(frozen=True)
 class Block:
+    """A part of the form (rows one under another): its labels and fields, or the repeated indicator row."""
+
     name: str
     height: int                      # rows, for fixed blocks; header rows for the indicator block
     labels: tuple[Label, ...]
@@ -153,6 +159,8 @@ class Review:
 
 @dataclass(frozen=True)
 class Rules:
+    """[rules]: grades, the rate and score thresholds the checks apply, scoring, last year's and review's rules."""
+
     grades: tuple[tuple[float, str], ...]        # (min, grade), highest first
     reason_below_rate: float = 0.90
     split: dict[str, float] = field(default_factory=dict)
@@ -188,6 +196,11 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class Spec:
+    """A form spec (a file in templates/ or a region's own): the one source the writer and the reader share.
+
+    A dataclass's docstring is its own (else dataclasses writes one from the signature, which costs every
+    start 0.1 ms a class: inspect.signature)."""
+
     id: str
     version: str
     accept_versions: tuple[str, ...]

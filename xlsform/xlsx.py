@@ -616,8 +616,9 @@ class Reader:
         _budget(data, "rows", MAX_ROWS, b"<row", 6)
         _budget(data, "merged ranges", MAX_MERGED, b"<mergeCell ", 21)
         tail = _sheet_tail(data)
-        if _scannable(data, tail):
-            sheet = _scan_sheet(name, data, self.shared_strings, tail)
+        rows = _rows(data, tail)
+        if _scannable(data, tail, rows):
+            sheet = _scan_sheet(name, data, self.shared_strings, tail, rows)
         else:
             sheet = parse_sheet(name, parse_xml(data), self.shared_strings)
         _check_texts((c.value for c in sheet.cells.values()), len(data))
@@ -628,7 +629,9 @@ class Reader:
         same in every return of a template, so what each of its cells is (a shared-string index, or a text
         fixed by those bytes) is worked out once per content and only the strings are this file's."""
         path = self._paths.get(name)
-        data = self.pkg.read(path) if path is not None else b""     # what self.sheet reads first, cached
+        # what self.sheet reads first, cached; a template's meta sheet is the same part in each of its returns,
+        # so it is inflated once per distinct content (common), like workbook.xml
+        data = self.pkg.read(path, common=True) if path is not None else b""
         plan = _TEXT_ROWS.get(data) if data and len(data) <= _TEXT_ROWS_LIMIT else None
         if plan is not None:
             strings = self.shared_strings() if b' t="s"' in data else []
@@ -1018,13 +1021,16 @@ def _after_declaration(data: bytes) -> int:
     return data.find(b"?>") + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
 
 
-def _scannable_xml(data: bytes, end: int | None = None) -> bool:
+def _scannable_xml(data: bytes, end: int | None = None, rows: _Rows | None = None) -> bool:
     """Plain UTF-8 XML with nothing the regex scanners cannot read as the parser would (the same safety as
     the C-parser path of parse_xml: no DTD, so no entity but the five predefined ones can appear).
 
     A control character XML forbids sends the part to the parser, which refuses it as a conforming one must.
     `end`: where a worksheet's tail starts that _sheet_tail found plain; only the part before it is looked at.
+    `rows`: that part's rows, of which only those not seen before (`rows.rest`) are looked at (_rows).
     """
+    if rows is not None:
+        return _utf8_head(data) and _plain_rest(rows.rest, _after_declaration(data))
     if not _utf8_head(data) or (data if end is None else data[:end]).translate(None, _ALLOWED):
         return False
     start = _after_declaration(data)
@@ -1037,6 +1043,16 @@ def _scannable_xml(data: bytes, end: int | None = None) -> bool:
         # searched from each "<c" rather than from each of the sheet's thousand "<"
         return _UNREFERENCED_CELL.search(data, start, stop) is None
     return _UNSCANNABLE.search(data, start, stop) is None
+
+
+def _plain_rest(rest: bytes, start: int) -> bool:
+    """_scannable_xml's checks on a sheet's rows not seen before with what surrounds them (_Rows.rest), the
+    search for markup from `start` (after the XML declaration, which _rows finds within the first piece)."""
+    if rest.translate(None, _ALLOWED):
+        return False
+    if rest.find(b"!", start) < 0 and rest.find(b"?", start) < 0:
+        return _UNREFERENCED_CELL.search(rest, start) is None
+    return _UNSCANNABLE.search(rest, start) is None
 
 
 _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-level __new__
@@ -1136,11 +1152,11 @@ def scannable(data: bytes) -> bool:
     return _scannable(data, _sheet_tail(data))
 
 
-def _scannable(data: bytes, tail: tuple[int, _Tail] | None) -> bool:
+def _scannable(data: bytes, tail: tuple[int, _Tail] | None, rows: _Rows | None = None) -> bool:
     head = data[:600]
     # A part cut short (a broken upload, a hostile file) must go to the parser and fail, not scan half its cells.
     return (b"<worksheet " in head and _MAIN_NS in head and data.rstrip().endswith(b"</worksheet>")
-            and _scannable_xml(data, tail[0] if tail else None))
+            and _scannable_xml(data, tail[0] if tail else None, rows))
 
 
 class _Tail(NamedTuple):
@@ -1206,51 +1222,32 @@ def scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]]) -> Sheet
     return _scan_sheet(name, data, shared, _sheet_tail(data))
 
 
-def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: tuple[int, _Tail] | None) -> Sheet:
-    # With a plain tail (_sheet_tail), only the part before it is checked and scanned for cells.
+def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: tuple[int, _Tail] | None,
+                rows: _Rows | None = None) -> Sheet:
+    # With a plain tail (_sheet_tail), only the part before it is checked and scanned for cells; with `rows`
+    # (which Reader.sheet gives once _scannable has passed them), only the rows not seen before are checked.
     end = tail[0] if tail else len(data)
-    if not (data if tail is None else data[:end]).isascii():
-        try:   # ASCII is UTF-8; anything else is checked whole, as the parser would
-            _no_noncharacters(data.decode("utf-8"))
+    ascii_only = (data if tail is None else rows.rest if rows is not None else data[:end]).isascii()
+    if not ascii_only:
+        try:   # ASCII is UTF-8; anything else is checked whole, as the parser would (with `rows`: the rows not
+            # seen before, as those seen before are ASCII and the tail was checked on its own, _read_tail)
+            _no_noncharacters((data if rows is None else rows.rest).decode("utf-8"))
         except UnicodeDecodeError as e:
             raise XlsxError("corrupt", f"sheet {name}: {e.reason}") from None
     # no match of _BAD_STYLE that starts before the tail reads past the tail's first byte, "<"
-    bad = _BAD_STYLE.search(data) if tail is None else _BAD_STYLE.search(data, 0, end + 1)
+    bad = _BAD_STYLE.search(data) if tail is None else _BAD_STYLE.search(rows.rest) if rows is not None else \
+        _BAD_STYLE.search(data, 0, end + 1)
     if bad:
         raise XlsxError("corrupt", f"sheet {name}: style index at {bad.group()[:30]!r}")
     sheet = Sheet(name, _style_src=data)
     masters: dict[str, tuple[int, int, str]] = {}
     pending: list[tuple[int, int, str, Cell]] = []
     strings = sheet.strings = shared() if b' t="s"' in data else []
-    cells = sheet.cells
-    # Runs for every cell of every return, on the bytes: the common cells (a bare shared-string index or
-    # number, group `v`) are read without decoding anything, what their attributes say, their index and their
-    # number each looked up (a template's few dozen attribute sets, indexes and figures repeat in every return);
-    # the rest go through _scan_cell.
-    heads, indexes, numbers, texts = _HEADS, _INDEXES, _NUMBERS, _TEXTS
-    for head, v, inner in _CELL_HEAD.findall(data, 0, len(data) if tail is None or tail[1].cells else end):
-        pos, kind, attrs = heads.get(head) or _head(head)
-        if v:
-            if kind is _SHARED:
-                i = indexes.get(v)
-                if i is None:
-                    i = _index(v)
-                text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
-                cells[pos] = texts.get(text) or _text_cell(text)
-                continue
-            if kind is _PLAIN:
-                cells[pos] = numbers.get(v) or _remember_number(v)
-                continue
-            inner = b"<v>" + v + b"</v>"
-        i = attrs.find(b' t="')
-        t = attrs[i + 4: attrs.find(b'"', i + 4)].decode() if i >= 0 else "n"
-        cell, si = _scan_cell(t, inner.decode("utf-8"), strings)
-        if cell is not None:
-            if si is not None:
-                _shared_formula(si, pos[0], pos[1], cell, masters, pending)
-            if cell.formula is not None:
-                sheet.formulas.append(pos)
-            cells[pos] = cell
+    if rows is None:
+        _scan_cells(data, len(data) if tail is None or tail[1].cells else end, strings, sheet, masters, pending,
+                    None)
+    else:
+        _scan_rows(rows, strings, sheet, masters, pending)
     _resolve_shared(sheet, masters, pending)
     if tail is not None:
         info = tail[1]
@@ -1261,6 +1258,114 @@ def _scan_sheet(name: str, data: bytes, shared: Callable[[], list[str]], tail: t
         sheet.merged, sheet.protection, sheet.validations = _tail_parts(data[max(data.rfind(_SHEET_DATA_END), 0):]
                                                                         .decode("utf-8"))
     return sheet
+
+
+def _scan_cells(part: bytes, stop: int, strings: list[str], sheet: Sheet, masters: dict[str, tuple[int, int, str]],
+                pending: list[tuple[int, int, str, Cell]], plain: list[_Plain] | None) -> list[_Plain] | None:
+    """The cells of part[:stop] into `sheet`; `plain`: a list to note them in as _KNOWN_ROWS keeps them, given
+    back when every one of them was a bare shared-string index or number (else None)."""
+    cells = sheet.cells
+    # Runs for every cell of every return, on the bytes: the common cells (a bare shared-string index or
+    # number, group `v`) are read without decoding anything, what their attributes say, their index and their
+    # number each looked up (a template's few dozen attribute sets, indexes and figures repeat in every return);
+    # the rest go through _scan_cell.
+    heads, indexes, numbers, texts = _HEADS, _INDEXES, _NUMBERS, _TEXTS
+    for head, v, inner in _CELL_HEAD.findall(part, 0, stop):
+        pos, kind, attrs = heads.get(head) or _head(head)
+        if v:
+            if kind is _SHARED:
+                i = indexes.get(v)
+                if i is None:
+                    i = _index(v)
+                text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
+                cells[pos] = texts.get(text) or _text_cell(text)
+                if plain is not None:
+                    plain.append((pos, i, None))
+                continue
+            if kind is _PLAIN:
+                cell = cells[pos] = numbers.get(v) or _remember_number(v)
+                if plain is not None:
+                    plain.append((pos, -1, cell))
+                continue
+            inner = b"<v>" + v + b"</v>"
+        plain = None
+        i = attrs.find(b' t="')
+        t = attrs[i + 4: attrs.find(b'"', i + 4)].decode() if i >= 0 else "n"
+        found, si = _scan_cell(t, inner.decode("utf-8"), strings)
+        if found is not None:
+            if si is not None:
+                _shared_formula(si, pos[0], pos[1], found, masters, pending)
+            if found.formula is not None:
+                sheet.formulas.append(pos)
+            cells[pos] = found
+    return plain
+
+
+# A worksheet's rows repeat from return to return of a template: its labels, its empty and hidden indicator
+# rows (35 of a form's 44 rows, 84 of its 159 cells). A row's bytes seen before are neither checked nor scanned
+# again: each row not longer than _ROW_LIMIT whose cells are all bare shared-string indexes or numbers is kept
+# with them, the indexes read in each return's own table. What the checks of a whole sheet look for (a byte XML
+# forbids, markup, a cell without its reference, a style that is not a number, a non-ASCII byte) lies within
+# the row it is in, so a row that passed them once passes them again; the scan is cut after each "</row>" only
+# where no cell can run on past it (_closed), so it reads each row's cells as the scan of the whole sheet does.
+_Plain = tuple[tuple[int, int], int, Cell | None]     # position, shared-string index (-1: a number), number
+_KNOWN_ROWS: dict[bytes, tuple[int, tuple[_Plain, ...]]] = {}    # row -> (highest index, its cells)
+_ROW_LIMIT = 2048          # bytes of a row kept: a form's are 100-700; at most 512 rows, ~2 MB a process
+_ROW_END = b"</row>"
+_OPEN_CELL = re.compile(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head, not self-closing
+
+
+class _Rows(NamedTuple):
+    """A worksheet's part before its tail cut after each "</row>" (the separators left out), each piece with
+    what _KNOWN_ROWS holds for it (never the first piece, which holds the sheet's head, nor the last);
+    `rest`: the pieces not known with the separators after them and "</sheetData>", all the checks look at."""
+
+    pieces: list[bytes]
+    known: list[tuple[int, tuple[_Plain, ...]] | None]
+    rest: bytes
+
+
+def _rows(data: bytes, tail: tuple[int, _Tail] | None) -> _Rows | None:
+    """The sheet's rows when it has a plain tail without cells and none of its rows not seen before lets a
+    cell run on past its end; None otherwise (the sheet is then checked and scanned whole, as before)."""
+    if tail is None or tail[1].cells:
+        return None
+    pieces = data[:tail[0]].split(_ROW_END)
+    if len(pieces) < 3 or _after_declaration(data) > len(pieces[0]):
+        return None
+    known = list(map(_KNOWN_ROWS.get, pieces))
+    known[0] = known[-1] = None
+    unknown = [piece for piece, hit in zip(pieces, known, strict=True) if hit is None]
+    if not all(map(_closed, unknown[:-1])):      # the last piece ends where the whole scan stops too
+        return None
+    return _Rows(pieces, known, _ROW_END.join(unknown) + _SHEET_DATA_END)
+
+
+def _closed(piece: bytes) -> bool:
+    """Whether no cell of the piece runs on past its end: none opens (<c r=".." ..>, not self-closing) after
+    its last </c>. (The whole sheet's scan would read such a cell on into the next row.)"""
+    i = piece.find(b'<c r="', piece.rfind(b"</c>") + 1)
+    return i < 0 or _OPEN_CELL.search(piece, i) is None
+
+
+def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str, tuple[int, int, str]],
+               pending: list[tuple[int, int, str, Cell]]) -> None:
+    """_scan_cells of the whole sheet, row by row: a row seen before from what was kept of it, in order."""
+    cells, texts, count, last = sheet.cells, _TEXTS, len(strings), len(rows.pieces) - 1
+    for n, (piece, known) in enumerate(zip(rows.pieces, rows.known, strict=True)):
+        if known is not None and known[0] < count:
+            for pos, i, cell in known[1]:
+                if cell is None:
+                    text = strings[i]
+                    cell = texts.get(text) or _text_cell(text)
+                cells[pos] = cell
+            continue
+        learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
+        plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
+        if plain is not None:
+            if len(_KNOWN_ROWS) >= 512:
+                _KNOWN_ROWS.clear()
+            _KNOWN_ROWS[piece] = (max((i for _, i, _ in plain), default=-1), tuple(plain))
 
 
 _SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

@@ -76,11 +76,11 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
     # Each file's part of the report is rendered where it is checked and set aside as it arrives (a spool
     # that goes to a temporary file when large): memory does not grow with the number of returns.
     render: Callable[[Any], bytes] = report.json_bytes if as_json else partial(report.text_bytes, info=not no_info)
-    spool = report.ReportSpool(by_status=not as_json)
+    spool = report.ReportSpool(by_status=not as_json, lines=as_jsonl)
     try:
         for rendered in render_paths(paths, render, manifest=manifest, jobs=jobs_or_all(jobs), progress=True,
                                      specs=specs, annotate=annotate, force=force, skipped=skipped,
-                                     spill=spool.spill_folder):
+                                     spill=spool.spill_folder, trailer=spool.trailer):
             spool.add(rendered)
         echo_skipped(skipped)
         echo_not_workbooks(paths)
