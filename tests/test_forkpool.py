@@ -70,6 +70,25 @@ def test_results_come_in_the_chunks_order_whatever_process_made_them() -> None:
     assert got == [[x * x for x in chunk] for chunk in chunks]
 
 
+def _slow_first(chunk: list[int]) -> list[int]:
+    import time
+
+    if 0 in chunk:
+        time.sleep(0.3)     # the chunk to yield first comes last: the others are done and wait behind it
+    return [x * x for x in chunk]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_next_chunk_is_always_given_when_the_window_moves(jobs: int) -> None:
+    # once every chunk given out has come back, the next ones must be given with the window where the yields
+    # moved it; given with the window before them, nobody held anything and the command waited forever
+    chunks = [[0], [1], [2], [3], [4], [5], [6]]
+    for ahead in (1, 2):
+        with within(30):
+            assert list(forkpool.ordered(_slow_first, chunks, jobs, ahead=ahead)) == \
+                [[x * x for x in c] for c in chunks]
+
+
 def test_a_process_that_dies_costs_its_chunk_and_the_rest_is_done() -> None:
     chunks = [[1, 2], [3, 4, 7, 5], [6], [8, 9], [10], [11, 12], [13]]
     with within(60):
@@ -115,3 +134,49 @@ def test_a_process_writes_nothing_the_command_had_buffered(tmp_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          stdin=subprocess.DEVNULL)
     assert out.stdout.splitlines() == ["once", "[[1], [2]]"]
+
+
+def test_a_command_holding_many_files_still_runs_its_processes() -> None:
+    # a server with a thousand connections open: the pipes' descriptors are beyond select's 1,024
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        pytest.skip("cannot hold 1,100 files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with within(60):
+            assert list(forkpool.ordered(_each(_square), [[1], [2], [3]], 2)) == [[1], [4], [9]]
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_no_order_of_answers_leaves_the_command_waiting_on_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's logic alone, the processes simulated: 300 orders of answers the pipes allow (each busy
+    process answers one chunk or none a step; the chunk to yield next the slowest, so the others run ahead to
+    the window's end and hold nothing). Every chunk comes back in order, and no step waits with nothing held
+    (the version that gave chunks before the yields did, in 1 order of ~25)."""
+    import itertools
+    import random
+
+    monkeypatch.setattr(forkpool, "_write", lambda proc: proc.out.clear())
+    monkeypatch.setattr(forkpool, "_end", lambda procs: None)
+    for seed in range(300):
+        rnd = random.Random(seed)
+        pids = itertools.count(1)
+        monkeypatch.setattr(forkpool, "_fork", lambda work, pids=pids: forkpool._Process(next(pids), -1, -1))
+
+        def step(procs: list[Any], done: dict[int, Any], waiting: Any, rnd: random.Random = rnd) -> None:
+            busy = [p for p in procs if p.held]
+            assert busy, "a wait with nothing held: forever"
+            head = min(i for p in busy for i in p.held)
+            some = [p for p in busy if rnd.random() < (0.1 if head in p.held else 0.7)] or [rnd.choice(busy)]
+            for p in some:
+                index = p.held.popleft()
+                done[index] = [index]
+
+        monkeypatch.setattr(forkpool, "_step", step)
+        assert list(forkpool.ordered(None, [[i] for i in range(40)], 2)) == [[i] for i in range(40)], seed

@@ -22,6 +22,8 @@ _ATOMS = (str, int, float, bool, type(None))
 
 @dataclass(frozen=True)
 class Code:
+    """A finding code of the catalogue: its severity, Chinese title, message template and how to fix it."""
+
     code: str          # stable, e.g. "XF201"; never reused for another meaning
     severity: str
     title: str         # short Chinese name of the problem
@@ -31,6 +33,8 @@ class Code:
 
 @dataclass
 class Finding:
+    """One problem found in one file, with the cell and field it names, in Chinese."""
+
     code: str
     severity: str
     message: str

@@ -53,17 +53,20 @@ def ordered(work: Callable[[Any], Any], chunks: Sequence[Sequence[Any]], jobs: i
     waiting: deque[int] = deque(range(len(chunks)))      # chunks not sent (or sent to a process that died)
     following = 0
     try:
-        while following < len(chunks):
-            for proc in procs:
-                _give(proc, chunks, waiting, following + ahead * jobs)
-            while waiting and len(procs) < jobs:     # each given its chunks before the next is forked
-                procs.append(_fork(work, procs))
-                _give(procs[-1], chunks, waiting, following + ahead * jobs)
+        while True:
             while following in done:
                 yield done.pop(following)
                 following += 1
-            if following < len(chunks):
-                _step(procs, done, waiting)
+            if following == len(chunks):
+                return
+            # given after the yields, with the window where they moved it: the next chunk to yield is then
+            # always held by a process, which _step waits for
+            for proc in procs:
+                _give(proc, chunks, waiting, following + ahead * jobs)
+            while waiting and len(procs) < jobs:     # each given its chunks before the next is forked
+                procs.append(_fork(work))
+                _give(procs[-1], chunks, waiting, following + ahead * jobs)
+            _step(procs, done, waiting)
     finally:
         _end(procs)
 
@@ -90,11 +93,19 @@ def _step(procs: list[_Process], done: dict[int, list[Any] | None], waiting: deq
     busy writing its results is never waited on to read its tasks, so neither waits for the other); each process
     with results gives them, each that ended gives back what it held."""
     busy = [p for p in procs if p.held]
-    readable, writable, _ = select.select([p.results for p in busy], [p.tasks for p in busy if p.out], [])
+    if not busy:    # nothing to wait for would be waiting forever
+        raise RuntimeError("forkpool: no process holds the next chunk")
+    # poll, not select: a command holding many files (a server) may have descriptors beyond select's 1,024
+    poll = select.poll()
     for proc in busy:
-        if proc.tasks in writable:
+        poll.register(proc.results, select.POLLIN)
+        if proc.out:
+            poll.register(proc.tasks, select.POLLOUT)
+    ready = {fd for fd, _ in poll.poll()}      # an ended pipe is ready too (POLLHUP, POLLERR)
+    for proc in busy:
+        if proc.tasks in ready:
             _write(proc)
-        if proc.results not in readable:
+        if proc.results not in ready:
             continue
         message = _receive(proc.results)
         if message is not None:
@@ -107,7 +118,7 @@ def _step(procs: list[_Process], done: dict[int, list[Any] | None], waiting: deq
         _reap(proc.pid)
 
 
-def _fork(work: Callable[[Any], Any], others: list[_Process]) -> _Process:
+def _fork(work: Callable[[Any], Any]) -> _Process:
     tasks_read, tasks_write = os.pipe()
     results_read, results_write = os.pipe()
     for stream in (sys.stdout, sys.stderr):     # a child must not write again what the command had buffered
@@ -115,17 +126,23 @@ def _fork(work: Callable[[Any], Any], others: list[_Process]) -> _Process:
     pid = os.fork()
     if pid == 0:   # the checking process: only its own two ends stay open, then it serves until told to end
         try:
-            os.close(tasks_write)
-            os.close(results_read)
-            for other in others:
-                _close(other)
+            for fd in (tasks_write, results_read, *_HELD):   # its pool's others', and any other pool's
+                with suppress(OSError):
+                    os.close(fd)
             _serve(work, tasks_read, results_write)
         finally:
             os._exit(0)    # never the command's exit functions, nor its buffers flushed a second time
     os.close(tasks_read)
     os.close(results_write)
     os.set_blocking(tasks_write, False)
+    _HELD.update((tasks_write, results_read))
     return _Process(pid, tasks_write, results_read)
+
+
+# Every pipe end the command holds for a checking process of any pool (a pool run inside another's loop, as
+# check._isolated runs one a file): a process forked later closes them all, so that each process's pipes have
+# no other holder and it sees their end when the command closes them or is gone.
+_HELD: set[int] = set()
 
 
 def _serve(work: Callable[[Any], Any], tasks: int, results: int) -> None:
@@ -171,6 +188,7 @@ def _exactly(fd: int, size: int) -> bytes | None:
 
 def _close(proc: _Process) -> None:
     for fd in (proc.tasks, proc.results):
+        _HELD.discard(fd)
         with suppress(OSError):
             os.close(fd)
 

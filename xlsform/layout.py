@@ -105,6 +105,8 @@ class Place:
 
 @dataclass(frozen=True)
 class LabelPlace:
+    """Where a fixed text of the spec sits on the sheet (0-based rows and columns, merged to last_row/last_col)."""
+
     text: str
     style: str
     row: int

@@ -59,6 +59,8 @@ _SPACES = re.compile(r"\s+")          # spaces, tabs and line breaks alike
 
 @dataclass(frozen=True)
 class Note:
+    """What normalising a typed value did or found (a finding code and its detail)."""
+
     code: str
     detail: str           # what was done, in Chinese ("去掉了单位“万元”")
 

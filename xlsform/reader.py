@@ -62,6 +62,8 @@ _SNIFFED = {"html": "网页格式，只是扩展名为表格", "pdf": "PDF 文�
 
 @dataclass
 class ReadResult:
+    """What reading one file gave: its record, the reader's own findings and the raw workbook."""
+
     file: str
     sha256: str | None = None
     mtime: float | None = None

@@ -28,6 +28,8 @@ FOOTER_KEYS = ("preparer", "phone", "date", "head")
 
 @dataclass
 class FundRow:
+    """One row of the form's fund table (财政拨款, 其他资金, 年度资金总额): amounts, weight, rate, score."""
+
     key: str
     label: str
     initial_budget: float | None = None
@@ -41,6 +43,8 @@ class FundRow:
 
 @dataclass
 class Indicator:
+    """One row of the form's indicator table, as the unit filled it."""
+
     index: int                       # the row number within the form's indicator table, 1-based
     level1: str | None = None
     level2: str | None = None
@@ -59,6 +63,8 @@ class Indicator:
 
 @dataclass
 class Record:
+    """A form's values keyed by field key, whatever the layout they were read from; its JSON is `xlsform.record/1`."""
+
     spec_id: str
     spec_version: str
     values: dict[str, Any] = field(default_factory=dict)

@@ -42,6 +42,8 @@ class Tally(NamedTuple):
 
 @dataclass
 class FileResult:
+    """One file's result: its record (when readable), its findings and what they make its status."""
+
     file: str
     sha256: str | None = None
     mtime: float | None = None

@@ -100,6 +100,8 @@ class Cell(NamedTuple):
 
 @dataclass(frozen=True)
 class SheetInfo:
+    """A sheet as workbook.xml lists it: its name, whether it is hidden, and its part in the zip."""
+
     name: str
     state: str                   # visible / hidden / veryHidden
     path: str | None             # zip member, None when the relationship is broken
@@ -107,6 +109,8 @@ class SheetInfo:
 
 @dataclass
 class Sheet:
+    """One worksheet as read: its cells, merged ranges, protection, validations and formula cells."""
+
     name: str
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)     # (row, col), 0-based
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -683,6 +687,8 @@ def _content_cache(maxsize: int) -> Callable[[Callable[..., _T]], Callable[..., 
 
 @dataclass(frozen=True)
 class _WorkbookPart:
+    """What workbook.xml says (sheets, defined names, protection, external links), kept per content."""
+
     sheets: tuple[tuple[str, str, str], ...]           # name, state, relationship id
     names: tuple[tuple[str, str], ...]
     # the same names as a read-only mapping, shared by every return with this workbook.xml (400 names)

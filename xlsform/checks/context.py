@@ -95,6 +95,8 @@ def once_for(owner: object, name: str, build: Callable[[], T]) -> T:
 
 @dataclass
 class CheckContext:
+    """What every rule family is given for one form: its record, spec, layout, workbook and the round's manifest."""
+
     record: Record
     spec: Spec
     layout: Layout
