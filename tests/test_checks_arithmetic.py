@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.helpers_checks import codes, findings, seed_with
 from xlsform.checks import arithmetic
 from xlsform.codes import make
@@ -142,3 +148,26 @@ def test_no_rate_findings_while_spent_is_empty() -> None:
     assert fs == []
     zhuzhou = findings(seed_with("001", fund__fiscal__spent=None), arithmetic.check)
     assert "XF402" not in [f.code for f in zhuzhou]
+
+
+_ODD_VALUES = [None, "", "-3", "文字", True, False, 0, 5, -2, 0.0, -0.0, 3.5, -0.01, float("nan"), float("inf"),
+               -float("inf"), Decimal("-1"), Decimal("NaN"), Decimal("2")]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e", "f"]), st.sampled_from(_ODD_VALUES)),
+                max_size=8),
+       st.frozensets(st.sampled_from(["a", "b", "c", "x"])))
+def test_negatives_found_at_a_glance_are_those_every_value_read_finds(items: list[tuple[str, Any]],
+                                                                       numeric: frozenset[str]) -> None:
+    """_negatives first asks min() over the number cells' values; whatever they hold (texts, None, NaN first or
+    last, bools, Decimals), it reports what reading every value in order reports."""
+    from types import SimpleNamespace
+
+    values = dict(items)
+    ctx = SimpleNamespace(keys=SimpleNamespace(numeric_inputs=numeric), record=SimpleNamespace(values=values),
+                          finding=lambda code, key, value: (code, key, value))
+    plain = [("XF404", k, v) for k, v in values.items()
+             if type(v) is not str and v is not None
+             and (type(v) is float or (type(v) is not bool and isinstance(v, int | float))) and v < 0 and k in numeric]
+    assert list(arithmetic._negatives(ctx)) == plain   # type: ignore[arg-type]

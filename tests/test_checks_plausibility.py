@@ -492,3 +492,21 @@ def test_a_shifted_actual_is_found_as_the_plain_scoring_finds_it(actual: str, ro
     descriptions = tuple(dict.fromkeys(rows))
     own = rows[0]
     assert plausibility._shifted_to(actual, own, descriptions) == _shifted_plainly(actual, own, descriptions)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="abcde", min_size=6, max_size=120), st.data())
+def test_a_clipped_copy_is_never_ruled_out_by_its_ratio(goal: str, data: st.DataObject) -> None:
+    """repeats asks partial_ratio only when may_clip says the ratio leaves room for CLIPPED: whenever
+    partial_ratio reaches it, may_clip says so (a clipped, edited or unrelated text against a goal)."""
+    from rapidfuzz import fuzz
+
+    from xlsform.checks.plausibility import CLIPPED, may_clip
+
+    i = data.draw(st.integers(0, len(goal)))
+    j = data.draw(st.integers(i, len(goal)))
+    edit = data.draw(st.text(alphabet="abcdef", max_size=4))
+    answer = data.draw(st.sampled_from([goal[i:j] + edit, edit + goal[i:j], goal[:i] + edit + goal[j:]])) \
+        if data.draw(st.booleans()) else data.draw(st.text(alphabet="abcde", min_size=4, max_size=120))
+    if len(answer) >= 4 and fuzz.partial_ratio(answer, goal) >= CLIPPED:
+        assert may_clip(fuzz.ratio(answer, goal), len(answer), len(goal))

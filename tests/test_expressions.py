@@ -270,3 +270,10 @@ def test_last_day_is_calendars_for_every_month_of_four_centuries() -> None:
     for year in range(1900, 2301):
         for month in range(1, 13):
             assert last_day(year, month) == calendar.monthrange(year, month)[1], (year, month)
+
+
+def test_poor_alone_is_missed_and_in_a_phrase_as_before() -> None:
+    """"差" alone is said in _qualitative, not by _MISSED's "^差$" (which kept sre from skipping ahead)."""
+    assert ex.parse("差").band == ex.MISSED and ex.parse(" 差 ").band == ex.MISSED
+    assert ex.parse("较差").band == ex.PARTLY and ex.parse("效果差").band == ex.MISSED
+    assert ex.parse("差不多").kind == ex.TEXT

@@ -81,7 +81,9 @@ _NOT_A_VALUE = re.compile("|".join((
 
 # Qualitative wording; a missed band is looked for first, as "未达到预期" also contains "达到".
 _MISSED = re.compile(r"未(?:能)?(?:达成|达到|完成|实现|达标|落实)|没有(?:达到|完成)|不达标|不合格|无效|不满意|"
-                     r"效果(?:不|较)?差|^差$|未按(?:时|期)|滞后|延期")
+                     r"效果(?:不|较)?差|未按(?:时|期)|滞后|延期")
+# and "差" alone, said in _qualitative: with it here as "^差$" no fixed character opened every alternative,
+# and sre tried the pattern at every place of a text instead of skipping to one of them
 _PARTLY = re.compile(r"基本(?:达成|达到|完成|实现|达标|满意|合格|落实|有效)|部分(?:达成|达到|完成|实现)|"
                      r"大部分|一般|较差|尚可")
 _QUALITY = re.compile(r"有效|明显|显著|提升|提高|改善|增强|达标|合格|良好|优秀|满意|完成|达成|达到|实现|"
@@ -152,10 +154,14 @@ def parse(text: str | None) -> Expr:
     s = clean(raw)
     if s.lower() in _PLACEHOLDERS or (_may_not_be_a_value(s) and _NOT_A_VALUE.search(s)):
         return Expr(raw, NONE)
-    if _DIGIT.search(s) is None:    # no date, year or figure in digits can be read: one cheap search, not three
+    digit = _DIGIT.search(s)
+    if digit is None:    # no date, year or figure in digits can be read: one cheap search, not three
         return _chinese_figure(raw, s) or _period(raw, s) or _qualitative(raw, s) or Expr(raw, TEXT)
-    # a dated deadline before a figure ("9月底前" is no count of months); a period ("年底前") only without one
-    return _dated(raw, s) or _figure(raw, s) or _period(raw, s) or _qualitative(raw, s) or Expr(raw, TEXT)
+    # a dated deadline before a figure ("9月底前" is no count of months); a period ("年底前") only without one.
+    # Neither a date nor a figure can start before the first digit (a figure: the "." of ".5" just before it)
+    first = digit.start()
+    return _dated(raw, s, first) or _figure(raw, s, first) or _period(raw, s) or _qualitative(raw, s) \
+        or Expr(raw, TEXT)
 
 
 # A unit's own sentence goes through parse() as every target and actual does: these tests, a character that a
@@ -173,8 +179,10 @@ def _may_not_be_a_value(s: str) -> bool:
 
 # ------------------------------------------------------------------------------------------- figures
 
-def _figure(raw: str, s: str) -> Expr | None:
-    m = _FIGURE.search(s)
+def _figure(raw: str, s: str, first: int = 0) -> Expr | None:
+    """The text's first figure (`first`: where its first digit is, when known: the pattern, opening with two
+    alternatives, is tried at every place from where it is told to start)."""
+    m = _FIGURE.search(s, first - 1 if first > 0 else 0)
     if m is None:
         return _chinese_figure(raw, s)
     low = _number(m.group(1), m.group(2))
@@ -210,11 +218,14 @@ def figures_of(text: str) -> tuple[tuple[Decimal, str], ...]:
 # "十分满意" and "一般" are words, not figures; "第一批" is an ordinal and "一次性" an adjective.
 _CN_FIGURE = re.compile(r"(?<!第)([一二两三四五六七八九十]{1,3})"
                         r"(人次|批次|个月|个|次|场|期|项|家|户|人|名|本|篇|件|批|座|所|份|台|套|条|天)(?!性)")
+_CN_NUMERAL = re.compile("[一二两三四五六七八九十]")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _chinese_figure(raw: str, s: str) -> Expr | None:
-    m = _CN_FIGURE.search(s)
+    # the pattern opens with a look behind: searched from the first numeral, not tried at every place before
+    numeral = _CN_NUMERAL.search(s)
+    m = _CN_FIGURE.search(s, numeral.start()) if numeral is not None else None
     value = _cn_number(m.group(1)) if m else None
     if m is None or value is None:
         return None
@@ -312,7 +323,7 @@ def last_day(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def _dated(raw: str, s: str) -> Expr | None:
+def _dated(raw: str, s: str, first: int = 0) -> Expr | None:
     """"9月底前", "2023年10月前", "8月20日完成", "2023-08-20"; a calendar year alone ("2019年", "2023年底前")
     is its last day: a time limit, not a count of 2,019 years."""
     y = _YEAR_ALONE.fullmatch(s)
@@ -321,7 +332,7 @@ def _dated(raw: str, s: str) -> Expr | None:
         return Expr(raw, DEADLINE, op, deadline=(int(y.group(1)), 12, 31))
     # every date holds a 月 or a "." "/" "-" after its month (most figures, "100%" or "45批次", none): the
     # pattern, with no fixed first character, is not tried at every place of a text that cannot hold one
-    m = _DATE.search(s) if "月" in s or "." in s or "/" in s or "-" in s else None
+    m = _DATE.search(s, first) if "月" in s or "." in s or "/" in s or "-" in s else None
     if m is not None and "个月" not in s[max(0, m.start() - 1): m.end() + 1] and _is_date(s, m):
         year = int(m.group(1)) if m.group(1) else None
         month = int(m.group(2))
@@ -372,6 +383,8 @@ _BEFORE = re.compile(r"(?:之|以)?前|内|以内|之内|截止")
 def _qualitative(raw: str, s: str) -> Expr | None:
     if len(s) > QUALITATIVE_MAX:
         return None
+    if s == "差":   # _MISSED's one word alone (s is compact: no line break for a "$" to stop before)
+        return Expr(raw, QUALITATIVE, band=MISSED)
     for pattern, band in ((_MISSED, MISSED), (_PARTLY, PARTLY), (_QUALITY, MET)):
         if pattern.search(s):
             return Expr(raw, QUALITATIVE, band=band)

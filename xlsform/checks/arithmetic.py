@@ -127,8 +127,13 @@ def _part_and_whole(ctx: CheckContext, at: str, value: Decimal, other: str, expe
 
 
 def _negatives(ctx: CheckContext) -> Iterator[Finding]:
-    numeric = ctx.keys.numeric_inputs
-    for key, value in ctx.record.values.items():
+    numeric, values = ctx.keys.numeric_inputs, ctx.record.values
+    try:   # no figure typed below zero (every form but a few): told in C, the rest of the return's values unread
+        if min(map(values.__getitem__, values.keys() & numeric), default=0) >= 0:   # a NaN met first: read on
+            return
+    except (TypeError, ArithmeticError):   # a text or nothing in a number's cell (or a Decimal NaN): read on
+        pass
+    for key, value in values.items():
         kind = type(value)
         if kind is str or value is None:   # most values: texts, and nothing
             continue

@@ -388,10 +388,22 @@ def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     if len(g) < 6 or len(a) < 4:
         return False
     # score_cutoff: rapidfuzz skips the windows that cannot reach it (half the instructions on two paragraphs)
-    alike = _fuzz().ratio(a, g) >= similarity * 100 \
-        or (len(a) >= max(8, min(len(g) / 2, run)) and _fuzz().partial_ratio(a, g, score_cutoff=CLIPPED) >= CLIPPED)
+    ratio = _fuzz().ratio(a, g)
+    alike = ratio >= similarity * 100 \
+        or (len(a) >= max(8, min(len(g) / 2, run)) and may_clip(ratio, len(a), len(g))
+            and _fuzz().partial_ratio(a, g, score_cutoff=CLIPPED) >= CLIPPED)
     # the words first: most answers are not alike, and reading a text's figures costs more than comparing it
     return alike and _figures(answer) <= _figures(goal)
+
+
+def may_clip(ratio: float, a: int, b: int) -> bool:
+    """Whether two texts of a and b letters whose ratio is `ratio` can be a clipped copy (partial_ratio ≥
+    CLIPPED): the shorter aligned with a window of the longer shares at most their longest common
+    subsequence L with it, which ratio tells (200·L/(a+b)), and the best window scores at most 200·L/(m+L)
+    (m: the shorter's length). Two paragraphs that are not alike (a unit's 实际完成情况 beside its 预期目标, on
+    every return) are told apart without aligning them (partial_ratio on two paragraphs: the most costly
+    comparison a return makes). The 1 is a margin for the float."""
+    return ratio * (a + b) / 200 >= CLIPPED * min(a, b) / (200 - CLIPPED) - 1
 
 
 @cache
