@@ -15,6 +15,7 @@ from string import Formatter
 from typing import Any
 
 from xlsform.fsutil import shown_path
+from xlsform.lazyre import lazy
 
 SEVERITIES = ("error", "warning", "info")
 _ATOMS = (str, int, float, bool, type(None))
@@ -171,7 +172,7 @@ def _short(text: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_ODD = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")   # control characters, or bytes that were not UTF-8
+_ODD = lazy("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")   # control characters, or bytes that were not UTF-8
 
 
 def one_line(text: str) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from xlsform.lazyre import lazy
 from xlsform.normalize import TEXT_CACHE, compact, same_count, unit_spelling
 
 # Kinds of expression.
@@ -59,13 +60,13 @@ _UNIT_STOPS = ("及", "或", "以", "左右", "内", "按", "的", "为", "和",
 _RANGE_SEP = re.compile(r"^\s*(?:-|~|～|—|–|至|到)\s*")
 
 # Deadlines: a month (and day) with "前"/"底前"/"内", or a period of the year.
-_DATE = re.compile(r"(?:(\d{4})\s*[年./-]\s*)?(\d{1,2})\s*(?:月份?|[./-](?=\d))\s*(?:(\d{1,2})\s*[日号]?)?"
+_DATE = lazy(r"(?:(\d{4})\s*[年./-]\s*)?(\d{1,2})\s*(?:月份?|[./-](?=\d))\s*(?:(\d{1,2})\s*[日号]?)?"
                    r"\s*(底|末|中旬|上旬|下旬|初)?")
 _PERIODS = ((re.compile(r"年底|年末|年内|年度内|^(?:当年|本年度?|全年)(?:内|底|末)?(?:完成|实施)?$"), 12),
             (re.compile(r"(?:第?[一1]|首)季度末?"), 3), (re.compile(r"上半年|年中|第?[二2]季度末?"), 6),
             (re.compile(r"第?[三3]季度末?|前三季度"), 9), (re.compile(r"第?[四4]季度末?"), 12),
             (re.compile(r"下半年"), 12))
-_DEADLINE_WORDS = re.compile(r"前|之前|以前|底|末|内|截止|完成|按期|按时|季度|上半年|下半年|年内|年底|年末")
+_DEADLINE_WORDS = lazy(r"前|之前|以前|底|末|内|截止|完成|按期|按时|季度|上半年|下半年|年内|年底|年末")
 
 # Not a value: what stands in for one.
 _PLACEHOLDERS = frozenset({"", "-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "//", "\\", "无", "空",
@@ -216,7 +217,7 @@ def figures_of(text: str) -> tuple[tuple[Decimal, str], ...]:
 
 # Counts written in Chinese numerals ("召开一次", "两场", "十二个"), only right before a counting unit: "统一",
 # "十分满意" and "一般" are words, not figures; "第一批" is an ordinal and "一次性" an adjective.
-_CN_FIGURE = re.compile(r"(?<!第)([一二两三四五六七八九十]{1,3})"
+_CN_FIGURE = lazy(r"(?<!第)([一二两三四五六七八九十]{1,3})"
                         r"(人次|批次|个月|个|次|场|期|项|家|户|人|名|本|篇|件|批|座|所|份|台|套|条|天)(?!性)")
 _CN_NUMERAL = re.compile("[一二两三四五六七八九十]")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -375,7 +376,7 @@ def _deadline_op(s: str, end: int) -> str | None:
     return "≤" if _BEFORE.match(s, end) or s.startswith("截") else None
 
 
-_BEFORE = re.compile(r"(?:之|以)?前|内|以内|之内|截止")
+_BEFORE = lazy(r"(?:之|以)?前|内|以内|之内|截止")
 
 
 # ------------------------------------------------------------------------------------- qualitative

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
+from xlsform.lazyre import lazy
+
 # Entries each cache keyed on a text keeps (the least recently used go first): a round's texts that repeat,
 # the prefilled indicators, are a few hundred a template and stay; a unit's own texts are read once or twice
 # in its return. 16,384 of them took each checking process 40 MB over a round of distinct texts.
@@ -285,7 +287,7 @@ def normalize_nature(text: str) -> tuple[str | None, list[Note]]:
 # --------------------------------------------------------------------------------------------- labels
 
 LABEL = "XF230"           # a 一级/二级指标 written with an extra word or numbering, read as the catalogue's label
-_LABEL_NOISE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)+|[：:、。，,；;]+$|(?:等|类|方面)+$")
+_LABEL_NOISE = lazy(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)+|[：:、。，,；;]+$|(?:等|类|方面)+$")
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -310,7 +312,7 @@ def normalize_label(text: str, choices: tuple[str, ...]) -> tuple[str, Note | No
 # Text that stands in for content: the template's own examples ("指标2:"), ellipses, "XX"/"**" placeholders, and
 # instructions copied from the notes ("请填写…"). Matched on the compact text; compiled once: a batch runs this
 # on every text cell of every return.
-_TEMPLATE_TEXT = re.compile("|".join((
+_TEMPLATE_TEXT = lazy("|".join((
     r"^(?:[一二三]级)?(?:(?:指标|目标|内容|原因|措施)(?:\d*|[一二三四五六七八九十]{1,2}):|指标(?:\d+|[一二三四五六七八九十]{1,2}))$",
     r"^(?:[一二三]级)?指标(?:\d+|[一二三四五六七八九十]{1,2}):?[-—―─/\\]{1,3}$",   # "指标1:/": a slot marked unused
     r"^[.。…⋯·•・\-—_、]*(?:…|⋯|\.\.\.|[·•・。]{3})[.。…⋯·•・\-—_、]*$",                # "……", "...", "···"
@@ -321,10 +323,10 @@ _TEMPLATE_TEXT = re.compile("|".join((
 )))
 # The template's hint after a name ("旅游景点开发数量（≥**个）", "受益人口数≥**人"): a placeholder in brackets or
 # after a comparison sign. The name is content; "XX村道路硬化" is a placeholder for a name, no hint.
-_HINT = re.compile(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
+_HINT = lazy(r"\([≥≤<>=]{0,2}(?:\*{2,}|[xX×]{2,})[^()]{0,4}\)|[≥≤<>=]{1,2}(?:\*{2,}|[xX×]{2,})[^()≥≤<>=]{0,3}")
 # Guidance on how to fill the cell, left in it: "根据实际情况填写", "此栏填写实际完成值" (an answer never says how
 # to fill its own cell; "统计报表按时填报" as a target names work, and is not anchored so).
-_FILL_IN = re.compile(r"^(?:根据|按照?|依据)实际(?:完成)?(?:情况)?(?:如实)?(?:填写|填报|填列)$"
+_FILL_IN = lazy(r"^(?:根据|按照?|依据)实际(?:完成)?(?:情况)?(?:如实)?(?:填写|填报|填列)$"
                       r"|^(?:此|本)[栏处格](?:填写|填报|填列)")
 # A word limit closing the text: guidance says how much to write, an answer does not ("（100字以内）").
 _LIMIT = re.compile(r"\(?(?:限|不超过|不多于)?\d++字(?:以内|以下|左右)?\)?[。.]?$")
@@ -491,13 +493,13 @@ def is_dash(text: str) -> bool:
 # What a hand-made form prints as a label, reduced to what it names (xlsform/importer reads forms by their
 # labels): "全年预算数\n(A)", "执行率\n((B-C)/A)", "产\n出\n指\n标\n（50分）", "其中：本年财政拨款", "年度资金总额：",
 # "权　重" all come down to the word a vocabulary lists.
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
-_LABEL_LEAD = re.compile(r"^(?:其中[:：]?|[（(]?[一二三四五六七八九十\d]+[)）、.．][:：]?|[\u2460-\u2473]+)")
-_LABEL_TAIL = re.compile(r"[:：*＊]+$")
+_BRACKETED = lazy(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
+_LABEL_LEAD = lazy(r"^(?:其中[:：]?|[（(]?[一二三四五六七八九十\d]+[)）、.．][:：]?|[\u2460-\u2473]+)")
+_LABEL_TAIL = lazy(r"[:：*＊]+$")
 # The column's number and formula some templates print after its name: "小计\n③=①+②", "支出实现率(%)⑤=④/③".
-_FORMULA_TAIL = re.compile(r"[\u2460-\u2473]+(?:=[\u2460-\u2473A-Za-z()+\-*/×÷]+)?$")
-_WEIGHT_NOTE = re.compile(r"\((\d+(?:\.\d+)?)分\)")
-_UNIT_NOTE = re.compile(r"(?:\(|单位[:：])\s*(万元|元)\s*\)?")
+_FORMULA_TAIL = lazy(r"[\u2460-\u2473]+(?:=[\u2460-\u2473A-Za-z()+\-*/×÷]+)?$")
+_WEIGHT_NOTE = lazy(r"\((\d+(?:\.\d+)?)分\)")
+_UNIT_NOTE = lazy(r"(?:\(|单位[:：])\s*(万元|元)\s*\)?")
 LABEL_MAX = 60    # a longer text is a sentence, not a label
 
 

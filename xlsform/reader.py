@@ -27,6 +27,7 @@ from xlsform import normalize
 from xlsform.codes import Finding, make
 from xlsform.fsutil import os_reason
 from xlsform.layout import META_SHEET, Layout, Place, a1, layout_for
+from xlsform.lazyre import lazy
 from xlsform.records import Record
 from xlsform.results import FileResult
 from xlsform.spec import EXCEL_TEXT_LIMIT, Field, Spec, spec_by_id
@@ -439,7 +440,7 @@ _ODD_TEXT = re.compile(f"[{_ODD_CHARS}]")
 MAX_CELL_TEXT = EXCEL_TEXT_LIMIT   # a longer text is cut by every spreadsheet that opens a copy of it
 # Formulas that reach outside the workbook: another workbook ([1]Sheet!A1), a DDE command (cmd|' /C calc'!A0)
 # or a function that opens, fetches or calls something.
-_LINKING = re.compile(r"[\[|]|\b(?:HYPERLINK|WEBSERVICE|FILTERXML|RTD|CALL|REGISTER(?:\.ID)?|IMAGE|EXEC)\s*\(",
+_LINKING = lazy(r"[\[|]|\b(?:HYPERLINK|WEBSERVICE|FILTERXML|RTD|CALL|REGISTER(?:\.ID)?|IMAGE|EXEC)\s*\(",
                       re.I)
 _STRING_LITERAL = re.compile(r'"[^"]*"')
 
@@ -714,7 +715,7 @@ _KINDS = {".pdf": "PDF 文件", ".doc": "Word 文档", ".docx": "Word 文档", "
 
 
 # The round's own files, which often share the returns folder (the examples keep the manifest there).
-_ROUND_FILES = re.compile(r"^(manifest(\.backup-.*)?\.json|xlsform\.sqlite3(-wal|-shm|-journal)?|links\.csv|"
+_ROUND_FILES = lazy(r"^(manifest(\.backup-.*)?\.json|xlsform\.sqlite3(-wal|-shm|-journal)?|links\.csv|"
                           r"ledger\.jsonl|xlsform-checkers\.log)$")
 _ROUND_FOLDERS = frozenset({"xlsform-files"})
 

@@ -32,6 +32,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from xlsform.layout import col_index, col_letter
+from xlsform.lazyre import lazy
 
 if TYPE_CHECKING:
     import zipfile
@@ -62,7 +63,7 @@ _REL_OFFICE_DOC = "/officeDocument"
 _OTHER_OFFICE = (("word/", "docx"), ("ppt/", "pptx"))
 _REL_CUSTOM = "/custom-properties"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 # Every byte but those XML 1.0 forbids anywhere in a document (controls other than tab, line feed and carriage
 # return): translate deletes these, and what is left is a forbidden byte (one pass, no copy of the part).
 _ALLOWED = bytes(b for b in range(256) if b >= 32 or b in b"\t\n\r")
@@ -971,7 +972,7 @@ def _shared_formula(si: str, row: int, col: int, cell: Cell, masters: dict[str, 
         pending.append((row, col, si, cell))
 
 
-_FORMULA_REF = re.compile(r"(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(!])")
+_FORMULA_REF = lazy(r"(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(!])")
 
 
 def shift_formula(text: str, drow: int, dcol: int) -> str:

@@ -18,6 +18,7 @@ from xlsform import prefill
 from xlsform.checks.context import CheckContext
 from xlsform.codes import Finding
 from xlsform.layout import FINDINGS_SHEET, LISTS_SHEET, META_SHEET, Layout, a1
+from xlsform.lazyre import lazy
 from xlsform.scoring import EARLIER_GENERATORS, to_decimal
 from xlsform.xlsx import name_target
 
@@ -239,7 +240,7 @@ def _moved(formula: str, moved: dict[str, str]) -> str:
     return _CELL_REF.sub(lambda m: moved.get(m.group(0).replace("$", ""), m.group(0)), formula)
 
 
-_CELL_REF = re.compile(r"(?<![A-Za-z0-9_.!'\"])\$?[A-Z]{1,3}\$?[0-9]+(?![A-Za-z0-9_(])")
+_CELL_REF = lazy(r"(?<![A-Za-z0-9_.!'\"])\$?[A-Z]{1,3}\$?[0-9]+(?![A-Za-z0-9_(])")
 
 
 _MOVED: dict[tuple[int, int, str], tuple[Layout, Any, dict[str, str]]] = {}

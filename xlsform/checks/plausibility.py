@@ -22,12 +22,13 @@ from xlsform.checks.completeness import is_placeholder, template_text
 from xlsform.checks.context import CheckContext, percent, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
+from xlsform.lazyre import lazy
 from xlsform.normalize import TEXT_CACHE, bare, compact, letters
 from xlsform.records import Indicator
 from xlsform.scoring import Support, score_total, support, to_decimal
 from xlsform.spec import Review, Scoring
 
-_COMPARATOR = re.compile(r"≥|>=|≤|<=|[<>＜＞≧≦]|不低于|不少于|不高于|不超过|不多于|以上|以下|以内|至少")
+_COMPARATOR = lazy(r"≥|>=|≤|<=|[<>＜＞≧≦]|不低于|不少于|不高于|不超过|不多于|以上|以下|以内|至少")
 SHIFT_MIN = 0.4       # share of a row's description found in another row's actual before we call it shifted
 SHIFT_MARGIN = 0.25   # ... and by how much it must beat the row's own description
 SHIFT_COMMON = 4      # and at least this many character pairs in common: "公务接待" alone proves nothing
@@ -483,7 +484,7 @@ def _quantitative(ind: Indicator) -> bool:
 
 
 _CLAIM = re.compile(r"完成|达成|达到|实现")
-_ON_TIME = re.compile(r"按时|按期|如期|及时|准时")
+_ON_TIME = lazy(r"按时|按期|如期|及时|准时")
 
 
 def _claimed_target(ind: Indicator, review: Review) -> bool:
@@ -564,7 +565,7 @@ def _stock_goal(ctx: CheckContext, review: Review) -> Iterator[Finding]:
 
 
 _SHARE_AFTER = re.compile(r"(\D*?)(?:\d+(?:\.\d+)?)%")
-_COMPLETION = re.compile(r"完成|执行|进度")
+_COMPLETION = lazy(r"完成|执行|进度")
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -613,7 +614,7 @@ def _off_target(target: ex.Expr, actual: ex.Expr, nature: str | None, overshoot:
 
 
 _NONE_ANSWERS = frozenset({"无", "没有", "零", "暂无", "未发生", "0"})
-_ZERO_TARGET = re.compile(r"无|零|杜绝|不发生|未发生|不出现|(?<![\d.])0(?![\d.])")
+_ZERO_TARGET = lazy(r"无|零|杜绝|不发生|未发生|不出现|(?<![\d.])0(?![\d.])")
 
 
 def _none_meant(ind: Indicator) -> bool:

@@ -20,6 +20,7 @@ from xlsform import expressions as ex
 from xlsform.checks.context import CheckContext, memo_for, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
+from xlsform.lazyre import lazy
 from xlsform.normalize import TEXT_CACHE, compact, is_placeholder, letters
 from xlsform.records import Indicator
 from xlsform.spec import Review
@@ -111,7 +112,7 @@ def _none_of(target: str, words: tuple[str, ...]) -> bool:
         and text.startswith(tuple(letters(w) for w in words if letters(w)))   # "无法量化" is "cannot", not none
 
 
-_RATE = re.compile(r"率|比例|比重|占比|覆盖|百分")
+_RATE = lazy(r"率|比例|比重|占比|覆盖|百分")
 
 
 def _count_as_share(target: ex.Expr, level2: str, task: str | None, review: Review) -> bool:
