@@ -151,3 +151,18 @@ def test_a_finished_check_ends_without_the_interpreters_teardown(tmp_path: Path)
                            timeout=120)
     assert other.returncode == 0 and "wangcheng" in other.stdout
     assert "ENDED AT ONCE" not in other.stderr and "EXIT FUNCTIONS RAN" in other.stderr
+
+
+def test_only_the_command_that_said_so_ends_at_once(tmp_path: Path) -> None:
+    # a host program runs a check with arguments, then the program's own command line runs another command:
+    # the earlier check's word must not end the later command without its teardown
+    record = Record.from_json(json.loads(SEED.read_text(encoding="utf-8")))
+    sheet = write_return(tmp_path / "one.xlsx", record)
+    probe = (
+        "import os, sys\nfrom xlsform.cli import main\nreal = os._exit\n"
+        "os._exit = lambda code: (os.write(2, b'ENDED AT ONCE\\n'), real(code))\n"
+        f"try:\n    main(['check', '--json', {str(sheet)!r}])\nexcept SystemExit:\n    pass\n"
+        "sys.argv = ['xlsform', 'specs']\nmain()\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "wangcheng" in run.stdout
+    assert "ENDED AT ONCE" not in run.stderr

@@ -51,8 +51,9 @@ class XlsformGroup(click.Group):
     command_class = XlsformCommand
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **kw: Any) -> Any:
-        if args is None:   # the program's own command line (a test passes its arguments)
-            _PROGRAM.append(True)
+        # each call decides for itself (a host program or a test may call main more than once)
+        _PROGRAM[:] = [True] if args is None else []   # the program's own command line, not passed arguments
+        _ENDS_NOW.clear()
         try:
             return super().main(args, *rest, **kw)
         except SystemExit as e:
