@@ -24,6 +24,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlsform.fsutil import write_all
+
 # Where fork is the way to start processes: not Windows (no fork), not macOS (Python starts with "spawn" there:
 # some of its system libraries do not survive a fork); those use concurrent.futures.
 AVAILABLE = hasattr(os, "fork") and sys.platform != "darwin"
@@ -75,8 +77,8 @@ def _give(proc: _Process, chunks: Sequence[Sequence[Any]], waiting: deque[int], 
     """Up to two chunks for the process to hold, of those waiting whose index is below `before`."""
     while waiting and len(proc.held) < 2 and waiting[0] < before:
         index = waiting.popleft()
-        message = pickle.dumps(chunks[index], pickle.HIGHEST_PROTOCOL)
-        proc.out += len(message).to_bytes(_HEAD, "little") + message
+        for part in _framed(pickle.dumps(chunks[index], pickle.HIGHEST_PROTOCOL)):
+            proc.out += part
         proc.held.append(index)
     _write(proc)
 
@@ -153,7 +155,7 @@ def _serve(work: Callable[[Any], Any], tasks: int, results: int) -> None:
     try:
         while (message := _receive(tasks)) is not None:
             chunk = pickle.loads(message)
-            _send(results, pickle.dumps(work(chunk), pickle.HIGHEST_PROTOCOL))
+            write_all(results, _framed(pickle.dumps(work(chunk), pickle.HIGHEST_PROTOCOL)))
     except BrokenPipeError:    # the command is gone: nobody to answer
         pass
     except Exception:   # a bug of ours, not a file's (check_file turns those into findings): said, and ended
@@ -163,10 +165,9 @@ def _serve(work: Callable[[Any], Any], tasks: int, results: int) -> None:
         sys.stderr.flush()
 
 
-def _send(fd: int, message: bytes) -> None:
-    data = memoryview(len(message).to_bytes(_HEAD, "little") + message)
-    while data:
-        data = data[os.write(fd, data):]
+def _framed(message: bytes) -> tuple[bytes, bytes]:
+    """A message as it goes through a pipe: its length, then itself."""
+    return len(message).to_bytes(_HEAD, "little"), message
 
 
 def _receive(fd: int) -> bytes | None:
@@ -176,6 +177,8 @@ def _receive(fd: int) -> bytes | None:
 
 
 def _exactly(fd: int, size: int) -> bytes | None:
+    """`size` bytes from a pipe, a megabyte a read at most (fsutil.read_up_to asks for all of it at once, right
+    for a file, but a pipe hands over 64 KB a read, and each read would allocate what is left)."""
     parts: list[bytes] = []
     while size > 0:
         part = os.read(fd, min(size, 1 << 20))
