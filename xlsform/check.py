@@ -514,8 +514,7 @@ def _isolated(one: Callable[[str], R], files: Sequence[str], finish: Callable[[F
     if forkpool.AVAILABLE:
         for f in files:
             [alone] = forkpool.ordered(partial(_chunk_of, one), [[f]], 1)
-            yield alone[0] if alone is not None else \
-                finish(FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)]))
+            yield alone[0] if alone is not None else _died(f, finish)
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -524,7 +523,12 @@ def _isolated(one: Callable[[str], R], files: Sequence[str], finish: Callable[[F
             with _pool(1, one) as pool:
                 yield pool.submit(_in_worker, [f]).result()[0]
         except BrokenProcessPool:
-            yield finish(FileResult(file=str(f), findings=[make("XF901", file=str(f), value=WORKER_DIED)]))
+            yield _died(f, finish)
+
+
+def _died(file: str, finish: Callable[[FileResult], R]) -> R:
+    """The result of a file whose checking process died on it: XF901, and nothing read."""
+    return finish(FileResult(file=str(file), findings=[make("XF901", file=str(file), value=WORKER_DIED)]))
 
 
 def _with_progress(results: Iterator[R], total: int) -> Iterator[R]:
