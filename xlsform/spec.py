@@ -274,6 +274,7 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-5] for p in _templates().iterdir() if p.name.endswith(".toml"))
 
 
+@lru_cache(maxsize=1)
 def _templates() -> Any:
     """The built-in specs' folder: a Path where the package is a folder (an install, an editable one), else
     importlib.resources' view of it (a zipped install). importlib.resources costs every command's start-up
