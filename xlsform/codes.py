@@ -171,7 +171,7 @@ def _short(text: str) -> str:
     return text if len(text) <= SHOW_CHARS else text[:SHOW_CHARS] + "…"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
 _ODD = lazy("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")   # control characters, or bytes that were not UTF-8
 
 

@@ -62,7 +62,7 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _REL_OFFICE_DOC = "/officeDocument"
 _OTHER_OFFICE = (("word/", "docx"), ("ppt/", "pptx"))
 _REL_CUSTOM = "/custom-properties"
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ESCAPED = lazy(r"_x([0-9A-Fa-f]{4})_")
 _SURROGATE = lazy("[\ud800-\udfff]")
 # Every byte but those XML 1.0 forbids anywhere in a document (controls other than tab, line feed and carriage
 # return): translate deletes these, and what is left is a forbidden byte (one pass, no copy of the part).
@@ -1003,13 +1003,13 @@ _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # each of those would be backtracked character by character before the regex moves on. The reference and
 # the attributes are one group (C5" s="7" t="s"): one lookup a cell (_head).
 _CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++"[^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
-_STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
+_STYLED = lazy(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
 # A style index (of a cell or a row) that is not a number: the parser path refuses it as it reads, the scanner
 # up front (no other element of a worksheet has an attribute named s).
 _BAD_STYLE = re.compile(rb' s="(?:[0-9]*+[^0-9"]|")')
 _F_OPEN = re.compile(r"<f(\s[^>]*)?>")
-_T_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
-_RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_T_TEXT = lazy(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_RPH = lazy(r"<rPh\b.*?</rPh>", re.S)
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
@@ -1322,7 +1322,7 @@ _KNOWN_ROWS: dict[bytes, tuple[int, tuple[_Plain, ...]]] = {}    # row -> (highe
 _ROW_LIMIT = 2048          # bytes of a row kept: a form's are 100-700; at most 512 rows, ~2 MB a process
 _SEEN_ROWS: set[int] = set()     # the hashes of rows met once (_seen_before)
 _ROW_END = b"</row>"
-_OPEN_CELL = re.compile(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head, not self-closing
+_OPEN_CELL = lazy(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head, not self-closing
 
 
 class _Rows(NamedTuple):
@@ -1393,7 +1393,7 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
 
 
 _SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si>(.*?)</si>', re.S)
+_SI = lazy(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si>(.*?)</si>', re.S)
 
 
 def scan_shared_strings(data: bytes) -> list[str] | None:
