@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from xlsform.scoring import RULES, Rule
 from xlsform.spec import Field, Spec
@@ -103,8 +103,7 @@ class Place:
         return f"第 {self.index} 行指标·{self.field.label}" if self.index is not None else self.field.label
 
 
-@dataclass(frozen=True)
-class LabelPlace:
+class LabelPlace(NamedTuple):
     """Where a fixed text of the spec sits on the sheet (0-based rows and columns, merged to last_row/last_col)."""
 
     text: str

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Set
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from xlsform.lazyre import lazy
 
@@ -59,8 +59,7 @@ _GROUPED = lazy(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACES = re.compile(r"\s+")          # spaces, tabs and line breaks alike
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """What normalising a typed value did or found (a finding code and its detail)."""
 
     code: str

@@ -101,8 +101,7 @@ class Cell(NamedTuple):
         return self.type in ("s", "str", "inlineStr", "d")
 
 
-@dataclass(frozen=True)
-class SheetInfo:
+class SheetInfo(NamedTuple):
     """A sheet as workbook.xml lists it: its name, whether it is hidden, and its part in the zip."""
 
     name: str
@@ -688,8 +687,7 @@ def _content_cache(maxsize: int) -> Callable[[Callable[..., _T]], Callable[..., 
     return wrap
 
 
-@dataclass(frozen=True)
-class _WorkbookPart:
+class _WorkbookPart(NamedTuple):
     """What workbook.xml says (sheets, defined names, protection, external links), kept per content."""
 
     sheets: tuple[tuple[str, str, str], ...]           # name, state, relationship id

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, Generic, NamedTuple, TypeVar, cast, overload
 
 from xlsform.codes import Finding, render
 from xlsform.layout import Layout, a1, indicator_key, layout_for
@@ -21,8 +21,7 @@ from xlsform.spec import Spec, spec_by_id
 from xlsform.xlsx import name_target
 
 
-@dataclass(frozen=True)
-class KeySets:
+class KeySets(NamedTuple):
     """Field keys by what the checks do with them, computed once per layout (a batch reuses a handful)."""
 
     numeric_inputs: frozenset[str]     # numbers the unit or the office typed (not computed)
