@@ -306,7 +306,7 @@ def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: WorkbookReader) -> str |
 
 # -------------------------------------------------------------------------------------------- record
 
-@dataclass
+@dataclass(eq=False)   # never compared: no __eq__ compiled at every start
 class _Locations:
     """Where each field of a layout sits in a file, given its defined names."""
 

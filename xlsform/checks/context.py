@@ -92,7 +92,7 @@ def once_for(owner: object, name: str, build: Callable[[], T]) -> T:
     return cast(T, memo[name])
 
 
-@dataclass
+@dataclass(eq=False)   # never compared: no __eq__ compiled at every start
 class CheckContext:
     """What every rule family is given for one form: its record, spec, layout, workbook and the round's manifest."""
 
