@@ -31,7 +31,7 @@ from operator import is_
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
-from xlsform.layout import col_index, col_letter
+from xlsform.layout import a1, col_index, col_letter
 from xlsform.lazyre import lazy
 
 if TYPE_CHECKING:
@@ -1064,27 +1064,27 @@ def _plain_rest(rest: bytes, start: int) -> bool:
 
 _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-level __new__
 _POSITIONS: dict[bytes, tuple[int, int]] = {}   # b"C6" -> (5, 2): a template's few hundred refs, every return
+_COLUMNS = 26 + 26 ** 2 + 26 ** 3    # the columns _REF's one to three letters name
 
 
 def position(row: int, col: int) -> tuple[int, int]:
     """(row, col) as the very tuple the scanner keys a cell of that reference by: looking a field's cell up
     with it finds the key by identity, without comparing two tuples (a reader's plan holds these)."""
-    if row < 0 or col < 0:
+    if row < 0 or not 0 <= col < _COLUMNS:     # no reference _REF reads (past column ZZZ)
         return row, col
-    ref = f"{col_letter(col)}{row + 1}".encode()
-    found = _POSITIONS.get(ref)
-    if found is None:
-        if parse_ref(ref.decode()) != (row, col):    # no reference a sheet can hold (past column XFD)
-            return row, col
-        found = _position(ref)
-    return found
+    ref = a1(row, col).encode()     # the reader has just named the cell: a1 remembers it
+    return _POSITIONS.get(ref) or _remember(ref, (row, col))
 
 
 def _position(ref: bytes) -> tuple[int, int]:
-    if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
-        _POSITIONS.clear()
     rc = parse_ref(ref.decode())
     assert rc is not None, ref         # _CELL_HEAD only matches letters then digits
+    return _remember(ref, rc)
+
+
+def _remember(ref: bytes, rc: tuple[int, int]) -> tuple[int, int]:
+    if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
+        _POSITIONS.clear()
     _POSITIONS[ref] = rc
     return rc
 
