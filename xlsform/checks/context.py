@@ -44,7 +44,6 @@ def key_sets(layout: Layout) -> KeySets:
 
 
 T = TypeVar("T")
-S = TypeVar("S")
 
 
 _MEMOS: dict[tuple[int, str], tuple[object, dict[Any, Any]]] = {}
