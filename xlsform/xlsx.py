@@ -1289,7 +1289,10 @@ def _scan_cells(part: bytes, stop: int, strings: list[str], sheet: Sheet, master
                 text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
                 cells[pos] = texts.get(text) or _text_cell(text)
                 if plain is not None:
-                    plain.append((pos, i, None))
+                    if i < 0:   # an index int() reads but not digits (b"+1"): not kept, as kept it reads strings[-1]
+                        plain = None
+                    else:
+                        plain.append((pos, i, None))
                 continue
             if kind is _PLAIN:
                 cell = cells[pos] = numbers.get(v) or _remember_number(v)
@@ -1328,10 +1331,13 @@ _OPEN_CELL = re.compile(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's
 class _Rows(NamedTuple):
     """A worksheet's part before its tail cut after each "</row>" (the separators left out), each piece with
     what _KNOWN_ROWS holds for it (never the first piece, which holds the sheet's head, nor the last);
-    `rest`: the pieces not known with the separators after them and "</sheetData>", all the checks look at."""
+    `shapes`: for a piece not known whose shape was met before (see _SHAPES), that shape's cells and the
+    piece's values; `rest`: the pieces neither known nor of a known shape with the separators after them and
+    "</sheetData>", all the checks look at."""
 
     pieces: list[bytes]
     known: list[tuple[int, tuple[_Plain, ...]] | None]
+    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None]
     rest: bytes
 
 
@@ -1345,10 +1351,16 @@ def _rows(data: bytes, tail: tuple[int, _Tail] | None) -> _Rows | None:
         return None
     known = list(map(_KNOWN_ROWS.get, pieces))
     known[0] = known[-1] = None
+    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None] = [None] * len(pieces)
+    if _SHAPES:
+        for n in range(1, len(pieces) - 1):
+            if known[n] is None and (found := _shaped(pieces[n])) is not None:
+                shapes[n] = found
+                known[n] = _OF_SHAPE
     unknown = list(compress(pieces, map(is_, known, repeat(None))))
     if not all(map(_closed, unknown[:-1])):      # the last piece ends where the whole scan stops too
         return None
-    return _Rows(pieces, known, _ROW_END.join(unknown) + _SHEET_DATA_END)
+    return _Rows(pieces, known, shapes, _ROW_END.join(unknown) + _SHEET_DATA_END)
 
 
 def _closed(piece: bytes) -> bool:
@@ -1374,22 +1386,99 @@ def _seen_before(piece: bytes) -> bool:
 
 def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str, tuple[int, int, str]],
                pending: list[tuple[int, int, str, Cell]]) -> None:
-    """_scan_cells of the whole sheet, row by row: a row seen before from what was kept of it, in order."""
+    """_scan_cells of the whole sheet, row by row: a row seen before from what was kept of it, a row of a
+    shape seen before from its values, in order."""
     cells, texts, count, last = sheet.cells, _TEXTS, len(strings), len(rows.pieces) - 1
-    for n, (piece, known) in enumerate(zip(rows.pieces, rows.known, strict=True)):
-        if known is not None and known[0] < count:
+    for n, (piece, known, shape) in enumerate(zip(rows.pieces, rows.known, rows.shapes, strict=True)):
+        if shape is not None:
+            plain = _fill(shape, strings, cells)
+        elif known is not None and known[0] < count:
             for pos, i, cell in known[1]:
                 if cell is None:
                     text = strings[i]
                     cell = texts.get(text) or _text_cell(text)
                 cells[pos] = cell
             continue
-        learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii() and _seen_before(piece)
-        plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
-        if plain is not None:
+        else:
+            learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
+            plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
+            if plain is not None:
+                _learn_shape(piece, plain)
+        if plain is not None and _seen_before(piece):
             if len(_KNOWN_ROWS) >= 512:
                 _KNOWN_ROWS.clear()
             _KNOWN_ROWS[piece] = (max((i for _, i, _ in plain), default=-1), tuple(plain))
+
+
+# A row's shape: its bytes with what each <v>..</v> holds taken out. The rows a unit fills (its figures, and the
+# indexes of its own texts in its own table) differ from return to return in their values only: a row whose
+# shape is that of a row met before, every value of it a plain figure or index, is read from its values, neither
+# checked nor scanned again. Its values cannot change what the checks of a whole sheet find (no "<", ">", "/",
+# quote, space, "!", "?", control or non-ASCII byte), nor how the scan reads its cells: each is a value
+# _CELL_HEAD reads (not empty, no "<", "&" or CR), so the scan of the row finds the same cells as in the row
+# the shape was learnt from, with these values, and a value is read as _scan_cells reads it.
+_Shaped = tuple[tuple[int, int], bool]      # a cell's position, whether its value is a shared-string index
+_SHAPES: dict[bytes, tuple[_Shaped, ...]] = {}
+_SHAPES_LIMIT = 512                         # shapes of at most _ROW_LIMIT bytes: ~1 MB a process
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_VALUE_BYTES = b"0123456789.eE+-"
+_OF_SHAPE: tuple[int, tuple[_Plain, ...]] = (-1, ())      # _Rows.known's mark of a row read by its shape
+_EMPTY_VALUE = b"<v></v>"
+
+
+def _split_shape(piece: bytes) -> tuple[bytes, list[bytes]] | None:
+    """A row's shape and its values, when each value is plain (not empty, digits, ".", "e", "E", "+", "-")."""
+    parts = _VALUE.split(piece)
+    values = parts[1::2]
+    if not values or not all(values) or b"".join(values).translate(None, _VALUE_BYTES):
+        return None
+    return _EMPTY_VALUE.join(parts[::2]), values
+
+
+def _shaped(piece: bytes) -> tuple[tuple[_Shaped, ...], list[bytes]] | None:
+    if len(piece) > _ROW_LIMIT:
+        return None
+    split = _split_shape(piece)
+    if split is None:
+        return None
+    cells = _SHAPES.get(split[0])
+    return None if cells is None else (cells, split[1])
+
+
+def _learn_shape(piece: bytes, plain: list[_Plain]) -> None:
+    """Keep a row's shape: a row just scanned whose every cell was a bare index or figure (`plain`), each of
+    them a value _VALUE finds (so the values found in a row of this shape are its cells', in order)."""
+    split = _split_shape(piece)
+    if split is None or len(split[1]) != len(plain) or split[0] in _SHAPES:
+        return
+    if len(_SHAPES) >= _SHAPES_LIMIT:
+        _SHAPES.clear()
+    _SHAPES[split[0]] = tuple((pos, cell is None) for pos, _, cell in plain)
+
+
+def _fill(shape: tuple[tuple[_Shaped, ...], list[bytes]], strings: list[str],
+          cells: dict[tuple[int, int], Cell]) -> list[_Plain] | None:
+    """A row of a known shape: its cells from its values, each read as _scan_cells reads a bare value, and
+    noted as _scan_cells notes them (None: an index that is not digits, as there)."""
+    indexes, numbers, texts = _INDEXES, _NUMBERS, _TEXTS
+    plain: list[_Plain] | None = []
+    for (pos, shared), v in zip(*shape, strict=True):
+        if shared:
+            i = indexes.get(v)
+            if i is None:
+                i = _index(v)
+            text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
+            cells[pos] = texts.get(text) or _text_cell(text)
+            if plain is not None:
+                if i < 0:
+                    plain = None
+                else:
+                    plain.append((pos, i, None))
+        else:
+            cell = cells[pos] = numbers.get(v) or _remember_number(v)
+            if plain is not None:
+                plain.append((pos, -1, cell))
+    return plain
 
 
 _SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
