@@ -338,6 +338,37 @@ def test_a_common_part_is_reused_only_for_the_same_stored_bytes_and_crc() -> Non
     assert e.value.kind == "corrupt"
 
 
+def test_a_common_part_of_a_name_read_before_is_reused_only_for_the_same_stored_bytes() -> None:
+    # The part of each name read last is compared byte for byte: another content under the same name, size
+    # and CRC (forged) is inflated and checked, never given the bytes read before.
+    def package(content: bytes, crc: int | None = None) -> Package:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            z.writestr("xl/x.xml", content)
+        data = bytearray(buf.getvalue())
+        if crc is not None:
+            pos = _central_entry(bytes(data), "xl/x.xml")
+            data[pos + 16:pos + 20] = crc.to_bytes(4, "little")
+        return Package(bytes(data))
+
+    first = package(b"<a>1</a>").read("xl/x.xml", common=True)
+    assert package(b"<a>1</a>").read("xl/x.xml", common=True) is first
+    assert package(b"<a>2</a>").read("xl/x.xml", common=True) == b"<a>2</a>"
+    package(b"<a>1</a>").read("xl/x.xml", common=True)
+    with pytest.raises(XlsxError) as e:
+        package(b"<a>3</a>", zipfile.crc32(b"<a>1</a>")).read("xl/x.xml", common=True)
+    assert e.value.kind == "corrupt"
+
+
+def test_a_tail_like_the_last_one_in_length_is_read_for_what_it_holds() -> None:
+    # The tail met last is recognised in place; another of the same length is read for itself
+    body = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    for _ in range(2):
+        for flag in ("1", "0", "1"):
+            sheet = scan_sheet("S", _sheet_xml(body, f'<sheetProtection sheet="{flag}"/>'), list)
+            assert sheet.protection == {"sheet": flag}
+
+
 @pytest.mark.parametrize("prefix", ["", '<?xml version="1.0" encoding="UTF-8"?>'])
 @pytest.mark.parametrize("odd", ['<!DOCTYPE x [<!ENTITY a "b">]>', "<!-- note -->", "<?pi x?>"])
 def test_parts_with_a_dtd_comment_or_pi_take_the_parser_path(prefix: str, odd: str) -> None:

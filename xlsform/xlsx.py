@@ -404,17 +404,31 @@ class Package:
             return hit
         try:
             raw = self._stored(info)
-            key = (raw, info.CRC, info.file_size, info.compress_type)
-            data = _INFLATED.get(key) if common else None
-            if data is None:
-                data = self._inflate(info, raw)
-                if common and len(data) <= CACHE_PART_LIMIT:
-                    if len(_INFLATED) >= 64:
-                        _INFLATED.clear()
-                    _INFLATED[key] = data
+            data = self._common(info, raw) if common else self._inflate(info, raw)
         except (zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError) as e:
             raise XlsxError("corrupt", f"{name}: {e}") from None
         self._cache[info.filename] = data
+        return data
+
+    def _common(self, info: _Member, raw: bytes) -> bytes:
+        """A common part's bytes: those of the part of this name read last when its stored bytes are the same
+        (compared, not hashed), else those of any part already read with the same stored bytes, CRC and size."""
+        last = _LAST_COMMON.get(info.filename)
+        if last is not None and last[0][1] == info.CRC and last[0][2] == info.file_size \
+                and last[0][3] == info.compress_type and last[0][0] == raw:
+            return last[1]
+        key = (raw, info.CRC, info.file_size, info.compress_type)
+        data = _INFLATED.get(key)
+        if data is None:
+            data = self._inflate(info, raw)
+            if len(data) > CACHE_PART_LIMIT:
+                return data
+            if len(_INFLATED) >= 64:
+                _INFLATED.clear()
+            _INFLATED[key] = data
+        if len(_LAST_COMMON) >= 16:
+            _LAST_COMMON.clear()
+        _LAST_COMMON[info.filename] = (key, data)
         return data
 
     def _stored(self, info: _Member) -> bytes:
@@ -673,6 +687,9 @@ class Reader:
 CACHE_PART_LIMIT = 256 * 1024     # bigger parts are parsed every time, so hostile files cannot fill memory
 # (stored bytes, CRC, size, method) -> inflated bytes, for the parts Package.read(common=True) is asked for
 _INFLATED: dict[tuple[bytes, int, int, int], bytes] = {}
+# the same for the part of each name read last, found by comparing its stored bytes (a round's returns share
+# them) rather than hashing them: at most 16 names
+_LAST_COMMON: dict[str, tuple[tuple[bytes, int, int, int], bytes]] = {}
 _T = TypeVar("_T")
 
 
@@ -1180,6 +1197,7 @@ class _Tail(NamedTuple):
 
 _SHEET_DATA_END = b"</sheetData>"
 _TAILS: dict[bytes, _Tail | None] = {}
+_LAST_TAIL: list[Any] = [None, None]      # the tail _sheet_tail met last, and what it holds
 
 
 def _sheet_tail(data: bytes) -> tuple[int, _Tail] | None:
@@ -1189,14 +1207,18 @@ def _sheet_tail(data: bytes) -> tuple[int, _Tail] | None:
     end = data.rfind(_SHEET_DATA_END)
     if end < 0 or len(data) - end > CACHE_PART_LIMIT:
         return None
-    tail = data[end:]
-    if tail in _TAILS:
-        info = _TAILS[tail]
-    else:
-        info = _read_tail(tail)
-        if len(_TAILS) >= 64:
-            _TAILS.clear()
-        _TAILS[tail] = info
+    last, info = _LAST_TAIL
+    # the tail met last, compared where it stands (no copy of the tail's 7 KB, no hash of it)
+    if not (last is not None and len(data) - end == len(last) and data.endswith(last)):
+        tail = data[end:]
+        if tail in _TAILS:
+            info = _TAILS[tail]
+        else:
+            info = _read_tail(tail)
+            if len(_TAILS) >= 64:
+                _TAILS.clear()
+            _TAILS[tail] = info
+        _LAST_TAIL[:] = tail, info
     return None if info is None else (end, info)
 
 
