@@ -329,7 +329,9 @@ class _Member(NamedTuple):
 
 _new_member = tuple.__new__                 # _Member(...) without the NamedTuple's Python-level __new__
 _EOCD = struct.Struct("<4s4H2LH")          # end of central directory record, 22 bytes
-_CENTRAL = struct.Struct("<4s6H3L5H2L")    # central directory file header, 46 bytes
+# central directory file header, 46 bytes: signature, (made by), needed, flags, method, (time, date), CRC,
+# sizes compressed and not, name, extra and comment lengths, (disk, attributes), local header's offset
+_CENTRAL = struct.Struct("<4s2x3H4x3L3H8xL")
 
 
 def central_directory(data: bytes) -> list[_Member] | None:
@@ -347,22 +349,26 @@ def central_directory(data: bytes) -> list[_Member] | None:
         return None
     members: list[_Member] = []
     pos = offset
+    unpack, top, cd_sig, zip64 = _CENTRAL.unpack_from, MAX_ZIP_VERSION, b"PK\x01\x02", 0xFFFFFFFF
     for _ in range(n):
         if pos + 46 > end:
             return None
-        (sig, _made, needed, flags, method, _time, _date, crc, csize, usize, name_len, extra_len, note_len,
-         _disk, _iattr, _eattr, header) = _CENTRAL.unpack_from(data, pos)
-        if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, header) or needed & 0xFF > MAX_ZIP_VERSION:
+        sig, needed, flags, method, crc, csize, usize, name_len, extra_len, note_len, header = unpack(data, pos)
+        if sig != cd_sig or csize == zip64 or usize == zip64 or header == zip64 or needed & 0xFF > top:
             return None
-        raw = data[pos + 46: pos + 46 + name_len]
-        try:   # an ASCII name reads the same in UTF-8 and cp437, and ASCII is decoded without a codec call
-            name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")
-        except UnicodeDecodeError:
-            return None
+        pos += 46
+        raw = data[pos: pos + name_len]
+        if raw.isascii():    # an ASCII name reads the same in UTF-8 and cp437: decoded without a codec call
+            name = raw.decode()
+        else:
+            try:
+                name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
         if "\x00" in name:
             name = name.split("\x00", 1)[0]
         members.append(_new_member(_Member, (name, flags, method, crc, csize, usize, header)))
-        pos += 46 + name_len + extra_len + note_len
+        pos += name_len + extra_len + note_len
     return members if pos == end else None
 
 
