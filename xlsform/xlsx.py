@@ -328,7 +328,9 @@ class _Member(NamedTuple):
 
 _new_member = tuple.__new__                 # _Member(...) without the NamedTuple's Python-level __new__
 _EOCD = struct.Struct("<4s4H2LH")          # end of central directory record, 22 bytes
-_CENTRAL = struct.Struct("<4s6H3L5H2L")    # central directory file header, 46 bytes
+# central directory file header, 46 bytes: signature, (made by), needed, flags, method, (time, date), CRC,
+# sizes compressed and not, name, extra and comment lengths, (disk, attributes), local header's offset
+_CENTRAL = struct.Struct("<4s2x3H4x3L3H8xL")
 
 
 def central_directory(data: bytes) -> list[_Member] | None:
@@ -346,22 +348,26 @@ def central_directory(data: bytes) -> list[_Member] | None:
         return None
     members: list[_Member] = []
     pos = offset
+    unpack, top, cd_sig, zip64 = _CENTRAL.unpack_from, MAX_ZIP_VERSION, b"PK\x01\x02", 0xFFFFFFFF
     for _ in range(n):
         if pos + 46 > end:
             return None
-        (sig, _made, needed, flags, method, _time, _date, crc, csize, usize, name_len, extra_len, note_len,
-         _disk, _iattr, _eattr, header) = _CENTRAL.unpack_from(data, pos)
-        if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, header) or needed & 0xFF > MAX_ZIP_VERSION:
+        sig, needed, flags, method, crc, csize, usize, name_len, extra_len, note_len, header = unpack(data, pos)
+        if sig != cd_sig or csize == zip64 or usize == zip64 or header == zip64 or needed & 0xFF > top:
             return None
-        raw = data[pos + 46: pos + 46 + name_len]
-        try:   # an ASCII name reads the same in UTF-8 and cp437, and ASCII is decoded without a codec call
-            name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")
-        except UnicodeDecodeError:
-            return None
+        pos += 46
+        raw = data[pos: pos + name_len]
+        if raw.isascii():    # an ASCII name reads the same in UTF-8 and cp437: decoded without a codec call
+            name = raw.decode()
+        else:
+            try:
+                name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
         if "\x00" in name:
             name = name.split("\x00", 1)[0]
         members.append(_new_member(_Member, (name, flags, method, crc, csize, usize, header)))
-        pos += 46 + name_len + extra_len + note_len
+        pos += name_len + extra_len + note_len
     return members if pos == end else None
 
 
@@ -403,17 +409,31 @@ class Package:
             return hit
         try:
             raw = self._stored(info)
-            key = (raw, info.CRC, info.file_size, info.compress_type)
-            data = _INFLATED.get(key) if common else None
-            if data is None:
-                data = self._inflate(info, raw)
-                if common and len(data) <= CACHE_PART_LIMIT:
-                    if len(_INFLATED) >= 64:
-                        _INFLATED.clear()
-                    _INFLATED[key] = data
+            data = self._common(info, raw) if common else self._inflate(info, raw)
         except (zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError) as e:
             raise XlsxError("corrupt", f"{name}: {e}") from None
         self._cache[info.filename] = data
+        return data
+
+    def _common(self, info: _Member, raw: bytes) -> bytes:
+        """A common part's bytes: those of the part of this name read last when its stored bytes are the same
+        (compared, not hashed), else those of any part already read with the same stored bytes, CRC and size."""
+        last = _LAST_COMMON.get(info.filename)
+        if last is not None and last[0][1] == info.CRC and last[0][2] == info.file_size \
+                and last[0][3] == info.compress_type and last[0][0] == raw:
+            return last[1]
+        key = (raw, info.CRC, info.file_size, info.compress_type)
+        data = _INFLATED.get(key)
+        if data is None:
+            data = self._inflate(info, raw)
+            if len(data) > CACHE_PART_LIMIT:
+                return data
+            if len(_INFLATED) >= 64:
+                _INFLATED.clear()
+            _INFLATED[key] = data
+        if len(_LAST_COMMON) >= 16:
+            _LAST_COMMON.clear()
+        _LAST_COMMON[info.filename] = (key, data)
         return data
 
     def _stored(self, info: _Member) -> bytes:
@@ -672,6 +692,9 @@ class Reader:
 CACHE_PART_LIMIT = 256 * 1024     # bigger parts are parsed every time, so hostile files cannot fill memory
 # (stored bytes, CRC, size, method) -> inflated bytes, for the parts Package.read(common=True) is asked for
 _INFLATED: dict[tuple[bytes, int, int, int], bytes] = {}
+# the same for the part of each name read last, found by comparing its stored bytes (a round's returns share
+# them) rather than hashing them: at most 16 names
+_LAST_COMMON: dict[str, tuple[tuple[bytes, int, int, int], bytes]] = {}
 _T = TypeVar("_T")
 
 
@@ -1178,6 +1201,7 @@ class _Tail(NamedTuple):
 
 _SHEET_DATA_END = b"</sheetData>"
 _TAILS: dict[bytes, _Tail | None] = {}
+_LAST_TAIL: list[Any] = [None, None]      # the tail _sheet_tail met last, and what it holds
 
 
 def _sheet_tail(data: bytes) -> tuple[int, _Tail] | None:
@@ -1187,14 +1211,18 @@ def _sheet_tail(data: bytes) -> tuple[int, _Tail] | None:
     end = data.rfind(_SHEET_DATA_END)
     if end < 0 or len(data) - end > CACHE_PART_LIMIT:
         return None
-    tail = data[end:]
-    if tail in _TAILS:
-        info = _TAILS[tail]
-    else:
-        info = _read_tail(tail)
-        if len(_TAILS) >= 64:
-            _TAILS.clear()
-        _TAILS[tail] = info
+    last, info = _LAST_TAIL
+    # the tail met last, compared where it stands (no copy of the tail's 7 KB, no hash of it)
+    if not (last is not None and len(data) - end == len(last) and data.endswith(last)):
+        tail = data[end:]
+        if tail in _TAILS:
+            info = _TAILS[tail]
+        else:
+            info = _read_tail(tail)
+            if len(_TAILS) >= 64:
+                _TAILS.clear()
+            _TAILS[tail] = info
+        _LAST_TAIL[:] = tail, info
     return None if info is None else (end, info)
 
 
@@ -1287,7 +1315,10 @@ def _scan_cells(part: bytes, stop: int, strings: list[str], sheet: Sheet, master
                 text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
                 cells[pos] = texts.get(text) or _text_cell(text)
                 if plain is not None:
-                    plain.append((pos, i, None))
+                    if i < 0:   # an index int() reads but not digits (b"+1"): not kept, as kept it reads strings[-1]
+                        plain = None
+                    else:
+                        plain.append((pos, i, None))
                 continue
             if kind is _PLAIN:
                 cell = cells[pos] = numbers.get(v) or _remember_number(v)
@@ -1326,10 +1357,13 @@ _OPEN_CELL = lazy(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head,
 class _Rows(NamedTuple):
     """A worksheet's part before its tail cut after each "</row>" (the separators left out), each piece with
     what _KNOWN_ROWS holds for it (never the first piece, which holds the sheet's head, nor the last);
-    `rest`: the pieces not known with the separators after them and "</sheetData>", all the checks look at."""
+    `shapes`: for a piece not known whose shape was met before (see _SHAPES), that shape's cells and the
+    piece's values; `rest`: the pieces neither known nor of a known shape with the separators after them and
+    "</sheetData>", all the checks look at."""
 
     pieces: list[bytes]
     known: list[tuple[int, tuple[_Plain, ...]] | None]
+    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None]
     rest: bytes
 
 
@@ -1343,10 +1377,16 @@ def _rows(data: bytes, tail: tuple[int, _Tail] | None) -> _Rows | None:
         return None
     known = list(map(_KNOWN_ROWS.get, pieces))
     known[0] = known[-1] = None
+    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None] = [None] * len(pieces)
+    if _SHAPES:
+        for n in range(1, len(pieces) - 1):
+            if known[n] is None and (found := _shaped(pieces[n])) is not None:
+                shapes[n] = found
+                known[n] = _OF_SHAPE
     unknown = list(compress(pieces, map(is_, known, repeat(None))))
     if not all(map(_closed, unknown[:-1])):      # the last piece ends where the whole scan stops too
         return None
-    return _Rows(pieces, known, _ROW_END.join(unknown) + _SHEET_DATA_END)
+    return _Rows(pieces, known, shapes, _ROW_END.join(unknown) + _SHEET_DATA_END)
 
 
 def _closed(piece: bytes) -> bool:
@@ -1372,22 +1412,99 @@ def _seen_before(piece: bytes) -> bool:
 
 def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str, tuple[int, int, str]],
                pending: list[tuple[int, int, str, Cell]]) -> None:
-    """_scan_cells of the whole sheet, row by row: a row seen before from what was kept of it, in order."""
+    """_scan_cells of the whole sheet, row by row: a row seen before from what was kept of it, a row of a
+    shape seen before from its values, in order."""
     cells, texts, count, last = sheet.cells, _TEXTS, len(strings), len(rows.pieces) - 1
-    for n, (piece, known) in enumerate(zip(rows.pieces, rows.known, strict=True)):
-        if known is not None and known[0] < count:
+    for n, (piece, known, shape) in enumerate(zip(rows.pieces, rows.known, rows.shapes, strict=True)):
+        if shape is not None:
+            plain = _fill(shape, strings, cells)
+        elif known is not None and known[0] < count:
             for pos, i, cell in known[1]:
                 if cell is None:
                     text = strings[i]
                     cell = texts.get(text) or _text_cell(text)
                 cells[pos] = cell
             continue
-        learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii() and _seen_before(piece)
-        plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
-        if plain is not None:
+        else:
+            learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
+            plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
+            if plain is not None:
+                _learn_shape(piece, plain)
+        if plain is not None and _seen_before(piece):
             if len(_KNOWN_ROWS) >= 512:
                 _KNOWN_ROWS.clear()
             _KNOWN_ROWS[piece] = (max((i for _, i, _ in plain), default=-1), tuple(plain))
+
+
+# A row's shape: its bytes with what each <v>..</v> holds taken out. The rows a unit fills (its figures, and the
+# indexes of its own texts in its own table) differ from return to return in their values only: a row whose
+# shape is that of a row met before, every value of it a plain figure or index, is read from its values, neither
+# checked nor scanned again. Its values cannot change what the checks of a whole sheet find (no "<", ">", "/",
+# quote, space, "!", "?", control or non-ASCII byte), nor how the scan reads its cells: each is a value
+# _CELL_HEAD reads (not empty, no "<", "&" or CR), so the scan of the row finds the same cells as in the row
+# the shape was learnt from, with these values, and a value is read as _scan_cells reads it.
+_Shaped = tuple[tuple[int, int], bool]      # a cell's position, whether its value is a shared-string index
+_SHAPES: dict[bytes, tuple[_Shaped, ...]] = {}
+_SHAPES_LIMIT = 512                         # shapes of at most _ROW_LIMIT bytes: ~1 MB a process
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_VALUE_BYTES = b"0123456789.eE+-"
+_OF_SHAPE: tuple[int, tuple[_Plain, ...]] = (-1, ())      # _Rows.known's mark of a row read by its shape
+_EMPTY_VALUE = b"<v></v>"
+
+
+def _split_shape(piece: bytes) -> tuple[bytes, list[bytes]] | None:
+    """A row's shape and its values, when each value is plain (not empty, digits, ".", "e", "E", "+", "-")."""
+    parts = _VALUE.split(piece)
+    values = parts[1::2]
+    if not values or not all(values) or b"".join(values).translate(None, _VALUE_BYTES):
+        return None
+    return _EMPTY_VALUE.join(parts[::2]), values
+
+
+def _shaped(piece: bytes) -> tuple[tuple[_Shaped, ...], list[bytes]] | None:
+    if len(piece) > _ROW_LIMIT:
+        return None
+    split = _split_shape(piece)
+    if split is None:
+        return None
+    cells = _SHAPES.get(split[0])
+    return None if cells is None else (cells, split[1])
+
+
+def _learn_shape(piece: bytes, plain: list[_Plain]) -> None:
+    """Keep a row's shape: a row just scanned whose every cell was a bare index or figure (`plain`), each of
+    them a value _VALUE finds (so the values found in a row of this shape are its cells', in order)."""
+    split = _split_shape(piece)
+    if split is None or len(split[1]) != len(plain) or split[0] in _SHAPES:
+        return
+    if len(_SHAPES) >= _SHAPES_LIMIT:
+        _SHAPES.clear()
+    _SHAPES[split[0]] = tuple((pos, cell is None) for pos, _, cell in plain)
+
+
+def _fill(shape: tuple[tuple[_Shaped, ...], list[bytes]], strings: list[str],
+          cells: dict[tuple[int, int], Cell]) -> list[_Plain] | None:
+    """A row of a known shape: its cells from its values, each read as _scan_cells reads a bare value, and
+    noted as _scan_cells notes them (None: an index that is not digits, as there)."""
+    indexes, numbers, texts = _INDEXES, _NUMBERS, _TEXTS
+    plain: list[_Plain] | None = []
+    for (pos, shared), v in zip(*shape, strict=True):
+        if shared:
+            i = indexes.get(v)
+            if i is None:
+                i = _index(v)
+            text = strings[i] if 0 <= i < len(strings) else _shared_string(strings, v)
+            cells[pos] = texts.get(text) or _text_cell(text)
+            if plain is not None:
+                if i < 0:
+                    plain = None
+                else:
+                    plain.append((pos, i, None))
+        else:
+            cell = cells[pos] = numbers.get(v) or _remember_number(v)
+            if plain is not None:
+                plain.append((pos, -1, cell))
+    return plain
 
 
 _SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
