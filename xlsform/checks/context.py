@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, cast, overload
 
+from xlsform import indicator_rows
 from xlsform.codes import Finding, render
 from xlsform.layout import Layout, a1, indicator_key, layout_for
 from xlsform.records import Indicator, Record
@@ -179,7 +180,7 @@ class CheckContext:
 
     @once
     def indicators(self) -> list[Indicator]:
-        return self.record.indicators
+        return indicator_rows.indicators(self.record)
 
     # ------------------------------------------------------------------------------ places
 
