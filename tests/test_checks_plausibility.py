@@ -510,3 +510,20 @@ def test_a_clipped_copy_is_never_ruled_out_by_its_ratio(goal: str, data: st.Data
         if data.draw(st.booleans()) else data.draw(st.text(alphabet="abcde", min_size=4, max_size=120))
     if len(answer) >= 4 and fuzz.partial_ratio(answer, goal) >= CLIPPED:
         assert may_clip(fuzz.ratio(answer, goal), len(answer), len(goal))
+
+
+def test_a_stock_answer_is_kept_by_its_rules() -> None:
+    """_stock keeps what _stock_of says by the text under one spec's rules: two rules with other stock
+    phrases each say their own, however often asked and in whichever order."""
+    from dataclasses import replace
+
+    from xlsform.checks import plausibility
+    from xlsform.spec import load_spec
+
+    review = load_spec("wangcheng").rules.review
+    other = replace(review, stock_actuals=("按计划推进",), stock_modifiers=(), stock_objects=())
+    texts = ["已完成", "达成预期指标", "按计划推进", "完成年度目标", "完成节水改造", "45批次，1100余人", ""]
+    for _ in range(2):
+        for rules in (review, other):
+            assert [plausibility._stock(t, rules) for t in texts] == [plausibility._stock_of(t, rules) for t in texts]
+    assert plausibility._stock("按计划推进", other) and not plausibility._stock("按计划推进", review)
