@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from xlsform.lazyre import lazy
 from xlsform.normalize import TEXT_CACHE, compact, same_count, unit_spelling
@@ -390,8 +391,7 @@ def _qualitative(raw: str, s: str) -> Expr | None:
 
 # -------------------------------------------------------------------------------------- comparison
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """How an actual stands against its target: `share` of the target reached (positive rule), or a band."""
 
     rule: str                      # "positive", "reverse", "equality", "range", "deadline", "qualitative"
