@@ -393,8 +393,9 @@ def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     alike = ratio >= similarity * 100 \
         or (len(a) >= max(8, min(len(g) / 2, run)) and may_clip(ratio, len(a), len(g))
             and _fuzz().partial_ratio(a, g, score_cutoff=CLIPPED) >= CLIPPED)
-    # the words first: most answers are not alike, and reading a text's figures costs more than comparing it
-    return alike and _figures(answer) <= _figures(goal)
+    # the words first: most answers are not alike, and reading a text's figures costs more than comparing it;
+    # then the answer's figures (none: nothing the goal does not hold, its own are not read)
+    return alike and (not (said := _figures(answer)) or said <= _figures(goal))
 
 
 def may_clip(ratio: float, a: int, b: int) -> bool:
