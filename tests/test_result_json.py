@@ -143,3 +143,14 @@ def test_a_finding_said_again_in_another_file_is_written_as_json_dumps_writes_it
         same_as_reference(FileResult(file, record=Record("wangcheng", "2020.1"), findings=findings))
     assert any(key[0] == "XF507" for key in result_json._SAID)
     assert all(len(head) + len(tail) <= result_json._SAID_LONGEST for head, tail in result_json._SAID.values())
+
+
+def test_fund_rows_by_one_plan_of_keys_with_each_returns_own_labels_and_values() -> None:
+    """result_json._funds: records whose keys come in one order share a plan; each keeps its own labels
+    (a labelled row without values among them) and values (floats as they are, others converted)."""
+    keys = ["fund.total.budget", "name", "fund.fiscal.spent", "fund.", "fund.other.rate"]
+    for labels, value in (({}, 1.5), ({"z": "新行", "fiscal": "财政"}, 3), ({"total": "合计"}, Decimal("2.5")),
+                          ({"other": "其他", "q": "另一行"}, None), ({}, "abc"), ({}, True)):
+        values = {k: value for k in keys}
+        r = FileResult("r.xlsx", record=Record("wangcheng", "2020.1", values=values, fund_labels=labels))
+        same_as_reference(r)

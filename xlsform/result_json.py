@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from xlsform import indicator_rows, records
@@ -173,10 +173,7 @@ def _record(record: Record, out: _Text) -> bool:
     out.add(_SPEC, (record.spec_id, record.spec_version))
     out.add(_SOURCE, (shown_path(record.source) if record.source else record.source, record.sha256))
     out.add(_IDENTITY, map(records._plain, map(v.get, IDENTITY_KEYS)))
-    funds = record._fund_rows()
-    for row in funds:
-        out.vals += row.values()
-    out.rows(_FUNDS, len(funds))
+    out.rows(_FUNDS, _funds(record, out.vals))
     out.add(_EXECUTION, (v.get("execution.reason"),))
     out.add(_GOALS, map(records._plain, map(v.get, _GOAL_FIELDS)))
     _indicators(record, out)
@@ -189,6 +186,53 @@ def _record(record: Record, out: _Text) -> bool:
         out.tail = _NO_CACHED
     out.tail += _CELLS + _cells_json(record.cells) + b"}"
     return True
+
+
+def _funds(record: Record, vals: list[Any]) -> int:
+    """Record._fund_rows' rows, each as its values (key, label, every column), added to vals; how many. The
+    rows a record's keys name, and where their columns sit in its values, are worked out once per order of
+    its keys (a template's returns share it); floats and None are taken as they are, anything else converted
+    as _fund_rows converts it."""
+    values, labels = record.values, record.fund_labels
+    keys = tuple(values)
+    plan = _FUND_PLANS.get(keys)
+    if plan is None:
+        if len(_FUND_PLANS) >= 64:
+            _FUND_PLANS.clear()
+        plan = _FUND_PLANS[keys] = _fund_plan(keys)
+    named, pick = plan
+    found: list[Any] = list(pick(values.values())) if named else []
+    if not _FLOATS.issuperset(map(type, found)):
+        found = [x if type(x) is float else records._num(x) for x in found]
+    count = 0
+    for i, row in enumerate(named):
+        vals += (row, labels.get(row, row), *found[i * _FUND_WIDTH:(i + 1) * _FUND_WIDTH])
+        count += 1
+    for row in labels:
+        if row not in named:    # a labelled row without any value: every column empty
+            vals += (row, labels[row], *_NO_FUND)
+            count += 1
+    return count
+
+
+_FLOATS = frozenset({float, type(None)})
+_FUND_WIDTH = len(FUND_COLUMNS)
+_NO_FUND = (None,) * _FUND_WIDTH
+# a record's keys in order -> (the fund rows they name, in order; their columns' values from the record's values)
+_FUND_PLANS: dict[tuple[str, ...], tuple[dict[str, None], Callable[[Iterable[Any]], tuple[Any, ...]]]] = {}
+
+
+def _fund_plan(keys: tuple[str, ...]) -> tuple[dict[str, None], Callable[[Iterable[Any]], tuple[Any, ...]]]:
+    named: dict[Any, None] = dict.fromkeys(map(records._FUND_ROW.__getitem__, keys))
+    named.pop(None, None)
+    place = {key: i for i, key in enumerate(keys)}
+    at = [place.get(key, len(keys)) for row in named for _, key in records._fund_keys(row)]   # no key: the None
+    get = itemgetter(*at) if len(at) > 1 else (lambda listed: tuple(listed[i] for i in at))  # after the values
+
+    def pick(values: Iterable[Any]) -> tuple[Any, ...]:
+        return get([*values, None])
+
+    return named, pick
 
 
 @lru_cache(maxsize=64)     # the computed fields of a layout: a few a round
