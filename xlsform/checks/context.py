@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, cast
 
+from xlsform import indicator_rows
 from xlsform.codes import Finding, render
 from xlsform.layout import Layout, a1, indicator_key, layout_for
 from xlsform.once import once
@@ -156,7 +157,7 @@ class CheckContext:
 
     @once
     def indicators(self) -> list[Indicator]:
-        return self.record.indicators
+        return indicator_rows.indicators(self.record)
 
     # ------------------------------------------------------------------------------ places
 
