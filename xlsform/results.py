@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from xlsform.codes import Finding
@@ -88,19 +89,11 @@ class FileResult:
     def tally(self) -> Tally:
         """status, errors, warnings, stale and blank in one pass over the findings (a report asks for all of
         them for every file); each property is one of these."""
-        errors = warnings = 0
-        stale = blank = False
-        for f in self.findings:
-            if f.severity == "error":
-                errors += 1
-            elif f.severity == "warning":
-                warnings += 1
-            if f.code in STALE_CODES:
-                stale = True
-            elif f.code == BLANK_CODE:
-                blank = True
+        severities = list(map(_SEVERITY_OF, self.findings))     # C-level passes: asked twice a return
+        errors, warnings = severities.count("error"), severities.count("warning")
+        codes = set(map(_CODE_OF, self.findings))
         status = "unreadable" if self.record is None else "errors" if errors else "warnings" if warnings else "ok"
-        return Tally(status, errors, warnings, stale, blank)
+        return Tally(status, errors, warnings, not codes.isdisjoint(STALE_CODES), BLANK_CODE in codes)
 
     def to_json(self) -> dict[str, Any]:
         t = self.tally()
@@ -114,3 +107,5 @@ class FileResult:
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_SEVERITY_OF = attrgetter("severity")
+_CODE_OF = attrgetter("code")
