@@ -1419,7 +1419,7 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
     cells, texts, count, last = sheet.cells, _TEXTS, len(strings), len(rows.pieces) - 1
     for n, (piece, known, shape) in enumerate(zip(rows.pieces, rows.known, rows.shapes, strict=True)):
         if shape is not None:
-            plain = _fill(shape, strings, cells)
+            plain = _fill(shape, strings, cells, sheet.formulas)
         elif known is not None and known[0] < count:
             for pos, i, cell in known[1]:
                 if cell is None:
@@ -1430,7 +1430,7 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
         else:
             learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
             plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
-            if plain is not None:
+            if learn:
                 _learn_shape(piece, plain)
         if plain is not None and _seen_before(piece):
             if len(_KNOWN_ROWS) >= 512:
@@ -1439,13 +1439,17 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
 
 
 # A row's shape: its bytes with what each <v>..</v> holds taken out. The rows a unit fills (its figures, and the
-# indexes of its own texts in its own table) differ from return to return in their values only: a row whose
-# shape is that of a row met before, every value of it a plain figure or index, is read from its values, neither
-# checked nor scanned again. Its values cannot change what the checks of a whole sheet find (no "<", ">", "/",
-# quote, space, "!", "?", control or non-ASCII byte), nor how the scan reads its cells: each is a value
-# _CELL_HEAD reads (not empty, no "<", "&" or CR), so the scan of the row finds the same cells as in the row
-# the shape was learnt from, with these values, and a value is read as _scan_cells reads it.
-_Shaped = tuple[tuple[int, int], bool]      # a cell's position, whether its value is a shared-string index
+# indexes of its own texts in its own table, the cached results of its formulas) differ from return to return
+# in their values only: a row whose shape is that of a row met before, every value of it a plain figure or
+# index, is read from its values, neither checked nor scanned again. Its values cannot change what the checks
+# of a whole sheet find (no "<", ">", "/", quote, space, "!", "?", control or non-ASCII byte), nor how the
+# scan reads its cells: each is a value _CELL_HEAD reads (not empty, no "<", "&" or CR), so the scan of the row
+# finds the same cells as in the row the shape was learnt from, with these values, and a value is read as
+# _scan_cells reads it. A shape's cells are bare indexes and figures, and formulas (not shared) with a figure
+# cached, each <f>..</f><v>..</v>: the formula is in the shape.
+# a cell's position and what its value is: True a shared-string index, False a figure, a text the cached figure
+# of that formula
+_Shaped = tuple[tuple[int, int], bool | str]
 _SHAPES: dict[bytes, tuple[_Shaped, ...]] = {}
 _SHAPES_LIMIT = 512                         # shapes of at most _ROW_LIMIT bytes: ~1 MB a process
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -1473,25 +1477,54 @@ def _shaped(piece: bytes) -> tuple[tuple[_Shaped, ...], list[bytes]] | None:
     return None if cells is None else (cells, split[1])
 
 
-def _learn_shape(piece: bytes, plain: list[_Plain]) -> None:
-    """Keep a row's shape: a row just scanned whose every cell was a bare index or figure (`plain`), each of
-    them a value _VALUE finds (so the values found in a row of this shape are its cells', in order)."""
+def _learn_shape(piece: bytes, plain: list[_Plain] | None) -> None:
+    """Keep a row's shape, of a row just scanned: each of its cells a bare index or figure (`plain`, as
+    _scan_cells noted them) or a formula with a figure cached, each holding one value _VALUE finds and no
+    other value found beside them (so the values found in a row of this shape are its cells', in order)."""
     split = _split_shape(piece)
-    if split is None or len(split[1]) != len(plain) or split[0] in _SHAPES:
+    if split is None or split[0] in _SHAPES:
+        return
+    cells = tuple((pos, cell is None) for pos, _, cell in plain) if plain is not None else _formula_shape(piece)
+    if cells is None or len(split[1]) != len(cells):
         return
     if len(_SHAPES) >= _SHAPES_LIMIT:
         _SHAPES.clear()
-    _SHAPES[split[0]] = tuple((pos, cell is None) for pos, _, cell in plain)
+    _SHAPES[split[0]] = cells
 
 
-def _fill(shape: tuple[tuple[_Shaped, ...], list[bytes]], strings: list[str],
-          cells: dict[tuple[int, int], Cell]) -> list[_Plain] | None:
-    """A row of a known shape: its cells from its values, each read as _scan_cells reads a bare value, and
-    noted as _scan_cells notes them (None: an index that is not digits, as there)."""
+def _formula_shape(piece: bytes) -> tuple[_Shaped, ...] | None:
+    """The cells of a row _scan_cells read not all plain, when each is a bare index or figure or a formula
+    cell as _scan_cell reads it: no type (a figure), <f>formula</f><v>figure</v>, the formula parsed whole by
+    its opening part (_leading_formula) and not shared. None for any other cell."""
+    cells: list[_Shaped] = []
+    for head, v, inner in _CELL_HEAD.findall(piece):
+        pos, kind, _ = _HEADS.get(head) or _head(head)
+        if v and kind is not _OTHER_TYPE:
+            cells.append((pos, kind is _SHARED))
+            continue
+        i = inner.find(b"<v>")
+        if v or kind is not _PLAIN or i <= 0 or not inner.startswith(b"<f") or not inner.endswith(b"</f>", 0, i) \
+                or inner.find(b"</v>", i) != len(inner) - 4:
+            return None
+        hit = _leading_formula(inner[:i].decode())
+        if hit is None or hit[0] is None or hit[1] is not None:
+            return None
+        cells.append((pos, hit[0]))
+    return tuple(cells)
+
+
+def _fill(shape: tuple[tuple[_Shaped, ...], list[bytes]], strings: list[str], cells: dict[tuple[int, int], Cell],
+          formulas: list[tuple[int, int]]) -> list[_Plain] | None:
+    """A row of a known shape: its cells from its values, each read as _scan_cells reads it, and noted as
+    _scan_cells notes them (None: an index that is not digits, or a formula, as there)."""
     indexes, numbers, texts = _INDEXES, _NUMBERS, _TEXTS
     plain: list[_Plain] | None = []
     for (pos, shared), v in zip(*shape, strict=True):
-        if shared:
+        if shared.__class__ is str:     # a formula, its figure as _scan_cell reads it
+            formulas.append(pos)
+            cells[pos] = _new_cell(Cell, (_number(v), "n", shared))
+            plain = None
+        elif shared:
             i = indexes.get(v)
             if i is None:
                 i = _index(v)
