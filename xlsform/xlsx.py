@@ -1359,13 +1359,14 @@ _OPEN_CELL = re.compile(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's
 class _Rows(NamedTuple):
     """A worksheet's part before its tail cut after each "</row>" (the separators left out), each piece with
     what _KNOWN_ROWS holds for it (never the first piece, which holds the sheet's head, nor the last);
-    `shapes`: for a piece not known whose shape was met before (see _SHAPES), that shape's cells and the
-    piece's values; `rest`: the pieces neither known nor of a known shape with the separators after them and
-    "</sheetData>", all the checks look at."""
+    `shapes`: for a piece not known whose shape was looked for (see _SHAPES), the cells of that shape if it was
+    met before, and the piece's shape and values (None for either when there are none); `rest`: the pieces
+    neither known nor of a known shape with the separators after them and "</sheetData>", all the checks
+    look at."""
 
     pieces: list[bytes]
     known: list[tuple[int, tuple[_Plain, ...]] | None]
-    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None]
+    shapes: list[_Looked | None]
     rest: bytes
 
 
@@ -1379,12 +1380,16 @@ def _rows(data: bytes, tail: tuple[int, _Tail] | None) -> _Rows | None:
         return None
     known = list(map(_KNOWN_ROWS.get, pieces))
     known[0] = known[-1] = None
-    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None] = [None] * len(pieces)
-    if _SHAPES:
-        for n in range(1, len(pieces) - 1):
-            if known[n] is None and (found := _shaped(pieces[n])) is not None:
-                shapes[n] = found
+    shapes: list[_Looked | None] = [None] * len(pieces)
+    tries = _SHAPE_TRIES      # a form's rows are a few dozen: a sheet of thousands is not looked through
+    for n in range(1, len(pieces) - 1):
+        if known[n] is None and len(pieces[n]) <= _ROW_LIMIT:
+            looked = shapes[n] = _look_up_shape(pieces[n])
+            if looked[0] is not None:
                 known[n] = _OF_SHAPE
+            tries -= 1
+            if not tries:
+                break
     unknown = list(compress(pieces, map(is_, known, repeat(None))))
     if not all(map(_closed, unknown[:-1])):      # the last piece ends where the whole scan stops too
         return None
@@ -1418,8 +1423,8 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
     shape seen before from its values, in order."""
     cells, texts, count, last = sheet.cells, _TEXTS, len(strings), len(rows.pieces) - 1
     for n, (piece, known, shape) in enumerate(zip(rows.pieces, rows.known, rows.shapes, strict=True)):
-        if shape is not None:
-            plain = _fill(shape, strings, cells, sheet.formulas)
+        if shape is not None and shape[0] is not None and shape[1] is not None:
+            plain = _fill(shape[0], shape[1][1], strings, cells, sheet.formulas)
         elif known is not None and known[0] < count:
             for pos, i, cell in known[1]:
                 if cell is None:
@@ -1430,8 +1435,8 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
         else:
             learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
             plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
-            if learn:
-                _learn_shape(piece, plain)
+            if learn and shape is not None and shape[1] is not None:
+                _learn_shape(piece, plain, shape[1])
         if plain is not None and _seen_before(piece):
             if len(_KNOWN_ROWS) >= 512:
                 _KNOWN_ROWS.clear()
@@ -1455,6 +1460,9 @@ _SHAPES_LIMIT = 512                         # shapes of at most _ROW_LIMIT bytes
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _VALUE_BYTES = b"0123456789.eE+-"
 _OF_SHAPE: tuple[int, tuple[_Plain, ...]] = (-1, ())      # _Rows.known's mark of a row read by its shape
+_SHAPE_TRIES = 256                          # rows of a sheet whose shape is looked for
+# a row's shape looked for: the cells of that shape if met before, the row's shape and values if it has them
+_Looked = tuple[tuple[_Shaped, ...] | None, tuple[bytes, list[bytes]] | None]
 _EMPTY_VALUE = b"<v></v>"
 
 
@@ -1467,22 +1475,17 @@ def _split_shape(piece: bytes) -> tuple[bytes, list[bytes]] | None:
     return _EMPTY_VALUE.join(parts[::2]), values
 
 
-def _shaped(piece: bytes) -> tuple[tuple[_Shaped, ...], list[bytes]] | None:
-    if len(piece) > _ROW_LIMIT:
-        return None
+def _look_up_shape(piece: bytes) -> _Looked:
     split = _split_shape(piece)
-    if split is None:
-        return None
-    cells = _SHAPES.get(split[0])
-    return None if cells is None else (cells, split[1])
+    return (None if split is None else _SHAPES.get(split[0])), split
 
 
-def _learn_shape(piece: bytes, plain: list[_Plain] | None) -> None:
-    """Keep a row's shape, of a row just scanned: each of its cells a bare index or figure (`plain`, as
-    _scan_cells noted them) or a formula with a figure cached, each holding one value _VALUE finds and no
-    other value found beside them (so the values found in a row of this shape are its cells', in order)."""
-    split = _split_shape(piece)
-    if split is None or split[0] in _SHAPES:
+def _learn_shape(piece: bytes, plain: list[_Plain] | None, split: tuple[bytes, list[bytes]]) -> None:
+    """Keep the shape of a row just scanned (`split`: its shape and values): each of its cells a bare index or
+    figure (`plain`, as _scan_cells noted them) or a formula with a figure cached, each holding one value
+    _VALUE finds and no other value found beside them (so the values found in a row of this shape are its
+    cells', in order)."""
+    if split[0] in _SHAPES:
         return
     cells = tuple((pos, cell is None) for pos, _, cell in plain) if plain is not None else _formula_shape(piece)
     if cells is None or len(split[1]) != len(cells):
@@ -1513,13 +1516,13 @@ def _formula_shape(piece: bytes) -> tuple[_Shaped, ...] | None:
     return tuple(cells)
 
 
-def _fill(shape: tuple[tuple[_Shaped, ...], list[bytes]], strings: list[str], cells: dict[tuple[int, int], Cell],
+def _fill(shape: tuple[_Shaped, ...], values: list[bytes], strings: list[str], cells: dict[tuple[int, int], Cell],
           formulas: list[tuple[int, int]]) -> list[_Plain] | None:
     """A row of a known shape: its cells from its values, each read as _scan_cells reads it, and noted as
     _scan_cells notes them (None: an index that is not digits, or a formula, as there)."""
     indexes, numbers, texts = _INDEXES, _NUMBERS, _TEXTS
     plain: list[_Plain] | None = []
-    for (pos, shared), v in zip(*shape, strict=True):
+    for (pos, shared), v in zip(shape, values, strict=True):
         if shared.__class__ is str:     # a formula, its figure as _scan_cell reads it
             formulas.append(pos)
             cells[pos] = _new_cell(Cell, (_number(v), "n", shared))
