@@ -510,3 +510,43 @@ def test_a_clipped_copy_is_never_ruled_out_by_its_ratio(goal: str, data: st.Data
         if data.draw(st.booleans()) else data.draw(st.text(alphabet="abcde", min_size=4, max_size=120))
     if len(answer) >= 4 and fuzz.partial_ratio(answer, goal) >= CLIPPED:
         assert may_clip(fuzz.ratio(answer, goal), len(answer), len(goal))
+
+
+def test_a_stock_answer_is_kept_by_its_rules() -> None:
+    """_stock keeps what _stock_of says by the text under one spec's rules: two rules with other stock
+    phrases each say their own, however often asked and in whichever order."""
+    from dataclasses import replace
+
+    from xlsform.checks import plausibility
+    from xlsform.spec import load_spec
+
+    review = load_spec("wangcheng").rules.review
+    other = replace(review, stock_actuals=("按计划推进",), stock_modifiers=(), stock_objects=())
+    texts = ["已完成", "达成预期指标", "按计划推进", "完成年度目标", "完成节水改造", "45批次，1100余人", ""]
+    for _ in range(2):
+        for rules in (review, other):
+            assert [plausibility._stock(t, rules) for t in texts] == [plausibility._stock_of(t, rules) for t in texts]
+    assert plausibility._stock("按计划推进", other) and not plausibility._stock("按计划推进", review)
+
+
+_FIGURE_WORDS = st.lists(st.sampled_from(["公务接待", "满意率", "达", "95%", "100%", "45批次", "1100余人", "三次",
+                                          "（河西教育）", "，", "以上", "2021年"]), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=400)
+@given(_FIGURE_WORDS, _FIGURE_WORDS)
+def test_an_answer_repeats_its_goal_as_when_both_texts_figures_were_read(answer: str, goal: str) -> None:
+    """repeats reads the goal's figures only when the answer has some (none are all held by any goal)."""
+    from xlsform.normalize import letters
+    from xlsform.spec import load_spec
+
+    p, review = plausibility, load_spec("wangcheng").rules.review
+    sim, run = review.copy_similarity, review.copy_min_letters
+    for a, g in ((answer, goal), (answer, answer), (goal + answer, goal)):
+        a_, g_ = letters(a), letters(g)
+        if len(g_) < 6 or len(a_) < 4:
+            continue
+        ratio = p._fuzz().ratio(a_, g_)
+        alike = ratio >= sim * 100 or (len(a_) >= max(8, min(len(g_) / 2, run)) and p.may_clip(ratio, len(a_), len(g_))
+                                       and p._fuzz().partial_ratio(a_, g_, score_cutoff=p.CLIPPED) >= p.CLIPPED)
+        assert p.repeats.__wrapped__(a, g, sim, run) == (alike and p._figures(a) <= p._figures(g))

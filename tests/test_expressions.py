@@ -277,3 +277,22 @@ def test_poor_alone_is_missed_and_in_a_phrase_as_before() -> None:
     assert ex.parse("差").band == ex.MISSED and ex.parse(" 差 ").band == ex.MISSED
     assert ex.parse("较差").band == ex.PARTLY and ex.parse("效果差").band == ex.MISSED
     assert ex.parse("差不多").kind == ex.TEXT
+
+
+def test_an_expr_is_the_frozen_dataclass_it_says_it_is() -> None:
+    """Expr's own __init__ sets the fields as the dataclass's would: in order, compared, hashed, replaced,
+    copied and pickled as fields; still frozen."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from xlsform.expressions import Expr
+
+    e = ex.parse("≥95%")
+    assert list(vars(e)) == [f.name for f in dataclasses.fields(Expr)]
+    same = Expr(e.text, e.kind, e.op, e.low, e.high, e.unit, e.deadline, e.band)
+    assert same == e and hash(same) == hash(e) and dataclasses.astuple(same) == dataclasses.astuple(e)
+    assert pickle.loads(pickle.dumps(e)) == e and copy.deepcopy(e) == e
+    assert dataclasses.replace(e, op=">").op == ">" and e.op == "≥"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.op = ">"  # type: ignore[misc]

@@ -105,12 +105,6 @@ def test_values_of_another_type_and_two_keys_for_one_cell(values: dict[str, Any]
         same_as_reference(r)
 
 
-def test_a_far_indicator_number_does_not_make_a_grid_of_every_row_before_it() -> None:
-    r = FileResult("r.xlsx", record=Record("wangcheng", "2020.1", values={"ind.50000.level1": "far"}))
-    same_as_reference(r)
-    assert len(result_json._GRID_KEYS) <= (result_json._MOST_ROWS + 1) * len(INDICATOR_COLUMNS)
-
-
 def test_every_bundled_return_takes_the_fast_path_and_a_subclass_the_reference(monkeypatch: Any) -> None:
     """The example returns, the hand-made layouts (one a sheet included), last year's forms, .xls copies."""
     from tests.conftest import ROOT
@@ -133,3 +127,30 @@ def test_every_bundled_return_takes_the_fast_path_and_a_subclass_the_reference(m
     assert result_json.json_bytes(said) is None and report.json_bytes(said) == reference(said)
     odd = dataclasses.replace(r, record=dataclasses.replace(r.record, cached={1: 2.0}))  # type: ignore[dict-item]  # json converts it
     assert result_json.json_bytes(odd) is None and report.json_bytes(odd) == reference(odd)
+
+
+def test_a_finding_said_again_in_another_file_is_written_as_json_dumps_writes_it() -> None:
+    """_SAID keeps a finding's JSON but its file: again in the same result, in another result (another file),
+    with a text of JSON's escapes, a long text (not kept) and the same texts as other types (not kept)."""
+    said = Finding("XF507", "warning", '表!D15「第 4 行」与第 1 行相同"\\\x00', "a.xlsx", "表", "D15", "第 4 行",
+                   "ind.4.level3")
+    long = dataclasses.replace(said, value="长" * 2_000, expected="\u2028")
+    typed = [dataclasses.replace(said, value=v, expected=e) for v, e in ((1, "1"), (1.0, None), (True, "x"))]
+    for file in ("a.xlsx", "b/退回.xlsx", "a.xlsx"):
+        findings = [dataclasses.replace(f, file=file) for f in (said, long, *typed, said)]
+        findings.append(dataclasses.replace(said, file="other.xlsx"))    # not the result's own file
+        findings.append(dataclasses.replace(said, file=None))
+        same_as_reference(FileResult(file, record=Record("wangcheng", "2020.1"), findings=findings))
+    assert any(key[0] == "XF507" for key in result_json._SAID)
+    assert all(len(head) + len(tail) <= result_json._SAID_LONGEST for head, tail in result_json._SAID.values())
+
+
+def test_fund_rows_by_one_plan_of_keys_with_each_returns_own_labels_and_values() -> None:
+    """result_json._funds: records whose keys come in one order share a plan; each keeps its own labels
+    (a labelled row without values among them) and values (floats as they are, others converted)."""
+    keys = ["fund.total.budget", "name", "fund.fiscal.spent", "fund.", "fund.other.rate"]
+    for labels, value in (({}, 1.5), ({"z": "新行", "fiscal": "财政"}, 3), ({"total": "合计"}, Decimal("2.5")),
+                          ({"other": "其他", "q": "另一行"}, None), ({}, "abc"), ({}, True)):
+        values = {k: value for k in keys}
+        r = FileResult("r.xlsx", record=Record("wangcheng", "2020.1", values=values, fund_labels=labels))
+        same_as_reference(r)

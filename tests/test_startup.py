@@ -68,6 +68,7 @@ def test_checking_one_file_imports_neither_the_writer_nor_a_pool(tmp_path: Path)
     modules = imported_by("check", str(path))
     assert "xlsform.check" in modules
     assert loaded(modules, NOT_FOR_CHECK) == []
+    assert "xlsform.status" not in modules     # one return supersedes none: no unit to assign it to
 
 
 

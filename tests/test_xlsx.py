@@ -262,6 +262,7 @@ def test_the_cells_kept_between_returns_are_bounded_and_read_as_each_return_says
 
 
 def test_a_position_is_the_tuple_the_scanner_keys_its_cell_by() -> None:
+    from xlsform.layout import a1
     from xlsform.xlsx import position
 
     sheet = scan_sheet("S", _sheet_xml('<row r="5"><c r="C5"><v>1</v></c><c r="XFD5"><v>2</v></c></row>'), list)
@@ -269,6 +270,13 @@ def test_a_position_is_the_tuple_the_scanner_keys_its_cell_by() -> None:
         assert next(k for k in sheet.cells if k == (row, col)) is position(row, col)
     # what no sheet can name is itself, not an error: a defined name may point anywhere
     assert position(-1, 0) == (-1, 0) and position(0, 20_000) == (0, 20_000) and position(2_000_000, 0)
+    # asked before a sheet holds the cell (the plan is made before most of its cells are seen), the tuple it
+    # gives is still the one the scanner keys the cell by when a later return has it
+    first = position(876_543, 701)
+    later = scan_sheet("S", _sheet_xml(f'<row r="876544"><c r="{a1(876_543, 701)}"><v>1</v></c></row>'), list)
+    assert first == (876_543, 701) and next(iter(later.cells)) is first
+    # the last column three letters name, and the first four do not
+    assert position(0, 18_277) == parse_ref("ZZZ1") and position(0, 18_278) == (0, 18_278)
 
 
 # ------------------------------------------------------------------------------------------ safety

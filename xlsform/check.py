@@ -210,7 +210,7 @@ def check_paths(paths: Iterable[str | Path], *, manifest: Any = None, jobs: int 
     yield from _mark_duplicates(_returns_only(_each_form(results), named, skipped), _marked)
 
 
-@dataclass
+@dataclass(eq=False)   # never compared: no __eq__ compiled at every start
 class Rendered:
     """One form's result as a report needs it, made in the process that checked the file: its status, counts,
     the unit it names, what became of its annotated copy, and the result rendered (`text`, bytes to write as

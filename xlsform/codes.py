@@ -12,7 +12,7 @@ from copy import deepcopy
 from dataclasses import dataclass
 from operator import itemgetter
 from string import Formatter
-from typing import Any
+from typing import Any, NamedTuple
 
 from xlsform.fsutil import shown_path
 from xlsform.lazyre import lazy
@@ -21,8 +21,7 @@ SEVERITIES = ("error", "warning", "info")
 _ATOMS = (str, int, float, bool, type(None))
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     """A finding code of the catalogue: its severity, Chinese title, message template and how to fix it."""
 
     code: str          # stable, e.g. "XF201"; never reused for another meaning
@@ -104,8 +103,7 @@ def render(code: str, file: str | None, sheet: str | None, cell: str | None, fie
 _OPTIONAL = {"rows": "", "others": "", "shown": ""}
 
 
-@dataclass(frozen=True)
-class _Template:
+class _Template(NamedTuple):
     """A code's message as `make` renders it, worked out once: which of the values it quotes, and the fix
     already joined to it where the message ends in its own words (most do)."""
 
@@ -171,7 +169,7 @@ def _short(text: str) -> str:
     return text if len(text) <= SHOW_CHARS else text[:SHOW_CHARS] + "…"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
 _ODD = lazy("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")   # control characters, or bytes that were not UTF-8
 
 

@@ -33,7 +33,7 @@ AVAILABLE = hasattr(os, "fork") and sys.platform != "darwin"
 _HEAD = 8   # a message's length, then the pickled message
 
 
-@dataclass
+@dataclass(eq=False)   # never compared: no __eq__ compiled at every start
 class _Process:
     """A checking process as the main process sees it: its id, its two pipes' ends, the chunks it holds."""
 

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import IO
 
 from xlsform.errors import XlsformError
+from xlsform.lazyre import lazy
 
 # the characters no file system takes, control characters, and the direction controls that make a name show
 # as another ("报表\u202excod.exe" shows as 报表exe.docx)
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
+_UNSAFE = lazy(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
 # Why a file could not be opened, as a clerk reads it: the operating system's own words are English
@@ -84,8 +85,8 @@ def shared_mode() -> int:
 # Temporary files are ".<name>.<random>.xf<pid>.part" beside their target: a run killed while writing
 # (kill -9, a power cut) leaves one, which the next write into that folder recognises and removes once its
 # process is gone. Those of older versions (".<name>.<random>.part") go when they are an hour old.
-_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.xf(\d+)\.part$")
-_OLD_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
+_TEMP = lazy(r"^\..+\.[a-z0-9_]{8}\.xf(\d+)\.part$")
+_OLD_TEMP = lazy(r"^\..+\.[a-z0-9_]{8}\.part$")
 _OLD_AGE = 3600
 _DAY = 86400
 _SWEPT: set[str] = set()

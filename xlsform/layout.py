@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
+from xlsform.once import once
 from xlsform.scoring import RULES, Rule
 from xlsform.spec import Field, Spec
 
@@ -80,31 +81,30 @@ class Place:
     last_col: int
     index: int | None = None         # indicator number (1-based) for indicator-row fields
 
-    @cached_property
+    @once
     def name(self) -> str:
         return defined_name(self.key)
 
-    @cached_property
+    @once
     def ref(self) -> str:
         return a1(self.row, self.col)
 
-    @cached_property
+    @once
     def merged(self) -> bool:
         return (self.row, self.col) != (self.last_row, self.last_col)
 
-    @cached_property
+    @once
     def range_ref(self) -> str:
         return f"{self.ref}:{a1(self.last_row, self.last_col)}" if self.merged else self.ref
 
-    @cached_property
+    @once
     def label(self) -> str:
         """The field's printed label as every finding names it: an indicator cell with its row
         (「第 7 行指标·得分」), so a finding of the reader reads as one of the checks does."""
         return f"第 {self.index} 行指标·{self.field.label}" if self.index is not None else self.field.label
 
 
-@dataclass(frozen=True)
-class LabelPlace:
+class LabelPlace(NamedTuple):
     """Where a fixed text of the spec sits on the sheet (0-based rows and columns, merged to last_row/last_col)."""
 
     text: str
@@ -175,12 +175,12 @@ class Layout:
     def computed(self) -> list[Place]:
         return self._computed
 
-    @cached_property
+    @once
     def _computed(self) -> list[Place]:
         # recompute() runs once per returned file; the list is the same for every file of a layout
         return [p for p in self.places.values() if p.field.role == "computed"]
 
-    @cached_property
+    @once
     def by_cell(self) -> dict[tuple[int, int], Place]:
         return {(p.row, p.col): p for p in self.places.values()}
 
@@ -228,20 +228,20 @@ class Layout:
             out[key] = compute(arg_values, rules)
         return out
 
-    @cached_property
+    @once
     def _recompute_plan(self) -> list[tuple[str, Any, list[tuple[str, str | tuple[str, ...], bool]]]]:
         """_plan with each list of keys marked when none of them is computed (so read from the inputs alone)."""
         computed = {key for key, _, _ in self._plan}
         return [(key, compute, [(name, ref, not isinstance(ref, str) and computed.isdisjoint(ref))
                                 for name, ref in args]) for key, compute, args in self._plan]
 
-    @cached_property
+    @once
     def dependencies(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each computed field with the fields it is computed from, each after the fields it uses."""
         return tuple((key, tuple(k for _, ref in args for k in ((ref,) if isinstance(ref, str) else ref)))
                      for key, _, args in self._plan)
 
-    @cached_property
+    @once
     def _plan(self) -> list[tuple[str, Any, list[tuple[str, str | tuple[str, ...]]]]]:
         """(key, rule, [(argument, key or keys)]) for each computed field, each after the fields it uses:
         recompute() runs once per returned file, so the arguments are expanded here once per layout."""

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Set
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from xlsform.lazyre import lazy
 
@@ -54,13 +54,12 @@ _LOOKALIKES = {0x00A0: 0x20, 0x2267: 0x2265, 0x2266: 0x2264, 0x2A7E: 0x2265, 0x2
 _GLYPHS = {**_FULL_WIDTH, **_LOOKALIKES, **_INVISIBLE}
 _PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "———", "―", "――", "─", "/", "\\", "无", "空",
                            "n/a", "N/A", "NA", "暂无"})
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = lazy(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
+_GROUPED = lazy(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACES = re.compile(r"\s+")          # spaces, tabs and line breaks alike
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """What normalising a typed value did or found (a finding code and its detail)."""
 
     code: str

@@ -291,7 +291,7 @@ def _indicator_rows(text: str | None, raw: RawWorkbook, spec: Spec) -> int:
     return max(found) if found and max(found) <= 200 else spec.indicator_rows
 
 
-_WEIGHT_NAME = re.compile(r"^xf_ind_(\d{2,3})_weight$")
+_WEIGHT_NAME = lazy(r"^xf_ind_(\d{2,3})_weight$")
 
 
 def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: WorkbookReader) -> str | None:
@@ -306,7 +306,7 @@ def _form_sheet_name(raw: RawWorkbook, spec: Spec, rdr: WorkbookReader) -> str |
 
 # -------------------------------------------------------------------------------------------- record
 
-@dataclass
+@dataclass(eq=False)   # never compared: no __eq__ compiled at every start
 class _Locations:
     """Where each field of a layout sits in a file, given its defined names."""
 
@@ -442,7 +442,7 @@ MAX_CELL_TEXT = EXCEL_TEXT_LIMIT   # a longer text is cut by every spreadsheet t
 # or a function that opens, fetches or calls something.
 _LINKING = lazy(r"[\[|]|\b(?:HYPERLINK|WEBSERVICE|FILTERXML|RTD|CALL|REGISTER(?:\.ID)?|IMAGE|EXEC)\s*\(",
                       re.I)
-_STRING_LITERAL = re.compile(r'"[^"]*"')
+_STRING_LITERAL = lazy(r'"[^"]*"')
 
 
 def _formula_findings(sheet: Sheet, locs: _Locations, file: str) -> Iterator[Finding]:

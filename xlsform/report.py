@@ -9,7 +9,6 @@ import stat
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any, NamedTuple
 
@@ -169,16 +168,14 @@ def text_bytes(result: FileResult, *, info: bool = True) -> bytes:
     return format_file(result, info=info).encode("utf-8")
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """The unit a form names, as status.assign reads it from a record."""
 
     code: str | None
     name: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+class Form(NamedTuple):
     """What a streamed report keeps of one form: enough to count it, tell whether a newer return of its unit
     supersedes it (status.assign reads `file`, `mtime` and `record`) and say what became of its copy."""
 

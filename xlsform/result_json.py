@@ -17,15 +17,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import repeat
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
-from xlsform import records
+from xlsform import indicator_rows, records
 from xlsform.codes import Finding
 from xlsform.fsutil import shown_path
-from xlsform.layout import indicator_key
 from xlsform.records import FOOTER_KEYS, GOAL_KEYS, IDENTITY_KEYS, RECORD_FORMAT, TOTAL_KEYS, Record
 from xlsform.results import _SEVERITY_ORDER, FileResult
 from xlsform.spec import FUND_COLUMNS
@@ -175,10 +173,7 @@ def _record(record: Record, out: _Text) -> bool:
     out.add(_SPEC, (record.spec_id, record.spec_version))
     out.add(_SOURCE, (shown_path(record.source) if record.source else record.source, record.sha256))
     out.add(_IDENTITY, map(records._plain, map(v.get, IDENTITY_KEYS)))
-    funds = record._fund_rows()
-    for row in funds:
-        out.vals += row.values()
-    out.rows(_FUNDS, len(funds))
+    out.rows(_FUNDS, _funds(record, out.vals))
     out.add(_EXECUTION, (v.get("execution.reason"),))
     out.add(_GOALS, map(records._plain, map(v.get, _GOAL_FIELDS)))
     _indicators(record, out)
@@ -191,6 +186,53 @@ def _record(record: Record, out: _Text) -> bool:
         out.tail = _NO_CACHED
     out.tail += _CELLS + _cells_json(record.cells) + b"}"
     return True
+
+
+def _funds(record: Record, vals: list[Any]) -> int:
+    """Record._fund_rows' rows, each as its values (key, label, every column), added to vals; how many. The
+    rows a record's keys name, and where their columns sit in its values, are worked out once per order of
+    its keys (a template's returns share it); floats and None are taken as they are, anything else converted
+    as _fund_rows converts it."""
+    values, labels = record.values, record.fund_labels
+    keys = tuple(values)
+    plan = _FUND_PLANS.get(keys)
+    if plan is None:
+        if len(_FUND_PLANS) >= 64:
+            _FUND_PLANS.clear()
+        plan = _FUND_PLANS[keys] = _fund_plan(keys)
+    named, pick = plan
+    found: list[Any] = list(pick(values.values())) if named else []
+    if not _FLOATS.issuperset(map(type, found)):
+        found = [x if type(x) is float else records._num(x) for x in found]
+    count = 0
+    for i, row in enumerate(named):
+        vals += (row, labels.get(row, row), *found[i * _FUND_WIDTH:(i + 1) * _FUND_WIDTH])
+        count += 1
+    for row in labels:
+        if row not in named:    # a labelled row without any value: every column empty
+            vals += (row, labels[row], *_NO_FUND)
+            count += 1
+    return count
+
+
+_FLOATS = frozenset({float, type(None)})
+_FUND_WIDTH = len(FUND_COLUMNS)
+_NO_FUND = (None,) * _FUND_WIDTH
+# a record's keys in order -> (the fund rows they name, in order; their columns' values from the record's values)
+_FUND_PLANS: dict[tuple[str, ...], tuple[dict[str, None], Callable[[Iterable[Any]], tuple[Any, ...]]]] = {}
+
+
+def _fund_plan(keys: tuple[str, ...]) -> tuple[dict[str, None], Callable[[Iterable[Any]], tuple[Any, ...]]]:
+    named: dict[Any, None] = dict.fromkeys(map(records._FUND_ROW.__getitem__, keys))
+    named.pop(None, None)
+    place = {key: i for i, key in enumerate(keys)}
+    at = [place.get(key, len(keys)) for row in named for _, key in records._fund_keys(row)]   # no key: the None
+    get = itemgetter(*at) if len(at) > 1 else (lambda listed: tuple(listed[i] for i in at))  # after the values
+
+    def pick(values: Iterable[Any]) -> tuple[Any, ...]:
+        return get([*values, None])
+
+    return named, pick
 
 
 @lru_cache(maxsize=64)     # the computed fields of a layout: a few a round
@@ -217,104 +259,96 @@ def _cells_json(cells: dict[str, str]) -> bytes:
     return text
 
 
-# field key -> where an indicator field's value is in a record's grid of indicator rows (number * width +
-# column: row n of the grid is indicator n), read through _grid_keys; _OTHER for a key that is not an
-# indicator field; _ODD for one past _MOST_ROWS or not spelled as layout.indicator_key spells it (the grid
-# would not find it, and it could be a second key for a cell): such a record takes _indicator_rows. Keys are
-# the layouts' fields: a few thousand.
-_SLOTS: dict[str, int] = {}
-_OTHER, _MOST_ROWS, _ODD, _UNKNOWN = -1, 1_000, 1 << 40, 1 << 41
-_WIDTH = len(_INDICATOR_COLUMNS)
-_COLUMN = {c: i for i, c in enumerate(_INDICATOR_COLUMNS)}
-_NUMERIC = tuple(c in records._NUMERIC for c in _INDICATOR_COLUMNS)
-_BLANK_ROW = [None] * _WIDTH
-_TEXTS = frozenset({str, type(None)})
-_FLOATS = frozenset({float, type(None)})
-
-
-def _slot(key: str) -> int:
-    info = records._KEYS[key] if key in records._KEYS else records._indicator_field(key)
-    if info is None:
-        return _OTHER
-    number, column, _ = info
-    return number * _WIDTH + _COLUMN[column] if number <= _MOST_ROWS and key == indicator_key(number, column) else _ODD
-
-
-_GRID_KEYS: list[str] = []      # indicator_key(n, column) for every column of rows 0, 1, ... (as far as asked)
-
-
-def _grid_keys(rows: int) -> list[str]:
-    """The field keys of a grid of that many indicator rows, row after row."""
-    for number in range(len(_GRID_KEYS) // _WIDTH, rows):
-        _GRID_KEYS.extend(indicator_key(number, column) for column in _INDICATOR_COLUMNS)
-    return _GRID_KEYS[:rows * _WIDTH]
-
-
-@lru_cache(maxsize=64)
-def _columns(rows: int) -> tuple[Callable[[list[Any]], tuple[Any, ...]], Callable[[list[Any]], tuple[Any, ...]]]:
-    """For a grid of that many rows: its text columns' values, its numeric columns' values (two or more a row:
-    each getter gives a tuple)."""
-    at = [[i for i in range(rows * _WIDTH) if _NUMERIC[i % _WIDTH] is numeric] for numeric in (False, True)]
-    return itemgetter(*at[0]), itemgetter(*at[1])
-
-
 def _indicators(record: Record, out: _Text) -> None:
     """Record._indicator_rows' rows, in order, as to_json has them: the index, then every column (None where
-    empty); a row without any value is left out. The rows are read as a grid, every column of rows 0 to the
-    last one a key names (found through a table of field keys: not classifying every key of every record as
-    _indicator_rows does); texts and floats as they are (nearly always), anything else converted as
-    _indicator_rows does."""
-    values = record.values
-    top = max(map(_SLOTS.get, values, repeat(_UNKNOWN)), default=_OTHER)     # the last indicator's last column
-    if top == _UNKNOWN and len(_SLOTS) < 100_000:
-        _SLOTS.update({key: _slot(key) for key in values if key not in _SLOTS})
-        top = max(map(_SLOTS.get, values, repeat(_UNKNOWN)), default=_OTHER)
-    if top >= _ODD:
+    empty); a row without any value is left out. Read by the plan of the record's keys (indicator_rows)."""
+    found = indicator_rows.rows(record)
+    if found is None:
         rows = sorted(record._indicator_rows().items())
         out.vals += [x for number, row in rows for x in (number, *map(row.get, _INDICATOR_COLUMNS))]
         out.rows(_INDICATORS, len(rows))
         return
-    if top < 0:
-        out.rows(_INDICATORS, 0)
-        return
-    grid = list(map(values.get, _grid_keys(top // _WIDTH + 1)))
-    texts, numbers = (getter(grid) for getter in _columns(len(grid) // _WIDTH))
-    as_is = _TEXTS.issuperset(map(type, texts)) and "" not in texts and _FLOATS.issuperset(map(type, numbers))
-    if not as_is:
-        grid = [None if x is None or x == "" else x for x in grid]
-    count, vals = 0, out.vals
-    for number in range(len(grid) // _WIDTH):
-        row = grid[number * _WIDTH:(number + 1) * _WIDTH]
-        if row != _BLANK_ROW:    # a row only where a value is not empty, as _indicator_rows
-            if not as_is:
-                row = [_column(x, numeric) for x, numeric in zip(row, _NUMERIC, strict=True)]
-            vals.append(number)
-            vals += row
-            count += 1
-    out.rows(_INDICATORS, count)
-
-
-def _column(x: Any, numeric: bool) -> Any:
-    if x is None:
-        return None
-    if numeric:
-        return x if type(x) is float else records._num(x)
-    return x if type(x) is str else records._text(x)
+    vals = out.vals
+    for number, row in found:
+        vals.append(number)
+        vals += row
+    out.rows(_INDICATORS, len(found))
 
 
 def _findings(result: FileResult, file: str, out: _Text) -> bool:
     """FileResult.to_json's findings, errors first; False for one that is not a Finding (a subclass may say
-    more). A value that is not an atom is deep-copied by to_json: its copy encodes as it does."""
+    more). A value that is not an atom is deep-copied by to_json: its copy encodes as it does.
+
+    A finding whose fields are all texts (or None) is written from _SAID, its text kept by those fields but
+    its file: the same remark at the same cell (a duplicated row, a target that is no value, a required
+    field left empty) comes back in return after return, and encoding it again cost as much as the rest of
+    a row of the record. The file, the result's own in nearly every finding, is encoded once a result."""
     findings = sorted(result.findings, key=_severity)
-    vals = out.vals
+    if not findings:
+        out.tail += _FINDINGS.empty
+        return True
+    vals, frags = out.vals, out.frags
+    lead, shown = _FINDINGS_OPEN, None
     for f in findings:
         if type(f) is not Finding:
             return False
-        vals += _finding_values(f)
+        fields = _finding_values(f)
+        if f.file and f.file == result.file and _TEXTS.issuperset(map(type, fields)):
+            if shown is None:
+                shown = encode(file).encode("utf-8")
+            said = _said(fields[:3], fields[4:])
+            if said is not None:
+                out.tail += lead + said[0] + shown + said[1]
+                lead = b", "
+                continue
+        frags.append(out.tail + lead + _FINDING_FIRST)
+        frags += _FINDING_MORE
+        vals += fields
         if f.file:      # to_json: shown_path(f.file); nearly always the result's own file
             vals[_FILE_AT] = file if f.file == result.file else shown_path(f.file)
-    out.rows(_FINDINGS, len(findings))
+        out.tail, lead = b"}", b", "
+    out.tail += b"]"
     return True
+
+
+_TEXTS = frozenset({str, type(None)})
+_FINDINGS_OPEN = (", " + _key("findings") + "[").encode()
+_FINDING_FIRST = _FINDINGS.first[len(_FINDINGS_OPEN):]           # {"code":
+_FINDING_MORE = _FINDINGS.more
+# a finding's fields but its file -> its JSON before the file and after it: a few thousand remarks, each kept
+# the second time it is met (_SEEN: their hashes), so that a unit's own texts quoted once are not kept
+_SAID: dict[tuple[str | None, ...], tuple[bytes, bytes]] = {}
+_SEEN: set[int] = set()
+_SAID_MOST, _SEEN_MOST, _SAID_LONGEST = 2_048, 8_192, 1_000
+
+
+def _said(before: tuple[str | None, ...], after: tuple[str | None, ...]) -> tuple[bytes, bytes] | None:
+    """A finding's JSON around its file, from its fields before the file (code, severity, message) and after
+    it (sheet ... expected), all texts or None; None the first time (the caller encodes it with the rest)."""
+    key = before + after
+    hit = _SAID.get(key)
+    if hit is not None:
+        return hit
+    seen = hash(key)
+    if seen not in _SEEN:
+        if len(_SEEN) >= _SEEN_MOST:
+            _SEEN.clear()
+        _SEEN.add(seen)
+        return None
+    p = _encode_nul(key).encode("utf-8")[1:-1].split(b"\x00")
+    if len(p) != len(key):
+        return None
+    k = _FINDING_KEYS
+    head = b"".join((k[0], p[0], k[1], p[1], k[2], p[2], k[3]))
+    tail = b"".join((k[4], p[3], k[5], p[4], k[6], p[5], k[7], p[6], k[8], p[7], k[9], p[8], b"}"))
+    if len(head) + len(tail) <= _SAID_LONGEST:     # a finding quoting a page of text is not kept
+        if len(_SAID) >= _SAID_MOST:
+            _SAID.clear()
+        _SAID[key] = (head, tail)
+    return head, tail
+
+
+_FINDING_KEYS = (_FINDING_FIRST, *_FINDING_MORE)     # the text before each field of a finding
 
 
 def _severity(f: Finding) -> int:

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 from itertools import compress, repeat
 from operator import eq, is_, is_not, or_
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
     from xlsform.expressions import Outcome
@@ -207,8 +206,7 @@ def amount_sum(items: Iterable[Any]) -> Decimal | None:
     return sum(numbers, ZERO).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Support:
+class Support(NamedTuple):
     """The self-score a reviewer accepts for an indicator: from `low` to `high` (equal for a computed point).
     `met`: the target was reached, so any deduction needs a reason; not met, full marks need one."""
 
@@ -357,8 +355,7 @@ def _xl_num(x: float) -> str:
 
 # -------------------------------------------------------------------------------------- registry
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A computed field's rule: `compute(values, rules)` in Python, `excel(refs, rules)` as a formula.
 
     `values` maps each argument name to its value (a list for "ind.*" and list arguments); `refs` maps it

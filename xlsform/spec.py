@@ -11,9 +11,11 @@ import os
 import re
 from contextlib import suppress
 from dataclasses import dataclass, field, fields
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from xlsform.once import once
 
 ROLES = ("prefill", "input", "computed")
 TYPES = ("text", "longtext", "integer", "number", "amount", "percent", "score", "choice")
@@ -65,12 +67,12 @@ class Field:
     prefillable: bool = False        # an input the roster may prefill: then locked and checked like a prefill
     hide_empty: bool = False         # an indicator column hidden on a form where no row holds a value
 
-    @cached_property
+    @once
     def locks_when_given(self) -> bool:
         """Whether a value the roster gives for this field is sent locked (prefill, or a prefillable input)."""
         return self.role == "prefill" or self.prefillable
 
-    @cached_property
+    @once
     def numeric(self) -> bool:   # cached: asked for every field of every return
         return self.type in NUMERIC_TYPES
 
@@ -230,7 +232,7 @@ class Spec:
         """Fund row keys in form order ("fiscal", "total", ...)."""
         return list(self._fund_rows)
 
-    @cached_property
+    @once
     def _fund_rows(self) -> tuple[str, ...]:   # cached, as the checks ask for every return
         rows: list[str] = []
         for f in self.scalar_fields():
@@ -239,7 +241,7 @@ class Spec:
                 rows.append(m.group(1))
         return tuple(rows)
 
-    @cached_property
+    @once
     def scored_fund_row(self) -> str:
         """The fund row whose execution rate is scored (the one with a score field)."""
         for f in self.scalar_fields():

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from xlsform.fsutil import shown_path
 from xlsform.results import FileResult, set_aside
@@ -46,8 +46,9 @@ _CORE_LIMIT = 1 << 16   # core.xml is a few hundred bytes; a larger one is not w
 ModifiedFn = Callable[[FileResult], datetime | None]
 
 
-@dataclass(frozen=True)
-class RosterUnit:
+class RosterUnit(NamedTuple):
+    """A unit of the roster or the manifest, by which its returns are assigned."""
+
     code: str
     name: str
     file: str | None = None       # the file name the unit was sent, when a manifest says so

@@ -31,7 +31,7 @@ from operator import is_
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
-from xlsform.layout import col_index, col_letter
+from xlsform.layout import a1, col_index, col_letter
 from xlsform.lazyre import lazy
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _REL_OFFICE_DOC = "/officeDocument"
 _OTHER_OFFICE = (("word/", "docx"), ("ppt/", "pptx"))
 _REL_CUSTOM = "/custom-properties"
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ESCAPED = lazy(r"_x([0-9A-Fa-f]{4})_")
 _SURROGATE = lazy("[\ud800-\udfff]")
 # Every byte but those XML 1.0 forbids anywhere in a document (controls other than tab, line feed and carriage
 # return): translate deletes these, and what is left is a forbidden byte (one pass, no copy of the part).
@@ -101,8 +101,7 @@ class Cell(NamedTuple):
         return self.type in ("s", "str", "inlineStr", "d")
 
 
-@dataclass(frozen=True)
-class SheetInfo:
+class SheetInfo(NamedTuple):
     """A sheet as workbook.xml lists it: its name, whether it is hidden, and its part in the zip."""
 
     name: str
@@ -711,8 +710,7 @@ def _content_cache(maxsize: int) -> Callable[[Callable[..., _T]], Callable[..., 
     return wrap
 
 
-@dataclass(frozen=True)
-class _WorkbookPart:
+class _WorkbookPart(NamedTuple):
     """What workbook.xml says (sheets, defined names, protection, external links), kept per content."""
 
     sheets: tuple[tuple[str, str, str], ...]           # name, state, relationship id
@@ -1026,13 +1024,13 @@ _MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # each of those would be backtracked character by character before the regex moves on. The reference and
 # the attributes are one group (C5" s="7" t="s"): one lookup a cell (_head).
 _CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]++"[^>/]*+)>(?:<v>([^<&\r]++)</v></c>|(.*?)</c>)', re.S)
-_STYLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
+_STYLED = lazy(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? s="([0-9]+)"')
 # A style index (of a cell or a row) that is not a number: the parser path refuses it as it reads, the scanner
 # up front (no other element of a worksheet has an attribute named s).
 _BAD_STYLE = re.compile(rb' s="(?:[0-9]*+[^0-9"]|")')
 _F_OPEN = re.compile(r"<f(\s[^>]*)?>")
-_T_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
-_RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_T_TEXT = lazy(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_RPH = lazy(r"<rPh\b.*?</rPh>", re.S)
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _MERGE = re.compile(r'<mergeCell ref="([^"]+)"')
 _PROTECTION = re.compile(r"<sheetProtection\b([^>]*)>")
@@ -1089,27 +1087,27 @@ def _plain_rest(rest: bytes, start: int) -> bool:
 
 _new_cell = tuple.__new__          # Cell(...) without the NamedTuple's Python-level __new__
 _POSITIONS: dict[bytes, tuple[int, int]] = {}   # b"C6" -> (5, 2): a template's few hundred refs, every return
+_COLUMNS = 26 + 26 ** 2 + 26 ** 3    # the columns _REF's one to three letters name
 
 
 def position(row: int, col: int) -> tuple[int, int]:
     """(row, col) as the very tuple the scanner keys a cell of that reference by: looking a field's cell up
     with it finds the key by identity, without comparing two tuples (a reader's plan holds these)."""
-    if row < 0 or col < 0:
+    if row < 0 or not 0 <= col < _COLUMNS:     # no reference _REF reads (past column ZZZ)
         return row, col
-    ref = f"{col_letter(col)}{row + 1}".encode()
-    found = _POSITIONS.get(ref)
-    if found is None:
-        if parse_ref(ref.decode()) != (row, col):    # no reference a sheet can hold (past column XFD)
-            return row, col
-        found = _position(ref)
-    return found
+    ref = a1(row, col).encode()     # the reader has just named the cell: a1 remembers it
+    return _POSITIONS.get(ref) or _remember(ref, (row, col))
 
 
 def _position(ref: bytes) -> tuple[int, int]:
-    if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
-        _POSITIONS.clear()
     rc = parse_ref(ref.decode())
     assert rc is not None, ref         # _CELL_HEAD only matches letters then digits
+    return _remember(ref, rc)
+
+
+def _remember(ref: bytes, rc: tuple[int, int]) -> tuple[int, int]:
+    if len(_POSITIONS) > 100_000:      # a hostile sheet of a million distinct cells must not grow it forever
+        _POSITIONS.clear()
     _POSITIONS[ref] = rc
     return rc
 
@@ -1353,7 +1351,7 @@ _KNOWN_ROWS: dict[bytes, tuple[int, tuple[_Plain, ...]]] = {}    # row -> (highe
 _ROW_LIMIT = 2048          # bytes of a row kept: a form's are 100-700; at most 512 rows, ~2 MB a process
 _SEEN_ROWS: set[int] = set()     # the hashes of rows met once (_seen_before)
 _ROW_END = b"</row>"
-_OPEN_CELL = re.compile(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head, not self-closing
+_OPEN_CELL = lazy(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head, not self-closing
 
 
 class _Rows(NamedTuple):
@@ -1546,7 +1544,7 @@ def _fill(shape: tuple[_Shaped, ...], values: list[bytes], strings: list[str], c
 
 
 _SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si>(.*?)</si>', re.S)
+_SI = lazy(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si>(.*?)</si>', re.S)
 
 
 def scan_shared_strings(data: bytes) -> list[str] | None:

@@ -18,6 +18,7 @@ from xlsform.scoring import to_decimal
 from xlsform.spec import Spec
 
 ONE = Decimal(1)
+ZERO = Decimal(0)     # a Decimal is immutable: one zero serves every sum (made anew, each cost a call a row)
 FUND_SPLIT_KEY = "预算执行率"      # the name of the fund share in `rules.split`
 DEFAULT_TOTAL = Decimal(100)
 # How far a cached figure may sit from the recomputation before we say so: half of the last printed digit
@@ -180,11 +181,11 @@ def _claims(ctx: CheckContext, want: Decimal) -> bool:
 
 def level1_weights(ctx: CheckContext) -> dict[str, Decimal]:
     """Weight per 一级指标 in the spec's order, with the fund share first."""
-    out = {FUND_SPLIT_KEY: ctx.num(f"fund.{ctx.spec.scored_fund_row}.weight") or Decimal(0)}
-    out.update({name: Decimal(0) for name in ctx.spec.tree})
+    out = {FUND_SPLIT_KEY: ctx.num(f"fund.{ctx.spec.scored_fund_row}.weight") or ZERO}
+    out.update(dict.fromkeys(ctx.spec.tree, ZERO))
     for ind in ctx.indicators:
         if ind.level1 and ind.weight:
-            out[ind.level1] = out.get(ind.level1, Decimal(0)) + _decimal(ind.weight)
+            out[ind.level1] = out.get(ind.level1, ZERO) + _decimal(ind.weight)
     return out
 
 
@@ -200,7 +201,7 @@ def _split(ctx: CheckContext) -> Iterator[Finding]:
         return   # no weighted row under a 一级 (a form printing no weights, or no levels): nothing to split
     seen = level1_weights(ctx)
     want = once_for(ctx.spec, "split", lambda: {k: Decimal(repr(v)) for k, v in split.items()})
-    if all(seen.get(k, Decimal(0)) == w for k, w in want.items()):
+    if all(seen.get(k, ZERO) == w for k, w in want.items()):
         return
     yield ctx.finding("XF406", value=_show_split(seen), expected=_show_split(split))
 

@@ -11,18 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, NamedTuple, TypeVar, cast
 
+from xlsform import indicator_rows
 from xlsform.codes import Finding, render
 from xlsform.layout import Layout, a1, indicator_key, layout_for
+from xlsform.once import once
 from xlsform.records import Indicator, Record
 from xlsform.scoring import to_decimal
 from xlsform.spec import Spec, spec_by_id
 from xlsform.xlsx import name_target
 
 
-@dataclass(frozen=True)
-class KeySets:
+class KeySets(NamedTuple):
     """Field keys by what the checks do with them, computed once per layout (a batch reuses a handful)."""
 
     numeric_inputs: frozenset[str]     # numbers the unit or the office typed (not computed)
@@ -44,30 +45,7 @@ def key_sets(layout: Layout) -> KeySets:
 
 
 T = TypeVar("T")
-S = TypeVar("S")
 
-
-class once(Generic[S, T]):   # lower case: a decorator, as functools.cached_property is
-    """functools.cached_property without the lock Python 3.11 takes on every first read (a context's four views
-    are each read once a return): the value is computed on the first read and then found in the instance."""
-
-    def __init__(self, fn: Callable[[S], T]) -> None:
-        self.fn = fn
-        self.name = fn.__name__
-        self.__doc__ = fn.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> once[S, T]: ...
-    @overload
-    def __get__(self, obj: S, owner: type) -> T: ...
-    def __get__(self, obj: S | None, owner: type) -> once[S, T] | T:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.fn(obj)
-        return value
 
 _MEMOS: dict[tuple[int, str], tuple[object, dict[Any, Any]]] = {}
 
@@ -93,7 +71,7 @@ def once_for(owner: object, name: str, build: Callable[[], T]) -> T:
     return cast(T, memo[name])
 
 
-@dataclass
+@dataclass(eq=False)   # never compared: no __eq__ compiled at every start
 class CheckContext:
     """What every rule family is given for one form: its record, spec, layout, workbook and the round's manifest."""
 
@@ -179,7 +157,7 @@ class CheckContext:
 
     @once
     def indicators(self) -> list[Indicator]:
-        return self.record.indicators
+        return indicator_rows.indicators(self.record)
 
     # ------------------------------------------------------------------------------ places
 

@@ -56,7 +56,7 @@ def _as_note(f: Finding) -> Finding:
     return replace(f, severity="info", message=said + OFFICE_NOTE)
 
 
-@dataclass
+@dataclass(eq=False)   # never compared: no __eq__ compiled at every start
 class SentFinding:
     """One thing the checks would say about the office's content, and the units whose forms carry it."""
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from xlsform import expressions as ex
 from xlsform.checks.completeness import is_placeholder, template_text
-from xlsform.checks.context import CheckContext, percent, plain
+from xlsform.checks.context import CheckContext, memo_for, percent, plain
 from xlsform.codes import Finding
 from xlsform.layout import Layout, indicator_key
 from xlsform.lazyre import lazy
@@ -393,8 +393,9 @@ def repeats(answer: str, goal: str, similarity: float, run: int = 20) -> bool:
     alike = ratio >= similarity * 100 \
         or (len(a) >= max(8, min(len(g) / 2, run)) and may_clip(ratio, len(a), len(g))
             and _fuzz().partial_ratio(a, g, score_cutoff=CLIPPED) >= CLIPPED)
-    # the words first: most answers are not alike, and reading a text's figures costs more than comparing it
-    return alike and _figures(answer) <= _figures(goal)
+    # the words first: most answers are not alike, and reading a text's figures costs more than comparing it;
+    # then the answer's figures (none: nothing the goal does not hold, its own are not read)
+    return alike and (not (said := _figures(answer)) or said <= _figures(goal))
 
 
 def may_clip(ratio: float, a: int, b: int) -> bool:
@@ -501,8 +502,19 @@ def _claimed_target(ind: Indicator, review: Review) -> bool:
 STOCK_MAX = 40   # letters: a stock answer is a phrase; a sentence saying what was done is longer
 
 
-@lru_cache(maxsize=TEXT_CACHE)
 def _stock(actual: str, review: Review) -> bool:
+    """_stock_of, kept by the text under one spec's rules (found by the rules' identity: hashing a Review's
+    200 words as an lru_cache key, as this was, cost more than most answers)."""
+    memo = memo_for(review, "stock")
+    hit = memo.get(actual)
+    if hit is None:
+        if len(memo) > TEXT_CACHE:
+            memo.clear()
+        hit = memo[actual] = _stock_of(actual, review)
+    return hit
+
+
+def _stock_of(actual: str, review: Review) -> bool:
     """An answer from the stock of phrases that measure nothing ("达成预期指标", "已完成", "详见附件"), however
     it is punctuated or spaced ([rules.review] stock_actuals); also said with words before it that only say
     how it went (stock_modifiers: "已按时完成", "基本完成") or after it that name nothing done (stock_objects:

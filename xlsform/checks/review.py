@@ -81,10 +81,10 @@ def _target_code_of(target: str, level2: str | None, nature: str | None, task: s
                     review: Review) -> str | None:
     if level2 is None or level2 not in review.quantitative or nature == "定性" or is_placeholder(target):
         return None   # a placeholder ("X月底前") is the template's, reported as such (XF303)
-    return _target_verdict(target, level2, task, review)
+    return _target_verdict(target, level2, task, review)   # kept by _target_code (a Review as an lru_cache
+                                                           # key costs a hash of its 200 words a call)
 
 
-@lru_cache(maxsize=TEXT_CACHE)   # the same rows repeat across a round's returns
 def _target_verdict(text: str, level2: str, task: str | None, review: Review) -> str | None:
     target = ex.parse(text)
     if target.kind in _MEASURED:

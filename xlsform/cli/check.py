@@ -104,6 +104,8 @@ def check(paths: tuple[Path, ...], manifest_path: Path | None, as_json: bool, as
 def superseded(results: list[Any], manifest: Any) -> dict[str, str]:
     """file -> the newer return of the same unit that counts instead: the assignment status and merge make
     (newest by content, then file time), so the three commands agree on what is current (issue 15.10)."""
+    if len(results) < 2:   # one return supersedes none: `check one.xlsx` need not import status
+        return {}
     from xlsform.status import RosterUnit, assign
 
     units = None if manifest is None else [RosterUnit(str(u.code), str(u.name), u.file) for u in manifest.units]

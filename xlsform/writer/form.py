@@ -8,7 +8,6 @@ call that can fail goes through `_ok`, which raises instead.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import secrets
 import weakref
@@ -577,8 +576,8 @@ def printed_labels(layout: Layout) -> tuple[tuple[LabelPlace, str | None], ...]:
     out: list[tuple[LabelPlace, str | None]] = []
     for lab in layout.labels:
         if first <= lab.row <= last < lab.last_row:
-            out.append((dataclasses.replace(lab, last_row=last), "bottom"))
-            out.append((dataclasses.replace(lab, text="", row=last + 1), "top"))
+            out.append((lab._replace(last_row=last), "bottom"))
+            out.append((lab._replace(text="", row=last + 1), "top"))
         else:
             out.append((lab, None))
     return tuple(out)
