@@ -501,9 +501,16 @@ _VALUES = ["0", "7", "12", "3.25", "1e-05", "-4", "+1", "007", "1E3", "", " 1", 
            "1&amp;2", "1\r", "x", "\x01", "\u4e00", "9" * 40]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from([0, 1, 2, 3, 8, 0, 1, 2, 3, 8, 4, 5, 6, 7]), st.integers(0, 5)),
-                min_size=1, max_size=6),
+# beside _ROW_CELLS: formulas whose cached value is each return's own (a figure, a shared formula, a text)
+_SHAPE_CELLS = [*_ROW_CELLS, '<c r="{c}{r}" s="2"><f>A1+1</f><v>{i}</v></c>',
+                '<c r="{c}{r}"><f>SUM(A1:A3)</f><v>{i}</v></c>',
+                '<c r="{c}{r}"><f t="shared" ref="{c}{r}:{c}9" si="0">B1*2</f><v>{i}</v></c>',
+                '<c r="{c}{r}" t="str"><f>"a"&amp;1</f><v>{i}</v></c>', '<c r="{c}{r}"><f>1</f><f>2</f><v>{i}</v></c>']
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2, 3, 8, 0, 1, 2, 3, 8, 9, 10, 9, 10, 11, 12, 13, 4, 5, 6, 7]),
+                          st.integers(0, 5)), min_size=1, max_size=6),
        st.lists(st.lists(st.sampled_from(_VALUES[:8] * 3 + _VALUES), min_size=6, max_size=6), min_size=1, max_size=4),
        st.integers(0, 2))
 def test_rows_of_a_shape_seen_before_are_read_as_the_whole_sheet_is(cells: list[tuple[int, int]],
@@ -516,12 +523,17 @@ def test_rows_of_a_shape_seen_before_are_read_as_the_whole_sheet_is(cells: list[
     xlsx._SHAPES.clear()
     strings = [f"s{i}" for i in range(6 - 2 * short)]
     for values in [["1"] * 6, *returns]:
-        row = "".join(_ROW_CELLS[k].format(c="ABCDEF"[n], r=2, i="{" + str(n) + "}")
+        row = "".join(_SHAPE_CELLS[k].format(c="ABCDEF"[n], r=2, i="{" + str(n) + "}")
                       for n, (k, _) in enumerate(cells))
         filled = row.replace("<v>{", "<v>{").format(*values)
         data = _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>' + f'<row r="2">{filled}</row>'
                           + '<row r="3"><c r="A3"><v>2</v></c></row>', '<sheetProtection sheet="1"/>')
         _same_read(_by_rows(data, strings), _whole(data, strings))
+
+
+def _of_known_shape(rows: object, n: int) -> bool:
+    shape = rows.shapes[n]  # type: ignore[attr-defined]
+    return shape is not None and shape[0] is not None
 
 
 def test_a_row_of_a_known_shape_is_neither_checked_nor_scanned_again() -> None:
@@ -535,18 +547,39 @@ def test_a_row_of_a_known_shape_is_neither_checked_nor_scanned_again() -> None:
     xlsx._SHAPES.clear()
     _by_rows(sheet("9.5", "0"), ["a", "b"])
     rows = xlsx._rows(sheet("8.25", "1"), xlsx._sheet_tail(sheet("8.25", "1")))
-    assert rows is not None and rows.shapes[1] is not None and b'<row r="2"' not in rows.rest
+    assert rows is not None and _of_known_shape(rows, 1) and b'<row r="2"' not in rows.rest
     read = _by_rows(sheet("8.25", "1"), ["a", "b"])
     assert read[0] is not None and read[0].cells[(1, 1)].value == "b" and read[0].cells[(1, 2)].value == 8.25
     # a value that is not a plain figure or index: the row is checked and scanned as a new one
     for odd in ("1\x01", "nan", "1&amp;1", "", "\u4e00"):
         rows = xlsx._rows(sheet(odd, "1"), xlsx._sheet_tail(sheet(odd, "1")))
-        assert rows is None or rows.shapes[1] is None, odd
+        assert rows is None or not _of_known_shape(rows, 1), odd
         _same_read(_by_rows(sheet(odd, "1"), ["a", "b"]), _whole(sheet(odd, "1"), ["a", "b"]))
     # read from its values as the scan reads them: refused where the scan refuses them
     for bad in ("1e999", "+-", "2"):
         _same_read(_by_rows(sheet(bad, bad), ["a", "b"]), _whole(sheet(bad, bad), ["a", "b"]))
         assert _by_rows(sheet(bad, bad), ["a", "b"])[1] is not None
+
+
+def test_a_row_of_formulas_is_read_by_its_shape_with_each_returns_cached_figures() -> None:
+    from xlsform import xlsx
+
+    def sheet(a: str, rate: str) -> bytes:
+        row = (f'<row r="2"><c r="A2" s="1"><v>{a}</v></c><c r="B2" s="2"><f>IF(A2&lt;=0,"",A2/3)</f>'
+               f'<v>{rate}</v></c><c r="C2" s="1" t="s"><v>0</v></c></row>')
+        return _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>' + row + '<row r="3"/>', "<x/>")
+
+    xlsx._SHAPES.clear()
+    _same_read(_by_rows(sheet("3", "1"), ["x"]), _whole(sheet("3", "1"), ["x"]))
+    data = sheet("4.5", "1.5")
+    rows = xlsx._rows(data, xlsx._sheet_tail(data))
+    assert rows is not None and _of_known_shape(rows, 1)
+    read = _by_rows(data, ["x"])
+    _same_read(read, _whole(data, ["x"]))
+    assert read[0] is not None and read[0].formulas == [(1, 1)]
+    assert read[0].cells[(1, 1)] == xlsx.Cell(1.5, "n", 'IF(A2<=0,"",A2/3)')
+    # a cached value the scan refuses is refused alike
+    _same_read(_by_rows(sheet("4.5", "1e999"), ["x"]), _whole(sheet("4.5", "1e999"), ["x"]))
 
 
 def test_the_shapes_kept_are_bounded() -> None:

@@ -1357,13 +1357,14 @@ _OPEN_CELL = lazy(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head,
 class _Rows(NamedTuple):
     """A worksheet's part before its tail cut after each "</row>" (the separators left out), each piece with
     what _KNOWN_ROWS holds for it (never the first piece, which holds the sheet's head, nor the last);
-    `shapes`: for a piece not known whose shape was met before (see _SHAPES), that shape's cells and the
-    piece's values; `rest`: the pieces neither known nor of a known shape with the separators after them and
-    "</sheetData>", all the checks look at."""
+    `shapes`: for a piece not known whose shape was looked for (see _SHAPES), the cells of that shape if it was
+    met before, and the piece's shape and values (None for either when there are none); `rest`: the pieces
+    neither known nor of a known shape with the separators after them and "</sheetData>", all the checks
+    look at."""
 
     pieces: list[bytes]
     known: list[tuple[int, tuple[_Plain, ...]] | None]
-    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None]
+    shapes: list[_Looked | None]
     rest: bytes
 
 
@@ -1377,12 +1378,16 @@ def _rows(data: bytes, tail: tuple[int, _Tail] | None) -> _Rows | None:
         return None
     known = list(map(_KNOWN_ROWS.get, pieces))
     known[0] = known[-1] = None
-    shapes: list[tuple[tuple[_Shaped, ...], list[bytes]] | None] = [None] * len(pieces)
-    if _SHAPES:
-        for n in range(1, len(pieces) - 1):
-            if known[n] is None and (found := _shaped(pieces[n])) is not None:
-                shapes[n] = found
+    shapes: list[_Looked | None] = [None] * len(pieces)
+    tries = _SHAPE_TRIES      # a form's rows are a few dozen: a sheet of thousands is not looked through
+    for n in range(1, len(pieces) - 1):
+        if known[n] is None and len(pieces[n]) <= _ROW_LIMIT:
+            looked = shapes[n] = _look_up_shape(pieces[n])
+            if looked[0] is not None:
                 known[n] = _OF_SHAPE
+            tries -= 1
+            if not tries:
+                break
     unknown = list(compress(pieces, map(is_, known, repeat(None))))
     if not all(map(_closed, unknown[:-1])):      # the last piece ends where the whole scan stops too
         return None
@@ -1416,8 +1421,8 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
     shape seen before from its values, in order."""
     cells, texts, count, last = sheet.cells, _TEXTS, len(strings), len(rows.pieces) - 1
     for n, (piece, known, shape) in enumerate(zip(rows.pieces, rows.known, rows.shapes, strict=True)):
-        if shape is not None:
-            plain = _fill(shape, strings, cells)
+        if shape is not None and shape[0] is not None and shape[1] is not None:
+            plain = _fill(shape[0], shape[1][1], strings, cells, sheet.formulas)
         elif known is not None and known[0] < count:
             for pos, i, cell in known[1]:
                 if cell is None:
@@ -1428,8 +1433,8 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
         else:
             learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
             plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
-            if plain is not None:
-                _learn_shape(piece, plain)
+            if learn and shape is not None and shape[1] is not None:
+                _learn_shape(piece, plain, shape[1])
         if plain is not None and _seen_before(piece):
             if len(_KNOWN_ROWS) >= 512:
                 _KNOWN_ROWS.clear()
@@ -1437,18 +1442,25 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
 
 
 # A row's shape: its bytes with what each <v>..</v> holds taken out. The rows a unit fills (its figures, and the
-# indexes of its own texts in its own table) differ from return to return in their values only: a row whose
-# shape is that of a row met before, every value of it a plain figure or index, is read from its values, neither
-# checked nor scanned again. Its values cannot change what the checks of a whole sheet find (no "<", ">", "/",
-# quote, space, "!", "?", control or non-ASCII byte), nor how the scan reads its cells: each is a value
-# _CELL_HEAD reads (not empty, no "<", "&" or CR), so the scan of the row finds the same cells as in the row
-# the shape was learnt from, with these values, and a value is read as _scan_cells reads it.
-_Shaped = tuple[tuple[int, int], bool]      # a cell's position, whether its value is a shared-string index
+# indexes of its own texts in its own table, the cached results of its formulas) differ from return to return
+# in their values only: a row whose shape is that of a row met before, every value of it a plain figure or
+# index, is read from its values, neither checked nor scanned again. Its values cannot change what the checks
+# of a whole sheet find (no "<", ">", "/", quote, space, "!", "?", control or non-ASCII byte), nor how the
+# scan reads its cells: each is a value _CELL_HEAD reads (not empty, no "<", "&" or CR), so the scan of the row
+# finds the same cells as in the row the shape was learnt from, with these values, and a value is read as
+# _scan_cells reads it. A shape's cells are bare indexes and figures, and formulas (not shared) with a figure
+# cached, each <f>..</f><v>..</v>: the formula is in the shape.
+# a cell's position and what its value is: True a shared-string index, False a figure, a text the cached figure
+# of that formula
+_Shaped = tuple[tuple[int, int], bool | str]
 _SHAPES: dict[bytes, tuple[_Shaped, ...]] = {}
 _SHAPES_LIMIT = 512                         # shapes of at most _ROW_LIMIT bytes: ~1 MB a process
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _VALUE_BYTES = b"0123456789.eE+-"
 _OF_SHAPE: tuple[int, tuple[_Plain, ...]] = (-1, ())      # _Rows.known's mark of a row read by its shape
+_SHAPE_TRIES = 256                          # rows of a sheet whose shape is looked for
+# a row's shape looked for: the cells of that shape if met before, the row's shape and values if it has them
+_Looked = tuple[tuple[_Shaped, ...] | None, tuple[bytes, list[bytes]] | None]
 _EMPTY_VALUE = b"<v></v>"
 
 
@@ -1461,35 +1473,59 @@ def _split_shape(piece: bytes) -> tuple[bytes, list[bytes]] | None:
     return _EMPTY_VALUE.join(parts[::2]), values
 
 
-def _shaped(piece: bytes) -> tuple[tuple[_Shaped, ...], list[bytes]] | None:
-    if len(piece) > _ROW_LIMIT:
-        return None
+def _look_up_shape(piece: bytes) -> _Looked:
     split = _split_shape(piece)
-    if split is None:
-        return None
-    cells = _SHAPES.get(split[0])
-    return None if cells is None else (cells, split[1])
+    return (None if split is None else _SHAPES.get(split[0])), split
 
 
-def _learn_shape(piece: bytes, plain: list[_Plain]) -> None:
-    """Keep a row's shape: a row just scanned whose every cell was a bare index or figure (`plain`), each of
-    them a value _VALUE finds (so the values found in a row of this shape are its cells', in order)."""
-    split = _split_shape(piece)
-    if split is None or len(split[1]) != len(plain) or split[0] in _SHAPES:
+def _learn_shape(piece: bytes, plain: list[_Plain] | None, split: tuple[bytes, list[bytes]]) -> None:
+    """Keep the shape of a row just scanned (`split`: its shape and values): each of its cells a bare index or
+    figure (`plain`, as _scan_cells noted them) or a formula with a figure cached, each holding one value
+    _VALUE finds and no other value found beside them (so the values found in a row of this shape are its
+    cells', in order)."""
+    if split[0] in _SHAPES:
+        return
+    cells = tuple((pos, cell is None) for pos, _, cell in plain) if plain is not None else _formula_shape(piece)
+    if cells is None or len(split[1]) != len(cells):
         return
     if len(_SHAPES) >= _SHAPES_LIMIT:
         _SHAPES.clear()
-    _SHAPES[split[0]] = tuple((pos, cell is None) for pos, _, cell in plain)
+    _SHAPES[split[0]] = cells
 
 
-def _fill(shape: tuple[tuple[_Shaped, ...], list[bytes]], strings: list[str],
-          cells: dict[tuple[int, int], Cell]) -> list[_Plain] | None:
-    """A row of a known shape: its cells from its values, each read as _scan_cells reads a bare value, and
-    noted as _scan_cells notes them (None: an index that is not digits, as there)."""
+def _formula_shape(piece: bytes) -> tuple[_Shaped, ...] | None:
+    """The cells of a row _scan_cells read not all plain, when each is a bare index or figure or a formula
+    cell as _scan_cell reads it: no type (a figure), <f>formula</f><v>figure</v>, the formula parsed whole by
+    its opening part (_leading_formula) and not shared. None for any other cell."""
+    cells: list[_Shaped] = []
+    for head, v, inner in _CELL_HEAD.findall(piece):
+        pos, kind, _ = _HEADS.get(head) or _head(head)
+        if v and kind is not _OTHER_TYPE:
+            cells.append((pos, kind is _SHARED))
+            continue
+        i = inner.find(b"<v>")
+        if v or kind is not _PLAIN or i <= 0 or not inner.startswith(b"<f") or not inner.endswith(b"</f>", 0, i) \
+                or inner.find(b"</v>", i) != len(inner) - 4:
+            return None
+        hit = _leading_formula(inner[:i].decode())
+        if hit is None or hit[0] is None or hit[1] is not None:
+            return None
+        cells.append((pos, hit[0]))
+    return tuple(cells)
+
+
+def _fill(shape: tuple[_Shaped, ...], values: list[bytes], strings: list[str], cells: dict[tuple[int, int], Cell],
+          formulas: list[tuple[int, int]]) -> list[_Plain] | None:
+    """A row of a known shape: its cells from its values, each read as _scan_cells reads it, and noted as
+    _scan_cells notes them (None: an index that is not digits, or a formula, as there)."""
     indexes, numbers, texts = _INDEXES, _NUMBERS, _TEXTS
     plain: list[_Plain] | None = []
-    for (pos, shared), v in zip(*shape, strict=True):
-        if shared:
+    for (pos, shared), v in zip(shape, values, strict=True):
+        if shared.__class__ is str:     # a formula, its figure as _scan_cell reads it
+            formulas.append(pos)
+            cells[pos] = _new_cell(Cell, (_number(v), "n", shared))
+            plain = None
+        elif shared:
             i = indexes.get(v)
             if i is None:
                 i = _index(v)
