@@ -187,6 +187,42 @@ def test_the_common_table_split_at_its_items_reads_as_the_tree(items: str) -> No
         assert scanned == shared_strings_by_tree(data)
 
 
+_TABLE_BITS = ["部门", "a", " ", "&amp;", "\r", "_x000D_", "_x", "\ufffe", "\uffff", "\x01", "<", "\u3000", "é"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_TABLE_BITS), max_size=4).map("".join), min_size=1, max_size=5),
+       st.sampled_from(["", "<!-- 注 -->", "<!-- \ufffe -->", "\n", "<!-- é -->"]),
+       st.sampled_from([b"", b"\xff", b"\xe9", b"\xef\xbf\xbe"]), st.sampled_from(["head", "item", "tail"]))
+def test_the_common_table_reads_as_the_general_scan(texts: list[str], head: str, raw: bytes, where: str) -> None:
+    # _plain_table looks at the bytes of the markup and decodes the items alone (and what precedes them when
+    # not ASCII): whatever it takes reads as the general scan reads it, and what it refuses too (an error the
+    # same error), whatever the head or the items hold: "&", CR, "_x", U+FFFE, control bytes, invalid UTF-8.
+    import xlsform.xlsx as xlsx
+    body = "".join(f"<si><t>{t}</t></si>" for t in texts).encode()
+    data = _sst("").replace(b"</sst>", b"")
+    start = data.index(b"<sst")
+    data = data[:start] + head.encode() + data[start:]
+    if where == "head":
+        data = data[:start] + raw + data[start:]
+    elif where == "item":
+        body = body.replace(b"</t>", raw + b"</t>", 1)
+    data += body + (raw if where == "tail" else b"") + b"</sst>"
+
+    def read(fast: bool) -> object:
+        saved = xlsx._plain_table
+        if not fast:
+            xlsx._plain_table = lambda _data: None
+        try:
+            return scan_shared_strings(data)
+        except XlsxError as e:
+            return ("error", e.args)
+        finally:
+            xlsx._plain_table = saved
+
+    assert read(True) == read(False)
+
+
 def test_openpyxl_written_sheet_reads_the_same_by_both_paths(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -494,6 +530,30 @@ def test_a_row_seen_before_is_checked_again_in_no_sheet_but_what_is_new_is() -> 
     # a known row whose index this return's table does not hold is refused as the whole scan refuses it
     _same_read(_by_rows(data, []), _whole(data, []))
     assert _by_rows(data, [])[1] is not None
+
+
+_HEADS = ["", "<!-- x -->", "<?pi x?>", '<c s="1" r="A1"/>', "\x01", "\udcff", "\ufffe", '<c r="A1" t="s"><v>9</v></c>',
+          '<sheetPr><c r="B1" t="s"><v>0</v></c></sheetPr>', '<dimension ref="A1:C3"/>']
+
+
+@pytest.mark.parametrize("odd", _HEADS)
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_sheet_head_seen_before_is_read_as_the_whole_sheet_is(odd: str, bom: bytes) -> None:
+    # The first piece (the declaration, what precedes <sheetData>, the first row) is kept as a row is, the
+    # second time it is met: a sheet whose head was met before reads as when checked and scanned whole, and one
+    # whose head differs in anything (markup the checks refuse, a control character, a noncharacter, bytes that
+    # are not UTF-8, a cell in an odd place) is checked again; what follows a known head is checked from its
+    # first byte (no declaration is skipped there).
+    rows = ('<row r="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1"><v>2.5</v></c></row>'
+            '<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3" t="s"><v>1</v></c></row>')
+    plain = bom + _sheet_xml(rows, '<sheetProtection sheet="1"/>')
+    odd_bytes = odd.encode("utf-8", "surrogateescape")
+    for strings in (["a", "b"], ["c", "d"], ["e"], []):
+        for data in (plain, plain.replace(b"<sheetData>", odd_bytes + b"<sheetData>"),
+                     plain.replace(b'<row r="2">', b'<row r="2">' + odd_bytes.replace(b"A1", b"A2")),
+                     plain.replace(b"?>", b"?>" + odd_bytes, 1)):
+            for _ in range(3):
+                _same_read(_by_rows(data, strings), _whole(data, strings))
 
 
 # values a unit types into a row of its form, plain and not: a shape is read from plain ones only

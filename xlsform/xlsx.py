@@ -1060,7 +1060,8 @@ def _scannable_xml(data: bytes, end: int | None = None, rows: _Rows | None = Non
     `rows`: that part's rows, of which only those not seen before (`rows.rest`) are looked at (_rows).
     """
     if rows is not None:
-        return _utf8_head(data) and _plain_rest(rows.rest, _after_declaration(data))
+        # the sheet's head (its first piece) seen before: `rest` starts after it, where there is no declaration
+        return _utf8_head(data) and _plain_rest(rows.rest, _after_declaration(data) if rows.known[0] is None else 0)
     if not _utf8_head(data) or (data if end is None else data[:end]).translate(None, _ALLOWED):
         return False
     start = _after_declaration(data)
@@ -1356,7 +1357,8 @@ _OPEN_CELL = lazy(rb'<c r="[A-Z]{1,3}+[0-9]++"[^>/]*+>')    # _CELL_HEAD's head,
 
 class _Rows(NamedTuple):
     """A worksheet's part before its tail cut after each "</row>" (the separators left out), each piece with
-    what _KNOWN_ROWS holds for it (never the first piece, which holds the sheet's head, nor the last);
+    what _KNOWN_ROWS holds for it (never the last piece; the first, the sheet's head with its first row, is
+    kept as a row is);
     `shapes`: for a piece not known whose shape was looked for (see _SHAPES), the cells of that shape if it was
     met before, and the piece's shape and values (None for either when there are none); `rest`: the pieces
     neither known nor of a known shape with the separators after them and "</sheetData>", all the checks
@@ -1377,7 +1379,7 @@ def _rows(data: bytes, tail: tuple[int, _Tail] | None) -> _Rows | None:
     if len(pieces) < 3 or _after_declaration(data) > len(pieces[0]):
         return None
     known = list(map(_KNOWN_ROWS.get, pieces))
-    known[0] = known[-1] = None
+    known[-1] = None
     shapes: list[_Looked | None] = [None] * len(pieces)
     tries = _SHAPE_TRIES      # a form's rows are a few dozen: a sheet of thousands is not looked through
     for n in range(1, len(pieces) - 1):
@@ -1431,7 +1433,7 @@ def _scan_rows(rows: _Rows, strings: list[str], sheet: Sheet, masters: dict[str,
                 cells[pos] = cell
             continue
         else:
-            learn = 0 < n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
+            learn = n < last and len(piece) <= _ROW_LIMIT and piece.isascii()
             plain = _scan_cells(piece, len(piece), strings, sheet, masters, pending, [] if learn else None)
             if learn and shape is not None and shape[1] is not None:
                 _learn_shape(piece, plain, shape[1])
