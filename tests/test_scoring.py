@@ -7,10 +7,11 @@ show the functions themselves follow the rules, including the float traps the de
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xlsform.scoring import (
@@ -332,3 +333,34 @@ def test_band_limits_are_the_decimal_of_their_repr(x: float, n: int) -> None:
     for limit in (x, n, -0.0, 0.0, float(n)):
         assert str(_as_given(limit)) == str(Decimal(repr(limit)))
     assert str(rate_cap(Decimal(-1000), ((float(n), x),))) == str(Decimal(repr(x)))
+
+
+_FIGURE = st.one_of(st.none(), st.sampled_from([0.0, -0.0, 5.0, 10.0, 9.995, 1e300, -1e300, math.inf, -math.inf,
+                                                math.nan, 1e-9, -3.0, 0.005]),
+                    st.floats(min_value=-200, max_value=200))
+_ANY = st.one_of(_FIGURE, st.sampled_from(["", "x", True, Decimal("5"), Decimal("NaN"), 3]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_FIGURE, _FIGURE), max_size=12), st.one_of(st.none(), _FIGURE, st.just(Decimal("7.5"))),
+       st.sampled_from([None, Decimal("0.5"), Decimal("1.2")]), st.sampled_from([(), ((0.6, 60.0), (0.8, 80.0))]),
+       st.lists(_ANY, max_size=3), st.integers(0, 2))
+@example([(None, math.inf), (None, math.nan), (5.0, 10.0), (12.0, 10.0)], 5.0, None, (), [], 0)
+@example([(-0.0, -math.inf), (math.inf, 3.0)], 5.0, None, (), [], 0)
+def test_score_total_of_figures_is_the_general_total(rows: list[tuple[Any, Any]], fund: Any, rate: Decimal | None,
+                                                     caps: Any, odd: list[Any], shape: int) -> None:
+    # score_total's C-level passes over floats and empty cells (what the reader gives) against its general
+    # reading: the same total, or None, or the same error, whatever the figures (infinite, NaN, -0.0, above
+    # their weight) and whatever else a column holds (then the general reading)
+    from xlsform.scoring import _score_total
+    items = [s for s, _ in rows] + (odd if shape == 1 else [])
+    weights = [w for _, w in rows] + (odd if shape == 2 else [])
+
+    def total(f: Any) -> Any:
+        try:
+            return f(fund, list(items), rate, caps, list(weights))
+        except (TypeError, InvalidOperation) as e:
+            return type(e)
+
+    fast, general = total(score_total), total(_score_total)
+    assert str(fast) == str(general)

@@ -148,6 +148,34 @@ def score_total(fund: Any, items: Iterable[Any], rate: Decimal | None = None,
     weight above 0 and no score.
     """
     items = list(items)
+    if weights and len(weights) == len(items) and _FIGURES.issuperset(map(type, items)) \
+            and _FIGURES.issuperset(map(type, weights)):
+        # what the reader gives (figures and empty cells): each score capped and rounded as a float, in C-level
+        # passes, when every capped score is finite (else as below, which leaves the others out)
+        # scored(): the fund score there, and no weight above 0 (a finite one: to_decimal leaves the others out)
+        # on a row without a score
+        if to_decimal(fund) is None or any(map(_POSITIVE, filter(math.isfinite, filter(
+                _is_something, compress(weights, map(is_, items, repeat(None))))))):
+            return None
+        given = list(map(is_not, items, repeat(None)))
+        capped = list(map(min, compress(items, given), compress(map(_NO_CAP.get, weights, weights), given)))
+        if all(map(math.isfinite, capped)):
+            total = round2(round2(_n(fund)) + sum(map(round2, capped), ZERO))
+            cap = rate_cap(rate, caps)
+            return total if cap is None else min(total, cap)
+    return _score_total(fund, items, rate, caps, weights)
+
+
+# score_total's figures: a score and its weight both floats are capped by min() (the weight only when below
+# the score, as _at_most); a row without a weight keeps its score (an infinite weight)
+_FIGURES = frozenset({float, type(None)})
+_NO_CAP: dict[None, float] = {None: math.inf}
+_POSITIVE = (0.0).__lt__
+
+
+def _score_total(fund: Any, items: list[Any], rate: Decimal | None, caps: Sequence[tuple[float, float]],
+                 weights: Sequence[Any] | None) -> Decimal | None:
+    """score_total of any values."""
     if (str in map(type, items) and any(isinstance(s, str) and s != "" for s in items)) or \
             (weights and str in map(type, weights) and any(isinstance(w, str) and w != "" for w in weights)):
         return None   # `str in map(type, ...)`: one C-speed pass for the common case, no text at all
