@@ -588,7 +588,8 @@ def test_rows_of_a_shape_seen_before_are_read_as_the_whole_sheet_is(cells: list[
         filled = row.replace("<v>{", "<v>{").format(*values)
         data = _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>' + f'<row r="2">{filled}</row>'
                           + '<row r="3"><c r="A3"><v>2</v></c></row>', '<sheetProtection sheet="1"/>')
-        _same_read(_by_rows(data, strings), _whole(data, strings))
+        for _ in range(3):      # a row of a known shape met again is kept as a known row, then read from it
+            _same_read(_by_rows(data, strings), _whole(data, strings))
 
 
 def _of_known_shape(rows: object, n: int) -> bool:
