@@ -24,7 +24,7 @@ COLUMNS = tuple(records._NO_INDICATOR)     # an Indicator's fields but its index
 FIELDS = ("index", *COLUMNS)
 _WIDTH = len(COLUMNS)
 _TEXTS = frozenset({str, type(None)})
-_FLOATS = frozenset({float, type(None)})
+FLOATS = frozenset({float, type(None)})     # a number column's values taken as they are
 _PLAN_KEYS = 5_000      # a record with more keys (none of ours) is read key by key
 
 
@@ -40,8 +40,9 @@ class _Plan(NamedTuple):
 _PLANS: dict[tuple[str, ...], _Plan | None] = {}
 
 
-def _getter(at: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
-    """The items at these places, as a tuple however many (itemgetter gives one item bare)."""
+def picker(at: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """The items at these places, as a tuple however many (itemgetter gives one item bare): a plan's way of
+    taking a record's values (here, and result_json's fund rows)."""
     if len(at) > 1:
         return itemgetter(*at)
     return lambda values: tuple(values[i] for i in at)
@@ -61,7 +62,7 @@ def _plan(keys: tuple[str, ...]) -> _Plan | None:
     grid = [cells.get((number, column), empty) for number in numbers for column in COLUMNS]
     texts = [place for (_, column), place in cells.items() if column not in records._NUMERIC]
     figures = [place for (_, column), place in cells.items() if column in records._NUMERIC]
-    return _Plan(numbers, _getter(grid), _getter(texts), _getter(figures))
+    return _Plan(numbers, picker(grid), picker(texts), picker(figures))
 
 
 def rows(record: Record) -> list[tuple[int, tuple[Any, ...]]] | None:
@@ -81,7 +82,7 @@ def rows(record: Record) -> list[tuple[int, tuple[Any, ...]]] | None:
     vs = list(values.values())
     vs.append(None)
     texts, figures = plan.texts(vs), plan.figures(vs)
-    if not (_TEXTS.issuperset(map(type, texts)) and "" not in texts and _FLOATS.issuperset(map(type, figures))):
+    if not (_TEXTS.issuperset(map(type, texts)) and "" not in texts and FLOATS.issuperset(map(type, figures))):
         return None
     grid = plan.grid(vs)
     out = []

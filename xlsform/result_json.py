@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from xlsform import indicator_rows, records
@@ -202,7 +202,7 @@ def _funds(record: Record, vals: list[Any]) -> int:
         plan = _FUND_PLANS[keys] = _fund_plan(keys)
     named, pick = plan
     found: list[Any] = list(pick(values.values())) if named else []
-    if not _FLOATS.issuperset(map(type, found)):
+    if not indicator_rows.FLOATS.issuperset(map(type, found)):
         found = [x if type(x) is float else records._num(x) for x in found]
     count = 0
     for i, row in enumerate(named):
@@ -215,7 +215,6 @@ def _funds(record: Record, vals: list[Any]) -> int:
     return count
 
 
-_FLOATS = frozenset({float, type(None)})
 _FUND_WIDTH = len(FUND_COLUMNS)
 _NO_FUND = (None,) * _FUND_WIDTH
 # a record's keys in order -> (the fund rows they name, in order; their columns' values from the record's values)
@@ -227,7 +226,7 @@ def _fund_plan(keys: tuple[str, ...]) -> tuple[dict[str, None], Callable[[Iterab
     named.pop(None, None)
     place = {key: i for i, key in enumerate(keys)}
     at = [place.get(key, len(keys)) for row in named for _, key in records._fund_keys(row)]   # no key: the None
-    get = itemgetter(*at) if len(at) > 1 else (lambda listed: tuple(listed[i] for i in at))  # after the values
+    get = indicator_rows.picker(at)     # a row's columns without a key take the None after the values
 
     def pick(values: Iterable[Any]) -> tuple[Any, ...]:
         return get([*values, None])
